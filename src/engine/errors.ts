@@ -1,0 +1,145 @@
+// Errors that point to the line. Every problem kplay reports carries a code, and where it knows them
+// a source position, a host and a task. Loaders collect problems in a Problems list and report them all at once.
+import { snippet } from './source-text.js';
+
+export interface Loc {
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+/** Error codes and the exit code each one gives (Ansible: 4 parse error, 5 bad options, 1 anything else). */
+export const EXIT_FOR_CODE: Record<string, number> = {
+  YAML_SYNTAX: 4,
+  INVENTORY: 4,
+  PLAYBOOK: 4,
+  UNKNOWN_MODULE: 4,
+  UNKNOWN_KEYWORD: 4,
+  BAD_ARGS: 4,
+  TEMPLATE: 4,
+  EXPR: 4,
+  VARS: 4,
+  PATTERN: 4,
+  OPTIONS: 5,
+  NOT_FOUND: 1,
+  INTERNAL: 1,
+};
+
+export interface ErrorInfo {
+  code: string;
+  loc?: Loc | undefined;
+  host?: string | undefined;
+  task?: string | undefined;
+  hint?: string | undefined;
+}
+
+export class KplayError extends Error {
+  readonly code: string;
+  readonly loc: Loc | undefined;
+  readonly host: string | undefined;
+  readonly task: string | undefined;
+  readonly hint: string | undefined;
+  constructor(message: string, info: ErrorInfo) {
+    super(message);
+    this.name = 'KplayError';
+    this.code = info.code;
+    this.loc = info.loc;
+    this.host = info.host;
+    this.task = info.task;
+    this.hint = info.hint;
+  }
+  get exitCode(): number {
+    return EXIT_FOR_CODE[this.code] ?? 1;
+  }
+  /** `path:line:col: message` then the offending line and a caret. */
+  format(): string {
+    const where = this.loc ? `${this.loc.file}:${this.loc.line}:${this.loc.col}: ` : '';
+    const who = [this.host && `host ${this.host}`, this.task && `task "${this.task}"`].filter(Boolean).join(', ');
+    let out = `${where}${this.message}${who ? ` (${who})` : ''}`;
+    if (this.hint) out += `\n  hint: ${this.hint}`;
+    if (this.loc) {
+      const s = snippet(this.loc);
+      if (s) out += `\n${s}`;
+    }
+    return out;
+  }
+}
+
+/** Many problems at once. Thrown by loaders after collecting everything they could find. */
+export class KplayErrors extends Error {
+  readonly errors: KplayError[];
+  constructor(errors: KplayError[]) {
+    super(errors.map((e) => e.format()).join('\n'));
+    this.name = 'KplayErrors';
+    this.errors = errors;
+  }
+  get exitCode(): number {
+    return Math.max(...this.errors.map((e) => e.exitCode));
+  }
+}
+
+/** A collector: add every problem found, then `throwIfAny()` once the whole input was read. */
+export class Problems {
+  readonly list: KplayError[] = [];
+  add(message: string, info: ErrorInfo): void {
+    this.list.push(new KplayError(message, info));
+  }
+  push(e: KplayError): void {
+    this.list.push(e);
+  }
+  /** Runs fn; a KplayError or KplayErrors thrown inside is recorded instead of propagating. */
+  catch<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof KplayError) this.list.push(e);
+      else if (e instanceof KplayErrors) this.list.push(...e.errors);
+      else throw e;
+      return undefined;
+    }
+  }
+  get size(): number {
+    return this.list.length;
+  }
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new KplayErrors(sortByPlace(this.list));
+  }
+}
+
+function sortByPlace(list: KplayError[]): KplayError[] {
+  return [...list].sort((a, b) => {
+    if (!a.loc || !b.loc) return a.loc ? -1 : b.loc ? 1 : 0;
+    return a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.col - b.loc.col;
+  });
+}
+
+/** Closest candidate by edit distance, for "did you mean". */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return best !== undefined && bestD <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  // Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours.
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}

@@ -1,0 +1,2 @@
+// Root hooks for mocha. The lab (issue 3) adds its hooks here.
+export const mochaHooks = {};
