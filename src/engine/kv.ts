@@ -1,0 +1,82 @@
+// Ansible's `key=value` argument strings: `copy: src=a dest="/etc/my file"`, and free-form commands whose
+// recognised `key=value` words (creates=, chdir= ...) are taken out. Quotes and {{ }} keep spaces together.
+
+export interface KvToken {
+  text: string; // as written
+  offset: number; // where it starts in the string
+}
+
+/** Split on whitespace outside quotes and outside {{ }} / {% %}. */
+export function splitArgs(s: string): KvToken[] {
+  const out: KvToken[] = [];
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+    if (i >= s.length) break;
+    const start = i;
+    let quote: string | null = null;
+    let depth = 0;
+    while (i < s.length) {
+      const c = s[i]!;
+      const two = s.slice(i, i + 2);
+      if (quote) {
+        if (c === '\\' && i + 1 < s.length) i++;
+        else if (c === quote) quote = null;
+      } else if (two === '{{' || two === '{%') {
+        depth++;
+        i++;
+      } else if ((two === '}}' || two === '%}') && depth > 0) {
+        depth--;
+        i++;
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else if (depth === 0 && /\s/.test(c)) {
+        break;
+      }
+      i++;
+    }
+    out.push({ text: s.slice(start, i), offset: start });
+  }
+  return out;
+}
+
+/** Remove one level of matching surrounding quotes, and backslash escapes of that quote. */
+export function unquote(v: string): string {
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) {
+    const q = v[0];
+    return v.slice(1, -1).split(`\\${q}`).join(q);
+  }
+  return v;
+}
+
+const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+
+export interface ParsedKv {
+  args: Record<string, string>;
+  offsets: Record<string, number>; // where each key starts in the string
+  raw: string | undefined; // the free-form rest, for free-form modules
+  bare: KvToken[]; // words without `=` (an error for modules that are not free-form)
+}
+
+/**
+ * Parse `k=v k2="v 2"`. With `freeFormKeys`, only those keys are taken out and the rest stays the raw command.
+ */
+export function parseKv(s: string, freeFormKeys?: Set<string>): ParsedKv {
+  const args: Record<string, string> = {};
+  const offsets: Record<string, number> = {};
+  const rest: KvToken[] = [];
+  for (const t of splitArgs(s)) {
+    const m = KEY.exec(t.text);
+    if (m && (!freeFormKeys || freeFormKeys.has(m[1]!))) {
+      args[m[1]!] = unquote(m[2]!);
+      offsets[m[1]!] = t.offset;
+    } else {
+      rest.push(t);
+    }
+  }
+  if (freeFormKeys) {
+    const raw = rest.map((t) => t.text).join(' ');
+    return { args, offsets, raw: raw.length > 0 ? raw : undefined, bare: [] };
+  }
+  return { args, offsets, raw: undefined, bare: rest };
+}

@@ -1,0 +1,51 @@
+// Modules that run on the controller and shape the run: debug, set_fact, assert, fail, meta.
+import { z } from 'zod';
+import { abool, aint, alist, astr, choice, defineModule } from './schema.js';
+
+export const debug = defineModule({
+  name: 'debug',
+  description: 'Print a message or the value of a variable.',
+  controllerOnly: true,
+  args: { msg: z.unknown(), var: astr(), verbosity: aint().default(0) },
+  mutuallyExclusive: [['msg', 'var']],
+  example: '- debug: msg="etcd members: {{ join groups.etcd \',\' }}"',
+});
+
+export const set_fact = defineModule({
+  name: 'set_fact',
+  description: 'Set host variables for the rest of the run (above play and task vars, below -e).',
+  controllerOnly: true,
+  anyArgs: true,
+  args: { cacheable: abool().default(false) },
+  example: '- set_fact: etcd_initial_cluster="{{ ... }}"',
+});
+
+export const assert = defineModule({
+  name: 'assert',
+  description: 'Fail the host unless every condition holds.',
+  controllerOnly: true,
+  args: { that: alist(z.union([astr(), z.boolean()])), fail_msg: z.unknown(), success_msg: z.unknown(), quiet: abool().default(false) },
+  argAliases: { msg: 'fail_msg' },
+  required: ['that'],
+  example: "- assert:\n    that: groups['etcd'] | length is odd",
+});
+
+export const fail = defineModule({
+  name: 'fail',
+  description: 'Fail the host with a message.',
+  controllerOnly: true,
+  args: { msg: z.unknown() },
+  example: '- fail: msg="unsupported OS"\n  when: ansible_os_family != "Debian"',
+});
+
+export const META_ACTIONS = ['flush_handlers', 'refresh_inventory', 'noop', 'clear_facts', 'clear_host_errors', 'end_play', 'end_host', 'end_batch', 'reset_connection'] as const;
+
+export const meta = defineModule({
+  name: 'meta',
+  description: 'Act on the run itself: flush_handlers, end_play, end_host, end_batch, clear_host_errors, ...',
+  controllerOnly: true,
+  freeForm: true,
+  args: { _raw_params: choice(META_ACTIONS) },
+  required: ['_raw_params'],
+  example: '- meta: flush_handlers',
+});

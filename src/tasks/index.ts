@@ -1,0 +1,29 @@
+// The module registry: every module a task may name, by its name and its aliases.
+import { command, shell } from './command.js';
+import { assert, debug, fail, meta, set_fact } from './control.js';
+import { copy, file, lineinfile, stat, template } from './files.js';
+import type { ModuleSpec } from './schema.js';
+
+const all: ModuleSpec[] = [command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta];
+
+export const registry = new Map<string, ModuleSpec>();
+for (const m of all) {
+  registry.set(m.name, m);
+  for (const a of m.aliases ?? []) registry.set(a, m);
+}
+
+/** Collections whose prefix is dropped: `ansible.builtin.copy` is `copy`. */
+const PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'kplay.'];
+
+export function canonicalModuleName(name: string): string {
+  for (const p of PREFIXES) if (name.startsWith(p)) return name.slice(p.length);
+  return name;
+}
+
+export function findModule(name: string): ModuleSpec | undefined {
+  return registry.get(canonicalModuleName(name));
+}
+
+export function moduleNames(): string[] {
+  return [...registry.keys()];
+}
