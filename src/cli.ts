@@ -44,9 +44,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      out.error(`ERROR: ${msg}\nRun 'kplay --help' or 'kplay <command> --help' for the options.`);
-      code = 5;
+      throw err ?? new KplayError(msg, { code: 'OPTIONS', hint: "run 'kplay --help' or 'kplay <command> --help' for the options" });
     })
     .command(
       'run <playbook>',
@@ -56,6 +54,10 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     );
   inventoryCommand(y, out, guard);
   labCommand(y);
-  await y.parseAsync();
+  try {
+    await y.parseAsync();
+  } catch (e) {
+    code = report(e, out, debug);
+  }
   return code;
 }

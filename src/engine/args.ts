@@ -16,7 +16,8 @@ export interface ArgCheck {
 }
 
 export interface ArgContext {
-  locOf: (key: string) => Loc | undefined;
+  locOf: (key: string) => Loc | undefined; // where the value is written
+  keyLocOf?: (key: string) => Loc | undefined; // where the name is written
   taskLoc: Loc | undefined;
   task?: string | undefined;
   host?: string | undefined;
@@ -25,8 +26,12 @@ export interface ArgContext {
 /** Check raw args (as written) against a module. `rendered` = true after templating: nothing is skipped then. */
 export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered = false): ArgCheck {
   const errors: KplayError[] = [];
-  const err = (message: string, key: string | undefined, hint?: string) =>
-    errors.push(new KplayError(`${spec.name}: ${message}`, { code: 'BAD_ARGS', loc: (key && ctx.locOf(key)) || ctx.taskLoc, task: ctx.task, host: ctx.host, hint }));
+  const keyLoc = ctx.keyLocOf ?? ctx.locOf;
+  const at = (key: string | undefined, value: boolean) => (key ? (value ? ctx.locOf(key) : keyLoc(key)) : undefined) ?? ctx.taskLoc;
+  const add = (message: string, loc: Loc | undefined, hint?: string) =>
+    errors.push(new KplayError(`${spec.name}: ${message}`, { code: 'BAD_ARGS', loc, task: ctx.task, host: ctx.host, hint }));
+  const err = (message: string, key: string | undefined, hint?: string) => add(message, at(key, false), hint);
+  const valueErr = (message: string, key: string) => add(message, at(key, true));
   const args: Vars = {};
   const given = new Map<string, string>(); // canonical → name as written
   for (const [k, v] of Object.entries(raw)) {
@@ -69,7 +74,7 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
     if (!rendered && containsTemplate(v)) continue;
     const r = (type as z.ZodType).safeParse(v);
     if (r.success) args[name] = r.data;
-    else err(`argument '${given.get(name) ?? name}': ${issueText(r.error, v)}`, given.get(name));
+    else valueErr(`argument '${given.get(name) ?? name}': ${issueText(r.error, v)}`, given.get(name) ?? name);
   }
   return { args, errors };
 }

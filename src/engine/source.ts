@@ -1,7 +1,7 @@
 // YAML files read into plain values, with the position of every mapping, sequence, key and value kept
 // beside them (a WeakMap keyed by the produced objects), so any later check can point to file:line:col.
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Tags } from 'yaml';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
 
@@ -72,7 +72,7 @@ export function loadYamlFile(file: string, opts: ParseOptions = {}): unknown {
 export function parseYaml(text: string, file: string, opts: ParseOptions = {}): unknown {
   rememberText(file, text);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: pyYamlBools });
   const problems = opts.problems ?? new Problems();
   const before = problems.size;
   for (const e of doc.errors) {
@@ -90,6 +90,15 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
     return { file, line: lp.line, col: lp.col };
   };
   return toValue(doc.contents as Node | null, doc, at);
+}
+
+/** PyYAML (Ansible's loader) reads only yes/no, true/false, on/off as booleans; `y` and `n` stay strings. */
+function pyYamlBools(tags: Tags): Tags {
+  return tags.map((t) => {
+    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
+    const yes = t.test.test('yes');
+    return { ...t, test: yes ? /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ : /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ };
+  });
 }
 
 function firstLine(msg: string): string {
@@ -126,7 +135,7 @@ function toValue(node: Node | null, doc: Document, at: (n: Node | null | undefin
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
       const rawKey = isScalar(keyNode) ? keyNode.value : toValue(keyNode, doc, at, seen);
-      if (rawKey === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
+      if ((rawKey === '<<' || typeof rawKey === 'symbol') && isScalar(keyNode) && keyNode.type === 'PLAIN') {
         const src = toValue(pair.value as Node, doc, at, seen);
         if (Array.isArray(src)) mergeSources.push(...src);
         else mergeSources.push(src);
@@ -137,11 +146,20 @@ function toValue(node: Node | null, doc: Document, at: (n: Node | null | undefin
       keys.set(key, at(keyNode));
       values.set(key, pair.value ? at(pair.value as Node) : at(keyNode));
     }
-    // merge keys: explicit keys win, earlier sources win over later ones
-    for (const src of mergeSources) {
-      if (src && typeof src === 'object' && !Array.isArray(src)) {
-        for (const [k, v] of Object.entries(src)) if (!(k in obj)) setKey(obj, k, v);
+    // merge keys: explicit keys win, earlier sources win over later ones; as PyYAML, merged keys come first
+    // (the last source's keys first), then the explicit ones
+    if (mergeSources.length > 0) {
+      const explicit = Object.entries(obj);
+      for (const [k] of explicit) delete obj[k];
+      const maps = mergeSources.filter((m): m is Record<string, unknown> => !!m && typeof m === 'object' && !Array.isArray(m));
+      for (const src of [...maps].reverse()) {
+        for (const k of Object.keys(src)) {
+          if (k in obj) continue;
+          const from = maps.find((m) => k in m)!;
+          setKey(obj, k, from[k]);
+        }
       }
+      for (const [k, v] of explicit) setKey(obj, k, v);
     }
     places.set(obj, { self: at(node), keys, values });
     return obj;

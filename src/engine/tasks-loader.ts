@@ -123,6 +123,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
     id: `${loc.file}:${loc.line}:${loc.col}${inh.role ? `@${inh.role.name}` : ''}`,
     name,
     loc,
+    raw,
     keywords: { ...inh.keywords, ...pick(raw, Object.keys(table)) },
     when: [...inh.when, ...conditions(raw, 'when')],
     tags: unique([...inh.tags, ...toList(raw.tags)]),
@@ -132,10 +133,10 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = findModule(mod)!;
-  const { args, locOfArg } = moduleArgs(spec.freeForm ? new Set(Object.keys(spec.args)) : undefined, action, raw, ctx, loc);
-  const checked = checkArgs(spec, args, { locOf: locOfArg, taskLoc: loc, task: name });
+  const { args, argLocs, argKeyLocs } = moduleArgs(spec.freeForm ? new Set(Object.keys(spec.args)) : undefined, action, raw, ctx, loc);
+  const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   for (const e of checked.errors) ctx.problems.push(e);
-  const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs: locOfArg };
+  const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
   return [task];
 }
 
@@ -197,21 +198,40 @@ function checkModule(a: Action, ctx: LoadCtx): Action | undefined {
 /** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
 function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Vars, ctx: LoadCtx, taskLoc: Loc) {
   const args: Vars = {};
-  const locs = new Map<string, Loc | undefined>();
-  if (isMapping(raw.args)) for (const k of Object.keys(raw.args)) { args[k] = raw.args[k]; locs.set(k, valueLoc(raw.args, k)); }
+  const keyLocs = new Map<string, Loc | undefined>();
+  const valLocs = new Map<string, Loc | undefined>();
+  const fromMapping = (m: Vars) => {
+    for (const k of Object.keys(m)) {
+      args[k] = m[k];
+      keyLocs.set(k, keyLoc(m, k));
+      valLocs.set(k, valueLoc(m, k));
+    }
+  };
+  if (isMapping(raw.args)) fromMapping(raw.args);
   const v = a.value;
   if (typeof v === 'string' || typeof v === 'number') {
     const s = String(v);
     const kv = parseKv(s, freeKeys);
-    for (const [k, val] of Object.entries(kv.args)) { args[k] = val; locs.set(k, inString(a.loc, kv.offsets[k]!)); }
-    if (kv.raw !== undefined) { args._raw_params = kv.raw; locs.set('_raw_params', a.loc); }
+    for (const [k, val] of Object.entries(kv.args)) {
+      args[k] = val;
+      keyLocs.set(k, inString(a.loc, kv.offsets[k]!));
+      valLocs.set(k, inString(a.loc, kv.offsets[k]! + k.length + 1));
+    }
+    if (kv.raw !== undefined) {
+      args._raw_params = kv.raw;
+      valLocs.set('_raw_params', a.loc);
+    }
     for (const b of kv.bare) ctx.problems.add(`${a.module}: '${b.text}' is not a key=value argument`, { code: 'BAD_ARGS', loc: inString(a.loc, b.offset) });
   } else if (isMapping(v)) {
-    for (const k of Object.keys(v)) { args[k] = v[k]; locs.set(k, valueLoc(v, k)); }
+    fromMapping(v);
   } else if (v !== null && v !== undefined) {
     ctx.problems.add(`${a.module}: arguments must be key=value text or a mapping, got ${JSON.stringify(v)}`, { code: 'BAD_ARGS', loc: a.loc });
   }
-  return { args, locOfArg: (k: string) => locs.get(k) ?? a.loc ?? taskLoc };
+  return {
+    args,
+    argLocs: (k: string) => valLocs.get(k) ?? a.loc ?? taskLoc,
+    argKeyLocs: (k: string) => keyLocs.get(k) ?? valLocs.get(k) ?? a.loc ?? taskLoc,
+  };
 }
 
 /** The position `offset` characters into a one-line YAML scalar that starts at `loc` (after its opening quote). */
@@ -229,7 +249,7 @@ function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: Load
   const inner = inherit(inh, raw);
   const part = (k: string): TaskNode[] => (Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inner, ctx, handlers) : []);
   return {
-    kind: 'block', id: `${loc.file}:${loc.line}:${loc.col}`, name: typeof raw.name === 'string' ? raw.name : undefined, loc,
+    kind: 'block', id: `${loc.file}:${loc.line}:${loc.col}`, name: typeof raw.name === 'string' ? raw.name : undefined, loc, raw,
     keywords: inner.keywords, when: inner.when, tags: inner.tags, role: inh.role, vars: inner.vars,
     block: part('block'), rescue: part('rescue'), always: part('always'),
   };

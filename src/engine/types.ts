@@ -21,7 +21,9 @@ export interface TaskBase {
   id: string; // stable: file:line:col of the task
   name: string | undefined;
   loc: Loc;
-  /** Raw keyword values as written (templated at run time). */
+  /** The task's mapping as written (positions of its keys and values come from it). */
+  raw: Vars;
+  /** Raw keyword values as written, inherited ones included (templated at run time). */
   keywords: Vars;
   when: Condition[];
   tags: string[]; // effective, inherited included

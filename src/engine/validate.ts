@@ -52,12 +52,12 @@ function checkNode(t: TaskNode, play: Play, pb: Playbook, problems: Problems, ha
     const v = t.keywords[k];
     if (v === undefined) continue;
     const list = Array.isArray(v) ? v : [v];
-    list.forEach((c, i) => checkCondition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.keywords, k) }, problems));
+    list.forEach((c, i) => checkCondition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, k) }, problems));
   }
   for (const n of toList(t.keywords.notify)) {
     if (isTemplated(n) || handlers.has(n)) continue;
     const near = didYouMean(n, handlers);
-    problems.add(`notify: no handler named '${n}' in this play${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc: valueLoc(t.keywords, 'notify') ?? t.loc, task: t.name });
+    problems.add(`notify: no handler named '${n}' in this play${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc: valueLoc(t.raw, 'notify') ?? t.loc, task: t.name });
   }
   if (t.kind !== 'task') return;
   checkStrings(t.args, t.loc, problems, new Set(), (k) => t.argLocs(k));

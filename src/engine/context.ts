@@ -1,0 +1,67 @@
+// The variables a task sees on a host: every precedence layer merged (vars.ts), plus Ansible's magic
+// variables. `groups` and `hostvars` always cover the whole inventory, whatever --limit says, so a limited
+// run renders the same configs as a full one.
+import { groupsMap, hostVars, magicVars, type Inventory } from './inventory.js';
+import type { Play, TaskNode, Vars } from './types.js';
+import { mergeVars } from './vars.js';
+
+export interface RunVars {
+  inv: Inventory;
+  extra: Vars;
+  playbookDir: string;
+  check: boolean;
+  /** Facts gathered per host (ansible_* names). */
+  facts: Map<string, Vars>;
+  /** set_fact and register results per host. */
+  hostFacts: Map<string, Vars>;
+}
+
+export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {
+  return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
+}
+
+/** `hostvars`: every inventory host's variables with its facts and set_facts, built on demand per host. */
+export function hostvarsOf(rv: RunVars): Vars {
+  const out: Vars = {};
+  for (const h of rv.inv.hosts.keys()) {
+    Object.defineProperty(out, h, {
+      enumerable: true,
+      configurable: true,
+      get: () => ({ ...hostVars(rv.inv, h), ...magicVars(rv.inv, h), ...rv.facts.get(h), ...rv.hostFacts.get(h) }),
+    });
+  }
+  return out;
+}
+
+export function playHostVars(rv: RunVars, play: Play, host: string, playHosts: string[]): Vars {
+  return taskVars(rv, play, undefined, host, playHosts);
+}
+
+/** Everything a task (or, without a task, the play) sees on `host`. */
+export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
+  const role = task?.role;
+  const inventory = rv.inv.hosts.has(host) ? hostVars(rv.inv, host) : { ...(rv.inv.env ? { env: rv.inv.env } : {}) };
+  return mergeVars({
+    roleDefaults: role?.defaults,
+    inventory,
+    facts: rv.facts.get(host),
+    play: play.vars,
+    roleVars: role?.vars,
+    task: task?.vars,
+    hostFacts: rv.hostFacts.get(host),
+    roleParams: role?.params,
+    extra: rv.extra,
+    magic: {
+      ...(rv.inv.hosts.has(host) ? magicVars(rv.inv, host) : { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: [] }),
+      groups: groupsMap(rv.inv),
+      hostvars: hostvarsOf(rv),
+      playbook_dir: rv.playbookDir,
+      ansible_check_mode: rv.check,
+      ansible_play_hosts: playHosts,
+      ansible_play_batch: playHosts,
+      play_hosts: playHosts,
+      ansible_play_name: play.name,
+      ...(role ? { role_name: role.name, role_path: role.path } : {}),
+    },
+  });
+}

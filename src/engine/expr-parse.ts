@@ -1,0 +1,225 @@
+// Parsing of Ansible-style conditions (`inventory_hostname in groups.etcd and x | default(1) > 0`) with the
+// maintained `jsep` parser, configured once: word operators (and, or, not, in, not in, is), `|` as a filter pipe
+// binding tighter than arithmetic, `~` string concatenation, Python/Jinja literals, `a if c else b`.
+// Every token node gets `start` (its offset in the parsed text) so errors point at the exact column.
+import jsep from 'jsep';
+
+export type Node = jsep.Expression & { start?: number };
+type Scope = jsep.HookScope;
+
+/** `not in` is rewritten (outside string literals) to this single token of the same length. */
+export const NOT_IN = '!in';
+/** Precedence of `and`: `not` binds tighter than this, and looser than everything else. */
+const AND_PREC = 2;
+
+const WORD_LITERALS: Record<string, unknown> = {
+  true: true,
+  True: true,
+  false: false,
+  False: false,
+  none: null,
+  None: null,
+  null: null,
+};
+
+const WORD_OPS = new Set(['and', 'or', 'in', 'is', 'if', 'else']);
+
+let configured = false;
+
+function configure(): void {
+  if (configured) return;
+  configured = true;
+  for (const op of ['||', '??', '&&', '^', '&', '===', '!==', '<<', '>>', '>>>']) jsep.removeBinaryOp(op);
+  jsep.removeUnaryOp('!');
+  jsep.removeUnaryOp('~');
+  jsep.addBinaryOp('or', 1);
+  jsep.addBinaryOp('and', AND_PREC);
+  jsep.addBinaryOp('in', 6);
+  jsep.addBinaryOp(NOT_IN, 6);
+  jsep.addBinaryOp('~', 9.5);
+  jsep.addBinaryOp('//', 10);
+  jsep.addBinaryOp('|', 12);
+  jsep.addBinaryOp('is', 12);
+  jsep.hooks.add('gobble-token', gobbleToken);
+  jsep.hooks.add('after-expression', gobbleIfElse);
+}
+
+function isIdStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+function isIdPart(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Is the word `w` at the current position (and not the start of a longer name)? */
+function atWord(p: Scope, w: string): boolean {
+  return p.expr.startsWith(w, p.index) && !isIdPart(p.expr.charCodeAt(p.index + w.length) || 0);
+}
+
+function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
+  const start = this.index;
+  const c = this.code;
+  let node: Node | false | undefined;
+  if (atWord(this, 'not')) {
+    this.index += 3;
+    env.node = { type: 'UnaryExpression', operator: 'not', argument: parseTight(this), prefix: true, start } as Node;
+    return;
+  }
+  if (isIdStart(c)) {
+    const id = this.gobbleIdentifier() as Node;
+    const name = id.name as string;
+    if (WORD_OPS.has(name)) throw syntax(start, `expected a value, found '${name}'`);
+    node = Object.prototype.hasOwnProperty.call(WORD_LITERALS, name)
+      ? ({ type: 'Literal', value: WORD_LITERALS[name], raw: name } as Node)
+      : id;
+  } else if (c === 40 /* ( */) {
+    try {
+      node = this.gobbleGroup();
+    } catch (e) {
+      if ((e as { description?: string }).description === 'Unclosed (') throw syntax(start, "unbalanced parentheses: this '(' is never closed");
+      throw e;
+    }
+    if (!node) throw syntax(start, 'empty parentheses');
+  } else if (c === 91 /* [ */) {
+    try {
+      node = this.gobbleArray() as Node;
+    } catch (e) {
+      if (/^Expected ]/.test(String((e as { description?: string }).description))) throw syntax(start, "unbalanced brackets: this '[' is never closed");
+      throw e;
+    }
+  } else if (c === 39 || c === 34) {
+    node = this.gobbleStringLiteral() as Node;
+  } else if ((c >= 48 && c <= 57) || c === 46) {
+    node = this.gobbleNumericLiteral() as Node;
+  } else if (c === 123 /* { */) {
+    throw syntax(start, 'dict literals {...} are not supported in expressions');
+  } else return;
+  if (node.start === undefined) node.start = start;
+  env.node = this.gobbleTokenProperty(node);
+  if ((env.node as Node).start === undefined) (env.node as Node).start = start;
+}
+
+/** The operand of `not`: a token and every operator binding tighter than `and`. */
+function parseTight(p: Scope): Node {
+  const first = p.gobbleToken();
+  if (!first) throw syntax(p.index, "expected an expression after 'not'");
+  const stack: Array<Node | { op: string; prec: number }> = [first];
+  const reduce = (): void => {
+    const right = stack.pop() as Node;
+    const { op } = stack.pop() as { op: string };
+    const left = stack.pop() as Node;
+    stack.push({ type: 'BinaryExpression', operator: op, left, right });
+  };
+  for (;;) {
+    const save = p.index;
+    const op = p.gobbleBinaryOp() as unknown as string | false;
+    if (!op) break;
+    const prec = jsep.binary_ops[op] ?? 0;
+    if (prec <= AND_PREC) {
+      p.index = save;
+      break;
+    }
+    while (stack.length > 2 && prec <= (stack[stack.length - 2] as { prec: number }).prec) reduce();
+    const right = p.gobbleToken();
+    if (!right) throw syntax(p.index, `expected an expression after '${op === NOT_IN ? 'not in' : op}'`);
+    stack.push({ op, prec }, right);
+  }
+  while (stack.length > 1) reduce();
+  return stack[0] as Node;
+}
+
+/** `a if c else b` (Jinja's inline if); without `else` the value is none. */
+function gobbleIfElse(this: Scope, env: { node?: jsep.Expression }): void {
+  if (!env.node || !atWord(this, 'if')) return;
+  const at = this.index;
+  this.index += 2;
+  const test = this.gobbleBinaryExpression();
+  if (!test) throw syntax(at + 2, "expected a condition after 'if'");
+  this.gobbleSpaces();
+  let alternate: Node = { type: 'Literal', value: null, raw: 'none', start: this.index };
+  if (atWord(this, 'else')) {
+    this.index += 4;
+    const alt = this.gobbleExpression();
+    if (!alt) throw syntax(this.index, "expected an expression after 'else'");
+    alternate = alt;
+  }
+  env.node = { type: 'ConditionalExpression', test, consequent: env.node, alternate, start: (env.node as Node).start } as Node;
+}
+
+export interface SyntaxProblem {
+  index: number;
+  message: string;
+}
+
+function syntax(index: number, message: string): Error & { index: number; description: string } {
+  return Object.assign(new Error(message), { index, description: message });
+}
+
+/** Rewrite `not in` outside string literals to NOT_IN padded to the same length (columns stay right). */
+function rewriteNotIn(src: string): string {
+  let out = '';
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const m = /^not\s+in(?![A-Za-z0-9_$])/.exec(src.slice(i, i + 40));
+    if (m && (i === 0 || !isIdPart(src.charCodeAt(i - 1)))) {
+      out += NOT_IN + ' '.repeat(m[0].length - NOT_IN.length);
+      i += m[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+const FRIENDLY: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^Expected expression after (.+)$/, (m) => `missing operand after '${m[1] === NOT_IN ? 'not in' : m[1]}'`],
+  [/^Unexpected "(.)"$/, (m) => (m[1] === ')' ? "unbalanced parentheses: unexpected ')'" : `unexpected '${m[1]}'`)],
+  [/^Unclosed quote after "(.*)"$/, () => 'unclosed string literal'],
+  [/^Expected (.)$/, (m) => `expected '${m[1]}'`],
+  [/^missing unaryOp argument$/, () => 'missing operand'],
+];
+
+/** Parse into a jsep tree; on a syntax error returns the offset (in src) and a readable message. */
+export function parseExpr(src: string): Node | SyntaxProblem {
+  configure();
+  const text = rewriteNotIn(src);
+  if (text.trim() === '') return { index: 0, message: 'empty expression' };
+  try {
+    return jsep(text) as Node;
+  } catch (e) {
+    const err = e as { index?: number; description?: string; message?: string };
+    let message = err.description ?? String(err.message);
+    for (const [re, f] of FRIENDLY) {
+      const m = re.exec(message);
+      if (m) {
+        message = f(m);
+        break;
+      }
+    }
+    return { index: Math.min(err.index ?? 0, src.length), message };
+  }
+}
+
+export function isSyntaxProblem(x: Node | SyntaxProblem): x is SyntaxProblem {
+  return typeof (x as SyntaxProblem).message === 'string' && (x as Node).type === undefined;
+}
+
+/** The offset of a node (its first token) in the parsed text. */
+export function startOf(n: Node | undefined): number | undefined {
+  if (!n) return undefined;
+  if (n.start !== undefined) return n.start;
+  for (const k of ['left', 'object', 'callee', 'argument', 'test']) {
+    const s = startOf(n[k] as Node | undefined);
+    if (s !== undefined) return s;
+  }
+  return undefined;
+}
