@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { KplayError, KplayErrors } from './engine/errors.js';
 import { inventoryCommand } from './engine/inventory-cli.js';
-import { runCommand, runOptions, type RunArgs } from './engine/run-cli.js';
+import { runOptions, type RunArgs } from './engine/run-options.js';
 import { labCommand } from './lab/command.js';
 import { stdio, type Output } from './output.js';
 
@@ -50,7 +50,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
       'run <playbook>',
       'Run a playbook against an inventory (or list/check it)',
       (a) => runOptions(a).example('$0 run playbooks/ha-cluster.yml -i inventories/prod --check --diff', 'preview every change').example('$0 run playbooks/ha-cluster.yml -i inventories/prod --tags etcd --limit node3', 'one role on one host'),
-      (a) => guard(() => runCommand(a as unknown as RunArgs, out)),
+      (a) => guard(async () => (await import('./engine/run-cli.js')).runCommand(a as unknown as RunArgs, out)),
     );
   inventoryCommand(y, out, guard);
   labCommand(y);

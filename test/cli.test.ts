@@ -73,3 +73,26 @@ describe('kplay command line', () => {
     expect(r.err).to.match(/playbook not found: .*nope\.yml/);
   });
 });
+
+describe('kplay run listings', () => {
+  it('--start-at-task starts the listing at the named task (glob)', () => {
+    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tasks', '--start-at-task', 'Describe the etcd*');
+    expect(r.code, r.err).to.equal(0);
+    const tasks = r.out.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim().split('\t')[0]);
+    expect(tasks[0]).to.equal('etcd : Describe the etcd member');
+    expect(tasks).to.not.include('prepare : Describe the preparation');
+  });
+
+  it('--list-tags prints every play with its task tags; --skip-tags removes them', () => {
+    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tags', '--skip-tags', 'etcd,pki');
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.include('  play #1 (kube_master:kube_node:etcd:ex_lb): prepare the hosts\tTAGS: []\n      TASK TAGS: [prepare]\n');
+    expect(r.out).to.include('  play #3 (etcd): etcd cluster\tTAGS: []\n      TASK TAGS: []\n');
+  });
+
+  it('a --limit that matches nothing is a bad option', () => {
+    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-hosts', '--limit', 'nosuchhost');
+    expect(r.code).to.equal(5);
+    expect(r.err).to.include("--limit 'nosuchhost' matches no host in the inventory");
+  });
+});

@@ -1,5 +1,4 @@
 // `kplay run PLAYBOOK -i SITE`: read and check everything, then list, syntax-check or run.
-import type { Argv } from 'yargs';
 import { KplayError, Problems } from './errors.js';
 import { emptyInventory, loadInventory } from './inventory.js';
 import { listHosts, listTags, listTasks } from './listing.js';
@@ -9,41 +8,7 @@ import { parseTagList, type TagFilter } from './tags.js';
 import { validatePlaybook } from './validate.js';
 import { parseExtraVars } from './vars.js';
 import type { Output } from '../output.js';
-
-export interface RunArgs {
-  playbook: string;
-  inventory?: string[] | undefined;
-  check?: boolean;
-  diff?: boolean;
-  tags?: string[] | undefined;
-  skipTags?: string[] | undefined;
-  limit?: string | undefined;
-  extraVars?: string[] | undefined;
-  forks?: number | undefined;
-  listHosts?: boolean;
-  listTasks?: boolean;
-  listTags?: boolean;
-  syntaxCheck?: boolean;
-  startAtTask?: string | undefined;
-}
-
-export function runOptions(y: Argv): Argv<RunArgs> {
-  return y
-    .positional('playbook', { type: 'string', describe: 'playbook file (YAML list of plays)', demandOption: true })
-    .option('inventory', { alias: 'i', type: 'string', array: true, describe: 'inventory file or site folder (repeatable)' })
-    .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'plan only: report what would change, write nothing' })
-    .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show unified diffs of file changes' })
-    .option('tags', { alias: 't', type: 'string', array: true, describe: 'run only tasks with these tags (comma list, repeatable)' })
-    .option('skip-tags', { type: 'string', array: true, describe: 'skip tasks with these tags' })
-    .option('limit', { alias: 'l', type: 'string', describe: "narrow the hosts to a pattern ('node3', 'etcd:!node1', @file)" })
-    .option('extra-vars', { alias: 'e', type: 'string', array: true, describe: 'variables above all others: k=v, @file.yml or JSON' })
-    .option('forks', { alias: 'f', type: 'number', describe: 'hosts worked on at once (default: all)' })
-    .option('list-hosts', { type: 'boolean', default: false, describe: 'list the hosts each play would run on, then stop' })
-    .option('list-tasks', { type: 'boolean', default: false, describe: 'list the tasks that would run, with their tags, then stop' })
-    .option('list-tags', { type: 'boolean', default: false, describe: 'list the tags of the tasks, then stop' })
-    .option('syntax-check', { type: 'boolean', default: false, describe: 'read and check the playbook, roles and templates, then stop' })
-    .option('start-at-task', { type: 'string', describe: 'start at the first task with this name (glob)' }) as unknown as Argv<RunArgs>;
-}
+import type { RunArgs } from './run-options.js';
 
 export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1)) throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });

@@ -16,39 +16,18 @@ export interface HostPlan {
   warnings: string[];
 }
 
-/** `localhost` is always there, as in Ansible, even when the inventory does not name it (implicit localhost). */
-export function playHostList(inv: Inventory, pattern: string, limit: string | undefined, warnings: string[]): string[] {
-  const implicitLocal = !inv.hosts.has('localhost') && /(^|[,:])(localhost|127\.0\.0\.1)($|[,:])/.test(pattern);
-  const sel = selectHosts(inv, pattern);
-  const hosts = [...sel.hosts];
-  if (implicitLocal && !hosts.includes('localhost')) hosts.push('localhost');
-  warnings.push(...sel.warnings.filter((w) => !(implicitLocal && /localhost|127\.0\.0\.1/.test(w))));
-  if (!limit) return hosts;
-  const lim = selectHosts(inv, limit);
-  const allowed = new Set(lim.hosts);
-  if (implicitLocal && /(^|[,:])localhost($|[,:])/.test(limit)) allowed.add('localhost');
-  return hosts.filter((h) => allowed.has(h));
-}
-
 export function planHosts(pb: Playbook, inv: Inventory, limit: string | undefined, problems: Problems): HostPlan {
   const warnings: string[] = [];
   if (limit) {
-    const lim = problems.catch(() => selectHosts(inv, limit));
-    if (lim && lim.hosts.length === 0 && !/localhost/.test(limit)) {
-      problems.push(new KplayError(`--limit '${limit}' matches no host in the inventory`, { code: 'OPTIONS' }));
-    }
+    const lim = problems.catch(() => selectHosts(inv, limit, { baseDir: process.cwd() }));
+    if (lim && lim.hosts.length === 0) problems.push(new KplayError(`--limit '${limit}' matches no host in the inventory`, { code: 'OPTIONS' }));
   }
   const plays: PlayHosts[] = [];
   for (const play of pb.plays) {
-    const hosts = problems.catch(() => {
-      try {
-        return playHostList(inv, play.hosts, limit, warnings);
-      } catch (e) {
-        if (e instanceof KplayError && !e.loc) throw new KplayError(e.message, { code: e.code, loc: valueLoc(play.keywords, 'hosts') ?? play.loc });
-        throw e;
-      }
-    });
-    plays.push({ play, hosts: hosts ?? [] });
+    const loc = valueLoc(play.keywords, 'hosts') ?? play.loc;
+    const sel = problems.catch(() => selectHosts(inv, play.hosts, { limit, loc, baseDir: process.cwd() }));
+    if (sel) warnings.push(...sel.warnings);
+    plays.push({ play, hosts: sel?.hosts ?? [] });
   }
   return { plays, warnings: [...new Set(warnings)] };
 }
