@@ -23,6 +23,15 @@ export const EXIT_FOR_CODE: Record<string, number> = {
   OPTIONS: 5,
   NOT_FOUND: 1,
   INTERNAL: 1,
+  // raised while running, per host (the run's exit code comes from the recap: 2 failed, 4 unreachable)
+  UNREACHABLE: 4,
+  HOST_KEY: 4,
+  AUTH: 4,
+  BECOME: 2,
+  TIMEOUT: 2,
+  TASK_FAILED: 2,
+  NOT_CONVERGED: 2,
+  INTERRUPTED: 99,
 };
 
 export interface ErrorInfo {

@@ -32,6 +32,6 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
     if (a.listTags) out.print(listTags(pb, opts));
     return 0;
   }
-  void extra;
-  throw new KplayError('the playbook is valid, but running it needs the executor, which is not built yet (issue 4); use --syntax-check or --list-tasks', { code: 'INTERNAL' });
+  const { execute } = await import('./execute.js');
+  return execute({ pb, inv, plan, extra, filter, opts: { check: !!a.check, diff: !!a.diff, forks: a.forks }, startAt: a.startAtTask, json: !!a.json }, out);
 }

@@ -1,0 +1,35 @@
+// Running a plan's actions on a host, in order. Files are written by the transport atomically.
+import { KplayError } from './errors.js';
+import type { Change } from '../tasks/contract.js';
+import type { ExecResult, Transport } from './transport/types.js';
+
+export interface ApplyOptions {
+  become: boolean;
+  timeoutMs?: number | undefined;
+  /** Fail on a non-zero exit (all modules but command/shell, whose rc is their result). */
+  failOnRc: boolean;
+}
+
+export interface Applied {
+  lastExec: ExecResult | undefined;
+}
+
+export async function applyChanges(t: Transport, changes: Change[], o: ApplyOptions): Promise<Applied> {
+  let lastExec: ExecResult | undefined;
+  for (const c of changes) {
+    for (const a of c.actions) {
+      if ('exec' in a) {
+        lastExec = await t.exec(a.exec, { stdin: a.stdin, cwd: a.cwd, env: a.env, shell: a.shell, become: o.become, timeoutMs: o.timeoutMs });
+        if (lastExec.rc !== 0 && o.failOnRc) {
+          throw new KplayError(`command failed (rc=${lastExec.rc}): ${lastExec.cmd.join(' ')}\n${lastExec.stderr.trim().split('\n').slice(-5).join('\n')}`, { code: 'TASK_FAILED', host: t.host });
+        }
+      } else if ('put' in a) {
+        await t.put(a.put, a.content, { mode: a.mode, owner: a.owner, group: a.group, validate: a.validate, become: o.become });
+      } else {
+        const r = await t.exec(['rm', a.recurse ? '-rf' : '-f', '--', a.remove], { become: o.become, timeoutMs: o.timeoutMs });
+        if (r.rc !== 0) throw new KplayError(`cannot remove ${a.remove}: ${r.stderr.trim()}`, { code: 'TASK_FAILED', host: t.host });
+      }
+    }
+  }
+  return { lastExec };
+}

@@ -1,0 +1,88 @@
+// A host module on one host: check the rendered args, plan against the host's facts, then either report the
+// plan (check mode) or run its actions and plan again to prove it converged.
+import { checkArgs } from './args.js';
+import { KplayError } from './errors.js';
+import { readsTouched } from './host-reader.js';
+import { findSource } from './lookup-paths.js';
+import { applyChanges } from './apply.js';
+import { renderTemplateFile } from './template.js';
+import { UNCERTAIN, type PlayCtx } from './run-state.js';
+import { isTaskModule, type Change, type HostView } from '../tasks/contract.js';
+import { findModule } from '../tasks/index.js';
+import type { Outcome } from './task-exec.js';
+import type { Task, Vars } from './types.js';
+import { toBool } from './value-utils.js';
+
+function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
+  const v = t.keywords.become ?? p.play.become ?? vars.ansible_become;
+  return v === undefined ? false : toBool(v);
+}
+
+function fail(msg: string): Outcome {
+  return { status: 'failed', msg, result: { failed: true, changed: false, msg } };
+}
+
+export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Vars, raw: Vars, check: boolean): Promise<Outcome> {
+  const spec = findModule(t.module);
+  if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
+  const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
+  if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));
+  const args = checked.args;
+  const playbookDir = p.rv.playbookDir;
+  if ((t.module === 'template' || (t.module === 'copy' && !args.remote_src)) && typeof args.src === 'string') {
+    const found = findSource(t.module === 'template' ? 'templates' : 'files', args.src, t.role, playbookDir);
+    if (!found) return fail(`${t.module}: source not found: ${args.src}`);
+    args.src = found;
+  }
+  const delegate = typeof t.keywords.delegate_to === 'string' ? String(t.keywords.delegate_to) : host;
+  const conn = await p.conn(delegate);
+  const become = becomeOf(p, t, vars);
+  const view: HostView = { name: host, vars, check, diff: p.opts.diff, renderTemplate: (path) => renderTemplateFile(path, { vars, host }) };
+  conn.reader.startTask();
+  const plan = await spec.plan(args, view, conn.reader);
+  const hs = p.hosts.get(host)!;
+  const summaries = plan.changes.map((c) => c.summary);
+  const diff = p.opts.diff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
+  const commandLike = spec.converges === false;
+  if (check) {
+    const touched = readsTouched(conn.reader.reads, hs.pending);
+    if (touched) return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
+    if (commandLike && plan.changes.length > 0) return { status: 'skipped', msg: 'skipped in check mode: the command would run', result: { ...UNCERTAIN } };
+    for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
+    const changed = plan.changes.length > 0;
+    return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
+  }
+  if (plan.changes.length === 0) return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
+  const applied = await applyChanges(conn.transport, plan.changes, { become, timeoutMs: timeoutOf(t), failOnRc: !commandLike });
+  conn.reader.invalidate();
+  if (commandLike) {
+    const r = applied.lastExec;
+    const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
+    if (r && r.rc !== 0) return { status: 'failed', msg: `non-zero return code ${r.rc}${r.stderr ? `: ${tail(r.stderr)}` : ''}`, result: { ...result, failed: true, msg: 'non-zero return code' } };
+    return { status: 'changed', result, changes: summaries };
+  }
+  conn.reader.startTask();
+  const again = await spec.plan(args, view, conn.reader);
+  if (again.changes.length > 0) {
+    throw new KplayError(`${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`, { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name });
+  }
+  return { status: 'changed', result: { changed: true, ...again.result, ...plan.result }, diff, changes: summaries };
+}
+
+function timeoutOf(t: Task): number | undefined {
+  const v = t.keywords.timeout;
+  return v === undefined ? undefined : Number(v) * 1000;
+}
+
+export function execFields(r: { rc: number; stdout: string; stderr: string; cmd: string[]; durationMs: number }): Vars {
+  const strip = (s: string) => s.replace(/\n+$/, '');
+  return {
+    rc: r.rc, stdout: strip(r.stdout), stderr: strip(r.stderr),
+    stdout_lines: strip(r.stdout) ? strip(r.stdout).split('\n') : [], stderr_lines: strip(r.stderr) ? strip(r.stderr).split('\n') : [],
+    cmd: r.cmd, delta: `${(r.durationMs / 1000).toFixed(3)}s`,
+  };
+}
+
+export function tail(s: string, lines = 5): string {
+  return s.trim().split('\n').slice(-lines).join('\n');
+}

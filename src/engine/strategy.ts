@@ -1,0 +1,170 @@
+// How a play's tasks meet its hosts. linear: every host finishes a task before the next one starts.
+// free: each host runs through the list on its own. Blocks give rescue/always per host; handlers run where
+// Ansible runs them (meta: flush_handlers, and the end of each section of the play).
+import { KplayError } from './errors.js';
+import { taskTitle } from './listing.js';
+import type { HostState, PlayCtx } from './run-state.js';
+import { tagsSelect, type TagFilter } from './tags.js';
+import { runTask, resultEvent, condition, type Outcome } from './task-exec.js';
+import { taskVars } from './context.js';
+import { toList } from './tasks-loader.js';
+import type { Block, Include, Task, TaskNode } from './types.js';
+
+export interface StrategyCtx extends PlayCtx {
+  filter: TagFilter;
+  /** --start-at-task: skip until a task matches (then cleared) */
+  skipUntil?: ((t: Task) => boolean) | undefined;
+}
+
+function live(p: PlayCtx, hosts: string[]): string[] {
+  return hosts.filter((h) => {
+    const s = p.hosts.get(h)!;
+    return !s.failed && !s.unreachable && !s.ended;
+  });
+}
+
+/** Run `fn` for each host, at most `forks` at once. */
+async function eachHost(hosts: string[], forks: number | undefined, fn: (h: string) => Promise<void>): Promise<void> {
+  const limit = Math.max(1, forks ?? hosts.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, hosts.length) }, async () => {
+    while (next < hosts.length) await fn(hosts[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+export async function runNodes(p: StrategyCtx, nodes: TaskNode[], hosts: string[], handler = false): Promise<void> {
+  for (const n of nodes) {
+    if (p.stopping) return;
+    const active = live(p, hosts);
+    if (active.length === 0) return;
+    if (n.kind === 'block') await runBlock(p, n, active, handler);
+    else if (n.kind === 'task') await runTaskOnHosts(p, n, active, handler);
+    else await runInclude(p, n, active);
+  }
+}
+
+async function runBlock(p: StrategyCtx, b: Block, hosts: string[], handler: boolean): Promise<void> {
+  const before = new Set(hosts.filter((h) => p.hosts.get(h)!.failed));
+  await runNodes(p, b.block, hosts, handler);
+  const failedHere = hosts.filter((h) => p.hosts.get(h)!.failed && !before.has(h) && !p.hosts.get(h)!.unreachable);
+  if (b.rescue.length && failedHere.length) {
+    for (const h of failedHere) {
+      p.hosts.get(h)!.failed = false;
+      p.recap.rescued(h);
+    }
+    await runNodes(p, b.rescue, failedHere, handler);
+  }
+  if (b.always.length) {
+    // always runs for every host that entered the block, failed or not (not for unreachable ones)
+    const stillFailed = hosts.filter((h) => p.hosts.get(h)!.failed && !p.hosts.get(h)!.unreachable);
+    for (const h of stillFailed) p.hosts.get(h)!.failed = false;
+    await runNodes(p, b.always, hosts, handler);
+    for (const h of stillFailed) p.hosts.get(h)!.failed = true;
+  }
+}
+
+async function runInclude(p: StrategyCtx, inc: Include, hosts: string[]): Promise<void> {
+  if (!tagsSelect(inc.tags, p.filter)) return;
+  if (!inc.loaded) {
+    p.bus.emit({ type: 'warning', msg: `${inc.kind} with a templated target (${inc.target}) is not supported yet; skipped` });
+    return;
+  }
+  const run = hosts.filter((h) => inc.when.every((c) => condition(c, taskVars(p.rv, p.play, inc, h, p.playHosts))));
+  await runNodes(p, inc.loaded, run);
+}
+
+function selected(p: StrategyCtx, t: Task): boolean {
+  if (!tagsSelect(t.tags, p.filter)) return false;
+  if (p.skipUntil) {
+    if (!p.skipUntil(t)) return false;
+    p.skipUntil = undefined;
+  }
+  return true;
+}
+
+async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler: boolean): Promise<void> {
+  if (!handler && !selected(p, t)) return;
+  if (t.module === 'meta') return runMeta(p, t, hosts);
+  p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler });
+  const runOnce = t.keywords.run_once === true || /^(yes|true)$/i.test(String(t.keywords.run_once ?? ''));
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  await eachHost(targets, p.opts.forks, async (h) => {
+    const start = Date.now();
+    const before = runOnce ? { ...p.rv.hostFacts.get(h) } : undefined;
+    const o = await runTask(p, t, h).catch((e): Outcome => unreachableOrFailed(e));
+    if (before) shareFacts(p, h, before, hosts);
+    const apply = runOnce ? hosts : [h];
+    for (const host of apply) report(p, t, host, o, Date.now() - start);
+  });
+  const anyFatal = p.play.anyErrorsFatal || t.keywords.any_errors_fatal === true;
+  if (anyFatal && hosts.some((h) => p.hosts.get(h)!.failed)) for (const h of hosts) p.hosts.get(h)!.ended = true;
+}
+
+/** run_once: what the task registered or set on the host it ran on is set on every host, as Ansible does. */
+function shareFacts(p: StrategyCtx, from: string, before: Record<string, unknown>, hosts: string[]): void {
+  const after = p.rv.hostFacts.get(from) ?? {};
+  const changed = Object.entries(after).filter(([k, v]) => before[k] !== v);
+  for (const h of hosts) {
+    if (h === from) continue;
+    const f = p.rv.hostFacts.get(h) ?? {};
+    for (const [k, v] of changed) f[k] = v;
+    p.rv.hostFacts.set(h, f);
+  }
+}
+
+function unreachableOrFailed(e: unknown): Outcome {
+  if (e instanceof KplayError && ['UNREACHABLE', 'HOST_KEY', 'AUTH'].includes(e.code)) {
+    return { status: 'unreachable', msg: e.format(), result: { unreachable: true, msg: e.message } };
+  }
+  const msg = e instanceof KplayError ? e.format() : String((e as Error)?.message ?? e);
+  return { status: 'failed', msg, result: { failed: true, msg } };
+}
+
+function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number): void {
+  const hs: HostState = p.hosts.get(host)!;
+  p.recap.count(host, o.status, ms);
+  if (o.status === 'failed') hs.failed = true;
+  if (o.status === 'unreachable') hs.unreachable = true;
+  if ((o.status === 'changed' || (o.status === 'uncertain' && p.opts.check)) && t.keywords.notify !== undefined) {
+    for (const n of toList(t.keywords.notify)) hs.notified.add(n);
+  }
+  p.bus.emit(resultEvent(t, host, o, ms));
+}
+
+async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> {
+  const action = String(t.args._raw_params);
+  const run = hosts.filter((h) => t.when.every((c) => condition(c, taskVars(p.rv, p.play, t, h, p.playHosts))));
+  switch (action) {
+    case 'flush_handlers':
+      await flushHandlers(p, hosts);
+      return;
+    case 'end_host':
+      for (const h of run) p.hosts.get(h)!.ended = true;
+      return;
+    case 'end_play':
+    case 'end_batch':
+      if (run.length) for (const h of hosts) p.hosts.get(h)!.ended = true;
+      return;
+    case 'clear_host_errors':
+      for (const s of p.hosts.values()) if (!s.unreachable) s.failed = false;
+      return;
+    case 'clear_facts':
+      for (const h of run) p.rv.facts.delete(h);
+      return;
+    default:
+      return; // noop, refresh_inventory, reset_connection
+  }
+}
+
+/** Run notified handlers, in the order they are written, on the hosts that notified them. */
+export async function flushHandlers(p: StrategyCtx, hosts: string[]): Promise<void> {
+  for (const hnode of p.play.handlers) {
+    if (p.stopping) return;
+    const names = [hnode.name, ...toList(hnode.keywords.listen)].filter((x): x is string => !!x);
+    const targets = live(p, hosts).filter((h) => names.some((n) => p.hosts.get(h)!.notified.has(n)));
+    if (targets.length === 0) continue;
+    await runNodes(p, [hnode], targets, true);
+  }
+  for (const h of hosts) p.hosts.get(h)!.notified.clear();
+}

@@ -1,0 +1,202 @@
+// One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
+// changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
+import { KplayError } from './errors.js';
+import { evalCondition, exprVariables } from './expr.js';
+import type { HostResultEvent, HostStatus } from './events.js';
+import { taskVars } from './context.js';
+import { compiledCondition, isUncertain, UNCERTAIN, type PlayCtx } from './run-state.js';
+import { renderDeep, renderString, templateVariables } from './template.js';
+import { valueLoc } from './source.js';
+import { toBool } from './value-utils.js';
+import { runHostModule } from './module-exec.js';
+import { runControllerModule } from './controller-modules.js';
+import type { Condition, Task, Vars } from './types.js';
+import { taskTitle } from './listing.js';
+
+export interface Outcome {
+  status: HostStatus;
+  msg?: string | undefined;
+  result: Vars;
+  diff?: HostResultEvent['diff'];
+  changes?: string[] | undefined;
+  /** meta tasks ask the strategy for something */
+  meta?: string | undefined;
+}
+
+const refsCache = new WeakMap<Task, Set<string>>();
+
+/** Top-level variable names a task's args, loop and conditions read (for check mode's uncertainty). */
+function taskRefs(t: Task): Set<string> {
+  let s = refsCache.get(t);
+  if (s) return s;
+  s = new Set();
+  const visit = (v: unknown) => {
+    if (typeof v === 'string' && v.includes('{{')) for (const n of safeTemplateVars(v)) s!.add(n);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(t.args);
+  visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
+  refsCache.set(t, s);
+  return s;
+}
+
+function safeTemplateVars(src: string): string[] {
+  try {
+    return templateVariables(src);
+  } catch {
+    return [];
+  }
+}
+
+function condRefs(c: Condition): string[] {
+  const e = compiledCondition(c);
+  return typeof e === 'object' ? exprVariables(e) : [];
+}
+
+function uncertainRef(names: Iterable<string>, vars: Vars): string | undefined {
+  for (const n of names) if (isUncertain(vars[n])) return n;
+  return undefined;
+}
+
+export function condition(c: Condition, vars: Vars): boolean {
+  return evalCondition(compiledCondition(c) as Parameters<typeof evalCondition>[0], vars, c.loc ?? undefined);
+}
+
+/** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
+function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
+  const v = t.keywords[key];
+  if (v === undefined || v === null) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  return list.every((c, i) => condition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, key) }, vars));
+}
+
+function loopItems(t: Task, vars: Vars, host: string): unknown[] | undefined {
+  const k = t.keywords;
+  const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
+  if (raw === undefined) return undefined;
+  const key = k.loop !== undefined ? 'loop' : k.with_items !== undefined ? 'with_items' : k.with_list !== undefined ? 'with_list' : 'with_dict';
+  const v = renderDeep(raw, { vars, host }, valueLoc);
+  if (key === 'with_dict') {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new KplayError(`with_dict needs a mapping, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
+    return Object.entries(v).map(([key, value]) => ({ key, value }));
+  }
+  if (!Array.isArray(v)) throw new KplayError(`${key} needs a list, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
+  return key === 'with_items' ? v.flat(1) : v;
+}
+
+/** Run one task on one host (all loop items). Never throws for a host problem: that becomes the outcome. */
+export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcome> {
+  try {
+    const base = taskVars(p.rv, p.play, t, host, p.playHosts);
+    const check = p.opts.check && t.keywords.check_mode !== false && !/^(no|false)$/i.test(String(t.keywords.check_mode ?? ''));
+    const whenRefs = t.when.flatMap(condRefs);
+    const items = loopItems(t, base, host);
+    if (items === undefined) return await once(p, t, host, base, check, whenRefs);
+    const loopVar = String((t.keywords.loop_control as Vars | undefined)?.loop_var ?? 'item');
+    const indexVar = (t.keywords.loop_control as Vars | undefined)?.index_var as string | undefined;
+    const results: Vars[] = [];
+    let status: HostStatus = 'skipped';
+    const changes: string[] = [];
+    const diff: NonNullable<Outcome['diff']> = [];
+    for (const [i, item] of items.entries()) {
+      const vars = { ...base, [loopVar]: item, ...(indexVar ? { [indexVar]: i } : {}), ansible_loop_var: loopVar };
+      const o = await once(p, t, host, vars, check, whenRefs);
+      results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
+      changes.push(...(o.changes ?? []));
+      diff.push(...(o.diff ?? []));
+      status = worse(status, o.status);
+      if (o.status === 'failed') break;
+    }
+    const result: Vars = { results, changed: results.some((r) => r.changed === true), msg: status === 'failed' ? 'One or more items failed' : 'All items completed' };
+    if (status === 'failed') result.failed = true;
+    if (status === 'skipped') result.skipped = true;
+    registerResult(p, t, host, result);
+    return { status, result, changes, diff, msg: status === 'failed' ? String(results.at(-1)?.msg ?? 'One or more items failed') : undefined };
+  } catch (e) {
+    const msg = e instanceof KplayError ? e.format() : String((e as Error)?.message ?? e);
+    return { status: 'failed', msg, result: { failed: true, msg } };
+  }
+}
+
+const RANK: HostStatus[] = ['skipped', 'ok', 'uncertain', 'changed', 'ignored', 'failed'];
+function worse(a: HostStatus, b: HostStatus): HostStatus {
+  return RANK.indexOf(b) > RANK.indexOf(a) ? b : a;
+}
+
+function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
+  const name = t.keywords.register;
+  if (typeof name !== 'string') return;
+  const facts = p.rv.hostFacts.get(host) ?? {};
+  facts[name] = result;
+  p.rv.hostFacts.set(host, facts);
+}
+
+async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean, whenRefs: string[]): Promise<Outcome> {
+  if (p.opts.check) {
+    const u = uncertainRef([...whenRefs, ...taskRefs(t)], vars);
+    if (u) {
+      const out: Outcome = { status: 'uncertain', msg: `depends on '${u}', known only after a real run`, result: { ...UNCERTAIN } };
+      registerResult(p, t, host, out.result);
+      return out;
+    }
+  }
+  for (const c of t.when) {
+    if (!condition(c, vars)) {
+      const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: c.source };
+      registerResult(p, t, host, result);
+      return { status: 'skipped', result };
+    }
+  }
+  const retries = t.keywords.until !== undefined ? Number(t.keywords.retries ?? 3) : 0;
+  const delay = Number(t.keywords.delay ?? 5);
+  let out: Outcome;
+  for (let attempt = 0; ; attempt++) {
+    out = await attemptOnce(p, t, host, vars, check);
+    if (t.keywords.until === undefined || out.status === 'uncertain' || (check && out.status !== 'failed' && out.result.skipped)) break;
+    const scope = withRegister(t, vars, out.result);
+    if (keywordCondition(t, 'until', scope)) break;
+    if (attempt >= retries) {
+      out = { ...out, status: 'failed', msg: `until condition still false after ${retries + 1} attempts`, result: { ...out.result, failed: true, attempts: attempt + 1 } };
+      break;
+    }
+    await new Promise((r) => setTimeout(r, delay * 1000));
+  }
+  if (out.status === 'failed' && toBool(renderMaybe(t.keywords.ignore_errors, vars, host))) out = { ...out, status: 'ignored' };
+  registerResult(p, t, host, out.result);
+  return out;
+}
+
+function withRegister(t: Task, vars: Vars, result: Vars): Vars {
+  return typeof t.keywords.register === 'string' ? { ...vars, [t.keywords.register]: result } : vars;
+}
+
+function renderMaybe(v: unknown, vars: Vars, host: string): unknown {
+  return typeof v === 'string' ? renderString(v, { vars, host }) : v;
+}
+
+async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
+  const args = renderDeep(t.args, { vars, host }, valueLoc) as Vars;
+  const ctl = await runControllerModule(p, t, host, vars, args);
+  let out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
+  if (out.status === 'uncertain' || out.status === 'skipped') return out;
+  // changed_when / failed_when see the result under the register name
+  const scope = withRegister(t, vars, out.result);
+  const changed = keywordCondition(t, 'changed_when', scope);
+  if (changed !== undefined && out.status !== 'failed') {
+    out = { ...out, status: changed ? 'changed' : 'ok', result: { ...out.result, changed } };
+  }
+  const failed = keywordCondition(t, 'failed_when', scope);
+  if (failed !== undefined) {
+    const wasChanged = out.result.changed === true;
+    out = failed
+      ? { ...out, status: 'failed', msg: out.msg ?? `failed_when is true`, result: { ...out.result, failed: true, failed_when_result: true } }
+      : { ...out, status: wasChanged ? 'changed' : 'ok', msg: undefined, result: { ...out.result, failed: false, failed_when_result: false } };
+  }
+  return out;
+}
+
+export function resultEvent(t: Task, host: string, o: Outcome, ms: number): HostResultEvent {
+  return { type: 'host_result', host, task: taskTitle(t), taskId: t.id, status: o.status, msg: o.msg, diff: o.diff, changes: o.changes, result: o.result, ms };
+}
+

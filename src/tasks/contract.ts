@@ -1,0 +1,83 @@
+// The contract between task modules and the engine (DESIGN.md §5). A module never gets the transport: it
+// reads the host through a cached, read-only FactReader and returns the changes it wants, as data.
+// Only the engine runs actions. Check mode calls `plan` alone, so it cannot write.
+import type { ModuleSpec } from './schema.js';
+
+export type Vars = Record<string, unknown>;
+
+/** What `stat` of one path tells (mode as 4 octal digits, e.g. '0644'). */
+export interface StatInfo {
+  exists: boolean;
+  path: string;
+  isdir?: boolean;
+  isreg?: boolean;
+  islnk?: boolean;
+  lnk_target?: string;
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  owner?: string;
+  group?: string;
+  size?: number;
+  mtime?: number;
+  /** Only when asked for: hex digest of the file's content. */
+  checksum?: string;
+}
+
+export interface ProbeResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Read-only view of a host, cached per host for the run; the engine records what each task read. */
+export interface FactReader {
+  /** Gathered facts (ansible_* names), gathered once per host. */
+  facts(): Promise<Vars>;
+  stat(path: string, opts?: { follow?: boolean; checksum?: 'sha1' | 'sha256' }): Promise<StatInfo>;
+  /** A file's content, or undefined when it does not exist. */
+  read(path: string): Promise<Buffer | undefined>;
+  /** A read-only command (`sysctl -n x`, `systemctl is-enabled y`): never one that changes the host. */
+  probe(argv: string[]): Promise<ProbeResult>;
+  /** Files on the controller (copy src, template src), relative paths already resolved by the engine. */
+  controllerRead(path: string): Promise<Buffer>;
+}
+
+/** What the module is running for. */
+export interface HostView {
+  name: string; // inventory_hostname
+  vars: Vars; // the task's variables (templated args are already rendered)
+  check: boolean;
+  diff: boolean;
+  /** Render a Handlebars template file on the controller with the task's variables. */
+  renderTemplate(path: string): string;
+}
+
+export type Action =
+  | { exec: string[]; stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined; shell?: boolean }
+  | { put: string; content: Buffer; mode?: string | undefined; owner?: string | undefined; group?: string | undefined; validate?: string | undefined }
+  | { remove: string; recurse?: boolean };
+
+export interface Change {
+  summary: string;
+  diff?: { path: string; before: string; after: string } | undefined;
+  actions: Action[];
+  /** What the change alters, e.g. 'file:/etc/hosts', 'service:etcd'; a later task reading it in check mode is uncertain. */
+  touches: string[];
+}
+
+export interface Plan {
+  changes: Change[];
+  /** Fields for `register`, known at plan time (stat's `stat`, slurp's `content` ...). */
+  result?: Vars;
+}
+
+/** A module that plans. `converges: false` (command, shell) means a second plan is not expected to be empty. */
+export interface TaskModule<A extends Vars = Vars> extends ModuleSpec {
+  converges?: boolean;
+  plan(args: A, host: HostView, facts: FactReader): Promise<Plan>;
+}
+
+export function isTaskModule(m: ModuleSpec): m is TaskModule {
+  return typeof (m as TaskModule).plan === 'function';
+}

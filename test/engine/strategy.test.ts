@@ -1,0 +1,175 @@
+// The executor's control flow (linear/free, serial, blocks, handlers, failures, loops, retries) driven with
+// controller-side modules and a transport that reaches nothing. Host modules over SSH are proven in @lab tests.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { Problems } from '../../src/engine/errors.js';
+import { EventBus, type HostResultEvent, type RunEvent } from '../../src/engine/events.js';
+import { loadInventory } from '../../src/engine/inventory.js';
+import { readPlaybook } from '../../src/engine/playbook.js';
+import { createRun } from '../../src/engine/run.js';
+import { planHosts } from '../../src/engine/run-plan.js';
+import { validatePlaybook } from '../../src/engine/validate.js';
+import { NullTransport } from '../support/fake-transport.js';
+import { writeTree } from '../support/tree.js';
+
+const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';
+
+async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number } = {}) {
+  const dir = writeTree({ 'inv/hosts.yml': o.inv ?? INV, 'site.yml': playbook });
+  const problems = new Problems();
+  const inv = loadInventory([join(dir, 'inv')], problems);
+  const pb = readPlaybook(join(dir, 'site.yml'), problems);
+  validatePlaybook(pb, problems);
+  const plan = planHosts(pb, inv, o.limit, problems);
+  problems.throwIfAny();
+  const bus = new EventBus();
+  const events: RunEvent[] = [];
+  bus.on((e) => events.push(e));
+  const handle = createRun({
+    pb, inv, plan, extra: {}, filter: { only: o.tags ?? [], skip: [] }, opts: { check: !!o.check, diff: false, forks: undefined }, startAt: o.startAt, bus,
+    open: (h) => new NullTransport(h, (o.unreachable ?? []).includes(h)),
+    gather: async () => ({ ansible_os_family: 'Debian' }),
+  });
+  if (o.stopAfter !== undefined) bus.on((e) => { if (e.type === 'host_result' && events.filter((x) => x.type === 'host_result').length >= o.stopAfter!) handle.stop(); });
+  const code = await handle.run();
+  const results = events.filter((e): e is HostResultEvent => e.type === 'host_result');
+  const end = events.find((e) => e.type === 'run_end') as Extract<RunEvent, { type: 'run_end' }>;
+  const line = (r: HostResultEvent) => `${r.task}|${r.host}|${r.status}`;
+  return { code, events, results, lines: results.map(line), recap: end.recap };
+}
+
+const play = (tasks: string, extra = '') => `- hosts: web\n  gather_facts: no\n${extra}  tasks:\n${tasks}`;
+
+describe('executor', () => {
+  it('linear: every host finishes a task before the next one', async () => {
+    const r = await run(play('    - name: one\n      debug: msg=1\n    - name: two\n      debug: msg=2\n'));
+    expect(r.code).to.equal(0);
+    expect(r.lines).to.deep.equal(['one|a|ok', 'one|b|ok', 'one|c|ok', 'two|a|ok', 'two|b|ok', 'two|c|ok']);
+  });
+
+  it('gathers facts first, visible to when:', async () => {
+    const r = await run('- hosts: web\n  tasks:\n    - name: debian only\n      debug: msg=x\n      when: ansible_os_family == "Debian"\n    - name: redhat only\n      debug: msg=x\n      when: ansible_os_family == "RedHat"\n');
+    expect(r.lines.filter((l) => l.startsWith('Gathering'))).to.have.length(3);
+    expect(r.lines.filter((l) => l.startsWith('debian only'))).to.deep.equal(['debian only|a|ok', 'debian only|b|ok', 'debian only|c|ok']);
+    expect(r.lines.filter((l) => l.startsWith('redhat only'))).to.deep.equal(['redhat only|a|skipped', 'redhat only|b|skipped', 'redhat only|c|skipped']);
+  });
+
+  it('register, set_fact and when per host', async () => {
+    const r = await run(play('    - set_fact: { n: "{{ inventory_hostname }}" }\n    - name: only b\n      debug: msg=hi\n      register: out\n      when: n == "b"\n    - name: check\n      assert:\n        that: (out is skipped) == (inventory_hostname != "b")\n'));
+    expect(r.code).to.equal(0);
+    expect(r.lines.filter((l) => l.startsWith('only b'))).to.have.members(['only b|a|skipped', 'only b|b|ok', 'only b|c|skipped']);
+    expect(r.lines.filter((l) => l.startsWith('check'))).to.deep.equal(['check|a|ok', 'check|b|ok', 'check|c|ok']);
+  });
+
+  it('a failed host leaves the play, the others go on; exit 2', async () => {
+    const r = await run(play('    - name: boom\n      fail: msg=no\n      when: inventory_hostname == "b"\n    - name: after\n      debug: msg=x\n'));
+    expect(r.code).to.equal(2);
+    expect(r.lines.filter((l) => l.startsWith('after'))).to.deep.equal(['after|a|ok', 'after|c|ok']);
+    expect(r.recap.b).to.include({ failed: 1 });
+  });
+
+  it('ignore_errors counts ignored and goes on; exit 0', async () => {
+    const r = await run(play('    - name: boom\n      fail: msg=no\n      ignore_errors: yes\n    - name: after\n      debug: msg=x\n'));
+    expect(r.code).to.equal(0);
+    expect(r.recap.a).to.include({ ignored: 1, failed: 0 });
+  });
+
+  it('block / rescue / always', async () => {
+    const r = await run(play('    - block:\n        - name: try\n          fail: msg=x\n          when: inventory_hostname != "a"\n        - name: after try\n          debug: msg=x\n      rescue:\n        - name: rescue\n          debug: msg=r\n      always:\n        - name: always\n          debug: msg=a\n'));
+    expect(r.code).to.equal(0);
+    expect(r.lines.filter((l) => l.startsWith('after try'))).to.deep.equal(['after try|a|ok']);
+    expect(r.lines.filter((l) => l.startsWith('rescue'))).to.deep.equal(['rescue|b|ok', 'rescue|c|ok']);
+    expect(r.lines.filter((l) => l.startsWith('always'))).to.deep.equal(['always|a|ok', 'always|b|ok', 'always|c|ok']);
+    expect(r.recap.b).to.include({ rescued: 1, failed: 0 });
+  });
+
+  it('always runs after an unrescued failure, and the host stays failed', async () => {
+    const r = await run(play('    - block:\n        - name: try\n          fail: msg=x\n      always:\n        - name: always\n          debug: msg=a\n    - name: later\n      debug: msg=x\n'));
+    expect(r.code).to.equal(2);
+    expect(r.lines.filter((l) => l.startsWith('always'))).to.have.length(3);
+    expect(r.lines.filter((l) => l.startsWith('later'))).to.have.length(0);
+  });
+
+  it('handlers run once, at the end, only on hosts that notified', async () => {
+    const r = await run(play('    - name: change\n      debug: msg=x\n      changed_when: inventory_hostname != "c"\n      notify: restart it\n    - name: change again\n      debug: msg=x\n      changed_when: true\n      notify: [restart it]\n      when: inventory_hostname == "a"\n    - name: last task\n      debug: msg=x\n', '  handlers:\n    - name: restart it\n      debug: msg=restarted\n    - name: never\n      debug: msg=x\n'));
+    expect(r.lines.slice(-2)).to.deep.equal(['restart it|a|ok', 'restart it|b|ok']);
+    expect(r.lines.indexOf('last task|a|ok')).to.be.lessThan(r.lines.indexOf('restart it|a|ok'));
+  });
+
+  it('meta: flush_handlers runs them where it stands', async () => {
+    const r = await run(play('    - name: change\n      debug: msg=x\n      changed_when: true\n      notify: h\n    - meta: flush_handlers\n    - name: after\n      debug: msg=x\n', '  handlers:\n    - name: h\n      debug: msg=x\n'));
+    expect(r.lines.indexOf('h|c|ok')).to.be.lessThan(r.lines.indexOf('after|a|ok'));
+    expect(r.lines.filter((l) => l.startsWith('h|'))).to.have.length(3);
+  });
+
+  it('listen topics', async () => {
+    const r = await run(play('    - name: change\n      debug: msg=x\n      changed_when: true\n      notify: restart web\n', '  handlers:\n    - name: h1\n      debug: msg=x\n      listen: restart web\n    - name: h2\n      debug: msg=x\n      listen: restart web\n'));
+    expect(r.lines.filter((l) => /^h[12]\|a/.test(l))).to.deep.equal(['h1|a|ok', 'h2|a|ok']);
+  });
+
+  it('serial batches run the whole play per batch', async () => {
+    const r = await run(play('    - name: one\n      debug: msg=1\n    - name: two\n      debug: msg=2\n', '  serial: [1, 2]\n'));
+    expect(r.lines).to.deep.equal(['one|a|ok', 'two|a|ok', 'one|b|ok', 'one|c|ok', 'two|b|ok', 'two|c|ok']);
+  });
+
+  it('serial percentage', async () => {
+    const r = await run(play('    - name: one\n      debug: msg=1\n', '  serial: "50%"\n'));
+    expect(r.lines).to.deep.equal(['one|a|ok', 'one|b|ok', 'one|c|ok']);
+    const starts = r.events.filter((e) => e.type === 'task_start').map((e) => (e as { hosts: string[] }).hosts);
+    expect(starts).to.deep.equal([['a'], ['b'], ['c']]);
+  });
+
+  it('free strategy lets each host run on', async () => {
+    const r = await run(play('    - name: one\n      debug: msg=1\n    - name: two\n      debug: msg=2\n', '  strategy: free\n'));
+    expect(r.code).to.equal(0);
+    expect(r.lines).to.have.length(6);
+    expect(r.lines.indexOf('two|a|ok')).to.be.greaterThan(r.lines.indexOf('one|a|ok'));
+  });
+
+  it('run_once runs on the first host and reports for all', async () => {
+    const r = await run(play('    - name: once\n      set_fact: { x: "{{ inventory_hostname }}" }\n      run_once: true\n    - name: see\n      assert: { that: x == "a" }\n'));
+    expect(r.code).to.equal(0);
+    expect(r.lines.filter((l) => l.startsWith('once'))).to.have.length(3);
+  });
+
+  it('any_errors_fatal stops every host', async () => {
+    const r = await run(play('    - name: boom\n      fail: msg=x\n      when: inventory_hostname == "a"\n    - name: after\n      debug: msg=x\n', '  any_errors_fatal: true\n'));
+    expect(r.code).to.equal(2);
+    expect(r.lines.filter((l) => l.startsWith('after'))).to.deep.equal([]);
+  });
+
+  it('max_fail_percentage stops the next batches', async () => {
+    const r = await run(play('    - name: boom\n      fail: msg=x\n      when: inventory_hostname == "a"\n', '  serial: 1\n  max_fail_percentage: 0\n'));
+    expect(r.lines).to.deep.equal(['boom|a|failed']);
+  });
+
+  it('loops: items, loop_var, index_var, register results', async () => {
+    const r = await run(play('    - name: loop\n      debug: msg="{{ x }}-{{ i }}"\n      loop: [p, q]\n      loop_control: { loop_var: x, index_var: i }\n      register: out\n    - assert:\n        that:\n          - out.results | length == 2\n          - out.results[1].msg == "q-1"\n'));
+    expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
+  });
+
+  it('until / retries: fails after retries+1 attempts', async () => {
+    const r = await run(play('    - name: wait\n      debug: msg=x\n      register: w\n      until: w.msg == "never"\n      retries: 2\n      delay: 0\n', ''));
+    expect(r.code).to.equal(2);
+    expect(r.results.find((x) => x.task === 'wait')!.result).to.include({ attempts: 3 });
+  });
+
+  it('an unreachable host leaves the play; exit 4', async () => {
+    const r = await run('- hosts: web\n  tasks:\n    - name: t\n      debug: msg=x\n', { unreachable: ['b'] });
+    expect(r.code).to.equal(4);
+    expect(r.recap.b).to.include({ unreachable: 1 });
+    expect(r.lines.filter((l) => l.startsWith('t|'))).to.deep.equal(['t|a|ok', 't|c|ok']);
+  });
+
+  it('--tags and --start-at-task', async () => {
+    const pbText = play('    - name: one\n      debug: msg=1\n      tags: x\n    - name: two\n      debug: msg=2\n    - name: three\n      debug: msg=3\n      tags: [x, always]\n');
+    expect((await run(pbText, { tags: ['x'] })).lines.map((l) => l.split('|')[0])).to.deep.equal(['one', 'one', 'one', 'three', 'three', 'three']);
+    expect((await run(pbText, { startAt: 'two' })).lines.map((l) => l.split('|')[0])).to.deep.equal(['two', 'two', 'two', 'three', 'three', 'three']);
+  });
+
+  it('stop() lets the running task end, starts no other, exits 99', async () => {
+    const r = await run(play('    - name: one\n      debug: msg=1\n    - name: two\n      debug: msg=2\n'), { stopAfter: 1 });
+    expect(r.code).to.equal(99);
+    expect(r.lines).to.deep.equal(['one|a|ok', 'one|b|ok', 'one|c|ok']);
+  });
+});
