@@ -16,6 +16,10 @@ export interface HostResultEvent {
   changes?: string[] | undefined; // summaries of (predicted) changes
   result?: Record<string, unknown> | undefined;
   delegatedTo?: string | undefined;
+  /** Where this result stands in the host's run (for the journal): play : task id # occurrence. */
+  key?: string | undefined;
+  register?: string | undefined;
+  setFacts?: Record<string, unknown> | undefined;
   ms: number;
 }
 

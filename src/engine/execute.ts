@@ -1,21 +1,32 @@
 // Wires a checked run to real hosts: transports, facts, renderers, Ctrl-C. Kept apart from run.ts so the
 // executor can be driven by tests with other transports.
+import { dirname, join } from 'node:path';
 import { EventBus } from './events.js';
+import { Report } from './ui/report.js';
+import { Journal, journalPath, readJournal } from './journal.js';
 import { createRun, type RunInput } from './run.js';
 import { gatherFacts } from './transport/facts.js';
 import { openTransport } from './transport/pool.js';
 import { jsonRenderer, plainRenderer } from './ui/plain.js';
 import type { Output } from '../output.js';
 
-export interface ExecuteInput extends Omit<RunInput, 'bus' | 'open' | 'gather'> {
+export interface ExecuteInput extends Omit<RunInput, 'bus' | 'open' | 'gather' | 'resume'> {
   json: boolean;
+  resume: boolean;
+  inventories: string[];
 }
 
 export async function execute(input: ExecuteInput, out: Output): Promise<number> {
   const bus = new EventBus();
   const write = (s: string) => out.print(s.endsWith('\n') ? s.slice(0, -1) : s);
   bus.on(input.json ? jsonRenderer(write) : plainRenderer(write, { check: input.opts.check }));
-  const handle = createRun({ ...input, bus, open: openTransport, gather: gatherFacts });
+  const jpath = journalPath(input.pb.file, input.inventories);
+  const resume = input.resume ? readJournal(jpath) : undefined;
+  if (input.resume && resume!.size === 0) out.warn(`--resume: no journal of an earlier run of this playbook and inventory (${jpath}); running from the start`);
+  bus.on(new Journal(jpath).listener());
+  const report = new Report(join(dirname(jpath), 'reports'));
+  bus.on(report.listener());
+  const handle = createRun({ ...input, bus, open: openTransport, gather: gatherFacts, resume });
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -26,7 +37,9 @@ export async function execute(input: ExecuteInput, out: Output): Promise<number>
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    return await handle.run();
+    const code = await handle.run();
+    if (report.written) out.print(`report: ${report.written.html}`);
+    return code;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

@@ -33,5 +33,5 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
     return 0;
   }
   const { execute } = await import('./execute.js');
-  return execute({ pb, inv, plan, extra, filter, opts: { check: !!a.check, diff: !!a.diff, forks: a.forks }, startAt: a.startAtTask, json: !!a.json }, out);
+  return execute({ pb, inv, plan, extra, filter, opts: { check: !!a.check, diff: !!a.diff, forks: a.forks }, startAt: a.startAtTask, json: !!a.json, resume: !!a.resume, inventories: a.inventory ?? [] }, out);
 }

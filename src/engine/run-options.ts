@@ -17,6 +17,7 @@ export interface RunArgs {
   syntaxCheck?: boolean;
   startAtTask?: string | undefined;
   json?: boolean;
+  resume?: boolean;
 }
 
 export function runOptions(y: Argv): Argv<RunArgs> {
@@ -34,6 +35,7 @@ export function runOptions(y: Argv): Argv<RunArgs> {
     .option('list-tasks', { type: 'boolean', default: false, describe: 'list the tasks that would run, with their tags, then stop' })
     .option('list-tags', { type: 'boolean', default: false, describe: 'list the tags of the tasks, then stop' })
     .option('syntax-check', { type: 'boolean', default: false, describe: 'read and check the playbook, roles and templates, then stop' })
+    .option('resume', { type: 'boolean', default: false, describe: 'continue each host from the task where the last run of this playbook stopped' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON event per line instead of text' })
     .option('start-at-task', { type: 'string', describe: 'start at the first task with this name (glob)' }) as unknown as Argv<RunArgs>;
 }

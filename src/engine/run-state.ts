@@ -24,6 +24,10 @@ export interface HostState {
   pending: Set<string>;
   /** handler names / listen topics notified and not yet run */
   notified: Set<string>;
+  /** how often each task id ran on this host (a task file imported twice runs twice) */
+  seen: Map<string, number>;
+  /** --resume: tasks this host finished in the run being resumed */
+  resumeDone?: Set<string> | undefined;
 }
 
 export interface Conn {
@@ -67,5 +71,5 @@ export function compiledCondition(c: Condition): CompiledExpr | boolean | number
 }
 
 export function hostState(name: string): HostState {
-  return { name, failed: false, unreachable: false, ended: false, pending: new Set(), notified: new Set() };
+  return { name, failed: false, unreachable: false, ended: false, pending: new Set(), notified: new Set(), seen: new Map() };
 }

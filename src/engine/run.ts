@@ -15,6 +15,7 @@ import { renderDeep } from './template.js';
 import type { Transport } from './transport/types.js';
 import type { Play, Playbook, Task, Vars } from './types.js';
 import { valueLoc } from './source.js';
+import type { ResumePoint } from './journal.js';
 
 export interface RunInput {
   pb: Playbook;
@@ -28,6 +29,8 @@ export interface RunInput {
   /** Opens a transport for a host (ssh, or local for localhost). */
   open: (host: string, spec: ConnectionSpec) => Transport;
   gather: (t: Transport) => Promise<Vars>;
+  /** --resume: per host, what the previous run finished (from the journal). */
+  resume?: Map<string, ResumePoint> | undefined;
 }
 
 export interface RunHandle {
@@ -87,6 +90,12 @@ export function createRun(input: RunInput): RunHandle {
     const hostsAll = new Set(input.plan.plays.flatMap((p) => p.hosts));
     bus.emit({ type: 'run_start', playbook: pb.file, check: opts.check, hosts: hostsAll.size });
     const hosts = new Map([...hostsAll].map((h) => [h, hostState(h)]));
+    for (const [h, rp] of input.resume ?? []) {
+      const s = hosts.get(h);
+      if (!s) continue;
+      s.resumeDone = rp.done;
+      rv.hostFacts.set(h, { ...rp.facts });
+    }
     let skipUntil: ((t: Task) => boolean) | undefined = input.startAt ? (t: Task) => nameMatches(input.startAt!, t) : undefined;
     try {
       for (const { play, hosts: playHosts } of input.plan.plays) {

@@ -1,6 +1,7 @@
 // How a play's tasks meet its hosts. linear: every host finishes a task before the next one starts.
 // free: each host runs through the list on its own. Blocks give rescue/always per host; handlers run where
 // Ansible runs them (meta: flush_handlers, and the end of each section of the play).
+import { relative } from 'node:path';
 import { KplayError } from './errors.js';
 import { taskTitle } from './listing.js';
 import type { HostState, PlayCtx } from './run-state.js';
@@ -84,10 +85,16 @@ function selected(p: StrategyCtx, t: Task): boolean {
 }
 
 async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler: boolean): Promise<void> {
+  if (hosts.length === 0) return;
   if (!handler && !selected(p, t)) return;
   if (t.module === 'meta') return runMeta(p, t, hosts);
   p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler });
   const runOnce = t.keywords.run_once === true || /^(yes|true)$/i.test(String(t.keywords.run_once ?? ''));
+  const keys = new Map(hosts.map((h) => [h, taskKey(p, t, h)]));
+  const resumed = hosts.filter((h) => p.hosts.get(h)!.resumeDone?.has(keys.get(h)!));
+  for (const h of resumed) p.bus.emit({ ...resultEvent(t, h, { status: 'skipped', msg: 'done in the run being resumed', result: { skipped: true } }, 0), key: keys.get(h) });
+  for (const h of resumed) p.recap.count(h, 'skipped');
+  hosts = hosts.filter((h) => !resumed.includes(h));
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   await eachHost(targets, p.opts.forks, async (h) => {
     const start = Date.now();
@@ -95,7 +102,7 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
     const o = await runTask(p, t, h).catch((e): Outcome => unreachableOrFailed(e));
     if (before) shareFacts(p, h, before, hosts);
     const apply = runOnce ? hosts : [h];
-    for (const host of apply) report(p, t, host, o, Date.now() - start);
+    for (const host of apply) report(p, t, host, o, Date.now() - start, keys.get(host));
   });
   const anyFatal = p.play.anyErrorsFatal || t.keywords.any_errors_fatal === true;
   if (anyFatal && hosts.some((h) => p.hosts.get(h)!.failed)) for (const h of hosts) p.hosts.get(h)!.ended = true;
@@ -121,7 +128,15 @@ function unreachableOrFailed(e: unknown): Outcome {
   return { status: 'failed', msg, result: { failed: true, msg } };
 }
 
-function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number): void {
+/** play : task id # how many times this task already ran on this host. */
+function taskKey(p: StrategyCtx, t: Task, host: string): string {
+  const seen = p.hosts.get(host)!.seen;
+  const n = (seen.get(t.id) ?? 0) + 1;
+  seen.set(t.id, n);
+  return `${p.play.index}:${relative(p.rv.playbookDir, t.id)}#${n}`;
+}
+
+function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, key?: string): void {
   const hs: HostState = p.hosts.get(host)!;
   p.recap.count(host, o.status, ms);
   if (o.status === 'failed') hs.failed = true;
@@ -129,7 +144,9 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number): 
   if ((o.status === 'changed' || (o.status === 'uncertain' && p.opts.check)) && t.keywords.notify !== undefined) {
     for (const n of toList(t.keywords.notify)) hs.notified.add(n);
   }
-  p.bus.emit(resultEvent(t, host, o, ms));
+  const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
+  const setFacts = t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
+  p.bus.emit({ ...resultEvent(t, host, o, ms), key, register, setFacts });
 }
 
 async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> {

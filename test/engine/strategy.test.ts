@@ -11,11 +11,17 @@ import { planHosts } from '../../src/engine/run-plan.js';
 import { validatePlaybook } from '../../src/engine/validate.js';
 import { NullTransport } from '../support/fake-transport.js';
 import { writeTree } from '../support/tree.js';
+import { Journal, readJournal } from '../../src/engine/journal.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';
 
-async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number } = {}) {
-  const dir = writeTree({ 'inv/hosts.yml': o.inv ?? INV, 'site.yml': playbook });
+async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number; journal?: string; resume?: boolean; extra?: Record<string, unknown> } = {}) {
+  const dir = o.journal ? join(o.journal, '..') : writeTree({});
+  writeFileSync(join(dir, 'site.yml'), playbook);
+  mkdirSync(join(dir, 'inv'), { recursive: true });
+  writeFileSync(join(dir, 'inv/hosts.yml'), o.inv ?? INV);
   const problems = new Problems();
   const inv = loadInventory([join(dir, 'inv')], problems);
   const pb = readPlaybook(join(dir, 'site.yml'), problems);
@@ -25,8 +31,10 @@ async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: 
   const bus = new EventBus();
   const events: RunEvent[] = [];
   bus.on((e) => events.push(e));
-  const handle = createRun({
-    pb, inv, plan, extra: {}, filter: { only: o.tags ?? [], skip: [] }, opts: { check: !!o.check, diff: false, forks: undefined }, startAt: o.startAt, bus,
+  const resume = o.resume && o.journal ? readJournal(o.journal) : undefined;
+  if (o.journal) bus.on(new Journal(o.journal).listener());
+  const handle = createRun({ resume,
+    pb, inv, plan, extra: o.extra ?? {}, filter: { only: o.tags ?? [], skip: [] }, opts: { check: !!o.check, diff: false, forks: undefined }, startAt: o.startAt, bus,
     open: (h) => new NullTransport(h, (o.unreachable ?? []).includes(h)),
     gather: async () => ({ ansible_os_family: 'Debian' }),
   });
@@ -171,5 +179,16 @@ describe('executor', () => {
     const r = await run(play('    - name: one\n      debug: msg=1\n    - name: two\n      debug: msg=2\n'), { stopAfter: 1 });
     expect(r.code).to.equal(99);
     expect(r.lines).to.deep.equal(['one|a|ok', 'one|b|ok', 'one|c|ok']);
+  });
+
+  it('--resume continues each host from the task where it failed, with its registered values', async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), 'kplay-j-')), 'j.jsonl');
+    const pbText = play('    - name: one\n      debug: msg=1\n      register: first\n    - name: two\n      fail: msg=broken\n      when: inventory_hostname == "b" and not (fixed | default(false) | bool)\n    - name: three\n      assert: { that: first.msg == "1" }\n');
+    const r1 = await run(pbText, { journal });
+    expect(r1.code).to.equal(2);
+    const r2 = await run(pbText, { journal, resume: true, extra: { fixed: true } });
+    expect(r2.code).to.equal(0);
+    const ran = r2.results.filter((x) => x.msg !== 'done in the run being resumed').map((x) => `${x.task}|${x.host}|${x.status}`);
+    expect(ran).to.deep.equal(['two|b|skipped', 'three|b|ok']);
   });
 });
