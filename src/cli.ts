@@ -53,7 +53,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
       (a) => guard(async () => (await import('./engine/run-cli.js')).runCommand(a as unknown as RunArgs, out)),
     );
   inventoryCommand(y, out, guard);
-  labCommand(y);
+  labCommand(y, guard);
   try {
     await y.parseAsync();
   } catch (e) {

@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import { EventBus } from './events.js';
 import { Report } from './ui/report.js';
+import { LiveRenderer } from './ui/live.js';
 import { Journal, journalPath, readJournal } from './journal.js';
 import { createRun, type RunInput } from './run.js';
 import { gatherFacts } from './transport/facts.js';
@@ -19,7 +20,8 @@ export interface ExecuteInput extends Omit<RunInput, 'bus' | 'open' | 'gather' |
 export async function execute(input: ExecuteInput, out: Output): Promise<number> {
   const bus = new EventBus();
   const write = (s: string) => out.print(s.endsWith('\n') ? s.slice(0, -1) : s);
-  bus.on(input.json ? jsonRenderer(write) : plainRenderer(write, { check: input.opts.check }));
+  const live = !input.json && process.stdout.isTTY && !process.env.CI ? new LiveRenderer(write, { check: input.opts.check, diff: input.opts.diff }) : undefined;
+  bus.on(input.json ? jsonRenderer(write) : live ? live.listener() : plainRenderer(write, { check: input.opts.check }));
   const jpath = journalPath(input.pb.file, input.inventories);
   const resume = input.resume ? readJournal(jpath) : undefined;
   if (input.resume && resume!.size === 0) out.warn(`--resume: no journal of an earlier run of this playbook and inventory (${jpath}); running from the start`);
@@ -38,6 +40,7 @@ export async function execute(input: ExecuteInput, out: Output): Promise<number>
   process.on('SIGTERM', onSigint);
   try {
     const code = await handle.run();
+    await live?.done();
     if (report.written) out.print(`report: ${report.written.html}`);
     return code;
   } finally {
