@@ -1,6 +1,107 @@
-// command and shell: run a program on the host. Not idempotent unless creates/removes/changed_when say so.
+// command and shell: run a program on the host. Not idempotent (`converges: false`) unless creates/removes
+// (or changed_when, in the engine) say so. The plan is one change, "run: <cmd>", holding the exec action;
+// rc/stdout/stderr come from the engine. `creates` skips when the path exists, `removes` when it does not
+// (relative to chdir, glob patterns allowed). `command` splits a free-form line like a POSIX shell would
+// (quotes, backslashes) but runs no shell: no pipes, redirects or globbing. As in Ansible, `$VAR`/`${VAR}`
+// and a leading `~` in its arguments are expanded from the host's environment (ansible_env) unless
+// expand_argument_vars=false; unknown variables are left as they are. `shell` runs the argv
+// [`/bin/sh` (or `executable`), `-c`, line].
+import { posix } from 'node:path';
 import { z } from 'zod';
-import { abool, astr, defineModule } from './schema.js';
+import type { Action, FactReader, Plan } from './contract.js';
+import { taskFailed } from './fsattrs.js';
+import { abool, astr, defineTask } from './schema.js';
+
+/** Split a command line into words like a POSIX shell (Python's shlex.split): '...' literal, "..." with \" \\ escapes. */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw taskFailed(`unbalanced quote in command: ${line}`);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      word ??= '';
+      for (i++; ; i++) {
+        if (i >= line.length) throw taskFailed(`unbalanced quote in command: ${line}`);
+        const d = line[i]!;
+        if (d === '"') break;
+        if (d === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) word += line[++i];
+        else word += d;
+      }
+    } else if (c === '\\') {
+      if (i + 1 >= line.length) throw taskFailed(`no escaped character in command: ${line}`);
+      word = (word ?? '') + line[++i];
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Python's os.path.expanduser(os.path.expandvars(s)) against an environment. */
+export function expandVars(s: string, env: Record<string, string>): string {
+  let out = s.replace(/\$(\w+|\{[^}]*\})/g, (all, name: string) => {
+    const n = name.startsWith('{') ? name.slice(1, -1) : name;
+    return Object.prototype.hasOwnProperty.call(env, n) ? env[n]! : all;
+  });
+  if ((out === '~' || out.startsWith('~/')) && env.HOME !== undefined) out = env.HOME.replace(/\/+$/, '') + out.slice(1) || '/';
+  return out;
+}
+
+const needsExpansion = (s: string) => s.includes('$') || s.startsWith('~');
+
+async function hostEnv(facts: FactReader): Promise<Record<string, string>> {
+  const env = (await facts.facts()).ansible_env;
+  return env && typeof env === 'object' ? (env as Record<string, string>) : {};
+}
+
+const GLOB = /[*?[]/;
+
+/** Does a path (or any path a glob matches) exist on the host? */
+async function exists(facts: FactReader, path: string): Promise<boolean> {
+  if (!GLOB.test(path)) return (await facts.stat(path, { follow: false })).exists;
+  const dir = posix.dirname(path);
+  // The pattern is passed to the shell unquoted on purpose (it must expand), the rest quoted.
+  const script = `for p in ${path.replace(/([^A-Za-z0-9_\-./*?[\]!])/g, '\\$1')}; do [ -e "$p" ] || [ -L "$p" ] && exit 0; done; exit 1`;
+  await facts.stat(GLOB.test(dir) ? '/' : dir, { follow: true }); // recorded as read, for check mode
+  return (await facts.probe(['sh', '-c', script])).rc === 0;
+}
+
+interface Common {
+  chdir?: string | undefined;
+  creates?: string | undefined;
+  removes?: string | undefined;
+  stdin?: string | undefined;
+  stdin_add_newline: boolean;
+}
+
+async function planRun(a: Common, argv: string[], shown: string, cmd: unknown, facts: FactReader, expand: boolean): Promise<Plan> {
+  const env = expand && [a.chdir, a.creates, a.removes].some((p) => p !== undefined && needsExpansion(p)) ? await hostEnv(facts) : undefined;
+  const path = (p: string) => (env ? expandVars(p, env) : p);
+  const chdir = a.chdir === undefined ? undefined : path(a.chdir);
+  const abs = (p: string) => (chdir === undefined ? p : posix.resolve(chdir, p));
+  const skipped = (msg: string): Plan => ({ changes: [], result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd } });
+  const touches: string[] = [];
+  if (a.creates !== undefined) {
+    const p = abs(path(a.creates));
+    if (await exists(facts, p)) return skipped(`Did not run command since '${p}' exists`);
+    touches.push(`file:${p}`);
+  }
+  if (a.removes !== undefined) {
+    const p = abs(path(a.removes));
+    if (!(await exists(facts, p))) return skipped(`Did not run command since '${p}' does not exist`);
+    touches.push(`file:${p}`);
+  }
+  const stdin = a.stdin === undefined ? undefined : a.stdin_add_newline ? `${a.stdin}\n` : a.stdin;
+  const action: Action = { exec: argv, stdin, cwd: chdir };
+  return { changes: [{ summary: `run: ${shown}`, actions: [action], touches }], result: { cmd } };
+}
 
 const common = {
   _raw_params: astr(),
@@ -13,24 +114,42 @@ const common = {
   strip_empty_ends: abool().default(true),
 };
 
-export const command = defineModule({
+export const command = defineTask({
   name: 'command',
-  description: 'Run a program with arguments on the host, without a shell (no pipes, redirects or variables).',
+  description: 'Run a program with arguments on the host, without a shell (no pipes, redirects or globbing).',
   freeForm: true,
+  converges: false,
   args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true) },
   requiredOneOf: [['_raw_params', 'cmd', 'argv']],
   mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
   returns: { rc: 'exit code', stdout: 'standard output', stderr: 'standard error', stdout_lines: 'stdout split in lines', cmd: 'the argv run' },
   example: '- command: /usr/bin/etcdctl endpoint health\n  changed_when: false',
+  async plan(args, _host, facts) {
+    let argv = args.argv ?? splitCommand(args._raw_params ?? args.cmd ?? '');
+    if (argv.length === 0 || argv[0] === '') throw taskFailed('no command given');
+    if (args.expand_argument_vars && argv.some(needsExpansion)) {
+      const env = await hostEnv(facts);
+      argv = argv.map((w) => expandVars(w, env));
+    }
+    return planRun(args, argv, argv.join(' '), argv, facts, args.expand_argument_vars);
+  },
 });
 
-export const shell = defineModule({
+export const shell = defineTask({
   name: 'shell',
   description: 'Run a command line through /bin/sh on the host (pipes and redirects allowed).',
   freeForm: true,
+  converges: false,
   args: { ...common, executable: astr() },
   requiredOneOf: [['_raw_params', 'cmd']],
   mutuallyExclusive: [['_raw_params', 'cmd']],
   returns: command.returns!,
   example: '- shell: swapoff -a && sed -i "/ swap / s/^/#/" /etc/fstab',
+  async plan(args, _host, facts) {
+    const line = args._raw_params ?? args.cmd ?? '';
+    if (line.trim() === '') throw taskFailed('no command given');
+    // The shell is in the argv itself, so no `shell: true`: the transport would wrap the joined argv in
+    // another `sh -c` (that flag means "argv is one script"), losing the quoting of `line`.
+    return planRun(args, [args.executable ?? '/bin/sh', '-c', line], line, line, facts, true);
+  },
 });

@@ -1,63 +1,20 @@
-// Files on the host: copy, template, file, lineinfile, stat.
-import { z } from 'zod';
-import { abool, amode, astr, choice, defineModule } from './schema.js';
+// Files on the host: copy, template, file, lineinfile (each in its own file) and stat, here.
+// stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...).
+import type { Vars } from './contract.js';
+import { octal, parseOctal } from './fsattrs.js';
+import { abool, choice, astr, defineTask } from './schema.js';
+import { posix } from 'node:path';
 
-const attrs = { mode: amode(), owner: astr(), group: astr() };
+export { copy, template } from './copy.js';
+export { file } from './file.js';
+export { lineinfile } from './lineinfile.js';
 
-export const copy = defineModule({
-  name: 'copy',
-  description: 'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
-  args: {
-    src: astr(), content: z.unknown(), dest: astr(), backup: abool().default(false), force: abool().default(true),
-    remote_src: abool().default(false), validate: astr(), directory_mode: amode(), follow: abool().default(false), ...attrs,
-  },
-  required: ['dest'],
-  requiredOneOf: [['src', 'content']],
-  mutuallyExclusive: [['src', 'content']],
-  returns: { dest: 'destination path', checksum: 'sha1 of the file', backup_file: 'backup path when backup=yes' },
-  example: '- copy:\n    content: "{{ etcd_env }}"\n    dest: /etc/etcd/etcd.env\n    mode: "0600"',
-});
+const PERM_BITS: [string, number][] = [
+  ['rusr', 0o400], ['wusr', 0o200], ['xusr', 0o100], ['rgrp', 0o40], ['wgrp', 0o20], ['xgrp', 0o10],
+  ['roth', 0o4], ['woth', 0o2], ['xoth', 0o1], ['isuid', 0o4000], ['isgid', 0o2000],
+];
 
-export const template = defineModule({
-  name: 'template',
-  description: 'Render a Handlebars template on the controller and put the result on the host.',
-  args: { src: astr(), dest: astr(), backup: abool().default(false), force: abool().default(true), validate: astr(), ...attrs },
-  required: ['src', 'dest'],
-  returns: copy.returns!,
-  example: '- template: src=haproxy.cfg.hbs dest=/etc/haproxy/haproxy.cfg validate="haproxy -c -f %s"',
-});
-
-export const file = defineModule({
-  name: 'file',
-  description: 'Set the state of a path: directory, file, link, hard link, touch or absent, with mode and owner.',
-  args: {
-    path: astr(), state: choice(['absent', 'directory', 'file', 'hard', 'link', 'touch']), src: astr(),
-    recurse: abool().default(false), force: abool().default(false), follow: abool().default(true),
-    modification_time: astr(), access_time: astr(), ...attrs,
-  },
-  argAliases: { dest: 'path', name: 'path' },
-  required: ['path'],
-  requiredIf: [['state', 'link', ['src']], ['state', 'hard', ['src']]],
-  returns: { path: 'the path', state: 'its state after the task' },
-  example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
-});
-
-export const lineinfile = defineModule({
-  name: 'lineinfile',
-  description: 'Make sure one line is present (or absent) in a file, replacing the line a regexp matches.',
-  args: {
-    path: astr(), regexp: astr(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
-    line: astr(), backrefs: abool().default(false), insertafter: astr(), insertbefore: astr(),
-    create: abool().default(false), backup: abool().default(false), firstmatch: abool().default(false), validate: astr(), ...attrs,
-  },
-  argAliases: { dest: 'path', destfile: 'path', name: 'path', regex: 'regexp', value: 'line' },
-  required: ['path'],
-  mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string']],
-  requiredIf: [['state', 'present', ['line']]],
-  example: '- lineinfile: path=/etc/fstab regexp="\\sswap\\s" state=absent',
-});
-
-export const stat = defineModule({
+export const stat = defineTask({
   name: 'stat',
   description: 'Read what a path is (exists, type, mode, owner, size, checksum) without changing it.',
   args: {
@@ -69,4 +26,30 @@ export const stat = defineModule({
   required: ['path'],
   returns: { 'stat.exists': 'whether the path exists', 'stat.isdir': 'a directory', 'stat.islnk': 'a symlink', 'stat.mode': 'octal mode', 'stat.checksum': 'checksum' },
   example: '- stat: path=/etc/etcd/ssl/ca.pem\n  register: ca',
+  async plan(args, _host, facts) {
+    const path = args.path!;
+    const alg = args.checksum_algorithm;
+    const direct = alg === 'sha1' || alg === 'sha256' ? alg : undefined;
+    const st = await facts.stat(path, { follow: args.follow, checksum: args.get_checksum ? direct : undefined });
+    if (!st.exists) return { changes: [], result: { stat: { exists: false } } };
+    const out: Vars = {
+      exists: true, path, mode: st.mode, isdir: st.isdir === true, isreg: st.isreg === true, islnk: st.islnk === true,
+      uid: st.uid, gid: st.gid, pw_name: st.owner, gr_name: st.group, size: st.size, mtime: st.mtime,
+    };
+    const m = parseOctal(st.mode) ?? 0;
+    for (const [k, bit] of PERM_BITS) out[k] = (m & bit) !== 0;
+    out.mode = octal(m);
+    if (st.islnk && st.lnk_target !== undefined) {
+      out.lnk_target = st.lnk_target;
+      out.lnk_source = posix.resolve(posix.dirname(path), st.lnk_target);
+    }
+    if (args.get_checksum && st.isreg) {
+      if (direct) out.checksum = st.checksum;
+      else {
+        const r = await facts.probe([`${alg}sum`, '--', path]);
+        if (r.rc === 0) out.checksum = r.stdout.split(/\s/)[0];
+      }
+    }
+    return { changes: [], result: { stat: out } };
+  },
 });

@@ -1,6 +1,7 @@
 // Argument types with Ansible's conversions (yes/no booleans, numeric strings, comma lists, octal modes),
 // and the shape every task module is declared with.
 import { z } from 'zod';
+import type { FactReader, HostView, Plan, TaskModule } from './contract.js';
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
@@ -53,7 +54,7 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
 
 export type ArgsShape = Record<string, z.ZodType>;
 
-/** What a module declares about itself. The planning part (`plan`) is added by the executor work (issue 4). */
+/** What a module declares about itself. Host modules add a `plan` with `defineTask` (contract.ts's TaskModule). */
 export interface ModuleSpec {
   name: string;
   /** Other names the module answers to (e.g. `systemd` for `systemd_service`). */
@@ -79,5 +80,17 @@ export interface ModuleSpec {
 }
 
 export function defineModule(spec: ModuleSpec): ModuleSpec {
+  return spec;
+}
+
+type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
+
+/** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be missing. */
+export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & { [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]> };
+
+/** A host module: its declaration plus the `plan` that reads the host and returns changes as data (contract.ts). */
+export function defineTask<const S extends ArgsShape>(
+  spec: Omit<ModuleSpec, 'args'> & { args: S; converges?: boolean; plan(args: ArgsOf<S>, host: HostView, facts: FactReader): Promise<Plan> },
+): TaskModule<ArgsOf<S>> {
   return spec;
 }

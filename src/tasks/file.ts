@@ -1,0 +1,231 @@
+// file: the state of one path (directory, file, touch, absent, link, hard) and its mode/owner/group.
+// Ansible's rules kept: the default state is the path's current one (or `file` when it is missing, which
+// then fails); `directory` creates missing parents and gives each created directory the mode/owner asked
+// (as Ansible does); `recurse` applies mode/owner/group to everything beneath (symlinks in the tree are not
+// followed nor changed); `absent` removes recursively; `link` refuses to replace a file or directory
+// unless force=yes (and a directory only when empty), and a missing src needs force=yes too; a relative
+// src is relative to the link's directory. `hard` compares device:inode.
+// Differences from Ansible: `touch` is idempotent (an existing path with the right attributes is left
+// alone; Ansible always updates its times and reports changed); modification_time/access_time other than
+// `preserve` are refused (they could never converge); a symlink's mode is never changed (Linux has none),
+// its owner/group are (chown -h).
+import { posix } from 'node:path';
+import type { Change, FactReader, Plan, StatInfo } from './contract.js';
+import { chmodArg, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, resolveMode, sameGroup, sameOwner, taskFailed, type Attrs } from './fsattrs.js';
+import { abool, astr, choice, defineTask } from './schema.js';
+
+type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
+
+function kind(st: StatInfo): string {
+  return !st.exists ? 'absent' : st.islnk ? 'link' : st.isdir ? 'directory' : 'file';
+}
+
+/** One entry of `find -printf '%y %m %U %G %u %g %p\n'` (type, octal mode, uid, gid, owner, group, path). */
+export interface TreeEntry extends StatInfo {
+  type: string;
+}
+
+/** What is beneath a directory (not the directory itself), read with one `find`. */
+export async function listTree(facts: FactReader, path: string, maxDepth?: number): Promise<TreeEntry[]> {
+  const depth = maxDepth === undefined ? [] : ['-maxdepth', String(maxDepth)];
+  const r = await facts.probe(['find', path, '-mindepth', '1', ...depth, '-printf', '%y %m %U %G %u %g %p\\n']);
+  if (r.rc !== 0) throw taskFailed(`cannot list ${path}: ${r.stderr.trim()}`);
+  const out: TreeEntry[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\S) ([0-7]+) (\d+) (\d+) (\S+) (\S+) (.*)$/.exec(line);
+    if (!m) continue;
+    out.push({
+      exists: true, path: m[7]!, type: m[1]!, isdir: m[1] === 'd', isreg: m[1] === 'f', islnk: m[1] === 'l',
+      mode: m[2]!.padStart(4, '0'), uid: Number(m[3]), gid: Number(m[4]), owner: m[5]!, group: m[6]!,
+    });
+  }
+  return out;
+}
+
+const fileArgs = {
+  path: astr(), state: choice(['absent', 'directory', 'file', 'hard', 'link', 'touch']), src: astr(),
+  recurse: abool().default(false), force: abool().default(false), follow: abool().default(true),
+  modification_time: astr(), access_time: astr(), ...fileAttrArgs,
+};
+
+export const file = defineTask({
+  name: 'file',
+  description: 'Set the state of a path: directory, file, link, hard link, touch or absent, with mode and owner.',
+  args: fileArgs,
+  argAliases: { dest: 'path', name: 'path' },
+  required: ['path'],
+  requiredIf: [['state', 'link', ['src']], ['state', 'hard', ['src']]],
+  returns: { path: 'the path', state: 'its state after the task' },
+  example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
+  async plan(args, _host, facts): Promise<Plan> {
+    const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
+    for (const t of ['modification_time', 'access_time'] as const) {
+      if (args[t] !== undefined && args[t] !== 'preserve') throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
+    }
+    const st = await facts.stat(path, { follow: false });
+    const prev = kind(st);
+    const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
+    if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
+    const touches = [`file:${path}`];
+    const changes: Change[] = [];
+    const change = (summary: string, actions: Change['actions']) => changes.push({ summary: `file: ${summary}`, actions, touches });
+    const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
+      const fix = fixAttrs(p, target, args, opts);
+      if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
+    };
+    /** The path itself, or what it points to when it is a link and follow=yes. */
+    const followed = async (): Promise<StatInfo> => (st.islnk && args.follow ? facts.stat(path, { follow: true }) : st);
+    const result = { path, state };
+
+    switch (state) {
+      case 'absent':
+        if (st.exists) change(`remove ${path}`, [{ remove: path, recurse: st.isdir === true && !st.islnk }]);
+        return { changes, result };
+      case 'file': {
+        const t = await followed();
+        if (!t.exists || t.islnk || t.isdir) throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
+        await attrs(path, t);
+        return { changes, result };
+      }
+      case 'touch': {
+        if (st.exists) {
+          await attrs(path, await followed());
+          return { changes, result };
+        }
+        await needParent(facts, path);
+        change(`touch ${path}`, [{ exec: ['touch', '--', path] }, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
+        return { changes, result };
+      }
+      case 'directory':
+        await planDirectory(path, st, args, facts, change, attrs, followed);
+        if (args.recurse && st.exists) await planRecurse(path, args, facts, change);
+        return { changes, result };
+      case 'link':
+        return { changes: await planLink(path, st, args, facts, changes, change, attrs), result: { ...result, src: args.src ?? st.lnk_target } };
+      case 'hard':
+        await planHard(path, st, args, facts, change, attrs);
+        return { changes, result: { ...result, src: args.src } };
+    }
+  },
+});
+
+type Args = Attrs & { src?: string | undefined; force: boolean; follow: boolean; recurse: boolean };
+type Add = (summary: string, actions: Change['actions']) => void;
+type AttrsFn = (p: string, target: StatInfo, opts?: { noDeref?: boolean }) => Promise<void>;
+
+async function needParent(facts: FactReader, path: string): Promise<void> {
+  const parent = posix.dirname(path);
+  const p = await facts.stat(parent, { follow: true });
+  if (!p.exists || !p.isdir) throw taskFailed(`Error, could not touch target: ${parent} does not exist`);
+}
+
+/** chmod/chown for a path the change itself creates (its mode is not known before, so always set it). */
+function createdAttrs(path: string, a: Attrs, base: number, isDir: boolean): Change['actions'] {
+  const out: Change['actions'] = [];
+  const m = resolveMode(a.mode, base, isDir);
+  if (m !== undefined) out.push({ exec: ['chmod', octal(m), '--', path] });
+  if (a.owner !== undefined || a.group !== undefined) {
+    const who = a.owner !== undefined ? (a.group !== undefined ? `${a.owner}:${a.group}` : a.owner) : `:${a.group}`;
+    out.push({ exec: ['chown', who, '--', path] });
+  }
+  return out;
+}
+
+async function planDirectory(path: string, st: StatInfo, a: Args, facts: FactReader, change: Add, attrs: AttrsFn, followed: () => Promise<StatInfo>) {
+  if (st.exists) {
+    const t = await followed();
+    if (!t.isdir) throw taskFailed(`${path} already exists as a ${kind(t)}`);
+    await attrs(path, t);
+    return;
+  }
+  const created = [path];
+  for (let p = posix.dirname(path); ; p = posix.dirname(p)) {
+    const s = await facts.stat(p, { follow: true });
+    if (s.exists) {
+      if (!s.isdir) throw taskFailed(`cannot create ${path}: ${p} exists and is not a directory`);
+      break;
+    }
+    created.unshift(p);
+  }
+  change(`create directory ${path}`, [{ exec: ['mkdir', '-p', '--', path] }, ...created.flatMap((d) => createdAttrs(d, a, NEW_DIR_MODE, true))]);
+}
+
+async function planRecurse(path: string, a: Args, facts: FactReader, change: Add) {
+  if (a.mode === undefined && a.owner === undefined && a.group === undefined) return;
+  const tree = (await listTree(facts, path)).filter((e) => !e.islnk);
+  const badMode = tree.filter((e) => {
+    const cur = parseInt(e.mode!, 8);
+    const want = resolveMode(a.mode, cur, e.isdir === true);
+    return want !== undefined && want !== cur;
+  });
+  const badOwner = a.owner === undefined ? [] : tree.filter((e) => !sameOwner(a.owner!, e));
+  const badGroup = a.group === undefined ? [] : tree.filter((e) => !sameGroup(a.group!, e));
+  const actions: Change['actions'] = [];
+  const parts: string[] = [];
+  if (badMode.length) {
+    actions.push({ exec: ['chmod', '-R', chmodArg(a.mode), '--', path] });
+    parts.push(`mode of ${badMode.length}`);
+  }
+  if (badOwner.length || badGroup.length) {
+    const who = badOwner.length ? (a.group !== undefined ? `${a.owner}:${a.group}` : a.owner!) : `:${a.group}`;
+    actions.push({ exec: ['chown', '-R', who, '--', path] });
+    parts.push(`owner/group of ${new Set([...badOwner, ...badGroup].map((e) => e.path)).size}`);
+  }
+  if (actions.length) change(`${path}: recurse: ${parts.join(', ')} entries beneath`, actions);
+}
+
+async function planLink(path: string, st: StatInfo, a: Args, facts: FactReader, changes: Change[], change: Add, attrs: AttrsFn): Promise<Change[]> {
+  const src = a.src ?? st.lnk_target;
+  if (src === undefined) throw taskFailed(`src is required for state=link (${path} is not a link)`);
+  if (!a.force) {
+    const abs = posix.resolve(posix.dirname(path), src);
+    const s = await facts.stat(abs, { follow: false });
+    if (!s.exists) throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
+  }
+  const ln = { exec: ['ln', '-sfn', '--', src, path] };
+  if (st.islnk && st.lnk_target === src) {
+    await attrs(path, st, { noDeref: true });
+    return changes;
+  }
+  if (st.exists && !st.islnk) {
+    const what = kind(st);
+    if (!a.force) throw taskFailed(`refusing to convert from ${what} to symlink for ${path}`);
+    if (st.isdir) {
+      if ((await listTree(facts, path, 1)).length > 0) throw taskFailed(`the directory ${path} is not empty, refusing to convert it`);
+      change(`link ${path} → ${src} (replacing an empty directory)`, [{ remove: path, recurse: true }, ln, ...linkOwner(path, a)]);
+      return changes;
+    }
+  } else if (!st.exists) {
+    const parent = await facts.stat(posix.dirname(path), { follow: true });
+    if (!parent.isdir) throw taskFailed(`Error while linking: ${posix.dirname(path)} does not exist`);
+  }
+  change(`link ${path} → ${src}${st.islnk ? ` (was → ${st.lnk_target})` : ''}`, [ln, ...linkOwner(path, a)]);
+  return changes;
+}
+
+function linkOwner(path: string, a: Attrs): Change['actions'] {
+  if (a.owner === undefined && a.group === undefined) return [];
+  const who = a.owner !== undefined ? (a.group !== undefined ? `${a.owner}:${a.group}` : a.owner) : `:${a.group}`;
+  return [{ exec: ['chown', '-h', who, '--', path] }];
+}
+
+async function planHard(path: string, st: StatInfo, a: Args, facts: FactReader, change: Add, attrs: AttrsFn) {
+  const src = posix.resolve(posix.dirname(path), a.src!);
+  const s = await facts.stat(src, { follow: false });
+  if (!s.exists) throw taskFailed(`src does not exist: ${src}`);
+  if (s.isdir) throw taskFailed(`cannot hard link a directory: ${src}`);
+  const ln = { exec: ['ln', '-f', '--', src, path] };
+  if (!st.exists) {
+    change(`hard link ${path} → ${src}`, [ln, ...createdAttrs(path, a, parseInt(s.mode ?? '0644', 8), false)]);
+    return;
+  }
+  if (st.isdir) throw taskFailed(`Cannot link, ${path} is a directory`);
+  const r = await facts.probe(['stat', '-c', '%d:%i', '--', src, path]);
+  const [a1, a2] = r.stdout.trim().split('\n');
+  if (r.rc === 0 && a1 !== undefined && a1 === a2) {
+    await attrs(path, st);
+    return;
+  }
+  if (!a.force) throw taskFailed(`Cannot link, different ${kind(st)} exists at destination: ${path}`);
+  change(`hard link ${path} → ${src} (replacing a ${kind(st)})`, [ln, ...createdAttrs(path, a, parseInt(s.mode ?? '0644', 8), false)]);
+}

@@ -1,0 +1,244 @@
+// lineinfile: make one line present in a file (replacing the line a regexp or search_string finds) or
+// remove every matching line. Ansible's documented behaviour, reimplemented:
+// - present: the LAST line matching regexp/search_string is replaced (the first with firstmatch); when
+//   none matches, a line equal to `line` counts as present; otherwise `line` goes after the last line
+//   matching insertafter (first with firstmatch), before the last line matching insertbefore, at BOF, or
+//   at EOF (the default, and when insertafter/insertbefore match nothing). A file not ending in a newline
+//   gets one before an appended line; every written line ends with `\n`.
+// - backrefs: `line` is expanded with the regexp's groups (\1, \g<name>); if the regexp matches nothing,
+//   the file is left alone (and `line` is not added).
+// - absent: every line matching regexp / search_string / equal to `line` is removed (`found` = count).
+// Lines are compared as bytes (latin1 strings), like Ansible. Python regexps are translated to JS:
+// (?P<n>...), (?P=n), \A, \Z and leading inline flags (?i) (?m) (?s).
+// One deliberate difference: inserting after the last line of a file without a final newline adds the
+// newline first (Ansible glues the two lines together there).
+import { posix } from 'node:path';
+import type { Action, Change, Plan } from './contract.js';
+import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from './fsattrs.js';
+import { abool, astr, choice, defineTask } from './schema.js';
+
+/** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string). */
+export function pyRegex(src: string): RegExp {
+  let flags = '';
+  let s = src;
+  const lead = /^\(\?([aiLmsux]+)\)/.exec(s);
+  if (lead) {
+    s = s.slice(lead[0].length);
+    for (const f of lead[1]!) {
+      if (f === 'x') throw taskFailed(`regexp: verbose mode (?x) is not supported: ${src}`);
+      if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+    }
+  }
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      const n = s[i + 1]!;
+      out += inClass ? c + n : n === 'A' ? '^' : n === 'Z' ? '$(?![\\s\\S])' : c + n;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      if (s[i + 1] === '^') out += s[++i];
+      if (s[i + 1] === ']') out += '\\' + s[++i]; // a leading ] is literal in Python
+    } else if (s.startsWith('(?P<', i)) {
+      out += '(?<';
+      i += 3;
+    } else if (s.startsWith('(?P=', i)) {
+      const end = s.indexOf(')', i);
+      out += `\\k<${s.slice(i + 4, end)}>`;
+      i = end;
+    } else out += c;
+  }
+  try {
+    return new RegExp(out, flags);
+  } catch (e) {
+    throw taskFailed(`bad regexp ${JSON.stringify(src)}: ${(e as Error).message}`);
+  }
+}
+
+/** Python's match.expand: \1..\99, \g<n>, \g<name>, and \n \t \r \\ escapes; unmatched groups are empty. */
+export function expandBackrefs(template: string, m: RegExpExecArray): string {
+  const group = (g: string) => {
+    const v = /^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g];
+    if (v === undefined && /^\d+$/.test(g) && Number(g) >= m.length) throw taskFailed(`invalid group reference ${g} in line`);
+    return v ?? '';
+  };
+  return template.replace(/\\(g<([^>]+)>|\d{1,2}|[ntr\\])/g, (_all, what: string, name?: string) => {
+    if (name !== undefined) return group(name);
+    if (/^\d/.test(what)) return group(what);
+    return ({ n: '\n', t: '\t', r: '\r', '\\': '\\' } as Record<string, string>)[what]!;
+  });
+}
+
+/** Lines with their endings, as Python's readlines() gives them. */
+export function splitLines(s: string): string[] {
+  return s.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+const bare = (l: string) => l.replace(/[\r\n]+$/, '');
+const endsNl = (l: string | undefined) => l !== undefined && /[\r\n]$/.test(l);
+
+export interface PresentOpts {
+  line: string;
+  regexp?: RegExp | undefined;
+  search?: string | undefined;
+  insertafter?: string | undefined;
+  insertbefore?: string | undefined;
+  firstmatch: boolean;
+  backrefs: boolean;
+}
+
+export interface Edit {
+  lines: string[];
+  msg: string;
+  changed: boolean;
+  found?: number;
+}
+
+/** state=present on a file's lines (not modified; a new list is returned). */
+export function editPresent(input: string[], o: PresentOpts): Edit {
+  const lines = [...input];
+  let at = -1; // the line to replace
+  let m: RegExpExecArray | null = null;
+  let hit = false;
+  for (let i = 0; i < lines.length && !(hit && o.firstmatch); i++) {
+    if (o.regexp) {
+      const r = o.regexp.exec(bare(lines[i]!));
+      if (r) [at, m, hit] = [i, r, true];
+    } else if (o.search !== undefined && lines[i]!.includes(o.search)) [at, hit] = [i, true];
+  }
+  let anchor = -1; // where to insert, from insertafter / insertbefore
+  if (!hit) {
+    const ins = o.insertafter && o.insertafter !== 'EOF' ? o.insertafter : o.insertbefore && o.insertbefore !== 'BOF' ? o.insertbefore : undefined;
+    const insRe = ins === undefined ? undefined : pyRegex(ins);
+    for (let i = 0; i < lines.length; i++) {
+      if (bare(lines[i]!) === o.line) at = i;
+      else if (insRe?.test(bare(lines[i]!))) {
+        anchor = o.insertafter ? i + 1 : i;
+        if (o.firstmatch) break;
+      }
+    }
+  }
+  const added = (e: Edit['lines']) => ({ lines: e, msg: 'line added', changed: true });
+  const none = { lines: input, msg: '', changed: false };
+  const withNl = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
+  if (at !== -1) {
+    const next = withNl(o.backrefs && m ? expandBackrefs(o.line, m) : o.line);
+    if (lines[at] === next) return none;
+    lines[at] = next;
+    return { lines, msg: 'line replaced', changed: true };
+  }
+  if (o.backrefs) return none;
+  const ensureFinalNl = () => {
+    if (lines.length && !endsNl(lines[lines.length - 1])) lines[lines.length - 1] += '\n';
+  };
+  if (o.insertbefore === 'BOF' || o.insertafter === 'BOF') {
+    lines.unshift(withNl(o.line));
+    return added(lines);
+  }
+  if (o.insertafter === 'EOF' || anchor === -1) {
+    ensureFinalNl();
+    lines.push(withNl(o.line));
+    return added(lines);
+  }
+  if (o.insertafter) {
+    if (anchor === lines.length) {
+      if (bare(lines[anchor - 1]!) === o.line) return none;
+      ensureFinalNl();
+      lines.push(withNl(o.line));
+      return added(lines);
+    }
+    if (bare(lines[anchor]!) === o.line) return none;
+  }
+  lines.splice(anchor, 0, withNl(o.line));
+  return added(lines);
+}
+
+/** state=absent: remove every matching line. */
+export function editAbsent(input: string[], o: { regexp?: RegExp | undefined; search?: string | undefined; line?: string | undefined }): Edit {
+  const keep = input.filter((l) => {
+    if (o.regexp) return !o.regexp.test(bare(l));
+    if (o.search !== undefined) return !l.includes(o.search);
+    return bare(l) !== o.line;
+  });
+  const found = input.length - keep.length;
+  return { lines: found ? keep : input, msg: found ? `${found} line(s) removed` : '', changed: found > 0, found };
+}
+
+/** User text (UTF-8) as the latin1 "bytes" string the file is handled as. */
+const bytes = (s: string | undefined) => (s === undefined ? undefined : Buffer.from(s, 'utf8').toString('latin1'));
+const utf8 = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+
+export const lineinfile = defineTask({
+  name: 'lineinfile',
+  description: 'Make sure one line is present (or absent) in a file, replacing the line a regexp matches.',
+  args: {
+    path: astr(), regexp: astr(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
+    line: astr(), backrefs: abool().default(false), insertafter: astr(), insertbefore: astr(),
+    create: abool().default(false), backup: abool().default(false), firstmatch: abool().default(false), validate: astr(), ...fileAttrArgs,
+  },
+  argAliases: { dest: 'path', destfile: 'path', name: 'path', regex: 'regexp', value: 'line' },
+  required: ['path'],
+  mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string']],
+  requiredIf: [['state', 'present', ['line']]],
+  returns: { msg: "'line added', 'line replaced' or 'N line(s) removed'", found: 'lines removed (state=absent)', backup: 'backup path when backup=yes' },
+  example: '- lineinfile: path=/etc/fstab regexp="\\sswap\\s" state=absent',
+  async plan(args, _host, facts): Promise<Plan> {
+    const path = args.path!;
+    if (args.validate !== undefined && !args.validate.includes('%s')) throw taskFailed(`validate must contain %s: ${args.validate}`);
+    if (args.backrefs && args.regexp === undefined) throw taskFailed('regexp is required with backrefs=true');
+    const regexp = args.regexp === undefined ? undefined : pyRegex(bytes(args.regexp)!);
+    const search = bytes(args.search_string);
+    const line = bytes(args.line);
+    let st = await facts.stat(path, { follow: false });
+    let target = path;
+    if (st.islnk && st.lnk_target !== undefined) {
+      target = posix.resolve(posix.dirname(path), st.lnk_target);
+      st = await facts.stat(target, { follow: false });
+    }
+    if (st.isdir) throw taskFailed(`Destination ${path} is a directory !`);
+    const touches = [`file:${target}`];
+    let edit: Edit;
+    let before: string | undefined;
+    const actions: Action[] = [];
+    if (args.state === 'absent') {
+      if (line === undefined && regexp === undefined && search === undefined) throw taskFailed('one of line, search_string, or regexp is required with state=absent');
+      if (!st.exists) return { changes: [], result: { msg: 'file not present', found: 0 } };
+      before = (await facts.read(target))!.toString('latin1');
+      edit = editAbsent(splitLines(before), { regexp, search, line });
+    } else {
+      if (line === undefined) throw taskFailed('line is required with state=present');
+      if (!st.exists) {
+        if (!args.create) throw taskFailed(`Destination ${path} does not exist !`);
+        const dir = posix.dirname(target);
+        if (!(await facts.stat(dir, { follow: true })).exists) actions.push({ exec: ['mkdir', '-p', '--', dir] });
+      }
+      before = st.exists ? (await facts.read(target))!.toString('latin1') : '';
+      edit = editPresent(splitLines(before), {
+        line, regexp, search, insertafter: bytes(args.insertafter), insertbefore: bytes(args.insertbefore), firstmatch: args.firstmatch, backrefs: args.backrefs,
+      });
+    }
+    const result: Record<string, unknown> = { msg: edit.msg };
+    if (edit.found !== undefined) result.found = edit.found;
+    const changes: Change[] = [];
+    if (edit.changed) {
+      if (args.backup && st.exists) {
+        result.backup = backupName(target);
+        actions.push(backupAction(target, result.backup as string));
+      }
+      const mode = resolveMode(args.mode, parseOctal(st.mode) ?? NEW_FILE_MODE, false);
+      const after = edit.lines.join('');
+      actions.push({ put: target, content: Buffer.from(after, 'latin1'), mode: mode === undefined ? undefined : octal(mode), owner: args.owner, group: args.group, validate: args.validate });
+      changes.push({ summary: `lineinfile: ${target}: ${edit.msg}`, diff: { path: target, before: utf8(before), after: utf8(after) }, actions, touches });
+    } else if (st.exists) {
+      const fix = fixAttrs(target, st, args);
+      if (fix.actions.length) changes.push({ summary: `lineinfile: ${target}: ${fix.parts.join(', ')}`, actions: fix.actions, touches });
+    }
+    return { changes, result };
+  },
+});
