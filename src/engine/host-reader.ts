@@ -95,12 +95,15 @@ export class HostReader implements FactReader {
   }
 }
 
-/** Does anything read (file:/a/b) fall under a pending touch (file:/a/b, or file:/a as a directory)? */
+/**
+ * Does anything read fall under a pending touch? `file:/a/b` is touched by `file:/a/b` (that path) and by
+ * `file:/a/` (a trailing slash: the whole tree below /a, e.g. a removed or recursively changed directory).
+ */
 export function readsTouched(reads: Set<string>, touched: Set<string>): string | undefined {
   for (const r of reads) {
     if (touched.has(r)) return r;
     if (r.startsWith('file:')) {
-      for (const t of touched) if (t.startsWith('file:') && r.startsWith(`${t.replace(/\/$/, '')}/`)) return r;
+      for (const t of touched) if (t.endsWith('/') && t.startsWith('file:') && (r.startsWith(t) || `${r}/` === t)) return r;
     }
   }
   return undefined;

@@ -39,16 +39,24 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   const become = becomeOf(p, t, vars);
   const view: HostView = { name: host, vars, check, diff: p.opts.diff, renderTemplate: (path) => renderTemplateFile(path, { vars, host }) };
   conn.reader.startTask();
-  const plan = await spec.plan(args, view, conn.reader);
   const hs = p.hosts.get(host)!;
+  let plan;
+  try {
+    plan = await spec.plan(args, view, conn.reader);
+  } catch (e) {
+    // in check mode, a plan that fails on something an earlier unapplied change would alter is not a failure
+    const touched = check ? readsTouched(conn.reader.reads, hs.pending) : undefined;
+    if (touched) return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN } };
+    throw e;
+  }
   const summaries = plan.changes.map((c) => c.summary);
   const diff = p.opts.diff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
   const commandLike = spec.converges === false;
   if (check) {
     const touched = readsTouched(conn.reader.reads, hs.pending);
     if (touched) return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
-    if (commandLike && plan.changes.length > 0) return { status: 'skipped', msg: 'skipped in check mode: the command would run', result: { ...UNCERTAIN } };
     for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
+    if (commandLike && plan.changes.length > 0) return { status: 'skipped', msg: 'skipped in check mode: the command would run', result: { ...UNCERTAIN } };
     const changed = plan.changes.length > 0;
     return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
   }

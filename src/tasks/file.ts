@@ -79,7 +79,11 @@ export const file = defineTask({
 
     switch (state) {
       case 'absent':
-        if (st.exists) change(`remove ${path}`, [{ remove: path, recurse: st.isdir === true && !st.islnk }]);
+        if (st.exists) {
+          // removing a directory alters everything below it: the trailing slash says "the tree"
+          if (st.isdir && !st.islnk) touches.push(`file:${path}/`);
+          change(`remove ${path}`, [{ remove: path, recurse: st.isdir === true && !st.islnk }]);
+        }
         return { changes, result };
       case 'file': {
         const t = await followed();
@@ -98,7 +102,10 @@ export const file = defineTask({
       }
       case 'directory':
         await planDirectory(path, st, args, facts, change, attrs, followed);
-        if (args.recurse && st.exists) await planRecurse(path, args, facts, change);
+        if (args.recurse && st.exists) {
+          touches.push(`file:${path}/`);
+          await planRecurse(path, args, facts, change);
+        }
         return { changes, result };
       case 'link':
         return { changes: await planLink(path, st, args, facts, changes, change, attrs), result: { ...result, src: args.src ?? st.lnk_target } };
