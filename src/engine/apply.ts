@@ -5,6 +5,8 @@ import type { ExecResult, Transport } from './transport/types.js';
 
 export interface ApplyOptions {
   become: boolean;
+  becomeUser?: string | undefined;
+  env?: Record<string, string> | undefined;
   timeoutMs?: number | undefined;
   /** Fail on a non-zero exit (all modules but command/shell, whose rc is their result). */
   failOnRc: boolean;
@@ -19,7 +21,8 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
   for (const c of changes) {
     for (const a of c.actions) {
       if ('exec' in a) {
-        lastExec = await t.exec(a.exec, { stdin: a.stdin, cwd: a.cwd, env: a.env, shell: a.shell, become: o.become, timeoutMs: o.timeoutMs });
+        const env = o.env || a.env ? { ...o.env, ...a.env } : undefined;
+        lastExec = await t.exec(a.exec, { stdin: a.stdin, cwd: a.cwd, env, shell: a.shell, become: o.become, becomeUser: o.becomeUser, timeoutMs: o.timeoutMs });
         if (lastExec.rc !== 0 && o.failOnRc) {
           throw new KplayError(`command failed (rc=${lastExec.rc}): ${lastExec.cmd.join(' ')}\n${lastExec.stderr.trim().split('\n').slice(-5).join('\n')}`, { code: 'TASK_FAILED', host: t.host });
         }

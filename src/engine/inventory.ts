@@ -5,7 +5,7 @@
 // `hostVars` is what `ansible-inventory --list` prints in _meta.hostvars plus `env` (from .env, lowest precedence); the magic variables (inventory_hostname,
 // group_names, groups ...) come from `magicVars`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { Problems } from './errors.js';
 import { readIniInventory } from './inventory-ini.js';
@@ -59,11 +59,25 @@ function looksLikeYaml(file: string, text: string): boolean {
   return false;
 }
 
-function readSource(b: InventoryBuilder, file: string): void {
+// Files a site folder holds beside its inventory (keys, certificates, known_hosts) are never read as one.
+const NOT_INVENTORY = /^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|.*\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$/;
+
+/** In a folder, an extensionless file is an INI inventory only when it is called hosts/inventory or starts like one. */
+function looksLikeIni(name: string, text: string): boolean {
+  if (/^(hosts|inventory)$/.test(name)) return true;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    return line.startsWith('[');
+  }
+  return false;
+}
+
+function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
   if (isDir(file)) {
     for (const name of readdirSync(file).sort()) {
-      if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((e) => name.endsWith(e))) continue;
-      readSource(b, join(file, name));
+      if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((e) => name.endsWith(e)) || NOT_INVENTORY.test(name)) continue;
+      readSource(b, join(file, name), true);
     }
     return;
   }
@@ -77,7 +91,7 @@ function readSource(b: InventoryBuilder, file: string): void {
   if (looksLikeYaml(file, text)) {
     const data = parseYaml(text, file, { problems: b.problems });
     if (data !== undefined) readYamlInventory(b, file, data);
-  } else readIniInventory(b, file, text);
+  } else if (!inFolder || looksLikeIni(basename(file), text)) readIniInventory(b, file, text);
 }
 
 function loadEnv(dir: string, env: Record<string, string>): void {

@@ -5,7 +5,8 @@ import { KplayError } from './errors.js';
 import { readsTouched } from './host-reader.js';
 import { findSource } from './lookup-paths.js';
 import { applyChanges } from './apply.js';
-import { renderTemplateFile } from './template.js';
+import { renderDeep, renderTemplateFile } from './template.js';
+import { valueLoc } from './source.js';
 import { UNCERTAIN, type PlayCtx } from './run-state.js';
 import { isTaskModule, type Change, type HostView } from '../tasks/contract.js';
 import { findModule } from '../tasks/index.js';
@@ -61,7 +62,7 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
     return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
   }
   if (plan.changes.length === 0) return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
-  const applied = await applyChanges(conn.transport, plan.changes, { become, timeoutMs: timeoutOf(t), failOnRc: !commandLike });
+  const applied = await applyChanges(conn.transport, plan.changes, { become, becomeUser: becomeUserOf(p, t, vars), env: environmentOf(t, vars, host), timeoutMs: timeoutOf(t), failOnRc: !commandLike });
   conn.reader.invalidate();
   if (commandLike) {
     const r = applied.lastExec;
@@ -75,6 +76,20 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
     throw new KplayError(`${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`, { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name });
   }
   return { status: 'changed', result: { changed: true, ...again.result, ...plan.result }, diff, changes: summaries };
+}
+
+function becomeUserOf(p: PlayCtx, t: Task, vars: Vars): string | undefined {
+  const v = t.keywords.become_user ?? p.play.becomeUser ?? vars.ansible_become_user;
+  return v === undefined ? undefined : String(v);
+}
+
+/** The task's `environment:` (inherited from blocks and the play), rendered, as strings. */
+function environmentOf(t: Task, vars: Vars, host: string): Record<string, string> | undefined {
+  const raw = t.keywords.environment;
+  if (raw === undefined || raw === null) return undefined;
+  const env = renderDeep(raw, { vars, host }, valueLoc);
+  if (!env || typeof env !== 'object' || Array.isArray(env)) throw new KplayError(`environment must be a mapping, got ${JSON.stringify(env)}`, { code: 'TASK_FAILED', loc: t.loc, host });
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
 }
 
 function timeoutOf(t: Task): number | undefined {

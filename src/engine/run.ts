@@ -4,12 +4,13 @@ import { connectionSpec, type ConnectionSpec } from './connection.js';
 import { newRunVars, taskVars, type RunVars } from './context.js';
 import { EventBus } from './events.js';
 import { HostReader } from './host-reader.js';
-import type { Inventory } from './inventory.js';
+import { isImplicitLocalhost, type Inventory } from './inventory.js';
 import { nameMatches } from './listing.js';
 import { Recap } from './recap.js';
 import type { HostPlan } from './run-plan.js';
 import { hostState, type Conn, type RunOptions } from './run-state.js';
 import { flushHandlers, runNodes, type StrategyCtx } from './strategy.js';
+import { UNREACHABLE_CODES } from './task-exec.js';
 import type { TagFilter } from './tags.js';
 import { renderDeep } from './template.js';
 import type { Transport } from './transport/types.js';
@@ -73,6 +74,8 @@ export function createRun(input: RunInput): RunHandle {
         const play = currentPlay!;
         const vars = taskVars(rv, play, undefined, host, []);
         const rendered = renderDeep(pick(vars), { vars, host }, valueLoc) as Vars;
+        // Ansible's implicit localhost (not in the inventory) runs on the controller, without ssh
+        if (isImplicitLocalhost(inv, host)) rendered.ansible_connection ??= 'local';
         const spec = connectionSpec(rendered, host);
         const t = input.open(host, spec);
         transports.push(t);
@@ -159,7 +162,7 @@ async function gatherAll(p: StrategyCtx, hosts: string[]): Promise<void> {
       } catch (e) {
         const msg = (e as Error).message;
         const code = (e as { code?: string }).code;
-        const unreachable = code === 'UNREACHABLE' || code === 'HOST_KEY' || code === 'AUTH';
+        const unreachable = UNREACHABLE_CODES.has(code ?? '');
         p.hosts.get(h)![unreachable ? 'unreachable' : 'failed'] = true;
         p.recap.count(h, unreachable ? 'unreachable' : 'failed', Date.now() - start);
         p.bus.emit({ type: 'host_result', host: h, task: 'Gathering Facts', taskId: 'gather_facts', status: unreachable ? 'unreachable' : 'failed', msg, ms: Date.now() - start });

@@ -6,7 +6,7 @@ import { KplayError } from './errors.js';
 import { taskTitle } from './listing.js';
 import type { HostState, PlayCtx } from './run-state.js';
 import { tagsSelect, type TagFilter } from './tags.js';
-import { runTask, resultEvent, condition, type Outcome } from './task-exec.js';
+import { runTask, resultEvent, condition, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
 import { taskVars } from './context.js';
 import { toList } from './tasks-loader.js';
 import type { Block, Include, Task, TaskNode } from './types.js';
@@ -121,7 +121,7 @@ function shareFacts(p: StrategyCtx, from: string, before: Record<string, unknown
 }
 
 function unreachableOrFailed(e: unknown): Outcome {
-  if (e instanceof KplayError && ['UNREACHABLE', 'HOST_KEY', 'AUTH'].includes(e.code)) {
+  if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) {
     return { status: 'unreachable', msg: e.format(), result: { unreachable: true, msg: e.message } };
   }
   const msg = e instanceof KplayError ? e.format() : String((e as Error)?.message ?? e);

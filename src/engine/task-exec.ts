@@ -114,10 +114,14 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     registerResult(p, t, host, result);
     return { status, result, changes, diff, msg: status === 'failed' ? String(results.at(-1)?.msg ?? 'One or more items failed') : undefined };
   } catch (e) {
+    if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
     const msg = e instanceof KplayError ? e.format() : String((e as Error)?.message ?? e);
     return { status: 'failed', msg, result: { failed: true, msg } };
   }
 }
+
+/** Errors that mean the host cannot be reached at all (Ansible's UNREACHABLE). */
+export const UNREACHABLE_CODES = new Set(['UNREACHABLE', 'HOST_KEY', 'AUTH']);
 
 const RANK: HostStatus[] = ['skipped', 'ok', 'uncertain', 'changed', 'ignored', 'failed'];
 function worse(a: HostStatus, b: HostStatus): HostStatus {

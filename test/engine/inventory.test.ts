@@ -136,3 +136,21 @@ describe('kplay inventory (command)', () => {
     expect(runInventory({ inventory: ['no/such/path'], list: true }).code).to.equal(1);
   });
 });
+
+describe('inventory: a site folder', () => {
+  it('reads its inventory files and leaves keys, known_hosts and other files alone', () => {
+    const dir = writeTree({
+      'hosts.yml': 'all:\n  hosts:\n    a: {}\n',
+      'extra': '[web]\nb\n',
+      known_hosts: '10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL5CBYwkAzHV0B4FSI9aNLtOduQsAKI0lTlPTMgC5VnA\n',
+      id_ed25519: '-----BEGIN OPENSSH PRIVATE KEY-----\nxxxx\n-----END OPENSSH PRIVATE KEY-----\n',
+      'id_ed25519.pub': 'ssh-ed25519 AAAA kplay\n',
+      'ca.pem': '-----BEGIN CERTIFICATE-----\n',
+      notes: 'just some words here\n',
+    });
+    const p = new Problems();
+    const inv = loadInventory([dir], p);
+    expect(p.list.map((e) => e.message)).to.deep.equal([]);
+    expect([...inv.hosts.keys()].sort()).to.deep.equal(['a', 'b']);
+  });
+});

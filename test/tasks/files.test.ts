@@ -89,7 +89,10 @@ describe('file', () => {
         return;
       }
       expect(plan.changes.flatMap((ch) => ch.actions)).to.deep.equal(c.actions);
-      for (const ch of plan.changes) expect(ch.touches).to.deep.equal([`file:${String(c.args.path).replace(/\/$/, '')}`]);
+      const path = String(c.args.path).replace(/\/$/, '');
+      // a removed or recursively changed directory touches its whole tree too (`file:/d/`)
+      const tree = c.args.recurse || (c.args.state === 'absent' && plan.changes.some((ch) => ch.actions.some((a) => 'remove' in a && a.recurse)));
+      for (const ch of plan.changes) expect(ch.touches).to.deep.equal(tree ? [`file:${path}`, `file:${path}/`] : [`file:${path}`]);
       await converge(file, c.args, host);
       c.check?.(host);
     });
