@@ -75,10 +75,12 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: pyYamlBools });
   const problems = opts.problems ?? new Problems();
   const before = problems.size;
-  for (const e of doc.errors) {
-    const [start] = e.pos;
-    const lp = lc.linePos(start);
-    problems.add(`YAML syntax error: ${firstLine(e.message)}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
+  // the first syntax error is the one to fix; the ones after it are mostly its echoes
+  const e = doc.errors[0];
+  if (e) {
+    const lp = lc.linePos(e.pos[0]);
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more after it)` : '';
+    problems.add(`YAML syntax error: ${firstLine(e.message)}${more}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
   }
   if (problems.size > before) {
     if (!opts.problems) problems.throwIfAny();

@@ -184,19 +184,18 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   const ctl = await runControllerModule(p, t, host, vars, args);
   let out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
   if (out.status === 'uncertain' || out.status === 'skipped') return out;
-  // changed_when / failed_when see the result under the register name
+  // changed_when / failed_when see the result under the register name; a failure overrides a change
   const scope = withRegister(t, vars, out.result);
-  const changed = keywordCondition(t, 'changed_when', scope);
-  if (changed !== undefined && out.status !== 'failed') {
-    out = { ...out, status: changed ? 'changed' : 'ok', result: { ...out.result, changed } };
-  }
-  const failed = keywordCondition(t, 'failed_when', scope);
-  if (failed !== undefined) {
-    const wasChanged = out.result.changed === true;
-    out = failed
-      ? { ...out, status: 'failed', msg: out.msg ?? `failed_when is true`, result: { ...out.result, failed: true, failed_when_result: true } }
-      : { ...out, status: wasChanged ? 'changed' : 'ok', msg: undefined, result: { ...out.result, failed: false, failed_when_result: false } };
-  }
+  const changedWhen = keywordCondition(t, 'changed_when', scope);
+  const failedWhen = keywordCondition(t, 'failed_when', scope);
+  if (changedWhen === undefined && failedWhen === undefined) return out;
+  const changed = changedWhen ?? out.result.changed === true;
+  const failed = failedWhen ?? out.status === 'failed';
+  const result: Vars = { ...out.result, changed, failed };
+  if (failedWhen !== undefined) result.failed_when_result = failedWhen;
+  const status: HostStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
+  const msg = failed ? (out.msg ?? 'failed_when is true') : undefined;
+  out = { ...out, status, msg, result };
   return out;
 }
 
