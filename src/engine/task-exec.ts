@@ -37,6 +37,9 @@ function taskRefs(t: Task): Set<string> {
   };
   visit(t.args);
   visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
+  // assert's `that` and debug's `var` are expressions, not templates
+  const exprs = t.module === 'assert' ? [t.args.that].flat() : t.module === 'debug' && typeof t.args.var === 'string' ? [t.args.var] : [];
+  for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
   refsCache.set(t, s);
   return s;
 }
@@ -142,6 +145,7 @@ async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolea
     if (u) {
       const out: Outcome = { status: 'uncertain', msg: `depends on '${u}', known only after a real run`, result: { ...UNCERTAIN } };
       registerResult(p, t, host, out.result);
+      if (t.module === 'set_fact') markUncertain(p, host, Object.keys(t.args).filter((k) => k !== 'cacheable'));
       return out;
     }
   }
@@ -169,6 +173,13 @@ async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolea
   if (out.status === 'failed' && toBool(renderMaybe(t.keywords.ignore_errors, vars, host))) out = { ...out, status: 'ignored' };
   registerResult(p, t, host, out.result);
   return out;
+}
+
+/** Variables a skipped set_fact would have set: known only after a real run. */
+function markUncertain(p: PlayCtx, host: string, names: string[]): void {
+  const facts = p.rv.hostFacts.get(host) ?? {};
+  for (const n of names) facts[n] = { ...UNCERTAIN };
+  p.rv.hostFacts.set(host, facts);
 }
 
 function withRegister(t: Task, vars: Vars, result: Vars): Vars {
