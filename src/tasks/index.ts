@@ -3,8 +3,19 @@ import { command, shell } from './command.js';
 import { assert, debug, fail, meta, set_fact } from './control.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './schema.js';
+import { modules as kernel } from './kernel.js';
+import { modules as system } from './system.js';
+import { modules as systemd } from './systemd.js';
+import { modules as packages } from './packages.js';
+import { modules as edits } from './edits.js';
+import { modules as transfer } from './transfer.js';
+import { modules as net } from './net.js';
+import { modules as users } from './users.js';
 
-const all: ModuleSpec[] = [command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta];
+const all: ModuleSpec[] = [
+  command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta,
+  ...kernel, ...system, ...systemd, ...packages, ...edits, ...transfer, ...net, ...users,
+];
 
 export const registry = new Map<string, ModuleSpec>();
 for (const m of all) {
