@@ -4,6 +4,7 @@ import { KplayError, KplayErrors } from './engine/errors.js';
 import { inventoryCommand } from './engine/inventory-cli.js';
 import { runOptions, type RunArgs } from './engine/run-options.js';
 import { labCommand } from './lab/command.js';
+import { docCommand } from './engine/doc-cli.js';
 import { stdio, type Output } from './output.js';
 
 /** Print a problem the way users read it; a stack trace only with --debug or for a bug. */
@@ -37,7 +38,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     .usage('kplay: agentless orchestration for highly available Kubernetes, with Ansible\'s words.\n\nUsage: $0 <command> [options]')
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()
-    .demandCommand(1, 'name a command: run, inventory or lab')
+    .demandCommand(1, 'name a command: run, inventory, doc or lab')
     .recommendCommands()
     .help()
     .alias('h', 'help')
@@ -53,6 +54,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
       (a) => guard(async () => (await import('./engine/run-cli.js')).runCommand(a as unknown as RunArgs, out)),
     );
   inventoryCommand(y, out, guard);
+  docCommand(y, out, guard);
   labCommand(y, guard);
   try {
     await y.parseAsync();

@@ -1,5 +1,7 @@
 // `kplay run PLAYBOOK -i SITE`: read and check everything, then list, syntax-check or run.
+import { dirname, resolve } from 'node:path';
 import { KplayError, Problems } from './errors.js';
+import { libraryDirs, loadUserModules } from './user-modules.js';
 import { emptyInventory, loadInventory } from './inventory.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { readPlaybook } from './playbook.js';
@@ -15,6 +17,7 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   const extra = parseExtraVars(a.extraVars ?? []);
   const problems = new Problems();
   const inv = a.inventory?.length ? loadInventory(a.inventory, problems) : emptyInventory();
+  for (const dir of libraryDirs(dirname(resolve(a.playbook)))) await loadUserModules(dir);
   const pb = readPlaybook(a.playbook, problems);
   validatePlaybook(pb, problems);
   const filter: TagFilter = { only: parseTagList(a.tags), skip: parseTagList(a.skipTags) };
