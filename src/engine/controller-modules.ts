@@ -1,5 +1,9 @@
 // Modules that run on the controller: debug, set_fact, assert, fail, meta. They read and set variables only.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { checkArgs } from './args.js';
+import { Problems } from './errors.js';
+import { loadYamlFile } from './source.js';
 import { compileExpr, evalExpr } from './expr.js';
 import { findModule } from '../tasks/index.js';
 import { isUncertain, type PlayCtx } from './run-state.js';
@@ -7,6 +11,36 @@ import { valueLoc } from './source.js';
 import type { Outcome } from './task-exec.js';
 import type { Task, Vars } from './types.js';
 import { condition } from './task-exec.js';
+
+function failed(msg: string): Outcome {
+  return { status: 'failed', msg, result: { failed: true, msg } };
+}
+
+/** include_vars: files relative to the role's vars/, then the playbook's folder; values go where set_fact's do. */
+function includeVars(p: PlayCtx, t: Task, host: string, a: Vars): Outcome {
+  const name = String(a._raw_params ?? a.file ?? a.dir);
+  const bases = [t.role ? join(t.role.path, 'vars') : undefined, p.rv.playbookDir].filter((x): x is string => !!x);
+  const found = isAbsolute(name) ? name : bases.map((b) => resolve(b, name)).find((f) => existsSync(f));
+  if (!found || !existsSync(found)) return failed(`include_vars: ${name} not found (looked in ${bases.join(', ')})`);
+  const files = statSync(found).isDirectory()
+    ? readdirSync(found).filter((f) => /\.(ya?ml|json)$/.test(f) && (!a.files_matching || new RegExp(String(a.files_matching)).test(f)) && !((a.ignore_files as string[] | undefined) ?? []).includes(f)).sort().map((f) => join(found, f))
+    : [found];
+  const vars: Vars = {};
+  for (const f of files) {
+    const problems = new Problems();
+    const data = loadYamlFile(f, { problems });
+    if (problems.size) return failed(problems.list.map((e) => e.format()).join('\n'));
+    if (data !== null && data !== undefined) {
+      if (typeof data !== 'object' || Array.isArray(data)) return failed(`include_vars: ${f} must hold a mapping`);
+      Object.assign(vars, data);
+    }
+  }
+  const set = typeof a.name === 'string' ? { [a.name]: vars } : vars;
+  const facts = p.rv.hostFacts.get(host) ?? {};
+  Object.assign(facts, set);
+  p.rv.hostFacts.set(host, facts);
+  return { status: 'ok', result: { changed: false, ansible_facts: set, ansible_included_var_files: files } };
+}
 
 export async function runControllerModule(p: PlayCtx, t: Task, host: string, vars: Vars, raw: Vars): Promise<Outcome | undefined> {
   const spec = findModule(t.module);
@@ -55,6 +89,14 @@ export async function runControllerModule(p: PlayCtx, t: Task, host: string, var
       const msg = String(a.msg ?? 'Failed as requested from task');
       return { status: 'failed', msg, result: { failed: true, msg } };
     }
+    case 'pause': {
+      if (a.prompt !== undefined && a.seconds === undefined && a.minutes === undefined) return failed('pause with a prompt waits for a person; kplay runs unattended');
+      const ms = (Number(a.seconds ?? 0) + Number(a.minutes ?? 0) * 60) * 1000;
+      if (!p.opts.check) await new Promise((r) => setTimeout(r, ms));
+      return { status: 'ok', result: { changed: false, delta: ms / 1000, echo: a.echo } };
+    }
+    case 'include_vars':
+      return includeVars(p, t, host, a);
     case 'meta':
       return { status: 'skipped', meta: String(a._raw_params), result: { changed: false, skipped: true } };
   }

@@ -49,3 +49,25 @@ export const meta = defineModule({
   required: ['_raw_params'],
   example: '- meta: flush_handlers',
 });
+
+export const pause = defineModule({
+  name: 'pause',
+  description: 'Wait a number of seconds or minutes (kplay runs unattended: a prompt without a time is refused).',
+  controllerOnly: true,
+  args: { seconds: aint(), minutes: aint(), prompt: astr(), echo: abool().default(true) },
+  mutuallyExclusive: [['seconds', 'minutes']],
+  requiredOneOf: [['seconds', 'minutes']],
+  example: '- pause: seconds=10',
+});
+
+export const include_vars = defineModule({
+  name: 'include_vars',
+  description: 'Read variables from a YAML/JSON file (or every file of a folder) on the controller, for the rest of the run.',
+  controllerOnly: true,
+  freeForm: true,
+  args: { _raw_params: astr(), file: astr(), dir: astr(), name: astr(), files_matching: astr(), ignore_files: alist(astr()) },
+  requiredOneOf: [['_raw_params', 'file', 'dir']],
+  mutuallyExclusive: [['_raw_params', 'file', 'dir']],
+  returns: { ansible_included_var_files: 'the files read' },
+  example: '- include_vars: vars/{{ ansible_os_family }}.yml',
+});

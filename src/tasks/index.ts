@@ -1,6 +1,6 @@
 // The module registry: every module a task may name, by its name and its aliases.
 import { command, shell } from './command.js';
-import { assert, debug, fail, meta, set_fact } from './control.js';
+import { assert, debug, fail, include_vars, meta, pause, set_fact } from './control.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './schema.js';
 import { modules as kernel } from './kernel.js';
@@ -13,7 +13,7 @@ import { modules as net } from './net.js';
 import { modules as users } from './users.js';
 
 const all: ModuleSpec[] = [
-  command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta,
+  command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta, pause, include_vars,
   ...kernel, ...system, ...systemd, ...packages, ...edits, ...transfer, ...net, ...users,
 ];
 

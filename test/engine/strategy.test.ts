@@ -17,11 +17,15 @@ import { tmpdir } from 'node:os';
 
 const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';
 
-async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number; journal?: string; resume?: boolean; extra?: Record<string, unknown> } = {}) {
+async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number; journal?: string; resume?: boolean; extra?: Record<string, unknown>; files?: Record<string, string> } = {}) {
   const dir = o.journal ? join(o.journal, '..') : writeTree({});
   writeFileSync(join(dir, 'site.yml'), playbook);
   mkdirSync(join(dir, 'inv'), { recursive: true });
   writeFileSync(join(dir, 'inv/hosts.yml'), o.inv ?? INV);
+  for (const [f, text] of Object.entries(o.files ?? {})) {
+    mkdirSync(join(dir, f, '..'), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
   const problems = new Problems();
   const inv = loadInventory([join(dir, 'inv')], problems);
   const pb = readPlaybook(join(dir, 'site.yml'), problems);
@@ -190,5 +194,10 @@ describe('executor', () => {
     expect(r2.code).to.equal(0);
     const ran = r2.results.filter((x) => x.msg !== 'done in the run being resumed').map((x) => `${x.task}|${x.host}|${x.status}`);
     expect(ran).to.deep.equal(['two|b|skipped', 'three|b|ok']);
+  });
+
+  it('include_vars reads a file for the rest of the run; pause waits', async () => {
+    const r = await run(play('    - include_vars: { file: vars/extra.yml, name: extra }\n    - pause: seconds=0\n    - assert: { that: extra.level == 3 }\n'), { files: { 'vars/extra.yml': 'level: 3\n' } });
+    expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
   });
 });
