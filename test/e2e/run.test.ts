@@ -1,5 +1,6 @@
 // kplay run against real lab hosts over the real ssh2 transport: apply, idempotence, an honest check mode.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { E2E_TOKEN, kplay, results, siteFor, totalChanged } from './support.js';
 
@@ -61,5 +62,15 @@ describe('@lab kplay run on real hosts', function () {
     expect(results(real)).to.include(`${host}|a line in a config|changed`);
     const again = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host]);
     expect(totalChanged(again)).to.equal(0);
+  });
+
+  it('on a terminal, shows the live view: a line per task with each host under it', async function () {
+    this.timeout(60_000);
+    const cmd = `stty cols 120 rows 40; ${process.execPath} bin/kplay run ${PLAYBOOK} -i ${site}`;
+    const r = spawnSync('script', ['-qc', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, CI: '' } });
+    const screen = r.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '\n');
+    expect(screen).to.match(/✔ TASK \[a link\]/);
+    for (const h of lab.hosts) expect(screen).to.include(`✔ ${h.name}: ok`);
+    expect(screen).to.include('PLAY RECAP');
   });
 });
