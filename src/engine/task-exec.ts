@@ -194,6 +194,11 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   const args = renderDeep(t.args, { vars, host }, valueLoc) as Vars;
   const ctl = await runControllerModule(p, t, host, vars, args);
   let out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
+  // a host module that returns ansible_facts updates the host's facts, as in Ansible
+  const facts = out.result.ansible_facts;
+  if (!ctl && out.status !== 'failed' && facts && typeof facts === 'object' && !Array.isArray(facts)) {
+    p.rv.facts.set(host, { ...p.rv.facts.get(host), ...(facts as Vars) });
+  }
   if (out.status === 'uncertain' || out.status === 'skipped') return out;
   // changed_when / failed_when see the result under the register name; a failure overrides a change
   const scope = withRegister(t, vars, out.result);

@@ -2,44 +2,22 @@
 // (at most `maxChannels` at once, below sshd's MaxSessions of 10: the SFTP session takes one more), one SFTP
 // session reused for files. When the connection drops (a reboot, a network cut), the next call connects again
 // and first removes temp files a put interrupted by the drop left behind.
-import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionSpec } from '../connection.js';
 import { KplayError } from '../errors.js';
 import { redact } from '../secrets.js';
 import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
 import { becomeError, becomeFor, type Become } from './become.js';
+import { channelProc, Semaphore } from './channel.js';
 import { drive, type Driven, type RunningProc } from './session.js';
 import { becomeMarkers, commandLine, quoteArgv } from './shell.js';
 import { loginUser, openConnection } from './ssh-connect.js';
 import { sftpRead, sftpWrite } from './sftp.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
+export { Semaphore };
 export const DEFAULT_MAX_CHANNELS = 8;
 const OPEN_RETRIES = 20;
-
-/** A counting semaphore: at most `limit` holders at once. */
-export class Semaphore {
-  private active = 0;
-  private waiting: (() => void)[] = [];
-  peak = 0;
-  constructor(readonly limit: number) {}
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    else this.active++;
-    this.peak = Math.max(this.peak, this.active);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next waiter
-      else this.active--;
-    };
-  }
-  get inUse(): number {
-    return this.active;
-  }
-}
 
 export interface SshOptions {
   maxChannels?: number | undefined;
@@ -119,8 +97,9 @@ export class SshTransport implements Transport {
   /** Opens an exec channel (waiting for a free slot) and drives it. */
   private async run(argv: string[], o: ExecOptions, line?: string, stdin?: string | Buffer): Promise<Driven & { line: string; become?: Become }> {
     const become = becomeFor(this.spec, this.user, o, this.markers);
-    // The host stops a timed-out command itself (TERM to its process group, KILL 2 s later).
-    const remoteTimeoutSec = o.timeoutMs ? Math.max(o.timeoutMs / 1000, 0.1) : undefined;
+    // The host stops a timed-out command itself (TERM to its process group, KILL 2 s later), half a second
+    // after our own timer: so the TIMEOUT is always ours, not an rc 124 racing it.
+    const remoteTimeoutSec = o.timeoutMs ? o.timeoutMs / 1000 + 0.5 : undefined;
     let cmd = line ?? commandLine(argv, { ...o, remoteTimeoutSec });
     if (become) cmd = become.wrap(cmd);
     const client = await this.client();
@@ -209,7 +188,10 @@ export class SshTransport implements Transport {
       } else {
         r = await this.run(['sh', '-c', script(true)], { become: true }, undefined, content);
         const rb = r as Driven & { become?: Become };
-        if (rb.become && !r.becameOk && !r.lost) throw becomeError(this.host, this.spec.host, rb.become, r);
+        if (rb.become && !r.becameOk && !r.lost) {
+          this.temps.delete(tmp); // sudo refused: nothing was written
+          throw becomeError(this.host, this.spec.host, rb.become, r);
+        }
       }
     } catch (e) {
       if (this.conn) await this.cleanTemps();
@@ -258,35 +240,8 @@ export class SshTransport implements Transport {
     return this.conn?.client;
   }
 
+  /** close() was called (a later call would connect again). */
   get isClosed(): boolean {
     return this.closed;
   }
-}
-
-/** An exec channel seen as a running process. */
-function channelProc(ch: ClientChannel): RunningProc {
-  let exited: { code: number | null; signal: string | null } | undefined;
-  ch.on('exit', (code: number | null, signal?: string) => {
-    exited = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
-  });
-  const done = new Promise<{ code: number | null; signal?: string | null; lost?: boolean }>((resolve) => {
-    ch.on('close', () => resolve(exited ?? { code: null, lost: true }));
-  });
-  return {
-    stdin: ch,
-    stdout: ch,
-    stderr: ch.stderr,
-    done,
-    // sshd refuses "signal" requests on Debian 12 ("session signalling requires privilege separation"),
-    // so a timed-out command is stopped on the host by the `timeout` its line starts with; here we only
-    // close our side (sshd answers the close once the process has gone).
-    kill() {
-      try {
-        ch.end();
-        ch.close();
-      } catch {
-        /* closed already */
-      }
-    },
-  };
 }

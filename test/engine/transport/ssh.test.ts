@@ -15,7 +15,9 @@ describe('@lab transport/ssh: commands and files', function () {
     lab = await transportLab(this);
     h1 = lab.hosts[0]!;
     t = new SshTransport(h1.name, labSpec(lab, h1.name));
+    const t0 = performance.now();
     await t.connect();
+    console.log(`      new connection: ${(performance.now() - t0).toFixed(0)} ms`);
     await lab.exec(h1.name, 'rm -rf /srv/kt && mkdir -p /srv/kt');
   });
   after(async () => {
