@@ -25,7 +25,8 @@ describe('@lab kplay run failures on real hosts', function () {
     expect(h.stdout).not.to.include('after');
   });
 
-  it('an unreachable host: exit 4, the others go on', async () => {
+  it('an unreachable host: exit 4, the others go on', async function () {
+    this.timeout(60_000);
     const bad = siteFor(lab, (y) => y.replace(/(\n {6}hosts:\n)/, `$1        ghost:\n          ansible_host: ${lab.hosts[0]!.ip.replace(/\.\d+$/, '.249')}\n`));
     const r = await kplay(['run', `${F}/failing-command.yml`, '-i', bad, '--json'], {});
     expect(r.code).to.equal(4);
