@@ -51,11 +51,16 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
     throw e;
   }
   const summaries = plan.changes.map((c) => c.summary);
-  const diff = p.opts.diff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
+  const wantDiff = t.keywords.diff === undefined ? p.opts.diff : toBool(t.keywords.diff);
+  const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
   const commandLike = spec.converges === false;
   if (check) {
     const touched = readsTouched(conn.reader.reads, hs.pending);
-    if (touched) return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
+    if (touched) {
+      // what it would change is still pending, so later tasks reading it are uncertain too
+      for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
+      return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
+    }
     for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
     if (commandLike && plan.changes.length > 0) return { status: 'skipped', msg: 'skipped in check mode: the command would run', result: { ...UNCERTAIN } };
     const changed = plan.changes.length > 0;
@@ -72,6 +77,8 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   }
   conn.reader.startTask();
   const again = await spec.plan(args, view, conn.reader);
+  // a change marked `repeats` (a restart, a cache refresh) is planned on every run by design
+  again.changes = again.changes.filter((c) => !c.repeats);
   if (again.changes.length > 0) {
     throw new KplayError(`${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`, { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name });
   }

@@ -96,7 +96,9 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
   for (const h of resumed) p.recap.count(h, 'skipped');
   hosts = hosts.filter((h) => !resumed.includes(h));
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
-  await eachHost(targets, p.opts.forks, async (h) => {
+  const throttle = t.keywords.throttle === undefined ? undefined : Number(t.keywords.throttle);
+  const forks = throttle && throttle > 0 ? Math.min(throttle, p.opts.forks ?? throttle) : p.opts.forks;
+  await eachHost(targets, forks, async (h) => {
     const start = Date.now();
     const before = runOnce ? { ...p.rv.hostFacts.get(h) } : undefined;
     const o = await runTask(p, t, h).catch((e): Outcome => unreachableOrFailed(e));
@@ -146,7 +148,19 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
   }
   const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
   const setFacts = t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
-  p.bus.emit({ ...resultEvent(t, host, o, ms), key, register, setFacts });
+  const ev = { ...resultEvent(t, host, o, ms), key, register, setFacts };
+  p.bus.emit(truthyKeyword(t.keywords.no_log) ? censored(ev) : ev);
+}
+
+function truthyKeyword(v: unknown): boolean {
+  return v === true || /^(yes|true|on|1)$/i.test(String(v ?? ''));
+}
+
+const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+/** no_log: the result, message, diff and change list stay out of every output, report and journal. */
+function censored<E extends ReturnType<typeof resultEvent>>(e: E): E {
+  return { ...e, msg: e.msg === undefined ? undefined : CENSORED, result: { censored: CENSORED, changed: e.result?.changed ?? false }, diff: undefined, changes: undefined, setFacts: undefined };
 }
 
 async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> {

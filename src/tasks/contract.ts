@@ -64,6 +64,8 @@ export interface Change {
   actions: Action[];
   /** What the change alters, e.g. 'file:/etc/hosts', 'service:etcd'; a later task reading it in check mode is uncertain. */
   touches: string[];
+  /** Planned on every run by design (a restart, a cache refresh): the convergence check after apply ignores it. */
+  repeats?: boolean;
 }
 
 export interface Plan {
