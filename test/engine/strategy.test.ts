@@ -11,6 +11,8 @@ import { planHosts } from '../../src/engine/run-plan.js';
 import { validatePlaybook } from '../../src/engine/validate.js';
 import { NullTransport } from '../support/fake-transport.js';
 import { writeTree } from '../support/tree.js';
+import { registry } from '../../src/tasks/index.js';
+import type { ModuleSpec } from '../../src/tasks/schema.js';
 import { Journal, readJournal } from '../../src/engine/journal.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -199,5 +201,21 @@ describe('executor', () => {
   it('include_vars reads a file for the rest of the run; pause waits', async () => {
     const r = await run(play('    - include_vars: { file: vars/extra.yml, name: extra }\n    - pause: seconds=0\n    - assert: { that: extra.level == 3 }\n'), { files: { 'vars/extra.yml': 'level: 3\n' } });
     expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
+  });
+
+  it('a module whose plan is not empty after its own actions ran fails the host with NOT_CONVERGED', async () => {
+    registry.set('never_settles', {
+      name: 'never_settles', description: 'A test module that always wants to write.', args: {}, anyArgs: true,
+      plan: async () => ({ changes: [{ summary: 'write /x', actions: [{ put: '/x', content: Buffer.from('x') }], touches: ['file:/x'] }] }),
+    } as ModuleSpec);
+    const r = await run(play('    - name: bad module\n      never_settles: {}\n'));
+    expect(r.code).to.equal(2);
+    expect(r.results[0]!.msg).to.match(/never_settles did not converge: after applying, it still plans: write \/x/);
+  });
+
+  it('no_log hides the result and message of a task from every event', async () => {
+    const r = await run(play('    - name: secret\n      debug: msg="the password is hunter2"\n      no_log: true\n'));
+    expect(JSON.stringify(r.events)).not.to.include('hunter2');
+    expect(r.results[0]!.result).to.deep.include({ censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" });
   });
 });
