@@ -72,7 +72,11 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   if (commandLike) {
     const r = applied.lastExec;
     const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
-    if (r && r.rc !== 0) return { status: 'failed', msg: `non-zero return code ${r.rc}${r.stderr ? `: ${tail(r.stderr)}` : ''}`, result: { ...result, failed: true, msg: 'non-zero return code' } };
+    if (r && r.rc !== 0) {
+      const where = `${t.loc.file}:${t.loc.line}:${t.loc.col}`;
+      const msg = `non-zero return code ${r.rc} from \`${r.cmd.join(' ')}\`${r.stderr ? `: ${tail(r.stderr)}` : ''} (task at ${where})`;
+      return { status: 'failed', msg, result: { ...result, failed: true, msg: 'non-zero return code' } };
+    }
     return { status: 'changed', result, changes: summaries };
   }
   conn.reader.startTask();

@@ -118,7 +118,9 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     return { status, result, changes, diff, msg: status === 'failed' ? String(results.at(-1)?.msg ?? 'One or more items failed') : undefined };
   } catch (e) {
     if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
-    const msg = e instanceof KplayError ? e.format() : String((e as Error)?.message ?? e);
+    // a failure on the host points back to the task that caused it (file:line:col, task name, host)
+    const err = e instanceof KplayError ? new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint }) : undefined;
+    const msg = err ? err.format() : String((e as Error)?.message ?? e);
     return { status: 'failed', msg, result: { failed: true, msg } };
   }
 }

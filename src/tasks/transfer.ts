@@ -574,7 +574,7 @@ const DOWNLOAD = [
   'trap \'rm -f "$tmp"\' EXIT',
   // the downloader's argv follows, with the literal word @TMP@ standing for the temp file
   'for a; do shift; if [ "$a" = @TMP@ ]; then set -- "$@" "$tmp"; else set -- "$@" "$a"; fi; done',
-  '"$@"',
+  '"$@" </dev/null',
   'if [ -n "$want" ]; then got=$(${algo}sum "$tmp" | cut -d" " -f1); if [ "$got" != "$want" ]; then echo "The checksum for $dest did not match $want; it was $got." >&2; exit 1; fi; fi',
   'chmod "$mode" "$tmp"',
   'if [ -n "$own" ]; then chown "$own" "$tmp"; fi',
@@ -664,7 +664,8 @@ export const get_url = defineTask({
       result.backup_file = backupName(dest);
       actions.push(backupAction(dest, result.backup_file as string));
     }
-    actions.push({ exec: ['sh', '-c', DOWNLOAD, 'sh', dest, algo ?? '', want, octal(mode), own, ...f.toFile('@TMP@')] });
+    // the script on stdin keeps the command line (shown in errors) short
+    actions.push({ exec: ['sh', '-s', '--', dest, algo ?? '', want, octal(mode), own, ...f.toFile('@TMP@')], stdin: DOWNLOAD });
     return { changes: [{ summary: `get_url: ${url} → ${dest} (${reason})`, actions, touches }], result };
   },
 });
