@@ -3,7 +3,8 @@
 // would alter (the task is then `uncertain`).
 import type { FactReader, ProbeResult, StatInfo, Vars } from '../tasks/contract.js';
 import type { Transport } from './transport/types.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 // One round trip: the type, mode, ids, names, size, mtime and link target, then the checksum if asked.
 const STAT_SCRIPT = [
@@ -93,6 +94,10 @@ export class HostReader implements FactReader {
   controllerRead(path: string): Promise<Buffer> {
     return readFile(path);
   }
+
+  async controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
+    return controllerTree(path);
+  }
 }
 
 /**
@@ -107,4 +112,22 @@ export function readsTouched(reads: Set<string>, touched: Set<string>): string |
     }
   }
   return undefined;
+}
+
+/** Every folder and file under a controller folder, relative to it, folders before what they hold. */
+export async function controllerTree(root: string): Promise<{ path: string; dir: boolean }[] | undefined> {
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory()) return undefined;
+  const out: { path: string; dir: boolean }[] = [];
+  const walk = async (rel: string) => {
+    for (const e of (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        out.push({ path: p, dir: true });
+        await walk(p);
+      } else if (e.isFile()) out.push({ path: p, dir: false });
+    }
+  };
+  await walk('');
+  return out;
 }

@@ -41,6 +41,8 @@ export interface FactReader {
   probe(argv: string[]): Promise<ProbeResult>;
   /** Files on the controller (copy src, template src), relative paths already resolved by the engine. */
   controllerRead(path: string): Promise<Buffer>;
+  /** A controller folder's tree (paths relative to it, folders first), or undefined when `path` is not a folder. */
+  controllerTree?(path: string): Promise<{ path: string; dir: boolean }[] | undefined>;
 }
 
 /** What the module is running for. */

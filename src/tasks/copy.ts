@@ -3,7 +3,7 @@
 // Ansible's rules kept: dest ending in `/` or an existing directory gets basename(src) inside it; content
 // into a directory is an error; the destination's parent must exist; force=no leaves an existing file
 // alone (attributes too); backup copies the old file (`cp -p`) to `<dest>.<timestamp>~` first; non-string
-// content is written as Python's json.dumps writes it. A directory src is not supported yet.
+// content is written as Python's json.dumps writes it. A controller folder as src copies its tree (planTree).
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, Change, FactReader, HostView, Plan, StatInfo, Vars } from './contract.js';
@@ -43,6 +43,8 @@ export interface PutFileArgs {
   owner?: string | undefined;
   group?: string | undefined;
   directory_mode?: ModeArg;
+  /** The parent folder is made by an earlier change of the same plan (a copied tree). */
+  parentPlanned?: boolean;
 }
 
 /** Plan putting `content` at `dest` (copy and template share this). */
@@ -72,8 +74,10 @@ export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactRea
   }
   const parent = posix.dirname(dest);
   if (createDir === undefined) {
-    const p = await facts.stat(parent, { follow: true });
-    if (!p.exists || !p.isdir) throw taskFailed(`Destination directory ${parent} does not exist`);
+    if (!a.parentPlanned) {
+      const p = await facts.stat(parent, { follow: true });
+      if (!p.exists || !p.isdir) throw taskFailed(`Destination directory ${parent} does not exist`);
+    }
   } else {
     actions.push({ exec: ['mkdir', '-p', '--', createDir] });
     const dm = resolveMode(a.directory_mode, NEW_DIR_MODE, true);
@@ -137,6 +141,8 @@ export const copy = defineTask({
       if (b === undefined) throw taskFailed(`Source ${args.src} not found`);
       content = b;
     } else {
+      const tree = await facts.controllerTree?.(args.src);
+      if (tree) return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest: args.dest! }, tree, host, facts);
       try {
         content = await facts.controllerRead(args.src);
       } catch (e) {
@@ -149,6 +155,51 @@ export const copy = defineTask({
     return planPutFile({ ...args, dest: args.dest!, content, src: args.content !== undefined ? undefined : args.src }, host, facts, 'copy');
   },
 });
+
+/**
+ * A controller folder copied to the host, as Ansible does: `src: dir/` puts what dir holds into dest,
+ * `src: dir` puts dir itself into dest. Folders get directory_mode (or 0755 when new); files mode/owner/group.
+ */
+async function planTree(args: PutFileArgs & { src: string; remote_src?: boolean }, tree: { path: string; dir: boolean }[], host: HostView, facts: FactReader): Promise<Plan> {
+  const base = args.src.endsWith('/') ? args.dest.replace(/\/+$/, '') : posix.join(args.dest, posix.basename(args.src.replace(/\/+$/, '')));
+  const changes: Change[] = [];
+  const made = new Set<string>();
+  const ensureDir = async (dir: string) => {
+    const st = await facts.stat(dir, { follow: true });
+    if (st.exists) {
+      if (!st.isdir) throw taskFailed(`${dir} exists and is not a directory`);
+      return;
+    }
+    // a missing destination is made, parents included, as Ansible does for a copied folder
+    const parent = posix.dirname(dir);
+    if (!made.has(parent) && parent !== dir) await ensureDir(parent);
+    made.add(dir);
+    const mode = octal(resolveMode(args.directory_mode, NEW_DIR_MODE, true) ?? NEW_DIR_MODE);
+    const actions: Action[] = [{ exec: ['mkdir', '--', dir] }, { exec: ['chmod', mode, '--', dir] }];
+    if (args.owner !== undefined || args.group !== undefined) actions.push({ exec: ['chown', `${args.owner ?? ''}${args.group !== undefined ? `:${args.group}` : ''}`, '--', dir] });
+    changes.push({ summary: `copy: create directory ${dir}`, actions, touches: [`file:${dir}`] });
+  };
+  await ensureDir(base);
+  for (const e of tree) {
+    const target = posix.join(base, e.path);
+    if (e.dir) {
+      await ensureDir(target);
+      continue;
+    }
+    const content = await facts.controllerRead(posix.join(args.src, e.path));
+    const parentPlanned = made.has(posix.dirname(target));
+    const plan = parentPlanned
+      ? await planPutFile({ ...args, src: undefined, dest: target, content, parentPlanned }, { ...host, diff: false }, newFileFacts(facts), 'copy')
+      : await planPutFile({ ...args, src: undefined, dest: target, content }, host, facts, 'copy');
+    changes.push(...plan.changes);
+  }
+  return { changes, result: { dest: base, src: args.src } };
+}
+
+/** Inside a folder this plan creates, nothing exists yet: answer for it without asking the host. */
+function newFileFacts(facts: FactReader): FactReader {
+  return { ...facts, facts: () => facts.facts(), probe: (a) => facts.probe(a), read: async () => undefined, controllerRead: (p) => facts.controllerRead(p), stat: async (path) => ({ exists: false, path }) };
+}
 
 export const template = defineTask({
   name: 'template',
