@@ -1,4 +1,6 @@
 // Running a plan's actions on a host, in order. Files are written by the transport atomically.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { KplayError } from './errors.js';
 import type { Change } from '../tasks/contract.js';
 import type { ExecResult, Transport } from './transport/types.js';
@@ -28,6 +30,11 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
         }
       } else if ('put' in a) {
         await t.put(a.put, a.content, { mode: a.mode, owner: a.owner, group: a.group, validate: a.validate, become: o.become });
+      } else if ('controllerPut' in a) {
+        mkdirSync(dirname(a.controllerPut), { recursive: true });
+        const tmp = join(dirname(a.controllerPut), `.${basename(a.controllerPut)}.kplay-${process.pid}-${Date.now()}`);
+        writeFileSync(tmp, a.content);
+        renameSync(tmp, a.controllerPut);
       } else {
         const r = await t.exec(['rm', a.recurse ? '-rf' : '-f', '--', a.remove], { become: o.become, timeoutMs: o.timeoutMs });
         if (r.rc !== 0) throw new KplayError(`cannot remove ${a.remove}: ${r.stderr.trim()}`, { code: 'TASK_FAILED', host: t.host });

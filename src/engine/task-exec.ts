@@ -194,8 +194,18 @@ function renderMaybe(v: unknown, vars: Vars, host: string): unknown {
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
   const args = renderDeep(t.args, { vars, host }, valueLoc) as Vars;
-  const ctl = await runControllerModule(p, t, host, vars, args);
-  let out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
+  let ctl: Outcome | undefined;
+  let out: Outcome;
+  try {
+    ctl = await runControllerModule(p, t, host, vars, args);
+    out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
+  } catch (e) {
+    // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
+    if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
+    const err = new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint });
+    const msg = err.format();
+    out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message } };
+  }
   // a host module that returns ansible_facts updates the host's facts, as in Ansible
   const facts = out.result.ansible_facts;
   if (!ctl && out.status !== 'failed' && facts && typeof facts === 'object' && !Array.isArray(facts)) {

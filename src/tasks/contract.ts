@@ -58,7 +58,9 @@ export interface HostView {
 export type Action =
   | { exec: string[]; stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined; shell?: boolean }
   | { put: string; content: Buffer; mode?: string | undefined; owner?: string | undefined; group?: string | undefined; validate?: string | undefined }
-  | { remove: string; recurse?: boolean };
+  | { remove: string; recurse?: boolean }
+  /** Write a file on the controller (fetch): atomic, parent folders made. */
+  | { controllerPut: string; content: Buffer };
 
 export interface Change {
   summary: string;

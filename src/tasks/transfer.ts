@@ -1,9 +1,9 @@
 // Module family "transfer": moving files between the controller, the host and the network.
 //
 // slurp    the host's file, base64, in the result (`content`, `encoding: base64`, `source`); never a change.
-// fetch    a host file for the controller: the plan reads it (result `content` base64, `dest` computed as
+// fetch    a host file for the controller: the plan reads it (`dest` computed as
 //          Ansible does: <dest>/<inventory_hostname>/<src path>, or <dest> with flat=yes). Writing it on the
-//          controller needs an engine action kind (see FETCH_NOTE); until then nothing is written.
+//          controller is an action the engine runs on the controller (controllerPut).
 // script   a controller file (found like copy's src: the role's files/, the playbook's files/ ...) is put to
 //          a temp path on the host (0700), run through /bin/sh (or `executable`) with its arguments, then
 //          removed. creates/removes skip it; like command it is not idempotent otherwise.
@@ -86,11 +86,6 @@ export const slurp = defineTask({
 
 // ---------------------------------------------------------------------------------------------- fetch
 
-/** What the engine needs to write fetched files (reported to the lead). */
-export const FETCH_NOTE =
-  'fetch reads the file (result.content, base64) and computes result.dest; writing it on the controller needs an engine action kind ' +
-  "(e.g. { controllerPut: path, content }) that applyChanges writes locally (mkdir -p, temp + rename), so that fetch can return a Change.";
-
 export function fetchDest(dest: string, src: string, host: string, flat: boolean, baseDir: string | undefined): string {
   const base = posix.isAbsolute(dest) || baseDir === undefined ? dest : posix.join(baseDir, dest);
   if (flat) return base.endsWith('/') ? posix.join(base, posix.basename(src)) : base;
@@ -102,7 +97,7 @@ export const fetch = defineTask({
   description: 'Copy a file from the host to the controller (<dest>/<host>/<path>, or <dest> with flat=yes).',
   args: { src: astr(), dest: astr(), flat: abool().default(false), fail_on_missing: abool().default(true), validate_checksum: abool().default(true) },
   required: ['src', 'dest'],
-  returns: { dest: 'the controller path', checksum: 'sha1 of the file', remote_checksum: 'sha1 on the host', content: 'the file, base64 (for the engine to write)' },
+  returns: { dest: 'the controller path', checksum: 'sha1 of the file', remote_checksum: 'sha1 on the host' },
   example: '- fetch: src=/etc/kubernetes/admin.conf dest=/etc/kubeasz/clusters/k8s-01/ flat=yes',
   async plan(args, host, facts): Promise<Plan> {
     const src = args.src!;
@@ -122,9 +117,9 @@ export const fetch = defineTask({
     } catch {
       local = undefined;
     }
-    const result: Vars = { file: src, dest, checksum: sum, remote_checksum: sum, content: b.toString('base64'), encoding: 'base64' };
-    if (local === undefined || sha1(local) !== sum) result.msg = `not written: ${FETCH_NOTE}`;
-    return { changes: [], result };
+    const result: Vars = { file: src, dest, checksum: sum, remote_checksum: sum };
+    if (local !== undefined && sha1(local) === sum) return { changes: [], result };
+    return { changes: [{ summary: `fetch: ${src} to the controller's ${dest}`, actions: [{ controllerPut: dest, content: b }], touches: [`controller:${dest}`] }], result };
   },
 });
 

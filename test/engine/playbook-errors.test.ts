@@ -27,7 +27,7 @@ describe('playbook errors', () => {
     const e = problems({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg="a"\n     bad: [\n' })[0]!;
     expect(e.code).to.equal('YAML_SYNTAX');
     expect(e.file).to.equal('site.yml');
-    expect(e).to.include({ line: 4, col: 1, msg: 'YAML syntax error: Sequence item without - indicator' });
+    expect(e).to.include({ line: 4, col: 1, msg: 'YAML syntax error: Sequence item without - indicator (and 1 more after it)' });
   });
   it('a playbook that is a mapping', () => {
     const e = one({ 'site.yml': 'hosts: all\ntasks: []\n' });

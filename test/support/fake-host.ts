@@ -190,6 +190,10 @@ export class FakeHost implements FactReader {
 
   private act(a: Action): void {
     if ('put' in a) return this.put(a.put, a.content, a);
+    if ('controllerPut' in a) {
+      this.controller.set(a.controllerPut, a.content);
+      return;
+    }
     if ('remove' in a) {
       const p = this.resolve(a.remove, false);
       const n = this.files.get(p);

@@ -1,0 +1,190 @@
+// wait_for and uri: their probes are real shell/curl command lines, so these tests run them on this machine
+// (a FactReader whose probe executes locally) against a port and an HTTP server opened here.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcp, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProbeResult } from '../../src/tasks/contract.js';
+import { parseCurlOut, requestBody, uri, wait_for } from '../../src/tasks/net.js';
+import { FakeHost } from '../support/fake-host.js';
+import { hostView, planError, planOn } from '../support/plan-harness.js';
+
+class LocalHost extends FakeHost {
+  probes: string[][] = [];
+  override probe(argv: string[]): Promise<ProbeResult> {
+    this.probes.push(argv);
+    return new Promise((resolve) => {
+      execFile(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+        resolve({ rc: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      });
+    });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createTcp().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('wait_for (its script run locally)', function () {
+  this.timeout(20_000);
+
+  it('a port already open: ok at once', async () => {
+    const srv = createTcp((c) => {
+      c.on('error', () => undefined);
+      c.end('hello SSH-2.0\n');
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    const port = (srv.address() as AddressInfo).port;
+    try {
+      const plan = await planOn(wait_for, { port, timeout: 5 }, new LocalHost());
+      expect(plan.changes).to.deep.equal([]);
+      expect(plan.result).to.include({ state: 'started', port, elapsed: 0 });
+      const re = await planOn(wait_for, { port, search_regex: 'SSH-\\d', timeout: 5 }, new LocalHost());
+      expect(re.result).to.include({ search_regex: 'SSH-\\d' });
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('a port opened later: waits for it', async () => {
+    const port = await freePort();
+    const srv = createTcp((c) => {
+      c.on('error', () => undefined);
+      c.end();
+    });
+    setTimeout(() => srv.listen(port, '127.0.0.1'), 1500);
+    try {
+      const plan = await planOn(wait_for, { port, timeout: 10, sleep: 1 }, new LocalHost());
+      expect(plan.result?.elapsed).to.be.within(1, 4);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('a port that stays closed: Timeout when waiting for host:port; stopped is ok', async () => {
+    const port = await freePort();
+    expect(await planError(wait_for, { port, timeout: 1 }, new LocalHost())).to.include(`Timeout when waiting for 127.0.0.1:${port}`);
+    expect((await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, new LocalHost())).changes).to.deep.equal([]);
+  });
+
+  it('files: present with search_regex, absent; msg replaces the message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-wait-'));
+    const f = join(dir, 'log');
+    writeFileSync(f, 'starting\nready: port 80\n');
+    expect((await planOn(wait_for, { path: f, search_regex: 'ready: port (\\d+)', timeout: 2 }, new LocalHost())).changes).to.deep.equal([]);
+    expect(await planError(wait_for, { path: f, search_regex: 'nope', timeout: 1 }, new LocalHost())).to.include(`Timeout when waiting for search string nope in ${f}`);
+    expect(await planError(wait_for, { path: f, state: 'absent', timeout: 1, msg: 'still there' }, new LocalHost())).to.include('still there');
+    expect((await planOn(wait_for, { path: join(dir, 'nope'), state: 'absent', timeout: 1 }, new LocalHost())).result).to.include({ state: 'absent' });
+  });
+
+  it('check mode tests once without waiting and does not fail', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const plan = await planOn(wait_for, { port, timeout: 30 }, new LocalHost(), hostView({}, { check: true }));
+    expect(Date.now() - t0).to.be.below(5000);
+    expect(plan.result?.msg).to.match(/^check mode: not so now/);
+  });
+
+  it('each plan probes afresh (a nonce defeats the run cache for retries)', async () => {
+    const h = new LocalHost();
+    const port = await freePort();
+    await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, h);
+    await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, h);
+    expect(h.probes[0]!.join(' ')).to.not.equal(h.probes[1]!.join(' '));
+  });
+
+  it('drained is refused; port and path are exclusive', async () => {
+    expect(await planError(wait_for, { port: 1, state: 'drained' }, new LocalHost())).to.include('drained is not supported');
+    expect(await planError(wait_for, { port: 1, path: '/x' }, new LocalHost())).to.match(/port.*path|mutually exclusive/i);
+  });
+});
+
+describe('uri (curl run locally)', function () {
+  this.timeout(20_000);
+  let srv: Server;
+  let base: string;
+  const seen: { method: string; body: string; ct: string | undefined }[] = [];
+  before(async () => {
+    srv = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d));
+      req.on('end', () => {
+        seen.push({ method: req.method!, body, ct: req.headers['content-type'] });
+        if (req.url === '/json') {
+          res.writeHead(200, { 'Content-Type': 'application/json', 'X-Thing': 'a' });
+          res.end('{"ok":true,"n":[1,2]}');
+        } else if (req.url === '/missing') {
+          res.writeHead(404);
+          res.end('nope');
+        } else if (req.url === '/moved') {
+          res.writeHead(302, { Location: '/json' });
+          res.end();
+        } else {
+          res.writeHead(req.method === 'POST' ? 201 : 200, { 'Content-Type': 'text/plain' });
+          res.end('hello');
+        }
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  });
+  after(() => srv.close());
+
+  it('GET: status, json, headers, content; no change', async () => {
+    const plan = await planOn(uri, { url: `${base}/json`, return_content: true }, new LocalHost());
+    expect(plan.changes).to.deep.equal([]);
+    expect(plan.result).to.include({ status: 200, content: '{"ok":true,"n":[1,2]}', x_thing: 'a', content_type: 'application/json', redirected: false });
+    expect(plan.result?.json).to.deep.equal({ ok: true, n: [1, 2] });
+    expect(plan.result?.msg).to.equal('OK (21 bytes)');
+  });
+
+  it('content only with return_content; redirects followed for GET', async () => {
+    const plan = await planOn(uri, { url: `${base}/moved` }, new LocalHost());
+    expect(plan.result).to.include({ status: 200, redirected: true });
+    expect(plan.result).to.not.have.property('content');
+  });
+
+  it('a status not in status_code fails; a listed one is ok; no server is status -1', async () => {
+    expect(await planError(uri, { url: `${base}/missing` }, new LocalHost())).to.include('Status code was 404 and not [200]');
+    expect((await planOn(uri, { url: `${base}/missing`, status_code: [200, 404] }, new LocalHost())).result).to.include({ status: 404 });
+    const port = await freePort();
+    expect(await planError(uri, { url: `http://127.0.0.1:${port}/`, timeout: 3 }, new LocalHost())).to.match(/Status code was -1 and not \[200\]: Request failed/);
+  });
+
+  it('POST is a change: curl with the JSON body on stdin, accepted codes checked in the script', async () => {
+    const plan = await planOn(uri, { url: `${base}/things`, method: 'POST', body: { a: 1 }, body_format: 'json', status_code: 201 }, new LocalHost());
+    expect(plan.changes).to.have.length(1);
+    const a = plan.changes[0]!.actions[0] as { exec: string[]; stdin: string };
+    expect(a.stdin).to.equal('{"a": 1}');
+    expect(a.exec).to.include.members(['-X', 'POST', 'Content-Type: application/json', '--data-binary', '@-']);
+    // run the planned action for real: it succeeds with the body on stdout
+    const r = await new Promise<{ code: number; out: string }>((resolve) => {
+      const c = execFile(a.exec[0]!, a.exec.slice(1), (err, out) => resolve({ code: err ? 1 : 0, out }));
+      c.stdin!.end(a.stdin);
+    });
+    expect(r).to.deep.equal({ code: 0, out: 'hello' });
+    expect(seen.at(-1)).to.deep.equal({ method: 'POST', body: '{"a": 1}', ct: 'application/json' });
+    expect(uri.converges).to.equal(false);
+  });
+
+  it('bodies: json, form-urlencoded, raw', () => {
+    expect(requestBody({ a: [1, 'x'] }, 'json')).to.deep.equal({ data: '{"a": [1, "x"]}', type: 'application/json' });
+    expect(requestBody({ a: 'b c', d: 1 }, 'form-urlencoded')).to.deep.equal({ data: 'a=b+c&d=1', type: 'application/x-www-form-urlencoded' });
+    expect(requestBody('raw', 'raw')).to.deep.equal({ data: 'raw' });
+    expect(parseCurlOut('junk')).to.equal(undefined);
+  });
+
+  it('no curl on the host: a clear failure', async () => {
+    const h = new LocalHost();
+    h.probe = async (argv) => (argv.join(' ').includes('command -v curl') ? { rc: 1, stdout: '', stderr: '' } : { rc: 0, stdout: '', stderr: '' });
+    expect(await planError(uri, { url: `${base}/json` }, h)).to.include('curl is needed on the host');
+  });
+});
