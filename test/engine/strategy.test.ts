@@ -2,7 +2,7 @@
 // controller-side modules and a transport that reaches nothing. Host modules over SSH are proven in @lab tests.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { Problems } from '../../src/engine/errors.js';
+import { KplayError, Problems } from '../../src/engine/errors.js';
 import { EventBus, type HostResultEvent, type RunEvent } from '../../src/engine/events.js';
 import { loadInventory } from '../../src/engine/inventory.js';
 import { readPlaybook } from '../../src/engine/playbook.js';
@@ -217,5 +217,15 @@ describe('executor', () => {
     const r = await run(play('    - name: secret\n      debug: msg="the password is hunter2"\n      no_log: true\n'));
     expect(JSON.stringify(r.events)).not.to.include('hunter2');
     expect(r.results[0]!.result).to.deep.include({ censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" });
+  });
+
+  it('a module that fails still honours ignore_errors and failed_when, and the failure names the task', async () => {
+    registry.set('always_fails', {
+      name: 'always_fails', description: 'A test module whose plan always fails.', args: {}, anyArgs: true,
+      plan: async () => { throw new KplayError('nothing works here', { code: 'TASK_FAILED' }); },
+    } as ModuleSpec);
+    const r = await run(play('    - name: ignored\n      always_fails: {}\n      ignore_errors: yes\n    - name: not a failure\n      always_fails: {}\n      failed_when: false\n    - name: real failure\n      always_fails: {}\n'));
+    expect(r.lines.filter((l) => l.endsWith('|a|ignored') || l.startsWith('not a failure|a') || l.startsWith('real failure|a'))).to.deep.equal(['ignored|a|ignored', 'not a failure|a|ok', 'real failure|a|failed']);
+    expect(r.results.find((x) => x.task === 'real failure')!.msg).to.match(/site\.yml:9:7: nothing works here \(host a, task "real failure"\)/);
   });
 });
