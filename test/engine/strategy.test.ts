@@ -226,6 +226,6 @@ describe('executor', () => {
     } as ModuleSpec);
     const r = await run(play('    - name: ignored\n      always_fails: {}\n      ignore_errors: yes\n    - name: not a failure\n      always_fails: {}\n      failed_when: false\n    - name: real failure\n      always_fails: {}\n'));
     expect(r.lines.filter((l) => l.endsWith('|a|ignored') || l.startsWith('not a failure|a') || l.startsWith('real failure|a'))).to.deep.equal(['ignored|a|ignored', 'not a failure|a|ok', 'real failure|a|failed']);
-    expect(r.results.find((x) => x.task === 'real failure')!.msg).to.match(/site\.yml:9:7: nothing works here \(host a, task "real failure"\)/);
+    expect(r.results.find((x) => x.task === 'real failure')!.msg).to.match(/site\.yml:10:7: nothing works here \(host a, task "real failure"\)/);
   });
 });
