@@ -61,9 +61,10 @@ export async function runControllerModule(p: PlayCtx, t: Task, host: string, var
           value = 'VARIABLE IS NOT DEFINED!';
         }
         if (isUncertain(value)) return { status: 'uncertain', msg: `${a.var} is known only after a real run`, result: { [a.var]: value } };
-        return { status: 'ok', result: { [a.var]: value, changed: false } };
+        return { status: 'ok', result: { [a.var]: value, changed: false }, show: { [a.var]: value } };
       }
-      return { status: 'ok', result: { msg: a.msg ?? 'Hello world!', changed: false } };
+      const msg = a.msg ?? 'Hello world!';
+      return { status: 'ok', result: { msg, changed: false }, show: { msg } };
     }
     case 'set_fact': {
       const facts = p.rv.hostFacts.get(host) ?? {};

@@ -15,6 +15,8 @@ export interface HostResultEvent {
   diff?: { path: string; before: string; after: string }[] | undefined;
   changes?: string[] | undefined; // summaries of (predicted) changes
   result?: Record<string, unknown> | undefined;
+  /** What to print after `=>` (debug's message or variable). */
+  show?: Record<string, unknown> | undefined;
   delegatedTo?: string | undefined;
   /** Where this result stands in the host's run (for the journal): play : task id # occurrence. */
   key?: string | undefined;

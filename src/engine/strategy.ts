@@ -160,7 +160,7 @@ const CENSORED = "the output has been hidden due to the fact that 'no_log: true'
 
 /** no_log: the result, message, diff and change list stay out of every output, report and journal. */
 function censored<E extends ReturnType<typeof resultEvent>>(e: E): E {
-  return { ...e, msg: e.msg === undefined ? undefined : CENSORED, result: { censored: CENSORED, changed: e.result?.changed ?? false }, diff: undefined, changes: undefined, setFacts: undefined };
+  return { ...e, msg: e.msg === undefined ? undefined : CENSORED, result: { censored: CENSORED, changed: e.result?.changed ?? false }, show: e.show ? { censored: CENSORED } : undefined, diff: undefined, changes: undefined, setFacts: undefined };
 }
 
 async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> {

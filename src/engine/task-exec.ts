@@ -21,6 +21,8 @@ export interface Outcome {
   changes?: string[] | undefined;
   /** meta tasks ask the strategy for something */
   meta?: string | undefined;
+  /** What the output shows after `=>` (debug's message or variable). */
+  show?: Record<string, unknown> | undefined;
 }
 
 const refsCache = new WeakMap<Task, Set<string>>();
@@ -228,6 +230,6 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
 }
 
 export function resultEvent(t: Task, host: string, o: Outcome, ms: number): HostResultEvent {
-  return { type: 'host_result', host, task: taskTitle(t), taskId: t.id, status: o.status, msg: o.msg, diff: o.diff, changes: o.changes, result: o.result, ms };
+  return { type: 'host_result', host, task: taskTitle(t), taskId: t.id, status: o.status, msg: o.msg, diff: o.diff, changes: o.changes, result: o.result, show: o.show, ms };
 }
 

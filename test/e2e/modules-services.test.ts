@@ -86,7 +86,8 @@ describe('@lab modules: packages and services', function () {
     const r = await run('apt.yml', h0, { pkg: 'kplay-no-such-package', update: 'no' });
     expect(r.code).to.not.equal(0);
     const msgOf = (x: KplayRun) => String(x.events.find((e) => e.type === 'host_result' && e.task === 'package')?.msg ?? x.stdout);
-    expect(msgOf(r)).to.equal("No package matching 'kplay-no-such-package' is available\nE: Unable to locate package kplay-no-such-package");
+    // the message names the task's place, apt's own words, the host and the task
+    expect(msgOf(r)).to.match(/modules-services\/apt\.yml:5:7: No package matching 'kplay-no-such-package' is available\nE: Unable to locate package kplay-no-such-package \(host \S+, task "package"\)/);
     expect(results(r)).to.include(`${h0}|package|failed`);
     // with update_cache, the cache is refreshed first and apt itself fails the install
     const u = await run('apt.yml', h0, { pkg: 'kplay-no-such-package' });

@@ -32,10 +32,7 @@ function resultLine(e: HostResultEvent, verbose: boolean): string {
 
 /** debug prints its message or variable, as Ansible does. */
 function debugValue(e: HostResultEvent): unknown {
-  const r = e.result;
-  if (!r) return undefined;
-  if ('msg' in r && Object.keys(r).every((k) => k === 'msg' || k === 'changed')) return { msg: r.msg };
-  return undefined;
+  return e.show;
 }
 
 export function diffText(d: { path: string; before: string; after: string }): string {
