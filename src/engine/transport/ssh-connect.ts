@@ -80,13 +80,16 @@ function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfi
   const cfg: Partial<ConnectConfig> = {};
   const methods: string[] = [];
   const how: string[] = [];
+  // as ssh does, a key file that cannot be read is skipped when a password can still log in
+  let key: Buffer | undefined;
   if (spec.privateKeyFile) {
-    let key: Buffer;
     try {
       key = readFileSync(spec.privateKeyFile);
     } catch (e) {
-      throw new KplayError(`cannot read the private key ${spec.privateKeyFile}: ${(e as Error).message}`, { code: 'AUTH', host: hop.host });
+      if (spec.password === undefined) throw new KplayError(`cannot read the private key ${spec.privateKeyFile}: ${(e as Error).message}`, { code: 'AUTH', host: hop.host });
     }
+  }
+  if (key) {
     cfg.privateKey = key;
     methods.push('publickey');
     how.push(`key ${spec.privateKeyFile}`);
