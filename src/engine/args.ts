@@ -79,7 +79,7 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   return { args, errors };
 }
 
-function containsTemplate(v: unknown): boolean {
+export function containsTemplate(v: unknown): boolean {
   if (isTemplated(v)) return true;
   if (Array.isArray(v)) return v.some(containsTemplate);
   if (v && typeof v === 'object') return Object.values(v).some(containsTemplate);

@@ -4,6 +4,7 @@
 import { groupsMap, hostVars, magicVars, type Inventory } from './inventory.js';
 import type { Play, TaskNode, Vars } from './types.js';
 import { mergeVars } from './vars.js';
+import { lazyRender } from './lazy-vars.js';
 
 export interface RunVars {
   inv: Inventory;
@@ -27,7 +28,7 @@ export function hostvarsOf(rv: RunVars): Vars {
     Object.defineProperty(out, h, {
       enumerable: true,
       configurable: true,
-      get: () => ({ ...hostVars(rv.inv, h), ...magicVars(rv.inv, h), ...rv.facts.get(h), ...rv.hostFacts.get(h) }),
+      get: () => lazyRender({ ...hostVars(rv.inv, h), ...magicVars(rv.inv, h), ...rv.facts.get(h), ...rv.hostFacts.get(h), groups: groupsMap(rv.inv) }, h),
     });
   }
   return out;
@@ -41,7 +42,7 @@ export function playHostVars(rv: RunVars, play: Play, host: string, playHosts: s
 export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
   const role = task?.role;
   const inventory = rv.inv.hosts.has(host) ? hostVars(rv.inv, host) : { ...(rv.inv.env ? { env: rv.inv.env } : {}) };
-  return mergeVars({
+  return lazyRender(mergeVars({
     roleDefaults: role?.defaults,
     inventory,
     facts: rv.facts.get(host),
@@ -63,5 +64,5 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       ansible_play_name: play.name,
       ...(role ? { role_name: role.name, role_path: role.path } : {}),
     },
-  });
+  }), host);
 }

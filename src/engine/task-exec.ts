@@ -4,6 +4,7 @@ import { KplayError } from './errors.js';
 import { evalCondition, exprVariables } from './expr.js';
 import type { HostResultEvent, HostStatus } from './events.js';
 import { taskVars } from './context.js';
+import { extendVars } from './lazy-vars.js';
 import { compiledCondition, isUncertain, UNCERTAIN, type PlayCtx } from './run-state.js';
 import { renderDeep, renderString, templateVariables } from './template.js';
 import { valueLoc } from './source.js';
@@ -105,7 +106,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     const changes: string[] = [];
     const diff: NonNullable<Outcome['diff']> = [];
     for (const [i, item] of items.entries()) {
-      const vars = { ...base, [loopVar]: item, ...(indexVar ? { [indexVar]: i } : {}), ansible_loop_var: loopVar };
+      const vars = extendVars(base, { [loopVar]: item, ...(indexVar ? { [indexVar]: i } : {}), ansible_loop_var: loopVar });
       const o = await once(p, t, host, vars, check, whenRefs);
       results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
       changes.push(...(o.changes ?? []));
@@ -187,7 +188,7 @@ function markUncertain(p: PlayCtx, host: string, names: string[]): void {
 }
 
 function withRegister(t: Task, vars: Vars, result: Vars): Vars {
-  return typeof t.keywords.register === 'string' ? { ...vars, [t.keywords.register]: result } : vars;
+  return typeof t.keywords.register === 'string' ? extendVars(vars, { [t.keywords.register]: result }) : vars;
 }
 
 function renderMaybe(v: unknown, vars: Vars, host: string): unknown {

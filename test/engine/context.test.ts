@@ -60,3 +60,35 @@ describe('task variables', () => {
     expect(renderString("{{ hostvars['n1'].v3 }}", { vars: v, host: 'n2' })).to.equal('host');
   });
 });
+
+describe('variables that are templates', () => {
+  const dir = writeTree({
+    'site/hosts.yml': 'all:\n  vars:\n    base_dir: /etc/kubeasz\n    cluster_dir: "{{ base_dir }}/clusters/{{ cluster }}"\n    cluster: k8s-01\n    loop_a: "{{ loop_b }}"\n    loop_b: "{{ loop_a }}"\n  hosts:\n    n1: { ca_dir: "{{ cluster_dir }}/ssl" }\n    n2: {}\n',
+    'site.yml': '- hosts: all\n  vars:\n    root: "/tmp/kbench/{{ inventory_hostname }}"\n    paths: ["{{ root }}/a", "{{ root }}/b"]\n  tasks:\n    - debug: msg=x\n',
+  });
+  const problems = new Problems();
+  const inv = loadInventory([join(dir, 'site')], problems);
+  const pb = loadPlaybook(join(dir, 'site.yml'));
+  const play = pb.plays[0]!;
+  const rv = newRunVars(inv, {}, dir, false);
+
+  it('render when read, through other variables, per host', () => {
+    const v = taskVars(rv, play, play.tasks[0], 'n1', ['n1', 'n2']);
+    expect(v.cluster_dir).to.equal('/etc/kubeasz/clusters/k8s-01');
+    expect(v.ca_dir).to.equal('/etc/kubeasz/clusters/k8s-01/ssl');
+    expect(v.root).to.equal('/tmp/kbench/n1');
+    expect(v.paths).to.deep.equal(['/tmp/kbench/n1/a', '/tmp/kbench/n1/b']);
+    expect(taskVars(rv, play, play.tasks[0], 'n2', ['n1', 'n2']).root).to.equal('/tmp/kbench/n2');
+    expect(renderString('{{ root }}/x', { vars: v, host: 'n1' })).to.equal('/tmp/kbench/n1/x');
+  });
+
+  it('through hostvars too', () => {
+    const v = taskVars(rv, play, play.tasks[0], 'n2', ['n1', 'n2']);
+    expect(renderString("{{ hostvars['n1'].ca_dir }}", { vars: v, host: 'n2' })).to.equal('/etc/kubeasz/clusters/k8s-01/ssl');
+  });
+
+  it('a variable that refers to itself is an error naming it', () => {
+    const v = taskVars(rv, play, play.tasks[0], 'n1', ['n1']);
+    expect(() => v.loop_a).to.throw(/variable 'loop_a' refers to itself/);
+  });
+});

@@ -31,7 +31,7 @@ interface Pkg {
 /**
  * A fake Debian host knowing every probe the host modules make and what their commands do: SysHost's
  * kernel/users/system state, plus systemd units, dpkg/apt (and rpm/dnf), the transfer modules' member
- * stats, archive extraction and downloads. All live state is in the snapshot.
+ * stats, archive extraction and downloads. All live state (and the controller's files) is in the snapshot.
  */
 export class SampleHost extends SysHost {
   units = new Map<string, Unit>();
@@ -51,7 +51,8 @@ export class SampleHost extends SysHost {
   }
 
   override snapshot(): string {
-    return super.snapshot() + JSON.stringify([[...this.units], [...this.pkgs], [...this.rpms]]);
+    const controller = [...this.controller].map(([p, b]) => [p, b.toString('base64')]);
+    return super.snapshot() + JSON.stringify([[...this.units], [...this.pkgs], [...this.rpms], controller]);
   }
 
   override async probe(argv: string[]): Promise<ProbeResult> {
@@ -261,7 +262,7 @@ export const samples: Record<string, Sample> = {
   blockinfile: { args: { path: '/etc/hosts', block: '10.0.0.1 master1\n10.0.0.2 master2', insertbefore: 'BOF' }, host: sys({ '/etc/hosts': '127.0.0.1 localhost' }) },
   replace: { args: { path: '/etc/app.conf', regexp: '^(port)=80$', replace: '\\1=8080' }, host: sys({ '/etc/app.conf': 'port=80\nname=x\nport=443\n' }) },
   slurp: { args: { src: '/etc/hosts' }, host: sys({ '/etc/hosts': 'x\n' }), readOnly: true },
-  fetch: { args: { src: '/etc/hosts', dest: '/backup' }, host: sys({ '/etc/hosts': 'x\n' }), readOnly: true },
+  fetch: { args: { src: '/etc/hosts', dest: '/backup' }, host: sys({ '/etc/hosts': 'x\n' }) },
   script: {
     args: { _raw_params: 'prep.sh --force', chdir: '/tmp' },
     host: sys({}, () => {}, { '/pb/files/prep.sh': 'echo prepared\n' }),

@@ -1,0 +1,139 @@
+// Benchmark hosts: N plain sshd processes on this machine, host i listening on 127.0.1.<i>:2222, each with its
+// own config and host key; root logs in with one generated client key. Writes a known_hosts with every host key
+// and one inventory (hosts.yml, Ansible's YAML shape) that both kplay and ansible-playbook read.
+// The hosts share this machine's filesystem, so a workload must keep its paths per host.
+// Run by itself: node dist/bench/hosts.js up N   (prints the inventory path; sshd keep running)
+//                node dist/bench/hosts.js down   (stops them by the pids recorded in the state folder)
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+export const STATE_DIR = '/tmp/kbench-hosts';
+export const PORT = 2222;
+const SSHD = '/usr/sbin/sshd';
+const PIDS = join(STATE_DIR, 'pids');
+
+export interface BenchHosts {
+  names: string[];
+  /** hosts.yml, also the folder kplay is given with -i */
+  inventory: string;
+  dir: string;
+  stop(): void;
+}
+
+export const hostName = (i: number) => `h${String(i).padStart(2, '0')}`;
+export const hostAddr = (i: number) => `127.0.1.${i}`;
+
+function ensurePackages(): void {
+  if (existsSync(SSHD)) return;
+  console.error('installing openssh-server (apt) ...');
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'openssh-server'], {
+    stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 300_000,
+  });
+}
+
+function keygen(file: string, comment: string): void {
+  if (existsSync(file)) return;
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { timeout: 30_000 });
+}
+
+function sshdConfig(i: number, dir: string): string {
+  return [
+    `ListenAddress ${hostAddr(i)}:${PORT}`,
+    `HostKey ${join(dir, `host_${i}_ed25519`)}`,
+    `PidFile ${join(dir, `sshd_${i}.pid`)}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'UseDNS no',
+    'StrictModes no',
+    'MaxSessions 20',
+    'MaxStartups 200',
+    'PrintMotd no',
+    'AcceptEnv LANG LC_*',
+    'Subsystem sftp internal-sftp',
+    'LogLevel ERROR',
+    '',
+  ].join('\n');
+}
+
+function waitForPort(host: string, port: number, deadline: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = connect({ host, port });
+      s.once('connect', () => { s.destroy(); resolve(); });
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`sshd on ${host}:${port} did not start`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+function inventoryYaml(n: number, dir: string): string {
+  const lines = ['all:', '  vars:', '    ansible_user: root', `    ansible_port: ${PORT}`,
+    `    ansible_ssh_private_key_file: ${join(dir, 'id_ed25519')}`,
+    `    ansible_ssh_common_args: -o UserKnownHostsFile=${join(dir, 'known_hosts')} -o StrictHostKeyChecking=yes`,
+    '    ansible_python_interpreter: /usr/bin/python3', '  children:', '    bench:', '      hosts:'];
+  for (let i = 1; i <= n; i++) lines.push(`        ${hostName(i)}:`, `          ansible_host: ${hostAddr(i)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Stops every sshd recorded in the state folder (by pid). Safe to call twice. */
+export function stopHosts(): void {
+  if (!existsSync(PIDS)) return;
+  for (const p of readFileSync(PIDS, 'utf8').split('\n').filter(Boolean)) {
+    try { process.kill(Number(p), 'SIGTERM'); } catch { /* already gone */ }
+  }
+  rmSync(PIDS, { force: true });
+}
+
+export async function startHosts(n: number): Promise<BenchHosts> {
+  if (n < 1 || n > 250) throw new Error('hosts: 1..250');
+  ensurePackages();
+  stopHosts();
+  const dir = STATE_DIR;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync('/run/sshd', { recursive: true });
+  keygen(join(dir, 'id_ed25519'), 'kbench-client');
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id_ed25519.pub')), { mode: 0o600 });
+  const known: string[] = [];
+  const pids: number[] = [];
+  try {
+    for (let i = 1; i <= n; i++) {
+      const key = join(dir, `host_${i}_ed25519`);
+      keygen(key, `kbench-host-${i}`);
+      const [type, blob] = readFileSync(`${key}.pub`, 'utf8').trim().split(/\s+/);
+      known.push(`[${hostAddr(i)}]:${PORT} ${type} ${blob}`);
+      const cfg = join(dir, `sshd_${i}.conf`);
+      writeFileSync(cfg, sshdConfig(i, dir));
+      const child = spawn(SSHD, ['-D', '-f', cfg], { detached: true, stdio: 'ignore' });
+      child.unref();
+      if (child.pid === undefined) throw new Error(`sshd ${i} did not start`);
+      pids.push(child.pid);
+      writeFileSync(PIDS, pids.join('\n') + '\n');
+    }
+    writeFileSync(join(dir, 'known_hosts'), known.join('\n') + '\n');
+    writeFileSync(join(dir, 'hosts.yml'), inventoryYaml(n, dir));
+    const deadline = Date.now() + 15_000;
+    await Promise.all(Array.from({ length: n }, (_, k) => waitForPort(hostAddr(k + 1), PORT, deadline)));
+  } catch (e) {
+    stopHosts();
+    throw e;
+  }
+  return { names: Array.from({ length: n }, (_, k) => hostName(k + 1)), inventory: join(dir, 'hosts.yml'), dir, stop: stopHosts };
+}
+
+const self = process.argv[1] ?? '';
+if (self.endsWith('/bench/hosts.js')) {
+  const [cmd, arg] = process.argv.slice(2);
+  if (cmd === 'up') startHosts(Number(arg ?? 3)).then((h) => console.log(h.inventory), (e: Error) => { console.error(e.message); process.exitCode = 1; });
+  else if (cmd === 'down') stopHosts();
+  else { console.error('usage: node dist/bench/hosts.js up N | down'); process.exitCode = 2; }
+}
