@@ -48,11 +48,30 @@ export class HostReader implements FactReader {
     this.reads = new Set();
   }
 
-  /** After a change is applied on the host, nothing cached about it can be trusted. */
-  invalidate(): void {
+  /**
+   * After changes were applied: forget what they touched ('file:/x' that path, 'file:/d/' the tree under /d)
+   * and every probe (a probe's inputs are unknown). Without `touches` (a command ran), forget everything but facts.
+   */
+  invalidate(touches?: string[]): void {
     const facts = this.cache.get('facts');
-    this.cache.clear();
-    if (facts) this.cache.set('facts', facts);
+    // only file changes are known precisely; a package, user or service change may alter any file
+    if (!touches || touches.some((t) => !t.startsWith('file:'))) {
+      this.cache.clear();
+      if (facts) this.cache.set('facts', facts);
+      return;
+    }
+    const set = new Set(touches);
+    for (const key of [...this.cache.keys()]) {
+      if (key === 'facts') continue;
+      const path = /^(?:stat|read):(.*?)(?:\|.*)?$/.exec(key)?.[1];
+      // a touched path, anything under a touched tree, and every folder above a touched path (mkdir -p)
+      if (path === undefined) {
+        this.cache.delete(key);
+        continue;
+      }
+      const above = touches.some((t) => t.slice(5).startsWith(`${path.replace(/\/$/, '')}/`));
+      if (above || readsTouched(new Set([`file:${path}`]), set) !== undefined) this.cache.delete(key);
+    }
   }
 
   private cached<T>(key: string, read: string, fn: () => Promise<T>): Promise<T> {

@@ -68,7 +68,7 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   }
   if (plan.changes.length === 0) return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
   const applied = await applyChanges(conn.transport, plan.changes, { become, becomeUser: becomeUserOf(p, t, vars), env: environmentOf(t, vars, host), timeoutMs: timeoutOf(t), failOnRc: !commandLike });
-  conn.reader.invalidate();
+  conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {
     const r = applied.lastExec;
     const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
