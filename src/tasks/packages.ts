@@ -18,6 +18,7 @@
 // - check mode: a package task reads /var/lib/dpkg/info/NAME.list per package, so a later task on a
 //   package an earlier unapplied task installs or removes is uncertain; a dependency pulled in by an
 //   earlier task is not seen (the prediction may then say "install" for what the real run finds present).
+import { fnmatch } from './fnmatch.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { posix } from 'node:path';
@@ -50,23 +51,9 @@ export function parseSpec(s: string): PkgSpec {
   return { spec: t, name: base.replace(/:.*$/, ''), version };
 }
 
-/** fnmatch, as Ansible matches version pins: * ? [..]. */
-export function fnmatch(pattern: string, s: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`).test(s);
+/** An apt version pin (`1.2.*`) matches a version as Ansible's fnmatch does. */
+export function pinMatches(pattern: string, version: string): boolean {
+  return fnmatch(pattern).test(version);
 }
 
 export interface DpkgEntry {
@@ -252,7 +239,7 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
     const gone = specs.filter((s) => {
       const e = installed.get(s.name);
       if (!isPresent(e)) return false;
-      if (s.version !== undefined && !fnmatch(s.version, e!.version)) return false;
+      if (s.version !== undefined && !pinMatches(s.version, e!.version)) return false;
       return isInstalled(e) || !/^.c/.test(e!.status) || a.purge; // config-files only: purge=yes removes them
     });
     if (gone.length) {
@@ -271,8 +258,8 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
       const cur = installed.get(s.name);
       const pol = policy.get(s.name);
       if (s.version !== undefined) {
-        if (isInstalled(cur) && fnmatch(s.version, cur!.version)) continue;
-        const v = pol?.versions.find((x) => fnmatch(s.version!, x));
+        if (isInstalled(cur) && pinMatches(s.version, cur!.version)) continue;
+        const v = pol?.versions.find((x) => pinMatches(s.version!, x));
         if (v === undefined) missing.push(s.spec);
         else todo.push(`${s.name}=${v}`);
       } else if (a.state === 'latest') {

@@ -20,6 +20,7 @@
 //          it matches; without, force=no (the default) leaves it alone; force=yes compares the sha256 of what
 //          the URL serves now (a read-only probe on the host) with dest's. A dest directory gets the URL's
 //          basename (Ansible may use Content-Disposition and always downloads then).
+import { fnmatch } from './fnmatch.js';
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
@@ -327,27 +328,6 @@ export function archiveMembers(b: Buffer, kind: ArchiveKind): Member[] {
     throw taskFailed(`unarchive: cannot decompress: ${(e as Error).message}`);
   }
   return tarMembers(tar);
-}
-
-/** Python's fnmatch as a RegExp (*, ?, [...]); `*` matches `/` too, as in Python and tar's --exclude. */
-export function fnmatch(pat: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pat.length; i++) {
-    const c = pat[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pat.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pat.slice(i + 1, end);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
 }
 
 interface OnHost {

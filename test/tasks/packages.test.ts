@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import {
-  apt, apt_key, apt_repository, armor, dearmor, dnf, dpkg_selections, fingerprints, fnmatch, parsePolicy, parseSpec, pkg, repoFilename, yum,
+  apt, apt_key, apt_repository, armor, dearmor, dnf, dpkg_selections, fingerprints, pinMatches, parsePolicy, parseSpec, pkg, repoFilename, yum,
 } from '../../src/tasks/packages.js';
 import type { Action, ProbeResult, Vars } from '../../src/tasks/contract.js';
 import { FakeHost } from '../support/fake-host.js';
@@ -133,10 +133,10 @@ describe('apt: parsing', () => {
     expect(() => parseSpec('foo=')).to.throw(/not a package name/);
   });
   it('fnmatch as Ansible matches versions', () => {
-    expect(fnmatch('2.6.*', '2.6.12-1')).to.equal(true);
-    expect(fnmatch('2.6.*', '2.4.22-1')).to.equal(false);
-    expect(fnmatch('1:2.2.?-1+b2', '1:2.2.7-1+b2')).to.equal(true);
-    expect(fnmatch('2.[45].*', '2.4.1')).to.equal(true);
+    expect(pinMatches('2.6.*', '2.6.12-1')).to.equal(true);
+    expect(pinMatches('2.6.*', '2.4.22-1')).to.equal(false);
+    expect(pinMatches('1:2.2.?-1+b2', '1:2.2.7-1+b2')).to.equal(true);
+    expect(pinMatches('2.[45].*', '2.4.1')).to.equal(true);
   });
   it('apt-cache policy output, several packages, installed marked ***', () => {
     const out = 'hello:\n  Installed: 2.10-2\n  Candidate: 2.10-3\n  Version table:\n     2.10-3 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n *** 2.10-2 100\n        100 /var/lib/dpkg/status\nvirt:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n';

@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { ProbeResult } from '../../src/tasks/contract.js';
-import { archiveKind, archiveMembers, digestFromList, fetch, fetchDest, fnmatch, get_url, script, slurp, unarchive } from '../../src/tasks/transfer.js';
+import { archiveKind, archiveMembers, digestFromList, fetch, fetchDest, get_url, script, slurp, unarchive } from '../../src/tasks/transfer.js';
+import { fnmatch } from '../../src/tasks/fnmatch.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 import { converge, hostView, planError, planOn } from '../support/plan-harness.js';
 
