@@ -9,6 +9,7 @@ import { tagsSelect, type TagFilter } from './tags.js';
 import { runTask, resultEvent, condition, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
 import { taskVars } from './context.js';
 import { toList } from './tasks-loader.js';
+import { resolveInclude } from './dynamic-include.js';
 import type { Block, Include, Task, TaskNode } from './types.js';
 
 export interface StrategyCtx extends PlayCtx {
@@ -67,12 +68,20 @@ async function runBlock(p: StrategyCtx, b: Block, hosts: string[], handler: bool
 
 async function runInclude(p: StrategyCtx, inc: Include, hosts: string[]): Promise<void> {
   if (!tagsSelect(inc.tags, p.filter)) return;
-  if (!inc.loaded) {
-    p.bus.emit({ type: 'warning', msg: `${inc.kind} with a templated target (${inc.target}) is not supported yet; skipped` });
-    return;
-  }
   const run = hosts.filter((h) => inc.when.every((c) => condition(c, taskVars(p.rv, p.play, inc, h, p.playHosts))));
-  await runNodes(p, inc.loaded, run);
+  if (inc.loaded) return runNodes(p, inc.loaded, run);
+  // a templated target: rendered per host, read and checked now, run per group of hosts that chose the same file
+  for (const g of resolveInclude(p, inc, run)) {
+    if (g.error) {
+      for (const h of g.hosts) {
+        p.hosts.get(h)!.failed = true;
+        p.recap.count(h, 'failed');
+        p.bus.emit({ type: 'host_result', host: h, task: `${inc.kind}: ${inc.target}`, taskId: inc.id, status: 'failed', msg: g.error.format(), ms: 0 });
+      }
+      continue;
+    }
+    await runNodes(p, g.nodes!, g.hosts);
+  }
 }
 
 function selected(p: StrategyCtx, t: Task): boolean {

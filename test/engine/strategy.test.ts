@@ -228,4 +228,15 @@ describe('executor', () => {
     expect(r.lines.filter((l) => l.endsWith('|a|ignored') || l.startsWith('not a failure|a') || l.startsWith('real failure|a'))).to.deep.equal(['ignored|a|ignored', 'not a failure|a|ok', 'real failure|a|failed']);
     expect(r.results.find((x) => x.task === 'real failure')!.msg).to.match(/site\.yml:10:7: nothing works here \(host a, task "real failure"\)/);
   });
+
+  it('include_tasks with a templated file: rendered per host, each group runs its own file; a missing one fails its host', async () => {
+    const r = await run(
+      play('    - set_fact: { kind: "{{ \'x\' if inventory_hostname == \'a\' else (\'y\' if inventory_hostname == \'b\' else \'nope\') }}" }\n    - include_tasks: "tasks-{{ kind }}.yml"\n    - name: after\n      debug: msg=done\n'),
+      { files: { 'tasks-x.yml': '- name: from x\n  debug: msg=x\n', 'tasks-y.yml': '- name: from y\n  debug: msg=y\n' } },
+    );
+    expect(r.lines).to.include.members(['from x|a|ok', 'from y|b|ok', 'after|a|ok', 'after|b|ok']);
+    const c = r.results.find((x) => x.host === 'c' && x.status === 'failed')!;
+    expect(c.msg).to.match(/tasks file not found: .*tasks-nope\.yml/);
+    expect(r.code).to.equal(2);
+  });
 });
