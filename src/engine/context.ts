@@ -34,10 +34,6 @@ export function hostvarsOf(rv: RunVars): Vars {
   return out;
 }
 
-export function playHostVars(rv: RunVars, play: Play, host: string, playHosts: string[]): Vars {
-  return taskVars(rv, play, undefined, host, playHosts);
-}
-
 /** Everything a task (or, without a task, the play) sees on `host`. */
 export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
   const role = task?.role;

@@ -8,7 +8,7 @@ import { valueLoc } from './source.js';
 import { checkTemplateFile, checkTemplateSyntax } from './template.js';
 import { flatten } from './listing.js';
 import { toList } from './tasks-loader.js';
-import type { Condition, Play, Playbook, Task, TaskNode, Vars } from './types.js';
+import type { Condition, Playbook, Task, TaskNode, Vars } from './types.js';
 
 const CONDITION_KEYS = ['changed_when', 'failed_when', 'until'];
 
@@ -21,7 +21,7 @@ export function validatePlaybook(pb: Playbook, problems: Problems): void {
       for (const l of toList(h.keywords.listen)) handlerNames.add(l);
     }
     const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
-    walk(all, (t) => checkNode(t, play, pb, problems, handlerNames, checkedTemplates));
+    walk(all, (t) => checkNode(t, pb, problems, handlerNames, checkedTemplates));
     checkStrings(play.keywords, play.loc, problems, new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles']));
   }
 }
@@ -46,7 +46,7 @@ function checkCondition(c: Condition, problems: Problems): void {
   problems.catch(() => compileExpr(c.source as string, c.loc));
 }
 
-function checkNode(t: TaskNode, play: Play, pb: Playbook, problems: Problems, handlers: Set<string>, checked: Set<string>): void {
+function checkNode(t: TaskNode, pb: Playbook, problems: Problems, handlers: Set<string>, checked: Set<string>): void {
   for (const c of t.when) checkCondition(c, problems);
   for (const k of CONDITION_KEYS) {
     const v = t.keywords[k];

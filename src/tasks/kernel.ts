@@ -48,9 +48,6 @@ import { abool, astr, choice, defineTask, type ModuleSpec } from './schema.js';
 
 const probeKey = (argv: string[]) => `probe:${argv.join(' ')}`;
 
-async function osFamily(facts: FactReader): Promise<string> {
-  return String((await facts.facts()).ansible_os_family ?? 'Debian');
-}
 
 /** A file's text, '' when missing (with whether it exists). */
 async function readText(facts: FactReader, path: string): Promise<{ exists: boolean; text: string }> {

@@ -25,13 +25,13 @@ import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
-import type { Action, Change, FactReader, HostView, Plan, Vars } from './contract.js';
+import type { Action, Change, FactReader, Plan, Vars } from './contract.js';
 import { splitCommand } from './command.js';
 import {
   backupAction, backupName, chmodArg, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, sameGroup, sameOwner, sha1,
   taskFailed, type ModeArg,
 } from './fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec } from './schema.js';
+import { abool, aint, alist, astr, defineTask, type ModuleSpec } from './schema.js';
 
 /** Single-quoted for /bin/sh. */
 export function shq(s: string): string {
