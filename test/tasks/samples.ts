@@ -3,16 +3,14 @@
 // it), applied, and planned again (nothing left to do). Controller-only modules only need arguments (their
 // arguments are checked before any connection, like every module's).
 // A new module in src/tasks/index.ts needs a sample here: the registry test fails without one.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { Action, HostView, ProbeResult, Vars } from '../../src/tasks/contract.js';
 import { armor } from '../../src/tasks/packages.js';
 import { archiveKind, archiveMembers } from '../../src/tasks/transfer.js';
 import type { FakeHost, FakeSpec } from '../support/fake-host.js';
 import { hostView } from '../support/plan-harness.js';
+import { makeArchive } from '../support/archive.js';
 import { SysHost } from './system-fake.js';
 
 interface Unit {
@@ -183,20 +181,10 @@ export interface Sample {
 const PAYLOAD = Buffer.from('downloaded payload\n');
 const PAYLOAD_SHA = createHash('sha256').update(PAYLOAD).digest('hex');
 
-/** A tiny tar.gz made with the real tar: bin/tool (0755), etc/conf, a symlink, fixed mtimes. */
+/** A tiny tar.gz made with the real tar (test/support/archive.ts), built once. */
 let archive: string | undefined;
 function tgz(): string {
-  if (archive) return archive;
-  const dir = mkdtempSync(join(tmpdir(), 'kplay-sample-'));
-  const root = join(dir, 'root');
-  mkdirSync(join(root, 'bin'), { recursive: true });
-  mkdirSync(join(root, 'etc'));
-  writeFileSync(join(root, 'bin/tool'), '#!/bin/sh\n', { mode: 0o755 });
-  writeFileSync(join(root, 'etc/conf'), 'a=1\n');
-  symlinkSync('bin/tool', join(root, 'link'));
-  for (const p of ['bin/tool', 'etc/conf']) utimesSync(join(root, p), 1_600_000_000, 1_600_000_000);
-  execFileSync('tar', ['-czf', join(dir, 'a.tgz'), '-C', root, '.']);
-  archive = readFileSync(join(dir, 'a.tgz')).toString('latin1');
+  archive ??= makeArchive('tgz', '#!/bin/sh\n').toString('latin1');
   return archive;
 }
 

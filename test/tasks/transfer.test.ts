@@ -2,14 +2,12 @@
 // modules make (member stats, `command -v`, a URL's sha256) and what their actions do (tar/unzip extraction,
 // the download script), so each case is planned, applied and planned again (converges).
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { ProbeResult } from '../../src/tasks/contract.js';
 import { archiveKind, archiveMembers, digestFromList, fetch, fetchDest, get_url, script, slurp, unarchive } from '../../src/tasks/transfer.js';
 import { fnmatch } from '../../src/tasks/fnmatch.js';
+import { makeArchive } from '../support/archive.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 import { converge, hostView, planError, planOn } from '../support/plan-harness.js';
 
@@ -80,22 +78,6 @@ class TransferHost extends FakeHost {
       this.apply([{ summary: '', actions: [{ put: dest!, content: body, mode, owner: owner || undefined, group: group || undefined }], touches: [] }]);
     }
   }
-}
-
-/** A tar.gz (or zip) made with the real tools: bin/tool (0755, 7 bytes), etc/conf, a symlink, fixed mtimes. */
-function makeArchive(kind: 'tgz' | 'zip'): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'kplay-arch-'));
-  const root = join(dir, 'pkg');
-  mkdirSync(join(root, 'bin'), { recursive: true });
-  mkdirSync(join(root, 'etc'));
-  writeFileSync(join(root, 'bin/tool'), '#!/bin/sh', { mode: 0o755 });
-  writeFileSync(join(root, 'etc/conf'), 'a=1\n');
-  symlinkSync('bin/tool', join(root, 'link'));
-  for (const p of ['bin/tool', 'etc/conf']) utimesSync(join(root, p), 1_600_000_000, 1_600_000_000);
-  const out = join(dir, kind === 'tgz' ? 'a.tgz' : 'a.zip');
-  if (kind === 'tgz') execFileSync('tar', ['-czf', out, '-C', root, '.']);
-  else execFileSync('zip', ['-qry', out, '.'], { cwd: root });
-  return readFileSync(out);
 }
 
 describe('slurp', () => {
