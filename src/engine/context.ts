@@ -1,6 +1,7 @@
 // The variables a task sees on a host: every precedence layer merged (vars.ts), plus Ansible's magic
 // variables. `groups` and `hostvars` always cover the whole inventory, whatever --limit says, so a limited
 // run renders the same configs as a full one.
+import { resolve } from 'node:path';
 import { groupsMap, hostVars, magicVars, type Inventory } from './inventory.js';
 import type { Play, TaskNode, Vars } from './types.js';
 import { mergeVars } from './vars.js';
@@ -11,6 +12,9 @@ export interface RunVars {
   extra: Vars;
   playbookDir: string;
   check: boolean;
+  /** --tags / --skip-tags as given (Ansible's ansible_run_tags is ['all'] without --tags). */
+  runTags?: string[];
+  skipTags?: string[];
   /** Facts gathered per host (ansible_* names). */
   facts: Map<string, Vars>;
   /** set_fact and register results per host. */
@@ -34,12 +38,22 @@ export function hostvarsOf(rv: RunVars): Vars {
   return out;
 }
 
+// As Ansible (private_role_vars off): the defaults of every role in the play are visible to every task of the
+// play, in the order the roles load (dependencies first), and the task's own role's defaults win over them.
+const playDefaults = new WeakMap<Play, Vars>();
+function roleDefaults(play: Play, role: TaskNode['role']): Vars | undefined {
+  let all = playDefaults.get(play);
+  if (!all) playDefaults.set(play, (all = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults ?? {}))));
+  return role?.defaults ? { ...all, ...role.defaults } : all;
+}
+
 /** Everything a task (or, without a task, the play) sees on `host`. */
 export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
   const role = task?.role;
-  const inventory = rv.inv.hosts.has(host) ? hostVars(rv.inv, host) : { ...(rv.inv.env ? { env: rv.inv.env } : {}) };
+  // A host outside the inventory (the implicit localhost) gets the `all` group's variables, as in Ansible.
+  const inventory = hostVars(rv.inv, host);
   return lazyRender(mergeVars({
-    roleDefaults: role?.defaults,
+    roleDefaults: roleDefaults(play, role),
     inventory,
     facts: rv.facts.get(host),
     play: play.vars,
@@ -49,11 +63,15 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
     roleParams: role?.params,
     extra: rv.extra,
     magic: {
-      ...(rv.inv.hosts.has(host) ? magicVars(rv.inv, host) : { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: [] }),
+      ...(rv.inv.hosts.has(host)
+        ? magicVars(rv.inv, host)
+        : { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: [], inventory_dir: rv.inv.site ? resolve(rv.inv.site) : null }),
       groups: groupsMap(rv.inv),
       hostvars: hostvarsOf(rv),
       playbook_dir: rv.playbookDir,
       ansible_check_mode: rv.check,
+      ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
+      ansible_skip_tags: rv.skipTags ?? [],
       ansible_play_hosts: playHosts,
       ansible_play_batch: playHosts,
       play_hosts: playHosts,

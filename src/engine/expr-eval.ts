@@ -1,7 +1,10 @@
 // Tree-walking evaluator for parsed expressions. Only a whitelist of node types is evaluated; member access
 // reads own properties of plain data only (never prototypes, `constructor`, `__proto__`, functions), and the
-// only calls are the listed filters and tests. Nothing here can reach JavaScript globals.
-import { FilterError, FILTERS, TESTS } from './expr-filters.js';
+// only calls are the listed filters, tests and Jinja globals (dict, range). Nothing here can reach JavaScript globals.
+// Keyword arguments (`KwArg` nodes, `map(attribute='x')`) are evaluated into an object without a prototype.
+import { FilterError } from './expr-filters-base.js';
+import { callFilter, callTest, GLOBALS } from './expr-filters-seq.js';
+import { LENIENT_FILTERS } from './expr-filters.js';
 import { startOf, NOT_IN, type Node } from './expr-parse.js';
 import { deepEqual, isPlainObject, ownProp, scopeGet, truthy, typeName } from './value-utils.js';
 
@@ -74,6 +77,16 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
     }
     case 'BinaryExpression':
       return binary(n, s);
+    case 'CallExpression': {
+      const { name, args } = filterName(n);
+      const { pos, kw } = evalArgs(args, s);
+      try {
+        return GLOBALS[name]!(pos, kw);
+      } catch (e) {
+        if (e instanceof FilterError) throw new EvalError(e.message, n);
+        throw e;
+      }
+    }
     default:
       throw new EvalError(`unsupported expression (${n.type})`, n);
   }
@@ -103,36 +116,47 @@ function binary(n: Node, s: object): unknown {
   }
 }
 
+/** Positional and keyword argument values (the compile check put keyword arguments last). */
+function evalArgs(args: Node[], s: object): { pos: unknown[]; kw: Record<string, unknown> } {
+  const pos: unknown[] = [];
+  const kw = Object.create(null) as Record<string, unknown>;
+  for (const a of args) {
+    if (a.type === 'KwArg') kw[a.name as string] = ev(a.value as Node, s, false);
+    else pos.push(ev(a, s, false));
+  }
+  return { pos, kw };
+}
+
+const BUILTIN = /^ansible\.builtin\./;
+
 function applyFilter(L: Node, R: Node, s: object): unknown {
   const { name, args } = filterName(R);
-  if (name === 'default' || name === 'd') {
-    const v = ev(L, s, true);
-    const vals = args.map((a) => ev(a, s, false));
-    if (v === UNDEF || v === null || (truthy(vals[1]) && !truthy(v))) return vals[0] ?? '';
-    return v;
-  }
-  const v = ev(L, s, false);
-  const vals = args.map((a) => ev(a, s, false));
+  const raw = ev(L, s, LENIENT_FILTERS.has(name.replace(BUILTIN, '')));
+  const { pos, kw } = evalArgs(args, s);
   try {
-    return FILTERS[name]!(v, vals);
+    return callFilter(name, raw === UNDEF ? undefined : raw, pos, kw);
   } catch (e) {
-    throw new EvalError(`filter '${name}': ${(e as Error).message.replace(/^'[a-z_]+': /, '')}`, R);
+    if (!(e instanceof FilterError)) throw e;
+    if (name.replace(BUILTIN, '') === 'mandatory') throw new EvalError(mandatoryMessage(e.message, L), L);
+    throw new EvalError(`filter '${name}': ${e.message.replace(/^'[a-z_]+': /, '')}`, R);
   }
+}
+
+function mandatoryMessage(m: string, L: Node): string {
+  return m === 'a mandatory variable is not defined' ? `mandatory variable '${describe(L)}' is not defined` : m;
 }
 
 function applyTest(L: Node, R: Node, s: object): boolean {
   if (R.type === 'UnaryExpression' && R.operator === 'not') return !applyTest(L, R.argument as Node, s);
   const name = R.type === 'Literal' ? String(R.raw).toLowerCase().replace('null', 'none') : filterName(R).name;
-  if (name === 'defined' || name === 'undefined') {
-    const v = ev(L, s, true);
-    return (v !== UNDEF) === (name === 'defined');
-  }
-  const v = ev(L, s, false);
-  const vals = filterName(R).args?.map((a) => ev(a, s, false)) ?? [];
+  const bare = name.replace(BUILTIN, '');
+  const raw = ev(L, s, bare === 'defined' || bare === 'undefined');
+  const { pos, kw } = R.type === 'Literal' ? { pos: [], kw: {} } : evalArgs(filterName(R).args, s);
   try {
-    return TESTS[name]!(v, vals);
+    return callTest(name, raw === UNDEF ? undefined : raw, pos, kw);
   } catch (e) {
-    throw new EvalError((e as Error).message, R.type === 'Literal' ? L : R);
+    if (!(e instanceof FilterError)) throw e;
+    throw new EvalError(e.message, R.type === 'Literal' ? L : R);
   }
 }
 
@@ -226,6 +250,12 @@ export function variablesOf(n: Node, out: Set<string>): Set<string> {
         if (r.type === 'UnaryExpression') r = r.argument as Node;
         if (r.type === 'CallExpression') for (const a of r.arguments as Node[]) variablesOf(a, out);
       } else variablesOf(n.right as Node, out);
+      break;
+    case 'CallExpression':
+      for (const a of n.arguments as Node[]) variablesOf(a, out);
+      break;
+    case 'KwArg':
+      variablesOf(n.value as Node, out);
       break;
     case 'UnaryExpression':
       variablesOf(n.argument as Node, out);

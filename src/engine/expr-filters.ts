@@ -1,25 +1,17 @@
 // The filters (`x | default(1)`) and tests (`x is defined`) kplay expressions know: the ones Ansible playbooks
 // use most. A filter or test that is not listed here is a compile-time error with a did-you-mean.
-// `default`/`d` and `defined`/`undefined` are handled by the evaluator (they must see undefined values).
+// `default`/`d`, `mandatory` and `defined`/`undefined` see undefined values: expr-filters-seq.ts calls them. More
+// filters live in expr-filters-data.ts (lists, dicts), expr-filters-text.ts and expr-filters-seq.ts (map, select).
+import { existsSync, lstatSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
+import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './expr-filters-base.js';
+import { DATA_FILTERS } from './expr-filters-data.js';
+import { COMPARE_TESTS, TEXT_FILTERS } from './expr-filters-text.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from './value-utils.js';
 
-export class FilterError extends Error {}
-
-type Filter = (v: unknown, args: unknown[]) => unknown;
-type Test = (v: unknown, args: unknown[]) => boolean;
-
-function need<T>(ok: boolean, v: T, what: string, _name?: string): T {
-  if (!ok) throw new FilterError(`needs ${what}, got ${typeName(v)}`);
-  return v;
-}
-const list = (v: unknown, name: string): unknown[] => {
-  if (typeof v === 'string') return [...v];
-  if (isPlainObject(v)) return Object.keys(v);
-  return need(Array.isArray(v), v as unknown[], 'a list', name);
-};
-const str = (v: unknown, name: string): string => need(typeof v === 'string', v as string, 'a string', name);
+export { FilterError };
 
 function toInt(v: unknown, fallback: unknown): unknown {
   if (typeof v === 'number') return Math.trunc(v);
@@ -52,8 +44,9 @@ export const FILTERS: Record<string, Filter> = {
   join: (v, [sep]) => list(v, 'join').map(toText).join(sep === undefined ? '' : toText(sep)),
   list: (v) => [...list(v, 'list')],
   unique: (v) => list(v, 'unique').filter((x, i, a) => a.findIndex((y) => deepEqual(x, y)) === i),
-  sort: (v, [rev]) => {
-    const out = [...list(v, 'sort')].sort(compare);
+  sort: (v, [rev, _caseSensitive, attr]) => {
+    const by = (x: unknown): unknown => (attr === undefined || attr === null ? x : attrPath(x, attr));
+    const out = [...list(v, 'sort')].sort((a, b) => compare(by(a), by(b)));
     return truthy(rev) ? out.reverse() : out;
   },
   reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...list(v, 'reverse')].reverse()),
@@ -67,8 +60,8 @@ export const FILTERS: Record<string, Filter> = {
   },
   replace: (v, [a, b]) => str(v, 'replace').split(toText(a)).join(toText(b)),
   split: (v, [sep]) => (sep === undefined ? str(v, 'split').trim().split(/\s+/) : str(v, 'split').split(toText(sep))),
-  regex_replace: (v, [re, repl]) => str(v, 'regex_replace').replace(new RegExp(toText(re), 'g'), pyRepl(toText(repl ?? ''))),
-  regex_search: (v, [re]) => new RegExp(toText(re)).exec(str(v, 'regex_search'))?.[0] ?? null,
+  regex_replace: (v, [re, repl, icase, multi]) => str(v, 'regex_replace').replace(pyRegex(re, 'g', icase, multi), pyRepl(toText(repl ?? ''))),
+  regex_search: (v, [re]) => pyRegex(re, '').exec(str(v, 'regex_search'))?.[0] ?? null,
   ternary: (v, [a, b, n]) => (v === null && n !== undefined ? n : truthy(v) ? a : b),
   to_json: (v) => JSON.stringify(v),
   to_nice_json: (v) => JSON.stringify(v, null, 4),
@@ -95,9 +88,10 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
+Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS);
 
-/** Filters the evaluator implements itself (they accept undefined input). */
-export const LENIENT_FILTERS = new Set(['default', 'd']);
+/** Filters that accept undefined input (implemented in expr-filters-seq.ts). */
+export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
 
 function regs(v: unknown, name: string): Record<string, unknown> {
   if (!isPlainObject(v)) throw new FilterError(`test '${name}' needs a registered result (a dict), got ${typeName(v)}`);
@@ -153,15 +147,36 @@ export const TESTS: Record<string, Test> = {
   divisibleby: (v, [n]) => Number(v) % Number(n) === 0,
   version,
   version_compare: version,
-  match: (v, [re]) => new RegExp(`^(?:${toText(re)})`).test(toText(v)),
-  search: (v, [re]) => new RegExp(toText(re)).test(toText(v)),
-  regex: (v, [re]) => new RegExp(toText(re)).test(toText(v)),
-  in: (v, [l]) => Array.isArray(l) && l.some((x) => deepEqual(x, v)),
+  match: (v, [re, icase, multi]) => pyRegex(`^(?:${toText(re)})`, '', icase, multi).test(toText(v)),
+  search: (v, [re, icase, multi]) => pyRegex(re, '', icase, multi).test(toText(v)),
+  regex: (v, [re, icase, multi]) => pyRegex(re, '', icase, multi).test(toText(v)),
   contains: (v, [x]) => Array.isArray(v) && v.some((y) => deepEqual(x, y)),
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
   ip: (v) => isIp(v),
+  // Paths on the controller, as Ansible's tests (relative paths are from the current folder)
+  exists: (v) => existsSync(toText(v)),
+  file: (v) => statOf(v)?.isFile() === true,
+  directory: (v) => statOf(v)?.isDirectory() === true,
+  link: (v) => lstatOf(v)?.isSymbolicLink() === true,
+  abs: (v) => isAbsolute(toText(v)),
+  ...COMPARE_TESTS,
 };
+
+function statOf(v: unknown) {
+  try {
+    return statSync(toText(v));
+  } catch {
+    return undefined;
+  }
+}
+function lstatOf(v: unknown) {
+  try {
+    return lstatSync(toText(v));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Tests the evaluator implements itself (they accept undefined input). */
 export const LENIENT_TESTS = new Set(['defined', 'undefined']);

@@ -69,6 +69,11 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     const id = this.gobbleIdentifier() as Node;
     const name = id.name as string;
     if (WORD_OPS.has(name)) throw syntax(start, `expected a value, found '${name}'`);
+    const kw = gobbleKwArg(this, name, start);
+    if (kw) {
+      env.node = kw;
+      return;
+    }
     node = Object.prototype.hasOwnProperty.call(WORD_LITERALS, name)
       ? ({ type: 'Literal', value: WORD_LITERALS[name], raw: name } as Node)
       : id;
@@ -97,6 +102,24 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
   if (node.start === undefined) node.start = start;
   env.node = this.gobbleTokenProperty(node);
   if ((env.node as Node).start === undefined) (env.node as Node).start = start;
+}
+
+/**
+ * `name=value` (a keyword argument, as in `map(attribute='name')`): a `KwArg` node holding the value, which runs
+ * to the next `,` or `)`. The parser accepts it anywhere; the compile check allows it only among call arguments.
+ */
+function gobbleKwArg(p: Scope, name: string, start: number): Node | undefined {
+  const after = p.index;
+  p.gobbleSpaces();
+  if (p.code !== 61 /* = */ || p.expr.charCodeAt(p.index + 1) === 61) {
+    p.index = after;
+    return undefined;
+  }
+  const eq = p.index;
+  p.index++;
+  const value = p.gobbleExpression() as Node | false;
+  if (!value) throw syntax(p.index, `expected a value after '${name}='`);
+  return { type: 'KwArg', name, value, start, eq } as Node;
 }
 
 /** The operand of `not`: a token and every operator binding tighter than `and`. */

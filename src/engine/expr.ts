@@ -1,10 +1,13 @@
 // Conditions as Ansible users write them (`when:`, `changed_when:`, `failed_when:`, `until:`):
 // `inventory_hostname in groups['etcd'] and LB_ROLE == 'master'`, `r is changed`, `x | default(0) | int > 2`.
 // compileExpr parses and checks once (syntax, filter and test names, with did-you-mean); evalExpr walks the tree
-// safely (see expr-eval.ts). An optional `{{ }}` around a condition is accepted and stripped.
+// safely (see expr-eval.ts). An optional `{{ }}` around a condition is accepted and stripped. Keyword arguments
+// (`map(attribute='x')`) are checked against each filter's signature; `ansible.builtin.x` names are `x`.
 import { didYouMean, KplayError, type Loc } from './errors.js';
 import { EvalError, evaluate, startOf, variablesOf } from './expr-eval.js';
-import { FILTERS, LENIENT_FILTERS, LENIENT_TESTS, TESTS } from './expr-filters.js';
+import { keywordNames, type Signature } from './expr-filters-params.js';
+import { BUILTIN_PREFIX, filterSignature, GLOBALS, isFilter, isTest, nameArgument, testSignature, unknownName } from './expr-filters-seq.js';
+import { FILTERS } from './expr-filters.js';
 import { isSyntaxProblem, parseExpr, type Node } from './expr-parse.js';
 import { locInString } from './string-pos.js';
 import { conditionTruth } from './value-utils.js';
@@ -18,8 +21,6 @@ export interface CompiledExpr {
   readonly loc: Loc | undefined;
 }
 
-const FILTER_NAMES = [...Object.keys(FILTERS), ...LENIENT_FILTERS];
-const TEST_NAMES = [...Object.keys(TESTS), ...LENIENT_TESTS];
 const LITERAL_TESTS = new Set(['none', 'None', 'null', 'true', 'True', 'false', 'False']);
 
 class CompileProblem extends Error {
@@ -31,16 +32,71 @@ class CompileProblem extends Error {
   }
 }
 
-function unknownName(kind: string, name: string, known: string[]): string {
-  const guess = didYouMean(name, known);
-  return `unknown ${kind} '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`;
+/** `ansible.builtin.to_json` (parsed as attribute access) as one dotted name, or undefined. */
+function dottedName(n: Node): string | undefined {
+  if (n.type === 'Identifier') return n.name as string;
+  if (n.type !== 'MemberExpression' || n.computed) return undefined;
+  const left = dottedName(n.object as Node);
+  return left === undefined ? undefined : `${left}.${(n.property as Node).name as string}`;
 }
 
-function checkNamed(n: Node, kind: 'filter' | 'test', known: string[]): void {
-  const callee = n.type === 'CallExpression' ? (n.callee as Node) : n;
-  if (callee.type !== 'Identifier') throw new CompileProblem(`expected a ${kind} name after '${kind === 'filter' ? '|' : 'is'}'`, startOf(n));
-  if (!known.includes(callee.name as string)) throw new CompileProblem(unknownName(kind, callee.name as string, known), startOf(callee));
-  if (n.type === 'CallExpression') for (const a of n.arguments as Node[]) check(a);
+function checkNamed(n: Node, kind: 'filter' | 'test'): void {
+  const isCall = n.type === 'CallExpression';
+  const callee = isCall ? (n.callee as Node) : n;
+  const name = dottedName(callee);
+  if (name === undefined) throw new CompileProblem(`expected a ${kind} name after '${kind === 'filter' ? '|' : 'is'}'`, startOf(n));
+  if (callee.type !== 'Identifier') {
+    // the evaluator reads one name: the dotted chain becomes one identifier
+    const id: Node = { type: 'Identifier', name, start: startOf(callee) };
+    if (isCall) n.callee = id;
+    else {
+      for (const k of Object.keys(n)) delete n[k];
+      Object.assign(n, id);
+    }
+  }
+  const known = kind === 'filter' ? isFilter : isTest;
+  if (name.includes('.') && !name.startsWith(BUILTIN_PREFIX)) {
+    throw new CompileProblem(`unknown ${kind} '${name}' (of the collections, kplay knows ${BUILTIN_PREFIX}* only)`, startOf(n));
+  }
+  if (!known(name)) throw new CompileProblem(unknownName(kind, name), startOf(n));
+  if (!isCall) return;
+  const args = n.arguments as Node[];
+  const byAttr = kind === 'filter' && args.length > 0 && args.every((a) => a.type === 'KwArg') && name.replace(BUILTIN_PREFIX, '') === 'map';
+  const sig = byAttr ? MAP_BY_ATTRIBUTE : kind === 'filter' ? filterSignature(name) : testSignature(name);
+  checkArgs(args, sig, `${kind} '${name}'`);
+  if (kind !== 'filter') return;
+  const at = nameArgument(name, args.some((a) => a.type === 'KwArg' && a.name === 'attribute'));
+  const lit = at && (args[at.index] as Node | undefined);
+  if (!at || lit?.type !== 'Literal' || typeof lit.value !== 'string') return;
+  // `map('regex_replace', pattern='^', replacement='x')`: the keyword arguments belong to the named filter or test
+  if (!(at.kind === 'filter' ? isFilter : isTest)(lit.value)) throw new CompileProblem(unknownName(at.kind, lit.value), startOf(lit));
+  const inner = at.kind === 'filter' ? filterSignature(lit.value) : testSignature(lit.value);
+  checkArgs(args.filter((a) => a.type === 'KwArg'), inner, `${at.kind} '${lit.value}'`);
+}
+
+/** `map(attribute='a.b', default='')`: with no positional argument map takes these two only. */
+const MAP_BY_ATTRIBUTE: Signature = { kw: ['attribute', 'default'] };
+
+/** Call arguments: keyword ones after the positional ones, each name once and known to the signature. */
+function checkArgs(args: Node[], sig: Signature | undefined, what: string): void {
+  const seen = new Set<string>();
+  const names = keywordNames(sig);
+  for (const a of args) {
+    if (a.type !== 'KwArg') {
+      if (seen.size) throw new CompileProblem('a positional argument cannot follow a keyword argument', startOf(a));
+      check(a);
+      continue;
+    }
+    const name = a.name as string;
+    if (seen.has(name)) throw new CompileProblem(`keyword argument '${name}' is given twice`, startOf(a));
+    seen.add(name);
+    if (names && !names.includes(name)) {
+      const guess = didYouMean(name, names);
+      const hint = guess ? ` (did you mean '${guess}'?)` : names.length ? ` (it takes ${names.join(', ')})` : ' (it takes none)';
+      throw new CompileProblem(`${what} has no keyword argument '${name}'${hint}`, startOf(a));
+    }
+    check(a.value as Node);
+  }
 }
 
 /** Whitelist of node types, and filter/test names checked against the known lists. */
@@ -68,17 +124,23 @@ function check(n: Node | null): void {
     case 'BinaryExpression': {
       check(n.left as Node);
       const r = n.right as Node;
-      if (n.operator === '|') return checkNamed(r, 'filter', FILTER_NAMES);
+      if (n.operator === '|') return checkNamed(r, 'filter');
       if (n.operator === 'is') {
         const t = r.type === 'UnaryExpression' && r.operator === 'not' ? (r.argument as Node) : r;
         if (t.type === 'Literal' && LITERAL_TESTS.has(String(t.raw))) return;
-        return checkNamed(t, 'test', TEST_NAMES);
+        return checkNamed(t, 'test');
       }
       return check(r);
     }
+    case 'KwArg':
+      throw new CompileProblem(
+        `unexpected '=': use '==' to compare ('${n.name as string}=value' is only for filter and test arguments)`,
+        n.eq as number,
+      );
     case 'CallExpression': {
       const c = n.callee as Node;
-      const name = c.type === 'Identifier' ? (c.name as string) : c.type === 'MemberExpression' ? undefined : undefined;
+      const name = c.type === 'Identifier' ? (c.name as string) : undefined;
+      if (name !== undefined && Object.hasOwn(GLOBALS, name)) return checkArgs(n.arguments as Node[], { kw: name === 'dict' ? 'any' : [] }, `${name}()`);
       const msg = name
         ? `unknown function '${name}' (functions are used as filters: x | ${FILTERS[name] ? name : 'filter'}(...))`
         : 'calling methods is not allowed; use a filter: x | filter(...)';

@@ -61,6 +61,8 @@ export function batches(hosts: string[], serial: (number | string)[] | undefined
 export function createRun(input: RunInput): RunHandle {
   const { pb, inv, opts, bus } = input;
   const rv: RunVars = newRunVars(inv, input.extra, pb.dir, opts.check);
+  rv.runTags = [...input.filter.only];
+  rv.skipTags = [...input.filter.skip];
   const recap = new Recap();
   const conns = new Map<string, Promise<Conn>>();
   const transports: Transport[] = [];
@@ -145,7 +147,8 @@ const CONNECTION_VARS = /^ansible_(host|port|user|ssh_private_key_file|password|
 
 function pick(vars: Vars): Vars {
   const out: Vars = { inventory_hostname: vars.inventory_hostname };
-  for (const [k, v] of Object.entries(vars)) if (CONNECTION_VARS.test(k)) out[k] = v;
+  // keys only: reading a value renders it (lazy variables), and only the connection ones are wanted
+  for (const k of Object.keys(vars)) if (CONNECTION_VARS.test(k)) out[k] = vars[k];
   return out;
 }
 

@@ -90,7 +90,10 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
   }
   const p = m?.path as HNode | undefined;
   const noArgs = m && m.params.length === 0 && !m.hash;
-  if (m && p && (p.type !== 'PathExpression' || noArgs || (p.parts.length === 1 && isHelperName(p.parts[0])))) {
+  // A literal followed by more words (`'a' in tags`), or words like `or`/`is` among a helper's arguments
+  // (`not x or y`), make an expression, not a Handlebars call.
+  const opWord = (m?.params as HNode[] | undefined)?.some((q: HNode) => q.type === 'PathExpression' && EXPR_WORDS.has(String(q.original)));
+  if (m && p && !opWord && (noArgs || (p.type === 'PathExpression' && p.parts.length === 1 && isHelperName(p.parts[0])))) {
     const bad = helperProblemOf(m);
     if (bad) return { message: bad.message, offset: start + offsetOf(src.slice(start), bad.line, bad.col) };
     return { start, node: m, innerStart };
@@ -103,6 +106,8 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
     return { message: k.message, offset: innerStart + offsetOf(inner, k.loc?.line ?? 1, k.loc?.col ?? 1) };
   }
 }
+
+const EXPR_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 
 const lc = (n: HNode): [number, number] => [n.loc?.start.line ?? 1, (n.loc?.start.column ?? 0) + 1];
 

@@ -11,10 +11,11 @@ import { modules as edits } from './edits.js';
 import { modules as transfer } from './transfer.js';
 import { modules as net } from './net.js';
 import { modules as users } from './users.js';
+import { modules as pki } from './pki.js';
 
 const all: ModuleSpec[] = [
   command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta, pause, include_vars,
-  ...kernel, ...system, ...systemd, ...packages, ...edits, ...transfer, ...net, ...users,
+  ...kernel, ...system, ...systemd, ...packages, ...edits, ...transfer, ...net, ...users, ...pki,
 ];
 
 export const registry = new Map<string, ModuleSpec>();

@@ -126,13 +126,17 @@ describe('playbooks', () => {
     expect(out.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim().split('\t')[0])).to.deep.equal(['pre', 'r : role', 'task', 'post']);
   });
 
-  it('the shipped ha-cluster playbook lists every role in order, and --tags etcd only etcd', () => {
+  it('the shipped ha-cluster playbook lists every role in order, and --tags etcd only etcd (and the preflight checks)', () => {
     const pb = loadPlaybook('playbooks/ha-cluster.yml');
     const all = listTasks(pb, { filter: { only: [], skip: [] } });
     const roles = all.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim().split(' : ')[0]);
-    expect(roles).to.deep.equal(['prepare', 'pki', 'etcd', 'runtime', 'ex-lb', 'kube-lb', 'kube-master', 'kube-node', 'kube-lb', 'kube-node', 'network', 'addons']);
+    const order = roles.filter((r, i) => r !== 'preflight' && r !== roles[i - 1]);
+    expect(order).to.deep.equal(['pki', 'prepare', 'etcd', 'runtime', 'ex-lb', 'kube-lb', 'kube-master', 'kube-node', 'kube-lb', 'kube-node', 'network', 'addons']);
+    expect(roles[0]).to.equal('preflight');
     const etcd = listTasks(pb, { filter: { only: ['etcd'], skip: [] } });
-    expect(etcd.split('\n').filter((l) => l.startsWith('      '))).to.deep.equal(['      etcd : Describe the etcd member\tTAGS: [etcd]']);
+    const tasks = etcd.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim());
+    expect(tasks.filter((t) => !t.startsWith('preflight : ')).every((t) => t.startsWith('etcd : ') && t.endsWith('TAGS: [etcd]'))).to.equal(true);
+    expect(tasks).to.include('etcd : Write the etcd unit\tTAGS: [etcd]');
     expect(listTags(pb, { filter: { only: [], skip: [] } })).to.include('TASK TAGS: [etcd]');
   });
 });

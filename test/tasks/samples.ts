@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, HostView, ProbeResult, Vars } from '../../src/tasks/contract.js';
 import { armor } from '../../src/tasks/packages.js';
+import { makeCa, makeCert, newKey, parseCert } from '../../src/tasks/pki-x509.js';
 import { archiveKind, archiveMembers } from '../../src/tasks/transfer.js';
 import type { FakeHost, FakeSpec } from '../support/fake-host.js';
 import { hostView } from '../support/plan-harness.js';
@@ -202,6 +203,16 @@ const sys = (init: Record<string, FakeSpec> = {}, setup: (h: SampleHost) => void
 
 const DIR: FakeSpec = { type: 'dir' };
 
+/** A CA and a client certificate for the pki samples, made once (the pki modules' own helpers). */
+const PKI = await (async () => {
+  const caKey = await newKey('ec');
+  const ca = await makeCa({ cn: 'sample-ca', o: [] }, 3650, caKey);
+  const adminKey = await newKey('ec');
+  const admin = await makeCert({ cn: 'admin', o: ['system:masters'] }, [], ['client'], 3650, adminKey, { info: (await parseCert(Buffer.from(ca)))!, key: caKey });
+  return { ca, caKey: caKey.pem, admin, adminKey: adminKey.pem };
+})();
+const SSL = '/etc/kubernetes/ssl';
+
 export const samples: Record<string, Sample> = {
   command: { args: { _raw_params: 'touch /tmp/flag' }, host: sys() },
   shell: { args: { _raw_params: 'echo hi > /tmp/out' }, host: sys() },
@@ -273,6 +284,16 @@ export const samples: Record<string, Sample> = {
   uri: { args: { url: 'http://10.0.0.9/events', method: 'POST', body: { event: 'up' }, body_format: 'json', status_code: [200, 201] }, host: sys() },
   user: { args: { name: 'kube', groups: ['docker'], shell: '/bin/bash', comment: 'Kubernetes' }, host: sys({}, (h) => h.groups.set('docker', { gid: 999, members: [] })) },
   group: { args: { name: 'etcd', gid: 1500, system: true }, host: sys() },
+  pki_ca: { args: { path: SSL, common_name: 'kubernetes-ca', organization: 'kplay' }, host: sys({ '/etc/kubernetes': DIR }) },
+  pki_cert: {
+    args: { path: SSL, name: 'kubernetes', sans: ['127.0.0.1', '10.0.0.1', 'kubernetes.default', '10.0.0.1'], usage: ['server', 'client'] },
+    host: sys({ [`${SSL}/ca.pem`]: PKI.ca, [`${SSL}/ca-key.pem`]: { content: PKI.caKey, mode: 0o600 } }),
+  },
+  pki_keypair: { args: { path: SSL, name: 'sa' }, host: sys({ '/etc/kubernetes': DIR }) },
+  pki_kubeconfig: {
+    args: { dest: '/root/.kube/config', server: 'https://10.0.0.1:6443', ca: `${SSL}/ca.pem`, cert: `${SSL}/admin.pem`, key: `${SSL}/admin-key.pem` },
+    host: sys({ [`${SSL}/ca.pem`]: PKI.ca, [`${SSL}/admin.pem`]: PKI.admin, [`${SSL}/admin-key.pem`]: { content: PKI.adminKey, mode: 0o600 } }),
+  },
   // controller-only modules: arguments only
   debug: { args: { msg: 'hello' } },
   set_fact: { args: { answer: 42, cacheable: true } },
