@@ -65,17 +65,22 @@ export function parseKv(s: string, freeFormKeys?: Set<string>): ParsedKv {
   const args: Record<string, string> = {};
   const offsets: Record<string, number> = {};
   const rest: KvToken[] = [];
+  const taken: KvToken[] = [];
   for (const t of splitArgs(s)) {
     const m = KEY.exec(t.text);
     if (m && (!freeFormKeys || freeFormKeys.has(m[1]!))) {
       args[m[1]!] = unquote(m[2]!);
       offsets[m[1]!] = t.offset;
+      taken.push(t);
     } else {
       rest.push(t);
     }
   }
   if (freeFormKeys) {
-    const raw = rest.map((t) => t.text).join(' ');
+    // the command as written, newlines and spacing kept (a `shell: |` script), without the key=value options
+    let raw = s;
+    for (const t of [...taken].sort((a, b) => b.offset - a.offset)) raw = raw.slice(0, t.offset) + raw.slice(t.offset + t.text.length);
+    raw = raw.trim();
     return { args, offsets, raw: raw.length > 0 ? raw : undefined, bare: [] };
   }
   return { args, offsets, raw: undefined, bare: rest };

@@ -112,13 +112,16 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
       changes.push(...(o.changes ?? []));
       diff.push(...(o.diff ?? []));
       status = worse(status, o.status);
-      if (o.status === 'failed') break;
+      // as Ansible, a failed item does not stop the loop; the task fails after the last item
     }
-    const result: Vars = { results, changed: results.some((r) => r.changed === true), msg: status === 'failed' ? 'One or more items failed' : 'All items completed' };
-    if (status === 'failed') result.failed = true;
+    const failedItems = results.filter((r) => r.failed === true);
+    const failed = status === 'failed' || status === 'ignored';
+    const result: Vars = { results, changed: results.some((r) => r.changed === true), msg: failed ? 'One or more items failed' : 'All items completed' };
+    if (failed) result.failed = true;
     if (status === 'skipped') result.skipped = true;
     registerResult(p, t, host, result);
-    return { status, result, changes, diff, msg: status === 'failed' ? String(results.at(-1)?.msg ?? 'One or more items failed') : undefined };
+    const msg = failed ? failedItems.map((r) => String(r.msg ?? 'failed')).join('\n') || 'One or more items failed' : undefined;
+    return { status, result, changes, diff, msg };
   } catch (e) {
     if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
     // a failure on the host points back to the task that caused it (file:line:col, task name, host)

@@ -265,6 +265,12 @@ function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Incl
   }
   const dynamic = target.includes('{{');
   const isImport = mod.startsWith('import_');
+  const loopKey = Object.keys(raw).find((k) => k === 'loop' || k.startsWith('with_'));
+  if (loopKey) {
+    // refused rather than silently run once: looping over an include is not implemented yet
+    ctx.problems.add(`${loopKey} on ${mod} is not supported yet; put the loop on the tasks inside`, { code: 'PLAYBOOK', loc: keyLoc(raw, loopKey) ?? loc });
+    return [];
+  }
   if (isImport && dynamic) {
     ctx.problems.add(`${mod} is static and cannot use a template (${target}); use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc });
     return [];

@@ -80,6 +80,9 @@ describe('expr filters: map, select, reject, selectattr, rejectattr', () => {
 
 describe('expr filters: dicts and lists', () => {
   const table: Array<[string, unknown]> = [
+    // kplay's own: ansible_host, else the inventory name
+    ["['solo', 'm2'] | host_address(dict(solo=dict(), m2=dict(ansible_host='10.0.0.2')))", ['solo', '10.0.0.2']],
+    ["'m1' | host_address(hostvars)", '10.0.0.1'],
     ["'m2' | extract(hostvars) | dict2items | map(attribute='key') | list", ['ansible_host', 'net']],
     ['defaults | combine(overrides)', { kubelet: { flags: ['--b'] }, proxy: 'ipvs', dns: 'coredns' }],
     ['defaults | combine(overrides, recursive=true)', { kubelet: { maxPods: 110, flags: ['--b'] }, proxy: 'ipvs', dns: 'coredns' }],

@@ -16,6 +16,11 @@ describe('key=value arguments', () => {
     expect(r.args).to.deep.equal({ creates: '/tmp/x', chdir: '/opt' });
     expect(r.raw).to.equal('etcdctl --endpoints=https://x:2379 endpoint health');
   });
+  it('keeps a free-form script as written (newlines and spacing), without the options', () => {
+    const r = parseKv('set -e\necho  one\nchdir=/opt echo two\n', new Set(['chdir']));
+    expect(r.args).to.deep.equal({ chdir: '/opt' });
+    expect(r.raw).to.equal('set -e\necho  one\n echo two');
+  });
   it('reports words without = for modules that are not free-form', () => {
     expect(parseKv('src=a oops').bare.map((t) => t.text)).to.deep.equal(['oops']);
   });

@@ -23,6 +23,11 @@ function one(files: Record<string, string>, entry = 'site.yml') {
 const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`;
 
 describe('playbook errors', () => {
+  it('a loop on include_tasks is refused (not run once silently)', () => {
+    const e = one({ 'site.yml': play('    - include_tasks: x.yml\n      loop: [1, 2]\n'), 'x.yml': '- debug: msg=x\n' });
+    expect(e).to.include({ line: 4, col: 7, msg: 'loop on include_tasks is not supported yet; put the loop on the tasks inside' });
+  });
+
   it('YAML syntax error points to the line', () => {
     const e = problems({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg="a"\n     bad: [\n' })[0]!;
     expect(e.code).to.equal('YAML_SYNTAX');

@@ -162,6 +162,12 @@ describe('executor', () => {
     expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
   });
 
+  it('a failed item does not stop the loop; with ignore_errors the registered result is failed', async () => {
+    const r = await run(play('    - name: check\n      assert: { that: item, fail_msg: "bad {{ item }}" }\n      loop: [true, false, true, false]\n      ignore_errors: true\n      register: c\n    - assert:\n        that:\n          - c is failed\n          - c.results | length == 4\n          - c.results | selectattr(\'failed\', \'defined\') | selectattr(\'failed\') | list | length == 2\n'));
+    expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
+    expect(r.results.find((x) => x.task === 'check')!.status).to.equal('ignored');
+  });
+
   it('until / retries: fails after retries+1 attempts', async () => {
     const r = await run(play('    - name: wait\n      debug: msg=x\n      register: w\n      until: w.msg == "never"\n      retries: 2\n      delay: 0\n', ''));
     expect(r.code).to.equal(2);

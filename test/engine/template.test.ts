@@ -79,7 +79,7 @@ describe('template: YAML values keep their type', () => {
 });
 
 describe('template: strings', () => {
-  const table: Array<[string, string]> = [
+  const table: Array<[string, unknown]> = [
     ['no braces at all', 'no braces at all'],
     ['https://{{ inventory_hostname }}:{{ port }}', 'https://node1:6443'],
     ["--peers={{ groups['etcd'] | join(',') }}", '--peers=node1,node2,node3'],
@@ -96,6 +96,9 @@ describe('template: strings', () => {
     ['{{#if (and enabled (gt port 1))}}ok{{/if}}', 'ok'],
     ['<{{{ name }}}>', '<kube>'],
     ["a & b {{ '<x>' }}", 'a & b <x>'],
+    // expressions that start like a Handlebars call: a literal, or a helper name followed by operator words
+    ["{{ 'etcd' in groups }}", true],
+    ['{{ not enabled or port }}', 6443],
   ];
   for (const [src, want] of table) {
     it(`${src}`, () => expect(renderString(src, ctx)).to.equal(want));

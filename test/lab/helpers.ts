@@ -123,7 +123,7 @@ export async function stopLab(prefix: string): Promise<void> {
 /** The shared lab for integration tests (at least `count` hosts, 3 by default), up once per run. */
 export async function useLab(ctx: Mocha.Context, o: { count?: number } = {}): Promise<LabHandle> {
   requireLabOrSkip(ctx);
-  ctx.timeout(360_000); // a first run builds the base image
+  ctx.timeout(1_800_000); // a first run builds the base image, and another test run may hold the lab (lock)
   const want = Math.max(o.count ?? 3, sharedCount, 3);
   if (!shared || want > sharedCount) {
     const before = shared;

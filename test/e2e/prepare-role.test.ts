@@ -1,0 +1,193 @@
+// The prepare role (kubeasz's 01.prepare) on the 5 lab hosts: it converges (a second run and --check report
+// no change), --check on a cleaned host predicts the changes and writes nothing, the /etc/hosts block is the
+// same on every host and with --limit, sysctl and modules-load files, swap off, the node name from
+// k8s_nodename, and chrony: kpt1 (the `chrony` group) serves the cluster, the others sync from it.
+//
+// Lab limits, overridden with -e (a real host needs none of these):
+// - PROXY_MODE=iptables: the ipvs modules (ip_vs, ip_vs_rr, ...) are loadable modules, which the lab's kernel
+//   does not have (overlay, br_netfilter and nf_conntrack are built in).
+// - prepare_sysctl_ignoreerrors=true: in a container only net.* sysctls are writable; vm.* and fs.* keys are
+//   still written to the file, but their live values are left alone instead of failing the host.
+// - chrony_no_clock_control=true: no CAP_SYS_TIME in the lab; Debian's chrony.service has
+//   ConditionCapability=CAP_SYS_TIME and would be skipped (inactive, so `state: started` would never hold).
+//   The role's drop-in clears that condition and runs chronyd with -x (serves and tracks time, never sets it).
+import { expect } from 'chai';
+import { parseDocument } from 'yaml';
+import { useLab, type LabHandle } from '../lab/helpers.js';
+import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
+
+const F = 'test/e2e/fixtures/prepare-role';
+const LAB_E = ['-e', 'PROXY_MODE=iptables', '-e', 'prepare_sysctl_ignoreerrors=true', '-e', 'chrony_no_clock_control=true'];
+const BASE = ['conntrack', 'ipset', 'ipvsadm', 'socat', 'openssl', 'curl', 'jq', 'ca-certificates', 'iptables'];
+const SYSCTL_FILE = '/etc/sysctl.d/95-k8s-sysctl.conf';
+const FSTAB_SWAP = '/kplay-e2e-prepare.swap none swap sw 0 0';
+
+describe('@lab role prepare (01.prepare) on 5 hosts', function () {
+  let lab: LabHandle;
+  let site: string;
+  let names: string[];
+  let worker: string; // a kube_node host, run alone with --limit
+  let renamed: string; // the host with k8s_nodename set
+  const newPkgs = new Map<string, string[]>(); // base packages each host did not have before
+
+  before(async function () {
+    lab = await useLab(this, { count: 5 });
+    names = lab.hosts.map((h) => h.name);
+    worker = names[3]!;
+    renamed = names[4]!;
+    // kpt1 serves time (kubeasz's optional `chrony` group); the last host gets a node name of its own
+    site = siteFor(lab, (text) => {
+      const doc = parseDocument(text);
+      doc.setIn(['all', 'children', 'chrony', 'hosts', names[0]], {});
+      doc.setIn(['all', 'hosts', renamed, 'k8s_nodename'], 'Worker-Five');
+      return doc.toString();
+    });
+    for (const h of names) {
+      const r = await lab.exec(h, `for p in ${BASE.join(' ')}; do dpkg-query -W -f='\${db:Status-Abbrev}' $p 2>/dev/null | grep -q '^ii' || echo $p; done`);
+      newPkgs.set(h, r.stdout.split('\n').filter(Boolean));
+    }
+    // an fstab swap line (no swap is active in the lab) that the role must comment out
+    await lab.exec(renamed, `sed -i '/kplay-e2e-prepare/d' /etc/fstab; echo '${FSTAB_SWAP}' >> /etc/fstab`);
+  });
+
+  after(async function () {
+    this.timeout(300_000);
+    if (!lab) return;
+    const r = await kplay(['run', `${F}/clean.yml`, '-i', site, '--json', ...LAB_E]);
+    expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
+    for (const h of names) {
+      const pkgs = newPkgs.get(h) ?? [];
+      await lab.exec(h, [
+        `hostname ${h}; echo ${h} > /etc/hostname`,
+        "sed -i '/kplay-e2e-prepare/d' /etc/fstab",
+        `apt-get purge -y -q chrony ${pkgs.join(' ')} >/dev/null 2>&1; apt-get autoremove --purge -y -q >/dev/null 2>&1; true`,
+      ].join('; '));
+    }
+  });
+
+  const run = (playbook: string, extra: string[] = []): Promise<KplayRun> => kplay(['run', `${F}/${playbook}`, '-i', site, '--json', ...LAB_E, ...extra]);
+  const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
+  const sh = async (h: string, cmd: string) => (await lab.exec(h, cmd)).stdout;
+  const hostsBlock = (h: string) => sh(h, "sed -n '/^# BEGIN kplay cluster hosts$/,/^# END kplay cluster hosts$/p' /etc/hosts");
+  const T = (task: string) => `prepare : ${task}`; // a role task's name in results
+  const uncertain = (r: KplayRun) => Object.values(r.recap).reduce((n, c) => n + (c.uncertain ?? 0), 0);
+  const expectedBlock = () =>
+    ['# BEGIN kplay cluster hosts', ...lab.hosts.map((h) => `${h.ip} ${h.name === renamed ? 'worker-five' : h.name}`), '# END kplay cluster hosts', ''].join('\n');
+
+  it('applies to every host; a second run changes nothing; --check then predicts no change', async function () {
+    this.timeout(600_000);
+    let t = Date.now();
+    const first = await run('prepare.yml');
+    ok(first);
+    console.log(`      first run: ${Date.now() - t} ms, changed=${totalChanged(first)}`);
+    expect(Object.keys(first.recap).sort()).to.deep.equal([...names].sort());
+    expect(results(first)).to.include.members(names.map((h) => `${h}|${T('List every cluster host in /etc/hosts')}|changed`));
+    expect(results(first)).to.include.members(names.map((h) => `${h}|${T('restart chrony')}|changed`));
+    t = Date.now();
+    const again = await run('prepare.yml');
+    ok(again);
+    console.log(`      second run: ${Date.now() - t} ms, changed=${totalChanged(again)}`);
+    expect(totalChanged(again), results(again).filter((x) => x.endsWith('|changed')).join('\n')).to.equal(0);
+    expect(results(again).filter((x) => x.includes(`|${T('restart chrony')}|`)), 'no restart without a change').to.deep.equal([]);
+    const check = await run('prepare.yml', ['--check']);
+    ok(check);
+    expect(totalChanged(check)).to.equal(0);
+    expect(uncertain(check)).to.equal(0);
+  });
+
+  it('/etc/hosts: the same block on every host, with the node names; a run with --limit writes the same', async function () {
+    this.timeout(300_000);
+    for (const h of names) expect(await hostsBlock(h), h).to.equal(expectedBlock());
+    // drop the block on one worker, then let a --limit run put it back
+    await lab.exec(worker, "sed -i '/^# BEGIN kplay cluster hosts$/,/^# END kplay cluster hosts$/d' /etc/hosts");
+    const r = await run('prepare.yml', ['--limit', worker]);
+    ok(r);
+    expect(Object.keys(r.recap)).to.deep.equal([worker]);
+    expect(results(r)).to.include(`${worker}|${T('List every cluster host in /etc/hosts')}|changed`);
+    expect(await hostsBlock(worker)).to.equal(expectedBlock());
+    expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
+  });
+
+  it('node name: k8s_nodename, lower-cased, is the host name', async function () {
+    expect((await sh(renamed, 'hostname; cat /etc/hostname')).split('\n')).to.deep.equal(['worker-five', 'worker-five', '']);
+    expect((await sh(names[0]!, 'hostname')).trim()).to.equal(names[0]);
+  });
+
+  it('sysctl: one file with every key (read-only ones too), net.* set live; modules-load files; swap off', async function () {
+    const h = worker;
+    const file = await sh(h, `cat ${SYSCTL_FILE}`);
+    expect(file.split('\n').filter(Boolean)).to.deep.equal([
+      'net.ipv4.ip_forward=1',
+      'net.bridge.bridge-nf-call-iptables=1',
+      'net.bridge.bridge-nf-call-ip6tables=1',
+      'net.bridge.bridge-nf-call-arptables=1',
+      'net.ipv4.tcp_tw_reuse=0',
+      'net.ipv4.tcp_keepalive_time=600',
+      'net.ipv4.tcp_keepalive_intvl=30',
+      'net.ipv4.tcp_keepalive_probes=10',
+      'net.ipv4.tcp_max_syn_backlog=8096',
+      'net.core.somaxconn=32768',
+      'net.netfilter.nf_conntrack_max=1048576',
+      'vm.swappiness=0',
+      'vm.overcommit_memory=1',
+      'vm.panic_on_oom=0',
+      'fs.inotify.max_user_watches=524288',
+      'fs.inotify.max_user_instances=8192',
+      'fs.file-max=52706963',
+      'fs.nr_open=52706963',
+    ]);
+    expect(await sh(h, 'sysctl -n net.ipv4.ip_forward net.ipv4.tcp_keepalive_time net.core.somaxconn')).to.equal('1\n600\n32768\n');
+    // modules: a file each under /etc/modules-load.d/, no ipvs ones with PROXY_MODE=iptables
+    expect(await sh(h, 'cd /etc/modules-load.d && for f in overlay br_netfilter nf_conntrack; do cat $f.conf; done; ls | grep -c ip_vs; true')).to.equal('overlay\nbr_netfilter\nnf_conntrack\n0\n');
+    // swap: none active, and the fstab line is commented out
+    expect((await sh(renamed, 'tail -n +2 /proc/swaps | wc -l')).trim()).to.equal('0');
+    expect(await sh(renamed, 'grep kplay-e2e-prepare /etc/fstab')).to.equal(`#${FSTAB_SWAP}\n`);
+  });
+
+  it('chrony: kpt1 (group chrony) serves the cluster; the other hosts sync from it', async function () {
+    this.timeout(120_000);
+    const server = lab.hosts[0]!;
+    const conf = (h: string) => sh(h, "grep -Ev '^(#|$)' /etc/chrony/chrony.conf");
+    const sconf = await conf(server.name);
+    expect(sconf).to.include(`allow ${server.ip.replace(/\.\d+$/, '.0')}/24\n`).and.include('local stratum 10\n').and.include('pool 0.pool.ntp.org iburst\n');
+    for (const h of names.slice(1)) {
+      const c = await conf(h);
+      expect(c, h).to.match(new RegExp(`^server ${server.ip.replace(/\./g, '\\.')} iburst$`, 'm'));
+      expect(c, h).to.not.match(/^(pool|allow|local) /m);
+    }
+    for (const h of names) {
+      expect((await sh(h, 'systemctl is-active chrony; systemctl is-enabled chrony')).split('\n').slice(0, 2), h).to.deep.equal(['active', 'enabled']);
+      expect(await sh(h, 'systemctl show -p DropInPaths --value chrony')).to.include('kplay-no-clock-control.conf');
+    }
+    // a client really follows the server: selected source (^*) at the server's address
+    let sources = '';
+    for (let i = 0; i < 30 && !/^\^\* /m.test(sources); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 1000));
+      sources = await sh(worker, 'chronyc -n sources');
+    }
+    expect(sources).to.match(new RegExp(`^\\^\\* ${server.ip.replace(/\./g, '\\.')} +10 `, 'm'));
+  });
+
+  it('--check on a cleaned host predicts the changes and writes nothing; the real run converges again', async function () {
+    this.timeout(300_000);
+    const clean = await run('clean.yml', ['--limit', worker]);
+    ok(clean);
+    const snapshot = "md5sum /etc/hosts; ls /etc/modules-load.d /etc/sysctl.d; test -e /etc/chrony && echo chrony-dir; dpkg-query -W -f='${db:Status-Abbrev}\\n' chrony 2>/dev/null; true";
+    const before = await sh(worker, snapshot);
+    expect(before).to.not.include('chrony-dir').and.not.include('overlay.conf').and.not.include('95-k8s-sysctl.conf');
+    const check = await run('prepare.yml', ['--check', '--limit', worker]);
+    ok(check);
+    const rs = results(check);
+    for (const task of ['List every cluster host in /etc/hosts', 'Load the kernel modules, and at boot', 'Set the kernel parameters, in one sysctl file and live', 'Install chrony']) {
+      expect(rs, task).to.include(`${worker}|${T(task)}|changed`);
+    }
+    // what reads files an earlier (unapplied) task would write is uncertain, not a guess
+    expect(rs).to.include.members([`${worker}|${T('Write chrony.conf')}|uncertain`, `${worker}|${T('Start chrony and enable it at boot')}|uncertain`]);
+    expect(await sh(worker, snapshot)).to.equal(before);
+    const real = await run('prepare.yml', ['--limit', worker]);
+    ok(real);
+    expect(totalChanged(real)).to.be.greaterThan(0);
+    expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
+    expect(await hostsBlock(worker)).to.equal(expectedBlock());
+  });
+});

@@ -1,0 +1,81 @@
+// kubeBinDir(): every file of kubeasz's bin dir is there and executable; the stand-ins say they are stand-ins
+// and behave as the cluster roles expect (kubectl apply reports created / unchanged / configured).
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KUBE_BIN_FILES, kubeBinDir, KubeBinUnavailable, standinsDir } from './kube-bin.js';
+
+describe('test support: kubeBinDir', function () {
+  let dir: string;
+  before(async function () {
+    this.timeout(300_000);
+    try {
+      dir = await kubeBinDir();
+    } catch (e) {
+      if (!(e instanceof KubeBinUnavailable) || process.env.CI === 'true') throw e;
+      console.log(`      (kubeBinDir skipped: apt-get download is impossible here: ${e.message.split('\n')[1] ?? e.message})`);
+      this.skip();
+    }
+  });
+
+  it('holds every binary of the bin dir, executable, and the CNI plugins in cni-bin/', function () {
+    for (const f of KUBE_BIN_FILES) {
+      const p = join(dir, f);
+      expect(statSync(p).isFile(), p).to.equal(true);
+      accessSync(p, constants.X_OK);
+    }
+    expect(readdirSync(join(dir, 'cni-bin')).length).to.be.greaterThan(8);
+  });
+
+  it('a second call answers from the cache, fast, with the same folder', async function () {
+    const t = Date.now();
+    expect(await kubeBinDir()).to.equal(dir);
+    expect(Date.now() - t).to.be.lessThan(200);
+  });
+
+  it('the real binaries run (etcd, containerd, runc report their versions)', function () {
+    expect(execFileSync(join(dir, 'etcd'), ['--version']).toString()).to.match(/etcd Version: 3\./);
+    expect(execFileSync(join(dir, 'containerd'), ['--version']).toString()).to.match(/containerd .*1\./);
+    expect(execFileSync(join(dir, 'runc'), ['--version']).toString()).to.match(/runc version 1\./);
+  });
+
+  it('every stand-in starts with a comment saying it is a test stand-in', function () {
+    for (const f of readdirSync(standinsDir())) {
+      const head = readFileSync(join(dir, f), 'utf8').split('\n').slice(0, 2).join('\n');
+      expect(head, f).to.match(/^#!\/bin\/sh\n# TEST STAND-IN, not \S+.*imitates/);
+    }
+  });
+
+  it('kubectl stand-in: apply says created, unchanged, configured; delete; a missing kubeconfig fails', function () {
+    const work = mkdtempSync(join(tmpdir(), 'kplay-kubectl-'));
+    try {
+      const env = { ...process.env, KUBECTL_STANDIN_STATE: join(work, 'state') };
+      const kc = join(work, 'kubeconfig');
+      writeFileSync(kc, 'apiVersion: v1\nkind: Config\n');
+      const m = join(work, 'm.yaml');
+      writeFileSync(m, '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {a: b}\n  name: web\nspec:\n  replicas: 1\n');
+      const k = (...a: string[]) => execFileSync(join(dir, 'kubectl'), a, { env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      expect(k('--kubeconfig', kc, 'apply', '-f', m)).to.equal('namespace/demo created\ndeployment/web created\n');
+      expect(k('--kubeconfig', kc, 'apply', '-f', m)).to.equal('namespace/demo unchanged\ndeployment/web unchanged\n');
+      writeFileSync(m, readFileSync(m, 'utf8').replace('replicas: 1', 'replicas: 2'));
+      expect(k(`--kubeconfig=${kc}`, 'apply', '-f', m)).to.equal('namespace/demo unchanged\ndeployment/web configured\n');
+      expect(k('--kubeconfig', kc, 'delete', '-f', m)).to.equal('namespace "demo" deleted\ndeployment "web" deleted\n');
+      expect(k('--kubeconfig', kc, 'version')).to.match(/^Client Version: v1\.\d+\.\d+\n[\s\S]*Server Version: v1\./);
+      expect(() => k('--kubeconfig', join(work, 'nope'), 'get', 'nodes')).to.throw(/no such file/);
+      expect(() => k('--kubeconfig', kc, 'frobnicate')).to.throw(/unknown command "frobnicate"/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('kube-apiserver stand-in refuses garbage, a missing file and a missing --etcd-servers', function () {
+    const a = (...x: string[]) => execFileSync(join(dir, 'kube-apiserver'), x, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    expect(() => a('garbage')).to.throw(/unknown argument "garbage"/);
+    expect(() => a('--Bad=1')).to.throw(/unknown flag: --Bad/);
+    expect(() => a('--etcd-servers=https://127.0.0.1:2379', '--tls-cert-file=/nonexistent.pem')).to.throw(/--tls-cert-file: no such file: \/nonexistent\.pem/);
+    expect(() => a('--tls-cert-file=/dev/null')).to.throw();
+    expect(() => a('--secure-port=1')).to.throw(/--etcd-servers must be specified/);
+  });
+});
