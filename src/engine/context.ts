@@ -19,6 +19,8 @@ export interface RunVars {
   facts: Map<string, Vars>;
   /** set_fact and register results per host. */
   hostFacts: Map<string, Vars>;
+  /** Check mode: what earlier tasks would change on targets that are not play hosts (delegate_to: localhost). */
+  pendingOther?: Map<string, Set<string>>;
 }
 
 export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {

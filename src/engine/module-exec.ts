@@ -1,11 +1,12 @@
 // A host module on one host: check the rendered args, plan against the host's facts, then either report the
 // plan (check mode) or run its actions and plan again to prove it converged.
+import { isAbsolute } from 'node:path';
 import { checkArgs } from './args.js';
 import { KplayError } from './errors.js';
 import { readsTouched } from './host-reader.js';
 import { findSource } from './lookup-paths.js';
 import { applyChanges } from './apply.js';
-import { renderDeep, renderTemplateFile } from './template.js';
+import { renderDeep, renderString, renderTemplateFile } from './template.js';
 import { valueLoc } from './source.js';
 import { UNCERTAIN, type PlayCtx } from './run-state.js';
 import { isTaskModule, type Change, type HostView } from '../tasks/contract.js';
@@ -17,6 +18,16 @@ import { toBool } from './value-utils.js';
 function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   const v = t.keywords.become ?? p.play.become ?? vars.ansible_become;
   return v === undefined ? false : toBool(v);
+}
+
+/** What earlier tasks would change on a target (check mode): a play host's own set, or the run's for others. */
+function pendingOf(p: PlayCtx, target: string): Set<string> {
+  const own = p.hosts.get(target);
+  if (own) return own.pending;
+  const m = (p.rv.pendingOther ??= new Map());
+  let s = m.get(target);
+  if (!s) m.set(target, (s = new Set()));
+  return s;
 }
 
 function fail(msg: string): Outcome {
@@ -32,22 +43,33 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   const playbookDir = p.rv.playbookDir;
   if ((t.module === 'template' || (t.module === 'copy' && !args.remote_src)) && typeof args.src === 'string') {
     const found = findSource(t.module === 'template' ? 'templates' : 'files', args.src, t.role, playbookDir);
+    // in check mode, a controller file an earlier task (delegated to localhost) would write is not known yet
+    const pendingHere = check && isAbsolute(args.src) ? readsTouched(new Set([`file:${args.src.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost')) : undefined;
+    if (pendingHere) return { status: 'uncertain', msg: `reads ${pendingHere.replace(/^file:/, '')} on the controller, which an earlier task would change`, result: { ...UNCERTAIN } };
     if (!found) return fail(`${t.module}: source not found: ${args.src}`);
     args.src = found;
   }
-  const delegate = typeof t.keywords.delegate_to === 'string' ? String(t.keywords.delegate_to) : host;
+  const delegate = t.keywords.delegate_to === undefined ? host : String(renderString(String(t.keywords.delegate_to), { vars, host }, { loc: valueLoc(t.raw, 'delegate_to') }));
   const conn = await p.conn(delegate);
   const become = becomeOf(p, t, vars);
   const view: HostView = { name: host, vars, check, diff: p.opts.diff, renderTemplate: (path) => renderTemplateFile(path, { vars, host }) };
   conn.reader.startTask();
-  const hs = p.hosts.get(host)!;
+  const hs = { pending: pendingOf(p, delegate) };
   let plan;
   try {
     plan = await spec.plan(args, view, conn.reader);
   } catch (e) {
     // in check mode, a plan that fails on something an earlier unapplied change would alter is not a failure
-    const touched = check ? readsTouched(conn.reader.reads, hs.pending) : undefined;
-    if (touched) return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN } };
+    if (check) {
+      const touched = readsTouched(conn.reader.reads, hs.pending);
+      // a package an earlier task would install may bring what this plan missed (a folder like /etc/haproxy)
+      const pkgs = [...hs.pending].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));
+      if (touched || pkgs.length > 0) {
+        for (const k of spec.pendingTouches?.(args) ?? []) hs.pending.add(k);
+        const why = touched ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change` : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
+        return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
+      }
+    }
     throw e;
   }
   const summaries = plan.changes.map((c) => c.summary);
@@ -62,7 +84,15 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
       return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
     }
     for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
-    if (commandLike && plan.changes.length > 0) return { status: 'skipped', msg: 'skipped in check mode: the command would run', result: { ...UNCERTAIN } };
+    if (commandLike && plan.changes.length > 0) {
+      // the command would run: without changed_when the real run reports it changed; `changed_when: false`
+      // makes it ok; any other changed_when depends on its output, known only after a real run
+      const cw = t.keywords.changed_when;
+      const never = cw === false || (typeof cw === 'string' && /^\s*(false|no)\s*$/i.test(cw));
+      if (never) return { status: 'ok', msg: 'not run in check mode (changed_when: false)', result: { ...UNCERTAIN, skipped: false } };
+      if (cw === undefined) return { status: 'changed', msg: 'not run in check mode: the command would run', result: { ...UNCERTAIN, skipped: false, changed: true }, changes: summaries };
+      return { status: 'uncertain', msg: 'not run in check mode: whether it changes depends on its output', result: { ...UNCERTAIN } };
+    }
     const changed = plan.changes.length > 0;
     return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
   }

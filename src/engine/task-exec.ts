@@ -169,7 +169,7 @@ async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolea
   let out: Outcome;
   for (let attempt = 0; ; attempt++) {
     out = await attemptOnce(p, t, host, vars, check);
-    if (t.keywords.until === undefined || out.status === 'uncertain' || (check && out.status !== 'failed' && out.result.skipped)) break;
+    if (t.keywords.until === undefined || out.status === 'uncertain' || (check && out.status !== 'failed' && (out.result.skipped || out.result.__uncertain))) break;
     const scope = withRegister(t, vars, out.result);
     if (keywordCondition(t, 'until', scope)) break;
     if (attempt >= retries) {
@@ -217,7 +217,7 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   if (!ctl && out.status !== 'failed' && facts && typeof facts === 'object' && !Array.isArray(facts)) {
     p.rv.facts.set(host, { ...p.rv.facts.get(host), ...(facts as Vars) });
   }
-  if (out.status === 'uncertain' || out.status === 'skipped') return out;
+  if (out.status === 'uncertain' || out.status === 'skipped' || out.result.__uncertain) return out;
   // changed_when / failed_when see the result under the register name; a failure overrides a change
   const scope = withRegister(t, vars, out.result);
   const changedWhen = keywordCondition(t, 'changed_when', scope);

@@ -82,6 +82,9 @@ export interface Plan {
 export interface TaskModule<A extends Vars = Vars> extends ModuleSpec {
   converges?: boolean;
   plan(args: A, host: HostView, facts: FactReader): Promise<Plan>;
+  /** What a change would alter, from the arguments alone: check mode uses it when the plan cannot run because an
+   * input is still pending (a certificate whose CA an earlier task would make), so later readers stay uncertain. */
+  pendingTouches?(args: A): string[];
 }
 
 export function isTaskModule(m: ModuleSpec): m is TaskModule {

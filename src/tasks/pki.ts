@@ -118,6 +118,7 @@ export const pki_ca = defineTask({
 // lifetime), the key type differs from key_type, or force (which makes it again on every run).
 export const pki_cert = defineTask({
   name: 'pki_cert',
+  pendingTouches: (a) => [`file:${posix.join(a.path!, `${a.name!}.pem`)}`, `file:${posix.join(a.path!, `${a.name!}-key.pem`)}`],
   description: "kplay's own: issue a key and certificate signed by a pki_ca CA in the same folder (<name>.pem 0644, <name>-key.pem 0600); issued again only when it no longer matches the task.",
   args: {
     path: astr(), name: astr(), ca: astr().default('ca'), common_name: astr(), organization: alist(astr()).default([]),
@@ -207,6 +208,7 @@ export const pki_keypair = defineTask({
 
 export const pki_kubeconfig = defineTask({
   name: 'pki_kubeconfig',
+  pendingTouches: (a) => [`file:${a.dest}`],
   description: "kplay's own: write a kubeconfig with the CA, client certificate and key embedded (base64); the same inputs give the same file, written only when it differs.",
   args: {
     dest: astr(), cluster: astr().default('kubernetes'), server: astr().refine((s) => /^https?:\/\/\S+$/.test(s), 'server must be an http(s) URL'),

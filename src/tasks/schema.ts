@@ -90,7 +90,12 @@ export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> 
 
 /** A host module: its declaration plus the `plan` that reads the host and returns changes as data (contract.ts). */
 export function defineTask<const S extends ArgsShape>(
-  spec: Omit<ModuleSpec, 'args'> & { args: S; converges?: boolean; plan(args: ArgsOf<S>, host: HostView, facts: FactReader): Promise<Plan> },
+  spec: Omit<ModuleSpec, 'args'> & {
+    args: S;
+    converges?: boolean;
+    plan(args: ArgsOf<S>, host: HostView, facts: FactReader): Promise<Plan>;
+    pendingTouches?(args: ArgsOf<S>): string[];
+  },
 ): TaskModule<ArgsOf<S>> {
   return spec;
 }

@@ -113,7 +113,7 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   if (a.daemon_reload) {
     let needed: string[] = [];
     if (unit !== undefined) {
-      if (status.NeedDaemonReload === 'yes') needed = [unit];
+      if (status.NeedDaemonReload === 'yes' || (found && (await dropInsDiffer(facts, unit, status.DropInPaths)))) needed = [unit];
     } else {
       const r = await facts.probe([...ctl, 'show', '--all', '-p', 'Id,NeedDaemonReload,FragmentPath,DropInPaths', '*']);
       const blocks = r.stdout.split(/\n\s*\n/).map(parseShow);
@@ -222,3 +222,17 @@ export const service = defineTask({
 });
 
 export const modules: ModuleSpec[] = [systemd_service, service];
+
+/** systemd does not flag NeedDaemonReload for a drop-in folder made after it loaded the unit: compare the
+ * drop-ins it loaded with the ones on disk. */
+async function dropInsDiffer(facts: FactReader, unit: string, loaded: string | undefined): Promise<boolean> {
+  const dirs = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'].map((d) => `${d}/${unit}.d`);
+  const r = await facts.probe(['find', ...dirs, '-maxdepth', '1', '-name', '*.conf']);
+  const onDisk = new Set(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+  // only the unit's own <unit>.d folders (DropInPaths also lists shared ones such as service.d/)
+  const have = new Set((loaded ?? '').split(/\s+/).filter((p) => p.startsWith('/') && p.includes(`/${unit}.d/`)));
+  const canon = (p: string) => p.replace(/^\/lib\//, '/usr/lib/');
+  const a = new Set([...onDisk].map(canon));
+  const b = new Set([...have].map(canon));
+  return a.size !== b.size || [...a].some((p) => !b.has(p));
+}
