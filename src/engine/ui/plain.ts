@@ -6,16 +6,22 @@ import { formatRecap } from '../recap.js';
 
 const stars = (title: string) => `${title} ${'*'.repeat(Math.max(3, 79 - title.length))}`;
 
+// A message of several lines (a positioned error with its source line and caret, or one line per failed loop
+// item): the first in the JSON, the others below it, indented, as they read.
+const firstLine = (m: unknown): unknown => (typeof m === 'string' ? m.split('\n')[0] : m);
+const moreLines = (m: unknown): string =>
+  typeof m === 'string' && m.includes('\n') ? `\n${m.split('\n').slice(1).map((l) => `    ${l}`).join('\n')}` : '';
+
 function resultLine(e: HostResultEvent, verbose: boolean): string {
   const who = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
   const item = e.item !== undefined ? ` => (item=${typeof e.item === 'string' ? e.item : JSON.stringify(e.item)})` : '';
   switch (e.status) {
     case 'failed':
-      return `fatal: ${who}: FAILED! => ${JSON.stringify({ changed: e.result?.changed ?? false, msg: e.msg ?? e.result?.msg })}`;
+      return `fatal: ${who}: FAILED! => ${JSON.stringify({ changed: e.result?.changed ?? false, msg: firstLine(e.msg ?? e.result?.msg) })}${moreLines(e.msg ?? e.result?.msg)}`;
     case 'unreachable':
       return `fatal: ${who}: UNREACHABLE! => ${JSON.stringify({ changed: false, msg: e.msg, unreachable: true })}`;
     case 'ignored':
-      return `fatal: ${who}: FAILED! => ${JSON.stringify({ msg: e.msg })}\n...ignoring`;
+      return `fatal: ${who}: FAILED! => ${JSON.stringify({ msg: firstLine(e.msg) })}${moreLines(e.msg)}\n...ignoring`;
     case 'skipped':
       return `skipping: ${who}${item}${e.msg ? ` => ${e.msg}` : ''}`;
     case 'uncertain':
