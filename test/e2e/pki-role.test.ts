@@ -1,0 +1,53 @@
+// The pki role on the controller (no host is contacted: every task is delegated to localhost), on the example
+// kubeasz site: the files and their modes, the apiserver SANs, idempotence, and `--tags force_change_certs`.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kplay, totalChanged } from './support.js';
+
+const PB = 'test/e2e/fixtures/pki-role/pki.yml';
+const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' });
+
+describe('pki role (on the controller, example site)', function () {
+  this.timeout(120_000);
+  let site: string;
+  let pki: string;
+  before(() => {
+    site = mkdtempSync(join(tmpdir(), 'kplay-pki-site-'));
+    copyFileSync('inventories/example/hosts', join(site, 'hosts'));
+    pki = join(site, 'pki');
+  });
+
+  it('makes the CA, certificates, keys (0600) and kubeconfigs in <site>/pki; a second run changes nothing', async () => {
+    const r = await kplay(['run', PB, '-i', site, '--json']);
+    expect(r.code, r.stdout.slice(-2000)).to.equal(0);
+    const files = readdirSync(pki);
+    for (const f of ['ca.pem', 'ca-key.pem', 'front-proxy-ca.pem', 'etcd.pem', 'kubernetes.pem', 'admin.pem', 'sa.key', 'sa.pub', 'admin.kubeconfig', 'kube-proxy.kubeconfig', 'kubelet-master-01.kubeconfig', 'kubelet-worker-02.pem']) {
+      expect(files, f).to.include(f);
+    }
+    for (const f of files.filter((x) => x.endsWith('-key.pem') || x === 'sa.key' || x.endsWith('.kubeconfig'))) {
+      expect((statSync(join(pki, f)).mode & 0o777).toString(8), f).to.equal('600');
+    }
+    const sans = openssl('x509', '-in', join(pki, 'kubernetes.pem'), '-noout', '-ext', 'subjectAltName');
+    for (const n of ['IP Address:192.168.56.11', 'IP Address:192.168.56.12', 'IP Address:192.168.56.13', 'IP Address:192.168.56.250', 'IP Address:127.0.0.1', 'IP Address:10.68.0.1', 'DNS:kubernetes.default.svc.cluster.local']) {
+      expect(sans).to.include(n);
+    }
+    expect(openssl('x509', '-in', join(pki, 'kubelet-worker-01.pem'), '-noout', '-subject')).to.match(/CN ?= ?system:node:worker-01/);
+    expect(openssl('verify', '-CAfile', join(pki, 'ca.pem'), join(pki, 'kubernetes.pem'), join(pki, 'etcd.pem'))).to.match(/kubernetes.pem: OK\n.*etcd.pem: OK/);
+    const again = await kplay(['run', PB, '-i', site, '--json']);
+    expect(totalChanged(again)).to.equal(0);
+  });
+
+  it('--tags force_change_certs issues everything anew (a new CA); the next plain run changes nothing', async () => {
+    const serial = (f: string) => openssl('x509', '-in', join(pki, f), '-noout', '-serial');
+    const before = [serial('ca.pem'), serial('kubernetes.pem')];
+    const r = await kplay(['run', PB, '-i', site, '--json', '--tags', 'force_change_certs']);
+    expect(r.code, r.stdout.slice(-2000)).to.equal(0);
+    expect(serial('ca.pem')).to.not.equal(before[0]);
+    expect(serial('kubernetes.pem')).to.not.equal(before[1]);
+    expect(openssl('verify', '-CAfile', join(pki, 'ca.pem'), join(pki, 'kubernetes.pem'))).to.include('OK');
+    expect(totalChanged(await kplay(['run', PB, '-i', site, '--json']))).to.equal(0);
+  });
+});
