@@ -111,12 +111,25 @@ export class HostReader implements FactReader {
   }
 
   controllerRead(path: string): Promise<Buffer> {
-    return readFile(path);
+    return readControllerFile(path);
   }
 
   async controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
     return controllerTree(path);
   }
+}
+
+// A controller file pushed to many hosts (a 40 MB containerd to every node) is read once per run, and the same
+// Buffer is handed to every host, so its checksums are computed once too (fsattrs.ts memoizes them).
+const controllerFiles = new Map<string, { mtimeMs: number; size: number; buf: Promise<Buffer> }>();
+async function readControllerFile(path: string): Promise<Buffer> {
+  const st = await stat(path);
+  const hit = controllerFiles.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.buf;
+  const buf = readFile(path);
+  controllerFiles.set(path, { mtimeMs: st.mtimeMs, size: st.size, buf });
+  buf.catch(() => controllerFiles.delete(path));
+  return buf;
 }
 
 /**

@@ -123,12 +123,20 @@ export function fixAttrs(path: string, st: StatInfo, want: Attrs, opts: { noDere
   return { parts, actions };
 }
 
+// Memoized per Buffer: the same controller file's Buffer is planned on every host, twice per real run.
+const sums = { sha1: new WeakMap<Buffer, string>(), sha256: new WeakMap<Buffer, string>() };
+function digest(kind: 'sha1' | 'sha256', b: Buffer): string {
+  let h = sums[kind].get(b);
+  if (h === undefined) sums[kind].set(b, (h = createHash(kind).update(b).digest('hex')));
+  return h;
+}
+
 export function sha1(b: Buffer): string {
-  return createHash('sha1').update(b).digest('hex');
+  return digest('sha1', b);
 }
 
 export function sha256(b: Buffer): string {
-  return createHash('sha256').update(b).digest('hex');
+  return digest('sha256', b);
 }
 
 /** Ansible's backup name: `<path>.<YYYY-MM-DD@HH:MM:SS>~` (host-local time there; controller time here). */
