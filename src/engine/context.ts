@@ -21,6 +21,8 @@ export interface RunVars {
   hostFacts: Map<string, Vars>;
   /** Check mode: what earlier tasks would change on targets that are not play hosts (delegate_to: localhost). */
   pendingOther?: Map<string, Set<string>>;
+  /** A looped include_tasks/include_role: the item (and index) each host is running the included tasks for. */
+  includeVars?: Map<string, Vars>;
 }
 
 export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {
@@ -54,13 +56,15 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
   const role = task?.role;
   // A host outside the inventory (the implicit localhost) gets the `all` group's variables, as in Ansible.
   const inventory = hostVars(rv.inv, host);
+  // the item of an enclosing looped include is a variable of the include: below the task's own vars
+  const over = rv.includeVars?.get(host);
   return lazyRender(mergeVars({
     roleDefaults: roleDefaults(play, role),
     inventory,
     facts: rv.facts.get(host),
     play: play.vars,
     roleVars: role?.vars,
-    task: task?.vars,
+    task: over ? { ...over, ...task?.vars } : task?.vars,
     hostFacts: rv.hostFacts.get(host),
     roleParams: role?.params,
     extra: rv.extra,

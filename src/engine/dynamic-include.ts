@@ -25,7 +25,7 @@ function load(p: PlayCtx, inc: Include, target: string): { nodes: TaskNode[]; pr
   const hit = cache.get(key);
   if (hit) return hit;
   const problems = new Problems();
-  const inh: Inherited = { when: [], tags: inc.tags, vars: inc.vars, keywords: inc.keywords, role: inc.role };
+  const inh: Inherited = { when: [], tags: inc.tags, vars: inc.vars, keywords: inc.innerKeywords, role: inc.role };
   const ctx: LoadCtx = {
     problems,
     playbookDir: p.rv.playbookDir,

@@ -70,6 +70,14 @@ export function compiledCondition(c: Condition): CompiledExpr | boolean | number
   return e;
 }
 
+/** The hosts still in the play: not failed, reachable, not ended. */
+export function liveHosts(p: RunCtx, hosts: string[]): string[] {
+  return hosts.filter((h) => {
+    const s = p.hosts.get(h)!;
+    return !s.failed && !s.unreachable && !s.ended;
+  });
+}
+
 export function hostState(name: string): HostState {
   return { name, failed: false, unreachable: false, ended: false, pending: new Set(), notified: new Set(), seen: new Map() };
 }

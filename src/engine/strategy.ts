@@ -4,12 +4,13 @@
 import { relative } from 'node:path';
 import { KplayError } from './errors.js';
 import { taskTitle } from './listing.js';
-import type { HostState, PlayCtx } from './run-state.js';
+import { liveHosts, type HostState, type PlayCtx } from './run-state.js';
 import { tagsSelect, type TagFilter } from './tags.js';
 import { runTask, resultEvent, condition, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
 import { taskVars } from './context.js';
 import { toList } from './tasks-loader.js';
 import { resolveInclude } from './dynamic-include.js';
+import { failInclude, includeWhen, isLooped, runIncludeLoop } from './include-loop.js';
 import type { Block, Include, Task, TaskNode } from './types.js';
 
 export interface StrategyCtx extends PlayCtx {
@@ -18,12 +19,7 @@ export interface StrategyCtx extends PlayCtx {
   skipUntil?: ((t: Task) => boolean) | undefined;
 }
 
-function live(p: PlayCtx, hosts: string[]): string[] {
-  return hosts.filter((h) => {
-    const s = p.hosts.get(h)!;
-    return !s.failed && !s.unreachable && !s.ended;
-  });
-}
+const live = liveHosts;
 
 /** Run `fn` for each host, at most `forks` at once. */
 async function eachHost(hosts: string[], forks: number | undefined, fn: (h: string) => Promise<void>): Promise<void> {
@@ -68,16 +64,16 @@ async function runBlock(p: StrategyCtx, b: Block, hosts: string[], handler: bool
 
 async function runInclude(p: StrategyCtx, inc: Include, hosts: string[]): Promise<void> {
   if (!tagsSelect(inc.tags, p.filter)) return;
-  const run = hosts.filter((h) => inc.when.every((c) => condition(c, taskVars(p.rv, p.play, inc, h, p.playHosts))));
+  if (isLooped(inc)) return runIncludeLoop(p, inc, hosts, (run) => includeBody(p, inc, run));
+  await includeBody(p, inc, includeWhen(p, inc, hosts));
+}
+
+async function includeBody(p: StrategyCtx, inc: Include, run: string[]): Promise<void> {
   if (inc.loaded) return runNodes(p, inc.loaded, run);
   // a templated target: rendered per host, read and checked now, run per group of hosts that chose the same file
   for (const g of resolveInclude(p, inc, run)) {
     if (g.error) {
-      for (const h of g.hosts) {
-        p.hosts.get(h)!.failed = true;
-        p.recap.count(h, 'failed');
-        p.bus.emit({ type: 'host_result', host: h, task: `${inc.kind}: ${inc.target}`, taskId: inc.id, status: 'failed', msg: g.error.format(), ms: 0 });
-      }
+      for (const h of g.hosts) failInclude(p, inc, h, g.error);
       continue;
     }
     await runNodes(p, g.nodes!, g.hosts);
@@ -199,12 +195,20 @@ async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> 
 
 /** Run notified handlers, in the order they are written, on the hosts that notified them. */
 export async function flushHandlers(p: StrategyCtx, hosts: string[]): Promise<void> {
-  for (const hnode of p.play.handlers) {
-    if (p.stopping) return;
-    const names = [hnode.name, ...toList(hnode.keywords.listen)].filter((x): x is string => !!x);
-    const targets = live(p, hosts).filter((h) => names.some((n) => p.hosts.get(h)!.notified.has(n)));
-    if (targets.length === 0) continue;
-    await runNodes(p, [hnode], targets, true);
+  // handlers do not see the item of a looped include that flushes them
+  const overlays = p.rv.includeVars;
+  const saved = new Map(hosts.map((h) => [h, overlays?.get(h)]));
+  for (const h of hosts) overlays?.delete(h);
+  try {
+    for (const hnode of p.play.handlers) {
+      if (p.stopping) return;
+      const names = [hnode.name, ...toList(hnode.keywords.listen)].filter((x): x is string => !!x);
+      const targets = live(p, hosts).filter((h) => names.some((n) => p.hosts.get(h)!.notified.has(n)));
+      if (targets.length === 0) continue;
+      await runNodes(p, [hnode], targets, true);
+    }
+    for (const h of hosts) p.hosts.get(h)!.notified.clear();
+  } finally {
+    for (const [h, v] of saved) if (v !== undefined) overlays!.set(h, v);
   }
-  for (const h of hosts) p.hosts.get(h)!.notified.clear();
 }

@@ -11,7 +11,7 @@ import { valueLoc } from './source.js';
 import { toBool } from './value-utils.js';
 import { runHostModule } from './module-exec.js';
 import { runControllerModule } from './controller-modules.js';
-import type { Condition, Task, Vars } from './types.js';
+import type { Condition, Task, TaskBase, Vars } from './types.js';
 import { taskTitle } from './listing.js';
 
 export interface Outcome {
@@ -77,7 +77,8 @@ function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined
   return list.every((c, i) => condition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, key) }, vars));
 }
 
-function loopItems(t: Task, vars: Vars, host: string): unknown[] | undefined {
+/** The items of a task's (or an include's) loop, rendered for a host; undefined without a loop. */
+export function loopItems(t: TaskBase, vars: Vars, host: string): unknown[] | undefined {
   const k = t.keywords;
   const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
   if (raw === undefined) return undefined;

@@ -255,7 +255,7 @@ function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: Load
   };
 }
 
-function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Include, 'kind' | 'target' | 'loaded'>, file: string, inh: Inherited, ctx: LoadCtx): TaskNode[] {
+function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Include, 'kind' | 'target' | 'loaded' | 'innerKeywords'>, file: string, inh: Inherited, ctx: LoadCtx): TaskNode[] {
   const opts: Vars = isMapping(value) ? value : { [mod.endsWith('role') ? 'name' : 'file']: value };
   const target = String(opts[mod.endsWith('role') ? 'name' : 'file'] ?? '');
   const loc = valueLoc(raw, Object.keys(raw).find((k) => canonicalModuleName(k) === mod)!) ?? base.loc;
@@ -266,24 +266,24 @@ function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Incl
   const dynamic = target.includes('{{');
   const isImport = mod.startsWith('import_');
   const loopKey = Object.keys(raw).find((k) => k === 'loop' || k.startsWith('with_'));
-  if (loopKey) {
-    // refused rather than silently run once: looping over an include is not implemented yet
-    ctx.problems.add(`${loopKey} on ${mod} is not supported yet; put the loop on the tasks inside`, { code: 'PLAYBOOK', loc: keyLoc(raw, loopKey) ?? loc });
+  if (loopKey && isImport) {
+    ctx.problems.add(`${mod} is static and cannot loop; use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc: keyLoc(raw, loopKey) ?? loc });
     return [];
   }
   if (isImport && dynamic) {
     ctx.problems.add(`${mod} is static and cannot use a template (${target}); use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc });
     return [];
   }
-  // an import passes its when/tags/keywords to every task inside; an include keeps them for itself
-  const inner = isImport ? inherit(inh, raw) : { ...inh, tags: isMapping(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags };
+  // an import passes its when/tags/keywords to every task inside; an include keeps them for itself (but its vars
+  // are the included tasks' vars, as at run time for a templated target: dynamic-include.ts)
+  const inner = isImport ? inherit(inh, raw) : { ...inh, vars: base.vars, tags: isMapping(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags };
   let loaded: TaskNode[] | undefined;
   if (!dynamic) {
     if (mod.endsWith('role')) loaded = ctx.importRole(target, loc, opts, inner, ctx, typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined);
     else loaded = loadTaskFile(resolveTaskFile(target, file, inh, ctx), loc, inner, ctx);
   }
   if (isImport) return loaded ?? [];
-  return [{ ...base, kind: mod as 'include_tasks' | 'include_role', target, loaded }];
+  return [{ ...base, kind: mod as 'include_tasks' | 'include_role', target, loaded, innerKeywords: inner.keywords }];
 }
 
 /** Relative task files are looked up beside the including file, then in the role's tasks/, then beside the playbook. */

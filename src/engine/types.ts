@@ -50,6 +50,8 @@ export interface Include extends TaskBase {
   kind: 'include_tasks' | 'include_role';
   target: string; // file or role name as written (may be templated)
   loaded: TaskNode[] | undefined; // what a static target holds, for validation and listing
+  /** The keywords the included tasks inherit: the enclosing ones, not the include's own (loop, register ...). */
+  innerKeywords: Vars;
 }
 
 export type TaskNode = Task | Block | Include;

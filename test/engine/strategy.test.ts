@@ -2,57 +2,12 @@
 // controller-side modules and a transport that reaches nothing. Host modules over SSH are proven in @lab tests.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { KplayError, Problems } from '../../src/engine/errors.js';
-import { EventBus, type HostResultEvent, type RunEvent } from '../../src/engine/events.js';
-import { loadInventory } from '../../src/engine/inventory.js';
-import { readPlaybook } from '../../src/engine/playbook.js';
-import { createRun } from '../../src/engine/run.js';
-import { planHosts } from '../../src/engine/run-plan.js';
-import { validatePlaybook } from '../../src/engine/validate.js';
-import { NullTransport } from '../support/fake-transport.js';
-import { writeTree } from '../support/tree.js';
+import { KplayError } from '../../src/engine/errors.js';
 import { registry } from '../../src/tasks/index.js';
 import type { ModuleSpec } from '../../src/tasks/schema.js';
-import { Journal, readJournal } from '../../src/engine/journal.js';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-
-const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';
-
-async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number; journal?: string; resume?: boolean; extra?: Record<string, unknown>; files?: Record<string, string> } = {}) {
-  const dir = o.journal ? join(o.journal, '..') : writeTree({});
-  writeFileSync(join(dir, 'site.yml'), playbook);
-  mkdirSync(join(dir, 'inv'), { recursive: true });
-  writeFileSync(join(dir, 'inv/hosts.yml'), o.inv ?? INV);
-  for (const [f, text] of Object.entries(o.files ?? {})) {
-    mkdirSync(join(dir, f, '..'), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
-  const problems = new Problems();
-  const inv = loadInventory([join(dir, 'inv')], problems);
-  const pb = readPlaybook(join(dir, 'site.yml'), problems);
-  validatePlaybook(pb, problems);
-  const plan = planHosts(pb, inv, o.limit, problems);
-  problems.throwIfAny();
-  const bus = new EventBus();
-  const events: RunEvent[] = [];
-  bus.on((e) => events.push(e));
-  const resume = o.resume && o.journal ? readJournal(o.journal) : undefined;
-  if (o.journal) bus.on(new Journal(o.journal).listener());
-  const handle = createRun({ resume,
-    pb, inv, plan, extra: o.extra ?? {}, filter: { only: o.tags ?? [], skip: [] }, opts: { check: !!o.check, diff: false, forks: undefined }, startAt: o.startAt, bus,
-    open: (h) => new NullTransport(h, (o.unreachable ?? []).includes(h)),
-    gather: async () => ({ ansible_os_family: 'Debian' }),
-  });
-  if (o.stopAfter !== undefined) bus.on((e) => { if (e.type === 'host_result' && events.filter((x) => x.type === 'host_result').length >= o.stopAfter!) handle.stop(); });
-  const code = await handle.run();
-  const results = events.filter((e): e is HostResultEvent => e.type === 'host_result');
-  const end = events.find((e) => e.type === 'run_end') as Extract<RunEvent, { type: 'run_end' }>;
-  const line = (r: HostResultEvent) => `${r.task}|${r.host}|${r.status}`;
-  return { code, events, results, lines: results.map(line), recap: end.recap };
-}
-
-const play = (tasks: string, extra = '') => `- hosts: web\n  gather_facts: no\n${extra}  tasks:\n${tasks}`;
+import { play, run } from '../support/play-harness.js';
 
 describe('executor', () => {
   it('linear: every host finishes a task before the next one', async () => {

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, HostView, ProbeResult, Vars } from '../../src/tasks/contract.js';
-import { armor } from '../../src/tasks/packages.js';
+import { armor } from '../../src/tasks/packages/apt-key.js';
 import { makeCa, makeCert, newKey, parseCert } from '../../src/tasks/pki-x509.js';
-import { archiveKind, archiveMembers } from '../../src/tasks/transfer.js';
+import { archiveKind, archiveMembers } from '../../src/tasks/transfer/archive.js';
 import type { FakeHost, FakeSpec } from '../support/fake-host.js';
 import { hostView } from '../support/plan-harness.js';
 import { makeArchive } from '../support/archive.js';

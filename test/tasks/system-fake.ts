@@ -3,7 +3,7 @@
 // the commands the modules plan (sysctl -w, modprobe, mount, useradd ...) change it, so a test can apply a
 // plan and plan again. The live state is part of the snapshot, so "planning changed nothing" covers it.
 import type { ProbeResult, Vars } from '../../src/tasks/contract.js';
-import { modstateArgv } from '../../src/tasks/kernel.js';
+import { modstateArgv } from '../../src/tasks/kernel/modprobe.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 
 export interface Passwd {

@@ -1,0 +1,40 @@
+// script: a controller file (found like copy's src: the role's files/, the playbook's files/ ...) is put to
+// a temp path on the host (0700), run through /bin/sh (or `executable`) with its arguments, then
+// removed. creates/removes skip it; like command it is not idempotent otherwise.
+import type { Action, Plan } from '../contract.js';
+import { splitCommand } from '../command.js';
+import { taskFailed } from '../fsattrs.js';
+import { abool, astr, defineTask } from '../schema.js';
+import { findControllerFile, hostTemp, shq } from './shared.js';
+
+export const script = defineTask({
+  name: 'script',
+  description: 'Send a script from the controller to the host and run it there (removed afterwards).',
+  freeForm: true,
+  converges: false,
+  args: { _raw_params: astr(), cmd: astr(), creates: astr(), removes: astr(), chdir: astr(), executable: astr(), decrypt: abool().default(true) },
+  requiredOneOf: [['_raw_params', 'cmd']],
+  mutuallyExclusive: [['_raw_params', 'cmd']],
+  returns: { rc: 'exit code', stdout: 'standard output', stderr: 'standard error', stdout_lines: 'stdout split in lines' },
+  example: '- script: files/prepare.sh --force\n  args:\n    creates: /etc/prepared',
+  async plan(args, host, facts): Promise<Plan> {
+    const line = (args._raw_params ?? args.cmd ?? '').trim();
+    const m = /^("[^"]*"|'[^']*'|\S+)\s*([\s\S]*)$/.exec(line);
+    if (!m) throw taskFailed('script: no script given');
+    const file = splitCommand(m[1]!)[0]!;
+    const rest = m[2]!;
+    const skipped = (msg: string): Plan => ({ changes: [], result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] } });
+    if (args.creates !== undefined && (await facts.stat(args.creates, { follow: false })).exists) return skipped(`skipped, since ${args.creates} exists`);
+    if (args.removes !== undefined && !(await facts.stat(args.removes, { follow: false })).exists) return skipped(`skipped, since ${args.removes} does not exist`);
+    const { content } = await findControllerFile(facts, host.vars, file);
+    const tmp = hostTemp('script', file);
+    const run = `${args.executable ? `${args.executable} ` : ''}${shq(tmp)}${rest ? ` ${rest}` : ''}`;
+    const actions: Action[] = [
+      { put: tmp, content, mode: '0700' },
+      { exec: ['/bin/sh', '-c', run], cwd: args.chdir },
+      { remove: tmp },
+    ];
+    const touches = [args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => `file:${p}`);
+    return { changes: [{ summary: `script: ${line}`, actions, touches }], result: {} };
+  },
+});
