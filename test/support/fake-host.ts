@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, ProbeResult, StatInfo, Vars } from '../../src/tasks/contract.js';
 import { resolveMode } from '../../src/tasks/fsattrs.js';
+import { archiveKind, archiveMembers } from '../../src/tasks/transfer/archive.js';
 
 export interface FakeNode {
   type: 'file' | 'dir' | 'link';
@@ -184,6 +185,20 @@ export class FakeHost implements FactReader {
   }
 
   // ---- applying ----
+  /** What `tar -xf file -C dest` / `unzip` would make, with placeholder contents (sizes, modes, mtimes kept). */
+  extractArchive(file: string, dest: string): void {
+    const b = this.nodeAt(file, true)!.content;
+    for (const m of archiveMembers(b, archiveKind(b)!)) {
+      const p = posix.join(dest, m.path);
+      if (m.type === 'dir') this.apply([{ summary: '', actions: [{ exec: ['mkdir', '-p', p] }], touches: [] }]);
+      else if (m.type === 'link') this.apply([{ summary: '', actions: [{ exec: ['ln', '-sfn', m.linkname!, p] }], touches: [] }]);
+      else {
+        this.apply([{ summary: '', actions: [{ put: p, content: Buffer.alloc(m.size, 'x'), mode: m.mode.toString(8) }], touches: [] }]);
+        if (m.mtime !== undefined) this.files.get(p)!.mtime = m.mtime;
+      }
+    }
+  }
+
   apply(changes: Change[]): void {
     for (const c of changes) for (const a of c.actions) this.act(a);
   }

@@ -8,7 +8,6 @@ import { posix } from 'node:path';
 import type { Action, HostView, ProbeResult, Vars } from '../../src/tasks/contract.js';
 import { armor } from '../../src/tasks/packages/apt-key.js';
 import { makeCa, makeCert, newKey, parseCert } from '../../src/tasks/pki-x509.js';
-import { archiveKind, archiveMembers } from '../../src/tasks/transfer/archive.js';
 import type { FakeHost, FakeSpec } from '../support/fake-host.js';
 import { hostView } from '../support/plan-harness.js';
 import { makeArchive } from '../support/archive.js';
@@ -144,16 +143,7 @@ export class SampleHost extends SysHost {
     if (cmd === 'tar') {
       const file = rest[rest.indexOf('-f') + 1]!;
       const dest = rest[rest.indexOf('-C') + 1]!;
-      const b = this.nodeAt(file, true)!.content;
-      for (const m of archiveMembers(b, archiveKind(b)!)) {
-        const p = posix.join(dest, m.path);
-        if (m.type === 'dir') this.apply([{ summary: '', actions: [{ exec: ['mkdir', '-p', p] }], touches: [] }]);
-        else if (m.type === 'link') this.apply([{ summary: '', actions: [{ exec: ['ln', '-sfn', m.linkname!, p] }], touches: [] }]);
-        else {
-          this.apply([{ summary: '', actions: [{ put: p, content: Buffer.alloc(m.size, 'x'), mode: m.mode.toString(8) }], touches: [] }]);
-          if (m.mtime !== undefined) this.files.get(p)!.mtime = m.mtime;
-        }
-      }
+      this.extractArchive(file, dest);
       return true;
     }
     const act = this.ran.at(-1) as Extract<Action, { exec: string[] }> | undefined;

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ProbeResult } from '../../../src/tasks/contract.js';
 import { FakeHost, type FakeSpec } from '../../support/fake-host.js';
-import { archiveKind, archiveMembers } from '../../../src/tasks/transfer/archive.js';
 
 /** A fake host that also knows the probes and commands of the transfer modules. */
 export class TransferHost extends FakeHost {
@@ -52,17 +51,8 @@ export class TransferHost extends FakeHost {
     if (argv[0] === 'tar' || argv[0] === 'unzip') {
       const file = argv[0] === 'tar' ? argv[argv.indexOf('-f') + 1]! : argv[argv.indexOf('-o') + 1]!;
       const dest = argv[0] === 'tar' ? argv[argv.indexOf('-C') + 1]! : argv[argv.indexOf('-d') + 1]!;
-      const b = this.nodeAt(file, true)!.content;
       this.extracted++;
-      for (const m of archiveMembers(b, archiveKind(b)!)) {
-        const p = posix.join(dest, m.path);
-        if (m.type === 'dir') this.apply([{ summary: '', actions: [{ exec: ['mkdir', '-p', p] }], touches: [] }]);
-        else if (m.type === 'link') this.apply([{ summary: '', actions: [{ exec: ['ln', '-sfn', m.linkname!, p] }], touches: [] }]);
-        else {
-          this.apply([{ summary: '', actions: [{ put: p, content: Buffer.alloc(m.size, 'x'), mode: m.mode.toString(8) }], touches: [] }]);
-          if (m.mtime !== undefined) this.files.get(p)!.mtime = m.mtime;
-        }
-      }
+      this.extractArchive(file, dest);
       return;
     }
     if (argv[0] === 'sh' && argv[1] === '-s' && stdin?.includes('mktemp "$dest.kplay-XXXXXX"')) {
