@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { KplayError } from '../engine/errors.js';
 import { childCgroups, pidsIn } from './cgroup.js';
-import type { HostSpec } from './supervisor.js';
+import { EXIT_MARK, type HostSpec } from './supervisor.js';
 import { pidAlive, run, sleep, waitFor, type RunOptions, type RunResult } from './sys.js';
 import type { HostState } from './state.js';
 
@@ -15,7 +15,7 @@ export async function mountOverlay(h: HostState, base: string): Promise<void> {
 export function nspawnArgv(h: HostState): string[] {
   return [
     'unshare', '--mount', '--propagation', 'private', '--',
-    'systemd-nspawn', '--quiet', '--boot',
+    'systemd-nspawn', '--boot', // not --quiet: its last words ("Container X failed with error code N") go to the log
     `--directory=${h.root}`,
     `--machine=${h.name}`,
     `--network-namespace-path=/run/netns/${h.netns}`,
@@ -64,21 +64,30 @@ export function execIn(init: number, argv: string[], opts: RunOptions = {}): Pro
   });
 }
 
+/** Why the host's nspawn is gone: the end of its log, where nspawn's own output and the exit status that
+ * the supervisor appends (exit code or signal) stand. Waits a moment for the supervisor's line. */
+async function exitReport(h: HostState, logFile: string, during: string): Promise<KplayError> {
+  const read = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  for (let i = 0; i < 40 && !read().includes(EXIT_MARK); i++) await sleep(50);
+  const tail = read().split('\n').filter((l) => l.trim() !== '').slice(-15).join('\n');
+  return new KplayError(`${h.name}: systemd-nspawn exited ${during}${tail ? `; the end of ${logFile}:\n${tail}` : ` and ${logFile} is empty`}`, { code: 'LAB_HOST', host: h.name });
+}
+
 /** Waits until systemd in the host says `running`; explains what failed otherwise. */
 export async function waitRunning(h: HostState, hostCgroups: string[], timeoutMs: number, logFile: string): Promise<number> {
   const end = Date.now() + timeoutMs;
+  let gone = false;
   const init = await waitFor(`${h.name} to start`, timeoutMs, () => {
-    if (!pidAlive(h.pid, 'systemd-nspawn')) {
-      let tail = '';
-      try {
-        tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
-      } catch {
-        /* no log */
-      }
-      throw new KplayError(`${h.name}: systemd-nspawn exited${tail ? `:\n${tail}` : ''}`, { code: 'LAB_HOST', host: h.name });
-    }
-    return initPid(hostCgroups);
+    if (!pidAlive(h.pid, 'systemd-nspawn')) gone = true;
+    return gone ? -1 : initPid(hostCgroups);
   }, 20);
+  if (gone) throw await exitReport(h, logFile, 'before its init started');
   for (;;) {
     const left = end - Date.now();
     // `--wait` returns once boot is over; before systemd listens, the call fails at once and is retried.
@@ -90,7 +99,7 @@ export async function waitRunning(h: HostState, hostCgroups: string[], timeoutMs
       throw new KplayError(`${h.name} booted degraded; failed units:\n${failed.stdout.trim()}`, { code: 'LAB_HOST', host: h.name });
     }
     if (Date.now() > end) throw new KplayError(`${h.name} did not reach "running" (last state: ${state || r.stderr.trim()})`, { code: 'LAB_TIMEOUT', host: h.name });
-    if (!pidAlive(h.pid, 'systemd-nspawn')) throw new KplayError(`${h.name}: systemd-nspawn exited during boot (see ${logFile})`, { code: 'LAB_HOST', host: h.name });
+    if (!pidAlive(h.pid, 'systemd-nspawn')) throw await exitReport(h, logFile, 'during boot');
     await sleep(50);
   }
 }

@@ -33,7 +33,8 @@ export interface UpResult {
   ms: number;
 }
 
-/** Test hook: KPLAY_LAB_FAIL_AT=<stage> makes `up` fail at that stage (net, proxy, seed, boot, inventory). */
+/** Test hook: KPLAY_LAB_FAIL_AT=<stage> makes `up` fail at that stage (net, proxy, seed, boot, inventory;
+ * nspawn: the hosts' systemd-nspawn is given an option it refuses). */
 function stage(name: string, signal?: AbortSignal): void {
   if (signal?.aborted) throw new KplayError('interrupted', { code: 'LAB_ABORTED' });
   if (process.env.KPLAY_LAB_FAIL_AT === name) throw new KplayError(`failure injected at "${name}" (KPLAY_LAB_FAIL_AT)`, { code: 'LAB_INJECTED' });
@@ -117,7 +118,12 @@ async function build(s: LabState, o: UpOptions, log: (l: string) => void): Promi
   );
   stage('seed', o.signal);
   try {
-    for (const h of s.hosts) h.pid = await daemonStartHost(daemon, hostSpec(h, s.cgroups, join(s.dir, `${h.name}.log`)));
+    for (const h of s.hosts) {
+      const spec = hostSpec(h, s.cgroups, join(s.dir, `${h.name}.log`));
+      // Test hook: an option nspawn refuses, so the boot fails the way a broken host does.
+      if (process.env.KPLAY_LAB_FAIL_AT === 'nspawn') spec.argv.push('--kplay-injected-failure');
+      h.pid = await daemonStartHost(daemon, spec);
+    }
   } finally {
     detachDaemon(daemon);
   }

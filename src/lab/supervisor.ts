@@ -1,7 +1,7 @@
 // Keeps the hosts' systemd-nspawn processes going: a host that reboots (nspawn exits with 133) is started
 // again, as a real machine comes back; a host that powers off stays off. Runs inside the lab daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { spawnInside } from './cgroup.js';
 
 export interface HostSpec {
@@ -14,6 +14,13 @@ export interface HostSpec {
 
 /** systemd-nspawn's exit status when the container asked for a reboot. */
 export const REBOOT_EXIT = 133;
+
+/** The line the supervisor appends to a host's log when its nspawn ends (`waitRunning` quotes it). */
+export const EXIT_MARK = 'kplay lab: systemd-nspawn';
+
+export function exitLine(pid: number | undefined, code: number | null, signal: string | null): string {
+  return `${EXIT_MARK} (pid ${pid ?? '?'}) ended: ${signal ? `killed by ${signal}` : `exit status ${code}`}`;
+}
 
 export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
@@ -36,6 +43,11 @@ export class Supervisor {
     this.children.set(spec.name, child);
     child.on('error', (e) => this.log(`${spec.name}: ${e.message}`));
     child.on('exit', (code, signal) => {
+      try {
+        appendFileSync(spec.logFile, `\n${exitLine(child.pid, code, signal)}\n`);
+      } catch {
+        /* the lab is being removed */
+      }
       if (this.children.get(spec.name) === child) this.children.delete(spec.name);
       if (this.stopping) return;
       if (code === REBOOT_EXIT) {

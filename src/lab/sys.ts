@@ -153,6 +153,25 @@ export async function ensureTools(log: (s: string) => void, tools: Record<string
   if (r.code !== 0) throw new KplayError(`apt-get could not install ${missing.join(', ')}:\n${r.stderr.trim()}`, { code: 'LAB_COMMAND' });
 }
 
+/** A process's command line. While the process is inside execve() the kernel shows an empty one (the new
+ * image's arguments are not mapped yet): such a read is repeated for a moment instead of being taken for
+ * "not that program" (it made a booting lab host look dead). '' when the process is gone or a zombie. */
+export function cmdline(pid: number): string {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 200; i++) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return '';
+      const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (line !== '') return line;
+    } catch {
+      return '';
+    }
+    Atomics.wait(pause, 0, 0, 1);
+  }
+  return '';
+}
+
 /** True when a process with this pid exists (and, if given, its command line contains `needle`). */
 export function pidAlive(pid: number | undefined, needle?: string): boolean {
   if (!pid || pid <= 0) return false;
@@ -162,13 +181,7 @@ export function pidAlive(pid: number | undefined, needle?: string): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   if (!needle) return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-  } catch {
-    return false;
-  }
+  return cmdline(pid).includes(needle);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
