@@ -13,6 +13,7 @@ import { runHostModule } from './module-exec.js';
 import { runControllerModule } from './controller-modules.js';
 import type { Condition, Task, TaskBase, Vars } from './types.js';
 import { taskTitle } from './listing.js';
+import { taskCheckMode } from './check-mode.js';
 
 export interface Outcome {
   status: HostStatus;
@@ -95,8 +96,9 @@ export function loopItems(t: TaskBase, vars: Vars, host: string): unknown[] | un
 /** Run one task on one host (all loop items). Never throws for a host problem: that becomes the outcome. */
 export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcome> {
   try {
-    const base = taskVars(p.rv, p.play, t, host, p.playHosts);
-    const check = p.opts.check && t.keywords.check_mode !== false && !/^(no|false)$/i.test(String(t.keywords.check_mode ?? ''));
+    const vars0 = taskVars(p.rv, p.play, t, host, p.playHosts);
+    const check = taskCheckMode(p.opts.check, t, vars0, host);
+    const base = check === p.opts.check ? vars0 : extendVars(vars0, { ansible_check_mode: check });
     const whenRefs = t.when.flatMap(condRefs);
     const items = loopItems(t, base, host);
     if (items === undefined) return await once(p, t, host, base, check, whenRefs);

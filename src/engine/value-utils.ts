@@ -14,6 +14,15 @@ export function truthy(v: unknown): boolean {
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE_WORDS = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
 
+/** A value Ansible accepts for a boolean keyword (true/false, yes/no, on/off, 1/0 ...), or undefined for anything else. */
+export function boolWord(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 0 || v === 1) return v === 1;
+  if (typeof v !== 'string') return undefined;
+  const w = v.trim().toLowerCase();
+  return TRUE_WORDS.has(w) ? true : FALSE_WORDS.has(w) ? false : undefined;
+}
+
 /** Ansible's `| bool`: yes/on/1/true (any case) are true, everything else false. */
 export function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
