@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, FactReader, Plan } from './contract.js';
 import { taskFailed } from './fsattrs.js';
-import { abool, astr, defineTask } from './schema.js';
+import { abool, astr, defineTask, apath } from './schema.js';
 
 /** Split a command line into words like a POSIX shell (Python's shlex.split): '...' literal, "..." with \" \\ escapes. */
 export function splitCommand(line: string): string[] {
@@ -106,9 +106,9 @@ async function planRun(a: Common, argv: string[], shown: string, cmd: unknown, f
 const common = {
   _raw_params: astr(),
   cmd: astr(),
-  chdir: astr(),
-  creates: astr(),
-  removes: astr(),
+  chdir: apath(),
+  creates: apath(),
+  removes: apath(),
   stdin: astr(),
   stdin_add_newline: abool().default(true),
   strip_empty_ends: abool().default(true),
@@ -140,7 +140,7 @@ export const shell = defineTask({
   description: 'Run a command line through /bin/sh on the host (pipes and redirects allowed).',
   freeForm: true,
   converges: false,
-  args: { ...common, executable: astr() },
+  args: { ...common, executable: apath() },
   requiredOneOf: [['_raw_params', 'cmd']],
   mutuallyExclusive: [['_raw_params', 'cmd']],
   returns: command.returns!,

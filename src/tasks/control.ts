@@ -1,6 +1,6 @@
 // Modules that run on the controller and shape the run: debug, set_fact, assert, fail, meta.
 import { z } from 'zod';
-import { abool, aint, alist, astr, choice, defineModule } from './schema.js';
+import { abool, aint, alist, astr, choice, defineModule, apath } from './schema.js';
 
 export const debug = defineModule({
   name: 'debug',
@@ -65,7 +65,7 @@ export const include_vars = defineModule({
   description: 'Read variables from a YAML/JSON file (or every file of a folder) on the controller, for the rest of the run.',
   controllerOnly: true,
   freeForm: true,
-  args: { _raw_params: astr(), file: astr(), dir: astr(), name: astr(), files_matching: astr(), ignore_files: alist(astr()) },
+  args: { _raw_params: astr(), file: apath(), dir: apath(), name: astr(), files_matching: astr(), ignore_files: alist(astr()) },
   requiredOneOf: [['_raw_params', 'file', 'dir']],
   mutuallyExclusive: [['_raw_params', 'file', 'dir']],
   returns: { ansible_included_var_files: 'the files read' },

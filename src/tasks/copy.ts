@@ -11,7 +11,7 @@ import {
   backupAction, backupName, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, parseOctal, resolveMode,
   sha1, sha256, taskFailed, text, type ModeArg,
 } from './fsattrs.js';
-import { abool, amode, astr, defineTask } from './schema.js';
+import { abool, amode, astr, defineTask, apath } from './schema.js';
 
 /** Python's json.dumps with its defaults: `, ` and `: ` separators, non-ASCII escaped. */
 export function pyJson(v: unknown): string {
@@ -117,7 +117,7 @@ export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactRea
 }
 
 const copyArgs = {
-  src: astr(), content: z.unknown(), dest: astr(), backup: abool().default(false), force: abool().default(true),
+  src: apath(), content: z.unknown(), dest: apath(), backup: abool().default(false), force: abool().default(true),
   remote_src: abool().default(false), validate: astr(), directory_mode: amode(), follow: abool().default(false), ...fileAttrArgs,
 };
 
@@ -204,7 +204,7 @@ function newFileFacts(facts: FactReader): FactReader {
 export const template = defineTask({
   name: 'template',
   description: 'Render a Handlebars template on the controller and put the result on the host.',
-  args: { src: astr(), dest: astr(), backup: abool().default(false), force: abool().default(true), validate: astr(), follow: abool().default(false), ...fileAttrArgs },
+  args: { src: apath(), dest: apath(), backup: abool().default(false), force: abool().default(true), validate: astr(), follow: abool().default(false), ...fileAttrArgs },
   required: ['src', 'dest'],
   returns: copy.returns!,
   example: '- template: src=haproxy.cfg.hbs dest=/etc/haproxy/haproxy.cfg validate="haproxy -c -f %s"',

@@ -12,7 +12,7 @@
 import { posix } from 'node:path';
 import type { Change, FactReader, Plan, StatInfo } from './contract.js';
 import { chmodArg, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, resolveMode, sameGroup, sameOwner, taskFailed, type Attrs } from './fsattrs.js';
-import { abool, astr, choice, defineTask } from './schema.js';
+import { abool, astr, choice, defineTask, apath } from './schema.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
 
@@ -43,7 +43,7 @@ export async function listTree(facts: FactReader, path: string, maxDepth?: numbe
 }
 
 const fileArgs = {
-  path: astr(), state: choice(['absent', 'directory', 'file', 'hard', 'link', 'touch']), src: astr(),
+  path: apath(), state: choice(['absent', 'directory', 'file', 'hard', 'link', 'touch']), src: apath(),
   recurse: abool().default(false), force: abool().default(false), follow: abool().default(true),
   modification_time: astr(), access_time: astr(), ...fileAttrArgs,
 };

@@ -2,7 +2,7 @@
 // stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...).
 import type { Vars } from './contract.js';
 import { octal, parseOctal } from './fsattrs.js';
-import { abool, choice, astr, defineTask } from './schema.js';
+import { abool, choice, astr, defineTask, apath } from './schema.js';
 import { posix } from 'node:path';
 
 export { copy, template } from './copy.js';
@@ -18,7 +18,7 @@ export const stat = defineTask({
   name: 'stat',
   description: 'Read what a path is (exists, type, mode, owner, size, checksum) without changing it.',
   args: {
-    path: astr(), follow: abool().default(false), get_checksum: abool().default(true),
+    path: apath(), follow: abool().default(false), get_checksum: abool().default(true),
     checksum_algorithm: choice(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']).default('sha1'),
     get_mime: abool().default(true), get_attributes: abool().default(true),
   },

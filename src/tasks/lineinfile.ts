@@ -15,7 +15,7 @@
 import { posix } from 'node:path';
 import type { Action, Change, Plan } from './contract.js';
 import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from './fsattrs.js';
-import { abool, astr, choice, defineTask } from './schema.js';
+import { abool, astr, choice, defineTask, apath } from './schema.js';
 
 /** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string). */
 export function pyRegex(src: string): RegExp {
@@ -178,7 +178,7 @@ export const lineinfile = defineTask({
   name: 'lineinfile',
   description: 'Make sure one line is present (or absent) in a file, replacing the line a regexp matches.',
   args: {
-    path: astr(), regexp: astr(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
+    path: apath(), regexp: astr(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
     line: astr(), backrefs: abool().default(false), insertafter: astr(), insertbefore: astr(),
     create: abool().default(false), backup: abool().default(false), firstmatch: abool().default(false), validate: astr(), ...fileAttrArgs,
   },

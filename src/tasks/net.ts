@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { FactReader, Plan, Vars } from './contract.js';
 import { contentBytes, pyJson } from './copy.js';
 import { taskFailed } from './fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec } from './schema.js';
+import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec, apath } from './schema.js';
 
 const nonce = () => `${Date.now()}-${randomBytes(4).toString('hex')}`;
 
@@ -58,7 +58,7 @@ export const wait_for = defineTask({
   name: 'wait_for',
   description: 'Wait (on the host) until a port is open or closed, or a file is there (with a regexp) or gone.',
   args: {
-    host: astr().default('127.0.0.1'), port: aint(), path: astr(), state: choice(['started', 'stopped', 'present', 'absent', 'drained']).default('started'),
+    host: astr().default('127.0.0.1'), port: aint(), path: apath(), state: choice(['started', 'stopped', 'present', 'absent', 'drained']).default('started'),
     timeout: aint().default(300), delay: aint().default(0), sleep: aint().default(1), connect_timeout: aint().default(5), search_regex: astr(), msg: astr(),
     active_connection_states: alist(astr()), exclude_hosts: alist(astr()),
   },
@@ -181,9 +181,9 @@ export const uri = defineTask({
   args: {
     url: astr(), method: astr().default('GET'), body: z.unknown(), body_format: choice(['raw', 'json', 'form-urlencoded']).default('raw'),
     headers: z.record(z.string(), z.unknown()).default({}), status_code: alist(aint()).default([200]), return_content: abool().default(false),
-    validate_certs: abool().default(true), ca_path: astr(), client_cert: astr(), client_key: astr(), timeout: aint().default(30),
+    validate_certs: abool().default(true), ca_path: apath(), client_cert: apath(), client_key: apath(), timeout: aint().default(30),
     url_username: astr(), url_password: astr(), force_basic_auth: abool().default(false), follow_redirects: astr().default('safe'),
-    creates: astr(), removes: astr(), unix_socket: astr(), use_proxy: abool().default(true), http_agent: astr().default('ansible-httpget'),
+    creates: apath(), removes: apath(), unix_socket: apath(), use_proxy: abool().default(true), http_agent: astr().default('ansible-httpget'),
   },
   argAliases: { user: 'url_username', password: 'url_password' },
   required: ['url'],

@@ -10,7 +10,7 @@ import { addSecret } from '../engine/secrets.js';
 import type { Change, FactReader, StatInfo } from './contract.js';
 import { octal, parseOctal, resolveMode, taskFailed } from './fsattrs.js';
 import { canonicalSans, describeCert, makeCa, makeCert, newKey, parseCert, parseKey, parsePublic, publicPem, signedBy, type CertInfo, type Key, type Usage } from './pki-x509.js';
-import { abool, aint, alist, amode, astr, choice, defineTask } from './schema.js';
+import { abool, aint, alist, amode, astr, choice, defineTask, apath } from './schema.js';
 
 const HIDDEN = '(private key, not shown)\n';
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -83,7 +83,7 @@ export const pki_ca = defineTask({
   name: 'pki_ca',
   description: "kplay's own: make a self-signed CA (<path>/<name>.pem 0644, <name>-key.pem 0600); never made again while both files are there and parse, unless force.",
   args: {
-    path: astr(), name: astr().default('ca'), common_name: astr().default('kubernetes-ca'), organization: astr(), days: days(),
+    path: apath(), name: astr().default('ca'), common_name: astr().default('kubernetes-ca'), organization: astr(), days: days(),
     key_type: keyType('ec'), force: abool().default(false),
   },
   required: ['path'],
@@ -121,7 +121,7 @@ export const pki_cert = defineTask({
   pendingTouches: (a) => [`file:${posix.join(a.path!, `${a.name!}.pem`)}`, `file:${posix.join(a.path!, `${a.name!}-key.pem`)}`],
   description: "kplay's own: issue a key and certificate signed by a pki_ca CA in the same folder (<name>.pem 0644, <name>-key.pem 0600); issued again only when it no longer matches the task.",
   args: {
-    path: astr(), name: astr(), ca: astr().default('ca'), common_name: astr(), organization: alist(astr()).default([]),
+    path: apath(), name: astr(), ca: astr().default('ca'), common_name: astr(), organization: alist(astr()).default([]),
     sans: alist(astr()).default([]), usage: alist(choice(['server', 'client'])).default(['server', 'client']),
     days: days(), key_type: keyType('ec'), force: abool().default(false),
   },
@@ -179,7 +179,7 @@ async function reissue(force: boolean, info: CertInfo | undefined, key: Key | un
 export const pki_keypair = defineTask({
   name: 'pki_keypair',
   description: "kplay's own: make a key pair (<name>.key PKCS#8 0600, <name>.pub SPKI 0644), e.g. the service-account signing key; an existing key is kept (unless force) and only a missing or wrong .pub is written again.",
-  args: { path: astr(), name: astr().default('sa'), key_type: keyType('rsa'), force: abool().default(false) },
+  args: { path: apath(), name: astr().default('sa'), key_type: keyType('rsa'), force: abool().default(false) },
   required: ['path'],
   returns: { path: 'the private key', public_path: 'the public key', key_type: 'ec or rsa', reason: 'why the key was made (when it was)' },
   example: '- pki_keypair:\n    path: "{{ base_dir }}/ssl"\n    name: sa',
@@ -211,8 +211,8 @@ export const pki_kubeconfig = defineTask({
   pendingTouches: (a) => [`file:${a.dest}`],
   description: "kplay's own: write a kubeconfig with the CA, client certificate and key embedded (base64); the same inputs give the same file, written only when it differs.",
   args: {
-    dest: astr(), cluster: astr().default('kubernetes'), server: astr().refine((s) => /^https?:\/\/\S+$/.test(s), 'server must be an http(s) URL'),
-    ca: astr(), cert: astr(), key: astr(), user: astr().default('admin'), context: astr().default('default'), mode: amode().default('0600'),
+    dest: apath(), cluster: astr().default('kubernetes'), server: astr().refine((s) => /^https?:\/\/\S+$/.test(s), 'server must be an http(s) URL'),
+    ca: apath(), cert: apath(), key: apath(), user: astr().default('admin'), context: astr().default('default'), mode: amode().default('0600'),
   },
   required: ['dest', 'server', 'ca', 'cert', 'key'],
   returns: { dest: 'the kubeconfig', server: 'the API server URL', context: 'the current context' },

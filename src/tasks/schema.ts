@@ -30,6 +30,13 @@ export function astr() {
   return z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string());
 }
 
+/** An argument that names a path: a string that is not empty. An empty path (a template that rendered to
+ * nothing) would mean "here" to a shell or to the controller's file reads: `copy: {src: ''}` once copied the
+ * working folder. It is refused before anything is sent. */
+export function apath() {
+  return astr().refine((v) => v.trim() !== '', 'must not be empty: it names a path');
+}
+
 /** Ansible's `list`: a list, or a comma-separated string, or a single value. */
 export function alist<T extends z.ZodType>(item: T) {
   return z.preprocess((v) => {

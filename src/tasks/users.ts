@@ -15,7 +15,7 @@
 // group: gid (groupmod -g when it differs), system (groupadd -r, at creation only), non_unique (-o).
 import type { Action, Change, FactReader, Plan, Vars } from './contract.js';
 import { taskFailed } from './fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec } from './schema.js';
+import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec, apath } from './schema.js';
 
 const NAME_RE = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/;
 
@@ -81,7 +81,7 @@ export const user = defineTask({
   description: 'Manage a user account: uid, primary and supplementary groups, shell, home, password hash.',
   args: {
     name: astr(), state: choice(['present', 'absent']).default('present'), uid: aint(), group: astr(), groups: alist(astr()),
-    append: abool().default(false), shell: astr(), home: astr(), create_home: abool().default(true), move_home: abool().default(false),
+    append: abool().default(false), shell: astr(), home: apath(), create_home: abool().default(true), move_home: abool().default(false),
     system: abool().default(false), password: astr(), update_password: choice(['always', 'on_create']).default('always'),
     comment: astr(), remove: abool().default(false), force: abool().default(false), non_unique: abool().default(false),
   },

@@ -5,6 +5,7 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const DRY = 'test/e2e/fixtures/check-mode/dry.yml';
+const EMPTY = 'test/e2e/fixtures/check-mode/empty-path.yml';
 
 describe('@lab check_mode keyword on real hosts', function () {
   let lab: LabHandle;
@@ -44,5 +45,14 @@ describe('@lab check_mode keyword on real hosts', function () {
     expect(results(r)).to.include(`${h}|the dry tasks' results|ok`);
     expect(totalChanged(r)).to.equal(5);
     expect((await lab.exec(h, 'ls -A /opt/kplay-dry')).stdout.trim()).to.equal('seen');
+  });
+
+  it('a path argument that renders empty fails the task, naming the argument, and sends nothing', async function () {
+    this.timeout(60_000);
+    await lab.exec(h, 'rm -rf /opt/kplay-dry && mkdir /opt/kplay-dry');
+    const r = await kplay(['run', EMPTY, '-i', site, '--limit', h]);
+    expect(r.code).to.equal(2);
+    expect(r.stdout, r.stdout).to.include(`empty-path.yml:8:20: copy: argument 'src': must not be empty: it names a path (got \\"\\") (host ${h}, task \\"copy from an empty src\\")`);
+    expect((await lab.exec(h, 'ls -A /opt/kplay-dry')).stdout.trim()).to.equal('');
   });
 });

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
+import { checkArgs } from '../../src/engine/args.js';
 import { Problems } from '../../src/engine/errors.js';
 import { readPlaybook } from '../../src/engine/playbook.js';
 import { validatePlaybook } from '../../src/engine/validate.js';
@@ -139,4 +140,25 @@ describe('module registry: bad arguments are positioned errors before any connec
       if (p.wrong) expect(got.at(-1)!.message).to.include(`argument '${p.wrong.arg}'`);
     });
   }
+});
+
+// Issue 11: `copy: {src: ''}` copied the controller's working folder. Every argument that names a path,
+// in every module, refuses an empty value before anything is sent (a template that rendered empty included).
+const PATH_ARGS = new Set(['src', 'dest', 'path', 'chdir', 'creates', 'removes', 'file', 'dir', 'keyring', 'fstab', 'sysctl_file',
+  'configfile', 'tmp_dest', 'ca_path', 'client_cert', 'client_key', 'unix_socket', 'executable', 'home', 'deb', 'cert', 'key']);
+
+describe('module registry: an empty path is refused', () => {
+  for (const mod of modules) {
+    const names = Object.keys(mod.args).filter((a) => PATH_ARGS.has(a));
+    for (const a of names) {
+      it(`${mod.name}: ${a}: ''`, () => {
+        const r = checkArgs(mod, { ...(samples[mod.name]?.args ?? {}), [a]: '' }, { locOf: () => undefined, taskLoc: undefined, task: 't', host: 'h' }, true);
+        expect(r.errors.map((e) => e.message)).to.include(`${mod.name}: argument '${a}': must not be empty: it names a path (got "")`);
+      });
+    }
+  }
+  it('covers the modules that write files (copy, template, file, lineinfile, command, unarchive ...)', () => {
+    const covered = modules.filter((m) => Object.keys(m.args).some((a) => PATH_ARGS.has(a))).map((m) => m.name);
+    expect(covered).to.include.members(['copy', 'template', 'file', 'lineinfile', 'blockinfile', 'replace', 'command', 'shell', 'script', 'unarchive', 'get_url', 'fetch', 'stat', 'slurp']);
+  });
 });

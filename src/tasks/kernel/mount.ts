@@ -9,7 +9,7 @@
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
 import { backupAction, backupName, taskFailed } from '../fsattrs.js';
 import { splitLines } from '../lineinfile.js';
-import { abool, astr, choice, defineTask } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../schema.js';
 import { activeSwaps, fstabEntries, fstabLine, SWAPS, unescapeFstab, type FstabEntry } from './fstab.js';
 import { needDir, probeKey, readText } from './shared.js';
 
@@ -30,9 +30,9 @@ export const mount = defineTask({
   name: 'mount',
   description: 'Mount a filesystem and/or manage its /etc/fstab entry (swap lines too).',
   args: {
-    path: astr(), src: astr(), fstype: astr(), opts: astr(), dump: astr().default('0'), passno: astr().default('0'),
+    path: apath(), src: apath(), fstype: astr(), opts: astr(), dump: astr().default('0'), passno: astr().default('0'),
     state: choice(['mounted', 'present', 'unmounted', 'absent', 'remounted', 'absent_from_fstab', 'ephemeral']),
-    fstab: astr().default('/etc/fstab'), boot: abool().default(true), backup: abool().default(false),
+    fstab: apath().default('/etc/fstab'), boot: abool().default(true), backup: abool().default(false),
   },
   argAliases: { name: 'path', dest: 'path' },
   required: ['path', 'state'],

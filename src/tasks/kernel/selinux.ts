@@ -6,13 +6,13 @@
 import type { Change, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../fsattrs.js';
 import { splitLines } from '../lineinfile.js';
-import { abool, astr, choice, defineTask } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
 export const selinux = defineTask({
   name: 'selinux',
   description: 'Set the SELinux mode and policy (config file and, when running, setenforce).',
-  args: { state: choice(['enforcing', 'permissive', 'disabled']), policy: astr(), configfile: astr().default('/etc/selinux/config'), update_kernel_param: abool().default(false) },
+  args: { state: choice(['enforcing', 'permissive', 'disabled']), policy: astr(), configfile: apath().default('/etc/selinux/config'), update_kernel_param: abool().default(false) },
   argAliases: { conf: 'configfile', file: 'configfile' },
   required: ['state'],
   returns: { msg: 'what was done', state: 'the state asked for', policy: 'the policy', configfile: 'the config file', reboot_required: 'true when a reboot is needed for the change' },

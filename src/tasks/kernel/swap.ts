@@ -3,14 +3,14 @@
 // it stays off after a reboot. Converges: no active swap and no uncommented swap line → ok.
 import type { Change, Plan } from '../contract.js';
 import { splitLines } from '../lineinfile.js';
-import { astr, choice, defineTask } from '../schema.js';
+import { astr, choice, defineTask, apath } from '../schema.js';
 import { activeSwaps, fstabEntries, SWAPS } from './fstab.js';
 import { probeKey, readText } from './shared.js';
 
 export const swap = defineTask({
   name: 'swap',
   description: 'kplay: turn swap off now (swapoff -a) and for good (swap lines in fstab commented out).',
-  args: { state: choice(['absent']).default('absent'), fstab: astr().default('/etc/fstab') },
+  args: { state: choice(['absent']).default('absent'), fstab: apath().default('/etc/fstab') },
   returns: { swaps: 'the swap areas that were active', lines: 'the fstab lines commented out' },
   example: '- swap: state=absent',
   async plan(args, _host, facts): Promise<Plan> {

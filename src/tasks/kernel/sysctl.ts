@@ -15,7 +15,7 @@
 import type { Action, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../fsattrs.js';
 import { splitLines } from '../lineinfile.js';
-import { abool, astr, choice, defineTask } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
@@ -57,7 +57,7 @@ export const sysctl = defineTask({
   name: 'sysctl',
   description: 'Set a kernel parameter in a sysctl file and (reload / sysctl_set) on the running kernel.',
   args: {
-    name: astr(), value: astr(), state: choice(['present', 'absent']).default('present'), sysctl_file: astr().default('/etc/sysctl.conf'),
+    name: astr(), value: astr(), state: choice(['present', 'absent']).default('present'), sysctl_file: apath().default('/etc/sysctl.conf'),
     reload: abool().default(true), sysctl_set: abool().default(false), ignoreerrors: abool().default(false),
   },
   argAliases: { key: 'name', val: 'value' },

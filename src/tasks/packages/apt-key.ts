@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import type { Change } from '../contract.js';
 import { listTree } from '../file.js';
 import { taskFailed } from '../fsattrs.js';
-import { abool, astr, choice, defineTask } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../schema.js';
 
 /** The binary OpenPGP packets of an ASCII-armored key (or the bytes as they are, when not armored). */
 export function dearmor(b: Buffer): Buffer {
@@ -104,7 +104,7 @@ export const apt_key = defineTask({
   name: 'apt_key',
   description: 'Put an apt signing key in a keyring file (data, a file on the host, or a URL), or remove it.',
   args: {
-    id: astr(), data: astr(), file: astr(), url: astr(), keyring: astr(), keyserver: astr(),
+    id: astr(), data: astr(), file: apath(), url: astr(), keyring: apath(), keyserver: astr(),
     state: choice(['present', 'absent']).default('present'), validate_certs: abool().default(true),
   },
   mutuallyExclusive: [['data', 'file', 'url', 'keyserver']],

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
 import { fnmatch } from '../fnmatch.js';
 import { taskFailed } from '../fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask } from '../schema.js';
+import { abool, aint, alist, astr, choice, defineTask, apath } from '../schema.js';
 import { rememberDone, wasDone } from '../systemd.js';
 import { APT_ENV, aptPolicy, cacheTime, LISTS, updateChange } from './apt-cache.js';
 import { dpkgQuery, isInstalled, isPresent, PKG_TOUCHES, pkgTouches, recordPkgReads } from './shared.js';
@@ -218,7 +218,7 @@ const aptArgs = {
   allow_unauthenticated: abool().default(false),
   only_upgrade: abool().default(false),
   force: abool().default(false),
-  deb: astr(),
+  deb: apath(),
   upgrade: z.preprocess((v) => (v === true ? 'yes' : v === false ? 'no' : v), choice(['no', 'yes', 'safe', 'full', 'dist'])).default('no'),
   dpkg_options: astr().default('force-confdef,force-confold'),
   lock_timeout: aint().default(60),

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import type { Plan, Vars } from '../contract.js';
 import { sha1, taskFailed } from '../fsattrs.js';
-import { abool, astr, defineTask } from '../schema.js';
+import { abool, astr, defineTask, apath } from '../schema.js';
 
 export function fetchDest(dest: string, src: string, host: string, flat: boolean, baseDir: string | undefined): string {
   const base = posix.isAbsolute(dest) || baseDir === undefined ? dest : posix.join(baseDir, dest);
@@ -15,7 +15,7 @@ export function fetchDest(dest: string, src: string, host: string, flat: boolean
 export const fetch = defineTask({
   name: 'fetch',
   description: 'Copy a file from the host to the controller (<dest>/<host>/<path>, or <dest> with flat=yes).',
-  args: { src: astr(), dest: astr(), flat: abool().default(false), fail_on_missing: abool().default(true), validate_checksum: abool().default(true) },
+  args: { src: apath(), dest: apath(), flat: abool().default(false), fail_on_missing: abool().default(true), validate_checksum: abool().default(true) },
   required: ['src', 'dest'],
   returns: { dest: 'the controller path', checksum: 'sha1 of the file', remote_checksum: 'sha1 on the host' },
   example: '- fetch: src=/etc/kubernetes/admin.conf dest=/etc/kubeasz/clusters/k8s-01/ flat=yes',

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, FactReader, Plan, Vars } from '../contract.js';
 import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from '../fsattrs.js';
-import { abool, aint, astr, defineTask } from '../schema.js';
+import { abool, aint, astr, defineTask, apath } from '../schema.js';
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
@@ -82,15 +82,15 @@ const DOWNLOAD = [
 
 const httpArgs = {
   headers: z.record(z.string(), z.unknown()), validate_certs: abool().default(true), url_username: astr(), url_password: astr(),
-  force_basic_auth: abool().default(false), use_proxy: abool().default(true), http_agent: astr(), client_cert: astr(), client_key: astr(), ca_path: astr(),
+  force_basic_auth: abool().default(false), use_proxy: abool().default(true), http_agent: astr(), client_cert: apath(), client_key: apath(), ca_path: apath(),
 };
 
 export const get_url = defineTask({
   name: 'get_url',
   description: 'Download a file from HTTP(S)/FTP to the host (with curl or wget there), verified by checksum, sent into place atomically.',
   args: {
-    url: astr(), dest: astr(), checksum: astr().default(''), force: abool().default(false), backup: abool().default(false), timeout: aint().default(10),
-    tmp_dest: astr(), ...httpArgs, ...fileAttrArgs,
+    url: astr(), dest: apath(), checksum: astr().default(''), force: abool().default(false), backup: abool().default(false), timeout: aint().default(10),
+    tmp_dest: apath(), ...httpArgs, ...fileAttrArgs,
   },
   argAliases: { thirsty: 'force', username: 'url_username', password: 'url_password' },
   required: ['url', 'dest'],

@@ -4,7 +4,7 @@
 import type { Action, Plan } from '../contract.js';
 import { splitCommand } from '../command.js';
 import { taskFailed } from '../fsattrs.js';
-import { abool, astr, defineTask } from '../schema.js';
+import { abool, astr, defineTask, apath } from '../schema.js';
 import { findControllerFile, hostTemp, shq } from './shared.js';
 
 export const script = defineTask({
@@ -12,7 +12,7 @@ export const script = defineTask({
   description: 'Send a script from the controller to the host and run it there (removed afterwards).',
   freeForm: true,
   converges: false,
-  args: { _raw_params: astr(), cmd: astr(), creates: astr(), removes: astr(), chdir: astr(), executable: astr(), decrypt: abool().default(true) },
+  args: { _raw_params: astr(), cmd: astr(), creates: apath(), removes: apath(), chdir: apath(), executable: apath(), decrypt: abool().default(true) },
   requiredOneOf: [['_raw_params', 'cmd']],
   mutuallyExclusive: [['_raw_params', 'cmd']],
   returns: { rc: 'exit code', stdout: 'standard output', stderr: 'standard error', stdout_lines: 'stdout split in lines' },

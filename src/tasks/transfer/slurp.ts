@@ -1,12 +1,12 @@
 // slurp: the host's file, base64, in the result (`content`, `encoding: base64`, `source`); never a change.
 import type { Plan } from '../contract.js';
 import { taskFailed } from '../fsattrs.js';
-import { astr, defineTask } from '../schema.js';
+import { astr, defineTask, apath } from '../schema.js';
 
 export const slurp = defineTask({
   name: 'slurp',
   description: "Read a file on the host into the result, base64-encoded (`content`); nothing changes.",
-  args: { src: astr() },
+  args: { src: apath() },
   argAliases: { path: 'src' },
   required: ['src'],
   returns: { content: 'the file, base64', encoding: "'base64'", source: 'the path read' },

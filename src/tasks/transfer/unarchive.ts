@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
 import { fnmatch } from '../fnmatch.js';
 import { chmodArg, fileAttrArgs, octal, resolveMode, sameGroup, sameOwner, taskFailed, type ModeArg } from '../fsattrs.js';
-import { abool, alist, astr, defineTask } from '../schema.js';
+import { abool, alist, astr, defineTask, apath } from '../schema.js';
 import { archiveKind, archiveMembers, type Member } from './archive.js';
 import { findControllerFile, hostTemp } from './shared.js';
 
@@ -104,7 +104,7 @@ export const unarchive = defineTask({
   name: 'unarchive',
   description: 'Extract a tar, tar.gz or zip archive (from the controller, or already on the host) into an existing directory.',
   args: {
-    src: astr(), dest: astr(), remote_src: abool().default(false), creates: astr(), list_files: abool().default(false),
+    src: apath(), dest: apath(), remote_src: abool().default(false), creates: apath(), list_files: abool().default(false),
     exclude: alist(astr()).default([]), extra_opts: alist(astr()).default([]), keep_newer: abool().default(false),
     validate_certs: abool().default(true), decrypt: abool().default(true), ...fileAttrArgs,
   },
