@@ -1,6 +1,8 @@
 // Template preparation: a YAML string value becomes a plan (literal text and `{{ }}` segments, each a single
 // Handlebars mustache or a kplay expression), or a whole Handlebars template when it has blocks; template files
 // are compiled after kplay's strictness pass (template-ast.ts). Plans are cached by source text.
+import { redact } from './secrets.js';
+import { toText } from './value-utils.js';
 import Handlebars from 'handlebars';
 import type { KplayError, Loc } from './errors.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
@@ -8,6 +10,12 @@ import { helperProblemOf, isHelperName, makeStrict, RUNTIME_HELPERS, TplError, u
 
 const hb = Handlebars.create();
 hb.registerHelper(RUNTIME_HELPERS as unknown as Handlebars.HelperDeclareSpec);
+// Handlebars' own `log` writes to the console directly; kplay's goes through secret redaction, to stderr.
+hb.registerHelper('log', (...args: unknown[]) => {
+  args.pop(); // Handlebars' options
+  process.stderr.write(`${redact(args.map((a) => toText(a)).join(' '))}\n`);
+  return '';
+});
 export type Render = (vars: unknown) => string;
 
 export interface Seg {
