@@ -4,7 +4,7 @@
 // `ungrouped` once every source was read (so the order of `all.children` matches `ansible-inventory`).
 import { Problems, type Loc } from './errors.js';
 import { addSecret } from './secrets.js';
-import { setKey } from './source.js';
+import { PROTO_KEY, PROTO_MESSAGE, setKey } from './source.js';
 
 export interface InvHost {
   name: string;
@@ -115,6 +115,7 @@ export class InventoryBuilder {
 
   setGroupVar(group: string, key: string, value: unknown, loc: Loc | undefined): void {
     const g = this.addGroup(group, loc);
+    if (key === PROTO_KEY) return void this.problems.add(PROTO_MESSAGE, { code: 'INVENTORY', loc });
     if (key === 'ansible_group_priority') {
       const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
       if (!Number.isInteger(n)) {
@@ -133,6 +134,7 @@ export class InventoryBuilder {
   setHostVar(host: string, key: string, value: unknown, loc: Loc | undefined): void {
     const h = this.hosts.get(host);
     if (!h) return;
+    if (key === PROTO_KEY) return void this.problems.add(PROTO_MESSAGE, { code: 'INVENTORY', loc });
     const before = h.varLocs.get(key);
     if (before && loc && key in h.vars && JSON.stringify(h.vars[key]) !== JSON.stringify(value)) {
       this.warnings.push(

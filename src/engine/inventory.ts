@@ -14,6 +14,7 @@ import { loadVarsDir, type VarsDir } from './inventory-vars-dirs.js';
 import { readYamlInventory } from './inventory-yaml.js';
 import { addSecret } from './secrets.js';
 import { parseYaml, setKey } from './source.js';
+import { checkDotenv } from './dotenv-check.js';
 import { rememberText } from './source-text.js';
 
 export type { InvGroup, InvHost } from './inventory-model.js';
@@ -94,11 +95,14 @@ function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
   } else if (!inFolder || looksLikeIni(basename(file), text)) readIniInventory(b, file, text);
 }
 
-function loadEnv(dir: string, env: Record<string, string>): void {
+function loadEnv(dir: string, env: Record<string, string>, problems: Problems): void {
   const file = join(dir, '.env');
   if (!existsSync(file)) return;
   const text = readFileSync(file, 'utf8');
   rememberText(file, text);
+  const bad = checkDotenv(text, file);
+  for (const p of bad) problems.add(p.message, { code: 'INVENTORY', loc: p.loc });
+  if (bad.length) return;
   for (const [k, v] of Object.entries(parseDotenv(text))) {
     addSecret(v);
     setKey(env, k, v);
@@ -126,7 +130,7 @@ export function loadInventory(paths: string[], problems: Problems): Inventory {
   const warnings = b.warnings;
   const varsDirs = dirs.map((d) => loadVarsDir(d, b.groups.keys(), b.hosts.keys(), problems, warnings));
   const env: Record<string, string> = {};
-  for (const d of [...new Set(dirs.map((d) => resolve(d)))]) loadEnv(d, env);
+  for (const d of [...new Set(dirs.map((d) => resolve(d)))]) loadEnv(d, env, problems);
   const first = paths[0] ?? '.';
   const site = existsSync(first) && isDir(first) ? first : dirname(first);
   return { sources: [...paths], site, hosts: b.hosts, groups: b.groups, env, varsDirs, warnings };

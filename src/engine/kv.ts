@@ -1,6 +1,8 @@
 // Ansible's `key=value` argument strings: `copy: src=a dest="/etc/my file"`, and free-form commands whose
 // recognised `key=value` words (creates=, chdir= ...) are taken out. Quotes and {{ }} keep spaces together.
 
+import { setKey } from './source.js';
+
 export interface KvToken {
   text: string; // as written
   offset: number; // where it starts in the string
@@ -69,8 +71,9 @@ export function parseKv(s: string, freeFormKeys?: Set<string>): ParsedKv {
   for (const t of splitArgs(s)) {
     const m = KEY.exec(t.text);
     if (m && (!freeFormKeys || freeFormKeys.has(m[1]!))) {
-      args[m[1]!] = unquote(m[2]!);
-      offsets[m[1]!] = t.offset;
+      // own keys, even `__proto__` (assignment would set the object's prototype)
+      setKey(args, m[1]!, unquote(m[2]!));
+      setKey(offsets, m[1]!, t.offset);
       taken.push(t);
     } else {
       rest.push(t);

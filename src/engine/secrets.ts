@@ -39,7 +39,7 @@ export function isSecret(value: unknown): boolean {
 
 /** The evaluators call this for each value they read; a secret read taints what is being rendered. */
 export function noteRead(value: unknown): void {
-  if (secrets.size > 0 && isSecret(value)) reads++;
+  if (secrets.size > 0 && isSecret(value) && String(value).length >= 3) reads++; // as redact(), short values only alone
 }
 
 /** A counter of secret reads: compare before and after an evaluation to know whether it read a secret. */

@@ -2,6 +2,7 @@
 // beside them (a WeakMap keyed by the produced objects), so any later check can point to file:line:col.
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Tags } from 'yaml';
+import { unclosedOpening } from './yaml-cst.js';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
 
@@ -78,20 +79,48 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   // the first syntax error is the one to fix; the ones after it are mostly its echoes
   const e = doc.errors[0];
   if (e) {
-    const lp = lc.linePos(e.pos[0]);
+    let off = e.pos[0];
+    let msg = firstLine(e.message);
+    if (e.code === 'MULTIPLE_DOCS') msg = 'a second YAML document (---) in a file that holds one';
+    // an unclosed quote or bracket: the parser notices at the end; point where it opened
+    else if (/Missing closing|end with a|Unexpected end/i.test(msg)) {
+      const open = unclosedOpening(text, /quote/i.test(msg) ? `"'` : /end with a \]/.test(msg) ? '[' : /end with a \}/.test(msg) ? '{' : undefined);
+      if (open !== undefined && open <= off) {
+        off = open;
+        msg = `${msg.replace(/^Missing closing ["']?quote$/i, 'a quoted string that is never closed')}, opened here`;
+      }
+    }
+    const lp = lc.linePos(off);
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more after it)` : '';
-    problems.add(`YAML syntax error: ${firstLine(e.message)}${more}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
-  }
-  if (problems.size > before) {
-    if (!opts.problems) problems.throwIfAny();
-    return undefined;
+    problems.add(`YAML syntax error: ${msg}${more}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
   }
   const at = (n: Node | null | undefined): Loc => {
     const off = n?.range?.[0] ?? 0;
     const lp = lc.linePos(off);
     return { file, line: lp.line, col: lp.col };
   };
-  return toValue(doc.contents as Node | null, doc, at);
+  // tags Ansible's loader refuses (!!python/object ... and any other it does not know)
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    const lp = lc.linePos(w.pos[0]);
+    problems.add(`YAML: unknown tag ${firstLine(w.message).replace(/^Unresolved tag:\s*/, '')}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
+  }
+  if (problems.size > before) {
+    if (!opts.problems) problems.throwIfAny();
+    return undefined;
+  }
+  const ctx: Walk = { doc, at, seen: new Map(), sizes: new Map(), expanded: 0, problems };
+  let value: unknown;
+  try {
+    value = toValue(doc.contents as Node | null, ctx);
+  } catch (err) {
+    if (!(err instanceof TooBig)) throw err;
+  }
+  if (problems.size > before) {
+    if (!opts.problems) problems.throwIfAny();
+    return undefined;
+  }
+  return value;
 }
 
 /** PyYAML (Ansible's loader) reads only yes/no, true/false, on/off as booleans; `y` and `n` stay strings. */
@@ -107,46 +136,90 @@ function firstLine(msg: string): string {
   return msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function toValue(node: Node | null, doc: Document, at: (n: Node | null | undefined) => Loc, seen = new Map<Node, unknown>()): unknown {
+/** How many values the aliases of one file may stand for, in all (a "billion laughs" file is far above it). */
+export const MAX_EXPANDED = 100_000;
+
+interface Walk {
+  doc: Document;
+  at: (n: Node | null | undefined) => Loc;
+  seen: Map<Node, unknown>;
+  sizes: Map<Node, number>;
+  expanded: number;
+  problems: Problems;
+}
+
+/** How many values a node stands for once its aliases are expanded (what a walk over the result visits). */
+function sizeOf(node: Node | null | undefined, w: Walk): number {
+  if (!node) return 1;
+  const known = w.sizes.get(node);
+  if (known !== undefined) return known;
+  w.sizes.set(node, 1); // a cycle counts once
+  let n = 1;
+  if (isAlias(node)) n = sizeOf(node.resolve(w.doc) as Node | undefined, w);
+  else if (isSeq(node)) for (const i of node.items) n += sizeOf(i as Node, w);
+  else if (isMap(node)) for (const p of node.items) n += sizeOf(p.key as Node, w) + sizeOf(p.value as Node, w);
+  n = Math.min(n, Number.MAX_SAFE_INTEGER);
+  w.sizes.set(node, n);
+  return n;
+}
+
+class TooBig extends Error {}
+
+function toValue(node: Node | null, w: Walk): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (!target) return null;
-    if (seen.has(target)) return seen.get(target);
-    return toValue(target, doc, at, seen);
+    const target = node.resolve(w.doc);
+    if (!target) {
+      w.problems.add(`YAML: alias *${node.source} refers to no anchor &${node.source} before it`, { code: 'YAML_SYNTAX', loc: w.at(node) });
+      return null;
+    }
+    w.expanded += sizeOf(target as Node, w);
+    if (w.expanded > MAX_EXPANDED) {
+      w.problems.add(`YAML: aliases expand to more than ${MAX_EXPANDED} values (a file made to exhaust memory?)`, { code: 'YAML_ALIASES', loc: w.at(node) });
+      throw new TooBig();
+    }
+    if (w.seen.has(target as Node)) return w.seen.get(target as Node);
+    return toValue(target as Node, w);
   }
   if (isScalar(node)) return scalarValue(node);
   if (isSeq(node)) {
     const arr: unknown[] = [];
-    seen.set(node, arr);
+    w.seen.set(node, arr);
     const values = new Map<string | number, Loc>();
     node.items.forEach((item, i) => {
-      arr.push(toValue(item as Node, doc, at, seen));
-      values.set(i, at(item as Node));
+      arr.push(toValue(item as Node, w));
+      values.set(i, w.at(item as Node));
     });
-    places.set(arr, { self: at(node), keys: new Map(), values });
+    places.set(arr, { self: w.at(node), keys: new Map(), values });
     return arr;
   }
   if (isMap(node)) {
     const obj: Record<string, unknown> = {};
-    seen.set(node, obj);
+    w.seen.set(node, obj);
     const keys = new Map<string | number, Loc>();
     const values = new Map<string | number, Loc>();
     const mergeSources: unknown[] = [];
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
-      const rawKey = isScalar(keyNode) ? keyNode.value : toValue(keyNode, doc, at, seen);
+      const rawKey = isScalar(keyNode) ? keyNode.value : toValue(keyNode, w);
       if ((rawKey === '<<' || typeof rawKey === 'symbol') && isScalar(keyNode) && keyNode.type === 'PLAIN') {
-        const src = toValue(pair.value as Node, doc, at, seen);
-        if (Array.isArray(src)) mergeSources.push(...src);
-        else mergeSources.push(src);
+        const src = toValue(pair.value as Node, w);
+        const list = Array.isArray(src) && !isMap(pair.value) ? src : [src];
+        if (list.some((m) => !m || typeof m !== 'object' || Array.isArray(m))) {
+          w.problems.add('YAML: a merge key (<<) takes a mapping or a list of mappings', { code: 'YAML_SYNTAX', loc: w.at(pair.value as Node) });
+        }
+        mergeSources.push(...list);
         continue;
       }
       const key = rawKey === null ? 'null' : typeof rawKey === 'object' ? JSON.stringify(rawKey) : String(rawKey);
-      setKey(obj, key, toValue(pair.value as Node, doc, at, seen));
-      keys.set(key, at(keyNode));
-      values.set(key, pair.value ? at(pair.value as Node) : at(keyNode));
+      if (key === PROTO_KEY) {
+        w.problems.add(PROTO_MESSAGE, { code: 'YAML_SYNTAX', loc: w.at(keyNode) });
+        continue;
+      }
+      setKey(obj, key, toValue(pair.value as Node, w));
+      keys.set(key, w.at(keyNode));
+      values.set(key, pair.value ? w.at(pair.value as Node) : w.at(keyNode));
     }
     // merge keys: explicit keys win, earlier sources win over later ones; as PyYAML, merged keys come first
     // (the last source's keys first), then the explicit ones
@@ -156,14 +229,14 @@ function toValue(node: Node | null, doc: Document, at: (n: Node | null | undefin
       const maps = mergeSources.filter((m): m is Record<string, unknown> => !!m && typeof m === 'object' && !Array.isArray(m));
       for (const src of [...maps].reverse()) {
         for (const k of Object.keys(src)) {
-          if (k in obj) continue;
-          const from = maps.find((m) => k in m)!;
+          if (Object.prototype.hasOwnProperty.call(obj, k)) continue;
+          const from = maps.find((m) => Object.prototype.hasOwnProperty.call(m, k))!;
           setKey(obj, k, from[k]);
         }
       }
       for (const [k, v] of explicit) setKey(obj, k, v);
     }
-    places.set(obj, { self: at(node), keys, values });
+    places.set(obj, { self: w.at(node), keys, values });
     return obj;
   }
   return null;
@@ -176,6 +249,11 @@ function scalarValue(s: Scalar): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return v;
 }
+
+/** A key kplay refuses wherever users write one (YAML, INI inventories, .env, -e): JavaScript gives it a
+ * meaning (the object's prototype) that a later merge would act on, making its children variables. */
+export const PROTO_KEY = '__proto__';
+export const PROTO_MESSAGE = "a key named '__proto__' is not allowed (kplay refuses it rather than let it act on the objects it builds)";
 
 /** Own, enumerable, and never the prototype, even for a key named `__proto__`. */
 export function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {

@@ -184,6 +184,8 @@ async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> 
   const run = hosts.filter((h) => t.when.every((c) => condition(c, taskVars(p.rv, p.play, t, h, p.playHosts))));
   switch (action) {
     case 'flush_handlers':
+      // refused at load in a handler list; this catches one brought in by an include inside a handler
+      if (flushing.has(p)) throw new KplayError('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: t.loc, task: t.name });
       await flushHandlers(p, hosts);
       return;
     case 'end_host':
@@ -204,12 +206,16 @@ async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> 
   }
 }
 
+/** Plays whose handlers are running now. */
+const flushing = new WeakSet<StrategyCtx>();
+
 /** Run notified handlers, in the order they are written, on the hosts that notified them. */
 export async function flushHandlers(p: StrategyCtx, hosts: string[]): Promise<void> {
   // handlers do not see the item of a looped include that flushes them
   const overlays = p.rv.includeVars;
   const saved = new Map(hosts.map((h) => [h, overlays?.get(h)]));
   for (const h of hosts) overlays?.delete(h);
+  flushing.add(p);
   try {
     for (const hnode of p.play.handlers) {
       if (p.stopping) return;
@@ -220,6 +226,7 @@ export async function flushHandlers(p: StrategyCtx, hosts: string[]): Promise<vo
     }
     for (const h of hosts) p.hosts.get(h)!.notified.clear();
   } finally {
+    flushing.delete(p);
     for (const [h, v] of saved) if (v !== undefined) overlays!.set(h, v);
   }
 }

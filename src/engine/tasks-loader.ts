@@ -137,6 +137,10 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   for (const e of checked.errors) ctx.problems.push(e);
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
+  // a handler that flushes handlers would run itself again and again (Ansible refuses it when it runs)
+  if (handlers && spec.name === 'meta' && args._raw_params === 'flush_handlers') {
+    ctx.problems.add('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: action.loc ?? loc });
+  }
   return [task];
 }
 

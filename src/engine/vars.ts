@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { KplayError } from './errors.js';
 import { parseKv } from './kv.js';
-import { loadYamlFile, parseYaml } from './source.js';
+import { loadYamlFile, parseYaml, PROTO_KEY, PROTO_MESSAGE } from './source.js';
 import type { Vars } from './types.js';
 
 export interface VarLayers {
@@ -67,6 +67,7 @@ export function parseExtraVars(values: string[]): Vars {
     } else if (s.length > 0) {
       const kv = parseKv(s);
       if (kv.bare.length) throw new KplayError(`${where}: '${kv.bare[0]!.text}' is not key=value (use -e 'key=value', -e @file.yml or -e '{"key": 1}')`, { code: 'OPTIONS' });
+      if (PROTO_KEY in kv.args && Object.prototype.hasOwnProperty.call(kv.args, PROTO_KEY)) throw new KplayError(`${where}: ${PROTO_MESSAGE}`, { code: 'OPTIONS' });
       Object.assign(out, kv.args);
     }
   });

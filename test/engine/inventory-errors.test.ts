@@ -32,7 +32,7 @@ describe('inventory errors', () => {
     const p = one({ 'hosts.yml': 'all:\n  hosts:\n    a: [1\n' });
     expect(p.code).to.equal('YAML_SYNTAX');
     expect(p.msg).to.match(/^YAML syntax error: /);
-    expect([p.line, p.col]).to.deep.equal([4, 1]);
+    expect([p.line, p.col]).to.deep.equal([3, 8]); // where the unclosed [ opens (it was 4:1, past the end of the file)
   });
   it('hosts given as a list', () => {
     const p = one({ 'hosts.yml': 'all:\n  children:\n    web:\n      hosts:\n        - h1\n' });

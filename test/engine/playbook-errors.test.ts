@@ -1,26 +1,6 @@
 // Bad playbooks, roles and task files: every problem reported at once, each with its message, line and column.
 import { expect } from 'chai';
-import { join } from 'node:path';
-import { Problems } from '../../src/engine/errors.js';
-import { readPlaybook } from '../../src/engine/playbook.js';
-import { validatePlaybook } from '../../src/engine/validate.js';
-import { writeTree } from '../support/tree.js';
-
-function problems(files: Record<string, string>, entry = 'site.yml') {
-  const dir = writeTree(files);
-  const p = new Problems();
-  const pb = readPlaybook(join(dir, entry), p);
-  validatePlaybook(pb, p);
-  return p.list.map((e) => ({ file: e.loc?.file.slice(dir.length + 1), line: e.loc?.line, col: e.loc?.col, msg: e.message, code: e.code, text: e.format() }));
-}
-
-function one(files: Record<string, string>, entry = 'site.yml') {
-  const list = problems(files, entry);
-  expect(list, JSON.stringify(list, null, 1)).to.have.length(1);
-  return list[0]!;
-}
-
-const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`;
+import { one, play, problems } from '../support/problems.js';
 
 describe('playbook errors', () => {
   it('a loop on import_tasks is refused (an import is static); include_tasks loops', () => {
