@@ -6,6 +6,7 @@ import { emptyInventory, loadInventory } from './inventory.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { readPlaybook } from './playbook.js';
 import { planHosts } from './run-plan.js';
+import { checkSelection } from './run-selection.js';
 import { parseTagList, type TagFilter } from './tags.js';
 import { validatePlaybook } from './validate.js';
 import { parseExtraVars } from './vars.js';
@@ -21,9 +22,10 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   const pb = readPlaybook(a.playbook, problems);
   validatePlaybook(pb, problems);
   const filter: TagFilter = { only: parseTagList(a.tags), skip: parseTagList(a.skipTags) };
-  const plan = planHosts(pb, inv, a.limit, problems);
+  const plan = planHosts(pb, inv, a.limit, problems, { extra, lenient: !!a.syntaxCheck });
+  const selection = checkSelection(pb, filter, a.startAtTask, problems);
   problems.throwIfAny();
-  for (const w of plan.warnings) out.warn(w);
+  for (const w of [...plan.warnings, ...selection]) out.warn(w);
   if (a.syntaxCheck) {
     out.print(`\nplaybook: ${a.playbook}\n`);
     return 0;

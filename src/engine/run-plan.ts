@@ -1,10 +1,14 @@
 // Which hosts each play runs on: its `hosts:` pattern, narrowed by --limit. Hosts outside the limit keep
 // their inventory data (groups, hostvars) for templates; they are only left out of the run.
-import { KplayError, type Problems } from './errors.js';
+// A templated pattern (`hosts: "{{ NODE_TO_ADD }}"`, kubeasz's day-2 playbooks) is rendered first, with the
+// play's variables, the `all` group's and the extra vars, as Ansible does.
+import { KplayError, Problems } from './errors.js';
 import type { Inventory } from './inventory.js';
 import { selectHosts } from './patterns.js';
 import { valueLoc } from './source.js';
-import type { Play, Playbook } from './types.js';
+import { newRunVars, taskVars } from './context.js';
+import { renderString } from './template.js';
+import type { Play, Playbook, Vars } from './types.js';
 
 export interface PlayHosts {
   play: Play;
@@ -16,7 +20,22 @@ export interface HostPlan {
   warnings: string[];
 }
 
-export function planHosts(pb: Playbook, inv: Inventory, limit: string | undefined, problems: Problems): HostPlan {
+export interface PlanOptions {
+  extra?: Vars;
+  /** --syntax-check: a pattern that cannot be rendered without -e is not a problem there. */
+  lenient?: boolean;
+}
+
+/** The play's `hosts:` with its templates rendered (no host yet: the play's, `all`'s and extra vars). */
+function playPattern(pb: Playbook, play: Play, inv: Inventory, o: PlanOptions): string {
+  if (!play.hosts.includes('{{')) return play.hosts;
+  const vars = taskVars(newRunVars(inv, o.extra ?? {}, pb.dir, false), play, undefined, '', []);
+  const v = renderString(play.hosts, { vars, host: '' }, { loc: valueLoc(play.keywords, 'hosts') ?? play.loc });
+  if (Array.isArray(v)) return v.map(String).join(',');
+  return String(v ?? '');
+}
+
+export function planHosts(pb: Playbook, inv: Inventory, limit: string | undefined, problems: Problems, o: PlanOptions = {}): HostPlan {
   const warnings: string[] = [];
   if (limit) {
     const lim = problems.catch(() => selectHosts(inv, limit, { baseDir: process.cwd() }));
@@ -25,7 +44,11 @@ export function planHosts(pb: Playbook, inv: Inventory, limit: string | undefine
   const plays: PlayHosts[] = [];
   for (const play of pb.plays) {
     const loc = valueLoc(play.keywords, 'hosts') ?? play.loc;
-    const sel = problems.catch(() => selectHosts(inv, play.hosts, { limit, loc, baseDir: process.cwd() }));
+    const pattern = (o.lenient ? new Problems() : problems).catch(() => playPattern(pb, play, inv, o));
+    if (pattern !== undefined && pattern.trim() === '' && !o.lenient) {
+      problems.push(new KplayError(`hosts: ${JSON.stringify(play.hosts)} renders to no pattern`, { code: 'PLAYBOOK', loc }));
+    }
+    const sel = pattern?.trim() ? problems.catch(() => selectHosts(inv, pattern!, { limit, loc, baseDir: process.cwd() })) : undefined;
     if (sel) warnings.push(...sel.warnings);
     plays.push({ play, hosts: sel?.hosts ?? [] });
   }
