@@ -99,20 +99,30 @@ function checkArgs(args: Node[], sig: Signature | undefined, what: string): void
   }
 }
 
+/** Names of JavaScript's object machinery: never a variable or an attribute (refused before any run). */
+export const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+
+function machinery(name: unknown, n: Node): void {
+  if (typeof name === 'string' && MACHINERY.has(name)) throw new CompileProblem(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, startOf(n));
+}
+
 /** Whitelist of node types, and filter/test names checked against the known lists. */
 function check(n: Node | null): void {
   if (!n) throw new CompileProblem('empty list element', undefined);
   switch (n.type) {
     case 'Literal':
-    case 'Identifier':
       return;
+    case 'Identifier':
+      return machinery(n.name, n);
     case 'ArrayExpression':
       for (const e of n.elements as Array<Node | null>) check(e);
       return;
-    case 'MemberExpression':
+    case 'MemberExpression': {
       check(n.object as Node);
-      if (n.computed) check(n.property as Node);
-      return;
+      const p = n.property as Node;
+      if (n.computed) check(p);
+      return machinery(n.computed ? p.value : p.name, p);
+    }
     case 'UnaryExpression':
       check(n.argument as Node);
       return;

@@ -93,6 +93,23 @@ export function makeStrict(prog: HNode, problems: TplError[]): void {
   }
 }
 
+const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths (and `lookup` keys) that name JavaScript's object machinery, anywhere in a parsed template. */
+export function machineryIn(n: unknown, out: TplError[] = []): TplError[] {
+  if (!n || typeof n !== 'object') return out;
+  if (Array.isArray(n)) {
+    for (const x of n) machineryIn(x, out);
+    return out;
+  }
+  const node = n as HNode;
+  const bad = (name: string, where: HNode) => out.push(new TplError(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, ...at(where)));
+  if (node.type === 'PathExpression') for (const part of node.parts as string[]) if (MACHINERY.has(part)) bad(part, node);
+  if (node.type === 'StringLiteral' && MACHINERY.has(node.value as string)) bad(node.value as string, node);
+  for (const [k, v] of Object.entries(node)) if (k !== 'loc' && v && typeof v === 'object') machineryIn(v, out);
+  return out;
+}
+
 /** Undefined-variable error for a path, naming the first missing part. */
 export function missing(original: string, context: unknown, line: number, col: number, root?: unknown): TplError {
   const parts = original.replace(/^this[./]/, '').split(/[./]/);

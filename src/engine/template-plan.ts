@@ -6,7 +6,7 @@ import { toText } from './value-utils.js';
 import Handlebars from 'handlebars';
 import type { KplayError, Loc } from './errors.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
-import { helperProblemOf, isHelperName, makeStrict, RUNTIME_HELPERS, TplError, unknownHelper, type HNode } from './template-ast.js';
+import { helperProblemOf, isHelperName, machineryIn, makeStrict, RUNTIME_HELPERS, TplError, unknownHelper, type HNode } from './template-ast.js';
 
 const hb = Handlebars.create();
 hb.registerHelper(RUNTIME_HELPERS as unknown as Handlebars.HelperDeclareSpec);
@@ -78,7 +78,7 @@ export function compileHbs(src: string): { render: Render; ast: HNode } | TplErr
     const t = syntaxError(e);
     return [/\||\[|==/.test(src) ? new TplError(t.message, t.line, t.col, EXPR_HINT) : t];
   }
-  const problems: TplError[] = [];
+  const problems: TplError[] = machineryIn(ast);
   const copy = JSON.parse(JSON.stringify(ast)) as HNode;
   makeStrict(ast, problems);
   if (problems.length) return problems;
@@ -102,7 +102,7 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
   // (`not x or y`), make an expression, not a Handlebars call.
   const opWord = (m?.params as HNode[] | undefined)?.some((q: HNode) => q.type === 'PathExpression' && EXPR_WORDS.has(String(q.original)));
   if (m && p && !opWord && (noArgs || (p.type === 'PathExpression' && p.parts.length === 1 && isHelperName(p.parts[0])))) {
-    const bad = helperProblemOf(m);
+    const bad = machineryIn(m)[0] ?? helperProblemOf(m);
     if (bad) return { message: bad.message, offset: start + offsetOf(src.slice(start), bad.line, bad.col) };
     return { start, node: m, innerStart };
   }

@@ -34,6 +34,29 @@ const playbooks: [string, string, string[]][] = [
     ['5:13 flush_handlers cannot be used as a handler']],
 ];
 
+const M = (name: string) => `'${name}' is not a name kplay reads (it is object machinery in JavaScript)`;
+const machinery: [string, string, string][] = [
+  // a task's `debug:` argument written as an expression or a Handlebars mustache, and the expected line:col message
+  ['an attribute in an expression', 'msg: "{{ x.constructor }}"', `6:18 ${M('constructor')}`],
+  ['a subscript in an expression', 'msg: "{{ x[\'__proto__\'] }}"', `6:20 bad expression 'x['__proto__']': ${M('__proto__')}`],
+  ['a Handlebars path', 'msg: "{{x.constructor.name}}"', `6:17 ${M('constructor')}`],
+  ['a Handlebars block', 'msg: "{{#if x.prototype}}y{{/if}}"', `6:21 ${M('prototype')}`],
+  ['a Handlebars lookup key', 'msg: "{{lookup x \'constructor\'}}"', `6:26 ${M('constructor')}`],
+];
+
+describe('hostile input: object machinery in expressions and templates, refused before the run', () => {
+  for (const [what, arg, want] of machinery) {
+    it(what, () => {
+      const got = problems({ 'site.yml': `- hosts: all\n  vars:\n    x: {a: 1}\n  tasks:\n    - debug:\n        ${arg}\n` });
+      expect(got.map((p) => `${p.line}:${p.col} ${p.msg.replace(/ in \/\S+$/, '')}`)).to.deep.equal([want]);
+    });
+  }
+  it('in a condition', () => {
+    const got = problems({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg=x\n      when: x.__proto__ is defined\n' });
+    expect(got.map((p) => `${p.line}:${p.col} ${p.msg}`)).to.deep.equal([`4:13 bad expression 'x.__proto__ is defined': ${M('__proto__')}`]);
+  });
+});
+
 describe('hostile input: playbooks', () => {
   for (const [what, text, want] of playbooks) {
     it(what, () => {

@@ -12,6 +12,7 @@ const vars: Record<string, unknown> = {
   svc: '10.68.0.0/16',
   pod: 'fd00:10:244::/56',
   yes: 'yes',
+  proto: 'constructor',
 };
 const r = (src: string): unknown => renderString(src, { vars });
 
@@ -53,7 +54,7 @@ describe('template helpers', () => {
     ['{{ get obj "k" }}', 'v'],
     ['{{ get xs 1 }}', 'b'],
     ['{{ get obj "zz" "fallback" }}', 'fallback'],
-    ['{{ get obj "constructor" "safe" }}', 'safe'],
+    ['{{ get obj proto "safe" }}', 'safe'], // a key computed at run time ("constructor" written out is refused)
     ['{{ upper s }}', ' MIXED CASE '],
     ['{{ lower s }}', ' mixed case '],
     ['{{ trim s }}', 'Mixed Case'],
