@@ -1,43 +1,105 @@
 // Secret values (from a site's .env, ansible_password, ansible_become_password ...) are registered here once
-// and replaced by a mask in everything kplay prints, logs or records.
+// and replaced by a mask in everything kplay prints, logs or records: in every form a sink may show them
+// (JSON, HTML, shell words, base64 ...: secret-forms.ts), as numbers (`{{ env.PORT | int }}`), and in the
+// values filters and helpers derive from them (`| upper`, `| b64encode` ...: noteDerived).
+import { secretForms } from './secret-forms.js';
+
 export const MASK = '********';
 
 const secrets = new Set<string>();
+/** Secrets of under 3 characters: masked only when they are the whole text (inside text they would mangle it). */
+const short = new Set<string>();
+/** The numbers secrets read as (`| int`, `| float`), of 3 digits or more (rc 0, a count of 2 stay visible). */
+const numbers = new Set<number>();
+let pattern: RegExp | null | undefined; // every form of every secret of 3+ characters, longest first
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+function matcher(): RegExp | null {
+  if (pattern !== undefined) return pattern;
+  const forms = new Set<string>();
+  for (const s of secrets) if (s.length >= 3) for (const f of secretForms(s)) if (f.length >= 3) forms.add(f);
+  pattern = forms.size ? new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g') : null;
+  return pattern;
+}
+
+function noteNumber(n: number): void {
+  if (Number.isFinite(n) && String(n).length >= 3) numbers.add(n);
+}
 
 /** Register a value as secret. Very short values are still masked when printed on their own. */
 export function addSecret(value: unknown): void {
-  if (typeof value === 'string' && value.length > 0) secrets.add(value);
-  else if (typeof value === 'number') secrets.add(String(value));
+  if (typeof value === 'number') value = String(value);
+  if (typeof value !== 'string' || value.length === 0 || secrets.has(value)) return;
+  secrets.add(value);
+  if (value.length < 3) short.add(value);
+  pattern = undefined;
+  const t = value.trim();
+  if (t !== '' && Number.isFinite(Number(t))) {
+    noteNumber(Number(t));
+    noteNumber(Math.trunc(Number(t)));
+  }
+  // a multi-line secret (a key, a certificate) may be shown a line at a time (stdout_lines)
+  if (/\r?\n/.test(value)) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 6) addSecret(line.trim());
 }
 
 export function isSecret(value: unknown): boolean {
-  return typeof value === 'string' && secrets.has(value);
+  return (typeof value === 'string' && secrets.has(value)) || (typeof value === 'number' && numbers.has(value));
 }
 
-/** Mask every registered secret inside a string (longest first, so a secret containing another is masked whole). */
+/** Whether a text shows a secret in any form. */
+export function holdsSecret(text: string): boolean {
+  if (short.has(text) || secrets.has(text)) return true;
+  const re = matcher();
+  if (!re) return false;
+  re.lastIndex = 0;
+  const hit = re.test(text);
+  re.lastIndex = 0;
+  return hit;
+}
+
+/** Mask every registered secret, in every form, inside a string. */
 export function redact(text: string): string {
   if (secrets.size === 0) return text;
-  let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (s.length < 3 && out !== s) continue; // too short to mask inside other text without mangling it
-    out = out.split(s).join(MASK);
-  }
-  return out;
+  if (short.has(text)) return MASK;
+  const re = matcher();
+  return re ? text.replace(re, MASK) : text;
 }
 
-/** Deep copy of a value with every secret string masked. */
+/** Deep copy of a value with every secret masked: strings (in any form), numbers that are secrets, and keys. */
 export function redactDeep(value: unknown): unknown {
   if (typeof value === 'string') return redact(value);
+  if (typeof value === 'number') return numbers.has(value) ? MASK : value;
   if (Array.isArray(value)) return value.map(redactDeep);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
+    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactDeep(v);
     return out;
   }
   return value;
 }
 
+/**
+ * A value a filter or helper computed from a secret is a secret too: `env.X | upper`, `| trim`, `| b64encode`,
+ * `| hash`, `("user:" ~ env.X) | b64encode`. The input is a string that shows a secret (or a secret number);
+ * a string result of 3+ characters is registered (its number too when it reads as one), and so are the parts
+ * of a secret split into a list. Booleans and numbers that describe a secret (`length`, `==`) are not.
+ */
+export function noteDerived(input: unknown, output: unknown): void {
+  if (secrets.size === 0 || output === input) return;
+  const whole = isSecret(input);
+  if (!whole && !(typeof input === 'string' && holdsSecret(input))) return;
+  if (typeof output === 'string') {
+    if (output.length >= 3) addSecret(output);
+  } else if (Array.isArray(output) && whole) {
+    for (const x of output) if (typeof x === 'string' && x.length >= 3) addSecret(x);
+  }
+}
+
 /** For tests only. */
 export function clearSecrets(): void {
   secrets.clear();
+  short.clear();
+  numbers.clear();
+  pattern = undefined;
 }

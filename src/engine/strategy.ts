@@ -6,7 +6,7 @@ import { KplayError } from './errors.js';
 import { taskTitle } from './listing.js';
 import { liveHosts, type HostState, type PlayCtx } from './run-state.js';
 import { tagsSelect, type TagFilter } from './tags.js';
-import { runTask, resultEvent, condition, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
+import { runTask, resultEvent, condition, noLogFor, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
 import { taskVars } from './context.js';
 import { toList } from './tasks-loader.js';
 import { resolveInclude } from './dynamic-include.js';
@@ -154,11 +154,19 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
   const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
   const setFacts = t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
   const ev = { ...resultEvent(t, host, o, ms), key, register, setFacts };
-  p.bus.emit(truthyKeyword(t.keywords.no_log) ? censored(ev) : ev);
+  p.bus.emit(hidden(p, t, host, o) ? censored(ev) : ev);
 }
 
-function truthyKeyword(v: unknown): boolean {
-  return v === true || /^(yes|true|on|1)$/i.test(String(v ?? ''));
+/** no_log as runTask rendered it; for an outcome made here (unreachable), rendered now. */
+function hidden(p: StrategyCtx, t: Task, host: string, o: Outcome): boolean {
+  if (o.noLog !== undefined) return o.noLog;
+  let vars;
+  try {
+    vars = taskVars(p.rv, p.play, t, host, p.playHosts);
+  } catch {
+    vars = undefined;
+  }
+  return noLogFor(t, vars, host);
 }
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";

@@ -6,6 +6,7 @@
 // HelperError, which the template layer reports with the helper's position.
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, cidrSize } from './ip-math.js';
+import { noteDerived } from './secrets.js';
 import { deepEqual, isPlainObject, ownProp, toBool, toText, truthy, typeName } from './value-utils.js';
 
 export class HelperError extends Error {}
@@ -125,7 +126,9 @@ export function callHelper(name: string, args: unknown[], hash: Record<string, u
   const h = HELPERS[name];
   if (!h) throw new HelperError(`unknown helper '${name}'`);
   try {
-    return h(args, hash);
+    const out = h(args, hash);
+    noteDerived(args[0], out);
+    return out;
   } catch (e) {
     if (e instanceof HelperError) throw e;
     throw new HelperError(`'${name}': ${(e as Error).message}`);
