@@ -98,7 +98,7 @@ function loadEnv(dir: string, env: Record<string, string>): void {
   const file = join(dir, '.env');
   if (!existsSync(file)) return;
   const text = readFileSync(file, 'utf8');
-  rememberText(file, text);
+  rememberText(file, text, { secret: true });
   for (const [k, v] of Object.entries(parseDotenv(text))) {
     addSecret(v);
     setKey(env, k, v);

@@ -4,7 +4,10 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Problems } from '../../src/engine/errors.js';
 import { EventBus, type RunEvent } from '../../src/engine/events.js';
+import { loadInventory } from '../../src/engine/inventory.js';
+import { snippet } from '../../src/engine/source-text.js';
 import { Journal, readJournal } from '../../src/engine/journal.js';
 import { addSecret, clearSecrets, MASK, redact, redactDeep } from '../../src/engine/secrets.js';
 import { renderString, renderTemplateFile } from '../../src/engine/template.js';
@@ -161,6 +164,17 @@ describe('secrets: the sinks', () => {
     expect(seen.err).to.include(`value: ${MASK}`);
     expect(seen.err).not.to.include('Pa"sS');
     expect(seen.err).not.to.include('Pa\\"sS');
+  });
+
+  it("an error pointing into a site's .env shows the key, never the value", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-env-'));
+    writeFileSync(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    a: {}\n');
+    writeFileSync(join(dir, '.env'), 'GOOD=fine-value\nexport TOKEN = "unclosed-s3cret\nno assignment here\n');
+    loadInventory([dir], new Problems());
+    const file = join(dir, '.env');
+    expect(snippet({ file, line: 2, col: 16 })).to.equal(`  export TOKEN =${MASK}\n                 ^`);
+    expect(snippet({ file, line: 3, col: 1 })).to.equal(`  ${MASK}\n  ^`);
+    expect(snippet({ file, line: 1, col: 6 })).to.equal(`  GOOD=${MASK}\n       ^`);
   });
 
   it('the journal never holds a secret, and a task whose result had to be masked runs again on --resume', () => {
