@@ -103,7 +103,10 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     const check = p.opts.check && t.keywords.check_mode !== false && !/^(no|false)$/i.test(String(t.keywords.check_mode ?? ''));
     const whenRefs = t.when.flatMap(condRefs);
     const items = loopItems(t, base, host);
-    if (items === undefined) return { ...(await once(p, t, host, base, check, whenRefs)), noLog: noLogFor(t, base, host) };
+    if (items === undefined) {
+      noLog = noLogFor(t, base, host);
+      return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
+    }
     const loopVar = String((t.keywords.loop_control as Vars | undefined)?.loop_var ?? 'item');
     const indexVar = (t.keywords.loop_control as Vars | undefined)?.index_var as string | undefined;
     const results: Vars[] = [];
