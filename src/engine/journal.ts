@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { RunEvent } from './events.js';
-import { MASK, redact, redactDeep } from './secrets.js';
+import { MASK, redact, redactDeep, safeJson } from './secrets.js';
 
 export interface JournalEntry {
   host: string;
@@ -32,10 +32,10 @@ export class Journal {
       if (e.type !== 'host_result' || !e.key) return;
       const kept = e.setFacts ? { ansible_facts: e.setFacts } : e.register ? e.result : undefined;
       const result = kept === undefined ? undefined : (redactDeep(kept) as Record<string, unknown>);
-      const text = result === undefined ? '' : JSON.stringify(result);
+      const text = result === undefined ? '' : safeJson(result);
       const masked = text.includes(MASK) || (result !== undefined && 'censored' in result) ? true : undefined;
       const entry: JournalEntry = { host: e.host, key: e.key, status: e.status, register: e.register, result: masked ? undefined : result, masked };
-      const line = JSON.stringify(entry);
+      const line = safeJson(entry);
       // the last guard: a form of a secret the structured pass missed drops the result, never the line's syntax
       const safe = redact(line) === line ? line : redact(JSON.stringify({ ...entry, result: undefined, masked: true }));
       appendFileSync(this.path, `${safe}\n`);

@@ -79,6 +79,13 @@ export function redactDeep(value: unknown): unknown {
   return value;
 }
 
+/** JSON of a value with every secret masked that stays valid JSON when the text is redacted again: a number
+ *  that shows a secret (51234 with a secret "1234") becomes a masked string rather than digits to cut into. */
+export function safeJson(value: unknown, space?: number): string {
+  const numbersOut = (_k: string, v: unknown) => (typeof v === 'number' && secrets.size > 0 && holdsSecret(String(v)) ? redact(String(v)) : v);
+  return JSON.stringify(redactDeep(value), numbersOut, space);
+}
+
 /**
  * A value a filter or helper computed from a secret is a secret too: `env.X | upper`, `| trim`, `| b64encode`,
  * `| hash`, `("user:" ~ env.X) | b64encode`. The input is a string that shows a secret (or a secret number);

@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { Problems } from '../../src/engine/errors.js';
 import { EventBus, type RunEvent } from '../../src/engine/events.js';
 import { loadInventory } from '../../src/engine/inventory.js';
+import { runInventory } from '../../src/engine/inventory-cli.js';
 import { snippet } from '../../src/engine/source-text.js';
 import { Journal, readJournal } from '../../src/engine/journal.js';
+import { jsonRenderer } from '../../src/engine/ui/plain.js';
+import { Report } from '../../src/engine/ui/report.js';
 import { addSecret, clearSecrets, MASK, redact, redactDeep } from '../../src/engine/secrets.js';
 import { renderString, renderTemplateFile } from '../../src/engine/template.js';
 
@@ -175,6 +178,37 @@ describe('secrets: the sinks', () => {
     expect(snippet({ file, line: 2, col: 16 })).to.equal(`  export TOKEN =${MASK}\n                 ^`);
     expect(snippet({ file, line: 3, col: 1 })).to.equal(`  ${MASK}\n  ^`);
     expect(snippet({ file, line: 1, col: 6 })).to.equal(`  GOOD=${MASK}\n       ^`);
+  });
+
+  it('--json lines, the report and the journal stay valid JSON when a number shows a secret', () => {
+    addSecret('1234');
+    const lines: string[] = [];
+    const bus = new EventBus();
+    bus.on(jsonRenderer((t) => lines.push(redact(t)))); // redact: as the CLI's output does
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-report-'));
+    const report = new Report(join(dir, 'reports'));
+    bus.on(report.listener());
+    bus.on(new Journal(join(dir, 'journal.jsonl')).listener());
+    bus.emit({ type: 'run_start', playbook: 'p.yml', check: false, hosts: 1 });
+    bus.emit({ type: 'host_result', host: 'a', task: 't', taskId: 'x', status: 'ok', key: '1:t#1', register: 'r', result: { n: 51234, port: 1234 }, ms: 1234 });
+    bus.emit({ type: 'run_end', recap: { a: { ok: 1, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0, uncertain: 0, ms: 1234 } }, exitCode: 0, ms: 1234 });
+    const texts = [...lines, readFileSync(report.written!.json, 'utf8'), ...readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n')];
+    for (const t of texts) {
+      expect(t).not.to.include('1234');
+      expect(() => JSON.parse(t), t).not.to.throw();
+    }
+    expect((JSON.parse(lines[1]!) as { result: unknown }).result).to.deep.equal({ n: '5********', port: MASK });
+    expect(readJournal(join(dir, 'journal.jsonl')).get('a')!.done.size).to.equal(0);
+  });
+
+  it('kplay inventory --host stays valid JSON when a number shows a secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-inv-'));
+    writeFileSync(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    a:\n      ansible_port: 16443\n      api_port: 6443\n      pin: "{{ env.PIN }}"\n');
+    writeFileSync(join(dir, '.env'), 'PIN=6443\n');
+    const r = runInventory({ inventory: [dir], host: 'a' });
+    const shown = redact(r.stdout); // as the CLI's output does
+    expect(shown).not.to.include('6443');
+    expect(JSON.parse(shown)).to.deep.include({ ansible_port: '1********', api_port: MASK });
   });
 
   it('the journal never holds a secret, and a task whose result had to be masked runs again on --resume', () => {

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostCounts, HostResultEvent, RunEvent } from '../events.js';
-import { redact } from '../secrets.js';
+import { redact, safeJson } from '../secrets.js';
 
 const COLOURS: Record<string, string> = { ok: '#3a3', changed: '#d90', failed: '#d33', unreachable: '#a0a', skipped: '#99a', uncertain: '#39c', ignored: '#c66', rescued: '#6a6' };
 
@@ -36,7 +36,7 @@ export class Report {
     const json = join(this.dir, `run-${stamp}.json`);
     const html = join(this.dir, `run-${stamp}.html`);
     const data = { playbook: this.playbook, check: this.check, started: new Date(this.t0).toISOString(), ms, exitCode, recap, results: this.results };
-    writeFileSync(json, redact(JSON.stringify(data, null, 1)));
+    writeFileSync(json, redact(safeJson(data, 1)));
     writeFileSync(html, redact(this.html(data)));
     this.written = { json, html };
   }
