@@ -47,6 +47,8 @@ export interface HostCounts {
   ms: number;
 }
 
+const RUN_NUMBERS = ['ms', 'index', 'exitCode', 'recap', 'hosts'] as const;
+
 export type Listener = (e: RunEvent) => void;
 
 export class EventBus {
@@ -56,6 +58,9 @@ export class EventBus {
   }
   emit(e: RunEvent): void {
     const safe = redactDeep(e) as RunEvent;
+    // the run's own numbers (durations, counts, indexes, the exit code) describe the run, never a secret's value
+    const [from, to] = [e as unknown as Record<string, unknown>, safe as unknown as Record<string, unknown>];
+    for (const k of RUN_NUMBERS) if (k in from && (k !== 'hosts' || typeof from[k] === 'number')) to[k] = from[k];
     for (const l of this.listeners) l(safe);
   }
 }

@@ -2,7 +2,6 @@
 // reads own properties of plain data only (never prototypes, `constructor`, `__proto__`, functions), and the
 // only calls are the listed filters, tests and Jinja globals (dict, range). Nothing here can reach JavaScript globals.
 // Keyword arguments (`KwArg` nodes, `map(attribute='x')`) are evaluated into an object without a prototype.
-import { noteRead } from './secrets.js';
 import { FilterError } from './expr-filters-base.js';
 import { callFilter, callTest, GLOBALS } from './expr-filters-seq.js';
 import { LENIENT_FILTERS } from './expr-filters.js';
@@ -50,7 +49,6 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       return n.value;
     case 'Identifier': {
       const v = scopeGet(s, n.name as string);
-      noteRead(v);
       if (v !== undefined) return v;
       if (lenient) return UNDEF;
       throw new EvalError(`undefined variable '${n.name as string}'`, n);
@@ -60,7 +58,6 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       if (obj === UNDEF) return UNDEF;
       const key = n.computed ? ev(n.property as Node, s, false) : (n.property as Node).name;
       const v = ownProp(obj, key);
-      noteRead(v);
       if (v !== undefined) return v;
       if (lenient) return UNDEF;
       if (obj === null || typeof obj !== 'object') {

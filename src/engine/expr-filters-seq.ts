@@ -10,6 +10,7 @@ import { pairsToDict, put } from './expr-filters-data.js';
 import { FILTER_SIGNATURES, foldKwargs, TEST_SIGNATURES } from './expr-filters-params.js';
 import { EQUALITY_TESTS } from './expr-filters-text.js';
 import { FILTERS, LENIENT_FILTERS, LENIENT_TESTS, TESTS } from './expr-filters.js';
+import { noteDerived } from './secrets.js';
 import { toText, truthy, typeName } from './value-utils.js';
 
 export const BUILTIN_PREFIX = 'ansible.builtin.';
@@ -41,7 +42,9 @@ export function callFilter(name: string, v: unknown, args: unknown[], kw: KwArgs
     if (v === undefined) throw new FilterError(a[0] === undefined ? 'a mandatory variable is not defined' : toText(a[0]));
     return v;
   }
-  return FILTERS[n]!(v, a, rest);
+  const out = FILTERS[n]!(v, a, rest);
+  if (n !== 'ternary') noteDerived(v, out); // ternary picks one of its arguments; it does not transform v
+  return out;
 }
 
 /** Call a test by name; `v` is undefined for an undefined variable or a missing attribute. */

@@ -3,7 +3,7 @@
 // (with --vars: every value printed as Python's str() would).
 import { groupHosts, groupVars, hostVars, withoutEnv, type Inventory } from './inventory.js';
 import { pyStr } from './inventory-pyliteral.js';
-import { redactDeep } from './secrets.js';
+import { safeJson } from './secrets.js';
 
 export interface OutputOptions {
   /** Only these hosts (a --limit); all hosts when undefined. */
@@ -50,7 +50,7 @@ export function inventoryHost(inv: Inventory, host: string, opts: OutputOptions 
 }
 
 function show(v: unknown, opts: OutputOptions): unknown {
-  return opts.showSecrets ? v : redactDeep(v);
+  return opts.showSecrets ? v : JSON.parse(safeJson(v)); // a number that shows a secret becomes a masked string
 }
 
 /** JSON as Python's json.dumps(sort_keys=True, indent=4) writes it (ASCII only). */

@@ -99,7 +99,7 @@ function loadEnv(dir: string, env: Record<string, string>, problems: Problems): 
   const file = join(dir, '.env');
   if (!existsSync(file)) return;
   const text = readFileSync(file, 'utf8');
-  rememberText(file, text);
+  rememberText(file, text, { secret: true });
   const bad = checkDotenv(text, file);
   for (const p of bad) problems.add(p.message, { code: 'INVENTORY', loc: p.loc });
   if (bad.length) return;

@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { RunEvent } from './events.js';
-import { redactDeep } from './secrets.js';
+import { MASK, redact, redactDeep, safeJson } from './secrets.js';
 
 export interface JournalEntry {
   host: string;
@@ -12,6 +12,8 @@ export interface JournalEntry {
   status: string;
   register?: string | undefined;
   result?: Record<string, unknown> | undefined;
+  /** The result held a secret (masked here) or was hidden by no_log: it cannot be restored, so the task runs again. */
+  masked?: true | undefined;
 }
 
 /** One journal per playbook + inventory, under .kplay/ in the current folder. */
@@ -28,8 +30,15 @@ export class Journal {
   listener(): (e: RunEvent) => void {
     return (e) => {
       if (e.type !== 'host_result' || !e.key) return;
-      const entry: JournalEntry = { host: e.host, key: e.key, status: e.status, register: e.register, result: e.register || e.setFacts ? (redactDeep(e.setFacts ? { ansible_facts: e.setFacts } : e.result) as Record<string, unknown>) : undefined };
-      appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+      const kept = e.setFacts ? { ansible_facts: e.setFacts } : e.register ? e.result : undefined;
+      const result = kept === undefined ? undefined : (redactDeep(kept) as Record<string, unknown>);
+      const text = result === undefined ? '' : safeJson(result);
+      const masked = text.includes(MASK) || (result !== undefined && 'censored' in result) ? true : undefined;
+      const entry: JournalEntry = { host: e.host, key: e.key, status: e.status, register: e.register, result: masked ? undefined : result, masked };
+      const line = safeJson(entry);
+      // the last guard: a form of a secret the structured pass missed drops the result, never the line's syntax
+      const safe = redact(line) === line ? line : redact(JSON.stringify({ ...entry, result: undefined, masked: true }));
+      appendFileSync(this.path, `${safe}\n`);
     };
   }
 }
@@ -53,6 +62,7 @@ export function readJournal(path: string): Map<string, ResumePoint> {
     const rp = out.get(e.host) ?? { done: new Set<string>(), facts: {} };
     out.set(e.host, rp);
     if (['ok', 'changed', 'skipped', 'ignored'].includes(e.status)) {
+      if (e.masked) continue; // what it registered cannot be restored: it runs again
       rp.done.add(e.key);
       const facts = (e.result as { ansible_facts?: Record<string, unknown> } | undefined)?.ansible_facts;
       if (facts) Object.assign(rp.facts, facts);

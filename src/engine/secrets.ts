@@ -1,85 +1,75 @@
-// Secret values (from a site's .env, ansible_password, ansible_become_password, private keys ...) are
-// registered here once and replaced by a mask in everything kplay prints, logs or records.
-// A secret is masked in every encoding a sink uses: as it is, JSON-escaped (once or twice: JSON text inside a
-// JSON string), HTML-escaped, shell-quoted, URL-encoded and base64. A value computed from a secret (`{{ X | int }}`,
-// `{{ X | b64encode }}`, a helper's result) becomes a secret too: the evaluators call `noteRead` for every
-// value they read, and `derived` registers what a template gave when it read a secret.
+// Secret values (from a site's .env, ansible_password, ansible_become_password ...) are registered here once
+// and replaced by a mask in everything kplay prints, logs or records: in every form a sink may show them
+// (JSON, HTML, shell words, base64 ...: secret-forms.ts), as numbers (`{{ env.PORT | int }}`), and in the
+// values filters and helpers derive from them (`| upper`, `| b64encode` ...: noteDerived).
+import { secretForms } from './secret-forms.js';
+
 export const MASK = '********';
 
 const secrets = new Set<string>();
-/** Every encoded form of every secret, longest first (rebuilt after an add). */
-let forms: string[] | undefined;
-let reads = 0;
+/** Secrets of under 3 characters: masked only when they are the whole text (inside text they would mangle it). */
+const short = new Set<string>();
+/** The numbers secrets read as (`| int`, `| float`), of 3 digits or more (rc 0, a count of 2 stay visible). */
+const numbers = new Set<number>();
+let pattern: RegExp | null | undefined; // every form of every secret of 3+ characters, longest first
 
-const htmlNumeric = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const htmlNamed = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
-/** Inside single quotes (transport/shell.ts quotes every word so), whether the word is quoted alone or within a script. */
-const shellQuoted = (s: string) => s.replace(/'/g, `'\\''`);
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
-/** The forms a secret takes in kplay's sinks. */
-export function encodings(s: string): string[] {
-  const json = jsonInner(s);
-  const out = [s, json, jsonInner(json), htmlNumeric(s), htmlNamed(s), htmlNumeric(json), htmlNamed(json), shellQuoted(s), encodeURIComponent(s)];
-  if (s.length >= 3) out.push(Buffer.from(s).toString('base64').replace(/=+$/, ''));
-  return out;
+function matcher(): RegExp | null {
+  if (pattern !== undefined) return pattern;
+  const forms = new Set<string>();
+  for (const s of secrets) if (s.length >= 3) for (const f of secretForms(s)) if (f.length >= 3) forms.add(f);
+  pattern = forms.size ? new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g') : null;
+  return pattern;
+}
+
+function noteNumber(n: number): void {
+  if (Number.isFinite(n) && String(n).length >= 3) numbers.add(n);
 }
 
 /** Register a value as secret. Very short values are still masked when printed on their own. */
 export function addSecret(value: unknown): void {
-  const s = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-  if (s === undefined || s.length === 0 || secrets.has(s)) return;
-  secrets.add(s);
-  forms = undefined;
+  if (typeof value === 'number') value = String(value);
+  if (typeof value !== 'string' || value.length === 0 || secrets.has(value)) return;
+  secrets.add(value);
+  if (value.length < 3) short.add(value);
+  pattern = undefined;
+  const t = value.trim();
+  if (t !== '' && Number.isFinite(Number(t))) {
+    noteNumber(Number(t));
+    noteNumber(Math.trunc(Number(t)));
+  }
+  // a multi-line secret (a key, a certificate) may be shown a line at a time (stdout_lines)
+  if (/\r?\n/.test(value)) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 6) addSecret(line.trim());
 }
 
 export function isSecret(value: unknown): boolean {
-  return (typeof value === 'string' || typeof value === 'number') && secrets.has(String(value));
+  return (typeof value === 'string' && secrets.has(value)) || (typeof value === 'number' && numbers.has(value));
 }
 
-/** The evaluators call this for each value they read; a secret read taints what is being rendered. */
-export function noteRead(value: unknown): void {
-  if (secrets.size > 0 && isSecret(value) && String(value).length >= 3) reads++; // as redact(), short values only alone
+/** Whether a text shows a secret in any form. */
+export function holdsSecret(text: string): boolean {
+  if (short.has(text) || secrets.has(text)) return true;
+  const re = matcher();
+  if (!re) return false;
+  re.lastIndex = 0;
+  const hit = re.test(text);
+  re.lastIndex = 0;
+  return hit;
 }
 
-/** A counter of secret reads: compare before and after an evaluation to know whether it read a secret. */
-export function secretReads(): number {
-  return reads;
-}
-
-/** Registers a value computed from a secret (strings and numbers, also inside lists and mappings). */
-export function derived(value: unknown): void {
-  if (typeof value === 'string' || typeof value === 'number') addSecret(value);
-  else if (Array.isArray(value)) value.forEach(derived);
-  else if (value && typeof value === 'object') Object.values(value).forEach(derived);
-}
-
-function allForms(): string[] {
-  if (!forms) {
-    const set = new Set<string>();
-    for (const s of secrets) for (const f of encodings(s)) if (f.length > 0) set.add(f);
-    forms = [...set].sort((a, b) => b.length - a.length);
-  }
-  return forms;
-}
-
-/** Mask every registered secret inside a string, in every encoding (longest first, so a secret containing
- * another is masked whole). */
+/** Mask every registered secret, in every form, inside a string. */
 export function redact(text: string): string {
   if (secrets.size === 0) return text;
-  if (secrets.has(text)) return MASK;
-  let out = text;
-  for (const f of allForms()) {
-    if (f.length < 3) continue; // too short to mask inside other text without mangling it
-    if (out.includes(f)) out = out.split(f).join(MASK);
-  }
-  return out;
+  if (short.has(text)) return MASK;
+  const re = matcher();
+  return re ? text.replace(re, MASK) : text;
 }
 
-/** Deep copy of a value with every secret masked (strings, and numbers that are secrets). */
+/** Deep copy of a value with every secret masked: strings (in any form), numbers that are secrets, and keys. */
 export function redactDeep(value: unknown): unknown {
   if (typeof value === 'string') return redact(value);
-  if (typeof value === 'number') return String(value).length >= 3 && secrets.has(String(value)) ? MASK : value;
+  if (typeof value === 'number') return numbers.has(value) ? MASK : value;
   if (Array.isArray(value)) return value.map(redactDeep);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -89,8 +79,34 @@ export function redactDeep(value: unknown): unknown {
   return value;
 }
 
+/** JSON of a value with every secret masked that stays valid JSON when the text is redacted again: a number
+ *  that shows a secret (51234 with a secret "1234") becomes a masked string rather than digits to cut into. */
+export function safeJson(value: unknown, space?: number): string {
+  const numbersOut = (_k: string, v: unknown) => (typeof v === 'number' && secrets.size > 0 && holdsSecret(String(v)) ? redact(String(v)) : v);
+  return JSON.stringify(redactDeep(value), numbersOut, space);
+}
+
+/**
+ * A value a filter or helper computed from a secret is a secret too: `env.X | upper`, `| trim`, `| b64encode`,
+ * `| hash`, `("user:" ~ env.X) | b64encode`. The input is a string that shows a secret (or a secret number);
+ * a string result of 3+ characters is registered (its number too when it reads as one), and so are the parts
+ * of a secret split into a list. Booleans and numbers that describe a secret (`length`, `==`) are not.
+ */
+export function noteDerived(input: unknown, output: unknown): void {
+  if (secrets.size === 0 || output === input) return;
+  const whole = isSecret(input);
+  if (!whole && !(typeof input === 'string' && holdsSecret(input))) return;
+  if (typeof output === 'string') {
+    if (output.length >= 3) addSecret(output);
+  } else if (Array.isArray(output) && whole) {
+    for (const x of output) if (typeof x === 'string' && x.length >= 3) addSecret(x);
+  }
+}
+
 /** For tests only. */
 export function clearSecrets(): void {
   secrets.clear();
-  forms = undefined;
+  short.clear();
+  numbers.clear();
+  pattern = undefined;
 }

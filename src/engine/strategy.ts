@@ -6,11 +6,9 @@ import { KplayError } from './errors.js';
 import { taskTitle } from './listing.js';
 import { liveHosts, type HostState, type PlayCtx } from './run-state.js';
 import { tagsSelect, type TagFilter } from './tags.js';
-import { runTask, resultEvent, condition, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
+import { runTask, resultEvent, condition, noLogFor, UNREACHABLE_CODES, type Outcome } from './task-exec.js';
 import { taskVars } from './context.js';
 import { toList } from './tasks-loader.js';
-import { renderString } from './template.js';
-import { boolWord } from './value-utils.js';
 import { resolveInclude } from './dynamic-include.js';
 import { failInclude, includeWhen, isLooped, runIncludeLoop } from './include-loop.js';
 import type { Block, Include, Task, TaskNode } from './types.js';
@@ -156,20 +154,19 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
   const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
   const setFacts = t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
   const ev = { ...resultEvent(t, host, o, ms), key, register, setFacts };
-  p.bus.emit(noLog(p, t, host) ? censored(ev) : ev);
+  p.bus.emit(hidden(p, t, host, o) ? censored(ev) : ev);
 }
 
-/** The task's no_log for this host: a template is rendered with the host's variables; a value that cannot be
- * rendered or is not a boolean hides the result (the safe side). */
-function noLog(p: StrategyCtx, t: Task, host: string): boolean {
-  const v = t.keywords.no_log;
-  if (v === undefined || v === null) return false;
+/** no_log as runTask rendered it; for an outcome made here (unreachable), rendered now. */
+function hidden(p: StrategyCtx, t: Task, host: string, o: Outcome): boolean {
+  if (o.noLog !== undefined) return o.noLog;
+  let vars;
   try {
-    const r = typeof v === 'string' ? renderString(v, { vars: taskVars(p.rv, p.play, t, host, p.playHosts), host }) : v;
-    return boolWord(r) ?? true;
+    vars = taskVars(p.rv, p.play, t, host, p.playHosts);
   } catch {
-    return true;
+    vars = undefined;
   }
+  return noLogFor(t, vars, host);
 }
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";

@@ -25,6 +25,8 @@ export interface Outcome {
   meta?: string | undefined;
   /** What the output shows after `=>` (debug's message or variable). */
   show?: Record<string, unknown> | undefined;
+  /** no_log as rendered for this host (any loop item saying so hides the whole result). */
+  noLog?: boolean | undefined;
 }
 
 const refsCache = new WeakMap<Task, Set<string>>();
@@ -95,13 +97,18 @@ export function loopItems(t: TaskBase, vars: Vars, host: string): unknown[] | un
 
 /** Run one task on one host (all loop items). Never throws for a host problem: that becomes the outcome. */
 export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcome> {
+  let base: Vars | undefined;
+  let noLog = false;
   try {
-    const vars0 = taskVars(p.rv, p.play, t, host, p.playHosts);
-    const check = taskCheckMode(p.opts.check, t, vars0, host);
-    const base = check === p.opts.check ? vars0 : extendVars(vars0, { ansible_check_mode: check });
+    base = taskVars(p.rv, p.play, t, host, p.playHosts);
+    const check = taskCheckMode(p.opts.check, t, base, host);
+    if (check !== p.opts.check) base = extendVars(base, { ansible_check_mode: check });
     const whenRefs = t.when.flatMap(condRefs);
     const items = loopItems(t, base, host);
-    if (items === undefined) return await once(p, t, host, base, check, whenRefs);
+    if (items === undefined) {
+      noLog = noLogFor(t, base, host);
+      return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
+    }
     const loopVar = String((t.keywords.loop_control as Vars | undefined)?.loop_var ?? 'item');
     const indexVar = (t.keywords.loop_control as Vars | undefined)?.index_var as string | undefined;
     const results: Vars[] = [];
@@ -110,6 +117,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     const diff: NonNullable<Outcome['diff']> = [];
     for (const [i, item] of items.entries()) {
       const vars = extendVars(base, { [loopVar]: item, ...(indexVar ? { [indexVar]: i } : {}), ansible_loop_var: loopVar });
+      noLog ||= noLogFor(t, vars, host);
       const o = await once(p, t, host, vars, check, whenRefs);
       results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
       changes.push(...(o.changes ?? []));
@@ -124,13 +132,13 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     if (status === 'skipped') result.skipped = true;
     registerResult(p, t, host, result);
     const msg = failed ? failedItems.map((r) => String(r.msg ?? 'failed')).join('\n') || 'One or more items failed' : undefined;
-    return { status, result, changes, diff, msg };
+    return { status, result, changes, diff, msg, noLog };
   } catch (e) {
     if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
     // a failure on the host points back to the task that caused it (file:line:col, task name, host)
     const err = e instanceof KplayError ? new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint }) : undefined;
     const msg = err ? err.format() : String((e as Error)?.message ?? e);
-    return { status: 'failed', msg, result: { failed: true, msg } };
+    return { status: 'failed', msg, result: { failed: true, msg }, noLog: noLog || noLogFor(t, base, host) };
   }
 }
 
@@ -195,6 +203,20 @@ function markUncertain(p: PlayCtx, host: string, names: string[]): void {
 
 function withRegister(t: Task, vars: Vars, result: Vars): Vars {
   return typeof t.keywords.register === 'string' ? extendVars(vars, { [t.keywords.register]: result }) : vars;
+}
+
+/** no_log for a host (or a loop item): a template is rendered; one that cannot be (an undefined variable, or
+ *  `item` outside the loop) hides the result, as hiding is the safe side. */
+export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean {
+  const v = t.keywords.no_log;
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'string' || !v.includes('{{')) return toBool(v);
+  if (!vars) return true;
+  try {
+    return toBool(renderString(v, { vars, host }));
+  } catch {
+    return true;
+  }
 }
 
 function renderMaybe(v: unknown, vars: Vars, host: string): unknown {

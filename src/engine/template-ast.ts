@@ -1,7 +1,6 @@
 // Work on parsed Handlebars templates: the strictness pass (every variable read goes through `__chk`, every
 // kplay helper call through `__call`, so an undefined variable or a helper failure names its line and column),
 // a small evaluator for one `{{ }}` that keeps the value's type, and the list of variables a template reads.
-import { noteRead } from './secrets.js';
 import { didYouMean } from './errors.js';
 import { BUILTIN_HELPERS, callHelper, HELPERS, HelperError, LENIENT_FIRST } from './template-helpers.js';
 import { ownProp, scopeGet, toText, typeName } from './value-utils.js';
@@ -133,12 +132,10 @@ export function missing(original: string, context: unknown, line: number, col: n
 /** Runtime side of the strictness pass: registered into the Handlebars environment. */
 export const RUNTIME_HELPERS = {
   __chk(this: unknown, value: unknown, name: string, line: number, col: number, opts: { data?: { root?: unknown } }): unknown {
-    noteRead(value);
     if (value !== undefined) return value;
     throw missing(name, this, line, col, opts?.data?.root);
   },
   __out(this: unknown, value: unknown, name: string, line: number, col: number, opts: { data?: { root?: unknown } }): string {
-    noteRead(value);
     if (value !== undefined) return toText(value);
     throw missing(name, this, line, col, opts?.data?.root);
   },
@@ -202,7 +199,6 @@ function lookup(p: HNode, vars: Record<string, unknown>, lenient: boolean): unkn
   let cur: unknown = vars;
   for (let i = 0; i < parts.length; i++) {
     cur = i === 0 ? scopeGet(vars, parts[0]!) : ownProp(cur, parts[i]);
-    noteRead(cur);
     if (cur === undefined) {
       if (lenient) return undefined;
       throw missing(parts.join('.'), vars, ...at(p));

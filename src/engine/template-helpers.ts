@@ -4,9 +4,9 @@
 // (cidr_host cidr_contains cidr_prefix cidr_netmask cidr_network cidr_size).
 // Each helper takes its positional arguments and the hash (`key=value` arguments); a helper error is a
 // HelperError, which the template layer reports with the helper's position.
-import { noteRead } from './secrets.js';
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, cidrSize } from './ip-math.js';
+import { noteDerived } from './secrets.js';
 import { deepEqual, isPlainObject, ownProp, toBool, toText, truthy, typeName } from './value-utils.js';
 
 export class HelperError extends Error {}
@@ -125,10 +125,10 @@ export const BUILTIN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup'
 export function callHelper(name: string, args: unknown[], hash: Record<string, unknown>): unknown {
   const h = HELPERS[name];
   if (!h) throw new HelperError(`unknown helper '${name}'`);
-  for (const a of args) noteRead(a);
-  for (const a of Object.values(hash)) noteRead(a);
   try {
-    return h(args, hash);
+    const out = h(args, hash);
+    noteDerived(args[0], out);
+    return out;
   } catch (e) {
     if (e instanceof HelperError) throw e;
     throw new HelperError(`'${name}': ${(e as Error).message}`);

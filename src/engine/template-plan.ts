@@ -1,19 +1,20 @@
 // Template preparation: a YAML string value becomes a plan (literal text and `{{ }}` segments, each a single
 // Handlebars mustache or a kplay expression), or a whole Handlebars template when it has blocks; template files
 // are compiled after kplay's strictness pass (template-ast.ts). Plans are cached by source text.
-import { redact } from './secrets.js';
-import { toText } from './value-utils.js';
 import Handlebars from 'handlebars';
 import type { KplayError, Loc } from './errors.js';
+import { stdio } from '../output.js';
+import { toText } from './value-utils.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { helperProblemOf, isHelperName, machineryIn, makeStrict, RUNTIME_HELPERS, TplError, unknownHelper, type HNode } from './template-ast.js';
 
 const hb = Handlebars.create();
 hb.registerHelper(RUNTIME_HELPERS as unknown as Handlebars.HelperDeclareSpec);
-// Handlebars' own `log` writes to the console directly; kplay's goes through secret redaction, to stderr.
+// Handlebars' own `log` writes to the console (stdout, unredacted): ours goes to stderr through redaction, so
+// it neither shows a secret nor breaks --json. `level="debug"` stays quiet, as in Handlebars.
 hb.registerHelper('log', (...args: unknown[]) => {
-  args.pop(); // Handlebars' options
-  process.stderr.write(`${redact(args.map((a) => toText(a)).join(' '))}\n`);
+  const opts = args.pop() as { hash?: { level?: unknown } } | undefined;
+  if (String(opts?.hash?.level ?? 'info').toLowerCase() !== 'debug') stdio.error(`[template log] ${args.map((a) => toText(a)).join(' ')}`);
   return '';
 });
 export type Render = (vars: unknown) => string;

@@ -3,7 +3,6 @@
 // is the list). Inside YAML values a `{{ }}` may also hold a kplay expression as Ansible users write it
 // (`{{ groups['etcd'] | length }}`, `{{ x | default('a') }}`). In template files only Handlebars syntax works:
 // `{{lookup hostvars h}}`, `{{default x 'a'}}`, `{{join groups.etcd ","}}`, `{{#each groups.etcd}}...{{/each}}`.
-import { derived, secretReads } from './secrets.js';
 import { readFileSync, statSync } from 'node:fs';
 import { KplayError, type Loc } from './errors.js';
 import { evalExpr, exprVariables } from './expr.js';
@@ -43,13 +42,6 @@ function evalSeg(seg: Seg, src: string, ctx: RenderCtx, where?: { loc?: Loc; nam
 
 export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
   if (typeof src !== 'string' || !src.includes('{{')) return src;
-  const before = secretReads();
-  const out = renderPlan(src, ctx, where);
-  if (secretReads() !== before) derived(out); // computed from a secret: a secret too
-  return out;
-}
-
-function renderPlan(src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
   const plan = planOf(src);
   const name = where?.name ?? where?.loc?.file;
   if (plan.kind === 'bad') {

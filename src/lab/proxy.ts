@@ -7,6 +7,9 @@ import { dirname, join } from 'node:path';
 
 export const DEBIAN_MIRRORS = ['deb.debian.org', 'security.debian.org'];
 
+/** A URL as the lab's log shows it: without user:password and without the query, where tokens travel. */
+export const loggedUrl = (raw: string | undefined): string => (raw ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1').replace(/[?#].*$/, '?…');
+
 export interface ProxyOptions {
   host: string;
   port: number;
@@ -59,7 +62,7 @@ export function startProxy(o: ProxyOptions): Promise<{ server: Server; stats: Pr
     const hostname = url.hostname.toLowerCase();
     if (url.protocol !== 'http:' || !allow.has(hostname) || (url.port !== '' && url.port !== '80')) {
       stats.refused++;
-      log(`refused ${req.method} ${req.url}`);
+      log(`refused ${req.method} ${loggedUrl(req.url)}`);
       return refuse(res, 403, `${url.protocol}//${url.host} is not on the allow list (${[...allow].join(', ')})`);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -134,7 +137,7 @@ export function startProxy(o: ProxyOptions): Promise<{ server: Server; stats: Pr
       });
     });
     up.on('error', (e) => {
-      log(`upstream error for ${req.url}: ${e.message}`);
+      log(`upstream error for ${loggedUrl(req.url)}: ${e.message}`);
       if (!res.headersSent) refuse(res, 502, `upstream error: ${e.message}`);
       else res.destroy();
     });

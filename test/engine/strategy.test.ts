@@ -180,6 +180,26 @@ describe('executor', () => {
     expect(r.results[0]!.result).to.deep.include({ censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" });
   });
 
+  it('a templated no_log is rendered per host (and per loop item): a failing task and debug are hidden as with no_log: true', async () => {
+    const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+    const r = await run(play(
+      '    - name: show\n      debug: msg="the password is {{ pw }}"\n      no_log: "{{ hide }}"\n' +
+      '    - name: fails\n      fail: msg="bad password {{ pw }}"\n      no_log: "{{ hide }}"\n      ignore_errors: true\n' +
+      '    - name: per item\n      debug: msg="{{ item }} {{ pw }}"\n      loop: [x, y]\n      no_log: "{{ item == \'y\' }}"\n' +
+      '    - name: unrenderable hides\n      debug: msg="{{ pw }}"\n      no_log: "{{ nope }}"\n',
+      '  vars:\n    pw: hunter2-secret\n    hide: "{{ inventory_hostname != \'c\' }}"\n'));
+    const of = (task: string, host: string) => r.results.find((x) => x.task === task && x.host === host)!;
+    for (const h of ['a', 'b']) {
+      expect(JSON.stringify([of('show', h), of('fails', h)])).not.to.include('hunter2');
+      expect(of('show', h).result).to.deep.include({ censored: CENSORED });
+      expect(of('fails', h).status).to.equal('ignored');
+      expect(of('fails', h).msg).to.equal(CENSORED);
+    }
+    expect(of('show', 'c').show).to.deep.equal({ msg: 'the password is hunter2-secret' });
+    expect(of('fails', 'c').msg).to.include('bad password hunter2-secret');
+    expect(JSON.stringify(r.results.filter((x) => x.task === 'per item' || x.task === 'unrenderable hides'))).not.to.include('hunter2');
+  });
+
   it('a module that fails still honours ignore_errors and failed_when, and the failure names the task', async () => {
     registry.set('always_fails', {
       name: 'always_fails', description: 'A test module whose plan always fails.', args: {}, anyArgs: true,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { hostsYaml, knownHosts, layout, removeInventory, writeInventory } from '../../src/lab/inventory.js';
-import { cachePath, cacheable, startProxy } from '../../src/lab/proxy.js';
+import { cachePath, cacheable, loggedUrl, startProxy } from '../../src/lab/proxy.js';
 import { recipeKey } from '../../src/lab/base.js';
 import { checkNet, checkPrefix, names } from '../../src/lab/state.js';
 import { sshArgv } from '../../src/lab/ssh.js';
@@ -101,6 +101,19 @@ describe('lab proxy', () => {
       s.on('error', reject);
     });
     expect(line).to.match(/^HTTP\/1\.1 403/);
+  });
+
+  it('logs a refused URL without its user:password or query (where tokens travel)', async () => {
+    const lines: string[] = [];
+    const p = await startProxy({ host: '127.0.0.1', port: 0, cacheDir: dir, allow: ['deb.debian.org'], log: (l) => lines.push(l) });
+    try {
+      expect((await get(p.port, 'http://user:pw-s3cret@example.com/get?token=tok-s3cret&x=1')).status).to.equal(403);
+    } finally {
+      p.server.close();
+      p.server.closeAllConnections();
+    }
+    expect(lines).to.deep.equal(['refused GET http://example.com/get?…']);
+    expect(loggedUrl('http://deb.debian.org/debian/pool/a.deb')).to.equal('http://deb.debian.org/debian/pool/a.deb');
   });
 
   it('keeps cache paths inside the cache folder', () => {

@@ -3,6 +3,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { HostResultEvent, RunEvent } from '../events.js';
 import { formatRecap } from '../recap.js';
+import { safeJson } from '../secrets.js';
 
 const stars = (title: string) => `${title} ${'*'.repeat(Math.max(3, 79 - title.length))}`;
 
@@ -78,5 +79,5 @@ export function plainRenderer(write: (s: string) => void, o: { check: boolean; v
 }
 
 export function jsonRenderer(write: (s: string) => void): (e: RunEvent) => void {
-  return (e) => write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
+  return (e) => write(`${safeJson({ ...e, time: new Date().toISOString() })}\n`);
 }

@@ -1,8 +1,10 @@
 // The report of a run: a JSON file of every result and a self-contained HTML page with the recap and a
-// per-host timeline (one bar per task, as long as it took, coloured by status). Events arrive redacted.
+// per-host timeline (one bar per task, as long as it took, coloured by status). Events arrive redacted; each
+// file is redacted again as written (its JSON and HTML forms of a secret included).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostCounts, HostResultEvent, RunEvent } from '../events.js';
+import { redact, safeJson } from '../secrets.js';
 
 const COLOURS: Record<string, string> = { ok: '#3a3', changed: '#d90', failed: '#d33', unreachable: '#a0a', skipped: '#99a', uncertain: '#39c', ignored: '#c66', rescued: '#6a6' };
 
@@ -34,8 +36,8 @@ export class Report {
     const json = join(this.dir, `run-${stamp}.json`);
     const html = join(this.dir, `run-${stamp}.html`);
     const data = { playbook: this.playbook, check: this.check, started: new Date(this.t0).toISOString(), ms, exitCode, recap, results: this.results };
-    writeFileSync(json, JSON.stringify(data, null, 1));
-    writeFileSync(html, this.html(data));
+    writeFileSync(json, redact(safeJson(data, 1)));
+    writeFileSync(html, redact(this.html(data)));
     this.written = { json, html };
   }
 
