@@ -11,6 +11,8 @@ import { quote } from './shell.js';
 /** Exit codes the script uses for its own failures. */
 export const RC_SHORT = 70;
 export const RC_VALIDATE = 71;
+/** The upload before it failed (or the connection dropped): nothing was written. */
+export const RC_ABORTED = 75;
 
 export function tempPathFor(target: string): string {
   return posix.join(posix.dirname(target), `.${posix.basename(target)}.kplay-${randomBytes(6).toString('hex')}`);
@@ -20,8 +22,11 @@ export interface PutScriptInput {
   tmp: string;
   target: string;
   size: number;
-  /** Write stdin to the temp file first (otherwise it was uploaded already, e.g. by SFTP). */
+  /** Write stdin to the temp file first (otherwise it is uploaded by SFTP while the script waits). */
   fromStdin: boolean;
+  /** SFTP uploads: the script starts before the upload and waits for a `go` line on stdin; anything else,
+   * or the end of stdin (the connection dropped mid-upload), removes the temp file on the host at once. */
+  waitGo?: boolean;
   opts: PutOptions;
 }
 
@@ -38,10 +43,13 @@ export function checkPutOptions(target: string, o: PutOptions): void {
 export function putScript(i: PutScriptInput): string {
   const o = i.opts;
   const s: string[] = [
+    // a dropped connection closes our pipes: writing a message must not kill the script before it cleans up
+    "trap '' HUP PIPE",
     `t=${quote(i.tmp)}; f=${quote(i.target)}; um=$(umask)`,
     'bail() { rc=$1; rm -f -- "$t"; exit "$rc"; }',
-    'if [ -d "$f" ]; then echo "kplay: $f is a directory" >&2; bail 1; fi',
   ];
+  if (i.waitGo) s.push(`IFS= read -r go || go=; [ "$go" = go ] || bail ${RC_ABORTED}`);
+  s.push('if [ -d "$f" ]; then echo "kplay: $f is a directory" >&2; bail 1; fi');
   if (i.fromStdin) s.push('umask 077; cat > "$t" || bail $?');
   s.push(`n=$(wc -c < "$t") || bail $?; if [ "$n" -ne ${i.size} ]; then echo "kplay: incomplete upload of $f ($n of ${i.size} bytes)" >&2; bail ${RC_SHORT}; fi`);
   if (o.mode !== undefined) s.push(`chmod ${quote(o.mode)} "$t" || bail $?`);
@@ -54,6 +62,8 @@ export function putScript(i: PutScriptInput): string {
     s.push(`${cmd} || { rc=$?; echo "kplay: validate exited $rc" >&2; bail ${RC_VALIDATE}; }`);
   }
   s.push('mv -f -- "$t" "$f" || bail $?');
+  // temp files of this target left by an earlier run that was cut off before it could remove them
+  s.push('rm -f -- "${f%/*}/.${f##*/}".kplay-* 2>/dev/null; :');
   return s.join('\n');
 }
 

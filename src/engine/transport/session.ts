@@ -16,7 +16,8 @@ export interface RunningProc {
 }
 
 export interface DriveOptions {
-  stdin?: string | Buffer | undefined;
+  /** What the command reads; a promise is written when it settles (the command waits for it meanwhile). */
+  stdin?: string | Buffer | Promise<string | Buffer> | undefined;
   timeoutMs?: number | undefined;
   become?: { marker: string; prompt: string; password?: string | undefined } | undefined;
 }
@@ -56,8 +57,11 @@ export async function drive(p: RunningProc, o: DriveOptions): Promise<Driven> {
   let timeoutFired = () => {};
   p.stdin.on('error', () => {}); // the command may exit without reading its stdin
   const sendStdin = () => {
-    if (o.stdin !== undefined && o.stdin.length > 0) p.stdin.end(o.stdin);
-    else p.stdin.end();
+    void Promise.resolve(o.stdin).then((v) => {
+      if (p.stdin.writableEnded) return;
+      if (v !== undefined && v.length > 0) p.stdin.end(v);
+      else p.stdin.end();
+    });
   };
   p.stdout.on('data', (d: Buffer) => {
     if (head === undefined || !markerLine) {

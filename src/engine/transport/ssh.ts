@@ -95,7 +95,7 @@ export class SshTransport implements Transport {
   }
 
   /** Opens an exec channel (waiting for a free slot) and drives it. */
-  private async run(argv: string[], o: ExecOptions, line?: string, stdin?: string | Buffer): Promise<Driven & { line: string; become?: Become }> {
+  private async run(argv: string[], o: ExecOptions, line?: string, stdin?: string | Buffer | Promise<string | Buffer>): Promise<Driven & { line: string; become?: Become }> {
     const become = becomeFor(this.spec, this.user, o, this.markers);
     // The host stops a timed-out command itself (TERM to its process group, KILL 2 s later), half a second
     // after our own timer: so the TIMEOUT is always ours, not an rc 124 racing it.
@@ -175,16 +175,27 @@ export class SshTransport implements Transport {
     const tmp = tempPathFor(path);
     const become = this.needsBecome(opts);
     this.temps.set(tmp, become);
-    const script = (fromStdin: boolean) => putScript({ tmp, target: path, size: content.length, fromStdin, opts });
+    const script = (fromStdin: boolean) => putScript({ tmp, target: path, size: content.length, fromStdin, waitGo: !fromStdin, opts });
     let r: Driven;
     try {
       if (!become) {
         const sftp = await this.sftp();
-        await sftpWrite(sftp, tmp, content, this.conn?.gone ?? Promise.reject(this.lost(`before writing ${path}`))).catch((e: Error) => {
+        // The finishing script starts first and waits: should the connection drop mid-upload, its stdin ends
+        // and it removes the partial temp file on the host there and then.
+        let release!: (line: string) => void;
+        const go = new Promise<string>((resolve) => (release = resolve));
+        const finishing = this.run(['sh', '-c', script(false)], { become: false }, undefined, go);
+        finishing.catch(() => {});
+        try {
+          await sftpWrite(sftp, tmp, content, this.conn?.gone ?? Promise.reject(this.lost(`before writing ${path}`)));
+        } catch (e) {
+          release('abort\n');
+          await finishing.catch(() => undefined);
           if (!this.conn) throw this.lost(`while writing ${path}`);
-          throw new KplayError(`cannot write ${path} on ${this.spec.host}: ${e.message}`, { code: 'TASK_FAILED', host: this.host });
-        });
-        r = await this.run(['sh', '-c', script(false)], { become: false });
+          throw new KplayError(`cannot write ${path} on ${this.spec.host}: ${(e as Error).message}`, { code: 'TASK_FAILED', host: this.host });
+        }
+        release('go\n');
+        r = await finishing;
       } else {
         r = await this.run(['sh', '-c', script(true)], { become: true }, undefined, content);
         const rb = r as Driven & { become?: Become };

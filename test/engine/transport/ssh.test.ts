@@ -152,7 +152,15 @@ describe('@lab transport/ssh: commands and files', function () {
     const e = await rejects(p, 'UNREACHABLE');
     expect(e.message).to.match(/lost/);
     expect((await lab.exec(h1.name, 'cat /srv/kt/big')).stdout).to.equal('old\n');
-    // The next call connects again and removes what the interrupted put left behind.
+    // Before any reconnect (a run that lost a host never comes back to it), the host itself removed the
+    // partial temp file: the finishing script waiting beside the upload saw its stdin end (issue 11).
+    let left = await temps();
+    for (let i = 0; i < 60 && left !== ''; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = await temps();
+    }
+    expect(left, 'temp file left on the host after the connection dropped').to.equal('');
+    // The next call connects again (and would remove anything an interrupted put left behind).
     expect((await u.exec(['echo', 'back'])).stdout).to.equal('back\n');
     expect(u.connects).to.equal(2);
     expect(await temps()).to.equal('');
