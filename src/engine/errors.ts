@@ -21,6 +21,8 @@ export const EXIT_FOR_CODE: Record<string, number> = {
   VARS: 4,
   PATTERN: 4,
   OPTIONS: 5,
+  /** another kplay run holds the site */
+  LOCKED: 3,
   NOT_FOUND: 1,
   INTERNAL: 1,
   // raised while running, per host (the run's exit code comes from the recap: 2 failed, 4 unreachable)

@@ -1,6 +1,11 @@
 // Wires a checked run to real hosts: transports, facts, renderers, Ctrl-C. Kept apart from run.ts so the
 // executor can be driven by tests with other transports.
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { KplayError } from './errors.js';
+import { lockHolder, tryLock, unlock } from './pid-lock.js';
 import { EventBus } from './events.js';
 import { Report } from './ui/report.js';
 import { LiveRenderer } from './ui/live.js';
@@ -17,7 +22,31 @@ export interface ExecuteInput extends Omit<RunInput, 'bus' | 'open' | 'gather' |
   inventories: string[];
 }
 
+/** One run at a time per site on this controller: the lock file of a site (its inventory paths). */
+export function runLockFile(inventories: string[]): string {
+  const key = createHash('sha256').update([...new Set(inventories.map((i) => resolve(i)))].sort().join('\0') || 'localhost').digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'kplay-runs');
+  mkdirSync(dir, { recursive: true, mode: 0o1777 });
+  return join(dir, `${key}.lock`);
+}
+
 export async function execute(input: ExecuteInput, out: Output): Promise<number> {
+  // Two runs on one site would both write to its hosts: the second is refused (a dead run's lock is taken over).
+  const lock = runLockFile(input.inventories);
+  if (!tryLock(lock)) {
+    throw new KplayError(`another kplay run (pid ${lockHolder(lock)}) is working on this site (${input.inventories.join(', ') || 'localhost'})`, {
+      code: 'LOCKED',
+      hint: 'two runs at once would both change the same hosts; run again when it has finished',
+    });
+  }
+  try {
+    return await executeLocked(input, out);
+  } finally {
+    unlock(lock);
+  }
+}
+
+async function executeLocked(input: ExecuteInput, out: Output): Promise<number> {
   const bus = new EventBus();
   const write = (s: string) => out.print(s.endsWith('\n') ? s.slice(0, -1) : s);
   const live = !input.json && process.stdout.isTTY && !process.env.CI ? new LiveRenderer(write, { check: input.opts.check, diff: input.opts.diff }) : undefined;

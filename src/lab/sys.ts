@@ -184,6 +184,9 @@ export function pidAlive(pid: number | undefined, needle?: string): boolean {
   return cmdline(pid).includes(needle);
 }
 
+export { lockHolder, tryLock } from '../engine/pid-lock.js';
+import { lockHolder, tryLock } from '../engine/pid-lock.js';
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a value other than undefined, or throws after `timeoutMs`. */
@@ -194,42 +197,6 @@ export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Prom
     if (v !== undefined) return v;
     if (Date.now() > end) throw new KplayError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, { code: 'LAB_TIMEOUT' });
     await sleep(everyMs);
-  }
-}
-
-/** Takes a lock file holding this pid, atomically (link of a complete file); false when someone holds it.
- * A lock whose holder died is taken over. */
-export function tryLock(file: string): boolean {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, String(process.pid));
-  try {
-    for (;;) {
-      try {
-        linkSync(tmp, file);
-        return true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      let holder = 0;
-      try {
-        holder = Number(readFileSync(file, 'utf8'));
-      } catch {
-        continue; // just released
-      }
-      if (pidAlive(holder)) return false;
-      rmSync(file, { force: true }); // stale
-    }
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-}
-
-/** The pid in a lock file (0 when none). */
-export function lockHolder(file: string): number {
-  try {
-    return Number(readFileSync(file, 'utf8')) || 0;
-  } catch {
-    return 0;
   }
 }
 

@@ -1,0 +1,90 @@
+// Faults during a run, on real hosts (issue 11): sshd killed on one host mid-run, the controller killed with
+// SIGKILL then --resume, and two runs on one site at once. (A connection cut mid-upload is proven in
+// test/engine/transport/ssh.test.ts.)
+import { expect } from 'chai';
+import { useLab, type LabHandle } from '../lab/helpers.js';
+import { kplay, results, siteFor, totalChanged } from './support.js';
+
+const PB = 'test/e2e/fixtures/faults/steps.yml';
+const startsSlowStep = (line: string) => line.includes('task_start') && line.includes('"task":"step two takes a while"');
+
+describe('@lab faults during a run', function () {
+  let lab: LabHandle;
+  let site: string;
+  const reset = () => Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /opt/kplay-faults && mkdir -p /opt/kplay-faults')));
+  /** Each host's files under /opt/kplay-faults, with its own name taken out (to compare hosts). */
+  const state = async (host: string) => (await lab.exec(host, 'cd /opt/kplay-faults && for f in $(ls -A); do echo "== $f"; cat "$f"; done')).stdout.split(host).join('HOST');
+  before(async function () {
+    lab = await useLab(this);
+    site = siteFor(lab);
+    await reset();
+  });
+  after(async () => {
+    if (!lab) return;
+    await Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /opt/kplay-faults; systemctl start ssh.socket ssh.service 2>/dev/null; true')));
+  });
+
+  it('sshd killed on one host mid-run: that host is unreachable (exit 4), the others finish', async function () {
+    this.timeout(90_000);
+    await reset();
+    const [a, b, c] = lab.hosts.map((h) => h.name) as [string, string, string];
+    let killed: Promise<unknown> | undefined;
+    const r = await kplay(['run', PB, '-i', site, '--json'], {
+      onLine: (line) => {
+        if (!killed && startsSlowStep(line)) killed = lab.exec(b, 'systemctl stop ssh.socket ssh.service 2>/dev/null; pkill -KILL sshd; true');
+      },
+    });
+    await killed;
+    expect(r.code, r.stdout.slice(-2000)).to.equal(4);
+    expect(r.recap[b]).to.include({ unreachable: 1 });
+    for (const h of [a, c]) expect(await state(h)).to.equal('== four\nfour\n== one\none HOST\n== three\ntwo\n');
+    expect(await state(b)).to.equal('== one\none HOST\n');
+    await lab.exec(b, 'systemctl start ssh.service');
+  });
+
+  it('the controller killed (SIGKILL) mid-run, then --resume: the same end state as a run never stopped', async function () {
+    this.timeout(120_000);
+    await reset();
+    const [a, b, c] = lab.hosts.map((h) => h.name) as [string, string, string];
+    const whole = await kplay(['run', PB, '-i', site, '--json', '--limit', c]);
+    expect(whole.code, whole.stderr).to.equal(0);
+    let sent = false;
+    const cut = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`], {
+      onLine: (line, kill) => {
+        if (!sent && startsSlowStep(line)) {
+          sent = true;
+          kill('SIGKILL');
+        }
+      },
+    });
+    expect(cut.code).to.equal(null); // killed
+    expect(await state(a)).to.equal('== one\none HOST\n');
+    // the dead run's lock is taken over; --resume skips what the journal says was done
+    const resumed = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`, '--resume']);
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    const done = resumed.events.filter((e) => e.type === 'host_result' && e.msg === 'done in the run being resumed').map((e) => `${e.host}|${e.task}`);
+    expect(done.sort()).to.deep.equal([`${a}|step one`, `${b}|step one`]);
+    for (const h of [a, b]) expect(await state(h)).to.equal(await state(c));
+    const again = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b},${c}`]);
+    expect(totalChanged(again), results(again).filter((x) => x.endsWith('|changed')).join(', ')).to.equal(0);
+  });
+
+  it('two runs on one site at once: the second is refused (exit 3) naming the first, and works once it is done', async function () {
+    this.timeout(90_000);
+    const h = lab.hosts[0]!.name;
+    let second: ReturnType<typeof kplay> | undefined;
+    const first = kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+      onLine: (line) => {
+        if (!second && startsSlowStep(line)) second = kplay(['run', PB, '-i', site, '--json', '--limit', h]);
+      },
+    });
+    const r1 = await first;
+    const r2 = await second!;
+    expect(r1.code, r1.stderr).to.equal(0);
+    expect(r2.code).to.equal(3);
+    expect(r2.stderr).to.match(/another kplay run \(pid \d+\) is working on this site/);
+    expect(r2.events.filter((e) => e.type === 'host_result')).to.deep.equal([]);
+    const r3 = await kplay(['run', PB, '-i', site, '--json', '--limit', h]);
+    expect(r3.code, r3.stderr).to.equal(0);
+  });
+});
