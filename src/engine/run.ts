@@ -1,5 +1,7 @@
 // A whole run: plays in order, each over its hosts in serial batches; facts gathered once per host; the
 // recap and the exit code at the end. Ctrl-C stops new tasks from starting, lets running ones end, exits 99.
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import { connectionSpec, type ConnectionSpec } from './connection.js';
 import { newRunVars, taskVars, type RunVars } from './context.js';
 import { EventBus } from './events.js';
@@ -65,6 +67,8 @@ export function createRun(input: RunInput): RunHandle {
   rv.skipTags = [...input.filter.skip];
   const recap = new Recap();
   const conns = new Map<string, Promise<Conn>>();
+  /** Who holds the host locks of this run (shown to a run that finds one). */
+  const lockOwner = `kplay pid ${process.pid} on ${hostname()}, ${basename(pb.file)}, since ${new Date().toISOString()}`;
   const transports: Transport[] = [];
   let stopping = false;
   let currentPlay: Play | undefined;
@@ -82,6 +86,7 @@ export function createRun(input: RunInput): RunHandle {
         const t = input.open(host, spec);
         transports.push(t);
         await t.connect();
+        await t.lockHost?.(lockOwner);
         const reader = new HostReader(t, () => input.gather(t), () => spec.become);
         return { transport: t, reader };
       })();

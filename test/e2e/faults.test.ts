@@ -87,4 +87,36 @@ describe('@lab faults during a run', function () {
     const r3 = await kplay(['run', PB, '-i', site, '--json', '--limit', h]);
     expect(r3.code, r3.stderr).to.equal(0);
   });
+
+  it('a second controller (another site folder) finds the host locked while the first runs; the lock goes with the run', async function () {
+    this.timeout(90_000);
+    const h = lab.hosts[0]!.name;
+    const other = siteFor(lab); // another folder: another controller lock, the same host
+    let second: ReturnType<typeof kplay> | undefined;
+    const first = kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+      onLine: (line) => {
+        if (!second && startsSlowStep(line)) second = kplay(['run', PB, '-i', other, '--json', '--limit', h]);
+      },
+    });
+    const r1 = await first;
+    const r2 = await second!;
+    expect(r1.code, r1.stderr).to.equal(0);
+    expect(r2.code).to.not.equal(0);
+    expect(r2.stdout).to.match(/another kplay run holds \/run\/lock\/kplay\.lock on this host \(kplay pid \d+ on .*steps\.yml/);
+    // the first run is over: its lock went with its connection
+    const r3 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
+    expect(r3.code, r3.stdout.slice(-1500)).to.equal(0);
+    // a run killed with SIGKILL leaves no host lock behind either
+    let sent = false;
+    await kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+      onLine: (line, kill) => {
+        if (!sent && startsSlowStep(line)) {
+          sent = true;
+          kill('SIGKILL');
+        }
+      },
+    });
+    const r4 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
+    expect(r4.code, r4.stdout.slice(-1500)).to.equal(0);
+  });
 });

@@ -11,6 +11,7 @@ import { becomeError, becomeFor, type Become } from './become.js';
 import { channelProc, Semaphore } from './channel.js';
 import { drive, type Driven, type RunningProc } from './session.js';
 import { becomeMarkers, commandLine, quoteArgv } from './shell.js';
+import { hostLocked, hostLockScript } from './host-lock.js';
 import { loginUser, openConnection } from './ssh-connect.js';
 import { sftpRead, sftpWrite } from './sftp.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
@@ -27,6 +28,7 @@ export class SshTransport implements Transport {
   readonly channels: Semaphore;
   /** Connections opened so far (1 for a whole run unless the host dropped the connection). */
   connects = 0;
+  private lockProc: RunningProc | undefined;
   /** Channel opens sshd refused for a moment and that were retried. */
   openRetries = 0;
   private conn: { client: Client; jumps: Client[]; gone: Promise<never> } | undefined;
@@ -229,8 +231,30 @@ export class SshTransport implements Transport {
     return r.stdout;
   }
 
+  async lockHost(owner: string): Promise<void> {
+    const client = await this.client();
+    const proc = await this.openExec(client, commandLine(['sh', '-c', hostLockScript(owner)], {}));
+    proc.stdin.on('error', () => {});
+    const first = await new Promise<string>((resolve) => {
+      let buf = '';
+      proc.stdout.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
+      });
+      void proc.done.then(() => resolve(buf.trim()));
+    });
+    if (first === 'locked') {
+      this.lockProc = proc; // held until close(): ending its stdin lets the lock go
+      return;
+    }
+    proc.kill();
+    if (first.startsWith('busy')) throw hostLocked(this.host, first);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.lockProc?.stdin.end();
+    this.lockProc = undefined;
     const c = this.conn;
     this.conn = undefined;
     this.sftpP = undefined;

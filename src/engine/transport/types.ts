@@ -40,6 +40,8 @@ export interface Transport {
   put(path: string, content: Buffer, opts?: PutOptions): Promise<void>;
   /** A file's content, or undefined when it does not exist. */
   get(path: string, opts?: { become?: boolean }): Promise<Buffer | undefined>;
+  /** Takes the host lock for this run (held until close); throws HOST_LOCKED when another run holds it. */
+  lockHost?(owner: string): Promise<void>;
   close(): Promise<void>;
 }
 
