@@ -81,6 +81,12 @@ const MAP_BY_ATTRIBUTE: Signature = { kw: ['attribute', 'default'] };
 function checkArgs(args: Node[], sig: Signature | undefined, what: string): void {
   const seen = new Set<string>();
   const names = keywordNames(sig);
+  // a filter or test that declares its positional parameters takes no more than those
+  const positional = args.filter((a) => a.type !== 'KwArg');
+  if (sig?.pos && sig.kw === undefined && positional.length > sig.pos.length) {
+    const n = sig.pos.length;
+    throw new CompileProblem(`${what} takes at most ${n} argument${n === 1 ? '' : 's'} (${sig.pos.join(', ')}), got ${positional.length}`, startOf(positional[n]));
+  }
   for (const a of args) {
     if (a.type !== 'KwArg') {
       if (seen.size) throw new CompileProblem('a positional argument cannot follow a keyword argument', startOf(a));

@@ -45,6 +45,15 @@ export function noteSecretVar(key: string, value: unknown): void {
   if (SECRET_VARS.has(key) && !(typeof value === 'string' && value.includes('{{'))) addSecret(value);
 }
 
+/** ansible_port (or ansible_ssh_port) must be a TCP port, 1 to 65535 (a template is checked when used):
+ * what is wrong with the value, or undefined. */
+export function badPort(key: string, value: unknown): string | undefined {
+  if (key !== 'ansible_port' && key !== 'ansible_ssh_port') return undefined;
+  if (typeof value === 'string' && value.includes('{{')) return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : `must be a port number from 1 to 65535, got ${JSON.stringify(value)}`;
+}
+
 export class InventoryBuilder {
   readonly hosts = new Map<string, InvHost>();
   readonly groups = new Map<string, InvGroup>();
@@ -116,6 +125,7 @@ export class InventoryBuilder {
   setGroupVar(group: string, key: string, value: unknown, loc: Loc | undefined): void {
     const g = this.addGroup(group, loc);
     if (key === PROTO_KEY) return void this.problems.add(PROTO_MESSAGE, { code: 'INVENTORY', loc });
+    if (!this.portOk(`group ${group}`, key, value, loc)) return;
     if (key === 'ansible_group_priority') {
       const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
       if (!Number.isInteger(n)) {
@@ -131,10 +141,17 @@ export class InventoryBuilder {
     if (loc) g.varLocs.set(key, loc);
   }
 
+  private portOk(who: string, key: string, value: unknown, loc: Loc | undefined): boolean {
+    const bad = badPort(key, value);
+    if (bad) this.problems.add(`${key} of ${who} ${bad}`, { code: 'INVENTORY', loc });
+    return !bad;
+  }
+
   setHostVar(host: string, key: string, value: unknown, loc: Loc | undefined): void {
     const h = this.hosts.get(host);
     if (!h) return;
     if (key === PROTO_KEY) return void this.problems.add(PROTO_MESSAGE, { code: 'INVENTORY', loc });
+    if (!this.portOk(`host ${host}`, key, value, loc)) return;
     const before = h.varLocs.get(key);
     if (before && loc && key in h.vars && JSON.stringify(h.vars[key]) !== JSON.stringify(value)) {
       this.warnings.push(

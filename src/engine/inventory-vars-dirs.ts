@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { didYouMean, Problems } from './errors.js';
-import { noteSecretVar } from './inventory-model.js';
-import { loadYamlFile, locOf, setKey } from './source.js';
+import { badPort, noteSecretVar } from './inventory-model.js';
+import { loadYamlFile, locOf, setKey, valueLoc } from './source.js';
 
 export interface VarsDir {
   /** The folder holding group_vars/ and host_vars/ (an inventory folder, or the folder of an inventory file). */
@@ -59,6 +59,8 @@ function readVarsFiles(files: string[], problems: Problems): Record<string, unkn
       continue;
     }
     for (const [k, v] of Object.entries(data)) {
+      const bad = badPort(k, v);
+      if (bad) problems.add(`${k} ${bad}`, { code: 'INVENTORY', loc: valueLoc(data, k) });
       noteSecretVar(k, v);
       setKey(out, k, v);
     }

@@ -1,6 +1,7 @@
 // Checks on a play's own keywords: the known names (with "did you mean"), value types, serial's forms.
 import { didYouMean, type Problems } from './errors.js';
 import { PLAY_KEYWORDS, UNSUPPORTED } from './keywords.js';
+import { checkKeywordContents } from './keyword-contents.js';
 import { keyLoc, valueLoc } from './source.js';
 import type { Vars } from './types.js';
 
@@ -20,6 +21,7 @@ export function checkPlayKeywords(raw: Vars, problems: Problems): void {
     const wrong = check(v);
     if (wrong) problems.add(`${k}: ${wrong}`, { code: 'PLAYBOOK', loc: valueLoc(raw, k) });
   }
+  checkKeywordContents(raw, problems);
   const serials = raw.serial === undefined ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
   serials.forEach((s, i) => {
     const ok = (typeof s === 'number' && s >= 0) || (typeof s === 'string' && /^(\d+%?|\{\{.*\}\})$/.test(s.trim()));

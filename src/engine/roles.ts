@@ -81,7 +81,7 @@ export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer:
   const dir = findRoleDir(name, ctx.playbookDir);
   if (!dir) {
     const near = didYouMean(name, availableRoles(rolesPath(ctx.playbookDir)));
-    ctx.problems.add(`role '${name}' not found${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc, hint: `searched: ${rolesPath(ctx.playbookDir).join(', ')}` });
+    ctx.problems.add(`role '${name}' not found${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc, hint: `searched: ${[...new Set(rolesPath(ctx.playbookDir))].join(', ')}` });
     return { instances: [], tasks: [] };
   }
   const roleName = dir.split('/').pop()!;

@@ -224,7 +224,8 @@ function renderMaybe(v: unknown, vars: Vars, host: string): unknown {
 }
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
-  const args = renderDeep(t.args, { vars, host }, valueLoc) as Vars;
+  // an error in an argument points at the argument's own value, not at the task
+  const args = renderDeep(t.args, { vars, host }, (parent, key) => (parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key))) as Vars;
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {

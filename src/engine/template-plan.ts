@@ -50,14 +50,32 @@ function unclosed(src: string): number {
   return -1;
 }
 
+/** Offset of the innermost `{{#block}}` that is never closed by its `{{/block}}`, or -1. */
+function unclosedBlock(src: string): number {
+  const open: Array<{ name: string; at: number }> = [];
+  const re = /\{\{~?\s*([#/])\s*([^\s}~]+)/g;
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    if (m[1] === '#') open.push({ name: m[2]!, at: m.index });
+    else if (open.length && open[open.length - 1]!.name === m[2]) open.pop();
+  }
+  return open.length ? open[open.length - 1]!.at : -1;
+}
+
 /** A Handlebars parse error as a TplError with line and column. */
-function syntaxError(e: unknown): TplError {
+function syntaxError(e: unknown, src: string): TplError {
   const err = e as Error & { lineNumber?: number; column?: number };
   const m = /^Parse error on line \d+:[\s\S]*got '([^']+)'/.exec(err.message);
   if (m) {
     const yl = (hb as unknown as { Parser: { lexer: { yylloc: { first_line: number; first_column: number } } } }).Parser.lexer.yylloc;
     const what: Record<string, string> = { EOF: 'unexpected end of template (is a {{#block}} not closed?)', INVALID: 'invalid character inside {{ }}' };
     const msg = what[m[1]!] ?? `template syntax error: unexpected ${m[1]!.toLowerCase().replace(/_/g, ' ')}`;
+    // the end of the template is no help: point at the block that is not closed
+    const block = m[1] === 'EOF' ? unclosedBlock(src) : -1;
+    if (block >= 0) {
+      const before = src.slice(0, block);
+      const name = /\{\{~?\s*#\s*([^\s}~]+)/.exec(src.slice(block))![1];
+      return new TplError(`{{#${name}}} is never closed (no {{/${name}}})`, before.split('\n').length, block - before.lastIndexOf('\n'));
+    }
     return new TplError(msg, yl.first_line, yl.first_column + 1);
   }
   return new TplError(`template syntax error: ${err.message.replace(/ - \d+:\d+$/, '')}`, err.lineNumber ?? 1, (err.column ?? 0) + 1);
@@ -76,7 +94,7 @@ export function compileHbs(src: string): { render: Render; ast: HNode } | TplErr
   try {
     ast = hb.parse(src) as unknown as HNode;
   } catch (e) {
-    const t = syntaxError(e);
+    const t = syntaxError(e, src);
     return [/\||\[|==/.test(src) ? new TplError(t.message, t.line, t.col, EXPR_HINT) : t];
   }
   const problems: TplError[] = machineryIn(ast);

@@ -19,7 +19,7 @@
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, StatInfo } from './contract.js';
 import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed, type ModeArg } from './fsattrs.js';
-import { expandBackrefs, pyRegex, splitLines } from './lineinfile.js';
+import { aregex, expandBackrefs, pyRegex, splitLines } from './lineinfile.js';
 import { abool, astr, choice, defineTask, type ModuleSpec, apath } from './schema.js';
 
 /** User text (UTF-8) as the latin1 "bytes" string a file is handled as. */
@@ -130,7 +130,7 @@ export const blockinfile = defineTask({
   description: 'Insert, update or remove a block of lines between marker lines in a file.',
   args: {
     path: apath(), state: choice(['present', 'absent']).default('present'), marker: astr().default('# {mark} ANSIBLE MANAGED BLOCK'),
-    block: astr().default(''), insertafter: astr(), insertbefore: astr(), create: abool().default(false), backup: abool().default(false),
+    block: astr().default(''), insertafter: aregex(), insertbefore: aregex(), create: abool().default(false), backup: abool().default(false),
     marker_begin: astr().default('BEGIN'), marker_end: astr().default('END'), append_newline: abool().default(false),
     prepend_newline: abool().default(false), validate: astr(), ...fileAttrArgs,
   },
@@ -240,7 +240,7 @@ export const replace = defineTask({
   name: 'replace',
   description: 'Replace every match of a regexp in a file (Python regexp syntax, multiline), optionally between after/before.',
   args: {
-    path: apath(), regexp: astr(), replace: astr().default(''), after: astr(), before: astr(), backup: abool().default(false),
+    path: apath(), regexp: aregex(), replace: astr().default(''), after: aregex(), before: aregex(), backup: abool().default(false),
     validate: astr(), encoding: astr().default('utf-8'), ...fileAttrArgs,
   },
   argAliases: { dest: 'path', destfile: 'path', name: 'path' },

@@ -18,6 +18,19 @@ import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal,
 import { abool, astr, choice, defineTask, apath } from './schema.js';
 
 /** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string). */
+/** An argument that is a Python regular expression: one that cannot compile is refused with the arguments,
+ * before anything runs (at --syntax-check when it is written out), not when the host is planned. */
+export function aregex() {
+  return astr().superRefine((v, ctx) => {
+    try {
+      pyRegex(v);
+    } catch (e) {
+      const why = (e as Error).message.split(': ').pop();
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${why}` });
+    }
+  });
+}
+
 export function pyRegex(src: string): RegExp {
   let flags = '';
   let s = src;
@@ -178,8 +191,8 @@ export const lineinfile = defineTask({
   name: 'lineinfile',
   description: 'Make sure one line is present (or absent) in a file, replacing the line a regexp matches.',
   args: {
-    path: apath(), regexp: astr(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
-    line: astr(), backrefs: abool().default(false), insertafter: astr(), insertbefore: astr(),
+    path: apath(), regexp: aregex(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
+    line: astr(), backrefs: abool().default(false), insertafter: aregex(), insertbefore: aregex(),
     create: abool().default(false), backup: abool().default(false), firstmatch: abool().default(false), validate: astr(), ...fileAttrArgs,
   },
   argAliases: { dest: 'path', destfile: 'path', name: 'path', regex: 'regexp', value: 'line' },

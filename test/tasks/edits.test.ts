@@ -168,7 +168,7 @@ describe('replace', () => {
   it('fails on a missing file, a directory, a bad regexp, bad UTF-8', async () => {
     expect(await planError(replace, { path: F, regexp: 'x' }, new FakeHost())).to.include(`Path ${F} does not exist !`);
     expect(await planError(replace, { path: F, regexp: 'x' }, new FakeHost({ [F]: { type: 'dir' } }))).to.include('is a directory');
-    expect(await planError(replace, { path: F, regexp: '(' }, new FakeHost({ [F]: 'a' }))).to.include('bad regexp');
+    expect(await planError(replace, { path: F, regexp: '(' }, new FakeHost({ [F]: 'a' }))).to.include('not a valid regular expression');
     expect(await planError(replace, { path: F, regexp: 'x' }, new FakeHost({ [F]: { content: Buffer.from([0xff, 0xfe]) } }))).to.include('not valid UTF-8');
   });
 

@@ -125,7 +125,7 @@ describe('lineinfile', () => {
     ['absent with nothing to match', { state: 'absent' }, 'a\n', 'one of line, search_string, or regexp is required with state=absent'],
     ['validate without %s', { line: 'x', validate: 'check' }, 'a\n', 'validate must contain %s'],
     ['a directory', { line: 'x' }, 'dir', 'is a directory'],
-    ['a bad regexp', { line: 'x', regexp: '(' }, 'a\n', 'bad regexp'],
+    ['a bad regexp', { line: 'x', regexp: '(' }, 'a\n', 'not a valid regular expression'],
   ] as const) {
     it(`fails: ${name}`, async () => {
       const host = new FakeHost(file === undefined ? {} : file === 'dir' ? { [F]: { type: 'dir' } } : { [F]: file });
