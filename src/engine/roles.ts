@@ -1,5 +1,6 @@
 // Roles as Ansible lays them out: <roles>/<name>/{tasks,defaults,vars,handlers,meta,templates,files}.
 // A role is found beside the playbook (roles/), in the project's playbooks/roles and roles/, or on KPLAY_ROLES_PATH.
+import { checkVariableNames } from './keyword-contents.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean, type Loc } from './errors.js';
@@ -34,27 +35,29 @@ export function findRoleDir(name: string, playbookDir: string): string | undefin
 }
 
 /** `main.yml`, `main.yaml`, `main` or a folder `main/` of YAML files (merged in name order). */
-function readVarsDir(dir: string, base: string, ctx: LoadCtx): Vars {
+function readVarsDir(dir: string, base: string, ctx: LoadCtx, names = false): Vars {
   for (const f of [`${base}.yml`, `${base}.yaml`, base]) {
     const p = join(dir, f);
     if (!existsSync(p)) continue;
     if (statSync(p).isDirectory()) {
       const out: Vars = {};
-      for (const n of readdirSync(p).filter((x) => /\.ya?ml$/.test(x)).sort()) Object.assign(out, readMapping(join(p, n), ctx));
+      for (const n of readdirSync(p).filter((x) => /\.ya?ml$/.test(x)).sort()) Object.assign(out, readMapping(join(p, n), ctx, names));
       return out;
     }
-    return readMapping(p, ctx);
+    return readMapping(p, ctx, names);
   }
   return {};
 }
 
-function readMapping(file: string, ctx: LoadCtx): Vars {
+/** A vars file's mapping; `names`: its keys are variables (defaults/, vars/), so each must be a valid name. */
+function readMapping(file: string, ctx: LoadCtx, names = false): Vars {
   const data = loadYamlFile(file, { problems: ctx.problems });
   if (data === null || data === undefined) return {};
   if (!isMapping(data)) {
     ctx.problems.add('a vars file must hold a mapping of variable names to values', { code: 'VARS', loc: locOf(data) ?? { file, line: 1, col: 1 } });
     return {};
   }
+  if (names) checkVariableNames(data, ctx.problems, 'variable');
   return data;
 }
 
@@ -101,6 +104,9 @@ export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer:
     const inh0 = inherit(outer, entry, [roleName]);
     const meta = readVarsDir(join(dir, 'meta'), 'main', ctx);
     const deps = meta.dependencies;
+    if (deps !== undefined && deps !== null && !Array.isArray(deps)) {
+      ctx.problems.add(`role '${roleName}': meta dependencies must be a list of roles, got ${JSON.stringify(deps)}`, { code: 'PLAYBOOK', loc: valueLoc(meta, 'dependencies') });
+    }
     if (Array.isArray(deps)) {
       deps.forEach((d, i) => {
         const parsed = parseRoleEntry(d, valueLoc(deps, i), ctx);
@@ -112,8 +118,8 @@ export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer:
     }
     const role: RoleInstance = {
       name: roleName, path: dir, params, handlers: [],
-      defaults: readVarsDir(join(dir, 'defaults'), String(entry.defaults_from ?? 'main').replace(/\.ya?ml$/, ''), ctx),
-      vars: readVarsDir(join(dir, 'vars'), String(entry.vars_from ?? 'main').replace(/\.ya?ml$/, ''), ctx),
+      defaults: readVarsDir(join(dir, 'defaults'), String(entry.defaults_from ?? 'main').replace(/\.ya?ml$/, ''), ctx, true),
+      vars: readVarsDir(join(dir, 'vars'), String(entry.vars_from ?? 'main').replace(/\.ya?ml$/, ''), ctx, true),
     };
     const inh: Inherited = { ...inh0, role };
     const taskFile = findYaml(join(dir, 'tasks'), tasksFrom ?? 'main');

@@ -35,6 +35,32 @@ describe('syntax-check: what Ansible refuses, at its place', () => {
       expect(problems({ 'site.yml': text }).map((p) => `${p.line}:${p.col} ${p.msg.replace(/ in \/\S+$/, '')}`)).to.deep.equal(want);
     });
   }
+  it('role meta dependencies that are not a list, an entry without a role, a missing role', () => {
+    const got = problems({
+      'site.yml': '- hosts: all\n  roles: [r, s]\n',
+      'roles/r/tasks/main.yml': '- debug: msg=x\n',
+      'roles/r/meta/main.yml': 'dependencies: notalist\n',
+      'roles/s/tasks/main.yml': '- debug: msg=x\n',
+      'roles/s/meta/main.yml': 'dependencies:\n  - {when: true}\n  - nosuch\n',
+    });
+    expect(got.map((p) => `${p.file}:${p.line}:${p.col} ${p.msg}`)).to.deep.equal([
+      'roles/r/meta/main.yml:1:15 role \'r\': meta dependencies must be a list of roles, got "notalist"',
+      "roles/s/meta/main.yml:2:5 a role entry needs 'role: NAME'",
+      "roles/s/meta/main.yml:3:5 role 'nosuch' not found",
+    ]);
+  });
+  it("a role's defaults and vars with invalid variable names", () => {
+    const got = problems({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- debug: msg=x\n',
+      'roles/r/defaults/main.yml': 'good: 1\nbad-one: 2\n',
+      'roles/r/vars/main.yml': '9lives: 3\n',
+    });
+    expect(got.map((p) => `${p.file}:${p.line}:${p.col} ${p.msg}`)).to.deep.equal([
+      "roles/r/defaults/main.yml:2:1 variable: 'bad-one' is not a valid variable name (letters, digits and _, not starting with a digit)",
+      "roles/r/vars/main.yml:1:1 variable: '9lives' is not a valid variable name (letters, digits and _, not starting with a digit)",
+    ]);
+  });
   it('"role not found" lists each folder once', () => {
     const [p] = problems({ 'site.yml': '- hosts: all\n  roles: [nosuchrole]\n' });
     const hint = p!.text.split('\n').find((l) => l.includes('searched:'))!;
