@@ -6,6 +6,8 @@ import { setKey } from './source.js';
 export interface KvToken {
   text: string; // as written
   offset: number; // where it starts in the string
+  /** Where a quote opens that is never closed (the token runs to the end of the string). */
+  unclosed?: number;
 }
 
 /** Split on whitespace outside quotes and outside {{ }} / {% %}. */
@@ -17,6 +19,7 @@ export function splitArgs(s: string): KvToken[] {
     if (i >= s.length) break;
     const start = i;
     let quote: string | null = null;
+    let opened = 0;
     let depth = 0;
     while (i < s.length) {
       const c = s[i]!;
@@ -32,12 +35,13 @@ export function splitArgs(s: string): KvToken[] {
         i++;
       } else if (c === '"' || c === "'") {
         quote = c;
+        opened = i;
       } else if (depth === 0 && /\s/.test(c)) {
         break;
       }
       i++;
     }
-    out.push({ text: s.slice(start, i), offset: start });
+    out.push(quote ? { text: s.slice(start, i), offset: start, unclosed: opened } : { text: s.slice(start, i), offset: start });
   }
   return out;
 }

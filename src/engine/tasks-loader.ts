@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { checkArgs } from './args.js';
 import { didYouMean, type Loc, type Problems } from './errors.js';
 import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
-import { parseKv } from './kv.js';
+import { parseKv, splitArgs } from './kv.js';
 import { keyLoc, loadYamlFile, locOf, valueLoc } from './source.js';
 import { textOf } from './source-text.js';
 import { canonicalModuleName, findModule, moduleNames } from '../tasks/index.js';
@@ -224,6 +224,9 @@ function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Vars, ctx
   const v = a.value;
   if (typeof v === 'string' || typeof v === 'number') {
     const s = String(v);
+    // Ansible fails "at splitting arguments" on an unbalanced quote; a shell script's quotes are the shell's
+    const open = a.module === 'shell' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
+    if (open !== undefined) ctx.problems.add(`${a.module}: a quote that is never closed in its arguments`, { code: 'BAD_ARGS', loc: inString(a.loc, open) });
     const kv = parseKv(s, freeKeys);
     for (const [k, val] of Object.entries(kv.args)) {
       args[k] = val;

@@ -26,6 +26,8 @@ const cases: [string, string, string[]][] = [
   ]],
   ['an invalid regexp in replace', task('replace:\n  path: /tmp/x\n  regexp: "a(b"'), [`5:17 replace: argument 'regexp': not a valid regular expression: Unterminated group (got "a(b")`]],
   ['a filter given too many arguments', task('debug: msg="{{ 1 | int(2, 3, 4) }}"'), ["3:33 bad expression '1 | int(2, 3, 4)': filter 'int' takes at most 1 argument (default), got 3"]],
+  ['an unbalanced quote in key=value arguments', task('debug: msg="abc'), ['3:18 debug: a quote that is never closed in its arguments']],
+  ['an unbalanced quote in a command', task("command: echo it's"), ['3:23 command: a quote that is never closed in its arguments']],
   ['an unclosed {{#if}}, where it opens', task('debug:\n  msg: "{{#if x}}\n    y"'), ['4:15 {{#if}} is never closed (no {{/if}})']],
 ];
 
