@@ -1,6 +1,6 @@
 // Checks inside keyword values that a type check cannot see, each at the position of what is wrong:
 // variable names in `vars:` (and set_fact), `loop_control`'s keys, and two loops on one task.
-import type { Problems } from './errors.js';
+import type { Loc, Problems } from './errors.js';
 import { keyLoc } from './source.js';
 import type { Vars } from './types.js';
 
@@ -25,6 +25,14 @@ export function checkVariableNames(vars: unknown, problems: Problems, what = 'va
   for (const k of Object.keys(vars)) {
     const bad = badVariableName(k);
     if (bad) problems.add(`${what}: ${bad}`, { code: 'PLAYBOOK', loc: keyLoc(vars, k) });
+  }
+}
+
+/** set_fact's arguments are variables (`cacheable` is its option). */
+export function checkSetFactNames(args: Vars, locOf: (key: string) => Loc | undefined, problems: Problems): void {
+  for (const k of Object.keys(args)) {
+    const bad = k === 'cacheable' ? undefined : badVariableName(k);
+    if (bad) problems.add(`set_fact: ${bad}`, { code: 'PLAYBOOK', loc: locOf(k) });
   }
 }
 

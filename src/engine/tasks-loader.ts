@@ -1,6 +1,6 @@
 // Task lists read from YAML: tasks, blocks, imports and includes, each task's module and arguments resolved
 // against the registry, keywords checked; every problem found is recorded with its position.
-import { badVariableName, checkKeywordContents } from './keyword-contents.js';
+import { checkKeywordContents, checkSetFactNames } from './keyword-contents.js';
 import { dirname, resolve } from 'node:path';
 import { checkArgs } from './args.js';
 import { didYouMean, type Loc, type Problems } from './errors.js';
@@ -139,13 +139,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   for (const e of checked.errors) ctx.problems.push(e);
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
-  if (spec.name === 'set_fact') {
-    const own = isMapping(action.value) ? action.value : undefined;
-    for (const k of Object.keys(args)) {
-      const bad = k === 'cacheable' ? undefined : badVariableName(k);
-      if (bad) ctx.problems.add(`set_fact: ${bad}`, { code: 'PLAYBOOK', loc: (own ? keyLoc(own, k) : undefined) ?? argKeyLocs?.(k) ?? loc });
-    }
-  }
+  if (spec.name === 'set_fact') checkSetFactNames(args, (k) => (isMapping(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc, ctx.problems);
   // a handler that flushes handlers would run itself again and again (Ansible refuses it when it runs)
   if (handlers && spec.name === 'meta' && args._raw_params === 'flush_handlers') {
     ctx.problems.add('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: action.loc ?? loc });

@@ -1,8 +1,9 @@
 // Running system commands for the lab: argv arrays only, never a shell string.
 import { execFile, spawn, type SpawnOptions } from 'node:child_process';
-import { accessSync, constants, existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { KplayError } from '../engine/errors.js';
+import { lockHolder, processExists, tryLock } from '../engine/pid-lock.js';
 
 export interface RunResult {
   code: number;
@@ -174,18 +175,11 @@ export function cmdline(pid: number): string {
 
 /** True when a process with this pid exists (and, if given, its command line contains `needle`). */
 export function pidAlive(pid: number | undefined, needle?: string): boolean {
-  if (!pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (!needle) return true;
-  return cmdline(pid).includes(needle);
+  if (!processExists(pid)) return false;
+  return needle === undefined || cmdline(pid!).includes(needle);
 }
 
 export { lockHolder, tryLock } from '../engine/pid-lock.js';
-import { lockHolder, tryLock } from '../engine/pid-lock.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
