@@ -235,13 +235,15 @@ export class SshTransport implements Transport {
     const client = await this.client();
     const proc = await this.openExec(client, commandLine(['sh', '-c', hostLockScript(owner)], {}));
     proc.stdin.on('error', () => {});
+    // the answer line (a login shell's rc file may print something before it)
     const first = await new Promise<string>((resolve) => {
       let buf = '';
       proc.stdout.on('data', (d: Buffer) => {
         buf += d.toString('utf8');
-        if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
+        const m = /^(locked|nolock|busy.*)$/m.exec(buf);
+        if (m) resolve(m[1]!);
       });
-      void proc.done.then(() => resolve(buf.trim()));
+      void proc.done.then(() => resolve(''));
     });
     if (first === 'locked') {
       this.lockProc = proc; // held until close(): ending its stdin lets the lock go
