@@ -1,7 +1,7 @@
 // Which hosts each play runs on: its `hosts:` pattern, narrowed by --limit. Hosts outside the limit keep
 // their inventory data (groups, hostvars) for templates; they are only left out of the run.
 // A templated pattern (`hosts: "{{ NODE_TO_ADD }}"`, kubeasz's day-2 playbooks) is rendered first, with the
-// play's variables, the `all` group's and the extra vars, as Ansible does.
+// play's variables, the `all` group's and the extra vars (Ansible 2.14 leaves inventory vars out: kplay accepts more).
 import { KplayError, Problems } from './errors.js';
 import type { Inventory } from './inventory.js';
 import { selectHosts } from './patterns.js';
