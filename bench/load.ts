@@ -6,11 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Problems } from '../src/engine/errors.js';
-import { loadInventory } from '../src/engine/inventory.js';
-import { readPlaybook } from '../src/engine/playbook.js';
-import { planHosts } from '../src/engine/run-plan.js';
-import { validatePlaybook } from '../src/engine/validate.js';
+import { Problems } from '../src/core/errors.js';
+import { loadInventory } from '../src/inventory/inventory.js';
+import { readPlaybook } from '../src/playbook/playbook.js';
+import { planHosts } from '../src/check/run-plan.js';
+import { validatePlaybook } from '../src/check/validate.js';
 
 const n = Number(process.argv[2] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'kplay-bench-'));

@@ -81,7 +81,7 @@ function buildKplay(): void {
   rmSync(BUILD, { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT, '--outDir', BUILD], { encoding: 'utf8', timeout: 300_000 });
   if (tsc.status !== 0) console.error(`tsc reported errors (building anyway):\n${tsc.stdout.slice(0, 2000)}`);
-  writeFileSync(KPLAY, "import { main } from './src/cli.js';\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
+  writeFileSync(KPLAY, "import { main } from './src/cli/main.js';\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
   writeFileSync(join(WORK, 'syntax-hosts.yml'), 'all:\n  hosts:\n    h01:\n');
   const r = spawnSync(process.execPath, [KPLAY, 'run', join(BENCH, 'workload/kplay.yml'), '-i', join(WORK, 'syntax-hosts.yml'), '--syntax-check'], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`the kplay build in ${BUILD} does not read the workload:\n${r.stdout}${r.stderr}`);

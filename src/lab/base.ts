@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 import { run, withLock } from './sys.js';
 
 export const RECIPE = {

@@ -3,7 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 import { spawnInside } from './cgroup.js';
 import type { HostSpec } from './supervisor.js';
 import { pidAlive, sleep } from './sys.js';

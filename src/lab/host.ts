@@ -1,7 +1,7 @@
 // One lab host: an overlay root (base below, tmpfs above) booted by systemd-nspawn in the host's network
 // namespace, from the host's own cgroup, in a private mount namespace.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 import { childCgroups, pidsIn } from './cgroup.js';
 import { EXIT_MARK, type HostSpec } from './supervisor.js';
 import { pidAlive, run, sleep, waitFor, type RunOptions, type RunResult } from './sys.js';

@@ -3,7 +3,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 
 export const MARKER = '.kplay-lab';
 

@@ -2,7 +2,7 @@
 // and recorded in the state file before it is made, so `down` (also the one a failed `up` runs) finds it.
 import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 import { ensureBase } from './base.js';
 import { childCgroups, createLabCgroups, destroyCgroups, findLabCgroups } from './cgroup.js';
 import { daemonStartHost, detachDaemon, startDaemon, stopDaemonAndWait, DAEMON_MARK } from './daemon.js';

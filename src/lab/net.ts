@@ -1,6 +1,6 @@
 // The lab's network: one bridge on the controller, one network namespace per host joined by a veth pair.
 import { existsSync, writeFileSync } from 'node:fs';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 import { run } from './sys.js';
 import { BRIDGE_OCTET, DEAD_GATEWAY_OCTET } from './state.js';
 

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { KplayError } from '../engine/errors.js';
+import { KplayError } from '../core/errors.js';
 
 export const RUN_ROOT = '/run/kplay';
 export const DEFAULT_PREFIX = 'kp';

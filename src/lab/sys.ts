@@ -2,8 +2,8 @@
 import { execFile, spawn, type SpawnOptions } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { KplayError } from '../engine/errors.js';
-import { lockHolder, processExists, tryLock } from '../engine/pid-lock.js';
+import { KplayError } from '../core/errors.js';
+import { lockHolder, processExists, tryLock } from '../core/pid-lock.js';
 
 export interface RunResult {
   code: number;
@@ -179,7 +179,7 @@ export function pidAlive(pid: number | undefined, needle?: string): boolean {
   return needle === undefined || cmdline(pid!).includes(needle);
 }
 
-export { lockHolder, tryLock } from '../engine/pid-lock.js';
+export { lockHolder, tryLock } from '../core/pid-lock.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

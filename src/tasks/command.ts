@@ -9,8 +9,8 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, FactReader, Plan } from './contract.js';
-import { taskFailed } from './fsattrs.js';
-import { abool, astr, defineTask, apath } from './schema.js';
+import { taskFailed } from './lib/fsattrs.js';
+import { abool, astr, defineTask, apath } from './lib/schema.js';
 
 /** Split a command line into words like a POSIX shell (Python's shlex.split): '...' literal, "..." with \" \\ escapes. */
 export function splitCommand(line: string): string[] {

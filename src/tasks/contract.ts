@@ -1,7 +1,7 @@
 // The contract between task modules and the engine (DESIGN.md §5). A module never gets the transport: it
 // reads the host through a cached, read-only FactReader and returns the changes it wants, as data.
 // Only the engine runs actions. Check mode calls `plan` alone, so it cannot write.
-import type { ModuleSpec } from './schema.js';
+import type { ModuleSpec } from './lib/schema.js';
 
 export type Vars = Record<string, unknown>;
 

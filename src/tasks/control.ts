@@ -1,6 +1,6 @@
 // Modules that run on the controller and shape the run: debug, set_fact, assert, fail, meta.
 import { z } from 'zod';
-import { abool, aint, alist, astr, choice, defineModule, apath } from './schema.js';
+import { abool, aint, alist, astr, choice, defineModule, apath } from './lib/schema.js';
 
 export const debug = defineModule({
   name: 'debug',

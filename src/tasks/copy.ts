@@ -10,8 +10,8 @@ import type { Action, Change, FactReader, HostView, Plan, StatInfo, Vars } from 
 import {
   backupAction, backupName, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, parseOctal, resolveMode,
   sha1, sha256, taskFailed, text, type ModeArg,
-} from './fsattrs.js';
-import { abool, amode, astr, defineTask, apath } from './schema.js';
+} from './lib/fsattrs.js';
+import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 
 /** Python's json.dumps with its defaults: `, ` and `: ` separators, non-ASCII escaped. */
 export function pyJson(v: unknown): string {

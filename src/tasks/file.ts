@@ -11,8 +11,8 @@
 // its owner/group are (chown -h).
 import { posix } from 'node:path';
 import type { Change, FactReader, Plan, StatInfo } from './contract.js';
-import { chmodArg, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, resolveMode, sameGroup, sameOwner, taskFailed, type Attrs } from './fsattrs.js';
-import { abool, astr, choice, defineTask, apath } from './schema.js';
+import { chmodArg, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, resolveMode, sameGroup, sameOwner, taskFailed, type Attrs } from './lib/fsattrs.js';
+import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
 

@@ -1,8 +1,8 @@
 // Files on the host: copy, template, file, lineinfile (each in its own file) and stat, here.
 // stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...).
 import type { Vars } from './contract.js';
-import { octal, parseOctal } from './fsattrs.js';
-import { abool, choice, astr, defineTask, apath } from './schema.js';
+import { octal, parseOctal } from './lib/fsattrs.js';
+import { abool, choice, astr, defineTask, apath } from './lib/schema.js';
 import { posix } from 'node:path';
 
 export { copy, template } from './copy.js';

@@ -2,7 +2,7 @@
 import { command, shell } from './command.js';
 import { assert, debug, fail, include_vars, meta, pause, set_fact } from './control.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
-import type { ModuleSpec } from './schema.js';
+import type { ModuleSpec } from './lib/schema.js';
 import { modules as kernel } from './kernel/index.js';
 import { modules as system } from './system.js';
 import { modules as systemd } from './systemd.js';
@@ -11,7 +11,7 @@ import { modules as edits } from './edits.js';
 import { modules as transfer } from './transfer/index.js';
 import { modules as net } from './net.js';
 import { modules as users } from './users.js';
-import { modules as pki } from './pki.js';
+import { modules as pki } from './pki/pki.js';
 
 const all: ModuleSpec[] = [
   command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta, pause, include_vars,

@@ -14,8 +14,8 @@
 // newline first (Ansible glues the two lines together there).
 import { posix } from 'node:path';
 import type { Action, Change, Plan } from './contract.js';
-import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from './fsattrs.js';
-import { abool, astr, choice, defineTask, apath } from './schema.js';
+import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from './lib/fsattrs.js';
+import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 
 /** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string). */
 /** An argument that is a Python regular expression: one that cannot compile is refused with the arguments,

@@ -19,8 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { FactReader, Plan, Vars } from './contract.js';
 import { contentBytes, pyJson } from './copy.js';
-import { taskFailed } from './fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec, apath } from './schema.js';
+import { taskFailed } from './lib/fsattrs.js';
+import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec, apath } from './lib/schema.js';
 
 const nonce = () => `${Date.now()}-${randomBytes(4).toString('hex')}`;
 

@@ -13,9 +13,9 @@
 // ../usr/share/zoneinfo/NAME) counts as set. hwclock is not supported (fails when given).
 import { posix } from 'node:path';
 import type { Change, Plan } from './contract.js';
-import { taskFailed } from './fsattrs.js';
+import { taskFailed } from './lib/fsattrs.js';
 import { splitLines } from './lineinfile.js';
-import { astr, choice, defineTask, type ModuleSpec } from './schema.js';
+import { astr, choice, defineTask, type ModuleSpec } from './lib/schema.js';
 
 const HOSTNAME_RE = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
 

@@ -18,8 +18,8 @@
 //   altered by an earlier unapplied change, the result is uncertain, not a guess.
 // - scope=global only manages enabled/masked (as systemctl --global does); state there fails.
 import type { Change, FactReader, HostView, Plan, Vars } from './contract.js';
-import { taskFailed } from './fsattrs.js';
-import { abool, astr, choice, defineTask, type ModuleSpec } from './schema.js';
+import { taskFailed } from './lib/fsattrs.js';
+import { abool, astr, choice, defineTask, type ModuleSpec } from './lib/schema.js';
 
 const SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice', 'scope'];
 

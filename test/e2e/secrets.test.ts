@@ -21,7 +21,7 @@ const MULTI = ['line-one-a1b2', 'line-two-c3d4'];
 const NOLOG = 'nolog-0nly-5ecret-e41d'; // a play variable, hidden only by no_log: "{{ hide_secrets }}"
 const ENV = `KP_QUOTE='${QUOTE}'\nKP_SHELL=${SHELL}\nKP_NUM=${NUM}\nKP_MULTI="${MULTI.join('\\n')}"\n`;
 
-/** Each form a sink may give a value, written out here independently of src/engine/secret-forms.ts. */
+/** Each form a sink may give a value, written out here independently of src/core/secret-forms.ts. */
 function forms(s: string): Record<string, string> {
   const json = JSON.stringify(s).slice(1, -1);
   const entities = (t: string, q: string, a: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, q).replace(/'/g, a);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, ProbeResult, StatInfo, Vars } from '../../src/tasks/contract.js';
-import { resolveMode } from '../../src/tasks/fsattrs.js';
+import { resolveMode } from '../../src/tasks/lib/fsattrs.js';
 import { archiveKind, archiveMembers } from '../../src/tasks/transfer/archive.js';
 
 export interface FakeNode {

@@ -1,6 +1,6 @@
 // Unit tests only: a transport that reaches nothing. Real hosts are exercised by the @lab integration tests.
-import { KplayError } from '../../src/engine/errors.js';
-import type { ExecResult, Transport } from '../../src/engine/transport/types.js';
+import { KplayError } from '../../src/core/errors.js';
+import type { ExecResult, Transport } from '../../src/transport/types.js';
 
 export class NullTransport implements Transport {
   readonly execs: string[][] = [];

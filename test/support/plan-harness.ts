@@ -1,7 +1,7 @@
 // Runs a task module's plan the way the engine does (args checked and defaulted first) against a FakeHost,
 // checks that planning changed nothing, and can apply the plan and plan again to prove convergence.
 import { expect } from 'chai';
-import { checkArgs } from '../../src/engine/args.js';
+import { checkArgs } from '../../src/playbook/module-args.js';
 import type { HostView, Plan, TaskModule, Vars } from '../../src/tasks/contract.js';
 import type { FakeHost } from './fake-host.js';
 

@@ -1,16 +1,16 @@
 // Runs a playbook text against three fake hosts (a, b, c in group web) with controller-side modules and a
 // transport that reaches nothing: what the executor's control-flow tests drive.
 import { join } from 'node:path';
-import { Problems } from '../../src/engine/errors.js';
-import { EventBus, type HostResultEvent, type RunEvent } from '../../src/engine/events.js';
-import { loadInventory } from '../../src/engine/inventory.js';
-import { readPlaybook } from '../../src/engine/playbook.js';
-import { createRun } from '../../src/engine/run.js';
-import { planHosts } from '../../src/engine/run-plan.js';
-import { validatePlaybook } from '../../src/engine/validate.js';
+import { Problems } from '../../src/core/errors.js';
+import { EventBus, type HostResultEvent, type RunEvent } from '../../src/events/bus.js';
+import { loadInventory } from '../../src/inventory/inventory.js';
+import { readPlaybook } from '../../src/playbook/playbook.js';
+import { createRun } from '../../src/exec/run.js';
+import { planHosts } from '../../src/check/run-plan.js';
+import { validatePlaybook } from '../../src/check/validate.js';
 import { NullTransport } from './fake-transport.js';
 import { writeTree } from './tree.js';
-import { Journal, readJournal } from '../../src/engine/journal.js';
+import { Journal, readJournal } from '../../src/events/journal.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';

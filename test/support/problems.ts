@@ -2,9 +2,9 @@
 // (relative), line, column, message and code.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { Problems } from '../../src/engine/errors.js';
-import { readPlaybook } from '../../src/engine/playbook.js';
-import { validatePlaybook } from '../../src/engine/validate.js';
+import { Problems } from '../../src/core/errors.js';
+import { readPlaybook } from '../../src/playbook/playbook.js';
+import { validatePlaybook } from '../../src/check/validate.js';
 import { writeTree } from './tree.js';
 
 export function problems(files: Record<string, string>, entry = 'site.yml') {

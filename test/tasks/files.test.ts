@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { file, stat } from '../../src/tasks/files.js';
-import { resolveMode } from '../../src/tasks/fsattrs.js';
+import { resolveMode } from '../../src/tasks/lib/fsattrs.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
 

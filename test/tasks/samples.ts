@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, HostView, ProbeResult, Vars } from '../../src/tasks/contract.js';
 import { armor } from '../../src/tasks/packages/apt-key.js';
-import { makeCa, makeCert, newKey, parseCert } from '../../src/tasks/pki-x509.js';
+import { makeCa, makeCert, newKey, parseCert } from '../../src/tasks/pki/x509.js';
 import type { FakeHost, FakeSpec } from '../support/fake-host.js';
 import { hostView } from '../support/plan-harness.js';
 import { makeArchive } from '../support/archive.js';

@@ -4,8 +4,8 @@
 // /etc/modules-load.d/<name>.conf (and /etc/modprobe.d/<name>.conf `options name params` when params are
 // given); persistent=absent removes both files; disabled (the default) leaves them alone.
 import type { Change, Plan, Vars } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
-import { astr, choice, defineTask } from '../schema.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { astr, choice, defineTask } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
 /** Prints loaded, builtin or absent for a module name (- and _ are the same, as for the kernel). */

@@ -7,9 +7,9 @@
 // (live state from /proc/swaps). Not supported: state=remounted (it never converges; kplay proves every
 // apply converges), so it fails with a hint.
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
-import { backupAction, backupName, taskFailed } from '../fsattrs.js';
+import { backupAction, backupName, taskFailed } from '../lib/fsattrs.js';
 import { splitLines } from '../lineinfile.js';
-import { abool, astr, choice, defineTask, apath } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { activeSwaps, fstabEntries, fstabLine, SWAPS, unescapeFstab, type FstabEntry } from './fstab.js';
 import { needDir, probeKey, readText } from './shared.js';
 

@@ -4,9 +4,9 @@
 // and the live mode with `setenforce` when the kernel runs SELinux; `reboot_required` tells when the
 // change only takes effect at boot (enabling a disabled SELinux, or disabling it).
 import type { Change, Plan, Vars } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 import { splitLines } from '../lineinfile.js';
-import { abool, astr, choice, defineTask, apath } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
 export const selinux = defineTask({

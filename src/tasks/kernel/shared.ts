@@ -2,7 +2,7 @@
 // that the directory of a file about to be created exists.
 import { posix } from 'node:path';
 import type { FactReader } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 
 export const probeKey = (argv: string[]) => `probe:${argv.join(' ')}`;
 

@@ -13,9 +13,9 @@
 //   the file is still managed, the live value is left alone, `msg` says so, and the task does not fail.
 // - state=absent removes the key's lines from the file; the live value is not reset (as in Ansible).
 import type { Action, Plan, Vars } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 import { splitLines } from '../lineinfile.js';
-import { abool, astr, choice, defineTask, apath } from '../schema.js';
+import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);

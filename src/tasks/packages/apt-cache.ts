@@ -4,7 +4,7 @@
 // cache_valid_time holds on the next run). Used by apt (and package) and apt_repository.
 import { posix } from 'node:path';
 import type { Change, FactReader } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 
 export const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', APT_LISTCHANGES_FRONTEND: 'none' };
 export const STAMP = '/var/lib/apt/periodic/update-success-stamp';

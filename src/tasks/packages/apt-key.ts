@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Change } from '../contract.js';
 import { listTree } from '../file.js';
-import { taskFailed } from '../fsattrs.js';
-import { abool, astr, choice, defineTask, apath } from '../schema.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 
 /** The binary OpenPGP packets of an ASCII-armored key (or the bytes as they are, when not armored). */
 export function dearmor(b: Buffer): Buffer {

@@ -5,8 +5,8 @@
 // refreshes the cache in the same change. PPAs (Ubuntu only) are not supported.
 import type { Action, Change, Vars } from '../contract.js';
 import { listTree } from '../file.js';
-import { octal, resolveMode, taskFailed } from '../fsattrs.js';
-import { abool, aint, amode, astr, choice, defineTask } from '../schema.js';
+import { octal, resolveMode, taskFailed } from '../lib/fsattrs.js';
+import { abool, aint, amode, astr, choice, defineTask } from '../lib/schema.js';
 import { LISTS, STAMP, updateChange } from './apt-cache.js';
 
 /** A sources.list line, normalized for comparison: whitespace collapsed (also inside [options]). */

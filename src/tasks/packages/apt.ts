@@ -20,9 +20,9 @@
 //   earlier task is not seen (the prediction may then say "install" for what the real run finds present).
 import { z } from 'zod';
 import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
-import { fnmatch } from '../fnmatch.js';
-import { taskFailed } from '../fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, apath } from '../schema.js';
+import { fnmatch } from '../lib/fnmatch.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { rememberDone, wasDone } from '../systemd.js';
 import { APT_ENV, aptPolicy, cacheTime, LISTS, updateChange } from './apt-cache.js';
 import { dpkgQuery, isInstalled, isPresent, PKG_TOUCHES, pkgTouches, recordPkgReads } from './shared.js';

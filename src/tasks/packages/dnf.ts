@@ -4,8 +4,8 @@
 // is a `makecache --refresh` of its own (a change, like apt's update_cache alone). Groups (@name), wildcards
 // and version comparisons are refused.
 import type { Change, FactReader, HostView, Plan } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
-import { abool, alist, astr, choice, defineTask } from '../schema.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { abool, alist, astr, choice, defineTask } from '../lib/schema.js';
 import { rememberDone, wasDone } from '../systemd.js';
 import { PKG_TOUCHES } from './shared.js';
 

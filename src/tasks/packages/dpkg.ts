@@ -1,8 +1,8 @@
 // dpkg_selections: reads the selection with `dpkg --get-selections NAME` and sets it with
 // `dpkg --set-selections` (NAME SELECTION on stdin). A package dpkg does not know: deinstall and purge are
 // ok (nothing to do, `after` is "not present"); hold and install fail, since dpkg would ignore them.
-import { taskFailed } from '../fsattrs.js';
-import { astr, choice, defineTask } from '../schema.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { astr, choice, defineTask } from '../lib/schema.js';
 import { recordPkgReads } from './shared.js';
 
 export const dpkg_selections = defineTask({

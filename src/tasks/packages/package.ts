@@ -1,7 +1,7 @@
 // package: the host's package manager (ansible_pkg_mgr, or `use`) picks apt or dnf/yum, and the task is
 // planned as that module with its defaults (installed/removed mean present/absent). Other managers fail.
-import { taskFailed } from '../fsattrs.js';
-import { alist, astr, choice, defineTask } from '../schema.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { alist, astr, choice, defineTask } from '../lib/schema.js';
 import { planApt } from './apt.js';
 import { planDnf } from './dnf.js';
 

@@ -1,7 +1,7 @@
 // Shared by the package modules: what dpkg has (one `dpkg-query -W` for all names), what installing or
 // removing a package touches, and check mode's per-package reads (/var/lib/dpkg/info/NAME.list).
 import type { FactReader, HostView } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 
 /** Installing or removing a package can add or drop unit files. */
 export const PKG_TOUCHES = ['file:/lib/systemd/system/', 'file:/usr/lib/systemd/system/'];

@@ -2,7 +2,7 @@
 // what is in dest): tar with GNU long names and pax headers; zip from its central directory (Unix modes,
 // symlink targets, the UT mtime when present; zip64 is refused).
 import { gunzipSync, inflateRawSync } from 'node:zlib';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 
 export interface Member {
   path: string; // normalised: no leading ./ or /, no trailing /

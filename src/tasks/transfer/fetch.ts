@@ -3,8 +3,8 @@
 // controller is an action the engine runs on the controller (controllerPut).
 import { posix } from 'node:path';
 import type { Plan, Vars } from '../contract.js';
-import { sha1, taskFailed } from '../fsattrs.js';
-import { abool, astr, defineTask, apath } from '../schema.js';
+import { sha1, taskFailed } from '../lib/fsattrs.js';
+import { abool, astr, defineTask, apath } from '../lib/schema.js';
 
 export function fetchDest(dest: string, src: string, host: string, flat: boolean, baseDir: string | undefined): string {
   const base = posix.isAbsolute(dest) || baseDir === undefined ? dest : posix.join(baseDir, dest);

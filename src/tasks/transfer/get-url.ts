@@ -6,8 +6,8 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, FactReader, Plan, Vars } from '../contract.js';
-import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from '../fsattrs.js';
-import { abool, aint, astr, defineTask, apath } from '../schema.js';
+import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from '../lib/fsattrs.js';
+import { abool, aint, astr, defineTask, apath } from '../lib/schema.js';
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 

@@ -3,8 +3,8 @@
 // removed. creates/removes skip it; like command it is not idempotent otherwise.
 import type { Action, Plan } from '../contract.js';
 import { splitCommand } from '../command.js';
-import { taskFailed } from '../fsattrs.js';
-import { abool, astr, defineTask, apath } from '../schema.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { abool, astr, defineTask, apath } from '../lib/schema.js';
 import { findControllerFile, hostTemp, shq } from './shared.js';
 
 export const script = defineTask({

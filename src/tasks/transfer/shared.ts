@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import type { FactReader, Vars } from '../contract.js';
-import { taskFailed } from '../fsattrs.js';
+import { taskFailed } from '../lib/fsattrs.js';
 
 /** Single-quoted for /bin/sh. */
 export function shq(s: string): string {

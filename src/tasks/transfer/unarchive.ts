@@ -8,9 +8,9 @@
 // `creates` skips everything. zip needs `unzip` on the host; tar needs GNU tar (Debian's).
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
-import { fnmatch } from '../fnmatch.js';
-import { chmodArg, fileAttrArgs, octal, resolveMode, sameGroup, sameOwner, taskFailed, type ModeArg } from '../fsattrs.js';
-import { abool, alist, astr, defineTask, apath } from '../schema.js';
+import { fnmatch } from '../lib/fnmatch.js';
+import { chmodArg, fileAttrArgs, octal, resolveMode, sameGroup, sameOwner, taskFailed, type ModeArg } from '../lib/fsattrs.js';
+import { abool, alist, astr, defineTask, apath } from '../lib/schema.js';
 import { archiveKind, archiveMembers, type Member } from './archive.js';
 import { findControllerFile, hostTemp } from './shared.js';
 

@@ -1,0 +1,96 @@
+// Everything that can be checked without a host, after the files were read: conditions compile, templates
+// parse, template and copy sources exist, handlers named by notify exist. Problems are added, not thrown.
+import { isTemplated } from '../playbook/module-args.js';
+import { didYouMean, type Loc, type Problems } from '../core/errors.js';
+import { compileExpr } from '../expr/expr.js';
+import { findSource, candidates } from '../playbook/lookup-paths.js';
+import { valueLoc } from '../core/source.js';
+import { checkTemplateFile, checkTemplateSyntax } from '../template/template.js';
+import { flatten } from '../playbook/listing.js';
+import { toList } from '../playbook/tasks-loader.js';
+import type { Condition, Playbook, Task, TaskNode, Vars } from '../core/types.js';
+
+const CONDITION_KEYS = ['changed_when', 'failed_when', 'until'];
+
+export function validatePlaybook(pb: Playbook, problems: Problems): void {
+  const checkedTemplates = new Set<string>();
+  for (const play of pb.plays) {
+    const handlerNames = new Set<string>();
+    for (const h of flatten(play.handlers)) {
+      if (h.name) handlerNames.add(h.name);
+      for (const l of toList(h.keywords.listen)) handlerNames.add(l);
+    }
+    const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
+    walk(all, (t) => checkNode(t, pb, problems, handlerNames, checkedTemplates));
+    checkStrings(play.keywords, play.loc, problems, new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles']));
+  }
+}
+
+function walk(nodes: TaskNode[], fn: (t: TaskNode) => void): void {
+  for (const n of nodes) {
+    fn(n);
+    if (n.kind === 'block') {
+      walk(n.block, fn);
+      walk(n.rescue, fn);
+      walk(n.always, fn);
+    } else if (n.kind !== 'task' && n.loaded) walk(n.loaded, fn);
+  }
+}
+
+// conditions inherited by many tasks are the same objects: check each once
+const seenConditions = new WeakSet<Condition>();
+
+function checkCondition(c: Condition, problems: Problems): void {
+  if (typeof c.source !== 'string' || seenConditions.has(c)) return;
+  seenConditions.add(c);
+  problems.catch(() => compileExpr(c.source as string, c.loc));
+}
+
+function checkNode(t: TaskNode, pb: Playbook, problems: Problems, handlers: Set<string>, checked: Set<string>): void {
+  for (const c of t.when) checkCondition(c, problems);
+  for (const k of CONDITION_KEYS) {
+    const v = t.keywords[k];
+    if (v === undefined) continue;
+    const list = Array.isArray(v) ? v : [v];
+    list.forEach((c, i) => checkCondition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, k) }, problems));
+  }
+  for (const n of toList(t.keywords.notify)) {
+    if (isTemplated(n) || handlers.has(n)) continue;
+    const near = didYouMean(n, handlers);
+    problems.add(`notify: no handler named '${n}' in this play${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc: valueLoc(t.raw, 'notify') ?? t.loc, task: t.name });
+  }
+  if (t.kind !== 'task') return;
+  checkStrings(t.args, t.loc, problems, new Set(), (k) => t.argLocs(k));
+  checkSources(t, pb, problems, checked);
+}
+
+/** Every templated string parses as a template. */
+function checkStrings(v: unknown, at: Loc | undefined, problems: Problems, skip: Set<string>, locOf?: (k: string) => Loc | undefined): void {
+  const visit = (x: unknown, loc: Loc | undefined) => {
+    if (typeof x === 'string') {
+      if (isTemplated(x)) for (const e of checkTemplateSyntax(x, { loc, name: loc?.file ?? 'value' })) problems.push(e);
+    } else if (Array.isArray(x)) x.forEach((y, i) => visit(y, valueLoc(x, i) ?? loc));
+    else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) visit(y, valueLoc(x, k) ?? loc);
+  };
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, y] of Object.entries(v as Vars)) if (!skip.has(k)) visit(y, locOf?.(k) ?? valueLoc(v, k) ?? at);
+  }
+}
+
+/** template/copy `src:` that is not templated must exist now; a template file must parse. */
+function checkSources(t: Task, pb: Playbook, problems: Problems, checked: Set<string>): void {
+  const src = t.args.src;
+  if (typeof src !== 'string' || isTemplated(src)) return;
+  if (t.module === 'template') {
+    const found = findSource('templates', src, t.role, pb.dir);
+    if (!found) {
+      problems.add(`template not found: ${src}`, { code: 'TEMPLATE', loc: t.argLocs('src'), task: t.name, hint: `looked in: ${candidates('templates', src, t.role, pb.dir).join(', ')}` });
+      return;
+    }
+    if (checked.has(found)) return;
+    checked.add(found);
+    for (const e of checkTemplateFile(found)) problems.push(e);
+  } else if (t.module === 'copy' && t.args.remote_src !== true && t.args.remote_src !== 'yes') {
+    if (!findSource('files', src, t.role, pb.dir)) problems.add(`copy source not found: ${src}`, { code: 'PLAYBOOK', loc: t.argLocs('src'), task: t.name });
+  }
+}

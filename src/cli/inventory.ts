@@ -1,0 +1,112 @@
+// `kplay inventory`: the inventory as kplay reads it, printed exactly as `ansible-inventory` prints it
+// (--list, --host H, --graph [GROUP] [--vars]), with --limit, secrets masked unless --show-secrets.
+// Exit codes as Ansible's: 4 for a bad inventory, 5 for bad options, 1 for anything else.
+import type { Argv } from 'yargs';
+import { stdio, type Output } from '../core/output.js';
+import { KplayError, KplayErrors, Problems } from '../core/errors.js';
+import { loadInventory } from '../inventory/inventory.js';
+import { inventoryGraph, inventoryHost, inventoryList, pythonJson } from '../inventory/output.js';
+import { selectHosts } from '../inventory/patterns.js';
+import { redact } from '../core/secrets.js';
+
+export interface InventoryArgs {
+  inventory: string[];
+  list?: boolean | undefined;
+  host?: string | undefined;
+  graph?: boolean | undefined;
+  group?: string | undefined;
+  vars?: boolean | undefined;
+  limit?: string | undefined;
+  showSecrets?: boolean | undefined;
+}
+
+export interface InventoryRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function optionError(message: string): KplayError {
+  return new KplayError(message, { code: 'OPTIONS' });
+}
+
+/** Run the command without touching the process: what it prints and its exit code. */
+export function runInventory(args: InventoryArgs): InventoryRun {
+  const err: string[] = [];
+  try {
+    const actions = [args.list, args.host !== undefined, args.graph].filter(Boolean).length;
+    if (actions !== 1) throw optionError('give exactly one of --list, --host HOST, --graph [GROUP]');
+    if (args.inventory.length === 0) throw optionError('give an inventory with -i (a hosts file or a site folder)');
+    const problems = new Problems();
+    const inv = loadInventory(args.inventory, problems);
+    problems.throwIfAny();
+    for (const w of inv.warnings) err.push(`[WARNING]: ${w}`);
+    let hosts: Set<string> | undefined;
+    if (args.limit) {
+      const sel = selectHosts(inv, 'all', { limit: args.limit });
+      for (const w of sel.warnings) err.push(`[WARNING]: ${w}`);
+      hosts = new Set(sel.hosts);
+    }
+    const opts = { hosts, showSecrets: args.showSecrets === true };
+    let out: string;
+    if (args.list) out = pythonJson(inventoryList(inv, opts));
+    else if (args.host !== undefined) {
+      if (!inv.hosts.has(args.host) || (hosts && !hosts.has(args.host))) {
+        throw optionError(`no host "${args.host}" in the inventory${hosts ? ' (within --limit)' : ''}: --host takes one host name`);
+      }
+      out = pythonJson(inventoryHost(inv, args.host, opts));
+    } else {
+      const group = args.group || 'all';
+      if (!inv.groups.has(group)) throw optionError(`--graph takes a group name; there is no group "${group}"`);
+      out = inventoryGraph(inv, group, { ...opts, vars: args.vars === true });
+    }
+    return { code: 0, stdout: out + '\n', stderr: err.length ? err.join('\n') + '\n' : '' };
+  } catch (e) {
+    if (e instanceof KplayError || e instanceof KplayErrors) {
+      const text = e instanceof KplayError ? e.format() : e.errors.map((x) => x.format()).join('\n');
+      err.push(`ERROR: ${args.showSecrets ? text : redact(text)}`);
+      return { code: e.exitCode, stdout: '', stderr: err.join('\n') + '\n' };
+    }
+    throw e;
+  }
+}
+
+/** Registers `kplay inventory` on a yargs instance; `guard` (from cli.ts) receives the exit code. */
+export function inventoryCommand(y: Argv, out: Output = stdio, guard?: (fn: () => Promise<number>) => Promise<void>): Argv {
+  return y.command(
+    'inventory [group]',
+    'Show the inventory as kplay reads it, in the form of ansible-inventory (--list, --host, --graph)',
+    (a) =>
+      a
+        .positional('group', { type: 'string', describe: 'with --graph: the group to start from (default all)' })
+        .option('inventory', { alias: 'i', type: 'string', array: true, demandOption: true, describe: 'a hosts file (INI or YAML) or a site folder; repeat for several' })
+        .option('list', { type: 'boolean', describe: 'print every group and host variables as JSON (as ansible-inventory --list)' })
+        .option('host', { type: 'string', describe: 'print the variables of one host as JSON' })
+        .option('graph', { type: 'boolean', describe: 'print the tree of groups and hosts (give a group after it to start there)' })
+        .option('vars', { type: 'boolean', describe: 'with --graph: show the variables of groups and hosts' })
+        .option('limit', { alias: 'l', type: 'string', describe: 'only hosts matching this pattern (a:b, a:&b, a:!b, globs, ~regex, g[0], @file)' })
+        .option('show-secrets', { type: 'boolean', describe: 'print passwords and .env values instead of ********' })
+        .example('kplay inventory -i inventories/example --list', '')
+        .example('kplay inventory -i inventories/example --graph kube_master --vars', ''),
+    async (argv) => {
+      const r = runInventory({
+        inventory: (argv.inventory as string[]) ?? [],
+        list: argv.list as boolean | undefined,
+        host: argv.host as string | undefined,
+        graph: argv.graph as boolean | undefined,
+        group: argv.group as string | undefined,
+        vars: argv.vars as boolean | undefined,
+        limit: argv.limit as string | undefined,
+        showSecrets: argv['show-secrets'] as boolean | undefined,
+      });
+      const show = async () => {
+        // --show-secrets is the one place secrets may be printed, so stdout is written directly then
+        if (r.stdout) argv['show-secrets'] ? process.stdout.write(r.stdout) : out.print(r.stdout);
+        if (r.stderr) out.error(r.stderr);
+        return r.code;
+      };
+      if (guard) await guard(show);
+      else process.exitCode = await show();
+    },
+  );
+}

@@ -1,0 +1,103 @@
+// `loop` (with_items, with_dict, loop_control) on include_tasks / include_role, as Ansible runs it: the loop is
+// rendered per host from the include's variables; the included tasks then run once per item, item after item,
+// for the hosts that have that item (linear: all of them in step). The item and index_var are variables of the
+// include, so every included task sees them (its when, args and name); the include's `when` holds per item.
+import { KplayError } from '../core/errors.js';
+import { taskVars } from '../vars/context.js';
+import { isUncertain, liveHosts, type PlayCtx } from './run-state.js';
+import { condition, loopItems } from './task-exec.js';
+import { templateVariables } from '../template/template.js';
+import { valueLoc } from '../core/source.js';
+import type { Include, Vars } from '../core/types.js';
+
+export function isLooped(inc: Include): boolean {
+  const k = inc.keywords;
+  return k.loop !== undefined || k.with_items !== undefined || k.with_list !== undefined || k.with_dict !== undefined;
+}
+
+/** A host that cannot run the include fails, with a message pointing at the include. */
+export function failInclude(p: PlayCtx, inc: Include, host: string, e: unknown): void {
+  const err = e instanceof KplayError
+    ? new KplayError(e.message, { code: e.code, loc: e.loc ?? inc.loc, host: e.host ?? host, task: e.task ?? inc.name, hint: e.hint })
+    : new KplayError(String((e as Error)?.message ?? e), { code: 'TASK_FAILED', loc: inc.loc, host, task: inc.name });
+  p.hosts.get(host)!.failed = true;
+  p.recap.count(host, 'failed');
+  p.bus.emit({ type: 'host_result', host, task: `${inc.kind}: ${inc.target}`, taskId: inc.id, status: 'failed', msg: err.format(), result: { failed: true, msg: err.message }, ms: 0 });
+}
+
+/** The hosts among `hosts` for which the include's `when` holds (a condition that cannot be evaluated fails its host). */
+export function includeWhen(p: PlayCtx, inc: Include, hosts: string[]): string[] {
+  return hosts.filter((h) => {
+    try {
+      return inc.when.every((c) => condition(c, taskVars(p.rv, p.play, inc, h, p.playHosts)));
+    } catch (e) {
+      failInclude(p, inc, h, e);
+      return false;
+    }
+  });
+}
+
+/** Check mode: a loop that reads a value only a real run would know makes the include uncertain on that host. */
+function uncertainLoop(p: PlayCtx, inc: Include, vars: Vars): string | undefined {
+  if (!p.opts.check) return undefined;
+  const k = inc.keywords;
+  const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string' && v.includes('{{')) {
+      try {
+        for (const n of templateVariables(v)) names.add(n);
+      } catch {
+        /* a template that does not parse was reported before the run */
+      }
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(raw);
+  for (const n of names) if (isUncertain(vars[n])) return n;
+  return undefined;
+}
+
+/** Run a looped include: `body` runs the included tasks (static or templated target) for the given hosts. */
+export async function runIncludeLoop(p: PlayCtx, inc: Include, hosts: string[], body: (hosts: string[]) => Promise<void>): Promise<void> {
+  const lc = (inc.keywords.loop_control ?? {}) as Vars;
+  const loopVar = String(lc.loop_var ?? 'item');
+  const indexVar = typeof lc.index_var === 'string' ? lc.index_var : undefined;
+  const items = new Map<string, unknown[]>();
+  for (const h of hosts) {
+    try {
+      const vars = taskVars(p.rv, p.play, inc, h, p.playHosts);
+      const u = uncertainLoop(p, inc, vars);
+      if (u) {
+        p.recap.count(h, 'uncertain');
+        p.bus.emit({ type: 'host_result', host: h, task: `${inc.kind}: ${inc.target}`, taskId: inc.id, status: 'uncertain', msg: `depends on '${u}', known only after a real run`, result: { skipped: true }, ms: 0 });
+        continue;
+      }
+      items.set(h, loopItems(inc, vars, h) ?? []);
+    } catch (e) {
+      // an error in the loop's template points at the loop
+      const key = Object.keys(inc.raw).find((k) => k === 'loop' || k.startsWith('with_'));
+      const at = key ? valueLoc(inc.raw, key) : undefined;
+      failInclude(p, inc, h, e instanceof KplayError && !e.loc && at ? new KplayError(e.message, { code: e.code, loc: at, host: e.host, task: e.task, hint: e.hint }) : e);
+    }
+  }
+  const rounds = Math.max(0, ...[...items.values()].map((l) => l.length));
+  const overlays = (p.rv.includeVars ??= new Map());
+  for (let i = 0; i < rounds; i++) {
+    if (p.stopping) return;
+    const withItem = liveHosts(p, [...items.keys()]).filter((h) => items.get(h)!.length > i);
+    const saved = new Map(withItem.map((h) => [h, overlays.get(h)]));
+    for (const h of withItem) {
+      overlays.set(h, { ...saved.get(h), [loopVar]: items.get(h)![i], ...(indexVar ? { [indexVar]: i, ansible_index_var: indexVar } : {}), ansible_loop_var: loopVar });
+    }
+    try {
+      const run = includeWhen(p, inc, withItem);
+      if (run.length) await body(run);
+    } finally {
+      for (const [h, v] of saved) {
+        if (v === undefined) overlays.delete(h);
+        else overlays.set(h, v);
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+// A host module on one host: check the rendered args, plan against the host's facts, then either report the
+// plan (check mode) or run its actions and plan again to prove it converged.
+import { isAbsolute } from 'node:path';
+import { checkArgs } from '../playbook/module-args.js';
+import { KplayError } from '../core/errors.js';
+import { readsTouched } from './host-reader.js';
+import { findSource } from '../playbook/lookup-paths.js';
+import { applyChanges } from './apply.js';
+import { renderDeep, renderString, renderTemplateFile } from '../template/template.js';
+import { valueLoc } from '../core/source.js';
+import { UNCERTAIN, type PlayCtx } from './run-state.js';
+import { isTaskModule, type Change, type HostView } from '../tasks/contract.js';
+import { findModule } from '../tasks/index.js';
+import type { Outcome } from './task-exec.js';
+import type { Task, Vars } from '../core/types.js';
+import { toBool } from '../core/value-utils.js';
+
+function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
+  const v = t.keywords.become ?? p.play.become ?? vars.ansible_become;
+  return v === undefined ? false : toBool(v);
+}
+
+/** What earlier tasks would change on a target (check mode): a play host's own set, or the run's for others. */
+function pendingOf(p: PlayCtx, target: string): Set<string> {
+  const own = p.hosts.get(target);
+  if (own) return own.pending;
+  const m = (p.rv.pendingOther ??= new Map());
+  let s = m.get(target);
+  if (!s) m.set(target, (s = new Set()));
+  return s;
+}
+
+function fail(msg: string): Outcome {
+  return { status: 'failed', msg, result: { failed: true, changed: false, msg } };
+}
+
+export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Vars, raw: Vars, check: boolean): Promise<Outcome> {
+  const spec = findModule(t.module);
+  if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
+  const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
+  if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));
+  const args = checked.args;
+  const playbookDir = p.rv.playbookDir;
+  if ((t.module === 'template' || (t.module === 'copy' && !args.remote_src)) && typeof args.src === 'string') {
+    const found = findSource(t.module === 'template' ? 'templates' : 'files', args.src, t.role, playbookDir);
+    // in check mode, a controller file an earlier task (delegated to localhost) would write is not known yet
+    const pendingHere = check && isAbsolute(args.src) ? readsTouched(new Set([`file:${args.src.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost')) : undefined;
+    if (pendingHere) return { status: 'uncertain', msg: `reads ${pendingHere.replace(/^file:/, '')} on the controller, which an earlier task would change`, result: { ...UNCERTAIN } };
+    if (!found) return fail(`${t.module}: source not found: ${args.src}`);
+    args.src = found;
+  }
+  const delegate = t.keywords.delegate_to === undefined ? host : String(renderString(String(t.keywords.delegate_to), { vars, host }, { loc: valueLoc(t.raw, 'delegate_to') }));
+  const conn = await p.conn(delegate);
+  const become = becomeOf(p, t, vars);
+  const view: HostView = { name: host, vars, check, diff: p.opts.diff, renderTemplate: (path) => renderTemplateFile(path, { vars, host }) };
+  conn.reader.startTask();
+  const hs = { pending: pendingOf(p, delegate) };
+  let plan;
+  try {
+    plan = await spec.plan(args, view, conn.reader);
+  } catch (e) {
+    // in check mode, a plan that fails on something an earlier unapplied change would alter is not a failure
+    if (check) {
+      const touched = readsTouched(conn.reader.reads, hs.pending);
+      // a package an earlier task would install may bring what this plan missed (a folder like /etc/haproxy)
+      const pkgs = [...hs.pending].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));
+      if (touched || pkgs.length > 0) {
+        for (const k of spec.pendingTouches?.(args) ?? []) hs.pending.add(k);
+        const why = touched ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change` : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
+        return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
+      }
+    }
+    throw e;
+  }
+  const summaries = plan.changes.map((c) => c.summary);
+  const wantDiff = t.keywords.diff === undefined ? p.opts.diff : toBool(t.keywords.diff);
+  const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
+  const commandLike = spec.converges === false;
+  if (check) {
+    const touched = readsTouched(conn.reader.reads, hs.pending);
+    if (touched) {
+      // what it would change is still pending, so later tasks reading it are uncertain too
+      for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
+      return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
+    }
+    for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
+    if (commandLike && plan.changes.length > 0) {
+      // the command would run: without changed_when the real run reports it changed; `changed_when: false`
+      // makes it ok; any other changed_when depends on its output, known only after a real run
+      const cw = t.keywords.changed_when;
+      const never = cw === false || (typeof cw === 'string' && /^\s*(false|no)\s*$/i.test(cw));
+      if (never) return { status: 'ok', msg: 'not run in check mode (changed_when: false)', result: { ...UNCERTAIN, skipped: false } };
+      if (cw === undefined) return { status: 'changed', msg: 'not run in check mode: the command would run', result: { ...UNCERTAIN, skipped: false, changed: true }, changes: summaries };
+      return { status: 'uncertain', msg: 'not run in check mode: whether it changes depends on its output', result: { ...UNCERTAIN } };
+    }
+    const changed = plan.changes.length > 0;
+    return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
+  }
+  if (plan.changes.length === 0) return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
+  const applied = await applyChanges(conn.transport, plan.changes, { become, becomeUser: becomeUserOf(p, t, vars), env: environmentOf(t, vars, host), timeoutMs: timeoutOf(t), failOnRc: !commandLike });
+  conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
+  if (commandLike) {
+    const r = applied.lastExec;
+    const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
+    if (r && r.rc !== 0) {
+      const where = `${t.loc.file}:${t.loc.line}:${t.loc.col}`;
+      const msg = `non-zero return code ${r.rc} from \`${r.cmd.join(' ')}\`${r.stderr ? `: ${tail(r.stderr)}` : ''} (task at ${where})`;
+      return { status: 'failed', msg, result: { ...result, failed: true, msg: 'non-zero return code' } };
+    }
+    return { status: 'changed', result, changes: summaries };
+  }
+  conn.reader.startTask();
+  const again = await spec.plan(args, view, conn.reader);
+  // a change marked `repeats` (a restart, a cache refresh) is planned on every run by design
+  again.changes = again.changes.filter((c) => !c.repeats);
+  if (again.changes.length > 0) {
+    throw new KplayError(`${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`, { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name });
+  }
+  return { status: 'changed', result: { changed: true, ...again.result, ...plan.result }, diff, changes: summaries };
+}
+
+function becomeUserOf(p: PlayCtx, t: Task, vars: Vars): string | undefined {
+  const v = t.keywords.become_user ?? p.play.becomeUser ?? vars.ansible_become_user;
+  return v === undefined ? undefined : String(v);
+}
+
+/** The task's `environment:` (inherited from blocks and the play), rendered, as strings. */
+function environmentOf(t: Task, vars: Vars, host: string): Record<string, string> | undefined {
+  const raw = t.keywords.environment;
+  if (raw === undefined || raw === null) return undefined;
+  const env = renderDeep(raw, { vars, host }, valueLoc);
+  if (!env || typeof env !== 'object' || Array.isArray(env)) throw new KplayError(`environment must be a mapping, got ${JSON.stringify(env)}`, { code: 'TASK_FAILED', loc: t.loc, host });
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
+function timeoutOf(t: Task): number | undefined {
+  const v = t.keywords.timeout;
+  return v === undefined ? undefined : Number(v) * 1000;
+}
+
+export function execFields(r: { rc: number; stdout: string; stderr: string; cmd: string[]; durationMs: number }): Vars {
+  const strip = (s: string) => s.replace(/\n+$/, '');
+  return {
+    rc: r.rc, stdout: strip(r.stdout), stderr: strip(r.stderr),
+    stdout_lines: strip(r.stdout) ? strip(r.stdout).split('\n') : [], stderr_lines: strip(r.stderr) ? strip(r.stderr).split('\n') : [],
+    cmd: r.cmd, delta: `${(r.durationMs / 1000).toFixed(3)}s`,
+  };
+}
+
+export function tail(s: string, lines = 5): string {
+  return s.trim().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,83 @@
+// The state of a run shared by the executor's parts: per-host standing, compiled conditions, the bus.
+import type { CompiledExpr } from '../expr/expr.js';
+import { compileExpr } from '../expr/expr.js';
+import type { Condition, Play } from '../core/types.js';
+import type { RunVars } from '../vars/context.js';
+import type { EventBus } from '../events/bus.js';
+import type { Recap } from '../events/recap.js';
+import type { HostReader } from './host-reader.js';
+import type { Transport } from '../transport/types.js';
+
+/** A registered value that only a real run would know (check mode skipped the task that makes it). */
+export const UNCERTAIN = Object.freeze({ __uncertain: true, skipped: true, changed: false, failed: false, msg: 'known only after a real run' });
+
+export function isUncertain(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { __uncertain?: boolean }).__uncertain === true;
+}
+
+export interface HostState {
+  name: string;
+  failed: boolean;
+  unreachable: boolean;
+  ended: boolean; // meta: end_host, or end_play
+  /** check mode: what earlier, unapplied changes would touch */
+  pending: Set<string>;
+  /** handler names / listen topics notified and not yet run */
+  notified: Set<string>;
+  /** how often each task id ran on this host (a task file imported twice runs twice) */
+  seen: Map<string, number>;
+  /** --resume: tasks this host finished in the run being resumed */
+  resumeDone?: Set<string> | undefined;
+}
+
+export interface Conn {
+  transport: Transport;
+  reader: HostReader;
+}
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  forks: number | undefined;
+}
+
+export interface RunCtx {
+  rv: RunVars;
+  opts: RunOptions;
+  bus: EventBus;
+  recap: Recap;
+  hosts: Map<string, HostState>;
+  /** Connected transport + reader for a host (connects on first use; throws UNREACHABLE etc.). */
+  conn(host: string): Promise<Conn>;
+  stopping: boolean;
+}
+
+export interface PlayCtx extends RunCtx {
+  play: Play;
+  playHosts: string[];
+}
+
+const compiled = new Map<string, CompiledExpr>();
+
+/** Compile once per source text (conditions are checked before the run, so this does not fail here). */
+export function compiledCondition(c: Condition): CompiledExpr | boolean | number {
+  if (typeof c.source !== 'string') return c.source;
+  let e = compiled.get(c.source);
+  if (!e) {
+    e = compileExpr(c.source, c.loc);
+    compiled.set(c.source, e);
+  }
+  return e;
+}
+
+/** The hosts still in the play: not failed, reachable, not ended. */
+export function liveHosts(p: RunCtx, hosts: string[]): string[] {
+  return hosts.filter((h) => {
+    const s = p.hosts.get(h)!;
+    return !s.failed && !s.unreachable && !s.ended;
+  });
+}
+
+export function hostState(name: string): HostState {
+  return { name, failed: false, unreachable: false, ended: false, pending: new Set(), notified: new Set(), seen: new Map() };
+}

@@ -1,0 +1,180 @@
+// A whole run: plays in order, each over its hosts in serial batches; facts gathered once per host; the
+// recap and the exit code at the end. Ctrl-C stops new tasks from starting, lets running ones end, exits 99.
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import { connectionSpec, type ConnectionSpec } from '../inventory/connection.js';
+import { newRunVars, taskVars, type RunVars } from '../vars/context.js';
+import { EventBus } from '../events/bus.js';
+import { HostReader } from './host-reader.js';
+import { isImplicitLocalhost, type Inventory } from '../inventory/inventory.js';
+import { nameMatches } from '../playbook/listing.js';
+import { Recap } from '../events/recap.js';
+import type { HostPlan } from '../check/run-plan.js';
+import { hostState, type Conn, type RunOptions } from './run-state.js';
+import { flushHandlers, runNodes, type StrategyCtx } from './strategy.js';
+import { UNREACHABLE_CODES } from './task-exec.js';
+import type { TagFilter } from '../playbook/tags.js';
+import { renderDeep } from '../template/template.js';
+import type { Transport } from '../transport/types.js';
+import type { Play, Playbook, Task, Vars } from '../core/types.js';
+import { valueLoc } from '../core/source.js';
+import type { ResumePoint } from '../events/journal.js';
+
+export interface RunInput {
+  pb: Playbook;
+  inv: Inventory;
+  plan: HostPlan;
+  extra: Vars;
+  filter: TagFilter;
+  opts: RunOptions;
+  startAt?: string | undefined;
+  bus: EventBus;
+  /** Opens a transport for a host (ssh, or local for localhost). */
+  open: (host: string, spec: ConnectionSpec) => Transport;
+  gather: (t: Transport) => Promise<Vars>;
+  /** --resume: per host, what the previous run finished (from the journal). */
+  resume?: Map<string, ResumePoint> | undefined;
+}
+
+export interface RunHandle {
+  run(): Promise<number>;
+  /** Ctrl-C: no new tasks; running ones finish. */
+  stop(): void;
+}
+
+/** Batches for `serial`: numbers, percentages ("30%"), a list whose last size repeats. */
+export function batches(hosts: string[], serial: (number | string)[] | undefined): string[][] {
+  if (!serial || serial.length === 0) return [hosts];
+  const size = (s: number | string) => {
+    const n = typeof s === 'string' && s.trim().endsWith('%') ? Math.floor((hosts.length * Number(s.trim().slice(0, -1))) / 100) : Number(s);
+    return Math.max(1, n || hosts.length);
+  };
+  const out: string[][] = [];
+  let i = 0;
+  let k = 0;
+  while (i < hosts.length) {
+    const n = size(serial[Math.min(k++, serial.length - 1)]!);
+    out.push(hosts.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+export function createRun(input: RunInput): RunHandle {
+  const { pb, inv, opts, bus } = input;
+  const rv: RunVars = newRunVars(inv, input.extra, pb.dir, opts.check);
+  rv.runTags = [...input.filter.only];
+  rv.skipTags = [...input.filter.skip];
+  const recap = new Recap();
+  const conns = new Map<string, Promise<Conn>>();
+  /** Who holds the host locks of this run (shown to a run that finds one). */
+  const lockOwner = `kplay pid ${process.pid} on ${hostname()}, ${basename(pb.file)}, since ${new Date().toISOString()}`;
+  const transports: Transport[] = [];
+  let stopping = false;
+  let currentPlay: Play | undefined;
+
+  const conn = (host: string): Promise<Conn> => {
+    let c = conns.get(host);
+    if (!c) {
+      c = (async () => {
+        const play = currentPlay!;
+        const vars = taskVars(rv, play, undefined, host, []);
+        const rendered = renderDeep(pick(vars), { vars, host }, valueLoc) as Vars;
+        // Ansible's implicit localhost (not in the inventory) runs on the controller, without ssh
+        if (isImplicitLocalhost(inv, host)) rendered.ansible_connection ??= 'local';
+        const spec = connectionSpec(rendered, host);
+        const t = input.open(host, spec);
+        transports.push(t);
+        await t.connect();
+        await t.lockHost?.(lockOwner);
+        const reader = new HostReader(t, () => input.gather(t), () => spec.become);
+        return { transport: t, reader };
+      })();
+      conns.set(host, c);
+    }
+    return c;
+  };
+
+  const run = async (): Promise<number> => {
+    const t0 = Date.now();
+    const hostsAll = new Set(input.plan.plays.flatMap((p) => p.hosts));
+    bus.emit({ type: 'run_start', playbook: pb.file, check: opts.check, hosts: hostsAll.size });
+    const hosts = new Map([...hostsAll].map((h) => [h, hostState(h)]));
+    for (const [h, rp] of input.resume ?? []) {
+      const s = hosts.get(h);
+      if (!s) continue;
+      s.resumeDone = rp.done;
+      rv.hostFacts.set(h, { ...rp.facts });
+    }
+    let skipUntil: ((t: Task) => boolean) | undefined = input.startAt ? (t: Task) => nameMatches(input.startAt!, t) : undefined;
+    try {
+      for (const { play, hosts: playHosts } of input.plan.plays) {
+        if (stopping) break;
+        currentPlay = play;
+        for (const h of playHosts) {
+          const s = hosts.get(h)!;
+          s.ended = false; // end_host / end_play last only for their play
+        }
+        bus.emit({ type: 'play_start', play: play.name, index: play.index, hosts: playHosts });
+        for (const batch of batches(playHosts.filter((h) => !hosts.get(h)!.failed && !hosts.get(h)!.unreachable), play.serial)) {
+          if (stopping) break;
+          const ctx: StrategyCtx = { rv, opts: { ...opts, forks: play.forks ?? opts.forks }, bus, recap, hosts, conn, stopping, play, playHosts: batch, filter: input.filter, skipUntil };
+          Object.defineProperty(ctx, 'stopping', { get: () => stopping });
+          if (play.gatherFacts) await gatherAll(ctx, batch);
+          for (const section of [play.preTasks, play.tasks, play.postTasks]) {
+            if (play.strategy === 'free') await Promise.all(batch.map((h) => runNodes(ctx, section, [h])));
+            else await runNodes(ctx, section, batch);
+            await flushHandlers(ctx, batch);
+          }
+          skipUntil = ctx.skipUntil;
+          const failed = batch.filter((h) => hosts.get(h)!.failed || hosts.get(h)!.unreachable).length;
+          if (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage) {
+            bus.emit({ type: 'warning', msg: `max_fail_percentage (${play.maxFailPercentage}%) exceeded in play "${play.name}": stopping` });
+            break;
+          }
+          if (play.anyErrorsFatal && failed > 0) break;
+        }
+        bus.emit({ type: 'play_end', play: play.name, index: play.index });
+      }
+    } finally {
+      await Promise.all(transports.map((t) => t.close().catch(() => {})));
+    }
+    if (stopping) bus.emit({ type: 'interrupted' });
+    const exitCode = recap.exitCode(stopping);
+    bus.emit({ type: 'run_end', recap: recap.toJSON(), exitCode, ms: Date.now() - t0 });
+    return exitCode;
+  };
+
+  return { run, stop: () => void (stopping = true) };
+}
+
+const CONNECTION_VARS = /^ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|ssh_extra_args|connection|ssh_timeout|timeout)$/;
+
+function pick(vars: Vars): Vars {
+  const out: Vars = { inventory_hostname: vars.inventory_hostname };
+  // keys only: reading a value renders it (lazy variables), and only the connection ones are wanted
+  for (const k of Object.keys(vars)) if (CONNECTION_VARS.test(k)) out[k] = vars[k];
+  return out;
+}
+
+async function gatherAll(p: StrategyCtx, hosts: string[]): Promise<void> {
+  p.bus.emit({ type: 'task_start', task: 'Gathering Facts', taskId: 'gather_facts', hosts, handler: false });
+  await Promise.all(
+    hosts.map(async (h) => {
+      const start = Date.now();
+      try {
+        const c = await p.conn(h);
+        p.rv.facts.set(h, await c.reader.facts());
+        p.recap.count(h, 'ok', Date.now() - start);
+        p.bus.emit({ type: 'host_result', host: h, task: 'Gathering Facts', taskId: 'gather_facts', status: 'ok', ms: Date.now() - start });
+      } catch (e) {
+        const msg = (e as Error).message;
+        const code = (e as { code?: string }).code;
+        const unreachable = UNREACHABLE_CODES.has(code ?? '');
+        p.hosts.get(h)![unreachable ? 'unreachable' : 'failed'] = true;
+        p.recap.count(h, unreachable ? 'unreachable' : 'failed', Date.now() - start);
+        p.bus.emit({ type: 'host_result', host: h, task: 'Gathering Facts', taskId: 'gather_facts', status: unreachable ? 'unreachable' : 'failed', msg, ms: Date.now() - start });
+      }
+    }),
+  );
+}

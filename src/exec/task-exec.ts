@@ -1,0 +1,265 @@
+// One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
+// changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
+import { KplayError } from '../core/errors.js';
+import { evalCondition, exprVariables } from '../expr/expr.js';
+import type { HostResultEvent, HostStatus } from '../events/bus.js';
+import { taskVars } from '../vars/context.js';
+import { extendVars } from '../vars/lazy-vars.js';
+import { compiledCondition, isUncertain, UNCERTAIN, type PlayCtx } from './run-state.js';
+import { renderDeep, renderString, templateVariables } from '../template/template.js';
+import { valueLoc } from '../core/source.js';
+import { toBool } from '../core/value-utils.js';
+import { runHostModule } from './module-exec.js';
+import { runControllerModule } from './controller-modules.js';
+import type { Condition, Task, TaskBase, Vars } from '../core/types.js';
+import { taskTitle } from '../playbook/listing.js';
+import { taskCheckMode } from './check-mode.js';
+
+export interface Outcome {
+  status: HostStatus;
+  msg?: string | undefined;
+  result: Vars;
+  diff?: HostResultEvent['diff'];
+  changes?: string[] | undefined;
+  /** meta tasks ask the strategy for something */
+  meta?: string | undefined;
+  /** What the output shows after `=>` (debug's message or variable). */
+  show?: Record<string, unknown> | undefined;
+  /** no_log as rendered for this host (any loop item saying so hides the whole result). */
+  noLog?: boolean | undefined;
+}
+
+const refsCache = new WeakMap<Task, Set<string>>();
+
+/** Top-level variable names a task's args, loop and conditions read (for check mode's uncertainty). */
+function taskRefs(t: Task): Set<string> {
+  let s = refsCache.get(t);
+  if (s) return s;
+  s = new Set();
+  const visit = (v: unknown) => {
+    if (typeof v === 'string' && v.includes('{{')) for (const n of safeTemplateVars(v)) s!.add(n);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(t.args);
+  visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
+  // assert's `that` and debug's `var` are expressions, not templates
+  const exprs = t.module === 'assert' ? [t.args.that].flat() : t.module === 'debug' && typeof t.args.var === 'string' ? [t.args.var] : [];
+  for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
+  refsCache.set(t, s);
+  return s;
+}
+
+function safeTemplateVars(src: string): string[] {
+  try {
+    return templateVariables(src);
+  } catch {
+    return [];
+  }
+}
+
+function condRefs(c: Condition): string[] {
+  const e = compiledCondition(c);
+  return typeof e === 'object' ? exprVariables(e) : [];
+}
+
+function uncertainRef(names: Iterable<string>, vars: Vars): string | undefined {
+  for (const n of names) if (isUncertain(vars[n])) return n;
+  return undefined;
+}
+
+export function condition(c: Condition, vars: Vars): boolean {
+  return evalCondition(compiledCondition(c) as Parameters<typeof evalCondition>[0], vars, c.loc ?? undefined);
+}
+
+/** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
+function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
+  const v = t.keywords[key];
+  if (v === undefined || v === null) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  return list.every((c, i) => condition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, key) }, vars));
+}
+
+/** The items of a task's (or an include's) loop, rendered for a host; undefined without a loop. */
+export function loopItems(t: TaskBase, vars: Vars, host: string): unknown[] | undefined {
+  const k = t.keywords;
+  const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
+  if (raw === undefined) return undefined;
+  const key = k.loop !== undefined ? 'loop' : k.with_items !== undefined ? 'with_items' : k.with_list !== undefined ? 'with_list' : 'with_dict';
+  const v = renderDeep(raw, { vars, host }, valueLoc);
+  if (key === 'with_dict') {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new KplayError(`with_dict needs a mapping, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
+    return Object.entries(v).map(([key, value]) => ({ key, value }));
+  }
+  if (!Array.isArray(v)) throw new KplayError(`${key} needs a list, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
+  return key === 'with_items' ? v.flat(1) : v;
+}
+
+/** Run one task on one host (all loop items). Never throws for a host problem: that becomes the outcome. */
+export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcome> {
+  let base: Vars | undefined;
+  let noLog = false;
+  try {
+    base = taskVars(p.rv, p.play, t, host, p.playHosts);
+    const check = taskCheckMode(p.opts.check, t, base, host);
+    if (check !== p.opts.check) base = extendVars(base, { ansible_check_mode: check });
+    const whenRefs = t.when.flatMap(condRefs);
+    const items = loopItems(t, base, host);
+    if (items === undefined) {
+      noLog = noLogFor(t, base, host);
+      return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
+    }
+    const loopVar = String((t.keywords.loop_control as Vars | undefined)?.loop_var ?? 'item');
+    const indexVar = (t.keywords.loop_control as Vars | undefined)?.index_var as string | undefined;
+    const results: Vars[] = [];
+    let status: HostStatus = 'skipped';
+    const changes: string[] = [];
+    const diff: NonNullable<Outcome['diff']> = [];
+    for (const [i, item] of items.entries()) {
+      const vars = extendVars(base, { [loopVar]: item, ...(indexVar ? { [indexVar]: i } : {}), ansible_loop_var: loopVar });
+      noLog ||= noLogFor(t, vars, host);
+      const o = await once(p, t, host, vars, check, whenRefs);
+      results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
+      changes.push(...(o.changes ?? []));
+      diff.push(...(o.diff ?? []));
+      status = worse(status, o.status);
+      // as Ansible, a failed item does not stop the loop; the task fails after the last item
+    }
+    const failedItems = results.filter((r) => r.failed === true);
+    const failed = status === 'failed' || status === 'ignored';
+    const result: Vars = { results, changed: results.some((r) => r.changed === true), msg: failed ? 'One or more items failed' : 'All items completed' };
+    if (failed) result.failed = true;
+    if (status === 'skipped') result.skipped = true;
+    registerResult(p, t, host, result);
+    const msg = failed ? failedItems.map((r) => String(r.msg ?? 'failed')).join('\n') || 'One or more items failed' : undefined;
+    return { status, result, changes, diff, msg, noLog };
+  } catch (e) {
+    if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
+    // a failure on the host points back to the task that caused it (file:line:col, task name, host)
+    const err = e instanceof KplayError ? new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint }) : undefined;
+    const msg = err ? err.format() : String((e as Error)?.message ?? e);
+    return { status: 'failed', msg, result: { failed: true, msg }, noLog: noLog || noLogFor(t, base, host) };
+  }
+}
+
+/** Errors that mean the host cannot be reached at all (Ansible's UNREACHABLE). */
+export const UNREACHABLE_CODES = new Set(['UNREACHABLE', 'HOST_KEY', 'AUTH']);
+
+const RANK: HostStatus[] = ['skipped', 'ok', 'uncertain', 'changed', 'ignored', 'failed'];
+function worse(a: HostStatus, b: HostStatus): HostStatus {
+  return RANK.indexOf(b) > RANK.indexOf(a) ? b : a;
+}
+
+function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
+  const name = t.keywords.register;
+  if (typeof name !== 'string') return;
+  const facts = p.rv.hostFacts.get(host) ?? {};
+  facts[name] = result;
+  p.rv.hostFacts.set(host, facts);
+}
+
+async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean, whenRefs: string[]): Promise<Outcome> {
+  if (p.opts.check) {
+    const u = uncertainRef([...whenRefs, ...taskRefs(t)], vars);
+    if (u) {
+      const out: Outcome = { status: 'uncertain', msg: `depends on '${u}', known only after a real run`, result: { ...UNCERTAIN } };
+      registerResult(p, t, host, out.result);
+      if (t.module === 'set_fact') markUncertain(p, host, Object.keys(t.args).filter((k) => k !== 'cacheable'));
+      return out;
+    }
+  }
+  for (const c of t.when) {
+    if (!condition(c, vars)) {
+      const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: c.source };
+      registerResult(p, t, host, result);
+      return { status: 'skipped', result };
+    }
+  }
+  const retries = t.keywords.until !== undefined ? Number(t.keywords.retries ?? 3) : 0;
+  const delay = Number(t.keywords.delay ?? 5);
+  let out: Outcome;
+  for (let attempt = 0; ; attempt++) {
+    out = await attemptOnce(p, t, host, vars, check);
+    if (t.keywords.until === undefined || out.status === 'uncertain' || (check && out.status !== 'failed' && (out.result.skipped || out.result.__uncertain))) break;
+    const scope = withRegister(t, vars, out.result);
+    if (keywordCondition(t, 'until', scope)) break;
+    if (attempt >= retries) {
+      out = { ...out, status: 'failed', msg: `until condition still false after ${retries + 1} attempts`, result: { ...out.result, failed: true, attempts: attempt + 1 } };
+      break;
+    }
+    await new Promise((r) => setTimeout(r, delay * 1000));
+  }
+  if (out.status === 'failed' && toBool(renderMaybe(t.keywords.ignore_errors, vars, host))) out = { ...out, status: 'ignored' };
+  registerResult(p, t, host, out.result);
+  return out;
+}
+
+/** Variables a skipped set_fact would have set: known only after a real run. */
+function markUncertain(p: PlayCtx, host: string, names: string[]): void {
+  const facts = p.rv.hostFacts.get(host) ?? {};
+  for (const n of names) facts[n] = { ...UNCERTAIN };
+  p.rv.hostFacts.set(host, facts);
+}
+
+function withRegister(t: Task, vars: Vars, result: Vars): Vars {
+  return typeof t.keywords.register === 'string' ? extendVars(vars, { [t.keywords.register]: result }) : vars;
+}
+
+/** no_log for a host (or a loop item): a template is rendered; one that cannot be (an undefined variable, or
+ *  `item` outside the loop) hides the result, as hiding is the safe side. */
+export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean {
+  const v = t.keywords.no_log;
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'string' || !v.includes('{{')) return toBool(v);
+  if (!vars) return true;
+  try {
+    return toBool(renderString(v, { vars, host }));
+  } catch {
+    return true;
+  }
+}
+
+function renderMaybe(v: unknown, vars: Vars, host: string): unknown {
+  return typeof v === 'string' ? renderString(v, { vars, host }) : v;
+}
+
+async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
+  // an error in an argument points at the argument's own value, not at the task
+  const args = renderDeep(t.args, { vars, host }, (parent, key) => (parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key))) as Vars;
+  let ctl: Outcome | undefined;
+  let out: Outcome;
+  try {
+    ctl = await runControllerModule(p, t, host, vars, args);
+    out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
+  } catch (e) {
+    // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
+    if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
+    const err = new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint });
+    const msg = err.format();
+    out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message } };
+  }
+  // a host module that returns ansible_facts updates the host's facts, as in Ansible
+  const facts = out.result.ansible_facts;
+  if (!ctl && out.status !== 'failed' && facts && typeof facts === 'object' && !Array.isArray(facts)) {
+    p.rv.facts.set(host, { ...p.rv.facts.get(host), ...(facts as Vars) });
+  }
+  if (out.status === 'uncertain' || out.status === 'skipped' || out.result.__uncertain) return out;
+  // changed_when / failed_when see the result under the register name; a failure overrides a change
+  const scope = withRegister(t, vars, out.result);
+  const changedWhen = keywordCondition(t, 'changed_when', scope);
+  const failedWhen = keywordCondition(t, 'failed_when', scope);
+  if (changedWhen === undefined && failedWhen === undefined) return out;
+  const changed = changedWhen ?? out.result.changed === true;
+  const failed = failedWhen ?? out.status === 'failed';
+  const result: Vars = { ...out.result, changed, failed };
+  if (failedWhen !== undefined) result.failed_when_result = failedWhen;
+  const status: HostStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
+  const msg = failed ? (out.msg ?? 'failed_when is true') : undefined;
+  out = { ...out, status, msg, result };
+  return out;
+}
+
+export function resultEvent(t: Task, host: string, o: Outcome, ms: number): HostResultEvent {
+  return { type: 'host_result', host, task: taskTitle(t), taskId: t.id, status: o.status, msg: o.msg, diff: o.diff, changes: o.changes, result: o.result, show: o.show, ms };
+}
+

@@ -1,0 +1,84 @@
+// Keyword arguments (`default('x', boolean=true)`, `combine(b, recursive=true)`, `map(attribute='name')`): which
+// names each filter and test accepts, as their Ansible/Jinja documentation names them. `pos` names a parameter that
+// may also be given by position: its keyword value fills that position. `kw` names keyword-only parameters, given
+// to the filter as an object; 'any' takes every name (map, select, ...: they pass them on to another filter or test).
+// A name not listed is a compile-time error with a did-you-mean.
+import { FilterError } from './filters-base.js';
+
+export interface Signature {
+  pos?: string[];
+  kw?: string[] | 'any';
+}
+
+export const FILTER_SIGNATURES: Record<string, Signature> = {
+  default: { pos: ['default_value', 'boolean'] },
+  int: { pos: ['default'] },
+  float: { pos: ['default'] },
+  join: { pos: ['d'] },
+  sort: { pos: ['reverse', 'case_sensitive', 'attribute'] },
+  round: { pos: ['precision'] },
+  replace: { pos: ['old', 'new'] },
+  split: { pos: ['sep'] },
+  regex_replace: { pos: ['pattern', 'replacement', 'ignorecase', 'multiline'] },
+  regex_search: { pos: ['regex'] },
+  regex_findall: { pos: ['regex', 'multiline', 'ignorecase'] },
+  ternary: { pos: ['true_val', 'false_val', 'none_val'] },
+  to_nice_yaml: { pos: ['indent', 'width'] },
+  hash: { pos: ['hashtype'] },
+  mandatory: { pos: ['msg'] },
+  extract: { pos: ['container', 'morekeys'] },
+  host_address: { pos: ['hostvars'] },
+  flatten: { pos: ['levels', 'skip_nulls'] },
+  items2dict: { pos: ['key_name', 'value_name'] },
+  combine: { kw: ['recursive', 'list_merge'] },
+  zip_longest: { kw: ['fillvalue'] },
+  map: { kw: 'any' },
+  select: { kw: 'any' },
+  reject: { kw: 'any' },
+  selectattr: { kw: 'any' },
+  rejectattr: { kw: 'any' },
+};
+FILTER_SIGNATURES.d = FILTER_SIGNATURES.default!;
+
+const PATTERN: Signature = { pos: ['pattern', 'ignorecase', 'multiline'] };
+const VERSION: Signature = { pos: ['version', 'operator', 'strict', 'version_type'] };
+
+export const TEST_SIGNATURES: Record<string, Signature> = {
+  version: VERSION,
+  version_compare: VERSION,
+  match: PATTERN,
+  search: PATTERN,
+  regex: PATTERN,
+  divisibleby: { pos: ['num'] },
+  in: { pos: ['seq'] },
+  contains: { pos: ['value'] },
+  subset: { pos: ['b'] },
+  superset: { pos: ['b'] },
+};
+for (const t of ['eq', 'equalto', '==', 'ne', '!=', 'lt', 'lessthan', '<', 'le', '<=', 'gt', 'greaterthan', '>', 'ge', '>=', 'sameas']) {
+  TEST_SIGNATURES[t] = { pos: ['other'] };
+}
+
+/**
+ * Positional arguments with the keyword ones folded in where the signature places them, and the keyword-only ones
+ * (`rest`). A name the signature does not know, or one given twice, is an error (compile time catches it first).
+ */
+export function foldKwargs(sig: Signature | undefined, args: unknown[], kw: Record<string, unknown>): { args: unknown[]; rest: Record<string, unknown> } {
+  const out = [...args];
+  const rest: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const name of Object.keys(kw)) {
+    const i = sig?.pos?.indexOf(name) ?? -1;
+    if (i >= 0) {
+      if (i < args.length) throw new FilterError(`argument '${name}' is given twice (by position and by name)`);
+      out[i] = kw[name];
+    } else if (sig?.kw === 'any' || sig?.kw?.includes(name)) rest[name] = kw[name];
+    else throw new FilterError(`unexpected keyword argument '${name}'`);
+  }
+  return { args: out, rest };
+}
+
+/** Every keyword name a signature accepts (for did-you-mean), or undefined when it takes any. */
+export function keywordNames(sig: Signature | undefined): string[] | undefined {
+  if (sig?.kw === 'any') return undefined;
+  return [...(sig?.pos ?? []), ...(sig?.kw ?? [])];
+}

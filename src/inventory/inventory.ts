@@ -1,0 +1,268 @@
+// Loading a site's inventory (INI, YAML, a folder of them, several -i), its group_vars/ host_vars/ and .env,
+// and the variables of a host with Ansible's inventory precedence:
+//   all (inventory file) < other groups (inventory files; by depth, ansible_group_priority, name)
+//   < group_vars/all < group_vars/<group> (same order; per source, in -i order) < host (inventory files) < host_vars/<host>.
+// `hostVars` is what `ansible-inventory --list` prints in _meta.hostvars plus `env` (from .env, lowest precedence); the magic variables (inventory_hostname,
+// group_names, groups ...) come from `magicVars`.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { Problems } from '../core/errors.js';
+import { readIniInventory } from './ini.js';
+import { InventoryBuilder, type InvGroup, type InvHost } from './model.js';
+import { loadVarsDir, type VarsDir } from './vars-dirs.js';
+import { readYamlInventory } from './yaml.js';
+import { addSecret } from '../core/secrets.js';
+import { parseYaml, setKey } from '../core/source.js';
+import { checkDotenv } from './dotenv-check.js';
+import { rememberText } from '../core/source-text.js';
+
+export type { InvGroup, InvHost } from './model.js';
+
+export interface Inventory {
+  /** The -i paths, as given. */
+  sources: string[];
+  /** Folder of the site: the first -i folder, or the folder of the first -i file (.env, pki ...). */
+  site: string;
+  hosts: Map<string, InvHost>;
+  /** Every group, including `all` and `ungrouped`, in the order first seen. */
+  groups: Map<string, InvGroup>;
+  /** KEY -> value from the site's .env (every value is a registered secret). */
+  env: Record<string, string>;
+  /** group_vars/ and host_vars/ of each source folder, in -i order. */
+  varsDirs: VarsDir[];
+  /** Things Ansible accepts silently that may be mistakes. */
+  warnings: string[];
+}
+
+// Ansible's INVENTORY_IGNORE_EXTS and the names it always skips in an inventory folder.
+const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
+const IGNORED_NAMES = /^(\.|host_vars$|group_vars$|vars_plugins$)/;
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** INI or YAML? By extension; without one, by the first meaningful line (as Ansible tries yaml, then ini). */
+function looksLikeYaml(file: string, text: string): boolean {
+  if (/\.(ya?ml|json)$/i.test(file)) return true;
+  if (/\.ini$/i.test(file)) return false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line === '---' || line.startsWith('{')) return true;
+    return /^[^\s=#[][^=]*:(\s|$)/.test(line);
+  }
+  return false;
+}
+
+// Files a site folder holds beside its inventory (keys, certificates, known_hosts) are never read as one.
+const NOT_INVENTORY = /^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|.*\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$/;
+
+/** In a folder, an extensionless file is an INI inventory only when it is called hosts/inventory or starts like one. */
+function looksLikeIni(name: string, text: string): boolean {
+  if (/^(hosts|inventory)$/.test(name)) return true;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    return line.startsWith('[');
+  }
+  return false;
+}
+
+function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
+  if (isDir(file)) {
+    for (const name of readdirSync(file).sort()) {
+      if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((e) => name.endsWith(e)) || NOT_INVENTORY.test(name)) continue;
+      readSource(b, join(file, name), true);
+    }
+    return;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    b.problems.add(`cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { code: 'NOT_FOUND' });
+    return;
+  }
+  if (looksLikeYaml(file, text)) {
+    const data = parseYaml(text, file, { problems: b.problems });
+    if (data !== undefined) readYamlInventory(b, file, data);
+  } else if (!inFolder || looksLikeIni(basename(file), text)) readIniInventory(b, file, text);
+}
+
+function loadEnv(dir: string, env: Record<string, string>, problems: Problems): void {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  rememberText(file, text, { secret: true });
+  const bad = checkDotenv(text, file);
+  for (const p of bad) problems.add(p.message, { code: 'INVENTORY', loc: p.loc });
+  if (bad.length) return;
+  for (const [k, v] of Object.entries(parseDotenv(text))) {
+    addSecret(v);
+    setKey(env, k, v);
+  }
+}
+
+/** Read every -i source. Problems (with file:line:col) go to `problems`; never throws for bad input. */
+export function loadInventory(paths: string[], problems: Problems): Inventory {
+  const b = new InventoryBuilder(problems);
+  const dirs: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) {
+      if (p.includes(',')) {
+        // Ansible's host list: -i 'host1,host2,'
+        for (const h of p.split(',').map((s) => s.trim()).filter(Boolean)) b.addHost(h, 'ungrouped', undefined, p, undefined);
+        continue;
+      }
+      problems.add(`inventory not found: ${p}`, { code: 'NOT_FOUND', hint: 'give -i a hosts file or a site folder' });
+      continue;
+    }
+    readSource(b, p);
+    dirs.push(isDir(p) ? p : dirname(p));
+  }
+  b.finish();
+  const warnings = b.warnings;
+  const varsDirs = dirs.map((d) => loadVarsDir(d, b.groups.keys(), b.hosts.keys(), problems, warnings));
+  const env: Record<string, string> = {};
+  for (const d of [...new Set(dirs.map((d) => resolve(d)))]) loadEnv(d, env, problems);
+  const first = paths[0] ?? '.';
+  const site = existsSync(first) && isDir(first) ? first : dirname(first);
+  return { sources: [...paths], site, hosts: b.hosts, groups: b.groups, env, varsDirs, warnings };
+}
+
+// ---- variables ----
+
+const cache = new WeakMap<Inventory, Map<string, Record<string, unknown>>>();
+
+function merge(into: Record<string, unknown>, from: Record<string, unknown> | undefined): void {
+  if (from) for (const k of Object.keys(from)) setKey(into, k, from[k]);
+}
+
+/** Every group a host is in (direct and inherited), without `all`, sorted as Ansible merges them. */
+export function hostGroups(inv: Inventory, host: string): InvGroup[] {
+  const h = inv.hosts.get(host);
+  if (!h) return [];
+  const seen = new Set<string>();
+  const walk = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const p of inv.groups.get(name)?.parents ?? []) walk(p);
+  };
+  h.groups.forEach(walk);
+  seen.delete('all');
+  return [...seen]
+    .map((n) => inv.groups.get(n)!)
+    .sort((a, b) => a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Variables of a host from the inventory, with Ansible's precedence (what ansible-inventory prints). Cached: do not modify. */
+export function hostVars(inv: Inventory, host: string): Record<string, unknown> {
+  let c = cache.get(inv);
+  if (!c) cache.set(inv, (c = new Map()));
+  const hit = c.get(host);
+  if (hit) return hit;
+  // `env` (the site's .env) is below everything; output for ansible-inventory parity leaves it out (withoutEnv)
+  const out: Record<string, unknown> = { env: inv.env };
+  const h = inv.hosts.get(host);
+  const groups = h ? hostGroups(inv, host) : [];
+  merge(out, inv.groups.get('all')!.vars);
+  for (const g of groups) merge(out, g.vars);
+  for (const d of inv.varsDirs) merge(out, d.groups.get('all'));
+  for (const d of inv.varsDirs) for (const g of groups) merge(out, d.groups.get(g.name));
+  if (h) {
+    merge(out, h.vars);
+    for (const d of inv.varsDirs) merge(out, d.hosts.get(host));
+  } else if (isImplicitLocalhost(inv, host)) {
+    setKey(out, 'ansible_connection', 'local');
+  }
+  c.set(host, out);
+  return out;
+}
+
+/** Variables of a group itself: its inventory vars, then its group_vars/ files (what --graph --vars shows). */
+export function groupVars(inv: Inventory, group: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  merge(out, inv.groups.get(group)?.vars);
+  for (const d of inv.varsDirs) merge(out, d.groups.get(group));
+  return out;
+}
+
+export const LOCALHOST_NAMES = ['localhost', '127.0.0.1', '::1'];
+
+/** `localhost` not written in the inventory: Ansible makes it up, connecting locally. */
+export function isImplicitLocalhost(inv: Inventory, host: string): boolean {
+  return !inv.hosts.has(host) && LOCALHOST_NAMES.includes(host);
+}
+
+/** Hosts of a group in Ansible's order: its own, then those of its children, level by level. */
+export function groupHosts(inv: Inventory, group: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visited = new Set<string>();
+  let level = [group];
+  while (level.length > 0) {
+    const next: string[] = [];
+    for (const name of level) {
+      if (visited.has(name)) continue;
+      visited.add(name);
+      const g = inv.groups.get(name);
+      if (!g) continue;
+      for (const h of g.hosts) {
+        if (!seen.has(h)) {
+          seen.add(h);
+          out.push(h);
+        }
+      }
+      next.push(...g.children);
+    }
+    level = next;
+  }
+  return out;
+}
+
+/** Ansible's `groups` magic variable: every group (with all and ungrouped) -> its hosts, in inventory order. */
+export function groupsMap(inv: Inventory): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const name of inv.groups.keys()) setKey(out, name, groupHosts(inv, name));
+  return out;
+}
+
+/** inventory_hostname, inventory_hostname_short, group_names (sorted; `ungrouped` included as Ansible does), inventory_file, inventory_dir. */
+export function magicVars(inv: Inventory, host: string): Record<string, unknown> {
+  const h = inv.hosts.get(host);
+  const groupNames = hostGroups(inv, host)
+    .map((g) => g.name)
+    .sort();
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    group_names: groupNames,
+    inventory_file: h ? resolve(h.file) : null,
+    inventory_dir: h ? dirname(resolve(h.file)) : null,
+  };
+}
+
+/** Host variables without the `env` that came from .env (what ansible-inventory would print). */
+export function withoutEnv(inv: Inventory, vars: Record<string, unknown>): Record<string, unknown> {
+  if (vars.env !== inv.env) return vars;
+  const { env: _env, ...rest } = vars;
+  return rest;
+}
+
+/** An inventory with no hosts (kplay run without -i). */
+export function emptyInventory(): Inventory {
+  const inv = loadInventory([], new Problems());
+  inv.site = '.';
+  return inv;
+}
+
+/** Variables below everything else: `env` (the site's .env). */
+export function siteVars(inv: Inventory): Record<string, unknown> {
+  return { env: inv.env };
+}

@@ -1,0 +1,123 @@
+// The keywords of plays, blocks, tasks and role entries, with the type each value must have.
+// A value that is a template (`{{ }}`) is taken as it is and checked at run time.
+import { isTemplated } from './module-args.js';
+
+export type KeywordCheck = (v: unknown) => string | undefined; // returns what is wrong, or undefined
+
+const bool: KeywordCheck = (v) =>
+  typeof v === 'boolean' || isTemplated(v) || (typeof v === 'string' && /^(yes|no|true|false|on|off|1|0)$/i.test(v.trim()))
+    ? undefined
+    : `expected a boolean (true/false, yes/no), got ${JSON.stringify(v)}`;
+const int: KeywordCheck = (v) =>
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || isTemplated(v) || (typeof v === 'string' && /^\d+$/.test(v))
+    ? undefined
+    : `expected a whole number, got ${JSON.stringify(v)}`;
+const str: KeywordCheck = (v) => (typeof v === 'string' || typeof v === 'number' ? undefined : `expected a string, got ${JSON.stringify(v)}`);
+const strOrList: KeywordCheck = (v) =>
+  typeof v === 'string' || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+    ? undefined
+    : `expected a string or a list of strings, got ${JSON.stringify(v)}`;
+const mapping: KeywordCheck = (v) =>
+  (v && typeof v === 'object' && !Array.isArray(v)) || v === null || isTemplated(v) ? undefined : `expected a mapping, got ${JSON.stringify(v)}`;
+const condition: KeywordCheck = (v) =>
+  typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'boolean'))
+    ? undefined
+    : `expected a condition or a list of conditions, got ${JSON.stringify(v)}`;
+const list: KeywordCheck = (v) => (Array.isArray(v) || isTemplated(v) ? undefined : `expected a list or a template giving one, got ${JSON.stringify(v)}`);
+const identifier: KeywordCheck = (v) =>
+  typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : `expected a variable name, got ${JSON.stringify(v)}`;
+const any: KeywordCheck = () => undefined;
+const percent: KeywordCheck = (v) =>
+  (typeof v === 'number' && v >= 0 && v <= 100) || isTemplated(v) ? undefined : `expected a percentage from 0 to 100, got ${JSON.stringify(v)}`;
+
+/** Keywords a task, block and play share. */
+const COMMON: Record<string, KeywordCheck> = {
+  name: str,
+  when: condition,
+  tags: strOrList,
+  become: bool,
+  become_user: str,
+  become_method: (v) => (v === 'sudo' || isTemplated(v) ? undefined : `only 'sudo' is supported, got ${JSON.stringify(v)}`),
+  become_flags: str,
+  environment: mapping,
+  vars: mapping,
+  ignore_errors: bool,
+  ignore_unreachable: bool,
+  any_errors_fatal: bool,
+  run_once: bool,
+  delegate_to: str,
+  delegate_facts: bool,
+  check_mode: bool,
+  diff: bool,
+  no_log: bool,
+  throttle: int,
+  timeout: int,
+  remote_user: str,
+  port: int,
+  collections: any,
+  module_defaults: mapping,
+  debugger: str,
+};
+
+export const TASK_KEYWORDS: Record<string, KeywordCheck> = {
+  ...COMMON,
+  loop: list,
+  loop_control: mapping,
+  with_items: list,
+  with_list: list,
+  with_dict: (v) => mapping(v),
+  with_indexed_items: list,
+  register: identifier,
+  notify: strOrList,
+  changed_when: condition,
+  failed_when: condition,
+  until: condition,
+  retries: int,
+  delay: int,
+  args: mapping,
+  action: any,
+  local_action: any,
+};
+
+export const HANDLER_KEYWORDS: Record<string, KeywordCheck> = { ...TASK_KEYWORDS, listen: strOrList };
+
+export const BLOCK_KEYWORDS: Record<string, KeywordCheck> = { ...COMMON, block: list, rescue: list, always: list, notify: strOrList };
+
+export const PLAY_KEYWORDS: Record<string, KeywordCheck> = {
+  ...COMMON,
+  hosts: strOrList,
+  vars_files: strOrList,
+  roles: list,
+  pre_tasks: list,
+  tasks: list,
+  post_tasks: list,
+  handlers: list,
+  serial: (v) =>
+    typeof v === 'number' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number' || typeof x === 'string'))
+      ? undefined
+      : `expected a number, a percentage or a list of them, got ${JSON.stringify(v)}`,
+  strategy: (v) => (v === 'linear' || v === 'free' || isTemplated(v) ? undefined : `expected 'linear' or 'free', got ${JSON.stringify(v)}`),
+  gather_facts: bool,
+  gather_subset: strOrList,
+  max_fail_percentage: percent,
+  force_handlers: bool,
+  order: (v) => (['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'].includes(String(v)) ? undefined : `unknown order ${JSON.stringify(v)}`),
+  forks: int,
+};
+
+export const ROLE_ENTRY_KEYWORDS: Record<string, KeywordCheck> = { ...COMMON, role: str };
+
+export const INCLUDE_ACTIONS = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role']);
+
+/** Keywords kplay reads but does not support (yet): a clear error beats silently ignoring them. */
+export const UNSUPPORTED: Record<string, string> = {
+  async: 'async tasks are not supported; use a systemd unit or `wait_for` for long-running work',
+  poll: 'async tasks are not supported',
+  vars_prompt: 'kplay runs unattended: put values in the inventory, group_vars, .env or -e',
+  connection: 'kplay always connects with ssh (or local for delegate_to: localhost)',
+  include: "'include' was removed from Ansible; use include_tasks or import_tasks",
+  with_fileglob: 'use loop with a list of files',
+  with_nested: 'use loop with a product of lists',
+  with_sequence: 'use loop with a list',
+  with_subelements: 'use loop with subelements',
+};

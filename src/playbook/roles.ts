@@ -1,0 +1,143 @@
+// Roles as Ansible lays them out: <roles>/<name>/{tasks,defaults,vars,handlers,meta,templates,files}.
+// A role is found beside the playbook (roles/), in the project's playbooks/roles and roles/, or on KPLAY_ROLES_PATH.
+import { checkVariableNames } from './keyword-contents.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { didYouMean, type Loc } from '../core/errors.js';
+import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
+import { keyLoc, loadYamlFile, locOf, valueLoc } from '../core/source.js';
+import { inherit, isMapping, loadTaskFile, parseTaskList, type LoadCtx } from './tasks-loader.js';
+import type { Inherited, RoleInstance, TaskNode, Vars } from '../core/types.js';
+
+export function rolesPath(playbookDir: string): string[] {
+  const extra = (process.env.KPLAY_ROLES_PATH ?? '').split(':').filter(Boolean);
+  return [join(playbookDir, 'roles'), resolve('playbooks/roles'), resolve('roles'), ...extra];
+}
+
+function availableRoles(dirs: string[]): string[] {
+  const names = new Set<string>();
+  for (const d of dirs) {
+    try {
+      for (const n of readdirSync(d)) if (statSync(join(d, n)).isDirectory()) names.add(n);
+    } catch {
+      /* a search dir that does not exist */
+    }
+  }
+  return [...names];
+}
+
+export function findRoleDir(name: string, playbookDir: string): string | undefined {
+  if (name.includes('/')) {
+    const p = isAbsolute(name) ? name : resolve(playbookDir, name);
+    return existsSync(p) ? p : undefined;
+  }
+  return rolesPath(playbookDir).map((d) => join(d, name)).find((p) => existsSync(p));
+}
+
+/** `main.yml`, `main.yaml`, `main` or a folder `main/` of YAML files (merged in name order). */
+function readVarsDir(dir: string, base: string, ctx: LoadCtx, names = false): Vars {
+  for (const f of [`${base}.yml`, `${base}.yaml`, base]) {
+    const p = join(dir, f);
+    if (!existsSync(p)) continue;
+    if (statSync(p).isDirectory()) {
+      const out: Vars = {};
+      for (const n of readdirSync(p).filter((x) => /\.ya?ml$/.test(x)).sort()) Object.assign(out, readMapping(join(p, n), ctx, names));
+      return out;
+    }
+    return readMapping(p, ctx, names);
+  }
+  return {};
+}
+
+/** A vars file's mapping; `names`: its keys are variables (defaults/, vars/), so each must be a valid name. */
+function readMapping(file: string, ctx: LoadCtx, names = false): Vars {
+  const data = loadYamlFile(file, { problems: ctx.problems });
+  if (data === null || data === undefined) return {};
+  if (!isMapping(data)) {
+    ctx.problems.add('a vars file must hold a mapping of variable names to values', { code: 'VARS', loc: locOf(data) ?? { file, line: 1, col: 1 } });
+    return {};
+  }
+  if (names) checkVariableNames(data, ctx.problems, 'variable');
+  return data;
+}
+
+export interface RoleLoad {
+  instances: RoleInstance[]; // the role and its dependencies, dependencies first
+  tasks: TaskNode[];
+}
+
+/** Role entry from `roles:` / meta dependencies: a name or a mapping with `role:` (or `name:`), keywords and params. */
+export function parseRoleEntry(entry: unknown, loc: Loc | undefined, ctx: LoadCtx): { name: string; entry: Vars } | undefined {
+  if (typeof entry === 'string') return { name: entry, entry: {} };
+  if (isMapping(entry)) {
+    const name = entry.role ?? entry.name;
+    if (typeof name === 'string') return { name, entry };
+    ctx.problems.add("a role entry needs 'role: NAME'", { code: 'PLAYBOOK', loc: locOf(entry) ?? loc });
+    return undefined;
+  }
+  ctx.problems.add(`a role entry must be a name or a mapping, got ${JSON.stringify(entry)}`, { code: 'PLAYBOOK', loc });
+  return undefined;
+}
+
+/** Load a role: its variables, handlers and tasks, tagged with its own name. Dependencies (meta/main.yml) first. */
+export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer: Inherited, ctx: LoadCtx, seen: Set<string>, tasksFrom?: string): RoleLoad {
+  const dir = findRoleDir(name, ctx.playbookDir);
+  if (!dir) {
+    const near = didYouMean(name, availableRoles(rolesPath(ctx.playbookDir)));
+    ctx.problems.add(`role '${name}' not found${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc, hint: `searched: ${[...new Set(rolesPath(ctx.playbookDir))].join(', ')}` });
+    return { instances: [], tasks: [] };
+  }
+  const roleName = dir.split('/').pop()!;
+  const params: Vars = {};
+  for (const [k, v] of Object.entries(entry)) if (!(k in ROLE_ENTRY_KEYWORDS) && k !== 'name' && k !== 'tasks_from' && k !== 'apply' && k !== 'vars_from' && k !== 'defaults_from' && k !== 'handlers_from' && k !== 'public' && k !== 'allow_duplicates') params[k] = v;
+  const key = `${dir}|${tasksFrom ?? 'main'}|${JSON.stringify(params)}`;
+  if (seen.has(key)) return { instances: [], tasks: [] };
+  seen.add(key);
+  if (ctx.stack.includes(dir)) {
+    ctx.problems.add(`role dependency cycle: ${[...ctx.stack.filter((s) => !s.endsWith('.yml')), dir].join(' -> ')}`, { code: 'PLAYBOOK', loc });
+    return { instances: [], tasks: [] };
+  }
+  ctx.stack.push(dir);
+  try {
+    const instances: RoleInstance[] = [];
+    const tasks: TaskNode[] = [];
+    const inh0 = inherit(outer, entry, [roleName]);
+    const meta = readVarsDir(join(dir, 'meta'), 'main', ctx);
+    const deps = meta.dependencies;
+    if (deps !== undefined && deps !== null && !Array.isArray(deps)) {
+      ctx.problems.add(`role '${roleName}': meta dependencies must be a list of roles, got ${JSON.stringify(deps)}`, { code: 'PLAYBOOK', loc: valueLoc(meta, 'dependencies') });
+    }
+    if (Array.isArray(deps)) {
+      deps.forEach((d, i) => {
+        const parsed = parseRoleEntry(d, valueLoc(deps, i), ctx);
+        if (!parsed) return;
+        const sub = loadRole(parsed.name, valueLoc(deps, i), parsed.entry, { ...inh0, role: undefined }, ctx, seen);
+        instances.push(...sub.instances);
+        tasks.push(...sub.tasks);
+      });
+    }
+    const role: RoleInstance = {
+      name: roleName, path: dir, params, handlers: [],
+      defaults: readVarsDir(join(dir, 'defaults'), String(entry.defaults_from ?? 'main').replace(/\.ya?ml$/, ''), ctx, true),
+      vars: readVarsDir(join(dir, 'vars'), String(entry.vars_from ?? 'main').replace(/\.ya?ml$/, ''), ctx, true),
+    };
+    const inh: Inherited = { ...inh0, role };
+    const taskFile = findYaml(join(dir, 'tasks'), tasksFrom ?? 'main');
+    if (taskFile) tasks.push(...loadTaskFile(taskFile, loc, inh, ctx));
+    else if (tasksFrom) ctx.problems.add(`role '${roleName}' has no tasks file '${tasksFrom}'`, { code: 'PLAYBOOK', loc: keyLoc(entry, 'tasks_from') ?? loc });
+    const handlerFile = findYaml(join(dir, 'handlers'), String(entry.handlers_from ?? 'main'));
+    if (handlerFile) {
+      const data = loadYamlFile(handlerFile, { problems: ctx.problems });
+      if (Array.isArray(data)) role.handlers = parseTaskList(data, handlerFile, { ...inh, when: [] }, ctx, true);
+    }
+    instances.push(role);
+    return { instances, tasks };
+  } finally {
+    ctx.stack.pop();
+  }
+}
+
+function findYaml(dir: string, base: string): string | undefined {
+  const b = base.replace(/\.ya?ml$/, '');
+  return [`${b}.yml`, `${b}.yaml`, b].map((f) => join(dir, f)).find((p) => existsSync(p) && statSync(p).isFile());
+}

@@ -1,0 +1,305 @@
+// Task lists read from YAML: tasks, blocks, imports and includes, each task's module and arguments resolved
+// against the registry, keywords checked; every problem found is recorded with its position.
+import { checkKeywordContents, checkSetFactNames } from './keyword-contents.js';
+import { dirname, resolve } from 'node:path';
+import { checkArgs } from './module-args.js';
+import { didYouMean, type Loc, type Problems } from '../core/errors.js';
+import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
+import { parseKv, splitArgs } from '../core/kv.js';
+import { keyLoc, loadYamlFile, locOf, valueLoc } from '../core/source.js';
+import { textOf } from '../core/source-text.js';
+import { canonicalModuleName, findModule, moduleNames } from '../tasks/index.js';
+import type { Block, Condition, Include, Inherited, Task, TaskNode, Vars } from '../core/types.js';
+import { existsSync } from 'node:fs';
+
+export interface LoadCtx {
+  problems: Problems;
+  playbookDir: string;
+  stack: string[]; // files being read, to refuse import cycles
+  /** Load a role's tasks (roles.ts provides it; kept as a callback to avoid an import cycle). */
+  importRole: (name: string, loc: Loc, entry: Vars, inh: Inherited, ctx: LoadCtx, tasksFrom?: string) => TaskNode[];
+}
+
+/** Keywords that pass from a block (or role, or import) down to the tasks in it. */
+const INHERITABLE = ['become', 'become_user', 'become_method', 'become_flags', 'environment', 'ignore_errors', 'ignore_unreachable',
+  'any_errors_fatal', 'run_once', 'delegate_to', 'check_mode', 'diff', 'no_log', 'throttle', 'timeout', 'remote_user', 'port', 'module_defaults'];
+
+export function isMapping(v: unknown): v is Vars {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function toList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function conditions(raw: Vars, key: string): Condition[] {
+  const v = raw[key];
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map((c, i) => ({ source: c as string, loc: valueLoc(v, i) }));
+  return [{ source: v as string | boolean, loc: valueLoc(raw, key) }];
+}
+
+/** Combine what an enclosing block/role/import passes down with its own keywords. */
+export function inherit(outer: Inherited, raw: Vars, extraTags: string[] = []): Inherited {
+  const keywords = { ...outer.keywords };
+  for (const k of INHERITABLE) if (raw[k] !== undefined) keywords[k] = raw[k];
+  return {
+    when: [...outer.when, ...conditions(raw, 'when')],
+    tags: unique([...outer.tags, ...toList(raw.tags), ...extraTags]),
+    vars: isMapping(raw.vars) ? { ...outer.vars, ...raw.vars } : outer.vars,
+    keywords,
+    role: outer.role,
+  };
+}
+
+export function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Read a file of tasks. A missing file or one that is not a list is recorded as a problem. */
+export function loadTaskFile(file: string, loc: Loc | undefined, inh: Inherited, ctx: LoadCtx, handlers = false): TaskNode[] {
+  if (ctx.stack.includes(file)) {
+    ctx.problems.add(`import cycle: ${[...ctx.stack, file].join(' -> ')}`, { code: 'PLAYBOOK', loc });
+    return [];
+  }
+  if (!existsSync(file)) {
+    ctx.problems.add(`tasks file not found: ${file}`, { code: 'PLAYBOOK', loc });
+    return [];
+  }
+  const data = loadYamlFile(file, { problems: ctx.problems });
+  if (data === undefined || data === null) return [];
+  if (!Array.isArray(data)) {
+    ctx.problems.add('a tasks file must hold a list of tasks', { code: 'PLAYBOOK', loc: locOf(data) ?? { file, line: 1, col: 1 } });
+    return [];
+  }
+  ctx.stack.push(file);
+  try {
+    return parseTaskList(data, file, inh, ctx, handlers);
+  } finally {
+    ctx.stack.pop();
+  }
+}
+
+export function parseTaskList(list: unknown[], file: string, inh: Inherited, ctx: LoadCtx, handlers = false): TaskNode[] {
+  const out: TaskNode[] = [];
+  list.forEach((raw, i) => {
+    if (!isMapping(raw)) {
+      ctx.problems.add(`a task must be a mapping, got ${JSON.stringify(raw)}`, { code: 'PLAYBOOK', loc: valueLoc(list, i) });
+      return;
+    }
+    out.push(...parseTask(raw, file, inh, ctx, handlers));
+  });
+  return out;
+}
+
+function checkKeywords(raw: Vars, table: Record<string, KeywordCheck>, skip: Set<string>, ctx: LoadCtx, what: string): void {
+  for (const [k, v] of Object.entries(raw)) {
+    if (skip.has(k)) continue;
+    if (k in UNSUPPORTED) {
+      ctx.problems.add(`'${k}' is not supported: ${UNSUPPORTED[k]}`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(raw, k) });
+      continue;
+    }
+    const check = table[k];
+    if (!check) {
+      const near = didYouMean(k, Object.keys(table));
+      ctx.problems.add(`unknown ${what} keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(raw, k) });
+      continue;
+    }
+    const wrong = check(v);
+    if (wrong) ctx.problems.add(`${k}: ${wrong}`, { code: 'PLAYBOOK', loc: valueLoc(raw, k) });
+  }
+  checkKeywordContents(raw, ctx.problems);
+}
+
+function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handlers: boolean): TaskNode[] {
+  const loc = locOf(raw) ?? { file, line: 1, col: 1 };
+  if ('block' in raw) return [parseBlock(raw, file, loc, inh, ctx, handlers)];
+  const table = handlers ? HANDLER_KEYWORDS : TASK_KEYWORDS;
+  const action = findAction(raw, table, ctx);
+  if (!action) return [];
+  checkKeywords(raw, table, new Set([action.key]), ctx, 'task');
+  const name = typeof raw.name === 'string' ? raw.name : undefined;
+  const base = {
+    id: `${loc.file}:${loc.line}:${loc.col}${inh.role ? `@${inh.role.name}` : ''}`,
+    name,
+    loc,
+    raw,
+    keywords: { ...inh.keywords, ...pick(raw, Object.keys(table)) },
+    when: [...inh.when, ...conditions(raw, 'when')],
+    tags: unique([...inh.tags, ...toList(raw.tags)]),
+    role: inh.role,
+    vars: isMapping(raw.vars) ? { ...inh.vars, ...raw.vars } : inh.vars,
+  };
+  const mod = canonicalModuleName(action.module);
+  if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
+  const spec = findModule(mod)!;
+  const { args, argLocs, argKeyLocs } = moduleArgs(spec.freeForm ? new Set(Object.keys(spec.args)) : undefined, action, raw, ctx, loc);
+  const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
+  for (const e of checked.errors) ctx.problems.push(e);
+  const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
+  if (spec.name === 'set_fact') checkSetFactNames(args, (k) => (isMapping(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc, ctx.problems);
+  // a handler that flushes handlers would run itself again and again (Ansible refuses it when it runs)
+  if (handlers && spec.name === 'meta' && args._raw_params === 'flush_handlers') {
+    ctx.problems.add('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: action.loc ?? loc });
+  }
+  return [task];
+}
+
+function pick(raw: Vars, keys: string[]): Vars {
+  const out: Vars = {};
+  for (const k of keys) if (raw[k] !== undefined && k !== 'name' && k !== 'vars' && k !== 'tags' && k !== 'when') out[k] = raw[k];
+  return out;
+}
+
+interface Action {
+  key: string; // the key as written
+  module: string;
+  value: unknown;
+  loc: Loc | undefined;
+}
+
+/** Which key of a task names its module: the one key that is not a keyword. */
+function findAction(raw: Vars, table: Record<string, KeywordCheck>, ctx: LoadCtx): Action | undefined {
+  const loc = locOf(raw);
+  for (const k of ['action', 'local_action']) {
+    if (raw[k] === undefined) continue;
+    const v = raw[k];
+    if (typeof v === 'string') {
+      const [mod, ...rest] = v.trim().split(/\s+/);
+      return checkModule({ key: k, module: mod!, value: rest.join(' '), loc: valueLoc(raw, k) }, ctx);
+    }
+    if (isMapping(v) && typeof v.module === 'string') {
+      const { module, ...args } = v;
+      return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, ctx);
+    }
+    ctx.problems.add(`${k}: expected "module args" or a mapping with 'module'`, { code: 'PLAYBOOK', loc: valueLoc(raw, k) });
+    return undefined;
+  }
+  const candidates = Object.keys(raw).filter((k) => !(k in table) && !(k in UNSUPPORTED));
+  const known = candidates.filter((k) => findModule(k) || INCLUDE_ACTIONS.has(canonicalModuleName(k)));
+  if (known.length > 1) {
+    ctx.problems.add(`conflicting actions in one task: ${known.join(', ')}`, { code: 'PLAYBOOK', loc: keyLoc(raw, known[1]!) });
+    return undefined;
+  }
+  if (known.length === 1) return { key: known[0]!, module: known[0]!, value: raw[known[0]!], loc: valueLoc(raw, known[0]!) };
+  if (candidates.length === 0) {
+    ctx.problems.add('this task names no module (every key is a keyword)', { code: 'UNKNOWN_MODULE', loc });
+    return undefined;
+  }
+  for (const k of candidates) {
+    const near = didYouMean(k, [...moduleNames(), ...Object.keys(table)]);
+    ctx.problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: keyLoc(raw, k) });
+  }
+  return undefined;
+}
+
+function checkModule(a: Action, ctx: LoadCtx): Action | undefined {
+  if (findModule(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
+  const near = didYouMean(a.module, moduleNames());
+  ctx.problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: a.loc });
+  return undefined;
+}
+
+/** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
+function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Vars, ctx: LoadCtx, taskLoc: Loc) {
+  const args: Vars = {};
+  const keyLocs = new Map<string, Loc | undefined>();
+  const valLocs = new Map<string, Loc | undefined>();
+  const fromMapping = (m: Vars) => {
+    for (const k of Object.keys(m)) {
+      args[k] = m[k];
+      keyLocs.set(k, keyLoc(m, k));
+      valLocs.set(k, valueLoc(m, k));
+    }
+  };
+  if (isMapping(raw.args)) fromMapping(raw.args);
+  const v = a.value;
+  if (typeof v === 'string' || typeof v === 'number') {
+    const s = String(v);
+    // Ansible fails "at splitting arguments" on an unbalanced quote; a shell script's quotes are the shell's
+    const open = a.module === 'shell' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
+    if (open !== undefined) ctx.problems.add(`${a.module}: a quote that is never closed in its arguments`, { code: 'BAD_ARGS', loc: inString(a.loc, open) });
+    const kv = parseKv(s, freeKeys);
+    for (const [k, val] of Object.entries(kv.args)) {
+      args[k] = val;
+      keyLocs.set(k, inString(a.loc, kv.offsets[k]!));
+      valLocs.set(k, inString(a.loc, kv.offsets[k]! + k.length + 1));
+    }
+    if (kv.raw !== undefined) {
+      args._raw_params = kv.raw;
+      valLocs.set('_raw_params', a.loc);
+    }
+    for (const b of kv.bare) ctx.problems.add(`${a.module}: '${b.text}' is not a key=value argument`, { code: 'BAD_ARGS', loc: inString(a.loc, b.offset) });
+  } else if (isMapping(v)) {
+    fromMapping(v);
+  } else if (v !== null && v !== undefined) {
+    ctx.problems.add(`${a.module}: arguments must be key=value text or a mapping, got ${JSON.stringify(v)}`, { code: 'BAD_ARGS', loc: a.loc });
+  }
+  return {
+    args,
+    argLocs: (k: string) => valLocs.get(k) ?? a.loc ?? taskLoc,
+    argKeyLocs: (k: string) => keyLocs.get(k) ?? valLocs.get(k) ?? a.loc ?? taskLoc,
+  };
+}
+
+/** The position `offset` characters into a one-line YAML scalar that starts at `loc` (after its opening quote). */
+export function inString(loc: Loc | undefined, offset: number): Loc | undefined {
+  if (!loc) return undefined;
+  const line = textOf(loc.file)?.split(/\r?\n/)[loc.line - 1];
+  const ch = line?.[loc.col - 1];
+  if (ch === '|' || ch === '>') return loc;
+  const quote = ch === '"' || ch === "'" ? 1 : 0;
+  return { file: loc.file, line: loc.line, col: loc.col + quote + offset };
+}
+
+function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: LoadCtx, handlers: boolean): Block {
+  checkKeywords(raw, BLOCK_KEYWORDS, new Set(), ctx, 'block');
+  const inner = inherit(inh, raw);
+  const part = (k: string): TaskNode[] => (Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inner, ctx, handlers) : []);
+  return {
+    kind: 'block', id: `${loc.file}:${loc.line}:${loc.col}`, name: typeof raw.name === 'string' ? raw.name : undefined, loc, raw,
+    keywords: inner.keywords, when: inner.when, tags: inner.tags, role: inh.role, vars: inner.vars,
+    block: part('block'), rescue: part('rescue'), always: part('always'),
+  };
+}
+
+function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Include, 'kind' | 'target' | 'loaded' | 'innerKeywords'>, file: string, inh: Inherited, ctx: LoadCtx): TaskNode[] {
+  const opts: Vars = isMapping(value) ? value : { [mod.endsWith('role') ? 'name' : 'file']: value };
+  const target = String(opts[mod.endsWith('role') ? 'name' : 'file'] ?? '');
+  const loc = valueLoc(raw, Object.keys(raw).find((k) => canonicalModuleName(k) === mod)!) ?? base.loc;
+  if (!target) {
+    ctx.problems.add(`${mod} needs a ${mod.endsWith('role') ? 'role name' : 'file'}`, { code: 'PLAYBOOK', loc });
+    return [];
+  }
+  const dynamic = target.includes('{{');
+  const isImport = mod.startsWith('import_');
+  const loopKey = Object.keys(raw).find((k) => k === 'loop' || k.startsWith('with_'));
+  if (loopKey && isImport) {
+    ctx.problems.add(`${mod} is static and cannot loop; use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc: keyLoc(raw, loopKey) ?? loc });
+    return [];
+  }
+  if (isImport && dynamic) {
+    ctx.problems.add(`${mod} is static and cannot use a template (${target}); use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc });
+    return [];
+  }
+  // an import passes its when/tags/keywords to every task inside; an include keeps them for itself (but its vars
+  // are the included tasks' vars, as at run time for a templated target: dynamic-include.ts)
+  const inner = isImport ? inherit(inh, raw) : { ...inh, vars: base.vars, tags: isMapping(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags };
+  let loaded: TaskNode[] | undefined;
+  if (!dynamic) {
+    if (mod.endsWith('role')) loaded = ctx.importRole(target, loc, opts, inner, ctx, typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined);
+    else loaded = loadTaskFile(resolveTaskFile(target, file, inh, ctx), loc, inner, ctx);
+  }
+  if (isImport) return loaded ?? [];
+  return [{ ...base, kind: mod as 'include_tasks' | 'include_role', target, loaded, innerKeywords: inner.keywords }];
+}
+
+/** Relative task files are looked up beside the including file, then in the role's tasks/, then beside the playbook. */
+export function resolveTaskFile(target: string, from: string, inh: Inherited, ctx: LoadCtx): string {
+  const candidates = [resolve(dirname(from), target)];
+  if (inh.role) candidates.push(resolve(inh.role.path, 'tasks', target));
+  candidates.push(resolve(ctx.playbookDir, target));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}

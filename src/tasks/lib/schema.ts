@@ -1,0 +1,108 @@
+// Argument types with Ansible's conversions (yes/no booleans, numeric strings, comma lists, octal modes),
+// and the shape every task module is declared with.
+import { z } from 'zod';
+import type { FactReader, HostView, Plan, TaskModule } from '../contract.js';
+
+const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
+const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
+
+/** Ansible's `bool`: true/false, yes/no, on/off, 1/0, as booleans or strings. */
+export function abool() {
+  return z.preprocess((v) => {
+    if (typeof v === 'string') {
+      const s = v.trim().toLowerCase();
+      if (TRUE.has(s)) return true;
+      if (FALSE.has(s)) return false;
+    }
+    if (v === 1) return true;
+    if (v === 0) return false;
+    return v;
+  }, z.boolean());
+}
+
+/** Ansible's `int`: a number or a string holding one. */
+export function aint() {
+  return z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int());
+}
+
+/** Ansible's `str`: numbers and booleans are turned into strings, as Ansible does (with a warning there). */
+export function astr() {
+  return z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string());
+}
+
+/** An argument that names a path: a string that is not empty. An empty path (a template that rendered to
+ * nothing) would mean "here" to a shell or to the controller's file reads: `copy: {src: ''}` once copied the
+ * working folder. It is refused before anything is sent. */
+export function apath() {
+  return astr().refine((v) => v.trim() !== '', 'must not be empty: it names a path');
+}
+
+/** Ansible's `list`: a list, or a comma-separated string, or a single value. */
+export function alist<T extends z.ZodType>(item: T) {
+  return z.preprocess((v) => {
+    if (Array.isArray(v)) return v;
+    if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (v === null || v === undefined) return v;
+    return [v];
+  }, z.array(item));
+}
+
+/** A file mode: an octal string ('0644', 'u=rw,g=r,o=r', 'preserve') or a number (YAML 1.1 reads 0644 as 420). */
+export function amode() {
+  return z.union([
+    z.number().int().min(0).max(0o7777),
+    z.string().regex(/^(0?[0-7]{3,4}|preserve|([ugoa]*[-+=][rwxXstugo]*,?)+)$/, 'mode must be octal like "0644", symbolic like "u=rw,g=r", or "preserve"'),
+  ]);
+}
+
+export function choice<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values);
+}
+
+export type ArgsShape = Record<string, z.ZodType>;
+
+/** What a module declares about itself. Host modules add a `plan` with `defineTask` (contract.ts's TaskModule). */
+export interface ModuleSpec {
+  name: string;
+  /** Other names the module answers to (e.g. `systemd` for `systemd_service`). */
+  aliases?: string[];
+  description: string;
+  args: ArgsShape;
+  /** Argument aliases, alias → canonical name (e.g. dest → path for `file`). */
+  argAliases?: Record<string, string>;
+  /** The module takes a free-form string (`command: ls -l`), stored as `_raw_params`. */
+  freeForm?: boolean;
+  /** Any argument name is accepted (set_fact). */
+  anyArgs?: boolean;
+  required?: string[];
+  requiredOneOf?: string[][];
+  mutuallyExclusive?: string[][];
+  /** [arg, value, requires]: when arg equals value, every name in requires must be given. */
+  requiredIf?: [string, unknown, string[]][];
+  /** Returned fields users register and read (documented by `kplay doc`). */
+  returns?: Record<string, string>;
+  example?: string;
+  /** Runs on the controller only (debug, set_fact, assert, fail, meta). */
+  controllerOnly?: boolean;
+}
+
+export function defineModule(spec: ModuleSpec): ModuleSpec {
+  return spec;
+}
+
+type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
+
+/** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be missing. */
+export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & { [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]> };
+
+/** A host module: its declaration plus the `plan` that reads the host and returns changes as data (contract.ts). */
+export function defineTask<const S extends ArgsShape>(
+  spec: Omit<ModuleSpec, 'args'> & {
+    args: S;
+    converges?: boolean;
+    plan(args: ArgsOf<S>, host: HostView, facts: FactReader): Promise<Plan>;
+    pendingTouches?(args: ArgsOf<S>): string[];
+  },
+): TaskModule<ArgsOf<S>> {
+  return spec;
+}

@@ -1,0 +1,160 @@
+// Templates: Handlebars (noEscape; strictness by kplay's own pass, see template-ast.ts) for template files and
+// for `{{ }}` inside YAML string values. A YAML value that is one `{{ }}` keeps its type (`"{{ groups.etcd }}"`
+// is the list). Inside YAML values a `{{ }}` may also hold a kplay expression as Ansible users write it
+// (`{{ groups['etcd'] | length }}`, `{{ x | default('a') }}`). In template files only Handlebars syntax works:
+// `{{lookup hostvars h}}`, `{{default x 'a'}}`, `{{join groups.etcd ","}}`, `{{#each groups.etcd}}...{{/each}}`.
+import { readFileSync, statSync } from 'node:fs';
+import { KplayError, type Loc } from '../core/errors.js';
+import { evalExpr, exprVariables } from '../expr/expr.js';
+import { copyPlaces } from '../core/source.js';
+import { rememberText } from '../core/source-text.js';
+import { locInString } from '../core/string-pos.js';
+import { astVariables, evalMustache, TplError, type HNode } from './ast.js';
+import { compileHbs, offsetOf, planOf, type Render, type Seg } from './plan.js';
+import { isPlainObject, toText } from '../core/value-utils.js';
+
+export interface RenderCtx {
+  vars: Record<string, unknown>;
+  host?: string;
+}
+
+function fail(message: string, ctx: RenderCtx | undefined, loc: Loc | undefined, name: string | undefined, hint?: string): KplayError {
+  return new KplayError(name ? `${message} in ${name}` : message, { code: 'TEMPLATE', loc, host: ctx?.host, hint });
+}
+
+function evalSeg(seg: Seg, src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
+  const name = where?.name ?? where?.loc?.file;
+  try {
+    return seg.node ? evalMustache(seg.node, ctx.vars) : evalExpr(seg.expr!, ctx.vars);
+  } catch (e) {
+    if (e instanceof TplError) {
+      const off = seg.start + offsetOf(src.slice(seg.start), e.line, e.col);
+      throw fail(e.message, ctx, locInString(where?.loc, src, off), name, e.hint);
+    }
+    if (e instanceof KplayError && seg.expr) {
+      const inner = src.slice(seg.innerStart);
+      const off = seg.innerStart + offsetOf(inner, e.loc?.line ?? 1, e.loc?.col ?? 1);
+      throw fail(e.message.replace(/ in '[\s\S]*'$/, ''), ctx, locInString(where?.loc, src, off), name);
+    }
+    throw e;
+  }
+}
+
+export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
+  if (typeof src !== 'string' || !src.includes('{{')) return src;
+  const plan = planOf(src);
+  const name = where?.name ?? where?.loc?.file;
+  if (plan.kind === 'bad') {
+    const p = plan.problems[0]!;
+    throw fail(p.message, ctx, locInString(where?.loc, src, p.offset), name, p.hint);
+  }
+  if (plan.kind === 'hbs') {
+    try {
+      return plan.render(ctx.vars);
+    } catch (e) {
+      if (!(e instanceof TplError)) throw e;
+      throw fail(e.message, ctx, locInString(where?.loc, src, offsetOf(src, e.line, e.col)), name, e.hint);
+    }
+  }
+  if (plan.whole) return evalSeg(plan.parts.find((x): x is Seg => typeof x !== 'string')!, src, ctx, where);
+  let out = '';
+  for (const part of plan.parts) out += typeof part === 'string' ? part : toText(evalSeg(part, src, ctx, where));
+  return out;
+}
+
+export function renderDeep(value: unknown, ctx: RenderCtx, locFor?: (parent: object, key: string | number) => Loc | undefined): unknown {
+  const walk = (v: unknown, parent: object | undefined, key: string | number): unknown => {
+    if (typeof v === 'string') return v.includes('{{') ? renderString(v, ctx, { loc: parent && locFor ? locFor(parent, key) : undefined }) : v;
+    if (Array.isArray(v)) {
+      let changed = false;
+      const out = v.map((x, i) => {
+        const r = walk(x, v, i);
+        if (r !== x) changed = true;
+        return r;
+      });
+      if (!changed) return v;
+      copyPlaces(v, out);
+      return out;
+    }
+    if (isPlainObject(v)) {
+      let changed = false;
+      const entries = Object.entries(v).map(([k, x]) => {
+        const r = walk(x, v, k);
+        if (r !== x) changed = true;
+        return [k, r] as const;
+      });
+      if (!changed) return v;
+      const out = Object.fromEntries(entries);
+      copyPlaces(v, out);
+      return out;
+    }
+    return v;
+  };
+  return walk(value, undefined, '');
+}
+
+const files = new Map<string, { mtimeMs: number; size: number; r: { render: Render; ast: HNode } | TplError[] }>();
+
+function loadFile(path: string): { render: Render; ast: HNode } | TplError[] {
+  const st = statSync(path);
+  const hit = files.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.r;
+  const text = readFileSync(path, 'utf8');
+  rememberText(path, text);
+  const r = compileHbs(text);
+  files.set(path, { mtimeMs: st.mtimeMs, size: st.size, r });
+  return r;
+}
+
+const fileErr = (t: TplError, path: string, host?: string): KplayError =>
+  new KplayError(`${t.message} in template ${path}`, { code: 'TEMPLATE', loc: { file: path, line: t.line, col: t.col }, host, hint: t.hint });
+
+export function renderTemplateFile(path: string, ctx: RenderCtx): string {
+  const r = loadFile(path);
+  if (Array.isArray(r)) throw fileErr(r[0]!, path, ctx.host);
+  try {
+    return r.render(ctx.vars);
+  } catch (e) {
+    if (e instanceof TplError) throw fileErr(e, path, ctx.host);
+    throw e;
+  }
+}
+
+/** Parse-only check (no data): syntax errors and unknown helper names, each with its position. */
+export function checkTemplateSyntax(src: string, where: { loc?: Loc; name: string }, mode: 'value' | 'file' = 'value'): KplayError[] {
+  if (typeof src !== 'string' || !src.includes('{{')) return [];
+  if (mode === 'file') {
+    const r = compileHbs(src);
+    if (!Array.isArray(r)) return [];
+    return r.map((t) => fail(t.message, undefined, where.loc ? locInString(where.loc, src, offsetOf(src, t.line, t.col)) : { file: where.name, line: t.line, col: t.col }, where.name, t.hint));
+  }
+  const plan = planOf(src);
+  if (plan.kind !== 'bad') return [];
+  return plan.problems.map((p) => fail(p.message, undefined, locInString(where.loc, src, p.offset), where.name, p.hint));
+}
+
+export function checkTemplateFile(path: string): KplayError[] {
+  let r: ReturnType<typeof loadFile>;
+  try {
+    r = loadFile(path);
+  } catch (e) {
+    return [new KplayError(`cannot read template ${path}: ${(e as Error).message}`, { code: 'NOT_FOUND' })];
+  }
+  return Array.isArray(r) ? r.map((t) => fileErr(t, path)) : [];
+}
+
+/** Top-level variable names a template (or YAML value) reads, best effort. */
+export function templateVariables(src: string): string[] {
+  if (typeof src !== 'string' || !src.includes('{{')) return [];
+  const out = new Set<string>();
+  const plan = planOf(src);
+  if (plan.kind === 'hbs') astVariables(plan.ast.type === 'Program' ? plan.ast : undefined, out);
+  if (plan.kind === 'segs') {
+    for (const s of plan.parts) {
+      if (typeof s === 'string') continue;
+      if (s.node) astVariables({ type: 'Program', body: [s.node] }, out);
+      else for (const v of exprVariables(s.expr!)) out.add(v);
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,33 @@
+// The host lock (as k0sctl keeps one): a run holds /run/lock/kplay.lock on each target for as long as its
+// connection lives, so two controllers never change one host at once. The lock is a flock held by a shell
+// that waits on its stdin: it goes when the run closes the connection, and also when the run dies or the
+// network drops (sshd closes the shell's stdin) — a SIGKILLed run never leaves a lock behind.
+// A host without flock(1) (util-linux) is not locked.
+import { KplayError } from '../core/errors.js';
+
+export const HOST_LOCK = '/run/lock/kplay.lock';
+
+/** The script the lock channel runs; its first line says what happened: locked, busy <owner>, or nolock. */
+export function hostLockScript(owner: string): string {
+  const q = owner.replace(/'/g, `'\\''`);
+  return [
+    "trap '' HUP PIPE",
+    'command -v flock >/dev/null 2>&1 || { echo nolock; exit 0; }',
+    `exec 9>>${HOST_LOCK} || { echo nolock; exit 0; }`,
+    `flock -n 9 || { echo "busy $(cat ${HOST_LOCK}.owner 2>/dev/null)"; exit 0; }`,
+    `printf '%s\\n' '${q}' > ${HOST_LOCK}.owner`,
+    'echo locked',
+    'cat >/dev/null',
+    `rm -f ${HOST_LOCK}.owner`,
+  ].join('\n');
+}
+
+/** The error for a host another run holds. */
+export function hostLocked(host: string, answer: string): KplayError {
+  const owner = answer.replace(/^busy\s*/, '').trim() || 'unknown';
+  return new KplayError(`another kplay run holds ${HOST_LOCK} on this host (${owner})`, {
+    code: 'HOST_LOCKED',
+    host,
+    hint: 'two runs at once would both change it; wait for that run to finish (the lock goes with its connection)',
+  });
+}

@@ -1,0 +1,91 @@
+// The local transport: commands on the controller itself (`delegate_to: localhost`, implicit localhost,
+// ansible_connection=local). Same command lines (shell.ts), same become (sudo) and the same atomic put script
+// as over ssh, run by /bin/sh in a child process of its own process group (a timeout stops the whole group).
+import { spawn } from 'node:child_process';
+import { userInfo } from 'node:os';
+import type { ConnectionSpec } from '../inventory/connection.js';
+import { KplayError } from '../core/errors.js';
+import { redact } from '../core/secrets.js';
+import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
+import { becomeError, becomeFor, type Become } from './become.js';
+import { drive, type Driven, type RunningProc } from './session.js';
+import { becomeMarkers, commandLine, quoteArgv } from './shell.js';
+import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
+
+export class LocalTransport implements Transport {
+  private readonly markers = becomeMarkers();
+  readonly spec: ConnectionSpec;
+
+  constructor(
+    readonly host: string,
+    spec?: Partial<ConnectionSpec>,
+  ) {
+    this.spec = { connection: 'local', host: 'localhost', port: 22, become: false, becomeMethod: 'sudo', becomeUser: 'root', proxyJump: [], warnings: [], ...spec };
+  }
+
+  async connect(): Promise<void> {}
+
+  private async run(argv: string[], o: ExecOptions, stdin?: Buffer): Promise<Driven & { become?: Become }> {
+    const become = becomeFor(this.spec, userInfo().username, o, this.markers);
+    let line = commandLine(argv, o);
+    if (become) line = become.wrap(line);
+    const child = spawn('/bin/sh', ['-c', line], { stdio: 'pipe', detached: true });
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once('error', (e) => reject(new KplayError(`cannot run /bin/sh on the controller: ${e.message}`, { code: 'INTERNAL', host: this.host }))),
+    );
+    let killTimer: NodeJS.Timeout | undefined;
+    const group = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        /* gone */
+      }
+    };
+    const done = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('close', (code, signal) => {
+        if (killTimer) clearTimeout(killTimer);
+        resolve({ code, signal });
+      }),
+    );
+    const proc: RunningProc = {
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      done,
+      kill() {
+        group('SIGTERM');
+        killTimer = setTimeout(() => group('SIGKILL'), 1000);
+      },
+    };
+    const res = await Promise.race([drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io }), spawnError]);
+    return { ...res, become };
+  }
+
+  async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const t0 = performance.now();
+    const r = await this.run(argv, opts);
+    if (r.timedOut) {
+      throw new KplayError(redact(`command timed out after ${(opts.timeoutMs ?? 0) / 1000} s: ${quoteArgv(argv)}`), { code: 'TIMEOUT', host: this.host });
+    }
+    if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);
+    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), cmd: argv, durationMs: performance.now() - t0 };
+  }
+
+  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
+    checkPutOptions(path, opts);
+    const script = putScript({ tmp: tempPathFor(path), target: path, size: content.length, fromStdin: true, opts });
+    const r = await this.run(['sh', '-c', script], { become: opts.become }, content);
+    if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);
+    if (r.rc !== 0) throw putError(this.host, path, opts, r.rc, r.stderr.toString('utf8'));
+  }
+
+  async get(path: string, opts: { become?: boolean } = {}): Promise<Buffer | undefined> {
+    const r = await this.run(['sh', '-c', 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 66; fi', 'sh', path], { become: opts.become });
+    if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);
+    if (r.rc === 66) return undefined;
+    if (r.rc !== 0) throw new KplayError(`cannot read ${path}: ${r.stderr.toString('utf8').trim()}`, { code: 'TASK_FAILED', host: this.host });
+    return r.stdout;
+  }
+
+  async close(): Promise<void> {}
+}

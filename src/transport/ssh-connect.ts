@@ -1,0 +1,222 @@
+// Opening one ssh2 connection: a TCP socket with TCP_NODELAY (or a stream forwarded through a jump host),
+// host-key checking against known_hosts, key / agent / password auth, keepalive, the connect timeout, and
+// the mapping of every failure to a KplayError: UNREACHABLE, HOST_KEY or AUTH. No secret reaches a message.
+import { readFileSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { userInfo } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { Client, type ConnectConfig } from 'ssh2';
+import type { ConnectionSpec } from '../inventory/connection.js';
+import { KplayError } from '../core/errors.js';
+import { redact } from '../core/secrets.js';
+import { checkHostKey, defaultKnownHostsFile, hostToken, preferredAlgorithms, type HostKeyVerdict } from './known-hosts.js';
+
+export interface Hop {
+  host: string;
+  port: number;
+  user: string;
+  /** The last hop (the target) may also use the password; jump hosts use keys and the agent only. */
+  target: boolean;
+}
+
+export interface Opened {
+  client: Client;
+  /** Jump host connections, first to last (closed with the client). */
+  jumps: Client[];
+}
+
+const NET_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'unknown host name',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+};
+
+export function loginUser(spec: ConnectionSpec): string {
+  return spec.user ?? userInfo().username;
+}
+
+export function connectTimeoutMs(spec: ConnectionSpec): number {
+  return (spec.connectTimeout ?? 10) * 1000;
+}
+
+function who(hop: Hop): string {
+  return `${hop.user}@${hop.port === 22 ? hop.host : `${hop.host}:${hop.port}`}`;
+}
+
+function unreachable(name: string, hop: Hop, why: string, via?: string): KplayError {
+  return new KplayError(redact(`cannot reach ${who(hop)}${via ? ` through ${via}` : ''}: ${why}`), {
+    code: 'UNREACHABLE',
+    host: name,
+  });
+}
+
+/** A connected TCP socket with TCP_NODELAY (delayed ACKs cost ~40 ms per command otherwise). */
+function openSocket(name: string, hop: Hop, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = tcpConnect({ host: hop.host, port: hop.port });
+    sock.setNoDelay(true);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(unreachable(name, hop, `no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      resolve(sock);
+    });
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(unreachable(name, hop, NET_CODES[e.code ?? ''] ?? e.message));
+    });
+  });
+}
+
+function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfig>; methods: string[]; how: string } {
+  const cfg: Partial<ConnectConfig> = {};
+  const methods: string[] = [];
+  const how: string[] = [];
+  // as ssh does, a key file that cannot be read is skipped when a password can still log in
+  let key: Buffer | undefined;
+  if (spec.privateKeyFile) {
+    try {
+      key = readFileSync(spec.privateKeyFile);
+    } catch (e) {
+      if (spec.password === undefined) throw new KplayError(`cannot read the private key ${spec.privateKeyFile}: ${(e as Error).message}`, { code: 'AUTH', host: hop.host });
+    }
+  }
+  if (key) {
+    cfg.privateKey = key;
+    methods.push('publickey');
+    how.push(`key ${spec.privateKeyFile}`);
+  }
+  const agent = process.env.SSH_AUTH_SOCK;
+  if (agent) {
+    cfg.agent = agent;
+    methods.push('agent');
+    how.push('the ssh agent');
+  }
+  if (hop.target && spec.password !== undefined) {
+    cfg.password = spec.password;
+    cfg.tryKeyboard = true;
+    methods.push('password', 'keyboard-interactive');
+    how.push('password');
+  }
+  return { cfg, methods, how: how.length ? how.join(', ') : 'no key, agent or password' };
+}
+
+/** Opens the SSH session for one hop over `sock` (connected TCP socket or a forwarded stream). */
+function handshake(name: string, spec: ConnectionSpec, hop: Hop, sock: Duplex, timeoutMs: number): Promise<Client> {
+  const knownHosts = spec.knownHostsFile ?? defaultKnownHostsFile();
+  const policy = spec.strictHostKeyChecking ?? 'yes';
+  let verdict: HostKeyVerdict | undefined;
+  let auth: ReturnType<typeof authConfig>;
+  try {
+    auth = authConfig(spec, hop);
+  } catch (e) {
+    sock.destroy();
+    throw e;
+  }
+  const prefer = preferredAlgorithms(knownHosts, hop.host, hop.port);
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let settled = false;
+    const fail = (e: KplayError) => {
+      if (settled) return;
+      settled = true;
+      client.removeAllListeners('ready');
+      client.on('error', () => {});
+      client.end();
+      sock.destroy();
+      reject(e);
+    };
+    client.on('keyboard-interactive', (_n, _i, _l, prompts, finish) => {
+      finish(prompts.map(() => (hop.target && spec.password !== undefined ? spec.password : '')));
+    });
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      resolve(client); // the 'error' listener stays (a no-op once settled); the transport adds its own
+    });
+    client.on('error', (e: Error & { level?: string }) => {
+      if (verdict && !verdict.ok) {
+        const token = hostToken(hop.host, hop.port);
+        const msg =
+          verdict.reason === 'unknown'
+            ? `host key verification failed for ${token}: the host is not in ${knownHosts} (it presents ${verdict.presented})`
+            : verdict.reason === 'revoked'
+              ? `host key verification failed for ${token}: its key ${verdict.presented} is marked @revoked in ${knownHosts}`
+              : `host key verification failed for ${token}: the host presents ${verdict.presented} but ${knownHosts} has ${verdict.known.join(', ')} (changed key, or another machine at that address)`;
+        const hint =
+          verdict.reason === 'unknown'
+            ? `add its key (ssh-keyscan -p ${hop.port} ${hop.host} >> ${knownHosts}) or set -o StrictHostKeyChecking=accept-new`
+            : `if the host was reinstalled, remove the old entry: ssh-keygen -f ${knownHosts} -R '${token}'`;
+        fail(new KplayError(msg, { code: 'HOST_KEY', host: name, hint }));
+      } else if (e.level === 'client-authentication') {
+        fail(new KplayError(redact(`authentication failed for ${who(hop)} with ${auth.how}`), { code: 'AUTH', host: name }));
+      } else if (e.level === 'client-timeout') {
+        fail(unreachable(name, hop, `no SSH handshake within ${timeoutMs / 1000} s`));
+      } else {
+        const code = (e as NodeJS.ErrnoException).code;
+        fail(unreachable(name, hop, NET_CODES[code ?? ''] ?? e.message));
+      }
+    });
+    client.on('close', () => fail(unreachable(name, hop, 'the connection closed during the handshake')));
+    const cfg: ConnectConfig = {
+      ...auth.cfg,
+      sock: sock as ConnectConfig['sock'],
+      username: hop.user,
+      readyTimeout: timeoutMs,
+      keepaliveInterval: (spec.serverAliveInterval ?? 15) * 1000,
+      keepaliveCountMax: 3,
+      authHandler: auth.methods as ConnectConfig['authHandler'],
+      hostVerifier: (key: Buffer) => {
+        verdict = checkHostKey(knownHosts, hop.host, hop.port, key, policy);
+        return verdict.ok;
+      },
+    };
+    if (prefer.length > 0) cfg.algorithms = { serverHostKey: { prepend: prefer } as never };
+    try {
+      client.connect(cfg);
+    } catch (e) {
+      fail(new KplayError(redact(`cannot connect to ${who(hop)}: ${(e as Error).message}`), { code: 'AUTH', host: name }));
+    }
+  });
+}
+
+function forward(name: string, via: Client, viaHop: Hop, hop: Hop): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, hop.host, hop.port, (err, stream) => {
+      if (err) reject(unreachable(name, hop, err.message, who(viaHop)));
+      else resolve(stream);
+    });
+  });
+}
+
+/** Connects to the target, through the spec's jump hosts when it has any. */
+export async function openConnection(name: string, spec: ConnectionSpec): Promise<Opened> {
+  const timeoutMs = connectTimeoutMs(spec);
+  const user = loginUser(spec);
+  const hops: Hop[] = [
+    ...spec.proxyJump.map((j) => ({ host: j.host, port: j.port, user: j.user ?? user, target: false })),
+    { host: spec.host, port: spec.port, user, target: true },
+  ];
+  const jumps: Client[] = [];
+  try {
+    let client: Client | undefined;
+    for (let i = 0; i < hops.length; i++) {
+      const hop = hops[i]!;
+      const sock: Duplex = client ? await forward(name, client, hops[i - 1]!, hop) : await openSocket(name, hop, timeoutMs);
+      if (client) jumps.push(client);
+      client = await handshake(name, spec, hop, sock, timeoutMs);
+    }
+    return { client: client!, jumps };
+  } catch (e) {
+    for (const j of jumps) j.end();
+    throw e;
+  }
+}

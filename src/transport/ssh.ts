@@ -1,0 +1,284 @@
+// The SSH transport: ONE ssh2 connection per host for the whole run, every command an exec channel on it
+// (at most `maxChannels` at once, below sshd's MaxSessions of 10: the SFTP session takes one more), one SFTP
+// session reused for files. When the connection drops (a reboot, a network cut), the next call connects again
+// and first removes temp files a put interrupted by the drop left behind.
+import type { Client, SFTPWrapper } from 'ssh2';
+import type { ConnectionSpec } from '../inventory/connection.js';
+import { KplayError } from '../core/errors.js';
+import { redact } from '../core/secrets.js';
+import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
+import { becomeError, becomeFor, type Become } from './become.js';
+import { channelProc, Semaphore } from './channel.js';
+import { drive, type Driven, type RunningProc } from './session.js';
+import { becomeMarkers, commandLine, quoteArgv } from './shell.js';
+import { hostLocked, hostLockScript } from './host-lock.js';
+import { loginUser, openConnection } from './ssh-connect.js';
+import { sftpRead, sftpWrite } from './sftp.js';
+import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
+
+export { Semaphore };
+export const DEFAULT_MAX_CHANNELS = 8;
+const OPEN_RETRIES = 20;
+
+export interface SshOptions {
+  maxChannels?: number | undefined;
+}
+
+export class SshTransport implements Transport {
+  readonly channels: Semaphore;
+  /** Connections opened so far (1 for a whole run unless the host dropped the connection). */
+  connects = 0;
+  private lockProc: RunningProc | undefined;
+  /** Channel opens sshd refused for a moment and that were retried. */
+  openRetries = 0;
+  private conn: { client: Client; jumps: Client[]; gone: Promise<never> } | undefined;
+  private connecting: Promise<void> | undefined;
+  private sftpP: Promise<SFTPWrapper> | undefined;
+  private closed = false;
+  private readonly markers = becomeMarkers();
+  /** Temp files of puts in progress (and of puts a dropped connection interrupted). */
+  private readonly temps = new Map<string, boolean>();
+
+  constructor(
+    readonly host: string,
+    readonly spec: ConnectionSpec,
+    o: SshOptions = {},
+  ) {
+    this.channels = new Semaphore(o.maxChannels ?? DEFAULT_MAX_CHANNELS);
+  }
+
+  get user(): string {
+    return loginUser(this.spec);
+  }
+
+  connect(): Promise<void> {
+    this.closed = false;
+    if (this.conn) return Promise.resolve();
+    if (!this.connecting) {
+      this.connecting = (async () => {
+        const opened = await openConnection(this.host, this.spec);
+        this.connects++;
+        let markGone!: (e: Error) => void;
+        const gone = new Promise<never>((_, reject) => (markGone = reject));
+        gone.catch(() => {});
+        const drop = () => {
+          if (this.conn?.client !== opened.client) return;
+          this.conn = undefined;
+          this.sftpP = undefined;
+          markGone(this.lost('(the host or the network closed it)'));
+          for (const j of opened.jumps) j.end();
+        };
+        opened.client.on('error', drop);
+        opened.client.on('close', drop);
+        opened.client.on('end', drop);
+        this.conn = { ...opened, gone };
+        if (this.temps.size > 0) await this.cleanTemps();
+      })().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    return this.connecting;
+  }
+
+  private async cleanTemps(): Promise<void> {
+    for (const [path, become] of [...this.temps]) {
+      const r = await this.run(['rm', '-f', '--', path], { become }).catch(() => undefined);
+      if (r && r.rc === 0) this.temps.delete(path);
+    }
+  }
+
+  private async client(): Promise<Client> {
+    if (!this.conn) await this.connect();
+    return this.conn!.client;
+  }
+
+  private lost(what: string): KplayError {
+    return new KplayError(redact(`the connection to ${this.user}@${this.spec.host} was lost ${what}`), { code: 'UNREACHABLE', host: this.host });
+  }
+
+  /** Opens an exec channel (waiting for a free slot) and drives it. */
+  private async run(argv: string[], o: ExecOptions, line?: string, stdin?: string | Buffer | Promise<string | Buffer>): Promise<Driven & { line: string; become?: Become }> {
+    const become = becomeFor(this.spec, this.user, o, this.markers);
+    // The host stops a timed-out command itself (TERM to its process group, KILL 2 s later), half a second
+    // after our own timer: so the TIMEOUT is always ours, not an rc 124 racing it.
+    const remoteTimeoutSec = o.timeoutMs ? o.timeoutMs / 1000 + 0.5 : undefined;
+    let cmd = line ?? commandLine(argv, { ...o, remoteTimeoutSec });
+    if (become) cmd = become.wrap(cmd);
+    const client = await this.client();
+    const release = await this.channels.acquire();
+    try {
+      const proc = await this.openExec(client, cmd).catch((e: Error) => {
+        throw this.conn ? new KplayError(`cannot open a channel on ${this.spec.host}: ${e.message}`, { code: 'UNREACHABLE', host: this.host }) : this.lost(`before running ${quoteArgv(argv)}`);
+      });
+      // The slot is given back when the channel has really closed (a timed-out one may take a moment).
+      void proc.done.then(release);
+      const res = await drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io });
+      return { ...res, line: cmd, become };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  /** Opens an exec channel. sshd frees a closed session only after it has read the next packets, so an open
+   *  right after a close can be refused ("open failed") though we hold fewer than MaxSessions: retried. */
+  private async openExec(client: Client, cmd: string): Promise<RunningProc> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The listeners go on in the callback itself: a fast command's exit status can arrive in the same
+        // packet as the channel confirmation, before any promise continuation would run.
+        return await new Promise<RunningProc>((resolve, reject) => {
+          try {
+            client.exec(cmd, (err, c) => (err ? reject(err) : resolve(channelProc(c))));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      } catch (e) {
+        if (attempt >= OPEN_RETRIES || !/open failed/i.test((e as Error).message) || this.conn?.client !== client) throw e;
+        this.openRetries++;
+        await new Promise((r) => setTimeout(r, 5 * attempt));
+      }
+    }
+  }
+
+  async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const t0 = performance.now();
+    const r = await this.run(argv, opts);
+    const shown = quoteArgv(argv);
+    if (r.timedOut) {
+      throw new KplayError(redact(`command timed out after ${(opts.timeoutMs ?? 0) / 1000} s: ${shown}`), { code: 'TIMEOUT', host: this.host });
+    }
+    if (r.lost) throw this.lost(`while running ${shown}`);
+    if (r.become && !r.becameOk) throw becomeError(this.host, this.spec.host, r.become, r);
+    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), cmd: argv, durationMs: performance.now() - t0 };
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    if (!this.sftpP) {
+      this.sftpP = this.client().then(
+        (c) =>
+          new Promise<SFTPWrapper>((resolve, reject) => {
+            c.sftp((err, s) => (err ? reject(new KplayError(`cannot open SFTP on ${this.spec.host}: ${err.message}`, { code: 'UNREACHABLE', host: this.host })) : resolve(s)));
+          }),
+      );
+      this.sftpP.catch(() => (this.sftpP = undefined));
+    }
+    return this.sftpP;
+  }
+
+  /** Become is really needed: asked for, and not already root logging in as root. */
+  private needsBecome(o: { become?: boolean | undefined }): boolean {
+    return becomeFor(this.spec, this.user, o, this.markers) !== undefined;
+  }
+
+  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
+    checkPutOptions(path, opts);
+    const tmp = tempPathFor(path);
+    const become = this.needsBecome(opts);
+    this.temps.set(tmp, become);
+    const script = (fromStdin: boolean) => putScript({ tmp, target: path, size: content.length, fromStdin, waitGo: !fromStdin, opts });
+    let r: Driven;
+    try {
+      if (!become) {
+        const sftp = await this.sftp();
+        // The finishing script starts first and waits: should the connection drop mid-upload, its stdin ends
+        // and it removes the partial temp file on the host there and then.
+        let release!: (line: string) => void;
+        const go = new Promise<string>((resolve) => (release = resolve));
+        const finishing = this.run(['sh', '-c', script(false)], { become: false }, undefined, go);
+        finishing.catch(() => {});
+        try {
+          await sftpWrite(sftp, tmp, content, this.conn?.gone ?? Promise.reject(this.lost(`before writing ${path}`)));
+        } catch (e) {
+          release('abort\n');
+          await finishing.catch(() => undefined);
+          if (!this.conn) throw this.lost(`while writing ${path}`);
+          throw new KplayError(`cannot write ${path} on ${this.spec.host}: ${(e as Error).message}`, { code: 'TASK_FAILED', host: this.host });
+        }
+        release('go\n');
+        r = await finishing;
+      } else {
+        r = await this.run(['sh', '-c', script(true)], { become: true }, undefined, content);
+        const rb = r as Driven & { become?: Become };
+        if (rb.become && !r.becameOk && !r.lost) {
+          this.temps.delete(tmp); // sudo refused: nothing was written
+          throw becomeError(this.host, this.spec.host, rb.become, r);
+        }
+      }
+    } catch (e) {
+      if (this.conn) await this.cleanTemps();
+      throw e;
+    }
+    if (r.lost) throw this.lost(`while writing ${path}`);
+    this.temps.delete(tmp); // the script removed it (or renamed it) whatever happened
+    if (r.rc !== 0) throw putError(this.host, path, opts, r.rc, r.stderr.toString('utf8'));
+  }
+
+  async get(path: string, opts: { become?: boolean } = {}): Promise<Buffer | undefined> {
+    if (!this.needsBecome(opts)) {
+      const sftp = await this.sftp();
+      return sftpRead(sftp, path, this.conn?.gone ?? Promise.reject(this.lost(`before reading ${path}`))).catch((e: Error) => {
+        if (e instanceof KplayError) throw e;
+        throw new KplayError(`cannot read ${path} on ${this.spec.host}: ${e.message}`, { code: 'TASK_FAILED', host: this.host });
+      });
+    }
+    const r = await this.run(['sh', '-c', 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 66; fi', 'sh', path], { become: true });
+    if (r.lost) throw this.lost(`while reading ${path}`);
+    if (r.become && !r.becameOk) throw becomeError(this.host, this.spec.host, r.become, r);
+    if (r.rc === 66) return undefined;
+    if (r.rc !== 0) throw new KplayError(`cannot read ${path} on ${this.spec.host}: ${r.stderr.toString('utf8').trim()}`, { code: 'TASK_FAILED', host: this.host });
+    return r.stdout;
+  }
+
+  async lockHost(owner: string): Promise<void> {
+    const client = await this.client();
+    const proc = await this.openExec(client, commandLine(['sh', '-c', hostLockScript(owner)], {}));
+    proc.stdin.on('error', () => {});
+    // the answer line (a login shell's rc file may print something before it)
+    const first = await new Promise<string>((resolve) => {
+      let buf = '';
+      proc.stdout.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        const m = /^(locked|nolock|busy.*)$/m.exec(buf);
+        if (m) resolve(m[1]!);
+      });
+      void proc.done.then(() => resolve(''));
+    });
+    if (first === 'locked') {
+      this.lockProc = proc; // held until close(): ending its stdin lets the lock go
+      return;
+    }
+    proc.kill();
+    if (first.startsWith('busy')) throw hostLocked(this.host, first);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.lockProc?.stdin.end();
+    this.lockProc = undefined;
+    const c = this.conn;
+    this.conn = undefined;
+    this.sftpP = undefined;
+    if (!c) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      c.client.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      c.client.end();
+    });
+    for (const j of c.jumps) j.end();
+  }
+
+  /** For tests: the live ssh2 client (undefined when not connected). */
+  get rawClient(): Client | undefined {
+    return this.conn?.client;
+  }
+
+  /** close() was called (a later call would connect again). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

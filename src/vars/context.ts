@@ -1,0 +1,88 @@
+// The variables a task sees on a host: every precedence layer merged (vars.ts), plus Ansible's magic
+// variables. `groups` and `hostvars` always cover the whole inventory, whatever --limit says, so a limited
+// run renders the same configs as a full one.
+import { resolve } from 'node:path';
+import { groupsMap, hostVars, magicVars, type Inventory } from '../inventory/inventory.js';
+import type { Play, TaskNode, Vars } from '../core/types.js';
+import { mergeVars } from './vars.js';
+import { lazyRender } from './lazy-vars.js';
+
+export interface RunVars {
+  inv: Inventory;
+  extra: Vars;
+  playbookDir: string;
+  check: boolean;
+  /** --tags / --skip-tags as given (Ansible's ansible_run_tags is ['all'] without --tags). */
+  runTags?: string[];
+  skipTags?: string[];
+  /** Facts gathered per host (ansible_* names). */
+  facts: Map<string, Vars>;
+  /** set_fact and register results per host. */
+  hostFacts: Map<string, Vars>;
+  /** Check mode: what earlier tasks would change on targets that are not play hosts (delegate_to: localhost). */
+  pendingOther?: Map<string, Set<string>>;
+  /** A looped include_tasks/include_role: the item (and index) each host is running the included tasks for. */
+  includeVars?: Map<string, Vars>;
+}
+
+export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {
+  return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
+}
+
+/** `hostvars`: every inventory host's variables with its facts and set_facts, built on demand per host. */
+export function hostvarsOf(rv: RunVars): Vars {
+  const out: Vars = {};
+  for (const h of rv.inv.hosts.keys()) {
+    Object.defineProperty(out, h, {
+      enumerable: true,
+      configurable: true,
+      get: () => lazyRender({ ...hostVars(rv.inv, h), ...magicVars(rv.inv, h), ...rv.facts.get(h), ...rv.hostFacts.get(h), groups: groupsMap(rv.inv) }, h),
+    });
+  }
+  return out;
+}
+
+// As Ansible (private_role_vars off): the defaults of every role in the play are visible to every task of the
+// play, in the order the roles load (dependencies first), and the task's own role's defaults win over them.
+const playDefaults = new WeakMap<Play, Vars>();
+function roleDefaults(play: Play, role: TaskNode['role']): Vars | undefined {
+  let all = playDefaults.get(play);
+  if (!all) playDefaults.set(play, (all = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults ?? {}))));
+  return role?.defaults ? { ...all, ...role.defaults } : all;
+}
+
+/** Everything a task (or, without a task, the play) sees on `host`. */
+export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
+  const role = task?.role;
+  // A host outside the inventory (the implicit localhost) gets the `all` group's variables, as in Ansible.
+  const inventory = hostVars(rv.inv, host);
+  // the item of an enclosing looped include is a variable of the include: below the task's own vars
+  const over = rv.includeVars?.get(host);
+  return lazyRender(mergeVars({
+    roleDefaults: roleDefaults(play, role),
+    inventory,
+    facts: rv.facts.get(host),
+    play: play.vars,
+    roleVars: role?.vars,
+    task: over ? { ...over, ...task?.vars } : task?.vars,
+    hostFacts: rv.hostFacts.get(host),
+    roleParams: role?.params,
+    extra: rv.extra,
+    magic: {
+      ...(rv.inv.hosts.has(host)
+        ? magicVars(rv.inv, host)
+        : { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: [], inventory_dir: rv.inv.site ? resolve(rv.inv.site) : null }),
+      groups: groupsMap(rv.inv),
+      hostvars: hostvarsOf(rv),
+      playbook_dir: rv.playbookDir,
+      ansible_check_mode: rv.check,
+      ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
+      ansible_skip_tags: rv.skipTags ?? [],
+      ansible_play_hosts: playHosts,
+      ansible_play_batch: playHosts,
+      play_hosts: playHosts,
+      ansible_play_name: play.name,
+      ...(role ? { role_name: role.name, role_path: role.path } : {}),
+    },
+  }), host);
+}

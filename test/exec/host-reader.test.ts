@@ -1,0 +1,54 @@
+// The host reader's cache: what a change touched is read again, the rest is not.
+import { expect } from 'chai';
+import { HostReader, parseStat, readsTouched } from '../../src/exec/host-reader.js';
+import type { ExecResult, Transport } from '../../src/transport/types.js';
+
+class CountingTransport implements Transport {
+  readonly host = 'h';
+  calls: string[] = [];
+  async connect(): Promise<void> {}
+  async exec(argv: string[]): Promise<ExecResult> {
+    this.calls.push(argv[argv.length - 3] ?? argv.join(' '));
+    return { rc: 0, stdout: 'MISSING\n', stderr: '', cmd: argv, durationMs: 0 };
+  }
+  async put(): Promise<void> {}
+  async get(p: string): Promise<Buffer | undefined> {
+    this.calls.push(`get ${p}`);
+    return undefined;
+  }
+  async close(): Promise<void> {}
+}
+
+describe('host reader', () => {
+  it('caches reads and forgets only what a file change touched (and the folders above it)', async () => {
+    const t = new CountingTransport();
+    const r = new HostReader(t, async () => ({}), () => false);
+    for (const p of ['/a', '/a/b', '/a/b/c', '/x', '/d/e']) await r.stat(p);
+    await r.stat('/a/b');
+    expect(t.calls).to.have.length(5);
+    r.invalidate(['file:/a/b/c', 'file:/d/']);
+    for (const p of ['/a', '/a/b', '/a/b/c', '/x', '/d/e']) await r.stat(p);
+    // /a and /a/b sit above the touched path; /d/e is under a touched tree; /x is kept
+    expect(t.calls.slice(5)).to.deep.equal(['/a', '/a/b', '/a/b/c', '/d/e']);
+  });
+  it('forgets everything after a command, or a change that is not a file', async () => {
+    const t = new CountingTransport();
+    const r = new HostReader(t, async () => ({}), () => false);
+    await r.stat('/x');
+    r.invalidate(['service:etcd']);
+    await r.stat('/x');
+    r.invalidate();
+    await r.stat('/x');
+    expect(t.calls).to.have.length(3);
+  });
+  it('parses stat output', () => {
+    expect(parseStat('/l', 'symbolic link|777|0|0|root|root|4|1700000000\nL|/target\n')).to.deep.include({ exists: true, islnk: true, mode: '0777', lnk_target: '/target' });
+    expect(parseStat('/f', 'regular file|644|0|0|root|root|3|1\nC|abc\n')).to.deep.include({ isreg: true, mode: '0644', checksum: 'abc' });
+    expect(parseStat('/n', 'MISSING\n')).to.deep.equal({ exists: false, path: '/n' });
+  });
+  it('tells when a read falls under a pending change', () => {
+    expect(readsTouched(new Set(['file:/etc/x']), new Set(['file:/etc/x']))).to.equal('file:/etc/x');
+    expect(readsTouched(new Set(['file:/d/a/b']), new Set(['file:/d/']))).to.equal('file:/d/a/b');
+    expect(readsTouched(new Set(['file:/d/a']), new Set(['file:/d']))).to.equal(undefined);
+  });
+});

@@ -1,0 +1,94 @@
+// Variables as a task sees them, read from real files: Ansible's precedence end to end, magic variables,
+// and a --limit that does not hide other hosts from templates.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { newRunVars, taskVars } from '../../src/vars/context.js';
+import { Problems } from '../../src/core/errors.js';
+import { loadInventory } from '../../src/inventory/inventory.js';
+import { flatten } from '../../src/playbook/listing.js';
+import { loadPlaybook } from '../../src/playbook/playbook.js';
+import { planHosts } from '../../src/check/run-plan.js';
+import { renderString } from '../../src/template/template.js';
+import { parseExtraVars } from '../../src/vars/vars.js';
+import { writeTree } from '../support/tree.js';
+
+describe('task variables', () => {
+  const dir = writeTree({
+    'site/hosts.yml': 'all:\n  vars: { v1: all, v2: all, v3: all, v4: all, v5: all, v6: all, v7: all }\n  children:\n    etcd:\n      vars: { v2: etcd, v3: etcd, v4: etcd, v5: etcd, v6: etcd, v7: etcd }\n      hosts:\n        n1: { v3: host, v4: host, v5: host, v6: host, v7: host }\n        n2: {}\n',
+    'site/.env': 'TOKEN=s3cr3t-token\n',
+    'site.yml': '- hosts: etcd\n  vars: { v4: play, v5: play, v6: play, v7: play }\n  roles: [r]\n',
+    'roles/r/defaults/main.yml': 'v0: default\nv1: default\n',
+    'roles/r/vars/main.yml': 'v5: rolevars\nv6: rolevars\nv7: rolevars\n',
+    'roles/r/tasks/main.yml': '- debug: msg=x\n  vars: { v6: task, v7: task }\n',
+  });
+  const problems = new Problems();
+  const inv = loadInventory([join(dir, 'site')], problems);
+  const pb = loadPlaybook(join(dir, 'site.yml'));
+  problems.throwIfAny();
+  const play = pb.plays[0]!;
+  const task = flatten(play.tasks)[0]!;
+
+  it('merges every layer in Ansible order', () => {
+    const rv = newRunVars(inv, parseExtraVars(['v7=extra']), dir, false);
+    const v = taskVars(rv, play, task, 'n1', ['n1', 'n2']);
+    expect([v.v0, v.v1, v.v2, v.v3, v.v4, v.v5, v.v6, v.v7]).to.deep.equal(['default', 'all', 'etcd', 'host', 'play', 'rolevars', 'task', 'extra']);
+  });
+
+  it('set_fact and register sit above task vars and below -e', () => {
+    const rv = newRunVars(inv, {}, dir, false);
+    rv.hostFacts.set('n1', { v6: 'fact', v7: 'fact' });
+    const v = taskVars(rv, play, task, 'n1', ['n1']);
+    expect([v.v6, v.v7]).to.deep.equal(['fact', 'fact']);
+  });
+
+  it('gives the magic variables and the .env values under env', () => {
+    const v = taskVars(newRunVars(inv, {}, dir, true), play, task, 'n2', ['n2']);
+    expect(v.inventory_hostname).to.equal('n2');
+    expect(v.group_names).to.deep.equal(['etcd']);
+    expect(v.role_name).to.equal('r');
+    expect(v.ansible_check_mode).to.equal(true);
+    expect((v.env as Record<string, string>).TOKEN).to.equal('s3cr3t-token');
+  });
+
+  it('a --limit run still sees every host in groups and hostvars', () => {
+    const p = new Problems();
+    const plan = planHosts(pb, inv, 'n2', p);
+    p.throwIfAny();
+    expect(plan.plays[0]!.hosts).to.deep.equal(['n2']);
+    const v = taskVars(newRunVars(inv, {}, dir, false), play, task, 'n2', plan.plays[0]!.hosts);
+    expect(renderString('{{join groups.etcd ","}} {{lookup hostvars "n1"}}', { vars: v, host: 'n2' })).to.match(/^n1,n2 /);
+    expect(renderString("{{ hostvars['n1'].v3 }}", { vars: v, host: 'n2' })).to.equal('host');
+  });
+});
+
+describe('variables that are templates', () => {
+  const dir = writeTree({
+    'site/hosts.yml': 'all:\n  vars:\n    base_dir: /etc/kubeasz\n    cluster_dir: "{{ base_dir }}/clusters/{{ cluster }}"\n    cluster: k8s-01\n    loop_a: "{{ loop_b }}"\n    loop_b: "{{ loop_a }}"\n  hosts:\n    n1: { ca_dir: "{{ cluster_dir }}/ssl" }\n    n2: {}\n',
+    'site.yml': '- hosts: all\n  vars:\n    root: "/tmp/kbench/{{ inventory_hostname }}"\n    paths: ["{{ root }}/a", "{{ root }}/b"]\n  tasks:\n    - debug: msg=x\n',
+  });
+  const problems = new Problems();
+  const inv = loadInventory([join(dir, 'site')], problems);
+  const pb = loadPlaybook(join(dir, 'site.yml'));
+  const play = pb.plays[0]!;
+  const rv = newRunVars(inv, {}, dir, false);
+
+  it('render when read, through other variables, per host', () => {
+    const v = taskVars(rv, play, play.tasks[0], 'n1', ['n1', 'n2']);
+    expect(v.cluster_dir).to.equal('/etc/kubeasz/clusters/k8s-01');
+    expect(v.ca_dir).to.equal('/etc/kubeasz/clusters/k8s-01/ssl');
+    expect(v.root).to.equal('/tmp/kbench/n1');
+    expect(v.paths).to.deep.equal(['/tmp/kbench/n1/a', '/tmp/kbench/n1/b']);
+    expect(taskVars(rv, play, play.tasks[0], 'n2', ['n1', 'n2']).root).to.equal('/tmp/kbench/n2');
+    expect(renderString('{{ root }}/x', { vars: v, host: 'n1' })).to.equal('/tmp/kbench/n1/x');
+  });
+
+  it('through hostvars too', () => {
+    const v = taskVars(rv, play, play.tasks[0], 'n2', ['n1', 'n2']);
+    expect(renderString("{{ hostvars['n1'].ca_dir }}", { vars: v, host: 'n2' })).to.equal('/etc/kubeasz/clusters/k8s-01/ssl');
+  });
+
+  it('a variable that refers to itself is an error naming it', () => {
+    const v = taskVars(rv, play, play.tasks[0], 'n1', ['n1']);
+    expect(() => v.loop_a).to.throw(/variable 'loop_a' refers to itself/);
+  });
+});
