@@ -1,7 +1,7 @@
 // What `kplay doc` prints: a module's arguments (type, default, choices, aliases, required), its return
 // values and an example; and each module's argument schema as JSON Schema.
 import { z } from 'zod';
-import type { ModuleSpec } from '../tasks/lib/schema.js';
+import type { ModuleSpec } from '../tasks/contract.js';
 
 export function jsonSchema(m: ModuleSpec): Record<string, unknown> {
   const schema = z.toJSONSchema(z.object(m.args), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

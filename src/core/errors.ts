@@ -1,12 +1,9 @@
 // Errors that point to the line. Every problem kplay reports carries a code, and where it knows them
 // a source position, a host and a task. Loaders collect problems in a Problems list and report them all at once.
+import type { Loc } from './loc.js';
 import { snippet } from './source-text.js';
 
-export interface Loc {
-  file: string;
-  line: number; // 1-based
-  col: number; // 1-based
-}
+export type { Loc } from './loc.js';
 
 /** Error codes and the exit code each one gives (Ansible: 4 parse error, 5 bad options, 1 anything else). */
 export const EXIT_FOR_CODE: Record<string, number> = {

@@ -1,5 +1,5 @@
 // The text of every file kplay has read, so an error can show the offending line with a caret.
-import type { Loc } from './errors.js';
+import type { Loc } from './loc.js';
 import { MASK } from './secrets.js';
 
 const texts = new Map<string, string>();

@@ -8,9 +8,9 @@ import { compileExpr, evalExpr } from '../expr/expr.js';
 import { findModule } from '../tasks/index.js';
 import { isUncertain, type PlayCtx } from './run-state.js';
 import { valueLoc } from '../core/source.js';
-import type { Outcome } from './task-exec.js';
+import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
-import { condition } from './task-exec.js';
+import { condition } from './conditions.js';
 
 function failed(msg: string): Outcome {
   return { status: 'failed', msg, result: { failed: true, msg } };

@@ -5,7 +5,7 @@
 import { KplayError } from '../core/errors.js';
 import { taskVars } from '../vars/context.js';
 import { isUncertain, liveHosts, type PlayCtx } from './run-state.js';
-import { condition, loopItems } from './task-exec.js';
+import { condition, loopItems } from './conditions.js';
 import { templateVariables } from '../template/template.js';
 import { valueLoc } from '../core/source.js';
 import type { Include, Vars } from '../core/types.js';

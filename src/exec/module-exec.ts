@@ -11,7 +11,7 @@ import { valueLoc } from '../core/source.js';
 import { UNCERTAIN, type PlayCtx } from './run-state.js';
 import { isTaskModule, type Change, type HostView } from '../tasks/contract.js';
 import { findModule } from '../tasks/index.js';
-import type { Outcome } from './task-exec.js';
+import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
 import { toBool } from '../core/value-utils.js';
 

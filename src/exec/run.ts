@@ -12,7 +12,7 @@ import { Recap } from '../events/recap.js';
 import type { HostPlan } from '../check/run-plan.js';
 import { hostState, type Conn, type RunOptions } from './run-state.js';
 import { flushHandlers, runNodes, type StrategyCtx } from './strategy.js';
-import { UNREACHABLE_CODES } from './task-exec.js';
+import { UNREACHABLE_CODES } from './outcome.js';
 import type { TagFilter } from '../playbook/tags.js';
 import { renderDeep } from '../template/template.js';
 import type { Transport } from '../transport/types.js';

@@ -14,20 +14,8 @@ import { runControllerModule } from './controller-modules.js';
 import type { Condition, Task, TaskBase, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
-
-export interface Outcome {
-  status: HostStatus;
-  msg?: string | undefined;
-  result: Vars;
-  diff?: HostResultEvent['diff'];
-  changes?: string[] | undefined;
-  /** meta tasks ask the strategy for something */
-  meta?: string | undefined;
-  /** What the output shows after `=>` (debug's message or variable). */
-  show?: Record<string, unknown> | undefined;
-  /** no_log as rendered for this host (any loop item saying so hides the whole result). */
-  noLog?: boolean | undefined;
-}
+import { condition, loopItems } from './conditions.js';
+import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 
 const refsCache = new WeakMap<Task, Set<string>>();
 
@@ -68,31 +56,12 @@ function uncertainRef(names: Iterable<string>, vars: Vars): string | undefined {
   return undefined;
 }
 
-export function condition(c: Condition, vars: Vars): boolean {
-  return evalCondition(compiledCondition(c) as Parameters<typeof evalCondition>[0], vars, c.loc ?? undefined);
-}
-
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
   const v = t.keywords[key];
   if (v === undefined || v === null) return undefined;
   const list = Array.isArray(v) ? v : [v];
   return list.every((c, i) => condition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, key) }, vars));
-}
-
-/** The items of a task's (or an include's) loop, rendered for a host; undefined without a loop. */
-export function loopItems(t: TaskBase, vars: Vars, host: string): unknown[] | undefined {
-  const k = t.keywords;
-  const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
-  if (raw === undefined) return undefined;
-  const key = k.loop !== undefined ? 'loop' : k.with_items !== undefined ? 'with_items' : k.with_list !== undefined ? 'with_list' : 'with_dict';
-  const v = renderDeep(raw, { vars, host }, valueLoc);
-  if (key === 'with_dict') {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new KplayError(`with_dict needs a mapping, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
-    return Object.entries(v).map(([key, value]) => ({ key, value }));
-  }
-  if (!Array.isArray(v)) throw new KplayError(`${key} needs a list, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
-  return key === 'with_items' ? v.flat(1) : v;
 }
 
 /** Run one task on one host (all loop items). Never throws for a host problem: that becomes the outcome. */
@@ -141,9 +110,6 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     return { status: 'failed', msg, result: { failed: true, msg }, noLog: noLog || noLogFor(t, base, host) };
   }
 }
-
-/** Errors that mean the host cannot be reached at all (Ansible's UNREACHABLE). */
-export const UNREACHABLE_CODES = new Set(['UNREACHABLE', 'HOST_KEY', 'AUTH']);
 
 const RANK: HostStatus[] = ['skipped', 'ok', 'uncertain', 'changed', 'ignored', 'failed'];
 function worse(a: HostStatus, b: HostStatus): HostStatus {

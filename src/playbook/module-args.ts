@@ -3,7 +3,7 @@
 // (`{{ }}`) cannot be typed before the run, so they count as given and are checked again once rendered.
 import type { z } from 'zod';
 import { didYouMean, KplayError, type Loc } from '../core/errors.js';
-import type { ModuleSpec } from '../tasks/lib/schema.js';
+import type { ModuleSpec } from '../tasks/contract.js';
 import type { Vars } from '../core/types.js';
 
 export function isTemplated(v: unknown): boolean {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KplayError } from '../core/errors.js';
 import { registry } from '../tasks/index.js';
-import type { ModuleSpec } from '../tasks/lib/schema.js';
+import type { ModuleSpec } from '../tasks/contract.js';
 
 const loaded = new Set<string>();
 

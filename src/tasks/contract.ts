@@ -1,7 +1,7 @@
 // The contract between task modules and the engine (DESIGN.md §5). A module never gets the transport: it
 // reads the host through a cached, read-only FactReader and returns the changes it wants, as data.
 // Only the engine runs actions. Check mode calls `plan` alone, so it cannot write.
-import type { ModuleSpec } from './lib/schema.js';
+import type { z } from 'zod';
 
 export type Vars = Record<string, unknown>;
 
@@ -90,3 +90,35 @@ export interface TaskModule<A extends Vars = Vars> extends ModuleSpec {
 export function isTaskModule(m: ModuleSpec): m is TaskModule {
   return typeof (m as TaskModule).plan === 'function';
 }
+
+export type ArgsShape = Record<string, z.ZodType>;
+
+/** What a module declares about itself. Host modules add a `plan` with `defineTask` (contract.ts's TaskModule). */
+export interface ModuleSpec {
+  name: string;
+  /** Other names the module answers to (e.g. `systemd` for `systemd_service`). */
+  aliases?: string[];
+  description: string;
+  args: ArgsShape;
+  /** Argument aliases, alias → canonical name (e.g. dest → path for `file`). */
+  argAliases?: Record<string, string>;
+  /** The module takes a free-form string (`command: ls -l`), stored as `_raw_params`. */
+  freeForm?: boolean;
+  /** Any argument name is accepted (set_fact). */
+  anyArgs?: boolean;
+  required?: string[];
+  requiredOneOf?: string[][];
+  mutuallyExclusive?: string[][];
+  /** [arg, value, requires]: when arg equals value, every name in requires must be given. */
+  requiredIf?: [string, unknown, string[]][];
+  /** Returned fields users register and read (documented by `kplay doc`). */
+  returns?: Record<string, string>;
+  example?: string;
+  /** Runs on the controller only (debug, set_fact, assert, fail, meta). */
+  controllerOnly?: boolean;
+}
+
+type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
+
+/** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be missing. */
+export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & { [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]> };

@@ -20,7 +20,8 @@ import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, StatInfo } from './contract.js';
 import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed, type ModeArg } from './lib/fsattrs.js';
 import { aregex, expandBackrefs, pyRegex, splitLines } from './lineinfile.js';
-import { abool, astr, choice, defineTask, type ModuleSpec, apath } from './lib/schema.js';
+import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
+import type { ModuleSpec } from './contract.js';
 
 /** User text (UTF-8) as the latin1 "bytes" string a file is handled as. */
 const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');

@@ -2,7 +2,7 @@
 import { command, shell } from './command.js';
 import { assert, debug, fail, include_vars, meta, pause, set_fact } from './control.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
-import type { ModuleSpec } from './lib/schema.js';
+import type { ModuleSpec } from './contract.js';
 import { modules as kernel } from './kernel/index.js';
 import { modules as system } from './system.js';
 import { modules as systemd } from './systemd.js';

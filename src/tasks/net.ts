@@ -20,7 +20,8 @@ import { z } from 'zod';
 import type { FactReader, Plan, Vars } from './contract.js';
 import { contentBytes, pyJson } from './copy.js';
 import { taskFailed } from './lib/fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec, apath } from './lib/schema.js';
+import { abool, aint, alist, astr, choice, defineTask, apath } from './lib/schema.js';
+import type { ModuleSpec } from './contract.js';
 
 const nonce = () => `${Date.now()}-${randomBytes(4).toString('hex')}`;
 

@@ -15,7 +15,8 @@ import { posix } from 'node:path';
 import type { Change, Plan } from './contract.js';
 import { taskFailed } from './lib/fsattrs.js';
 import { splitLines } from './lineinfile.js';
-import { astr, choice, defineTask, type ModuleSpec } from './lib/schema.js';
+import { astr, choice, defineTask } from './lib/schema.js';
+import type { ModuleSpec } from './contract.js';
 
 const HOSTNAME_RE = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
 

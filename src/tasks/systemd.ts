@@ -19,7 +19,8 @@
 // - scope=global only manages enabled/masked (as systemctl --global does); state there fails.
 import type { Change, FactReader, HostView, Plan, Vars } from './contract.js';
 import { taskFailed } from './lib/fsattrs.js';
-import { abool, astr, choice, defineTask, type ModuleSpec } from './lib/schema.js';
+import { abool, astr, choice, defineTask } from './lib/schema.js';
+import type { ModuleSpec } from './contract.js';
 
 const SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice', 'scope'];
 

@@ -15,7 +15,8 @@
 // group: gid (groupmod -g when it differs), system (groupadd -r, at creation only), non_unique (-o).
 import type { Action, Change, FactReader, Plan, Vars } from './contract.js';
 import { taskFailed } from './lib/fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, type ModuleSpec, apath } from './lib/schema.js';
+import { abool, aint, alist, astr, choice, defineTask, apath } from './lib/schema.js';
+import type { ModuleSpec } from './contract.js';
 
 const NAME_RE = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/;
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { KplayError } from '../../src/core/errors.js';
 import { registry } from '../../src/tasks/index.js';
-import type { ModuleSpec } from '../../src/tasks/lib/schema.js';
+import type { ModuleSpec } from '../../src/tasks/contract.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { play, run } from '../support/play-harness.js';

@@ -18,7 +18,7 @@ import { validatePlaybook } from '../../src/check/validate.js';
 import type { Vars } from '../../src/tasks/contract.js';
 import { isTaskModule } from '../../src/tasks/contract.js';
 import { registry } from '../../src/tasks/index.js';
-import type { ModuleSpec } from '../../src/tasks/lib/schema.js';
+import type { ModuleSpec } from '../../src/tasks/contract.js';
 import { hostView, planOn } from '../support/plan-harness.js';
 import { samples } from './samples.js';
 

@@ -1,7 +1,7 @@
 // Argument types with Ansible's conversions (yes/no booleans, numeric strings, comma lists, octal modes),
-// and the shape every task module is declared with.
+// and defineModule / defineTask, which declare a module against the contract (../contract.ts).
 import { z } from 'zod';
-import type { FactReader, HostView, Plan, TaskModule } from '../contract.js';
+import type { ArgsOf, ArgsShape, FactReader, HostView, ModuleSpec, Plan, TaskModule } from '../contract.js';
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
@@ -59,41 +59,9 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
   return z.enum(values);
 }
 
-export type ArgsShape = Record<string, z.ZodType>;
-
-/** What a module declares about itself. Host modules add a `plan` with `defineTask` (contract.ts's TaskModule). */
-export interface ModuleSpec {
-  name: string;
-  /** Other names the module answers to (e.g. `systemd` for `systemd_service`). */
-  aliases?: string[];
-  description: string;
-  args: ArgsShape;
-  /** Argument aliases, alias → canonical name (e.g. dest → path for `file`). */
-  argAliases?: Record<string, string>;
-  /** The module takes a free-form string (`command: ls -l`), stored as `_raw_params`. */
-  freeForm?: boolean;
-  /** Any argument name is accepted (set_fact). */
-  anyArgs?: boolean;
-  required?: string[];
-  requiredOneOf?: string[][];
-  mutuallyExclusive?: string[][];
-  /** [arg, value, requires]: when arg equals value, every name in requires must be given. */
-  requiredIf?: [string, unknown, string[]][];
-  /** Returned fields users register and read (documented by `kplay doc`). */
-  returns?: Record<string, string>;
-  example?: string;
-  /** Runs on the controller only (debug, set_fact, assert, fail, meta). */
-  controllerOnly?: boolean;
-}
-
 export function defineModule(spec: ModuleSpec): ModuleSpec {
   return spec;
 }
-
-type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
-
-/** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be missing. */
-export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & { [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]> };
 
 /** A host module: its declaration plus the `plan` that reads the host and returns changes as data (contract.ts). */
 export function defineTask<const S extends ArgsShape>(

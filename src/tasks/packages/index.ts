@@ -1,7 +1,7 @@
 // Module family "packages": apt, apt_key, apt_repository, dpkg_selections, dnf/yum and package, one file each
 // (named for the module); what several of them need is in shared.ts (dpkg's state, what a package change
 // touches) and apt-cache.ts (apt's cache: policy, age, refresh).
-import type { ModuleSpec } from '../lib/schema.js';
+import type { ModuleSpec } from '../contract.js';
 import { apt } from './apt.js';
 import { apt_key } from './apt-key.js';
 import { apt_repository } from './apt-repo.js';
