@@ -2,7 +2,7 @@
 // recap and the exit code at the end. Ctrl-C stops new tasks from starting, lets running ones end, exits 99.
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import { connectionSpec, type ConnectionSpec } from '../inventory/connection.js';
+import { connectionSpec, type ConnectionSpec } from '../transport/connection-spec.js';
 import { newRunVars, taskVars, type RunVars } from '../vars/context.js';
 import { EventBus } from '../events/bus.js';
 import { HostReader } from './host-reader.js';

@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { Problems, type Loc } from '../core/errors.js';
 import { loadRole, parseRoleEntry } from './roles.js';
 import { keyLoc, loadYamlFile, locOf, valueLoc } from '../core/source.js';
-import { inherit, isMapping, parseTaskList, toList, type LoadCtx } from './tasks-loader.js';
+import { inherit, parseTaskList, toList, type LoadCtx } from './tasks-loader.js';
+import { isPlainObject } from '../core/value-utils.js';
 import { checkPlayKeywords } from './play-keywords.js';
 import type { Inherited, Play, Playbook, RoleInstance, TaskNode, Vars } from '../core/types.js';
 
@@ -48,7 +49,7 @@ function readInto(file: string, pb: Playbook, problems: Problems, stack: string[
     return;
   }
   data.forEach((entry, i) => {
-    if (!isMapping(entry)) {
+    if (!isPlainObject(entry)) {
       problems.add(`a play must be a mapping, got ${JSON.stringify(entry)}`, { code: 'PLAYBOOK', loc: valueLoc(data, i) });
       return;
     }
@@ -104,7 +105,7 @@ function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, out
   const postTasks = list('post_tasks');
   const playHandlers = list('handlers');
   const varsFiles = toList(raw.vars_files);
-  const vars: Vars = { ...outer.vars, ...(isMapping(raw.vars) ? raw.vars : {}) };
+  const vars: Vars = { ...outer.vars, ...(isPlainObject(raw.vars) ? raw.vars : {}) };
   for (const vf of varsFiles) {
     if (vf.includes('{{')) continue; // read at run time, once the host's variables are known
     const p = resolve(pb.dir, vf);
@@ -113,7 +114,7 @@ function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, out
       continue;
     }
     const data = loadYamlFile(p, { problems });
-    if (isMapping(data)) Object.assign(vars, data);
+    if (isPlainObject(data)) Object.assign(vars, data);
     else if (data !== null && data !== undefined) problems.add('a vars file must hold a mapping', { code: 'VARS', loc: locOf(data) });
   }
   const serial = raw.serial === undefined ? undefined : Array.isArray(raw.serial) ? (raw.serial as (number | string)[]) : [raw.serial as number | string];

@@ -6,7 +6,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean, type Loc } from '../core/errors.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { keyLoc, loadYamlFile, locOf, valueLoc } from '../core/source.js';
-import { inherit, isMapping, loadTaskFile, parseTaskList, type LoadCtx } from './tasks-loader.js';
+import { inherit, loadTaskFile, parseTaskList, type LoadCtx } from './tasks-loader.js';
+import { isPlainObject } from '../core/value-utils.js';
 import type { Inherited, RoleInstance, TaskNode, Vars } from '../core/types.js';
 
 export function rolesPath(playbookDir: string): string[] {
@@ -53,7 +54,7 @@ function readVarsDir(dir: string, base: string, ctx: LoadCtx, names = false): Va
 function readMapping(file: string, ctx: LoadCtx, names = false): Vars {
   const data = loadYamlFile(file, { problems: ctx.problems });
   if (data === null || data === undefined) return {};
-  if (!isMapping(data)) {
+  if (!isPlainObject(data)) {
     ctx.problems.add('a vars file must hold a mapping of variable names to values', { code: 'VARS', loc: locOf(data) ?? { file, line: 1, col: 1 } });
     return {};
   }
@@ -69,7 +70,7 @@ export interface RoleLoad {
 /** Role entry from `roles:` / meta dependencies: a name or a mapping with `role:` (or `name:`), keywords and params. */
 export function parseRoleEntry(entry: unknown, loc: Loc | undefined, ctx: LoadCtx): { name: string; entry: Vars } | undefined {
   if (typeof entry === 'string') return { name: entry, entry: {} };
-  if (isMapping(entry)) {
+  if (isPlainObject(entry)) {
     const name = entry.role ?? entry.name;
     if (typeof name === 'string') return { name, entry };
     ctx.problems.add("a role entry needs 'role: NAME'", { code: 'PLAYBOOK', loc: locOf(entry) ?? loc });

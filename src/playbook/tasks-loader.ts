@@ -11,6 +11,8 @@ import { textOf } from '../core/source-text.js';
 import { canonicalModuleName, findModule, moduleNames } from '../tasks/index.js';
 import type { Block, Condition, Include, Inherited, Task, TaskNode, Vars } from '../core/types.js';
 import { existsSync } from 'node:fs';
+import { isPlainObject } from '../core/value-utils.js';
+import { findAction, moduleArgs } from './task-action.js';
 
 export interface LoadCtx {
   problems: Problems;
@@ -23,10 +25,6 @@ export interface LoadCtx {
 /** Keywords that pass from a block (or role, or import) down to the tasks in it. */
 const INHERITABLE = ['become', 'become_user', 'become_method', 'become_flags', 'environment', 'ignore_errors', 'ignore_unreachable',
   'any_errors_fatal', 'run_once', 'delegate_to', 'check_mode', 'diff', 'no_log', 'throttle', 'timeout', 'remote_user', 'port', 'module_defaults'];
-
-export function isMapping(v: unknown): v is Vars {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function toList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
@@ -48,7 +46,7 @@ export function inherit(outer: Inherited, raw: Vars, extraTags: string[] = []): 
   return {
     when: [...outer.when, ...conditions(raw, 'when')],
     tags: unique([...outer.tags, ...toList(raw.tags), ...extraTags]),
-    vars: isMapping(raw.vars) ? { ...outer.vars, ...raw.vars } : outer.vars,
+    vars: isPlainObject(raw.vars) ? { ...outer.vars, ...raw.vars } : outer.vars,
     keywords,
     role: outer.role,
   };
@@ -85,7 +83,7 @@ export function loadTaskFile(file: string, loc: Loc | undefined, inh: Inherited,
 export function parseTaskList(list: unknown[], file: string, inh: Inherited, ctx: LoadCtx, handlers = false): TaskNode[] {
   const out: TaskNode[] = [];
   list.forEach((raw, i) => {
-    if (!isMapping(raw)) {
+    if (!isPlainObject(raw)) {
       ctx.problems.add(`a task must be a mapping, got ${JSON.stringify(raw)}`, { code: 'PLAYBOOK', loc: valueLoc(list, i) });
       return;
     }
@@ -117,7 +115,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const loc = locOf(raw) ?? { file, line: 1, col: 1 };
   if ('block' in raw) return [parseBlock(raw, file, loc, inh, ctx, handlers)];
   const table = handlers ? HANDLER_KEYWORDS : TASK_KEYWORDS;
-  const action = findAction(raw, table, ctx);
+  const action = findAction(raw, table, ctx.problems);
   if (!action) return [];
   checkKeywords(raw, table, new Set([action.key]), ctx, 'task');
   const name = typeof raw.name === 'string' ? raw.name : undefined;
@@ -130,16 +128,16 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
     when: [...inh.when, ...conditions(raw, 'when')],
     tags: unique([...inh.tags, ...toList(raw.tags)]),
     role: inh.role,
-    vars: isMapping(raw.vars) ? { ...inh.vars, ...raw.vars } : inh.vars,
+    vars: isPlainObject(raw.vars) ? { ...inh.vars, ...raw.vars } : inh.vars,
   };
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = findModule(mod)!;
-  const { args, argLocs, argKeyLocs } = moduleArgs(spec.freeForm ? new Set(Object.keys(spec.args)) : undefined, action, raw, ctx, loc);
+  const { args, argLocs, argKeyLocs } = moduleArgs(spec.freeForm ? new Set(Object.keys(spec.args)) : undefined, action, raw, ctx.problems, loc);
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   for (const e of checked.errors) ctx.problems.push(e);
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
-  if (spec.name === 'set_fact') checkSetFactNames(args, (k) => (isMapping(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc, ctx.problems);
+  if (spec.name === 'set_fact') checkSetFactNames(args, (k) => (isPlainObject(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc, ctx.problems);
   // a handler that flushes handlers would run itself again and again (Ansible refuses it when it runs)
   if (handlers && spec.name === 'meta' && args._raw_params === 'flush_handlers') {
     ctx.problems.add('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: action.loc ?? loc });
@@ -151,107 +149,6 @@ function pick(raw: Vars, keys: string[]): Vars {
   const out: Vars = {};
   for (const k of keys) if (raw[k] !== undefined && k !== 'name' && k !== 'vars' && k !== 'tags' && k !== 'when') out[k] = raw[k];
   return out;
-}
-
-interface Action {
-  key: string; // the key as written
-  module: string;
-  value: unknown;
-  loc: Loc | undefined;
-}
-
-/** Which key of a task names its module: the one key that is not a keyword. */
-function findAction(raw: Vars, table: Record<string, KeywordCheck>, ctx: LoadCtx): Action | undefined {
-  const loc = locOf(raw);
-  for (const k of ['action', 'local_action']) {
-    if (raw[k] === undefined) continue;
-    const v = raw[k];
-    if (typeof v === 'string') {
-      const [mod, ...rest] = v.trim().split(/\s+/);
-      return checkModule({ key: k, module: mod!, value: rest.join(' '), loc: valueLoc(raw, k) }, ctx);
-    }
-    if (isMapping(v) && typeof v.module === 'string') {
-      const { module, ...args } = v;
-      return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, ctx);
-    }
-    ctx.problems.add(`${k}: expected "module args" or a mapping with 'module'`, { code: 'PLAYBOOK', loc: valueLoc(raw, k) });
-    return undefined;
-  }
-  const candidates = Object.keys(raw).filter((k) => !(k in table) && !(k in UNSUPPORTED));
-  const known = candidates.filter((k) => findModule(k) || INCLUDE_ACTIONS.has(canonicalModuleName(k)));
-  if (known.length > 1) {
-    ctx.problems.add(`conflicting actions in one task: ${known.join(', ')}`, { code: 'PLAYBOOK', loc: keyLoc(raw, known[1]!) });
-    return undefined;
-  }
-  if (known.length === 1) return { key: known[0]!, module: known[0]!, value: raw[known[0]!], loc: valueLoc(raw, known[0]!) };
-  if (candidates.length === 0) {
-    ctx.problems.add('this task names no module (every key is a keyword)', { code: 'UNKNOWN_MODULE', loc });
-    return undefined;
-  }
-  for (const k of candidates) {
-    const near = didYouMean(k, [...moduleNames(), ...Object.keys(table)]);
-    ctx.problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: keyLoc(raw, k) });
-  }
-  return undefined;
-}
-
-function checkModule(a: Action, ctx: LoadCtx): Action | undefined {
-  if (findModule(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
-  const near = didYouMean(a.module, moduleNames());
-  ctx.problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: a.loc });
-  return undefined;
-}
-
-/** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
-function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Vars, ctx: LoadCtx, taskLoc: Loc) {
-  const args: Vars = {};
-  const keyLocs = new Map<string, Loc | undefined>();
-  const valLocs = new Map<string, Loc | undefined>();
-  const fromMapping = (m: Vars) => {
-    for (const k of Object.keys(m)) {
-      args[k] = m[k];
-      keyLocs.set(k, keyLoc(m, k));
-      valLocs.set(k, valueLoc(m, k));
-    }
-  };
-  if (isMapping(raw.args)) fromMapping(raw.args);
-  const v = a.value;
-  if (typeof v === 'string' || typeof v === 'number') {
-    const s = String(v);
-    // Ansible fails "at splitting arguments" on an unbalanced quote; a shell script's quotes are the shell's
-    const open = a.module === 'shell' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
-    if (open !== undefined) ctx.problems.add(`${a.module}: a quote that is never closed in its arguments`, { code: 'BAD_ARGS', loc: inString(a.loc, open) });
-    const kv = parseKv(s, freeKeys);
-    for (const [k, val] of Object.entries(kv.args)) {
-      args[k] = val;
-      keyLocs.set(k, inString(a.loc, kv.offsets[k]!));
-      valLocs.set(k, inString(a.loc, kv.offsets[k]! + k.length + 1));
-    }
-    if (kv.raw !== undefined) {
-      args._raw_params = kv.raw;
-      valLocs.set('_raw_params', a.loc);
-    }
-    for (const b of kv.bare) ctx.problems.add(`${a.module}: '${b.text}' is not a key=value argument`, { code: 'BAD_ARGS', loc: inString(a.loc, b.offset) });
-  } else if (isMapping(v)) {
-    fromMapping(v);
-  } else if (v !== null && v !== undefined) {
-    ctx.problems.add(`${a.module}: arguments must be key=value text or a mapping, got ${JSON.stringify(v)}`, { code: 'BAD_ARGS', loc: a.loc });
-  }
-  return {
-    args,
-    argLocs: (k: string) => valLocs.get(k) ?? a.loc ?? taskLoc,
-    argKeyLocs: (k: string) => keyLocs.get(k) ?? valLocs.get(k) ?? a.loc ?? taskLoc,
-  };
-}
-
-/** The position `offset` characters into a one-line YAML scalar that starts at `loc` (after its opening quote). */
-export function inString(loc: Loc | undefined, offset: number): Loc | undefined {
-  if (!loc) return undefined;
-  const line = textOf(loc.file)?.split(/\r?\n/)[loc.line - 1];
-  const ch = line?.[loc.col - 1];
-  if (ch === '|' || ch === '>') return loc;
-  const quote = ch === '"' || ch === "'" ? 1 : 0;
-  return { file: loc.file, line: loc.line, col: loc.col + quote + offset };
 }
 
 function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: LoadCtx, handlers: boolean): Block {
@@ -266,7 +163,7 @@ function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: Load
 }
 
 function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Include, 'kind' | 'target' | 'loaded' | 'innerKeywords'>, file: string, inh: Inherited, ctx: LoadCtx): TaskNode[] {
-  const opts: Vars = isMapping(value) ? value : { [mod.endsWith('role') ? 'name' : 'file']: value };
+  const opts: Vars = isPlainObject(value) ? value : { [mod.endsWith('role') ? 'name' : 'file']: value };
   const target = String(opts[mod.endsWith('role') ? 'name' : 'file'] ?? '');
   const loc = valueLoc(raw, Object.keys(raw).find((k) => canonicalModuleName(k) === mod)!) ?? base.loc;
   if (!target) {
@@ -286,7 +183,7 @@ function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Incl
   }
   // an import passes its when/tags/keywords to every task inside; an include keeps them for itself (but its vars
   // are the included tasks' vars, as at run time for a templated target: dynamic-include.ts)
-  const inner = isImport ? inherit(inh, raw) : { ...inh, vars: base.vars, tags: isMapping(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags };
+  const inner = isImport ? inherit(inh, raw) : { ...inh, vars: base.vars, tags: isPlainObject(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags };
   let loaded: TaskNode[] | undefined;
   if (!dynamic) {
     if (mod.endsWith('role')) loaded = ctx.importRole(target, loc, opts, inner, ctx, typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined);

@@ -1,6 +1,6 @@
 // Become (sudo) for a transport: whether a call needs it (not when the login user already is the target
 // user), the wrapping of its command line, and the BECOME error when sudo refused. Only `sudo` is supported.
-import type { ConnectionSpec } from '../inventory/connection.js';
+import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { becomeWrap, type BecomeMarkers } from './shell.js';

@@ -3,7 +3,7 @@
 // as over ssh, run by /bin/sh in a child process of its own process group (a timeout stops the whole group).
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import type { ConnectionSpec } from '../inventory/connection.js';
+import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';

@@ -1,6 +1,6 @@
 // The run's connections: one Transport per host, made from its ConnectionSpec on first use (ssh or local)
 // and kept for the whole run; `closeAll()` at the end.
-import type { ConnectionSpec } from '../inventory/connection.js';
+import type { ConnectionSpec } from './connection-spec.js';
 import { LocalTransport } from './local.js';
 import { SshTransport, type SshOptions } from './ssh.js';
 import type { Transport, TransportFactory } from './types.js';

@@ -6,7 +6,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import type { ConnectionSpec } from '../inventory/connection.js';
+import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { checkHostKey, defaultKnownHostsFile, hostToken, preferredAlgorithms, type HostKeyVerdict } from './known-hosts.js';

@@ -3,7 +3,7 @@
 // session reused for files. When the connection drops (a reboot, a network cut), the next call connects again
 // and first removes temp files a put interrupted by the drop left behind.
 import type { Client, SFTPWrapper } from 'ssh2';
-import type { ConnectionSpec } from '../inventory/connection.js';
+import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';

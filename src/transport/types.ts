@@ -1,5 +1,5 @@
 // The transport contract: how the engine talks to one host. Only the engine holds a Transport; modules never do.
-import type { ConnectionSpec } from '../inventory/connection.js';
+import type { ConnectionSpec } from './connection-spec.js';
 
 export interface ExecOptions {
   stdin?: string | Buffer | undefined;

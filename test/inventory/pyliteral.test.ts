@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { isTuple, parsePyValue, pyRepr } from '../../src/inventory/pyliteral.js';
 import { expandRanges, splitPort } from '../../src/inventory/ranges.js';
-import { shellSplit } from '../../src/inventory/ini.js';
+import { shellSplit } from '../../src/core/shlex.js';
 
 describe('INI values as Python literals', () => {
   const cases: [string, unknown][] = [

@@ -2,7 +2,7 @@
 // executor does) and a helper that expects a KplayError.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { connectionSpec, type ConnectionSpec } from '../../src/inventory/connection.js';
+import { connectionSpec, type ConnectionSpec } from '../../src/transport/connection-spec.js';
 import { KplayError } from '../../src/core/errors.js';
 import { readState } from '../../src/lab/state.js';
 import { handle, useLab, type LabHandle } from '../lab/helpers.js';

@@ -1,6 +1,6 @@
 // The run's connections: one transport per host, ssh or local by the spec, all closed at the end.
 import { expect } from 'chai';
-import { connectionSpec } from '../../src/inventory/connection.js';
+import { connectionSpec } from '../../src/transport/connection-spec.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import { Connections, openTransport } from '../../src/transport/pool.js';
 import { SshTransport } from '../../src/transport/ssh.js';

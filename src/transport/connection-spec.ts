@@ -3,7 +3,7 @@
 // ansible_ssh_common_args / ansible_ssh_extra_args with -o UserKnownHostsFile=, -o StrictHostKeyChecking=,
 // -o ProxyJump= or -J) turned into a typed ConnectionSpec for the SSH transport. Passwords become secrets.
 import { KplayError, type Loc } from '../core/errors.js';
-import { shellSplit } from './ini.js';
+import { shellSplit } from '../core/shlex.js';
 import { addSecret } from '../core/secrets.js';
 
 export interface JumpHost {

@@ -1,6 +1,6 @@
 // Connection variables read into a ConnectionSpec.
 import { expect } from 'chai';
-import { connectionSpec } from '../../src/inventory/connection.js';
+import { connectionSpec } from '../../src/transport/connection-spec.js';
 import { isSecret } from '../../src/core/secrets.js';
 
 describe('connectionSpec', () => {

@@ -1,0 +1,112 @@
+// Which key of a task is its module (`copy:`, `action:`, `local_action:`) and what its arguments are, from
+// `k=v` text, free form, a mapping or `args:`, each with the position it was written at.
+import { didYouMean, type Loc, type Problems } from '../core/errors.js';
+import { parseKv, splitArgs } from '../core/kv.js';
+import { keyLoc, locOf, valueLoc } from '../core/source.js';
+import { textOf } from '../core/source-text.js';
+import type { Vars } from '../core/types.js';
+import { isPlainObject } from '../core/value-utils.js';
+import { canonicalModuleName, findModule, moduleNames } from '../tasks/index.js';
+import { INCLUDE_ACTIONS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
+
+export interface Action {
+  key: string; // the key as written
+  module: string;
+  value: unknown;
+  loc: Loc | undefined;
+}
+
+/** Which key of a task names its module: the one key that is not a keyword. */
+export function findAction(raw: Vars, table: Record<string, KeywordCheck>, problems: Problems): Action | undefined {
+  const loc = locOf(raw);
+  for (const k of ['action', 'local_action']) {
+    if (raw[k] === undefined) continue;
+    const v = raw[k];
+    if (typeof v === 'string') {
+      const [mod, ...rest] = v.trim().split(/\s+/);
+      return checkModule({ key: k, module: mod!, value: rest.join(' '), loc: valueLoc(raw, k) }, problems);
+    }
+    if (isPlainObject(v) && typeof v.module === 'string') {
+      const { module, ...args } = v;
+      return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, problems);
+    }
+    problems.add(`${k}: expected "module args" or a mapping with 'module'`, { code: 'PLAYBOOK', loc: valueLoc(raw, k) });
+    return undefined;
+  }
+  const candidates = Object.keys(raw).filter((k) => !(k in table) && !(k in UNSUPPORTED));
+  const known = candidates.filter((k) => findModule(k) || INCLUDE_ACTIONS.has(canonicalModuleName(k)));
+  if (known.length > 1) {
+    problems.add(`conflicting actions in one task: ${known.join(', ')}`, { code: 'PLAYBOOK', loc: keyLoc(raw, known[1]!) });
+    return undefined;
+  }
+  if (known.length === 1) return { key: known[0]!, module: known[0]!, value: raw[known[0]!], loc: valueLoc(raw, known[0]!) };
+  if (candidates.length === 0) {
+    problems.add('this task names no module (every key is a keyword)', { code: 'UNKNOWN_MODULE', loc });
+    return undefined;
+  }
+  for (const k of candidates) {
+    const near = didYouMean(k, [...moduleNames(), ...Object.keys(table)]);
+    problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: keyLoc(raw, k) });
+  }
+  return undefined;
+}
+
+function checkModule(a: Action, problems: Problems): Action | undefined {
+  if (findModule(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
+  const near = didYouMean(a.module, moduleNames());
+  problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: a.loc });
+  return undefined;
+}
+
+/** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
+export function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Vars, problems: Problems, taskLoc: Loc) {
+  const args: Vars = {};
+  const keyLocs = new Map<string, Loc | undefined>();
+  const valLocs = new Map<string, Loc | undefined>();
+  const fromMapping = (m: Vars) => {
+    for (const k of Object.keys(m)) {
+      args[k] = m[k];
+      keyLocs.set(k, keyLoc(m, k));
+      valLocs.set(k, valueLoc(m, k));
+    }
+  };
+  if (isPlainObject(raw.args)) fromMapping(raw.args);
+  const v = a.value;
+  if (typeof v === 'string' || typeof v === 'number') {
+    const s = String(v);
+    // Ansible fails "at splitting arguments" on an unbalanced quote; a shell script's quotes are the shell's
+    const open = a.module === 'shell' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
+    if (open !== undefined) problems.add(`${a.module}: a quote that is never closed in its arguments`, { code: 'BAD_ARGS', loc: inString(a.loc, open) });
+    const kv = parseKv(s, freeKeys);
+    for (const [k, val] of Object.entries(kv.args)) {
+      args[k] = val;
+      keyLocs.set(k, inString(a.loc, kv.offsets[k]!));
+      valLocs.set(k, inString(a.loc, kv.offsets[k]! + k.length + 1));
+    }
+    if (kv.raw !== undefined) {
+      args._raw_params = kv.raw;
+      valLocs.set('_raw_params', a.loc);
+    }
+    for (const b of kv.bare) problems.add(`${a.module}: '${b.text}' is not a key=value argument`, { code: 'BAD_ARGS', loc: inString(a.loc, b.offset) });
+  } else if (isPlainObject(v)) {
+    fromMapping(v);
+  } else if (v !== null && v !== undefined) {
+    problems.add(`${a.module}: arguments must be key=value text or a mapping, got ${JSON.stringify(v)}`, { code: 'BAD_ARGS', loc: a.loc });
+  }
+  return {
+    args,
+    argLocs: (k: string) => valLocs.get(k) ?? a.loc ?? taskLoc,
+    argKeyLocs: (k: string) => keyLocs.get(k) ?? valLocs.get(k) ?? a.loc ?? taskLoc,
+  };
+}
+
+/** The position `offset` characters into a one-line YAML scalar that starts at `loc` (after its opening quote). */
+export function inString(loc: Loc | undefined, offset: number): Loc | undefined {
+  if (!loc) return undefined;
+  const line = textOf(loc.file)?.split(/\r?\n/)[loc.line - 1];
+  const ch = line?.[loc.col - 1];
+  if (ch === '|' || ch === '>') return loc;
+  const quote = ch === '"' || ch === "'" ? 1 : 0;
+  return { file: loc.file, line: loc.line, col: loc.col + quote + offset };
+}
+

@@ -1,0 +1,92 @@
+// The shape of src/ (ARCHITECTURE.md): folders are stages of the flow, imports point one way, no cycles,
+// small files, tests mirror src/. Read from the TypeScript sources with TypeScript's own import scanner.
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import ts from 'typescript';
+import { allowedImports, importCycles, layerOf, type ImportGraph } from './support/import-graph.js';
+
+const SRC = 'src';
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+function graphOf(files: string[]): ImportGraph {
+  const g: ImportGraph = new Map();
+  for (const f of files) {
+    const info = ts.preProcessFile(readFileSync(f, 'utf8'), true, true);
+    const deps = info.importedFiles
+      .map((i) => i.fileName)
+      .filter((s) => s.startsWith('.'))
+      .map((s) => normalize(join(dirname(f), s)).replace(/\.js$/, '.ts'))
+      .filter((t) => existsSync(t));
+    g.set(f, [...new Set(deps)]);
+  }
+  return g;
+}
+
+describe('layout of src/', () => {
+  const files = tsFiles(SRC);
+  const graph = graphOf(files);
+
+  it('reads a real graph (the scanner finds the imports)', () => {
+    expect(files.length).to.be.greaterThan(100);
+    expect(graph.get(join(SRC, 'cli/main.ts'))).to.include(join(SRC, 'cli/run.ts'));
+  });
+
+  it('has no import cycle', () => {
+    const cycles = importCycles(graph).map((c) => c.join(' -> '));
+    expect(cycles, cycles.join('\n')).to.deep.equal([]);
+  });
+
+  it('imports only from the folders ARCHITECTURE.md allows (dependencies point one way)', () => {
+    const bad: string[] = [];
+    for (const [f, deps] of graph) {
+      const from = layerOf(relative(SRC, f));
+      for (const d of deps) {
+        const to = layerOf(relative(SRC, d));
+        if (from !== to && !allowedImports(from).includes(to)) bad.push(`${f} imports ${d} (${from} -> ${to})`);
+      }
+    }
+    expect(bad, bad.join('\n')).to.deep.equal([]);
+  });
+
+  it('has no source file over 300 lines', () => {
+    const long = files.filter((f) => readFileSync(f, 'utf8').split('\n').length > 301).map((f) => f);
+    expect(long).to.deep.equal([]);
+  });
+
+  it('has a test folder for a source folder only (tests mirror src/)', () => {
+    const own = new Set(['e2e', 'parity', 'support', 'fixtures']);
+    const stray = readdirSync('test')
+      .filter((n) => statSync(join('test', n)).isDirectory() && !own.has(n))
+      .filter((n) => !existsSync(join(SRC, n)));
+    expect(stray).to.deep.equal([]);
+  });
+});
+
+describe('import graph checks', () => {
+  const cases: { name: string; graph: [string, string[]][]; cycles: number }[] = [
+    { name: 'a chain', graph: [['a', ['b']], ['b', ['c']], ['c', []]], cycles: 0 },
+    { name: 'two files', graph: [['a', ['b']], ['b', ['a']]], cycles: 1 },
+    { name: 'three files and a bystander', graph: [['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]], cycles: 1 },
+    { name: 'two separate cycles', graph: [['a', ['b']], ['b', ['a']], ['c', ['d']], ['d', ['c']]], cycles: 2 },
+  ];
+  for (const c of cases) {
+    it(`finds ${c.cycles} cycle(s) in ${c.name}`, () => {
+      expect(importCycles(new Map(c.graph))).to.have.length(c.cycles);
+    });
+  }
+
+  it('names the layer of a path and refuses an edge pointing back up', () => {
+    expect(layerOf('tasks/kernel/sysctl.ts')).to.equal('tasks');
+    expect(layerOf('core/errors.ts')).to.equal('core');
+    expect(allowedImports('exec')).to.not.include('ui');
+    expect(allowedImports('exec')).to.not.include('cli');
+    expect(allowedImports('core')).to.deep.equal([]);
+  });
+});
