@@ -1,7 +1,7 @@
 // YAML files read into plain values, with the position of every mapping, sequence, key and value kept
 // beside them (a WeakMap keyed by the produced objects), so any later check can point to file:line:col.
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Tags } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Scalar, type Document, type Node, type Tags } from 'yaml';
 import { unclosedOpening } from './yaml-cst.js';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
@@ -229,8 +229,8 @@ function toValue(node: Node | null, w: Walk): unknown {
       const maps = mergeSources.filter((m): m is Record<string, unknown> => !!m && typeof m === 'object' && !Array.isArray(m));
       for (const src of [...maps].reverse()) {
         for (const k of Object.keys(src)) {
-          if (Object.prototype.hasOwnProperty.call(obj, k)) continue;
-          const from = maps.find((m) => Object.prototype.hasOwnProperty.call(m, k))!;
+          if (Object.hasOwn(obj, k)) continue;
+          const from = maps.find((m) => Object.hasOwn(m, k))!;
           setKey(obj, k, from[k]);
         }
       }

@@ -9,7 +9,7 @@ import { applyChanges } from './apply.js';
 import { renderDeep, renderString, renderTemplateFile } from '../template/template.js';
 import { valueLoc } from '../core/source.js';
 import { UNCERTAIN, type PlayCtx } from './run-state.js';
-import { isTaskModule, type Change, type HostView } from '../tasks/contract.js';
+import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/contract.js';
 import { findModule } from '../tasks/index.js';
 import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
@@ -55,7 +55,7 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   const view: HostView = { name: host, vars, check, diff: p.opts.diff, renderTemplate: (path) => renderTemplateFile(path, { vars, host }) };
   conn.reader.startTask();
   const hs = { pending: pendingOf(p, delegate) };
-  let plan;
+  let plan: Plan;
   try {
     plan = await spec.plan(args, view, conn.reader);
   } catch (e) {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { connectionSpec, type ConnectionSpec } from '../transport/connection-spec.js';
 import { newRunVars, taskVars, type RunVars } from '../vars/context.js';
-import { EventBus } from '../events/bus.js';
+import type { EventBus } from '../events/bus.js';
 import { HostReader } from './host-reader.js';
 import { isImplicitLocalhost, type Inventory } from '../inventory/inventory.js';
 import { nameMatches } from '../playbook/listing.js';

@@ -13,7 +13,7 @@ import { taskVars } from '../vars/context.js';
 import { toList } from '../playbook/tasks-loader.js';
 import { resolveInclude } from './dynamic-include.js';
 import { failInclude, includeWhen, isLooped, runIncludeLoop } from './include-loop.js';
-import type { Block, Include, Task, TaskNode } from '../core/types.js';
+import type { Block, Include, Task, TaskNode, Vars } from '../core/types.js';
 
 export interface StrategyCtx extends PlayCtx {
   filter: TagFilter;
@@ -162,7 +162,7 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
 /** no_log as runTask rendered it; for an outcome made here (unreachable), rendered now. */
 function hidden(p: StrategyCtx, t: Task, host: string, o: Outcome): boolean {
   if (o.noLog !== undefined) return o.noLog;
-  let vars;
+  let vars: Vars | undefined;
   try {
     vars = taskVars(p.rv, p.play, t, host, p.playHosts);
   } catch {

@@ -1,7 +1,7 @@
 // One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
 // changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
 import { KplayError } from '../core/errors.js';
-import { evalCondition, exprVariables } from '../expr/expr.js';
+import { exprVariables } from '../expr/expr.js';
 import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
@@ -11,7 +11,7 @@ import { valueLoc } from '../core/source.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
 import { runControllerModule } from './controller-modules.js';
-import type { Condition, Task, TaskBase, Vars } from '../core/types.js';
+import type { Condition, Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
 import { condition, loopItems } from './conditions.js';

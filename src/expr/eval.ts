@@ -12,7 +12,7 @@ import { deepEqual, isPlainObject, ownProp, scopeGet, truthy, typeName } from '.
 const UNDEF: unique symbol = Symbol('undefined');
 
 /** Raised with the node it concerns; the caller turns it into a KplayError with a position. */
-export class EvalError extends Error {
+export class ExprEvalError extends Error {
   constructor(
     message: string,
     readonly node: Node | undefined,
@@ -51,7 +51,7 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       const v = scopeGet(s, n.name as string);
       if (v !== undefined) return v;
       if (lenient) return UNDEF;
-      throw new EvalError(`undefined variable '${n.name as string}'`, n);
+      throw new ExprEvalError(`undefined variable '${n.name as string}'`, n);
     }
     case 'MemberExpression': {
       const obj = ev(n.object as Node, s, lenient);
@@ -61,9 +61,9 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       if (v !== undefined) return v;
       if (lenient) return UNDEF;
       if (obj === null || typeof obj !== 'object') {
-        throw new EvalError(`'${describe(n.object as Node)}' is ${typeName(obj)}, it has no attribute '${String(key)}'`, n);
+        throw new ExprEvalError(`'${describe(n.object as Node)}' is ${typeName(obj)}, it has no attribute '${String(key)}'`, n);
       }
-      throw new EvalError(`'${describe(n.object as Node)}' has no attribute '${String(key)}'`, n);
+      throw new ExprEvalError(`'${describe(n.object as Node)}' has no attribute '${String(key)}'`, n);
     }
     case 'ArrayExpression':
       return (n.elements as Node[]).map((e) => ev(e, s, false));
@@ -72,7 +72,7 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
     case 'UnaryExpression': {
       const v = ev(n.argument as Node, s, false);
       if (n.operator === 'not') return !truthy(v);
-      if (typeof v !== 'number') throw new EvalError(`unary '${n.operator as string}' needs a number, got ${typeName(v)}`, n);
+      if (typeof v !== 'number') throw new ExprEvalError(`unary '${n.operator as string}' needs a number, got ${typeName(v)}`, n);
       return n.operator === '-' ? -v : v;
     }
     case 'BinaryExpression':
@@ -83,12 +83,12 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       try {
         return GLOBALS[name]!(pos, kw);
       } catch (e) {
-        if (e instanceof FilterError) throw new EvalError(e.message, n);
+        if (e instanceof FilterError) throw new ExprEvalError(e.message, n);
         throw e;
       }
     }
     default:
-      throw new EvalError(`unsupported expression (${n.type})`, n);
+      throw new ExprEvalError(`unsupported expression (${n.type})`, n);
   }
 }
 
@@ -111,7 +111,7 @@ function binary(n: Node, s: object): unknown {
   try {
     return operate(op, a, b);
   } catch (e) {
-    if (e instanceof FilterError) throw new EvalError(e.message, L);
+    if (e instanceof FilterError) throw new ExprEvalError(e.message, L);
     throw e;
   }
 }
@@ -137,8 +137,8 @@ function applyFilter(L: Node, R: Node, s: object): unknown {
     return callFilter(name, raw === UNDEF ? undefined : raw, pos, kw);
   } catch (e) {
     if (!(e instanceof FilterError)) throw e;
-    if (name.replace(BUILTIN, '') === 'mandatory') throw new EvalError(mandatoryMessage(e.message, L), L);
-    throw new EvalError(`filter '${name}': ${e.message.replace(/^'[a-z_]+': /, '')}`, R);
+    if (name.replace(BUILTIN, '') === 'mandatory') throw new ExprEvalError(mandatoryMessage(e.message, L), L);
+    throw new ExprEvalError(`filter '${name}': ${e.message.replace(/^'[a-z_]+': /, '')}`, R);
   }
 }
 
@@ -156,7 +156,7 @@ function applyTest(L: Node, R: Node, s: object): boolean {
     return callTest(name, raw === UNDEF ? undefined : raw, pos, kw);
   } catch (e) {
     if (!(e instanceof FilterError)) throw e;
-    throw new EvalError(e.message, R.type === 'Literal' ? L : R);
+    throw new ExprEvalError(e.message, R.type === 'Literal' ? L : R);
   }
 }
 

@@ -4,7 +4,7 @@
 // safely (see expr-eval.ts). An optional `{{ }}` around a condition is accepted and stripped. Keyword arguments
 // (`map(attribute='x')`) are checked against each filter's signature; `ansible.builtin.x` names are `x`.
 import { didYouMean, KplayError, type Loc } from '../core/errors.js';
-import { EvalError, evaluate, startOf, variablesOf } from './eval.js';
+import { ExprEvalError, evaluate, startOf, variablesOf } from './eval.js';
 import { keywordNames, type Signature } from './filters-params.js';
 import { BUILTIN_PREFIX, filterSignature, GLOBALS, isFilter, isTest, nameArgument, testSignature, unknownName } from './filters-seq.js';
 import { FILTERS } from './filters.js';
@@ -202,7 +202,7 @@ export function evalExpr(e: CompiledExpr, scope: Record<string, unknown>): unkno
   try {
     return evaluate(e.ast as Node, scope);
   } catch (err) {
-    if (err instanceof EvalError) {
+    if (err instanceof ExprEvalError) {
       const at = startOf(err.node);
       throw new KplayError(`${err.message} in '${e.source.trim()}'`, { code: 'EXPR', loc: locInString(e.loc, e.source, e.offset + (at ?? 0)) });
     }

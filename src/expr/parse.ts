@@ -74,7 +74,7 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
       env.node = kw;
       return;
     }
-    node = Object.prototype.hasOwnProperty.call(WORD_LITERALS, name)
+    node = Object.hasOwn(WORD_LITERALS, name)
       ? ({ type: 'Literal', value: WORD_LITERALS[name], raw: name } as Node)
       : id;
   } else if (c === 40 /* ( */) {

@@ -3,7 +3,7 @@
 // Python literals; `:vars` values typed as Python literals too (so `"6443"` stays a string, `5` is a number);
 // children may name a group declared further down. Every problem is reported with its line and column.
 import type { Loc } from '../core/errors.js';
-import { InventoryBuilder } from './model.js';
+import type { InventoryBuilder } from './model.js';
 import { parsePyValue } from './pyliteral.js';
 import { expandRanges, hasRange, RangeProblem, splitPort } from './ranges.js';
 import { rememberText } from '../core/source-text.js';

@@ -2,7 +2,7 @@
 // groups and hosts keep the order they were first seen, a group's depth is its longest distance from `all`,
 // `ansible_group_priority` is kept apart from the vars, top-level groups join `all` and hostless hosts join
 // `ungrouped` once every source was read (so the order of `all.children` matches `ansible-inventory`).
-import { Problems, type Loc } from '../core/errors.js';
+import type { Problems, Loc } from '../core/errors.js';
 import { addSecret } from '../core/secrets.js';
 import { PROTO_KEY, PROTO_MESSAGE, setKey } from '../core/source.js';
 

@@ -76,7 +76,7 @@ class Reader {
     if (c === '"' || c === "'") return this.strings();
     throw new Fail();
   }
-  seq(open: string, close: string, tuple: boolean): unknown[] {
+  seq(_open: string, close: string, tuple: boolean): unknown[] {
     this.i++;
     this.depth++;
     const out: unknown[] = [];

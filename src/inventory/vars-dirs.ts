@@ -4,7 +4,7 @@
 // later files replacing earlier top-level keys.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { didYouMean, Problems } from '../core/errors.js';
+import { didYouMean, type Problems } from '../core/errors.js';
 import { badPort, noteSecretVar } from './model.js';
 import { loadYamlFile, locOf, setKey, valueLoc } from '../core/source.js';
 

@@ -2,7 +2,7 @@
 // `hosts`, `children` and `vars`, nested to any depth, host names with ranges and `:port`. Where Ansible only
 // warns and skips (an unknown key, a group given as a list), kplay stops with the place and a suggestion.
 import { didYouMean, type Loc } from '../core/errors.js';
-import { InventoryBuilder } from './model.js';
+import type { InventoryBuilder } from './model.js';
 import { expandRanges, hasRange, RangeProblem, splitPort } from './ranges.js';
 import { keyLoc, locOf, valueLoc } from '../core/source.js';
 import { textOf } from '../core/source-text.js';

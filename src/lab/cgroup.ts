@@ -1,7 +1,7 @@
 // The lab's cgroups: one folder per lab in every mounted hierarchy (v1 and v2), below the cgroup of the
 // process that made it, with one child per host and one for the proxy. Everything the lab starts runs in
 // there, so `down` can find and end every last process, and nspawn creates nothing in the machine's root.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { type Dirent, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from './sys.js';
 
@@ -97,7 +97,7 @@ export function spawnInside<T>(dirs: string[], fn: () => T): T {
 }
 
 function walk(dir: string, out: string[]): void {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -161,7 +161,7 @@ export async function destroyCgroups(dirs: string[]): Promise<void> {
 export function findLabCgroups(name: string, depth = 4): string[] {
   const found: string[] = [];
   const look = (dir: string, left: number) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

@@ -55,7 +55,7 @@ export async function labUp(o: UpOptions): Promise<UpResult> {
   return withLock(n.lockFile, `changing lab "${prefix}"`, async () => {
     const inventoryDir = resolve(o.inventory ?? 'inventories/lab');
     const old = readState(prefix);
-    if (old && old.ready && old.hosts.length === o.count && old.net === net && (await healthy(old))) {
+    if (old?.ready && old.hosts.length === o.count && old.net === net && (await healthy(old))) {
       if (old.inventoryDir !== inventoryDir) throw new KplayError(`lab "${prefix}" is up with its site in ${old.inventoryDir}`, { code: 'OPTIONS', hint: 'use the same --inventory, or take it down first' });
       writeInventory(inventoryDir, inventoryInput(old));
       return { state: old, kept: true, ms: Date.now() - t0 };
@@ -233,7 +233,7 @@ export async function labStatus(o: { prefix?: string }): Promise<LabStatus[]> {
 /** The recorded state of a lab that is up, or a plain error. */
 export function requireLab(prefix: string): LabState {
   const s = readState(checkPrefix(prefix));
-  if (!s || !s.ready) throw new KplayError(`lab "${prefix}" is not up`, { code: 'NOT_FOUND', hint: `start it with: kplay lab up 3${prefix === 'kp' ? '' : ` --prefix ${prefix}`}` });
+  if (!s?.ready) throw new KplayError(`lab "${prefix}" is not up`, { code: 'NOT_FOUND', hint: `start it with: kplay lab up 3${prefix === 'kp' ? '' : ` --prefix ${prefix}`}` });
   return s;
 }
 

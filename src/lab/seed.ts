@@ -106,7 +106,7 @@ const MODULE_OF: Record<string, string> = {
 
 function moduleFor(opt: string): string | undefined {
   if (MODULE_OF[opt]) return MODULE_OF[opt];
-  let m;
+  let m: RegExpExecArray | null;
   if ((m = /^NETFILTER_XT_MATCH_(\w+)$/.exec(opt))) return `xt_${m[1]!.toLowerCase()}`;
   if ((m = /^NETFILTER_XT_TARGET_(\w+)$/.exec(opt))) return `xt_${m[1]}`;
   if ((m = /^NFT_(\w+)$/.exec(opt))) return `nft_${m[1]!.toLowerCase()}`;

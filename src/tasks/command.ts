@@ -48,7 +48,7 @@ export function splitCommand(line: string): string[] {
 export function expandVars(s: string, env: Record<string, string>): string {
   let out = s.replace(/\$(\w+|\{[^}]*\})/g, (all, name: string) => {
     const n = name.startsWith('{') ? name.slice(1, -1) : name;
-    return Object.prototype.hasOwnProperty.call(env, n) ? env[n]! : all;
+    return  Object.hasOwn(env, n) ? env[n]! : all;
   });
   if ((out === '~' || out.startsWith('~/')) && env.HOME !== undefined) out = env.HOME.replace(/\/+$/, '') + out.slice(1) || '/';
   return out;

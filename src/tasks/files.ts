@@ -2,7 +2,7 @@
 // stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...).
 import type { Vars } from './contract.js';
 import { octal, parseOctal } from './lib/fsattrs.js';
-import { abool, choice, astr, defineTask, apath } from './lib/schema.js';
+import { abool, choice, defineTask, apath } from './lib/schema.js';
 import { posix } from 'node:path';
 
 export { copy, template } from './copy.js';

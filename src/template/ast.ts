@@ -11,7 +11,8 @@ export interface HLoc {
 export interface HNode {
   type: string;
   loc?: HLoc;
-  [k: string]: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: Handlebars AST nodes are untyped here
+  [k: string]: any;
 }
 
 /** A problem at a line (1-based) and column (1-based) of the parsed text. */

@@ -25,11 +25,11 @@ export class LiveRenderer {
 
   listener(): (e: RunEvent) => void {
     return (e) => {
-      if (e.type === 'play_start') this.then(async () => this.write(`\nPLAY [${e.play}] ${e.hosts.length ? `(${e.hosts.length} hosts)` : '(no hosts matched)'}\n`));
+      if (e.type === 'play_start') this.queue(async () => this.write(`\nPLAY [${e.play}] ${e.hosts.length ? `(${e.hosts.length} hosts)` : '(no hosts matched)'}\n`));
       else if (e.type === 'task_start') this.startTask(e.task, e.hosts, e.handler);
       else if (e.type === 'host_result') this.result(e);
-      else if (e.type === 'warning') this.then(async () => this.write(`[WARNING]: ${e.msg}\n`));
-      else if (e.type === 'run_end') this.then(async () => this.write(formatRecap(e.recap, this.o.check)));
+      else if (e.type === 'warning') this.queue(async () => this.write(`[WARNING]: ${e.msg}\n`));
+      else if (e.type === 'run_end') this.queue(async () => this.write(formatRecap(e.recap, this.o.check)));
     };
   }
 
@@ -38,7 +38,7 @@ export class LiveRenderer {
     return this.chain;
   }
 
-  private then(fn: () => Promise<void>): void {
+  private queue(fn: () => Promise<void>): void {
     this.chain = this.chain.then(fn, fn);
   }
 
@@ -65,7 +65,7 @@ export class LiveRenderer {
         else task.title = `${h}: ${r.status}${extra}`;
       },
     }));
-    this.then(async () => {
+    this.queue(async () => {
       const list = new Listr([{ title: `${handler ? 'HANDLER' : 'TASK'} [${title}]`, task: (_c, t) => t.newListr(tasks, { concurrent: true, exitOnError: false }) }], {
         exitOnError: false,
         renderer: 'default',

@@ -37,7 +37,7 @@ export function mergeVars(layers: VarLayers): Vars {
 export function varSource(name: string, layers: VarLayers): keyof VarLayers | undefined {
   for (let i = ORDER.length - 1; i >= 0; i--) {
     const layer = layers[ORDER[i]!];
-    if (layer && Object.prototype.hasOwnProperty.call(layer, name)) return ORDER[i];
+    if (layer && Object.hasOwn(layer, name)) return ORDER[i];
   }
   return undefined;
 }
@@ -67,7 +67,7 @@ export function parseExtraVars(values: string[]): Vars {
     } else if (s.length > 0) {
       const kv = parseKv(s);
       if (kv.bare.length) throw new KplayError(`${where}: '${kv.bare[0]!.text}' is not key=value (use -e 'key=value', -e @file.yml or -e '{"key": 1}')`, { code: 'OPTIONS' });
-      if (PROTO_KEY in kv.args && Object.prototype.hasOwnProperty.call(kv.args, PROTO_KEY)) throw new KplayError(`${where}: ${PROTO_MESSAGE}`, { code: 'OPTIONS' });
+      if (PROTO_KEY in kv.args && Object.hasOwn(kv.args, PROTO_KEY)) throw new KplayError(`${where}: ${PROTO_MESSAGE}`, { code: 'OPTIONS' });
       Object.assign(out, kv.args);
     }
   });

@@ -7,7 +7,7 @@ import { kplay, results, siteFor, totalChanged } from './support.js';
 const DRY = 'test/e2e/fixtures/check-mode/dry.yml';
 const EMPTY = 'test/e2e/fixtures/check-mode/empty-path.yml';
 
-describe('@lab check_mode keyword on real hosts', function () {
+describe('@lab check_mode keyword on real hosts', () => {
   let lab: LabHandle;
   let site: string;
   let h: string;

@@ -5,7 +5,7 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { writeTree } from '../support/tree.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
 
-describe('@lab copy of a folder tree', function () {
+describe('@lab copy of a folder tree', () => {
   let lab: LabHandle;
   let site: string;
   let dir: string;

@@ -8,7 +8,7 @@ import { E2E_TOKEN, kplay, results, siteFor } from './support.js';
 
 const F = 'test/e2e/fixtures/failures';
 
-describe('@lab kplay run failures on real hosts', function () {
+describe('@lab kplay run failures on real hosts', () => {
   let lab: LabHandle;
   let site: string;
   before(async function () {

@@ -8,7 +8,7 @@ import { kplay, results, siteFor, totalChanged } from './support.js';
 const PB = 'test/e2e/fixtures/faults/steps.yml';
 const startsSlowStep = (line: string) => line.includes('task_start') && line.includes('"task":"step two takes a while"');
 
-describe('@lab faults during a run', function () {
+describe('@lab faults during a run', () => {
   let lab: LabHandle;
   let site: string;
   const reset = () => Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /opt/kplay-faults && mkdir -p /opt/kplay-faults')));

@@ -30,14 +30,14 @@ function tarGz(files: Record<string, string>, topDir?: string): Buffer {
   }
 }
 
-describe('fetch-bin: downloads into bin_src from a local server', function () {
+describe('fetch-bin: downloads into bin_src from a local server', () => {
   let server: Server;
   let base: string;
   let work: string;
   const hits = new Map<string, number>();
   const served = new Map<string, Buffer>();
 
-  before(async function () {
+  before(async () => {
     const tool = Buffer.from('#!/bin/sh\necho tool v1\n');
     const pack = tarGz({ alpha: '#!/bin/sh\necho alpha\n', beta: '#!/bin/sh\necho beta\n', 'README.md': 'not wanted\n' }, 'pack-v1-linux');
     const plugins = tarGz({ p1: '#!/bin/sh\necho p1\n', p2: '#!/bin/sh\necho p2\n' });
@@ -60,7 +60,7 @@ describe('fetch-bin: downloads into bin_src from a local server', function () {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     work = mkdtempSync(join(tmpdir(), 'kplay-fetchbin-'));
   });
-  after(async function () {
+  after(async () => {
     await new Promise((r) => server?.close(r));
     if (work) rmSync(work, { recursive: true, force: true });
   });

@@ -27,7 +27,7 @@ function failures(r: KplayRun): string {
   return r.events.filter((e) => e.type === 'host_result' && e.status === 'failed').map((e) => `\n${e.host} ${e.task}: ${JSON.stringify(e.result ?? e.msg).slice(0, 600)}`).join('');
 }
 
-describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', function () {
+describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   let lab: LabHandle;
   let g: ClusterLayout;
   let site: string; // the kubeasz INI form

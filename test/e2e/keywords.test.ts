@@ -7,7 +7,7 @@ import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const PLAYBOOK = 'test/e2e/fixtures/keywords/site.yml';
 
-describe('@lab executor keywords on real hosts', function () {
+describe('@lab executor keywords on real hosts', () => {
   let lab: LabHandle;
   let site: string;
   before(async function () {

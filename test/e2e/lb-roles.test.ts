@@ -14,7 +14,7 @@ const F = 'test/e2e/fixtures/lb-roles';
 const AUTH = 'vrrpPw7x'; // VRRP PASS auth from the site's .env (EX_LB_AUTH_PASS): must never be printed
 const STAND_IN = 'kplay-fake-apiserver';
 
-describe('@lab roles: ex-lb and kube-lb', function () {
+describe('@lab roles: ex-lb and kube-lb', () => {
   let lab: LabHandle;
   let site: string;
   let masters: { name: string; ip: string }[];

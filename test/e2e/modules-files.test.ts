@@ -37,7 +37,7 @@ function makeBundle(): string {
   return join(dir, 'bundle.tgz');
 }
 
-describe('@lab modules: edits, transfer, net on real hosts', function () {
+describe('@lab modules: edits, transfer, net on real hosts', () => {
   let lab: LabHandle;
   let site: string;
   let web: Server;

@@ -8,7 +8,7 @@ import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.
 
 const F = 'test/e2e/fixtures/modules-services';
 
-describe('@lab modules: packages and services', function () {
+describe('@lab modules: packages and services', () => {
   let lab: LabHandle;
   let site: string;
   let h0: string;

@@ -8,7 +8,7 @@ import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.
 
 const DIR = 'test/e2e/fixtures/modules-system';
 
-describe('@lab modules: kernel, system, users', function () {
+describe('@lab modules: kernel, system, users', () => {
   let lab: LabHandle;
   let site: string;
   let host: string;

@@ -7,7 +7,7 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { writeClusterSite } from './cluster-site.js';
 import { kplay, siteFor, totalChanged } from './support.js';
 
-describe('@lab preflight: a bad site is refused before any change', function () {
+describe('@lab preflight: a bad site is refused before any change', () => {
   let lab: LabHandle;
   before(async function () {
     lab = await useLab(this, { count: 5 });

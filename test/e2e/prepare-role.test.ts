@@ -22,7 +22,7 @@ const BASE = ['conntrack', 'ipset', 'ipvsadm', 'socat', 'openssl', 'curl', 'jq',
 const SYSCTL_FILE = '/etc/sysctl.d/95-k8s-sysctl.conf';
 const FSTAB_SWAP = '/kplay-e2e-prepare.swap none swap sw 0 0';
 
-describe('@lab role prepare (01.prepare) on 5 hosts', function () {
+describe('@lab role prepare (01.prepare) on 5 hosts', () => {
   let lab: LabHandle;
   let site: string;
   let names: string[];
@@ -108,12 +108,12 @@ describe('@lab role prepare (01.prepare) on 5 hosts', function () {
     expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
   });
 
-  it('node name: k8s_nodename, lower-cased, is the host name', async function () {
+  it('node name: k8s_nodename, lower-cased, is the host name', async () => {
     expect((await sh(renamed, 'hostname; cat /etc/hostname')).split('\n')).to.deep.equal(['worker-five', 'worker-five', '']);
     expect((await sh(names[0]!, 'hostname')).trim()).to.equal(names[0]);
   });
 
-  it('sysctl: one file with every key (read-only ones too), net.* set live; modules-load files; swap off', async function () {
+  it('sysctl: one file with every key (read-only ones too), net.* set live; modules-load files; swap off', async () => {
     const h = worker;
     const file = await sh(h, `cat ${SYSCTL_FILE}`);
     expect(file.split('\n').filter(Boolean)).to.deep.equal([

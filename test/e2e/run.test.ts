@@ -9,7 +9,7 @@ const PLAYBOOK = 'test/e2e/fixtures/basics/site.yml';
 /** Every path, mode, owner and size under the places a playbook could write, with content hashes for /etc and /opt. */
 const SNAPSHOT = `find /etc /opt /srv /root /usr/local /var/lib -xdev \\( -path /var/lib/systemd -o -path /var/lib/apt -o -path /var/lib/dpkg \\) -prune -o -printf '%p %m %u %g %s %y %l\\n' | sort; find /etc /opt -xdev -type f -exec sha256sum {} + | sort`;
 
-describe('@lab kplay run on real hosts', function () {
+describe('@lab kplay run on real hosts', () => {
   let lab: LabHandle;
   let site: string;
   before(async function () {

@@ -19,7 +19,7 @@ import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.
 const F = 'test/e2e/fixtures/runtime-role';
 const BINARIES = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc', 'crictl'];
 
-describe('@lab role runtime: containerd on masters and workers', function () {
+describe('@lab role runtime: containerd on masters and workers', () => {
   let lab: LabHandle;
   let site: string;
   let bin: string;

@@ -57,7 +57,7 @@ function leaks(sink: string, text: string): string[] {
   return found;
 }
 
-describe('@lab secrets stay secret in every sink', function () {
+describe('@lab secrets stay secret in every sink', () => {
   let lab: LabHandle;
   let site: string;
   let work: string;

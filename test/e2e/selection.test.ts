@@ -6,7 +6,7 @@ import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const PB = 'test/e2e/fixtures/selection/addnode.yml';
 
-describe('@lab what a run selects', function () {
+describe('@lab what a run selects', () => {
   let lab: LabHandle;
   let site: string;
   const clean = () => Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -f /tmp/kplay-added')));

@@ -1,6 +1,6 @@
 // What a lab leaves on the controller, as seen from outside kplay: namespaces, links, mounts, cgroups,
 // processes and files. The lifecycle tests compare it before and after.
-import { readFileSync, readdirSync } from 'node:fs';
+import { type Dirent, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/lab/sys.js';
 
@@ -14,7 +14,7 @@ export interface Traces {
 }
 
 function findDirs(dir: string, match: (name: string) => boolean, depth: number, out: string[]): void {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {

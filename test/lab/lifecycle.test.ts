@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labStatus, labUp } from '../../src/lab/lab.js';
 import { readState } from '../../src/lab/state.js';
-import { requireLabOrSkip, startLab, stopLab, type LabHandle } from './helpers.js';
+import { requireLabOrSkip, startLab, stopLab} from './helpers.js';
 import { NOTHING, traces } from './leftovers.js';
 
 const A = { prefix: 'kpa', net: '10.79.1' };
@@ -106,9 +106,7 @@ describe('@lab lab lifecycle', function () {
   });
 
   it('runs two labs side by side, each on its own subnet, and takes one down without the other', async () => {
-    let a: LabHandle | undefined;
-    let b: LabHandle | undefined;
-    [a, b] = await Promise.all([startLab({ ...A, count: 2 }), startLab({ ...B, count: 2 })]);
+    const [a, b] = await Promise.all([startLab({ ...A, count: 2 }), startLab({ ...B, count: 2 })]);
     expect(a.inventory).to.not.equal(b.inventory);
     expect((await a.exec('kpa1', ['hostname'])).stdout.trim()).to.equal('kpa1');
     expect((await b.exec('kpb1', ['hostname'])).stdout.trim()).to.equal('kpb1');

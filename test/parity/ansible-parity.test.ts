@@ -345,7 +345,7 @@ async function states(lab: LabHandle, host: string): Promise<Map<string, string>
   return out;
 }
 
-describe('@lab @parity kplay and Ansible give the same results', function () {
+describe('@lab @parity kplay and Ansible give the same results', () => {
   let lab: LabHandle;
   const kp: Outcome[] = [];
   const an: Outcome[] = [];

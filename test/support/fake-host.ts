@@ -283,7 +283,7 @@ export class FakeHost implements FactReader {
       case 'cp': {
         const [from, to] = ops as [string, string];
         const n = this.get(from, true);
-        if (!n || n.type !== 'file') throw new Error(`fake: cp ${from}: not a file`);
+        if (n?.type !== 'file') throw new Error(`fake: cp ${from}: not a file`);
         this.files.set(this.resolve(to, true), { ...n, content: Buffer.from(n.content), ino: this.nextIno++ });
         return;
       }

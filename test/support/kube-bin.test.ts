@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KUBE_BIN_FILES, kubeBinDir, KubeBinUnavailable, standinsDir } from './kube-bin.js';
 
-describe('test support: kubeBinDir', function () {
+describe('test support: kubeBinDir', () => {
   let dir: string;
   before(async function () {
     this.timeout(300_000);
@@ -20,7 +20,7 @@ describe('test support: kubeBinDir', function () {
     }
   });
 
-  it('holds every binary of the bin dir, executable, and the CNI plugins in cni-bin/', function () {
+  it('holds every binary of the bin dir, executable, and the CNI plugins in cni-bin/', () => {
     for (const f of KUBE_BIN_FILES) {
       const p = join(dir, f);
       expect(statSync(p).isFile(), p).to.equal(true);
@@ -29,26 +29,26 @@ describe('test support: kubeBinDir', function () {
     expect(readdirSync(join(dir, 'cni-bin')).length).to.be.greaterThan(8);
   });
 
-  it('a second call answers from the cache, fast, with the same folder', async function () {
+  it('a second call answers from the cache, fast, with the same folder', async () => {
     const t = Date.now();
     expect(await kubeBinDir()).to.equal(dir);
     expect(Date.now() - t).to.be.lessThan(200);
   });
 
-  it('the real binaries run (etcd, containerd, runc report their versions)', function () {
+  it('the real binaries run (etcd, containerd, runc report their versions)', () => {
     expect(execFileSync(join(dir, 'etcd'), ['--version']).toString()).to.match(/etcd Version: 3\./);
     expect(execFileSync(join(dir, 'containerd'), ['--version']).toString()).to.match(/containerd .*1\./);
     expect(execFileSync(join(dir, 'runc'), ['--version']).toString()).to.match(/runc version 1\./);
   });
 
-  it('every stand-in starts with a comment saying it is a test stand-in', function () {
+  it('every stand-in starts with a comment saying it is a test stand-in', () => {
     for (const f of readdirSync(standinsDir())) {
       const head = readFileSync(join(dir, f), 'utf8').split('\n').slice(0, 2).join('\n');
       expect(head, f).to.match(/^#!\/bin\/sh\n# TEST STAND-IN, not \S+.*imitates/);
     }
   });
 
-  it('kubectl stand-in: apply says created, unchanged, configured; delete; a missing kubeconfig fails', function () {
+  it('kubectl stand-in: apply says created, unchanged, configured; delete; a missing kubeconfig fails', () => {
     const work = mkdtempSync(join(tmpdir(), 'kplay-kubectl-'));
     try {
       const env = { ...process.env, KUBECTL_STANDIN_STATE: join(work, 'state') };
@@ -70,7 +70,7 @@ describe('test support: kubeBinDir', function () {
     }
   });
 
-  it('kube-apiserver stand-in refuses garbage, a missing file and a missing --etcd-servers', function () {
+  it('kube-apiserver stand-in refuses garbage, a missing file and a missing --etcd-servers', () => {
     const a = (...x: string[]) => execFileSync(join(dir, 'kube-apiserver'), x, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     expect(() => a('garbage')).to.throw(/unknown argument "garbage"/);
     expect(() => a('--Bad=1')).to.throw(/unknown flag: --Bad/);

@@ -17,7 +17,7 @@ interface Unit {
 }
 
 /** A fake host with a tiny systemd: units, `systemctl show`, and the verbs the module runs. */
-export class FakeSystemd extends FakeHost {
+class FakeSystemd extends FakeHost {
   units = new Map<string, Unit>();
   probes: string[] = [];
   mgr = 'systemd';

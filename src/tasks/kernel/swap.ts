@@ -3,7 +3,7 @@
 // it stays off after a reboot. Converges: no active swap and no uncommented swap line → ok.
 import type { Change, Plan } from '../contract.js';
 import { splitLines } from '../lineinfile.js';
-import { astr, choice, defineTask, apath } from '../lib/schema.js';
+import { choice, defineTask, apath } from '../lib/schema.js';
 import { activeSwaps, fstabEntries, SWAPS } from './fstab.js';
 import { probeKey, readText } from './shared.js';
 

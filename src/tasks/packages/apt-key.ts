@@ -152,7 +152,7 @@ export const apt_key = defineTask({
     const touches = [`file:${keyring}`];
     if (bin) {
       const want = keyring.endsWith('.asc') ? armor(bin) : bin;
-      if (cur !== undefined && cur.equals(want)) return { changes: [], result };
+      if (cur?.equals(want)) return { changes: [], result };
       return { changes: [{ summary: `apt_key: write ${keyring}${primary ? ` (${primary.slice(-16)})` : ''}`, actions: [{ put: keyring, content: want, mode: '0644' }], touches }], result };
     }
     if (args.url !== undefined) {

@@ -37,7 +37,7 @@ export const apt_repository = defineTask({
   required: ['repo'],
   returns: { repo: 'the source line', sources_added: 'files added', sources_removed: 'files removed' },
   example: '- apt_repository:\n    repo: "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian bookworm stable"\n    filename: docker',
-  async plan(args, host, facts) {
+  async plan(args, _host, facts) {
     const repo = args.repo!.trim();
     if (repo.startsWith('ppa:')) throw taskFailed('apt_repository: PPAs are for Ubuntu only; not supported');
     const want = normalizeSource(repo);

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import type { Plan, Vars } from '../contract.js';
 import { sha1, taskFailed } from '../lib/fsattrs.js';
-import { abool, astr, defineTask, apath } from '../lib/schema.js';
+import { abool, defineTask, apath } from '../lib/schema.js';
 
 export function fetchDest(dest: string, src: string, host: string, flat: boolean, baseDir: string | undefined): string {
   const base = posix.isAbsolute(dest) || baseDir === undefined ? dest : posix.join(baseDir, dest);

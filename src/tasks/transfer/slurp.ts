@@ -1,7 +1,7 @@
 // slurp: the host's file, base64, in the result (`content`, `encoding: base64`, `source`); never a change.
 import type { Plan } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
-import { astr, defineTask, apath } from '../lib/schema.js';
+import { defineTask, apath } from '../lib/schema.js';
 
 export const slurp = defineTask({
   name: 'slurp',

@@ -5,7 +5,7 @@ import type { Vars } from '../../../src/tasks/contract.js';
 import { converge, hostView, planError, planOn } from '../../support/plan-harness.js';
 import { apt, parseSpec, pinMatches } from '../../../src/tasks/packages/apt.js';
 import { parsePolicy } from '../../../src/tasks/packages/apt-cache.js';
-import { Pkg, FakeApt, summaries, execs, AVAIL } from './fake-apt.js';
+import { type Pkg, FakeApt, summaries, execs, AVAIL } from './fake-apt.js';
 
 describe('apt: parsing', () => {
   it('package specs: names, pins, arch', () => {

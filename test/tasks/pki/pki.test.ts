@@ -20,6 +20,13 @@ import { converge, planError, planOn } from '../../support/plan-harness.js';
 
 const BIN = join(process.cwd(), 'bin/kplay');
 
+/** The parts of a kubeconfig these tests read. */
+interface Kubeconfig {
+  clusters: unknown[];
+  contexts: unknown[];
+  users: { name: string; user: Record<string, string> }[];
+}
+
 interface Res {
   task: string;
   status: string;
@@ -97,8 +104,8 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     for (const k of ['ca-key.pem', 'kubernetes-key.pem', 'admin-key.pem', 'sa.key']) {
       for (const line of read(k).split('\n').filter((l) => l.length > 20)) expect(r.stdout, `a line of ${k} in the output`).to.not.include(line);
     }
-    const kubeconfig = parseYaml(readFileSync(join(out, 'kube/config'), 'utf8')) as Record<string, any>;
-    expect(r.stdout).to.not.include(kubeconfig.users[0].user['client-key-data']);
+    const kubeconfig = parseYaml(readFileSync(join(out, 'kube/config'), 'utf8')) as Kubeconfig;
+    expect(r.stdout).to.not.include(kubeconfig.users[0]!.user['client-key-data']);
 
     expect(openssl('verify', '-CAfile', f('ca.pem'), f('kubernetes.pem'), f('admin.pem'))).to.equal(`${f('kubernetes.pem')}: OK\n${f('admin.pem')}: OK\n`);
     const ca = openssl('x509', '-noout', '-text', '-in', f('ca.pem'));
@@ -132,7 +139,7 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     expect(kubeconfig).to.deep.include({ apiVersion: 'v1', kind: 'Config', 'current-context': 'default' });
     expect(kubeconfig.clusters).to.deep.equal([{ name: 'kubernetes', cluster: { 'certificate-authority-data': Buffer.from(read('ca.pem')).toString('base64'), server: 'https://10.0.0.1:6443' } }]);
     expect(kubeconfig.contexts).to.deep.equal([{ name: 'default', context: { cluster: 'kubernetes', user: 'admin' } }]);
-    const user = kubeconfig.users[0];
+    const user = kubeconfig.users[0]!;
     expect(user.name).to.equal('admin');
     expect(Buffer.from(user.user['client-certificate-data'], 'base64').toString()).to.equal(read('admin.pem'));
     expect(Buffer.from(user.user['client-key-data'], 'base64').toString()).to.equal(read('admin-key.pem'));
