@@ -29,7 +29,9 @@ function ensurePackages(): void {
   if (existsSync(SSHD)) return;
   console.error('installing openssh-server (apt) ...');
   execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'openssh-server'], {
-    stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 300_000,
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    timeout: 300_000,
   });
 }
 
@@ -65,7 +67,10 @@ function waitForPort(host: string, port: number, deadline: number): Promise<void
   return new Promise((resolve, reject) => {
     const attempt = () => {
       const s = connect({ host, port });
-      s.once('connect', () => { s.destroy(); resolve(); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
       s.once('error', () => {
         s.destroy();
         if (Date.now() > deadline) reject(new Error(`sshd on ${host}:${port} did not start`));
@@ -77,10 +82,18 @@ function waitForPort(host: string, port: number, deadline: number): Promise<void
 }
 
 function inventoryYaml(n: number, dir: string): string {
-  const lines = ['all:', '  vars:', `    ansible_user: ${LOGIN}`, `    ansible_port: ${PORT}`,
+  const lines = [
+    'all:',
+    '  vars:',
+    `    ansible_user: ${LOGIN}`,
+    `    ansible_port: ${PORT}`,
     `    ansible_ssh_private_key_file: ${join(dir, 'id_ed25519')}`,
     `    ansible_ssh_common_args: -o UserKnownHostsFile=${join(dir, 'known_hosts')} -o StrictHostKeyChecking=yes`,
-    '    ansible_python_interpreter: /usr/bin/python3', '  children:', '    bench:', '      hosts:'];
+    '    ansible_python_interpreter: /usr/bin/python3',
+    '  children:',
+    '    bench:',
+    '      hosts:',
+  ];
   for (let i = 1; i <= n; i++) lines.push(`        ${hostName(i)}:`, `          ansible_host: ${hostAddr(i)}`);
   return lines.join('\n') + '\n';
 }
@@ -113,7 +126,11 @@ export function stopHosts(): void {
   removeLogin();
   if (!existsSync(PIDS)) return;
   for (const p of readFileSync(PIDS, 'utf8').split('\n').filter(Boolean)) {
-    try { process.kill(Number(p), 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(Number(p), 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
   }
   rmSync(PIDS, { force: true });
 }
@@ -152,13 +169,28 @@ export async function startHosts(n: number): Promise<BenchHosts> {
     stopHosts();
     throw e;
   }
-  return { names: Array.from({ length: n }, (_, k) => hostName(k + 1)), inventory: join(dir, 'hosts.yml'), dir, stop: stopHosts };
+  return {
+    names: Array.from({ length: n }, (_, k) => hostName(k + 1)),
+    inventory: join(dir, 'hosts.yml'),
+    dir,
+    stop: stopHosts,
+  };
 }
 
 const self = process.argv[1] ?? '';
 if (self.endsWith('/bench/hosts.js')) {
   const [cmd, arg] = process.argv.slice(2);
-  if (cmd === 'up') startHosts(Number(arg ?? 3)).then((h) => console.log(h.inventory), (e: Error) => { console.error(e.message); process.exitCode = 1; });
+  if (cmd === 'up')
+    startHosts(Number(arg ?? 3)).then(
+      (h) => console.log(h.inventory),
+      (e: Error) => {
+        console.error(e.message);
+        process.exitCode = 1;
+      },
+    );
   else if (cmd === 'down') stopHosts();
-  else { console.error('usage: node dist/bench/hosts.js up N | down'); process.exitCode = 2; }
+  else {
+    console.error('usage: node dist/bench/hosts.js up N | down');
+    process.exitCode = 2;
+  }
 }

@@ -15,16 +15,37 @@ import { validatePlaybook } from '../src/check/validate.js';
 const n = Number(process.argv[2] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'kplay-bench-'));
 const host = (i: number) => `node${String(i).padStart(3, '0')}`;
-const lines = ['all:', '  vars:', '    SECURE_PORT: 6443', '    CONTAINER_RUNTIME: containerd', '    CLUSTER_NETWORK: calico', '    CLUSTER_CIDR: 172.20.0.0/16',
-  '    PROXY_MODE: ipvs', '    CLUSTER_DNS_DOMAIN: cluster.local', '  children:'];
+const lines = [
+  'all:',
+  '  vars:',
+  '    SECURE_PORT: 6443',
+  '    CONTAINER_RUNTIME: containerd',
+  '    CLUSTER_NETWORK: calico',
+  '    CLUSTER_CIDR: 172.20.0.0/16',
+  '    PROXY_MODE: ipvs',
+  '    CLUSTER_DNS_DOMAIN: cluster.local',
+  '  children:',
+];
 const group = (name: string, ids: number[], extra: (i: number) => string[] = () => []) => {
   lines.push(`    ${name}:`, '      hosts:');
-  for (const i of ids) lines.push(`        ${host(i)}:`, `          ansible_host: 10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`, ...extra(i).map((l) => `          ${l}`));
+  for (const i of ids)
+    lines.push(
+      `        ${host(i)}:`,
+      `          ansible_host: 10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      ...extra(i).map((l) => `          ${l}`),
+    );
 };
 group('etcd', [1, 2, 3]);
 group('kube_master', [1, 2, 3]);
-group('kube_node', Array.from({ length: n - 3 }, (_, i) => i + 4));
-group('ex_lb', [4, 5], (i) => [`LB_ROLE: ${i === 4 ? 'master' : 'backup'}`, 'EX_APISERVER_VIP: 10.1.0.250', 'EX_APISERVER_PORT: 8443']);
+group(
+  'kube_node',
+  Array.from({ length: n - 3 }, (_, i) => i + 4),
+);
+group('ex_lb', [4, 5], (i) => [
+  `LB_ROLE: ${i === 4 ? 'master' : 'backup'}`,
+  'EX_APISERVER_VIP: 10.1.0.250',
+  'EX_APISERVER_PORT: 8443',
+]);
 writeFileSync(join(dir, 'hosts.yml'), lines.join('\n') + '\n');
 
 function once(): number {
@@ -40,9 +61,13 @@ function once(): number {
 
 const times = Array.from({ length: 5 }, once).sort((a, b) => a - b);
 const t0 = performance.now();
-execFileSync(process.execPath, ['bin/kplay', 'run', 'playbooks/ha-cluster.yml', '-i', dir, '--list-tasks'], { stdio: 'ignore' });
+execFileSync(process.execPath, ['bin/kplay', 'run', 'playbooks/ha-cluster.yml', '-i', dir, '--list-tasks'], {
+  stdio: 'ignore',
+});
 const proc = performance.now() - t0;
 console.log(`hosts: ${n}`);
-console.log(`load + validate in process: first ${times.at(-1)!.toFixed(1)} ms (cold), median ${times[2]!.toFixed(1)} ms`);
+console.log(
+  `load + validate in process: first ${times.at(-1)!.toFixed(1)} ms (cold), median ${times[2]!.toFixed(1)} ms`,
+);
 console.log(`whole 'kplay run --list-tasks' process: ${proc.toFixed(0)} ms (node start included)`);
 console.log(proc < 500 ? 'OK: under 0.5 s' : 'SLOW: over 0.5 s');

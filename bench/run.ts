@@ -31,8 +31,18 @@ const KPLAY = join(BUILD, 'kplay.mjs');
 
 type Tool = 'kplay' | 'ansible';
 type Phase = 'first' | 'second' | 'check';
-interface Sample { wall: number; cpu: number; changed: number }
-interface Row { n: number; reps: number; phase: Phase; kplay: Sample; ansible: Sample }
+interface Sample {
+  wall: number;
+  cpu: number;
+  changed: number;
+}
+interface Row {
+  n: number;
+  reps: number;
+  phase: Phase;
+  kplay: Sample;
+  ansible: Sample;
+}
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,14 +51,24 @@ function option(name: string, fallback: string): string {
 const reps = Number(option('reps', '3'));
 const timeoutS = Number(option('timeout', '900'));
 const out = resolve(option('out', join(BENCH, 'results.md')));
-const plan = option('hosts', '1,5,20,50').split(',').map((s) => {
-  const [n, r] = s.split(':');
-  return { n: Number(n), reps: r ? Number(r) : reps };
-});
+const plan = option('hosts', '1,5,20,50')
+  .split(',')
+  .map((s) => {
+    const [n, r] = s.split(':');
+    return { n: Number(n), reps: r ? Number(r) : reps };
+  });
 
 function ensureTools(): void {
-  const missing = [existsSync(TIME) ? '' : 'time', existsSync('/usr/bin/ansible-playbook') ? '' : 'ansible-core'].filter(Boolean);
-  if (missing.length) execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  const missing = [
+    existsSync(TIME) ? '' : 'time',
+    existsSync('/usr/bin/ansible-playbook') ? '' : 'ansible-core',
+  ].filter(Boolean);
+  if (missing.length)
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      timeout: 600_000,
+    });
 }
 
 const CLK_TCK = 100;
@@ -63,7 +83,9 @@ function sshMasters(): Map<number, number> {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       m.set(Number(d), Number(f[11]) + Number(f[12]));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return m;
 }
@@ -71,7 +93,11 @@ function sshMasters(): Map<number, number> {
 /** Ends Ansible's ssh masters (ssh -O exit on each socket) and removes the sockets. */
 function clearControlSockets(): void {
   if (existsSync(CONTROL_DIR)) {
-    for (const s of readdirSync(CONTROL_DIR)) spawnSync('ssh', ['-o', `ControlPath=${join(CONTROL_DIR, s)}`, '-O', 'exit', 'kbench'], { stdio: 'ignore', timeout: 10_000 });
+    for (const s of readdirSync(CONTROL_DIR))
+      spawnSync('ssh', ['-o', `ControlPath=${join(CONTROL_DIR, s)}`, '-O', 'exit', 'kbench'], {
+        stdio: 'ignore',
+        timeout: 10_000,
+      });
   }
   rmSync(CONTROL_DIR, { recursive: true, force: true });
 }
@@ -79,27 +105,75 @@ function clearControlSockets(): void {
 /** Builds kplay into BUILD and checks that it reads the workload. */
 function buildKplay(): void {
   rmSync(BUILD, { recursive: true, force: true });
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT, '--outDir', BUILD], { encoding: 'utf8', timeout: 300_000 });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT, '--outDir', BUILD],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
   if (tsc.status !== 0) console.error(`tsc reported errors (building anyway):\n${tsc.stdout.slice(0, 2000)}`);
-  writeFileSync(KPLAY, "import { main } from './src/cli/main.js';\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
+  writeFileSync(
+    KPLAY,
+    "import { main } from './src/cli/main.js';\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n",
+  );
   writeFileSync(join(WORK, 'syntax-hosts.yml'), 'all:\n  hosts:\n    h01:\n');
-  const r = spawnSync(process.execPath, [KPLAY, 'run', join(BENCH, 'workload/kplay.yml'), '-i', join(WORK, 'syntax-hosts.yml'), '--syntax-check'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`the kplay build in ${BUILD} does not read the workload:\n${r.stdout}${r.stderr}`);
+  const r = spawnSync(
+    process.execPath,
+    [KPLAY, 'run', join(BENCH, 'workload/kplay.yml'), '-i', join(WORK, 'syntax-hosts.yml'), '--syntax-check'],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  if (r.status !== 0)
+    throw new Error(`the kplay build in ${BUILD} does not read the workload:\n${r.stdout}${r.stderr}`);
 }
 
 function command(tool: Tool, n: number, inventory: string, check: boolean): string[] {
-  if (tool === 'kplay') return [process.execPath, KPLAY, 'run', join(BENCH, 'workload/kplay.yml'), '-i', inventory, '--forks', String(n), ...(check ? ['--check'] : [])];
-  return ['ansible-playbook', '-i', inventory, join(BENCH, 'workload/ansible.yml'), '--forks', String(n), ...(check ? ['--check'] : [])];
+  if (tool === 'kplay')
+    return [
+      process.execPath,
+      KPLAY,
+      'run',
+      join(BENCH, 'workload/kplay.yml'),
+      '-i',
+      inventory,
+      '--forks',
+      String(n),
+      ...(check ? ['--check'] : []),
+    ];
+  return [
+    'ansible-playbook',
+    '-i',
+    inventory,
+    join(BENCH, 'workload/ansible.yml'),
+    '--forks',
+    String(n),
+    ...(check ? ['--check'] : []),
+  ];
 }
 
 /** One run, timed; fails unless every host reports failed=0 unreachable=0. */
 function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Sample {
   const timeFile = join(WORK, 'time.txt');
-  const argv = [TIME, '-f', '%e %U %S', '-o', timeFile, 'timeout', '-k', '10', String(timeoutS), ...command(tool, n, inventory, check)];
+  const argv = [
+    TIME,
+    '-f',
+    '%e %U %S',
+    '-o',
+    timeFile,
+    'timeout',
+    '-k',
+    '10',
+    String(timeoutS),
+    ...command(tool, n, inventory, check),
+  ];
   const env = { ...process.env, ANSIBLE_CONFIG: join(BENCH, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', NO_COLOR: '1' };
   const masters = tool === 'ansible' ? sshMasters() : new Map<number, number>();
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: WORK, env, encoding: 'utf8', maxBuffer: 256 << 20, timeout: (timeoutS + 30) * 1000 });
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: WORK,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    timeout: (timeoutS + 30) * 1000,
+  });
   const wall = (performance.now() - t0) / 1000;
   let masterTicks = 0;
   if (tool === 'ansible') for (const [pid, t] of sshMasters()) masterTicks += t - (masters.get(pid) ?? 0);
@@ -108,7 +182,9 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
   const bad = recap.filter((m) => m[3] !== '0' || m[4] !== '0');
   if (r.status !== 0 || recap.length !== n || bad.length) {
     writeFileSync(join(WORK, `failed-${tool}.log`), outText);
-    throw new Error(`${tool} ${check ? '--check ' : ''}on ${n} hosts: exit ${r.status ?? r.signal}, ${recap.length} recap lines, ${bad.length} hosts failed; output in ${join(WORK, `failed-${tool}.log`)}\n${outText.slice(-1500)}`);
+    throw new Error(
+      `${tool} ${check ? '--check ' : ''}on ${n} hosts: exit ${r.status ?? r.signal}, ${recap.length} recap lines, ${bad.length} hosts failed; output in ${join(WORK, `failed-${tool}.log`)}\n${outText.slice(-1500)}`,
+    );
   }
   const [, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
   return { wall, cpu: user! + sys! + masterTicks / CLK_TCK, changed: recap.reduce((s, m) => s + Number(m[2]), 0) };
@@ -125,12 +201,22 @@ function measure(tool: Tool, n: number, inventory: string, r: number): Record<Ph
     for (let i = 0; i < r; i++) {
       samples.push(fn());
       const s = samples.at(-1)!;
-      console.error(`  N=${n} ${tool} ${name} #${i + 1}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s CPU, changed=${s.changed}`);
-      if (name !== 'first' && s.changed !== 0) throw new Error(`${tool} ${name} run on ${n} hosts is not idempotent: changed=${s.changed}`);
+      console.error(
+        `  N=${n} ${tool} ${name} #${i + 1}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s CPU, changed=${s.changed}`,
+      );
+      if (name !== 'first' && s.changed !== 0)
+        throw new Error(`${tool} ${name} run on ${n} hosts is not idempotent: changed=${s.changed}`);
     }
-    return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), changed: Math.max(...samples.map((s) => s.changed)) };
+    return {
+      wall: median(samples.map((s) => s.wall)),
+      cpu: median(samples.map((s) => s.cpu)),
+      changed: Math.max(...samples.map((s) => s.changed)),
+    };
   };
-  const first = phase('first', () => { rmSync(TARGET, { recursive: true, force: true }); return runOnce(tool, n, inventory, false); });
+  const first = phase('first', () => {
+    rmSync(TARGET, { recursive: true, force: true });
+    return runOnce(tool, n, inventory, false);
+  });
   const second = phase('second', () => runOnce(tool, n, inventory, false));
   const check = phase('check', () => runOnce(tool, n, inventory, true));
   return { first, second, check };
@@ -156,9 +242,14 @@ function machine(): string[] {
 const fmt = (x: number) => x.toFixed(2);
 
 function table(rows: Row[]): string[] {
-  const lines = ['| N | reps | phase | kplay s | ansible s | ansible/kplay | kplay CPU s | ansible CPU s | changed kplay / ansible |', '|---:|---:|---|---:|---:|---:|---:|---:|---|'];
+  const lines = [
+    '| N | reps | phase | kplay s | ansible s | ansible/kplay | kplay CPU s | ansible CPU s | changed kplay / ansible |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---|',
+  ];
   for (const r of rows) {
-    lines.push(`| ${r.n} | ${r.reps} | ${r.phase} | ${fmt(r.kplay.wall)} | ${fmt(r.ansible.wall)} | ${(r.ansible.wall / r.kplay.wall).toFixed(1)}× | ${fmt(r.kplay.cpu)} | ${fmt(r.ansible.cpu)} | ${r.kplay.changed} / ${r.ansible.changed} |`);
+    lines.push(
+      `| ${r.n} | ${r.reps} | ${r.phase} | ${fmt(r.kplay.wall)} | ${fmt(r.ansible.wall)} | ${(r.ansible.wall / r.kplay.wall).toFixed(1)}× | ${fmt(r.kplay.cpu)} | ${fmt(r.ansible.cpu)} | ${r.kplay.changed} / ${r.ansible.changed} |`,
+    );
   }
   return lines;
 }
@@ -173,7 +264,7 @@ function writeResults(rows: Row[], loads: string[], started: Date): void {
     '5 templates, lineinfile edits, modes and owners, a link, `command`/`shell` with `creates`, a `stat` and a task on its',
     'result, a 10-item loop, a handler; facts gathered by both) on N hosts, each host an sshd on 127.0.1.<i> of this',
     'machine. Times are medians of `reps` repetitions: wall seconds, and controller CPU seconds (user+sys of the',
-    "tool's process tree, plus Ansible's ssh ControlPersist masters). \"first\" starts from nothing, \"second\" and",
+    'tool\'s process tree, plus Ansible\'s ssh ControlPersist masters). "first" starts from nothing, "second" and',
     '"check" (`--check`) run on the converged hosts and must report changed=0 (the last column: total over hosts).',
     '',
     `Run ${started.toISOString()} with: \`npx tsc -p . && ${cmd}\``,
@@ -198,14 +289,19 @@ async function main(): Promise<void> {
   for (const { n, reps: r } of plan) {
     console.error(`N=${n}: starting ${n} sshd, ${r} repetition(s) per phase`);
     const hosts = await startHosts(n);
-    loads.push(`N=${n}: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    loads.push(
+      `N=${n}: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     try {
       clearControlSockets();
       const k = measure('kplay', n, hosts.inventory, r);
       clearControlSockets();
       const a = measure('ansible', n, hosts.inventory, r);
       clearControlSockets();
-      for (const phase of ['first', 'second', 'check'] as Phase[]) rows.push({ n, reps: r, phase, kplay: k[phase], ansible: a[phase] });
+      for (const phase of ['first', 'second', 'check'] as Phase[])
+        rows.push({ n, reps: r, phase, kplay: k[phase], ansible: a[phase] });
     } finally {
       clearControlSockets();
       hosts.stop();
@@ -217,7 +313,23 @@ async function main(): Promise<void> {
   console.log(`\nwritten: ${out}`);
 }
 
-const stopAll = () => { try { clearControlSockets(); } finally { stopHosts(); } };
-process.on('SIGINT', () => { stopAll(); process.exit(130); });
-process.on('SIGTERM', () => { stopAll(); process.exit(143); });
-main().catch((e: Error) => { stopAll(); console.error(e.message); process.exitCode = 1; });
+const stopAll = () => {
+  try {
+    clearControlSockets();
+  } finally {
+    stopHosts();
+  }
+};
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  stopAll();
+  process.exit(143);
+});
+main().catch((e: Error) => {
+  stopAll();
+  console.error(e.message);
+  process.exitCode = 1;
+});

@@ -71,10 +71,43 @@ describe('layout of src/', () => {
 
 describe('import graph checks', () => {
   const cases: { name: string; graph: [string, string[]][]; cycles: number }[] = [
-    { name: 'a chain', graph: [['a', ['b']], ['b', ['c']], ['c', []]], cycles: 0 },
-    { name: 'two files', graph: [['a', ['b']], ['b', ['a']]], cycles: 1 },
-    { name: 'three files and a bystander', graph: [['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]], cycles: 1 },
-    { name: 'two separate cycles', graph: [['a', ['b']], ['b', ['a']], ['c', ['d']], ['d', ['c']]], cycles: 2 },
+    {
+      name: 'a chain',
+      graph: [
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', []],
+      ],
+      cycles: 0,
+    },
+    {
+      name: 'two files',
+      graph: [
+        ['a', ['b']],
+        ['b', ['a']],
+      ],
+      cycles: 1,
+    },
+    {
+      name: 'three files and a bystander',
+      graph: [
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ],
+      cycles: 1,
+    },
+    {
+      name: 'two separate cycles',
+      graph: [
+        ['a', ['b']],
+        ['b', ['a']],
+        ['c', ['d']],
+        ['d', ['c']],
+      ],
+      cycles: 2,
+    },
   ];
   for (const c of cases) {
     it(`finds ${c.cycles} cycle(s) in ${c.name}`, () => {

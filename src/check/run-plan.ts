@@ -35,20 +35,31 @@ function playPattern(pb: Playbook, play: Play, inv: Inventory, o: PlanOptions): 
   return String(v ?? '');
 }
 
-export function planHosts(pb: Playbook, inv: Inventory, limit: string | undefined, problems: Problems, o: PlanOptions = {}): HostPlan {
+export function planHosts(
+  pb: Playbook,
+  inv: Inventory,
+  limit: string | undefined,
+  problems: Problems,
+  o: PlanOptions = {},
+): HostPlan {
   const warnings: string[] = [];
   if (limit) {
     const lim = problems.catch(() => selectHosts(inv, limit, { baseDir: process.cwd() }));
-    if (lim && lim.hosts.length === 0) problems.push(new KplayError(`--limit '${limit}' matches no host in the inventory`, { code: 'OPTIONS' }));
+    if (lim && lim.hosts.length === 0)
+      problems.push(new KplayError(`--limit '${limit}' matches no host in the inventory`, { code: 'OPTIONS' }));
   }
   const plays: PlayHosts[] = [];
   for (const play of pb.plays) {
     const loc = valueLoc(play.keywords, 'hosts') ?? play.loc;
     const pattern = (o.lenient ? new Problems() : problems).catch(() => playPattern(pb, play, inv, o));
     if (pattern !== undefined && pattern.trim() === '' && !o.lenient) {
-      problems.push(new KplayError(`hosts: ${JSON.stringify(play.hosts)} renders to no pattern`, { code: 'PLAYBOOK', loc }));
+      problems.push(
+        new KplayError(`hosts: ${JSON.stringify(play.hosts)} renders to no pattern`, { code: 'PLAYBOOK', loc }),
+      );
     }
-    const sel = pattern?.trim() ? problems.catch(() => selectHosts(inv, pattern!, { limit, loc, baseDir: process.cwd() })) : undefined;
+    const sel = pattern?.trim()
+      ? problems.catch(() => selectHosts(inv, pattern!, { limit, loc, baseDir: process.cwd() }))
+      : undefined;
     if (sel) warnings.push(...sel.warnings);
     plays.push({ play, hosts: sel?.hosts ?? [] });
   }

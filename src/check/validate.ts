@@ -52,12 +52,18 @@ function checkNode(t: TaskNode, pb: Playbook, problems: Problems, handlers: Set<
     const v = t.keywords[k];
     if (v === undefined) continue;
     const list = Array.isArray(v) ? v : [v];
-    list.forEach((c, i) => checkCondition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, k) }, problems));
+    list.forEach((c, i) =>
+      checkCondition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, k) }, problems),
+    );
   }
   for (const n of toList(t.keywords.notify)) {
     if (isTemplated(n) || handlers.has(n)) continue;
     const near = didYouMean(n, handlers);
-    problems.add(`notify: no handler named '${n}' in this play${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc: valueLoc(t.raw, 'notify') ?? t.loc, task: t.name });
+    problems.add(`notify: no handler named '${n}' in this play${near ? ` (did you mean '${near}'?)` : ''}`, {
+      code: 'PLAYBOOK',
+      loc: valueLoc(t.raw, 'notify') ?? t.loc,
+      task: t.name,
+    });
   }
   if (t.kind !== 'task') return;
   checkStrings(t.args, t.loc, problems, new Set(), (k) => t.argLocs(k));
@@ -65,7 +71,13 @@ function checkNode(t: TaskNode, pb: Playbook, problems: Problems, handlers: Set<
 }
 
 /** Every templated string parses as a template. */
-function checkStrings(v: unknown, at: Loc | undefined, problems: Problems, skip: Set<string>, locOf?: (k: string) => Loc | undefined): void {
+function checkStrings(
+  v: unknown,
+  at: Loc | undefined,
+  problems: Problems,
+  skip: Set<string>,
+  locOf?: (k: string) => Loc | undefined,
+): void {
   const visit = (x: unknown, loc: Loc | undefined) => {
     if (typeof x === 'string') {
       if (isTemplated(x)) for (const e of checkTemplateSyntax(x, { loc, name: loc?.file ?? 'value' })) problems.push(e);
@@ -84,13 +96,19 @@ function checkSources(t: Task, pb: Playbook, problems: Problems, checked: Set<st
   if (t.module === 'template') {
     const found = findSource('templates', src, t.role, pb.dir);
     if (!found) {
-      problems.add(`template not found: ${src}`, { code: 'TEMPLATE', loc: t.argLocs('src'), task: t.name, hint: `looked in: ${candidates('templates', src, t.role, pb.dir).join(', ')}` });
+      problems.add(`template not found: ${src}`, {
+        code: 'TEMPLATE',
+        loc: t.argLocs('src'),
+        task: t.name,
+        hint: `looked in: ${candidates('templates', src, t.role, pb.dir).join(', ')}`,
+      });
       return;
     }
     if (checked.has(found)) return;
     checked.add(found);
     for (const e of checkTemplateFile(found)) problems.push(e);
   } else if (t.module === 'copy' && t.args.remote_src !== true && t.args.remote_src !== 'yes') {
-    if (!findSource('files', src, t.role, pb.dir)) problems.add(`copy source not found: ${src}`, { code: 'PLAYBOOK', loc: t.argLocs('src'), task: t.name });
+    if (!findSource('files', src, t.role, pb.dir))
+      problems.add(`copy source not found: ${src}`, { code: 'PLAYBOOK', loc: t.argLocs('src'), task: t.name });
   }
 }

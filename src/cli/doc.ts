@@ -16,13 +16,27 @@ interface DocArgs {
 export function docCommand(y: Argv, out: Output, guard: (fn: () => Promise<number>) => Promise<void>): Argv {
   return y.command(
     'doc [module]',
-    'Show a module\'s arguments, defaults, return values and an example',
+    "Show a module's arguments, defaults, return values and an example",
     (a) =>
       a
         .positional('module', { type: 'string', describe: 'module name (copy, ansible.builtin.template, ...)' })
-        .option('list', { alias: 'l', type: 'boolean', default: false, describe: 'list every module with its description' })
-        .option('json', { alias: 'j', type: 'boolean', default: false, describe: "print the module's arguments as JSON Schema" })
-        .option('library', { type: 'string', array: true, describe: 'folders of your own modules to include (as a playbook\'s library/)' })
+        .option('list', {
+          alias: 'l',
+          type: 'boolean',
+          default: false,
+          describe: 'list every module with its description',
+        })
+        .option('json', {
+          alias: 'j',
+          type: 'boolean',
+          default: false,
+          describe: "print the module's arguments as JSON Schema",
+        })
+        .option('library', {
+          type: 'string',
+          array: true,
+          describe: "folders of your own modules to include (as a playbook's library/)",
+        })
         .example('$0 doc lineinfile', 'the arguments of lineinfile')
         .example('$0 doc --list', 'every module'),
     (a) => guard(() => doc(a as DocArgs, out)),
@@ -31,7 +45,9 @@ export function docCommand(y: Argv, out: Output, guard: (fn: () => Promise<numbe
 
 async function doc(a: DocArgs, out: Output): Promise<number> {
   for (const dir of a.library ?? []) await loadUserModules(dir);
-  const unique = [...new Map([...registry.values()].map((m) => [m.name, m])).values()].sort((x, y) => x.name.localeCompare(y.name));
+  const unique = [...new Map([...registry.values()].map((m) => [m.name, m])).values()].sort((x, y) =>
+    x.name.localeCompare(y.name),
+  );
   if (a.list || !a.module) {
     const w = Math.max(...unique.map((m) => m.name.length));
     out.print(unique.map((m) => `${m.name.padEnd(w)}  ${m.description}`).join('\n'));
@@ -39,8 +55,14 @@ async function doc(a: DocArgs, out: Output): Promise<number> {
   }
   const m = findModule(a.module);
   if (!m) {
-    const near = didYouMean(a.module, unique.map((x) => x.name));
-    throw new KplayError(`no module named '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'OPTIONS', hint: "'kplay doc --list' lists them" });
+    const near = didYouMean(
+      a.module,
+      unique.map((x) => x.name),
+    );
+    throw new KplayError(`no module named '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, {
+      code: 'OPTIONS',
+      hint: "'kplay doc --list' lists them",
+    });
   }
   out.print(a.json ? JSON.stringify(jsonSchema(m), null, 2) : formatDoc(m));
   return 0;

@@ -24,7 +24,10 @@ export interface ExecuteInput extends Omit<RunInput, 'bus' | 'open' | 'gather' |
 
 /** One run at a time per site on this controller: the lock file of a site (its inventory paths). */
 export function runLockFile(inventories: string[]): string {
-  const key = createHash('sha256').update([...new Set(inventories.map((i) => resolve(i)))].sort().join('\0') || 'localhost').digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update([...new Set(inventories.map((i) => resolve(i)))].sort().join('\0') || 'localhost')
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), 'kplay-runs');
   mkdirSync(dir, { recursive: true, mode: 0o1777 });
   return join(dir, `${key}.lock`);
@@ -34,10 +37,13 @@ export async function execute(input: ExecuteInput, out: Output): Promise<number>
   // Two runs on one site would both write to its hosts: the second is refused (a dead run's lock is taken over).
   const lock = runLockFile(input.inventories);
   if (!tryLock(lock)) {
-    throw new KplayError(`another kplay run (pid ${lockHolder(lock)}) is working on this site (${input.inventories.join(', ') || 'localhost'})`, {
-      code: 'LOCKED',
-      hint: 'two runs at once would both change the same hosts; run again when it has finished',
-    });
+    throw new KplayError(
+      `another kplay run (pid ${lockHolder(lock)}) is working on this site (${input.inventories.join(', ') || 'localhost'})`,
+      {
+        code: 'LOCKED',
+        hint: 'two runs at once would both change the same hosts; run again when it has finished',
+      },
+    );
   }
   try {
     return await executeLocked(input, out);
@@ -49,11 +55,17 @@ export async function execute(input: ExecuteInput, out: Output): Promise<number>
 async function executeLocked(input: ExecuteInput, out: Output): Promise<number> {
   const bus = new EventBus();
   const write = (s: string) => out.print(s.endsWith('\n') ? s.slice(0, -1) : s);
-  const live = !input.json && process.stdout.isTTY && !process.env.CI ? new LiveRenderer(write, { check: input.opts.check, diff: input.opts.diff }) : undefined;
+  const live =
+    !input.json && process.stdout.isTTY && !process.env.CI
+      ? new LiveRenderer(write, { check: input.opts.check, diff: input.opts.diff })
+      : undefined;
   bus.on(input.json ? jsonRenderer(write) : live ? live.listener() : plainRenderer(write, { check: input.opts.check }));
   const jpath = journalPath(input.pb.file, input.inventories);
   const resume = input.resume ? readJournal(jpath) : undefined;
-  if (input.resume && resume!.size === 0) out.warn(`--resume: no journal of an earlier run of this playbook and inventory (${jpath}); running from the start`);
+  if (input.resume && resume!.size === 0)
+    out.warn(
+      `--resume: no journal of an earlier run of this playbook and inventory (${jpath}); running from the start`,
+    );
   bus.on(new Journal(jpath).listener());
   const report = new Report(join(dirname(jpath), 'reports'));
   bus.on(report.listener());

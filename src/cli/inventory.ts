@@ -52,7 +52,9 @@ export function runInventory(args: InventoryArgs): InventoryRun {
     if (args.list) out = pythonJson(inventoryList(inv, opts));
     else if (args.host !== undefined) {
       if (!inv.hosts.has(args.host) || (hosts && !hosts.has(args.host))) {
-        throw optionError(`no host "${args.host}" in the inventory${hosts ? ' (within --limit)' : ''}: --host takes one host name`);
+        throw optionError(
+          `no host "${args.host}" in the inventory${hosts ? ' (within --limit)' : ''}: --host takes one host name`,
+        );
       }
       out = pythonJson(inventoryHost(inv, args.host, opts));
     } else {
@@ -72,19 +74,39 @@ export function runInventory(args: InventoryArgs): InventoryRun {
 }
 
 /** Registers `kplay inventory` on a yargs instance; `guard` (from cli.ts) receives the exit code. */
-export function inventoryCommand(y: Argv, out: Output = stdio, guard?: (fn: () => Promise<number>) => Promise<void>): Argv {
+export function inventoryCommand(
+  y: Argv,
+  out: Output = stdio,
+  guard?: (fn: () => Promise<number>) => Promise<void>,
+): Argv {
   return y.command(
     'inventory [group]',
     'Show the inventory as kplay reads it, in the form of ansible-inventory (--list, --host, --graph)',
     (a) =>
       a
         .positional('group', { type: 'string', describe: 'with --graph: the group to start from (default all)' })
-        .option('inventory', { alias: 'i', type: 'string', array: true, demandOption: true, describe: 'a hosts file (INI or YAML) or a site folder; repeat for several' })
-        .option('list', { type: 'boolean', describe: 'print every group and host variables as JSON (as ansible-inventory --list)' })
+        .option('inventory', {
+          alias: 'i',
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'a hosts file (INI or YAML) or a site folder; repeat for several',
+        })
+        .option('list', {
+          type: 'boolean',
+          describe: 'print every group and host variables as JSON (as ansible-inventory --list)',
+        })
         .option('host', { type: 'string', describe: 'print the variables of one host as JSON' })
-        .option('graph', { type: 'boolean', describe: 'print the tree of groups and hosts (give a group after it to start there)' })
+        .option('graph', {
+          type: 'boolean',
+          describe: 'print the tree of groups and hosts (give a group after it to start there)',
+        })
         .option('vars', { type: 'boolean', describe: 'with --graph: show the variables of groups and hosts' })
-        .option('limit', { alias: 'l', type: 'string', describe: 'only hosts matching this pattern (a:b, a:&b, a:!b, globs, ~regex, g[0], @file)' })
+        .option('limit', {
+          alias: 'l',
+          type: 'string',
+          describe: 'only hosts matching this pattern (a:b, a:&b, a:!b, globs, ~regex, g[0], @file)',
+        })
         .option('show-secrets', { type: 'boolean', describe: 'print passwords and .env values instead of ********' })
         .example('kplay inventory -i inventories/example --list', '')
         .example('kplay inventory -i inventories/example --graph kube_master --vars', ''),

@@ -19,7 +19,9 @@ export function report(e: unknown, out: Output, debug: boolean): number {
     if (debug) out.error(e.stack ?? '');
     return e.exitCode;
   }
-  out.error(`ERROR: internal error: ${(e as Error)?.message ?? String(e)}${debug ? `\n${(e as Error)?.stack}` : ' (run with --debug for the stack trace)'}`);
+  out.error(
+    `ERROR: internal error: ${(e as Error)?.message ?? String(e)}${debug ? `\n${(e as Error)?.stack}` : ' (run with --debug for the stack trace)'}`,
+  );
   return 1;
 }
 
@@ -35,7 +37,9 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
   };
   const y = yargs(argv)
     .scriptName('kplay')
-    .usage('kplay: agentless orchestration for highly available Kubernetes, with Ansible\'s words.\n\nUsage: $0 <command> [options]')
+    .usage(
+      "kplay: agentless orchestration for highly available Kubernetes, with Ansible's words.\n\nUsage: $0 <command> [options]",
+    )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()
     .demandCommand(1, 'name a command: run, inventory, doc or lab')
@@ -45,12 +49,21 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      throw err ?? new KplayError(msg, { code: 'OPTIONS', hint: "run 'kplay --help' or 'kplay <command> --help' for the options" });
+      throw (
+        err ??
+        new KplayError(msg, { code: 'OPTIONS', hint: "run 'kplay --help' or 'kplay <command> --help' for the options" })
+      );
     })
     .command(
       'run <playbook>',
       'Run a playbook against an inventory (or list/check it)',
-      (a) => runOptions(a).example('$0 run playbooks/ha-cluster.yml -i inventories/prod --check --diff', 'preview every change').example('$0 run playbooks/ha-cluster.yml -i inventories/prod --tags etcd --limit node3', 'one role on one host'),
+      (a) =>
+        runOptions(a)
+          .example('$0 run playbooks/ha-cluster.yml -i inventories/prod --check --diff', 'preview every change')
+          .example(
+            '$0 run playbooks/ha-cluster.yml -i inventories/prod --tags etcd --limit node3',
+            'one role on one host',
+          ),
       (a) => guard(async () => (await import('./run.js')).runCommand(a as unknown as RunArgs, out)),
     );
   inventoryCommand(y, out, guard);

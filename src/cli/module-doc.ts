@@ -6,7 +6,13 @@ import type { ModuleSpec } from '../tasks/contract.js';
 export function jsonSchema(m: ModuleSpec): Record<string, unknown> {
   const schema = z.toJSONSchema(z.object(m.args), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   const required = new Set(m.required ?? []);
-  return { ...schema, title: m.name, description: m.description, required: [...required], additionalProperties: !!m.anyArgs };
+  return {
+    ...schema,
+    title: m.name,
+    description: m.description,
+    required: [...required],
+    additionalProperties: !!m.anyArgs,
+  };
 }
 
 interface ArgDoc {
@@ -20,15 +26,23 @@ interface ArgDoc {
 
 function typeOf(p: Record<string, unknown>): { type: string; choices?: unknown[] } {
   if (Array.isArray(p.enum)) return { type: 'str', choices: p.enum };
-  if (Array.isArray(p.anyOf)) return { type: (p.anyOf as Record<string, unknown>[]).map((x) => typeOf(x).type).join(' or ') };
+  if (Array.isArray(p.anyOf))
+    return { type: (p.anyOf as Record<string, unknown>[]).map((x) => typeOf(x).type).join(' or ') };
   switch (p.type) {
-    case 'string': return { type: 'str' };
-    case 'boolean': return { type: 'bool' };
-    case 'integer': return { type: 'int' };
-    case 'number': return { type: 'float' };
-    case 'array': return { type: 'list' };
-    case 'object': return { type: 'dict' };
-    default: return { type: 'raw' };
+    case 'string':
+      return { type: 'str' };
+    case 'boolean':
+      return { type: 'bool' };
+    case 'integer':
+      return { type: 'int' };
+    case 'number':
+      return { type: 'float' };
+    case 'array':
+      return { type: 'list' };
+    case 'object':
+      return { type: 'dict' };
+    default:
+      return { type: 'raw' };
   }
 }
 
@@ -40,7 +54,12 @@ export function argDocs(m: ModuleSpec): ArgDoc[] {
     .map((name) => {
       const p = props[name] ?? {};
       const t = typeOf(p);
-      const doc: ArgDoc = { name, type: t.type, aliases: aliases.filter(([, c]) => c === name).map(([a]) => a), required: (m.required ?? []).includes(name) };
+      const doc: ArgDoc = {
+        name,
+        type: t.type,
+        aliases: aliases.filter(([, c]) => c === name).map(([a]) => a),
+        required: (m.required ?? []).includes(name),
+      };
       if (t.choices) doc.choices = t.choices;
       const d = (m.args[name] as z.ZodType).safeParse(undefined);
       if (d.success && d.data !== undefined) doc.default = d.data;
@@ -49,7 +68,12 @@ export function argDocs(m: ModuleSpec): ArgDoc[] {
 }
 
 export function formatDoc(m: ModuleSpec): string {
-  const lines = [`> ${m.name.toUpperCase()}${m.aliases?.length ? ` (also: ${m.aliases.join(', ')})` : ''}`, '', `  ${m.description}`, ''];
+  const lines = [
+    `> ${m.name.toUpperCase()}${m.aliases?.length ? ` (also: ${m.aliases.join(', ')})` : ''}`,
+    '',
+    `  ${m.description}`,
+    '',
+  ];
   if (m.freeForm) lines.push('  Takes a free-form command: `' + m.name + ': <command line>`.', '');
   if (m.controllerOnly) lines.push('  Runs on the controller.', '');
   lines.push('ARGUMENTS:');
@@ -59,10 +83,14 @@ export function formatDoc(m: ModuleSpec): string {
     if (a.default !== undefined) lines.push(`      default: ${JSON.stringify(a.default)}`);
     if (a.aliases.length) lines.push(`      aliases: ${a.aliases.join(', ')}`);
   }
-  for (const [name, group] of [['one of these is required', m.requiredOneOf], ['cannot be used together', m.mutuallyExclusive]] as const) {
+  for (const [name, group] of [
+    ['one of these is required', m.requiredOneOf],
+    ['cannot be used together', m.mutuallyExclusive],
+  ] as const) {
     for (const g of group ?? []) lines.push(`  (${g.join(', ')}: ${name})`);
   }
-  for (const [arg, value, needs] of m.requiredIf ?? []) lines.push(`  (${arg}=${String(value)} requires ${needs.join(', ')})`);
+  for (const [arg, value, needs] of m.requiredIf ?? [])
+    lines.push(`  (${arg}=${String(value)} requires ${needs.join(', ')})`);
   if (m.returns && Object.keys(m.returns).length) {
     lines.push('', 'RETURN VALUES (register):');
     for (const [k, v] of Object.entries(m.returns)) lines.push(`  ${k}: ${v}`);

@@ -14,7 +14,8 @@ import type { Output } from '../core/output.js';
 import type { RunArgs } from './run-options.js';
 
 export async function runCommand(a: RunArgs, out: Output): Promise<number> {
-  if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1)) throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
+  if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
+    throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
   const extra = parseExtraVars(a.extraVars ?? []);
   const problems = new Problems();
   const inv = a.inventory?.length ? loadInventory(a.inventory, problems) : emptyInventory();
@@ -30,7 +31,11 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
     out.print(`\nplaybook: ${a.playbook}\n`);
     return 0;
   }
-  const opts = { filter, startAt: a.startAtTask, hosts: (p: (typeof pb.plays)[number]) => plan.plays.find((x) => x.play === p)?.hosts ?? [] };
+  const opts = {
+    filter,
+    startAt: a.startAtTask,
+    hosts: (p: (typeof pb.plays)[number]) => plan.plays.find((x) => x.play === p)?.hosts ?? [],
+  };
   if (a.listHosts || a.listTasks || a.listTags) {
     if (a.listHosts) out.print(listHosts(pb, opts));
     if (a.listTasks) out.print(listTasks(pb, opts));
@@ -38,5 +43,19 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
     return 0;
   }
   const { execute } = await import('./execute.js');
-  return execute({ pb, inv, plan, extra, filter, opts: { check: !!a.check, diff: !!a.diff, forks: a.forks }, startAt: a.startAtTask, json: !!a.json, resume: !!a.resume, inventories: a.inventory ?? [] }, out);
+  return execute(
+    {
+      pb,
+      inv,
+      plan,
+      extra,
+      filter,
+      opts: { check: !!a.check, diff: !!a.diff, forks: a.forks },
+      startAt: a.startAtTask,
+      json: !!a.json,
+      resume: !!a.resume,
+      inventories: a.inventory ?? [],
+    },
+    out,
+  );
 }

@@ -41,7 +41,9 @@ export function splitArgs(s: string): KvToken[] {
       }
       i++;
     }
-    out.push(quote ? { text: s.slice(start, i), offset: start, unclosed: opened } : { text: s.slice(start, i), offset: start });
+    out.push(
+      quote ? { text: s.slice(start, i), offset: start, unclosed: opened } : { text: s.slice(start, i), offset: start },
+    );
   }
   return out;
 }
@@ -86,7 +88,8 @@ export function parseKv(s: string, freeFormKeys?: Set<string>): ParsedKv {
   if (freeFormKeys) {
     // the command as written, newlines and spacing kept (a `shell: |` script), without the key=value options
     let raw = s;
-    for (const t of [...taken].sort((a, b) => b.offset - a.offset)) raw = raw.slice(0, t.offset) + raw.slice(t.offset + t.text.length);
+    for (const t of [...taken].sort((a, b) => b.offset - a.offset))
+      raw = raw.slice(0, t.offset) + raw.slice(t.offset + t.text.length);
     raw = raw.trim();
     return { args, offsets, raw: raw.length > 0 ? raw : undefined, bare: [] };
   }

@@ -9,7 +9,8 @@ const NAMED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', 
 
 const html = (s: string, map: Record<string, string>): string => s.replace(/[&<>"']/g, (c) => map[c]!);
 const jsonInner = (s: string): string => JSON.stringify(s).slice(1, -1);
-const asciiJson = (s: string): string => jsonInner(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiJson = (s: string): string =>
+  jsonInner(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Base64 of the secret alone (with and without padding), and for each of the 3 byte alignments in a larger
  *  blob the characters that only the secret's bytes decide (6 or more, so they cannot match by chance). */

@@ -19,7 +19,15 @@ function matcher(): RegExp | null {
   if (pattern !== undefined) return pattern;
   const forms = new Set<string>();
   for (const s of secrets) if (s.length >= 3) for (const f of secretForms(s)) if (f.length >= 3) forms.add(f);
-  pattern = forms.size ? new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g') : null;
+  pattern = forms.size
+    ? new RegExp(
+        [...forms]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRe)
+          .join('|'),
+        'g',
+      )
+    : null;
   return pattern;
 }
 
@@ -82,7 +90,8 @@ export function redactDeep(value: unknown): unknown {
 /** JSON of a value with every secret masked that stays valid JSON when the text is redacted again: a number
  *  that shows a secret (51234 with a secret "1234") becomes a masked string rather than digits to cut into. */
 export function safeJson(value: unknown, space?: number): string {
-  const numbersOut = (_k: string, v: unknown) => (typeof v === 'number' && secrets.size > 0 && holdsSecret(String(v)) ? redact(String(v)) : v);
+  const numbersOut = (_k: string, v: unknown) =>
+    typeof v === 'number' && secrets.size > 0 && holdsSecret(String(v)) ? redact(String(v)) : v;
   return JSON.stringify(redactDeep(value), numbersOut, space);
 }
 

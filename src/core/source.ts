@@ -1,7 +1,19 @@
 // YAML files read into plain values, with the position of every mapping, sequence, key and value kept
 // beside them (a WeakMap keyed by the produced objects), so any later check can point to file:line:col.
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Scalar, type Document, type Node, type Tags } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Scalar,
+  type Document,
+  type Node,
+  type Tags,
+} from 'yaml';
 import { unclosedOpening } from './yaml-cst.js';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
@@ -40,7 +52,12 @@ export function copyPlaces(source: object, target: object): void {
 }
 
 /** Record a place for an object built in code (e.g. from an INI file). */
-export function setPlace(obj: object, self: Loc, keys?: Map<string | number, Loc>, values?: Map<string | number, Loc>): void {
+export function setPlace(
+  obj: object,
+  self: Loc,
+  keys?: Map<string | number, Loc>,
+  values?: Map<string | number, Loc>,
+): void {
   places.set(obj, { self, keys: keys ?? new Map(), values: values ?? new Map() });
 }
 
@@ -59,7 +76,9 @@ export function loadYamlFile(file: string, opts: ParseOptions = {}): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const err = new KplayError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { code: 'NOT_FOUND' });
+    const err = new KplayError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      code: 'NOT_FOUND',
+    });
     if (opts.problems) {
       opts.problems.push(err);
       return undefined;
@@ -73,7 +92,13 @@ export function loadYamlFile(file: string, opts: ParseOptions = {}): unknown {
 export function parseYaml(text: string, file: string, opts: ParseOptions = {}): unknown {
   rememberText(file, text);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: pyYamlBools });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    version: '1.1',
+    prettyErrors: false,
+    uniqueKeys: true,
+    customTags: pyYamlBools,
+  });
   const problems = opts.problems ?? new Problems();
   const before = problems.size;
   // the first syntax error is the one to fix; the ones after it are mostly its echoes
@@ -84,7 +109,10 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
     if (e.code === 'MULTIPLE_DOCS') msg = 'a second YAML document (---) in a file that holds one';
     // an unclosed quote or bracket: the parser notices at the end; point where it opened
     else if (/Missing closing|end with a|Unexpected end/i.test(msg)) {
-      const open = unclosedOpening(text, /quote/i.test(msg) ? `"'` : /end with a \]/.test(msg) ? '[' : /end with a \}/.test(msg) ? '{' : undefined);
+      const open = unclosedOpening(
+        text,
+        /quote/i.test(msg) ? `"'` : /end with a \]/.test(msg) ? '[' : /end with a \}/.test(msg) ? '{' : undefined,
+      );
       if (open !== undefined && open <= off) {
         off = open;
         msg = `${msg.replace(/^Missing closing ["']?quote$/i, 'a quoted string that is never closed')}, opened here`;
@@ -92,7 +120,10 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
     }
     const lp = lc.linePos(off);
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more after it)` : '';
-    problems.add(`YAML syntax error: ${msg}${more}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
+    problems.add(`YAML syntax error: ${msg}${more}`, {
+      code: 'YAML_SYNTAX',
+      loc: { file, line: lp.line, col: lp.col },
+    });
   }
   const at = (n: Node | null | undefined): Loc => {
     const off = n?.range?.[0] ?? 0;
@@ -103,7 +134,10 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   for (const w of doc.warnings) {
     if (w.code !== 'TAG_RESOLVE_FAILED') continue;
     const lp = lc.linePos(w.pos[0]);
-    problems.add(`YAML: unknown tag ${firstLine(w.message).replace(/^Unresolved tag:\s*/, '')}`, { code: 'YAML_SYNTAX', loc: { file, line: lp.line, col: lp.col } });
+    problems.add(`YAML: unknown tag ${firstLine(w.message).replace(/^Unresolved tag:\s*/, '')}`, {
+      code: 'YAML_SYNTAX',
+      loc: { file, line: lp.line, col: lp.col },
+    });
   }
   if (problems.size > before) {
     if (!opts.problems) problems.throwIfAny();
@@ -128,7 +162,10 @@ function pyYamlBools(tags: Tags): Tags {
   return tags.map((t) => {
     if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
     const yes = t.test.test('yes');
-    return { ...t, test: yes ? /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ : /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ };
+    return {
+      ...t,
+      test: yes ? /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ : /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
+    };
   });
 }
 
@@ -170,12 +207,18 @@ function toValue(node: Node | null, w: Walk): unknown {
   if (isAlias(node)) {
     const target = node.resolve(w.doc);
     if (!target) {
-      w.problems.add(`YAML: alias *${node.source} refers to no anchor &${node.source} before it`, { code: 'YAML_SYNTAX', loc: w.at(node) });
+      w.problems.add(`YAML: alias *${node.source} refers to no anchor &${node.source} before it`, {
+        code: 'YAML_SYNTAX',
+        loc: w.at(node),
+      });
       return null;
     }
     w.expanded += sizeOf(target as Node, w);
     if (w.expanded > MAX_EXPANDED) {
-      w.problems.add(`YAML: aliases expand to more than ${MAX_EXPANDED} values (a file made to exhaust memory?)`, { code: 'YAML_ALIASES', loc: w.at(node) });
+      w.problems.add(`YAML: aliases expand to more than ${MAX_EXPANDED} values (a file made to exhaust memory?)`, {
+        code: 'YAML_ALIASES',
+        loc: w.at(node),
+      });
       throw new TooBig();
     }
     if (w.seen.has(target as Node)) return w.seen.get(target as Node);
@@ -207,7 +250,10 @@ function toValue(node: Node | null, w: Walk): unknown {
         const src = toValue(pair.value as Node, w);
         const list = Array.isArray(src) && !isMap(pair.value) ? src : [src];
         if (list.some((m) => !m || typeof m !== 'object' || Array.isArray(m))) {
-          w.problems.add('YAML: a merge key (<<) takes a mapping or a list of mappings', { code: 'YAML_SYNTAX', loc: w.at(pair.value as Node) });
+          w.problems.add('YAML: a merge key (<<) takes a mapping or a list of mappings', {
+            code: 'YAML_SYNTAX',
+            loc: w.at(pair.value as Node),
+          });
         }
         mergeSources.push(...list);
         continue;
@@ -226,7 +272,9 @@ function toValue(node: Node | null, w: Walk): unknown {
     if (mergeSources.length > 0) {
       const explicit = Object.entries(obj);
       for (const [k] of explicit) delete obj[k];
-      const maps = mergeSources.filter((m): m is Record<string, unknown> => !!m && typeof m === 'object' && !Array.isArray(m));
+      const maps = mergeSources.filter(
+        (m): m is Record<string, unknown> => !!m && typeof m === 'object' && !Array.isArray(m),
+      );
       for (const src of [...maps].reverse()) {
         for (const k of Object.keys(src)) {
           if (Object.hasOwn(obj, k)) continue;
@@ -253,7 +301,8 @@ function scalarValue(s: Scalar): unknown {
 /** A key kplay refuses wherever users write one (YAML, INI inventories, .env, -e): JavaScript gives it a
  * meaning (the object's prototype) that a later merge would act on, making its children variables. */
 export const PROTO_KEY = '__proto__';
-export const PROTO_MESSAGE = "a key named '__proto__' is not allowed (kplay refuses it rather than let it act on the objects it builds)";
+export const PROTO_MESSAGE =
+  "a key named '__proto__' is not allowed (kplay refuses it rather than let it act on the objects it builds)";
 
 /** Own, enumerable, and never the prototype, even for a key named `__proto__`. */
 export function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {

@@ -14,7 +14,8 @@ interface Tok {
 function closed(t: Tok): boolean {
   const src = t.source ?? '';
   if (t.type === 'double-quoted-scalar') return src.length > 1 && /(^|[^\\])(\\\\)*"$/.test(src.slice(1));
-  if (t.type === 'single-quoted-scalar') return src.length > 1 && src.endsWith("'") && !src.slice(1, -1).replace(/''/g, '').includes("'");
+  if (t.type === 'single-quoted-scalar')
+    return src.length > 1 && src.endsWith("'") && !src.slice(1, -1).replace(/''/g, '').includes("'");
   if (t.type === 'flow-collection') return (t.end ?? []).some((e) => e.source === ']' || e.source === '}');
   return true;
 }
@@ -34,7 +35,8 @@ export function unclosedOpening(text: string, kinds = `"'[{`): number | undefine
     if (!t || typeof t !== 'object') return;
     if (Array.isArray(t)) return t.forEach(visit);
     const tok = t as Tok;
-    if (typeof tok.offset === 'number' && kinds.includes(opener(tok) ?? '\0') && !closed(tok)) found = Math.max(found ?? -1, tok.offset);
+    if (typeof tok.offset === 'number' && kinds.includes(opener(tok) ?? '\0') && !closed(tok))
+      found = Math.max(found ?? -1, tok.offset);
     for (const v of Object.values(tok)) if (v && typeof v === 'object') visit(v);
   };
   for (const tok of new Parser().parse(text)) visit(tok);

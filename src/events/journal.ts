@@ -18,7 +18,10 @@ export interface JournalEntry {
 
 /** One journal per playbook + inventory, under .kplay/ in the current folder. */
 export function journalPath(playbook: string, inventories: string[], dir = '.kplay'): string {
-  const h = createHash('sha256').update([resolve(playbook), ...inventories.map((i) => resolve(i))].join('\n')).digest('hex').slice(0, 16);
+  const h = createHash('sha256')
+    .update([resolve(playbook), ...inventories.map((i) => resolve(i))].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   return join(dir, `journal-${h}.jsonl`);
 }
 
@@ -34,7 +37,14 @@ export class Journal {
       const result = kept === undefined ? undefined : (redactDeep(kept) as Record<string, unknown>);
       const text = result === undefined ? '' : safeJson(result);
       const masked = text.includes(MASK) || (result !== undefined && 'censored' in result) ? true : undefined;
-      const entry: JournalEntry = { host: e.host, key: e.key, status: e.status, register: e.register, result: masked ? undefined : result, masked };
+      const entry: JournalEntry = {
+        host: e.host,
+        key: e.key,
+        status: e.status,
+        register: e.register,
+        result: masked ? undefined : result,
+        masked,
+      };
       const line = safeJson(entry);
       // the last guard: a form of a secret the structured pass missed drops the result, never the line's syntax
       const safe = redact(line) === line ? line : redact(JSON.stringify({ ...entry, result: undefined, masked: true }));

@@ -59,7 +59,15 @@ export class Recap {
 export function formatRecap(recap: Record<string, HostCounts>, check: boolean): string {
   const lines = ['', `PLAY RECAP ${'*'.repeat(60)}`];
   for (const [n, c] of Object.entries(recap)) {
-    const fields: [string, number][] = [['ok', c.ok], ['changed', c.changed], ['unreachable', c.unreachable], ['failed', c.failed], ['skipped', c.skipped], ['rescued', c.rescued], ['ignored', c.ignored]];
+    const fields: [string, number][] = [
+      ['ok', c.ok],
+      ['changed', c.changed],
+      ['unreachable', c.unreachable],
+      ['failed', c.failed],
+      ['skipped', c.skipped],
+      ['rescued', c.rescued],
+      ['ignored', c.ignored],
+    ];
     if (check) fields.push(['uncertain', c.uncertain]);
     lines.push(`${n.padEnd(26)} : ${fields.map(([k, v]) => `${k}=${String(v).padEnd(4)}`).join(' ')}`);
   }

@@ -24,20 +24,41 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
     for (const a of c.actions) {
       if ('exec' in a) {
         const env = o.env || a.env ? { ...o.env, ...a.env } : undefined;
-        lastExec = await t.exec(a.exec, { stdin: a.stdin, cwd: a.cwd, env, shell: a.shell, become: o.become, becomeUser: o.becomeUser, timeoutMs: o.timeoutMs });
+        lastExec = await t.exec(a.exec, {
+          stdin: a.stdin,
+          cwd: a.cwd,
+          env,
+          shell: a.shell,
+          become: o.become,
+          becomeUser: o.becomeUser,
+          timeoutMs: o.timeoutMs,
+        });
         if (lastExec.rc !== 0 && o.failOnRc) {
-          throw new KplayError(`command failed (rc=${lastExec.rc}): ${lastExec.cmd.join(' ')}\n${lastExec.stderr.trim().split('\n').slice(-5).join('\n')}`, { code: 'TASK_FAILED', host: t.host });
+          throw new KplayError(
+            `command failed (rc=${lastExec.rc}): ${lastExec.cmd.join(' ')}\n${lastExec.stderr.trim().split('\n').slice(-5).join('\n')}`,
+            { code: 'TASK_FAILED', host: t.host },
+          );
         }
       } else if ('put' in a) {
-        await t.put(a.put, a.content, { mode: a.mode, owner: a.owner, group: a.group, validate: a.validate, become: o.become });
+        await t.put(a.put, a.content, {
+          mode: a.mode,
+          owner: a.owner,
+          group: a.group,
+          validate: a.validate,
+          become: o.become,
+        });
       } else if ('controllerPut' in a) {
         mkdirSync(dirname(a.controllerPut), { recursive: true });
         const tmp = join(dirname(a.controllerPut), `.${basename(a.controllerPut)}.kplay-${process.pid}-${Date.now()}`);
         writeFileSync(tmp, a.content);
         renameSync(tmp, a.controllerPut);
       } else {
-        const r = await t.exec(['rm', a.recurse ? '-rf' : '-f', '--', a.remove], { become: o.become, timeoutMs: o.timeoutMs });
-        if (r.rc !== 0) throw new KplayError(`cannot remove ${a.remove}: ${r.stderr.trim()}`, { code: 'TASK_FAILED', host: t.host });
+        const r = await t.exec(['rm', a.recurse ? '-rf' : '-f', '--', a.remove], {
+          become: o.become,
+          timeoutMs: o.timeoutMs,
+        });
+        if (r.rc !== 0)
+          throw new KplayError(`cannot remove ${a.remove}: ${r.stderr.trim()}`, { code: 'TASK_FAILED', host: t.host });
       }
     }
   }

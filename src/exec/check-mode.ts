@@ -14,5 +14,10 @@ export function taskCheckMode(runCheck: boolean, t: Task, vars: Vars, host: stri
   const v = typeof k === 'string' ? renderString(k, { vars, host }) : k;
   const b = boolWord(v);
   if (b !== undefined) return b;
-  throw new KplayError(`check_mode must be a boolean, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, 'check_mode') ?? t.loc, host, task: t.name });
+  throw new KplayError(`check_mode must be a boolean, got ${JSON.stringify(v)}`, {
+    code: 'TASK_FAILED',
+    loc: valueLoc(t.raw, 'check_mode') ?? t.loc,
+    host,
+    task: t.name,
+  });
 }

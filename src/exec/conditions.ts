@@ -15,12 +15,29 @@ export function loopItems(t: TaskBase, vars: Vars, host: string): unknown[] | un
   const k = t.keywords;
   const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
   if (raw === undefined) return undefined;
-  const key = k.loop !== undefined ? 'loop' : k.with_items !== undefined ? 'with_items' : k.with_list !== undefined ? 'with_list' : 'with_dict';
+  const key =
+    k.loop !== undefined
+      ? 'loop'
+      : k.with_items !== undefined
+        ? 'with_items'
+        : k.with_list !== undefined
+          ? 'with_list'
+          : 'with_dict';
   const v = renderDeep(raw, { vars, host }, valueLoc);
   if (key === 'with_dict') {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new KplayError(`with_dict needs a mapping, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      throw new KplayError(`with_dict needs a mapping, got ${JSON.stringify(v)}`, {
+        code: 'TASK_FAILED',
+        loc: valueLoc(t.raw, key),
+        host,
+      });
     return Object.entries(v).map(([key, value]) => ({ key, value }));
   }
-  if (!Array.isArray(v)) throw new KplayError(`${key} needs a list, got ${JSON.stringify(v)}`, { code: 'TASK_FAILED', loc: valueLoc(t.raw, key), host });
+  if (!Array.isArray(v))
+    throw new KplayError(`${key} needs a list, got ${JSON.stringify(v)}`, {
+      code: 'TASK_FAILED',
+      loc: valueLoc(t.raw, key),
+      host,
+    });
   return key === 'with_items' ? v.flat(1) : v;
 }

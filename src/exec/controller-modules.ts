@@ -23,7 +23,15 @@ function includeVars(p: PlayCtx, t: Task, host: string, a: Vars): Outcome {
   const found = isAbsolute(name) ? name : bases.map((b) => resolve(b, name)).find((f) => existsSync(f));
   if (!found || !existsSync(found)) return failed(`include_vars: ${name} not found (looked in ${bases.join(', ')})`);
   const files = statSync(found).isDirectory()
-    ? readdirSync(found).filter((f) => /\.(ya?ml|json)$/.test(f) && (!a.files_matching || new RegExp(String(a.files_matching)).test(f)) && !((a.ignore_files as string[] | undefined) ?? []).includes(f)).sort().map((f) => join(found, f))
+    ? readdirSync(found)
+        .filter(
+          (f) =>
+            /\.(ya?ml|json)$/.test(f) &&
+            (!a.files_matching || new RegExp(String(a.files_matching)).test(f)) &&
+            !((a.ignore_files as string[] | undefined) ?? []).includes(f),
+        )
+        .sort()
+        .map((f) => join(found, f))
     : [found];
   const vars: Vars = {};
   for (const f of files) {
@@ -42,7 +50,13 @@ function includeVars(p: PlayCtx, t: Task, host: string, a: Vars): Outcome {
   return { status: 'ok', result: { changed: false, ansible_facts: set, ansible_included_var_files: files } };
 }
 
-export async function runControllerModule(p: PlayCtx, t: Task, host: string, vars: Vars, raw: Vars): Promise<Outcome | undefined> {
+export async function runControllerModule(
+  p: PlayCtx,
+  t: Task,
+  host: string,
+  vars: Vars,
+  raw: Vars,
+): Promise<Outcome | undefined> {
   const spec = findModule(t.module);
   if (!spec?.controllerOnly) return undefined;
   const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
@@ -60,7 +74,8 @@ export async function runControllerModule(p: PlayCtx, t: Task, host: string, var
         } catch {
           value = 'VARIABLE IS NOT DEFINED!';
         }
-        if (isUncertain(value)) return { status: 'uncertain', msg: `${a.var} is known only after a real run`, result: { [a.var]: value } };
+        if (isUncertain(value))
+          return { status: 'uncertain', msg: `${a.var} is known only after a real run`, result: { [a.var]: value } };
         return { status: 'ok', result: { [a.var]: value, changed: false }, show: { [a.var]: value } };
       }
       const msg = a.msg ?? 'Hello world!';
@@ -91,7 +106,8 @@ export async function runControllerModule(p: PlayCtx, t: Task, host: string, var
       return { status: 'failed', msg, result: { failed: true, msg } };
     }
     case 'pause': {
-      if (a.prompt !== undefined && a.seconds === undefined && a.minutes === undefined) return failed('pause with a prompt waits for a person; kplay runs unattended');
+      if (a.prompt !== undefined && a.seconds === undefined && a.minutes === undefined)
+        return failed('pause with a prompt waits for a person; kplay runs unattended');
       const ms = (Number(a.seconds ?? 0) + Number(a.minutes ?? 0) * 60) * 1000;
       if (!p.opts.check) await new Promise((r) => setTimeout(r, ms));
       return { status: 'ok', result: { changed: false, delta: ms / 1000, echo: a.echo } };

@@ -37,7 +37,14 @@ function load(p: PlayCtx, inc: Include, target: string): { nodes: TaskNode[]; pr
       ? loadTaskFile(resolveTaskFile(target, inc.loc.file, inh, ctx), inc.loc, inh, ctx)
       : loadRole(target, inc.loc, {}, inh, ctx, new Set()).tasks;
   // the same checks as before the run: conditions compile, templates parse, sources exist
-  validatePlaybook({ file: inc.loc.file, dir: p.rv.playbookDir, plays: [{ ...p.play, preTasks: [], tasks: nodes, postTasks: [], handlers: p.play.handlers }] }, problems);
+  validatePlaybook(
+    {
+      file: inc.loc.file,
+      dir: p.rv.playbookDir,
+      plays: [{ ...p.play, preTasks: [], tasks: nodes, postTasks: [], handlers: p.play.handlers }],
+    },
+    problems,
+  );
   const out = { nodes, problems: problems.list };
   cache.set(key, out);
   return out;
@@ -49,7 +56,13 @@ export function resolveInclude(p: PlayCtx, inc: Include, hosts: string[]): Resol
   for (const h of hosts) {
     let target: string;
     try {
-      target = String(renderString(inc.target, { vars: taskVars(p.rv, p.play, inc, h, p.playHosts), host: h }, { loc: valueLoc(inc.raw, inc.kind) }));
+      target = String(
+        renderString(
+          inc.target,
+          { vars: taskVars(p.rv, p.play, inc, h, p.playHosts), host: h },
+          { loc: valueLoc(inc.raw, inc.kind) },
+        ),
+      );
     } catch (e) {
       const err = e instanceof KplayError ? e : new KplayError(String(e), { code: 'TEMPLATE', loc: inc.loc, host: h });
       groups.set(`!${h}`, { target: inc.target, hosts: [h], error: err });
@@ -62,7 +75,12 @@ export function resolveInclude(p: PlayCtx, inc: Include, hosts: string[]): Resol
   for (const g of groups.values()) {
     if (g.error) continue;
     const { nodes, problems } = load(p, inc, g.target);
-    if (problems.length) g.error = new KplayError(`${inc.kind} ${g.target}:\n${problems.map((e) => e.format()).join('\n')}`, { code: 'PLAYBOOK', loc: inc.loc, task: inc.name });
+    if (problems.length)
+      g.error = new KplayError(`${inc.kind} ${g.target}:\n${problems.map((e) => e.format()).join('\n')}`, {
+        code: 'PLAYBOOK',
+        loc: inc.loc,
+        task: inc.name,
+      });
     else g.nodes = nodes;
   }
   return [...groups.values()];

@@ -22,9 +22,18 @@ export function parseStat(path: string, out: string): StatInfo {
   if (lines[0] === 'MISSING') return { exists: false, path };
   const [type, mode, uid, gid, owner, group, size, mtime] = lines[0]!.split('|');
   const st: StatInfo = {
-    exists: true, path,
-    isdir: type === 'directory', isreg: type === 'regular file' || type === 'regular empty file', islnk: type === 'symbolic link',
-    mode: mode!.padStart(4, '0'), uid: Number(uid), gid: Number(gid), owner: owner!, group: group!, size: Number(size), mtime: Number(mtime),
+    exists: true,
+    path,
+    isdir: type === 'directory',
+    isreg: type === 'regular file' || type === 'regular empty file',
+    islnk: type === 'symbolic link',
+    mode: mode!.padStart(4, '0'),
+    uid: Number(uid),
+    gid: Number(gid),
+    owner: owner!,
+    group: group!,
+    size: Number(size),
+    mtime: Number(mtime),
   };
   for (const l of lines.slice(1)) {
     if (l.startsWith('L|')) st.lnk_target = l.slice(2);
@@ -92,7 +101,9 @@ export class HostReader implements FactReader {
   stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {
     const key = `stat:${path}|${opts.follow ? 1 : 0}|${opts.checksum ?? ''}`;
     return this.cached(key, `file:${path}`, async () => {
-      const r = await this.t.exec(['sh', '-c', STAT_SCRIPT, 'sh', path, opts.checksum ?? '', opts.follow ? '1' : '0'], { become: this.become() });
+      const r = await this.t.exec(['sh', '-c', STAT_SCRIPT, 'sh', path, opts.checksum ?? '', opts.follow ? '1' : '0'], {
+        become: this.become(),
+      });
       if (r.rc !== 0) throw new Error(`stat ${path} failed (rc=${r.rc}): ${r.stderr.trim()}`);
       return parseStat(path, r.stdout);
     });
@@ -140,7 +151,8 @@ export function readsTouched(reads: Set<string>, touched: Set<string>): string |
   for (const r of reads) {
     if (touched.has(r)) return r;
     if (r.startsWith('file:')) {
-      for (const t of touched) if (t.endsWith('/') && t.startsWith('file:') && (r.startsWith(t) || `${r}/` === t)) return r;
+      for (const t of touched)
+        if (t.endsWith('/') && t.startsWith('file:') && (r.startsWith(t) || `${r}/` === t)) return r;
     }
   }
   return undefined;
@@ -152,7 +164,9 @@ export async function controllerTree(root: string): Promise<{ path: string; dir:
   if (!st?.isDirectory()) return undefined;
   const out: { path: string; dir: boolean }[] = [];
   const walk = async (rel: string) => {
-    for (const e of (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         out.push({ path: p, dir: true });

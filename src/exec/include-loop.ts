@@ -17,12 +17,28 @@ export function isLooped(inc: Include): boolean {
 
 /** A host that cannot run the include fails, with a message pointing at the include. */
 export function failInclude(p: PlayCtx, inc: Include, host: string, e: unknown): void {
-  const err = e instanceof KplayError
-    ? new KplayError(e.message, { code: e.code, loc: e.loc ?? inc.loc, host: e.host ?? host, task: e.task ?? inc.name, hint: e.hint })
-    : new KplayError(String((e as Error)?.message ?? e), { code: 'TASK_FAILED', loc: inc.loc, host, task: inc.name });
+  const err =
+    e instanceof KplayError
+      ? new KplayError(e.message, {
+          code: e.code,
+          loc: e.loc ?? inc.loc,
+          host: e.host ?? host,
+          task: e.task ?? inc.name,
+          hint: e.hint,
+        })
+      : new KplayError(String((e as Error)?.message ?? e), { code: 'TASK_FAILED', loc: inc.loc, host, task: inc.name });
   p.hosts.get(host)!.failed = true;
   p.recap.count(host, 'failed');
-  p.bus.emit({ type: 'host_result', host, task: `${inc.kind}: ${inc.target}`, taskId: inc.id, status: 'failed', msg: err.format(), result: { failed: true, msg: err.message }, ms: 0 });
+  p.bus.emit({
+    type: 'host_result',
+    host,
+    task: `${inc.kind}: ${inc.target}`,
+    taskId: inc.id,
+    status: 'failed',
+    msg: err.format(),
+    result: { failed: true, msg: err.message },
+    ms: 0,
+  });
 }
 
 /** The hosts among `hosts` for which the include's `when` holds (a condition that cannot be evaluated fails its host). */
@@ -59,7 +75,12 @@ function uncertainLoop(p: PlayCtx, inc: Include, vars: Vars): string | undefined
 }
 
 /** Run a looped include: `body` runs the included tasks (static or templated target) for the given hosts. */
-export async function runIncludeLoop(p: PlayCtx, inc: Include, hosts: string[], body: (hosts: string[]) => Promise<void>): Promise<void> {
+export async function runIncludeLoop(
+  p: PlayCtx,
+  inc: Include,
+  hosts: string[],
+  body: (hosts: string[]) => Promise<void>,
+): Promise<void> {
   const lc = (inc.keywords.loop_control ?? {}) as Vars;
   const loopVar = String(lc.loop_var ?? 'item');
   const indexVar = typeof lc.index_var === 'string' ? lc.index_var : undefined;
@@ -70,7 +91,16 @@ export async function runIncludeLoop(p: PlayCtx, inc: Include, hosts: string[], 
       const u = uncertainLoop(p, inc, vars);
       if (u) {
         p.recap.count(h, 'uncertain');
-        p.bus.emit({ type: 'host_result', host: h, task: `${inc.kind}: ${inc.target}`, taskId: inc.id, status: 'uncertain', msg: `depends on '${u}', known only after a real run`, result: { skipped: true }, ms: 0 });
+        p.bus.emit({
+          type: 'host_result',
+          host: h,
+          task: `${inc.kind}: ${inc.target}`,
+          taskId: inc.id,
+          status: 'uncertain',
+          msg: `depends on '${u}', known only after a real run`,
+          result: { skipped: true },
+          ms: 0,
+        });
         continue;
       }
       items.set(h, loopItems(inc, vars, h) ?? []);
@@ -78,7 +108,14 @@ export async function runIncludeLoop(p: PlayCtx, inc: Include, hosts: string[], 
       // an error in the loop's template points at the loop
       const key = Object.keys(inc.raw).find((k) => k === 'loop' || k.startsWith('with_'));
       const at = key ? valueLoc(inc.raw, key) : undefined;
-      failInclude(p, inc, h, e instanceof KplayError && !e.loc && at ? new KplayError(e.message, { code: e.code, loc: at, host: e.host, task: e.task, hint: e.hint }) : e);
+      failInclude(
+        p,
+        inc,
+        h,
+        e instanceof KplayError && !e.loc && at
+          ? new KplayError(e.message, { code: e.code, loc: at, host: e.host, task: e.task, hint: e.hint })
+          : e,
+      );
     }
   }
   const rounds = Math.max(0, ...[...items.values()].map((l) => l.length));
@@ -88,7 +125,12 @@ export async function runIncludeLoop(p: PlayCtx, inc: Include, hosts: string[], 
     const withItem = liveHosts(p, [...items.keys()]).filter((h) => items.get(h)!.length > i);
     const saved = new Map(withItem.map((h) => [h, overlays.get(h)]));
     for (const h of withItem) {
-      overlays.set(h, { ...saved.get(h), [loopVar]: items.get(h)![i], ...(indexVar ? { [indexVar]: i, ansible_index_var: indexVar } : {}), ansible_loop_var: loopVar });
+      overlays.set(h, {
+        ...saved.get(h),
+        [loopVar]: items.get(h)![i],
+        ...(indexVar ? { [indexVar]: i, ansible_index_var: indexVar } : {}),
+        ansible_loop_var: loopVar,
+      });
     }
     try {
       const run = includeWhen(p, inc, withItem);

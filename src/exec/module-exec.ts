@@ -34,7 +34,14 @@ function fail(msg: string): Outcome {
   return { status: 'failed', msg, result: { failed: true, changed: false, msg } };
 }
 
-export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Vars, raw: Vars, check: boolean): Promise<Outcome> {
+export async function runHostModule(
+  p: PlayCtx,
+  t: Task,
+  host: string,
+  vars: Vars,
+  raw: Vars,
+  check: boolean,
+): Promise<Outcome> {
   const spec = findModule(t.module);
   if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
   const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
@@ -44,15 +51,32 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   if ((t.module === 'template' || (t.module === 'copy' && !args.remote_src)) && typeof args.src === 'string') {
     const found = findSource(t.module === 'template' ? 'templates' : 'files', args.src, t.role, playbookDir);
     // in check mode, a controller file an earlier task (delegated to localhost) would write is not known yet
-    const pendingHere = check && isAbsolute(args.src) ? readsTouched(new Set([`file:${args.src.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost')) : undefined;
-    if (pendingHere) return { status: 'uncertain', msg: `reads ${pendingHere.replace(/^file:/, '')} on the controller, which an earlier task would change`, result: { ...UNCERTAIN } };
+    const pendingHere =
+      check && isAbsolute(args.src)
+        ? readsTouched(new Set([`file:${args.src.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost'))
+        : undefined;
+    if (pendingHere)
+      return {
+        status: 'uncertain',
+        msg: `reads ${pendingHere.replace(/^file:/, '')} on the controller, which an earlier task would change`,
+        result: { ...UNCERTAIN },
+      };
     if (!found) return fail(`${t.module}: source not found: ${args.src}`);
     args.src = found;
   }
-  const delegate = t.keywords.delegate_to === undefined ? host : String(renderString(String(t.keywords.delegate_to), { vars, host }, { loc: valueLoc(t.raw, 'delegate_to') }));
+  const delegate =
+    t.keywords.delegate_to === undefined
+      ? host
+      : String(renderString(String(t.keywords.delegate_to), { vars, host }, { loc: valueLoc(t.raw, 'delegate_to') }));
   const conn = await p.conn(delegate);
   const become = becomeOf(p, t, vars);
-  const view: HostView = { name: host, vars, check, diff: p.opts.diff, renderTemplate: (path) => renderTemplateFile(path, { vars, host }) };
+  const view: HostView = {
+    name: host,
+    vars,
+    check,
+    diff: p.opts.diff,
+    renderTemplate: (path) => renderTemplateFile(path, { vars, host }),
+  };
   conn.reader.startTask();
   const hs = { pending: pendingOf(p, delegate) };
   let plan: Plan;
@@ -66,7 +90,9 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
       const pkgs = [...hs.pending].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));
       if (touched || pkgs.length > 0) {
         for (const k of spec.pendingTouches?.(args) ?? []) hs.pending.add(k);
-        const why = touched ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change` : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
+        const why = touched
+          ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`
+          : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
         return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
       }
     }
@@ -81,7 +107,12 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
     if (touched) {
       // what it would change is still pending, so later tasks reading it are uncertain too
       for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
-      return { status: 'uncertain', msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`, result: { ...UNCERTAIN }, changes: summaries };
+      return {
+        status: 'uncertain',
+        msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`,
+        result: { ...UNCERTAIN },
+        changes: summaries,
+      };
     }
     for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
     if (commandLike && plan.changes.length > 0) {
@@ -89,15 +120,37 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
       // makes it ok; any other changed_when depends on its output, known only after a real run
       const cw = t.keywords.changed_when;
       const never = cw === false || (typeof cw === 'string' && /^\s*(false|no)\s*$/i.test(cw));
-      if (never) return { status: 'ok', msg: 'not run in check mode (changed_when: false)', result: { ...UNCERTAIN, skipped: false } };
-      if (cw === undefined) return { status: 'changed', msg: 'not run in check mode: the command would run', result: { ...UNCERTAIN, skipped: false, changed: true }, changes: summaries };
-      return { status: 'uncertain', msg: 'not run in check mode: whether it changes depends on its output', result: { ...UNCERTAIN } };
+      if (never)
+        return {
+          status: 'ok',
+          msg: 'not run in check mode (changed_when: false)',
+          result: { ...UNCERTAIN, skipped: false },
+        };
+      if (cw === undefined)
+        return {
+          status: 'changed',
+          msg: 'not run in check mode: the command would run',
+          result: { ...UNCERTAIN, skipped: false, changed: true },
+          changes: summaries,
+        };
+      return {
+        status: 'uncertain',
+        msg: 'not run in check mode: whether it changes depends on its output',
+        result: { ...UNCERTAIN },
+      };
     }
     const changed = plan.changes.length > 0;
     return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
   }
-  if (plan.changes.length === 0) return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
-  const applied = await applyChanges(conn.transport, plan.changes, { become, becomeUser: becomeUserOf(p, t, vars), env: environmentOf(t, vars, host), timeoutMs: timeoutOf(t), failOnRc: !commandLike });
+  if (plan.changes.length === 0)
+    return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
+  const applied = await applyChanges(conn.transport, plan.changes, {
+    become,
+    becomeUser: becomeUserOf(p, t, vars),
+    env: environmentOf(t, vars, host),
+    timeoutMs: timeoutOf(t),
+    failOnRc: !commandLike,
+  });
   conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {
     const r = applied.lastExec;
@@ -114,7 +167,10 @@ export async function runHostModule(p: PlayCtx, t: Task, host: string, vars: Var
   // a change marked `repeats` (a restart, a cache refresh) is planned on every run by design
   again.changes = again.changes.filter((c) => !c.repeats);
   if (again.changes.length > 0) {
-    throw new KplayError(`${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`, { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name });
+    throw new KplayError(
+      `${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`,
+      { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name },
+    );
   }
   return { status: 'changed', result: { changed: true, ...again.result, ...plan.result }, diff, changes: summaries };
 }
@@ -129,7 +185,12 @@ function environmentOf(t: Task, vars: Vars, host: string): Record<string, string
   const raw = t.keywords.environment;
   if (raw === undefined || raw === null) return undefined;
   const env = renderDeep(raw, { vars, host }, valueLoc);
-  if (!env || typeof env !== 'object' || Array.isArray(env)) throw new KplayError(`environment must be a mapping, got ${JSON.stringify(env)}`, { code: 'TASK_FAILED', loc: t.loc, host });
+  if (!env || typeof env !== 'object' || Array.isArray(env))
+    throw new KplayError(`environment must be a mapping, got ${JSON.stringify(env)}`, {
+      code: 'TASK_FAILED',
+      loc: t.loc,
+      host,
+    });
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
 }
 
@@ -141,9 +202,13 @@ function timeoutOf(t: Task): number | undefined {
 export function execFields(r: { rc: number; stdout: string; stderr: string; cmd: string[]; durationMs: number }): Vars {
   const strip = (s: string) => s.replace(/\n+$/, '');
   return {
-    rc: r.rc, stdout: strip(r.stdout), stderr: strip(r.stderr),
-    stdout_lines: strip(r.stdout) ? strip(r.stdout).split('\n') : [], stderr_lines: strip(r.stderr) ? strip(r.stderr).split('\n') : [],
-    cmd: r.cmd, delta: `${(r.durationMs / 1000).toFixed(3)}s`,
+    rc: r.rc,
+    stdout: strip(r.stdout),
+    stderr: strip(r.stderr),
+    stdout_lines: strip(r.stdout) ? strip(r.stdout).split('\n') : [],
+    stderr_lines: strip(r.stderr) ? strip(r.stderr).split('\n') : [],
+    cmd: r.cmd,
+    delta: `${(r.durationMs / 1000).toFixed(3)}s`,
   };
 }
 

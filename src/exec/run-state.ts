@@ -9,7 +9,13 @@ import type { HostReader } from './host-reader.js';
 import type { Transport } from '../transport/types.js';
 
 /** A registered value that only a real run would know (check mode skipped the task that makes it). */
-export const UNCERTAIN = Object.freeze({ __uncertain: true, skipped: true, changed: false, failed: false, msg: 'known only after a real run' });
+export const UNCERTAIN = Object.freeze({
+  __uncertain: true,
+  skipped: true,
+  changed: false,
+  failed: false,
+  msg: 'known only after a real run',
+});
 
 export function isUncertain(v: unknown): boolean {
   return typeof v === 'object' && v !== null && (v as { __uncertain?: boolean }).__uncertain === true;
@@ -79,5 +85,13 @@ export function liveHosts(p: RunCtx, hosts: string[]): string[] {
 }
 
 export function hostState(name: string): HostState {
-  return { name, failed: false, unreachable: false, ended: false, pending: new Set(), notified: new Set(), seen: new Map() };
+  return {
+    name,
+    failed: false,
+    unreachable: false,
+    ended: false,
+    pending: new Set(),
+    notified: new Set(),
+    seen: new Map(),
+  };
 }

@@ -46,7 +46,10 @@ export interface RunHandle {
 export function batches(hosts: string[], serial: (number | string)[] | undefined): string[][] {
   if (!serial || serial.length === 0) return [hosts];
   const size = (s: number | string) => {
-    const n = typeof s === 'string' && s.trim().endsWith('%') ? Math.floor((hosts.length * Number(s.trim().slice(0, -1))) / 100) : Number(s);
+    const n =
+      typeof s === 'string' && s.trim().endsWith('%')
+        ? Math.floor((hosts.length * Number(s.trim().slice(0, -1))) / 100)
+        : Number(s);
     return Math.max(1, n || hosts.length);
   };
   const out: string[][] = [];
@@ -87,7 +90,11 @@ export function createRun(input: RunInput): RunHandle {
         transports.push(t);
         await t.connect();
         await t.lockHost?.(lockOwner);
-        const reader = new HostReader(t, () => input.gather(t), () => spec.become);
+        const reader = new HostReader(
+          t,
+          () => input.gather(t),
+          () => spec.become,
+        );
         return { transport: t, reader };
       })();
       conns.set(host, c);
@@ -106,7 +113,9 @@ export function createRun(input: RunInput): RunHandle {
       s.resumeDone = rp.done;
       rv.hostFacts.set(h, { ...rp.facts });
     }
-    let skipUntil: ((t: Task) => boolean) | undefined = input.startAt ? (t: Task) => nameMatches(input.startAt!, t) : undefined;
+    let skipUntil: ((t: Task) => boolean) | undefined = input.startAt
+      ? (t: Task) => nameMatches(input.startAt!, t)
+      : undefined;
     try {
       for (const { play, hosts: playHosts } of input.plan.plays) {
         if (stopping) break;
@@ -116,9 +125,24 @@ export function createRun(input: RunInput): RunHandle {
           s.ended = false; // end_host / end_play last only for their play
         }
         bus.emit({ type: 'play_start', play: play.name, index: play.index, hosts: playHosts });
-        for (const batch of batches(playHosts.filter((h) => !hosts.get(h)!.failed && !hosts.get(h)!.unreachable), play.serial)) {
+        for (const batch of batches(
+          playHosts.filter((h) => !hosts.get(h)!.failed && !hosts.get(h)!.unreachable),
+          play.serial,
+        )) {
           if (stopping) break;
-          const ctx: StrategyCtx = { rv, opts: { ...opts, forks: play.forks ?? opts.forks }, bus, recap, hosts, conn, stopping, play, playHosts: batch, filter: input.filter, skipUntil };
+          const ctx: StrategyCtx = {
+            rv,
+            opts: { ...opts, forks: play.forks ?? opts.forks },
+            bus,
+            recap,
+            hosts,
+            conn,
+            stopping,
+            play,
+            playHosts: batch,
+            filter: input.filter,
+            skipUntil,
+          };
           Object.defineProperty(ctx, 'stopping', { get: () => stopping });
           if (play.gatherFacts) await gatherAll(ctx, batch);
           for (const section of [play.preTasks, play.tasks, play.postTasks]) {
@@ -129,7 +153,10 @@ export function createRun(input: RunInput): RunHandle {
           skipUntil = ctx.skipUntil;
           const failed = batch.filter((h) => hosts.get(h)!.failed || hosts.get(h)!.unreachable).length;
           if (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage) {
-            bus.emit({ type: 'warning', msg: `max_fail_percentage (${play.maxFailPercentage}%) exceeded in play "${play.name}": stopping` });
+            bus.emit({
+              type: 'warning',
+              msg: `max_fail_percentage (${play.maxFailPercentage}%) exceeded in play "${play.name}": stopping`,
+            });
             break;
           }
           if (play.anyErrorsFatal && failed > 0) break;
@@ -148,7 +175,8 @@ export function createRun(input: RunInput): RunHandle {
   return { run, stop: () => void (stopping = true) };
 }
 
-const CONNECTION_VARS = /^ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|ssh_extra_args|connection|ssh_timeout|timeout)$/;
+const CONNECTION_VARS =
+  /^ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|ssh_extra_args|connection|ssh_timeout|timeout)$/;
 
 function pick(vars: Vars): Vars {
   const out: Vars = { inventory_hostname: vars.inventory_hostname };
@@ -166,14 +194,29 @@ async function gatherAll(p: StrategyCtx, hosts: string[]): Promise<void> {
         const c = await p.conn(h);
         p.rv.facts.set(h, await c.reader.facts());
         p.recap.count(h, 'ok', Date.now() - start);
-        p.bus.emit({ type: 'host_result', host: h, task: 'Gathering Facts', taskId: 'gather_facts', status: 'ok', ms: Date.now() - start });
+        p.bus.emit({
+          type: 'host_result',
+          host: h,
+          task: 'Gathering Facts',
+          taskId: 'gather_facts',
+          status: 'ok',
+          ms: Date.now() - start,
+        });
       } catch (e) {
         const msg = (e as Error).message;
         const code = (e as { code?: string }).code;
         const unreachable = UNREACHABLE_CODES.has(code ?? '');
         p.hosts.get(h)![unreachable ? 'unreachable' : 'failed'] = true;
         p.recap.count(h, unreachable ? 'unreachable' : 'failed', Date.now() - start);
-        p.bus.emit({ type: 'host_result', host: h, task: 'Gathering Facts', taskId: 'gather_facts', status: unreachable ? 'unreachable' : 'failed', msg, ms: Date.now() - start });
+        p.bus.emit({
+          type: 'host_result',
+          host: h,
+          task: 'Gathering Facts',
+          taskId: 'gather_facts',
+          status: unreachable ? 'unreachable' : 'failed',
+          msg,
+          ms: Date.now() - start,
+        });
       }
     }),
   );

@@ -99,7 +99,11 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
   const runOnce = t.keywords.run_once === true || /^(yes|true)$/i.test(String(t.keywords.run_once ?? ''));
   const keys = new Map(hosts.map((h) => [h, taskKey(p, t, h)]));
   const resumed = hosts.filter((h) => p.hosts.get(h)!.resumeDone?.has(keys.get(h)!));
-  for (const h of resumed) p.bus.emit({ ...resultEvent(t, h, { status: 'skipped', msg: 'done in the run being resumed', result: { skipped: true } }, 0), key: keys.get(h) });
+  for (const h of resumed)
+    p.bus.emit({
+      ...resultEvent(t, h, { status: 'skipped', msg: 'done in the run being resumed', result: { skipped: true } }, 0),
+      key: keys.get(h),
+    });
   for (const h of resumed) p.recap.count(h, 'skipped');
   hosts = hosts.filter((h) => !resumed.includes(h));
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
@@ -154,7 +158,8 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
     for (const n of toList(t.keywords.notify)) hs.notified.add(n);
   }
   const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
-  const setFacts = t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
+  const setFacts =
+    t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
   const ev = { ...resultEvent(t, host, o, ms), key, register, setFacts };
   p.bus.emit(hidden(p, t, host, o) ? censored(ev) : ev);
 }
@@ -175,7 +180,15 @@ const CENSORED = "the output has been hidden due to the fact that 'no_log: true'
 
 /** no_log: the result, message, diff and change list stay out of every output, report and journal. */
 function censored<E extends ReturnType<typeof resultEvent>>(e: E): E {
-  return { ...e, msg: e.msg === undefined ? undefined : CENSORED, result: { censored: CENSORED, changed: e.result?.changed ?? false }, show: e.show ? { censored: CENSORED } : undefined, diff: undefined, changes: undefined, setFacts: undefined };
+  return {
+    ...e,
+    msg: e.msg === undefined ? undefined : CENSORED,
+    result: { censored: CENSORED, changed: e.result?.changed ?? false },
+    show: e.show ? { censored: CENSORED } : undefined,
+    diff: undefined,
+    changes: undefined,
+    setFacts: undefined,
+  };
 }
 
 async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> {
@@ -184,7 +197,12 @@ async function runMeta(p: StrategyCtx, t: Task, hosts: string[]): Promise<void> 
   switch (action) {
     case 'flush_handlers':
       // refused at load in a handler list; this catches one brought in by an include inside a handler
-      if (flushing.has(p)) throw new KplayError('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: t.loc, task: t.name });
+      if (flushing.has(p))
+        throw new KplayError('flush_handlers cannot be used as a handler', {
+          code: 'PLAYBOOK',
+          loc: t.loc,
+          task: t.name,
+        });
       await flushHandlers(p, hosts);
       return;
     case 'end_host':

@@ -32,7 +32,12 @@ function taskRefs(t: Task): Set<string> {
   visit(t.args);
   visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
   // assert's `that` and debug's `var` are expressions, not templates
-  const exprs = t.module === 'assert' ? [t.args.that].flat() : t.module === 'debug' && typeof t.args.var === 'string' ? [t.args.var] : [];
+  const exprs =
+    t.module === 'assert'
+      ? [t.args.that].flat()
+      : t.module === 'debug' && typeof t.args.var === 'string'
+        ? [t.args.var]
+        : [];
   for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
   refsCache.set(t, s);
   return s;
@@ -61,7 +66,9 @@ function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined
   const v = t.keywords[key];
   if (v === undefined || v === null) return undefined;
   const list = Array.isArray(v) ? v : [v];
-  return list.every((c, i) => condition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, key) }, vars));
+  return list.every((c, i) =>
+    condition({ source: c as string, loc: Array.isArray(v) ? valueLoc(v, i) : valueLoc(t.raw, key) }, vars),
+  );
 }
 
 /** Run one task on one host (all loop items). Never throws for a host problem: that becomes the outcome. */
@@ -85,7 +92,11 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     const changes: string[] = [];
     const diff: NonNullable<Outcome['diff']> = [];
     for (const [i, item] of items.entries()) {
-      const vars = extendVars(base, { [loopVar]: item, ...(indexVar ? { [indexVar]: i } : {}), ansible_loop_var: loopVar });
+      const vars = extendVars(base, {
+        [loopVar]: item,
+        ...(indexVar ? { [indexVar]: i } : {}),
+        ansible_loop_var: loopVar,
+      });
       noLog ||= noLogFor(t, vars, host);
       const o = await once(p, t, host, vars, check, whenRefs);
       results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
@@ -96,16 +107,31 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     }
     const failedItems = results.filter((r) => r.failed === true);
     const failed = status === 'failed' || status === 'ignored';
-    const result: Vars = { results, changed: results.some((r) => r.changed === true), msg: failed ? 'One or more items failed' : 'All items completed' };
+    const result: Vars = {
+      results,
+      changed: results.some((r) => r.changed === true),
+      msg: failed ? 'One or more items failed' : 'All items completed',
+    };
     if (failed) result.failed = true;
     if (status === 'skipped') result.skipped = true;
     registerResult(p, t, host, result);
-    const msg = failed ? failedItems.map((r) => String(r.msg ?? 'failed')).join('\n') || 'One or more items failed' : undefined;
+    const msg = failed
+      ? failedItems.map((r) => String(r.msg ?? 'failed')).join('\n') || 'One or more items failed'
+      : undefined;
     return { status, result, changes, diff, msg, noLog };
   } catch (e) {
     if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
     // a failure on the host points back to the task that caused it (file:line:col, task name, host)
-    const err = e instanceof KplayError ? new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint }) : undefined;
+    const err =
+      e instanceof KplayError
+        ? new KplayError(e.message, {
+            code: e.code,
+            loc: e.loc ?? t.loc,
+            host: e.host ?? host,
+            task: e.task ?? t.name,
+            hint: e.hint,
+          })
+        : undefined;
     const msg = err ? err.format() : String((e as Error)?.message ?? e);
     return { status: 'failed', msg, result: { failed: true, msg }, noLog: noLog || noLogFor(t, base, host) };
   }
@@ -124,19 +150,40 @@ function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
   p.rv.hostFacts.set(host, facts);
 }
 
-async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean, whenRefs: string[]): Promise<Outcome> {
+async function once(
+  p: PlayCtx,
+  t: Task,
+  host: string,
+  vars: Vars,
+  check: boolean,
+  whenRefs: string[],
+): Promise<Outcome> {
   if (p.opts.check) {
     const u = uncertainRef([...whenRefs, ...taskRefs(t)], vars);
     if (u) {
-      const out: Outcome = { status: 'uncertain', msg: `depends on '${u}', known only after a real run`, result: { ...UNCERTAIN } };
+      const out: Outcome = {
+        status: 'uncertain',
+        msg: `depends on '${u}', known only after a real run`,
+        result: { ...UNCERTAIN },
+      };
       registerResult(p, t, host, out.result);
-      if (t.module === 'set_fact') markUncertain(p, host, Object.keys(t.args).filter((k) => k !== 'cacheable'));
+      if (t.module === 'set_fact')
+        markUncertain(
+          p,
+          host,
+          Object.keys(t.args).filter((k) => k !== 'cacheable'),
+        );
       return out;
     }
   }
   for (const c of t.when) {
     if (!condition(c, vars)) {
-      const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: c.source };
+      const result = {
+        changed: false,
+        skipped: true,
+        skip_reason: 'Conditional result was False',
+        false_condition: c.source,
+      };
       registerResult(p, t, host, result);
       return { status: 'skipped', result };
     }
@@ -146,16 +193,27 @@ async function once(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolea
   let out: Outcome;
   for (let attempt = 0; ; attempt++) {
     out = await attemptOnce(p, t, host, vars, check);
-    if (t.keywords.until === undefined || out.status === 'uncertain' || (check && out.status !== 'failed' && (out.result.skipped || out.result.__uncertain))) break;
+    if (
+      t.keywords.until === undefined ||
+      out.status === 'uncertain' ||
+      (check && out.status !== 'failed' && (out.result.skipped || out.result.__uncertain))
+    )
+      break;
     const scope = withRegister(t, vars, out.result);
     if (keywordCondition(t, 'until', scope)) break;
     if (attempt >= retries) {
-      out = { ...out, status: 'failed', msg: `until condition still false after ${retries + 1} attempts`, result: { ...out.result, failed: true, attempts: attempt + 1 } };
+      out = {
+        ...out,
+        status: 'failed',
+        msg: `until condition still false after ${retries + 1} attempts`,
+        result: { ...out.result, failed: true, attempts: attempt + 1 },
+      };
       break;
     }
     await new Promise((r) => setTimeout(r, delay * 1000));
   }
-  if (out.status === 'failed' && toBool(renderMaybe(t.keywords.ignore_errors, vars, host))) out = { ...out, status: 'ignored' };
+  if (out.status === 'failed' && toBool(renderMaybe(t.keywords.ignore_errors, vars, host)))
+    out = { ...out, status: 'ignored' };
   registerResult(p, t, host, out.result);
   return out;
 }
@@ -191,7 +249,9 @@ function renderMaybe(v: unknown, vars: Vars, host: string): unknown {
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
   // an error in an argument points at the argument's own value, not at the task
-  const args = renderDeep(t.args, { vars, host }, (parent, key) => (parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key))) as Vars;
+  const args = renderDeep(t.args, { vars, host }, (parent, key) =>
+    parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key),
+  ) as Vars;
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {
@@ -200,7 +260,13 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
-    const err = new KplayError(e.message, { code: e.code, loc: e.loc ?? t.loc, host: e.host ?? host, task: e.task ?? t.name, hint: e.hint });
+    const err = new KplayError(e.message, {
+      code: e.code,
+      loc: e.loc ?? t.loc,
+      host: e.host ?? host,
+      task: e.task ?? t.name,
+      hint: e.hint,
+    });
     const msg = err.format();
     out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message } };
   }
@@ -226,6 +292,17 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
 }
 
 export function resultEvent(t: Task, host: string, o: Outcome, ms: number): HostResultEvent {
-  return { type: 'host_result', host, task: taskTitle(t), taskId: t.id, status: o.status, msg: o.msg, diff: o.diff, changes: o.changes, result: o.result, show: o.show, ms };
+  return {
+    type: 'host_result',
+    host,
+    task: taskTitle(t),
+    taskId: t.id,
+    status: o.status,
+    msg: o.msg,
+    diff: o.diff,
+    changes: o.changes,
+    result: o.result,
+    show: o.show,
+    ms,
+  };
 }
-

@@ -61,18 +61,24 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       if (v !== undefined) return v;
       if (lenient) return UNDEF;
       if (obj === null || typeof obj !== 'object') {
-        throw new ExprEvalError(`'${describe(n.object as Node)}' is ${typeName(obj)}, it has no attribute '${String(key)}'`, n);
+        throw new ExprEvalError(
+          `'${describe(n.object as Node)}' is ${typeName(obj)}, it has no attribute '${String(key)}'`,
+          n,
+        );
       }
       throw new ExprEvalError(`'${describe(n.object as Node)}' has no attribute '${String(key)}'`, n);
     }
     case 'ArrayExpression':
       return (n.elements as Node[]).map((e) => ev(e, s, false));
     case 'ConditionalExpression':
-      return truthy(ev(n.test as Node, s, false)) ? ev(n.consequent as Node, s, false) : ev(n.alternate as Node, s, false);
+      return truthy(ev(n.test as Node, s, false))
+        ? ev(n.consequent as Node, s, false)
+        : ev(n.alternate as Node, s, false);
     case 'UnaryExpression': {
       const v = ev(n.argument as Node, s, false);
       if (n.operator === 'not') return !truthy(v);
-      if (typeof v !== 'number') throw new ExprEvalError(`unary '${n.operator as string}' needs a number, got ${typeName(v)}`, n);
+      if (typeof v !== 'number')
+        throw new ExprEvalError(`unary '${n.operator as string}' needs a number, got ${typeName(v)}`, n);
       return n.operator === '-' ? -v : v;
     }
     case 'BinaryExpression':
@@ -193,7 +199,8 @@ function operate(op: string, a: unknown, b: unknown): unknown {
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
       if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-      if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) + Number(b);
+      if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean'))
+        return Number(a) + Number(b);
       throw new FilterError(`unsupported operand types for +: ${typeName(a)} and ${typeName(b)}`);
     case '-':
       return arith('-', a, b);
@@ -220,7 +227,8 @@ function operate(op: string, a: unknown, b: unknown): unknown {
 function contains(container: unknown, item: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => deepEqual(x, item));
   if (typeof container === 'string') {
-    if (typeof item !== 'string') throw new FilterError(`'in <string>' needs a string on the left, got ${typeName(item)}`);
+    if (typeof item !== 'string')
+      throw new FilterError(`'in <string>' needs a string on the left, got ${typeName(item)}`);
     return container.includes(item);
   }
   if (isPlainObject(container)) return Object.hasOwn(container, String(item));

@@ -6,7 +6,16 @@
 import { didYouMean, KplayError, type Loc } from '../core/errors.js';
 import { ExprEvalError, evaluate, startOf, variablesOf } from './eval.js';
 import { keywordNames, type Signature } from './filters-params.js';
-import { BUILTIN_PREFIX, filterSignature, GLOBALS, isFilter, isTest, nameArgument, testSignature, unknownName } from './filters-seq.js';
+import {
+  BUILTIN_PREFIX,
+  filterSignature,
+  GLOBALS,
+  isFilter,
+  isTest,
+  nameArgument,
+  testSignature,
+  unknownName,
+} from './filters-seq.js';
 import { FILTERS } from './filters.js';
 import { isSyntaxProblem, parseExpr, type Node } from './parse.js';
 import { locInString } from '../core/string-pos.js';
@@ -44,7 +53,8 @@ function checkNamed(n: Node, kind: 'filter' | 'test'): void {
   const isCall = n.type === 'CallExpression';
   const callee = isCall ? (n.callee as Node) : n;
   const name = dottedName(callee);
-  if (name === undefined) throw new CompileProblem(`expected a ${kind} name after '${kind === 'filter' ? '|' : 'is'}'`, startOf(n));
+  if (name === undefined)
+    throw new CompileProblem(`expected a ${kind} name after '${kind === 'filter' ? '|' : 'is'}'`, startOf(n));
   if (callee.type !== 'Identifier') {
     // the evaluator reads one name: the dotted chain becomes one identifier
     const id: Node = { type: 'Identifier', name, start: startOf(callee) };
@@ -56,22 +66,37 @@ function checkNamed(n: Node, kind: 'filter' | 'test'): void {
   }
   const known = kind === 'filter' ? isFilter : isTest;
   if (name.includes('.') && !name.startsWith(BUILTIN_PREFIX)) {
-    throw new CompileProblem(`unknown ${kind} '${name}' (of the collections, kplay knows ${BUILTIN_PREFIX}* only)`, startOf(n));
+    throw new CompileProblem(
+      `unknown ${kind} '${name}' (of the collections, kplay knows ${BUILTIN_PREFIX}* only)`,
+      startOf(n),
+    );
   }
   if (!known(name)) throw new CompileProblem(unknownName(kind, name), startOf(n));
   if (!isCall) return;
   const args = n.arguments as Node[];
-  const byAttr = kind === 'filter' && args.length > 0 && args.every((a) => a.type === 'KwArg') && name.replace(BUILTIN_PREFIX, '') === 'map';
+  const byAttr =
+    kind === 'filter' &&
+    args.length > 0 &&
+    args.every((a) => a.type === 'KwArg') &&
+    name.replace(BUILTIN_PREFIX, '') === 'map';
   const sig = byAttr ? MAP_BY_ATTRIBUTE : kind === 'filter' ? filterSignature(name) : testSignature(name);
   checkArgs(args, sig, `${kind} '${name}'`);
   if (kind !== 'filter') return;
-  const at = nameArgument(name, args.some((a) => a.type === 'KwArg' && a.name === 'attribute'));
+  const at = nameArgument(
+    name,
+    args.some((a) => a.type === 'KwArg' && a.name === 'attribute'),
+  );
   const lit = at && (args[at.index] as Node | undefined);
   if (!at || lit?.type !== 'Literal' || typeof lit.value !== 'string') return;
   // `map('regex_replace', pattern='^', replacement='x')`: the keyword arguments belong to the named filter or test
-  if (!(at.kind === 'filter' ? isFilter : isTest)(lit.value)) throw new CompileProblem(unknownName(at.kind, lit.value), startOf(lit));
+  if (!(at.kind === 'filter' ? isFilter : isTest)(lit.value))
+    throw new CompileProblem(unknownName(at.kind, lit.value), startOf(lit));
   const inner = at.kind === 'filter' ? filterSignature(lit.value) : testSignature(lit.value);
-  checkArgs(args.filter((a) => a.type === 'KwArg'), inner, `${at.kind} '${lit.value}'`);
+  checkArgs(
+    args.filter((a) => a.type === 'KwArg'),
+    inner,
+    `${at.kind} '${lit.value}'`,
+  );
 }
 
 /** `map(attribute='a.b', default='')`: with no positional argument map takes these two only. */
@@ -85,7 +110,10 @@ function checkArgs(args: Node[], sig: Signature | undefined, what: string): void
   const positional = args.filter((a) => a.type !== 'KwArg');
   if (sig?.pos && sig.kw === undefined && positional.length > sig.pos.length) {
     const n = sig.pos.length;
-    throw new CompileProblem(`${what} takes at most ${n} argument${n === 1 ? '' : 's'} (${sig.pos.join(', ')}), got ${positional.length}`, startOf(positional[n]));
+    throw new CompileProblem(
+      `${what} takes at most ${n} argument${n === 1 ? '' : 's'} (${sig.pos.join(', ')}), got ${positional.length}`,
+      startOf(positional[n]),
+    );
   }
   for (const a of args) {
     if (a.type !== 'KwArg') {
@@ -98,7 +126,11 @@ function checkArgs(args: Node[], sig: Signature | undefined, what: string): void
     seen.add(name);
     if (names && !names.includes(name)) {
       const guess = didYouMean(name, names);
-      const hint = guess ? ` (did you mean '${guess}'?)` : names.length ? ` (it takes ${names.join(', ')})` : ' (it takes none)';
+      const hint = guess
+        ? ` (did you mean '${guess}'?)`
+        : names.length
+          ? ` (it takes ${names.join(', ')})`
+          : ' (it takes none)';
       throw new CompileProblem(`${what} has no keyword argument '${name}'${hint}`, startOf(a));
     }
     check(a.value as Node);
@@ -109,7 +141,8 @@ function checkArgs(args: Node[], sig: Signature | undefined, what: string): void
 export const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
 
 function machinery(name: unknown, n: Node): void {
-  if (typeof name === 'string' && MACHINERY.has(name)) throw new CompileProblem(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, startOf(n));
+  if (typeof name === 'string' && MACHINERY.has(name))
+    throw new CompileProblem(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, startOf(n));
 }
 
 /** Whitelist of node types, and filter/test names checked against the known lists. */
@@ -156,7 +189,8 @@ function check(n: Node | null): void {
     case 'CallExpression': {
       const c = n.callee as Node;
       const name = c.type === 'Identifier' ? (c.name as string) : undefined;
-      if (name !== undefined && Object.hasOwn(GLOBALS, name)) return checkArgs(n.arguments as Node[], { kw: name === 'dict' ? 'any' : [] }, `${name}()`);
+      if (name !== undefined && Object.hasOwn(GLOBALS, name))
+        return checkArgs(n.arguments as Node[], { kw: name === 'dict' ? 'any' : [] }, `${name}()`);
       const msg = name
         ? `unknown function '${name}' (functions are used as filters: x | ${FILTERS[name] ? name : 'filter'}(...))`
         : 'calling methods is not allowed; use a filter: x | filter(...)';
@@ -164,7 +198,7 @@ function check(n: Node | null): void {
     }
     case 'Compound': {
       const second = (n.body as Node[])[1];
-      throw new CompileProblem("expected an operator (and, or, ==, in, ...) between two values", startOf(second));
+      throw new CompileProblem('expected an operator (and, or, ==, in, ...) between two values', startOf(second));
     }
     case 'SequenceExpression':
       throw new CompileProblem("unexpected ','", startOf((n.expressions as Node[])[1]));
@@ -187,7 +221,10 @@ export function compileExpr(src: string, loc?: Loc): CompiledExpr {
   const where = (i: number | undefined): Loc | undefined => locInString(loc, src, offset + (i ?? 0));
   const parsed = parseExpr(text);
   if (isSyntaxProblem(parsed)) {
-    throw new KplayError(`bad expression '${src.trim()}': ${parsed.message}`, { code: 'EXPR', loc: where(parsed.index) });
+    throw new KplayError(`bad expression '${src.trim()}': ${parsed.message}`, {
+      code: 'EXPR',
+      loc: where(parsed.index),
+    });
   }
   try {
     check(parsed);
@@ -204,9 +241,13 @@ export function evalExpr(e: CompiledExpr, scope: Record<string, unknown>): unkno
   } catch (err) {
     if (err instanceof ExprEvalError) {
       const at = startOf(err.node);
-      throw new KplayError(`${err.message} in '${e.source.trim()}'`, { code: 'EXPR', loc: locInString(e.loc, e.source, e.offset + (at ?? 0)) });
+      throw new KplayError(`${err.message} in '${e.source.trim()}'`, {
+        code: 'EXPR',
+        loc: locInString(e.loc, e.source, e.offset + (at ?? 0)),
+      });
     }
-    if (err instanceof RangeError) throw new KplayError(`expression too deep: '${e.source.trim()}'`, { code: 'EXPR', loc: e.loc });
+    if (err instanceof RangeError)
+      throw new KplayError(`expression too deep: '${e.source.trim()}'`, { code: 'EXPR', loc: e.loc });
     throw err;
   }
 }

@@ -19,7 +19,8 @@ export const list = (v: unknown, name: string): unknown[] => {
   return need(Array.isArray(v), v as unknown[], 'a list', name);
 };
 export const str = (v: unknown, name: string): string => need(typeof v === 'string', v as string, 'a string', name);
-export const dict = (v: unknown, name: string): Record<string, unknown> => need(isPlainObject(v), v as Record<string, unknown>, 'a dict', name);
+export const dict = (v: unknown, name: string): Record<string, unknown> =>
+  need(isPlainObject(v), v as Record<string, unknown>, 'a dict', name);
 
 /** A list argument: lists as they are, a string or dict as its characters or keys. */
 export const listArg = (v: unknown, what: string): unknown[] => {
@@ -45,11 +46,15 @@ export function attrPath(item: unknown, path: unknown): unknown {
 
 /** Python's `re` syntax differs from JavaScript's in a few spellings: named groups `(?P<n>...)` and `(?P=n)`. */
 export function pyRegex(re: unknown, flags: string, ignorecase?: unknown, multiline?: unknown): RegExp {
-  const src = String(re ?? '').replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  const src = String(re ?? '')
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
   const f = flags + (ignorecase === true ? 'i' : '') + (multiline === true ? 'm' : '');
   try {
     return new RegExp(src, f);
   } catch (e) {
-    throw new FilterError(`bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new FilterError(
+      `bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+    );
   }
 }

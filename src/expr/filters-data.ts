@@ -19,7 +19,8 @@ const extract: Filter = (v, [container, more]) => {
   const step = (obj: unknown, key: unknown, where: string): unknown => {
     const r = ownProp(obj, key);
     if (r === undefined) {
-      if (obj === null || typeof obj !== 'object') throw new FilterError(`${where} is ${typeName(obj)}, it has no key ${JSON.stringify(key)}`);
+      if (obj === null || typeof obj !== 'object')
+        throw new FilterError(`${where} is ${typeName(obj)}, it has no key ${JSON.stringify(key)}`);
       throw new FilterError(`${where} has no key ${JSON.stringify(key)}`);
     }
     return r;
@@ -53,7 +54,12 @@ function mergeLists(a: unknown[], b: unknown[], how: string): unknown[] {
   }
 }
 
-function merge(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, how: string): Record<string, unknown> {
+function merge(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  recursive: boolean,
+  how: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(a)) put(out, k, a[k]);
   for (const k of Object.keys(b)) {
@@ -70,11 +76,14 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>, recursive
 const combine: Filter = (v, args, kw) => {
   const recursive = kw.recursive === true;
   const how = kw.list_merge === undefined ? 'replace' : toText(kw.list_merge);
-  if (!LIST_MERGE.includes(how)) throw new FilterError(`list_merge must be one of ${LIST_MERGE.join(', ')}, got '${how}'`);
+  if (!LIST_MERGE.includes(how))
+    throw new FilterError(`list_merge must be one of ${LIST_MERGE.join(', ')}, got '${how}'`);
   const term = (t: unknown, i: number): Record<string, unknown> => {
     if (isPlainObject(t)) return t;
     if (Array.isArray(t)) return t.map(term).reduce((acc, d) => merge(acc, d, recursive, how), {});
-    throw new FilterError(`${i < 0 ? 'input' : `argument ${i + 1}`} must be a dict or a list of dicts, got ${typeName(t)}`);
+    throw new FilterError(
+      `${i < 0 ? 'input' : `argument ${i + 1}`} must be a dict or a list of dicts, got ${typeName(t)}`,
+    );
   };
   return [v, ...args].map((t, i) => term(t, i - 1)).reduce((acc, d) => merge(acc, d, recursive, how), {});
 };
@@ -138,7 +147,8 @@ export function pairsToDict(v: unknown): Record<string, unknown> {
   if (isPlainObject(v)) return merge({}, v, false, 'replace');
   const out: Record<string, unknown> = {};
   listArg(v, 'the input').forEach((p, i) => {
-    if (!Array.isArray(p) || p.length !== 2) throw new FilterError(`item ${i} must be a [key, value] pair, got ${typeName(p)}`);
+    if (!Array.isArray(p) || p.length !== 2)
+      throw new FilterError(`item ${i} must be a [key, value] pair, got ${typeName(p)}`);
     put(out, toText(p[0]), p[1]);
   });
   return out;

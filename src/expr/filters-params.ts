@@ -55,7 +55,24 @@ export const TEST_SIGNATURES: Record<string, Signature> = {
   subset: { pos: ['b'] },
   superset: { pos: ['b'] },
 };
-for (const t of ['eq', 'equalto', '==', 'ne', '!=', 'lt', 'lessthan', '<', 'le', '<=', 'gt', 'greaterthan', '>', 'ge', '>=', 'sameas']) {
+for (const t of [
+  'eq',
+  'equalto',
+  '==',
+  'ne',
+  '!=',
+  'lt',
+  'lessthan',
+  '<',
+  'le',
+  '<=',
+  'gt',
+  'greaterthan',
+  '>',
+  'ge',
+  '>=',
+  'sameas',
+]) {
   TEST_SIGNATURES[t] = { pos: ['other'] };
 }
 
@@ -63,7 +80,11 @@ for (const t of ['eq', 'equalto', '==', 'ne', '!=', 'lt', 'lessthan', '<', 'le',
  * Positional arguments with the keyword ones folded in where the signature places them, and the keyword-only ones
  * (`rest`). A name the signature does not know, or one given twice, is an error (compile time catches it first).
  */
-export function foldKwargs(sig: Signature | undefined, args: unknown[], kw: Record<string, unknown>): { args: unknown[]; rest: Record<string, unknown> } {
+export function foldKwargs(
+  sig: Signature | undefined,
+  args: unknown[],
+  kw: Record<string, unknown>,
+): { args: unknown[]; rest: Record<string, unknown> } {
   const out = [...args];
   const rest: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const name of Object.keys(kw)) {

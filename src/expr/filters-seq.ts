@@ -23,7 +23,8 @@ export function unknownName(kind: 'filter' | 'test', name: string): string {
   return `unknown ${kind} '${name}'${guess ? ` (did you mean '${prefix}${guess}'?)` : ''}`;
 }
 
-export const isFilter = (name: string): boolean => Object.hasOwn(FILTERS, bare(name)) || LENIENT_FILTERS.has(bare(name));
+export const isFilter = (name: string): boolean =>
+  Object.hasOwn(FILTERS, bare(name)) || LENIENT_FILTERS.has(bare(name));
 export const isTest = (name: string): boolean => Object.hasOwn(TESTS, bare(name)) || LENIENT_TESTS.has(bare(name));
 export const filterNames = (): string[] => [...Object.keys(FILTERS), ...LENIENT_FILTERS];
 export const testNames = (): string[] => [...Object.keys(TESTS), ...LENIENT_TESTS];
@@ -37,9 +38,11 @@ export function callFilter(name: string, v: unknown, args: unknown[], kw: KwArgs
   const n = bare(name);
   if (!isFilter(n)) throw new FilterError(unknownName('filter', name));
   const { args: a, rest } = foldKwargs(FILTER_SIGNATURES[n], args, kw);
-  if (n === 'default' || n === 'd') return v === undefined || v === null || (truthy(a[1]) && !truthy(v)) ? (a[0] ?? '') : v;
+  if (n === 'default' || n === 'd')
+    return v === undefined || v === null || (truthy(a[1]) && !truthy(v)) ? (a[0] ?? '') : v;
   if (n === 'mandatory') {
-    if (v === undefined) throw new FilterError(a[0] === undefined ? 'a mandatory variable is not defined' : toText(a[0]));
+    if (v === undefined)
+      throw new FilterError(a[0] === undefined ? 'a mandatory variable is not defined' : toText(a[0]));
     return v;
   }
   const out = FILTERS[n]!(v, a, rest);
@@ -83,13 +86,16 @@ function perItem<T>(items: unknown[], f: (x: unknown) => T): T[] {
 const map: Filter = (v, args, kw) => {
   const items = list(v, 'map');
   if (args.length === 0 && Object.hasOwn(kw, 'attribute')) {
-    for (const k of Object.keys(kw)) if (k !== 'attribute' && k !== 'default') throw new FilterError(`unexpected keyword argument '${k}'`);
+    for (const k of Object.keys(kw))
+      if (k !== 'attribute' && k !== 'default') throw new FilterError(`unexpected keyword argument '${k}'`);
     const hasDefault = Object.hasOwn(kw, 'default');
     return items.map((x, i) => {
       const r = attrPath(x, kw.attribute);
       if (r !== undefined) return r;
       if (hasDefault) return kw.default;
-      throw new FilterError(`item ${i} has no attribute '${toText(kw.attribute)}' (give a default: map(attribute='${toText(kw.attribute)}', default=''))`);
+      throw new FilterError(
+        `item ${i} has no attribute '${toText(kw.attribute)}' (give a default: map(attribute='${toText(kw.attribute)}', default=''))`,
+      );
     });
   }
   if (args.length === 0) throw new FilterError("needs a filter name or attribute='...'");
@@ -132,7 +138,10 @@ export const SEQ_FILTERS: Record<string, Filter> = {
 Object.assign(FILTERS, SEQ_FILTERS);
 
 /** Where a filter takes the name of another filter or test as an argument (checked at compile time when literal). */
-export function nameArgument(filter: string, hasAttributeKw: boolean): { index: number; kind: 'filter' | 'test' } | undefined {
+export function nameArgument(
+  filter: string,
+  hasAttributeKw: boolean,
+): { index: number; kind: 'filter' | 'test' } | undefined {
   const n = bare(filter);
   if (n === 'map') return hasAttributeKw ? undefined : { index: 0, kind: 'filter' };
   if (n === 'select' || n === 'reject') return { index: 0, kind: 'test' };
@@ -151,8 +160,12 @@ export const GLOBALS: Record<string, (args: unknown[], kw: KwArgs) => unknown> =
   },
   range: (args, kw) => {
     if (Object.keys(kw).length) throw new FilterError('range() takes no keyword arguments');
-    if (args.length < 1 || args.length > 3 || !args.every((a) => Number.isInteger(a))) throw new FilterError('range() needs 1 to 3 integers: range(stop), range(start, stop[, step])');
-    const [start, stop, step] = args.length === 1 ? [0, args[0] as number, 1] : [args[0] as number, args[1] as number, (args[2] as number | undefined) ?? 1];
+    if (args.length < 1 || args.length > 3 || !args.every((a) => Number.isInteger(a)))
+      throw new FilterError('range() needs 1 to 3 integers: range(stop), range(start, stop[, step])');
+    const [start, stop, step] =
+      args.length === 1
+        ? [0, args[0] as number, 1]
+        : [args[0] as number, args[1] as number, (args[2] as number | undefined) ?? 1];
     if (step === 0) throw new FilterError('range() step must not be zero');
     const n = Math.max(0, Math.ceil((stop - start) / step));
     if (n > MAX_RANGE) throw new FilterError(`range() is too long (${n} items, at most ${MAX_RANGE})`);

@@ -27,13 +27,27 @@ function compare(a: unknown, b: unknown): number {
 }
 
 /** Python's `\1` back-references become JavaScript's `$1`. */
-const pyRepl = (s: string): string => s.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1').replace(/\\g<(\d+)>/g, '$$$1');
+const pyRepl = (s: string): string =>
+  s
+    .replace(/\$/g, '$$$$')
+    .replace(/\\(\d)/g, '$$$1')
+    .replace(/\\g<(\d+)>/g, '$$$1');
 
 export const FILTERS: Record<string, Filter> = {
   bool: (v) => toBool(v),
-  length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : isPlainObject(v) ? Object.keys(v).length : need(false, v, 'a list, string or dict', 'length')),
+  length: (v) =>
+    typeof v === 'string' || Array.isArray(v)
+      ? v.length
+      : isPlainObject(v)
+        ? Object.keys(v).length
+        : need(false, v, 'a list, string or dict', 'length'),
   int: (v, [d]) => toInt(v, d),
-  float: (v, [d]) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : (d ?? 0)),
+  float: (v, [d]) =>
+    typeof v === 'number'
+      ? v
+      : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
+        ? Number(v)
+        : (d ?? 0),
   string: (v) => toText(v),
   lower: (v) => str(v, 'lower').toLowerCase(),
   upper: (v) => str(v, 'upper').toUpperCase(),
@@ -41,7 +55,10 @@ export const FILTERS: Record<string, Filter> = {
   trim: (v) => str(v, 'trim').trim(),
   first: (v) => list(v, 'first')[0] ?? null,
   last: (v) => list(v, 'last').at(-1) ?? null,
-  join: (v, [sep]) => list(v, 'join').map(toText).join(sep === undefined ? '' : toText(sep)),
+  join: (v, [sep]) =>
+    list(v, 'join')
+      .map(toText)
+      .join(sep === undefined ? '' : toText(sep)),
   list: (v) => [...list(v, 'list')],
   unique: (v) => list(v, 'unique').filter((x, i, a) => a.findIndex((y) => deepEqual(x, y)) === i),
   sort: (v, [rev, _caseSensitive, attr]) => {
@@ -52,7 +69,8 @@ export const FILTERS: Record<string, Filter> = {
   reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...list(v, 'reverse')].reverse()),
   min: (v) => [...list(v, 'min')].sort(compare)[0] ?? null,
   max: (v) => [...list(v, 'max')].sort(compare).at(-1) ?? null,
-  sum: (v) => list(v, 'sum').reduce((a: number, b) => a + Number(need(typeof b === 'number', b, 'a list of numbers', 'sum')), 0),
+  sum: (v) =>
+    list(v, 'sum').reduce((a: number, b) => a + Number(need(typeof b === 'number', b, 'a list of numbers', 'sum')), 0),
   abs: (v) => Math.abs(need(typeof v === 'number', v as number, 'a number', 'abs')),
   round: (v, [p]) => {
     const f = 10 ** Number(p ?? 0);
@@ -60,7 +78,8 @@ export const FILTERS: Record<string, Filter> = {
   },
   replace: (v, [a, b]) => str(v, 'replace').split(toText(a)).join(toText(b)),
   split: (v, [sep]) => (sep === undefined ? str(v, 'split').trim().split(/\s+/) : str(v, 'split').split(toText(sep))),
-  regex_replace: (v, [re, repl, icase, multi]) => str(v, 'regex_replace').replace(pyRegex(re, 'g', icase, multi), pyRepl(toText(repl ?? ''))),
+  regex_replace: (v, [re, repl, icase, multi]) =>
+    str(v, 'regex_replace').replace(pyRegex(re, 'g', icase, multi), pyRepl(toText(repl ?? ''))),
   regex_search: (v, [re]) => pyRegex(re, '').exec(str(v, 'regex_search'))?.[0] ?? null,
   ternary: (v, [a, b, n]) => (v === null && n !== undefined ? n : truthy(v) ? a : b),
   to_json: (v) => JSON.stringify(v),
@@ -78,7 +97,8 @@ export const FILTERS: Record<string, Filter> = {
   basename: (v) => str(v, 'basename').replace(/\/+$/, '').split('/').at(-1) ?? '',
   dirname: (v) => str(v, 'dirname').replace(/\/[^/]*$/, ''),
   quote: (v) => `'${toText(v).replace(/'/g, `'"'"'`)}'`,
-  dict2items: (v) => Object.entries(need(isPlainObject(v), v as object, 'a dict', 'dict2items')).map(([key, value]) => ({ key, value })),
+  dict2items: (v) =>
+    Object.entries(need(isPlainObject(v), v as object, 'a dict', 'dict2items')).map(([key, value]) => ({ key, value })),
   keys: (v) => Object.keys(need(isPlainObject(v), v as object, 'a dict', 'keys')),
   values: (v) => Object.values(need(isPlainObject(v), v as object, 'a dict', 'values')),
   cidr_host: (v, [n]) => cidrHost(toText(v), n as number),
@@ -99,9 +119,20 @@ function regs(v: unknown, name: string): Record<string, unknown> {
 }
 
 const VERSION_OPS: Record<string, (c: number) => boolean> = {
-  '<': (c) => c < 0, lt: (c) => c < 0, '<=': (c) => c <= 0, le: (c) => c <= 0,
-  '>': (c) => c > 0, gt: (c) => c > 0, '>=': (c) => c >= 0, ge: (c) => c >= 0,
-  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0, '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
+  '<': (c) => c < 0,
+  lt: (c) => c < 0,
+  '<=': (c) => c <= 0,
+  le: (c) => c <= 0,
+  '>': (c) => c > 0,
+  gt: (c) => c > 0,
+  '>=': (c) => c >= 0,
+  ge: (c) => c >= 0,
+  '==': (c) => c === 0,
+  '=': (c) => c === 0,
+  eq: (c) => c === 0,
+  '!=': (c) => c !== 0,
+  '<>': (c) => c !== 0,
+  ne: (c) => c !== 0,
 };
 
 /** Compare versions like `v1.29.3` and `1.30`: numeric parts numerically, others as text. */

@@ -35,7 +35,8 @@ export function parseIp(s: string): Ip {
     const left = groups(halves[0]!);
     const right = [...(halves.length === 2 ? groups(halves[1]!) : []), ...tail4];
     const fill = 8 - left.length - right.length;
-    if ((halves.length === 2 && fill < 1) || (halves.length === 1 && fill !== 0)) throw new IpError(`not an IP address: '${t}'`);
+    if ((halves.length === 2 && fill < 1) || (halves.length === 1 && fill !== 0))
+      throw new IpError(`not an IP address: '${t}'`);
     const all = [...left, ...Array<bigint>(halves.length === 2 ? fill : 0).fill(0n), ...right];
     return { v: 6, n: all.reduce((acc, g) => (acc << 16n) | g, 0n) };
   }

@@ -81,7 +81,8 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     try {
       node = this.gobbleGroup();
     } catch (e) {
-      if ((e as { description?: string }).description === 'Unclosed (') throw syntax(start, "unbalanced parentheses: this '(' is never closed");
+      if ((e as { description?: string }).description === 'Unclosed (')
+        throw syntax(start, "unbalanced parentheses: this '(' is never closed");
       throw e;
     }
     if (!node) throw syntax(start, 'empty parentheses');
@@ -89,7 +90,8 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     try {
       node = this.gobbleArray() as Node;
     } catch (e) {
-      if (/^Expected ]/.test(String((e as { description?: string }).description))) throw syntax(start, "unbalanced brackets: this '[' is never closed");
+      if (/^Expected ]/.test(String((e as { description?: string }).description)))
+        throw syntax(start, "unbalanced brackets: this '[' is never closed");
       throw e;
     }
   } else if (c === 39 || c === 34) {
@@ -166,7 +168,13 @@ function gobbleIfElse(this: Scope, env: { node?: jsep.Expression }): void {
     if (!alt) throw syntax(this.index, "expected an expression after 'else'");
     alternate = alt;
   }
-  env.node = { type: 'ConditionalExpression', test, consequent: env.node, alternate, start: (env.node as Node).start } as Node;
+  env.node = {
+    type: 'ConditionalExpression',
+    test,
+    consequent: env.node,
+    alternate,
+    start: (env.node as Node).start,
+  } as Node;
 }
 
 export interface SyntaxProblem {

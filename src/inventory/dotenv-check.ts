@@ -19,11 +19,15 @@ export function checkDotenv(text: string, file: string): EnvProblem[] {
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
     const m = LINE.exec(line);
     if (!m) {
-      out.push({ message: `.env: expected KEY=value, got ${JSON.stringify(line.trim())}`, loc: { file, line: i + 1, col: line.length - line.trimStart().length + 1 } });
+      out.push({
+        message: `.env: expected KEY=value, got ${JSON.stringify(line.trim())}`,
+        loc: { file, line: i + 1, col: line.length - line.trimStart().length + 1 },
+      });
       continue;
     }
     const [, lead, key, eq, value] = m as unknown as [string, string, string, string, string];
-    if (key === PROTO_KEY) out.push({ message: `.env: ${PROTO_MESSAGE}`, loc: { file, line: i + 1, col: lead.length + 1 } });
+    if (key === PROTO_KEY)
+      out.push({ message: `.env: ${PROTO_MESSAGE}`, loc: { file, line: i + 1, col: lead.length + 1 } });
     const q = value[0];
     if (q !== '"' && q !== "'" && q !== '`') continue;
     const col = lead.length + key.length + eq.length + 1;
@@ -32,7 +36,11 @@ export function checkDotenv(text: string, file: string): EnvProblem[] {
     // single quotes close on their line; the others may span lines, as dotenv reads them
     let j = i + 1;
     if (q !== "'") while (j < lines.length && !closes(lines[j]!)) j++;
-    if (q === "'" || j >= lines.length) out.push({ message: `.env: the value of ${key} opens a quote (${q}) that is never closed`, loc: { file, line: i + 1, col } });
+    if (q === "'" || j >= lines.length)
+      out.push({
+        message: `.env: the value of ${key} opens a quote (${q}) that is never closed`,
+        loc: { file, line: i + 1, col },
+      });
     else i = j;
   }
   return out;

@@ -9,7 +9,6 @@ import { expandRanges, hasRange, RangeProblem, splitPort } from './ranges.js';
 import { rememberText } from '../core/source-text.js';
 import { shellSplit } from '../core/shlex.js';
 
-
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
 
@@ -37,10 +36,13 @@ export function readIniInventory(b: InventoryBuilder, file: string, text: string
     if (m) {
       const kind = m[2] ?? 'hosts';
       if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
-        problems.add(`section [${m[1]}:${kind}] has an unknown type "${kind}": use [${m[1]}], [${m[1]}:vars] or [${m[1]}:children]`, {
-          code: 'INVENTORY',
-          loc: at(m[1]!.length + 2),
-        });
+        problems.add(
+          `section [${m[1]}:${kind}] has an unknown type "${kind}": use [${m[1]}], [${m[1]}:vars] or [${m[1]}:children]`,
+          {
+            code: 'INVENTORY',
+            loc: at(m[1]!.length + 2),
+          },
+        );
         group = '\0skip';
         return;
       }
@@ -96,13 +98,19 @@ export function readIniInventory(b: InventoryBuilder, file: string, text: string
   });
   for (const [name, p] of pending) {
     if (p.state === 'vars') {
-      problems.add(`section [${name}:vars] is for a group that is never declared: add [${name}] or [${name}:children]`, {
-        code: 'INVENTORY',
-        loc: p.loc,
-      });
+      problems.add(
+        `section [${name}:vars] is for a group that is never declared: add [${name}] or [${name}:children]`,
+        {
+          code: 'INVENTORY',
+          loc: p.loc,
+        },
+      );
     } else {
       for (const parent of p.parents) {
-        problems.add(`section [${parent.name}:children] names a group that is never declared: ${name}`, { code: 'INVENTORY', loc: parent.loc });
+        problems.add(`section [${parent.name}:children] names a group that is never declared: ${name}`, {
+          code: 'INVENTORY',
+          loc: parent.loc,
+        });
       }
     }
   }
@@ -119,11 +127,17 @@ function hostLine(b: InventoryBuilder, file: string, group: string, line: string
   const first = tokens[0]!;
   const { name, port } = splitPort(first.text);
   if (first.text.endsWith(':') && port === undefined) {
-    problems.add(`host "${first.text}" ends in ":", which is kept for a port (host:port)`, { code: 'INVENTORY', loc: at(first.start) });
+    problems.add(`host "${first.text}" ends in ":", which is kept for a port (host:port)`, {
+      code: 'INVENTORY',
+      loc: at(first.start),
+    });
     return;
   }
   if (name === '---') {
-    problems.add(`"---" is not a host: this looks like a YAML file; name it *.yml`, { code: 'INVENTORY', loc: at(first.start) });
+    problems.add(`"---" is not a host: this looks like a YAML file; name it *.yml`, {
+      code: 'INVENTORY',
+      loc: at(first.start),
+    });
     return;
   }
   let names: string[];
@@ -139,7 +153,9 @@ function hostLine(b: InventoryBuilder, file: string, group: string, line: string
     const eq = t.text.indexOf('=');
     if (eq <= 0) {
       problems.add(
-        eq < 0 ? `expected key=value after the host name, got "${t.text}"` : `missing variable name before "=" in "${t.text}"`,
+        eq < 0
+          ? `expected key=value after the host name, got "${t.text}"`
+          : `missing variable name before "=" in "${t.text}"`,
         { code: 'INVENTORY', loc: at(t.start) },
       );
       continue;

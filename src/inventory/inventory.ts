@@ -36,7 +36,21 @@ export interface Inventory {
 }
 
 // Ansible's INVENTORY_IGNORE_EXTS and the names it always skips in an inventory folder.
-const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
+const IGNORED_EXTS = [
+  '.pyc',
+  '.pyo',
+  '.swp',
+  '.bak',
+  '~',
+  '.rpm',
+  '.md',
+  '.txt',
+  '.rst',
+  '.orig',
+  '.ini',
+  '.cfg',
+  '.retry',
+];
 const IGNORED_NAMES = /^(\.|host_vars$|group_vars$|vars_plugins$)/;
 
 function isDir(p: string): boolean {
@@ -61,7 +75,8 @@ function looksLikeYaml(file: string, text: string): boolean {
 }
 
 // Files a site folder holds beside its inventory (keys, certificates, known_hosts) are never read as one.
-const NOT_INVENTORY = /^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|.*\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$/;
+const NOT_INVENTORY =
+  /^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|.*\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$/;
 
 /** In a folder, an extensionless file is an INI inventory only when it is called hosts/inventory or starts like one. */
 function looksLikeIni(name: string, text: string): boolean {
@@ -86,7 +101,9 @@ function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    b.problems.add(`cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { code: 'NOT_FOUND' });
+    b.problems.add(`cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      code: 'NOT_FOUND',
+    });
     return;
   }
   if (looksLikeYaml(file, text)) {
@@ -117,7 +134,11 @@ export function loadInventory(paths: string[], problems: Problems): Inventory {
     if (!existsSync(p)) {
       if (p.includes(',')) {
         // Ansible's host list: -i 'host1,host2,'
-        for (const h of p.split(',').map((s) => s.trim()).filter(Boolean)) b.addHost(h, 'ungrouped', undefined, p, undefined);
+        for (const h of p
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean))
+          b.addHost(h, 'ungrouped', undefined, p, undefined);
         continue;
       }
       problems.add(`inventory not found: ${p}`, { code: 'NOT_FOUND', hint: 'give -i a hosts file or a site folder' });

@@ -50,8 +50,11 @@ export function noteSecretVar(key: string, value: unknown): void {
 export function badPort(key: string, value: unknown): string | undefined {
   if (key !== 'ansible_port' && key !== 'ansible_ssh_port') return undefined;
   if (typeof value === 'string' && value.includes('{{')) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  return Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : `must be a port number from 1 to 65535, got ${JSON.stringify(value)}`;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 65535
+    ? undefined
+    : `must be a port number from 1 to 65535, got ${JSON.stringify(value)}`;
 }
 
 export class InventoryBuilder {
@@ -74,7 +77,13 @@ export class InventoryBuilder {
     return g;
   }
 
-  addHost(name: string, group: string | undefined, port: number | undefined, file: string, loc: Loc | undefined): InvHost {
+  addHost(
+    name: string,
+    group: string | undefined,
+    port: number | undefined,
+    file: string,
+    loc: Loc | undefined,
+  ): InvHost {
     let h = this.hosts.get(name);
     if (!h) {
       h = { name, vars: {}, groups: [], file, loc, varLocs: new Map() };
@@ -111,10 +120,13 @@ export class InventoryBuilder {
     }
     if (p.children.includes(child)) return true;
     if (this.ancestors(parent).has(child)) {
-      this.problems.add(`adding group "${child}" as a child of "${parent}" makes a loop: "${parent}" is already inside "${child}"`, {
-        code: 'INVENTORY',
-        loc,
-      });
+      this.problems.add(
+        `adding group "${child}" as a child of "${parent}" makes a loop: "${parent}" is already inside "${child}"`,
+        {
+          code: 'INVENTORY',
+          loc,
+        },
+      );
       return false;
     }
     p.children.push(child);
@@ -127,12 +139,20 @@ export class InventoryBuilder {
     if (key === PROTO_KEY) return void this.problems.add(PROTO_MESSAGE, { code: 'INVENTORY', loc });
     if (!this.portOk(`group ${group}`, key, value, loc)) return;
     if (key === 'ansible_group_priority') {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)
+            ? Number(value)
+            : NaN;
       if (!Number.isInteger(n)) {
-        this.problems.add(`ansible_group_priority of group "${group}" must be a whole number, got ${JSON.stringify(value)}`, {
-          code: 'INVENTORY',
-          loc,
-        });
+        this.problems.add(
+          `ansible_group_priority of group "${group}" must be a whole number, got ${JSON.stringify(value)}`,
+          {
+            code: 'INVENTORY',
+            loc,
+          },
+        );
       } else g.priority = n;
       return;
     }
@@ -202,10 +222,13 @@ export class InventoryBuilder {
     for (const name of this.hosts.keys()) {
       const g = this.groups.get(name);
       if (g) {
-        this.problems.add(`"${name}" is both a host and a group; patterns and group_vars/host_vars would be ambiguous`, {
-          code: 'INVENTORY',
-          loc: this.hosts.get(name)!.loc ?? g.loc,
-        });
+        this.problems.add(
+          `"${name}" is both a host and a group; patterns and group_vars/host_vars would be ambiguous`,
+          {
+            code: 'INVENTORY',
+            loc: this.hosts.get(name)!.loc ?? g.loc,
+          },
+        );
       }
     }
   }

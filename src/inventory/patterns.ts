@@ -85,7 +85,9 @@ class Matcher {
       try {
         re = new RegExp(`^(?:${pattern.slice(1)})`);
       } catch (e) {
-        this.fail(`invalid regular expression in host pattern "${pattern}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+        this.fail(
+          `invalid regular expression in host pattern "${pattern}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+        );
       }
     } else re = globToRegExp(pattern);
     const out: string[] = [];
@@ -98,7 +100,10 @@ class Matcher {
     if (out.length === 0 && groups.length === 0 && pattern !== 'all') {
       const sub = /^([^[]+)\[([^\]]*)\]$/.exec(pattern);
       if (sub && this.inv.groups.has(sub[1]!)) {
-        this.fail(`bad subscript [${sub[2]}] on group "${sub[1]}"`, `use ${sub[1]}[0], ${sub[1]}[-1] or ${sub[1]}[1:3] (first and last included)`);
+        this.fail(
+          `bad subscript [${sub[2]}] on group "${sub[1]}"`,
+          `use ${sub[1]}[0], ${sub[1]}[-1] or ${sub[1]}[1:3] (first and last included)`,
+        );
       }
       this.warnings.push(`Could not match supplied host pattern, ignoring: ${pattern}`);
     }
@@ -178,9 +183,17 @@ export function limitPatterns(limit: string, baseDir = '.', loc?: Loc): string[]
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new KplayError(`cannot read limit file ${x.slice(1)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { code: 'NOT_FOUND', loc });
+      throw new KplayError(`cannot read limit file ${x.slice(1)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+        code: 'NOT_FOUND',
+        loc,
+      });
     }
-    out.push(...text.split('\n').map((l) => l.trim()).filter(Boolean));
+    out.push(
+      ...text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
   }
   return out;
 }

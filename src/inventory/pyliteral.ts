@@ -148,7 +148,9 @@ class Reader {
   number(): number {
     const rest = this.s.slice(this.i);
     const m =
-      /^0[xX](?:_?[0-9a-fA-F])+|^0[oO](?:_?[0-7])+|^0[bB](?:_?[01])+|^(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?/.exec(rest);
+      /^0[xX](?:_?[0-9a-fA-F])+|^0[oO](?:_?[0-7])+|^0[bB](?:_?[01])+|^(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?/.exec(
+        rest,
+      );
     const t = m?.[0] ?? '';
     if (!t || t === '.' || /^\.?[eE]/.test(t)) throw new Fail();
     const next = rest[t.length];
@@ -199,7 +201,19 @@ class Reader {
           continue;
         }
         this.i += 2;
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+        const simple: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          '\\': '\\',
+          "'": "'",
+          '"': '"',
+          a: '\x07',
+          b: '\b',
+          f: '\f',
+          v: '\v',
+          '\n': '',
+        };
         if (n in simple) out += simple[n];
         else if (n === 'x' || n === 'u' || n === 'U') {
           const len = n === 'x' ? 2 : n === 'u' ? 4 : 8;

@@ -52,10 +52,13 @@ function readVarsFiles(files: string[], problems: Problems): Record<string, unkn
     const data = loadYamlFile(f, { problems });
     if (data === undefined || data === null) continue;
     if (typeof data !== 'object' || Array.isArray(data)) {
-      problems.add(`a vars file must hold a mapping of variables, got ${Array.isArray(data) ? 'a list' : typeof data}`, {
-        code: 'INVENTORY',
-        loc: locOf(data) ?? { file: f, line: 1, col: 1 },
-      });
+      problems.add(
+        `a vars file must hold a mapping of variables, got ${Array.isArray(data) ? 'a list' : typeof data}`,
+        {
+          code: 'INVENTORY',
+          loc: locOf(data) ?? { file: f, line: 1, col: 1 },
+        },
+      );
       continue;
     }
     for (const [k, v] of Object.entries(data)) {
@@ -81,7 +84,13 @@ function entryNames(folder: string): string[] {
 }
 
 /** Load group_vars/ and host_vars/ of `dir` for the groups and hosts that exist. */
-export function loadVarsDir(dir: string, groups: Iterable<string>, hosts: Iterable<string>, problems: Problems, warnings: string[]): VarsDir {
+export function loadVarsDir(
+  dir: string,
+  groups: Iterable<string>,
+  hosts: Iterable<string>,
+  problems: Problems,
+  warnings: string[],
+): VarsDir {
   const out: VarsDir = { dir, groups: new Map(), hosts: new Map() };
   for (const [sub, names, target, what] of [
     ['group_vars', [...groups], out.groups, 'group'],
@@ -98,7 +107,9 @@ export function loadVarsDir(dir: string, groups: Iterable<string>, hosts: Iterab
     for (const e of entryNames(folder)) {
       if (known.has(e)) continue;
       const guess = didYouMean(e, names);
-      warnings.push(`${join(folder, e)}: no ${what} named "${e}" in the inventory${guess ? ` (did you mean "${guess}"?)` : ''}; ignored`);
+      warnings.push(
+        `${join(folder, e)}: no ${what} named "${e}" in the inventory${guess ? ` (did you mean "${guess}"?)` : ''}; ignored`,
+      );
     }
   }
   return out;

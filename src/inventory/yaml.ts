@@ -44,10 +44,20 @@ export function readYamlInventory(b: InventoryBuilder, file: string, data: unkno
   for (const name of Object.keys(data)) readGroup(b, file, name, data[name], keyLoc(data, name), valueLoc(data, name));
 }
 
-function readGroup(b: InventoryBuilder, file: string, name: string, body: unknown, at: Loc | undefined, bodyAt: Loc | undefined): boolean {
+function readGroup(
+  b: InventoryBuilder,
+  file: string,
+  name: string,
+  body: unknown,
+  at: Loc | undefined,
+  bodyAt: Loc | undefined,
+): boolean {
   const problems = b.problems;
   if (body !== null && body !== undefined && !isMap(body)) {
-    problems.add(`group "${name}" must be a mapping with hosts, children or vars, got ${kind(body)}`, { code: 'INVENTORY', loc: bodyAt ?? at });
+    problems.add(`group "${name}" must be a mapping with hosts, children or vars, got ${kind(body)}`, {
+      code: 'INVENTORY',
+      loc: bodyAt ?? at,
+    });
     return false;
   }
   b.addGroup(name, at);
@@ -69,7 +79,10 @@ function readGroup(b: InventoryBuilder, file: string, name: string, body: unknow
     if (value === null || value === undefined) continue;
     if (!isMap(value)) {
       const example = key === 'hosts' ? ' (write "host1:" on its own line, not "- host1")' : '';
-      problems.add(`"${key}" of group "${name}" must be a mapping, got ${kind(value)}${example}`, { code: 'INVENTORY', loc: vAt });
+      problems.add(`"${key}" of group "${name}" must be a mapping, got ${kind(value)}${example}`, {
+        code: 'INVENTORY',
+        loc: vAt,
+      });
       continue;
     }
     const section = value;
@@ -83,16 +96,28 @@ function readGroup(b: InventoryBuilder, file: string, name: string, body: unknow
         if (readGroup(b, file, child, section[child], kl(child), vl(child))) b.addChild(name, child, kl(child));
       }
     } else {
-      for (const pattern of Object.keys(section)) readHost(b, file, name, pattern, section[pattern], kl(pattern), vl(pattern));
+      for (const pattern of Object.keys(section))
+        readHost(b, file, name, pattern, section[pattern], kl(pattern), vl(pattern));
     }
   }
   return true;
 }
 
-function readHost(b: InventoryBuilder, file: string, group: string, pattern: string, vars: unknown, at: Loc | undefined, varsAt: Loc | undefined): void {
+function readHost(
+  b: InventoryBuilder,
+  file: string,
+  group: string,
+  pattern: string,
+  vars: unknown,
+  at: Loc | undefined,
+  varsAt: Loc | undefined,
+): void {
   const problems = b.problems;
   if (vars !== null && vars !== undefined && !isMap(vars)) {
-    problems.add(`variables of host "${pattern}" must be a mapping, got ${kind(vars)}`, { code: 'INVENTORY', loc: varsAt ?? at });
+    problems.add(`variables of host "${pattern}" must be a mapping, got ${kind(vars)}`, {
+      code: 'INVENTORY',
+      loc: varsAt ?? at,
+    });
     return;
   }
   const { name, port } = splitPort(pattern);

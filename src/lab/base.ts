@@ -15,9 +15,31 @@ export const RECIPE = {
     'deb http://deb.debian.org/debian bookworm-updates main',
     'deb http://deb.debian.org/debian-security bookworm-security main',
   ],
-  packages: ['systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'iputils-ping', 'procps', 'ca-certificates', 'kmod', 'netbase', 'less'],
+  packages: [
+    'systemd',
+    'systemd-sysv',
+    'dbus',
+    'openssh-server',
+    'iproute2',
+    'iputils-ping',
+    'procps',
+    'ca-certificates',
+    'kmod',
+    'netbase',
+    'less',
+  ],
   // Units that do nothing useful in a lab host, or that take the dpkg lock in the middle of a test.
-  mask: ['console-getty.service', 'getty@tty1.service', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'apt-daily.service', 'apt-daily-upgrade.service', 'e2scrub_all.timer', 'e2scrub_reap.service', 'fstrim.timer'],
+  mask: [
+    'console-getty.service',
+    'getty@tty1.service',
+    'apt-daily.timer',
+    'apt-daily-upgrade.timer',
+    'apt-daily.service',
+    'apt-daily-upgrade.service',
+    'e2scrub_all.timer',
+    'e2scrub_reap.service',
+    'fstrim.timer',
+  ],
   files: {
     // The kernel has no loadable modules; the lab seeds modules.builtin and this indexes it, so modprobe works.
     'etc/systemd/system/kplay-depmod.service': [
@@ -81,7 +103,9 @@ export async function ensureBase(cache: string, log: (s: string) => void): Promi
       renameSync(tmp, join(dir, 'rootfs'));
     } catch (e) {
       rmSync(tmp, { recursive: true, force: true });
-      throw e instanceof KplayError ? new KplayError(`building the base image failed: ${e.message}`, { code: e.code }) : e;
+      throw e instanceof KplayError
+        ? new KplayError(`building the base image failed: ${e.message}`, { code: e.code })
+        : e;
     }
     writeFileSync(join(dir, 'recipe.json'), JSON.stringify(RECIPE, null, 2));
     log(`base image ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -93,7 +117,15 @@ async function buildInto(root: string, log: (s: string) => void): Promise<void> 
   const chroot = (...argv: string[]) => isolated(['chroot', root, ...argv], join(root, 'proc'));
   // Stage one unpacks; before stage two configures anything, a policy-rc.d keeps package scripts from
   // starting daemons on this machine.
-  await isolated(['debootstrap', '--foreign', '--variant=minbase', `--include=${RECIPE.packages.join(',')}`, RECIPE.suite, root, RECIPE.mirror]);
+  await isolated([
+    'debootstrap',
+    '--foreign',
+    '--variant=minbase',
+    `--include=${RECIPE.packages.join(',')}`,
+    RECIPE.suite,
+    root,
+    RECIPE.mirror,
+  ]);
   const policy = join(root, 'usr/sbin/policy-rc.d');
   writeFileSync(policy, '#!/bin/sh\nexit 101\n');
   chmodSync(policy, 0o755);
@@ -102,7 +134,16 @@ async function buildInto(root: string, log: (s: string) => void): Promise<void> 
   writeFileSync(join(root, 'etc/apt/sources.list'), RECIPE.sources.join('\n') + '\n');
   log('base: apt-get update, dist-upgrade');
   await chroot('apt-get', 'update', '-qq');
-  await chroot('apt-get', 'dist-upgrade', '-y', '-qq', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold');
+  await chroot(
+    'apt-get',
+    'dist-upgrade',
+    '-y',
+    '-qq',
+    '-o',
+    'Dpkg::Options::=--force-confdef',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+  );
   await chroot('apt-get', 'clean');
   for (const [path, text] of Object.entries(RECIPE.files)) {
     const f = join(root, path);

@@ -23,7 +23,20 @@ function hierarchies(): Hierarchy[] {
     if (fstype === 'cgroup2') out.push({ mount, root, key: '0' });
     else if (fstype === 'cgroup') {
       const opts = (superOpts ?? '').split(',');
-      const known = new Set(['rw', 'ro', 'relatime', 'noatime', 'nosuid', 'nodev', 'noexec', 'xattr', 'clone_children', 'noprefix', 'cpuset_v2_mode', 'favordynmods']);
+      const known = new Set([
+        'rw',
+        'ro',
+        'relatime',
+        'noatime',
+        'nosuid',
+        'nodev',
+        'noexec',
+        'xattr',
+        'clone_children',
+        'noprefix',
+        'cpuset_v2_mode',
+        'favordynmods',
+      ]);
       const ctl = opts.filter((o) => !known.has(o) && !o.startsWith('release_agent='));
       out.push({ mount, root, key: ctl.sort().join(',') });
     }

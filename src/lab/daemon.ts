@@ -26,13 +26,23 @@ function tail(file: string): string {
   }
 }
 
-export async function startDaemon(o: { host: string; port: number; cacheDir: string; log: string; cgroups: string[] }): Promise<Daemon> {
+export async function startDaemon(o: {
+  host: string;
+  port: number;
+  cacheDir: string;
+  log: string;
+  cgroups: string[];
+}): Promise<Daemon> {
   mkdirSync(o.cacheDir, { recursive: true });
   const fd = openSync(o.log, 'a');
   let child: ChildProcess;
   try {
     child = spawnInside(o.cgroups, () =>
-      fork(MAIN, ['--host', o.host, '--port', String(o.port), '--cache', o.cacheDir], { detached: true, stdio: ['ignore', fd, fd, 'ipc'], execArgv: [] }),
+      fork(MAIN, ['--host', o.host, '--port', String(o.port), '--cache', o.cacheDir], {
+        detached: true,
+        stdio: ['ignore', fd, fd, 'ipc'],
+        execArgv: [],
+      }),
     );
   } finally {
     closeSync(fd);
@@ -45,7 +55,9 @@ export async function startDaemon(o: { host: string; port: number; cacheDir: str
   if (answer !== 'ready' || !child.pid) {
     if (child.pid) stopDaemon(child.pid);
     const t = tail(o.log);
-    throw new KplayError(`the lab daemon (apt proxy) did not start: ${answer}${t ? `\n${t}` : ''}`, { code: 'LAB_PROXY' });
+    throw new KplayError(`the lab daemon (apt proxy) did not start: ${answer}${t ? `\n${t}` : ''}`, {
+      code: 'LAB_PROXY',
+    });
   }
   return { pid: child.pid, port: o.port, log: o.log, child };
 }
@@ -58,7 +70,10 @@ export function daemonStartHost(d: Daemon, spec: HostSpec): Promise<number> {
     const onMsg = (m: { op?: string; name?: string; pid?: number; error?: string }) => {
       if (m?.op !== 'started' || m.name !== spec.name) return;
       child.off('message', onMsg);
-      if (m.error || !m.pid) reject(new KplayError(`cannot start ${spec.name}: ${m.error ?? 'no pid'}`, { code: 'LAB_HOST', host: spec.name }));
+      if (m.error || !m.pid)
+        reject(
+          new KplayError(`cannot start ${spec.name}: ${m.error ?? 'no pid'}`, { code: 'LAB_HOST', host: spec.name }),
+        );
       else resolve(m.pid);
     };
     child.on('message', onMsg);

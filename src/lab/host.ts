@@ -9,19 +9,35 @@ import type { HostState } from './state.js';
 
 export async function mountOverlay(h: HostState, base: string): Promise<void> {
   for (const d of [h.upper, h.work, h.root]) mkdirSync(d, { recursive: true });
-  await run(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${base},upperdir=${h.upper},workdir=${h.work}`, h.root]);
+  await run([
+    'mount',
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=${base},upperdir=${h.upper},workdir=${h.work}`,
+    h.root,
+  ]);
 }
 
 export function nspawnArgv(h: HostState): string[] {
   return [
-    'unshare', '--mount', '--propagation', 'private', '--',
-    'systemd-nspawn', '--boot', // not --quiet: its last words ("Container X failed with error code N") go to the log
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    'systemd-nspawn',
+    '--boot', // not --quiet: its last words ("Container X failed with error code N") go to the log
     `--directory=${h.root}`,
     `--machine=${h.name}`,
     `--network-namespace-path=/run/netns/${h.netns}`,
     '--capability=CAP_NET_ADMIN',
-    '--register=no', '--keep-unit',
-    '--link-journal=no', '--resolv-conf=off', '--timezone=off',
+    '--register=no',
+    '--keep-unit',
+    '--link-journal=no',
+    '--resolv-conf=off',
+    '--timezone=off',
     '--console=read-only',
   ];
 }
@@ -75,30 +91,57 @@ async function exitReport(h: HostState, logFile: string, during: string): Promis
     }
   };
   for (let i = 0; i < 40 && !read().includes(EXIT_MARK); i++) await sleep(50);
-  const tail = read().split('\n').filter((l) => l.trim() !== '').slice(-15).join('\n');
-  return new KplayError(`${h.name}: systemd-nspawn exited ${during}${tail ? `; the end of ${logFile}:\n${tail}` : ` and ${logFile} is empty`}`, { code: 'LAB_HOST', host: h.name });
+  const tail = read()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-15)
+    .join('\n');
+  return new KplayError(
+    `${h.name}: systemd-nspawn exited ${during}${tail ? `; the end of ${logFile}:\n${tail}` : ` and ${logFile} is empty`}`,
+    { code: 'LAB_HOST', host: h.name },
+  );
 }
 
 /** Waits until systemd in the host says `running`; explains what failed otherwise. */
-export async function waitRunning(h: HostState, hostCgroups: string[], timeoutMs: number, logFile: string): Promise<number> {
+export async function waitRunning(
+  h: HostState,
+  hostCgroups: string[],
+  timeoutMs: number,
+  logFile: string,
+): Promise<number> {
   const end = Date.now() + timeoutMs;
   let gone = false;
-  const init = await waitFor(`${h.name} to start`, timeoutMs, () => {
-    if (!pidAlive(h.pid, 'systemd-nspawn')) gone = true;
-    return gone ? -1 : initPid(hostCgroups);
-  }, 20);
+  const init = await waitFor(
+    `${h.name} to start`,
+    timeoutMs,
+    () => {
+      if (!pidAlive(h.pid, 'systemd-nspawn')) gone = true;
+      return gone ? -1 : initPid(hostCgroups);
+    },
+    20,
+  );
   if (gone) throw await exitReport(h, logFile, 'before its init started');
   for (;;) {
     const left = end - Date.now();
     // `--wait` returns once boot is over; before systemd listens, the call fails at once and is retried.
-    const r = await execIn(init, ['systemctl', 'is-system-running', '--wait'], { check: false, timeoutMs: Math.max(left, 1000) });
+    const r = await execIn(init, ['systemctl', 'is-system-running', '--wait'], {
+      check: false,
+      timeoutMs: Math.max(left, 1000),
+    });
     const state = r.stdout.trim();
     if (state === 'running') return init;
     if (state === 'degraded') {
       const failed = await execIn(init, ['systemctl', '--failed', '--no-legend', '--plain'], { check: false });
-      throw new KplayError(`${h.name} booted degraded; failed units:\n${failed.stdout.trim()}`, { code: 'LAB_HOST', host: h.name });
+      throw new KplayError(`${h.name} booted degraded; failed units:\n${failed.stdout.trim()}`, {
+        code: 'LAB_HOST',
+        host: h.name,
+      });
     }
-    if (Date.now() > end) throw new KplayError(`${h.name} did not reach "running" (last state: ${state || r.stderr.trim()})`, { code: 'LAB_TIMEOUT', host: h.name });
+    if (Date.now() > end)
+      throw new KplayError(`${h.name} did not reach "running" (last state: ${state || r.stderr.trim()})`, {
+        code: 'LAB_TIMEOUT',
+        host: h.name,
+      });
     if (!pidAlive(h.pid, 'systemd-nspawn')) throw await exitReport(h, logFile, 'during boot');
     await sleep(50);
   }

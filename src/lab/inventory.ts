@@ -1,6 +1,16 @@
 // The site `up` writes: hosts.yml in Ansible's YAML shape with the groups an HA cluster uses, the lab's
 // ssh key and a known_hosts holding the hosts' real keys (so strict host-key checking stays on).
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  readdirSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { KplayError } from '../core/errors.js';
@@ -70,7 +80,10 @@ export function checkInventoryDir(dir: string, prefix: string, otherLabRunning: 
   const entries = readdirSync(dir);
   if (!existsSync(marker)) {
     if (entries.length === 0) return;
-    throw new KplayError(`${dir} exists and is not a lab site; not writing over it`, { code: 'OPTIONS', hint: 'choose another folder with --inventory' });
+    throw new KplayError(`${dir} exists and is not a lab site; not writing over it`, {
+      code: 'OPTIONS',
+      hint: 'choose another folder with --inventory',
+    });
   }
   const owner = readFileSync(marker, 'utf8').trim();
   if (owner !== prefix && otherLabRunning(owner)) {
@@ -97,7 +110,8 @@ export function writeInventory(dir: string, inp: InventoryInput): void {
 export function removeInventory(dir: string, prefix: string): void {
   const marker = join(dir, MARKER);
   if (!existsSync(marker) || readFileSync(marker, 'utf8').trim() !== prefix) return;
-  for (const f of ['hosts.yml', 'known_hosts', 'id_ed25519', 'id_ed25519.pub', MARKER]) rmSync(join(dir, f), { force: true });
+  for (const f of ['hosts.yml', 'known_hosts', 'id_ed25519', 'id_ed25519.pub', MARKER])
+    rmSync(join(dir, f), { force: true });
   try {
     rmdirSync(dir);
   } catch {

@@ -8,11 +8,35 @@ import { childCgroups, createLabCgroups, destroyCgroups, findLabCgroups } from '
 import { daemonStartHost, detachDaemon, startDaemon, stopDaemonAndWait, DAEMON_MARK } from './daemon.js';
 import { hostSpec, hostSystemState, mountOverlay, stopHost, waitRunning } from './host.js';
 import { checkInventoryDir, removeInventory, writeInventory } from './inventory.js';
-import { checkSubnetFree, createBridge, createHostNet, deleteLink, deleteNetns, linkExists, listLinks, listNetns } from './net.js';
+import {
+  checkSubnetFree,
+  createBridge,
+  createHostNet,
+  deleteLink,
+  deleteNetns,
+  linkExists,
+  listLinks,
+  listNetns,
+} from './net.js';
 import { makeKey, modulesBuiltin, seedHost } from './seed.js';
 import {
-  BRIDGE_OCTET, DEFAULT_NET, DEFAULT_PREFIX, MAX_HOSTS, PROXY_PORT, RUN_ROOT, VIP_OCTET, cacheDir, checkNet, checkPrefix, hostIp, knownPrefixes, names, readState, writeState,
-  type HostState, type LabState,
+  BRIDGE_OCTET,
+  DEFAULT_NET,
+  DEFAULT_PREFIX,
+  MAX_HOSTS,
+  PROXY_PORT,
+  RUN_ROOT,
+  VIP_OCTET,
+  cacheDir,
+  checkNet,
+  checkPrefix,
+  hostIp,
+  knownPrefixes,
+  names,
+  readState,
+  writeState,
+  type HostState,
+  type LabState,
 } from './state.js';
 import { ensureTools, pidAlive, requireRootLinux, run, withLock } from './sys.js';
 
@@ -37,7 +61,8 @@ export interface UpResult {
  * nspawn: the hosts' systemd-nspawn is given an option it refuses). */
 function stage(name: string, signal?: AbortSignal): void {
   if (signal?.aborted) throw new KplayError('interrupted', { code: 'LAB_ABORTED' });
-  if (process.env.KPLAY_LAB_FAIL_AT === name) throw new KplayError(`failure injected at "${name}" (KPLAY_LAB_FAIL_AT)`, { code: 'LAB_INJECTED' });
+  if (process.env.KPLAY_LAB_FAIL_AT === name)
+    throw new KplayError(`failure injected at "${name}" (KPLAY_LAB_FAIL_AT)`, { code: 'LAB_INJECTED' });
 }
 
 export async function labUp(o: UpOptions): Promise<UpResult> {
@@ -56,12 +81,20 @@ export async function labUp(o: UpOptions): Promise<UpResult> {
     const inventoryDir = resolve(o.inventory ?? 'inventories/lab');
     const old = readState(prefix);
     if (old?.ready && old.hosts.length === o.count && old.net === net && (await healthy(old))) {
-      if (old.inventoryDir !== inventoryDir) throw new KplayError(`lab "${prefix}" is up with its site in ${old.inventoryDir}`, { code: 'OPTIONS', hint: 'use the same --inventory, or take it down first' });
+      if (old.inventoryDir !== inventoryDir)
+        throw new KplayError(`lab "${prefix}" is up with its site in ${old.inventoryDir}`, {
+          code: 'OPTIONS',
+          hint: 'use the same --inventory, or take it down first',
+        });
       writeInventory(inventoryDir, inventoryInput(old));
       return { state: old, kept: true, ms: Date.now() - t0 };
     }
     if (old || (await leftovers(prefix))) {
-      log(old ? `lab "${prefix}" differs or is not healthy: recreating it` : `removing what an earlier lab "${prefix}" left`);
+      log(
+        old
+          ? `lab "${prefix}" differs or is not healthy: recreating it`
+          : `removing what an earlier lab "${prefix}" left`,
+      );
       await teardown(prefix, log);
     }
     await checkSubnetFree(net);
@@ -70,12 +103,32 @@ export async function labUp(o: UpOptions): Promise<UpResult> {
     const base = await ensureBase(cache, log);
     stage('base', o.signal);
     const s: LabState = {
-      version: 1, prefix, net, bridge: n.bridge, bridgeIp: `${net}.${BRIDGE_OCTET}`, vip: `${net}.${VIP_OCTET}`,
-      dir: n.dir, base, cacheDir: cache, inventoryDir, cgroups: [], hosts: [], createdAt: new Date().toISOString(),
+      version: 1,
+      prefix,
+      net,
+      bridge: n.bridge,
+      bridgeIp: `${net}.${BRIDGE_OCTET}`,
+      vip: `${net}.${VIP_OCTET}`,
+      dir: n.dir,
+      base,
+      cacheDir: cache,
+      inventoryDir,
+      cgroups: [],
+      hosts: [],
+      createdAt: new Date().toISOString(),
     };
     for (let i = 1; i <= o.count; i++) {
       const h = n.host(i);
-      s.hosts.push({ name: h.name, ip: hostIp(net, i), netns: h.netns, veth: h.veth, root: join(n.dir, 'root', h.name), upper: join(n.dir, 'upper', h.name), work: join(n.dir, 'work', h.name), hostKey: '' });
+      s.hosts.push({
+        name: h.name,
+        ip: hostIp(net, i),
+        netns: h.netns,
+        veth: h.veth,
+        root: join(n.dir, 'root', h.name),
+        upper: join(n.dir, 'upper', h.name),
+        work: join(n.dir, 'work', h.name),
+        hostKey: '',
+      });
     }
     writeState(s);
     try {
@@ -101,9 +154,17 @@ async function build(s: LabState, o: UpOptions, log: (l: string) => void): Promi
     await checkSubnetFree(s.net);
     await createBridge(s.bridge, s.net);
   });
-  await Promise.all(s.hosts.map((h, i) => createHostNet({ ...h, peer: n.host(i + 1).peer, bridge: s.bridge, net: s.net })));
+  await Promise.all(
+    s.hosts.map((h, i) => createHostNet({ ...h, peer: n.host(i + 1).peer, bridge: s.bridge, net: s.net })),
+  );
   stage('proxy', o.signal);
-  const daemon = await startDaemon({ host: s.bridgeIp, port: PROXY_PORT, cacheDir: join(s.cacheDir, 'apt'), log: join(s.dir, 'daemon.log'), cgroups: childCgroups(s.cgroups, 'daemon') });
+  const daemon = await startDaemon({
+    host: s.bridgeIp,
+    port: PROXY_PORT,
+    cacheDir: join(s.cacheDir, 'apt'),
+    log: join(s.dir, 'daemon.log'),
+    cgroups: childCgroups(s.cgroups, 'daemon'),
+  });
   s.daemon = { pid: daemon.pid, port: daemon.port, log: daemon.log };
   writeState(s);
   const keyFile = join(s.dir, 'id_ed25519');
@@ -113,7 +174,14 @@ async function build(s: LabState, o: UpOptions, log: (l: string) => void): Promi
   await Promise.all(
     s.hosts.map(async (h) => {
       await mountOverlay(h, s.base);
-      h.hostKey = await seedHost({ root: h.root, name: h.name, hosts: s.hosts, authorizedKey: pub, proxyUrl, modulesBuiltin: builtin });
+      h.hostKey = await seedHost({
+        root: h.root,
+        name: h.name,
+        hosts: s.hosts,
+        authorizedKey: pub,
+        proxyUrl,
+        modulesBuiltin: builtin,
+      });
     }),
   );
   stage('seed', o.signal);
@@ -129,7 +197,9 @@ async function build(s: LabState, o: UpOptions, log: (l: string) => void): Promi
   }
   writeState(s);
   log(`booting ${s.hosts.length} host${s.hosts.length > 1 ? 's' : ''}`);
-  await Promise.all(s.hosts.map((h) => waitRunning(h, hostCgroups(s, h.name), o.bootTimeoutMs ?? 60_000, join(s.dir, `${h.name}.log`))));
+  await Promise.all(
+    s.hosts.map((h) => waitRunning(h, hostCgroups(s, h.name), o.bootTimeoutMs ?? 60_000, join(s.dir, `${h.name}.log`))),
+  );
   stage('boot', o.signal);
   writeInventory(s.inventoryDir, inventoryInput(s));
   stage('inventory', o.signal);
@@ -224,8 +294,19 @@ export async function labStatus(o: { prefix?: string }): Promise<LabStatus[]> {
     const hosts = await Promise.all(
       s.hosts.map(async (h) => ({ name: h.name, ip: h.ip, state: await hostSystemState(hostCgroups(s, h.name)) })),
     );
-    const proxy = s.daemon && pidAlive(s.daemon.pid, DAEMON_MARK) ? `http://${s.bridgeIp}:${s.daemon.port} (pid ${s.daemon.pid})` : 'not running';
-    out.push({ prefix: p, net: `${s.net}.0/24`, ready: s.ready === true, proxy, inventory: s.inventoryDir, vip: s.vip, hosts });
+    const proxy =
+      s.daemon && pidAlive(s.daemon.pid, DAEMON_MARK)
+        ? `http://${s.bridgeIp}:${s.daemon.port} (pid ${s.daemon.pid})`
+        : 'not running';
+    out.push({
+      prefix: p,
+      net: `${s.net}.0/24`,
+      ready: s.ready === true,
+      proxy,
+      inventory: s.inventoryDir,
+      vip: s.vip,
+      hosts,
+    });
   }
   return out;
 }
@@ -233,7 +314,11 @@ export async function labStatus(o: { prefix?: string }): Promise<LabStatus[]> {
 /** The recorded state of a lab that is up, or a plain error. */
 export function requireLab(prefix: string): LabState {
   const s = readState(checkPrefix(prefix));
-  if (!s?.ready) throw new KplayError(`lab "${prefix}" is not up`, { code: 'NOT_FOUND', hint: `start it with: kplay lab up 3${prefix === 'kp' ? '' : ` --prefix ${prefix}`}` });
+  if (!s?.ready)
+    throw new KplayError(`lab "${prefix}" is not up`, {
+      code: 'NOT_FOUND',
+      hint: `start it with: kplay lab up 3${prefix === 'kp' ? '' : ` --prefix ${prefix}`}`,
+    });
   return s;
 }
 

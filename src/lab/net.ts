@@ -21,7 +21,7 @@ function overlaps(aNet: string, aLen: number, bNet: string, bLen: number): boole
   const len = Math.min(aLen, bLen);
   if (len === 0) return true;
   const mask = len === 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
-  return ((ipToInt(aNet) & mask) >>> 0) === ((ipToInt(bNet) & mask) >>> 0);
+  return (ipToInt(aNet) & mask) >>> 0 === (ipToInt(bNet) & mask) >>> 0;
 }
 
 /** Refuses a subnet that any address or route on this machine already uses (other than `ownBridge`). */
@@ -39,7 +39,9 @@ export async function checkSubnetFree(net: string, ownBridge?: string): Promise<
       }
     }
   }
-  const routes = JSON.parse((await run(['ip', '-4', '-j', 'route', 'show', 'table', 'all'])).stdout || '[]') as IpRoute[];
+  const routes = JSON.parse(
+    (await run(['ip', '-4', '-j', 'route', 'show', 'table', 'all'])).stdout || '[]',
+  ) as IpRoute[];
   for (const r of routes) {
     if (r.dev === ownBridge || r.dst === 'default' || !/^\d/.test(r.dst)) continue;
     const [dst, len] = r.dst.split('/');
@@ -63,13 +65,21 @@ export async function createBridge(bridge: string, net: string): Promise<void> {
   // Never route for the lab, even if this machine forwards: a host that points its default route at the
   // bridge address still reaches only the bridge (and the proxy on it). No IPv6 on the bridge either.
   writeFileSync(`/proc/sys/net/ipv4/conf/${bridge}/forwarding`, '0');
-  if (existsSync(`/proc/sys/net/ipv6/conf/${bridge}`)) writeFileSync(`/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`, '1');
+  if (existsSync(`/proc/sys/net/ipv6/conf/${bridge}`))
+    writeFileSync(`/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`, '1');
   await run(['ip', 'addr', 'add', `${net}.${BRIDGE_OCTET}/24`, 'dev', bridge]);
   await run(['ip', 'link', 'set', bridge, 'up']);
 }
 
 /** A namespace with `eth0` (the peer of `veth`, on the bridge), its address, lo, and a default route to nowhere. */
-export async function createHostNet(o: { netns: string; veth: string; peer: string; bridge: string; ip: string; net: string }): Promise<void> {
+export async function createHostNet(o: {
+  netns: string;
+  veth: string;
+  peer: string;
+  bridge: string;
+  ip: string;
+  net: string;
+}): Promise<void> {
   await run(['ip', 'netns', 'add', o.netns]);
   await run(['ip', 'link', 'add', o.veth, 'type', 'veth', 'peer', 'name', o.peer]);
   await run(['ip', 'link', 'set', o.veth, 'master', o.bridge, 'up']);

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 export const DEBIAN_MIRRORS = ['deb.debian.org', 'security.debian.org'];
 
 /** A URL as the lab's log shows it: without user:password and without the query, where tokens travel. */
-export const loggedUrl = (raw: string | undefined): string => (raw ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1').replace(/[?#].*$/, '?…');
+export const loggedUrl = (raw: string | undefined): string =>
+  (raw ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1').replace(/[?#].*$/, '?…');
 
 export interface ProxyOptions {
   host: string;
@@ -34,7 +35,10 @@ export function cacheable(pathname: string): boolean {
 
 /** Where a URL lives in the cache, or undefined for a path that could escape the folder. */
 export function cachePath(cacheDir: string, hostname: string, pathname: string): string | undefined {
-  const parts = pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   if (parts.some((p) => p === '..' || p === '.' || p.includes('/') || p.includes('\0'))) return undefined;
   return join(cacheDir, hostname, ...parts);
 }
@@ -73,7 +77,11 @@ export function startProxy(o: ProxyOptions): Promise<{ server: Server; stats: Pr
     if (file && req.method === 'GET' && existsSync(file)) {
       stats.hits++;
       const size = statSync(file).size;
-      res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream', 'x-kplay-cache': 'hit' });
+      res.writeHead(200, {
+        'content-length': size,
+        'content-type': 'application/octet-stream',
+        'x-kplay-cache': 'hit',
+      });
       createReadStream(file).pipe(res);
       return;
     }
@@ -85,57 +93,60 @@ export function startProxy(o: ProxyOptions): Promise<{ server: Server; stats: Pr
     }
     headers.host = url.host;
     const to = upstream(hostname);
-    const up = request({ host: to.host, port: to.port, method: req.method, path: url.pathname + url.search, headers, agent }, (ur) => {
-      const status = ur.statusCode ?? 502;
-      const outHeaders = { ...ur.headers };
-      delete outHeaders.connection;
-      delete outHeaders['keep-alive'];
-      res.writeHead(status, outHeaders);
-      // Upstream cut short: cut the client off too, so apt sees a failed download, not a short file.
-      ur.on('close', () => {
-        if (!ur.complete) res.destroy();
-      });
-      if (!file || status !== 200 || req.method !== 'GET') {
-        ur.pipe(res);
-        return;
-      }
-      // Stream to the client and into a temporary file; keep it only when complete.
-      mkdirSync(dirname(file), { recursive: true });
-      const tmp = `${file}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      const out = createWriteStream(tmp);
-      const expected = Number(ur.headers['content-length'] ?? -1);
-      let got = 0;
-      let failed = false;
-      ur.on('data', (c: Buffer) => {
-        got += c.length;
-        out.write(c);
-      });
-      ur.pipe(res);
-      const drop = () => {
-        failed = true;
-        out.destroy();
-        try {
-          unlinkSync(tmp);
-        } catch {
-          /* not written */
-        }
-      };
-      ur.on('close', () => {
-        if (!ur.complete && !failed) drop();
-      });
-      ur.on('error', drop);
-      ur.on('end', () => {
-        if (failed) return;
-        out.end(() => {
-          if (expected >= 0 && got !== expected) return drop();
-          try {
-            renameSync(tmp, file);
-          } catch {
-            drop();
-          }
+    const up = request(
+      { host: to.host, port: to.port, method: req.method, path: url.pathname + url.search, headers, agent },
+      (ur) => {
+        const status = ur.statusCode ?? 502;
+        const outHeaders = { ...ur.headers };
+        delete outHeaders.connection;
+        delete outHeaders['keep-alive'];
+        res.writeHead(status, outHeaders);
+        // Upstream cut short: cut the client off too, so apt sees a failed download, not a short file.
+        ur.on('close', () => {
+          if (!ur.complete) res.destroy();
         });
-      });
-    });
+        if (!file || status !== 200 || req.method !== 'GET') {
+          ur.pipe(res);
+          return;
+        }
+        // Stream to the client and into a temporary file; keep it only when complete.
+        mkdirSync(dirname(file), { recursive: true });
+        const tmp = `${file}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;
+        const out = createWriteStream(tmp);
+        const expected = Number(ur.headers['content-length'] ?? -1);
+        let got = 0;
+        let failed = false;
+        ur.on('data', (c: Buffer) => {
+          got += c.length;
+          out.write(c);
+        });
+        ur.pipe(res);
+        const drop = () => {
+          failed = true;
+          out.destroy();
+          try {
+            unlinkSync(tmp);
+          } catch {
+            /* not written */
+          }
+        };
+        ur.on('close', () => {
+          if (!ur.complete && !failed) drop();
+        });
+        ur.on('error', drop);
+        ur.on('end', () => {
+          if (failed) return;
+          out.end(() => {
+            if (expected >= 0 && got !== expected) return drop();
+            try {
+              renameSync(tmp, file);
+            } catch {
+              drop();
+            }
+          });
+        });
+      },
+    );
     up.on('error', (e) => {
       log(`upstream error for ${loggedUrl(req.url)}: ${e.message}`);
       if (!res.headersSent) refuse(res, 502, `upstream error: ${e.message}`);
@@ -148,7 +159,9 @@ export function startProxy(o: ProxyOptions): Promise<{ server: Server; stats: Pr
   server.on('connect', (req: IncomingMessage, socket: Socket) => {
     stats.refused++;
     log(`refused CONNECT ${req.url}`);
-    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nkplay lab proxy: CONNECT (https) is not allowed\n');
+    socket.end(
+      'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nkplay lab proxy: CONNECT (https) is not allowed\n',
+    );
   });
   server.on('clientError', (_e, socket) => socket.destroy());
   return new Promise((resolve, reject) => {

@@ -48,7 +48,11 @@ export async function seedHost(s: SeedInput): Promise<string> {
   put(s.root, 'etc/hostname', `${s.name}\n`);
   put(s.root, 'etc/hosts', hostsFile(s.hosts));
   put(s.root, 'etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
-  put(s.root, 'etc/apt/apt.conf.d/01kplay-proxy', `Acquire::http::Proxy "${s.proxyUrl}";\nAcquire::https::Proxy "DIRECT";\n`);
+  put(
+    s.root,
+    'etc/apt/apt.conf.d/01kplay-proxy',
+    `Acquire::http::Proxy "${s.proxyUrl}";\nAcquire::https::Proxy "DIRECT";\n`,
+  );
   mkdirSync(join(s.root, 'root/.ssh'), { recursive: true, mode: 0o700 });
   chmodSync(join(s.root, 'root/.ssh'), 0o700);
   put(s.root, 'root/.ssh/authorized_keys', `${s.authorizedKey}\n`, 0o600);
@@ -135,5 +139,10 @@ export function modulesBuiltin(): string {
   } catch {
     /* no config.gz: /sys/module alone */
   }
-  return [...names].sort().map((n) => `kernel/builtin/${n}.ko`).join('\n') + '\n';
+  return (
+    [...names]
+      .sort()
+      .map((n) => `kernel/builtin/${n}.ko`)
+      .join('\n') + '\n'
+  );
 }

@@ -61,7 +61,10 @@ export function checkPrefix(prefix: string): string {
 export function checkNet(net: string): string {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\.0(?:\/24)?)?$/.exec(net);
   if (!m || m.slice(1, 4).some((o) => Number(o) > 255)) {
-    throw new KplayError(`bad lab subnet "${net}"`, { code: 'OPTIONS', hint: 'give the first three octets of a /24, e.g. 10.77.0' });
+    throw new KplayError(`bad lab subnet "${net}"`, {
+      code: 'OPTIONS',
+      hint: 'give the first three octets of a /24, e.g. 10.77.0',
+    });
   }
   return `${Number(m[1])}.${Number(m[2])}.${Number(m[3])}`;
 }

@@ -39,14 +39,23 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
         if (e && typeof e.code === 'string') {
-          reject(new KplayError(`cannot run ${cmd}: ${e.message}`, { code: 'LAB_COMMAND', hint: e.code === 'ENOENT' ? `install the package that provides ${cmd}` : undefined }));
+          reject(
+            new KplayError(`cannot run ${cmd}: ${e.message}`, {
+              code: 'LAB_COMMAND',
+              hint: e.code === 'ENOENT' ? `install the package that provides ${cmd}` : undefined,
+            }),
+          );
           return;
         }
         const code = e ? (typeof e.code === 'number' ? e.code : e.killed ? 124 : 1) : 0;
         const res = { code, stdout: String(stdout), stderr: String(stderr) };
         if (code !== 0 && opts.check !== false) {
           const why = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-8).join('\n');
-          reject(new KplayError(`command failed (exit ${code}): ${argv.join(' ')}${why ? `\n${why}` : ''}`, { code: 'LAB_COMMAND' }));
+          reject(
+            new KplayError(`command failed (exit ${code}): ${argv.join(' ')}${why ? `\n${why}` : ''}`, {
+              code: 'LAB_COMMAND',
+            }),
+          );
           return;
         }
         resolve(res);
@@ -129,11 +138,18 @@ export const NEEDED_FILES: Record<string, string> = {
 };
 
 /** Installs the Debian packages that provide missing tools (apt-get), or explains why it cannot. */
-export async function ensureTools(log: (s: string) => void, tools: Record<string, string> = NEEDED_TOOLS): Promise<void> {
+export async function ensureTools(
+  log: (s: string) => void,
+  tools: Record<string, string> = NEEDED_TOOLS,
+): Promise<void> {
   const missing = [
     ...new Set([
-      ...Object.entries(tools).filter(([cmd]) => !which(cmd)).map(([, pkg]) => pkg),
-      ...Object.entries(NEEDED_FILES).filter(([f]) => !existsSync(f)).map(([, pkg]) => pkg),
+      ...Object.entries(tools)
+        .filter(([cmd]) => !which(cmd))
+        .map(([, pkg]) => pkg),
+      ...Object.entries(NEEDED_FILES)
+        .filter(([f]) => !existsSync(f))
+        .map(([, pkg]) => pkg),
     ]),
   ];
   if (missing.length === 0) return;
@@ -145,13 +161,17 @@ export async function ensureTools(log: (s: string) => void, tools: Record<string
   }
   log(`installing ${missing.join(', ')} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env, check: false });
+  const install = () =>
+    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env, check: false });
   let r = await install();
   if (r.code !== 0) {
     await run(['apt-get', 'update', '-qq'], { env });
     r = await install();
   }
-  if (r.code !== 0) throw new KplayError(`apt-get could not install ${missing.join(', ')}:\n${r.stderr.trim()}`, { code: 'LAB_COMMAND' });
+  if (r.code !== 0)
+    throw new KplayError(`apt-get could not install ${missing.join(', ')}:\n${r.stderr.trim()}`, {
+      code: 'LAB_COMMAND',
+    });
 }
 
 /** A process's command line. While the process is inside execve() the kernel shows an empty one (the new
@@ -184,12 +204,20 @@ export { lockHolder, tryLock } from '../core/pid-lock.js';
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  fn: () => Promise<T | undefined> | T | undefined,
+  everyMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new KplayError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, { code: 'LAB_TIMEOUT' });
+    if (Date.now() > end)
+      throw new KplayError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, {
+        code: 'LAB_TIMEOUT',
+      });
     await sleep(everyMs);
   }
 }

@@ -6,15 +6,50 @@ import type { Vars } from '../core/types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Python's keywords: Ansible refuses them as variable names. */
-const RESERVED = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
-  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
-  'while', 'with', 'yield']);
+const RESERVED = new Set([
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
+]);
 const LOOP_CONTROL = ['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems', 'break_when'];
 export const LOOP_KEYWORDS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_indexed_items'];
 
 /** Why a name cannot be a variable's, or undefined when it can. */
 export function badVariableName(name: string): string | undefined {
-  if (!NAME.test(name)) return `'${name}' is not a valid variable name (letters, digits and _, not starting with a digit)`;
+  if (!NAME.test(name))
+    return `'${name}' is not a valid variable name (letters, digits and _, not starting with a digit)`;
   if (RESERVED.has(name)) return `'${name}' is not a valid variable name (a reserved word)`;
   return undefined;
 }
@@ -42,11 +77,18 @@ export function checkKeywordContents(raw: Vars, problems: Problems): void {
   const lc = raw.loop_control;
   if (lc && typeof lc === 'object' && !Array.isArray(lc)) {
     for (const k of Object.keys(lc)) {
-      if (!LOOP_CONTROL.includes(k)) problems.add(`loop_control: unknown key '${k}' (it takes ${LOOP_CONTROL.join(', ')})`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(lc, k) });
+      if (!LOOP_CONTROL.includes(k))
+        problems.add(`loop_control: unknown key '${k}' (it takes ${LOOP_CONTROL.join(', ')})`, {
+          code: 'UNKNOWN_KEYWORD',
+          loc: keyLoc(lc, k),
+        });
     }
   }
   const loops = Object.keys(raw).filter((k) => LOOP_KEYWORDS.includes(k));
   for (const k of loops.slice(1)) {
-    problems.add(`${k}: a task has one loop, and this one also has ${loops[0]}`, { code: 'PLAYBOOK', loc: keyLoc(raw, k) });
+    problems.add(`${k}: a task has one loop, and this one also has ${loops[0]}`, {
+      code: 'PLAYBOOK',
+      loc: keyLoc(raw, k),
+    });
   }
 }

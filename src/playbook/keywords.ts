@@ -5,30 +5,47 @@ import { isTemplated } from './module-args.js';
 export type KeywordCheck = (v: unknown) => string | undefined; // returns what is wrong, or undefined
 
 const bool: KeywordCheck = (v) =>
-  typeof v === 'boolean' || isTemplated(v) || (typeof v === 'string' && /^(yes|no|true|false|on|off|1|0)$/i.test(v.trim()))
+  typeof v === 'boolean' ||
+  isTemplated(v) ||
+  (typeof v === 'string' && /^(yes|no|true|false|on|off|1|0)$/i.test(v.trim()))
     ? undefined
     : `expected a boolean (true/false, yes/no), got ${JSON.stringify(v)}`;
 const int: KeywordCheck = (v) =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || isTemplated(v) || (typeof v === 'string' && /^\d+$/.test(v))
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+  isTemplated(v) ||
+  (typeof v === 'string' && /^\d+$/.test(v))
     ? undefined
     : `expected a whole number, got ${JSON.stringify(v)}`;
-const str: KeywordCheck = (v) => (typeof v === 'string' || typeof v === 'number' ? undefined : `expected a string, got ${JSON.stringify(v)}`);
+const str: KeywordCheck = (v) =>
+  typeof v === 'string' || typeof v === 'number' ? undefined : `expected a string, got ${JSON.stringify(v)}`;
 const strOrList: KeywordCheck = (v) =>
-  typeof v === 'string' || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+  typeof v === 'string' ||
+  typeof v === 'number' ||
+  (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
     ? undefined
     : `expected a string or a list of strings, got ${JSON.stringify(v)}`;
 const mapping: KeywordCheck = (v) =>
-  (v && typeof v === 'object' && !Array.isArray(v)) || v === null || isTemplated(v) ? undefined : `expected a mapping, got ${JSON.stringify(v)}`;
+  (v && typeof v === 'object' && !Array.isArray(v)) || v === null || isTemplated(v)
+    ? undefined
+    : `expected a mapping, got ${JSON.stringify(v)}`;
 const condition: KeywordCheck = (v) =>
-  typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'boolean'))
+  typeof v === 'string' ||
+  typeof v === 'boolean' ||
+  typeof v === 'number' ||
+  (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'boolean'))
     ? undefined
     : `expected a condition or a list of conditions, got ${JSON.stringify(v)}`;
-const list: KeywordCheck = (v) => (Array.isArray(v) || isTemplated(v) ? undefined : `expected a list or a template giving one, got ${JSON.stringify(v)}`);
+const list: KeywordCheck = (v) =>
+  Array.isArray(v) || isTemplated(v) ? undefined : `expected a list or a template giving one, got ${JSON.stringify(v)}`;
 const identifier: KeywordCheck = (v) =>
-  typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : `expected a variable name, got ${JSON.stringify(v)}`;
+  typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)
+    ? undefined
+    : `expected a variable name, got ${JSON.stringify(v)}`;
 const any: KeywordCheck = () => undefined;
 const percent: KeywordCheck = (v) =>
-  (typeof v === 'number' && v >= 0 && v <= 100) || isTemplated(v) ? undefined : `expected a percentage from 0 to 100, got ${JSON.stringify(v)}`;
+  (typeof v === 'number' && v >= 0 && v <= 100) || isTemplated(v)
+    ? undefined
+    : `expected a percentage from 0 to 100, got ${JSON.stringify(v)}`;
 
 /** Keywords a task, block and play share. */
 const COMMON: Record<string, KeywordCheck> = {
@@ -37,7 +54,8 @@ const COMMON: Record<string, KeywordCheck> = {
   tags: strOrList,
   become: bool,
   become_user: str,
-  become_method: (v) => (v === 'sudo' || isTemplated(v) ? undefined : `only 'sudo' is supported, got ${JSON.stringify(v)}`),
+  become_method: (v) =>
+    v === 'sudo' || isTemplated(v) ? undefined : `only 'sudo' is supported, got ${JSON.stringify(v)}`,
   become_flags: str,
   environment: mapping,
   vars: mapping,
@@ -81,7 +99,13 @@ export const TASK_KEYWORDS: Record<string, KeywordCheck> = {
 
 export const HANDLER_KEYWORDS: Record<string, KeywordCheck> = { ...TASK_KEYWORDS, listen: strOrList };
 
-export const BLOCK_KEYWORDS: Record<string, KeywordCheck> = { ...COMMON, block: list, rescue: list, always: list, notify: strOrList };
+export const BLOCK_KEYWORDS: Record<string, KeywordCheck> = {
+  ...COMMON,
+  block: list,
+  rescue: list,
+  always: list,
+  notify: strOrList,
+};
 
 export const PLAY_KEYWORDS: Record<string, KeywordCheck> = {
   ...COMMON,
@@ -93,15 +117,23 @@ export const PLAY_KEYWORDS: Record<string, KeywordCheck> = {
   post_tasks: list,
   handlers: list,
   serial: (v) =>
-    typeof v === 'number' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number' || typeof x === 'string'))
+    typeof v === 'number' ||
+    typeof v === 'string' ||
+    (Array.isArray(v) && v.every((x) => typeof x === 'number' || typeof x === 'string'))
       ? undefined
       : `expected a number, a percentage or a list of them, got ${JSON.stringify(v)}`,
-  strategy: (v) => (v === 'linear' || v === 'free' || isTemplated(v) ? undefined : `expected 'linear' or 'free', got ${JSON.stringify(v)}`),
+  strategy: (v) =>
+    v === 'linear' || v === 'free' || isTemplated(v)
+      ? undefined
+      : `expected 'linear' or 'free', got ${JSON.stringify(v)}`,
   gather_facts: bool,
   gather_subset: strOrList,
   max_fail_percentage: percent,
   force_handlers: bool,
-  order: (v) => (['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'].includes(String(v)) ? undefined : `unknown order ${JSON.stringify(v)}`),
+  order: (v) =>
+    ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'].includes(String(v))
+      ? undefined
+      : `unknown order ${JSON.stringify(v)}`,
   forks: int,
 };
 

@@ -27,12 +27,19 @@ export function taskTitle(t: TaskNode): string {
 
 /** Tasks in run order, blocks opened (block, rescue, always), handlers left out as Ansible does. */
 export function flatten(nodes: TaskNode[]): TaskNode[] {
-  return nodes.flatMap((n) => (n.kind === 'block' ? [...flatten(n.block), ...flatten(n.rescue), ...flatten(n.always)] : [n]));
+  return nodes.flatMap((n) =>
+    n.kind === 'block' ? [...flatten(n.block), ...flatten(n.rescue), ...flatten(n.always)] : [n],
+  );
 }
 
 /** Glob match used by --start-at-task, as Ansible (fnmatch on the name, with or without the role prefix). */
 export function nameMatches(pattern: string, t: TaskNode): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return [t.name ?? '', taskTitle(t)].some((n) => n === pattern || re.test(n));
 }
 
@@ -69,7 +76,15 @@ export function listHosts(pb: Playbook, opts: ListOptions): string {
   const lines = header(pb, opts.cwd ?? process.cwd());
   for (const p of pb.plays) {
     const hosts = opts.hosts ? opts.hosts(p) : [];
-    lines.push('', playLine(p), `    pattern: [${p.hosts.split(',').map((h) => `'${h.trim()}'`).join(', ')}]`, `    hosts (${hosts.length}):`);
+    lines.push(
+      '',
+      playLine(p),
+      `    pattern: [${p.hosts
+        .split(',')
+        .map((h) => `'${h.trim()}'`)
+        .join(', ')}]`,
+      `    hosts (${hosts.length}):`,
+    );
     for (const h of hosts) lines.push(`      ${h}`);
   }
   return lines.join('\n') + '\n';

@@ -27,9 +27,12 @@ export interface ArgContext {
 export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered = false): ArgCheck {
   const errors: KplayError[] = [];
   const keyLoc = ctx.keyLocOf ?? ctx.locOf;
-  const at = (key: string | undefined, value: boolean) => (key ? (value ? ctx.locOf(key) : keyLoc(key)) : undefined) ?? ctx.taskLoc;
+  const at = (key: string | undefined, value: boolean) =>
+    (key ? (value ? ctx.locOf(key) : keyLoc(key)) : undefined) ?? ctx.taskLoc;
   const add = (message: string, loc: Loc | undefined, hint?: string) =>
-    errors.push(new KplayError(`${spec.name}: ${message}`, { code: 'BAD_ARGS', loc, task: ctx.task, host: ctx.host, hint }));
+    errors.push(
+      new KplayError(`${spec.name}: ${message}`, { code: 'BAD_ARGS', loc, task: ctx.task, host: ctx.host, hint }),
+    );
   const err = (message: string, key: string | undefined, hint?: string) => add(message, at(key, false), hint);
   const valueErr = (message: string, key: string) => add(message, at(key, true));
   const args: Vars = {};
@@ -41,9 +44,16 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
       continue;
     }
     if (!(canon in spec.args) && !spec.anyArgs) {
-      const names = [...Object.keys(spec.args).filter((n) => !n.startsWith('_')), ...Object.keys(spec.argAliases ?? {})];
+      const names = [
+        ...Object.keys(spec.args).filter((n) => !n.startsWith('_')),
+        ...Object.keys(spec.argAliases ?? {}),
+      ];
       const near = didYouMean(k, names);
-      err(`unsupported argument '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, k, `supported: ${names.sort().join(', ')}`);
+      err(
+        `unsupported argument '${k}'${near ? ` (did you mean '${near}'?)` : ''}`,
+        k,
+        `supported: ${names.sort().join(', ')}`,
+      );
       continue;
     }
     given.set(canon, k);
@@ -62,7 +72,8 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   for (const [name, value, needs] of spec.requiredIf ?? []) {
     const v = args[name] ?? defaultOf(spec.args[name]);
     if (isTemplated(v) && !rendered) continue;
-    if (v === value) for (const n of needs) if (!present(n)) err(`${name}=${String(value)} requires ${nameOf(n)}`, given.get(name));
+    if (v === value)
+      for (const n of needs) if (!present(n)) err(`${name}=${String(value)} requires ${nameOf(n)}`, given.get(name));
   }
   for (const [name, type] of Object.entries(spec.args)) {
     const v = args[name];

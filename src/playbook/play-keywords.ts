@@ -15,7 +15,10 @@ export function checkPlayKeywords(raw: Vars, problems: Problems): void {
     if (!check || k === 'when') {
       const near = didYouMean(k, Object.keys(PLAY_KEYWORDS));
       const extra = k === 'when' ? ' (a play has no when; put it on its tasks, a block or import_playbook)' : '';
-      problems.add(`unknown play keyword '${k}'${near && k !== 'when' ? ` (did you mean '${near}'?)` : ''}${extra}`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(raw, k) });
+      problems.add(`unknown play keyword '${k}'${near && k !== 'when' ? ` (did you mean '${near}'?)` : ''}${extra}`, {
+        code: 'UNKNOWN_KEYWORD',
+        loc: keyLoc(raw, k),
+      });
       continue;
     }
     const wrong = check(v);
@@ -26,6 +29,10 @@ export function checkPlayKeywords(raw: Vars, problems: Problems): void {
   serials.forEach((s, i) => {
     const ok = (typeof s === 'number' && s >= 0) || (typeof s === 'string' && /^(\d+%?|\{\{.*\}\})$/.test(s.trim()));
     const loc = Array.isArray(raw.serial) ? valueLoc(raw.serial, i) : valueLoc(raw, 'serial');
-    if (!ok) problems.add(`serial: ${JSON.stringify(s)} is not a number or a percentage like "30%"`, { code: 'PLAYBOOK', loc });
+    if (!ok)
+      problems.add(`serial: ${JSON.stringify(s)} is not a number or a percentage like "30%"`, {
+        code: 'PLAYBOOK',
+        loc,
+      });
   });
 }

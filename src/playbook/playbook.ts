@@ -33,7 +33,14 @@ export function loadPlaybook(file: string): Playbook {
   return pb;
 }
 
-function readInto(file: string, pb: Playbook, problems: Problems, stack: string[], inh: Inherited, loc: Loc | undefined): void {
+function readInto(
+  file: string,
+  pb: Playbook,
+  problems: Problems,
+  stack: string[],
+  inh: Inherited,
+  loc: Loc | undefined,
+): void {
   if (stack.includes(file)) {
     problems.add(`import_playbook cycle: ${[...stack, file].join(' -> ')}`, { code: 'PLAYBOOK', loc });
     return;
@@ -45,22 +52,32 @@ function readInto(file: string, pb: Playbook, problems: Problems, stack: string[
   const data = loadYamlFile(file, { problems });
   if (data === undefined || data === null) return;
   if (!Array.isArray(data)) {
-    problems.add('a playbook must be a list of plays', { code: 'PLAYBOOK', loc: locOf(data) ?? { file, line: 1, col: 1 } });
+    problems.add('a playbook must be a list of plays', {
+      code: 'PLAYBOOK',
+      loc: locOf(data) ?? { file, line: 1, col: 1 },
+    });
     return;
   }
   data.forEach((entry, i) => {
     if (!isPlainObject(entry)) {
-      problems.add(`a play must be a mapping, got ${JSON.stringify(entry)}`, { code: 'PLAYBOOK', loc: valueLoc(data, i) });
+      problems.add(`a play must be a mapping, got ${JSON.stringify(entry)}`, {
+        code: 'PLAYBOOK',
+        loc: valueLoc(data, i),
+      });
       return;
     }
     const imp = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
     if (imp !== undefined) {
       const key = entry.import_playbook !== undefined ? 'import_playbook' : 'ansible.builtin.import_playbook';
       for (const k of Object.keys(entry)) {
-        if (![key, 'name', 'when', 'tags', 'vars'].includes(k)) problems.add(`unknown import_playbook keyword '${k}'`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(entry, k) });
+        if (![key, 'name', 'when', 'tags', 'vars'].includes(k))
+          problems.add(`unknown import_playbook keyword '${k}'`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(entry, k) });
       }
       if (typeof imp !== 'string' || imp.includes('{{')) {
-        problems.add('import_playbook needs a file name (no templates: imports are read before the run)', { code: 'PLAYBOOK', loc: valueLoc(entry, key) });
+        problems.add('import_playbook needs a file name (no templates: imports are read before the run)', {
+          code: 'PLAYBOOK',
+          loc: valueLoc(entry, key),
+        });
         return;
       }
       readInto(resolve(dirname(file), imp), pb, problems, [...stack, file], inherit(inh, entry), valueLoc(entry, key));
@@ -73,7 +90,11 @@ function readInto(file: string, pb: Playbook, problems: Problems, stack: string[
 function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, outer: Inherited): Play {
   const loc = locOf(raw) ?? { file, line: 1, col: 1 };
   checkPlayKeywords(raw, problems);
-  const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : raw.hosts === undefined ? '' : String(raw.hosts);
+  const hosts = Array.isArray(raw.hosts)
+    ? raw.hosts.map(String).join(',')
+    : raw.hosts === undefined
+      ? ''
+      : String(raw.hosts);
   if (!hosts) problems.add("a play needs 'hosts'", { code: 'PLAYBOOK', loc });
   const roles: RoleInstance[] = [];
   const seen = new Set<string>();
@@ -88,7 +109,8 @@ function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, out
     },
   };
   const inh = inherit({ ...outer, when: outer.when }, { ...raw, when: undefined, vars: undefined });
-  const list = (k: string): TaskNode[] => (Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inh, ctx, k === 'handlers') : []);
+  const list = (k: string): TaskNode[] =>
+    Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inh, ctx, k === 'handlers') : [];
   const roleTasks: TaskNode[] = [];
   if (Array.isArray(raw.roles)) {
     const entries = raw.roles as unknown[];
@@ -115,9 +137,15 @@ function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, out
     }
     const data = loadYamlFile(p, { problems });
     if (isPlainObject(data)) Object.assign(vars, data);
-    else if (data !== null && data !== undefined) problems.add('a vars file must hold a mapping', { code: 'VARS', loc: locOf(data) });
+    else if (data !== null && data !== undefined)
+      problems.add('a vars file must hold a mapping', { code: 'VARS', loc: locOf(data) });
   }
-  const serial = raw.serial === undefined ? undefined : Array.isArray(raw.serial) ? (raw.serial as (number | string)[]) : [raw.serial as number | string];
+  const serial =
+    raw.serial === undefined
+      ? undefined
+      : Array.isArray(raw.serial)
+        ? (raw.serial as (number | string)[])
+        : [raw.serial as number | string];
   return {
     index: pb.plays.length + 1,
     name: typeof raw.name === 'string' ? raw.name : hosts,
@@ -148,4 +176,3 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'string') return /^(yes|true|on|1|y)$/i.test(v.trim());
   return Boolean(v);
 }
-

@@ -32,7 +32,9 @@ export function findRoleDir(name: string, playbookDir: string): string | undefin
     const p = isAbsolute(name) ? name : resolve(playbookDir, name);
     return existsSync(p) ? p : undefined;
   }
-  return rolesPath(playbookDir).map((d) => join(d, name)).find((p) => existsSync(p));
+  return rolesPath(playbookDir)
+    .map((d) => join(d, name))
+    .find((p) => existsSync(p));
 }
 
 /** `main.yml`, `main.yaml`, `main` or a folder `main/` of YAML files (merged in name order). */
@@ -42,7 +44,10 @@ function readVarsDir(dir: string, base: string, ctx: LoadCtx, names = false): Va
     if (!existsSync(p)) continue;
     if (statSync(p).isDirectory()) {
       const out: Vars = {};
-      for (const n of readdirSync(p).filter((x) => /\.ya?ml$/.test(x)).sort()) Object.assign(out, readMapping(join(p, n), ctx, names));
+      for (const n of readdirSync(p)
+        .filter((x) => /\.ya?ml$/.test(x))
+        .sort())
+        Object.assign(out, readMapping(join(p, n), ctx, names));
       return out;
     }
     return readMapping(p, ctx, names);
@@ -55,7 +60,10 @@ function readMapping(file: string, ctx: LoadCtx, names = false): Vars {
   const data = loadYamlFile(file, { problems: ctx.problems });
   if (data === null || data === undefined) return {};
   if (!isPlainObject(data)) {
-    ctx.problems.add('a vars file must hold a mapping of variable names to values', { code: 'VARS', loc: locOf(data) ?? { file, line: 1, col: 1 } });
+    ctx.problems.add('a vars file must hold a mapping of variable names to values', {
+      code: 'VARS',
+      loc: locOf(data) ?? { file, line: 1, col: 1 },
+    });
     return {};
   }
   if (names) checkVariableNames(data, ctx.problems, 'variable');
@@ -68,7 +76,11 @@ export interface RoleLoad {
 }
 
 /** Role entry from `roles:` / meta dependencies: a name or a mapping with `role:` (or `name:`), keywords and params. */
-export function parseRoleEntry(entry: unknown, loc: Loc | undefined, ctx: LoadCtx): { name: string; entry: Vars } | undefined {
+export function parseRoleEntry(
+  entry: unknown,
+  loc: Loc | undefined,
+  ctx: LoadCtx,
+): { name: string; entry: Vars } | undefined {
   if (typeof entry === 'string') return { name: entry, entry: {} };
   if (isPlainObject(entry)) {
     const name = entry.role ?? entry.name;
@@ -81,21 +93,48 @@ export function parseRoleEntry(entry: unknown, loc: Loc | undefined, ctx: LoadCt
 }
 
 /** Load a role: its variables, handlers and tasks, tagged with its own name. Dependencies (meta/main.yml) first. */
-export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer: Inherited, ctx: LoadCtx, seen: Set<string>, tasksFrom?: string): RoleLoad {
+export function loadRole(
+  name: string,
+  loc: Loc | undefined,
+  entry: Vars,
+  outer: Inherited,
+  ctx: LoadCtx,
+  seen: Set<string>,
+  tasksFrom?: string,
+): RoleLoad {
   const dir = findRoleDir(name, ctx.playbookDir);
   if (!dir) {
     const near = didYouMean(name, availableRoles(rolesPath(ctx.playbookDir)));
-    ctx.problems.add(`role '${name}' not found${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'PLAYBOOK', loc, hint: `searched: ${[...new Set(rolesPath(ctx.playbookDir))].join(', ')}` });
+    ctx.problems.add(`role '${name}' not found${near ? ` (did you mean '${near}'?)` : ''}`, {
+      code: 'PLAYBOOK',
+      loc,
+      hint: `searched: ${[...new Set(rolesPath(ctx.playbookDir))].join(', ')}`,
+    });
     return { instances: [], tasks: [] };
   }
   const roleName = dir.split('/').pop()!;
   const params: Vars = {};
-  for (const [k, v] of Object.entries(entry)) if (!(k in ROLE_ENTRY_KEYWORDS) && k !== 'name' && k !== 'tasks_from' && k !== 'apply' && k !== 'vars_from' && k !== 'defaults_from' && k !== 'handlers_from' && k !== 'public' && k !== 'allow_duplicates') params[k] = v;
+  for (const [k, v] of Object.entries(entry))
+    if (
+      !(k in ROLE_ENTRY_KEYWORDS) &&
+      k !== 'name' &&
+      k !== 'tasks_from' &&
+      k !== 'apply' &&
+      k !== 'vars_from' &&
+      k !== 'defaults_from' &&
+      k !== 'handlers_from' &&
+      k !== 'public' &&
+      k !== 'allow_duplicates'
+    )
+      params[k] = v;
   const key = `${dir}|${tasksFrom ?? 'main'}|${JSON.stringify(params)}`;
   if (seen.has(key)) return { instances: [], tasks: [] };
   seen.add(key);
   if (ctx.stack.includes(dir)) {
-    ctx.problems.add(`role dependency cycle: ${[...ctx.stack.filter((s) => !s.endsWith('.yml')), dir].join(' -> ')}`, { code: 'PLAYBOOK', loc });
+    ctx.problems.add(`role dependency cycle: ${[...ctx.stack.filter((s) => !s.endsWith('.yml')), dir].join(' -> ')}`, {
+      code: 'PLAYBOOK',
+      loc,
+    });
     return { instances: [], tasks: [] };
   }
   ctx.stack.push(dir);
@@ -106,7 +145,10 @@ export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer:
     const meta = readVarsDir(join(dir, 'meta'), 'main', ctx);
     const deps = meta.dependencies;
     if (deps !== undefined && deps !== null && !Array.isArray(deps)) {
-      ctx.problems.add(`role '${roleName}': meta dependencies must be a list of roles, got ${JSON.stringify(deps)}`, { code: 'PLAYBOOK', loc: valueLoc(meta, 'dependencies') });
+      ctx.problems.add(`role '${roleName}': meta dependencies must be a list of roles, got ${JSON.stringify(deps)}`, {
+        code: 'PLAYBOOK',
+        loc: valueLoc(meta, 'dependencies'),
+      });
     }
     if (Array.isArray(deps)) {
       deps.forEach((d, i) => {
@@ -118,14 +160,26 @@ export function loadRole(name: string, loc: Loc | undefined, entry: Vars, outer:
       });
     }
     const role: RoleInstance = {
-      name: roleName, path: dir, params, handlers: [],
-      defaults: readVarsDir(join(dir, 'defaults'), String(entry.defaults_from ?? 'main').replace(/\.ya?ml$/, ''), ctx, true),
+      name: roleName,
+      path: dir,
+      params,
+      handlers: [],
+      defaults: readVarsDir(
+        join(dir, 'defaults'),
+        String(entry.defaults_from ?? 'main').replace(/\.ya?ml$/, ''),
+        ctx,
+        true,
+      ),
       vars: readVarsDir(join(dir, 'vars'), String(entry.vars_from ?? 'main').replace(/\.ya?ml$/, ''), ctx, true),
     };
     const inh: Inherited = { ...inh0, role };
     const taskFile = findYaml(join(dir, 'tasks'), tasksFrom ?? 'main');
     if (taskFile) tasks.push(...loadTaskFile(taskFile, loc, inh, ctx));
-    else if (tasksFrom) ctx.problems.add(`role '${roleName}' has no tasks file '${tasksFrom}'`, { code: 'PLAYBOOK', loc: keyLoc(entry, 'tasks_from') ?? loc });
+    else if (tasksFrom)
+      ctx.problems.add(`role '${roleName}' has no tasks file '${tasksFrom}'`, {
+        code: 'PLAYBOOK',
+        loc: keyLoc(entry, 'tasks_from') ?? loc,
+      });
     const handlerFile = findYaml(join(dir, 'handlers'), String(entry.handlers_from ?? 'main'));
     if (handlerFile) {
       const data = loadYamlFile(handlerFile, { problems: ctx.problems });

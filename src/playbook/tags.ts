@@ -8,7 +8,10 @@ export interface TagFilter {
 }
 
 export function parseTagList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function tagsSelect(tags: string[], f: TagFilter): boolean {

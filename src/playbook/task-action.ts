@@ -30,23 +30,33 @@ export function findAction(raw: Vars, table: Record<string, KeywordCheck>, probl
       const { module, ...args } = v;
       return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, problems);
     }
-    problems.add(`${k}: expected "module args" or a mapping with 'module'`, { code: 'PLAYBOOK', loc: valueLoc(raw, k) });
+    problems.add(`${k}: expected "module args" or a mapping with 'module'`, {
+      code: 'PLAYBOOK',
+      loc: valueLoc(raw, k),
+    });
     return undefined;
   }
   const candidates = Object.keys(raw).filter((k) => !(k in table) && !(k in UNSUPPORTED));
   const known = candidates.filter((k) => findModule(k) || INCLUDE_ACTIONS.has(canonicalModuleName(k)));
   if (known.length > 1) {
-    problems.add(`conflicting actions in one task: ${known.join(', ')}`, { code: 'PLAYBOOK', loc: keyLoc(raw, known[1]!) });
+    problems.add(`conflicting actions in one task: ${known.join(', ')}`, {
+      code: 'PLAYBOOK',
+      loc: keyLoc(raw, known[1]!),
+    });
     return undefined;
   }
-  if (known.length === 1) return { key: known[0]!, module: known[0]!, value: raw[known[0]!], loc: valueLoc(raw, known[0]!) };
+  if (known.length === 1)
+    return { key: known[0]!, module: known[0]!, value: raw[known[0]!], loc: valueLoc(raw, known[0]!) };
   if (candidates.length === 0) {
     problems.add('this task names no module (every key is a keyword)', { code: 'UNKNOWN_MODULE', loc });
     return undefined;
   }
   for (const k of candidates) {
     const near = didYouMean(k, [...moduleNames(), ...Object.keys(table)]);
-    problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: keyLoc(raw, k) });
+    problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, {
+      code: 'UNKNOWN_MODULE',
+      loc: keyLoc(raw, k),
+    });
   }
   return undefined;
 }
@@ -54,7 +64,10 @@ export function findAction(raw: Vars, table: Record<string, KeywordCheck>, probl
 function checkModule(a: Action, problems: Problems): Action | undefined {
   if (findModule(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
   const near = didYouMean(a.module, moduleNames());
-  problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_MODULE', loc: a.loc });
+  problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, {
+    code: 'UNKNOWN_MODULE',
+    loc: a.loc,
+  });
   return undefined;
 }
 
@@ -76,7 +89,11 @@ export function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Va
     const s = String(v);
     // Ansible fails "at splitting arguments" on an unbalanced quote; a shell script's quotes are the shell's
     const open = a.module === 'shell' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
-    if (open !== undefined) problems.add(`${a.module}: a quote that is never closed in its arguments`, { code: 'BAD_ARGS', loc: inString(a.loc, open) });
+    if (open !== undefined)
+      problems.add(`${a.module}: a quote that is never closed in its arguments`, {
+        code: 'BAD_ARGS',
+        loc: inString(a.loc, open),
+      });
     const kv = parseKv(s, freeKeys);
     for (const [k, val] of Object.entries(kv.args)) {
       args[k] = val;
@@ -87,11 +104,18 @@ export function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Va
       args._raw_params = kv.raw;
       valLocs.set('_raw_params', a.loc);
     }
-    for (const b of kv.bare) problems.add(`${a.module}: '${b.text}' is not a key=value argument`, { code: 'BAD_ARGS', loc: inString(a.loc, b.offset) });
+    for (const b of kv.bare)
+      problems.add(`${a.module}: '${b.text}' is not a key=value argument`, {
+        code: 'BAD_ARGS',
+        loc: inString(a.loc, b.offset),
+      });
   } else if (isPlainObject(v)) {
     fromMapping(v);
   } else if (v !== null && v !== undefined) {
-    problems.add(`${a.module}: arguments must be key=value text or a mapping, got ${JSON.stringify(v)}`, { code: 'BAD_ARGS', loc: a.loc });
+    problems.add(`${a.module}: arguments must be key=value text or a mapping, got ${JSON.stringify(v)}`, {
+      code: 'BAD_ARGS',
+      loc: a.loc,
+    });
   }
   return {
     args,
@@ -109,4 +133,3 @@ export function inString(loc: Loc | undefined, offset: number): Loc | undefined 
   const quote = ch === '"' || ch === "'" ? 1 : 0;
   return { file: loc.file, line: loc.line, col: loc.col + quote + offset };
 }
-

@@ -4,9 +4,16 @@ import { checkKeywordContents, checkSetFactNames } from './keyword-contents.js';
 import { dirname, resolve } from 'node:path';
 import { checkArgs } from './module-args.js';
 import { didYouMean, type Loc, type Problems } from '../core/errors.js';
-import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, INCLUDE_ACTIONS, TASK_KEYWORDS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
+import {
+  BLOCK_KEYWORDS,
+  HANDLER_KEYWORDS,
+  INCLUDE_ACTIONS,
+  TASK_KEYWORDS,
+  UNSUPPORTED,
+  type KeywordCheck,
+} from './keywords.js';
 import { keyLoc, loadYamlFile, locOf, valueLoc } from '../core/source.js';
-import { canonicalModuleName, findModule, } from '../tasks/index.js';
+import { canonicalModuleName, findModule } from '../tasks/index.js';
 import type { Block, Condition, Include, Inherited, Task, TaskNode, Vars } from '../core/types.js';
 import { existsSync } from 'node:fs';
 import { isPlainObject } from '../core/value-utils.js';
@@ -21,13 +28,34 @@ export interface LoadCtx {
 }
 
 /** Keywords that pass from a block (or role, or import) down to the tasks in it. */
-const INHERITABLE = ['become', 'become_user', 'become_method', 'become_flags', 'environment', 'ignore_errors', 'ignore_unreachable',
-  'any_errors_fatal', 'run_once', 'delegate_to', 'check_mode', 'diff', 'no_log', 'throttle', 'timeout', 'remote_user', 'port', 'module_defaults'];
+const INHERITABLE = [
+  'become',
+  'become_user',
+  'become_method',
+  'become_flags',
+  'environment',
+  'ignore_errors',
+  'ignore_unreachable',
+  'any_errors_fatal',
+  'run_once',
+  'delegate_to',
+  'check_mode',
+  'diff',
+  'no_log',
+  'throttle',
+  'timeout',
+  'remote_user',
+  'port',
+  'module_defaults',
+];
 
 export function toList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v.map(String);
-  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  return String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function conditions(raw: Vars, key: string): Condition[] {
@@ -55,7 +83,13 @@ export function unique(xs: string[]): string[] {
 }
 
 /** Read a file of tasks. A missing file or one that is not a list is recorded as a problem. */
-export function loadTaskFile(file: string, loc: Loc | undefined, inh: Inherited, ctx: LoadCtx, handlers = false): TaskNode[] {
+export function loadTaskFile(
+  file: string,
+  loc: Loc | undefined,
+  inh: Inherited,
+  ctx: LoadCtx,
+  handlers = false,
+): TaskNode[] {
   if (ctx.stack.includes(file)) {
     ctx.problems.add(`import cycle: ${[...ctx.stack, file].join(' -> ')}`, { code: 'PLAYBOOK', loc });
     return [];
@@ -67,7 +101,10 @@ export function loadTaskFile(file: string, loc: Loc | undefined, inh: Inherited,
   const data = loadYamlFile(file, { problems: ctx.problems });
   if (data === undefined || data === null) return [];
   if (!Array.isArray(data)) {
-    ctx.problems.add('a tasks file must hold a list of tasks', { code: 'PLAYBOOK', loc: locOf(data) ?? { file, line: 1, col: 1 } });
+    ctx.problems.add('a tasks file must hold a list of tasks', {
+      code: 'PLAYBOOK',
+      loc: locOf(data) ?? { file, line: 1, col: 1 },
+    });
     return [];
   }
   ctx.stack.push(file);
@@ -78,11 +115,20 @@ export function loadTaskFile(file: string, loc: Loc | undefined, inh: Inherited,
   }
 }
 
-export function parseTaskList(list: unknown[], file: string, inh: Inherited, ctx: LoadCtx, handlers = false): TaskNode[] {
+export function parseTaskList(
+  list: unknown[],
+  file: string,
+  inh: Inherited,
+  ctx: LoadCtx,
+  handlers = false,
+): TaskNode[] {
   const out: TaskNode[] = [];
   list.forEach((raw, i) => {
     if (!isPlainObject(raw)) {
-      ctx.problems.add(`a task must be a mapping, got ${JSON.stringify(raw)}`, { code: 'PLAYBOOK', loc: valueLoc(list, i) });
+      ctx.problems.add(`a task must be a mapping, got ${JSON.stringify(raw)}`, {
+        code: 'PLAYBOOK',
+        loc: valueLoc(list, i),
+      });
       return;
     }
     out.push(...parseTask(raw, file, inh, ctx, handlers));
@@ -90,7 +136,13 @@ export function parseTaskList(list: unknown[], file: string, inh: Inherited, ctx
   return out;
 }
 
-function checkKeywords(raw: Vars, table: Record<string, KeywordCheck>, skip: Set<string>, ctx: LoadCtx, what: string): void {
+function checkKeywords(
+  raw: Vars,
+  table: Record<string, KeywordCheck>,
+  skip: Set<string>,
+  ctx: LoadCtx,
+  what: string,
+): void {
   for (const [k, v] of Object.entries(raw)) {
     if (skip.has(k)) continue;
     if (k in UNSUPPORTED) {
@@ -100,7 +152,10 @@ function checkKeywords(raw: Vars, table: Record<string, KeywordCheck>, skip: Set
     const check = table[k];
     if (!check) {
       const near = didYouMean(k, Object.keys(table));
-      ctx.problems.add(`unknown ${what} keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(raw, k) });
+      ctx.problems.add(`unknown ${what} keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, {
+        code: 'UNKNOWN_KEYWORD',
+        loc: keyLoc(raw, k),
+      });
       continue;
     }
     const wrong = check(v);
@@ -131,11 +186,22 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = findModule(mod)!;
-  const { args, argLocs, argKeyLocs } = moduleArgs(spec.freeForm ? new Set(Object.keys(spec.args)) : undefined, action, raw, ctx.problems, loc);
+  const { args, argLocs, argKeyLocs } = moduleArgs(
+    spec.freeForm ? new Set(Object.keys(spec.args)) : undefined,
+    action,
+    raw,
+    ctx.problems,
+    loc,
+  );
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   for (const e of checked.errors) ctx.problems.push(e);
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
-  if (spec.name === 'set_fact') checkSetFactNames(args, (k) => (isPlainObject(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc, ctx.problems);
+  if (spec.name === 'set_fact')
+    checkSetFactNames(
+      args,
+      (k) => (isPlainObject(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc,
+      ctx.problems,
+    );
   // a handler that flushes handlers would run itself again and again (Ansible refuses it when it runs)
   if (handlers && spec.name === 'meta' && args._raw_params === 'flush_handlers') {
     ctx.problems.add('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: action.loc ?? loc });
@@ -145,22 +211,42 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
 
 function pick(raw: Vars, keys: string[]): Vars {
   const out: Vars = {};
-  for (const k of keys) if (raw[k] !== undefined && k !== 'name' && k !== 'vars' && k !== 'tags' && k !== 'when') out[k] = raw[k];
+  for (const k of keys)
+    if (raw[k] !== undefined && k !== 'name' && k !== 'vars' && k !== 'tags' && k !== 'when') out[k] = raw[k];
   return out;
 }
 
 function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: LoadCtx, handlers: boolean): Block {
   checkKeywords(raw, BLOCK_KEYWORDS, new Set(), ctx, 'block');
   const inner = inherit(inh, raw);
-  const part = (k: string): TaskNode[] => (Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inner, ctx, handlers) : []);
+  const part = (k: string): TaskNode[] =>
+    Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inner, ctx, handlers) : [];
   return {
-    kind: 'block', id: `${loc.file}:${loc.line}:${loc.col}`, name: typeof raw.name === 'string' ? raw.name : undefined, loc, raw,
-    keywords: inner.keywords, when: inner.when, tags: inner.tags, role: inh.role, vars: inner.vars,
-    block: part('block'), rescue: part('rescue'), always: part('always'),
+    kind: 'block',
+    id: `${loc.file}:${loc.line}:${loc.col}`,
+    name: typeof raw.name === 'string' ? raw.name : undefined,
+    loc,
+    raw,
+    keywords: inner.keywords,
+    when: inner.when,
+    tags: inner.tags,
+    role: inh.role,
+    vars: inner.vars,
+    block: part('block'),
+    rescue: part('rescue'),
+    always: part('always'),
   };
 }
 
-function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Include, 'kind' | 'target' | 'loaded' | 'innerKeywords'>, file: string, inh: Inherited, ctx: LoadCtx): TaskNode[] {
+function includeOrImport(
+  mod: string,
+  value: unknown,
+  raw: Vars,
+  base: Omit<Include, 'kind' | 'target' | 'loaded' | 'innerKeywords'>,
+  file: string,
+  inh: Inherited,
+  ctx: LoadCtx,
+): TaskNode[] {
   const opts: Vars = isPlainObject(value) ? value : { [mod.endsWith('role') ? 'name' : 'file']: value };
   const target = String(opts[mod.endsWith('role') ? 'name' : 'file'] ?? '');
   const loc = valueLoc(raw, Object.keys(raw).find((k) => canonicalModuleName(k) === mod)!) ?? base.loc;
@@ -172,19 +258,39 @@ function includeOrImport(mod: string, value: unknown, raw: Vars, base: Omit<Incl
   const isImport = mod.startsWith('import_');
   const loopKey = Object.keys(raw).find((k) => k === 'loop' || k.startsWith('with_'));
   if (loopKey && isImport) {
-    ctx.problems.add(`${mod} is static and cannot loop; use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc: keyLoc(raw, loopKey) ?? loc });
+    ctx.problems.add(`${mod} is static and cannot loop; use include_${mod.slice(7)}`, {
+      code: 'PLAYBOOK',
+      loc: keyLoc(raw, loopKey) ?? loc,
+    });
     return [];
   }
   if (isImport && dynamic) {
-    ctx.problems.add(`${mod} is static and cannot use a template (${target}); use include_${mod.slice(7)}`, { code: 'PLAYBOOK', loc });
+    ctx.problems.add(`${mod} is static and cannot use a template (${target}); use include_${mod.slice(7)}`, {
+      code: 'PLAYBOOK',
+      loc,
+    });
     return [];
   }
   // an import passes its when/tags/keywords to every task inside; an include keeps them for itself (but its vars
   // are the included tasks' vars, as at run time for a templated target: dynamic-include.ts)
-  const inner = isImport ? inherit(inh, raw) : { ...inh, vars: base.vars, tags: isPlainObject(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags };
+  const inner = isImport
+    ? inherit(inh, raw)
+    : {
+        ...inh,
+        vars: base.vars,
+        tags: isPlainObject(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags,
+      };
   let loaded: TaskNode[] | undefined;
   if (!dynamic) {
-    if (mod.endsWith('role')) loaded = ctx.importRole(target, loc, opts, inner, ctx, typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined);
+    if (mod.endsWith('role'))
+      loaded = ctx.importRole(
+        target,
+        loc,
+        opts,
+        inner,
+        ctx,
+        typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined,
+      );
     else loaded = loadTaskFile(resolveTaskFile(target, file, inh, ctx), loc, inner, ctx);
   }
   if (isImport) return loaded ?? [];

@@ -21,9 +21,15 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
   try {
     ts = (await import('typescript')).default;
   } catch {
-    throw new KplayError(`${file}: a TypeScript module needs the 'typescript' package; compile it to .js or install typescript`, { code: 'PLAYBOOK' });
+    throw new KplayError(
+      `${file}: a TypeScript module needs the 'typescript' package; compile it to .js or install typescript`,
+      { code: 'PLAYBOOK' },
+    );
   }
-  const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, fileName: file }).outputText;
+  const js = ts.transpileModule(readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: file,
+  }).outputText;
   const out = join(mkdtempSync(join(tmpdir(), 'kplay-mod-')), 'module.mjs');
   writeFileSync(out, js);
   return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
@@ -52,9 +58,13 @@ export async function loadUserModules(dir: string): Promise<string[]> {
       throw new KplayError(`cannot load module file ${file}: ${(e as Error).message}`, { code: 'PLAYBOOK' });
     }
     const found = [mod.default, mod.module, ...(Array.isArray(mod.modules) ? mod.modules : [])].filter(isModule);
-    if (found.length === 0) throw new KplayError(`${file} exports no module (export default { name, description, args, plan })`, { code: 'PLAYBOOK' });
+    if (found.length === 0)
+      throw new KplayError(`${file} exports no module (export default { name, description, args, plan })`, {
+        code: 'PLAYBOOK',
+      });
     for (const m of found) {
-      if (typeof (m as { plan?: unknown }).plan !== 'function') throw new KplayError(`${file}: module '${m.name}' has no plan() function`, { code: 'PLAYBOOK' });
+      if (typeof (m as { plan?: unknown }).plan !== 'function')
+        throw new KplayError(`${file}: module '${m.name}' has no plan() function`, { code: 'PLAYBOOK' });
       registry.set(m.name, m);
       for (const a of m.aliases ?? []) registry.set(a, m);
       names.push(m.name);

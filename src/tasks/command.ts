@@ -48,9 +48,10 @@ export function splitCommand(line: string): string[] {
 export function expandVars(s: string, env: Record<string, string>): string {
   let out = s.replace(/\$(\w+|\{[^}]*\})/g, (all, name: string) => {
     const n = name.startsWith('{') ? name.slice(1, -1) : name;
-    return  Object.hasOwn(env, n) ? env[n]! : all;
+    return Object.hasOwn(env, n) ? env[n]! : all;
   });
-  if ((out === '~' || out.startsWith('~/')) && env.HOME !== undefined) out = env.HOME.replace(/\/+$/, '') + out.slice(1) || '/';
+  if ((out === '~' || out.startsWith('~/')) && env.HOME !== undefined)
+    out = env.HOME.replace(/\/+$/, '') + out.slice(1) || '/';
   return out;
 }
 
@@ -81,12 +82,25 @@ interface Common {
   stdin_add_newline: boolean;
 }
 
-async function planRun(a: Common, argv: string[], shown: string, cmd: unknown, facts: FactReader, expand: boolean): Promise<Plan> {
-  const env = expand && [a.chdir, a.creates, a.removes].some((p) => p !== undefined && needsExpansion(p)) ? await hostEnv(facts) : undefined;
+async function planRun(
+  a: Common,
+  argv: string[],
+  shown: string,
+  cmd: unknown,
+  facts: FactReader,
+  expand: boolean,
+): Promise<Plan> {
+  const env =
+    expand && [a.chdir, a.creates, a.removes].some((p) => p !== undefined && needsExpansion(p))
+      ? await hostEnv(facts)
+      : undefined;
   const path = (p: string) => (env ? expandVars(p, env) : p);
   const chdir = a.chdir === undefined ? undefined : path(a.chdir);
   const abs = (p: string) => (chdir === undefined ? p : posix.resolve(chdir, p));
-  const skipped = (msg: string): Plan => ({ changes: [], result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd } });
+  const skipped = (msg: string): Plan => ({
+    changes: [],
+    result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd },
+  });
   const touches: string[] = [];
   if (a.creates !== undefined) {
     const p = abs(path(a.creates));
@@ -122,7 +136,13 @@ export const command = defineTask({
   args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true) },
   requiredOneOf: [['_raw_params', 'cmd', 'argv']],
   mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
-  returns: { rc: 'exit code', stdout: 'standard output', stderr: 'standard error', stdout_lines: 'stdout split in lines', cmd: 'the argv run' },
+  returns: {
+    rc: 'exit code',
+    stdout: 'standard output',
+    stderr: 'standard error',
+    stdout_lines: 'stdout split in lines',
+    cmd: 'the argv run',
+  },
   example: '- command: /usr/bin/etcdctl endpoint health\n  changed_when: false',
   async plan(args, _host, facts) {
     let argv = args.argv ?? splitCommand(args._raw_params ?? args.cmd ?? '');

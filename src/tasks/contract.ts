@@ -56,8 +56,21 @@ export interface HostView {
 }
 
 export type Action =
-  | { exec: string[]; stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined; shell?: boolean }
-  | { put: string; content: Buffer; mode?: string | undefined; owner?: string | undefined; group?: string | undefined; validate?: string | undefined }
+  | {
+      exec: string[];
+      stdin?: string | undefined;
+      cwd?: string | undefined;
+      env?: Record<string, string> | undefined;
+      shell?: boolean;
+    }
+  | {
+      put: string;
+      content: Buffer;
+      mode?: string | undefined;
+      owner?: string | undefined;
+      group?: string | undefined;
+      validate?: string | undefined;
+    }
   | { remove: string; recurse?: boolean }
   /** Write a file on the controller (fetch): atomic, parent folders made. */
   | { controllerPut: string; content: Buffer };
@@ -121,4 +134,6 @@ export interface ModuleSpec {
 type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
 
 /** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be missing. */
-export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & { [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]> };
+export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & {
+  [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]>;
+};

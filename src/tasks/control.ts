@@ -24,7 +24,12 @@ export const assert = defineModule({
   name: 'assert',
   description: 'Fail the host unless every condition holds.',
   controllerOnly: true,
-  args: { that: alist(z.union([astr(), z.boolean()])), fail_msg: z.unknown(), success_msg: z.unknown(), quiet: abool().default(false) },
+  args: {
+    that: alist(z.union([astr(), z.boolean()])),
+    fail_msg: z.unknown(),
+    success_msg: z.unknown(),
+    quiet: abool().default(false),
+  },
   argAliases: { msg: 'fail_msg' },
   required: ['that'],
   example: "- assert:\n    that: groups['etcd'] | length is odd",
@@ -38,7 +43,17 @@ export const fail = defineModule({
   example: '- fail: msg="unsupported OS"\n  when: ansible_os_family != "Debian"',
 });
 
-export const META_ACTIONS = ['flush_handlers', 'refresh_inventory', 'noop', 'clear_facts', 'clear_host_errors', 'end_play', 'end_host', 'end_batch', 'reset_connection'] as const;
+export const META_ACTIONS = [
+  'flush_handlers',
+  'refresh_inventory',
+  'noop',
+  'clear_facts',
+  'clear_host_errors',
+  'end_play',
+  'end_host',
+  'end_batch',
+  'reset_connection',
+] as const;
 
 export const meta = defineModule({
   name: 'meta',
@@ -62,10 +77,18 @@ export const pause = defineModule({
 
 export const include_vars = defineModule({
   name: 'include_vars',
-  description: 'Read variables from a YAML/JSON file (or every file of a folder) on the controller, for the rest of the run.',
+  description:
+    'Read variables from a YAML/JSON file (or every file of a folder) on the controller, for the rest of the run.',
   controllerOnly: true,
   freeForm: true,
-  args: { _raw_params: astr(), file: apath(), dir: apath(), name: astr(), files_matching: astr(), ignore_files: alist(astr()) },
+  args: {
+    _raw_params: astr(),
+    file: apath(),
+    dir: apath(),
+    name: astr(),
+    files_matching: astr(),
+    ignore_files: alist(astr()),
+  },
   requiredOneOf: [['_raw_params', 'file', 'dir']],
   mutuallyExclusive: [['_raw_params', 'file', 'dir']],
   returns: { ansible_included_var_files: 'the files read' },

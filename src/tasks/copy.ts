@@ -8,8 +8,20 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, Change, FactReader, HostView, Plan, StatInfo, Vars } from './contract.js';
 import {
-  backupAction, backupName, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, parseOctal, resolveMode,
-  sha1, sha256, taskFailed, text, type ModeArg,
+  backupAction,
+  backupName,
+  fileAttrArgs,
+  fixAttrs,
+  NEW_DIR_MODE,
+  NEW_FILE_MODE,
+  octal,
+  parseOctal,
+  resolveMode,
+  sha1,
+  sha256,
+  taskFailed,
+  text,
+  type ModeArg,
 } from './lib/fsattrs.js';
 import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 
@@ -17,8 +29,12 @@ import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 export function pyJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as Vars).map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`).join(', ')}}`;
-  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof v === 'object')
+    return `{${Object.entries(v as Vars)
+      .map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`)
+      .join(', ')}}`;
+  if (typeof v === 'string')
+    return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return JSON.stringify(v);
 }
@@ -49,7 +65,8 @@ export interface PutFileArgs {
 
 /** Plan putting `content` at `dest` (copy and template share this). */
 export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactReader, module: string): Promise<Plan> {
-  if (a.validate !== undefined && !a.validate.includes('%s')) throw taskFailed(`validate must contain %s: ${a.validate}`);
+  if (a.validate !== undefined && !a.validate.includes('%s'))
+    throw taskFailed(`validate must contain %s: ${a.validate}`);
   let dest = a.dest;
   const actions: Action[] = [];
   let createDir: string | undefined;
@@ -102,33 +119,57 @@ export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactRea
       result.backup_file = backupName(dest);
       actions.push(backupAction(dest, result.backup_file as string));
     }
-    actions.push({ put: dest, content: a.content, mode: mode === undefined ? undefined : octal(mode), owner: a.owner, group: a.group, validate: a.validate });
+    actions.push({
+      put: dest,
+      content: a.content,
+      mode: mode === undefined ? undefined : octal(mode),
+      owner: a.owner,
+      group: a.group,
+      validate: a.validate,
+    });
     const before = host.diff && st.exists && !st.islnk ? await facts.read(dest) : undefined;
     changes.push({
       summary: `${module}: ${st.exists ? 'update' : 'create'} ${dest}`,
       diff: { path: dest, before: text(before), after: text(a.content) },
-      actions, touches,
+      actions,
+      touches,
     });
   } else {
     const fix = fixAttrs(dest, st, a);
-    if (fix.actions.length) changes.push({ summary: `${module}: ${dest}: ${fix.parts.join(', ')}`, actions: fix.actions, touches });
+    if (fix.actions.length)
+      changes.push({ summary: `${module}: ${dest}: ${fix.parts.join(', ')}`, actions: fix.actions, touches });
   }
   return { changes, result };
 }
 
 const copyArgs = {
-  src: apath(), content: z.unknown(), dest: apath(), backup: abool().default(false), force: abool().default(true),
-  remote_src: abool().default(false), validate: astr(), directory_mode: amode(), follow: abool().default(false), ...fileAttrArgs,
+  src: apath(),
+  content: z.unknown(),
+  dest: apath(),
+  backup: abool().default(false),
+  force: abool().default(true),
+  remote_src: abool().default(false),
+  validate: astr(),
+  directory_mode: amode(),
+  follow: abool().default(false),
+  ...fileAttrArgs,
 };
 
 export const copy = defineTask({
   name: 'copy',
-  description: 'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
+  description:
+    'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
   args: copyArgs,
   required: ['dest'],
   requiredOneOf: [['src', 'content']],
   mutuallyExclusive: [['src', 'content']],
-  returns: { dest: 'destination path', checksum: 'sha1 of the file', size: 'size in bytes', mode: 'mode of the file', backup_file: 'backup path when backup=yes' },
+  returns: {
+    dest: 'destination path',
+    checksum: 'sha1 of the file',
+    size: 'size in bytes',
+    mode: 'mode of the file',
+    backup_file: 'backup path when backup=yes',
+  },
   example: '- copy:\n    content: "{{ etcd_env }}"\n    dest: /etc/etcd/etcd.env\n    mode: "0600"',
   async plan(args, host, facts) {
     let content: Buffer;
@@ -142,7 +183,8 @@ export const copy = defineTask({
       content = b;
     } else {
       const tree = await facts.controllerTree?.(args.src);
-      if (tree) return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest: args.dest! }, tree, host, facts);
+      if (tree)
+        return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest: args.dest! }, tree, host, facts);
       try {
         content = await facts.controllerRead(args.src);
       } catch (e) {
@@ -152,7 +194,12 @@ export const copy = defineTask({
         throw e;
       }
     }
-    return planPutFile({ ...args, dest: args.dest!, content, src: args.content !== undefined ? undefined : args.src }, host, facts, 'copy');
+    return planPutFile(
+      { ...args, dest: args.dest!, content, src: args.content !== undefined ? undefined : args.src },
+      host,
+      facts,
+      'copy',
+    );
   },
 });
 
@@ -160,8 +207,15 @@ export const copy = defineTask({
  * A controller folder copied to the host, as Ansible does: `src: dir/` puts what dir holds into dest,
  * `src: dir` puts dir itself into dest. Folders get directory_mode (or 0755 when new); files mode/owner/group.
  */
-async function planTree(args: PutFileArgs & { src: string; remote_src?: boolean }, tree: { path: string; dir: boolean }[], host: HostView, facts: FactReader): Promise<Plan> {
-  const base = args.src.endsWith('/') ? args.dest.replace(/\/+$/, '') : posix.join(args.dest, posix.basename(args.src.replace(/\/+$/, '')));
+async function planTree(
+  args: PutFileArgs & { src: string; remote_src?: boolean },
+  tree: { path: string; dir: boolean }[],
+  host: HostView,
+  facts: FactReader,
+): Promise<Plan> {
+  const base = args.src.endsWith('/')
+    ? args.dest.replace(/\/+$/, '')
+    : posix.join(args.dest, posix.basename(args.src.replace(/\/+$/, '')));
   const changes: Change[] = [];
   const made = new Set<string>();
   const ensureDir = async (dir: string) => {
@@ -176,7 +230,10 @@ async function planTree(args: PutFileArgs & { src: string; remote_src?: boolean 
     made.add(dir);
     const mode = octal(resolveMode(args.directory_mode, NEW_DIR_MODE, true) ?? NEW_DIR_MODE);
     const actions: Action[] = [{ exec: ['mkdir', '--', dir] }, { exec: ['chmod', mode, '--', dir] }];
-    if (args.owner !== undefined || args.group !== undefined) actions.push({ exec: ['chown', `${args.owner ?? ''}${args.group !== undefined ? `:${args.group}` : ''}`, '--', dir] });
+    if (args.owner !== undefined || args.group !== undefined)
+      actions.push({
+        exec: ['chown', `${args.owner ?? ''}${args.group !== undefined ? `:${args.group}` : ''}`, '--', dir],
+      });
     changes.push({ summary: `copy: create directory ${dir}`, actions, touches: [`file:${dir}`] });
   };
   await ensureDir(base);
@@ -189,7 +246,12 @@ async function planTree(args: PutFileArgs & { src: string; remote_src?: boolean 
     const content = await facts.controllerRead(posix.join(args.src, e.path));
     const parentPlanned = made.has(posix.dirname(target));
     const plan = parentPlanned
-      ? await planPutFile({ ...args, src: undefined, dest: target, content, parentPlanned }, { ...host, diff: false }, newFileFacts(facts), 'copy')
+      ? await planPutFile(
+          { ...args, src: undefined, dest: target, content, parentPlanned },
+          { ...host, diff: false },
+          newFileFacts(facts),
+          'copy',
+        )
       : await planPutFile({ ...args, src: undefined, dest: target, content }, host, facts, 'copy');
     changes.push(...plan.changes);
   }
@@ -198,13 +260,28 @@ async function planTree(args: PutFileArgs & { src: string; remote_src?: boolean 
 
 /** Inside a folder this plan creates, nothing exists yet: answer for it without asking the host. */
 function newFileFacts(facts: FactReader): FactReader {
-  return { ...facts, facts: () => facts.facts(), probe: (a) => facts.probe(a), read: async () => undefined, controllerRead: (p) => facts.controllerRead(p), stat: async (path) => ({ exists: false, path }) };
+  return {
+    ...facts,
+    facts: () => facts.facts(),
+    probe: (a) => facts.probe(a),
+    read: async () => undefined,
+    controllerRead: (p) => facts.controllerRead(p),
+    stat: async (path) => ({ exists: false, path }),
+  };
 }
 
 export const template = defineTask({
   name: 'template',
   description: 'Render a Handlebars template on the controller and put the result on the host.',
-  args: { src: apath(), dest: apath(), backup: abool().default(false), force: abool().default(true), validate: astr(), follow: abool().default(false), ...fileAttrArgs },
+  args: {
+    src: apath(),
+    dest: apath(),
+    backup: abool().default(false),
+    force: abool().default(true),
+    validate: astr(),
+    follow: abool().default(false),
+    ...fileAttrArgs,
+  },
   required: ['src', 'dest'],
   returns: copy.returns!,
   example: '- template: src=haproxy.cfg.hbs dest=/etc/haproxy/haproxy.cfg validate="haproxy -c -f %s"',

@@ -18,7 +18,18 @@
 // directory is an error. Symlinks are followed (the target is written).
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, StatInfo } from './contract.js';
-import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed, type ModeArg } from './lib/fsattrs.js';
+import {
+  backupAction,
+  backupName,
+  fileAttrArgs,
+  fixAttrs,
+  NEW_FILE_MODE,
+  octal,
+  parseOctal,
+  resolveMode,
+  taskFailed,
+  type ModeArg,
+} from './lib/fsattrs.js';
 import { aregex, expandBackrefs, pyRegex, splitLines } from './lineinfile.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 import type { ModuleSpec } from './contract.js';
@@ -59,7 +70,10 @@ export function editBlock(input: string[], o: BlockOpts): { lines: string[]; rem
   let removed = false;
   if (n0 === undefined || n1 === undefined) {
     const after = o.insertafter !== undefined && o.insertafter !== 'EOF' ? o.insertafter : undefined;
-    const before = o.insertafter === undefined && o.insertbefore !== undefined && o.insertbefore !== 'BOF' ? o.insertbefore : undefined;
+    const before =
+      o.insertafter === undefined && o.insertbefore !== undefined && o.insertbefore !== 'BOF'
+        ? o.insertbefore
+        : undefined;
     const ins = after ?? before;
     if (ins !== undefined) {
       const re = pyRegex(ins);
@@ -105,7 +119,18 @@ interface WriteArgs {
 }
 
 /** The change writing `after` (or only fixing attributes when unchanged). */
-function writeChanges(module: string, target: string, st: StatInfo, before: string | undefined, after: string, msg: string, a: WriteArgs, pre: Action[], result: Record<string, unknown>, latin1: boolean): Change[] {
+function writeChanges(
+  module: string,
+  target: string,
+  st: StatInfo,
+  before: string | undefined,
+  after: string,
+  msg: string,
+  a: WriteArgs,
+  pre: Action[],
+  result: Record<string, unknown>,
+  latin1: boolean,
+): Change[] {
   const touches = [`file:${target}`];
   const enc = latin1 ? 'latin1' : 'utf8';
   if (before !== after) {
@@ -115,14 +140,30 @@ function writeChanges(module: string, target: string, st: StatInfo, before: stri
       actions.push(backupAction(target, result.backup_file as string));
     }
     const mode = resolveMode(a.mode, parseOctal(st.mode) ?? NEW_FILE_MODE, false);
-    actions.push({ put: target, content: Buffer.from(after, enc), mode: mode === undefined ? undefined : octal(mode), owner: a.owner, group: a.group, validate: a.validate });
+    actions.push({
+      put: target,
+      content: Buffer.from(after, enc),
+      mode: mode === undefined ? undefined : octal(mode),
+      owner: a.owner,
+      group: a.group,
+      validate: a.validate,
+    });
     const show = (s: string | undefined) => (s === undefined ? '' : latin1 ? utf8(s) : s);
-    return [{ summary: `${module}: ${target}: ${msg}`, diff: { path: target, before: show(before), after: show(after) }, actions, touches }];
+    return [
+      {
+        summary: `${module}: ${target}: ${msg}`,
+        diff: { path: target, before: show(before), after: show(after) },
+        actions,
+        touches,
+      },
+    ];
   }
   if (!st.exists) return [];
   const fix = fixAttrs(target, st, a);
   if (!fix.actions.length) return [];
-  result.msg = result.msg ? `${result.msg} and ownership, perms or SE linux context changed` : 'ownership, perms or SE linux context changed';
+  result.msg = result.msg
+    ? `${result.msg} and ownership, perms or SE linux context changed`
+    : 'ownership, perms or SE linux context changed';
   return [{ summary: `${module}: ${target}: ${fix.parts.join(', ')}`, actions: fix.actions, touches }];
 }
 
@@ -130,19 +171,34 @@ export const blockinfile = defineTask({
   name: 'blockinfile',
   description: 'Insert, update or remove a block of lines between marker lines in a file.',
   args: {
-    path: apath(), state: choice(['present', 'absent']).default('present'), marker: astr().default('# {mark} ANSIBLE MANAGED BLOCK'),
-    block: astr().default(''), insertafter: aregex(), insertbefore: aregex(), create: abool().default(false), backup: abool().default(false),
-    marker_begin: astr().default('BEGIN'), marker_end: astr().default('END'), append_newline: abool().default(false),
-    prepend_newline: abool().default(false), validate: astr(), ...fileAttrArgs,
+    path: apath(),
+    state: choice(['present', 'absent']).default('present'),
+    marker: astr().default('# {mark} ANSIBLE MANAGED BLOCK'),
+    block: astr().default(''),
+    insertafter: aregex(),
+    insertbefore: aregex(),
+    create: abool().default(false),
+    backup: abool().default(false),
+    marker_begin: astr().default('BEGIN'),
+    marker_end: astr().default('END'),
+    append_newline: abool().default(false),
+    prepend_newline: abool().default(false),
+    validate: astr(),
+    ...fileAttrArgs,
   },
   argAliases: { dest: 'path', destfile: 'path', name: 'path', content: 'block' },
   required: ['path'],
   mutuallyExclusive: [['insertbefore', 'insertafter']],
-  returns: { msg: "'Block inserted', 'Block removed', 'File created' or ''", backup_file: 'backup path when backup=yes' },
-  example: '- blockinfile:\n    path: /etc/hosts\n    marker: "# {mark} KUBEASZ HOSTS"\n    block: |\n      10.0.0.1 master1\n      10.0.0.2 master2',
+  returns: {
+    msg: "'Block inserted', 'Block removed', 'File created' or ''",
+    backup_file: 'backup path when backup=yes',
+  },
+  example:
+    '- blockinfile:\n    path: /etc/hosts\n    marker: "# {mark} KUBEASZ HOSTS"\n    block: |\n      10.0.0.1 master1\n      10.0.0.2 master2',
   async plan(args, _host, facts): Promise<Plan> {
     const path = args.path!;
-    if (args.validate !== undefined && !args.validate.includes('%s')) throw taskFailed(`validate must contain %s: ${args.validate}`);
+    if (args.validate !== undefined && !args.validate.includes('%s'))
+      throw taskFailed(`validate must contain %s: ${args.validate}`);
     const { target, st } = await followLink(path, facts);
     if (st.isdir) throw taskFailed(`Path ${path} is a directory !`);
     const pre: Action[] = [];
@@ -156,15 +212,23 @@ export const blockinfile = defineTask({
     const mark = (m: string) => marker.replace(/\{mark\}/g, () => bytes(m));
     const present = args.state === 'present';
     const edit = editBlock(splitLines(original ?? ''), {
-      marker0: mark(args.marker_begin), marker1: mark(args.marker_end),
+      marker0: mark(args.marker_begin),
+      marker1: mark(args.marker_end),
       blockLines: present ? blockLines(bytes(args.block)) : [],
       insertafter: args.insertafter === undefined ? undefined : bytes(args.insertafter),
       insertbefore: args.insertbefore === undefined ? undefined : bytes(args.insertbefore),
-      prependNewline: args.prepend_newline, appendNewline: args.append_newline,
+      prependNewline: args.prepend_newline,
+      appendNewline: args.append_newline,
     });
     const after = edit.lines.join('');
     const changed = original !== after;
-    const msg = !changed ? '' : original === undefined ? 'File created' : !present || args.block === '' ? 'Block removed' : 'Block inserted';
+    const msg = !changed
+      ? ''
+      : original === undefined
+        ? 'File created'
+        : !present || args.block === ''
+          ? 'Block removed'
+          : 'Block inserted';
     const result: Record<string, unknown> = { msg };
     // An unchanged missing file (never: original undefined always differs from a string) needs no special case.
     const changes = writeChanges('blockinfile', target, st, original, after, msg, args, pre, result, true);
@@ -225,10 +289,20 @@ export function editReplace(contents: string, o: ReplaceOpts): { text: string; c
   let start = 0;
   let end = contents.length;
   if (o.after || o.before) {
-    const pattern = o.after && o.before ? `${o.after}(?P<subsection>.*?)${o.before}` : o.after ? `${o.after}(?P<subsection>.*)` : `(?P<subsection>.*)${o.before}`;
+    const pattern =
+      o.after && o.before
+        ? `${o.after}(?P<subsection>.*?)${o.before}`
+        : o.after
+          ? `${o.after}(?P<subsection>.*)`
+          : `(?P<subsection>.*)${o.before}`;
     const m = pyRegexWith(pattern, 'sd').exec(contents);
     const at = m?.indices?.groups?.subsection;
-    if (!at) return { text: contents, count: 0, msg: `Pattern for before/after params did not match the given file: ${pattern}` };
+    if (!at)
+      return {
+        text: contents,
+        count: 0,
+        msg: `Pattern for before/after params did not match the given file: ${pattern}`,
+      };
     [start, end] = at;
   }
   const section = contents.slice(start, end);
@@ -239,10 +313,18 @@ export function editReplace(contents: string, o: ReplaceOpts): { text: string; c
 
 export const replace = defineTask({
   name: 'replace',
-  description: 'Replace every match of a regexp in a file (Python regexp syntax, multiline), optionally between after/before.',
+  description:
+    'Replace every match of a regexp in a file (Python regexp syntax, multiline), optionally between after/before.',
   args: {
-    path: apath(), regexp: aregex(), replace: astr().default(''), after: aregex(), before: aregex(), backup: abool().default(false),
-    validate: astr(), encoding: astr().default('utf-8'), ...fileAttrArgs,
+    path: apath(),
+    regexp: aregex(),
+    replace: astr().default(''),
+    after: aregex(),
+    before: aregex(),
+    backup: abool().default(false),
+    validate: astr(),
+    encoding: astr().default('utf-8'),
+    ...fileAttrArgs,
   },
   argAliases: { dest: 'path', destfile: 'path', name: 'path' },
   required: ['path', 'regexp'],
@@ -250,8 +332,10 @@ export const replace = defineTask({
   example: "- replace:\n    path: /etc/fstab\n    regexp: '^([^#].*\\sswap\\s.*)$'\n    replace: '# \\1'",
   async plan(args, _host, facts): Promise<Plan> {
     const path = args.path!;
-    if (args.validate !== undefined && !args.validate.includes('%s')) throw taskFailed(`validate must contain %s: ${args.validate}`);
-    if (!/^utf-?8$/i.test(args.encoding)) throw taskFailed(`replace: only encoding utf-8 is supported, not ${args.encoding}`);
+    if (args.validate !== undefined && !args.validate.includes('%s'))
+      throw taskFailed(`validate must contain %s: ${args.validate}`);
+    if (!/^utf-?8$/i.test(args.encoding))
+      throw taskFailed(`replace: only encoding utf-8 is supported, not ${args.encoding}`);
     const { target, st } = await followLink(path, facts);
     if (st.isdir) throw taskFailed(`Path ${path} is a directory !`);
     if (!st.exists) throw taskFailed(`Path ${path} does not exist !`);
@@ -262,7 +346,12 @@ export const replace = defineTask({
     } catch {
       throw taskFailed(`Path ${path} is not valid UTF-8 text`);
     }
-    const edit = editReplace(contents, { regexp: args.regexp!, replace: args.replace, after: args.after, before: args.before });
+    const edit = editReplace(contents, {
+      regexp: args.regexp!,
+      replace: args.replace,
+      after: args.after,
+      before: args.before,
+    });
     const msg = edit.msg ?? (edit.count ? `${edit.count} replacements made` : '');
     const result: Record<string, unknown> = { msg };
     if (edit.msg !== undefined) return { changes: [], result };

@@ -11,7 +11,19 @@
 // its owner/group are (chown -h).
 import { posix } from 'node:path';
 import type { Change, FactReader, Plan, StatInfo } from './contract.js';
-import { chmodArg, fileAttrArgs, fixAttrs, NEW_DIR_MODE, NEW_FILE_MODE, octal, resolveMode, sameGroup, sameOwner, taskFailed, type Attrs } from './lib/fsattrs.js';
+import {
+  chmodArg,
+  fileAttrArgs,
+  fixAttrs,
+  NEW_DIR_MODE,
+  NEW_FILE_MODE,
+  octal,
+  resolveMode,
+  sameGroup,
+  sameOwner,
+  taskFailed,
+  type Attrs,
+} from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
@@ -35,17 +47,32 @@ export async function listTree(facts: FactReader, path: string, maxDepth?: numbe
     const m = /^(\S) ([0-7]+) (\d+) (\d+) (\S+) (\S+) (.*)$/.exec(line);
     if (!m) continue;
     out.push({
-      exists: true, path: m[7]!, type: m[1]!, isdir: m[1] === 'd', isreg: m[1] === 'f', islnk: m[1] === 'l',
-      mode: m[2]!.padStart(4, '0'), uid: Number(m[3]), gid: Number(m[4]), owner: m[5]!, group: m[6]!,
+      exists: true,
+      path: m[7]!,
+      type: m[1]!,
+      isdir: m[1] === 'd',
+      isreg: m[1] === 'f',
+      islnk: m[1] === 'l',
+      mode: m[2]!.padStart(4, '0'),
+      uid: Number(m[3]),
+      gid: Number(m[4]),
+      owner: m[5]!,
+      group: m[6]!,
     });
   }
   return out;
 }
 
 const fileArgs = {
-  path: apath(), state: choice(['absent', 'directory', 'file', 'hard', 'link', 'touch']), src: apath(),
-  recurse: abool().default(false), force: abool().default(false), follow: abool().default(true),
-  modification_time: astr(), access_time: astr(), ...fileAttrArgs,
+  path: apath(),
+  state: choice(['absent', 'directory', 'file', 'hard', 'link', 'touch']),
+  src: apath(),
+  recurse: abool().default(false),
+  force: abool().default(false),
+  follow: abool().default(true),
+  modification_time: astr(),
+  access_time: astr(),
+  ...fileAttrArgs,
 };
 
 export const file = defineTask({
@@ -54,13 +81,17 @@ export const file = defineTask({
   args: fileArgs,
   argAliases: { dest: 'path', name: 'path' },
   required: ['path'],
-  requiredIf: [['state', 'link', ['src']], ['state', 'hard', ['src']]],
+  requiredIf: [
+    ['state', 'link', ['src']],
+    ['state', 'hard', ['src']],
+  ],
   returns: { path: 'the path', state: 'its state after the task' },
   example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
   async plan(args, _host, facts): Promise<Plan> {
     const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
     for (const t of ['modification_time', 'access_time'] as const) {
-      if (args[t] !== undefined && args[t] !== 'preserve') throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
+      if (args[t] !== undefined && args[t] !== 'preserve')
+        throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
     }
     const st = await facts.stat(path, { follow: false });
     const prev = kind(st);
@@ -68,7 +99,8 @@ export const file = defineTask({
     if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
     const touches = [`file:${path}`];
     const changes: Change[] = [];
-    const change = (summary: string, actions: Change['actions']) => changes.push({ summary: `file: ${summary}`, actions, touches });
+    const change = (summary: string, actions: Change['actions']) =>
+      changes.push({ summary: `file: ${summary}`, actions, touches });
     const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
       const fix = fixAttrs(p, target, args, opts);
       if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
@@ -87,7 +119,8 @@ export const file = defineTask({
         return { changes, result };
       case 'file': {
         const t = await followed();
-        if (!t.exists || t.islnk || t.isdir) throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
+        if (!t.exists || t.islnk || t.isdir)
+          throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
         await attrs(path, t);
         return { changes, result };
       }
@@ -108,7 +141,10 @@ export const file = defineTask({
         }
         return { changes, result };
       case 'link':
-        return { changes: await planLink(path, st, args, facts, changes, change, attrs), result: { ...result, src: args.src ?? st.lnk_target } };
+        return {
+          changes: await planLink(path, st, args, facts, changes, change, attrs),
+          result: { ...result, src: args.src ?? st.lnk_target },
+        };
       case 'hard':
         await planHard(path, st, args, facts, change, attrs);
         return { changes, result: { ...result, src: args.src } };
@@ -138,7 +174,15 @@ function createdAttrs(path: string, a: Attrs, base: number, isDir: boolean): Cha
   return out;
 }
 
-async function planDirectory(path: string, st: StatInfo, a: Args, facts: FactReader, change: Add, attrs: AttrsFn, followed: () => Promise<StatInfo>) {
+async function planDirectory(
+  path: string,
+  st: StatInfo,
+  a: Args,
+  facts: FactReader,
+  change: Add,
+  attrs: AttrsFn,
+  followed: () => Promise<StatInfo>,
+) {
   if (st.exists) {
     const t = await followed();
     if (!t.isdir) throw taskFailed(`${path} already exists as a ${kind(t)}`);
@@ -154,7 +198,10 @@ async function planDirectory(path: string, st: StatInfo, a: Args, facts: FactRea
     }
     created.unshift(p);
   }
-  change(`create directory ${path}`, [{ exec: ['mkdir', '-p', '--', path] }, ...created.flatMap((d) => createdAttrs(d, a, NEW_DIR_MODE, true))]);
+  change(`create directory ${path}`, [
+    { exec: ['mkdir', '-p', '--', path] },
+    ...created.flatMap((d) => createdAttrs(d, a, NEW_DIR_MODE, true)),
+  ]);
 }
 
 async function planRecurse(path: string, a: Args, facts: FactReader, change: Add) {
@@ -181,13 +228,22 @@ async function planRecurse(path: string, a: Args, facts: FactReader, change: Add
   if (actions.length) change(`${path}: recurse: ${parts.join(', ')} entries beneath`, actions);
 }
 
-async function planLink(path: string, st: StatInfo, a: Args, facts: FactReader, changes: Change[], change: Add, attrs: AttrsFn): Promise<Change[]> {
+async function planLink(
+  path: string,
+  st: StatInfo,
+  a: Args,
+  facts: FactReader,
+  changes: Change[],
+  change: Add,
+  attrs: AttrsFn,
+): Promise<Change[]> {
   const src = a.src ?? st.lnk_target;
   if (src === undefined) throw taskFailed(`src is required for state=link (${path} is not a link)`);
   if (!a.force) {
     const abs = posix.resolve(posix.dirname(path), src);
     const s = await facts.stat(abs, { follow: false });
-    if (!s.exists) throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
+    if (!s.exists)
+      throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
   }
   const ln = { exec: ['ln', '-sfn', '--', src, path] };
   if (st.islnk && st.lnk_target === src) {
@@ -198,8 +254,13 @@ async function planLink(path: string, st: StatInfo, a: Args, facts: FactReader, 
     const what = kind(st);
     if (!a.force) throw taskFailed(`refusing to convert from ${what} to symlink for ${path}`);
     if (st.isdir) {
-      if ((await listTree(facts, path, 1)).length > 0) throw taskFailed(`the directory ${path} is not empty, refusing to convert it`);
-      change(`link ${path} → ${src} (replacing an empty directory)`, [{ remove: path, recurse: true }, ln, ...linkOwner(path, a)]);
+      if ((await listTree(facts, path, 1)).length > 0)
+        throw taskFailed(`the directory ${path} is not empty, refusing to convert it`);
+      change(`link ${path} → ${src} (replacing an empty directory)`, [
+        { remove: path, recurse: true },
+        ln,
+        ...linkOwner(path, a),
+      ]);
       return changes;
     }
   } else if (!st.exists) {
@@ -234,5 +295,8 @@ async function planHard(path: string, st: StatInfo, a: Args, facts: FactReader, 
     return;
   }
   if (!a.force) throw taskFailed(`Cannot link, different ${kind(st)} exists at destination: ${path}`);
-  change(`hard link ${path} → ${src} (replacing a ${kind(st)})`, [ln, ...createdAttrs(path, a, parseInt(s.mode ?? '0644', 8), false)]);
+  change(`hard link ${path} → ${src} (replacing a ${kind(st)})`, [
+    ln,
+    ...createdAttrs(path, a, parseInt(s.mode ?? '0644', 8), false),
+  ]);
 }

@@ -10,21 +10,39 @@ export { file } from './file.js';
 export { lineinfile } from './lineinfile.js';
 
 const PERM_BITS: [string, number][] = [
-  ['rusr', 0o400], ['wusr', 0o200], ['xusr', 0o100], ['rgrp', 0o40], ['wgrp', 0o20], ['xgrp', 0o10],
-  ['roth', 0o4], ['woth', 0o2], ['xoth', 0o1], ['isuid', 0o4000], ['isgid', 0o2000],
+  ['rusr', 0o400],
+  ['wusr', 0o200],
+  ['xusr', 0o100],
+  ['rgrp', 0o40],
+  ['wgrp', 0o20],
+  ['xgrp', 0o10],
+  ['roth', 0o4],
+  ['woth', 0o2],
+  ['xoth', 0o1],
+  ['isuid', 0o4000],
+  ['isgid', 0o2000],
 ];
 
 export const stat = defineTask({
   name: 'stat',
   description: 'Read what a path is (exists, type, mode, owner, size, checksum) without changing it.',
   args: {
-    path: apath(), follow: abool().default(false), get_checksum: abool().default(true),
+    path: apath(),
+    follow: abool().default(false),
+    get_checksum: abool().default(true),
     checksum_algorithm: choice(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']).default('sha1'),
-    get_mime: abool().default(true), get_attributes: abool().default(true),
+    get_mime: abool().default(true),
+    get_attributes: abool().default(true),
   },
   argAliases: { dest: 'path', name: 'path', checksum: 'checksum_algorithm', checksum_algo: 'checksum_algorithm' },
   required: ['path'],
-  returns: { 'stat.exists': 'whether the path exists', 'stat.isdir': 'a directory', 'stat.islnk': 'a symlink', 'stat.mode': 'octal mode', 'stat.checksum': 'checksum' },
+  returns: {
+    'stat.exists': 'whether the path exists',
+    'stat.isdir': 'a directory',
+    'stat.islnk': 'a symlink',
+    'stat.mode': 'octal mode',
+    'stat.checksum': 'checksum',
+  },
   example: '- stat: path=/etc/etcd/ssl/ca.pem\n  register: ca',
   async plan(args, _host, facts) {
     const path = args.path!;
@@ -33,8 +51,18 @@ export const stat = defineTask({
     const st = await facts.stat(path, { follow: args.follow, checksum: args.get_checksum ? direct : undefined });
     if (!st.exists) return { changes: [], result: { stat: { exists: false } } };
     const out: Vars = {
-      exists: true, path, mode: st.mode, isdir: st.isdir === true, isreg: st.isreg === true, islnk: st.islnk === true,
-      uid: st.uid, gid: st.gid, pw_name: st.owner, gr_name: st.group, size: st.size, mtime: st.mtime,
+      exists: true,
+      path,
+      mode: st.mode,
+      isdir: st.isdir === true,
+      isreg: st.isreg === true,
+      islnk: st.islnk === true,
+      uid: st.uid,
+      gid: st.gid,
+      pw_name: st.owner,
+      gr_name: st.group,
+      size: st.size,
+      mtime: st.mtime,
     };
     const m = parseOctal(st.mode) ?? 0;
     for (const [k, bit] of PERM_BITS) out[k] = (m & bit) !== 0;

@@ -14,8 +14,29 @@ import { modules as users } from './users.js';
 import { modules as pki } from './pki/pki.js';
 
 const all: ModuleSpec[] = [
-  command, shell, copy, template, file, lineinfile, stat, debug, set_fact, assert, fail, meta, pause, include_vars,
-  ...kernel, ...system, ...systemd, ...packages, ...edits, ...transfer, ...net, ...users, ...pki,
+  command,
+  shell,
+  copy,
+  template,
+  file,
+  lineinfile,
+  stat,
+  debug,
+  set_fact,
+  assert,
+  fail,
+  meta,
+  pause,
+  include_vars,
+  ...kernel,
+  ...system,
+  ...systemd,
+  ...packages,
+  ...edits,
+  ...transfer,
+  ...net,
+  ...users,
+  ...pki,
 ];
 
 export const registry = new Map<string, ModuleSpec>();

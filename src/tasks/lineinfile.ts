@@ -14,7 +14,17 @@
 // newline first (Ansible glues the two lines together there).
 import { posix } from 'node:path';
 import type { Action, Change, Plan } from './contract.js';
-import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from './lib/fsattrs.js';
+import {
+  backupAction,
+  backupName,
+  fileAttrArgs,
+  fixAttrs,
+  NEW_FILE_MODE,
+  octal,
+  parseOctal,
+  resolveMode,
+  taskFailed,
+} from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 
 /** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string). */
@@ -78,7 +88,8 @@ export function pyRegex(src: string): RegExp {
 export function expandBackrefs(template: string, m: RegExpExecArray): string {
   const group = (g: string) => {
     const v = /^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g];
-    if (v === undefined && /^\d+$/.test(g) && Number(g) >= m.length) throw taskFailed(`invalid group reference ${g} in line`);
+    if (v === undefined && /^\d+$/.test(g) && Number(g) >= m.length)
+      throw taskFailed(`invalid group reference ${g} in line`);
     return v ?? '';
   };
   return template.replace(/\\(g<([^>]+)>|\d{1,2}|[ntr\\])/g, (_all, what: string, name?: string) => {
@@ -127,7 +138,12 @@ export function editPresent(input: string[], o: PresentOpts): Edit {
   }
   let anchor = -1; // where to insert, from insertafter / insertbefore
   if (!hit) {
-    const ins = o.insertafter && o.insertafter !== 'EOF' ? o.insertafter : o.insertbefore && o.insertbefore !== 'BOF' ? o.insertbefore : undefined;
+    const ins =
+      o.insertafter && o.insertafter !== 'EOF'
+        ? o.insertafter
+        : o.insertbefore && o.insertbefore !== 'BOF'
+          ? o.insertbefore
+          : undefined;
     const insRe = ins === undefined ? undefined : pyRegex(ins);
     for (let i = 0; i < lines.length; i++) {
       if (bare(lines[i]!) === o.line) at = i;
@@ -173,7 +189,10 @@ export function editPresent(input: string[], o: PresentOpts): Edit {
 }
 
 /** state=absent: remove every matching line. */
-export function editAbsent(input: string[], o: { regexp?: RegExp | undefined; search?: string | undefined; line?: string | undefined }): Edit {
+export function editAbsent(
+  input: string[],
+  o: { regexp?: RegExp | undefined; search?: string | undefined; line?: string | undefined },
+): Edit {
   const keep = input.filter((l) => {
     if (o.regexp) return !o.regexp.test(bare(l));
     if (o.search !== undefined) return !l.includes(o.search);
@@ -191,19 +210,37 @@ export const lineinfile = defineTask({
   name: 'lineinfile',
   description: 'Make sure one line is present (or absent) in a file, replacing the line a regexp matches.',
   args: {
-    path: apath(), regexp: aregex(), search_string: astr(), state: choice(['present', 'absent']).default('present'),
-    line: astr(), backrefs: abool().default(false), insertafter: aregex(), insertbefore: aregex(),
-    create: abool().default(false), backup: abool().default(false), firstmatch: abool().default(false), validate: astr(), ...fileAttrArgs,
+    path: apath(),
+    regexp: aregex(),
+    search_string: astr(),
+    state: choice(['present', 'absent']).default('present'),
+    line: astr(),
+    backrefs: abool().default(false),
+    insertafter: aregex(),
+    insertbefore: aregex(),
+    create: abool().default(false),
+    backup: abool().default(false),
+    firstmatch: abool().default(false),
+    validate: astr(),
+    ...fileAttrArgs,
   },
   argAliases: { dest: 'path', destfile: 'path', name: 'path', regex: 'regexp', value: 'line' },
   required: ['path'],
-  mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string']],
+  mutuallyExclusive: [
+    ['insertbefore', 'insertafter'],
+    ['regexp', 'search_string'],
+  ],
   requiredIf: [['state', 'present', ['line']]],
-  returns: { msg: "'line added', 'line replaced' or 'N line(s) removed'", found: 'lines removed (state=absent)', backup: 'backup path when backup=yes' },
+  returns: {
+    msg: "'line added', 'line replaced' or 'N line(s) removed'",
+    found: 'lines removed (state=absent)',
+    backup: 'backup path when backup=yes',
+  },
   example: '- lineinfile: path=/etc/fstab regexp="\\sswap\\s" state=absent',
   async plan(args, _host, facts): Promise<Plan> {
     const path = args.path!;
-    if (args.validate !== undefined && !args.validate.includes('%s')) throw taskFailed(`validate must contain %s: ${args.validate}`);
+    if (args.validate !== undefined && !args.validate.includes('%s'))
+      throw taskFailed(`validate must contain %s: ${args.validate}`);
     if (args.backrefs && args.regexp === undefined) throw taskFailed('regexp is required with backrefs=true');
     const regexp = args.regexp === undefined ? undefined : pyRegex(bytes(args.regexp)!);
     const search = bytes(args.search_string);
@@ -220,7 +257,8 @@ export const lineinfile = defineTask({
     let before: string | undefined;
     const actions: Action[] = [];
     if (args.state === 'absent') {
-      if (line === undefined && regexp === undefined && search === undefined) throw taskFailed('one of line, search_string, or regexp is required with state=absent');
+      if (line === undefined && regexp === undefined && search === undefined)
+        throw taskFailed('one of line, search_string, or regexp is required with state=absent');
       if (!st.exists) return { changes: [], result: { msg: 'file not present', found: 0 } };
       before = (await facts.read(target))!.toString('latin1');
       edit = editAbsent(splitLines(before), { regexp, search, line });
@@ -233,7 +271,13 @@ export const lineinfile = defineTask({
       }
       before = st.exists ? (await facts.read(target))!.toString('latin1') : '';
       edit = editPresent(splitLines(before), {
-        line, regexp, search, insertafter: bytes(args.insertafter), insertbefore: bytes(args.insertbefore), firstmatch: args.firstmatch, backrefs: args.backrefs,
+        line,
+        regexp,
+        search,
+        insertafter: bytes(args.insertafter),
+        insertbefore: bytes(args.insertbefore),
+        firstmatch: args.firstmatch,
+        backrefs: args.backrefs,
       });
     }
     const result: Record<string, unknown> = { msg: edit.msg };
@@ -246,11 +290,24 @@ export const lineinfile = defineTask({
       }
       const mode = resolveMode(args.mode, parseOctal(st.mode) ?? NEW_FILE_MODE, false);
       const after = edit.lines.join('');
-      actions.push({ put: target, content: Buffer.from(after, 'latin1'), mode: mode === undefined ? undefined : octal(mode), owner: args.owner, group: args.group, validate: args.validate });
-      changes.push({ summary: `lineinfile: ${target}: ${edit.msg}`, diff: { path: target, before: utf8(before), after: utf8(after) }, actions, touches });
+      actions.push({
+        put: target,
+        content: Buffer.from(after, 'latin1'),
+        mode: mode === undefined ? undefined : octal(mode),
+        owner: args.owner,
+        group: args.group,
+        validate: args.validate,
+      });
+      changes.push({
+        summary: `lineinfile: ${target}: ${edit.msg}`,
+        diff: { path: target, before: utf8(before), after: utf8(after) },
+        actions,
+        touches,
+      });
     } else if (st.exists) {
       const fix = fixAttrs(target, st, args);
-      if (fix.actions.length) changes.push({ summary: `lineinfile: ${target}: ${fix.parts.join(', ')}`, actions: fix.actions, touches });
+      if (fix.actions.length)
+        changes.push({ summary: `lineinfile: ${target}: ${fix.parts.join(', ')}`, actions: fix.actions, touches });
     }
     return { changes, result };
   },

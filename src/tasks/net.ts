@@ -59,12 +59,27 @@ export const wait_for = defineTask({
   name: 'wait_for',
   description: 'Wait (on the host) until a port is open or closed, or a file is there (with a regexp) or gone.',
   args: {
-    host: astr().default('127.0.0.1'), port: aint(), path: apath(), state: choice(['started', 'stopped', 'present', 'absent', 'drained']).default('started'),
-    timeout: aint().default(300), delay: aint().default(0), sleep: aint().default(1), connect_timeout: aint().default(5), search_regex: astr(), msg: astr(),
-    active_connection_states: alist(astr()), exclude_hosts: alist(astr()),
+    host: astr().default('127.0.0.1'),
+    port: aint(),
+    path: apath(),
+    state: choice(['started', 'stopped', 'present', 'absent', 'drained']).default('started'),
+    timeout: aint().default(300),
+    delay: aint().default(0),
+    sleep: aint().default(1),
+    connect_timeout: aint().default(5),
+    search_regex: astr(),
+    msg: astr(),
+    active_connection_states: alist(astr()),
+    exclude_hosts: alist(astr()),
   },
   mutuallyExclusive: [['port', 'path']],
-  returns: { elapsed: 'seconds waited', state: 'the state waited for', port: 'the port', path: 'the path', search_regex: 'the regexp' },
+  returns: {
+    elapsed: 'seconds waited',
+    state: 'the state waited for',
+    port: 'the port',
+    path: 'the path',
+    search_regex: 'the regexp',
+  },
   example: '- wait_for: host={{ inventory_hostname }} port=6443 timeout=60',
   async plan(args, host, facts): Promise<Plan> {
     if (args.state === 'drained') throw taskFailed('wait_for: state=drained is not supported');
@@ -83,20 +98,43 @@ export const wait_for = defineTask({
     const timeout = host.check ? 0 : args.timeout;
     const delay = host.check ? 0 : args.delay;
     const r = await facts.probe([
-      'bash', '-c', WAIT, 'wait_for', args.host, String(args.port ?? ''), args.path ?? '', args.state, String(timeout), String(delay), String(Math.max(args.sleep, 1)),
-      args.search_regex ?? '', String(args.connect_timeout), nonce(),
+      'bash',
+      '-c',
+      WAIT,
+      'wait_for',
+      args.host,
+      String(args.port ?? ''),
+      args.path ?? '',
+      args.state,
+      String(timeout),
+      String(delay),
+      String(Math.max(args.sleep, 1)),
+      args.search_regex ?? '',
+      String(args.connect_timeout),
+      nonce(),
     ]);
     const m = /^(OK|TIMEOUT) (\d+)/m.exec(r.stdout);
     if (!m) throw taskFailed(`wait_for: the probe failed (rc=${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
     result.elapsed = Number(m[2]);
     if (m[1] === 'OK') return { changes: [], result };
     const what = args.path !== undefined ? args.path : `${args.host}:${args.port}`;
-    const msg = args.msg ?? (args.search_regex !== undefined && args.state !== 'stopped' && args.state !== 'absent'
-      ? `Timeout when waiting for search string ${args.search_regex} in ${what}`
-      : args.state === 'stopped' || args.state === 'absent'
-        ? `Timeout when waiting for ${what} to ${args.path !== undefined ? 'be absent' : 'stop'}.`
-        : args.path !== undefined ? `Timeout when waiting for file ${what}` : `Timeout when waiting for ${what}`);
-    if (host.check) return { changes: [], result: { ...result, msg: `check mode: not so now (${msg.replace(/^Timeout when waiting for /, 'waiting for ')}); a real run waits up to ${args.timeout}s` } };
+    const msg =
+      args.msg ??
+      (args.search_regex !== undefined && args.state !== 'stopped' && args.state !== 'absent'
+        ? `Timeout when waiting for search string ${args.search_regex} in ${what}`
+        : args.state === 'stopped' || args.state === 'absent'
+          ? `Timeout when waiting for ${what} to ${args.path !== undefined ? 'be absent' : 'stop'}.`
+          : args.path !== undefined
+            ? `Timeout when waiting for file ${what}`
+            : `Timeout when waiting for ${what}`);
+    if (host.check)
+      return {
+        changes: [],
+        result: {
+          ...result,
+          msg: `check mode: not so now (${msg.replace(/^Timeout when waiting for /, 'waiting for ')}); a real run waits up to ${args.timeout}s`,
+        },
+      };
     throw taskFailed(msg);
   },
 });
@@ -126,13 +164,19 @@ export function parseCurlOut(stdout: string): CurlOut | undefined {
 }
 
 /** The body as a string and the content type it implies (Ansible: json → application/json, form → urlencoded). */
-export function requestBody(body: unknown, format: 'raw' | 'json' | 'form-urlencoded'): { data: string; type?: string } | undefined {
+export function requestBody(
+  body: unknown,
+  format: 'raw' | 'json' | 'form-urlencoded',
+): { data: string; type?: string } | undefined {
   if (body === undefined || body === null) return undefined;
   if (format === 'json') return { data: typeof body === 'string' ? body : pyJson(body), type: 'application/json' };
   if (format === 'form-urlencoded') {
     if (typeof body === 'string') return { data: body, type: 'application/x-www-form-urlencoded' };
     const entries = Array.isArray(body) ? (body as [string, unknown][]) : Object.entries(body as Vars);
-    return { data: new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString(), type: 'application/x-www-form-urlencoded' };
+    return {
+      data: new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString(),
+      type: 'application/x-www-form-urlencoded',
+    };
   }
   return { data: contentBytes(body).toString() };
 }
@@ -140,13 +184,20 @@ export function requestBody(body: unknown, format: 'raw' | 'json' | 'form-urlenc
 /** The result fields for a response, as Ansible's uri returns them. */
 export function uriResult(out: CurlOut, url: string, returnContent: boolean): Vars {
   const status = Number(out.info.http_code ?? out.info.response_code ?? 0);
-  const r: Vars = { url: String(out.info.url_effective ?? url), status: status === 0 ? -1 : status, redirected: Number(out.info.num_redirects ?? 0) > 0 };
+  const r: Vars = {
+    url: String(out.info.url_effective ?? url),
+    status: status === 0 ? -1 : status,
+    redirected: Number(out.info.num_redirects ?? 0) > 0,
+  };
   r.elapsed = Math.round(Number(out.info.time_total ?? 0));
   for (const [k, v] of Object.entries(out.headers)) r[k.toLowerCase().replace(/-/g, '_')] = v.join(', ');
   const ct = typeof r.content_type === 'string' ? r.content_type : '';
   r.cookies = {};
   r.cookies_string = '';
-  r.msg = status === 0 ? `Request failed: ${String(out.info.errormsg ?? 'connection failed')}` : `OK (${Buffer.byteLength(out.body)} bytes)`;
+  r.msg =
+    status === 0
+      ? `Request failed: ${String(out.info.errormsg ?? 'connection failed')}`
+      : `OK (${Buffer.byteLength(out.body)} bytes)`;
   if (returnContent) r.content = out.body;
   if (/json/i.test(ct) || (returnContent && /^\s*[[{]/.test(out.body) && ct === '')) {
     try {
@@ -177,19 +228,43 @@ exit 1
 
 export const uri = defineTask({
   name: 'uri',
-  description: 'Make an HTTP request from the host (curl there): GET/HEAD read without changing anything; other methods are changes.',
+  description:
+    'Make an HTTP request from the host (curl there): GET/HEAD read without changing anything; other methods are changes.',
   converges: false,
   args: {
-    url: astr(), method: astr().default('GET'), body: z.unknown(), body_format: choice(['raw', 'json', 'form-urlencoded']).default('raw'),
-    headers: z.record(z.string(), z.unknown()).default({}), status_code: alist(aint()).default([200]), return_content: abool().default(false),
-    validate_certs: abool().default(true), ca_path: apath(), client_cert: apath(), client_key: apath(), timeout: aint().default(30),
-    url_username: astr(), url_password: astr(), force_basic_auth: abool().default(false), follow_redirects: astr().default('safe'),
-    creates: apath(), removes: apath(), unix_socket: apath(), use_proxy: abool().default(true), http_agent: astr().default('ansible-httpget'),
+    url: astr(),
+    method: astr().default('GET'),
+    body: z.unknown(),
+    body_format: choice(['raw', 'json', 'form-urlencoded']).default('raw'),
+    headers: z.record(z.string(), z.unknown()).default({}),
+    status_code: alist(aint()).default([200]),
+    return_content: abool().default(false),
+    validate_certs: abool().default(true),
+    ca_path: apath(),
+    client_cert: apath(),
+    client_key: apath(),
+    timeout: aint().default(30),
+    url_username: astr(),
+    url_password: astr(),
+    force_basic_auth: abool().default(false),
+    follow_redirects: astr().default('safe'),
+    creates: apath(),
+    removes: apath(),
+    unix_socket: apath(),
+    use_proxy: abool().default(true),
+    http_agent: astr().default('ansible-httpget'),
   },
   argAliases: { user: 'url_username', password: 'url_password' },
   required: ['url'],
-  returns: { status: 'HTTP status (-1: no response)', content: 'the body (return_content=yes)', json: 'the body decoded (a JSON response)', url: 'the final URL', msg: 'OK (N bytes) or the error' },
-  example: '- uri:\n    url: https://{{ inventory_hostname }}:6443/healthz\n    validate_certs: no\n    return_content: yes\n  register: h\n  until: h.status == 200\n  retries: 10',
+  returns: {
+    status: 'HTTP status (-1: no response)',
+    content: 'the body (return_content=yes)',
+    json: 'the body decoded (a JSON response)',
+    url: 'the final URL',
+    msg: 'OK (N bytes) or the error',
+  },
+  example:
+    '- uri:\n    url: https://{{ inventory_hostname }}:6443/healthz\n    validate_certs: no\n    return_content: yes\n  register: h\n  until: h.status == 200\n  retries: 10',
   async plan(args, _host, facts): Promise<Plan> {
     const url = args.url!;
     const method = args.method.toUpperCase();
@@ -202,34 +277,77 @@ export const uri = defineTask({
     await hasCurl(facts);
     const body = requestBody(args.body, args.body_format);
     const headers: Record<string, string> = {};
-    if (body?.type && !Object.keys(args.headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = body.type;
+    if (body?.type && !Object.keys(args.headers).some((k) => k.toLowerCase() === 'content-type'))
+      headers['Content-Type'] = body.type;
     for (const [k, v] of Object.entries(args.headers)) headers[k] = String(v);
-    const follow = ['all', 'yes', 'true'].includes(args.follow_redirects) || (['safe', 'urllib2'].includes(args.follow_redirects) && (method === 'GET' || method === 'HEAD'));
+    const follow =
+      ['all', 'yes', 'true'].includes(args.follow_redirects) ||
+      (['safe', 'urllib2'].includes(args.follow_redirects) && (method === 'GET' || method === 'HEAD'));
     const read = method === 'GET' || method === 'HEAD';
     const argv = [
-      'curl', '-sS', ...(method === 'HEAD' ? ['-I'] : ['-X', method]), '--max-time', String(args.timeout), ...(follow ? ['-L'] : []),
-      ...(args.validate_certs ? [] : ['-k']), ...(args.ca_path ? ['--cacert', args.ca_path] : []), ...(args.client_cert ? ['--cert', args.client_cert] : []),
-      ...(args.client_key ? ['--key', args.client_key] : []), ...(args.unix_socket ? ['--unix-socket', args.unix_socket] : []),
-      ...(args.use_proxy ? [] : ['--noproxy', '*']), '-A', args.http_agent,
-      ...(args.url_username !== undefined ? ['-u', `${args.url_username}:${args.url_password ?? ''}`, ...(args.force_basic_auth ? ['--basic'] : [])] : []),
+      'curl',
+      '-sS',
+      ...(method === 'HEAD' ? ['-I'] : ['-X', method]),
+      '--max-time',
+      String(args.timeout),
+      ...(follow ? ['-L'] : []),
+      ...(args.validate_certs ? [] : ['-k']),
+      ...(args.ca_path ? ['--cacert', args.ca_path] : []),
+      ...(args.client_cert ? ['--cert', args.client_cert] : []),
+      ...(args.client_key ? ['--key', args.client_key] : []),
+      ...(args.unix_socket ? ['--unix-socket', args.unix_socket] : []),
+      ...(args.use_proxy ? [] : ['--noproxy', '*']),
+      '-A',
+      args.http_agent,
+      ...(args.url_username !== undefined
+        ? ['-u', `${args.url_username}:${args.url_password ?? ''}`, ...(args.force_basic_auth ? ['--basic'] : [])]
+        : []),
       ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
     ];
     if (read) {
       const out = await facts.probe([
-        'sh', '-c', 'exec "$@"', `uri-${nonce()}`, ...argv, ...(body ? ['--data-raw', body.data] : []), '-o', '-', '-w', `${SEP}%{json}${SEP}%{header_json}`, '--url', url,
+        'sh',
+        '-c',
+        'exec "$@"',
+        `uri-${nonce()}`,
+        ...argv,
+        ...(body ? ['--data-raw', body.data] : []),
+        '-o',
+        '-',
+        '-w',
+        `${SEP}%{json}${SEP}%{header_json}`,
+        '--url',
+        url,
       ]);
       const parsed = parseCurlOut(out.stdout);
       if (!parsed) throw taskFailed(`uri: curl failed (rc=${out.rc}): ${out.stderr.trim()}`);
       const result = uriResult(parsed, url, args.return_content);
       if (!args.status_code.includes(result.status as number)) {
         const why = result.status === -1 ? result.msg : `HTTP Error ${String(result.status)}`;
-        throw taskFailed(`Status code was ${String(result.status)} and not [${args.status_code.join(', ')}]: ${String(why)}`);
+        throw taskFailed(
+          `Status code was ${String(result.status)} and not [${args.status_code.join(', ')}]: ${String(why)}`,
+        );
       }
       return { changes: [], result };
     }
-    const send = ['sh', '-c', SEND, 'sh', args.status_code.join(' '), ...argv, ...(body ? ['--data-binary', '@-'] : []), '-o', '-', '--url', url];
+    const send = [
+      'sh',
+      '-c',
+      SEND,
+      'sh',
+      args.status_code.join(' '),
+      ...argv,
+      ...(body ? ['--data-binary', '@-'] : []),
+      '-o',
+      '-',
+      '--url',
+      url,
+    ];
     const touches = [args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => `file:${p}`);
-    return { changes: [{ summary: `uri: ${method} ${url}`, actions: [{ exec: send, stdin: body?.data }], touches }], result: { url } };
+    return {
+      changes: [{ summary: `uri: ${method} ${url}`, actions: [{ exec: send, stdin: body?.data }], touches }],
+      result: { url },
+    };
   },
 });
 

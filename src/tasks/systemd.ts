@@ -22,7 +22,19 @@ import { taskFailed } from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask } from './lib/schema.js';
 import type { ModuleSpec } from './contract.js';
 
-const SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice', 'scope'];
+const SUFFIXES = [
+  'service',
+  'socket',
+  'device',
+  'mount',
+  'automount',
+  'swap',
+  'target',
+  'path',
+  'timer',
+  'slice',
+  'scope',
+];
 
 /** `etcd` → `etcd.service`; names with a unit suffix stay as they are. */
 export function unitName(name: string): string {
@@ -43,7 +55,13 @@ export function parseShow(out: string): Record<string, string> {
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 'transient']);
 /** UnitFileStates that enable/disable cannot change. */
 const FIXED = new Set(['static', 'indirect', 'alias', 'generated', 'transient']);
-const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+const UNIT_DIRS = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/local/lib/systemd/system',
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+];
 
 export interface UnitArgs {
   name?: string | undefined;
@@ -78,9 +96,11 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   const unit = a.name !== undefined ? unitName(a.name) : undefined;
   const showArgv = unit ? [...ctl, 'show', unit] : undefined;
   const touches = unit ? [`service:${unit.replace(/\.service$/, '')}`, `probe:${showArgv!.join(' ')}`] : [];
-  const add = (summary: string, argv: string[]) => changes.push({ summary: `${module}: ${summary}`, actions: [{ exec: argv }], touches });
+  const add = (summary: string, argv: string[]) =>
+    changes.push({ summary: `${module}: ${summary}`, actions: [{ exec: argv }], touches });
 
-  if (scope === 'global' && a.state !== undefined) throw taskFailed(`scope=global cannot manage a unit's state, only enabled and masked`);
+  if (scope === 'global' && a.state !== undefined)
+    throw taskFailed(`scope=global cannot manage a unit's state, only enabled and masked`);
   if (a.state !== undefined || a.enabled !== undefined || a.masked !== undefined) {
     if (unit === undefined) throw taskFailed(`${module}: name is required with state, enabled or masked`);
   }
@@ -106,7 +126,9 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   // Recorded reads for check mode: the files this unit comes from, so an earlier unapplied copy makes this uncertain.
   if (unit !== undefined) {
     const paths = found
-      ? [status.FragmentPath, ...(status.DropInPaths ?? '').split(/\s+/)].filter((p): p is string => !!p && p.startsWith('/'))
+      ? [status.FragmentPath, ...(status.DropInPaths ?? '').split(/\s+/)].filter(
+          (p): p is string => !!p && p.startsWith('/'),
+        )
       : UNIT_DIRS.map((d) => `${d}/${unit}`);
     await Promise.all(paths.map((p) => facts.stat(p, { follow: false })));
   }
@@ -114,13 +136,16 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   if (a.daemon_reload) {
     let needed: string[] = [];
     if (unit !== undefined) {
-      if (status.NeedDaemonReload === 'yes' || (found && (await dropInsDiffer(facts, unit, status.DropInPaths)))) needed = [unit];
+      if (status.NeedDaemonReload === 'yes' || (found && (await dropInsDiffer(facts, unit, status.DropInPaths))))
+        needed = [unit];
     } else {
       const r = await facts.probe([...ctl, 'show', '--all', '-p', 'Id,NeedDaemonReload,FragmentPath,DropInPaths', '*']);
       const blocks = r.stdout.split(/\n\s*\n/).map(parseShow);
       needed = blocks.filter((b) => b.NeedDaemonReload === 'yes').map((b) => b.Id!);
       if (host.check) {
-        const admin = blocks.flatMap((b) => [b.FragmentPath ?? '', ...(b.DropInPaths ?? '').split(/\s+/)]).filter((p) => p.startsWith('/etc/systemd/'));
+        const admin = blocks
+          .flatMap((b) => [b.FragmentPath ?? '', ...(b.DropInPaths ?? '').split(/\s+/)])
+          .filter((p) => p.startsWith('/etc/systemd/'));
         await Promise.all(admin.map((p) => facts.stat(p, { follow: false })));
       }
     }
@@ -140,9 +165,13 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   }
   if (a.enabled !== undefined) {
     if (!found && !(a.masked === true)) throw taskFailed(`Could not find the requested service ${unit}: host`);
-    if (fileState.startsWith('masked') && a.enabled) throw taskFailed(`Unable to enable service ${unit}: it is masked (unmask it with masked: no)`);
+    if (fileState.startsWith('masked') && a.enabled)
+      throw taskFailed(`Unable to enable service ${unit}: it is masked (unmask it with masked: no)`);
     const isEnabled = ENABLED.has(fileState);
-    if (fileState === '?' || (!FIXED.has(fileState) && isEnabled !== a.enabled && !(fileState.startsWith('masked') && !a.enabled))) {
+    if (
+      fileState === '?' ||
+      (!FIXED.has(fileState) && isEnabled !== a.enabled && !(fileState.startsWith('masked') && !a.enabled))
+    ) {
       add(`${a.enabled ? 'enable' : 'disable'} ${unit}`, [...ctl, a.enabled ? 'enable' : 'disable', ...force, unit]);
     }
     result.enabled = a.enabled;
@@ -158,7 +187,8 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     if (a.state === 'restarted' || a.state === 'reloaded') {
       const prev = wasDone(host, `${a.state}:${unit}`);
       // a restart is proven by a new InvocationID; a reload (of a running unit) leaves none to check
-      const proven = prev !== undefined && (a.state === 'reloaded' || a.no_block || prev !== (status.InvocationID ?? ''));
+      const proven =
+        prev !== undefined && (a.state === 'reloaded' || a.no_block || prev !== (status.InvocationID ?? ''));
       if (!proven) {
         run(!running ? 'start' : a.state === 'restarted' ? 'restart' : 'reload');
         if (prev === undefined) rememberDone(host, `${a.state}:${unit}`, status.InvocationID ?? '');
@@ -184,11 +214,17 @@ const unitArgs = {
 export const systemd_service = defineTask({
   name: 'systemd_service',
   aliases: ['systemd'],
-  description: 'Manage a systemd unit: started/stopped/restarted/reloaded, enabled, masked; daemon-reload when unit files changed.',
+  description:
+    'Manage a systemd unit: started/stopped/restarted/reloaded, enabled, masked; daemon-reload when unit files changed.',
   args: unitArgs,
   argAliases: { service: 'name', unit: 'name', 'daemon-reload': 'daemon_reload', 'daemon-reexec': 'daemon_reexec' },
   requiredOneOf: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
-  returns: { name: 'the unit name as given', state: 'started or stopped', enabled: 'whether enabled', status: 'all `systemctl show` properties of the unit (ActiveState, UnitFileState, MainPID ...)' },
+  returns: {
+    name: 'the unit name as given',
+    state: 'started or stopped',
+    enabled: 'whether enabled',
+    status: 'all `systemctl show` properties of the unit (ActiveState, UnitFileState, MainPID ...)',
+  },
   example: '- systemd:\n    name: etcd\n    state: started\n    enabled: yes\n    daemon_reload: yes',
   async plan(args, host, facts) {
     return planUnit(args, host, facts, 'systemd');
@@ -197,7 +233,8 @@ export const systemd_service = defineTask({
 
 export const service = defineTask({
   name: 'service',
-  description: 'Manage a service (started/stopped/restarted/reloaded, enabled) with the host\'s service manager (systemd here).',
+  description:
+    "Manage a service (started/stopped/restarted/reloaded, enabled) with the host's service manager (systemd here).",
   args: {
     name: astr(),
     state: choice(['started', 'stopped', 'restarted', 'reloaded']),
@@ -211,13 +248,19 @@ export const service = defineTask({
   argAliases: { args: 'arguments' },
   required: ['name'],
   requiredOneOf: [['state', 'enabled']],
-  returns: { name: 'the service name', state: 'started or stopped', enabled: 'whether enabled', status: 'on systemd hosts, the unit\'s properties' },
+  returns: {
+    name: 'the service name',
+    state: 'started or stopped',
+    enabled: 'whether enabled',
+    status: "on systemd hosts, the unit's properties",
+  },
   example: '- service: name=haproxy state=restarted enabled=yes',
   async plan(args, host, facts) {
     let mgr = args.use;
     if (mgr === 'auto') mgr = String((await facts.facts()).ansible_service_mgr ?? 'unknown');
     if (mgr !== 'systemd') throw taskFailed(`service: service manager '${mgr}' is not supported (only systemd)`);
-    for (const k of ['pattern', 'arguments', 'runlevel'] as const) if (args[k] !== undefined) throw taskFailed(`service: '${k}' is not supported with systemd`);
+    for (const k of ['pattern', 'arguments', 'runlevel'] as const)
+      if (args[k] !== undefined) throw taskFailed(`service: '${k}' is not supported with systemd`);
     return planUnit(args, host, facts, 'service');
   },
 });
@@ -227,9 +270,20 @@ export const modules: ModuleSpec[] = [systemd_service, service];
 /** systemd does not flag NeedDaemonReload for a drop-in folder made after it loaded the unit: compare the
  * drop-ins it loaded with the ones on disk. */
 async function dropInsDiffer(facts: FactReader, unit: string, loaded: string | undefined): Promise<boolean> {
-  const dirs = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'].map((d) => `${d}/${unit}.d`);
+  const dirs = [
+    '/etc/systemd/system',
+    '/run/systemd/system',
+    '/usr/local/lib/systemd/system',
+    '/usr/lib/systemd/system',
+    '/lib/systemd/system',
+  ].map((d) => `${d}/${unit}.d`);
   const r = await facts.probe(['find', ...dirs, '-maxdepth', '1', '-name', '*.conf']);
-  const onDisk = new Set(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+  const onDisk = new Set(
+    r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
   // only the unit's own <unit>.d folders (DropInPaths also lists shared ones such as service.d/)
   const have = new Set((loaded ?? '').split(/\s+/).filter((p) => p.startsWith('/') && p.includes(`/${unit}.d/`)));
   const canon = (p: string) => p.replace(/^\/lib\//, '/usr/lib/');

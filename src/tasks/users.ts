@@ -51,14 +51,31 @@ async function getPasswd(facts: FactReader, name: string): Promise<PasswdEntry |
   if (r.rc === 2) return undefined;
   if (r.rc !== 0) throw taskFailed(`user: getent passwd ${name} failed (rc=${r.rc}): ${r.stderr.trim()}`);
   const f = r.stdout.trim().split('\n')[0]!.split(':');
-  return { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), comment: f[4] ?? '', home: f[5] ?? '', shell: f[6] ?? '' };
+  return {
+    name: f[0]!,
+    uid: Number(f[2]),
+    gid: Number(f[3]),
+    comment: f[4] ?? '',
+    home: f[5] ?? '',
+    shell: f[6] ?? '',
+  };
 }
 
 export function parseGroups(out: string): GroupEntry[] {
-  return out.split('\n').filter((l) => l.includes(':')).map((l) => {
-    const f = l.split(':');
-    return { name: f[0]!, gid: Number(f[2]), members: (f[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean) };
-  });
+  return out
+    .split('\n')
+    .filter((l) => l.includes(':'))
+    .map((l) => {
+      const f = l.split(':');
+      return {
+        name: f[0]!,
+        gid: Number(f[2]),
+        members: (f[3] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
+    });
 }
 
 async function allGroups(facts: FactReader): Promise<GroupEntry[]> {
@@ -73,36 +90,74 @@ function findGroup(groups: GroupEntry[], g: string): GroupEntry | undefined {
 }
 
 const touchesFor = (name: string, home?: string) => [
-  key(passwdArgv(name)), key(GROUPS_ARGV), key(groupArgv(name)), key(['getent', 'shadow', name]),
-  'file:/etc/passwd', 'file:/etc/group', 'file:/etc/shadow', `user:${name}`, ...(home ? [`file:${home}`] : []),
+  key(passwdArgv(name)),
+  key(GROUPS_ARGV),
+  key(groupArgv(name)),
+  key(['getent', 'shadow', name]),
+  'file:/etc/passwd',
+  'file:/etc/group',
+  'file:/etc/shadow',
+  `user:${name}`,
+  ...(home ? [`file:${home}`] : []),
 ];
 
 export const user = defineTask({
   name: 'user',
   description: 'Manage a user account: uid, primary and supplementary groups, shell, home, password hash.',
   args: {
-    name: astr(), state: choice(['present', 'absent']).default('present'), uid: aint(), group: astr(), groups: alist(astr()),
-    append: abool().default(false), shell: astr(), home: apath(), create_home: abool().default(true), move_home: abool().default(false),
-    system: abool().default(false), password: astr(), update_password: choice(['always', 'on_create']).default('always'),
-    comment: astr(), remove: abool().default(false), force: abool().default(false), non_unique: abool().default(false),
+    name: astr(),
+    state: choice(['present', 'absent']).default('present'),
+    uid: aint(),
+    group: astr(),
+    groups: alist(astr()),
+    append: abool().default(false),
+    shell: astr(),
+    home: apath(),
+    create_home: abool().default(true),
+    move_home: abool().default(false),
+    system: abool().default(false),
+    password: astr(),
+    update_password: choice(['always', 'on_create']).default('always'),
+    comment: astr(),
+    remove: abool().default(false),
+    force: abool().default(false),
+    non_unique: abool().default(false),
   },
   argAliases: { user: 'name', createhome: 'create_home' },
   required: ['name'],
   returns: {
-    name: 'user name', state: 'present or absent', uid: 'user id', group: 'primary group id', groups: 'supplementary groups (comma list)',
-    home: 'home directory', shell: 'login shell', comment: 'GECOS', system: 'system account', password: "'NOT_LOGGING_PASSWORD' when a password was given",
+    name: 'user name',
+    state: 'present or absent',
+    uid: 'user id',
+    group: 'primary group id',
+    groups: 'supplementary groups (comma list)',
+    home: 'home directory',
+    shell: 'login shell',
+    comment: 'GECOS',
+    system: 'system account',
+    password: "'NOT_LOGGING_PASSWORD' when a password was given",
   },
   example: '- user: name=kube group=kube groups=docker append=yes shell=/sbin/nologin system=yes create_home=no',
   async plan(args, _host, facts): Promise<Plan> {
     const name = checkName('user', args.name);
-    if (args.password !== undefined && /[:\n]/.test(args.password)) throw taskFailed('user: the password hash must not contain ":" or a newline');
+    if (args.password !== undefined && /[:\n]/.test(args.password))
+      throw taskFailed('user: the password hash must not contain ":" or a newline');
     const cur = await getPasswd(facts, name);
     const result: Vars = { name, state: args.state, system: args.system };
     if (args.password !== undefined) result.password = 'NOT_LOGGING_PASSWORD';
     if (args.state === 'absent') {
       if (!cur) return { changes: [], result };
       const argv = ['userdel', ...(args.remove ? ['-r'] : []), ...(args.force ? ['-f'] : []), name];
-      return { changes: [{ summary: `user: remove ${name}${args.remove ? ' and its home' : ''}`, actions: [{ exec: argv }], touches: touchesFor(name, args.remove ? cur.home : undefined) }], result };
+      return {
+        changes: [
+          {
+            summary: `user: remove ${name}${args.remove ? ' and its home' : ''}`,
+            actions: [{ exec: argv }],
+            touches: touchesFor(name, args.remove ? cur.home : undefined),
+          },
+        ],
+        result,
+      };
     }
     const groups = await allGroups(facts);
     let primary: GroupEntry | undefined;
@@ -115,7 +170,8 @@ export const user = defineTask({
       if (!e) throw taskFailed(`user: Group ${g} does not exist`);
       return e.name;
     });
-    const pw: Action[] = args.password !== undefined ? [{ exec: ['chpasswd', '-e'], stdin: `${name}:${args.password}\n` }] : [];
+    const pw: Action[] =
+      args.password !== undefined ? [{ exec: ['chpasswd', '-e'], stdin: `${name}:${args.password}\n` }] : [];
     if (!cur) {
       const argv = ['useradd'];
       if (args.uid !== undefined) argv.push('-u', String(args.uid));
@@ -128,8 +184,19 @@ export const user = defineTask({
       if (args.shell !== undefined) argv.push('-s', args.shell);
       if (args.system) argv.push('-r');
       argv.push(args.create_home ? '-m' : '-M', name);
-      Object.assign(result, { home: args.home, shell: args.shell, comment: args.comment, groups: wanted?.join(',') ?? '', create_home: args.create_home });
-      return { changes: [{ summary: `user: create ${name}`, actions: [{ exec: argv }, ...pw], touches: touchesFor(name, args.home) }], result };
+      Object.assign(result, {
+        home: args.home,
+        shell: args.shell,
+        comment: args.comment,
+        groups: wanted?.join(',') ?? '',
+        create_home: args.create_home,
+      });
+      return {
+        changes: [
+          { summary: `user: create ${name}`, actions: [{ exec: argv }, ...pw], touches: touchesFor(name, args.home) },
+        ],
+        result,
+      };
     }
     const gid = primary?.gid ?? cur.gid;
     const primaryName = groups.find((g) => g.gid === gid)?.name;
@@ -151,7 +218,9 @@ export const user = defineTask({
       const extra = current.filter((g) => !want.includes(g));
       if (args.append ? missing.length > 0 : missing.length > 0 || extra.length > 0) {
         argv.push(...(args.append ? ['-a'] : []), '-G', want.join(','));
-        parts.push(`groups ${current.join(',') || '(none)'} → ${args.append ? `+${missing.join(',')}` : want.join(',') || '(none)'}`);
+        parts.push(
+          `groups ${current.join(',') || '(none)'} → ${args.append ? `+${missing.join(',')}` : want.join(',') || '(none)'}`,
+        );
       }
     }
     if (args.comment !== undefined && args.comment !== cur.comment) {
@@ -176,9 +245,27 @@ export const user = defineTask({
         parts.push('password');
       }
     }
-    const after = { ...cur, uid: args.uid ?? cur.uid, gid, home: args.home ?? cur.home, shell: args.shell ?? cur.shell, comment: args.comment ?? cur.comment };
-    Object.assign(result, { uid: after.uid, group: after.gid, home: after.home, shell: after.shell, comment: after.comment, groups: (wanted !== undefined && !args.append ? wanted : [...new Set([...current, ...(wanted ?? [])])]).filter((g) => g !== primaryName).join(',') });
-    const changes: Change[] = actions.length ? [{ summary: `user: ${name}: ${parts.join(', ')}`, actions, touches: touchesFor(name, args.home) }] : [];
+    const after = {
+      ...cur,
+      uid: args.uid ?? cur.uid,
+      gid,
+      home: args.home ?? cur.home,
+      shell: args.shell ?? cur.shell,
+      comment: args.comment ?? cur.comment,
+    };
+    Object.assign(result, {
+      uid: after.uid,
+      group: after.gid,
+      home: after.home,
+      shell: after.shell,
+      comment: after.comment,
+      groups: (wanted !== undefined && !args.append ? wanted : [...new Set([...current, ...(wanted ?? [])])])
+        .filter((g) => g !== primaryName)
+        .join(','),
+    });
+    const changes: Change[] = actions.length
+      ? [{ summary: `user: ${name}: ${parts.join(', ')}`, actions, touches: touchesFor(name, args.home) }]
+      : [];
     return { changes, result };
   },
 });
@@ -186,27 +273,61 @@ export const user = defineTask({
 export const group = defineTask({
   name: 'group',
   description: 'Manage a group: present with a gid, or absent.',
-  args: { name: astr(), gid: aint(), state: choice(['present', 'absent']).default('present'), system: abool().default(false), non_unique: abool().default(false) },
+  args: {
+    name: astr(),
+    gid: aint(),
+    state: choice(['present', 'absent']).default('present'),
+    system: abool().default(false),
+    non_unique: abool().default(false),
+  },
   required: ['name'],
   returns: { name: 'group name', gid: 'group id', state: 'present or absent', system: 'system group' },
   example: '- group: name=kube system=yes',
   async plan(args, _host, facts): Promise<Plan> {
     const name = checkName('group', args.name);
     const r = await facts.probe(groupArgv(name));
-    if (r.rc !== 0 && r.rc !== 2) throw taskFailed(`group: getent group ${name} failed (rc=${r.rc}): ${r.stderr.trim()}`);
+    if (r.rc !== 0 && r.rc !== 2)
+      throw taskFailed(`group: getent group ${name} failed (rc=${r.rc}): ${r.stderr.trim()}`);
     const cur = r.rc === 0 ? parseGroups(r.stdout)[0] : undefined;
     const touches = [key(groupArgv(name)), key(GROUPS_ARGV), 'file:/etc/group', `group:${name}`];
     const result: Vars = { name, state: args.state, system: args.system };
     if (args.state === 'absent') {
-      return { changes: cur ? [{ summary: `group: remove ${name}`, actions: [{ exec: ['groupdel', name] }], touches }] : [], result };
+      return {
+        changes: cur ? [{ summary: `group: remove ${name}`, actions: [{ exec: ['groupdel', name] }], touches }] : [],
+        result,
+      };
     }
     result.gid = args.gid ?? cur?.gid;
     if (!cur) {
-      const argv = ['groupadd', ...(args.gid !== undefined ? ['-g', String(args.gid)] : []), ...(args.non_unique ? ['-o'] : []), ...(args.system ? ['-r'] : []), name];
-      return { changes: [{ summary: `group: create ${name}${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`, actions: [{ exec: argv }], touches }], result };
+      const argv = [
+        'groupadd',
+        ...(args.gid !== undefined ? ['-g', String(args.gid)] : []),
+        ...(args.non_unique ? ['-o'] : []),
+        ...(args.system ? ['-r'] : []),
+        name,
+      ];
+      return {
+        changes: [
+          {
+            summary: `group: create ${name}${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`,
+            actions: [{ exec: argv }],
+            touches,
+          },
+        ],
+        result,
+      };
     }
     if (args.gid !== undefined && args.gid !== cur.gid) {
-      return { changes: [{ summary: `group: ${name}: gid ${cur.gid} → ${args.gid}`, actions: [{ exec: ['groupmod', '-g', String(args.gid), ...(args.non_unique ? ['-o'] : []), name] }], touches }], result };
+      return {
+        changes: [
+          {
+            summary: `group: ${name}: gid ${cur.gid} → ${args.gid}`,
+            actions: [{ exec: ['groupmod', '-g', String(args.gid), ...(args.non_unique ? ['-o'] : []), name] }],
+            touches,
+          },
+        ],
+        result,
+      };
     }
     return { changes: [], result };
   },

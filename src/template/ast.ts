@@ -36,19 +36,35 @@ export function unknownHelper(name: string, n: HNode): TplError {
   return new TplError(`unknown helper '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`, ...at(n));
 }
 
-const path = (name: string, loc?: HLoc): HNode => ({ type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc });
+const path = (name: string, loc?: HLoc): HNode => ({
+  type: 'PathExpression',
+  data: false,
+  depth: 0,
+  parts: [name],
+  original: name,
+  loc,
+});
 const lit = (v: string | number, loc?: HLoc): HNode =>
-  typeof v === 'string' ? { type: 'StringLiteral', value: v, original: v, loc } : { type: 'NumberLiteral', value: v, original: v, loc };
+  typeof v === 'string'
+    ? { type: 'StringLiteral', value: v, original: v, loc }
+    : { type: 'NumberLiteral', value: v, original: v, loc };
 
 function checked(p: HNode): HNode {
-  if (p.type === 'SubExpression') return call(p, []), p;
+  if (p.type === 'SubExpression') return (call(p, []), p);
   if (p.type !== 'PathExpression' || p.parts.length === 0) return p;
   const [line, col] = at(p);
-  return { type: 'SubExpression', path: path('__chk', p.loc), params: [p, lit(p.original, p.loc), lit(line), lit(col)], loc: p.loc };
+  return {
+    type: 'SubExpression',
+    path: path('__chk', p.loc),
+    params: [p, lit(p.original, p.loc), lit(line), lit(col)],
+    loc: p.loc,
+  };
 }
 
 function wrapArgs(n: HNode, lenientFirst: boolean): void {
-  n.params = (n.params as HNode[]).map((p, i) => (i === 0 && lenientFirst ? (p.type === 'SubExpression' ? checked(p) : p) : checked(p)));
+  n.params = (n.params as HNode[]).map((p, i) =>
+    i === 0 && lenientFirst ? (p.type === 'SubExpression' ? checked(p) : p) : checked(p),
+  );
   if (n.hash) for (const pair of n.hash.pairs as HNode[]) pair.value = checked(pair.value);
 }
 
@@ -81,7 +97,12 @@ export function makeStrict(prog: HNode, problems: TplError[]): void {
     if (st.type === 'MustacheStatement') call(st, problems);
     else if (st.type === 'BlockStatement') {
       const name = st.path.original as string;
-      if (!BLOCKS.has(name)) problems.push(HELPERS[name] ? new TplError(`'${name}' is not a block helper; write {{${name} ...}}`, ...at(st.path)) : unknownHelper(name, st.path));
+      if (!BLOCKS.has(name))
+        problems.push(
+          HELPERS[name]
+            ? new TplError(`'${name}' is not a block helper; write {{${name} ...}}`, ...at(st.path))
+            : unknownHelper(name, st.path),
+        );
       else wrapArgs(st, false);
       if (st.program) makeStrict(st.program, problems);
       if (st.inverse) makeStrict(st.inverse, problems);
@@ -103,8 +124,10 @@ export function machineryIn(n: unknown, out: TplError[] = []): TplError[] {
     return out;
   }
   const node = n as HNode;
-  const bad = (name: string, where: HNode) => out.push(new TplError(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, ...at(where)));
-  if (node.type === 'PathExpression') for (const part of node.parts as string[]) if (MACHINERY.has(part)) bad(part, node);
+  const bad = (name: string, where: HNode) =>
+    out.push(new TplError(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, ...at(where)));
+  if (node.type === 'PathExpression')
+    for (const part of node.parts as string[]) if (MACHINERY.has(part)) bad(part, node);
   if (node.type === 'StringLiteral' && MACHINERY.has(node.value as string)) bad(node.value as string, node);
   for (const [k, v] of Object.entries(node)) if (k !== 'loc' && v && typeof v === 'object') machineryIn(v, out);
   return out;
@@ -125,18 +148,33 @@ export function missing(original: string, context: unknown, line: number, col: n
     root && root !== context && typeof root === 'object' && scopeGet(root, head) !== undefined
       ? `inside {{#each}} or {{#with}} names are looked up in the current item; write @root.${original} or ../${original}`
       : undefined;
-  if (i === 0 || i >= parts.length) return new TplError(`undefined variable '${i === 0 ? head : original}'`, line, col, hint);
+  if (i === 0 || i >= parts.length)
+    return new TplError(`undefined variable '${i === 0 ? head : original}'`, line, col, hint);
   const have = parts.slice(0, i).join('.');
   return new TplError(`'${have}' (${typeName(cur)}) has no attribute '${parts[i]}'`, line, col, hint);
 }
 
 /** Runtime side of the strictness pass: registered into the Handlebars environment. */
 export const RUNTIME_HELPERS = {
-  __chk(this: unknown, value: unknown, name: string, line: number, col: number, opts: { data?: { root?: unknown } }): unknown {
+  __chk(
+    this: unknown,
+    value: unknown,
+    name: string,
+    line: number,
+    col: number,
+    opts: { data?: { root?: unknown } },
+  ): unknown {
     if (value !== undefined) return value;
     throw missing(name, this, line, col, opts?.data?.root);
   },
-  __out(this: unknown, value: unknown, name: string, line: number, col: number, opts: { data?: { root?: unknown } }): string {
+  __out(
+    this: unknown,
+    value: unknown,
+    name: string,
+    line: number,
+    col: number,
+    opts: { data?: { root?: unknown } },
+  ): string {
     if (value !== undefined) return toText(value);
     throw missing(name, this, line, col, opts?.data?.root);
   },
@@ -173,8 +211,10 @@ export function evalMustache(n: HNode, vars: Record<string, unknown>, lenient = 
       const p = n.path as HNode;
       if (p.type !== 'PathExpression') return evalMustache(p, vars);
       const name = p.parts[0] as string;
-      if (n.params.length === 0 && !n.hash && !(p.parts.length === 1 && isHelperName(name))) return lookup(p, vars, lenient);
-      if (p.parts.length !== 1 || !isHelperName(name) || (BUILTIN_HELPERS.has(name) && name !== 'lookup')) throw unknownHelper(p.original, p);
+      if (n.params.length === 0 && !n.hash && !(p.parts.length === 1 && isHelperName(name)))
+        return lookup(p, vars, lenient);
+      if (p.parts.length !== 1 || !isHelperName(name) || (BUILTIN_HELPERS.has(name) && name !== 'lookup'))
+        throw unknownHelper(p.original, p);
       const args = (n.params as HNode[]).map((a, i) => evalMustache(a, vars, i === 0 && LENIENT_FIRST.has(name)));
       if (name === 'lookup') return ownProp(args[0], args[1]);
       const hash: Record<string, unknown> = {};
@@ -194,7 +234,8 @@ export function evalMustache(n: HNode, vars: Record<string, unknown>, lenient = 
 function lookup(p: HNode, vars: Record<string, unknown>, lenient: boolean): unknown {
   let parts = p.parts as string[];
   if (p.data) {
-    if (parts[0] !== 'root') throw new TplError(`'@${p.original.replace(/^@/, '')}' is only available inside {{#each}}`, ...at(p));
+    if (parts[0] !== 'root')
+      throw new TplError(`'@${p.original.replace(/^@/, '')}' is only available inside {{#each}}`, ...at(p));
     parts = parts.slice(1);
   }
   let cur: unknown = vars;
@@ -220,7 +261,11 @@ export function astVariables(n: HNode | undefined, out: Set<string>, depth = 0, 
   if (n.type === 'Program') return void (n.body as HNode[]).forEach((s) => astVariables(s, out, depth, bound));
   if (['MustacheStatement', 'SubExpression', 'BlockStatement'].includes(n.type)) {
     const p = n.path as HNode;
-    const isCall = n.type === 'BlockStatement' || n.params.length > 0 || n.hash || (p.parts?.length === 1 && isHelperName(p.parts[0]));
+    const isCall =
+      n.type === 'BlockStatement' ||
+      n.params.length > 0 ||
+      n.hash ||
+      (p.parts?.length === 1 && isHelperName(p.parts[0]));
     if (!isCall) astVariables(p, out, depth, bound);
     for (const a of n.params as HNode[]) astVariables(a, out, depth, bound);
     for (const pair of (n.hash?.pairs ?? []) as HNode[]) astVariables(pair.value, out, depth, bound);
@@ -237,7 +282,8 @@ export function helperProblemOf(n: HNode): TplError | undefined {
   for (const a of [...(n.params ?? []), ...((n.hash?.pairs ?? []) as HNode[]).map((x) => x.value)] as HNode[]) {
     if (a.type !== 'SubExpression') continue;
     const p = a.path as HNode;
-    if (p.type === 'PathExpression' && !(p.parts.length === 1 && isHelperName(p.parts[0]))) return unknownHelper(p.original, p);
+    if (p.type === 'PathExpression' && !(p.parts.length === 1 && isHelperName(p.parts[0])))
+      return unknownHelper(p.original, p);
     const inner = helperProblemOf(a);
     if (inner) return inner;
   }

@@ -37,7 +37,9 @@ function argc(name: string, args: unknown[], min: number, max = min): void {
   }
 }
 
-const cmp = (name: string, f: (c: number) => boolean): Helper => (a) => (argc(name, a, 2), f(order(name, a[0], a[1])));
+const cmp =
+  (name: string, f: (c: number) => boolean): Helper =>
+  (a) => (argc(name, a, 2), f(order(name, a[0], a[1])));
 
 /** Jinja's indent: every line but the first gets n spaces (also the first with first=true); blank lines stay empty. */
 function indentText(text: string, n: number, first: boolean): string {
@@ -48,10 +50,12 @@ function indentText(text: string, n: number, first: boolean): string {
     .join('\n');
 }
 
-const ip = (name: string, f: (...s: string[]) => unknown, n: number): Helper => (a) => {
-  argc(name, a, n);
-  return f(...a.map((x) => str(name, x)));
-};
+const ip =
+  (name: string, f: (...s: string[]) => unknown, n: number): Helper =>
+  (a) => {
+    argc(name, a, n);
+    return f(...a.map((x) => str(name, x)));
+  };
 
 export const HELPERS: Record<string, Helper> = {
   eq: (a) => (argc('eq', a, 2), deepEqual(a[0], a[1])),
@@ -66,7 +70,12 @@ export const HELPERS: Record<string, Helper> = {
   bool: (a) => (argc('bool', a, 1), toBool(a[0])),
   default: (a) => (argc('default', a, 2), a[0] === undefined || a[0] === null ? a[1] : a[0]),
   defined: (a) => (argc('defined', a, 1), a[0] !== undefined),
-  join: (a) => (argc('join', a, 1, 2), arr('join', a[0]).map(toText).join(a[1] === undefined ? ',' : str('join', a[1]))),
+  join: (a) => (
+    argc('join', a, 1, 2),
+    arr('join', a[0])
+      .map(toText)
+      .join(a[1] === undefined ? ',' : str('join', a[1]))
+  ),
   first: (a) => (argc('first', a, 1), typeof a[0] === 'string' ? a[0][0] : arr('first', a[0])[0]),
   last: (a) => (argc('last', a, 1), typeof a[0] === 'string' ? a[0].at(-1) : arr('last', a[0]).at(-1)),
   length: (a) => {
@@ -86,7 +95,9 @@ export const HELPERS: Record<string, Helper> = {
     const v = ownProp(a[0], a[1]);
     if (v !== undefined) return v;
     if (a.length === 3) return a[2];
-    throw new HelperError(`'get': ${typeName(a[0])} has no key '${toText(a[1])}' (give a fallback: get obj key fallback)`);
+    throw new HelperError(
+      `'get': ${typeName(a[0])} has no key '${toText(a[1])}' (give a fallback: get obj key fallback)`,
+    );
   },
   upper: (a) => (argc('upper', a, 1), str('upper', a[0]).toUpperCase()),
   lower: (a) => (argc('lower', a, 1), str('lower', a[0]).toLowerCase()),
@@ -99,7 +110,10 @@ export const HELPERS: Record<string, Helper> = {
   string: (a) => (argc('string', a, 1), toText(a[0])),
   indent: (a, h) => (argc('indent', a, 1, 2), indentText(str('indent', a[0]), Number(a[1] ?? 4), truthy(h.first))),
   nindent: (a) => (argc('nindent', a, 2), '\n' + indentText(str('nindent', a[0]), Number(a[1]), true)),
-  json: (a, h) => (argc('json', a, 1, 2), JSON.stringify(a[0], null, (a[1] ?? h.indent) === undefined ? undefined : Number(a[1] ?? h.indent))),
+  json: (a, h) => (
+    argc('json', a, 1, 2),
+    JSON.stringify(a[0], null, (a[1] ?? h.indent) === undefined ? undefined : Number(a[1] ?? h.indent))
+  ),
   yaml: (a) => (argc('yaml', a, 1), toYaml(a[0]).replace(/\n$/, '')),
   b64enc: (a) => (argc('b64enc', a, 1), Buffer.from(toText(a[0]), 'utf8').toString('base64')),
   b64dec: (a) => (argc('b64dec', a, 1), Buffer.from(str('b64dec', a[0]), 'base64').toString('utf8')),

@@ -6,7 +6,16 @@ import type { KplayError, Loc } from '../core/errors.js';
 import { stdio } from '../core/output.js';
 import { toText } from '../core/value-utils.js';
 import { compileExpr, type CompiledExpr } from '../expr/expr.js';
-import { helperProblemOf, isHelperName, machineryIn, makeStrict, RUNTIME_HELPERS, TplError, unknownHelper, type HNode } from './ast.js';
+import {
+  helperProblemOf,
+  isHelperName,
+  machineryIn,
+  makeStrict,
+  RUNTIME_HELPERS,
+  TplError,
+  unknownHelper,
+  type HNode,
+} from './ast.js';
 
 const hb = Handlebars.create();
 hb.registerHelper(RUNTIME_HELPERS as unknown as Handlebars.HelperDeclareSpec);
@@ -14,7 +23,8 @@ hb.registerHelper(RUNTIME_HELPERS as unknown as Handlebars.HelperDeclareSpec);
 // it neither shows a secret nor breaks --json. `level="debug"` stays quiet, as in Handlebars.
 hb.registerHelper('log', (...args: unknown[]) => {
   const opts = args.pop() as { hash?: { level?: unknown } } | undefined;
-  if (String(opts?.hash?.level ?? 'info').toLowerCase() !== 'debug') stdio.error(`[template log] ${args.map((a) => toText(a)).join(' ')}`);
+  if (String(opts?.hash?.level ?? 'info').toLowerCase() !== 'debug')
+    stdio.error(`[template log] ${args.map((a) => toText(a)).join(' ')}`);
   return '';
 });
 export type Render = (vars: unknown) => string;
@@ -66,22 +76,35 @@ function syntaxError(e: unknown, src: string): TplError {
   const err = e as Error & { lineNumber?: number; column?: number };
   const m = /^Parse error on line \d+:[\s\S]*got '([^']+)'/.exec(err.message);
   if (m) {
-    const yl = (hb as unknown as { Parser: { lexer: { yylloc: { first_line: number; first_column: number } } } }).Parser.lexer.yylloc;
-    const what: Record<string, string> = { EOF: 'unexpected end of template (is a {{#block}} not closed?)', INVALID: 'invalid character inside {{ }}' };
+    const yl = (hb as unknown as { Parser: { lexer: { yylloc: { first_line: number; first_column: number } } } }).Parser
+      .lexer.yylloc;
+    const what: Record<string, string> = {
+      EOF: 'unexpected end of template (is a {{#block}} not closed?)',
+      INVALID: 'invalid character inside {{ }}',
+    };
     const msg = what[m[1]!] ?? `template syntax error: unexpected ${m[1]!.toLowerCase().replace(/_/g, ' ')}`;
     // the end of the template is no help: point at the block that is not closed
     const block = m[1] === 'EOF' ? unclosedBlock(src) : -1;
     if (block >= 0) {
       const before = src.slice(0, block);
       const name = /\{\{~?\s*#\s*([^\s}~]+)/.exec(src.slice(block))![1];
-      return new TplError(`{{#${name}}} is never closed (no {{/${name}}})`, before.split('\n').length, block - before.lastIndexOf('\n'));
+      return new TplError(
+        `{{#${name}}} is never closed (no {{/${name}}})`,
+        before.split('\n').length,
+        block - before.lastIndexOf('\n'),
+      );
     }
     return new TplError(msg, yl.first_line, yl.first_column + 1);
   }
-  return new TplError(`template syntax error: ${err.message.replace(/ - \d+:\d+$/, '')}`, err.lineNumber ?? 1, (err.column ?? 0) + 1);
+  return new TplError(
+    `template syntax error: ${err.message.replace(/ - \d+:\d+$/, '')}`,
+    err.lineNumber ?? 1,
+    (err.column ?? 0) + 1,
+  );
 }
 
-const EXPR_HINT = "Ansible-style expressions ({{ x | filter }}, a['b']) work only in YAML values; templates use helpers: {{default x 'a'}}, {{lookup hostvars h}}";
+const EXPR_HINT =
+  "Ansible-style expressions ({{ x | filter }}, a['b']) work only in YAML values; templates use helpers: {{default x 'a'}}, {{lookup hostvars h}}";
 
 /** Parses and prepares a full Handlebars template; problems are TplErrors relative to src. */
 export function compileHbs(src: string): { render: Render; ast: HNode } | TplError[] {
@@ -119,8 +142,15 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
   const noArgs = m && m.params.length === 0 && !m.hash;
   // A literal followed by more words (`'a' in tags`), or words like `or`/`is` among a helper's arguments
   // (`not x or y`), make an expression, not a Handlebars call.
-  const opWord = (m?.params as HNode[] | undefined)?.some((q: HNode) => q.type === 'PathExpression' && EXPR_WORDS.has(String(q.original)));
-  if (m && p && !opWord && (noArgs || (p.type === 'PathExpression' && p.parts.length === 1 && isHelperName(p.parts[0])))) {
+  const opWord = (m?.params as HNode[] | undefined)?.some(
+    (q: HNode) => q.type === 'PathExpression' && EXPR_WORDS.has(String(q.original)),
+  );
+  if (
+    m &&
+    p &&
+    !opWord &&
+    (noArgs || (p.type === 'PathExpression' && p.parts.length === 1 && isHelperName(p.parts[0])))
+  ) {
     const bad = machineryIn(m)[0] ?? helperProblemOf(m);
     if (bad) return { message: bad.message, offset: start + offsetOf(src.slice(start), bad.line, bad.col) };
     return { start, node: m, innerStart };
@@ -128,7 +158,8 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
   try {
     return { start, expr: compileExpr(inner, FAKE), innerStart };
   } catch (e) {
-    if (m && p) return { message: unknownHelper(p.original, p).message, offset: start + offsetOf(src.slice(start), ...lc(p)) };
+    if (m && p)
+      return { message: unknownHelper(p.original, p).message, offset: start + offsetOf(src.slice(start), ...lc(p)) };
     const k = e as KplayError;
     return { message: k.message, offset: innerStart + offsetOf(inner, k.loc?.line ?? 1, k.loc?.col ?? 1) };
   }
@@ -141,7 +172,11 @@ const lc = (n: HNode): [number, number] => [n.loc?.start.line ?? 1, (n.loc?.star
 function makePlan(src: string): Plan {
   if (BLOCKY.test(src)) {
     const r = compileHbs(src);
-    if (Array.isArray(r)) return { kind: 'bad', problems: r.map((t) => ({ message: t.message, hint: t.hint, offset: offsetOf(src, t.line, t.col) })) };
+    if (Array.isArray(r))
+      return {
+        kind: 'bad',
+        problems: r.map((t) => ({ message: t.message, hint: t.hint, offset: offsetOf(src, t.line, t.col) })),
+      };
     return { kind: 'hbs', ...r };
   }
   const parts: Array<string | Seg> = [];
@@ -177,4 +212,3 @@ export function planOf(src: string): Plan {
   }
   return p;
 }
-

@@ -18,7 +18,13 @@ export interface RenderCtx {
   host?: string;
 }
 
-function fail(message: string, ctx: RenderCtx | undefined, loc: Loc | undefined, name: string | undefined, hint?: string): KplayError {
+function fail(
+  message: string,
+  ctx: RenderCtx | undefined,
+  loc: Loc | undefined,
+  name: string | undefined,
+  hint?: string,
+): KplayError {
   return new KplayError(name ? `${message} in ${name}` : message, { code: 'TEMPLATE', loc, host: ctx?.host, hint });
 }
 
@@ -62,9 +68,14 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
   return out;
 }
 
-export function renderDeep(value: unknown, ctx: RenderCtx, locFor?: (parent: object, key: string | number) => Loc | undefined): unknown {
+export function renderDeep(
+  value: unknown,
+  ctx: RenderCtx,
+  locFor?: (parent: object, key: string | number) => Loc | undefined,
+): unknown {
   const walk = (v: unknown, parent: object | undefined, key: string | number): unknown => {
-    if (typeof v === 'string') return v.includes('{{') ? renderString(v, ctx, { loc: parent && locFor ? locFor(parent, key) : undefined }) : v;
+    if (typeof v === 'string')
+      return v.includes('{{') ? renderString(v, ctx, { loc: parent && locFor ? locFor(parent, key) : undefined }) : v;
     if (Array.isArray(v)) {
       let changed = false;
       const out = v.map((x, i) => {
@@ -107,7 +118,12 @@ function loadFile(path: string): { render: Render; ast: HNode } | TplError[] {
 }
 
 const fileErr = (t: TplError, path: string, host?: string): KplayError =>
-  new KplayError(`${t.message} in template ${path}`, { code: 'TEMPLATE', loc: { file: path, line: t.line, col: t.col }, host, hint: t.hint });
+  new KplayError(`${t.message} in template ${path}`, {
+    code: 'TEMPLATE',
+    loc: { file: path, line: t.line, col: t.col },
+    host,
+    hint: t.hint,
+  });
 
 export function renderTemplateFile(path: string, ctx: RenderCtx): string {
   const r = loadFile(path);
@@ -121,16 +137,32 @@ export function renderTemplateFile(path: string, ctx: RenderCtx): string {
 }
 
 /** Parse-only check (no data): syntax errors and unknown helper names, each with its position. */
-export function checkTemplateSyntax(src: string, where: { loc?: Loc; name: string }, mode: 'value' | 'file' = 'value'): KplayError[] {
+export function checkTemplateSyntax(
+  src: string,
+  where: { loc?: Loc; name: string },
+  mode: 'value' | 'file' = 'value',
+): KplayError[] {
   if (typeof src !== 'string' || !src.includes('{{')) return [];
   if (mode === 'file') {
     const r = compileHbs(src);
     if (!Array.isArray(r)) return [];
-    return r.map((t) => fail(t.message, undefined, where.loc ? locInString(where.loc, src, offsetOf(src, t.line, t.col)) : { file: where.name, line: t.line, col: t.col }, where.name, t.hint));
+    return r.map((t) =>
+      fail(
+        t.message,
+        undefined,
+        where.loc
+          ? locInString(where.loc, src, offsetOf(src, t.line, t.col))
+          : { file: where.name, line: t.line, col: t.col },
+        where.name,
+        t.hint,
+      ),
+    );
   }
   const plan = planOf(src);
   if (plan.kind !== 'bad') return [];
-  return plan.problems.map((p) => fail(p.message, undefined, locInString(where.loc, src, p.offset), where.name, p.hint));
+  return plan.problems.map((p) =>
+    fail(p.message, undefined, locInString(where.loc, src, p.offset), where.name, p.hint),
+  );
 }
 
 export function checkTemplateFile(path: string): KplayError[] {

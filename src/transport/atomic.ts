@@ -33,10 +33,15 @@ export interface PutScriptInput {
 export function checkPutOptions(target: string, o: PutOptions): void {
   const bad = (m: string) => new KplayError(m, { code: 'BAD_ARGS' });
   if (!target.startsWith('/')) throw bad(`the destination must be an absolute path, got "${target}"`);
-  if (o.mode !== undefined && !/^0?[0-7]{3,4}$/.test(o.mode) && !/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(o.mode)) {
+  if (
+    o.mode !== undefined &&
+    !/^0?[0-7]{3,4}$/.test(o.mode) &&
+    !/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(o.mode)
+  ) {
     throw bad(`mode "${o.mode}" is not an octal mode like 0644 or a symbolic one like u=rw,go=r`);
   }
-  if (o.validate !== undefined && !o.validate.includes('%s')) throw bad(`validate must contain %s (the file to check): "${o.validate}"`);
+  if (o.validate !== undefined && !o.validate.includes('%s'))
+    throw bad(`validate must contain %s (the file to check): "${o.validate}"`);
 }
 
 /** The sh script (one round trip) that finishes an atomic write. */
@@ -51,10 +56,16 @@ export function putScript(i: PutScriptInput): string {
   if (i.waitGo) s.push(`IFS= read -r go || go=; [ "$go" = go ] || bail ${RC_ABORTED}`);
   s.push('if [ -d "$f" ]; then echo "kplay: $f is a directory" >&2; bail 1; fi');
   if (i.fromStdin) s.push('umask 077; cat > "$t" || bail $?');
-  s.push(`n=$(wc -c < "$t") || bail $?; if [ "$n" -ne ${i.size} ]; then echo "kplay: incomplete upload of $f ($n of ${i.size} bytes)" >&2; bail ${RC_SHORT}; fi`);
+  s.push(
+    `n=$(wc -c < "$t") || bail $?; if [ "$n" -ne ${i.size} ]; then echo "kplay: incomplete upload of $f ($n of ${i.size} bytes)" >&2; bail ${RC_SHORT}; fi`,
+  );
   if (o.mode !== undefined) s.push(`chmod ${quote(o.mode)} "$t" || bail $?`);
-  else s.push('if [ -e "$f" ]; then m=$(stat -L -c %a -- "$f"); else m=$(printf %o $(( 0666 & ~0$um ))); fi; chmod "$m" "$t" || bail $?');
-  if (o.owner === undefined && o.group === undefined) s.push('if [ -e "$f" ]; then chown "$(stat -L -c %u:%g -- "$f")" "$t" 2>/dev/null; fi');
+  else
+    s.push(
+      'if [ -e "$f" ]; then m=$(stat -L -c %a -- "$f"); else m=$(printf %o $(( 0666 & ~0$um ))); fi; chmod "$m" "$t" || bail $?',
+    );
+  if (o.owner === undefined && o.group === undefined)
+    s.push('if [ -e "$f" ]; then chown "$(stat -L -c %u:%g -- "$f")" "$t" 2>/dev/null; fi');
   if (o.owner !== undefined) s.push(`chown -- ${quote(o.owner)} "$t" || bail $?`);
   if (o.group !== undefined) s.push(`chgrp -- ${quote(o.group)} "$t" || bail $?`);
   if (o.validate !== undefined) {
@@ -69,9 +80,20 @@ export function putScript(i: PutScriptInput): string {
 
 /** The error for a failed put script. */
 export function putError(host: string, target: string, o: PutOptions, rc: number, stderr: string): KplayError {
-  const why = stderr.trim().split('\n').filter((l) => !l.startsWith('kplay: validate exited')).join('\n').trim();
+  const why = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('kplay: validate exited'))
+    .join('\n')
+    .trim();
   if (rc === RC_VALIDATE) {
-    return new KplayError(`validation of ${target} failed: ${o.validate}${why ? `: ${why}` : ''}; the file was not changed`, { code: 'TASK_FAILED', host });
+    return new KplayError(
+      `validation of ${target} failed: ${o.validate}${why ? `: ${why}` : ''}; the file was not changed`,
+      { code: 'TASK_FAILED', host },
+    );
   }
-  return new KplayError(`cannot write ${target} (rc=${rc})${why ? `: ${why}` : ''}; the file was not changed`, { code: 'TASK_FAILED', host });
+  return new KplayError(`cannot write ${target} (rc=${rc})${why ? `: ${why}` : ''}; the file was not changed`, {
+    code: 'TASK_FAILED',
+    host,
+  });
 }

@@ -46,7 +46,11 @@ export function becomeError(
   r: { rc: number; stderr: Buffer; passwordRefused: boolean; timedOut?: boolean },
 ): KplayError {
   const err = r.stderr.toString('utf8').trim();
-  const last = err.split('\n').filter((l) => l.trim() !== '' && !/^Sorry, try again\.?$/.test(l.trim())).slice(-3).join('\n');
+  const last = err
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^Sorry, try again\.?$/.test(l.trim()))
+    .slice(-3)
+    .join('\n');
   let msg: string;
   let hint: string | undefined;
   if (r.passwordRefused || /incorrect password/i.test(err)) {

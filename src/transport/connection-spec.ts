@@ -64,23 +64,34 @@ export function connectionSpec(vars: Record<string, unknown>, hostName?: string,
     return fail(`${name} must be a string, got ${Array.isArray(v) ? 'a list' : typeof v}`);
   };
   const conn = str('ansible_connection', first(vars, 'ansible_connection')) ?? 'ssh';
-  if (!['ssh', 'paramiko', 'smart', 'local'].includes(conn)) fail(`ansible_connection "${conn}" is not supported: use ssh or local`);
+  if (!['ssh', 'paramiko', 'smart', 'local'].includes(conn))
+    fail(`ansible_connection "${conn}" is not supported: use ssh or local`);
   const portV = first(vars, 'ansible_port', 'ansible_ssh_port');
   const port = portV === undefined ? 22 : Number(portV);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`ansible_port must be a port number, got ${JSON.stringify(portV)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    fail(`ansible_port must be a port number, got ${JSON.stringify(portV)}`);
   const method = str('ansible_become_method', first(vars, 'ansible_become_method')) ?? 'sudo';
   if (method !== 'sudo' && method !== 'su') fail(`ansible_become_method "${method}" is not supported: use sudo or su`);
   const spec: ConnectionSpec = {
     connection: conn === 'local' ? 'local' : 'ssh',
-    host: str('ansible_host', first(vars, 'ansible_host', 'ansible_ssh_host')) ?? hostName ?? fail('the host has no name and no ansible_host'),
+    host:
+      str('ansible_host', first(vars, 'ansible_host', 'ansible_ssh_host')) ??
+      hostName ??
+      fail('the host has no name and no ansible_host'),
     port,
     user: str('ansible_user', first(vars, 'ansible_user', 'ansible_ssh_user')),
-    privateKeyFile: str('ansible_ssh_private_key_file', first(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file')),
+    privateKeyFile: str(
+      'ansible_ssh_private_key_file',
+      first(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file'),
+    ),
     password: str('ansible_password', first(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password')),
     become: toBool(first(vars, 'ansible_become') ?? false),
     becomeMethod: method as 'sudo' | 'su',
     becomeUser: str('ansible_become_user', first(vars, 'ansible_become_user')) ?? 'root',
-    becomePassword: str('ansible_become_password', first(vars, 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass')),
+    becomePassword: str(
+      'ansible_become_password',
+      first(vars, 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'),
+    ),
     proxyJump: [],
     warnings: [],
   };
@@ -113,19 +124,29 @@ function sshArgs(spec: ConnectionSpec, name: string, text: string, fail: (m: str
       continue;
     }
     let m = /^\s*([A-Za-z]+)\s*=\s*(.*)$/.exec(opt) ?? /^\s*([A-Za-z]+)\s+(.*)$/.exec(opt);
-    if (!m && /^[A-Za-z]+$/.test(opt) && words[i + 1] !== undefined) m = ['', opt, words[++i]!] as unknown as RegExpExecArray;
+    if (!m && /^[A-Za-z]+$/.test(opt) && words[i + 1] !== undefined)
+      m = ['', opt, words[++i]!] as unknown as RegExpExecArray;
     if (!m) fail(`${name}: cannot read the SSH option "${opt}"`);
     const key = m[1]!.toLowerCase();
     const value = m[2]!.trim();
     if (key === 'userknownhostsfile') spec.knownHostsFile = value;
     else if (key === 'stricthostkeychecking') {
       const v = value.toLowerCase();
-      const map: Record<string, ConnectionSpec['strictHostKeyChecking']> = { yes: 'yes', no: 'no', off: 'no', 'accept-new': 'accept-new', ask: 'ask' };
+      const map: Record<string, ConnectionSpec['strictHostKeyChecking']> = {
+        yes: 'yes',
+        no: 'no',
+        off: 'no',
+        'accept-new': 'accept-new',
+        ask: 'ask',
+      };
       if (!(v in map)) fail(`${name}: StrictHostKeyChecking=${value} is not one of yes, no, accept-new, ask`);
       spec.strictHostKeyChecking = map[v];
     } else if (key === 'proxyjump') spec.proxyJump = value.toLowerCase() === 'none' ? [] : parseJump(value, fail);
     else if (key === 'proxycommand') {
-      fail(`${name}: ProxyCommand is not supported by kplay's SSH transport`, 'use -o ProxyJump=user@bastion (or -J user@bastion)');
+      fail(
+        `${name}: ProxyCommand is not supported by kplay's SSH transport`,
+        'use -o ProxyJump=user@bastion (or -J user@bastion)',
+      );
     } else if (key === 'connecttimeout' && /^\d+$/.test(value)) spec.connectTimeout = Number(value);
     else if (key === 'serveraliveinterval' && /^\d+$/.test(value)) spec.serverAliveInterval = Number(value);
     else spec.warnings.push(`${name}: SSH option ${m[1]} is not used by kplay's SSH transport`);

@@ -40,15 +40,47 @@ function unquote(v: string): string {
 }
 
 const FAMILY: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Debian', raspbian: 'Debian', linuxmint: 'Debian', pop: 'Debian', kali: 'Debian', devuan: 'Debian',
-  rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', ol: 'RedHat', amzn: 'RedHat',
-  sles: 'Suse', opensuse: 'Suse', 'opensuse-leap': 'Suse', 'opensuse-tumbleweed': 'Suse',
-  arch: 'Archlinux', manjaro: 'Archlinux', alpine: 'Alpine', gentoo: 'Gentoo',
+  debian: 'Debian',
+  ubuntu: 'Debian',
+  raspbian: 'Debian',
+  linuxmint: 'Debian',
+  pop: 'Debian',
+  kali: 'Debian',
+  devuan: 'Debian',
+  rhel: 'RedHat',
+  centos: 'RedHat',
+  fedora: 'RedHat',
+  rocky: 'RedHat',
+  almalinux: 'RedHat',
+  ol: 'RedHat',
+  amzn: 'RedHat',
+  sles: 'Suse',
+  opensuse: 'Suse',
+  'opensuse-leap': 'Suse',
+  'opensuse-tumbleweed': 'Suse',
+  arch: 'Archlinux',
+  manjaro: 'Archlinux',
+  alpine: 'Alpine',
+  gentoo: 'Gentoo',
 };
 const DISTRO: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Ubuntu', rhel: 'RedHat', centos: 'CentOS', fedora: 'Fedora', rocky: 'Rocky', almalinux: 'AlmaLinux',
-  ol: 'OracleLinux', amzn: 'Amazon', sles: 'SLES', 'opensuse-leap': 'openSUSE Leap', 'opensuse-tumbleweed': 'openSUSE Tumbleweed',
-  arch: 'Archlinux', alpine: 'Alpine', raspbian: 'Debian', linuxmint: 'Linux Mint', kali: 'Kali',
+  debian: 'Debian',
+  ubuntu: 'Ubuntu',
+  rhel: 'RedHat',
+  centos: 'CentOS',
+  fedora: 'Fedora',
+  rocky: 'Rocky',
+  almalinux: 'AlmaLinux',
+  ol: 'OracleLinux',
+  amzn: 'Amazon',
+  sles: 'SLES',
+  'opensuse-leap': 'openSUSE Leap',
+  'opensuse-tumbleweed': 'openSUSE Tumbleweed',
+  arch: 'Archlinux',
+  alpine: 'Alpine',
+  raspbian: 'Debian',
+  linuxmint: 'Linux Mint',
+  kali: 'Kali',
 };
 
 function netmask(prefix: number): string {
@@ -99,17 +131,19 @@ export function parseFacts(out: string): Record<string, unknown> {
       addrs.push({ dev: dev.replace(/@.*$/, ''), ip });
     } else kv[k] = v;
   }
-  if (kv.end !== '1') throw new KplayError('fact gathering was cut short (the script did not finish)', { code: 'INTERNAL' });
+  if (kv.end !== '1')
+    throw new KplayError('fact gathering was cut short (the script did not finish)', { code: 'INTERNAL' });
   const f: Record<string, unknown> = {};
   const id = (osr.ID ?? kv.system ?? 'linux').toLowerCase();
   const like = (osr.ID_LIKE ?? '').toLowerCase().split(/\s+/);
-  f.ansible_os_family = FAMILY[id] ?? like.map((l) => FAMILY[l]).find(Boolean) ?? (osr.NAME ?? kv.system ?? 'Linux');
+  f.ansible_os_family = FAMILY[id] ?? like.map((l) => FAMILY[l]).find(Boolean) ?? osr.NAME ?? kv.system ?? 'Linux';
   f.ansible_distribution = DISTRO[id] ?? (osr.NAME ? osr.NAME.split(' ')[0] : kv.system);
   let version = osr.VERSION_ID ?? '';
   if (id === 'debian' && kv.debian_version && /^\d+(\.\d+)*$/.test(kv.debian_version)) version = kv.debian_version;
   f.ansible_distribution_version = version;
   f.ansible_distribution_major_version = version.split('.')[0] ?? '';
-  f.ansible_distribution_release = osr.VERSION_CODENAME ?? /\(([^)]+)\)/.exec(osr.VERSION ?? '')?.[1]?.toLowerCase() ?? '';
+  f.ansible_distribution_release =
+    osr.VERSION_CODENAME ?? /\(([^)]+)\)/.exec(osr.VERSION ?? '')?.[1]?.toLowerCase() ?? '';
   f.ansible_system = kv.system ?? 'Linux';
   f.ansible_kernel = kv.kernel ?? '';
   f.ansible_kernel_version = kv.kernel_version ?? '';
@@ -119,10 +153,12 @@ export function parseFacts(out: string): Record<string, unknown> {
   f.ansible_nodename = kv.nodename ?? '';
   f.ansible_hostname = (kv.nodename ?? '').split('.')[0];
   f.ansible_fqdn = kv.fqdn || kv.nodename || '';
-  f.ansible_domain = f.ansible_fqdn && String(f.ansible_fqdn).includes('.') ? String(f.ansible_fqdn).split('.').slice(1).join('.') : '';
+  f.ansible_domain =
+    f.ansible_fqdn && String(f.ansible_fqdn).includes('.') ? String(f.ansible_fqdn).split('.').slice(1).join('.') : '';
   if (kv.user_id) f.ansible_user_id = kv.user_id;
   const init = kv.init ?? '';
-  f.ansible_service_mgr = init === 'systemd' ? 'systemd' : kv.openrc ? 'openrc' : init === 'init' ? 'sysvinit' : init || 'service';
+  f.ansible_service_mgr =
+    init === 'systemd' ? 'systemd' : kv.openrc ? 'openrc' : init === 'init' ? 'sysvinit' : init || 'service';
   f.ansible_pkg_mgr = kv.pkg === 'apt-get' ? 'apt' : (kv.pkg ?? 'unknown');
   f.ansible_processor_vcpus = Number(kv.vcpus) || 1;
   const mb = (k: string) => Math.floor((Number(kv[`mem.${k}:`]) || 0) / 1024);
@@ -130,7 +166,10 @@ export function parseFacts(out: string): Record<string, unknown> {
   f.ansible_memfree_mb = mb('MemFree');
   f.ansible_swaptotal_mb = mb('SwapTotal');
   f.ansible_swapfree_mb = mb('SwapFree');
-  f.ansible_selinux = kv.selinux === undefined ? { status: 'disabled' } : { status: 'enabled', mode: kv.selinux === '1' ? 'enforcing' : 'permissive' };
+  f.ansible_selinux =
+    kv.selinux === undefined
+      ? { status: 'disabled' }
+      : { status: 'enabled', mode: kv.selinux === '1' ? 'enforcing' : 'permissive' };
   f.ansible_interfaces = ifs.map((i) => i.name).sort();
   for (const i of ifs) {
     const mine = addrs.filter((a) => a.dev === i.name).map((a) => a.ip);
@@ -146,7 +185,9 @@ export function parseFacts(out: string): Record<string, unknown> {
   if (dev) {
     const iface = ifs.find((i) => i.name === dev);
     const src = /\bsrc (\S+)/.exec(route)?.[1];
-    const ip = addrs.find((a) => a.dev === dev && (src === undefined || a.ip.address === src))?.ip ?? addrs.find((a) => a.dev === dev)?.ip;
+    const ip =
+      addrs.find((a) => a.dev === dev && (src === undefined || a.ip.address === src))?.ip ??
+      addrs.find((a) => a.dev === dev)?.ip;
     f.ansible_default_ipv4 = {
       interface: dev,
       address: src ?? ip?.address ?? '',
@@ -162,7 +203,10 @@ export function parseFacts(out: string): Record<string, unknown> {
 export async function gatherFacts(t: Transport): Promise<Record<string, unknown>> {
   const r = await t.exec(['sh', '-s'], { stdin: FACTS_SCRIPT, become: false });
   if (r.rc !== 0) {
-    throw new KplayError(`fact gathering failed on ${t.host} (rc=${r.rc}): ${r.stderr.trim().split('\n').slice(-3).join('\n')}`, { code: 'TASK_FAILED', host: t.host });
+    throw new KplayError(
+      `fact gathering failed on ${t.host} (rc=${r.rc}): ${r.stderr.trim().split('\n').slice(-3).join('\n')}`,
+      { code: 'TASK_FAILED', host: t.host },
+    );
   }
   return parseFacts(r.stdout);
 }

@@ -36,7 +36,10 @@ export function blobType(blob: Buffer): string {
 }
 
 function globToRegExp(pat: string): RegExp {
-  const re = pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pat
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'i');
 }
 
@@ -94,7 +97,13 @@ export type HostKeyVerdict =
   | { ok: false; reason: 'unknown' | 'changed' | 'revoked'; presented: string; known: string[] };
 
 /** Checks a presented key blob against the file; with accept-new, an unknown host's key is appended. */
-export function checkHostKey(file: string, host: string, port: number, blob: Buffer, policy: HostKeyPolicy): HostKeyVerdict {
+export function checkHostKey(
+  file: string,
+  host: string,
+  port: number,
+  blob: Buffer,
+  policy: HostKeyPolicy,
+): HostKeyVerdict {
   if (policy === 'no') return { ok: true };
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const keys = findKeys(text, host, port);
@@ -116,13 +125,19 @@ export function appendKey(file: string, host: string, port: number, blob: Buffer
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const text = current ?? (existsSync(file) ? readFileSync(file, 'utf8') : '');
   const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-  appendFileSync(file, `${sep}${hostToken(host, port)} ${blobType(blob)} ${blob.toString('base64')}\n`, { mode: 0o600 });
+  appendFileSync(file, `${sep}${hostToken(host, port)} ${blobType(blob)} ${blob.toString('base64')}\n`, {
+    mode: 0o600,
+  });
 }
 
 /** Host key algorithms to prefer, so the server presents a key type the file already has for this host. */
 export function preferredAlgorithms(file: string, host: string, port: number): string[] {
   if (!existsSync(file)) return [];
-  const types = new Set(findKeys(readFileSync(file, 'utf8'), host, port).filter((k) => !k.revoked).map((k) => k.type));
+  const types = new Set(
+    findKeys(readFileSync(file, 'utf8'), host, port)
+      .filter((k) => !k.revoked)
+      .map((k) => k.type),
+  );
   const out: string[] = [];
   for (const t of types) {
     if (t === 'ssh-rsa') out.push('rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa');

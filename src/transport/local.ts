@@ -20,7 +20,17 @@ export class LocalTransport implements Transport {
     readonly host: string,
     spec?: Partial<ConnectionSpec>,
   ) {
-    this.spec = { connection: 'local', host: 'localhost', port: 22, become: false, becomeMethod: 'sudo', becomeUser: 'root', proxyJump: [], warnings: [], ...spec };
+    this.spec = {
+      connection: 'local',
+      host: 'localhost',
+      port: 22,
+      become: false,
+      becomeMethod: 'sudo',
+      becomeUser: 'root',
+      proxyJump: [],
+      warnings: [],
+      ...spec,
+    };
   }
 
   async connect(): Promise<void> {}
@@ -31,7 +41,11 @@ export class LocalTransport implements Transport {
     if (become) line = become.wrap(line);
     const child = spawn('/bin/sh', ['-c', line], { stdio: 'pipe', detached: true });
     const spawnError = new Promise<never>((_, reject) =>
-      child.once('error', (e) => reject(new KplayError(`cannot run /bin/sh on the controller: ${e.message}`, { code: 'INTERNAL', host: this.host }))),
+      child.once('error', (e) =>
+        reject(
+          new KplayError(`cannot run /bin/sh on the controller: ${e.message}`, { code: 'INTERNAL', host: this.host }),
+        ),
+      ),
     );
     let killTimer: NodeJS.Timeout | undefined;
     const group = (sig: NodeJS.Signals) => {
@@ -57,7 +71,10 @@ export class LocalTransport implements Transport {
         killTimer = setTimeout(() => group('SIGKILL'), 1000);
       },
     };
-    const res = await Promise.race([drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io }), spawnError]);
+    const res = await Promise.race([
+      drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io }),
+      spawnError,
+    ]);
     return { ...res, become };
   }
 
@@ -65,10 +82,19 @@ export class LocalTransport implements Transport {
     const t0 = performance.now();
     const r = await this.run(argv, opts);
     if (r.timedOut) {
-      throw new KplayError(redact(`command timed out after ${(opts.timeoutMs ?? 0) / 1000} s: ${quoteArgv(argv)}`), { code: 'TIMEOUT', host: this.host });
+      throw new KplayError(redact(`command timed out after ${(opts.timeoutMs ?? 0) / 1000} s: ${quoteArgv(argv)}`), {
+        code: 'TIMEOUT',
+        host: this.host,
+      });
     }
     if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);
-    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), cmd: argv, durationMs: performance.now() - t0 };
+    return {
+      rc: r.rc,
+      stdout: r.stdout.toString('utf8'),
+      stderr: r.stderr.toString('utf8'),
+      cmd: argv,
+      durationMs: performance.now() - t0,
+    };
   }
 
   async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
@@ -80,10 +106,16 @@ export class LocalTransport implements Transport {
   }
 
   async get(path: string, opts: { become?: boolean } = {}): Promise<Buffer | undefined> {
-    const r = await this.run(['sh', '-c', 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 66; fi', 'sh', path], { become: opts.become });
+    const r = await this.run(['sh', '-c', 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 66; fi', 'sh', path], {
+      become: opts.become,
+    });
     if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);
     if (r.rc === 66) return undefined;
-    if (r.rc !== 0) throw new KplayError(`cannot read ${path}: ${r.stderr.toString('utf8').trim()}`, { code: 'TASK_FAILED', host: this.host });
+    if (r.rc !== 0)
+      throw new KplayError(`cannot read ${path}: ${r.stderr.toString('utf8').trim()}`, {
+        code: 'TASK_FAILED',
+        host: this.host,
+      });
     return r.stdout;
   }
 

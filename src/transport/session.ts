@@ -128,5 +128,13 @@ export async function drive(p: RunningProc, o: DriveOptions): Promise<Driven> {
   }
   if (!p.stdin.writableEnded) p.stdin.end();
   const rc = res.code ?? signalNumber(res.signal);
-  return { rc, stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut, lost: !!res.lost, becameOk, passwordRefused };
+  return {
+    rc,
+    stdout: Buffer.concat(out),
+    stderr: Buffer.concat(err),
+    timedOut,
+    lost: !!res.lost,
+    becameOk,
+    passwordRefused,
+  };
 }

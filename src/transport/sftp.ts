@@ -23,9 +23,11 @@ export async function sftpWrite(sftp: SFTPWrapper, path: string, data: Buffer, g
         const off = next;
         const len = Math.min(CHUNK, data.length - off);
         next += len;
-        await call<void>(gone, (cb) => sftp.write(handle, data, off, len, off, (err) => cb(err, undefined))).catch((e: Error) => {
-          failure ??= e;
-        });
+        await call<void>(gone, (cb) => sftp.write(handle, data, off, len, off, (err) => cb(err, undefined))).catch(
+          (e: Error) => {
+            failure ??= e;
+          },
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, Math.ceil(data.length / CHUNK) || 1) }, worker));

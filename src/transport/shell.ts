@@ -37,7 +37,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  *  beyond POSIX `sh` syntax. */
 export function commandLine(argv: string[], o: LineOptions = {}): string {
   let line = o.shell ? `sh -c ${quote(argv.join(' '))}` : quoteArgv(argv);
-  if (o.remoteTimeoutSec !== undefined && o.remoteTimeoutSec > 0) line = `timeout -k 2 ${Number(o.remoteTimeoutSec.toFixed(1))} ${line}`;
+  if (o.remoteTimeoutSec !== undefined && o.remoteTimeoutSec > 0)
+    line = `timeout -k 2 ${Number(o.remoteTimeoutSec.toFixed(1))} ${line}`;
   const pre: string[] = [];
   if (o.cwd !== undefined && o.cwd !== '') pre.push(`cd ${quote(o.cwd)} || exit 1`);
   for (const [k, v] of Object.entries(o.env ?? {})) {

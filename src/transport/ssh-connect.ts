@@ -9,7 +9,13 @@ import { Client, type ConnectConfig } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
-import { checkHostKey, defaultKnownHostsFile, hostToken, preferredAlgorithms, type HostKeyVerdict } from './known-hosts.js';
+import {
+  checkHostKey,
+  defaultKnownHostsFile,
+  hostToken,
+  preferredAlgorithms,
+  type HostKeyVerdict,
+} from './known-hosts.js';
 
 export interface Hop {
   host: string;
@@ -86,7 +92,11 @@ function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfi
     try {
       key = readFileSync(spec.privateKeyFile);
     } catch (e) {
-      if (spec.password === undefined) throw new KplayError(`cannot read the private key ${spec.privateKeyFile}: ${(e as Error).message}`, { code: 'AUTH', host: hop.host });
+      if (spec.password === undefined)
+        throw new KplayError(`cannot read the private key ${spec.privateKeyFile}: ${(e as Error).message}`, {
+          code: 'AUTH',
+          host: hop.host,
+        });
     }
   }
   if (key) {
@@ -157,7 +167,12 @@ function handshake(name: string, spec: ConnectionSpec, hop: Hop, sock: Duplex, t
             : `if the host was reinstalled, remove the old entry: ssh-keygen -f ${knownHosts} -R '${token}'`;
         fail(new KplayError(msg, { code: 'HOST_KEY', host: name, hint }));
       } else if (e.level === 'client-authentication') {
-        fail(new KplayError(redact(`authentication failed for ${who(hop)} with ${auth.how}`), { code: 'AUTH', host: name }));
+        fail(
+          new KplayError(redact(`authentication failed for ${who(hop)} with ${auth.how}`), {
+            code: 'AUTH',
+            host: name,
+          }),
+        );
       } else if (e.level === 'client-timeout') {
         fail(unreachable(name, hop, `no SSH handshake within ${timeoutMs / 1000} s`));
       } else {
@@ -183,7 +198,9 @@ function handshake(name: string, spec: ConnectionSpec, hop: Hop, sock: Duplex, t
     try {
       client.connect(cfg);
     } catch (e) {
-      fail(new KplayError(redact(`cannot connect to ${who(hop)}: ${(e as Error).message}`), { code: 'AUTH', host: name }));
+      fail(
+        new KplayError(redact(`cannot connect to ${who(hop)}: ${(e as Error).message}`), { code: 'AUTH', host: name }),
+      );
     }
   });
 }
@@ -210,7 +227,9 @@ export async function openConnection(name: string, spec: ConnectionSpec): Promis
     let client: Client | undefined;
     for (let i = 0; i < hops.length; i++) {
       const hop = hops[i]!;
-      const sock: Duplex = client ? await forward(name, client, hops[i - 1]!, hop) : await openSocket(name, hop, timeoutMs);
+      const sock: Duplex = client
+        ? await forward(name, client, hops[i - 1]!, hop)
+        : await openSocket(name, hop, timeoutMs);
       if (client) jumps.push(client);
       client = await handshake(name, spec, hop, sock, timeoutMs);
     }

@@ -93,11 +93,19 @@ export class SshTransport implements Transport {
   }
 
   private lost(what: string): KplayError {
-    return new KplayError(redact(`the connection to ${this.user}@${this.spec.host} was lost ${what}`), { code: 'UNREACHABLE', host: this.host });
+    return new KplayError(redact(`the connection to ${this.user}@${this.spec.host} was lost ${what}`), {
+      code: 'UNREACHABLE',
+      host: this.host,
+    });
   }
 
   /** Opens an exec channel (waiting for a free slot) and drives it. */
-  private async run(argv: string[], o: ExecOptions, line?: string, stdin?: string | Buffer | Promise<string | Buffer>): Promise<Driven & { line: string; become?: Become }> {
+  private async run(
+    argv: string[],
+    o: ExecOptions,
+    line?: string,
+    stdin?: string | Buffer | Promise<string | Buffer>,
+  ): Promise<Driven & { line: string; become?: Become }> {
     const become = becomeFor(this.spec, this.user, o, this.markers);
     // The host stops a timed-out command itself (TERM to its process group, KILL 2 s later), half a second
     // after our own timer: so the TIMEOUT is always ours, not an rc 124 racing it.
@@ -108,7 +116,12 @@ export class SshTransport implements Transport {
     const release = await this.channels.acquire();
     try {
       const proc = await this.openExec(client, cmd).catch((e: Error) => {
-        throw this.conn ? new KplayError(`cannot open a channel on ${this.spec.host}: ${e.message}`, { code: 'UNREACHABLE', host: this.host }) : this.lost(`before running ${quoteArgv(argv)}`);
+        throw this.conn
+          ? new KplayError(`cannot open a channel on ${this.spec.host}: ${e.message}`, {
+              code: 'UNREACHABLE',
+              host: this.host,
+            })
+          : this.lost(`before running ${quoteArgv(argv)}`);
       });
       // The slot is given back when the channel has really closed (a timed-out one may take a moment).
       void proc.done.then(release);
@@ -135,7 +148,8 @@ export class SshTransport implements Transport {
           }
         });
       } catch (e) {
-        if (attempt >= OPEN_RETRIES || !/open failed/i.test((e as Error).message) || this.conn?.client !== client) throw e;
+        if (attempt >= OPEN_RETRIES || !/open failed/i.test((e as Error).message) || this.conn?.client !== client)
+          throw e;
         this.openRetries++;
         await new Promise((r) => setTimeout(r, 5 * attempt));
       }
@@ -147,11 +161,20 @@ export class SshTransport implements Transport {
     const r = await this.run(argv, opts);
     const shown = quoteArgv(argv);
     if (r.timedOut) {
-      throw new KplayError(redact(`command timed out after ${(opts.timeoutMs ?? 0) / 1000} s: ${shown}`), { code: 'TIMEOUT', host: this.host });
+      throw new KplayError(redact(`command timed out after ${(opts.timeoutMs ?? 0) / 1000} s: ${shown}`), {
+        code: 'TIMEOUT',
+        host: this.host,
+      });
     }
     if (r.lost) throw this.lost(`while running ${shown}`);
     if (r.become && !r.becameOk) throw becomeError(this.host, this.spec.host, r.become, r);
-    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), cmd: argv, durationMs: performance.now() - t0 };
+    return {
+      rc: r.rc,
+      stdout: r.stdout.toString('utf8'),
+      stderr: r.stderr.toString('utf8'),
+      cmd: argv,
+      durationMs: performance.now() - t0,
+    };
   }
 
   private sftp(): Promise<SFTPWrapper> {
@@ -159,7 +182,16 @@ export class SshTransport implements Transport {
       this.sftpP = this.client().then(
         (c) =>
           new Promise<SFTPWrapper>((resolve, reject) => {
-            c.sftp((err, s) => (err ? reject(new KplayError(`cannot open SFTP on ${this.spec.host}: ${err.message}`, { code: 'UNREACHABLE', host: this.host })) : resolve(s)));
+            c.sftp((err, s) =>
+              err
+                ? reject(
+                    new KplayError(`cannot open SFTP on ${this.spec.host}: ${err.message}`, {
+                      code: 'UNREACHABLE',
+                      host: this.host,
+                    }),
+                  )
+                : resolve(s),
+            );
           }),
       );
       this.sftpP.catch(() => (this.sftpP = undefined));
@@ -177,7 +209,8 @@ export class SshTransport implements Transport {
     const tmp = tempPathFor(path);
     const become = this.needsBecome(opts);
     this.temps.set(tmp, become);
-    const script = (fromStdin: boolean) => putScript({ tmp, target: path, size: content.length, fromStdin, waitGo: !fromStdin, opts });
+    const script = (fromStdin: boolean) =>
+      putScript({ tmp, target: path, size: content.length, fromStdin, waitGo: !fromStdin, opts });
     let r: Driven;
     try {
       if (!become) {
@@ -194,7 +227,10 @@ export class SshTransport implements Transport {
           release('abort\n');
           await finishing.catch(() => undefined);
           if (!this.conn) throw this.lost(`while writing ${path}`);
-          throw new KplayError(`cannot write ${path} on ${this.spec.host}: ${(e as Error).message}`, { code: 'TASK_FAILED', host: this.host });
+          throw new KplayError(`cannot write ${path} on ${this.spec.host}: ${(e as Error).message}`, {
+            code: 'TASK_FAILED',
+            host: this.host,
+          });
         }
         release('go\n');
         r = await finishing;
@@ -218,16 +254,27 @@ export class SshTransport implements Transport {
   async get(path: string, opts: { become?: boolean } = {}): Promise<Buffer | undefined> {
     if (!this.needsBecome(opts)) {
       const sftp = await this.sftp();
-      return sftpRead(sftp, path, this.conn?.gone ?? Promise.reject(this.lost(`before reading ${path}`))).catch((e: Error) => {
-        if (e instanceof KplayError) throw e;
-        throw new KplayError(`cannot read ${path} on ${this.spec.host}: ${e.message}`, { code: 'TASK_FAILED', host: this.host });
-      });
+      return sftpRead(sftp, path, this.conn?.gone ?? Promise.reject(this.lost(`before reading ${path}`))).catch(
+        (e: Error) => {
+          if (e instanceof KplayError) throw e;
+          throw new KplayError(`cannot read ${path} on ${this.spec.host}: ${e.message}`, {
+            code: 'TASK_FAILED',
+            host: this.host,
+          });
+        },
+      );
     }
-    const r = await this.run(['sh', '-c', 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 66; fi', 'sh', path], { become: true });
+    const r = await this.run(['sh', '-c', 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 66; fi', 'sh', path], {
+      become: true,
+    });
     if (r.lost) throw this.lost(`while reading ${path}`);
     if (r.become && !r.becameOk) throw becomeError(this.host, this.spec.host, r.become, r);
     if (r.rc === 66) return undefined;
-    if (r.rc !== 0) throw new KplayError(`cannot read ${path} on ${this.spec.host}: ${r.stderr.toString('utf8').trim()}`, { code: 'TASK_FAILED', host: this.host });
+    if (r.rc !== 0)
+      throw new KplayError(`cannot read ${path} on ${this.spec.host}: ${r.stderr.toString('utf8').trim()}`, {
+        code: 'TASK_FAILED',
+        host: this.host,
+      });
     return r.stdout;
   }
 

@@ -21,11 +21,17 @@ export class LiveRenderer {
   private chain: Promise<void> = Promise.resolve();
   private waiting = new Map<string, Pending>(); // host → result of the current task
 
-  constructor(private readonly write: (s: string) => void, private readonly o: { check: boolean; diff: boolean }) {}
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly o: { check: boolean; diff: boolean },
+  ) {}
 
   listener(): (e: RunEvent) => void {
     return (e) => {
-      if (e.type === 'play_start') this.queue(async () => this.write(`\nPLAY [${e.play}] ${e.hosts.length ? `(${e.hosts.length} hosts)` : '(no hosts matched)'}\n`));
+      if (e.type === 'play_start')
+        this.queue(async () =>
+          this.write(`\nPLAY [${e.play}] ${e.hosts.length ? `(${e.hosts.length} hosts)` : '(no hosts matched)'}\n`),
+        );
       else if (e.type === 'task_start') this.startTask(e.task, e.hosts, e.handler);
       else if (e.type === 'host_result') this.result(e);
       else if (e.type === 'warning') this.queue(async () => this.write(`[WARNING]: ${e.msg}\n`));
@@ -66,11 +72,19 @@ export class LiveRenderer {
       },
     }));
     this.queue(async () => {
-      const list = new Listr([{ title: `${handler ? 'HANDLER' : 'TASK'} [${title}]`, task: (_c, t) => t.newListr(tasks, { concurrent: true, exitOnError: false }) }], {
-        exitOnError: false,
-        renderer: 'default',
-        rendererOptions: { collapseSubtasks: false, collapseSkips: false },
-      });
+      const list = new Listr(
+        [
+          {
+            title: `${handler ? 'HANDLER' : 'TASK'} [${title}]`,
+            task: (_c, t) => t.newListr(tasks, { concurrent: true, exitOnError: false }),
+          },
+        ],
+        {
+          exitOnError: false,
+          renderer: 'default',
+          rendererOptions: { collapseSubtasks: false, collapseSkips: false },
+        },
+      );
       await list.run().catch(() => {});
       for (const d of diffs) this.write(d);
     });

@@ -11,7 +11,13 @@ const stars = (title: string) => `${title} ${'*'.repeat(Math.max(3, 79 - title.l
 // item): the first in the JSON, the others below it, indented, as they read.
 const firstLine = (m: unknown): unknown => (typeof m === 'string' ? m.split('\n')[0] : m);
 const moreLines = (m: unknown): string =>
-  typeof m === 'string' && m.includes('\n') ? `\n${m.split('\n').slice(1).map((l) => `    ${l}`).join('\n')}` : '';
+  typeof m === 'string' && m.includes('\n')
+    ? `\n${m
+        .split('\n')
+        .slice(1)
+        .map((l) => `    ${l}`)
+        .join('\n')}`
+    : '';
 
 function resultLine(e: HostResultEvent, verbose: boolean): string {
   const who = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
@@ -43,13 +49,18 @@ function debugValue(e: HostResultEvent): unknown {
 }
 
 export function diffText(d: { path: string; before: string; after: string }): string {
-  return createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, { context: 3 })
+  return createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, {
+    context: 3,
+  })
     .split('\n')
     .slice(1)
     .join('\n');
 }
 
-export function plainRenderer(write: (s: string) => void, o: { check: boolean; verbose?: boolean }): (e: RunEvent) => void {
+export function plainRenderer(
+  write: (s: string) => void,
+  o: { check: boolean; verbose?: boolean },
+): (e: RunEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'play_start':

@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import type { HostCounts, HostResultEvent, RunEvent } from '../events/bus.js';
 import { redact, safeJson } from '../core/secrets.js';
 
-const COLOURS: Record<string, string> = { ok: '#3a3', changed: '#d90', failed: '#d33', unreachable: '#a0a', skipped: '#99a', uncertain: '#39c', ignored: '#c66', rescued: '#6a6' };
+const COLOURS: Record<string, string> = {
+  ok: '#3a3',
+  changed: '#d90',
+  failed: '#d33',
+  unreachable: '#a0a',
+  skipped: '#99a',
+  uncertain: '#39c',
+  ignored: '#c66',
+  rescued: '#6a6',
+};
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -35,21 +44,41 @@ export class Report {
     const stamp = new Date(this.t0).toISOString().replace(/[:.]/g, '-');
     const json = join(this.dir, `run-${stamp}.json`);
     const html = join(this.dir, `run-${stamp}.html`);
-    const data = { playbook: this.playbook, check: this.check, started: new Date(this.t0).toISOString(), ms, exitCode, recap, results: this.results };
+    const data = {
+      playbook: this.playbook,
+      check: this.check,
+      started: new Date(this.t0).toISOString(),
+      ms,
+      exitCode,
+      recap,
+      results: this.results,
+    };
     writeFileSync(json, redact(safeJson(data, 1)));
     writeFileSync(html, redact(this.html(data)));
     this.written = { json, html };
   }
 
-  private html(d: { playbook: string; check: boolean; started: string; ms: number; exitCode: number; recap: Record<string, HostCounts> }): string {
+  private html(d: {
+    playbook: string;
+    check: boolean;
+    started: string;
+    ms: number;
+    exitCode: number;
+    recap: Record<string, HostCounts>;
+  }): string {
     const total = Math.max(1, d.ms);
     const rows = Object.entries(d.recap).map(([host, c]) => {
-      const bars = this.results.filter((r) => r.host === host).map((r) => {
-        const left = (100 * Math.max(0, r.at)) / total;
-        const width = Math.max(0.3, (100 * r.ms) / total);
-        return `<div class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;background:${COLOURS[r.status] ?? '#888'}" title="${esc(`${r.task}: ${r.status} (${r.ms} ms)${r.msg ? ` ${r.msg}` : ''}`)}"></div>`;
-      });
-      const counts = Object.entries(c).filter(([k]) => k !== 'ms').map(([k, v]) => `${k}=${v}`).join(' ');
+      const bars = this.results
+        .filter((r) => r.host === host)
+        .map((r) => {
+          const left = (100 * Math.max(0, r.at)) / total;
+          const width = Math.max(0.3, (100 * r.ms) / total);
+          return `<div class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;background:${COLOURS[r.status] ?? '#888'}" title="${esc(`${r.task}: ${r.status} (${r.ms} ms)${r.msg ? ` ${r.msg}` : ''}`)}"></div>`;
+        });
+      const counts = Object.entries(c)
+        .filter(([k]) => k !== 'ms')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       return `<tr><th>${esc(host)}</th><td class="counts">${counts}</td><td class="lane">${bars.join('')}</td></tr>`;
     });
     return `<!doctype html><html><head><meta charset="utf-8"><title>kplay run ${esc(d.started)}</title><style>
@@ -57,7 +86,9 @@ body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;wi
 td.counts{font:12px monospace;white-space:nowrap;padding:4px 8px}td.lane{position:relative;width:60%;height:18px;background:#f4f4f4}
 .bar{position:absolute;top:2px;height:14px;border-radius:2px}.legend span{display:inline-block;padding:2px 6px;margin-right:4px;color:#fff;border-radius:3px}
 </style></head><body><h1>kplay ${d.check ? 'check ' : ''}run</h1><p>${esc(d.playbook)} · started ${esc(d.started)} · ${(d.ms / 1000).toFixed(1)} s · exit ${d.exitCode}</p>
-<p class="legend">${Object.entries(COLOURS).map(([k, v]) => `<span style="background:${v}">${k}</span>`).join('')}</p>
+<p class="legend">${Object.entries(COLOURS)
+      .map(([k, v]) => `<span style="background:${v}">${k}</span>`)
+      .join('')}</p>
 <table>${rows.join('\n')}</table></body></html>\n`;
   }
 }

@@ -21,7 +21,11 @@ export function lazyRender(vars: Vars, host: string | undefined): Vars {
       configurable: true,
       get: () => {
         if (done) return value;
-        if (active.has(k)) throw new KplayError(`variable '${k}' refers to itself (through ${[...active].join(' -> ')})`, { code: 'TEMPLATE', host });
+        if (active.has(k))
+          throw new KplayError(`variable '${k}' refers to itself (through ${[...active].join(' -> ')})`, {
+            code: 'TEMPLATE',
+            host,
+          });
         active.add(k);
         try {
           value = renderDeep(raw, { vars, host }, valueLoc);

@@ -21,7 +21,18 @@ export interface VarLayers {
   magic?: Vars | undefined; // inventory_hostname, groups, hostvars ... (not overridable, as in Ansible)
 }
 
-const ORDER: (keyof VarLayers)[] = ['roleDefaults', 'inventory', 'facts', 'play', 'roleVars', 'task', 'hostFacts', 'roleParams', 'extra', 'magic'];
+const ORDER: (keyof VarLayers)[] = [
+  'roleDefaults',
+  'inventory',
+  'facts',
+  'play',
+  'roleVars',
+  'task',
+  'hostFacts',
+  'roleParams',
+  'extra',
+  'magic',
+];
 
 /** Merge layers (a top-level key of a higher layer replaces the lower one whole, as Ansible's default `replace`). */
 export function mergeVars(layers: VarLayers): Vars {
@@ -53,21 +64,30 @@ export function parseExtraVars(values: string[]): Vars {
       if (!existsSync(file)) throw new KplayError(`${where}: extra vars file not found: ${file}`, { code: 'OPTIONS' });
       const data = loadYamlFile(file);
       if (data === null || data === undefined) return;
-      if (typeof data !== 'object' || Array.isArray(data)) throw new KplayError(`${where}: ${file} must hold a mapping`, { code: 'OPTIONS' });
+      if (typeof data !== 'object' || Array.isArray(data))
+        throw new KplayError(`${where}: ${file} must hold a mapping`, { code: 'OPTIONS' });
       Object.assign(out, data);
     } else if (s.startsWith('{') || s.startsWith('[')) {
       let data: unknown;
       try {
         data = parseYaml(s, `<${where}>`);
       } catch (e) {
-        throw new KplayError(`${where}: not valid JSON/YAML: ${(e as Error).message.split('\n')[0]}`, { code: 'OPTIONS' });
+        throw new KplayError(`${where}: not valid JSON/YAML: ${(e as Error).message.split('\n')[0]}`, {
+          code: 'OPTIONS',
+        });
       }
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new KplayError(`${where}: must be a mapping`, { code: 'OPTIONS' });
+      if (typeof data !== 'object' || data === null || Array.isArray(data))
+        throw new KplayError(`${where}: must be a mapping`, { code: 'OPTIONS' });
       Object.assign(out, data);
     } else if (s.length > 0) {
       const kv = parseKv(s);
-      if (kv.bare.length) throw new KplayError(`${where}: '${kv.bare[0]!.text}' is not key=value (use -e 'key=value', -e @file.yml or -e '{"key": 1}')`, { code: 'OPTIONS' });
-      if (PROTO_KEY in kv.args && Object.hasOwn(kv.args, PROTO_KEY)) throw new KplayError(`${where}: ${PROTO_MESSAGE}`, { code: 'OPTIONS' });
+      if (kv.bare.length)
+        throw new KplayError(
+          `${where}: '${kv.bare[0]!.text}' is not key=value (use -e 'key=value', -e @file.yml or -e '{"key": 1}')`,
+          { code: 'OPTIONS' },
+        );
+      if (PROTO_KEY in kv.args && Object.hasOwn(kv.args, PROTO_KEY))
+        throw new KplayError(`${where}: ${PROTO_MESSAGE}`, { code: 'OPTIONS' });
       Object.assign(out, kv.args);
     }
   });

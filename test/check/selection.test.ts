@@ -11,12 +11,18 @@ import { writeTree } from '../support/tree.js';
 const SITE = { 'site/hosts': '[kube_node]\na\nb\nc\n[all:vars]\nseed=a\n' };
 
 function plan(hosts: string, extra: Record<string, unknown>, lenient = false) {
-  const dir = writeTree({ ...SITE, 'pb.yml': `- hosts: ${JSON.stringify(hosts)}\n  vars:\n    two: "b,c"\n  tasks: []\n` });
+  const dir = writeTree({
+    ...SITE,
+    'pb.yml': `- hosts: ${JSON.stringify(hosts)}\n  vars:\n    two: "b,c"\n  tasks: []\n`,
+  });
   const p = new Problems();
   const inv = loadInventory([join(dir, 'site')], p);
   const pb = readPlaybook(join(dir, 'pb.yml'), p);
   const r = planHosts(pb, inv, undefined, p, { extra, lenient });
-  return { hosts: r.plays[0]!.hosts, problems: p.list.map((e) => `${e.loc?.line}:${e.loc?.col} ${e.message.replace(/ in \/\S+$/, '')}`) };
+  return {
+    hosts: r.plays[0]!.hosts,
+    problems: p.list.map((e) => `${e.loc?.line}:${e.loc?.col} ${e.message.replace(/ in \/\S+$/, '')}`),
+  };
 }
 
 describe('a templated play pattern', () => {
@@ -39,12 +45,15 @@ describe('a templated play pattern', () => {
     expect(plan('{{ NODE_TO_ADD }}', {}, true).problems).to.deep.equal([]);
   });
   it('a pattern that renders empty is an error', () => {
-    expect(plan('{{ NODE_TO_ADD }}', { NODE_TO_ADD: '' }).problems).to.deep.equal(['1:10 hosts: "{{ NODE_TO_ADD }}" renders to no pattern']);
+    expect(plan('{{ NODE_TO_ADD }}', { NODE_TO_ADD: '' }).problems).to.deep.equal([
+      '1:10 hosts: "{{ NODE_TO_ADD }}" renders to no pattern',
+    ]);
   });
 });
 
 describe('--tags and --start-at-task that select nothing', () => {
-  const PB = '- hosts: all\n  tasks:\n    - name: one\n      debug: msg=1\n      tags: [x]\n    - name: two\n      debug: msg=2\n';
+  const PB =
+    '- hosts: all\n  tasks:\n    - name: one\n      debug: msg=1\n      tags: [x]\n    - name: two\n      debug: msg=2\n';
   function check(only: string[], startAt?: string) {
     const dir = writeTree({ 'pb.yml': PB });
     const p = new Problems();
@@ -53,14 +62,37 @@ describe('--tags and --start-at-task that select nothing', () => {
     return { warnings, problems: p.list.map((e) => e.message) };
   }
   const cases: [string, string[], string | undefined, { warnings: string[]; problems: string[] }][] = [
-    ['a tag no task has', ['nope'], undefined, {
-      warnings: ["--tags 'nope': no task read before the run has this tag (the playbook's tags: x)", '--tags nope selects no task: nothing will run'],
-      problems: [],
-    }],
-    ['one known tag and one unknown', ['x', 'nope'], undefined, { warnings: ["--tags 'nope': no task read before the run has this tag (the playbook's tags: x)"], problems: [] }],
+    [
+      'a tag no task has',
+      ['nope'],
+      undefined,
+      {
+        warnings: [
+          "--tags 'nope': no task read before the run has this tag (the playbook's tags: x)",
+          '--tags nope selects no task: nothing will run',
+        ],
+        problems: [],
+      },
+    ],
+    [
+      'one known tag and one unknown',
+      ['x', 'nope'],
+      undefined,
+      { warnings: ["--tags 'nope': no task read before the run has this tag (the playbook's tags: x)"], problems: [] },
+    ],
     ['special tags are not unknown', ['untagged'], undefined, { warnings: [], problems: [] }],
-    ['--start-at-task naming no task', [], 'nope', { warnings: [], problems: ["--start-at-task 'nope' matches no task"] }],
-    ['--start-at-task naming a task the tags leave out', ['x'], 'two', { warnings: [], problems: ["--start-at-task 'two' matches no task that the tags select"] }],
+    [
+      '--start-at-task naming no task',
+      [],
+      'nope',
+      { warnings: [], problems: ["--start-at-task 'nope' matches no task"] },
+    ],
+    [
+      '--start-at-task naming a task the tags leave out',
+      ['x'],
+      'two',
+      { warnings: [], problems: ["--start-at-task 'two' matches no task that the tags select"] },
+    ],
     ['--start-at-task with a glob', [], 't*', { warnings: [], problems: [] }],
   ];
   for (const [what, only, startAt, want] of cases) {

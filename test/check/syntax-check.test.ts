@@ -10,31 +10,75 @@ const task = (body: string) => `- hosts: all\n  tasks:\n    - ${body.split('\n')
 
 // [what, playbook, "line:col message" of every problem]
 const cases: [string, string, string[]][] = [
-  ['a play variable with an invalid name', '- hosts: all\n  vars:\n    bad-name: 1\n    1x: 2\n    class: 3\n  tasks: []\n', [
-    "3:5 vars: 'bad-name' is not a valid variable name (letters, digits and _, not starting with a digit)",
-    "4:5 vars: '1x' is not a valid variable name (letters, digits and _, not starting with a digit)",
-    "5:5 vars: 'class' is not a valid variable name (a reserved word)",
-  ]],
-  ['a task variable with an invalid name', task('debug: msg=x\nvars:\n  a.b: 1'), ["5:9 vars: 'a.b' is not a valid variable name (letters, digits and _, not starting with a digit)"]],
-  ['set_fact with an invalid name', task('set_fact:\n  bad-fact: 1'), ["4:9 set_fact: 'bad-fact' is not a valid variable name (letters, digits and _, not starting with a digit)"]],
-  ['loop together with with_items', task('debug: msg={{ item }}\nloop: [1]\nwith_items: [2]'), ['5:7 with_items: a task has one loop, and this one also has loop']],
-  ['an unknown loop_control key', task('debug: msg={{ item }}\nloop: [1]\nloop_control: {loop_vr: x}'), [
-    "5:22 loop_control: unknown key 'loop_vr' (it takes loop_var, index_var, label, pause, extended, extended_allitems, break_when)",
-  ]],
-  ['an invalid regexp in a module argument', task('lineinfile: {path: /tmp/x, regexp: "([a-z", line: y}'), [
-    `3:42 lineinfile: argument 'regexp': not a valid regular expression: Unterminated character class (got "([a-z")`,
-  ]],
-  ['an invalid regexp in replace', task('replace:\n  path: /tmp/x\n  regexp: "a(b"'), [`5:17 replace: argument 'regexp': not a valid regular expression: Unterminated group (got "a(b")`]],
-  ['a filter given too many arguments', task('debug: msg="{{ 1 | int(2, 3, 4) }}"'), ["3:33 bad expression '1 | int(2, 3, 4)': filter 'int' takes at most 1 argument (default), got 3"]],
-  ['an unbalanced quote in key=value arguments', task('debug: msg="abc'), ['3:18 debug: a quote that is never closed in its arguments']],
-  ['an unbalanced quote in a command', task("command: echo it's"), ['3:23 command: a quote that is never closed in its arguments']],
-  ['an unclosed {{#if}}, where it opens', task('debug:\n  msg: "{{#if x}}\n    y"'), ['4:15 {{#if}} is never closed (no {{/if}})']],
+  [
+    'a play variable with an invalid name',
+    '- hosts: all\n  vars:\n    bad-name: 1\n    1x: 2\n    class: 3\n  tasks: []\n',
+    [
+      "3:5 vars: 'bad-name' is not a valid variable name (letters, digits and _, not starting with a digit)",
+      "4:5 vars: '1x' is not a valid variable name (letters, digits and _, not starting with a digit)",
+      "5:5 vars: 'class' is not a valid variable name (a reserved word)",
+    ],
+  ],
+  [
+    'a task variable with an invalid name',
+    task('debug: msg=x\nvars:\n  a.b: 1'),
+    ["5:9 vars: 'a.b' is not a valid variable name (letters, digits and _, not starting with a digit)"],
+  ],
+  [
+    'set_fact with an invalid name',
+    task('set_fact:\n  bad-fact: 1'),
+    ["4:9 set_fact: 'bad-fact' is not a valid variable name (letters, digits and _, not starting with a digit)"],
+  ],
+  [
+    'loop together with with_items',
+    task('debug: msg={{ item }}\nloop: [1]\nwith_items: [2]'),
+    ['5:7 with_items: a task has one loop, and this one also has loop'],
+  ],
+  [
+    'an unknown loop_control key',
+    task('debug: msg={{ item }}\nloop: [1]\nloop_control: {loop_vr: x}'),
+    [
+      "5:22 loop_control: unknown key 'loop_vr' (it takes loop_var, index_var, label, pause, extended, extended_allitems, break_when)",
+    ],
+  ],
+  [
+    'an invalid regexp in a module argument',
+    task('lineinfile: {path: /tmp/x, regexp: "([a-z", line: y}'),
+    [`3:42 lineinfile: argument 'regexp': not a valid regular expression: Unterminated character class (got "([a-z")`],
+  ],
+  [
+    'an invalid regexp in replace',
+    task('replace:\n  path: /tmp/x\n  regexp: "a(b"'),
+    [`5:17 replace: argument 'regexp': not a valid regular expression: Unterminated group (got "a(b")`],
+  ],
+  [
+    'a filter given too many arguments',
+    task('debug: msg="{{ 1 | int(2, 3, 4) }}"'),
+    ["3:33 bad expression '1 | int(2, 3, 4)': filter 'int' takes at most 1 argument (default), got 3"],
+  ],
+  [
+    'an unbalanced quote in key=value arguments',
+    task('debug: msg="abc'),
+    ['3:18 debug: a quote that is never closed in its arguments'],
+  ],
+  [
+    'an unbalanced quote in a command',
+    task("command: echo it's"),
+    ['3:23 command: a quote that is never closed in its arguments'],
+  ],
+  [
+    'an unclosed {{#if}}, where it opens',
+    task('debug:\n  msg: "{{#if x}}\n    y"'),
+    ['4:15 {{#if}} is never closed (no {{/if}})'],
+  ],
 ];
 
 describe('syntax-check: what Ansible refuses, at its place', () => {
   for (const [what, text, want] of cases) {
     it(what, () => {
-      expect(problems({ 'site.yml': text }).map((p) => `${p.line}:${p.col} ${p.msg.replace(/ in \/\S+$/, '')}`)).to.deep.equal(want);
+      expect(
+        problems({ 'site.yml': text }).map((p) => `${p.line}:${p.col} ${p.msg.replace(/ in \/\S+$/, '')}`),
+      ).to.deep.equal(want);
     });
   }
   it('role meta dependencies that are not a list, an entry without a role, a missing role', () => {
@@ -79,13 +123,29 @@ describe('syntax-check: ports in inventories', () => {
     return p.list.map((e) => `${e.loc?.line}:${e.loc?.col} ${e.message}`);
   };
   const cases2: [string, Record<string, string>, string[]][] = [
-    ['INI, out of range and not a number', { 'site/hosts': '[g]\nh1 ansible_port=99999\nh2 ansible_port=abc\nh3 ansible_port=2222\n' }, [
-      '2:4 ansible_port of host h1 must be a port number from 1 to 65535, got 99999',
-      '3:4 ansible_port of host h2 must be a port number from 1 to 65535, got "abc"',
-    ]],
-    ['YAML host vars', { 'site/hosts.yml': 'all:\n  hosts:\n    h1:\n      ansible_port: 0\n' }, ['4:7 ansible_port of host h1 must be a port number from 1 to 65535, got 0']],
-    ['group_vars', { 'site/hosts': '[g]\nh1\n', 'site/group_vars/g.yml': 'ansible_port: "22x"\n' }, ['1:15 ansible_port must be a port number from 1 to 65535, got "22x"']],
-    ['a template is checked when used', { 'site/hosts.yml': 'all:\n  hosts:\n    h1:\n      ansible_port: "{{ p }}"\n' }, []],
+    [
+      'INI, out of range and not a number',
+      { 'site/hosts': '[g]\nh1 ansible_port=99999\nh2 ansible_port=abc\nh3 ansible_port=2222\n' },
+      [
+        '2:4 ansible_port of host h1 must be a port number from 1 to 65535, got 99999',
+        '3:4 ansible_port of host h2 must be a port number from 1 to 65535, got "abc"',
+      ],
+    ],
+    [
+      'YAML host vars',
+      { 'site/hosts.yml': 'all:\n  hosts:\n    h1:\n      ansible_port: 0\n' },
+      ['4:7 ansible_port of host h1 must be a port number from 1 to 65535, got 0'],
+    ],
+    [
+      'group_vars',
+      { 'site/hosts': '[g]\nh1\n', 'site/group_vars/g.yml': 'ansible_port: "22x"\n' },
+      ['1:15 ansible_port must be a port number from 1 to 65535, got "22x"'],
+    ],
+    [
+      'a template is checked when used',
+      { 'site/hosts.yml': 'all:\n  hosts:\n    h1:\n      ansible_port: "{{ p }}"\n' },
+      [],
+    ],
   ];
   for (const [what, files, want] of cases2) it(what, () => expect(inv(files)).to.deep.equal(want));
 });

@@ -15,29 +15,58 @@ describe('kplay command line', () => {
       const r = kplay(...cmd, '--help');
       expect(r.code).to.equal(0);
       expect(r.out).to.match(/Options:/);
-      if (cmd[0] === 'run') for (const o of ['--check', '--diff', '--tags', '--skip-tags', '--limit', '--extra-vars', '--forks', '--list-hosts', '--list-tasks', '--list-tags', '--syntax-check', '--start-at-task', '--inventory']) expect(r.out).to.include(o);
+      if (cmd[0] === 'run')
+        for (const o of [
+          '--check',
+          '--diff',
+          '--tags',
+          '--skip-tags',
+          '--limit',
+          '--extra-vars',
+          '--forks',
+          '--list-hosts',
+          '--list-tasks',
+          '--list-tags',
+          '--syntax-check',
+          '--start-at-task',
+          '--inventory',
+        ])
+          expect(r.out).to.include(o);
     });
   }
 
   it('lists the ha-cluster tasks in order with tags', () => {
     const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tasks');
     expect(r.code, r.err).to.equal(0);
-    expect(r.out).to.match(/^\nplaybook: playbooks\/ha-cluster.yml\n\n {2}play #1 \(etcd:kube_master:kube_node:ex_lb\): preflight checks\tTAGS: \[\]\n {4}tasks:\n {6}preflight : Check the site\tTAGS: \[always, preflight\]\n/);
-    expect(r.out).to.match(/ {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {4}tasks:\n {6}etcd : Create the etcd folders\tTAGS: \[etcd\]\n/);
+    expect(r.out).to.match(
+      /^\nplaybook: playbooks\/ha-cluster.yml\n\n {2}play #1 \(etcd:kube_master:kube_node:ex_lb\): preflight checks\tTAGS: \[\]\n {4}tasks:\n {6}preflight : Check the site\tTAGS: \[always, preflight\]\n/,
+    );
+    expect(r.out).to.match(
+      / {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {4}tasks:\n {6}etcd : Create the etcd folders\tTAGS: \[etcd\]\n/,
+    );
   });
 
   it('--tags etcd lists only the etcd role', () => {
     const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--tags', 'etcd', '--list-tasks');
     expect(r.code, r.err).to.equal(0);
-    const tasks = r.out.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim());
-    expect(tasks.filter((t) => !t.startsWith('preflight : ')).map((t) => t.split(' : ')[0])).to.deep.equal(Array(6).fill('etcd'));
+    const tasks = r.out
+      .split('\n')
+      .filter((l) => l.startsWith('      '))
+      .map((l) => l.trim());
+    expect(tasks.filter((t) => !t.startsWith('preflight : ')).map((t) => t.split(' : ')[0])).to.deep.equal(
+      Array(6).fill('etcd'),
+    );
   });
 
   it('--list-hosts applies --limit; other hosts stay in the inventory', () => {
     const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-hosts', '--limit', 'etcd');
     expect(r.code, r.err).to.equal(0);
-    expect(r.out).to.match(/ {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {4}pattern: \['etcd'\]\n {4}hosts \(3\):\n/);
-    expect(r.out).to.match(/ {2}play #\d+ \(kube_node:!kube_master\): workers\tTAGS: \[\]\n {4}pattern: \['kube_node:!kube_master'\]\n {4}hosts \(0\):\n/);
+    expect(r.out).to.match(
+      / {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {4}pattern: \['etcd'\]\n {4}hosts \(3\):\n/,
+    );
+    expect(r.out).to.match(
+      / {2}play #\d+ \(kube_node:!kube_master\): workers\tTAGS: \[\]\n {4}pattern: \['kube_node:!kube_master'\]\n {4}hosts \(0\):\n/,
+    );
   });
 
   it('--syntax-check works with no host reachable', () => {
@@ -47,7 +76,9 @@ describe('kplay command line', () => {
   });
 
   it('a bad playbook exits 4 with every problem and no stack trace', () => {
-    const dir = writeTree({ 'site.yml': '- hosts: all\n  tasks:\n    - cpoy: src=a dest=b\n    - debug: msg=x\n      whn: true\n' });
+    const dir = writeTree({
+      'site.yml': '- hosts: all\n  tasks:\n    - cpoy: src=a dest=b\n    - debug: msg=x\n      whn: true\n',
+    });
     const r = kplay('run', join(dir, 'site.yml'), '--syntax-check');
     expect(r.code).to.equal(4);
     expect(r.err).to.include(`ERROR: ${dir}/site.yml:3:7: unknown module or keyword 'cpoy' (did you mean 'copy'?)`);
@@ -77,22 +108,51 @@ describe('kplay command line', () => {
 
 describe('kplay run listings', () => {
   it('--start-at-task starts the listing at the named task (glob)', () => {
-    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tasks', '--start-at-task', 'Push the etcd cert*');
+    const r = kplay(
+      'run',
+      'playbooks/ha-cluster.yml',
+      '-i',
+      'inventories/example',
+      '--list-tasks',
+      '--start-at-task',
+      'Push the etcd cert*',
+    );
     expect(r.code, r.err).to.equal(0);
-    const tasks = r.out.split('\n').filter((l) => l.startsWith('      ')).map((l) => l.trim().split('\t')[0]);
+    const tasks = r.out
+      .split('\n')
+      .filter((l) => l.startsWith('      '))
+      .map((l) => l.trim().split('\t')[0]);
     expect(tasks[0]).to.equal('etcd : Push the etcd certificates');
     expect(tasks).to.not.include('etcd : Push the etcd binaries');
   });
 
   it('--list-tags prints every play with its task tags; --skip-tags removes them', () => {
-    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tags', '--skip-tags', 'etcd,pki');
+    const r = kplay(
+      'run',
+      'playbooks/ha-cluster.yml',
+      '-i',
+      'inventories/example',
+      '--list-tags',
+      '--skip-tags',
+      'etcd,pki',
+    );
     expect(r.code, r.err).to.equal(0);
-    expect(r.out).to.match(/ {2}play #\d+ \(etcd:kube_master:kube_node:ex_lb\): prepare the hosts\tTAGS: \[\]\n {6}TASK TAGS: \[prepare\]\n/);
+    expect(r.out).to.match(
+      / {2}play #\d+ \(etcd:kube_master:kube_node:ex_lb\): prepare the hosts\tTAGS: \[\]\n {6}TASK TAGS: \[prepare\]\n/,
+    );
     expect(r.out).to.match(/ {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {6}TASK TAGS: \[\]\n/);
   });
 
   it('a --limit that matches nothing is a bad option', () => {
-    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-hosts', '--limit', 'nosuchhost');
+    const r = kplay(
+      'run',
+      'playbooks/ha-cluster.yml',
+      '-i',
+      'inventories/example',
+      '--list-hosts',
+      '--limit',
+      'nosuchhost',
+    );
     expect(r.code).to.equal(5);
     expect(r.err).to.include("--limit 'nosuchhost' matches no host in the inventory");
   });

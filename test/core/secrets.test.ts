@@ -42,7 +42,7 @@ describe('secrets: every encoding of a secret is masked', () => {
     ['shell word (transport/shell.ts)', HOSTILE, `'Pa"sS\\wd<&>ü'\\''x'`],
     ['shell word (the quote filter)', HOSTILE, `'Pa"sS\\wd<&>ü'"'"'x'`],
     ['YAML single-quoted', HOSTILE, `'Pa"sS\\wd<&>ü''x'`],
-    ['URL-encoded', HOSTILE, 'Pa%22sS%5Cwd%3C%26%3E%C3%BC\'x'],
+    ['URL-encoded', HOSTILE, "Pa%22sS%5Cwd%3C%26%3E%C3%BC'x"],
     ['base64', HOSTILE, Buffer.from(HOSTILE).toString('base64')],
     ['base64 without padding', HOSTILE, Buffer.from(HOSTILE).toString('base64').replace(/=+$/, '')],
     ['JSON of a multi-line secret', 'line-one-a1\nline-two-b2', 'line-one-a1\\nline-two-b2'],
@@ -79,8 +79,24 @@ describe('secrets: every encoding of a secret is masked', () => {
     addSecret('48151623');
     addSecret('0735');
     addSecret('19.5');
-    const v = redactDeep({ n: 48151623, octal: 735, f: 19.5, rc: 0, count: 3, list: [48151623, 'x 48151623'], '48151623': 'key' });
-    expect(v).to.deep.equal({ n: MASK, octal: MASK, f: MASK, rc: 0, count: 3, list: [MASK, `x ${MASK}`], [MASK]: 'key' });
+    const v = redactDeep({
+      n: 48151623,
+      octal: 735,
+      f: 19.5,
+      rc: 0,
+      count: 3,
+      list: [48151623, 'x 48151623'],
+      '48151623': 'key',
+    });
+    expect(v).to.deep.equal({
+      n: MASK,
+      octal: MASK,
+      f: MASK,
+      rc: 0,
+      count: 3,
+      list: [MASK, `x ${MASK}`],
+      [MASK]: 'key',
+    });
   });
 
   it('a secret given as a number is masked as a number and as text', () => {
@@ -141,8 +157,33 @@ describe('secrets: the sinks', () => {
     const bus = new EventBus();
     const seen: RunEvent[] = [];
     bus.on((e) => seen.push(e));
-    bus.emit({ type: 'host_result', host: 'a', task: 't', taskId: 'x', status: 'ok', result: { n: 48151623 }, ms: 1234 });
-    bus.emit({ type: 'run_end', recap: { a: { ok: 1234, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0, uncertain: 0, ms: 1234 } }, exitCode: 0, ms: 1234 });
+    bus.emit({
+      type: 'host_result',
+      host: 'a',
+      task: 't',
+      taskId: 'x',
+      status: 'ok',
+      result: { n: 48151623 },
+      ms: 1234,
+    });
+    bus.emit({
+      type: 'run_end',
+      recap: {
+        a: {
+          ok: 1234,
+          changed: 0,
+          unreachable: 0,
+          failed: 0,
+          skipped: 0,
+          rescued: 0,
+          ignored: 0,
+          uncertain: 0,
+          ms: 1234,
+        },
+      },
+      exitCode: 0,
+      ms: 1234,
+    });
     expect(seen[0]).to.deep.include({ result: { n: MASK }, ms: 1234 });
     expect(seen[1]).to.deep.include({ ms: 1234 });
     expect((seen[1] as { recap: Record<string, { ok: number }> }).recap.a!.ok).to.equal(1234);
@@ -190,9 +231,30 @@ describe('secrets: the sinks', () => {
     bus.on(report.listener());
     bus.on(new Journal(join(dir, 'journal.jsonl')).listener());
     bus.emit({ type: 'run_start', playbook: 'p.yml', check: false, hosts: 1 });
-    bus.emit({ type: 'host_result', host: 'a', task: 't', taskId: 'x', status: 'ok', key: '1:t#1', register: 'r', result: { n: 51234, port: 1234 }, ms: 1234 });
-    bus.emit({ type: 'run_end', recap: { a: { ok: 1, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0, uncertain: 0, ms: 1234 } }, exitCode: 0, ms: 1234 });
-    const texts = [...lines, readFileSync(report.written!.json, 'utf8'), ...readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n')];
+    bus.emit({
+      type: 'host_result',
+      host: 'a',
+      task: 't',
+      taskId: 'x',
+      status: 'ok',
+      key: '1:t#1',
+      register: 'r',
+      result: { n: 51234, port: 1234 },
+      ms: 1234,
+    });
+    bus.emit({
+      type: 'run_end',
+      recap: {
+        a: { ok: 1, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0, uncertain: 0, ms: 1234 },
+      },
+      exitCode: 0,
+      ms: 1234,
+    });
+    const texts = [
+      ...lines,
+      readFileSync(report.written!.json, 'utf8'),
+      ...readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n'),
+    ];
     for (const t of texts) {
       expect(t).not.to.include('1234');
       expect(() => JSON.parse(t), t).not.to.throw();
@@ -203,7 +265,10 @@ describe('secrets: the sinks', () => {
 
   it('kplay inventory --host stays valid JSON when a number shows a secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kplay-inv-'));
-    writeFileSync(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    a:\n      ansible_port: 16443\n      api_port: 6443\n      pin: "{{ env.PIN }}"\n');
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      'all:\n  hosts:\n    a:\n      ansible_port: 16443\n      api_port: 6443\n      pin: "{{ env.PIN }}"\n',
+    );
     writeFileSync(join(dir, '.env'), 'PIN=6443\n');
     const r = runInventory({ inventory: [dir], host: 'a' });
     const shown = redact(r.stdout); // as the CLI's output does
@@ -216,7 +281,17 @@ describe('secrets: the sinks', () => {
     addSecret('48151623');
     const path = join(mkdtempSync(join(tmpdir(), 'kplay-journal-')), 'journal.jsonl');
     const j = new Journal(path).listener();
-    const ev = (key: string, register: string, result: Record<string, unknown>) => ({ type: 'host_result' as const, host: 'a', task: key, taskId: key, status: 'ok' as const, key, register, result, ms: 1 });
+    const ev = (key: string, register: string, result: Record<string, unknown>) => ({
+      type: 'host_result' as const,
+      host: 'a',
+      task: key,
+      taskId: key,
+      status: 'ok' as const,
+      key,
+      register,
+      result,
+      ms: 1,
+    });
     j(redactDeep(ev('1:t#1', 'plain', { stdout: 'hello' })) as RunEvent);
     j(redactDeep(ev('1:t#2', 'num', { n: 48151623 })) as RunEvent);
     j(redactDeep(ev('1:t#3', 'text', { stdout: `json ${JSON.stringify({ p: HOSTILE })}` })) as RunEvent);

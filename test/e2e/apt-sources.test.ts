@@ -28,9 +28,18 @@ describe('@lab apt sources and fetch on real hosts', function () {
     const args = ['run', PLAYBOOK, '-i', site, '--json', '--limit', host, '-e', `fetch_dir=${fetchDir}`];
     const r = await kplay(args);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).to.equal(0);
-    expect(results(r)).to.include.members([`${host}|signing key into its own keyring|changed`, `${host}|a source signed by it|changed`, `${host}|a file comes back to the controller|changed`]);
-    const on = await lab.exec(host, 'cat /etc/apt/sources.list.d/kplay-e2e-backports.list; test -s /etc/apt/keyrings/kplay-e2e.gpg && echo key; ls /var/lib/apt/lists | grep -c backports');
-    expect(on.stdout).to.include('deb [signed-by=/etc/apt/keyrings/kplay-e2e.gpg] http://deb.debian.org/debian bookworm-backports main\n');
+    expect(results(r)).to.include.members([
+      `${host}|signing key into its own keyring|changed`,
+      `${host}|a source signed by it|changed`,
+      `${host}|a file comes back to the controller|changed`,
+    ]);
+    const on = await lab.exec(
+      host,
+      'cat /etc/apt/sources.list.d/kplay-e2e-backports.list; test -s /etc/apt/keyrings/kplay-e2e.gpg && echo key; ls /var/lib/apt/lists | grep -c backports',
+    );
+    expect(on.stdout).to.include(
+      'deb [signed-by=/etc/apt/keyrings/kplay-e2e.gpg] http://deb.debian.org/debian bookworm-backports main\n',
+    );
     expect(on.stdout).to.include('key\n');
     expect(Number(on.stdout.trim().split('\n').pop())).to.be.greaterThan(0);
     expect(readFileSync(join(fetchDir, host, 'etc/hostname'), 'utf8')).to.equal(`${host}\n`);
@@ -39,7 +48,19 @@ describe('@lab apt sources and fetch on real hosts', function () {
   });
 
   it('state=absent removes the source and the key', async () => {
-    const r = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host, '-e', `fetch_dir=${fetchDir}`, '-e', 'state=absent']);
+    const r = await kplay([
+      'run',
+      PLAYBOOK,
+      '-i',
+      site,
+      '--json',
+      '--limit',
+      host,
+      '-e',
+      `fetch_dir=${fetchDir}`,
+      '-e',
+      'state=absent',
+    ]);
     expect(r.code, r.stdout.slice(-3000)).to.equal(0);
     const on = await lab.exec(host, 'ls /etc/apt/sources.list.d/ /etc/apt/keyrings/ 2>/dev/null');
     expect(on.stdout).not.to.match(/kplay-e2e/);

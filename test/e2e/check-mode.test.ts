@@ -28,7 +28,13 @@ describe('@lab check_mode keyword on real hosts', () => {
       const r = await kplay(['run', DRY, '-i', site, '--json', '--limit', h, ...(check ? ['--check'] : [])]);
       expect(r.code, r.stderr + r.stdout.slice(-2000)).to.equal(0);
       const got = results(r);
-      for (const task of ['command marked as a dry run', 'shell marked as a dry run', 'file marked as a dry run', 'copy marked as a dry run (templated keyword)', 'file inside the block']) {
+      for (const task of [
+        'command marked as a dry run',
+        'shell marked as a dry run',
+        'file marked as a dry run',
+        'copy marked as a dry run (templated keyword)',
+        'file inside the block',
+      ]) {
         expect(got).to.include(`${h}|${task}|changed`);
       }
       expect(got).to.include(`${h}|the dry tasks' results|changed`);
@@ -52,7 +58,9 @@ describe('@lab check_mode keyword on real hosts', () => {
     await lab.exec(h, 'rm -rf /opt/kplay-dry && mkdir /opt/kplay-dry');
     const r = await kplay(['run', EMPTY, '-i', site, '--limit', h]);
     expect(r.code).to.equal(2);
-    expect(r.stdout, r.stdout).to.include(`empty-path.yml:8:20: copy: argument 'src': must not be empty: it names a path (got \\"\\") (host ${h}, task \\"copy from an empty src\\")`);
+    expect(r.stdout, r.stdout).to.include(
+      `empty-path.yml:8:20: copy: argument 'src': must not be empty: it names a path (got \\"\\") (host ${h}, task \\"copy from an empty src\\")`,
+    );
     expect((await lab.exec(h, 'ls -A /opt/kplay-dry')).stdout.trim()).to.equal('');
   });
 });

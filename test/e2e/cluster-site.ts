@@ -46,13 +46,27 @@ export function iniHosts(lab: LabHandle, g: ClusterLayout): string {
   const node = (ip: string) => `${ip} k8s_nodename='${nameOf(lab, ip)}'`;
   const lines = [
     '# the lab as a kubeasz hosts file',
-    '[etcd]', ...g.etcd,
-    '', '[kube_master]', ...g.master.map(node),
-    '', '[kube_node]', ...g.node.map(node),
-    '', '[harbor]',
-    '', '[ex_lb]', ...g.lb.map((ip, i) => `${ip} LB_ROLE=${i === 0 ? 'master' : 'backup'} EX_APISERVER_VIP=${lab.vip} EX_APISERVER_PORT=8443`),
-    '', '[chrony]', g.master[0]!,
-    '', '[all:vars]', ...Object.entries(clusterVars()).map(([k, v]) => `${k}="${v}"`),
+    '[etcd]',
+    ...g.etcd,
+    '',
+    '[kube_master]',
+    ...g.master.map(node),
+    '',
+    '[kube_node]',
+    ...g.node.map(node),
+    '',
+    '[harbor]',
+    '',
+    '[ex_lb]',
+    ...g.lb.map(
+      (ip, i) => `${ip} LB_ROLE=${i === 0 ? 'master' : 'backup'} EX_APISERVER_VIP=${lab.vip} EX_APISERVER_PORT=8443`,
+    ),
+    '',
+    '[chrony]',
+    g.master[0]!,
+    '',
+    '[all:vars]',
+    ...Object.entries(clusterVars()).map(([k, v]) => `${k}="${v}"`),
     "k8s_nodename=''",
     '',
   ];
@@ -71,7 +85,11 @@ export function yamlHosts(lab: LabHandle, g: ClusterLayout): string {
         kube_master: members(g.master, named),
         kube_node: members(g.node, named),
         harbor: null,
-        ex_lb: members(g.lb, (_ip, i) => ({ LB_ROLE: i === 0 ? 'master' : 'backup', EX_APISERVER_VIP: lab.vip, EX_APISERVER_PORT: 8443 })),
+        ex_lb: members(g.lb, (_ip, i) => ({
+          LB_ROLE: i === 0 ? 'master' : 'backup',
+          EX_APISERVER_VIP: lab.vip,
+          EX_APISERVER_PORT: 8443,
+        })),
         chrony: members([g.master[0]!], () => null),
       },
       vars: { ...clusterVars(), k8s_nodename: '' },
@@ -81,7 +99,12 @@ export function yamlHosts(lab: LabHandle, g: ClusterLayout): string {
 }
 
 /** A site folder: the hosts file (INI or YAML), group_vars/all.yml with the lab's connection, bin/ from `binDir`. */
-export function writeClusterSite(lab: LabHandle, form: 'ini' | 'yaml', binDir: string, extraVars: Record<string, unknown> = {}): string {
+export function writeClusterSite(
+  lab: LabHandle,
+  form: 'ini' | 'yaml',
+  binDir: string,
+  extraVars: Record<string, unknown> = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), `kplay-cluster-${form}-`));
   const g = clusterLayout(lab);
   if (form === 'ini') writeFileSync(join(dir, 'hosts'), iniHosts(lab, g));

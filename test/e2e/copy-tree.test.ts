@@ -34,8 +34,12 @@ describe('@lab copy of a folder tree', () => {
     const r = await kplay(['run', pb, '-i', site, '--json']);
     expect(r.code, r.stderr + r.stdout.slice(-2000)).to.equal(0);
     const h = lab.hosts[0]!.name;
-    const ls = (await lab.exec(h, 'cd /opt && find kplay-tree kplay-tree2 -printf "%p %m\\n" | sort && cat kplay-tree/sub/c.conf')).stdout;
-    expect(ls).to.include('kplay-tree 750\nkplay-tree/a.conf 640\nkplay-tree/b.conf 640\nkplay-tree/sub 750\nkplay-tree/sub/c.conf 640\n');
+    const ls = (
+      await lab.exec(h, 'cd /opt && find kplay-tree kplay-tree2 -printf "%p %m\\n" | sort && cat kplay-tree/sub/c.conf')
+    ).stdout;
+    expect(ls).to.include(
+      'kplay-tree 750\nkplay-tree/a.conf 640\nkplay-tree/b.conf 640\nkplay-tree/sub 750\nkplay-tree/sub/c.conf 640\n',
+    );
     expect(ls).to.include('kplay-tree2/conf.d/a.conf 644\n');
     expect(ls).to.include('c=3');
     const again = await kplay(['run', pb, '-i', site, '--json']);

@@ -6,14 +6,19 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const PB = 'test/e2e/fixtures/faults/steps.yml';
-const startsSlowStep = (line: string) => line.includes('task_start') && line.includes('"task":"step two takes a while"');
+const startsSlowStep = (line: string) =>
+  line.includes('task_start') && line.includes('"task":"step two takes a while"');
 
 describe('@lab faults during a run', () => {
   let lab: LabHandle;
   let site: string;
-  const reset = () => Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /opt/kplay-faults && mkdir -p /opt/kplay-faults')));
+  const reset = () =>
+    Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /opt/kplay-faults && mkdir -p /opt/kplay-faults')));
   /** Each host's files under /opt/kplay-faults, with its own name taken out (to compare hosts). */
-  const state = async (host: string) => (await lab.exec(host, 'cd /opt/kplay-faults && for f in $(ls -A); do echo "== $f"; cat "$f"; done')).stdout.split(host).join('HOST');
+  const state = async (host: string) =>
+    (await lab.exec(host, 'cd /opt/kplay-faults && for f in $(ls -A); do echo "== $f"; cat "$f"; done')).stdout
+      .split(host)
+      .join('HOST');
   before(async function () {
     lab = await useLab(this);
     site = siteFor(lab);
@@ -21,7 +26,11 @@ describe('@lab faults during a run', () => {
   });
   after(async () => {
     if (!lab) return;
-    await Promise.all(lab.hosts.map((h) => lab.exec(h.name, 'rm -rf /opt/kplay-faults; systemctl start ssh.socket ssh.service 2>/dev/null; true')));
+    await Promise.all(
+      lab.hosts.map((h) =>
+        lab.exec(h.name, 'rm -rf /opt/kplay-faults; systemctl start ssh.socket ssh.service 2>/dev/null; true'),
+      ),
+    );
   });
 
   it('sshd killed on one host mid-run: that host is unreachable (exit 4), the others finish', async function () {
@@ -31,7 +40,8 @@ describe('@lab faults during a run', () => {
     let killed: Promise<unknown> | undefined;
     const r = await kplay(['run', PB, '-i', site, '--json'], {
       onLine: (line) => {
-        if (!killed && startsSlowStep(line)) killed = lab.exec(b, 'systemctl stop ssh.socket ssh.service 2>/dev/null; pkill -KILL sshd; true');
+        if (!killed && startsSlowStep(line))
+          killed = lab.exec(b, 'systemctl stop ssh.socket ssh.service 2>/dev/null; pkill -KILL sshd; true');
       },
     });
     await killed;
@@ -62,11 +72,18 @@ describe('@lab faults during a run', () => {
     // the dead run's lock is taken over; --resume skips what the journal says was done
     const resumed = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`, '--resume']);
     expect(resumed.code, resumed.stderr).to.equal(0);
-    const done = resumed.events.filter((e) => e.type === 'host_result' && e.msg === 'done in the run being resumed').map((e) => `${e.host}|${e.task}`);
+    const done = resumed.events
+      .filter((e) => e.type === 'host_result' && e.msg === 'done in the run being resumed')
+      .map((e) => `${e.host}|${e.task}`);
     expect(done.sort()).to.deep.equal([`${a}|step one`, `${b}|step one`]);
     for (const h of [a, b]) expect(await state(h)).to.equal(await state(c));
     const again = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b},${c}`]);
-    expect(totalChanged(again), results(again).filter((x) => x.endsWith('|changed')).join(', ')).to.equal(0);
+    expect(
+      totalChanged(again),
+      results(again)
+        .filter((x) => x.endsWith('|changed'))
+        .join(', '),
+    ).to.equal(0);
   });
 
   it('two runs on one site at once: the second is refused (exit 3) naming the first, and works once it is done', async function () {
@@ -102,7 +119,9 @@ describe('@lab faults during a run', () => {
     const r2 = await second!;
     expect(r1.code, r1.stderr).to.equal(0);
     expect(r2.code).to.not.equal(0);
-    expect(r2.stdout).to.match(/another kplay run holds \/run\/lock\/kplay\.lock on this host \(kplay pid \d+ on .*steps\.yml/);
+    expect(r2.stdout).to.match(
+      /another kplay run holds \/run\/lock\/kplay\.lock on this host \(kplay pid \d+ on .*steps\.yml/,
+    );
     // the first run is over: its lock went with its connection
     const r3 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
     expect(r3.code, r3.stdout.slice(-1500)).to.equal(0);

@@ -5,7 +5,16 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,12 +48,18 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
 
   before(async () => {
     const tool = Buffer.from('#!/bin/sh\necho tool v1\n');
-    const pack = tarGz({ alpha: '#!/bin/sh\necho alpha\n', beta: '#!/bin/sh\necho beta\n', 'README.md': 'not wanted\n' }, 'pack-v1-linux');
+    const pack = tarGz(
+      { alpha: '#!/bin/sh\necho alpha\n', beta: '#!/bin/sh\necho beta\n', 'README.md': 'not wanted\n' },
+      'pack-v1-linux',
+    );
     const plugins = tarGz({ p1: '#!/bin/sh\necho p1\n', p2: '#!/bin/sh\necho p2\n' });
     served.set('/dl/tool', tool);
     served.set('/dl/tool.sha256', Buffer.from(`${sha256(tool)}\n`)); // a lone digest, as dl.k8s.io serves
     served.set('/rel/pack-v1-linux.tar.gz', pack);
-    served.set('/rel/SHA256SUMS', Buffer.from(`${sha256('other')}  other.tar.gz\n${sha256(pack)}  pack-v1-linux.tar.gz\n`));
+    served.set(
+      '/rel/SHA256SUMS',
+      Buffer.from(`${sha256('other')}  other.tar.gz\n${sha256(pack)}  pack-v1-linux.tar.gz\n`),
+    );
     served.set('/rel/plugins.tgz', plugins);
     served.set('/rel/plugins.tgz.sha256', Buffer.from(`${sha256(plugins)}  plugins.tgz\n`));
     server = createServer((req, res) => {
@@ -67,15 +82,28 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
 
   const downloads = () => [
     { dest: 'tool', url: `${base}/dl/tool`, checksum: `sha256:${base}/dl/tool.sha256` },
-    { dest: 'alpha', url: `${base}/rel/pack-v1-linux.tar.gz`, checksum: `sha256:${base}/rel/SHA256SUMS`, member: 'pack-v1-linux/alpha' },
-    { dest: 'beta', url: `${base}/rel/pack-v1-linux.tar.gz`, checksum: `sha256:${base}/rel/SHA256SUMS`, member: 'pack-v1-linux/beta' },
+    {
+      dest: 'alpha',
+      url: `${base}/rel/pack-v1-linux.tar.gz`,
+      checksum: `sha256:${base}/rel/SHA256SUMS`,
+      member: 'pack-v1-linux/alpha',
+    },
+    {
+      dest: 'beta',
+      url: `${base}/rel/pack-v1-linux.tar.gz`,
+      checksum: `sha256:${base}/rel/SHA256SUMS`,
+      member: 'pack-v1-linux/beta',
+    },
     { dest: 'cni-bin', url: `${base}/rel/plugins.tgz`, checksum: `sha256:${base}/rel/plugins.tgz.sha256`, member: '/' },
   ];
   // A site as users have one: its hosts.yml (never contacted: the play runs on localhost) and bin/ beside it.
   const site = () => {
     const dir = join(work, 'site');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'hosts.yml'), 'all:\n  children:\n    etcd:\n      hosts:\n        node1: { ansible_host: 192.0.2.11 }\n    kube_master:\n      hosts:\n        node1: {}\n    kube_node:\n      hosts:\n        node2: { ansible_host: 192.0.2.12 }\n');
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      'all:\n  children:\n    etcd:\n      hosts:\n        node1: { ansible_host: 192.0.2.11 }\n    kube_master:\n      hosts:\n        node1: {}\n    kube_node:\n      hosts:\n        node2: { ansible_host: 192.0.2.12 }\n',
+    );
     return dir;
   };
   /** fetch-bin.yml with these bin_downloads; bin_src is the site's bin/ unless given. */
@@ -96,7 +124,8 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
     const first = Date.now() - t0;
     expect(readdirSync(bin).sort()).to.deep.equal(['alpha', 'beta', 'cni-bin', 'tool']);
     expect(readdirSync(join(bin, 'cni-bin')).sort()).to.deep.equal(['p1', 'p2']);
-    for (const f of ['tool', 'alpha', 'beta', 'cni-bin/p1', 'cni-bin/p2']) expect(mode(join(bin, f)), f).to.equal('755');
+    for (const f of ['tool', 'alpha', 'beta', 'cni-bin/p1', 'cni-bin/p2'])
+      expect(mode(join(bin, f)), f).to.equal('755');
     expect(execFileSync(join(bin, 'alpha')).toString()).to.equal('alpha\n');
     expect(readFileSync(join(bin, 'tool'))).to.deep.equal(served.get('/dl/tool'));
     // the archives are kept beside bin_src, not in it
@@ -128,9 +157,13 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
     expect(readdirSync(bin)).to.deep.equal([]);
 
     // an archive with a wrong checksum: nothing in bin_src, nothing left half-written in the download folder
-    const bad2 = await run(bin, [{ dest: 'cni-bin', url: `${base}/rel/plugins.tgz`, checksum: `sha256:${wrong}`, member: '/' }]);
+    const bad2 = await run(bin, [
+      { dest: 'cni-bin', url: `${base}/rel/plugins.tgz`, checksum: `sha256:${wrong}`, member: '/' },
+    ]);
     expect(bad2.code).to.not.equal(0);
-    expect(String(bad2.events.find((e) => e.type === 'host_result' && e.status === 'failed')?.msg)).to.include(`The checksum for ${join(bin + '-downloads', 'plugins.tgz')} did not match`);
+    expect(String(bad2.events.find((e) => e.type === 'host_result' && e.status === 'failed')?.msg)).to.include(
+      `The checksum for ${join(bin + '-downloads', 'plugins.tgz')} did not match`,
+    );
     expect(readdirSync(bin)).to.deep.equal([]);
     expect(readdirSync(`${bin}-downloads`)).to.deep.equal([]);
   });

@@ -20,11 +20,28 @@ const PB = 'playbooks';
 
 /** host|task of every result with one of the statuses. */
 function tasksWith(r: KplayRun, statuses: string[]): Set<string> {
-  return new Set(r.events.filter((e) => e.type === 'host_result' && statuses.includes(String(e.status))).map((e) => `${e.host}|${e.task}`));
+  return new Set(
+    r.events
+      .filter((e) => e.type === 'host_result' && statuses.includes(String(e.status)))
+      .map((e) => `${e.host}|${e.task}`),
+  );
 }
-const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.split('\n').filter((l) => !l.startsWith('{')).slice(-40).join('\n') + failures(r)).to.equal(0);
+const ok = (r: KplayRun) =>
+  expect(
+    r.code,
+    r.stderr +
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('{'))
+        .slice(-40)
+        .join('\n') +
+      failures(r),
+  ).to.equal(0);
 function failures(r: KplayRun): string {
-  return r.events.filter((e) => e.type === 'host_result' && e.status === 'failed').map((e) => `\n${e.host} ${e.task}: ${JSON.stringify(e.result ?? e.msg).slice(0, 600)}`).join('');
+  return r.events
+    .filter((e) => e.type === 'host_result' && e.status === 'failed')
+    .map((e) => `\n${e.host} ${e.task}: ${JSON.stringify(e.result ?? e.msg).slice(0, 600)}`)
+    .join('');
 }
 
 describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
@@ -34,11 +51,13 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   let bins: string;
   const etcdctl = (ip: string) =>
     `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 --cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem endpoint health`;
-  const play = (pb: string, extra: string[] = [], s = site) => kplay(['run', `${PB}/${pb}`, '-i', s, '--json', ...extra]);
+  const play = (pb: string, extra: string[] = [], s = site) =>
+    kplay(['run', `${PB}/${pb}`, '-i', s, '--json', ...extra]);
   const hostOf = (ip: string) => lab.hosts.find((h) => h.ip === ip)!.name;
   const vipHolders = async () => {
     const out: string[] = [];
-    for (const ip of g.lb) if ((await lab.exec(hostOf(ip), 'ip -4 -o addr show')).stdout.includes(` ${lab.vip}/`)) out.push(ip);
+    for (const ip of g.lb)
+      if ((await lab.exec(hostOf(ip), 'ip -4 -o addr show')).stdout.includes(` ${lab.vip}/`)) out.push(ip);
     return out;
   };
   const sClient = (target: string, ca: string, verifyIp: string) =>
@@ -66,7 +85,14 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     ok(r);
     predicted = { changed: tasksWith(r, ['changed']), uncertain: tasksWith(r, ['uncertain']) };
     expect(predicted.changed.size).to.be.greaterThan(20);
-    expect((await lab.exec(hostOf(g.master[0]!), 'test -e /etc/systemd/system/etcd.service || test -e /opt/kube/bin/etcd; echo $?')).stdout.trim()).to.equal('1');
+    expect(
+      (
+        await lab.exec(
+          hostOf(g.master[0]!),
+          'test -e /etc/systemd/system/etcd.service || test -e /opt/kube/bin/etcd; echo $?',
+        )
+      ).stdout.trim(),
+    ).to.equal('1');
     expect(existsSync(join(site, 'pki', 'ca.pem'))).to.equal(false);
   });
 
@@ -106,7 +132,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
 
   it('a second run changes nothing and restarts nothing; --check on the converged cluster predicts nothing', async function () {
     this.timeout(300_000);
-    const pid = async () => (await lab.exec(hostOf(g.master[0]!), 'systemctl show -p MainPID --value etcd kube-apiserver')).stdout.trim();
+    const pid = async () =>
+      (await lab.exec(hostOf(g.master[0]!), 'systemctl show -p MainPID --value etcd kube-apiserver')).stdout.trim();
     const before = await pid();
     const again = await play('ha-cluster.yml');
     ok(again);
@@ -134,13 +161,16 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect([...tasksWith(r, ['changed'])]).to.deep.equal([]);
   });
 
-  it('--tags ex-lb changes only the load balancers\' files', async function () {
+  it("--tags ex-lb changes only the load balancers' files", async function () {
     this.timeout(180_000);
     const r = await play('ha-cluster.yml', ['--tags', 'ex-lb', '-e', 'ex_lb_maxconn=3000']);
     ok(r);
     const changed = [...tasksWith(r, ['changed'])];
     expect(changed.length, 'the new maxconn changes haproxy.cfg').to.be.greaterThan(0);
-    expect(changed.every((t) => g.lb.includes(t.split('|')[0]!) && t.split('|')[1]!.startsWith('ex-lb : ')), changed.join(', ')).to.equal(true);
+    expect(
+      changed.every((t) => g.lb.includes(t.split('|')[0]!) && t.split('|')[1]!.startsWith('ex-lb : ')),
+      changed.join(', '),
+    ).to.equal(true);
     const back = await play('ha-cluster.yml', ['--tags', 'ex-lb']);
     ok(back);
   });
@@ -152,7 +182,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     const other = g.lb.find((ip) => ip !== holder)!;
     await lab.exec(hostOf(holder!), 'systemctl kill -s KILL keepalived');
     const t0 = Date.now();
-    while (!(await vipHolders()).includes(other) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 100));
+    while (!(await vipHolders()).includes(other) && Date.now() - t0 < 10_000)
+      await new Promise((r) => setTimeout(r, 100));
     const moved = Date.now() - t0;
     console.log(`      (VIP on the other load balancer after ${moved} ms)`);
     expect(moved).to.be.lessThan(5000);
@@ -169,7 +200,7 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect(await vipHolders()).to.have.length(1);
   });
 
-  it('with one master\'s apiserver stopped, the VIP and kube-lb still reach an apiserver', async function () {
+  it("with one master's apiserver stopped, the VIP and kube-lb still reach an apiserver", async function () {
     this.timeout(60_000);
     const m = hostOf(g.master[0]!);
     await lab.exec(m, 'systemctl stop kube-apiserver');
@@ -177,7 +208,10 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
       for (let i = 0; i < 3; i++) {
         const viaVip = await runLocal(['bash', '-c', sClient(`${lab.vip}:8443`, join(site, 'pki', 'ca.pem'), lab.vip)]);
         expect(viaVip.stdout).to.match(/Verify return code: 0 \(ok\)/);
-        const viaLb = await lab.exec(hostOf(g.node[0]!), sClient('127.0.0.1:6443', '/etc/kubernetes/ssl/ca.pem', '127.0.0.1'));
+        const viaLb = await lab.exec(
+          hostOf(g.node[0]!),
+          sClient('127.0.0.1:6443', '/etc/kubernetes/ssl/ca.pem', '127.0.0.1'),
+        );
         expect(viaLb.stdout).to.match(/Verify return code: 0 \(ok\)/);
       }
     } finally {
@@ -190,7 +224,10 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     const r = await play('99.clean.yml');
     ok(r);
     for (const ip of [...g.master, ...g.node]) {
-      const left = await lab.exec(hostOf(ip), 'ls /opt/kube/bin /etc/kubernetes/ssl /etc/systemd/system/etcd.service /etc/systemd/system/kubelet.service 2>/dev/null | head -3');
+      const left = await lab.exec(
+        hostOf(ip),
+        'ls /opt/kube/bin /etc/kubernetes/ssl /etc/systemd/system/etcd.service /etc/systemd/system/kubelet.service 2>/dev/null | head -3',
+      );
       expect(left.stdout.trim(), ip).to.equal('');
     }
     const again = await play('99.clean.yml');

@@ -26,7 +26,15 @@ describe('@lab executor keywords on real hosts', () => {
     expect(firstTask[0]!.split('|')[0]).to.equal(lab.hosts[0]!.name);
     for (const h of lab.hosts) {
       const ls = (await lab.exec(h.name, 'cd /opt/kplay-kw && ls && cat hello')).stdout;
-      expect(ls.split('\n')).to.include.members(['always', 'rescued', 'handled', 'item-1', 'item-3', 'tagged', `free-${h.name}`]);
+      expect(ls.split('\n')).to.include.members([
+        'always',
+        'rescued',
+        'handled',
+        'item-1',
+        'item-3',
+        'tagged',
+        `free-${h.name}`,
+      ]);
       expect(ls).not.to.match(/never|item-2/);
       expect(ls).to.include(`hello from ${h.name}`);
     }
@@ -41,7 +49,9 @@ describe('@lab executor keywords on real hosts', () => {
     const h = lab.hosts[0]!.name;
     await lab.exec(h, 'rm -f /opt/kplay-kw/tagged');
     const tagged = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--tags', 'extra', '--limit', h]);
-    expect(results(tagged).filter((x) => !x.includes('Gathering Facts'))).to.deep.equal([`${h}|tags select tasks|changed`]);
+    expect(results(tagged).filter((x) => !x.includes('Gathering Facts'))).to.deep.equal([
+      `${h}|tags select tasks|changed`,
+    ]);
     await lab.exec(h, 'rm -f /opt/kplay-kw/handled /opt/kplay-kw/hello');
     const check = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--check', '--limit', h]);
     expect(check.code, check.stderr).to.equal(0);

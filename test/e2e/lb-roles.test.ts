@@ -22,7 +22,8 @@ describe('@lab roles: ex-lb and kube-lb', () => {
 
   const sh = async (host: string, cmd: string) => (await lab.exec(host, cmd)).stdout;
   const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.slice(-4000)).to.equal(0);
-  const run = (playbook: string, extra: string[] = []) => kplay(['run', `${F}/${playbook}`, '-i', site, '--json', ...extra]);
+  const run = (playbook: string, extra: string[] = []) =>
+    kplay(['run', `${F}/${playbook}`, '-i', site, '--json', ...extra]);
   const changedOf = (r: KplayRun) => results(r).filter((x) => x.endsWith('|changed'));
   const handlersRan = (r: KplayRun) => {
     const names = new Set(r.events.filter((e) => e.type === 'task_start' && e.handler).map((e) => e.task as string));
@@ -31,7 +32,8 @@ describe('@lab roles: ex-lb and kube-lb', () => {
   /** Which hosts hold the VIP right now. */
   const vipHolders = async () => {
     const out: string[] = [];
-    for (const h of lbs) if ((await sh(h.name, `ip -4 -o addr show | grep -c ' ${lab.vip}/' || true`)).trim() !== '0') out.push(h.name);
+    for (const h of lbs)
+      if ((await sh(h.name, `ip -4 -o addr show | grep -c ' ${lab.vip}/' || true`)).trim() !== '0') out.push(h.name);
     return out;
   };
   /** A TLS handshake from the controller; resolves to the CN of the certificate that answered. */
@@ -85,7 +87,11 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     this.timeout(300_000);
     if (!lab) return;
     const r = await run('clean.yml');
-    for (const m of masters ?? []) await lab.exec(m.name, `systemctl stop ${STAND_IN} 2>/dev/null; systemctl reset-failed ${STAND_IN} 2>/dev/null; rm -f /run/${STAND_IN}.*; true`);
+    for (const m of masters ?? [])
+      await lab.exec(
+        m.name,
+        `systemctl stop ${STAND_IN} 2>/dev/null; systemctl reset-failed ${STAND_IN} 2>/dev/null; rm -f /run/${STAND_IN}.*; true`,
+      );
     for (const h of lab.hosts) await scrub(h.name); // also when clean.yml failed
     ok(r);
   });
@@ -98,7 +104,11 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     ok(first);
     expect(first.stdout, 'the VRRP password is a secret').to.not.include(AUTH);
     for (const h of lab.hosts) expect(results(first)).to.include(`${h.name}|kube-lb : Configure kube-lb|changed`);
-    for (const h of lbs) expect(results(first)).to.include.members([`${h.name}|ex-lb : Configure haproxy|changed`, `${h.name}|ex-lb : Configure keepalived|changed`]);
+    for (const h of lbs)
+      expect(results(first)).to.include.members([
+        `${h.name}|ex-lb : Configure haproxy|changed`,
+        `${h.name}|ex-lb : Configure keepalived|changed`,
+      ]);
 
     t = Date.now();
     const again = await run('site.yml');
@@ -115,12 +125,16 @@ describe('@lab roles: ex-lb and kube-lb', () => {
 
     // the files and services: keepalived with its drop-in, nginx.service (Debian's) still on port 80 only
     const lb0 = lbs[0]!.name;
-    expect(await sh(lb0, 'systemctl show -p Restart,RestartUSec keepalived')).to.equal('Restart=on-failure\nRestartUSec=6s\n');
+    expect(await sh(lb0, 'systemctl show -p Restart,RestartUSec keepalived')).to.equal(
+      'Restart=on-failure\nRestartUSec=6s\n',
+    );
     const conf = await sh(lb0, 'cat /etc/keepalived/keepalived.conf');
     expect(conf).to.include(`unicast_peer {\n        ${lbs[1]!.ip}\n    }`);
     expect(conf).to.match(new RegExp(`virtual_router_id ${lab.vip.split('.').pop()}\\n`));
     expect(conf).to.include(`${lab.vip}/24 dev eth0`);
-    expect(await sh(lbs[1]!.name, 'grep -E "state|priority" /etc/keepalived/keepalived.conf')).to.match(/state BACKUP\n\s+priority 99\n/);
+    expect(await sh(lbs[1]!.name, 'grep -E "state|priority" /etc/keepalived/keepalived.conf')).to.match(
+      /state BACKUP\n\s+priority 99\n/,
+    );
     const w = lab.hosts[3]!.name;
     expect(await sh(w, 'systemctl is-active kube-lb nginx; ss -Htlnp | grep -c nginx')).to.match(/^active\nactive\n/);
     expect(await sh(w, 'ss -Htln sport = :6443')).to.include('127.0.0.1:6443');
@@ -166,7 +180,10 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     // systemd brings keepalived back (Restart=on-failure, after RestartSec); then one copy of the VIP
     let back = -1;
     while (Date.now() - t0 < 30_000) {
-      if ((await restarts()) > n0 && (await sh(holder!, 'systemctl is-active keepalived || true')).trim() === 'active') {
+      if (
+        (await restarts()) > n0 &&
+        (await sh(holder!, 'systemctl is-active keepalived || true')).trim() === 'active'
+      ) {
         back = Date.now() - t0;
         break;
       }
@@ -201,7 +218,10 @@ describe('@lab roles: ex-lb and kube-lb', () => {
         viaKubeLb.push(await kubeLbCn(lab.hosts[3]!.name));
       }
       const up = masters.slice(1).map((m) => m.name);
-      expect(viaVip.map((cn) => cn.replace(`${STAND_IN}-`, ''))).to.satisfy((l: string[]) => l.every((n) => up.includes(n)), viaVip.join());
+      expect(viaVip.map((cn) => cn.replace(`${STAND_IN}-`, ''))).to.satisfy(
+        (l: string[]) => l.every((n) => up.includes(n)),
+        viaVip.join(),
+      );
       expect(viaKubeLb).to.satisfy((l: string[]) => l.every((n) => up.includes(n)), viaKubeLb.join());
     } finally {
       await sh(down.name, standIn(down));
@@ -212,17 +232,32 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     this.timeout(300_000);
     const r = await run('site.yml', ['-e', '{"ex_lb_server_extra": "weight 10"}']);
     ok(r);
-    const want = lbs.flatMap((h) => [`${h.name}|ex-lb : Configure haproxy|changed`, `${h.name}|ex-lb : Reload haproxy|changed`]);
+    const want = lbs.flatMap((h) => [
+      `${h.name}|ex-lb : Configure haproxy|changed`,
+      `${h.name}|ex-lb : Reload haproxy|changed`,
+    ]);
     expect(changedOf(r)).to.have.members(want);
-    expect(handlersRan(r)).to.have.members([...want.filter((x) => x.includes('Reload')), ...lbs.map((h) => `${h.name}|ex-lb : Wait for haproxy on EX_APISERVER_PORT|ok`)]);
+    expect(handlersRan(r)).to.have.members([
+      ...want.filter((x) => x.includes('Reload')),
+      ...lbs.map((h) => `${h.name}|ex-lb : Wait for haproxy on EX_APISERVER_PORT|ok`),
+    ]);
     expect(await sh(lbs[0]!.name, 'grep -c "check weight 10" /etc/haproxy/haproxy.cfg')).to.equal('3\n');
     expect(await tlsCn(lab.vip, 8443)).to.match(new RegExp(`^${STAND_IN}-`));
 
     const k = await run('site.yml', ['-e', 'kube_lb_max_fails=3']);
     ok(k);
-    const wantK = lab.hosts.flatMap((h) => [`${h.name}|kube-lb : Configure kube-lb|changed`, `${h.name}|kube-lb : Restart kube-lb|changed`]);
+    const wantK = lab.hosts.flatMap((h) => [
+      `${h.name}|kube-lb : Configure kube-lb|changed`,
+      `${h.name}|kube-lb : Restart kube-lb|changed`,
+    ]);
     // back to the defaults for haproxy: its file and handler again
-    expect(changedOf(k)).to.have.members([...wantK, ...lbs.flatMap((h) => [`${h.name}|ex-lb : Configure haproxy|changed`, `${h.name}|ex-lb : Reload haproxy|changed`])]);
+    expect(changedOf(k)).to.have.members([
+      ...wantK,
+      ...lbs.flatMap((h) => [
+        `${h.name}|ex-lb : Configure haproxy|changed`,
+        `${h.name}|ex-lb : Reload haproxy|changed`,
+      ]),
+    ]);
     expect(await kubeLbCn(lab.hosts[4]!.name)).to.match(/^kpt/);
     const back = await run('site.yml');
     ok(back);

@@ -18,15 +18,35 @@ describe('@lab modules: packages and services', () => {
     site = siteFor(lab);
     [h0, h1] = [lab.hosts[0]!.name, lab.hosts[1]!.name];
     // a clean slate when the shared lab is reused
-    for (const h of [h0, h1]) await lab.exec(h, 'apt-get purge -y -q tree hello >/dev/null 2>&1; systemctl unmask kplay-sleep 2>/dev/null; systemctl disable --now kplay-sleep 2>/dev/null; rm -f /usr/local/lib/systemd/system/kplay-sleep.service; systemctl daemon-reload; mkdir -p /usr/local/lib/systemd/system; true');
+    for (const h of [h0, h1])
+      await lab.exec(
+        h,
+        'apt-get purge -y -q tree hello >/dev/null 2>&1; systemctl unmask kplay-sleep 2>/dev/null; systemctl disable --now kplay-sleep 2>/dev/null; rm -f /usr/local/lib/systemd/system/kplay-sleep.service; systemctl daemon-reload; mkdir -p /usr/local/lib/systemd/system; true',
+      );
     // The unit directory exists beforehand: in check mode, a task after one that is itself uncertain (the copy
     // into a directory an earlier task creates) would fail rather than be uncertain (see the report to the lead).
   });
 
-  const run = async (playbook: string, host: string, vars: Record<string, string>, extra: string[] = []): Promise<KplayRun> =>
-    kplay(['run', `${F}/${playbook}`, '-i', site, '--json', '--limit', host, ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ...extra]);
+  const run = async (
+    playbook: string,
+    host: string,
+    vars: Record<string, string>,
+    extra: string[] = [],
+  ): Promise<KplayRun> =>
+    kplay([
+      'run',
+      `${F}/${playbook}`,
+      '-i',
+      site,
+      '--json',
+      '--limit',
+      host,
+      ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      ...extra,
+    ]);
   const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
-  const installed = async (host: string, pkg: string) => (await lab.exec(host, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${pkg} 2>/dev/null || true`)).stdout;
+  const installed = async (host: string, pkg: string) =>
+    (await lab.exec(host, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${pkg} 2>/dev/null || true`)).stdout;
 
   it('apt: --check predicts an install without installing; the real run installs; a second run changes nothing', async function () {
     this.timeout(300_000);
@@ -77,7 +97,9 @@ describe('@lab modules: packages and services', () => {
     // a pin nothing matches fails, naming the package
     const bad = await run('apt.yml', h0, { pkg: 'hello=0.0.1*', update: 'no' });
     expect(bad.code).to.not.equal(0);
-    expect(String(bad.events.find((e) => e.type === 'host_result' && e.task === 'package')?.msg)).to.include("No package matching 'hello=0.0.1*' is available");
+    expect(String(bad.events.find((e) => e.type === 'host_result' && e.task === 'package')?.msg)).to.include(
+      "No package matching 'hello=0.0.1*' is available",
+    );
   });
 
   it("apt: a missing package fails with apt's message, the name and the host", async function () {
@@ -85,15 +107,20 @@ describe('@lab modules: packages and services', () => {
     // without a cache refresh to come, the plan itself fails (check mode too)
     const r = await run('apt.yml', h0, { pkg: 'kplay-no-such-package', update: 'no' });
     expect(r.code).to.not.equal(0);
-    const msgOf = (x: KplayRun) => String(x.events.find((e) => e.type === 'host_result' && e.task === 'package')?.msg ?? x.stdout);
+    const msgOf = (x: KplayRun) =>
+      String(x.events.find((e) => e.type === 'host_result' && e.task === 'package')?.msg ?? x.stdout);
     // the message names the task's place, apt's own words, the host and the task
-    expect(msgOf(r)).to.match(/modules-services\/apt\.yml:5:7: No package matching 'kplay-no-such-package' is available\nE: Unable to locate package kplay-no-such-package \(host \S+, task "package"\)/);
+    expect(msgOf(r)).to.match(
+      /modules-services\/apt\.yml:5:7: No package matching 'kplay-no-such-package' is available\nE: Unable to locate package kplay-no-such-package \(host \S+, task "package"\)/,
+    );
     expect(results(r)).to.include(`${h0}|package|failed`);
     // with update_cache, the cache is refreshed first and apt itself fails the install
     const u = await run('apt.yml', h0, { pkg: 'kplay-no-such-package' });
     expect(u.code).to.not.equal(0);
     expect(results(u)).to.include(`${h0}|package|failed`);
-    expect(msgOf(u)).to.match(/apt-get .*install kplay-no-such-package\nE: Unable to locate package kplay-no-such-package/);
+    expect(msgOf(u)).to.match(
+      /apt-get .*install kplay-no-such-package\nE: Unable to locate package kplay-no-such-package/,
+    );
   });
 
   it('systemd: started+enabled from a new unit file; a second run is ok; --check on another host installs nothing', async function () {
@@ -101,13 +128,21 @@ describe('@lab modules: packages and services', () => {
     const check = await run('service.yml', h1, {}, ['--check']);
     ok(check);
     expect(results(check)).to.include(`${h1}|unit file|changed`);
-    expect(results(check), 'the unit file is not there yet: uncertain, not a guess').to.include(`${h1}|the service|uncertain`);
-    expect((await lab.exec(h1, 'test -e /usr/local/lib/systemd/system/kplay-sleep.service && echo there || echo none')).stdout.trim()).to.equal('none');
+    expect(results(check), 'the unit file is not there yet: uncertain, not a guess').to.include(
+      `${h1}|the service|uncertain`,
+    );
+    expect(
+      (
+        await lab.exec(h1, 'test -e /usr/local/lib/systemd/system/kplay-sleep.service && echo there || echo none')
+      ).stdout.trim(),
+    ).to.equal('none');
 
     const r = await run('service.yml', h0, {});
     ok(r);
     expect(results(r)).to.include.members([`${h0}|unit file|changed`, `${h0}|the service|changed`]);
-    expect((await lab.exec(h0, 'systemctl is-active kplay-sleep; systemctl is-enabled kplay-sleep')).stdout).to.equal('active\nenabled\n');
+    expect((await lab.exec(h0, 'systemctl is-active kplay-sleep; systemctl is-enabled kplay-sleep')).stdout).to.equal(
+      'active\nenabled\n',
+    );
     // `status` is read before the change, as Ansible's is (ansible/ansible#71637); the next run sees it running
     expect(r.stdout).to.include('active=inactive');
     const again = await run('service.yml', h0, {});
@@ -122,7 +157,9 @@ describe('@lab modules: packages and services', () => {
     ok(r);
     expect(results(r)).to.include.members([`${h0}|unit file|changed`, `${h0}|the service|changed`]);
     expect(r.stdout).to.include('daemon-reload');
-    expect((await lab.exec(h0, 'systemctl show -p Description,NeedDaemonReload kplay-sleep')).stdout).to.equal('Description=kplay sleep v2\nNeedDaemonReload=no\n');
+    expect((await lab.exec(h0, 'systemctl show -p Description,NeedDaemonReload kplay-sleep')).stdout).to.equal(
+      'Description=kplay sleep v2\nNeedDaemonReload=no\n',
+    );
     expect(totalChanged(await run('service.yml', h0, { desc: 'v2' }))).to.equal(0);
     // daemon_reload alone (no name): a change only while some loaded unit changed on disk
     expect(totalChanged(await run('reload.yml', h0, {}))).to.equal(0);
@@ -153,8 +190,12 @@ describe('@lab modules: packages and services', () => {
     const stop = await run('service.yml', h0, { desc: 'v2', svc_state: 'stopped', svc_enabled: 'no' });
     ok(stop);
     expect(results(stop)).to.include(`${h0}|the service|changed`);
-    expect((await lab.exec(h0, 'systemctl is-active kplay-sleep; systemctl is-enabled kplay-sleep; true')).stdout).to.equal('inactive\ndisabled\n');
-    expect(totalChanged(await run('service.yml', h0, { desc: 'v2', svc_state: 'stopped', svc_enabled: 'no' }))).to.equal(0);
+    expect(
+      (await lab.exec(h0, 'systemctl is-active kplay-sleep; systemctl is-enabled kplay-sleep; true')).stdout,
+    ).to.equal('inactive\ndisabled\n');
+    expect(
+      totalChanged(await run('service.yml', h0, { desc: 'v2', svc_state: 'stopped', svc_enabled: 'no' })),
+    ).to.equal(0);
 
     const mask = await run('mask.yml', h0, { masked: 'yes' });
     ok(mask);

@@ -17,7 +17,14 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
 
 const F = 'test/e2e/fixtures/prepare-role';
-const LAB_E = ['-e', 'PROXY_MODE=iptables', '-e', 'prepare_sysctl_ignoreerrors=true', '-e', 'chrony_no_clock_control=true'];
+const LAB_E = [
+  '-e',
+  'PROXY_MODE=iptables',
+  '-e',
+  'prepare_sysctl_ignoreerrors=true',
+  '-e',
+  'chrony_no_clock_control=true',
+];
 const BASE = ['conntrack', 'ipset', 'ipvsadm', 'socat', 'openssl', 'curl', 'jq', 'ca-certificates', 'iptables'];
 const SYSCTL_FILE = '/etc/sysctl.d/95-k8s-sysctl.conf';
 const FSTAB_SWAP = '/kplay-e2e-prepare.swap none swap sw 0 0';
@@ -43,7 +50,10 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
       return doc.toString();
     });
     for (const h of names) {
-      const r = await lab.exec(h, `for p in ${BASE.join(' ')}; do dpkg-query -W -f='\${db:Status-Abbrev}' $p 2>/dev/null | grep -q '^ii' || echo $p; done`);
+      const r = await lab.exec(
+        h,
+        `for p in ${BASE.join(' ')}; do dpkg-query -W -f='\${db:Status-Abbrev}' $p 2>/dev/null | grep -q '^ii' || echo $p; done`,
+      );
       newPkgs.set(h, r.stdout.split('\n').filter(Boolean));
     }
     // an fstab swap line (no swap is active in the lab) that the role must comment out
@@ -57,22 +67,32 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
     for (const h of names) {
       const pkgs = newPkgs.get(h) ?? [];
-      await lab.exec(h, [
-        `hostname ${h}; echo ${h} > /etc/hostname`,
-        "sed -i '/kplay-e2e-prepare/d' /etc/fstab",
-        `apt-get purge -y -q chrony ${pkgs.join(' ')} >/dev/null 2>&1; apt-get autoremove --purge -y -q >/dev/null 2>&1; true`,
-      ].join('; '));
+      await lab.exec(
+        h,
+        [
+          `hostname ${h}; echo ${h} > /etc/hostname`,
+          "sed -i '/kplay-e2e-prepare/d' /etc/fstab",
+          `apt-get purge -y -q chrony ${pkgs.join(' ')} >/dev/null 2>&1; apt-get autoremove --purge -y -q >/dev/null 2>&1; true`,
+        ].join('; '),
+      );
     }
   });
 
-  const run = (playbook: string, extra: string[] = []): Promise<KplayRun> => kplay(['run', `${F}/${playbook}`, '-i', site, '--json', ...LAB_E, ...extra]);
+  const run = (playbook: string, extra: string[] = []): Promise<KplayRun> =>
+    kplay(['run', `${F}/${playbook}`, '-i', site, '--json', ...LAB_E, ...extra]);
   const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
   const sh = async (h: string, cmd: string) => (await lab.exec(h, cmd)).stdout;
-  const hostsBlock = (h: string) => sh(h, "sed -n '/^# BEGIN kplay cluster hosts$/,/^# END kplay cluster hosts$/p' /etc/hosts");
+  const hostsBlock = (h: string) =>
+    sh(h, "sed -n '/^# BEGIN kplay cluster hosts$/,/^# END kplay cluster hosts$/p' /etc/hosts");
   const T = (task: string) => `prepare : ${task}`; // a role task's name in results
   const uncertain = (r: KplayRun) => Object.values(r.recap).reduce((n, c) => n + (c.uncertain ?? 0), 0);
   const expectedBlock = () =>
-    ['# BEGIN kplay cluster hosts', ...lab.hosts.map((h) => `${h.ip} ${h.name === renamed ? 'worker-five' : h.name}`), '# END kplay cluster hosts', ''].join('\n');
+    [
+      '# BEGIN kplay cluster hosts',
+      ...lab.hosts.map((h) => `${h.ip} ${h.name === renamed ? 'worker-five' : h.name}`),
+      '# END kplay cluster hosts',
+      '',
+    ].join('\n');
 
   it('applies to every host; a second run changes nothing; --check then predicts no change', async function () {
     this.timeout(600_000);
@@ -81,14 +101,24 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     ok(first);
     console.log(`      first run: ${Date.now() - t} ms, changed=${totalChanged(first)}`);
     expect(Object.keys(first.recap).sort()).to.deep.equal([...names].sort());
-    expect(results(first)).to.include.members(names.map((h) => `${h}|${T('List every cluster host in /etc/hosts')}|changed`));
+    expect(results(first)).to.include.members(
+      names.map((h) => `${h}|${T('List every cluster host in /etc/hosts')}|changed`),
+    );
     expect(results(first)).to.include.members(names.map((h) => `${h}|${T('restart chrony')}|changed`));
     t = Date.now();
     const again = await run('prepare.yml');
     ok(again);
     console.log(`      second run: ${Date.now() - t} ms, changed=${totalChanged(again)}`);
-    expect(totalChanged(again), results(again).filter((x) => x.endsWith('|changed')).join('\n')).to.equal(0);
-    expect(results(again).filter((x) => x.includes(`|${T('restart chrony')}|`)), 'no restart without a change').to.deep.equal([]);
+    expect(
+      totalChanged(again),
+      results(again)
+        .filter((x) => x.endsWith('|changed'))
+        .join('\n'),
+    ).to.equal(0);
+    expect(
+      results(again).filter((x) => x.includes(`|${T('restart chrony')}|`)),
+      'no restart without a change',
+    ).to.deep.equal([]);
     const check = await run('prepare.yml', ['--check']);
     ok(check);
     expect(totalChanged(check)).to.equal(0);
@@ -109,7 +139,11 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
   });
 
   it('node name: k8s_nodename, lower-cased, is the host name', async () => {
-    expect((await sh(renamed, 'hostname; cat /etc/hostname')).split('\n')).to.deep.equal(['worker-five', 'worker-five', '']);
+    expect((await sh(renamed, 'hostname; cat /etc/hostname')).split('\n')).to.deep.equal([
+      'worker-five',
+      'worker-five',
+      '',
+    ]);
     expect((await sh(names[0]!, 'hostname')).trim()).to.equal(names[0]);
   });
 
@@ -136,9 +170,16 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
       'fs.file-max=52706963',
       'fs.nr_open=52706963',
     ]);
-    expect(await sh(h, 'sysctl -n net.ipv4.ip_forward net.ipv4.tcp_keepalive_time net.core.somaxconn')).to.equal('1\n600\n32768\n');
+    expect(await sh(h, 'sysctl -n net.ipv4.ip_forward net.ipv4.tcp_keepalive_time net.core.somaxconn')).to.equal(
+      '1\n600\n32768\n',
+    );
     // modules: a file each under /etc/modules-load.d/, no ipvs ones with PROXY_MODE=iptables
-    expect(await sh(h, 'cd /etc/modules-load.d && for f in overlay br_netfilter nf_conntrack; do cat $f.conf; done; ls | grep -c ip_vs; true')).to.equal('overlay\nbr_netfilter\nnf_conntrack\n0\n');
+    expect(
+      await sh(
+        h,
+        'cd /etc/modules-load.d && for f in overlay br_netfilter nf_conntrack; do cat $f.conf; done; ls | grep -c ip_vs; true',
+      ),
+    ).to.equal('overlay\nbr_netfilter\nnf_conntrack\n0\n');
     // swap: none active, and the fstab line is commented out
     expect((await sh(renamed, 'tail -n +2 /proc/swaps | wc -l')).trim()).to.equal('0');
     expect(await sh(renamed, 'grep kplay-e2e-prepare /etc/fstab')).to.equal(`#${FSTAB_SWAP}\n`);
@@ -149,14 +190,20 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     const server = lab.hosts[0]!;
     const conf = (h: string) => sh(h, "grep -Ev '^(#|$)' /etc/chrony/chrony.conf");
     const sconf = await conf(server.name);
-    expect(sconf).to.include(`allow ${server.ip.replace(/\.\d+$/, '.0')}/24\n`).and.include('local stratum 10\n').and.include('pool 0.pool.ntp.org iburst\n');
+    expect(sconf)
+      .to.include(`allow ${server.ip.replace(/\.\d+$/, '.0')}/24\n`)
+      .and.include('local stratum 10\n')
+      .and.include('pool 0.pool.ntp.org iburst\n');
     for (const h of names.slice(1)) {
       const c = await conf(h);
       expect(c, h).to.match(new RegExp(`^server ${server.ip.replace(/\./g, '\\.')} iburst$`, 'm'));
       expect(c, h).to.not.match(/^(pool|allow|local) /m);
     }
     for (const h of names) {
-      expect((await sh(h, 'systemctl is-active chrony; systemctl is-enabled chrony')).split('\n').slice(0, 2), h).to.deep.equal(['active', 'enabled']);
+      expect(
+        (await sh(h, 'systemctl is-active chrony; systemctl is-enabled chrony')).split('\n').slice(0, 2),
+        h,
+      ).to.deep.equal(['active', 'enabled']);
       expect(await sh(h, 'systemctl show -p DropInPaths --value chrony')).to.include('kplay-no-clock-control.conf');
     }
     // a client really follows the server: selected source (^*) at the server's address
@@ -172,17 +219,26 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     this.timeout(300_000);
     const clean = await run('clean.yml', ['--limit', worker]);
     ok(clean);
-    const snapshot = "md5sum /etc/hosts; ls /etc/modules-load.d /etc/sysctl.d; test -e /etc/chrony && echo chrony-dir; dpkg-query -W -f='${db:Status-Abbrev}\\n' chrony 2>/dev/null; true";
+    const snapshot =
+      "md5sum /etc/hosts; ls /etc/modules-load.d /etc/sysctl.d; test -e /etc/chrony && echo chrony-dir; dpkg-query -W -f='${db:Status-Abbrev}\\n' chrony 2>/dev/null; true";
     const before = await sh(worker, snapshot);
     expect(before).to.not.include('chrony-dir').and.not.include('overlay.conf').and.not.include('95-k8s-sysctl.conf');
     const check = await run('prepare.yml', ['--check', '--limit', worker]);
     ok(check);
     const rs = results(check);
-    for (const task of ['List every cluster host in /etc/hosts', 'Load the kernel modules, and at boot', 'Set the kernel parameters, in one sysctl file and live', 'Install chrony']) {
+    for (const task of [
+      'List every cluster host in /etc/hosts',
+      'Load the kernel modules, and at boot',
+      'Set the kernel parameters, in one sysctl file and live',
+      'Install chrony',
+    ]) {
       expect(rs, task).to.include(`${worker}|${T(task)}|changed`);
     }
     // what reads files an earlier (unapplied) task would write is uncertain, not a guess
-    expect(rs).to.include.members([`${worker}|${T('Write chrony.conf')}|uncertain`, `${worker}|${T('Start chrony and enable it at boot')}|uncertain`]);
+    expect(rs).to.include.members([
+      `${worker}|${T('Write chrony.conf')}|uncertain`,
+      `${worker}|${T('Start chrony and enable it at boot')}|uncertain`,
+    ]);
     expect(await sh(worker, snapshot)).to.equal(before);
     const real = await run('prepare.yml', ['--limit', worker]);
     ok(real);

@@ -34,7 +34,12 @@ describe('@lab kplay run on real hosts', () => {
     for (const p of predicted) {
       // a check-mode skip of a command is a prediction that it runs
       if (p.endsWith('|skipped') && realSet.has(p.replace(/\|skipped$/, '|changed'))) continue;
-      expect(realSet.has(p), `predicted ${p}; the real run did: ${results(real).filter((x) => x.startsWith(p.split('|').slice(0, 2).join('|'))).join(', ')}`).to.equal(true);
+      expect(
+        realSet.has(p),
+        `predicted ${p}; the real run did: ${results(real)
+          .filter((x) => x.startsWith(p.split('|').slice(0, 2).join('|')))
+          .join(', ')}`,
+      ).to.equal(true);
     }
     const again = await kplay(['run', PLAYBOOK, '-i', site, '--json']);
     expect(again.code, again.stderr).to.equal(0);
@@ -43,7 +48,10 @@ describe('@lab kplay run on real hosts', () => {
 
   it('the files are what the playbook says, on every host', async () => {
     for (const h of lab.hosts) {
-      const r = await lab.exec(h.name, 'cat /opt/kplay-e2e/conf/app.env /opt/kplay-e2e/conf/settings.conf; stat -c "%a %U" /opt/kplay-e2e/conf/app.env; readlink /opt/kplay-e2e/current; cat /etc/kplay-e2e-web.conf; test -e /etc/kplay-e2e-web.reloaded && echo reloaded');
+      const r = await lab.exec(
+        h.name,
+        'cat /opt/kplay-e2e/conf/app.env /opt/kplay-e2e/conf/settings.conf; stat -c "%a %U" /opt/kplay-e2e/conf/app.env; readlink /opt/kplay-e2e/current; cat /etc/kplay-e2e-web.conf; test -e /etc/kplay-e2e-web.reloaded && echo reloaded',
+      );
       expect(r.stdout).to.include(`token=${E2E_TOKEN}\nhost=${h.name}\nlevel=info\n600 root\n/opt/kplay-e2e/conf\n`);
       expect(r.stdout).to.include(`listen ${h.ip}:8080`);
       for (const p of lab.hosts) expect(r.stdout).to.include(`peer ${p.name}`);
@@ -54,7 +62,10 @@ describe('@lab kplay run on real hosts', () => {
   it('--check after a drift predicts the repair, and the real run makes it', async function () {
     this.timeout(120_000);
     const host = lab.hosts[1]!.name;
-    await lab.exec(host, 'chmod 0644 /opt/kplay-e2e/conf/app.env && sed -i s/level=info/level=debug/ /opt/kplay-e2e/conf/settings.conf');
+    await lab.exec(
+      host,
+      'chmod 0644 /opt/kplay-e2e/conf/app.env && sed -i s/level=info/level=debug/ /opt/kplay-e2e/conf/settings.conf',
+    );
     const check = await kplay(['run', PLAYBOOK, '-i', site, '--check', '--diff', '--json', '--limit', host]);
     expect(results(check)).to.include(`${host}|a line in a config|changed`);
     expect(results(check)).to.include(`${host}|a file from content|changed`);

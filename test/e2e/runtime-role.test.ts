@@ -26,7 +26,8 @@ describe('@lab role runtime: containerd on masters and workers', () => {
   let hosts: string[];
   const scratch: string[] = [];
 
-  const wipe = 'systemctl disable --now containerd >/dev/null 2>&1; rm -rf /etc/systemd/system/containerd.service /etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd; ' +
+  const wipe =
+    'systemctl disable --now containerd >/dev/null 2>&1; rm -rf /etc/systemd/system/containerd.service /etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd; ' +
     `for b in ${BINARIES.join(' ')}; do rm -f /opt/kube/bin/$b; done; rmdir /opt/kube/bin /opt/kube 2>/dev/null; systemctl daemon-reload; true`;
 
   before(async function () {
@@ -57,7 +58,9 @@ describe('@lab role runtime: containerd on masters and workers', () => {
   };
   /** The loop items of a task that changed on a host. */
   const changedItems = (r: KplayRun, host: string, task: string): string[] => {
-    const e = r.events.find((x) => x.type === 'host_result' && x.host === host && x.task === task) as { result?: { results?: { changed?: boolean; item?: unknown }[] } } | undefined;
+    const e = r.events.find((x) => x.type === 'host_result' && x.host === host && x.task === task) as
+      | { result?: { results?: { changed?: boolean; item?: unknown }[] } }
+      | undefined;
     return (e?.result?.results ?? []).filter((x) => x.changed).map((x) => String(x.item));
   };
 
@@ -67,22 +70,40 @@ describe('@lab role runtime: containerd on masters and workers', () => {
     ok(r);
     console.log(`      (first run on 2 hosts: ${ms} ms, changed=${totalChanged(r)})`);
     for (const h of hosts) {
-      expect(results(r)).to.include.members([`${h}|runtime : Push the container runtime binaries|changed`, `${h}|runtime : Restart containerd|changed`]);
-      expect((await lab.exec(h, 'systemctl is-active containerd; systemctl is-enabled containerd')).stdout).to.equal('active\nenabled\n');
+      expect(results(r)).to.include.members([
+        `${h}|runtime : Push the container runtime binaries|changed`,
+        `${h}|runtime : Restart containerd|changed`,
+      ]);
+      expect((await lab.exec(h, 'systemctl is-active containerd; systemctl is-enabled containerd')).stdout).to.equal(
+        'active\nenabled\n',
+      );
       const v = await lab.exec(h, '/opt/kube/bin/ctr version');
       expect(v.code, v.stderr).to.equal(0);
       expect(v.stdout).to.match(/Server:\n\s+Version:\s+1\.\d+/);
       expect((await lab.exec(h, 'stat -c %a /opt/kube/bin/runc /opt/kube/bin/crictl')).stdout).to.equal('755\n755\n');
       const toml = (await lab.exec(h, 'cat /etc/containerd/config.toml')).stdout;
-      expect(toml).to.match(/^version = 2$/m).and.match(/SystemdCgroup = true/).and.match(/sandbox_image = "registry\.k8s\.io\/pause:3\.9"/);
-      expect(toml).to.match(/bin_dir = "\/opt\/kube\/bin"/).and.match(/conf_dir = "\/etc\/cni\/net\.d"/);
-      expect((await lab.exec(h, 'cat /etc/crictl.yaml')).stdout).to.include('runtime-endpoint: unix:///run/containerd/containerd.sock');
+      expect(toml)
+        .to.match(/^version = 2$/m)
+        .and.match(/SystemdCgroup = true/)
+        .and.match(/sandbox_image = "registry\.k8s\.io\/pause:3\.9"/);
+      expect(toml)
+        .to.match(/bin_dir = "\/opt\/kube\/bin"/)
+        .and.match(/conf_dir = "\/etc\/cni\/net\.d"/);
+      expect((await lab.exec(h, 'cat /etc/crictl.yaml')).stdout).to.include(
+        'runtime-endpoint: unix:///run/containerd/containerd.sock',
+      );
       // the shim and runc are found through the unit's PATH; the CRI plugin is up (crictl is a stand-in, ctr is real)
-      expect((await lab.exec(h, 'systemctl show -p Environment --value containerd')).stdout).to.match(/^PATH=\/opt\/kube\/bin:/);
-      expect((await lab.exec(h, '/opt/kube/bin/ctr plugins ls | grep -c "io.containerd.grpc.v1.*cri.*ok"')).stdout.trim()).to.equal('1');
+      expect((await lab.exec(h, 'systemctl show -p Environment --value containerd')).stdout).to.match(
+        /^PATH=\/opt\/kube\/bin:/,
+      );
+      expect(
+        (await lab.exec(h, '/opt/kube/bin/ctr plugins ls | grep -c "io.containerd.grpc.v1.*cri.*ok"')).stdout.trim(),
+      ).to.equal('1');
     }
     // the other hosts were left alone
-    expect((await lab.exec(lab.hosts[2]!.name, 'test -e /etc/containerd && echo there || echo none')).stdout.trim()).to.equal('none');
+    expect(
+      (await lab.exec(lab.hosts[2]!.name, 'test -e /etc/containerd && echo there || echo none')).stdout.trim(),
+    ).to.equal('none');
   });
 
   it('a second run changes nothing and restarts nothing; --check predicts nothing', async function () {
@@ -90,7 +111,12 @@ describe('@lab role runtime: containerd on masters and workers', () => {
     const before = await Promise.all(hosts.map(pid));
     const [again, ms] = await timed(() => run(F + '/runtime.yml', bin));
     ok(again);
-    expect(totalChanged(again), results(again).filter((x) => !x.endsWith('|ok')).join('\n')).to.equal(0);
+    expect(
+      totalChanged(again),
+      results(again)
+        .filter((x) => !x.endsWith('|ok'))
+        .join('\n'),
+    ).to.equal(0);
     expect(results(again).some((x) => x.includes('Restart containerd'))).to.equal(false);
     expect(await Promise.all(hosts.map(pid))).to.deep.equal(before);
     const [check, cms] = await timed(() => run(F + '/runtime.yml', bin, ['--check']));
@@ -111,7 +137,8 @@ describe('@lab role runtime: containerd on masters and workers', () => {
 
     const check = await run(F + '/runtime.yml', copy, ['--check']);
     ok(check);
-    for (const h of hosts) expect(changedItems(check, h, 'runtime : Push the container runtime binaries')).to.deep.equal(['runc']);
+    for (const h of hosts)
+      expect(changedItems(check, h, 'runtime : Push the container runtime binaries')).to.deep.equal(['runc']);
     const pushedSum = (await lab.exec(hosts[0]!, 'sha256sum < /opt/kube/bin/runc')).stdout;
 
     const before = await Promise.all(hosts.map(pid));
@@ -138,10 +165,16 @@ describe('@lab role runtime: containerd on masters and workers', () => {
     const before = await pid(hosts[0]!);
     const r = await run(F + '/runtime.yml', bin, ['-e', 'containerd_snapshotter=over"lay']);
     expect(r.code).to.not.equal(0);
-    const failed = r.events.find((e) => e.type === 'host_result' && e.status === 'failed') as { task?: string; msg?: string } | undefined;
+    const failed = r.events.find((e) => e.type === 'host_result' && e.status === 'failed') as
+      | { task?: string; msg?: string }
+      | undefined;
     expect(failed?.task).to.equal("runtime : Write containerd's config.toml");
-    expect(String(failed?.msg)).to.match(/validation of \/etc\/containerd\/config\.toml failed: .*config dump: containerd: failed to load TOML: .*the file was not changed/);
-    expect((await lab.exec(hosts[0]!, 'grep snapshotter /etc/containerd/config.toml')).stdout).to.include('"overlayfs"');
+    expect(String(failed?.msg)).to.match(
+      /validation of \/etc\/containerd\/config\.toml failed: .*config dump: containerd: failed to load TOML: .*the file was not changed/,
+    );
+    expect((await lab.exec(hosts[0]!, 'grep snapshotter /etc/containerd/config.toml')).stdout).to.include(
+      '"overlayfs"',
+    );
     expect(await pid(hosts[0]!)).to.equal(before);
   });
 
@@ -150,7 +183,10 @@ describe('@lab role runtime: containerd on masters and workers', () => {
     const r = await run(F + '/clean.yml', bin);
     ok(r);
     for (const h of hosts) {
-      const left = await lab.exec(h, `systemctl is-active containerd; ls -d /etc/systemd/system/containerd.service /etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd ${BINARIES.map((b) => '/opt/kube/bin/' + b).join(' ')} 2>/dev/null; true`);
+      const left = await lab.exec(
+        h,
+        `systemctl is-active containerd; ls -d /etc/systemd/system/containerd.service /etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd ${BINARIES.map((b) => '/opt/kube/bin/' + b).join(' ')} 2>/dev/null; true`,
+      );
       expect(left.stdout.trim()).to.equal('inactive');
     }
     const again = await run(F + '/clean.yml', bin);

@@ -24,7 +24,8 @@ const ENV = `KP_QUOTE='${QUOTE}'\nKP_SHELL=${SHELL}\nKP_NUM=${NUM}\nKP_MULTI="${
 /** Each form a sink may give a value, written out here independently of src/core/secret-forms.ts. */
 function forms(s: string): Record<string, string> {
   const json = JSON.stringify(s).slice(1, -1);
-  const entities = (t: string, q: string, a: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, q).replace(/'/g, a);
+  const entities = (t: string, q: string, a: string) =>
+    t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, q).replace(/'/g, a);
   const out: Record<string, string> = {
     raw: s,
     json,
@@ -46,13 +47,24 @@ function forms(s: string): Record<string, string> {
   return out;
 }
 
-const VALUES: Record<string, string> = { QUOTE, SHELL, NUM, MULTI: MULTI.join('\n'), MULTI_1: MULTI[0]!, MULTI_2: MULTI[1]!, NOLOG, 'QUOTE | upper': QUOTE.toUpperCase() };
+const VALUES: Record<string, string> = {
+  QUOTE,
+  SHELL,
+  NUM,
+  MULTI: MULTI.join('\n'),
+  MULTI_1: MULTI[0]!,
+  MULTI_2: MULTI[1]!,
+  NOLOG,
+  'QUOTE | upper': QUOTE.toUpperCase(),
+};
 
 /** Every (value, form, text) found in a sink's text. */
 function leaks(sink: string, text: string): string[] {
   const found: string[] = [];
   for (const [name, value] of Object.entries(VALUES)) {
-    for (const [form, shown] of Object.entries(forms(value))) if (shown.length >= 6 && text.includes(shown)) found.push(`${sink}: ${name} as ${form}: ${JSON.stringify(shown)}`);
+    for (const [form, shown] of Object.entries(forms(value)))
+      if (shown.length >= 6 && text.includes(shown))
+        found.push(`${sink}: ${name} as ${form}: ${JSON.stringify(shown)}`);
   }
   return found;
 }
@@ -93,12 +105,15 @@ describe('@lab secrets stay secret in every sink', () => {
       'live view (text)': screen,
     };
     const dot = join(work, '.kplay');
-    for (const f of readdirSync(dot)) if (f.startsWith('journal')) sinks[`journal ${f}`] = readFileSync(join(dot, f), 'utf8');
+    for (const f of readdirSync(dot))
+      if (f.startsWith('journal')) sinks[`journal ${f}`] = readFileSync(join(dot, f), 'utf8');
     const reports = readdirSync(join(dot, 'reports'));
     expect(reports.filter((f) => f.endsWith('.json')).length).to.equal(3);
     expect(reports.filter((f) => f.endsWith('.html')).length).to.equal(3);
     for (const f of reports) sinks[`report ${f}`] = readFileSync(join(dot, 'reports', f), 'utf8');
-    for (const f of readdirSync(lab.state.dir)) if (f.endsWith('.log') && existsSync(join(lab.state.dir, f))) sinks[`lab log ${f}`] = readFileSync(join(lab.state.dir, f), 'utf8');
+    for (const f of readdirSync(lab.state.dir))
+      if (f.endsWith('.log') && existsSync(join(lab.state.dir, f)))
+        sinks[`lab log ${f}`] = readFileSync(join(lab.state.dir, f), 'utf8');
     expect(Object.keys(sinks).some((k) => k.startsWith('journal'))).to.equal(true);
     expect(Object.keys(sinks).some((k) => k.startsWith('lab log'))).to.equal(true);
     const found = Object.entries(sinks).flatMap(([sink, text]) => leaks(sink, text));
@@ -111,9 +126,13 @@ describe('@lab secrets stay secret in every sink', () => {
     // and every output shows that it hid them
     expect(plain.stdout).to.include(`"msg": "pw=${MASK}"`);
     expect(plain.stdout).to.include(`"secret_port": "${MASK}"`);
-    expect(plain.stdout).to.match(/TASK \[hidden by a templated no_log \(a failing task\)\][^]*?fatal: .*the output has been hidden/);
+    expect(plain.stdout).to.match(
+      /TASK \[hidden by a templated no_log \(a failing task\)\][^]*?fatal: .*the output has been hidden/,
+    );
     expect(plain.stdout).to.match(/command timed out after 2 s: sh -c 'sleep 10' '\*{8}' '\*{8}'/);
-    expect(plain.stderr).to.include(`[template log] template sees ${MASK} {"user":"admin","password":"${MASK}"} ${MASK}`);
+    expect(plain.stderr).to.include(
+      `[template log] template sees ${MASK} {"user":"admin","password":"${MASK}"} ${MASK}`,
+    );
     const ev = json.events.filter((e) => e.type === 'host_result');
     for (const t of ['hidden by a templated no_log (debug)', 'hidden by a templated no_log (a failing task)']) {
       expect(ev.find((e) => e.task === t)!.result, t).to.deep.include({ censored: CENSORED });

@@ -10,7 +10,8 @@ export const E2E_TOKEN = 'e2e-s3cret-token-9f8e7d';
 export function siteFor(lab: LabHandle, extraHostsYaml?: (text: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kplay-e2e-site-'));
   copyFileSync(lab.hostsFile, join(dir, 'hosts.yml'));
-  if (extraHostsYaml) writeFileSync(join(dir, 'hosts.yml'), extraHostsYaml(readFileSync(join(dir, 'hosts.yml'), 'utf8')));
+  if (extraHostsYaml)
+    writeFileSync(join(dir, 'hosts.yml'), extraHostsYaml(readFileSync(join(dir, 'hosts.yml'), 'utf8')));
   writeFileSync(join(dir, '.env'), `E2E_TOKEN=${E2E_TOKEN}\n`);
   return dir;
 }
@@ -23,9 +24,15 @@ export interface KplayRun {
   recap: Record<string, Record<string, number>>;
 }
 
-export function kplay(args: string[], o: { cwd?: string; onLine?: (line: string, kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<KplayRun> {
+export function kplay(
+  args: string[],
+  o: { cwd?: string; onLine?: (line: string, kill: (sig: NodeJS.Signals) => void) => void } = {},
+): Promise<KplayRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(process.cwd(), 'bin/kplay'), ...args], { cwd: o.cwd ?? process.cwd(), env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin/kplay'), ...args], {
+      cwd: o.cwd ?? process.cwd(),
+      env: { ...process.env, CI: 'true' },
+    });
     let stdout = '';
     let stderr = '';
     let buf = '';
@@ -41,7 +48,10 @@ export function kplay(args: string[], o: { cwd?: string; onLine?: (line: string,
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('close', (code) => {
-      const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const events = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const end = events.find((e) => e.type === 'run_end') as { recap?: KplayRun['recap'] } | undefined;
       resolve({ code, stdout, stderr, events, recap: end?.recap ?? {} });
     });

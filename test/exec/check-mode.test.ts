@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { taskCheckMode } from '../../src/exec/check-mode.js';
 import type { Task } from '../../src/core/types.js';
 
-const task = (check_mode: unknown) => ({ keywords: check_mode === undefined ? {} : { check_mode }, raw: {}, name: 't' }) as unknown as Task;
+const task = (check_mode: unknown) =>
+  ({ keywords: check_mode === undefined ? {} : { check_mode }, raw: {}, name: 't' }) as unknown as Task;
 
 describe('check mode of a task', () => {
   const cases: [string, unknown, boolean, boolean][] = [
@@ -25,6 +26,8 @@ describe('check mode of a task', () => {
   }
 
   it('a value that is not a boolean is an error naming the value', () => {
-    expect(() => taskCheckMode(false, task('{{ x }}'), { x: 'maybe' }, 'h1')).to.throw(/check_mode must be a boolean, got "maybe"/);
+    expect(() => taskCheckMode(false, task('{{ x }}'), { x: 'maybe' }, 'h1')).to.throw(
+      /check_mode must be a boolean, got "maybe"/,
+    );
   });
 });

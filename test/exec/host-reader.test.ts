@@ -22,7 +22,11 @@ class CountingTransport implements Transport {
 describe('host reader', () => {
   it('caches reads and forgets only what a file change touched (and the folders above it)', async () => {
     const t = new CountingTransport();
-    const r = new HostReader(t, async () => ({}), () => false);
+    const r = new HostReader(
+      t,
+      async () => ({}),
+      () => false,
+    );
     for (const p of ['/a', '/a/b', '/a/b/c', '/x', '/d/e']) await r.stat(p);
     await r.stat('/a/b');
     expect(t.calls).to.have.length(5);
@@ -33,7 +37,11 @@ describe('host reader', () => {
   });
   it('forgets everything after a command, or a change that is not a file', async () => {
     const t = new CountingTransport();
-    const r = new HostReader(t, async () => ({}), () => false);
+    const r = new HostReader(
+      t,
+      async () => ({}),
+      () => false,
+    );
     await r.stat('/x');
     r.invalidate(['service:etcd']);
     await r.stat('/x');
@@ -42,8 +50,17 @@ describe('host reader', () => {
     expect(t.calls).to.have.length(3);
   });
   it('parses stat output', () => {
-    expect(parseStat('/l', 'symbolic link|777|0|0|root|root|4|1700000000\nL|/target\n')).to.deep.include({ exists: true, islnk: true, mode: '0777', lnk_target: '/target' });
-    expect(parseStat('/f', 'regular file|644|0|0|root|root|3|1\nC|abc\n')).to.deep.include({ isreg: true, mode: '0644', checksum: 'abc' });
+    expect(parseStat('/l', 'symbolic link|777|0|0|root|root|4|1700000000\nL|/target\n')).to.deep.include({
+      exists: true,
+      islnk: true,
+      mode: '0777',
+      lnk_target: '/target',
+    });
+    expect(parseStat('/f', 'regular file|644|0|0|root|root|3|1\nC|abc\n')).to.deep.include({
+      isreg: true,
+      mode: '0644',
+      checksum: 'abc',
+    });
     expect(parseStat('/n', 'MISSING\n')).to.deep.equal({ exists: false, path: '/n' });
   });
   it('tells when a read falls under a pending change', () => {

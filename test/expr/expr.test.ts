@@ -183,8 +183,21 @@ describe('expr: operators, literals, filters and tests', () => {
 
 describe('expr: evalCondition truthiness', () => {
   const cases: Array<[unknown, boolean]> = [
-    [true, true], [false, false], [1, true], [0, false], ['yes_str', true], ['off_str', false], ["'false'", false],
-    ["'no'", false], ["'yes'", true], ["''", false], ["'abc'", true], ['list', true], ['[]', false], ['nothing', false], ['obj', true],
+    [true, true],
+    [false, false],
+    [1, true],
+    [0, false],
+    ['yes_str', true],
+    ['off_str', false],
+    ["'false'", false],
+    ["'no'", false],
+    ["'yes'", true],
+    ["''", false],
+    ["'abc'", true],
+    ['list', true],
+    ['[]', false],
+    ['nothing', false],
+    ['obj', true],
   ];
   for (const [c, want] of cases) {
     it(`${JSON.stringify(c)} is ${want}`, () => {
@@ -240,7 +253,7 @@ describe('expr: no way out to JavaScript', () => {
     'globalThis',
     'require',
     "obj.constructor.constructor('return process')()",
-    "s.toString()",
+    's.toString()',
     'eval("1")',
     'Function("return 1")()',
     'n.toFixed(2)',
@@ -268,7 +281,7 @@ describe('expr: no way out to JavaScript', () => {
 describe('expr: exprVariables', () => {
   const table: Array<[string, string[]]> = [
     ["inventory_hostname in groups['etcd'] and LB_ROLE == 'master'", ['inventory_hostname', 'groups', 'LB_ROLE']],
-    ["x | default(y) | join(sep)", ['x', 'y', 'sep']],
+    ['x | default(y) | join(sep)', ['x', 'y', 'sep']],
     ['hostvars[h].ip is defined', ['hostvars', 'h']],
     ["r is version(v, '>=')", ['r', 'v']],
     ["'a' if c else b", ['c', 'b']],

@@ -24,8 +24,14 @@ const scope: Record<string, unknown> = {
   names: ['a', 'b', 'c'],
   ips: ['10.0.0.1', '10.0.0.2'],
   nested: [1, [2, [3, [4]]], null],
-  pairs: [{ key: 'k1', value: 1 }, { key: 'k2', value: 2 }],
-  hosts_cfg: [{ host: 'm1', port: 6443 }, { host: 'm2', port: 6443 }],
+  pairs: [
+    { key: 'k1', value: 1 },
+    { key: 'k2', value: 2 },
+  ],
+  hosts_cfg: [
+    { host: 'm1', port: 6443 },
+    { host: 'm2', port: 6443 },
+  ],
   csv: 'x',
 };
 
@@ -54,7 +60,7 @@ describe('expr filters: map, select, reject, selectattr, rejectattr', () => {
     ["names | map('regex_replace', pattern='^', replacement='k-') | list", ['k-a', 'k-b', 'k-c']],
     ["[none, 'x'] | map('default', 'd') | list", ['d', 'x']],
     ["names | map('ansible.builtin.upper') | list", ['A', 'B', 'C']],
-    ['ports | select(\'gt\', 1024) | list', [6443, 10250]],
+    ["ports | select('gt', 1024) | list", [6443, 10250]],
     ["ports | reject('in', [22]) | list", [443, 6443, 10250]],
     ["[0, 1, '', 'a', none, [], [2]] | select | list", [1, 'a', [2]]],
     ["[0, 1, '', 'a', none] | reject | list", [0, '', null]],
@@ -74,7 +80,12 @@ describe('expr filters: map, select, reject, selectattr, rejectattr', () => {
     expect(ev("hostvars | map('upper') | list")).to.deep.equal(['M1', 'M2', 'E1']);
   });
   it('variables inside keyword arguments are found', () => {
-    expect(exprVariables(compileExpr("xs | map(attribute=a, default=b) | select('in', c)"))).to.have.members(['xs', 'a', 'b', 'c']);
+    expect(exprVariables(compileExpr("xs | map(attribute=a, default=b) | select('in', c)"))).to.have.members([
+      'xs',
+      'a',
+      'b',
+      'c',
+    ]);
   });
 });
 
@@ -85,10 +96,22 @@ describe('expr filters: dicts and lists', () => {
     ["'m1' | host_address(hostvars)", '10.0.0.1'],
     ["'m2' | extract(hostvars) | dict2items | map(attribute='key') | list", ['ansible_host', 'net']],
     ['defaults | combine(overrides)', { kubelet: { flags: ['--b'] }, proxy: 'ipvs', dns: 'coredns' }],
-    ['defaults | combine(overrides, recursive=true)', { kubelet: { maxPods: 110, flags: ['--b'] }, proxy: 'ipvs', dns: 'coredns' }],
-    ["defaults | combine(overrides, recursive=true, list_merge='append')", { kubelet: { maxPods: 110, flags: ['--a', '--b'] }, proxy: 'ipvs', dns: 'coredns' }],
-    ["defaults | combine(overrides, recursive=true, list_merge='prepend')", { kubelet: { maxPods: 110, flags: ['--b', '--a'] }, proxy: 'ipvs', dns: 'coredns' }],
-    ["defaults | combine(overrides, recursive=true, list_merge='keep')", { kubelet: { maxPods: 110, flags: ['--a'] }, proxy: 'ipvs', dns: 'coredns' }],
+    [
+      'defaults | combine(overrides, recursive=true)',
+      { kubelet: { maxPods: 110, flags: ['--b'] }, proxy: 'ipvs', dns: 'coredns' },
+    ],
+    [
+      "defaults | combine(overrides, recursive=true, list_merge='append')",
+      { kubelet: { maxPods: 110, flags: ['--a', '--b'] }, proxy: 'ipvs', dns: 'coredns' },
+    ],
+    [
+      "defaults | combine(overrides, recursive=true, list_merge='prepend')",
+      { kubelet: { maxPods: 110, flags: ['--b', '--a'] }, proxy: 'ipvs', dns: 'coredns' },
+    ],
+    [
+      "defaults | combine(overrides, recursive=true, list_merge='keep')",
+      { kubelet: { maxPods: 110, flags: ['--a'] }, proxy: 'ipvs', dns: 'coredns' },
+    ],
     ["{'a': [1, 2]} | combine({'a': [2, 3]}, list_merge='append_rp')", undefined], // dict literals are not supported (yet): dict(a=...) is
     ['dict(a=[1, 2]) | combine(dict(a=[2, 3]), list_merge="append_rp")', { a: [1, 2, 3] }],
     ['dict(a=[1, 2]) | combine(dict(a=[2, 3]), list_merge="prepend_rp")', { a: [2, 3, 1] }],
@@ -104,9 +127,28 @@ describe('expr filters: dicts and lists', () => {
     ['groups.kube_node | difference(groups.kube_master)', ['n1']],
     ['[5, 3, 1, 3] | difference([1])', [5, 3]],
     ['groups.kube_master | symmetric_difference(groups.kube_node)', ['m1', 'n1']],
-    ['names | zip(ips)', [['a', '10.0.0.1'], ['b', '10.0.0.2']]],
-    ['names | zip(ips, [1, 2, 3])', [['a', '10.0.0.1', 1], ['b', '10.0.0.2', 2]]],
-    ["names | zip_longest(ips, fillvalue='-')", [['a', '10.0.0.1'], ['b', '10.0.0.2'], ['c', '-']]],
+    [
+      'names | zip(ips)',
+      [
+        ['a', '10.0.0.1'],
+        ['b', '10.0.0.2'],
+      ],
+    ],
+    [
+      'names | zip(ips, [1, 2, 3])',
+      [
+        ['a', '10.0.0.1', 1],
+        ['b', '10.0.0.2', 2],
+      ],
+    ],
+    [
+      "names | zip_longest(ips, fillvalue='-')",
+      [
+        ['a', '10.0.0.1'],
+        ['b', '10.0.0.2'],
+        ['c', '-'],
+      ],
+    ],
     ['names | zip(ips) | dict', { a: '10.0.0.1', b: '10.0.0.2' }],
     ['dict(names | zip(ips))', { a: '10.0.0.1', b: '10.0.0.2' }],
     ["dict(role='master', port=6443)", { role: 'master', port: 6443 }],
@@ -139,7 +181,13 @@ describe('expr filters: text', () => {
   const sha = (alg: string, s: string): string => createHash(alg).update(s).digest('hex');
   const table: Array<[string, unknown]> = [
     ["'kube-apiserver v1.29.3, etcd v3.5.12' | regex_findall('v[0-9.]+')", ['v1.29.3', 'v3.5.12']],
-    ["'kube-apiserver v1.29.3, etcd v3.5.12' | regex_findall('v(\\\\d+)\\\\.(\\\\d+)')", [['1', '29'], ['3', '5']]],
+    [
+      "'kube-apiserver v1.29.3, etcd v3.5.12' | regex_findall('v(\\\\d+)\\\\.(\\\\d+)')",
+      [
+        ['1', '29'],
+        ['3', '5'],
+      ],
+    ],
     ["'Name: A\\nname: b' | regex_findall('^name: (\\\\w)', multiline=true, ignorecase=true)", ['A', 'b']],
     ["'10.0.0.1' | regex_escape", '10\\.0\\.0\\.1'],
     ["'a+b (c)' | regex_escape", 'a\\+b\\ \\(c\\)'],
@@ -153,8 +201,8 @@ describe('expr filters: text', () => {
     ["'etcd-v3.5.tar.gz' | splitext | first", 'etcd-v3.5.tar'],
     ["'/root/.kube' | splitext", ['/root/.kube', '']],
     ["'/a.b/c' | splitext", ['/a.b/c', '']],
-    ["dict(b=1, a=dict(x=[1, 2])) | to_nice_yaml", 'a:\n    x:\n      - 1\n      - 2\nb: 1\n'],
-    ["dict(a=dict(x=1)) | to_nice_yaml(indent=2)", 'a:\n  x: 1\n'],
+    ['dict(b=1, a=dict(x=[1, 2])) | to_nice_yaml', 'a:\n    x:\n      - 1\n      - 2\nb: 1\n'],
+    ['dict(a=dict(x=1)) | to_nice_yaml(indent=2)', 'a:\n  x: 1\n'],
     ["'v1.2' | regex_replace('V(\\\\d)', 'x\\\\1', ignorecase=true)", 'x1.2'],
     ["'kube' | mandatory", 'kube'],
     ["csv | ansible.builtin.mandatory(msg='set csv')", 'x'],
@@ -203,35 +251,68 @@ describe('expr filter errors say what is wrong, at the line and column', () => {
     ["users | map('uper') | list", "unknown filter 'uper' (did you mean 'upper'?)", 23],
     ["users | selectattr('state', 'equalot', 'x')", "unknown test 'equalot' (did you mean 'equalto'?)", 39],
     ["ports | select('gtt', 1)", "unknown test 'gtt' (did you mean 'gt'?)", 26],
-    ["x | ansible.builtin.unoin(y)", "unknown filter 'ansible.builtin.unoin' (did you mean 'ansible.builtin.union'?)", 15],
-    ['x | community.general.json_query(q)', "unknown filter 'community.general.json_query' (of the collections, kplay knows ansible.builtin.* only)", 15],
-    ['a | combine(b, recursiv=true)', "filter 'combine' has no keyword argument 'recursiv' (did you mean 'recursive'?)", 26],
+    [
+      'x | ansible.builtin.unoin(y)',
+      "unknown filter 'ansible.builtin.unoin' (did you mean 'ansible.builtin.union'?)",
+      15,
+    ],
+    [
+      'x | community.general.json_query(q)',
+      "unknown filter 'community.general.json_query' (of the collections, kplay knows ansible.builtin.* only)",
+      15,
+    ],
+    [
+      'a | combine(b, recursiv=true)',
+      "filter 'combine' has no keyword argument 'recursiv' (did you mean 'recursive'?)",
+      26,
+    ],
     ["users | map(atribute='name')", "filter 'map' has no keyword argument 'atribute' (did you mean 'attribute'?)", 23],
     ["x | upper(case='x')", "filter 'upper' has no keyword argument 'case' (it takes none)", 21],
     ["x | default(boolean=true, 'a')", 'a positional argument cannot follow a keyword argument', 37],
     ['x | combine(b, recursive=true, recursive=false)', "keyword argument 'recursive' is given twice", 42],
     ['x = 1', "unexpected '=': use '==' to compare ('x=value' is only for filter and test arguments)", 13],
-    ["x | map(attribute=)", "expected a value after 'attribute='", 29],
-    ["names | map('regex_replace', patern='a')", "filter 'regex_replace' has no keyword argument 'patern' (did you mean 'pattern'?)", 40],
-    ["range(3, stop=4)", "range() has no keyword argument 'stop' (it takes none)", 20],
+    ['x | map(attribute=)', "expected a value after 'attribute='", 29],
+    [
+      "names | map('regex_replace', patern='a')",
+      "filter 'regex_replace' has no keyword argument 'patern' (did you mean 'pattern'?)",
+      40,
+    ],
+    ['range(3, stop=4)', "range() has no keyword argument 'stop' (it takes none)", 20],
   ];
   for (const [src, message, col] of cases) {
     it(`${src}: ${message}`, () => expectError(() => compileExpr(src, W), `bad expression '${src}': ${message}`, col));
   }
   const runtime: Array<[string, string, number]> = [
-    ["users | map(attribute='uid') | list", "filter 'map': item 1 has no attribute 'uid' (give a default: map(attribute='uid', default=''))", 19],
-    ["users | selectattr('uid', 'gt', 1) | list", `filter 'selectattr': item 1 (${JSON.stringify({ name: 'old', state: 'absent' })}): no attribute 'uid'`, 19],
-    ["hostvars | dict2items | selectattr('value.LB_ROLE', 'match', 'm') | list", "filter 'selectattr': item 1: no attribute 'value.LB_ROLE'", 35],
-    ["names | map(f) | list", "filter 'map': unknown filter 'uper' (did you mean 'upper'?)", 19],
+    [
+      "users | map(attribute='uid') | list",
+      "filter 'map': item 1 has no attribute 'uid' (give a default: map(attribute='uid', default=''))",
+      19,
+    ],
+    [
+      "users | selectattr('uid', 'gt', 1) | list",
+      `filter 'selectattr': item 1 (${JSON.stringify({ name: 'old', state: 'absent' })}): no attribute 'uid'`,
+      19,
+    ],
+    [
+      "hostvars | dict2items | selectattr('value.LB_ROLE', 'match', 'm') | list",
+      "filter 'selectattr': item 1: no attribute 'value.LB_ROLE'",
+      35,
+    ],
+    ['names | map(f) | list', "filter 'map': unknown filter 'uper' (did you mean 'upper'?)", 19],
     ["['m9'] | map('extract', hostvars) | list", `filter 'map': item 0 ("m9"): the container has no key "m9"`, 20],
     ["'x' | hash('sha3000')", "filter 'hash': unknown hash type 'sha3000' (md5, sha1, sha256, sha512, ...)", 17],
-    ["a | combine(a, list_merge='merge')", "filter 'combine': list_merge must be one of replace, keep, append, prepend, append_rp, prepend_rp, got 'merge'", 15],
+    [
+      "a | combine(a, list_merge='merge')",
+      "filter 'combine': list_merge must be one of replace, keep, append, prepend, append_rp, prepend_rp, got 'merge'",
+      15,
+    ],
     ['kube_version | mandatory', "mandatory variable 'kube_version' is not defined", 11],
     ["kube_version | mandatory('set kube_version in config.yml')", 'set kube_version in config.yml', 11],
-    ["ports | union", "filter 'union': needs a second list", 19],
+    ['ports | union', "filter 'union': needs a second list", 19],
   ];
   const runScope = { ...scope, f: 'uper', a: {} };
   for (const [src, message, col] of runtime) {
-    it(`${src}: ${message}`, () => expectError(() => evalExpr(compileExpr(src, W), runScope), `${message} in '${src}'`, col));
+    it(`${src}: ${message}`, () =>
+      expectError(() => evalExpr(compileExpr(src, W), runScope), `${message} in '${src}'`, col));
   }
 });

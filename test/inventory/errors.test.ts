@@ -17,8 +17,17 @@ interface Seen {
 function problemsOf(files: Record<string, string>, sources = [Object.keys(files)[0]!]): Seen[] {
   const dir = writeTree(files);
   const problems = new Problems();
-  loadInventory(sources.map((s) => join(dir, s)), problems);
-  return problems.list.map((e: KplayError) => ({ msg: e.message, line: e.loc?.line, col: e.loc?.col, code: e.code, hint: e.hint }));
+  loadInventory(
+    sources.map((s) => join(dir, s)),
+    problems,
+  );
+  return problems.list.map((e: KplayError) => ({
+    msg: e.message,
+    line: e.loc?.line,
+    col: e.loc?.col,
+    code: e.code,
+    hint: e.hint,
+  }));
 }
 
 function one(files: Record<string, string>): Seen {
@@ -36,11 +45,15 @@ describe('inventory errors', () => {
   });
   it('hosts given as a list', () => {
     const p = one({ 'hosts.yml': 'all:\n  children:\n    web:\n      hosts:\n        - h1\n' });
-    expect(p.msg).to.equal('"hosts" of group "web" must be a mapping, got a list (write "host1:" on its own line, not "- host1")');
+    expect(p.msg).to.equal(
+      '"hosts" of group "web" must be a mapping, got a list (write "host1:" on its own line, not "- host1")',
+    );
     expect([p.line, p.col, p.code]).to.deep.equal([5, 9, 'INVENTORY']);
   });
   it('a name that is both a host and a group', () => {
-    const p = one({ 'hosts.yml': 'all:\n  children:\n    web:\n      hosts:\n        db:\n    db:\n      hosts:\n        h1:\n' });
+    const p = one({
+      'hosts.yml': 'all:\n  children:\n    web:\n      hosts:\n        db:\n    db:\n      hosts:\n        h1:\n',
+    });
     expect(p.msg).to.equal('"db" is both a host and a group; patterns and group_vars/host_vars would be ambiguous');
     expect([p.line, p.col]).to.deep.equal([5, 9]);
   });
@@ -77,7 +90,9 @@ describe('inventory errors', () => {
   });
   it('an INI section of unknown type', () => {
     const p = one({ hosts: '[etcd]\nh1\n[etcd:bogus]\nx=1\n' });
-    expect(p.msg).to.equal('section [etcd:bogus] has an unknown type "bogus": use [etcd], [etcd:vars] or [etcd:children]');
+    expect(p.msg).to.equal(
+      'section [etcd:bogus] has an unknown type "bogus": use [etcd], [etcd:vars] or [etcd:children]',
+    );
     expect([p.line, p.col]).to.deep.equal([3, 7]);
   });
   it(':children naming a group never declared (an error in Ansible too)', () => {
@@ -87,7 +102,9 @@ describe('inventory errors', () => {
   });
   it(':vars for a group never declared', () => {
     const p = one({ hosts: '[etcd]\nh1\n[kube_node:vars]\nx=1\n' });
-    expect(p.msg).to.equal('section [kube_node:vars] is for a group that is never declared: add [kube_node] or [kube_node:children]');
+    expect(p.msg).to.equal(
+      'section [kube_node:vars] is for a group that is never declared: add [kube_node] or [kube_node:children]',
+    );
     expect([p.line, p.col]).to.deep.equal([3, 2]);
   });
   it('a loop in children', () => {
@@ -107,7 +124,9 @@ describe('inventory errors', () => {
   });
   it('a section with spaces', () => {
     const p = one({ hosts: '[kube master]\nh1\n' });
-    expect(p.msg).to.equal('invalid section "[kube master]": a section is [name], [name:vars] or [name:children], with no spaces');
+    expect(p.msg).to.equal(
+      'invalid section "[kube master]": a section is [name], [name:vars] or [name:children], with no spaces',
+    );
     expect([p.line, p.col]).to.deep.equal([1, 1]);
   });
   it('host vars that are not a mapping', () => {
@@ -133,7 +152,9 @@ describe('inventory errors', () => {
   it('a missing inventory path: NOT_FOUND', () => {
     const problems = new Problems();
     loadInventory(['/no/such/inventory'], problems);
-    expect(problems.list.map((e) => [e.code, e.message, e.exitCode])).to.deep.equal([['NOT_FOUND', 'inventory not found: /no/such/inventory', 1]]);
+    expect(problems.list.map((e) => [e.code, e.message, e.exitCode])).to.deep.equal([
+      ['NOT_FOUND', 'inventory not found: /no/such/inventory', 1],
+    ]);
   });
   it('reports every problem of a file at once, in order', () => {
     const list = problemsOf({
@@ -147,7 +168,10 @@ describe('inventory errors', () => {
     ]);
   });
   it('reports problems of several files (YAML and INI) together', () => {
-    const list = problemsOf({ 'a/hosts': '[g]\nh1 bad\n', 'b/hosts.yml': 'all:\n  hosts: [x]\n' }, ['a/hosts', 'b/hosts.yml']);
+    const list = problemsOf({ 'a/hosts': '[g]\nh1 bad\n', 'b/hosts.yml': 'all:\n  hosts: [x]\n' }, [
+      'a/hosts',
+      'b/hosts.yml',
+    ]);
     expect(list.map((p) => [p.msg.slice(0, 20), p.line, p.col])).to.deep.equal([
       ['expected key=value a', 2, 4],
       ['"hosts" of group "al', 2, 10],
@@ -177,6 +201,8 @@ describe('pattern errors', () => {
     expect(() => selectHosts(inv, 'g[-2:]')).to.throw('bad subscript [-2:] on group "g"');
   });
   it('a missing limit file', () => {
-    expect(() => selectHosts(inv, 'all', { limit: '@/no/such/file' })).to.throw(/cannot read limit file/).with.property('code', 'NOT_FOUND');
+    expect(() => selectHosts(inv, 'all', { limit: '@/no/such/file' }))
+      .to.throw(/cannot read limit file/)
+      .with.property('code', 'NOT_FOUND');
   });
 });

@@ -49,7 +49,9 @@ describe('inventory: parity with ansible-inventory', () => {
       });
       it('--graph --vars gives the same text', () => {
         const inv = load(sourcesOf(dir));
-        expect(inventoryGraph(inv, 'all', { vars: true, showSecrets: true }) + '\n').to.equal(readFileSync(join(dir, 'expected.graph-vars.txt'), 'utf8'));
+        expect(inventoryGraph(inv, 'all', { vars: true, showSecrets: true }) + '\n').to.equal(
+          readFileSync(join(dir, 'expected.graph-vars.txt'), 'utf8'),
+        );
       });
     });
   }
@@ -82,10 +84,22 @@ describe('inventory: variables', () => {
   });
   it('magic variables and groups', () => {
     const i = inv();
-    expect(magicVars(i, '192.168.56.11')).to.include({ inventory_hostname: '192.168.56.11', inventory_hostname_short: '192' });
+    expect(magicVars(i, '192.168.56.11')).to.include({
+      inventory_hostname: '192.168.56.11',
+      inventory_hostname_short: '192',
+    });
     expect(magicVars(i, '192.168.56.11').group_names).to.deep.equal(['chrony', 'etcd', 'k8s_cluster', 'kube_master']);
     const g = groupsMap(i);
-    expect(g.k8s_cluster).to.deep.equal(['192.168.56.11', '192.168.56.12', '192.168.56.13', '192.168.56.14', '192.168.56.15', 'node01', 'node02', 'node03']);
+    expect(g.k8s_cluster).to.deep.equal([
+      '192.168.56.11',
+      '192.168.56.12',
+      '192.168.56.13',
+      '192.168.56.14',
+      '192.168.56.15',
+      'node01',
+      'node02',
+      'node03',
+    ]);
     expect(g.all![0]).to.equal('192.168.56.11');
     expect(g.ungrouped).to.deep.equal([]);
     expect(Object.keys(g).slice(0, 2)).to.deep.equal(['all', 'ungrouped']);
@@ -95,7 +109,14 @@ describe('inventory: variables', () => {
     expect(magicVars(i, 'stray').group_names).to.deep.equal(['ungrouped']);
   });
   it('loads and resolves a 100-host inventory in a few ms', () => {
-    const lines = ['[kube_node]', 'node[001:100] k8s_nodename=n', '[kube_master]', 'node[001:003]', '[all:vars]', 'x="1"'];
+    const lines = [
+      '[kube_node]',
+      'node[001:100] k8s_nodename=n',
+      '[kube_master]',
+      'node[001:003]',
+      '[all:vars]',
+      'x="1"',
+    ];
     const dir = writeTree({ hosts: lines.join('\n') });
     const t0 = performance.now();
     const i = load([join(dir, 'hosts')]);
@@ -126,7 +147,11 @@ describe('kplay inventory (command)', () => {
     const r = runInventory({ inventory: ['test/fixtures/inventories/secrets/hosts.yml'], host: 'h1' });
     expect(JSON.parse(r.stdout).ansible_password).to.equal(MASK);
     expect(JSON.parse(r.stdout).ansible_become_password).to.equal('{{ env.SSH_PASS }}'); // a template is not a secret
-    const r2 = runInventory({ inventory: ['test/fixtures/inventories/secrets/hosts.yml'], host: 'h1', showSecrets: true });
+    const r2 = runInventory({
+      inventory: ['test/fixtures/inventories/secrets/hosts.yml'],
+      host: 'h1',
+      showSecrets: true,
+    });
     expect(JSON.parse(r2.stdout).ansible_password).to.equal('pw-in-inventory');
   });
   it('reports option errors with exit code 5 and inventory errors with 4', () => {
@@ -141,7 +166,7 @@ describe('inventory: a site folder', () => {
   it('reads its inventory files and leaves keys, known_hosts and other files alone', () => {
     const dir = writeTree({
       'hosts.yml': 'all:\n  hosts:\n    a: {}\n',
-      'extra': '[web]\nb\n',
+      extra: '[web]\nb\n',
       known_hosts: '10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL5CBYwkAzHV0B4FSI9aNLtOduQsAKI0lTlPTMgC5VnA\n',
       id_ed25519: '-----BEGIN OPENSSH PRIVATE KEY-----\nxxxx\n-----END OPENSSH PRIVATE KEY-----\n',
       'id_ed25519.pub': 'ssh-ed25519 AAAA kplay\n',

@@ -28,7 +28,8 @@ describe('INI values as Python literals', () => {
     ['(1)', 1],
     ['{a:1}', '{a:1}'],
   ];
-  for (const [text, value] of cases) it(`${text} -> ${JSON.stringify(value)}`, () => expect(parsePyValue(text)).to.deep.equal(value));
+  for (const [text, value] of cases)
+    it(`${text} -> ${JSON.stringify(value)}`, () => expect(parsePyValue(text)).to.deep.equal(value));
   it('keeps tuples apart for --graph --vars', () => {
     const t = parsePyValue('(1, 2)');
     expect(isTuple(t)).to.equal(true);
@@ -51,7 +52,12 @@ describe('host ranges and ports', () => {
     expect(splitPort('[fe80::1]:22')).to.deep.equal({ name: 'fe80::1', port: 22 });
   });
   it('splits host lines as a POSIX shell with comments', () => {
-    expect(shellSplit(`h1 a='x y' b="q\\"r" c=d#e f=g`).tokens.map((t) => t.text)).to.deep.equal(['h1', 'a=x y', 'b=q"r', 'c=d']);
+    expect(shellSplit(`h1 a='x y' b="q\\"r" c=d#e f=g`).tokens.map((t) => t.text)).to.deep.equal([
+      'h1',
+      'a=x y',
+      'b=q"r',
+      'c=d',
+    ]);
     expect(shellSplit(`h1 k8s_nodename=''`).tokens.map((t) => t.text)).to.deep.equal(['h1', 'k8s_nodename=']);
   });
 });

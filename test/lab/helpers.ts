@@ -71,7 +71,8 @@ function acquireRunLock(): Promise<void> {
   runLock ??= (async () => {
     mkdirSync(RUN_ROOT, { recursive: true });
     for (let i = 0; !tryLock(RUN_LOCK); i++) {
-      if (i === 0) console.log(`      (waiting for another test run, pid ${lockHolder(RUN_LOCK)}, to finish with the lab)`);
+      if (i === 0)
+        console.log(`      (waiting for another test run, pid ${lockHolder(RUN_LOCK)}, to finish with the lab)`);
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
@@ -130,7 +131,12 @@ export async function useLab(ctx: Mocha.Context, o: { count?: number } = {}): Pr
     sharedCount = want;
     shared = (async () => {
       await before?.catch(() => {});
-      return startLab({ count: want, prefix: SHARED_PREFIX, net: SHARED_NET, log: (l) => process.stderr.write(`      lab: ${l}\n`) });
+      return startLab({
+        count: want,
+        prefix: SHARED_PREFIX,
+        net: SHARED_NET,
+        log: (l) => process.stderr.write(`      lab: ${l}\n`),
+      });
     })();
     shared.catch(() => {
       shared = undefined;
@@ -162,7 +168,10 @@ function installSignalTeardown(): void {
   if (signalsInstalled) return;
   signalsInstalled = true;
   const downMain = fileURLToPath(new URL('./down-main.js', import.meta.url));
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     // First in line (before mocha's own handler), and synchronous: the labs are down before the exit.
     process.prependListener(sig, () => {
       if (started.size > 0) {

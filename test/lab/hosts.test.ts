@@ -13,8 +13,20 @@ function sshFromInventory(hostsFile: string, host: string, cmd: string, knownHos
   const doc = parse(readFileSync(hostsFile, 'utf8'));
   const v = { ...doc.all.vars, ...doc.all.hosts[host] };
   let common = String(v.ansible_ssh_common_args).split(/\s+/);
-  if (knownHosts) common = common.map((a) => (a.startsWith('UserKnownHostsFile=') ? `UserKnownHostsFile=${knownHosts}` : a));
-  return ['ssh', '-i', v.ansible_ssh_private_key_file, ...common, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', `${v.ansible_user}@${v.ansible_host}`, cmd];
+  if (knownHosts)
+    common = common.map((a) => (a.startsWith('UserKnownHostsFile=') ? `UserKnownHostsFile=${knownHosts}` : a));
+  return [
+    'ssh',
+    '-i',
+    v.ansible_ssh_private_key_file,
+    ...common,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    `${v.ansible_user}@${v.ansible_host}`,
+    cmd,
+  ];
 }
 
 describe('@lab lab hosts', function () {
@@ -64,20 +76,36 @@ describe('@lab lab hosts', function () {
     try {
       await lab.exec(h1, 'echo "10.1.2.3 isolation-check" >> /etc/hosts');
       await lab.exec(h1, `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/true\\n' > ${unit}`);
-      await lab.exec(h1, 'systemctl daemon-reload && systemctl start kplay-isolation && systemctl is-active kplay-isolation');
-      const apt = await lab.exec(h1, 'apt-get update -qq && apt-get install -y -qq hello >/dev/null && hello', { check: false, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+      await lab.exec(
+        h1,
+        'systemctl daemon-reload && systemctl start kplay-isolation && systemctl is-active kplay-isolation',
+      );
+      const apt = await lab.exec(h1, 'apt-get update -qq && apt-get install -y -qq hello >/dev/null && hello', {
+        check: false,
+        env: { DEBIAN_FRONTEND: 'noninteractive' },
+      });
       expect(apt.code, apt.stderr).to.equal(0);
       expect(apt.stdout).to.match(/Hello, world!/);
       // Not on the controller.
       expect(readFileSync('/etc/hosts', 'utf8')).to.equal(controllerHosts);
       expect(existsSync(unit)).to.equal(false);
-      expect((await run(['dpkg-query', '-W', '-f', '${Status}', 'hello'], { check: false })).stdout).to.equal(controllerHello);
+      expect((await run(['dpkg-query', '-W', '-f', '${Status}', 'hello'], { check: false })).stdout).to.equal(
+        controllerHello,
+      );
       // Nor on the other host.
-      expect((await lab.exec(h2, ['grep', '-c', 'isolation-check', '/etc/hosts'], { check: false })).stdout.trim()).to.equal('0');
-      expect((await lab.exec(h2, ['systemctl', 'is-active', 'kplay-isolation'], { check: false })).stdout.trim()).to.equal('inactive');
+      expect(
+        (await lab.exec(h2, ['grep', '-c', 'isolation-check', '/etc/hosts'], { check: false })).stdout.trim(),
+      ).to.equal('0');
+      expect(
+        (await lab.exec(h2, ['systemctl', 'is-active', 'kplay-isolation'], { check: false })).stdout.trim(),
+      ).to.equal('inactive');
       expect((await lab.exec(h2, ['dpkg', '-s', 'hello'], { check: false })).code).to.not.equal(0);
     } finally {
-      await lab.exec(h1, `sed -i '/isolation-check/d' /etc/hosts; systemctl stop kplay-isolation; rm -f ${unit}; systemctl daemon-reload; apt-get purge -y -qq hello >/dev/null`, { check: false });
+      await lab.exec(
+        h1,
+        `sed -i '/isolation-check/d' /etc/hosts; systemctl stop kplay-isolation; rm -f ${unit}; systemctl daemon-reload; apt-get purge -y -qq hello >/dev/null`,
+        { check: false },
+      );
     }
   });
 
@@ -91,7 +119,10 @@ describe('@lab lab hosts', function () {
     // And the controller never routes for the bridge, even where it forwards for others.
     expect(readFileSync(`/proc/sys/net/ipv4/conf/${lab.state.bridge}/forwarding`, 'utf8').trim()).to.equal('0');
     const proxy = `${lab.state.bridgeIp}/3142`;
-    const refused = await lab.exec(h1, `exec 3<>/dev/tcp/${proxy}; printf 'GET http://example.com/ HTTP/1.0\\r\\n\\r\\n' >&3; head -1 <&3`);
+    const refused = await lab.exec(
+      h1,
+      `exec 3<>/dev/tcp/${proxy}; printf 'GET http://example.com/ HTTP/1.0\\r\\n\\r\\n' >&3; head -1 <&3`,
+    );
     expect(refused.stdout).to.match(/^HTTP\/1\.1 403/);
   });
 
@@ -104,7 +135,9 @@ describe('@lab lab hosts', function () {
     const end = Date.now() + 20_000;
     let boot2 = boot1;
     while (Date.now() < end) {
-      const r = await lab.ssh(h3, 'systemctl is-system-running; cat /proc/sys/kernel/random/boot_id', { check: false }).catch(() => undefined);
+      const r = await lab
+        .ssh(h3, 'systemctl is-system-running; cat /proc/sys/kernel/random/boot_id', { check: false })
+        .catch(() => undefined);
       const [state, id] = r?.stdout.trim().split('\n') ?? [];
       if (state === 'running' && id && id !== boot1) {
         boot2 = id;

@@ -37,7 +37,8 @@ function config(self: string, peer: string, priority: number, vip: string): stri
 describe('@lab keepalived in lab hosts', function () {
   this.timeout(60_000);
   let lab: LabHandle;
-  const holds = async (host: string) => (await lab.exec(host, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(` ${lab.vip}/`);
+  const holds = async (host: string) =>
+    (await lab.exec(host, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.includes(` ${lab.vip}/`);
   async function waitHolder(host: string, ms = 10_000): Promise<number> {
     const t0 = Date.now();
     while (Date.now() - t0 < ms) {
@@ -54,10 +55,16 @@ describe('@lab keepalived in lab hosts', function () {
     const [a, b] = lab.hosts;
     await Promise.all(
       lab.hosts.map(async (h, i) => {
-        const r = await lab.exec(h.name, 'apt-get update -qq && apt-get install -y -qq keepalived >/dev/null', { env: { DEBIAN_FRONTEND: 'noninteractive' }, check: false, timeoutMs: 300_000 });
+        const r = await lab.exec(h.name, 'apt-get update -qq && apt-get install -y -qq keepalived >/dev/null', {
+          env: { DEBIAN_FRONTEND: 'noninteractive' },
+          check: false,
+          timeoutMs: 300_000,
+        });
         expect(r.code, r.stderr).to.equal(0);
         const peer = i === 0 ? b! : a!;
-        await lab.exec(h.name, ['bash', '-c', 'cat > /etc/keepalived/keepalived.conf'], { input: config(h.ip, peer.ip, i === 0 ? 150 : 100, lab.vip) });
+        await lab.exec(h.name, ['bash', '-c', 'cat > /etc/keepalived/keepalived.conf'], {
+          input: config(h.ip, peer.ip, i === 0 ? 150 : 100, lab.vip),
+        });
         await lab.exec(h.name, ['systemctl', 'restart', 'keepalived']);
       }),
     );

@@ -30,8 +30,13 @@ function findDirs(dir: string, match: (name: string) => boolean, depth: number, 
 
 /** Everything on this machine that belongs to lab `prefix` (its bridge address identifies its daemon). */
 export async function traces(prefix: string, net: string): Promise<Traces> {
-  const netns = (await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`kplay-${prefix}-`));
-  const links = (JSON.parse((await run(['ip', '-j', 'link', 'show'])).stdout) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith(`${prefix}-`));
+  const netns = (await run(['ip', 'netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n.startsWith(`kplay-${prefix}-`));
+  const links = (JSON.parse((await run(['ip', '-j', 'link', 'show'])).stdout) as { ifname: string }[])
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith(`${prefix}-`));
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((l) => l.split(' ')[4] ?? '')
@@ -45,7 +50,12 @@ export async function traces(prefix: string, net: string): Promise<Traces> {
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       const cg = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-      if (cg.includes(`/kplay-lab-${prefix}/`) || cg.includes(`/kplay-lab-${prefix}\n`) || cmd.includes(`/lab-${prefix}/`) || cmd.includes(`--host ${net}.1 `)) {
+      if (
+        cg.includes(`/kplay-lab-${prefix}/`) ||
+        cg.includes(`/kplay-lab-${prefix}\n`) ||
+        cmd.includes(`/lab-${prefix}/`) ||
+        cmd.includes(`--host ${net}.1 `)
+      ) {
         processes.push(`${pid} ${cmd.trim()}`);
       }
     } catch {

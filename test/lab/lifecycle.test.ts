@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labStatus, labUp } from '../../src/lab/lab.js';
 import { readState } from '../../src/lab/state.js';
-import { requireLabOrSkip, startLab, stopLab} from './helpers.js';
+import { requireLabOrSkip, startLab, stopLab } from './helpers.js';
 import { NOTHING, traces } from './leftovers.js';
 
 const A = { prefix: 'kpa', net: '10.79.1' };
@@ -75,7 +75,9 @@ describe('@lab lab lifecycle', function () {
     process.env.KPLAY_LAB_FAIL_AT = 'nspawn';
     try {
       const e = await rejects(startLab({ ...A, count: 1 }));
-      expect(e.message).to.match(/^kpa1: systemd-nspawn exited before its init started; the end of \/run\/kplay\/lab-kpa\/kpa1\.log:/);
+      expect(e.message).to.match(
+        /^kpa1: systemd-nspawn exited before its init started; the end of \/run\/kplay\/lab-kpa\/kpa1\.log:/,
+      );
       expect(e.message).to.include('kplay-injected-failure'); // nspawn's own complaint about the option
       expect(e.message).to.match(/kplay lab: systemd-nspawn \(pid \d+\) ended: exit status 1$/);
     } finally {
@@ -86,7 +88,9 @@ describe('@lab lab lifecycle', function () {
 
   it('refuses a subnet already in use, making nothing', async () => {
     const a = await startLab({ ...A, count: 1 });
-    const e = await rejects(labUp({ prefix: C.prefix, net: A.net, count: 1, inventory: join(a.inventory, '..', 'kplay-test-lab-kpc') }));
+    const e = await rejects(
+      labUp({ prefix: C.prefix, net: A.net, count: 1, inventory: join(a.inventory, '..', 'kplay-test-lab-kpc') }),
+    );
     expect(e.message).to.match(/already in use/);
     expect(await traces(C.prefix, C.net)).to.deep.equal(NOTHING);
     await stopLab(A.prefix);

@@ -12,14 +12,27 @@ import { recipeKey } from '../../src/lab/base.js';
 import { checkNet, checkPrefix, names } from '../../src/lab/state.js';
 import { sshArgv } from '../../src/lab/ssh.js';
 
-function get(port: number, url: string, method = 'GET'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  port: number,
+  url: string,
+  method = 'GET',
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: url, method, headers: { host: url.startsWith('http') ? new URL(url).host : 'x' } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        method,
+        headers: { host: url.startsWith('http') ? new URL(url).host : 'x' },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -48,7 +61,13 @@ describe('lab proxy', () => {
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const up = (upstream.address() as AddressInfo).port;
-    const p = await startProxy({ host: '127.0.0.1', port: 0, cacheDir: dir, allow: ['deb.debian.org'], upstream: () => ({ host: '127.0.0.1', port: up }) });
+    const p = await startProxy({
+      host: '127.0.0.1',
+      port: 0,
+      cacheDir: dir,
+      allow: ['deb.debian.org'],
+      upstream: () => ({ host: '127.0.0.1', port: up }),
+    });
     proxy = p.server;
     proxyPort = p.port;
   });
@@ -70,7 +89,9 @@ describe('lab proxy', () => {
     expect(b.body).to.equal('DEB-BYTES');
     expect(b.headers['x-kplay-cache']).to.equal('hit');
     expect(hits.filter((h) => h.endsWith('hello_1.0_amd64.deb'))).to.have.length(1);
-    expect(readFileSync(join(dir, 'deb.debian.org/debian/pool/main/h/hello/hello_1.0_amd64.deb'), 'utf8')).to.equal('DEB-BYTES');
+    expect(readFileSync(join(dir, 'deb.debian.org/debian/pool/main/h/hello/hello_1.0_amd64.deb'), 'utf8')).to.equal(
+      'DEB-BYTES',
+    );
   });
 
   it('does not cache index files that change', async () => {
@@ -94,7 +115,9 @@ describe('lab proxy', () => {
 
   it('refuses CONNECT (https tunnels)', async () => {
     const line = await new Promise<string>((resolve, reject) => {
-      const s = connect(proxyPort, '127.0.0.1', () => s.write('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'));
+      const s = connect(proxyPort, '127.0.0.1', () =>
+        s.write('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
+      );
       let got = '';
       s.on('data', (c) => (got += c));
       s.on('end', () => resolve(got.split('\r\n')[0] ?? ''));
@@ -105,7 +128,13 @@ describe('lab proxy', () => {
 
   it('logs a refused URL without its user:password or query (where tokens travel)', async () => {
     const lines: string[] = [];
-    const p = await startProxy({ host: '127.0.0.1', port: 0, cacheDir: dir, allow: ['deb.debian.org'], log: (l) => lines.push(l) });
+    const p = await startProxy({
+      host: '127.0.0.1',
+      port: 0,
+      cacheDir: dir,
+      allow: ['deb.debian.org'],
+      log: (l) => lines.push(l),
+    });
     try {
       expect((await get(p.port, 'http://user:pw-s3cret@example.com/get?token=tok-s3cret&x=1')).status).to.equal(403);
     } finally {
@@ -127,11 +156,25 @@ describe('lab proxy', () => {
 });
 
 describe('lab site (inventories/lab)', () => {
-  const hosts = [1, 2, 3, 4, 5].map((i) => ({ name: `kp${i}`, ip: `10.77.0.${10 + i}`, hostKey: `ssh-ed25519 KEY${i}` }));
+  const hosts = [1, 2, 3, 4, 5].map((i) => ({
+    name: `kp${i}`,
+    ip: `10.77.0.${10 + i}`,
+    hostKey: `ssh-ed25519 KEY${i}`,
+  }));
 
   it('puts the first 3 hosts in etcd and kube_master, the rest in kube_node, ex_lb on two hosts', () => {
-    expect(layout(['a', 'b', 'c'])).to.deep.equal({ etcd: ['a', 'b', 'c'], master: ['a', 'b', 'c'], node: [], lb: ['a', 'b'] });
-    expect(layout(['a', 'b', 'c', 'd', 'e'])).to.deep.equal({ etcd: ['a', 'b', 'c'], master: ['a', 'b', 'c'], node: ['d', 'e'], lb: ['d', 'e'] });
+    expect(layout(['a', 'b', 'c'])).to.deep.equal({
+      etcd: ['a', 'b', 'c'],
+      master: ['a', 'b', 'c'],
+      node: [],
+      lb: ['a', 'b'],
+    });
+    expect(layout(['a', 'b', 'c', 'd', 'e'])).to.deep.equal({
+      etcd: ['a', 'b', 'c'],
+      master: ['a', 'b', 'c'],
+      node: ['d', 'e'],
+      lb: ['d', 'e'],
+    });
     expect(layout(['a']).lb).to.deep.equal(['a']);
   });
 
@@ -139,7 +182,9 @@ describe('lab site (inventories/lab)', () => {
     const doc = parse(hostsYaml('/site', { prefix: 'kp', hosts, vip: '10.77.0.10', keyFile: '/k' }));
     expect(doc.all.vars.ansible_user).to.equal('root');
     expect(doc.all.vars.ansible_ssh_private_key_file).to.equal('/site/id_ed25519');
-    expect(doc.all.vars.ansible_ssh_common_args).to.equal('-o UserKnownHostsFile=/site/known_hosts -o StrictHostKeyChecking=yes');
+    expect(doc.all.vars.ansible_ssh_common_args).to.equal(
+      '-o UserKnownHostsFile=/site/known_hosts -o StrictHostKeyChecking=yes',
+    );
     expect(doc.all.hosts.kp4).to.deep.equal({ ansible_host: '10.77.0.14' });
     expect(Object.keys(doc.all.children.etcd.hosts)).to.deep.equal(['kp1', 'kp2', 'kp3']);
     expect(Object.keys(doc.all.children.kube_master.hosts)).to.deep.equal(['kp1', 'kp2', 'kp3']);

@@ -45,32 +45,65 @@ const D = '/opt/parity';
 
 /** Type, mode, owner:group and the content (cat -A: line ends shown as $, a missing final newline visible) or link target. */
 function fileState(...paths: string[]): string {
-  return paths.map((p) => `p=${p}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F %a %U:%G %n' "$p"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then cat -A "$p"; echo '<EOF>'; fi; else echo "absent $p"; fi`).join('; ');
+  return paths
+    .map(
+      (p) =>
+        `p=${p}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F %a %U:%G %n' "$p"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then cat -A "$p"; echo '<EOF>'; fi; else echo "absent $p"; fi`,
+    )
+    .join('; ');
 }
 
-const UNIT = '[Unit]\nDescription=kplay parity tiny unit\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n';
+const UNIT =
+  '[Unit]\nDescription=kplay parity tiny unit\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n';
 
 const cases: Case[] = [
   // ---- copy / template
-  { name: 'copy content with mode', module: 'ansible.builtin.copy', args: { content: 'hello\nworld\n', dest: `${D}/copy1`, mode: '0640' }, state: fileState(`${D}/copy1`) },
   {
-    name: 'copy replaces content, sets owner and group', module: 'ansible.builtin.copy',
+    name: 'copy content with mode',
+    module: 'ansible.builtin.copy',
+    args: { content: 'hello\nworld\n', dest: `${D}/copy1`, mode: '0640' },
+    state: fileState(`${D}/copy1`),
+  },
+  {
+    name: 'copy replaces content, sets owner and group',
+    module: 'ansible.builtin.copy',
     args: { content: 'new\n', dest: `${D}/copy2`, owner: 'nobody', group: 'nogroup', mode: '0600' },
-    setup: `printf 'old\\n' > ${D}/copy2; chmod 0644 ${D}/copy2`, state: fileState(`${D}/copy2`),
+    setup: `printf 'old\\n' > ${D}/copy2; chmod 0644 ${D}/copy2`,
+    state: fileState(`${D}/copy2`),
   },
   {
-    name: 'copy same content, only the mode changes', module: 'ansible.builtin.copy', args: { content: 'same\n', dest: `${D}/copy3`, mode: '0600' },
-    setup: `printf 'same\\n' > ${D}/copy3; chmod 0644 ${D}/copy3`, state: fileState(`${D}/copy3`),
+    name: 'copy same content, only the mode changes',
+    module: 'ansible.builtin.copy',
+    args: { content: 'same\n', dest: `${D}/copy3`, mode: '0600' },
+    setup: `printf 'same\\n' > ${D}/copy3; chmod 0644 ${D}/copy3`,
+    state: fileState(`${D}/copy3`),
   },
-  { name: 'copy content into a directory dest fails', module: 'ansible.builtin.copy', args: { content: 'x\n', dest: `${D}/cdir/` }, fails: true, setup: `mkdir -p ${D}/cdir`, state: `ls -A ${D}/cdir` },
-  { name: 'template renders a variable', module: 'ansible.builtin.template', args: { src: 'parity.conf.j2', dest: `${D}/tmpl1`, mode: '0644' }, state: fileState(`${D}/tmpl1`) },
+  {
+    name: 'copy content into a directory dest fails',
+    module: 'ansible.builtin.copy',
+    args: { content: 'x\n', dest: `${D}/cdir/` },
+    fails: true,
+    setup: `mkdir -p ${D}/cdir`,
+    state: `ls -A ${D}/cdir`,
+  },
+  {
+    name: 'template renders a variable',
+    module: 'ansible.builtin.template',
+    args: { src: 'parity.conf.j2', dest: `${D}/tmpl1`, mode: '0644' },
+    state: fileState(`${D}/tmpl1`),
+  },
   // ---- file
   {
-    name: 'file directory with missing parents and a mode', module: 'ansible.builtin.file', args: { path: `${D}/fdir/a/b`, state: 'directory', mode: '0750' },
+    name: 'file directory with missing parents and a mode',
+    module: 'ansible.builtin.file',
+    args: { path: `${D}/fdir/a/b`, state: 'directory', mode: '0750' },
     state: fileState(`${D}/fdir`, `${D}/fdir/a`, `${D}/fdir/a/b`),
   },
   {
-    name: 'file touch a new file with a mode', module: 'ansible.builtin.file', args: { path: `${D}/ftouch`, state: 'touch', mode: '0600' }, state: fileState(`${D}/ftouch`),
+    name: 'file touch a new file with a mode',
+    module: 'ansible.builtin.file',
+    args: { path: `${D}/ftouch`, state: 'touch', mode: '0600' },
+    state: fileState(`${D}/ftouch`),
     differs: (k, a) => {
       // file state=touch is idempotent in kplay; Ansible updates the times and reports changed every time
       expect([k.first, a.first]).to.deep.equal(['changed', 'changed']);
@@ -79,54 +112,95 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'file relative symlink', module: 'ansible.builtin.file', args: { path: `${D}/flink`, src: 'flink-target', state: 'link' },
-    setup: `printf 't\\n' > ${D}/flink-target`, state: fileState(`${D}/flink`),
-  },
-  { name: 'file absent removes a tree', module: 'ansible.builtin.file', args: { path: `${D}/fabs`, state: 'absent' }, setup: `mkdir -p ${D}/fabs/x/y; touch ${D}/fabs/x/y/z`, state: fileState(`${D}/fabs`) },
-  {
-    name: 'file symbolic mode on an existing file', module: 'ansible.builtin.file', args: { path: `${D}/fmode`, mode: 'u+x,g-r' },
-    setup: `printf 'm\\n' > ${D}/fmode; chmod 0644 ${D}/fmode`, state: fileState(`${D}/fmode`),
+    name: 'file relative symlink',
+    module: 'ansible.builtin.file',
+    args: { path: `${D}/flink`, src: 'flink-target', state: 'link' },
+    setup: `printf 't\\n' > ${D}/flink-target`,
+    state: fileState(`${D}/flink`),
   },
   {
-    name: 'file hard link', module: 'ansible.builtin.file', args: { path: `${D}/fhard`, src: `${D}/fhard-target`, state: 'hard' },
-    setup: `printf 'h\\n' > ${D}/fhard-target`, state: `${fileState(`${D}/fhard`)}; stat -c %h ${D}/fhard-target`,
+    name: 'file absent removes a tree',
+    module: 'ansible.builtin.file',
+    args: { path: `${D}/fabs`, state: 'absent' },
+    setup: `mkdir -p ${D}/fabs/x/y; touch ${D}/fabs/x/y/z`,
+    state: fileState(`${D}/fabs`),
+  },
+  {
+    name: 'file symbolic mode on an existing file',
+    module: 'ansible.builtin.file',
+    args: { path: `${D}/fmode`, mode: 'u+x,g-r' },
+    setup: `printf 'm\\n' > ${D}/fmode; chmod 0644 ${D}/fmode`,
+    state: fileState(`${D}/fmode`),
+  },
+  {
+    name: 'file hard link',
+    module: 'ansible.builtin.file',
+    args: { path: `${D}/fhard`, src: `${D}/fhard-target`, state: 'hard' },
+    setup: `printf 'h\\n' > ${D}/fhard-target`,
+    state: `${fileState(`${D}/fhard`)}; stat -c %h ${D}/fhard-target`,
   },
   // ---- lineinfile
   {
-    name: 'lineinfile regexp replaces the last match', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li1`, regexp: '^a=', line: 'a=9' },
-    setup: `printf 'a=1\\nb=2\\na=3\\n' > ${D}/li1`, state: fileState(`${D}/li1`),
+    name: 'lineinfile regexp replaces the last match',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li1`, regexp: '^a=', line: 'a=9' },
+    setup: `printf 'a=1\\nb=2\\na=3\\n' > ${D}/li1`,
+    state: fileState(`${D}/li1`),
   },
   {
-    name: 'lineinfile insertafter a section', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li2`, line: 'z=3', insertafter: '^\\[main\\]' },
-    setup: `printf '[main]\\nx=1\\n[other]\\ny=2\\n' > ${D}/li2`, state: fileState(`${D}/li2`),
+    name: 'lineinfile insertafter a section',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li2`, line: 'z=3', insertafter: '^\\[main\\]' },
+    setup: `printf '[main]\\nx=1\\n[other]\\ny=2\\n' > ${D}/li2`,
+    state: fileState(`${D}/li2`),
   },
   {
-    name: 'lineinfile insertbefore BOF', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li3`, line: '# managed', insertbefore: 'BOF' },
-    setup: `printf 'a\\nb\\n' > ${D}/li3`, state: fileState(`${D}/li3`),
+    name: 'lineinfile insertbefore BOF',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li3`, line: '# managed', insertbefore: 'BOF' },
+    setup: `printf 'a\\nb\\n' > ${D}/li3`,
+    state: fileState(`${D}/li3`),
   },
   {
-    name: 'lineinfile backrefs', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li4`, regexp: '^port=(80)$', line: 'port=\\1\\1', backrefs: true },
-    setup: `printf 'name=x\\nport=80\\n' > ${D}/li4`, state: fileState(`${D}/li4`),
+    name: 'lineinfile backrefs',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li4`, regexp: '^port=(80)$', line: 'port=\\1\\1', backrefs: true },
+    setup: `printf 'name=x\\nport=80\\n' > ${D}/li4`,
+    state: fileState(`${D}/li4`),
   },
   {
-    name: 'lineinfile backrefs without a match leaves the file', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li5`, regexp: '^nomatch=(.*)$', line: 'x=\\1', backrefs: true },
-    setup: `printf 'a\\n' > ${D}/li5`, state: fileState(`${D}/li5`),
+    name: 'lineinfile backrefs without a match leaves the file',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li5`, regexp: '^nomatch=(.*)$', line: 'x=\\1', backrefs: true },
+    setup: `printf 'a\\n' > ${D}/li5`,
+    state: fileState(`${D}/li5`),
   },
   {
-    name: 'lineinfile absent removes every match', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li6`, regexp: '^#', state: 'absent' },
-    setup: `printf 'a\\n#b\\nc\\n# d\\n' > ${D}/li6`, state: fileState(`${D}/li6`),
+    name: 'lineinfile absent removes every match',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li6`, regexp: '^#', state: 'absent' },
+    setup: `printf 'a\\n#b\\nc\\n# d\\n' > ${D}/li6`,
+    state: fileState(`${D}/li6`),
   },
   {
-    name: 'lineinfile create with a mode', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li7`, line: 'x=1', create: true, mode: '0640' },
+    name: 'lineinfile create with a mode',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li7`, line: 'x=1', create: true, mode: '0640' },
     state: fileState(`${D}/li7`),
   },
   {
-    name: 'lineinfile appends to a file without a final newline', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li8`, line: 'c' },
-    setup: `printf 'a\\nb' > ${D}/li8`, state: fileState(`${D}/li8`),
+    name: 'lineinfile appends to a file without a final newline',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li8`, line: 'c' },
+    setup: `printf 'a\\nb' > ${D}/li8`,
+    state: fileState(`${D}/li8`),
   },
   {
-    name: 'lineinfile insertafter the last line without a final newline', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li9`, line: 'c', insertafter: '^b' },
-    setup: `printf 'a\\nb' > ${D}/li9`, state: fileState(`${D}/li9`),
+    name: 'lineinfile insertafter the last line without a final newline',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li9`, line: 'c', insertafter: '^b' },
+    setup: `printf 'a\\nb' > ${D}/li9`,
+    state: fileState(`${D}/li9`),
     differs: (k, a) => {
       // kplay adds the missing newline before inserting; Ansible glues the new line to the last one
       expect([k.first, a.first]).to.deep.equal(['changed', 'changed']);
@@ -137,63 +211,109 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'lineinfile line already present', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li10`, line: 'b' },
-    setup: `printf 'a\\nb\\nc\\n' > ${D}/li10`, state: fileState(`${D}/li10`),
+    name: 'lineinfile line already present',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li10`, line: 'b' },
+    setup: `printf 'a\\nb\\nc\\n' > ${D}/li10`,
+    state: fileState(`${D}/li10`),
   },
   {
-    name: 'lineinfile search_string replaces the line', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li11`, search_string: 'listen 80', line: 'listen 8080' },
-    setup: `printf 'server {\\n  listen 80;\\n}\\n' > ${D}/li11`, state: fileState(`${D}/li11`),
+    name: 'lineinfile search_string replaces the line',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li11`, search_string: 'listen 80', line: 'listen 8080' },
+    setup: `printf 'server {\\n  listen 80;\\n}\\n' > ${D}/li11`,
+    state: fileState(`${D}/li11`),
   },
   {
-    name: 'lineinfile insertbefore the first match with firstmatch', module: 'ansible.builtin.lineinfile', args: { path: `${D}/li12`, line: 'new', insertbefore: '^x', firstmatch: true },
-    setup: `printf 'a\\nx1\\nb\\nx2\\n' > ${D}/li12`, state: fileState(`${D}/li12`),
+    name: 'lineinfile insertbefore the first match with firstmatch',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li12`, line: 'new', insertbefore: '^x', firstmatch: true },
+    setup: `printf 'a\\nx1\\nb\\nx2\\n' > ${D}/li12`,
+    state: fileState(`${D}/li12`),
   },
   // ---- blockinfile
-  { name: 'blockinfile at EOF', module: 'ansible.builtin.blockinfile', args: { path: `${D}/bi1`, block: 'x=1\ny=2' }, setup: `printf 'a\\n' > ${D}/bi1`, state: fileState(`${D}/bi1`) },
   {
-    name: 'blockinfile custom marker before BOF', module: 'ansible.builtin.blockinfile', args: { path: `${D}/bi2`, marker: '# {mark} PARITY', block: 'k=v\n', insertbefore: 'BOF' },
-    setup: `printf 'a\\nb\\n' > ${D}/bi2`, state: fileState(`${D}/bi2`),
+    name: 'blockinfile at EOF',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi1`, block: 'x=1\ny=2' },
+    setup: `printf 'a\\n' > ${D}/bi1`,
+    state: fileState(`${D}/bi1`),
   },
   {
-    name: 'blockinfile updates the block in place', module: 'ansible.builtin.blockinfile', args: { path: `${D}/bi3`, block: 'new=1' },
-    setup: `printf 'top\\n# BEGIN ANSIBLE MANAGED BLOCK\\nold=1\\nold=2\\n# END ANSIBLE MANAGED BLOCK\\nbottom\\n' > ${D}/bi3`, state: fileState(`${D}/bi3`),
+    name: 'blockinfile custom marker before BOF',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi2`, marker: '# {mark} PARITY', block: 'k=v\n', insertbefore: 'BOF' },
+    setup: `printf 'a\\nb\\n' > ${D}/bi2`,
+    state: fileState(`${D}/bi2`),
   },
   {
-    name: 'blockinfile absent removes the block', module: 'ansible.builtin.blockinfile', args: { path: `${D}/bi4`, state: 'absent' },
-    setup: `printf 'top\\n# BEGIN ANSIBLE MANAGED BLOCK\\nold=1\\n# END ANSIBLE MANAGED BLOCK\\nbottom\\n' > ${D}/bi4`, state: fileState(`${D}/bi4`),
+    name: 'blockinfile updates the block in place',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi3`, block: 'new=1' },
+    setup: `printf 'top\\n# BEGIN ANSIBLE MANAGED BLOCK\\nold=1\\nold=2\\n# END ANSIBLE MANAGED BLOCK\\nbottom\\n' > ${D}/bi3`,
+    state: fileState(`${D}/bi3`),
   },
   {
-    name: 'blockinfile create a new file', module: 'ansible.builtin.blockinfile', args: { path: `${D}/bi5`, block: 'only', create: true },
+    name: 'blockinfile absent removes the block',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi4`, state: 'absent' },
+    setup: `printf 'top\\n# BEGIN ANSIBLE MANAGED BLOCK\\nold=1\\n# END ANSIBLE MANAGED BLOCK\\nbottom\\n' > ${D}/bi4`,
+    state: fileState(`${D}/bi4`),
+  },
+  {
+    name: 'blockinfile create a new file',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi5`, block: 'only', create: true },
     state: fileState(`${D}/bi5`),
   },
   {
-    name: 'blockinfile insertafter without a match goes to EOF', module: 'ansible.builtin.blockinfile', args: { path: `${D}/bi6`, block: 'b=1', insertafter: '^nomatch' },
-    setup: `printf 'a\\n' > ${D}/bi6`, state: fileState(`${D}/bi6`),
+    name: 'blockinfile insertafter without a match goes to EOF',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi6`, block: 'b=1', insertafter: '^nomatch' },
+    setup: `printf 'a\\n' > ${D}/bi6`,
+    state: fileState(`${D}/bi6`),
   },
   // ---- replace
   {
-    name: 'replace with a backreference', module: 'ansible.builtin.replace', args: { path: `${D}/rp1`, regexp: '^port=(\\d+)$', replace: 'listen=\\1' },
-    setup: `printf 'port=80\\nname=x\\nport=443\\n' > ${D}/rp1`, state: fileState(`${D}/rp1`),
+    name: 'replace with a backreference',
+    module: 'ansible.builtin.replace',
+    args: { path: `${D}/rp1`, regexp: '^port=(\\d+)$', replace: 'listen=\\1' },
+    setup: `printf 'port=80\\nname=x\\nport=443\\n' > ${D}/rp1`,
+    state: fileState(`${D}/rp1`),
   },
   {
-    name: 'replace between after and before', module: 'ansible.builtin.replace', args: { path: `${D}/rp2`, regexp: '^v=.*$', replace: 'v=new', after: '\\[b\\]', before: '\\[c\\]' },
-    setup: `printf '[a]\\nv=1\\n[b]\\nv=2\\n[c]\\nv=3\\n' > ${D}/rp2`, state: fileState(`${D}/rp2`),
+    name: 'replace between after and before',
+    module: 'ansible.builtin.replace',
+    args: { path: `${D}/rp2`, regexp: '^v=.*$', replace: 'v=new', after: '\\[b\\]', before: '\\[c\\]' },
+    setup: `printf '[a]\\nv=1\\n[b]\\nv=2\\n[c]\\nv=3\\n' > ${D}/rp2`,
+    state: fileState(`${D}/rp2`),
   },
   {
-    name: 'replace without a match', module: 'ansible.builtin.replace', args: { path: `${D}/rp3`, regexp: '^nothing$', replace: 'x' },
-    setup: `printf 'a\\n' > ${D}/rp3`, state: fileState(`${D}/rp3`),
+    name: 'replace without a match',
+    module: 'ansible.builtin.replace',
+    args: { path: `${D}/rp3`, regexp: '^nothing$', replace: 'x' },
+    setup: `printf 'a\\n' > ${D}/rp3`,
+    state: fileState(`${D}/rp3`),
   },
   {
-    name: 'replace with a named group and unicode text', module: 'ansible.builtin.replace', args: { path: `${D}/rp4`, regexp: '^(?P<k>\\w+) = (?P<v>.*)$', replace: '\\g<k>=\\g<v> ✓' },
-    setup: `printf 'a = 1\\nb = été\\n# c = 3\\n' > ${D}/rp4`, state: fileState(`${D}/rp4`),
+    name: 'replace with a named group and unicode text',
+    module: 'ansible.builtin.replace',
+    args: { path: `${D}/rp4`, regexp: '^(?P<k>\\w+) = (?P<v>.*)$', replace: '\\g<k>=\\g<v> ✓' },
+    setup: `printf 'a = 1\\nb = été\\n# c = 3\\n' > ${D}/rp4`,
+    state: fileState(`${D}/rp4`),
   },
   // ---- sysctl (net.* keys only: the others are read-only in the lab's containers)
   {
-    name: 'sysctl into a new file', module: 'ansible.posix.sysctl', args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: `${D}/sysctl1.conf` },
-    setup: 'sysctl -qw net.ipv4.ip_forward=0', state: `${fileState(`${D}/sysctl1.conf`)}; sysctl -n net.ipv4.ip_forward`,
+    name: 'sysctl into a new file',
+    module: 'ansible.posix.sysctl',
+    args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: `${D}/sysctl1.conf` },
+    setup: 'sysctl -qw net.ipv4.ip_forward=0',
+    state: `${fileState(`${D}/sysctl1.conf`)}; sysctl -n net.ipv4.ip_forward`,
   },
   {
-    name: 'sysctl next to another key written with spaces', module: 'ansible.posix.sysctl', args: { name: 'net.ipv4.tcp_keepalive_time', value: '600', sysctl_file: `${D}/sysctl2.conf` },
+    name: 'sysctl next to another key written with spaces',
+    module: 'ansible.posix.sysctl',
+    args: { name: 'net.ipv4.tcp_keepalive_time', value: '600', sysctl_file: `${D}/sysctl2.conf` },
     setup: `sysctl -qw net.ipv4.tcp_keepalive_time=7200; printf '# tuning\\nnet.core.somaxconn = 1024\\n' > ${D}/sysctl2.conf`,
     state: `${fileState(`${D}/sysctl2.conf`)}; sysctl -n net.ipv4.tcp_keepalive_time`,
     differs: (k, a) => {
@@ -204,13 +324,19 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'sysctl absent removes the key from the file', module: 'ansible.posix.sysctl', args: { name: 'net.ipv4.tcp_fin_timeout', state: 'absent', sysctl_file: `${D}/sysctl3.conf` },
-    setup: `printf 'net.ipv4.tcp_fin_timeout=30\\nnet.ipv4.tcp_syncookies=1\\n' > ${D}/sysctl3.conf`, state: fileState(`${D}/sysctl3.conf`),
+    name: 'sysctl absent removes the key from the file',
+    module: 'ansible.posix.sysctl',
+    args: { name: 'net.ipv4.tcp_fin_timeout', state: 'absent', sysctl_file: `${D}/sysctl3.conf` },
+    setup: `printf 'net.ipv4.tcp_fin_timeout=30\\nnet.ipv4.tcp_syncookies=1\\n' > ${D}/sysctl3.conf`,
+    state: fileState(`${D}/sysctl3.conf`),
   },
   // ---- modprobe (the lab's kernel has its modules built in)
   {
-    name: 'modprobe persistent present', module: 'community.general.modprobe', args: { name: 'bridge', state: 'present', persistent: 'present' },
-    setup: 'rm -f /etc/modules-load.d/bridge.conf /etc/modprobe.d/bridge.conf', state: fileState('/etc/modules-load.d/bridge.conf', '/etc/modprobe.d/bridge.conf'),
+    name: 'modprobe persistent present',
+    module: 'community.general.modprobe',
+    args: { name: 'bridge', state: 'present', persistent: 'present' },
+    setup: 'rm -f /etc/modules-load.d/bridge.conf /etc/modprobe.d/bridge.conf',
+    state: fileState('/etc/modules-load.d/bridge.conf', '/etc/modprobe.d/bridge.conf'),
     differs: (k, a) => {
       // a kernel without loadable modules (no /proc/modules): kplay counts a built-in module as loaded;
       // Ansible fails reading /proc/modules. Where /proc/modules exists both must agree.
@@ -224,46 +350,77 @@ const cases: Case[] = [
     },
   },
   // ---- group / user
-  { name: 'group with a gid', module: 'ansible.builtin.group', args: { name: 'paritygrp', gid: 3501 }, setup: 'userdel -r parityusr 2>/dev/null; groupdel paritygrp 2>/dev/null; true', state: 'getent group paritygrp' },
   {
-    name: 'user with uid, group, shell, comment and a home', module: 'ansible.builtin.user',
-    args: { name: 'parityusr', uid: 3502, group: 'paritygrp', shell: '/bin/bash', comment: 'Parity User', create_home: true },
+    name: 'group with a gid',
+    module: 'ansible.builtin.group',
+    args: { name: 'paritygrp', gid: 3501 },
+    setup: 'userdel -r parityusr 2>/dev/null; groupdel paritygrp 2>/dev/null; true',
+    state: 'getent group paritygrp',
+  },
+  {
+    name: 'user with uid, group, shell, comment and a home',
+    module: 'ansible.builtin.user',
+    args: {
+      name: 'parityusr',
+      uid: 3502,
+      group: 'paritygrp',
+      shell: '/bin/bash',
+      comment: 'Parity User',
+      create_home: true,
+    },
     state: `getent passwd parityusr; id parityusr; ${fileState('/home/parityusr')} | head -1`,
   },
   {
-    name: 'user with supplementary groups', module: 'ansible.builtin.user', args: { name: 'parityusr2', uid: 3503, groups: ['paritygrp'], create_home: false },
+    name: 'user with supplementary groups',
+    module: 'ansible.builtin.user',
+    args: { name: 'parityusr2', uid: 3503, groups: ['paritygrp'], create_home: false },
     setup: 'userdel parityusr2 2>/dev/null; groupdel parityusr2 2>/dev/null; true',
     state: 'getent passwd parityusr2; id parityusr2; getent group parityusr2',
   },
   {
-    name: 'user absent with remove', module: 'ansible.builtin.user', args: { name: 'paritygone', state: 'absent', remove: true },
+    name: 'user absent with remove',
+    module: 'ansible.builtin.user',
+    args: { name: 'paritygone', state: 'absent', remove: true },
     setup: 'userdel -r paritygone 2>/dev/null; useradd -m -u 3504 paritygone',
     state: `getent passwd paritygone; echo rc=$?; ${fileState('/home/paritygone')}`,
   },
   // ---- systemd
   {
-    name: 'systemd started and enabled', module: 'ansible.builtin.systemd_service', args: { name: 'parity-tiny', state: 'started', enabled: true },
+    name: 'systemd started and enabled',
+    module: 'ansible.builtin.systemd_service',
+    args: { name: 'parity-tiny', state: 'started', enabled: true },
     setup: `systemctl disable --now parity-tiny 2>/dev/null; printf '${UNIT.replace(/\n/g, '\\n')}' > /etc/systemd/system/parity-tiny.service; systemctl daemon-reload`,
     state: 'systemctl is-enabled parity-tiny; systemctl is-active parity-tiny',
   },
   {
-    name: 'systemd stopped and disabled', module: 'ansible.builtin.systemd_service', args: { name: 'parity-tiny2', state: 'stopped', enabled: false },
+    name: 'systemd stopped and disabled',
+    module: 'ansible.builtin.systemd_service',
+    args: { name: 'parity-tiny2', state: 'stopped', enabled: false },
     setup: `printf '${UNIT.replace(/\n/g, '\\n')}' > /etc/systemd/system/parity-tiny2.service; systemctl daemon-reload; systemctl enable --now parity-tiny2 2>/dev/null`,
     state: 'systemctl is-enabled parity-tiny2; systemctl is-active parity-tiny2',
   },
   // ---- apt
   {
-    name: 'apt installs a small package', module: 'ansible.builtin.apt', args: { name: 'hello', state: 'present' },
-    setup: 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hello >/dev/null 2>&1; true', state: "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' hello 2>&1",
+    name: 'apt installs a small package',
+    module: 'ansible.builtin.apt',
+    args: { name: 'hello', state: 'present' },
+    setup: 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hello >/dev/null 2>&1; true',
+    state: "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' hello 2>&1",
   },
   {
-    name: 'apt removes a package', module: 'ansible.builtin.apt', args: { name: 'tree', state: 'absent' },
-    setup: 'dpkg -s tree >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tree >/dev/null 2>&1', state: "dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' tree 2>&1",
+    name: 'apt removes a package',
+    module: 'ansible.builtin.apt',
+    args: { name: 'tree', state: 'absent' },
+    setup: 'dpkg -s tree >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tree >/dev/null 2>&1',
+    state: "dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' tree 2>&1",
   },
   // ---- unarchive
   {
-    name: 'unarchive a tar.gz from the controller', module: 'ansible.builtin.unarchive', args: { src: 'parity.tgz', dest: `${D}/unarch` },
-    setup: `mkdir -p ${D}/unarch`, state: `cd ${D}/unarch && find . -printf '%p %y %m %U:%G %s %l\\n' | sort && find . -type f -printf '%p %Ts\\n' | sort`,
+    name: 'unarchive a tar.gz from the controller',
+    module: 'ansible.builtin.unarchive',
+    args: { src: 'parity.tgz', dest: `${D}/unarch` },
+    setup: `mkdir -p ${D}/unarch`,
+    state: `cd ${D}/unarch && find . -printf '%p %y %m %U:%G %s %l\\n' | sort && find . -type f -printf '%p %Ts\\n' | sort`,
   },
 ];
 
@@ -285,7 +442,8 @@ function makeSite(): string {
   writeFileSync(join(root, 'bin/tool'), '#!/bin/sh\necho tool\n', { mode: 0o755 });
   writeFileSync(join(root, 'etc/a.conf'), 'a=1\n', { mode: 0o644 });
   symlinkSync('bin/tool', join(root, 'link'));
-  for (const p of ['bin/tool', 'etc/a.conf', 'bin', 'etc', '.']) utimesSync(join(root, p), 1_600_000_000, 1_600_000_000);
+  for (const p of ['bin/tool', 'etc/a.conf', 'bin', 'etc', '.'])
+    utimesSync(join(root, p), 1_600_000_000, 1_600_000_000);
   execFileSync('tar', ['-czf', join(dir, 'files/parity.tgz'), '--owner=0', '--group=0', '-C', root, '.']);
   writeFileSync(join(dir, 'site.yml'), playbook());
   return dir;
@@ -296,9 +454,18 @@ interface Round {
   msg: Map<string, string>;
 }
 
-function ansiblePlaybook(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ansiblePlaybook(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_LOCAL_TEMP: join(cwd, '.ansible-tmp') };
+    const env = {
+      ...process.env,
+      ANSIBLE_STDOUT_CALLBACK: 'json',
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_RETRY_FILES_ENABLED: '0',
+      ANSIBLE_LOCAL_TEMP: join(cwd, '.ansible-tmp'),
+    };
     const child = spawn('ansible-playbook', args, { cwd, env });
     let stdout = '';
     let stderr = '';
@@ -309,16 +476,29 @@ function ansiblePlaybook(args: string[], cwd: string): Promise<{ code: number | 
 }
 
 async function runAnsible(lab: LabHandle, dir: string, host: string): Promise<Round> {
-  const r = await ansiblePlaybook(['-i', lab.hostsFile, '--limit', host, '-e', 'ansible_python_interpreter=/usr/bin/python3', 'site.yml'], dir);
+  const r = await ansiblePlaybook(
+    ['-i', lab.hostsFile, '--limit', host, '-e', 'ansible_python_interpreter=/usr/bin/python3', 'site.yml'],
+    dir,
+  );
   const start = r.stdout.indexOf('{');
   if (start < 0) throw new Error(`ansible-playbook gave no JSON (rc=${r.code}): ${r.stderr}\n${r.stdout}`);
-  const out = JSON.parse(r.stdout.slice(start)) as { plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean; failed?: boolean; msg?: unknown; stderr?: string }> }[] }[] };
+  const out = JSON.parse(r.stdout.slice(start)) as {
+    plays: {
+      tasks: {
+        task: { name: string };
+        hosts: Record<string, { changed?: boolean; failed?: boolean; msg?: unknown; stderr?: string }>;
+      }[];
+    }[];
+  };
   const round: Round = { status: new Map(), msg: new Map() };
   for (const t of out.plays.flatMap((p) => p.tasks)) {
     const h = t.hosts[host];
     if (!h) continue;
     round.status.set(t.task.name, h.failed ? 'failed' : h.changed ? 'changed' : 'ok');
-    round.msg.set(t.task.name, `${typeof h.msg === 'string' ? h.msg : JSON.stringify(h.msg ?? '')} ${h.stderr ?? ''}`.trim());
+    round.msg.set(
+      t.task.name,
+      `${typeof h.msg === 'string' ? h.msg : JSON.stringify(h.msg ?? '')} ${h.stderr ?? ''}`.trim(),
+    );
   }
   return round;
 }
@@ -328,10 +508,14 @@ async function runKplay(site: string, dir: string, host: string): Promise<Round>
   const round: Round = { status: new Map(), msg: new Map() };
   for (const e of r.events.filter((x) => x.type === 'host_result' && x.host === host)) {
     const s = String(e.status);
-    round.status.set(String(e.task), s === 'ignored' || s === 'failed' ? 'failed' : s === 'changed' ? 'changed' : s === 'ok' ? 'ok' : (s as Status));
+    round.status.set(
+      String(e.task),
+      s === 'ignored' || s === 'failed' ? 'failed' : s === 'changed' ? 'changed' : s === 'ok' ? 'ok' : (s as Status),
+    );
     round.msg.set(String(e.task), String(e.msg ?? ''));
   }
-  if (round.status.size === 0) throw new Error(`kplay reported no results (rc=${r.code}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
+  if (round.status.size === 0)
+    throw new Error(`kplay reported no results (rc=${r.code}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
   return round;
 }
 
@@ -361,34 +545,63 @@ describe('@lab @parity kplay and Ansible give the same results', () => {
     const dir = makeSite();
     docs = readFileSync('docs/ansible-differences.md', 'utf8');
     // Ansible needs python3 (and python3-apt for its apt module) on its host
-    const py = await lab.exec(B, 'command -v python3 >/dev/null && python3 -c "import apt" 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-apt >/dev/null; }');
+    const py = await lab.exec(
+      B,
+      'command -v python3 >/dev/null && python3 -c "import apt" 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-apt >/dev/null; }',
+    );
     if (py.code !== 0) throw new Error(`cannot install python3 on ${B}: ${py.stderr}`);
     const lists = await lab.exec(A, 'ls /var/lib/apt/lists | grep -q Packages || apt-get update -qq');
     if (lists.code !== 0) throw new Error(`apt-get update on ${A}: ${lists.stderr}`);
-    const setup = [`rm -rf ${D}; mkdir -p ${D}`, ...cases.filter((c) => c.setup).map((c) => `( ${c.setup} )`)].join('\n');
-    await Promise.all([A, B].map(async (h) => {
-      const r = await lab.exec(h, setup);
-      if (r.code !== 0) throw new Error(`setup on ${h}: ${r.stderr}`);
-    }));
+    const setup = [`rm -rf ${D}; mkdir -p ${D}`, ...cases.filter((c) => c.setup).map((c) => `( ${c.setup} )`)].join(
+      '\n',
+    );
+    await Promise.all(
+      [A, B].map(async (h) => {
+        const r = await lab.exec(h, setup);
+        if (r.code !== 0) throw new Error(`setup on ${h}: ${r.stderr}`);
+      }),
+    );
     const rounds: [Round, Round][] = [];
     for (let i = 0; i < 2; i++) rounds.push(await Promise.all([runKplay(site, dir, A), runAnsible(lab, dir, B)]));
     const [sa, sb] = await Promise.all([states(lab, A), states(lab, B)]);
     for (const c of cases) {
       const out = (r: Round[], s: Map<string, string>): Outcome => ({
-        first: r[0]!.status.get(c.name) ?? 'missing', second: r[1]!.status.get(c.name) ?? 'missing', state: s.get(c.name) ?? '', msg: r[0]!.msg.get(c.name) ?? '',
+        first: r[0]!.status.get(c.name) ?? 'missing',
+        second: r[1]!.status.get(c.name) ?? 'missing',
+        state: s.get(c.name) ?? '',
+        msg: r[0]!.msg.get(c.name) ?? '',
       });
-      kp.push(out(rounds.map((r) => r[0]), sa));
-      an.push(out(rounds.map((r) => r[1]), sb));
+      kp.push(
+        out(
+          rounds.map((r) => r[0]),
+          sa,
+        ),
+      );
+      an.push(
+        out(
+          rounds.map((r) => r[1]),
+          sb,
+        ),
+      );
     }
-    if (process.env.KPLAY_PARITY_OUT) writeFileSync(process.env.KPLAY_PARITY_OUT, JSON.stringify(cases.map((c, i) => ({ case: c.name, kplay: kp[i], ansible: an[i] })), null, 1));
+    if (process.env.KPLAY_PARITY_OUT)
+      writeFileSync(
+        process.env.KPLAY_PARITY_OUT,
+        JSON.stringify(
+          cases.map((c, i) => ({ case: c.name, kplay: kp[i], ansible: an[i] })),
+          null,
+          1,
+        ),
+      );
   });
 
   after(async function () {
     this.timeout(60_000);
     if (!lab) return;
-    const undo = 'systemctl disable --now parity-tiny parity-tiny2 2>/dev/null; rm -f /etc/systemd/system/parity-tiny*.service /etc/modules-load.d/bridge.conf; systemctl daemon-reload; '
-      + 'userdel -r parityusr 2>/dev/null; userdel parityusr2 2>/dev/null; userdel -r paritygone 2>/dev/null; groupdel paritygrp 2>/dev/null; groupdel parityusr2 2>/dev/null; '
-      + `sysctl -qw net.ipv4.ip_forward=0 net.ipv4.tcp_keepalive_time=7200; rm -rf ${D}; true`;
+    const undo =
+      'systemctl disable --now parity-tiny parity-tiny2 2>/dev/null; rm -f /etc/systemd/system/parity-tiny*.service /etc/modules-load.d/bridge.conf; systemctl daemon-reload; ' +
+      'userdel -r parityusr 2>/dev/null; userdel parityusr2 2>/dev/null; userdel -r paritygone 2>/dev/null; groupdel paritygrp 2>/dev/null; groupdel parityusr2 2>/dev/null; ' +
+      `sysctl -qw net.ipv4.ip_forward=0 net.ipv4.tcp_keepalive_time=7200; rm -rf ${D}; true`;
     await Promise.all([lab.hosts[1]!.name, lab.hosts[2]!.name].map((h) => lab.exec(h, undo)));
   });
 
@@ -412,9 +625,17 @@ describe('@lab @parity kplay and Ansible give the same results', () => {
         }
         return;
       }
-      expect(docs, `"${c.name}" is listed as a difference but kplay and Ansible are expected to agree`).to.not.include(`| ${c.name} |`);
-      expect({ first: k.first, second: k.second, state: k.state }, why).to.deep.equal({ first: a.first, second: a.second, state: a.state });
-      expect(k.first, why).to.equal(c.fails ? 'failed' : k.first === 'failed' || k.first === 'missing' ? 'not failed' : k.first);
+      expect(docs, `"${c.name}" is listed as a difference but kplay and Ansible are expected to agree`).to.not.include(
+        `| ${c.name} |`,
+      );
+      expect({ first: k.first, second: k.second, state: k.state }, why).to.deep.equal({
+        first: a.first,
+        second: a.second,
+        state: a.state,
+      });
+      expect(k.first, why).to.equal(
+        c.fails ? 'failed' : k.first === 'failed' || k.first === 'missing' ? 'not failed' : k.first,
+      );
     });
   });
 });

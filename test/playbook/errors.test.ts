@@ -6,14 +6,20 @@ describe('playbook errors', () => {
   it('a loop on import_tasks is refused (an import is static); include_tasks loops', () => {
     const e = one({ 'site.yml': play('    - import_tasks: x.yml\n      loop: [1, 2]\n'), 'x.yml': '- debug: msg=x\n' });
     expect(e).to.include({ line: 4, col: 7, msg: 'import_tasks is static and cannot loop; use include_tasks' });
-    expect(problems({ 'site.yml': play('    - include_tasks: x.yml\n      loop: [1, 2]\n'), 'x.yml': '- debug: msg=x\n' })).to.deep.equal([]);
+    expect(
+      problems({ 'site.yml': play('    - include_tasks: x.yml\n      loop: [1, 2]\n'), 'x.yml': '- debug: msg=x\n' }),
+    ).to.deep.equal([]);
   });
 
   it('YAML syntax error points to the line', () => {
     const e = problems({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg="a"\n     bad: [\n' })[0]!;
     expect(e.code).to.equal('YAML_SYNTAX');
     expect(e.file).to.equal('site.yml');
-    expect(e).to.include({ line: 4, col: 1, msg: 'YAML syntax error: Sequence item without - indicator (and 1 more after it)' });
+    expect(e).to.include({
+      line: 4,
+      col: 1,
+      msg: 'YAML syntax error: Sequence item without - indicator (and 1 more after it)',
+    });
   });
   it('a playbook that is a mapping', () => {
     const e = one({ 'site.yml': 'hosts: all\ntasks: []\n' });
@@ -21,14 +27,21 @@ describe('playbook errors', () => {
   });
   it('unknown module, with did you mean', () => {
     const e = one({ 'site.yml': play('    - name: copy a file\n      cpoy: src=a dest=b\n') });
-    expect(e).to.include({ msg: "unknown module or keyword 'cpoy' (did you mean 'copy'?)", line: 4, col: 7, code: 'UNKNOWN_MODULE' });
+    expect(e).to.include({
+      msg: "unknown module or keyword 'cpoy' (did you mean 'copy'?)",
+      line: 4,
+      col: 7,
+      code: 'UNKNOWN_MODULE',
+    });
   });
   it('unknown play keyword, with did you mean', () => {
     const e = one({ 'site.yml': '- hosts: all\n  gather_fact: no\n  tasks: []\n' });
     expect(e).to.include({ msg: "unknown play keyword 'gather_fact' (did you mean 'gather_facts'?)", line: 2, col: 3 });
   });
   it('unknown block keyword', () => {
-    const e = one({ 'site.yml': play('    - block:\n        - debug: msg=hi\n      rescu:\n        - debug: msg=x\n') });
+    const e = one({
+      'site.yml': play('    - block:\n        - debug: msg=hi\n      rescu:\n        - debug: msg=x\n'),
+    });
     expect(e).to.include({ msg: "unknown block keyword 'rescu' (did you mean 'rescue'?)", line: 5, col: 7 });
   });
   it('a task keyword misspelt next to a module', () => {
@@ -45,11 +58,16 @@ describe('playbook errors', () => {
   });
   it('unsupported module argument, with did you mean', () => {
     const e = one({ 'site.yml': play('    - file:\n        path: /tmp/x\n        stat: directory\n') });
-    expect(e).to.include({ msg: "file: unsupported argument 'stat' (did you mean 'state'?)", line: 5, col: 9, code: 'BAD_ARGS' });
+    expect(e).to.include({
+      msg: "file: unsupported argument 'stat' (did you mean 'state'?)",
+      line: 5,
+      col: 9,
+      code: 'BAD_ARGS',
+    });
   });
   it('bad choice in k=v form points into the string', () => {
     const e = one({ 'site.yml': play('    - file: path=/tmp/x state=dir\n') });
-    expect(e.msg).to.equal("file: argument 'state': \"dir\" is not one of absent, directory, file, hard, link, touch");
+    expect(e.msg).to.equal('file: argument \'state\': "dir" is not one of absent, directory, file, hard, link, touch');
     expect(e).to.include({ line: 3, col: 31 });
   });
   it('missing required argument', () => {
@@ -57,7 +75,10 @@ describe('playbook errors', () => {
     expect(e).to.include({ msg: "copy: missing required argument 'dest'", line: 3, col: 7 });
   });
   it('mutually exclusive arguments', () => {
-    const e = one({ 'site.yml': play('    - copy:\n        src: a\n        content: b\n        dest: /x\n'), 'files/a': 'a' });
+    const e = one({
+      'site.yml': play('    - copy:\n        src: a\n        content: b\n        dest: /x\n'),
+      'files/a': 'a',
+    });
     expect(e).to.include({ msg: "copy: 'src' and 'content' cannot be used together", line: 5, col: 9 });
   });
   it('required_if: state=link needs src', () => {
@@ -94,11 +115,17 @@ describe('playbook errors', () => {
     expect(e).to.include({ line: 4, col: 7 });
   });
   it('missing role, with did you mean', () => {
-    const e = one({ 'site.yml': '- hosts: all\n  roles:\n    - etdc\n', 'roles/etcd/tasks/main.yml': '- debug: msg=x\n' });
+    const e = one({
+      'site.yml': '- hosts: all\n  roles:\n    - etdc\n',
+      'roles/etcd/tasks/main.yml': '- debug: msg=x\n',
+    });
     expect(e).to.include({ msg: "role 'etdc' not found (did you mean 'etcd'?)", line: 3, col: 7 });
   });
   it('an error inside a role task file names that file', () => {
-    const e = one({ 'site.yml': '- hosts: all\n  roles: [etcd]\n', 'roles/etcd/tasks/main.yml': '- debug: msg=x\n- servce: name=etcd\n' });
+    const e = one({
+      'site.yml': '- hosts: all\n  roles: [etcd]\n',
+      'roles/etcd/tasks/main.yml': '- debug: msg=x\n- servce: name=etcd\n',
+    });
     expect(e).to.include({ file: 'roles/etcd/tasks/main.yml', line: 2, col: 3 });
     expect(e.msg).to.match(/^unknown module or keyword 'servce'/);
   });
@@ -108,7 +135,11 @@ describe('playbook errors', () => {
     expect(e).to.include({ line: 3, col: 21 });
   });
   it('import cycle', () => {
-    const list = problems({ 'site.yml': play('    - import_tasks: a.yml\n'), 'a.yml': '- import_tasks: b.yml\n', 'b.yml': '- import_tasks: a.yml\n' });
+    const list = problems({
+      'site.yml': play('    - import_tasks: a.yml\n'),
+      'a.yml': '- import_tasks: b.yml\n',
+      'b.yml': '- import_tasks: a.yml\n',
+    });
     expect(list.map((x) => x.msg).join('\n')).to.match(/import cycle: .*a\.yml -> .*b\.yml -> .*a\.yml/);
   });
   it('import_playbook of a missing file', () => {
@@ -117,8 +148,15 @@ describe('playbook errors', () => {
     expect(e.msg).to.match(/^playbook not found: .*other\.yml$/);
   });
   it('notify names no handler, with did you mean', () => {
-    const e = one({ 'site.yml': '- hosts: all\n  tasks:\n    - command: ls\n      notify: restart etdc\n  handlers:\n    - name: restart etcd\n      command: systemctl restart etcd\n' });
-    expect(e).to.include({ msg: "notify: no handler named 'restart etdc' in this play (did you mean 'restart etcd'?)", line: 4, col: 15 });
+    const e = one({
+      'site.yml':
+        '- hosts: all\n  tasks:\n    - command: ls\n      notify: restart etdc\n  handlers:\n    - name: restart etcd\n      command: systemctl restart etcd\n',
+    });
+    expect(e).to.include({
+      msg: "notify: no handler named 'restart etdc' in this play (did you mean 'restart etcd'?)",
+      line: 4,
+      col: 15,
+    });
   });
   it('a task that is not a mapping', () => {
     const e = one({ 'site.yml': play('    - just a string\n') });
@@ -133,17 +171,23 @@ describe('playbook errors', () => {
     expect(e).to.include({ msg: 'vars file not found: vars/none.yml', line: 2, col: 15 });
   });
   it('include_role of a templated role name is allowed, import_role is not', () => {
-    const e = one({ 'site.yml': play('    - include_role: name="{{ r }}"\n    - import_role:\n        name: "{{ r }}"\n') });
+    const e = one({
+      'site.yml': play('    - include_role: name="{{ r }}"\n    - import_role:\n        name: "{{ r }}"\n'),
+    });
     expect(e.msg).to.equal('import_role is static and cannot use a template ({{ r }}); use include_role');
     expect(e).to.include({ line: 5, col: 9 });
   });
   it('reports every problem of a file at once, in order', () => {
-    const list = problems({ 'site.yml': play('    - cpoy: src=a dest=b\n    - file: path=/x state=nope\n    - debug: msg=x\n      loop: 5\n') });
+    const list = problems({
+      'site.yml': play('    - cpoy: src=a dest=b\n    - file: path=/x state=nope\n    - debug: msg=x\n      loop: 5\n'),
+    });
     expect(list.map((x) => x.line)).to.deep.equal([3, 4, 6]);
     expect(list[2]!.msg).to.equal('loop: expected a list or a template giving one, got 5');
   });
   it('formats as path:line:col with the line and a caret', () => {
     const e = one({ 'site.yml': play('    - file: path=/x stat=directory\n') });
-    expect(e.text).to.equal(`${e.text.split(':')[0]}:3:21: file: unsupported argument 'stat' (did you mean 'state'?)\n  hint: supported: access_time, dest, follow, force, group, mode, modification_time, name, owner, path, recurse, src, state\n      - file: path=/x stat=directory\n                      ^`);
+    expect(e.text).to.equal(
+      `${e.text.split(':')[0]}:3:21: file: unsupported argument 'stat' (did you mean 'state'?)\n  hint: supported: access_time, dest, follow, force, group, mode, modification_time, name, owner, path, recurse, src, state\n      - file: path=/x stat=directory\n                      ^`,
+    );
   });
 });

@@ -21,7 +21,14 @@ export interface FakeNode {
 
 export type FakeSpec =
   | string
-  | { content?: string | Buffer; mode?: number; owner?: string; group?: string; type?: 'file' | 'dir' | 'link'; target?: string };
+  | {
+      content?: string | Buffer;
+      mode?: number;
+      owner?: string;
+      group?: string;
+      type?: 'file' | 'dir' | 'link';
+      target?: string;
+    };
 
 const USERS: Record<string, number> = { root: 0, etcd: 1001, kube: 1002, nobody: 65534 };
 
@@ -55,7 +62,16 @@ export class FakeHost implements FactReader {
   }
 
   private node(type: FakeNode['type'], mode: number): FakeNode {
-    return { type, content: Buffer.alloc(0), target: '', mode, uid: 0, gid: 0, mtime: this.clock++, ino: this.nextIno++ };
+    return {
+      type,
+      content: Buffer.alloc(0),
+      target: '',
+      mode,
+      uid: 0,
+      gid: 0,
+      mtime: this.clock++,
+      ino: this.nextIno++,
+    };
   }
 
   private mkdirs(dir: string): void {
@@ -76,7 +92,8 @@ export class FakeHost implements FactReader {
     for (const [i, part] of parts.entries()) {
       const next = posix.join(cur, part);
       const n = this.files.get(next);
-      if (n?.type === 'link' && (i < parts.length - 1 || followLast)) cur = this.resolve(posix.resolve(cur, n.target), true, depth + 1);
+      if (n?.type === 'link' && (i < parts.length - 1 || followLast))
+        cur = this.resolve(posix.resolve(cur, n.target), true, depth + 1);
       else cur = next;
     }
     return cur;
@@ -99,7 +116,9 @@ export class FakeHost implements FactReader {
 
   /** Everything, for checking that planning changed nothing. */
   snapshot(): string {
-    return JSON.stringify([...this.files.entries()].map(([p, n]) => [p, { ...n, content: n.content.toString('base64') }]).sort());
+    return JSON.stringify(
+      [...this.files.entries()].map(([p, n]) => [p, { ...n, content: n.content.toString('base64') }]).sort(),
+    );
   }
 
   text(path: string): string | undefined {
@@ -120,13 +139,23 @@ export class FakeHost implements FactReader {
     const n = this.get(path, opts.follow === true);
     if (!self || !n) return { exists: false, path };
     const st: StatInfo = {
-      exists: true, path, isdir: n.type === 'dir', isreg: n.type === 'file', islnk: n.type === 'link',
-      mode: n.mode.toString(8).padStart(4, '0'), uid: n.uid, gid: n.gid, owner: this.name(n.uid), group: this.name(n.gid),
-      size: n.content.length, mtime: n.mtime,
+      exists: true,
+      path,
+      isdir: n.type === 'dir',
+      isreg: n.type === 'file',
+      islnk: n.type === 'link',
+      mode: n.mode.toString(8).padStart(4, '0'),
+      uid: n.uid,
+      gid: n.gid,
+      owner: this.name(n.uid),
+      group: this.name(n.gid),
+      size: n.content.length,
+      mtime: n.mtime,
     };
     if (self.type === 'link') st.lnk_target = self.target;
     const real = this.get(path, true);
-    if (opts.checksum && real?.type === 'file') st.checksum = createHash(opts.checksum).update(real.content).digest('hex');
+    if (opts.checksum && real?.type === 'file')
+      st.checksum = createHash(opts.checksum).update(real.content).digest('hex');
     return st;
   }
 
@@ -144,14 +173,17 @@ export class FakeHost implements FactReader {
       const maxIdx = rest.indexOf('-maxdepth');
       const max = maxIdx >= 0 ? Number(rest[maxIdx + 1]) : Infinity;
       const base = this.resolve(root, true);
-      if (this.files.get(base)?.type !== 'dir') return { rc: 1, stdout: '', stderr: `find: '${root}': No such file or directory` };
+      if (this.files.get(base)?.type !== 'dir')
+        return { rc: 1, stdout: '', stderr: `find: '${root}': No such file or directory` };
       const lines: string[] = [];
       for (const [p, n] of [...this.files.entries()].sort()) {
         if (!p.startsWith(base === '/' ? '/' : `${base}/`) || p === base) continue;
         const depth = p.slice(base.length).split('/').filter(Boolean).length;
         if (depth > max) continue;
         const y = n.type === 'dir' ? 'd' : n.type === 'link' ? 'l' : 'f';
-        lines.push(`${y} ${n.mode.toString(8)} ${n.uid} ${n.gid} ${this.name(n.uid)} ${this.name(n.gid)} ${posix.join(root, p.slice(base.length))}`);
+        lines.push(
+          `${y} ${n.mode.toString(8)} ${n.uid} ${n.gid} ${this.name(n.uid)} ${this.name(n.gid)} ${posix.join(root, p.slice(base.length))}`,
+        );
       }
       return ok(lines.map((l) => `${l}\n`).join(''));
     }
@@ -170,7 +202,12 @@ export class FakeHost implements FactReader {
       const m = /^for p in (.*); do /.exec(rest[1]!);
       if (m) {
         const glob = m[1]!.replace(/\\(.)/g, '$1');
-        const re = new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+        const re = new RegExp(
+          `^${glob
+            .replace(/[.+^${}()|\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')}$`,
+        );
         return { rc: [...this.files.keys()].some((p) => re.test(p)) ? 0 : 1, stdout: '', stderr: '' };
       }
     }
@@ -191,9 +228,16 @@ export class FakeHost implements FactReader {
     for (const m of archiveMembers(b, archiveKind(b)!)) {
       const p = posix.join(dest, m.path);
       if (m.type === 'dir') this.apply([{ summary: '', actions: [{ exec: ['mkdir', '-p', p] }], touches: [] }]);
-      else if (m.type === 'link') this.apply([{ summary: '', actions: [{ exec: ['ln', '-sfn', m.linkname!, p] }], touches: [] }]);
+      else if (m.type === 'link')
+        this.apply([{ summary: '', actions: [{ exec: ['ln', '-sfn', m.linkname!, p] }], touches: [] }]);
       else {
-        this.apply([{ summary: '', actions: [{ put: p, content: Buffer.alloc(m.size, 'x'), mode: m.mode.toString(8) }], touches: [] }]);
+        this.apply([
+          {
+            summary: '',
+            actions: [{ put: p, content: Buffer.alloc(m.size, 'x'), mode: m.mode.toString(8) }],
+            touches: [],
+          },
+        ]);
         if (m.mtime !== undefined) this.files.get(p)!.mtime = m.mtime;
       }
     }
@@ -218,7 +262,9 @@ export class FakeHost implements FactReader {
       return;
     }
     const [cmd, ...args] = a.exec;
-    const flags = new Set(args.filter((x, i) => /^-[A-Za-z]+$/.test(x) && !args.slice(0, i).includes('--')).flatMap((x) => [...x.slice(1)]));
+    const flags = new Set(
+      args.filter((x, i) => /^-[A-Za-z]+$/.test(x) && !args.slice(0, i).includes('--')).flatMap((x) => [...x.slice(1)]),
+    );
     const ops = args.filter((x, i) => !(/^-[A-Za-z]+$/.test(x) && !args.slice(0, i).includes('--')) && x !== '--');
     const tree = (p: string) => [...this.files.keys()].filter((k) => k === p || k.startsWith(`${p}/`));
     switch (cmd) {
@@ -294,13 +340,24 @@ export class FakeHost implements FactReader {
   }
 
   private parentDir(p: string): void {
-    if (this.files.get(posix.dirname(p))?.type !== 'dir') throw new Error(`fake: ${posix.dirname(p)} is not a directory`);
+    if (this.files.get(posix.dirname(p))?.type !== 'dir')
+      throw new Error(`fake: ${posix.dirname(p)} is not a directory`);
   }
 
-  private put(path: string, content: Buffer, o: { mode?: string | undefined; owner?: string | undefined; group?: string | undefined; validate?: string | undefined }): void {
+  private put(
+    path: string,
+    content: Buffer,
+    o: {
+      mode?: string | undefined;
+      owner?: string | undefined;
+      group?: string | undefined;
+      validate?: string | undefined;
+    },
+  ): void {
     const p = this.resolve(path, false); // rename over a link replaces the link
     this.parentDir(p);
-    if (o.validate !== undefined && this.validator && !this.validator(o.validate, content)) throw new Error(`fake: validation failed: ${o.validate}`);
+    if (o.validate !== undefined && this.validator && !this.validator(o.validate, content))
+      throw new Error(`fake: validation failed: ${o.validate}`);
     const old = this.files.get(p);
     if (old?.type === 'dir') throw new Error(`fake: put ${p}: is a directory`);
     const n = this.node('file', old?.type === 'file' ? old.mode : 0o644);

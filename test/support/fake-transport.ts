@@ -4,9 +4,13 @@ import type { ExecResult, Transport } from '../../src/transport/types.js';
 
 export class NullTransport implements Transport {
   readonly execs: string[][] = [];
-  constructor(readonly host: string, private readonly unreachable = false) {}
+  constructor(
+    readonly host: string,
+    private readonly unreachable = false,
+  ) {}
   async connect(): Promise<void> {
-    if (this.unreachable) throw new KplayError(`cannot connect to ${this.host}: no route`, { code: 'UNREACHABLE', host: this.host });
+    if (this.unreachable)
+      throw new KplayError(`cannot connect to ${this.host}: no route`, { code: 'UNREACHABLE', host: this.host });
   }
   async exec(argv: string[]): Promise<ExecResult> {
     this.execs.push(argv);

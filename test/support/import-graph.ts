@@ -17,7 +17,21 @@ const ALLOWED: Record<string, string[]> = {
   exec: ['core', 'expr', 'template', 'vars', 'inventory', 'playbook', 'tasks', 'check', 'transport', 'events'],
   ui: ['core', 'events'],
   lab: ['core'],
-  cli: ['core', 'expr', 'template', 'vars', 'inventory', 'playbook', 'tasks', 'check', 'transport', 'events', 'exec', 'ui', 'lab'],
+  cli: [
+    'core',
+    'expr',
+    'template',
+    'vars',
+    'inventory',
+    'playbook',
+    'tasks',
+    'check',
+    'transport',
+    'events',
+    'exec',
+    'ui',
+    'lab',
+  ],
 };
 
 /** The first folder of a path relative to src/ ('tasks/kernel/sysctl.ts' -> 'tasks'). */

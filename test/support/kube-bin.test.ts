@@ -2,7 +2,16 @@
 // and behave as the cluster roles expect (kubectl apply reports created / unchanged / configured).
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KUBE_BIN_FILES, kubeBinDir, KubeBinUnavailable, standinsDir } from './kube-bin.js';
@@ -15,7 +24,9 @@ describe('test support: kubeBinDir', () => {
       dir = await kubeBinDir();
     } catch (e) {
       if (!(e instanceof KubeBinUnavailable) || process.env.CI === 'true') throw e;
-      console.log(`      (kubeBinDir skipped: apt-get download is impossible here: ${e.message.split('\n')[1] ?? e.message})`);
+      console.log(
+        `      (kubeBinDir skipped: apt-get download is impossible here: ${e.message.split('\n')[1] ?? e.message})`,
+      );
       this.skip();
     }
   });
@@ -55,12 +66,18 @@ describe('test support: kubeBinDir', () => {
       const kc = join(work, 'kubeconfig');
       writeFileSync(kc, 'apiVersion: v1\nkind: Config\n');
       const m = join(work, 'm.yaml');
-      writeFileSync(m, '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {a: b}\n  name: web\nspec:\n  replicas: 1\n');
-      const k = (...a: string[]) => execFileSync(join(dir, 'kubectl'), a, { env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      writeFileSync(
+        m,
+        '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {a: b}\n  name: web\nspec:\n  replicas: 1\n',
+      );
+      const k = (...a: string[]) =>
+        execFileSync(join(dir, 'kubectl'), a, { env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
       expect(k('--kubeconfig', kc, 'apply', '-f', m)).to.equal('namespace/demo created\ndeployment/web created\n');
       expect(k('--kubeconfig', kc, 'apply', '-f', m)).to.equal('namespace/demo unchanged\ndeployment/web unchanged\n');
       writeFileSync(m, readFileSync(m, 'utf8').replace('replicas: 1', 'replicas: 2'));
-      expect(k(`--kubeconfig=${kc}`, 'apply', '-f', m)).to.equal('namespace/demo unchanged\ndeployment/web configured\n');
+      expect(k(`--kubeconfig=${kc}`, 'apply', '-f', m)).to.equal(
+        'namespace/demo unchanged\ndeployment/web configured\n',
+      );
       expect(k('--kubeconfig', kc, 'delete', '-f', m)).to.equal('namespace "demo" deleted\ndeployment "web" deleted\n');
       expect(k('--kubeconfig', kc, 'version')).to.match(/^Client Version: v1\.\d+\.\d+\n[\s\S]*Server Version: v1\./);
       expect(() => k('--kubeconfig', join(work, 'nope'), 'get', 'nodes')).to.throw(/no such file/);
@@ -71,10 +88,13 @@ describe('test support: kubeBinDir', () => {
   });
 
   it('kube-apiserver stand-in refuses garbage, a missing file and a missing --etcd-servers', () => {
-    const a = (...x: string[]) => execFileSync(join(dir, 'kube-apiserver'), x, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const a = (...x: string[]) =>
+      execFileSync(join(dir, 'kube-apiserver'), x, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     expect(() => a('garbage')).to.throw(/unknown argument "garbage"/);
     expect(() => a('--Bad=1')).to.throw(/unknown flag: --Bad/);
-    expect(() => a('--etcd-servers=https://127.0.0.1:2379', '--tls-cert-file=/nonexistent.pem')).to.throw(/--tls-cert-file: no such file: \/nonexistent\.pem/);
+    expect(() => a('--etcd-servers=https://127.0.0.1:2379', '--tls-cert-file=/nonexistent.pem')).to.throw(
+      /--tls-cert-file: no such file: \/nonexistent\.pem/,
+    );
     expect(() => a('--tls-cert-file=/dev/null')).to.throw();
     expect(() => a('--secure-port=1')).to.throw(/--etcd-servers must be specified/);
   });

@@ -10,7 +10,17 @@
 // edited stand-in makes a new folder. The folder is made beside its final place and renamed into it.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +44,23 @@ const CNI_DIR = 'usr/lib/cni';
 
 /** Every file of the bin dir that a test may count on (cni-bin/ holds more). */
 export const KUBE_BIN_FILES = [
-  'etcd', 'etcdctl', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl',
-  'containerd', 'containerd-shim-runc-v2', 'ctr', 'runc', 'crictl',
-  'cni-bin/bridge', 'cni-bin/host-local', 'cni-bin/loopback', 'cni-bin/portmap',
+  'etcd',
+  'etcdctl',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+  'kubectl',
+  'containerd',
+  'containerd-shim-runc-v2',
+  'ctr',
+  'runc',
+  'crictl',
+  'cni-bin/bridge',
+  'cni-bin/host-local',
+  'cni-bin/loopback',
+  'cni-bin/portmap',
 ];
 
 // Changing how the folder is made? Bump this so caches made the old way are not reused.
@@ -60,14 +84,19 @@ function cacheRoot(): string {
 
 function keyOf(standins: string): string {
   const h = createHash('sha256').update(RECIPE).update('\0').update(KUBE_BIN_PACKAGES.join(' '));
-  for (const n of readdirSync(standins).sort()) h.update('\0').update(n).update('\0').update(readFileSync(join(standins, n)));
+  for (const n of readdirSync(standins).sort())
+    h.update('\0')
+      .update(n)
+      .update('\0')
+      .update(readFileSync(join(standins, n)));
   return h.digest('hex').slice(0, 16);
 }
 
 async function aptDownload(dir: string): Promise<void> {
   // as root apt drops to _apt for downloads, which cannot write into a private temp folder: keep root then
   const asRoot = process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-  const download = () => run('apt-get', ['download', '-q', ...asRoot, ...KUBE_BIN_PACKAGES], { cwd: dir, maxBuffer: 16 << 20 });
+  const download = () =>
+    run('apt-get', ['download', '-q', ...asRoot, ...KUBE_BIN_PACKAGES], { cwd: dir, maxBuffer: 16 << 20 });
   try {
     await download();
     return;
@@ -79,7 +108,9 @@ async function aptDownload(dir: string): Promise<void> {
       await download();
     } catch (e2) {
       const second = (e2 as { stderr?: string }).stderr?.trim() ?? String(e2);
-      throw new KubeBinUnavailable(`kube-bin: apt-get download ${KUBE_BIN_PACKAGES.join(' ')} failed:\n${first}\n(after apt-get update:)\n${second}`);
+      throw new KubeBinUnavailable(
+        `kube-bin: apt-get download ${KUBE_BIN_PACKAGES.join(' ')} failed:\n${first}\n(after apt-get update:)\n${second}`,
+      );
     }
   }
 }
@@ -90,11 +121,13 @@ async function build(into: string, standins: string): Promise<void> {
     await aptDownload(work);
     const root = join(work, 'root');
     mkdirSync(root);
-    for (const deb of readdirSync(work).filter((f) => f.endsWith('.deb'))) await run('dpkg-deb', ['-x', join(work, deb), root]);
+    for (const deb of readdirSync(work).filter((f) => f.endsWith('.deb')))
+      await run('dpkg-deb', ['-x', join(work, deb), root]);
     mkdirSync(join(into, 'cni-bin'), { recursive: true });
     for (const [name, path] of Object.entries(REAL)) {
       const from = join(root, path);
-      if (!existsSync(from)) throw new Error(`kube-bin: ${path} is not in the Debian packages ${KUBE_BIN_PACKAGES.join(' ')}`);
+      if (!existsSync(from))
+        throw new Error(`kube-bin: ${path} is not in the Debian packages ${KUBE_BIN_PACKAGES.join(' ')}`);
       copyFileSync(from, join(into, name));
       chmodSync(join(into, name), 0o755);
     }

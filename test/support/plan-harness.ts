@@ -7,7 +7,10 @@ import type { FakeHost } from './fake-host.js';
 
 export function hostView(templates: Record<string, string> = {}, over: Partial<HostView> = {}): HostView {
   return {
-    name: 'node1', vars: {}, check: false, diff: true,
+    name: 'node1',
+    vars: {},
+    check: false,
+    diff: true,
     renderTemplate: (p) => {
       const t = templates[p];
       if (t === undefined) throw new Error(`no template ${p}`);
@@ -32,12 +35,20 @@ export async function converge(mod: TaskModule, raw: Vars, host: FakeHost, view:
   const first = await planOn(mod, raw, host, view);
   host.apply(first.changes);
   const again = await planOn(mod, raw, host, view);
-  expect(again.changes.map((c) => c.summary), 'second plan after apply').to.deep.equal([]);
+  expect(
+    again.changes.map((c) => c.summary),
+    'second plan after apply',
+  ).to.deep.equal([]);
   return first;
 }
 
 /** The error message a plan fails with. */
-export async function planError(mod: TaskModule, raw: Vars, host: FakeHost, view: HostView = hostView()): Promise<string> {
+export async function planError(
+  mod: TaskModule,
+  raw: Vars,
+  host: FakeHost,
+  view: HostView = hostView(),
+): Promise<string> {
   try {
     await planOn(mod, raw, host, view);
   } catch (e) {

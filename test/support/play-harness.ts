@@ -15,7 +15,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 
 const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';
 
-export async function run(playbook: string, o: { inv?: string; check?: boolean; tags?: string[]; limit?: string; startAt?: string; unreachable?: string[]; stopAfter?: number; journal?: string; resume?: boolean; extra?: Record<string, unknown>; files?: Record<string, string> } = {}) {
+export async function run(
+  playbook: string,
+  o: {
+    inv?: string;
+    check?: boolean;
+    tags?: string[];
+    limit?: string;
+    startAt?: string;
+    unreachable?: string[];
+    stopAfter?: number;
+    journal?: string;
+    resume?: boolean;
+    extra?: Record<string, unknown>;
+    files?: Record<string, string>;
+  } = {},
+) {
   const dir = o.journal ? join(o.journal, '..') : writeTree({});
   writeFileSync(join(dir, 'site.yml'), playbook);
   mkdirSync(join(dir, 'inv'), { recursive: true });
@@ -35,12 +50,24 @@ export async function run(playbook: string, o: { inv?: string; check?: boolean; 
   bus.on((e) => events.push(e));
   const resume = o.resume && o.journal ? readJournal(o.journal) : undefined;
   if (o.journal) bus.on(new Journal(o.journal).listener());
-  const handle = createRun({ resume,
-    pb, inv, plan, extra: o.extra ?? {}, filter: { only: o.tags ?? [], skip: [] }, opts: { check: !!o.check, diff: false, forks: undefined }, startAt: o.startAt, bus,
+  const handle = createRun({
+    resume,
+    pb,
+    inv,
+    plan,
+    extra: o.extra ?? {},
+    filter: { only: o.tags ?? [], skip: [] },
+    opts: { check: !!o.check, diff: false, forks: undefined },
+    startAt: o.startAt,
+    bus,
     open: (h) => new NullTransport(h, (o.unreachable ?? []).includes(h)),
     gather: async () => ({ ansible_os_family: 'Debian' }),
   });
-  if (o.stopAfter !== undefined) bus.on((e) => { if (e.type === 'host_result' && events.filter((x) => x.type === 'host_result').length >= o.stopAfter!) handle.stop(); });
+  if (o.stopAfter !== undefined)
+    bus.on((e) => {
+      if (e.type === 'host_result' && events.filter((x) => x.type === 'host_result').length >= o.stopAfter!)
+        handle.stop();
+    });
   const code = await handle.run();
   const results = events.filter((e): e is HostResultEvent => e.type === 'host_result');
   const end = events.find((e) => e.type === 'run_end') as Extract<RunEvent, { type: 'run_end' }>;

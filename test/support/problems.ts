@@ -12,7 +12,14 @@ export function problems(files: Record<string, string>, entry = 'site.yml') {
   const p = new Problems();
   const pb = readPlaybook(join(dir, entry), p);
   validatePlaybook(pb, p);
-  return p.list.map((e) => ({ file: e.loc?.file.slice(dir.length + 1), line: e.loc?.line, col: e.loc?.col, msg: e.message, code: e.code, text: e.format() }));
+  return p.list.map((e) => ({
+    file: e.loc?.file.slice(dir.length + 1),
+    line: e.loc?.line,
+    col: e.loc?.col,
+    msg: e.message,
+    code: e.code,
+    text: e.format(),
+  }));
 }
 
 export function one(files: Record<string, string>, entry = 'site.yml') {

@@ -9,28 +9,31 @@ describe('command: splitting a free-form line', () => {
     ['ls -l /etc', ['ls', '-l', '/etc']],
     ['  spaced   out  ', ['spaced', 'out']],
     ['echo "a b" c', ['echo', 'a b', 'c']],
-    ["echo 'a \"b\" c'", ['echo', 'a "b" c']],
+    ['echo \'a "b" c\'', ['echo', 'a "b" c']],
     ['echo "it\'s"', ['echo', "it's"]],
     ['echo "a \\"q\\" \\\\ \\$x"', ['echo', 'a "q" \\ \\$x']],
     ['echo a\\ b', ['echo', 'a b']],
-    ["echo x'y z'\"w\"", ['echo', 'xy zw']],
+    ['echo x\'y z\'"w"', ['echo', 'xy zw']],
     ['echo "" \'\'', ['echo', '', '']],
     ['sh -c "echo $HOME | wc"', ['sh', '-c', 'echo $HOME | wc']],
   ] as const) {
     it(JSON.stringify(line), () => expect(splitCommand(line)).to.deep.equal(argv));
   }
-  for (const bad of ['echo "x', "echo 'x", 'echo x\\']) it(`fails: ${JSON.stringify(bad)}`, () => expect(() => splitCommand(bad)).to.throw());
+  for (const bad of ['echo "x', "echo 'x", 'echo x\\'])
+    it(`fails: ${JSON.stringify(bad)}`, () => expect(() => splitCommand(bad)).to.throw());
 });
 
 describe('command', () => {
   it('plans one change that runs the argv, and does not claim to converge', async () => {
     const plan = await planOn(command, { _raw_params: 'kubeadm init --config "/etc/kube adm.yaml"' }, new FakeHost());
     expect(command.converges).to.equal(false);
-    expect(plan.changes).to.deep.equal([{
-      summary: 'run: kubeadm init --config /etc/kube adm.yaml',
-      actions: [{ exec: ['kubeadm', 'init', '--config', '/etc/kube adm.yaml'], stdin: undefined, cwd: undefined }],
-      touches: [],
-    }]);
+    expect(plan.changes).to.deep.equal([
+      {
+        summary: 'run: kubeadm init --config /etc/kube adm.yaml',
+        actions: [{ exec: ['kubeadm', 'init', '--config', '/etc/kube adm.yaml'], stdin: undefined, cwd: undefined }],
+        touches: [],
+      },
+    ]);
     expect(plan.result).to.deep.equal({ cmd: ['kubeadm', 'init', '--config', '/etc/kube adm.yaml'] });
   });
 
@@ -55,7 +58,11 @@ describe('command', () => {
   });
 
   it('creates: skipped when the path exists', async () => {
-    const plan = await planOn(command, { _raw_params: 'kubeadm init', creates: '/etc/kubernetes/admin.conf' }, new FakeHost({ '/etc/kubernetes/admin.conf': 'x' }));
+    const plan = await planOn(
+      command,
+      { _raw_params: 'kubeadm init', creates: '/etc/kubernetes/admin.conf' },
+      new FakeHost({ '/etc/kubernetes/admin.conf': 'x' }),
+    );
     expect(plan.changes).to.deep.equal([]);
     expect(plan.result).to.include({ msg: "Did not run command since '/etc/kubernetes/admin.conf' exists", rc: 0 });
   });
@@ -65,7 +72,10 @@ describe('command', () => {
     const args = { _raw_params: 'kubeadm init', creates: '/etc/kubernetes/admin.conf' };
     const plan = await planOn(command, args, host);
     expect(plan.changes[0]!.touches).to.deep.equal(['file:/etc/kubernetes/admin.conf']);
-    host.onExec = () => host.apply([{ summary: '', touches: [], actions: [{ put: '/etc/kubernetes/admin.conf', content: Buffer.from('') }] }]);
+    host.onExec = () =>
+      host.apply([
+        { summary: '', touches: [], actions: [{ put: '/etc/kubernetes/admin.conf', content: Buffer.from('') }] },
+      ]);
     host.apply(plan.changes);
     expect(host.ran).to.have.length(1);
     expect((await planOn(command, args, host)).changes).to.deep.equal([]);
@@ -73,20 +83,28 @@ describe('command', () => {
 
   it('creates with a glob', async () => {
     const host = new FakeHost({ '/etc/kubernetes/pki/ca.crt': 'x' });
-    expect((await planOn(command, { _raw_params: 'x', creates: '/etc/kubernetes/pki/*.crt' }, host)).changes).to.deep.equal([]);
-    expect((await planOn(command, { _raw_params: 'x', creates: '/etc/kubernetes/pki/*.key' }, host)).changes).to.have.length(1);
+    expect(
+      (await planOn(command, { _raw_params: 'x', creates: '/etc/kubernetes/pki/*.crt' }, host)).changes,
+    ).to.deep.equal([]);
+    expect(
+      (await planOn(command, { _raw_params: 'x', creates: '/etc/kubernetes/pki/*.key' }, host)).changes,
+    ).to.have.length(1);
   });
 
   it('removes: skipped when the path is missing, runs when it exists', async () => {
     const host = new FakeHost({ '/swapfile': '' });
     const skipped = await planOn(command, { _raw_params: 'rm /x', removes: '/x' }, host);
     expect(skipped.result).to.include({ msg: "Did not run command since '/x' does not exist" });
-    expect((await planOn(command, { _raw_params: 'swapoff /swapfile', removes: '/swapfile' }, host)).changes).to.have.length(1);
+    expect(
+      (await planOn(command, { _raw_params: 'swapoff /swapfile', removes: '/swapfile' }, host)).changes,
+    ).to.have.length(1);
   });
 
   it('chdir: the cwd, and relative creates are relative to it', async () => {
     const host = new FakeHost({ '/opt/app/built': '' });
-    expect((await planOn(command, { _raw_params: 'make', chdir: '/opt/app', creates: 'built' }, host)).changes).to.deep.equal([]);
+    expect(
+      (await planOn(command, { _raw_params: 'make', chdir: '/opt/app', creates: 'built' }, host)).changes,
+    ).to.deep.equal([]);
     const plan = await planOn(command, { _raw_params: 'make', chdir: '/opt/app', creates: 'other' }, host);
     expect(plan.changes[0]!.actions[0]).to.deep.include({ cwd: '/opt/app' });
     expect(plan.changes[0]!.touches).to.deep.equal(['file:/opt/app/other']);
@@ -108,11 +126,13 @@ describe('shell', () => {
   it('runs the line with /bin/sh -c', async () => {
     const plan = await planOn(shell, { _raw_params: 'swapoff -a && echo $HOME | wc' }, new FakeHost());
     expect(shell.converges).to.equal(false);
-    expect(plan.changes).to.deep.equal([{
-      summary: 'run: swapoff -a && echo $HOME | wc',
-      actions: [{ exec: ['/bin/sh', '-c', 'swapoff -a && echo $HOME | wc'], stdin: undefined, cwd: undefined }],
-      touches: [],
-    }]);
+    expect(plan.changes).to.deep.equal([
+      {
+        summary: 'run: swapoff -a && echo $HOME | wc',
+        actions: [{ exec: ['/bin/sh', '-c', 'swapoff -a && echo $HOME | wc'], stdin: undefined, cwd: undefined }],
+        touches: [],
+      },
+    ]);
     expect(plan.result).to.deep.equal({ cmd: 'swapoff -a && echo $HOME | wc' });
   });
 

@@ -23,36 +23,204 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'content to a new file', args: { content: 'hi\n' }, summary: `copy: create ${D}`, actions: [{ put: D, content: 'hi\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }], after: { content: 'hi\n', mode: 0o644 } },
-  { name: 'same content: nothing to do', files: { [D]: 'hi\n' }, args: { content: 'hi\n' }, actions: 'none' },
-  { name: 'different content: put', files: { [D]: 'old\n' }, args: { content: 'new\n' }, summary: `copy: update ${D}`, actions: [{ put: D, content: 'new\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }], after: { content: 'new\n' } },
-  { name: 'different content keeps the existing mode', files: { [D]: { content: 'old', mode: 0o600 } }, args: { content: 'new' }, actions: [{ put: D, content: 'new', mode: undefined, owner: undefined, group: undefined, validate: undefined }], after: { mode: 0o600 } },
-  { name: 'mode only: chmod, no put', files: { [D]: { content: 'x', mode: 0o600 } }, args: { content: 'x', mode: '0644' }, summary: `copy: ${D}: mode 0600 → 0644`, actions: [{ exec: ['chmod', '0644', '--', D] }], after: { mode: 0o644 } },
-  { name: 'owner only: chown, no put', files: { [D]: 'x' }, args: { content: 'x', owner: 'etcd' }, summary: `copy: ${D}: owner root → etcd`, actions: [{ exec: ['chown', 'etcd', '--', D] }], after: { owner: 1001 } },
-  { name: 'owner and group by number', files: { [D]: 'x' }, args: { content: 'x', owner: '1001', group: '1002' }, actions: [{ exec: ['chown', '1001:1002', '--', D] }], after: { owner: 1001 } },
-  { name: 'group only', files: { [D]: 'x' }, args: { content: 'x', group: 'kube' }, actions: [{ exec: ['chown', ':kube', '--', D] }] },
-  { name: 'owner already right', files: { [D]: { content: 'x', owner: 'etcd' } }, args: { content: 'x', owner: 'etcd', group: 'etcd' }, actions: 'none' },
-  { name: 'numeric mode 420 is 0644', files: { [D]: { content: 'x', mode: 0o600 } }, args: { content: 'x', mode: 420 }, actions: [{ exec: ['chmod', '0644', '--', D] }] },
-  { name: 'numeric mode on a new file goes with the put', args: { content: 'x', mode: 384 }, actions: [{ put: D, content: 'x', mode: '0600', owner: undefined, group: undefined, validate: undefined }], after: { mode: 0o600 } },
-  { name: 'string mode without leading zero', files: { [D]: 'x' }, args: { content: 'x', mode: '600' }, actions: [{ exec: ['chmod', '0600', '--', D] }] },
-  { name: 'symbolic mode against the current mode', files: { [D]: { content: 'x', mode: 0o644 } }, args: { content: 'x', mode: 'u=rw,g=r,o=' }, actions: [{ exec: ['chmod', '0640', '--', D] }] },
-  { name: 'symbolic u+x', files: { [D]: { content: 'x', mode: 0o644 } }, args: { content: 'x', mode: 'u+x' }, actions: [{ exec: ['chmod', '0744', '--', D] }] },
-  { name: 'symbolic mode already satisfied', files: { [D]: { content: 'x', mode: 0o640 } }, args: { content: 'x', mode: 'g-w,o-rwx' }, actions: 'none' },
-  { name: 'force=no leaves an existing file alone', files: { [D]: { content: 'old', mode: 0o600 } }, args: { content: 'new', force: false, mode: '0644' }, actions: 'none' },
-  { name: 'force=no creates a missing file', args: { content: 'new', force: false }, actions: [{ put: D, content: 'new', mode: undefined, owner: undefined, group: undefined, validate: undefined }] },
-  { name: 'mapping content is written as Python JSON', args: { content: { a: 1, b: [true, null, 'é'] } }, actions: [{ put: D, content: '{"a": 1, "b": [true, null, "\\u00e9"]}', mode: undefined, owner: undefined, group: undefined, validate: undefined }] },
-  { name: 'boolean content as Python prints it', args: { content: true }, actions: [{ put: D, content: 'True', mode: undefined, owner: undefined, group: undefined, validate: undefined }] },
-  { name: 'validate goes with the put', args: { content: 'x', validate: 'visudo -cf %s' }, actions: [{ put: D, content: 'x', mode: undefined, owner: undefined, group: undefined, validate: 'visudo -cf %s' }] },
-  { name: 'src from the controller', args: { src: '/ctl/files/app.conf' }, actions: [{ put: D, content: 'from controller\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }] },
-  { name: 'src into an existing directory dest', args: { src: '/ctl/files/app.conf', dest: '/etc/app' }, actions: [{ put: D, content: 'from controller\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }], after: { content: 'from controller\n' } },
   {
-    name: 'dest ending in / is created', args: { src: '/ctl/files/app.conf', dest: '/etc/new/', directory_mode: '0700' },
-    actions: [{ exec: ['mkdir', '-p', '--', '/etc/new'] }, { exec: ['chmod', '0700', '--', '/etc/new'] }, { put: '/etc/new/app.conf', content: 'from controller\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+    name: 'content to a new file',
+    args: { content: 'hi\n' },
+    summary: `copy: create ${D}`,
+    actions: [{ put: D, content: 'hi\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+    after: { content: 'hi\n', mode: 0o644 },
+  },
+  { name: 'same content: nothing to do', files: { [D]: 'hi\n' }, args: { content: 'hi\n' }, actions: 'none' },
+  {
+    name: 'different content: put',
+    files: { [D]: 'old\n' },
+    args: { content: 'new\n' },
+    summary: `copy: update ${D}`,
+    actions: [{ put: D, content: 'new\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+    after: { content: 'new\n' },
+  },
+  {
+    name: 'different content keeps the existing mode',
+    files: { [D]: { content: 'old', mode: 0o600 } },
+    args: { content: 'new' },
+    actions: [{ put: D, content: 'new', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+    after: { mode: 0o600 },
+  },
+  {
+    name: 'mode only: chmod, no put',
+    files: { [D]: { content: 'x', mode: 0o600 } },
+    args: { content: 'x', mode: '0644' },
+    summary: `copy: ${D}: mode 0600 → 0644`,
+    actions: [{ exec: ['chmod', '0644', '--', D] }],
+    after: { mode: 0o644 },
+  },
+  {
+    name: 'owner only: chown, no put',
+    files: { [D]: 'x' },
+    args: { content: 'x', owner: 'etcd' },
+    summary: `copy: ${D}: owner root → etcd`,
+    actions: [{ exec: ['chown', 'etcd', '--', D] }],
+    after: { owner: 1001 },
+  },
+  {
+    name: 'owner and group by number',
+    files: { [D]: 'x' },
+    args: { content: 'x', owner: '1001', group: '1002' },
+    actions: [{ exec: ['chown', '1001:1002', '--', D] }],
+    after: { owner: 1001 },
+  },
+  {
+    name: 'group only',
+    files: { [D]: 'x' },
+    args: { content: 'x', group: 'kube' },
+    actions: [{ exec: ['chown', ':kube', '--', D] }],
+  },
+  {
+    name: 'owner already right',
+    files: { [D]: { content: 'x', owner: 'etcd' } },
+    args: { content: 'x', owner: 'etcd', group: 'etcd' },
+    actions: 'none',
+  },
+  {
+    name: 'numeric mode 420 is 0644',
+    files: { [D]: { content: 'x', mode: 0o600 } },
+    args: { content: 'x', mode: 420 },
+    actions: [{ exec: ['chmod', '0644', '--', D] }],
+  },
+  {
+    name: 'numeric mode on a new file goes with the put',
+    args: { content: 'x', mode: 384 },
+    actions: [{ put: D, content: 'x', mode: '0600', owner: undefined, group: undefined, validate: undefined }],
+    after: { mode: 0o600 },
+  },
+  {
+    name: 'string mode without leading zero',
+    files: { [D]: 'x' },
+    args: { content: 'x', mode: '600' },
+    actions: [{ exec: ['chmod', '0600', '--', D] }],
+  },
+  {
+    name: 'symbolic mode against the current mode',
+    files: { [D]: { content: 'x', mode: 0o644 } },
+    args: { content: 'x', mode: 'u=rw,g=r,o=' },
+    actions: [{ exec: ['chmod', '0640', '--', D] }],
+  },
+  {
+    name: 'symbolic u+x',
+    files: { [D]: { content: 'x', mode: 0o644 } },
+    args: { content: 'x', mode: 'u+x' },
+    actions: [{ exec: ['chmod', '0744', '--', D] }],
+  },
+  {
+    name: 'symbolic mode already satisfied',
+    files: { [D]: { content: 'x', mode: 0o640 } },
+    args: { content: 'x', mode: 'g-w,o-rwx' },
+    actions: 'none',
+  },
+  {
+    name: 'force=no leaves an existing file alone',
+    files: { [D]: { content: 'old', mode: 0o600 } },
+    args: { content: 'new', force: false, mode: '0644' },
+    actions: 'none',
+  },
+  {
+    name: 'force=no creates a missing file',
+    args: { content: 'new', force: false },
+    actions: [{ put: D, content: 'new', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+  },
+  {
+    name: 'mapping content is written as Python JSON',
+    args: { content: { a: 1, b: [true, null, 'é'] } },
+    actions: [
+      {
+        put: D,
+        content: '{"a": 1, "b": [true, null, "\\u00e9"]}',
+        mode: undefined,
+        owner: undefined,
+        group: undefined,
+        validate: undefined,
+      },
+    ],
+  },
+  {
+    name: 'boolean content as Python prints it',
+    args: { content: true },
+    actions: [{ put: D, content: 'True', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+  },
+  {
+    name: 'validate goes with the put',
+    args: { content: 'x', validate: 'visudo -cf %s' },
+    actions: [{ put: D, content: 'x', mode: undefined, owner: undefined, group: undefined, validate: 'visudo -cf %s' }],
+  },
+  {
+    name: 'src from the controller',
+    args: { src: '/ctl/files/app.conf' },
+    actions: [
+      {
+        put: D,
+        content: 'from controller\n',
+        mode: undefined,
+        owner: undefined,
+        group: undefined,
+        validate: undefined,
+      },
+    ],
+  },
+  {
+    name: 'src into an existing directory dest',
+    args: { src: '/ctl/files/app.conf', dest: '/etc/app' },
+    actions: [
+      {
+        put: D,
+        content: 'from controller\n',
+        mode: undefined,
+        owner: undefined,
+        group: undefined,
+        validate: undefined,
+      },
+    ],
+    after: { content: 'from controller\n' },
+  },
+  {
+    name: 'dest ending in / is created',
+    args: { src: '/ctl/files/app.conf', dest: '/etc/new/', directory_mode: '0700' },
+    actions: [
+      { exec: ['mkdir', '-p', '--', '/etc/new'] },
+      { exec: ['chmod', '0700', '--', '/etc/new'] },
+      {
+        put: '/etc/new/app.conf',
+        content: 'from controller\n',
+        mode: undefined,
+        owner: undefined,
+        group: undefined,
+        validate: undefined,
+      },
+    ],
     after: { path: '/etc/new/app.conf', content: 'from controller\n' },
   },
-  { name: 'remote_src reads the host', files: { '/tmp/src': 'remote\n' }, args: { src: '/tmp/src', remote_src: true }, actions: [{ put: D, content: 'remote\n', mode: undefined, owner: undefined, group: undefined, validate: undefined }] },
-  { name: 'dest is a symlink, follow=no: the link is replaced by a file', files: { '/etc/app/real': 'x', [D]: { type: 'link', target: 'real' } }, args: { content: 'x' }, actions: [{ put: D, content: 'x', mode: undefined, owner: undefined, group: undefined, validate: undefined }] },
-  { name: 'dest is a symlink, follow=yes: the target is written', files: { '/etc/app/real': 'old', [D]: { type: 'link', target: 'real' } }, args: { content: 'x', follow: true }, actions: [{ put: '/etc/app/real', content: 'x', mode: undefined, owner: undefined, group: undefined, validate: undefined }], after: { path: '/etc/app/real', content: 'x' } },
+  {
+    name: 'remote_src reads the host',
+    files: { '/tmp/src': 'remote\n' },
+    args: { src: '/tmp/src', remote_src: true },
+    actions: [
+      { put: D, content: 'remote\n', mode: undefined, owner: undefined, group: undefined, validate: undefined },
+    ],
+  },
+  {
+    name: 'dest is a symlink, follow=no: the link is replaced by a file',
+    files: { '/etc/app/real': 'x', [D]: { type: 'link', target: 'real' } },
+    args: { content: 'x' },
+    actions: [{ put: D, content: 'x', mode: undefined, owner: undefined, group: undefined, validate: undefined }],
+  },
+  {
+    name: 'dest is a symlink, follow=yes: the target is written',
+    files: { '/etc/app/real': 'old', [D]: { type: 'link', target: 'real' } },
+    args: { content: 'x', follow: true },
+    actions: [
+      { put: '/etc/app/real', content: 'x', mode: undefined, owner: undefined, group: undefined, validate: undefined },
+    ],
+    after: { path: '/etc/app/real', content: 'x' },
+  },
 ];
 
 describe('copy', () => {
@@ -79,7 +247,14 @@ describe('copy', () => {
   it('returns dest, sha1 checksum, size, mode, owner and group', async () => {
     const host = new FakeHost({ [D]: { content: 'hi\n', owner: 'etcd' } });
     const plan = await planOn(copy, { dest: D, content: 'hi\n', mode: '0600' }, host);
-    expect(plan.result).to.deep.equal({ dest: D, checksum: createHash('sha1').update('hi\n').digest('hex'), size: 3, mode: '0600', owner: 'etcd', group: 'etcd' });
+    expect(plan.result).to.deep.equal({
+      dest: D,
+      checksum: createHash('sha1').update('hi\n').digest('hex'),
+      size: 3,
+      mode: '0600',
+      owner: 'etcd',
+      group: 'etcd',
+    });
   });
 
   it('diff shows the old and new content', async () => {
@@ -104,7 +279,12 @@ describe('copy', () => {
 
   for (const [name, files, args, msg] of [
     ['content into a directory', {}, { dest: '/etc/app', content: 'x' }, 'can not use content with a dir as dest'],
-    ['content with dest ending in /', {}, { dest: '/etc/app/', content: 'x' }, 'can not use content with a dir as dest'],
+    [
+      'content with dest ending in /',
+      {},
+      { dest: '/etc/app/', content: 'x' },
+      'can not use content with a dir as dest',
+    ],
     ['a missing parent directory', {}, { dest: '/nope/x', content: 'x' }, 'Destination directory /nope does not exist'],
     ['a directory src', {}, { dest: D, src: '/ctl/dir' }, 'not supported yet'],
     ['a missing controller src', {}, { dest: D, src: '/ctl/missing' }, "Could not find or access '/ctl/missing'"],
@@ -123,8 +303,15 @@ describe('template', () => {
   it('puts the rendered template, then converges', async () => {
     const host = new FakeHost(base());
     const view = hostView({ '/ctl/templates/app.conf.hbs': 'port=80\n' });
-    const plan = await converge(template, { src: '/ctl/templates/app.conf.hbs', dest: D, mode: '0640', owner: 'etcd' }, host, view);
-    expect(shape(plan.changes[0]!.actions)).to.deep.equal([{ put: D, content: 'port=80\n', mode: '0640', owner: 'etcd', group: undefined, validate: undefined }]);
+    const plan = await converge(
+      template,
+      { src: '/ctl/templates/app.conf.hbs', dest: D, mode: '0640', owner: 'etcd' },
+      host,
+      view,
+    );
+    expect(shape(plan.changes[0]!.actions)).to.deep.equal([
+      { put: D, content: 'port=80\n', mode: '0640', owner: 'etcd', group: undefined, validate: undefined },
+    ]);
     expect(host.text(D)).to.equal('port=80\n');
   });
 

@@ -26,57 +26,221 @@ const tree = (): Record<string, FakeSpec> => ({
 const cases: Case[] = [
   // directory
   {
-    name: 'directory: creates missing parents, each with the mode and owner', files: { '/srv': { type: 'dir' } }, args: { path: '/srv/a/b', state: 'directory', mode: '0750', owner: 'etcd' },
+    name: 'directory: creates missing parents, each with the mode and owner',
+    files: { '/srv': { type: 'dir' } },
+    args: { path: '/srv/a/b', state: 'directory', mode: '0750', owner: 'etcd' },
     actions: [
       { exec: ['mkdir', '-p', '--', '/srv/a/b'] },
-      { exec: ['chmod', '0750', '--', '/srv/a'] }, { exec: ['chown', 'etcd', '--', '/srv/a'] },
-      { exec: ['chmod', '0750', '--', '/srv/a/b'] }, { exec: ['chown', 'etcd', '--', '/srv/a/b'] },
+      { exec: ['chmod', '0750', '--', '/srv/a'] },
+      { exec: ['chown', 'etcd', '--', '/srv/a'] },
+      { exec: ['chmod', '0750', '--', '/srv/a/b'] },
+      { exec: ['chown', 'etcd', '--', '/srv/a/b'] },
     ],
     check: (h) => expect([h.nodeAt('/srv/a')!.mode, h.nodeAt('/srv/a/b')!.uid]).to.deep.equal([0o750, 1001]),
   },
-  { name: 'directory: created without attributes', files: {}, args: { path: '/srv/x/', state: 'directory' }, actions: [{ exec: ['mkdir', '-p', '--', '/srv/x'] }] },
-  { name: 'directory: exists, mode differs', files: { '/srv/d': { type: 'dir', mode: 0o700 } }, args: { path: '/srv/d', state: 'directory', mode: '0755' }, actions: [{ exec: ['chmod', '0755', '--', '/srv/d'] }] },
-  { name: 'directory: exists and right', files: { '/srv/d': { type: 'dir', mode: 0o755 } }, args: { path: '/srv/d', state: 'directory', mode: 0o755 }, actions: 'none' },
-  { name: 'directory: a link to a directory is followed', files: { '/srv/real': { type: 'dir', mode: 0o700 }, '/srv/d': { type: 'link', target: 'real' } }, args: { path: '/srv/d', state: 'directory', mode: '0755' }, actions: [{ exec: ['chmod', '0755', '--', '/srv/d'] }], check: (h) => expect(h.nodeAt('/srv/real')!.mode).to.equal(0o755) },
   {
-    name: 'directory: recurse with an octal mode and owner', files: tree(), args: { path: '/srv/d', state: 'directory', recurse: true, mode: '0750', owner: 'kube' },
-    actions: [{ exec: ['chmod', '0750', '--', '/srv/d'] }, { exec: ['chown', 'kube', '--', '/srv/d'] }, { exec: ['chmod', '-R', '0750', '--', '/srv/d'] }, { exec: ['chown', '-R', 'kube', '--', '/srv/d'] }],
-    check: (h) => expect([h.nodeAt('/srv/d/a')!.mode, h.nodeAt('/srv/d/sub/b')!.uid, h.nodeAt('/srv/d/ln')!.mode]).to.deep.equal([0o750, 1002, 0o777]),
+    name: 'directory: created without attributes',
+    files: {},
+    args: { path: '/srv/x/', state: 'directory' },
+    actions: [{ exec: ['mkdir', '-p', '--', '/srv/x'] }],
   },
   {
-    name: 'directory: recurse with a symbolic mode (X for directories)', files: tree(), args: { path: '/srv/d', recurse: true, mode: 'u=rwX,g=rX,o=' },
+    name: 'directory: exists, mode differs',
+    files: { '/srv/d': { type: 'dir', mode: 0o700 } },
+    args: { path: '/srv/d', state: 'directory', mode: '0755' },
+    actions: [{ exec: ['chmod', '0755', '--', '/srv/d'] }],
+  },
+  {
+    name: 'directory: exists and right',
+    files: { '/srv/d': { type: 'dir', mode: 0o755 } },
+    args: { path: '/srv/d', state: 'directory', mode: 0o755 },
+    actions: 'none',
+  },
+  {
+    name: 'directory: a link to a directory is followed',
+    files: { '/srv/real': { type: 'dir', mode: 0o700 }, '/srv/d': { type: 'link', target: 'real' } },
+    args: { path: '/srv/d', state: 'directory', mode: '0755' },
+    actions: [{ exec: ['chmod', '0755', '--', '/srv/d'] }],
+    check: (h) => expect(h.nodeAt('/srv/real')!.mode).to.equal(0o755),
+  },
+  {
+    name: 'directory: recurse with an octal mode and owner',
+    files: tree(),
+    args: { path: '/srv/d', state: 'directory', recurse: true, mode: '0750', owner: 'kube' },
+    actions: [
+      { exec: ['chmod', '0750', '--', '/srv/d'] },
+      { exec: ['chown', 'kube', '--', '/srv/d'] },
+      { exec: ['chmod', '-R', '0750', '--', '/srv/d'] },
+      { exec: ['chown', '-R', 'kube', '--', '/srv/d'] },
+    ],
+    check: (h) =>
+      expect([h.nodeAt('/srv/d/a')!.mode, h.nodeAt('/srv/d/sub/b')!.uid, h.nodeAt('/srv/d/ln')!.mode]).to.deep.equal([
+        0o750, 1002, 0o777,
+      ]),
+  },
+  {
+    name: 'directory: recurse with a symbolic mode (X for directories)',
+    files: tree(),
+    args: { path: '/srv/d', recurse: true, mode: 'u=rwX,g=rX,o=' },
     actions: [{ exec: ['chmod', '0750', '--', '/srv/d'] }, { exec: ['chmod', '-R', 'u=rwX,g=rX,o=', '--', '/srv/d'] }],
-    check: (h) => expect([h.nodeAt('/srv/d/a')!.mode, h.nodeAt('/srv/d/sub')!.mode, h.nodeAt('/srv/d/sub/b')!.mode]).to.deep.equal([0o640, 0o750, 0o750]),
+    check: (h) =>
+      expect([h.nodeAt('/srv/d/a')!.mode, h.nodeAt('/srv/d/sub')!.mode, h.nodeAt('/srv/d/sub/b')!.mode]).to.deep.equal([
+        0o640, 0o750, 0o750,
+      ]),
   },
-  { name: 'directory: recurse, everything right', files: { '/srv/d': { type: 'dir', owner: 'etcd' }, '/srv/d/f': { content: '', owner: 'etcd' } }, args: { path: '/srv/d', state: 'directory', recurse: true, owner: 'etcd' }, actions: 'none' },
+  {
+    name: 'directory: recurse, everything right',
+    files: { '/srv/d': { type: 'dir', owner: 'etcd' }, '/srv/d/f': { content: '', owner: 'etcd' } },
+    args: { path: '/srv/d', state: 'directory', recurse: true, owner: 'etcd' },
+    actions: 'none',
+  },
   // file
-  { name: 'file: attributes of an existing file', files: { '/srv/f': 'x' }, args: { path: '/srv/f', state: 'file', mode: 'go-r', group: 'kube' }, actions: [{ exec: ['chmod', '0600', '--', '/srv/f'] }, { exec: ['chown', ':kube', '--', '/srv/f'] }] },
-  { name: 'file: default state of an existing file', files: { '/srv/f': 'x' }, args: { path: '/srv/f', mode: '0600' }, actions: [{ exec: ['chmod', '0600', '--', '/srv/f'] }] },
-  { name: 'file: default state of an existing directory', files: { '/srv/d': { type: 'dir' } }, args: { path: '/srv/d', mode: '0700' }, actions: [{ exec: ['chmod', '0700', '--', '/srv/d'] }] },
-  { name: 'file: through a link (follow=yes)', files: { '/srv/f': { content: 'x', mode: 0o600 }, '/srv/l': { type: 'link', target: 'f' } }, args: { path: '/srv/l', state: 'file', mode: '0644' }, actions: [{ exec: ['chmod', '0644', '--', '/srv/l'] }], check: (h) => expect(h.nodeAt('/srv/f')!.mode).to.equal(0o644) },
+  {
+    name: 'file: attributes of an existing file',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/f', state: 'file', mode: 'go-r', group: 'kube' },
+    actions: [{ exec: ['chmod', '0600', '--', '/srv/f'] }, { exec: ['chown', ':kube', '--', '/srv/f'] }],
+  },
+  {
+    name: 'file: default state of an existing file',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/f', mode: '0600' },
+    actions: [{ exec: ['chmod', '0600', '--', '/srv/f'] }],
+  },
+  {
+    name: 'file: default state of an existing directory',
+    files: { '/srv/d': { type: 'dir' } },
+    args: { path: '/srv/d', mode: '0700' },
+    actions: [{ exec: ['chmod', '0700', '--', '/srv/d'] }],
+  },
+  {
+    name: 'file: through a link (follow=yes)',
+    files: { '/srv/f': { content: 'x', mode: 0o600 }, '/srv/l': { type: 'link', target: 'f' } },
+    args: { path: '/srv/l', state: 'file', mode: '0644' },
+    actions: [{ exec: ['chmod', '0644', '--', '/srv/l'] }],
+    check: (h) => expect(h.nodeAt('/srv/f')!.mode).to.equal(0o644),
+  },
   // touch
-  { name: 'touch: creates a missing file', files: { '/srv': { type: 'dir' } }, args: { path: '/srv/t', state: 'touch', mode: '0600' }, actions: [{ exec: ['touch', '--', '/srv/t'] }, { exec: ['chmod', '0600', '--', '/srv/t'] }], check: (h) => expect(h.nodeAt('/srv/t')!.mode).to.equal(0o600) },
-  { name: 'touch: an existing file with the right attributes is ok (kplay: idempotent)', files: { '/srv/t': '' }, args: { path: '/srv/t', state: 'touch' }, actions: 'none' },
-  { name: 'touch: an existing file, owner differs', files: { '/srv/t': '' }, args: { path: '/srv/t', state: 'touch', owner: 'etcd' }, actions: [{ exec: ['chown', 'etcd', '--', '/srv/t'] }] },
+  {
+    name: 'touch: creates a missing file',
+    files: { '/srv': { type: 'dir' } },
+    args: { path: '/srv/t', state: 'touch', mode: '0600' },
+    actions: [{ exec: ['touch', '--', '/srv/t'] }, { exec: ['chmod', '0600', '--', '/srv/t'] }],
+    check: (h) => expect(h.nodeAt('/srv/t')!.mode).to.equal(0o600),
+  },
+  {
+    name: 'touch: an existing file with the right attributes is ok (kplay: idempotent)',
+    files: { '/srv/t': '' },
+    args: { path: '/srv/t', state: 'touch' },
+    actions: 'none',
+  },
+  {
+    name: 'touch: an existing file, owner differs',
+    files: { '/srv/t': '' },
+    args: { path: '/srv/t', state: 'touch', owner: 'etcd' },
+    actions: [{ exec: ['chown', 'etcd', '--', '/srv/t'] }],
+  },
   // absent
-  { name: 'absent: a file', files: { '/srv/f': 'x' }, args: { path: '/srv/f', state: 'absent' }, actions: [{ remove: '/srv/f', recurse: false }] },
-  { name: 'absent: a directory, recursively', files: tree(), args: { path: '/srv/d', state: 'absent' }, actions: [{ remove: '/srv/d', recurse: true }], check: (h) => expect(h.nodeAt('/srv/d/sub/b')).to.equal(undefined) },
-  { name: 'absent: a link (not what it points to)', files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: 'f' } }, args: { path: '/srv/l', state: 'absent' }, actions: [{ remove: '/srv/l', recurse: false }], check: (h) => expect(h.text('/srv/f')).to.equal('x') },
+  {
+    name: 'absent: a file',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/f', state: 'absent' },
+    actions: [{ remove: '/srv/f', recurse: false }],
+  },
+  {
+    name: 'absent: a directory, recursively',
+    files: tree(),
+    args: { path: '/srv/d', state: 'absent' },
+    actions: [{ remove: '/srv/d', recurse: true }],
+    check: (h) => expect(h.nodeAt('/srv/d/sub/b')).to.equal(undefined),
+  },
+  {
+    name: 'absent: a link (not what it points to)',
+    files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: 'f' } },
+    args: { path: '/srv/l', state: 'absent' },
+    actions: [{ remove: '/srv/l', recurse: false }],
+    check: (h) => expect(h.text('/srv/f')).to.equal('x'),
+  },
   { name: 'absent: a missing path is ok', files: {}, args: { path: '/srv/none', state: 'absent' }, actions: 'none' },
   // link
-  { name: 'link: a new link', files: { '/srv/f': 'x' }, args: { path: '/srv/l', src: '/srv/f', state: 'link' }, actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }], check: (h) => expect(h.text('/srv/l')).to.equal('x') },
-  { name: 'link: already right', files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } }, args: { path: '/srv/l', src: '/srv/f', state: 'link' }, actions: 'none' },
-  { name: 'link: the target changes', files: { '/srv/f': 'x', '/srv/g': 'y', '/srv/l': { type: 'link', target: '/srv/f' } }, args: { path: '/srv/l', src: '/srv/g', state: 'link' }, actions: [{ exec: ['ln', '-sfn', '--', '/srv/g', '/srv/l'] }], check: (h) => expect(h.text('/srv/l')).to.equal('y') },
-  { name: 'link: a relative src is relative to the link', files: { '/srv/f': 'x' }, args: { path: '/srv/l', src: 'f', state: 'link' }, actions: [{ exec: ['ln', '-sfn', '--', 'f', '/srv/l'] }] },
-  { name: 'link: a dangling link with force', files: { '/srv': { type: 'dir' } }, args: { path: '/srv/l', src: '/nowhere', state: 'link', force: true }, actions: [{ exec: ['ln', '-sfn', '--', '/nowhere', '/srv/l'] }] },
-  { name: 'link: replaces a file with force', files: { '/srv/f': 'x', '/srv/l': 'file' }, args: { path: '/srv/l', src: '/srv/f', state: 'link', force: true }, actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }] },
-  { name: 'link: replaces an empty directory with force', files: { '/srv/f': 'x', '/srv/l': { type: 'dir' } }, args: { path: '/srv/l', src: '/srv/f', state: 'link', force: true }, actions: [{ remove: '/srv/l', recurse: true }, { exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }] },
-  { name: 'link: owner of the link itself', files: { '/srv/f': 'x' }, args: { path: '/srv/l', src: '/srv/f', state: 'link', owner: 'etcd' }, actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }, { exec: ['chown', '-h', 'etcd', '--', '/srv/l'] }], check: (h) => expect([h.nodeAt('/srv/l')!.uid, h.nodeAt('/srv/f')!.uid]).to.deep.equal([1001, 0]) },
-  { name: 'link: default state of an existing link keeps its target', files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } }, args: { path: '/srv/l', group: 'kube' }, actions: [{ exec: ['chown', '-h', ':kube', '--', '/srv/l'] }] },
+  {
+    name: 'link: a new link',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link' },
+    actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }],
+    check: (h) => expect(h.text('/srv/l')).to.equal('x'),
+  },
+  {
+    name: 'link: already right',
+    files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link' },
+    actions: 'none',
+  },
+  {
+    name: 'link: the target changes',
+    files: { '/srv/f': 'x', '/srv/g': 'y', '/srv/l': { type: 'link', target: '/srv/f' } },
+    args: { path: '/srv/l', src: '/srv/g', state: 'link' },
+    actions: [{ exec: ['ln', '-sfn', '--', '/srv/g', '/srv/l'] }],
+    check: (h) => expect(h.text('/srv/l')).to.equal('y'),
+  },
+  {
+    name: 'link: a relative src is relative to the link',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/l', src: 'f', state: 'link' },
+    actions: [{ exec: ['ln', '-sfn', '--', 'f', '/srv/l'] }],
+  },
+  {
+    name: 'link: a dangling link with force',
+    files: { '/srv': { type: 'dir' } },
+    args: { path: '/srv/l', src: '/nowhere', state: 'link', force: true },
+    actions: [{ exec: ['ln', '-sfn', '--', '/nowhere', '/srv/l'] }],
+  },
+  {
+    name: 'link: replaces a file with force',
+    files: { '/srv/f': 'x', '/srv/l': 'file' },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link', force: true },
+    actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }],
+  },
+  {
+    name: 'link: replaces an empty directory with force',
+    files: { '/srv/f': 'x', '/srv/l': { type: 'dir' } },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link', force: true },
+    actions: [{ remove: '/srv/l', recurse: true }, { exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }],
+  },
+  {
+    name: 'link: owner of the link itself',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link', owner: 'etcd' },
+    actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }, { exec: ['chown', '-h', 'etcd', '--', '/srv/l'] }],
+    check: (h) => expect([h.nodeAt('/srv/l')!.uid, h.nodeAt('/srv/f')!.uid]).to.deep.equal([1001, 0]),
+  },
+  {
+    name: 'link: default state of an existing link keeps its target',
+    files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } },
+    args: { path: '/srv/l', group: 'kube' },
+    actions: [{ exec: ['chown', '-h', ':kube', '--', '/srv/l'] }],
+  },
   // hard
-  { name: 'hard: a new hard link', files: { '/srv/f': 'x' }, args: { path: '/srv/h', src: '/srv/f', state: 'hard' }, actions: [{ exec: ['ln', '-f', '--', '/srv/f', '/srv/h'] }], check: (h) => expect(h.nodeAt('/srv/h')).to.equal(h.nodeAt('/srv/f')) },
-  { name: 'hard: already the same inode', files: { '/srv/f': 'x' }, args: { path: '/srv/f', src: '/srv/f', state: 'hard' }, actions: 'none' },
-  { name: 'hard: a different file, with force', files: { '/srv/f': 'x', '/srv/h': 'y' }, args: { path: '/srv/h', src: '/srv/f', state: 'hard', force: true }, actions: [{ exec: ['ln', '-f', '--', '/srv/f', '/srv/h'] }], check: (h) => expect(h.text('/srv/h')).to.equal('x') },
+  {
+    name: 'hard: a new hard link',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/h', src: '/srv/f', state: 'hard' },
+    actions: [{ exec: ['ln', '-f', '--', '/srv/f', '/srv/h'] }],
+    check: (h) => expect(h.nodeAt('/srv/h')).to.equal(h.nodeAt('/srv/f')),
+  },
+  {
+    name: 'hard: already the same inode',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/f', src: '/srv/f', state: 'hard' },
+    actions: 'none',
+  },
+  {
+    name: 'hard: a different file, with force',
+    files: { '/srv/f': 'x', '/srv/h': 'y' },
+    args: { path: '/srv/h', src: '/srv/f', state: 'hard', force: true },
+    actions: [{ exec: ['ln', '-f', '--', '/srv/f', '/srv/h'] }],
+    check: (h) => expect(h.text('/srv/h')).to.equal('x'),
+  },
 ];
 
 describe('file', () => {
@@ -91,8 +255,11 @@ describe('file', () => {
       expect(plan.changes.flatMap((ch) => ch.actions)).to.deep.equal(c.actions);
       const path = String(c.args.path).replace(/\/$/, '');
       // a removed or recursively changed directory touches its whole tree too (`file:/d/`)
-      const tree = c.args.recurse || (c.args.state === 'absent' && plan.changes.some((ch) => ch.actions.some((a) => 'remove' in a && a.recurse)));
-      for (const ch of plan.changes) expect(ch.touches).to.deep.equal(tree ? [`file:${path}`, `file:${path}/`] : [`file:${path}`]);
+      const tree =
+        c.args.recurse ||
+        (c.args.state === 'absent' && plan.changes.some((ch) => ch.actions.some((a) => 'remove' in a && a.recurse)));
+      for (const ch of plan.changes)
+        expect(ch.touches).to.deep.equal(tree ? [`file:${path}`, `file:${path}/`] : [`file:${path}`]);
       await converge(file, c.args, host);
       c.check?.(host);
     });
@@ -105,17 +272,72 @@ describe('file', () => {
 
   for (const [name, files, args, msg] of [
     ['state=file on a missing path', {}, { path: '/srv/f', state: 'file' }, 'file (/srv/f) is absent, cannot continue'],
-    ['default state on a missing path', {}, { path: '/srv/f', mode: '0644' }, 'file (/srv/f) is absent, cannot continue'],
-    ['state=file on a directory', { '/srv/d': { type: 'dir' } }, { path: '/srv/d', state: 'file' }, 'file (/srv/d) is directory, cannot continue'],
-    ['state=directory on a file', { '/srv/f': 'x' }, { path: '/srv/f', state: 'directory' }, '/srv/f already exists as a file'],
-    ['state=directory under a file', { '/srv/f': 'x' }, { path: '/srv/f/sub', state: 'directory' }, '/srv/f exists and is not a directory'],
-    ['link over a file without force', { '/srv/f': 'x', '/srv/l': 'y' }, { path: '/srv/l', src: '/srv/f', state: 'link' }, 'refusing to convert from file to symlink for /srv/l'],
-    ['link over a non-empty directory', { '/srv/f': 'x', '/srv/l/x': 'y' }, { path: '/srv/l', src: '/srv/f', state: 'link', force: true }, 'the directory /srv/l is not empty'],
-    ['link to a missing src without force', { '/srv': { type: 'dir' } }, { path: '/srv/l', src: '/nowhere', state: 'link' }, 'src file does not exist, use "force=yes"'],
-    ['hard link over a different file without force', { '/srv/f': 'x', '/srv/h': 'y' }, { path: '/srv/h', src: '/srv/f', state: 'hard' }, 'Cannot link, different file exists at destination'],
-    ['hard link to a missing src', { '/srv': { type: 'dir' } }, { path: '/srv/h', src: '/srv/none', state: 'hard' }, 'src does not exist'],
-    ['recurse with state=file', { '/srv/f': 'x' }, { path: '/srv/f', state: 'file', recurse: true }, "recurse option requires state to be 'directory'"],
-    ['modification_time', { '/srv/f': 'x' }, { path: '/srv/f', state: 'touch', modification_time: 'now' }, 'not supported'],
+    [
+      'default state on a missing path',
+      {},
+      { path: '/srv/f', mode: '0644' },
+      'file (/srv/f) is absent, cannot continue',
+    ],
+    [
+      'state=file on a directory',
+      { '/srv/d': { type: 'dir' } },
+      { path: '/srv/d', state: 'file' },
+      'file (/srv/d) is directory, cannot continue',
+    ],
+    [
+      'state=directory on a file',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', state: 'directory' },
+      '/srv/f already exists as a file',
+    ],
+    [
+      'state=directory under a file',
+      { '/srv/f': 'x' },
+      { path: '/srv/f/sub', state: 'directory' },
+      '/srv/f exists and is not a directory',
+    ],
+    [
+      'link over a file without force',
+      { '/srv/f': 'x', '/srv/l': 'y' },
+      { path: '/srv/l', src: '/srv/f', state: 'link' },
+      'refusing to convert from file to symlink for /srv/l',
+    ],
+    [
+      'link over a non-empty directory',
+      { '/srv/f': 'x', '/srv/l/x': 'y' },
+      { path: '/srv/l', src: '/srv/f', state: 'link', force: true },
+      'the directory /srv/l is not empty',
+    ],
+    [
+      'link to a missing src without force',
+      { '/srv': { type: 'dir' } },
+      { path: '/srv/l', src: '/nowhere', state: 'link' },
+      'src file does not exist, use "force=yes"',
+    ],
+    [
+      'hard link over a different file without force',
+      { '/srv/f': 'x', '/srv/h': 'y' },
+      { path: '/srv/h', src: '/srv/f', state: 'hard' },
+      'Cannot link, different file exists at destination',
+    ],
+    [
+      'hard link to a missing src',
+      { '/srv': { type: 'dir' } },
+      { path: '/srv/h', src: '/srv/none', state: 'hard' },
+      'src does not exist',
+    ],
+    [
+      'recurse with state=file',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', state: 'file', recurse: true },
+      "recurse option requires state to be 'directory'",
+    ],
+    [
+      'modification_time',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', state: 'touch', modification_time: 'now' },
+      'not supported',
+    ],
   ] as const) {
     it(`fails: ${name}`, async () => {
       expect(await planError(file, args, new FakeHost(files as Record<string, FakeSpec>))).to.include(msg);
@@ -125,10 +347,21 @@ describe('file', () => {
 
 describe('modes', () => {
   for (const [mode, cur, isDir, want] of [
-    [420, 0o600, false, 0o644], ['0644', 0, false, 0o644], ['644', 0, false, 0o644], ['u=rw,g=r,o=r', 0o777, false, 0o644],
-    ['a+x', 0o644, false, 0o755], ['+x', 0o644, false, 0o755], ['go-w', 0o666, false, 0o644], ['u=rwX,go=rX', 0o600, false, 0o644],
-    ['u=rwX,go=rX', 0o700, false, 0o755], ['a=rX', 0o000, true, 0o555], ['u+s,g+s', 0o755, false, 0o6755], ['+t', 0o777, true, 0o1777],
-    ['g=u', 0o640, false, 0o660], ['o=', 0o1777, true, 0o1770], ['u=rw,u+x', 0o000, false, 0o700],
+    [420, 0o600, false, 0o644],
+    ['0644', 0, false, 0o644],
+    ['644', 0, false, 0o644],
+    ['u=rw,g=r,o=r', 0o777, false, 0o644],
+    ['a+x', 0o644, false, 0o755],
+    ['+x', 0o644, false, 0o755],
+    ['go-w', 0o666, false, 0o644],
+    ['u=rwX,go=rX', 0o600, false, 0o644],
+    ['u=rwX,go=rX', 0o700, false, 0o755],
+    ['a=rX', 0o000, true, 0o555],
+    ['u+s,g+s', 0o755, false, 0o6755],
+    ['+t', 0o777, true, 0o1777],
+    ['g=u', 0o640, false, 0o660],
+    ['o=', 0o1777, true, 0o1770],
+    ['u=rw,u+x', 0o000, false, 0o700],
   ] as const) {
     it(`${String(mode)} on ${cur.toString(8)}${isDir ? ' (dir)' : ''} → ${want.toString(8)}`, () => {
       expect(resolveMode(mode, cur, isDir)).to.equal(want);
@@ -137,34 +370,60 @@ describe('modes', () => {
 });
 
 describe('stat', () => {
-  const host = () => new FakeHost({
-    '/srv/f': { content: 'hello', mode: 0o4750, owner: 'etcd', group: 'kube' },
-    '/srv/d': { type: 'dir' },
-    '/srv/l': { type: 'link', target: 'f' },
-  });
+  const host = () =>
+    new FakeHost({
+      '/srv/f': { content: 'hello', mode: 0o4750, owner: 'etcd', group: 'kube' },
+      '/srv/d': { type: 'dir' },
+      '/srv/l': { type: 'link', target: 'f' },
+    });
 
   it('a missing path', async () => {
-    expect(await planOn(stat, { path: '/srv/none' }, host())).to.deep.equal({ changes: [], result: { stat: { exists: false } } });
+    expect(await planOn(stat, { path: '/srv/none' }, host())).to.deep.equal({
+      changes: [],
+      result: { stat: { exists: false } },
+    });
   });
 
   it("a file, with Ansible's field names and a sha1 checksum", async () => {
     const s = (await planOn(stat, { path: '/srv/f' }, host())).result!.stat as Record<string, unknown>;
     expect(s).to.include({
-      exists: true, path: '/srv/f', mode: '4750', isdir: false, isreg: true, islnk: false, uid: 1001, gid: 1002, pw_name: 'etcd', gr_name: 'kube', size: 5,
-      rusr: true, xusr: true, rgrp: true, xgrp: true, roth: false, isuid: true, isgid: false,
+      exists: true,
+      path: '/srv/f',
+      mode: '4750',
+      isdir: false,
+      isreg: true,
+      islnk: false,
+      uid: 1001,
+      gid: 1002,
+      pw_name: 'etcd',
+      gr_name: 'kube',
+      size: 5,
+      rusr: true,
+      xusr: true,
+      rgrp: true,
+      xgrp: true,
+      roth: false,
+      isuid: true,
+      isgid: false,
       checksum: createHash('sha1').update('hello').digest('hex'),
     });
   });
 
   for (const alg of ['sha256', 'md5', 'sha512'] as const) {
     it(`checksum_algorithm=${alg}`, async () => {
-      const s = (await planOn(stat, { path: '/srv/f', checksum_algorithm: alg }, host())).result!.stat as Record<string, unknown>;
+      const s = (await planOn(stat, { path: '/srv/f', checksum_algorithm: alg }, host())).result!.stat as Record<
+        string,
+        unknown
+      >;
       expect(s.checksum).to.equal(createHash(alg).update('hello').digest('hex'));
     });
   }
 
   it('get_checksum=no', async () => {
-    const s = (await planOn(stat, { path: '/srv/f', get_checksum: false }, host())).result!.stat as Record<string, unknown>;
+    const s = (await planOn(stat, { path: '/srv/f', get_checksum: false }, host())).result!.stat as Record<
+      string,
+      unknown
+    >;
     expect(s).to.not.have.property('checksum');
   });
 

@@ -71,7 +71,9 @@ describe('wait_for (its script run locally)', function () {
 
   it('a port that stays closed: Timeout when waiting for host:port; stopped is ok', async () => {
     const port = await freePort();
-    expect(await planError(wait_for, { port, timeout: 1 }, new LocalHost())).to.include(`Timeout when waiting for 127.0.0.1:${port}`);
+    expect(await planError(wait_for, { port, timeout: 1 }, new LocalHost())).to.include(
+      `Timeout when waiting for 127.0.0.1:${port}`,
+    );
     expect((await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, new LocalHost())).changes).to.deep.equal([]);
   });
 
@@ -79,10 +81,18 @@ describe('wait_for (its script run locally)', function () {
     const dir = mkdtempSync(join(tmpdir(), 'kplay-wait-'));
     const f = join(dir, 'log');
     writeFileSync(f, 'starting\nready: port 80\n');
-    expect((await planOn(wait_for, { path: f, search_regex: 'ready: port (\\d+)', timeout: 2 }, new LocalHost())).changes).to.deep.equal([]);
-    expect(await planError(wait_for, { path: f, search_regex: 'nope', timeout: 1 }, new LocalHost())).to.include(`Timeout when waiting for search string nope in ${f}`);
-    expect(await planError(wait_for, { path: f, state: 'absent', timeout: 1, msg: 'still there' }, new LocalHost())).to.include('still there');
-    expect((await planOn(wait_for, { path: join(dir, 'nope'), state: 'absent', timeout: 1 }, new LocalHost())).result).to.include({ state: 'absent' });
+    expect(
+      (await planOn(wait_for, { path: f, search_regex: 'ready: port (\\d+)', timeout: 2 }, new LocalHost())).changes,
+    ).to.deep.equal([]);
+    expect(await planError(wait_for, { path: f, search_regex: 'nope', timeout: 1 }, new LocalHost())).to.include(
+      `Timeout when waiting for search string nope in ${f}`,
+    );
+    expect(
+      await planError(wait_for, { path: f, state: 'absent', timeout: 1, msg: 'still there' }, new LocalHost()),
+    ).to.include('still there');
+    expect(
+      (await planOn(wait_for, { path: join(dir, 'nope'), state: 'absent', timeout: 1 }, new LocalHost())).result,
+    ).to.include({ state: 'absent' });
   });
 
   it('check mode tests once without waiting and does not fail', async () => {
@@ -102,8 +112,12 @@ describe('wait_for (its script run locally)', function () {
   });
 
   it('drained is refused; port and path are exclusive', async () => {
-    expect(await planError(wait_for, { port: 1, state: 'drained' }, new LocalHost())).to.include('drained is not supported');
-    expect(await planError(wait_for, { port: 1, path: '/x' }, new LocalHost())).to.match(/port.*path|mutually exclusive/i);
+    expect(await planError(wait_for, { port: 1, state: 'drained' }, new LocalHost())).to.include(
+      'drained is not supported',
+    );
+    expect(await planError(wait_for, { port: 1, path: '/x' }, new LocalHost())).to.match(
+      /port.*path|mutually exclusive/i,
+    );
   });
 });
 
@@ -141,7 +155,13 @@ describe('uri (curl run locally)', function () {
   it('GET: status, json, headers, content; no change', async () => {
     const plan = await planOn(uri, { url: `${base}/json`, return_content: true }, new LocalHost());
     expect(plan.changes).to.deep.equal([]);
-    expect(plan.result).to.include({ status: 200, content: '{"ok":true,"n":[1,2]}', x_thing: 'a', content_type: 'application/json', redirected: false });
+    expect(plan.result).to.include({
+      status: 200,
+      content: '{"ok":true,"n":[1,2]}',
+      x_thing: 'a',
+      content_type: 'application/json',
+      redirected: false,
+    });
     expect(plan.result?.json).to.deep.equal({ ok: true, n: [1, 2] });
     expect(plan.result?.msg).to.equal('OK (21 bytes)');
   });
@@ -153,14 +173,24 @@ describe('uri (curl run locally)', function () {
   });
 
   it('a status not in status_code fails; a listed one is ok; no server is status -1', async () => {
-    expect(await planError(uri, { url: `${base}/missing` }, new LocalHost())).to.include('Status code was 404 and not [200]');
-    expect((await planOn(uri, { url: `${base}/missing`, status_code: [200, 404] }, new LocalHost())).result).to.include({ status: 404 });
+    expect(await planError(uri, { url: `${base}/missing` }, new LocalHost())).to.include(
+      'Status code was 404 and not [200]',
+    );
+    expect((await planOn(uri, { url: `${base}/missing`, status_code: [200, 404] }, new LocalHost())).result).to.include(
+      { status: 404 },
+    );
     const port = await freePort();
-    expect(await planError(uri, { url: `http://127.0.0.1:${port}/`, timeout: 3 }, new LocalHost())).to.match(/Status code was -1 and not \[200\]: Request failed/);
+    expect(await planError(uri, { url: `http://127.0.0.1:${port}/`, timeout: 3 }, new LocalHost())).to.match(
+      /Status code was -1 and not \[200\]: Request failed/,
+    );
   });
 
   it('POST is a change: curl with the JSON body on stdin, accepted codes checked in the script', async () => {
-    const plan = await planOn(uri, { url: `${base}/things`, method: 'POST', body: { a: 1 }, body_format: 'json', status_code: 201 }, new LocalHost());
+    const plan = await planOn(
+      uri,
+      { url: `${base}/things`, method: 'POST', body: { a: 1 }, body_format: 'json', status_code: 201 },
+      new LocalHost(),
+    );
     expect(plan.changes).to.have.length(1);
     const a = plan.changes[0]!.actions[0] as { exec: string[]; stdin: string };
     expect(a.stdin).to.equal('{"a": 1}');
@@ -177,14 +207,20 @@ describe('uri (curl run locally)', function () {
 
   it('bodies: json, form-urlencoded, raw', () => {
     expect(requestBody({ a: [1, 'x'] }, 'json')).to.deep.equal({ data: '{"a": [1, "x"]}', type: 'application/json' });
-    expect(requestBody({ a: 'b c', d: 1 }, 'form-urlencoded')).to.deep.equal({ data: 'a=b+c&d=1', type: 'application/x-www-form-urlencoded' });
+    expect(requestBody({ a: 'b c', d: 1 }, 'form-urlencoded')).to.deep.equal({
+      data: 'a=b+c&d=1',
+      type: 'application/x-www-form-urlencoded',
+    });
     expect(requestBody('raw', 'raw')).to.deep.equal({ data: 'raw' });
     expect(parseCurlOut('junk')).to.equal(undefined);
   });
 
   it('no curl on the host: a clear failure', async () => {
     const h = new LocalHost();
-    h.probe = async (argv) => (argv.join(' ').includes('command -v curl') ? { rc: 1, stdout: '', stderr: '' } : { rc: 0, stdout: '', stderr: '' });
+    h.probe = async (argv) =>
+      argv.join(' ').includes('command -v curl')
+        ? { rc: 1, stdout: '', stderr: '' }
+        : { rc: 0, stdout: '', stderr: '' };
     expect(await planError(uri, { url: `${base}/json` }, h)).to.include('curl is needed on the host');
   });
 });

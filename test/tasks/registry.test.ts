@@ -28,11 +28,22 @@ const WRONG = { wrong: 'type' };
 describe('module registry: every module has a sample', () => {
   it('the registry and the samples name the same modules', () => {
     const names = modules.map((m) => m.name);
-    expect(names.filter((n) => !(n in samples)), 'modules without a sample in test/tasks/samples.ts').to.deep.equal([]);
-    expect(Object.keys(samples).filter((n) => !names.includes(n)), 'samples of no module').to.deep.equal([]);
+    expect(
+      names.filter((n) => !(n in samples)),
+      'modules without a sample in test/tasks/samples.ts',
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(samples).filter((n) => !names.includes(n)),
+      'samples of no module',
+    ).to.deep.equal([]);
   });
   it('controller-only modules are the expected ones', () => {
-    expect(modules.filter((m) => m.controllerOnly).map((m) => m.name).sort()).to.deep.equal(['assert', 'debug', 'fail', 'include_vars', 'meta', 'pause', 'set_fact']);
+    expect(
+      modules
+        .filter((m) => m.controllerOnly)
+        .map((m) => m.name)
+        .sort(),
+    ).to.deep.equal(['assert', 'debug', 'fail', 'include_vars', 'meta', 'pause', 'set_fact']);
     for (const m of modules) expect(isTaskModule(m), `${m.name}: a host module has a plan`).to.equal(!m.controllerOnly);
   });
 });
@@ -52,14 +63,21 @@ describe('module registry: plan reads only, apply converges', () => {
       const first = await planOn(mod, s!.args, host, view);
       if (s!.readOnly) expect(first.changes, `${mod.name}: a read-only sample`).to.deep.equal([]);
       else expect(first.changes.length, `${mod.name}: the sample should plan a change`).to.be.greaterThan(0);
-      expect(checked.changes.map((c) => c.summary), 'check mode predicts the same changes').to.deep.equal(first.changes.map((c) => c.summary));
+      expect(
+        checked.changes.map((c) => c.summary),
+        'check mode predicts the same changes',
+      ).to.deep.equal(first.changes.map((c) => c.summary));
       // (b) apply, plan again
       const before = host.snapshot();
       host.apply(first.changes);
-      if (!s!.readOnly && mod.converges !== false) expect(host.snapshot(), `${mod.name}: applying the plan changes the host`).to.not.equal(before);
+      if (!s!.readOnly && mod.converges !== false)
+        expect(host.snapshot(), `${mod.name}: applying the plan changes the host`).to.not.equal(before);
       const again = await planOn(mod, s!.args, host, view);
       if (mod.converges === false) return;
-      expect(again.changes.filter((c) => !c.repeats).map((c) => c.summary), `${mod.name}: second plan after apply`).to.deep.equal([]);
+      expect(
+        again.changes.filter((c) => !c.repeats).map((c) => c.summary),
+        `${mod.name}: second plan after apply`,
+      ).to.deep.equal([]);
     });
   }
 });
@@ -130,12 +148,21 @@ describe('module registry: bad arguments are positioned errors before any connec
       const p = writePlaybook(mod, s!.args);
       const problems = new Problems();
       validatePlaybook(readPlaybook(p.file, problems), problems);
-      const got = problems.list.map((e) => ({ code: e.code, file: e.loc?.file, line: e.loc?.line, col: e.loc?.col, message: e.message }));
+      const got = problems.list.map((e) => ({
+        code: e.code,
+        file: e.loc?.file,
+        line: e.loc?.line,
+        col: e.loc?.col,
+        message: e.message,
+      }));
       const expected: { code: string; file: string; line: number; col: number }[] = [];
       if (!mod.anyArgs) expected.push({ code: 'BAD_ARGS', file: p.file, ...p.unknown }); // set_fact: any name is a fact's name
       if (p.wrong) expected.push({ code: 'BAD_ARGS', file: p.file, line: p.wrong.line, col: p.wrong.col });
       else expect(ANY_TYPE, `${mod.name}: no argument of it rejects a mapping`).to.include(mod.name);
-      expect(got.map(({ message: _m, ...rest }) => rest), JSON.stringify(got, null, 1)).to.deep.equal(expected);
+      expect(
+        got.map(({ message: _m, ...rest }) => rest),
+        JSON.stringify(got, null, 1),
+      ).to.deep.equal(expected);
       if (!mod.anyArgs) expect(got[0]!.message).to.include(`${mod.name}: unsupported argument 'bogus_arg'`);
       if (p.wrong) expect(got.at(-1)!.message).to.include(`argument '${p.wrong.arg}'`);
     });
@@ -144,21 +171,65 @@ describe('module registry: bad arguments are positioned errors before any connec
 
 // Issue 11: `copy: {src: ''}` copied the controller's working folder. Every argument that names a path,
 // in every module, refuses an empty value before anything is sent (a template that rendered empty included).
-const PATH_ARGS = new Set(['src', 'dest', 'path', 'chdir', 'creates', 'removes', 'file', 'dir', 'keyring', 'fstab', 'sysctl_file',
-  'configfile', 'tmp_dest', 'ca_path', 'client_cert', 'client_key', 'unix_socket', 'executable', 'home', 'deb', 'cert', 'key']);
+const PATH_ARGS = new Set([
+  'src',
+  'dest',
+  'path',
+  'chdir',
+  'creates',
+  'removes',
+  'file',
+  'dir',
+  'keyring',
+  'fstab',
+  'sysctl_file',
+  'configfile',
+  'tmp_dest',
+  'ca_path',
+  'client_cert',
+  'client_key',
+  'unix_socket',
+  'executable',
+  'home',
+  'deb',
+  'cert',
+  'key',
+]);
 
 describe('module registry: an empty path is refused', () => {
   for (const mod of modules) {
     const names = Object.keys(mod.args).filter((a) => PATH_ARGS.has(a));
     for (const a of names) {
       it(`${mod.name}: ${a}: ''`, () => {
-        const r = checkArgs(mod, { ...(samples[mod.name]?.args ?? {}), [a]: '' }, { locOf: () => undefined, taskLoc: undefined, task: 't', host: 'h' }, true);
-        expect(r.errors.map((e) => e.message)).to.include(`${mod.name}: argument '${a}': must not be empty: it names a path (got "")`);
+        const r = checkArgs(
+          mod,
+          { ...(samples[mod.name]?.args ?? {}), [a]: '' },
+          { locOf: () => undefined, taskLoc: undefined, task: 't', host: 'h' },
+          true,
+        );
+        expect(r.errors.map((e) => e.message)).to.include(
+          `${mod.name}: argument '${a}': must not be empty: it names a path (got "")`,
+        );
       });
     }
   }
   it('covers the modules that write files (copy, template, file, lineinfile, command, unarchive ...)', () => {
     const covered = modules.filter((m) => Object.keys(m.args).some((a) => PATH_ARGS.has(a))).map((m) => m.name);
-    expect(covered).to.include.members(['copy', 'template', 'file', 'lineinfile', 'blockinfile', 'replace', 'command', 'shell', 'script', 'unarchive', 'get_url', 'fetch', 'stat', 'slurp']);
+    expect(covered).to.include.members([
+      'copy',
+      'template',
+      'file',
+      'lineinfile',
+      'blockinfile',
+      'replace',
+      'command',
+      'shell',
+      'script',
+      'unarchive',
+      'get_url',
+      'fetch',
+      'stat',
+      'slurp',
+    ]);
   });
 });

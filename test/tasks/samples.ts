@@ -59,21 +59,37 @@ export class SampleHost extends SysHost {
     if (cmd === 'systemctl' && rest[0] === 'show' && rest.length === 2) {
       const u = this.units.get(rest[1]!);
       const l = u
-        ? [`LoadState=${u.load}`, `ActiveState=${u.active}`, `UnitFileState=${u.file}`, 'NeedDaemonReload=no', `InvocationID=${u.inv || ''}`, `FragmentPath=/etc/systemd/system/${rest[1]}`]
+        ? [
+            `LoadState=${u.load}`,
+            `ActiveState=${u.active}`,
+            `UnitFileState=${u.file}`,
+            'NeedDaemonReload=no',
+            `InvocationID=${u.inv || ''}`,
+            `FragmentPath=/etc/systemd/system/${rest[1]}`,
+          ]
         : ['LoadState=not-found', 'ActiveState=inactive', 'UnitFileState=', 'NeedDaemonReload=no', 'FragmentPath='];
       return ok(`Id=${rest[1]}\n${l.join('\n')}\n`);
     }
     if (cmd === 'dpkg-query') {
       const names = rest.slice(2);
       const known = names.filter((n) => this.pkgs.has(n));
-      return ok(known.map((n) => `${n}\t${this.pkgs.get(n)!.version}\t${this.pkgs.get(n)!.status}\n`).join(''), known.length < names.length ? 1 : 0);
+      return ok(
+        known.map((n) => `${n}\t${this.pkgs.get(n)!.version}\t${this.pkgs.get(n)!.status}\n`).join(''),
+        known.length < names.length ? 1 : 0,
+      );
     }
     if (cmd === 'apt-cache' && rest[0] === 'policy') {
-      return ok(rest.slice(1).filter((n) => this.available.has(n)).map((n) => {
-        const v = this.available.get(n)!;
-        const i = this.pkgs.get(n)?.status.startsWith('ii') ? this.pkgs.get(n)!.version : '(none)';
-        return `${n}:\n  Installed: ${i}\n  Candidate: ${v}\n  Version table:\n     ${v} 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n`;
-      }).join(''));
+      return ok(
+        rest
+          .slice(1)
+          .filter((n) => this.available.has(n))
+          .map((n) => {
+            const v = this.available.get(n)!;
+            const i = this.pkgs.get(n)?.status.startsWith('ii') ? this.pkgs.get(n)!.version : '(none)';
+            return `${n}:\n  Installed: ${i}\n  Candidate: ${v}\n  Version table:\n     ${v} 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n`;
+          })
+          .join(''),
+      );
     }
     if (cmd === 'dpkg' && rest[0] === '--get-selections') {
       const p = this.pkgs.get(rest[1]!);
@@ -81,7 +97,10 @@ export class SampleHost extends SysHost {
     }
     if (cmd === 'rpm') {
       const names = rest.slice(3);
-      return ok(names.map((n) => (this.rpms.has(n) ? `${n}\t0:1.0-1\n` : `package ${n} is not installed\n`)).join(''), names.filter((n) => !this.rpms.has(n)).length);
+      return ok(
+        names.map((n) => (this.rpms.has(n) ? `${n}\t0:1.0-1\n` : `package ${n} is not installed\n`)).join(''),
+        names.filter((n) => !this.rpms.has(n)).length,
+      );
     }
     if (cmd === 'sh' && rest[0] === '-c' && rest[1]!.startsWith('command -v')) return ok('/usr/bin/curl\n');
     if (cmd === 'sh' && rest[0] === '-c' && rest[1]!.startsWith('cd -- "$1"')) {
@@ -90,7 +109,11 @@ export class SampleHost extends SysHost {
       for (const p of paths) {
         const st = await this.stat(posix.join(dest!, p), { follow: false });
         const type = st.isdir ? 'directory' : st.islnk ? 'symbolic link' : 'regular file';
-        lines.push(st.exists ? `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}` : 'MISSING');
+        lines.push(
+          st.exists
+            ? `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`
+            : 'MISSING',
+        );
       }
       return ok(lines.map((l) => `${l}\n`).join(''));
     }
@@ -136,8 +159,9 @@ export class SampleHost extends SysHost {
     if (cmd === 'dnf' || cmd === 'yum') {
       const names = rest.filter((a) => !a.startsWith('-'));
       const verb = names.shift();
-      for (const n of names) if (verb === 'remove') this.rpms.delete(n);
-      else this.rpms.add(n);
+      for (const n of names)
+        if (verb === 'remove') this.rpms.delete(n);
+        else this.rpms.add(n);
       return true;
     }
     if (cmd === 'tar') {
@@ -151,7 +175,9 @@ export class SampleHost extends SysHost {
       // the download script, given with -c (then its $0) or on stdin with -s --
       const params = rest[0] === '-s' ? rest.slice(rest.indexOf('--') + 1) : rest.slice(3);
       const [dest, , , mode, , ...dl] = params;
-      this.apply([{ summary: '', actions: [{ put: dest!, content: this.served.get(dl.at(-1)!)!, mode }], touches: [] }]);
+      this.apply([
+        { summary: '', actions: [{ put: dest!, content: this.served.get(dl.at(-1)!)!, mode }], touches: [] },
+      ]);
       return true;
     }
     if (cmd === '/bin/sh' || cmd === 'sh') return true; // command, shell, script: recorded in `ran`
@@ -185,11 +211,17 @@ function keyData(): string {
   return armor(Buffer.concat([Buffer.from([0x98, body.length]), body])).toString();
 }
 
-const sys = (init: Record<string, FakeSpec> = {}, setup: (h: SampleHost) => void = () => {}, controller: Record<string, string> = {}) => () => {
-  const h = new SampleHost(init, controller);
-  setup(h);
-  return h;
-};
+const sys =
+  (
+    init: Record<string, FakeSpec> = {},
+    setup: (h: SampleHost) => void = () => {},
+    controller: Record<string, string> = {},
+  ) =>
+  () => {
+    const h = new SampleHost(init, controller);
+    setup(h);
+    return h;
+  };
 
 const DIR: FakeSpec = { type: 'dir' };
 
@@ -198,7 +230,10 @@ const PKI = await (async () => {
   const caKey = await newKey('ec');
   const ca = await makeCa({ cn: 'sample-ca', o: [] }, 3650, caKey);
   const adminKey = await newKey('ec');
-  const admin = await makeCert({ cn: 'admin', o: ['system:masters'] }, [], ['client'], 3650, adminKey, { info: (await parseCert(Buffer.from(ca)))!, key: caKey });
+  const admin = await makeCert({ cn: 'admin', o: ['system:masters'] }, [], ['client'], 3650, adminKey, {
+    info: (await parseCert(Buffer.from(ca)))!,
+    key: caKey,
+  });
   return { ca, caKey: caKey.pem, admin, adminKey: adminKey.pem };
 })();
 const SSL = '/etc/kubernetes/ssl';
@@ -206,24 +241,43 @@ const SSL = '/etc/kubernetes/ssl';
 export const samples: Record<string, Sample> = {
   command: { args: { _raw_params: 'touch /tmp/flag' }, host: sys() },
   shell: { args: { _raw_params: 'echo hi > /tmp/out' }, host: sys() },
-  copy: { args: { content: 'listen 80\n', dest: '/etc/app.conf', mode: '0640', owner: 'etcd' }, host: sys({ '/etc/keep': '' }) },
-  template: { args: { src: 'app.conf.j2', dest: '/etc/app.conf', mode: '0600' }, host: sys({ '/etc/keep': '' }), view: () => hostView({ 'app.conf.j2': 'name=node1\n' }) },
+  copy: {
+    args: { content: 'listen 80\n', dest: '/etc/app.conf', mode: '0640', owner: 'etcd' },
+    host: sys({ '/etc/keep': '' }),
+  },
+  template: {
+    args: { src: 'app.conf.j2', dest: '/etc/app.conf', mode: '0600' },
+    host: sys({ '/etc/keep': '' }),
+    view: () => hostView({ 'app.conf.j2': 'name=node1\n' }),
+  },
   file: { args: { path: '/srv/data/sub', state: 'directory', mode: '0750', owner: 'kube' }, host: sys() },
-  lineinfile: { args: { path: '/etc/hosts', regexp: '^10\\.0\\.0\\.1 ', line: '10.0.0.1 master1' }, host: sys({ '/etc/hosts': '127.0.0.1 localhost\n10.0.0.1 old\n' }) },
+  lineinfile: {
+    args: { path: '/etc/hosts', regexp: '^10\\.0\\.0\\.1 ', line: '10.0.0.1 master1' },
+    host: sys({ '/etc/hosts': '127.0.0.1 localhost\n10.0.0.1 old\n' }),
+  },
   stat: { args: { path: '/etc/hosts' }, host: sys({ '/etc/hosts': 'x\n' }), readOnly: true },
   sysctl: {
     args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: '/etc/sysctl.d/99-k8s.conf', sysctl_set: true },
     host: sys({ '/etc/sysctl.d': DIR }, (h) => h.sysctls.set('net.ipv4.ip_forward', '0')),
   },
   modprobe: { args: { name: 'br_netfilter', persistent: 'present' }, host: sys({ '/etc/modules-load.d': DIR }) },
-  mount: { args: { path: '/mnt/data', src: '/dev/sdb1', fstype: 'ext4', opts: 'noatime', state: 'mounted' }, host: sys({ '/etc/fstab': '/dev/sda1 / ext4 defaults 0 1\n' }) },
-  swap: { args: { state: 'absent' }, host: sys({ '/etc/fstab': '/swapfile none swap sw 0 0\n' }, (h) => (h.swaps = ['/swapfile'])) },
+  mount: {
+    args: { path: '/mnt/data', src: '/dev/sdb1', fstype: 'ext4', opts: 'noatime', state: 'mounted' },
+    host: sys({ '/etc/fstab': '/dev/sda1 / ext4 defaults 0 1\n' }),
+  },
+  swap: {
+    args: { state: 'absent' },
+    host: sys({ '/etc/fstab': '/swapfile none swap sw 0 0\n' }, (h) => (h.swaps = ['/swapfile'])),
+  },
   selinux: {
     args: { state: 'permissive', policy: 'targeted' },
     host: sys({ '/etc/selinux/config': 'SELINUX=enforcing\nSELINUXTYPE=targeted\n' }, (h) => (h.enforce = '1')),
   },
   hostname: { args: { name: 'web1' }, host: sys({ '/etc/hostname': 'node1\n' }) },
-  timezone: { args: { name: 'Europe/Paris' }, host: sys({ '/usr/share/zoneinfo/Europe/Paris': 'TZif2', '/etc/timezone': 'Etc/UTC\n' }) },
+  timezone: {
+    args: { name: 'Europe/Paris' },
+    host: sys({ '/usr/share/zoneinfo/Europe/Paris': 'TZif2', '/etc/timezone': 'Etc/UTC\n' }),
+  },
   systemd_service: {
     args: { name: 'etcd', state: 'started', enabled: true },
     host: sys({}, (h) => h.units.set('etcd.service', { load: 'loaded', active: 'inactive', file: 'disabled', inv: 0 })),
@@ -232,24 +286,45 @@ export const samples: Record<string, Sample> = {
     args: { name: 'haproxy', state: 'stopped', enabled: false },
     host: sys({}, (h) => h.units.set('haproxy.service', { load: 'loaded', active: 'active', file: 'enabled', inv: 7 })),
   },
-  apt: { args: { name: ['hello', 'tree'], state: 'present' }, host: sys({}, (h) => {
-    h.available.set('hello', '2.10-3').set('tree', '2.1.0-1');
-    h.pkgs.set('tree', { version: '2.1.0-1', status: 'ii ', sel: 'install' });
-  }) },
-  apt_key: { args: { data: keyData(), keyring: '/etc/apt/keyrings/sample.gpg' }, host: sys({ '/etc/apt/keyrings': DIR }) },
+  apt: {
+    args: { name: ['hello', 'tree'], state: 'present' },
+    host: sys({}, (h) => {
+      h.available.set('hello', '2.10-3').set('tree', '2.1.0-1');
+      h.pkgs.set('tree', { version: '2.1.0-1', status: 'ii ', sel: 'install' });
+    }),
+  },
+  apt_key: {
+    args: { data: keyData(), keyring: '/etc/apt/keyrings/sample.gpg' },
+    host: sys({ '/etc/apt/keyrings': DIR }),
+  },
   apt_repository: {
     args: { repo: 'deb http://example.com/debian bookworm main', filename: 'example', update_cache: false },
-    host: sys({ '/etc/apt/sources.list': 'deb http://deb.debian.org/debian bookworm main\n', '/etc/apt/sources.list.d': DIR }),
+    host: sys({
+      '/etc/apt/sources.list': 'deb http://deb.debian.org/debian bookworm main\n',
+      '/etc/apt/sources.list.d': DIR,
+    }),
   },
-  dpkg_selections: { args: { name: 'containerd', selection: 'hold' }, host: sys({}, (h) => h.pkgs.set('containerd', { version: '1.6.20', status: 'ii ', sel: 'install' })) },
+  dpkg_selections: {
+    args: { name: 'containerd', selection: 'hold' },
+    host: sys({}, (h) => h.pkgs.set('containerd', { version: '1.6.20', status: 'ii ', sel: 'install' })),
+  },
   dnf: { args: { name: 'tree', state: 'present' }, host: sys() },
   yum: { args: { name: ['tree', 'chrony'], state: 'absent' }, host: sys({}, (h) => h.rpms.add('chrony')) },
-  package: { args: { name: 'hello', state: 'present' }, host: sys({}, (h) => {
-    h.factsVars.ansible_pkg_mgr = 'apt';
-    h.available.set('hello', '2.10-3');
-  }) },
-  blockinfile: { args: { path: '/etc/hosts', block: '10.0.0.1 master1\n10.0.0.2 master2', insertbefore: 'BOF' }, host: sys({ '/etc/hosts': '127.0.0.1 localhost' }) },
-  replace: { args: { path: '/etc/app.conf', regexp: '^(port)=80$', replace: '\\1=8080' }, host: sys({ '/etc/app.conf': 'port=80\nname=x\nport=443\n' }) },
+  package: {
+    args: { name: 'hello', state: 'present' },
+    host: sys({}, (h) => {
+      h.factsVars.ansible_pkg_mgr = 'apt';
+      h.available.set('hello', '2.10-3');
+    }),
+  },
+  blockinfile: {
+    args: { path: '/etc/hosts', block: '10.0.0.1 master1\n10.0.0.2 master2', insertbefore: 'BOF' },
+    host: sys({ '/etc/hosts': '127.0.0.1 localhost' }),
+  },
+  replace: {
+    args: { path: '/etc/app.conf', regexp: '^(port)=80$', replace: '\\1=8080' },
+    host: sys({ '/etc/app.conf': 'port=80\nname=x\nport=443\n' }),
+  },
   slurp: { args: { src: '/etc/hosts' }, host: sys({ '/etc/hosts': 'x\n' }), readOnly: true },
   fetch: { args: { src: '/etc/hosts', dest: '/backup' }, host: sys({ '/etc/hosts': 'x\n' }) },
   script: {
@@ -267,22 +342,57 @@ export const samples: Record<string, Sample> = {
     view: () => hostView({}, { vars: { playbook_dir: '/pb' } }),
   },
   get_url: {
-    args: { url: 'http://10.0.0.9/payload.bin', dest: '/opt/payload.bin', checksum: `sha256:${PAYLOAD_SHA}`, mode: '0640' },
+    args: {
+      url: 'http://10.0.0.9/payload.bin',
+      dest: '/opt/payload.bin',
+      checksum: `sha256:${PAYLOAD_SHA}`,
+      mode: '0640',
+    },
     host: sys({ '/opt': DIR }, (h) => h.served.set('http://10.0.0.9/payload.bin', PAYLOAD)),
   },
   wait_for: { args: { path: '/etc/hosts', timeout: 2 }, host: sys({ '/etc/hosts': 'x\n' }), readOnly: true },
-  uri: { args: { url: 'http://10.0.0.9/events', method: 'POST', body: { event: 'up' }, body_format: 'json', status_code: [200, 201] }, host: sys() },
-  user: { args: { name: 'kube', groups: ['docker'], shell: '/bin/bash', comment: 'Kubernetes' }, host: sys({}, (h) => h.groups.set('docker', { gid: 999, members: [] })) },
+  uri: {
+    args: {
+      url: 'http://10.0.0.9/events',
+      method: 'POST',
+      body: { event: 'up' },
+      body_format: 'json',
+      status_code: [200, 201],
+    },
+    host: sys(),
+  },
+  user: {
+    args: { name: 'kube', groups: ['docker'], shell: '/bin/bash', comment: 'Kubernetes' },
+    host: sys({}, (h) => h.groups.set('docker', { gid: 999, members: [] })),
+  },
   group: { args: { name: 'etcd', gid: 1500, system: true }, host: sys() },
-  pki_ca: { args: { path: SSL, common_name: 'kubernetes-ca', organization: 'kplay' }, host: sys({ '/etc/kubernetes': DIR }) },
+  pki_ca: {
+    args: { path: SSL, common_name: 'kubernetes-ca', organization: 'kplay' },
+    host: sys({ '/etc/kubernetes': DIR }),
+  },
   pki_cert: {
-    args: { path: SSL, name: 'kubernetes', sans: ['127.0.0.1', '10.0.0.1', 'kubernetes.default', '10.0.0.1'], usage: ['server', 'client'] },
+    args: {
+      path: SSL,
+      name: 'kubernetes',
+      sans: ['127.0.0.1', '10.0.0.1', 'kubernetes.default', '10.0.0.1'],
+      usage: ['server', 'client'],
+    },
     host: sys({ [`${SSL}/ca.pem`]: PKI.ca, [`${SSL}/ca-key.pem`]: { content: PKI.caKey, mode: 0o600 } }),
   },
   pki_keypair: { args: { path: SSL, name: 'sa' }, host: sys({ '/etc/kubernetes': DIR }) },
   pki_kubeconfig: {
-    args: { dest: '/root/.kube/config', server: 'https://10.0.0.1:6443', ca: `${SSL}/ca.pem`, cert: `${SSL}/admin.pem`, key: `${SSL}/admin-key.pem` },
-    host: sys({ [`${SSL}/ca.pem`]: PKI.ca, [`${SSL}/admin.pem`]: PKI.admin, [`${SSL}/admin-key.pem`]: { content: PKI.adminKey, mode: 0o600 } }),
+    args: {
+      dest: '/root/.kube/config',
+      server: 'https://10.0.0.1:6443',
+      ca: `${SSL}/ca.pem`,
+      cert: `${SSL}/admin.pem`,
+      key: `${SSL}/admin-key.pem`,
+    },
+    host: sys({
+      [`${SSL}/ca.pem`]: PKI.ca,
+      [`${SSL}/admin.pem`]: PKI.admin,
+      [`${SSL}/admin-key.pem`]: { content: PKI.adminKey, mode: 0o600 },
+    }),
   },
   // controller-only modules: arguments only
   debug: { args: { msg: 'hello' } },

@@ -39,8 +39,14 @@ export class SysHost extends FakeHost {
 
   override snapshot(): string {
     const live = {
-      sysctls: [...this.sysctls], loaded: [...this.loaded], mounts: [...this.mounts], swaps: this.swaps, enforce: this.enforce,
-      hostname: this.hostname, users: [...this.users], groups: [...this.groups],
+      sysctls: [...this.sysctls],
+      loaded: [...this.loaded],
+      mounts: [...this.mounts],
+      swaps: this.swaps,
+      enforce: this.enforce,
+      hostname: this.hostname,
+      users: [...this.users],
+      groups: [...this.groups],
     };
     return super.snapshot() + JSON.stringify(live);
   }
@@ -56,7 +62,9 @@ export class SysHost extends FakeHost {
     const line = argv.join(' ');
     if (argv[0] === 'sysctl' && argv[1] === '-n') {
       const v = this.sysctls.get(argv[2]!);
-      return v === undefined ? bad(255, `sysctl: cannot stat /proc/sys/${argv[2]!.replace(/\./g, '/')}: No such file or directory`) : ok(`${v}\n`);
+      return v === undefined
+        ? bad(255, `sysctl: cannot stat /proc/sys/${argv[2]!.replace(/\./g, '/')}: No such file or directory`)
+        : ok(`${v}\n`);
     }
     if (argv[0] === 'test' && argv[1] === '-w') {
       const k = argv[2]!.replace(/^\/proc\/sys\//, '').replace(/\//g, '.');
@@ -70,8 +78,12 @@ export class SysHost extends FakeHost {
       const m = this.mounts.get(argv.at(-1)!);
       return m ? ok(`${m.source} ${m.fstype} ${m.options}\n`) : bad(1, '');
     }
-    if (line === 'cat /proc/swaps') return ok(`Filename\tType\tSize\tUsed\tPriority\n${this.swaps.map((s) => `${s}\tfile\t1024\t0\t-2\n`).join('')}`);
-    if (line === 'cat /sys/fs/selinux/enforce') return this.enforce === undefined ? bad(1, 'cat: /sys/fs/selinux/enforce: No such file or directory') : ok(`${this.enforce}\n`);
+    if (line === 'cat /proc/swaps')
+      return ok(`Filename\tType\tSize\tUsed\tPriority\n${this.swaps.map((s) => `${s}\tfile\t1024\t0\t-2\n`).join('')}`);
+    if (line === 'cat /sys/fs/selinux/enforce')
+      return this.enforce === undefined
+        ? bad(1, 'cat: /sys/fs/selinux/enforce: No such file or directory')
+        : ok(`${this.enforce}\n`);
     if (line === 'hostname') return ok(`${this.hostname}\n`);
     if (argv[0] === 'getent') {
       const [, db, name] = argv;
@@ -152,7 +164,10 @@ export class SysHost extends FakeHost {
         return;
       case 'groupadd': {
         const used = [...this.groups.values()].map((g) => g.gid);
-        this.groups.set(last, { gid: opt('-g') !== undefined ? Number(opt('-g')) : Math.max(999, ...used.filter((x) => x < 60000)) + 1, members: [] });
+        this.groups.set(last, {
+          gid: opt('-g') !== undefined ? Number(opt('-g')) : Math.max(999, ...used.filter((x) => x < 60000)) + 1,
+          members: [],
+        });
         return;
       }
       case 'groupmod':
@@ -200,5 +215,4 @@ export class SysHost extends FakeHost {
         throw new Error(`fake: command not emulated: ${argv.join(' ')}`);
     }
   }
-
 }

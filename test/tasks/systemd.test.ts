@@ -26,7 +26,14 @@ class FakeSystemd extends FakeHost {
   constructor(units: Record<string, Partial<Unit>> = {}) {
     super();
     for (const [n, u] of Object.entries(units)) {
-      this.units.set(n, { load: 'loaded', active: 'inactive', file: 'disabled', inv: 0, fragment: `/etc/systemd/system/${n}`, ...u });
+      this.units.set(n, {
+        load: 'loaded',
+        active: 'inactive',
+        file: 'disabled',
+        inv: 0,
+        fragment: `/etc/systemd/system/${n}`,
+        ...u,
+      });
     }
     this.onExec = (argv) => this.systemctl(argv);
   }
@@ -40,12 +47,35 @@ class FakeSystemd extends FakeHost {
     if (argv[0] === 'systemctl' && argv[1] === 'show' && argv.length === 3) {
       const u = this.units.get(argv[2]!);
       const lines = u
-        ? [`Id=${argv[2]}`, `LoadState=${u.load}`, `ActiveState=${u.active}`, `UnitFileState=${u.file}`, `NeedDaemonReload=${u.need ? 'yes' : 'no'}`, `InvocationID=${u.inv ? `inv${u.inv}` : ''}`, `FragmentPath=${u.fragment ?? ''}`, 'DropInPaths=', 'Description=x=y']
-        : [`Id=${argv[2]}`, 'LoadState=not-found', 'ActiveState=inactive', 'UnitFileState=', 'NeedDaemonReload=no', 'InvocationID=', 'FragmentPath='];
+        ? [
+            `Id=${argv[2]}`,
+            `LoadState=${u.load}`,
+            `ActiveState=${u.active}`,
+            `UnitFileState=${u.file}`,
+            `NeedDaemonReload=${u.need ? 'yes' : 'no'}`,
+            `InvocationID=${u.inv ? `inv${u.inv}` : ''}`,
+            `FragmentPath=${u.fragment ?? ''}`,
+            'DropInPaths=',
+            'Description=x=y',
+          ]
+        : [
+            `Id=${argv[2]}`,
+            'LoadState=not-found',
+            'ActiveState=inactive',
+            'UnitFileState=',
+            'NeedDaemonReload=no',
+            'InvocationID=',
+            'FragmentPath=',
+          ];
       return { rc: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
     }
     if (argv[0] === 'systemctl' && argv.includes('--all')) {
-      const out = [...this.units.entries()].filter(([, u]) => u.load !== 'not-found').map(([n, u]) => `Id=${n}\nNeedDaemonReload=${u.need ? 'yes' : 'no'}\nFragmentPath=${u.fragment ?? ''}\nDropInPaths=\n`);
+      const out = [...this.units.entries()]
+        .filter(([, u]) => u.load !== 'not-found')
+        .map(
+          ([n, u]) =>
+            `Id=${n}\nNeedDaemonReload=${u.need ? 'yes' : 'no'}\nFragmentPath=${u.fragment ?? ''}\nDropInPaths=\n`,
+        );
       return { rc: 0, stdout: out.join('\n'), stderr: '' };
     }
     return super.probe(argv);
@@ -62,14 +92,36 @@ class FakeSystemd extends FakeHost {
     const u = this.units.get(name);
     if (!u) throw new Error(`fake: Unit ${name} not found.`);
     switch (verb) {
-      case 'start': if (u.active !== 'active') { u.active = 'active'; u.inv = this.inv++; } return;
-      case 'restart': u.active = 'active'; u.inv = this.inv++; return;
-      case 'reload': return;
-      case 'stop': u.active = 'inactive'; return;
-      case 'enable': if (u.file === 'masked') throw new Error('fake: masked'); u.file = 'enabled'; return;
-      case 'disable': u.file = 'disabled'; return;
-      case 'mask': u.file = 'masked'; u.load = 'masked'; return;
-      case 'unmask': u.file = 'disabled'; u.load = 'loaded'; return;
+      case 'start':
+        if (u.active !== 'active') {
+          u.active = 'active';
+          u.inv = this.inv++;
+        }
+        return;
+      case 'restart':
+        u.active = 'active';
+        u.inv = this.inv++;
+        return;
+      case 'reload':
+        return;
+      case 'stop':
+        u.active = 'inactive';
+        return;
+      case 'enable':
+        if (u.file === 'masked') throw new Error('fake: masked');
+        u.file = 'enabled';
+        return;
+      case 'disable':
+        u.file = 'disabled';
+        return;
+      case 'mask':
+        u.file = 'masked';
+        u.load = 'masked';
+        return;
+      case 'unmask':
+        u.file = 'disabled';
+        u.load = 'loaded';
+        return;
     }
     throw new Error(`fake: verb ${verb}`);
   }
@@ -94,23 +146,63 @@ describe('systemd_service', () => {
 
   // table: [what, unit state, args, expected summaries]
   const table: [string, Partial<Unit>, Vars, string[]][] = [
-    ['start+enable a stopped disabled unit', {}, { state: 'started', enabled: true }, ['systemd: enable etcd.service', 'systemd: start etcd.service']],
-    ['started + enabled already: nothing', { active: 'active', file: 'enabled' }, { state: 'started', enabled: true }, []],
+    [
+      'start+enable a stopped disabled unit',
+      {},
+      { state: 'started', enabled: true },
+      ['systemd: enable etcd.service', 'systemd: start etcd.service'],
+    ],
+    [
+      'started + enabled already: nothing',
+      { active: 'active', file: 'enabled' },
+      { state: 'started', enabled: true },
+      [],
+    ],
     ['activating counts as running', { active: 'activating' }, { state: 'started' }, []],
     ['stop a running unit', { active: 'active' }, { state: 'stopped' }, ['systemd: stop etcd.service']],
     ['stop a deactivating unit', { active: 'deactivating' }, { state: 'stopped' }, ['systemd: stop etcd.service']],
     ['stopped already', {}, { state: 'stopped' }, []],
-    ['restarted: always, a running unit is restarted', { active: 'active', inv: 7 }, { state: 'restarted' }, ['systemd: restart etcd.service']],
+    [
+      'restarted: always, a running unit is restarted',
+      { active: 'active', inv: 7 },
+      { state: 'restarted' },
+      ['systemd: restart etcd.service'],
+    ],
     ['restarted: a stopped unit is started', {}, { state: 'restarted' }, ['systemd: start etcd.service']],
     ['reloaded: always', { active: 'active' }, { state: 'reloaded' }, ['systemd: reload etcd.service']],
     ['reloaded: a stopped unit is started', {}, { state: 'reloaded' }, ['systemd: start etcd.service']],
     ['disable', { file: 'enabled' }, { enabled: false }, ['systemd: disable etcd.service']],
     ['static units are left alone by enabled=yes/no', { file: 'static' }, { enabled: false }, []],
-    ['mask a running unit and stop it', { active: 'active', file: 'enabled' }, { masked: true, state: 'stopped' }, ['systemd: mask etcd.service', 'systemd: stop etcd.service']],
-    ['masked already: masked=yes and enabled=no are nothing', { load: 'masked', file: 'masked' }, { masked: true, enabled: false }, []],
-    ['unmask, then enable and start (Ansible order)', { load: 'masked', file: 'masked' }, { masked: false, enabled: true, state: 'started' }, ['systemd: unmask etcd.service', 'systemd: enable etcd.service', 'systemd: start etcd.service']],
-    ['daemon_reload only when the unit changed on disk', { need: true, active: 'active' }, { daemon_reload: true, state: 'started' }, ['systemd: daemon-reload (changed on disk: etcd.service)']],
-    ['daemon_reload when nothing changed on disk: ok', { active: 'active' }, { daemon_reload: true, state: 'started' }, []],
+    [
+      'mask a running unit and stop it',
+      { active: 'active', file: 'enabled' },
+      { masked: true, state: 'stopped' },
+      ['systemd: mask etcd.service', 'systemd: stop etcd.service'],
+    ],
+    [
+      'masked already: masked=yes and enabled=no are nothing',
+      { load: 'masked', file: 'masked' },
+      { masked: true, enabled: false },
+      [],
+    ],
+    [
+      'unmask, then enable and start (Ansible order)',
+      { load: 'masked', file: 'masked' },
+      { masked: false, enabled: true, state: 'started' },
+      ['systemd: unmask etcd.service', 'systemd: enable etcd.service', 'systemd: start etcd.service'],
+    ],
+    [
+      'daemon_reload only when the unit changed on disk',
+      { need: true, active: 'active' },
+      { daemon_reload: true, state: 'started' },
+      ['systemd: daemon-reload (changed on disk: etcd.service)'],
+    ],
+    [
+      'daemon_reload when nothing changed on disk: ok',
+      { active: 'active' },
+      { daemon_reload: true, state: 'started' },
+      [],
+    ],
   ];
   for (const [what, unit, args, want] of table) {
     it(`${what}; converges`, async () => {
@@ -121,8 +213,12 @@ describe('systemd_service', () => {
     });
   }
 
-  it('reports Ansible\'s result fields: name, state, enabled, status from systemctl show', async () => {
-    const plan = await planOn(systemd_service, { name: 'etcd', state: 'started', enabled: true }, new FakeSystemd({ 'etcd.service': { active: 'active', file: 'enabled' } }));
+  it("reports Ansible's result fields: name, state, enabled, status from systemctl show", async () => {
+    const plan = await planOn(
+      systemd_service,
+      { name: 'etcd', state: 'started', enabled: true },
+      new FakeSystemd({ 'etcd.service': { active: 'active', file: 'enabled' } }),
+    );
     expect(plan.result).to.deep.include({ name: 'etcd', state: 'started', enabled: true });
     expect((plan.result!.status as Vars).ActiveState).to.equal('active');
     expect((plan.result!.status as Vars).Description, 'values with = are kept whole').to.equal('x=y');
@@ -133,27 +229,41 @@ describe('systemd_service', () => {
     const view = hostView();
     const first = await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view);
     // not applied: the same task planning again still wants the restart (the engine would say NOT_CONVERGED)
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal(['systemd: restart etcd.service']);
+    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal([
+      'systemd: restart etcd.service',
+    ]);
     host.apply(first.changes);
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal([]);
+    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal(
+      [],
+    );
     // a new run of the task (a new view): restarts again, as Ansible does
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host))).to.deep.equal(['systemd: restart etcd.service']);
+    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host))).to.deep.equal([
+      'systemd: restart etcd.service',
+    ]);
   });
 
   it('touches service:NAME and the show read, so a later task on the unit is uncertain in check mode', async () => {
-    const plan = await planOn(systemd_service, { name: 'etcd.service', state: 'started' }, new FakeSystemd({ 'etcd.service': {} }));
+    const plan = await planOn(
+      systemd_service,
+      { name: 'etcd.service', state: 'started' },
+      new FakeSystemd({ 'etcd.service': {} }),
+    );
     expect(plan.changes[0]!.touches).to.deep.equal(['service:etcd', 'probe:systemctl show etcd.service']);
     expect(plan.changes[0]!.actions).to.deep.equal([{ exec: ['systemctl', 'start', 'etcd.service'] }]);
   });
 
-  it('a missing unit fails with Ansible\'s message; its possible unit files are read (check mode can tell)', async () => {
+  it("a missing unit fails with Ansible's message; its possible unit files are read (check mode can tell)", async () => {
     const host = new FakeSystemd();
     const reads: string[] = [];
     const stat = host.stat.bind(host);
     host.stat = async (p, o) => (reads.push(p), stat(p, o));
-    expect(await planError(systemd_service, { name: 'nope', state: 'started' }, host)).to.equal('Could not find the requested service nope.service: host');
+    expect(await planError(systemd_service, { name: 'nope', state: 'started' }, host)).to.equal(
+      'Could not find the requested service nope.service: host',
+    );
     expect(reads).to.include('/etc/systemd/system/nope.service');
-    expect(await planError(systemd_service, { name: 'nope', enabled: true }, new FakeSystemd())).to.match(/Could not find/);
+    expect(await planError(systemd_service, { name: 'nope', enabled: true }, new FakeSystemd())).to.match(
+      /Could not find/,
+    );
   });
 
   it('masking a missing unit is allowed', async () => {
@@ -162,7 +272,13 @@ describe('systemd_service', () => {
   });
 
   it('enabling a masked unit fails unless masked=no', async () => {
-    expect(await planError(systemd_service, { name: 'x', enabled: true }, new FakeSystemd({ 'x.service': { load: 'masked', file: 'masked' } }))).to.match(/masked/);
+    expect(
+      await planError(
+        systemd_service,
+        { name: 'x', enabled: true },
+        new FakeSystemd({ 'x.service': { load: 'masked', file: 'masked' } }),
+      ),
+    ).to.match(/masked/);
   });
 
   it('daemon_reload without a name: only when some loaded unit changed on disk', async () => {
@@ -180,9 +296,15 @@ describe('systemd_service', () => {
 
   it('scope=user and no_block reach systemctl', async () => {
     const host = new FakeSystemd();
-    host.probe = async (argv) => ({ rc: 0, stdout: argv.includes('--user') ? 'LoadState=loaded\nActiveState=inactive\nUnitFileState=disabled\n' : '', stderr: '' });
+    host.probe = async (argv) => ({
+      rc: 0,
+      stdout: argv.includes('--user') ? 'LoadState=loaded\nActiveState=inactive\nUnitFileState=disabled\n' : '',
+      stderr: '',
+    });
     const plan = await planOn(systemd_service, { name: 'x', state: 'started', scope: 'user', no_block: true }, host);
-    expect(plan.changes[0]!.actions).to.deep.equal([{ exec: ['systemctl', '--user', 'start', '--no-block', 'x.service'] }]);
+    expect(plan.changes[0]!.actions).to.deep.equal([
+      { exec: ['systemctl', '--user', 'start', '--no-block', 'x.service'] },
+    ]);
   });
 
   it('checks its arguments as Ansible does', async () => {
@@ -202,6 +324,8 @@ describe('service', () => {
   it('fails clearly on other service managers', async () => {
     const host = new FakeSystemd();
     host.mgr = 'sysvinit';
-    expect(await planError(service, { name: 'x', state: 'started' }, host)).to.match(/service manager 'sysvinit' is not supported/);
+    expect(await planError(service, { name: 'x', state: 'started' }, host)).to.match(
+      /service manager 'sysvinit' is not supported/,
+    );
   });
 });

@@ -1,6 +1,15 @@
 // Template helpers and subnet math, called through templates as users write them.
 import { expect } from 'chai';
-import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, cidrSize, formatIp, parseIp } from '../../src/expr/ip-math.js';
+import {
+  cidrContains,
+  cidrHost,
+  cidrNetmask,
+  cidrNetwork,
+  cidrPrefix,
+  cidrSize,
+  formatIp,
+  parseIp,
+} from '../../src/expr/ip-math.js';
 import { renderString } from '../../src/template/template.js';
 
 const vars: Record<string, unknown> = {
@@ -85,7 +94,7 @@ describe('template helpers', () => {
     it(`${src.replace(/\n/g, '\\n')} → ${JSON.stringify(want)}`, () => expect(r(src)).to.deep.equal(want));
   }
   it('helper failures name the helper and the place', () => {
-    expect(() => r('{{ cidr_host svc 70000 }}')).to.throw("address 70000 is outside 10.68.0.0/16 (65536 addresses)");
+    expect(() => r('{{ cidr_host svc 70000 }}')).to.throw('address 70000 is outside 10.68.0.0/16 (65536 addresses)');
     expect(() => r('{{ cidr_host "10.0.0.300/8" 1 }}')).to.throw("not an IP address: '10.0.0.300'");
     expect(() => r('{{ join n }}')).to.throw("'join' needs a list, got number");
     expect(() => r('{{ eq n }}')).to.throw("'eq' takes 2 arguments, got 1");
@@ -105,7 +114,8 @@ describe('ip math', () => {
   ];
   for (const [a, want] of fmt) it(`formats ${a}`, () => expect(formatIp(parseIp(a))).to.equal(want));
   it('rejects bad addresses', () => {
-    for (const bad of ['10.0.0', '1.2.3.256', '1::2::3', 'x', '1:2:3:4:5:6:7:8:9']) expect(() => parseIp(bad), bad).to.throw(/not an IP address/);
+    for (const bad of ['10.0.0', '1.2.3.256', '1::2::3', 'x', '1:2:3:4:5:6:7:8:9'])
+      expect(() => parseIp(bad), bad).to.throw(/not an IP address/);
   });
   it('subnets', () => {
     expect(cidrHost('10.233.0.0/18', 3)).to.equal('10.233.0.3');

@@ -86,8 +86,14 @@ describe('template: strings', () => {
     ['{{ name }}-{{ missing | default("x") }}', 'kube-x'],
     ['v={{ nothing }}.', 'v=.'],
     ['list={{ groups.etcd }}', 'list=["node1","node2","node3"]'],
-    ['{{#each groups.etcd}}{{@index}}:{{this}}{{#if @first}}(first){{/if}}{{#if @last}}(last){{/if}} {{/each}}', '0:node1(first) 1:node2 2:node3(last) '],
-    ['{{#each groups.etcd as |h i|}}{{h}}={{lookup @root.hostvars h}}{{/each}}', 'node1={"ip":"10.0.0.1"}node2={"ip":"10.0.0.2"}node3='],
+    [
+      '{{#each groups.etcd}}{{@index}}:{{this}}{{#if @first}}(first){{/if}}{{#if @last}}(last){{/if}} {{/each}}',
+      '0:node1(first) 1:node2 2:node3(last) ',
+    ],
+    [
+      '{{#each groups.etcd as |h i|}}{{h}}={{lookup @root.hostvars h}}{{/each}}',
+      'node1={"ip":"10.0.0.1"}node2={"ip":"10.0.0.2"}node3=',
+    ],
     ['{{#if enabled}}on{{else}}off{{/if}}', 'on'],
     ['{{#unless enabled}}on{{else}}off{{/unless}}', 'off'],
     ['{{#with cfg.a}}b={{b}}{{/with}}', 'b=1'],
@@ -125,7 +131,9 @@ describe('template: undefined variables are errors with a place', () => {
   it('in #if and in helper arguments', () => {
     expect(err(() => renderString('{{#if nope}}x{{/if}}', ctx)).message).to.equal("undefined variable 'nope'");
     expect(err(() => renderString('{{ join nope "," }}', ctx)).message).to.equal("undefined variable 'nope'");
-    expect(err(() => renderString('a {{ join cfg.a.zz "," }}', ctx)).message).to.equal("'cfg.a' (dict) has no attribute 'zz'");
+    expect(err(() => renderString('a {{ join cfg.a.zz "," }}', ctx)).message).to.equal(
+      "'cfg.a' (dict) has no attribute 'zz'",
+    );
   });
   it('positions account for a quoted YAML scalar and a block scalar', () => {
     const text = 'a: "{{ nope }}"\nb: |\n  line one\n  x {{ nope2 }}\n';
@@ -139,10 +147,16 @@ describe('template: undefined variables are errors with a place', () => {
 
 describe('template: renderDeep', () => {
   it('renders every string, keeps types, leaves untouched parts shared', () => {
-    const text = 'args:\n  hosts: "{{ groups.etcd }}"\n  port: "{{ port }}"\n  plain: {keep: 1}\n  list: ["{{ name }}", 2]\n';
+    const text =
+      'args:\n  hosts: "{{ groups.etcd }}"\n  port: "{{ port }}"\n  plain: {keep: 1}\n  list: ["{{ name }}", 2]\n';
     const doc = parseYaml(text, 'd.yml') as Record<string, Record<string, unknown>>;
     const out = renderDeep(doc, ctx, valueLoc) as Record<string, Record<string, unknown>>;
-    expect(out.args).to.deep.equal({ hosts: ['node1', 'node2', 'node3'], port: 6443, plain: { keep: 1 }, list: ['kube', 2] });
+    expect(out.args).to.deep.equal({
+      hosts: ['node1', 'node2', 'node3'],
+      port: 6443,
+      plain: { keep: 1 },
+      list: ['kube', 2],
+    });
     expect(out.args!.plain).to.equal(doc.args!.plain);
     expect(renderDeep(doc.args!.plain, ctx)).to.equal(doc.args!.plain);
   });
@@ -196,7 +210,10 @@ describe('template: checkTemplateSyntax and templateVariables', () => {
     ['{{ a }} {{ b.c }}', ['a', 'b']],
     ["{{ hostvars[inventory_hostname]['ip'] | default(d) }}", ['hostvars', 'inventory_hostname', 'd']],
     ['{{ join groups.etcd sep }}', ['groups', 'sep']],
-    ['{{#each items as |it|}}{{it}} {{name}} {{../top}} {{@root.r}}{{/each}}{{#if (eq a b)}}{{c}}{{/if}}', ['items', 'top', 'r', 'a', 'b', 'c']],
+    [
+      '{{#each items as |it|}}{{it}} {{name}} {{../top}} {{@root.r}}{{/each}}{{#if (eq a b)}}{{c}}{{/if}}',
+      ['items', 'top', 'r', 'a', 'b', 'c'],
+    ],
     ['nothing here', []],
   ];
   for (const [src, want] of vtable) {
@@ -206,7 +223,16 @@ describe('template: checkTemplateSyntax and templateVariables', () => {
 
 describe('template: no way out to JavaScript', () => {
   const v = { vars: { o: { a: 1 }, xs: [1] } };
-  for (const src of ['{{ o.constructor }}', '{{ o.constructor.constructor }}', '{{ o.__proto__ }}', '{{#with o}}{{constructor}}{{/with}}', '{{#if o.__proto__}}y{{/if}}', "{{ o['constructor'] }}", "{{ o.constructor.constructor('return process')() }}", '{{ this.process }}']) {
+  for (const src of [
+    '{{ o.constructor }}',
+    '{{ o.constructor.constructor }}',
+    '{{ o.__proto__ }}',
+    '{{#with o}}{{constructor}}{{/with}}',
+    '{{#if o.__proto__}}y{{/if}}',
+    "{{ o['constructor'] }}",
+    "{{ o.constructor.constructor('return process')() }}",
+    '{{ this.process }}',
+  ]) {
     it(`${src} fails`, () => expect(() => renderString(src, v)).to.throw(KplayError));
   }
   it('lookup of a prototype name gives nothing', () => {

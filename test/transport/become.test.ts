@@ -26,15 +26,21 @@ describe('@lab transport/ssh: become', function () {
     h = lab.hosts[1]!;
     const pub = readFileSync(join(lab.inventory, 'id_ed25519.pub'), 'utf8').trim();
     // sudo is not in the lab's base image: install it through the lab's apt proxy (once per lab).
-    await lab.exec(h.name, 'command -v sudo >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo; }', { timeoutMs: 200_000 });
+    await lab.exec(
+      h.name,
+      'command -v sudo >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo; }',
+      { timeoutMs: 200_000 },
+    );
     const user = (name: string) =>
       `id ${name} >/dev/null 2>&1 || useradd -m -s /bin/sh ${name}; mkdir -p /home/${name}/.ssh; echo '${pub}' > /home/${name}/.ssh/authorized_keys; chown -R ${name}: /home/${name}/.ssh`;
     await lab.exec(h.name, [
-      'sh', '-c',
+      'sh',
+      '-c',
       `${user('kpnopw')}; ${user('kpsudo')}; printf '%s\\n' "kpsudo:$1" | chpasswd
        printf 'kpnopw ALL=(ALL) NOPASSWD: ALL\\nkpsudo ALL=(ALL) ALL\\n' > /etc/sudoers.d/kplay-test; chmod 440 /etc/sudoers.d/kplay-test
        rm -f /root/kt-become*`,
-      'sh', pw,
+      'sh',
+      pw,
     ]);
   });
   after(async () => {
@@ -49,7 +55,9 @@ describe('@lab transport/ssh: become', function () {
     expect((await t.exec(['id', '-un'], { becomeUser: 'nobody' })).stdout).to.equal('nobody\n');
     const data = randomBytes(100_000);
     await t.put('/root/kt-become', data, { mode: '0600' });
-    expect((await lab.exec(h.name, 'stat -c "%U %a %s" /root/kt-become')).stdout.trim()).to.equal(`root 600 ${data.length}`);
+    expect((await lab.exec(h.name, 'stat -c "%U %a %s" /root/kt-become')).stdout.trim()).to.equal(
+      `root 600 ${data.length}`,
+    );
     expect(await t.get('/root/kt-become')).to.deep.equal(data);
     expect(await t.get('/root/kt-missing')).to.equal(undefined);
     await rejects(t.get('/root/kt-become', { become: false }), 'TASK_FAILED');
@@ -66,7 +74,9 @@ describe('@lab transport/ssh: become', function () {
     const r = await t.exec(['sh', '-c', 'id -un; cat'], { stdin: 'mine\n' });
     expect(r).to.include({ rc: 0, stdout: 'root\nmine\n', stderr: '' });
     await t.put('/root/kt-become-pw', Buffer.from('pw\n'), { owner: 'root', mode: '0640' });
-    expect((await lab.exec(h.name, 'stat -c "%U %a" /root/kt-become-pw; cat /root/kt-become-pw')).stdout).to.equal('root 640\npw\n');
+    expect((await lab.exec(h.name, 'stat -c "%U %a" /root/kt-become-pw; cat /root/kt-become-pw')).stdout).to.equal(
+      'root 640\npw\n',
+    );
   });
 
   it('@lab a password given where sudo does not ask for one never reaches the command', async () => {
@@ -82,7 +92,9 @@ describe('@lab transport/ssh: become', function () {
     expect(e.message).to.equal(`sudo on ${h.ip} refused the become password (to become root)`);
     expect(e.format()).to.not.include(wrong);
     console.log(`      wrong sudo password reported after ${(performance.now() - t0).toFixed(0)} ms`);
-    expect((await t.exec(['id', '-un'], { become: false })).stdout, 'the connection is still usable').to.equal('kpsudo\n');
+    expect((await t.exec(['id', '-un'], { become: false })).stdout, 'the connection is still usable').to.equal(
+      'kpsudo\n',
+    );
   });
 
   it('@lab says BECOME when sudo needs a password and none is given', async () => {

@@ -30,10 +30,15 @@ describe('@lab transport/ssh: connecting', function () {
     lab = await transportLab(this);
     [h1, h2, h3] = lab.hosts as [typeof h1, typeof h1, typeof h1];
     dir = mkdtempSync(join(tmpdir(), 'kplay-connect-'));
-    const line = readFileSync(join(lab.inventory, 'known_hosts'), 'utf8').split('\n').find((l) => l.startsWith(`${h1.ip},`))!;
+    const line = readFileSync(join(lab.inventory, 'known_hosts'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${h1.ip},`))!;
     realKey = line.split(' ').slice(1, 3).join(' ');
     // A user who logs in with a password (Debian's sshd allows password logins for users other than root).
-    await lab.exec(h2.name, `id kppass >/dev/null 2>&1 || useradd -m -s /bin/sh kppass; printf '%s\\n' 'kppass:${pw}' | chpasswd`);
+    await lab.exec(
+      h2.name,
+      `id kppass >/dev/null 2>&1 || useradd -m -s /bin/sh kppass; printf '%s\\n' 'kppass:${pw}' | chpasswd`,
+    );
   });
   after(async () => {
     await Promise.all(open.map((t) => t.close()));
@@ -42,7 +47,9 @@ describe('@lab transport/ssh: connecting', function () {
 
   it('@lab refuses a changed host key, naming the host and both fingerprints', async () => {
     const kh = join(dir, 'kh-wrong');
-    const other = execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]) && readFileSync(join(dir, 'other.pub'), 'utf8');
+    const other =
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]) &&
+      readFileSync(join(dir, 'other.pub'), 'utf8');
     writeFileSync(kh, `${h1.ip} ${other.split(' ').slice(0, 2).join(' ')}\n`);
     const e = await rejects(transport(h1.name, args(kh)).connect(), 'HOST_KEY');
     const real = fingerprint(Buffer.from(realKey.split(' ')[1]!, 'base64'));
@@ -85,17 +92,31 @@ describe('@lab transport/ssh: connecting', function () {
   });
 
   it('@lab logs in with a password; a wrong one gives AUTH and never shows the password', async () => {
-    const t = transport(h2.name, { ansible_user: 'kppass', ansible_password: pw, ansible_ssh_private_key_file: undefined });
+    const t = transport(h2.name, {
+      ansible_user: 'kppass',
+      ansible_password: pw,
+      ansible_ssh_private_key_file: undefined,
+    });
     expect((await t.exec(['id', '-un'])).stdout).to.equal('kppass\n');
     const wrong = `${pw}-wrong`;
-    const e = await rejects(transport(h2.name, { ansible_user: 'kppass', ansible_password: wrong, ansible_ssh_private_key_file: undefined }).connect(), 'AUTH');
+    const e = await rejects(
+      transport(h2.name, {
+        ansible_user: 'kppass',
+        ansible_password: wrong,
+        ansible_ssh_private_key_file: undefined,
+      }).connect(),
+      'AUTH',
+    );
     expect(e.message).to.equal(`authentication failed for kppass@${h2.ip} with password`);
     expect(e.format()).to.not.include(wrong).and.not.include(pw);
   });
 
   it('@lab says UNREACHABLE for an address with no host, within the connect timeout', async () => {
     const t0 = performance.now();
-    const e = await rejects(transport(`${lab.state.net}.250`, { ansible_ssh_common_args: '-o ConnectTimeout=2' }).connect(), 'UNREACHABLE');
+    const e = await rejects(
+      transport(`${lab.state.net}.250`, { ansible_ssh_common_args: '-o ConnectTimeout=2' }).connect(),
+      'UNREACHABLE',
+    );
     const ms = performance.now() - t0;
     console.log(`      unreachable after ${ms.toFixed(0)} ms: ${e.message}`);
     expect(ms).to.be.below(2600);

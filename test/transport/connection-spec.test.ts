@@ -5,8 +5,19 @@ import { isSecret } from '../../src/core/secrets.js';
 
 describe('connectionSpec', () => {
   it('reads the connection variables with their defaults', () => {
-    const s = connectionSpec({ ansible_host: '192.168.56.11', ansible_user: 'ops', ansible_port: '2222', ansible_become: 'yes' }, 'master-01');
-    expect(s).to.include({ connection: 'ssh', host: '192.168.56.11', port: 2222, user: 'ops', become: true, becomeUser: 'root', becomeMethod: 'sudo' });
+    const s = connectionSpec(
+      { ansible_host: '192.168.56.11', ansible_user: 'ops', ansible_port: '2222', ansible_become: 'yes' },
+      'master-01',
+    );
+    expect(s).to.include({
+      connection: 'ssh',
+      host: '192.168.56.11',
+      port: 2222,
+      user: 'ops',
+      become: true,
+      becomeUser: 'root',
+      becomeMethod: 'sudo',
+    });
     expect(connectionSpec({}, 'h1')).to.include({ host: 'h1', port: 22, become: false });
   });
   it('registers passwords as secrets', () => {
@@ -17,7 +28,10 @@ describe('connectionSpec', () => {
   });
   it('reads ssh common args: known hosts, host key checking, ProxyJump and -J', () => {
     const s = connectionSpec(
-      { ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ProxyJump=jump@bastion:2200,10.0.0.1' },
+      {
+        ansible_ssh_common_args:
+          '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ProxyJump=jump@bastion:2200,10.0.0.1',
+      },
       'h1',
     );
     expect(s).to.include({ strictHostKeyChecking: 'no', knownHostsFile: '/dev/null' });
@@ -25,8 +39,15 @@ describe('connectionSpec', () => {
       { user: 'jump', host: 'bastion', port: 2200 },
       { user: undefined, host: '10.0.0.1', port: 22 },
     ]);
-    expect(connectionSpec({ ansible_ssh_common_args: '-J ops@bastion' }, 'h1').proxyJump).to.deep.equal([{ user: 'ops', host: 'bastion', port: 22 }]);
-    expect(connectionSpec({ ansible_ssh_common_args: '-oStrictHostKeyChecking=accept-new -o "ServerAliveInterval 30"' }, 'h1')).to.include({
+    expect(connectionSpec({ ansible_ssh_common_args: '-J ops@bastion' }, 'h1').proxyJump).to.deep.equal([
+      { user: 'ops', host: 'bastion', port: 22 },
+    ]);
+    expect(
+      connectionSpec(
+        { ansible_ssh_common_args: '-oStrictHostKeyChecking=accept-new -o "ServerAliveInterval 30"' },
+        'h1',
+      ),
+    ).to.include({
       strictHostKeyChecking: 'accept-new',
       serverAliveInterval: 30,
     });
@@ -37,8 +58,12 @@ describe('connectionSpec', () => {
       .with.property('hint', 'use -o ProxyJump=user@bastion (or -J user@bastion)');
   });
   it('refuses a bad port and an unknown connection', () => {
-    expect(() => connectionSpec({ ansible_port: 'ssh' }, 'h1')).to.throw('ansible_port must be a port number, got "ssh"');
-    expect(() => connectionSpec({ ansible_connection: 'winrm' }, 'h1')).to.throw('ansible_connection "winrm" is not supported: use ssh or local');
+    expect(() => connectionSpec({ ansible_port: 'ssh' }, 'h1')).to.throw(
+      'ansible_port must be a port number, got "ssh"',
+    );
+    expect(() => connectionSpec({ ansible_connection: 'winrm' }, 'h1')).to.throw(
+      'ansible_connection "winrm" is not supported: use ssh or local',
+    );
   });
   it('keeps unused ssh options as warnings', () => {
     expect(connectionSpec({ ansible_ssh_common_args: '-o Compression=yes' }, 'h1').warnings).to.deep.equal([

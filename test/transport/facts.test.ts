@@ -48,7 +48,9 @@ describe('transport/facts', () => {
       ipv4: { address: '10.76.0.11', netmask: '255.255.255.0', network: '10.76.0.0', prefix: '24' },
       ipv4_secondaries: [{ address: '10.76.0.10', netmask: '255.255.255.255', network: '10.76.0.10', prefix: '32' }],
     });
-    expect(f.ansible_lo).to.deep.include({ ipv4: { address: '127.0.0.1', netmask: '255.0.0.0', network: '127.0.0.0', prefix: '8' } });
+    expect(f.ansible_lo).to.deep.include({
+      ipv4: { address: '127.0.0.1', netmask: '255.0.0.0', network: '127.0.0.0', prefix: '8' },
+    });
     expect(f).to.not.have.property('ansible_python');
   });
 
@@ -89,8 +91,18 @@ describe('transport/facts', () => {
       ansible_memtotal_mb: 7812,
     });
     expect(f.ansible_br_lan).to.deep.include({ active: false, mtu: 9000 });
-    expect((f.ansible_br_lan as { ipv4: unknown }).ipv4).to.deep.equal({ address: '192.168.1.5', netmask: '255.255.254.0', network: '192.168.0.0', prefix: '23', broadcast: '192.168.1.255' });
-    expect(f.ansible_default_ipv4).to.deep.include({ interface: 'br-lan', address: '192.168.1.5', gateway: '192.168.0.1' });
+    expect((f.ansible_br_lan as { ipv4: unknown }).ipv4).to.deep.equal({
+      address: '192.168.1.5',
+      netmask: '255.255.254.0',
+      network: '192.168.0.0',
+      prefix: '23',
+      broadcast: '192.168.1.255',
+    });
+    expect(f.ansible_default_ipv4).to.deep.include({
+      interface: 'br-lan',
+      address: '192.168.1.5',
+      gateway: '192.168.0.1',
+    });
   });
 
   it('refuses output that was cut short', () => {

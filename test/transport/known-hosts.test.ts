@@ -5,7 +5,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blobType, checkHostKey, findKeys, fingerprint, hostFieldMatches, preferredAlgorithms } from '../../src/transport/known-hosts.js';
+import {
+  blobType,
+  checkHostKey,
+  findKeys,
+  fingerprint,
+  hostFieldMatches,
+  preferredAlgorithms,
+} from '../../src/transport/known-hosts.js';
 
 function blob(type: string, body: Buffer = randomBytes(32)): Buffer {
   const t = Buffer.from(type);
@@ -32,7 +39,9 @@ describe('transport/known-hosts', () => {
     const key = join(dir, 'k');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const pub = readFileSync(`${key}.pub`, 'utf8').split(' ');
-    const want = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${key}.pub`], { encoding: 'utf8' }).split(' ')[1];
+    const want = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${key}.pub`], { encoding: 'utf8' }).split(
+      ' ',
+    )[1];
     expect(fingerprint(Buffer.from(pub[1]!, 'base64'))).to.equal(want);
     expect(blobType(Buffer.from(pub[1]!, 'base64'))).to.equal('ssh-ed25519');
     expect(blobType(blob('ssh-rsa'))).to.equal('ssh-rsa');
@@ -75,20 +84,38 @@ describe('transport/known-hosts', () => {
     writeFileSync(file, `${hashed('10.0.0.1')} ssh-ed25519 ${good.toString('base64')}`); // no final newline
     expect(checkHostKey(file, '10.0.0.1', 22, good, 'yes')).to.deep.equal({ ok: true });
     const changed = checkHostKey(file, '10.0.0.1', 22, other, 'accept-new');
-    expect(changed).to.deep.equal({ ok: false, reason: 'changed', presented: fingerprint(other), known: [fingerprint(good)] });
+    expect(changed).to.deep.equal({
+      ok: false,
+      reason: 'changed',
+      presented: fingerprint(other),
+      known: [fingerprint(good)],
+    });
     const unknown = checkHostKey(file, '10.0.0.2', 22, other, 'yes');
     expect(unknown).to.include({ ok: false, reason: 'unknown' });
     expect(checkHostKey(file, '10.0.0.2', 2222, other, 'accept-new')).to.deep.equal({ ok: true, added: true });
-    expect(readFileSync(file, 'utf8').split('\n')[1]).to.equal(`[10.0.0.2]:2222 ssh-ed25519 ${other.toString('base64')}`);
+    expect(readFileSync(file, 'utf8').split('\n')[1]).to.equal(
+      `[10.0.0.2]:2222 ssh-ed25519 ${other.toString('base64')}`,
+    );
     expect(checkHostKey(file, '10.0.0.2', 2222, other, 'yes')).to.deep.equal({ ok: true });
     expect(checkHostKey(file, '10.9.9.9', 22, other, 'no')).to.deep.equal({ ok: true });
-    expect(checkHostKey(join(dir, 'missing', 'kh'), '10.0.0.3', 22, other, 'accept-new')).to.deep.equal({ ok: true, added: true });
+    expect(checkHostKey(join(dir, 'missing', 'kh'), '10.0.0.3', 22, other, 'accept-new')).to.deep.equal({
+      ok: true,
+      added: true,
+    });
   });
 
   it('prefers the host key algorithms the file already has for the host', () => {
     const file = join(dir, 'kh2');
-    writeFileSync(file, `h1 ssh-rsa ${blob('ssh-rsa').toString('base64')}\nh1 ecdsa-sha2-nistp256 ${blob('ecdsa-sha2-nistp256').toString('base64')}\n`);
-    expect(preferredAlgorithms(file, 'h1', 22)).to.deep.equal(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ecdsa-sha2-nistp256']);
+    writeFileSync(
+      file,
+      `h1 ssh-rsa ${blob('ssh-rsa').toString('base64')}\nh1 ecdsa-sha2-nistp256 ${blob('ecdsa-sha2-nistp256').toString('base64')}\n`,
+    );
+    expect(preferredAlgorithms(file, 'h1', 22)).to.deep.equal([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ecdsa-sha2-nistp256',
+    ]);
     expect(preferredAlgorithms(file, 'h2', 22)).to.deep.equal([]);
   });
 });

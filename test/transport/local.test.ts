@@ -1,7 +1,16 @@
 // The local transport on the controller: exec, stdin, cwd/env, timeouts, atomic put, get, and become
 // through a stand-in `sudo` (a script on PATH that behaves like sudo -n / sudo -S -p for these tests).
 import { expect } from 'chai';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KplayError } from '../../src/core/errors.js';

@@ -81,12 +81,19 @@ describe('transport/shell quoting', () => {
 
   it('prefixes cwd and env (hostile values) and keeps argv intact', () => {
     const env = { KP_A: "va'l $x `y`", KP_B: 'line1\nline2', KP_EMPTY: '' };
-    const out = sh(commandLine(['sh', '-c', 'pwd; printf "%s|" "$KP_A" "$KP_B" "$KP_EMPTY" "$1"', 'sh', 'arg $1'], { cwd: '/tmp', env }));
+    const out = sh(
+      commandLine(['sh', '-c', 'pwd; printf "%s|" "$KP_A" "$KP_B" "$KP_EMPTY" "$1"', 'sh', 'arg $1'], {
+        cwd: '/tmp',
+        env,
+      }),
+    );
     expect(out).to.equal("/tmp\nva'l $x `y`|line1\nline2||arg $1|");
   });
 
   it('fails the line when the cwd does not exist', () => {
-    const r = spawnSync('/bin/sh', ['-c', commandLine(['echo', 'ran'], { cwd: '/nonexistent dir' })], { encoding: 'utf8' });
+    const r = spawnSync('/bin/sh', ['-c', commandLine(['echo', 'ran'], { cwd: '/nonexistent dir' })], {
+      encoding: 'utf8',
+    });
     expect(r.status).to.not.equal(0);
     expect(r.stdout).to.equal('');
   });

@@ -24,7 +24,8 @@ describe('@lab transport/ssh: commands and files', function () {
     await t?.close();
   });
 
-  const temps = async (dir = '/srv/kt') => (await lab.exec(h1.name, `ls -A ${dir} | grep kplay- || true`)).stdout.trim();
+  const temps = async (dir = '/srv/kt') =>
+    (await lab.exec(h1.name, `ls -A ${dir} | grep kplay- || true`)).stdout.trim();
 
   it('@lab runs a command: rc, stdout, stderr, stdin', async () => {
     const r = await t.exec(['sh', '-c', 'read -r a; echo "got $a"; echo oops >&2; exit 7'], { stdin: 'hello world\n' });
@@ -57,7 +58,9 @@ describe('@lab transport/ssh: commands and files', function () {
     const ms = performance.now() - t0;
     expect(rs.every((r) => r.rc === 0)).to.equal(true);
     const seen = Math.max(...rs.map((r) => Number(r.stdout.trim())));
-    console.log(`      20 concurrent execs: ${ms.toFixed(0)} ms, at most ${seen} running at once on the host, semaphore peak ${t.channels.peak}, channel opens retried ${t.openRetries}`);
+    console.log(
+      `      20 concurrent execs: ${ms.toFixed(0)} ms, at most ${seen} running at once on the host, semaphore peak ${t.channels.peak}, channel opens retried ${t.openRetries}`,
+    );
     expect(seen).to.be.at.most(8);
     expect(seen).to.be.at.least(2);
     expect(t.channels.peak).to.equal(8);
@@ -78,7 +81,10 @@ describe('@lab transport/ssh: commands and files', function () {
 
   it('@lab keeps the old file when validate fails, and writes the same content twice', async () => {
     await t.put('/srv/kt/conf', Buffer.from('good=1\n'), { mode: '0600' });
-    const e = await rejects(t.put('/srv/kt/conf', Buffer.from('bad\n'), { validate: 'grep -q good= %s' }), 'TASK_FAILED');
+    const e = await rejects(
+      t.put('/srv/kt/conf', Buffer.from('bad\n'), { validate: 'grep -q good= %s' }),
+      'TASK_FAILED',
+    );
     expect(e.message).to.match(/validation of \/srv\/kt\/conf failed/);
     expect((await lab.exec(h1.name, 'cat /srv/kt/conf')).stdout).to.equal('good=1\n');
     expect(await temps()).to.equal('');
@@ -126,7 +132,10 @@ describe('@lab transport/ssh: commands and files', function () {
     expect(f.ansible_default_ipv4).to.include({ address: h1.ip, interface: 'eth0' });
     expect(f.ansible_all_ipv4_addresses).to.include(h1.ip);
     expect(f.ansible_interfaces).to.include.members(['eth0', 'lo']);
-    expect((f.ansible_eth0 as { ipv4: { address: string; netmask: string } }).ipv4).to.include({ address: h1.ip, netmask: '255.255.255.0' });
+    expect((f.ansible_eth0 as { ipv4: { address: string; netmask: string } }).ipv4).to.include({
+      address: h1.ip,
+      netmask: '255.255.255.0',
+    });
     expect(f.ansible_machine_id).to.match(/^[0-9a-f]{32}$/);
     expect(f.ansible_memtotal_mb).to.be.above(0);
     expect(f.ansible_processor_vcpus).to.be.at.least(1);

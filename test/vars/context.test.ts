@@ -14,7 +14,8 @@ import { writeTree } from '../support/tree.js';
 
 describe('task variables', () => {
   const dir = writeTree({
-    'site/hosts.yml': 'all:\n  vars: { v1: all, v2: all, v3: all, v4: all, v5: all, v6: all, v7: all }\n  children:\n    etcd:\n      vars: { v2: etcd, v3: etcd, v4: etcd, v5: etcd, v6: etcd, v7: etcd }\n      hosts:\n        n1: { v3: host, v4: host, v5: host, v6: host, v7: host }\n        n2: {}\n',
+    'site/hosts.yml':
+      'all:\n  vars: { v1: all, v2: all, v3: all, v4: all, v5: all, v6: all, v7: all }\n  children:\n    etcd:\n      vars: { v2: etcd, v3: etcd, v4: etcd, v5: etcd, v6: etcd, v7: etcd }\n      hosts:\n        n1: { v3: host, v4: host, v5: host, v6: host, v7: host }\n        n2: {}\n',
     'site/.env': 'TOKEN=s3cr3t-token\n',
     'site.yml': '- hosts: etcd\n  vars: { v4: play, v5: play, v6: play, v7: play }\n  roles: [r]\n',
     'roles/r/defaults/main.yml': 'v0: default\nv1: default\n',
@@ -31,7 +32,16 @@ describe('task variables', () => {
   it('merges every layer in Ansible order', () => {
     const rv = newRunVars(inv, parseExtraVars(['v7=extra']), dir, false);
     const v = taskVars(rv, play, task, 'n1', ['n1', 'n2']);
-    expect([v.v0, v.v1, v.v2, v.v3, v.v4, v.v5, v.v6, v.v7]).to.deep.equal(['default', 'all', 'etcd', 'host', 'play', 'rolevars', 'task', 'extra']);
+    expect([v.v0, v.v1, v.v2, v.v3, v.v4, v.v5, v.v6, v.v7]).to.deep.equal([
+      'default',
+      'all',
+      'etcd',
+      'host',
+      'play',
+      'rolevars',
+      'task',
+      'extra',
+    ]);
   });
 
   it('set_fact and register sit above task vars and below -e', () => {
@@ -56,15 +66,19 @@ describe('task variables', () => {
     p.throwIfAny();
     expect(plan.plays[0]!.hosts).to.deep.equal(['n2']);
     const v = taskVars(newRunVars(inv, {}, dir, false), play, task, 'n2', plan.plays[0]!.hosts);
-    expect(renderString('{{join groups.etcd ","}} {{lookup hostvars "n1"}}', { vars: v, host: 'n2' })).to.match(/^n1,n2 /);
+    expect(renderString('{{join groups.etcd ","}} {{lookup hostvars "n1"}}', { vars: v, host: 'n2' })).to.match(
+      /^n1,n2 /,
+    );
     expect(renderString("{{ hostvars['n1'].v3 }}", { vars: v, host: 'n2' })).to.equal('host');
   });
 });
 
 describe('variables that are templates', () => {
   const dir = writeTree({
-    'site/hosts.yml': 'all:\n  vars:\n    base_dir: /etc/kubeasz\n    cluster_dir: "{{ base_dir }}/clusters/{{ cluster }}"\n    cluster: k8s-01\n    loop_a: "{{ loop_b }}"\n    loop_b: "{{ loop_a }}"\n  hosts:\n    n1: { ca_dir: "{{ cluster_dir }}/ssl" }\n    n2: {}\n',
-    'site.yml': '- hosts: all\n  vars:\n    root: "/tmp/kbench/{{ inventory_hostname }}"\n    paths: ["{{ root }}/a", "{{ root }}/b"]\n  tasks:\n    - debug: msg=x\n',
+    'site/hosts.yml':
+      'all:\n  vars:\n    base_dir: /etc/kubeasz\n    cluster_dir: "{{ base_dir }}/clusters/{{ cluster }}"\n    cluster: k8s-01\n    loop_a: "{{ loop_b }}"\n    loop_b: "{{ loop_a }}"\n  hosts:\n    n1: { ca_dir: "{{ cluster_dir }}/ssl" }\n    n2: {}\n',
+    'site.yml':
+      '- hosts: all\n  vars:\n    root: "/tmp/kbench/{{ inventory_hostname }}"\n    paths: ["{{ root }}/a", "{{ root }}/b"]\n  tasks:\n    - debug: msg=x\n',
   });
   const problems = new Problems();
   const inv = loadInventory([join(dir, 'site')], problems);
@@ -84,7 +98,9 @@ describe('variables that are templates', () => {
 
   it('through hostvars too', () => {
     const v = taskVars(rv, play, play.tasks[0], 'n2', ['n1', 'n2']);
-    expect(renderString("{{ hostvars['n1'].ca_dir }}", { vars: v, host: 'n2' })).to.equal('/etc/kubeasz/clusters/k8s-01/ssl');
+    expect(renderString("{{ hostvars['n1'].ca_dir }}", { vars: v, host: 'n2' })).to.equal(
+      '/etc/kubeasz/clusters/k8s-01/ssl',
+    );
   });
 
   it('a variable that refers to itself is an error naming it', () => {

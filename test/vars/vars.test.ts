@@ -14,7 +14,14 @@ describe('variable precedence', () => {
     extra: { f: 'extra' },
   };
   it('a higher layer wins, key by key', () => {
-    expect(mergeVars(layers)).to.deep.equal({ a: 'default', b: 'inventory', c: 'play', d: 'role', e: 'task', f: 'extra' });
+    expect(mergeVars(layers)).to.deep.equal({
+      a: 'default',
+      b: 'inventory',
+      c: 'play',
+      d: 'role',
+      e: 'task',
+      f: 'extra',
+    });
   });
   it('tells where a value came from', () => {
     expect(varSource('c', layers)).to.equal('play');

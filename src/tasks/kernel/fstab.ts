@@ -12,7 +12,8 @@ export interface FstabEntry {
   passno: string;
 }
 
-export const unescapeFstab = (s: string) => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+export const unescapeFstab = (s: string) =>
+  s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
 const escapeFstab = (s: string) => s.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 
 export function fstabEntries(lines: string[]): FstabEntry[] {
@@ -22,7 +23,15 @@ export function fstabEntries(lines: string[]): FstabEntry[] {
     if (!t || t.startsWith('#')) return;
     const f = t.split(/\s+/);
     if (f.length < 3) return;
-    out.push({ idx, src: unescapeFstab(f[0]!), path: unescapeFstab(f[1]!), fstype: f[2]!, opts: f[3] ?? 'defaults', dump: f[4] ?? '0', passno: f[5] ?? '0' });
+    out.push({
+      idx,
+      src: unescapeFstab(f[0]!),
+      path: unescapeFstab(f[1]!),
+      fstype: f[2]!,
+      opts: f[3] ?? 'defaults',
+      dump: f[4] ?? '0',
+      passno: f[5] ?? '0',
+    });
   });
   return out;
 }
@@ -37,5 +46,10 @@ export const SWAPS = ['cat', '/proc/swaps'];
 export async function activeSwaps(facts: FactReader): Promise<string[]> {
   const r = await facts.probe(SWAPS);
   if (r.rc !== 0) return [];
-  return r.stdout.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean).map(unescapeFstab);
+  return r.stdout
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter(Boolean)
+    .map(unescapeFstab);
 }

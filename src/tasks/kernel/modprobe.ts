@@ -24,9 +24,19 @@ export const modstateArgv = (name: string) => ['sh', '-c', MODSTATE, 'sh', name]
 export const modprobe = defineTask({
   name: 'modprobe',
   description: 'Load or unload a kernel module, and optionally make it load at boot (modules-load.d).',
-  args: { name: astr(), state: choice(['present', 'absent']).default('present'), params: astr().default(''), persistent: choice(['disabled', 'absent', 'present']).default('disabled') },
+  args: {
+    name: astr(),
+    state: choice(['present', 'absent']).default('present'),
+    params: astr().default(''),
+    persistent: choice(['disabled', 'absent', 'present']).default('disabled'),
+  },
   required: ['name'],
-  returns: { name: 'module name', params: 'module parameters', state: 'state asked for', builtin: 'true when the module is built into the kernel' },
+  returns: {
+    name: 'module name',
+    params: 'module parameters',
+    state: 'state asked for',
+    builtin: 'true when the module is built into the kernel',
+  },
   example: '- modprobe: name=br_netfilter state=present persistent=present',
   async plan(args, _host, facts): Promise<Plan> {
     const name = args.name!.trim();
@@ -35,28 +45,50 @@ export const modprobe = defineTask({
     const argv = modstateArgv(name);
     const r = await facts.probe(argv);
     const live = r.stdout.trim();
-    if (r.rc !== 0 || !['loaded', 'builtin', 'absent'].includes(live)) throw taskFailed(`modprobe: cannot tell whether ${name} is loaded: ${r.stderr.trim()}`);
+    if (r.rc !== 0 || !['loaded', 'builtin', 'absent'].includes(live))
+      throw taskFailed(`modprobe: cannot tell whether ${name} is loaded: ${r.stderr.trim()}`);
     const result: Vars = { name, params, state: args.state, builtin: live === 'builtin' };
     const changes: Change[] = [];
     const liveTouches = [probeKey(argv), `module:${name}`];
     if (args.state === 'present' && live === 'absent') {
-      changes.push({ summary: `modprobe: load ${name}${params ? ` ${params}` : ''}`, actions: [{ exec: ['modprobe', name, ...(params ? params.split(/\s+/) : [])] }], touches: liveTouches });
+      changes.push({
+        summary: `modprobe: load ${name}${params ? ` ${params}` : ''}`,
+        actions: [{ exec: ['modprobe', name, ...(params ? params.split(/\s+/) : [])] }],
+        touches: liveTouches,
+      });
     } else if (args.state === 'absent' && live !== 'absent') {
       if (live === 'builtin') throw taskFailed(`modprobe: ${name} is built into the kernel and cannot be unloaded`);
-      changes.push({ summary: `modprobe: unload ${name}`, actions: [{ exec: ['modprobe', '-r', name] }], touches: liveTouches });
+      changes.push({
+        summary: `modprobe: unload ${name}`,
+        actions: [{ exec: ['modprobe', '-r', name] }],
+        touches: liveTouches,
+      });
     }
     const files: [string, string | undefined][] = [
       [`/etc/modules-load.d/${name}.conf`, args.persistent === 'present' ? `${name}\n` : undefined],
-      [`/etc/modprobe.d/${name}.conf`, args.persistent === 'present' && params ? `options ${name} ${params}\n` : undefined],
+      [
+        `/etc/modprobe.d/${name}.conf`,
+        args.persistent === 'present' && params ? `options ${name} ${params}\n` : undefined,
+      ],
     ];
     if (args.persistent !== 'disabled') {
       for (const [path, want] of files) {
         const cur = await readText(facts, path);
         if (want !== undefined && cur.text !== want) {
           if (!cur.exists) await needDir(facts, path);
-          changes.push({ summary: `modprobe: ${cur.exists ? 'update' : 'create'} ${path}`, diff: { path, before: cur.text, after: want }, actions: [{ put: path, content: Buffer.from(want), mode: cur.exists ? undefined : '0644' }], touches: [`file:${path}`] });
+          changes.push({
+            summary: `modprobe: ${cur.exists ? 'update' : 'create'} ${path}`,
+            diff: { path, before: cur.text, after: want },
+            actions: [{ put: path, content: Buffer.from(want), mode: cur.exists ? undefined : '0644' }],
+            touches: [`file:${path}`],
+          });
         } else if (want === undefined && args.persistent === 'absent' && cur.exists) {
-          changes.push({ summary: `modprobe: remove ${path}`, diff: { path, before: cur.text, after: '' }, actions: [{ remove: path }], touches: [`file:${path}`] });
+          changes.push({
+            summary: `modprobe: remove ${path}`,
+            diff: { path, before: cur.text, after: '' },
+            actions: [{ remove: path }],
+            touches: [`file:${path}`],
+          });
         }
       }
     }

@@ -16,7 +16,12 @@ export const swap = defineTask({
   async plan(args, _host, facts): Promise<Plan> {
     const active = await activeSwaps(facts);
     const changes: Change[] = [];
-    if (active.length) changes.push({ summary: `swap: swapoff -a (${active.join(', ')})`, actions: [{ exec: ['swapoff', '-a'] }], touches: [probeKey(SWAPS)] });
+    if (active.length)
+      changes.push({
+        summary: `swap: swapoff -a (${active.join(', ')})`,
+        actions: [{ exec: ['swapoff', '-a'] }],
+        touches: [probeKey(SWAPS)],
+      });
     const { exists, text } = await readText(facts, args.fstab);
     const lines = splitLines(text);
     const swaps = fstabEntries(lines).filter((e) => e.fstype === 'swap');
@@ -24,7 +29,12 @@ export const swap = defineTask({
       const next = [...lines];
       for (const s of swaps) next[s.idx] = `#${next[s.idx]}`;
       const after = next.join('');
-      changes.push({ summary: `swap: comment out ${swaps.length} swap line(s) in ${args.fstab}`, diff: { path: args.fstab, before: text, after }, actions: [{ put: args.fstab, content: Buffer.from(after) }], touches: [`file:${args.fstab}`] });
+      changes.push({
+        summary: `swap: comment out ${swaps.length} swap line(s) in ${args.fstab}`,
+        diff: { path: args.fstab, before: text, after },
+        actions: [{ put: args.fstab, content: Buffer.from(after) }],
+        touches: [`file:${args.fstab}`],
+      });
     }
     return { changes, result: { swaps: active, lines: swaps.map((s) => lines[s.idx]!.replace(/\n$/, '')) } };
   },

@@ -31,7 +31,8 @@ export function sysctlValue(v: unknown): string {
   return s;
 }
 
-export const sameSysctl = (a: string, b: string) => a.split(/\s+/).filter(Boolean).join(' ') === b.split(/\s+/).filter(Boolean).join(' ');
+export const sameSysctl = (a: string, b: string) =>
+  a.split(/\s+/).filter(Boolean).join(' ') === b.split(/\s+/).filter(Boolean).join(' ');
 
 /** `a/b/c` and `a.b.c` name the same key. */
 const keyOf = (k: string) => k.trim().replace(/\//g, '.');
@@ -57,13 +58,23 @@ export const sysctl = defineTask({
   name: 'sysctl',
   description: 'Set a kernel parameter in a sysctl file and (reload / sysctl_set) on the running kernel.',
   args: {
-    name: astr(), value: astr(), state: choice(['present', 'absent']).default('present'), sysctl_file: apath().default('/etc/sysctl.conf'),
-    reload: abool().default(true), sysctl_set: abool().default(false), ignoreerrors: abool().default(false),
+    name: astr(),
+    value: astr(),
+    state: choice(['present', 'absent']).default('present'),
+    sysctl_file: apath().default('/etc/sysctl.conf'),
+    reload: abool().default(true),
+    sysctl_set: abool().default(false),
+    ignoreerrors: abool().default(false),
   },
   argAliases: { key: 'name', val: 'value' },
   required: ['name'],
   requiredIf: [['state', 'present', ['value']]],
-  returns: { name: 'the key', value: 'the value asked for', sysctl_file: 'the file', msg: 'why the live value was left alone (ignoreerrors)' },
+  returns: {
+    name: 'the key',
+    value: 'the value asked for',
+    sysctl_file: 'the file',
+    msg: 'why the live value was left alone (ignoreerrors)',
+  },
   example: '- sysctl: name=net.ipv4.ip_forward value=1 sysctl_file=/etc/sysctl.d/95-k8s-sysctl.conf sysctl_set=yes',
   async plan(args, _host, facts): Promise<Plan> {
     const name = keyOf(args.name!);
@@ -109,7 +120,10 @@ export const sysctl = defineTask({
         const w = await facts.probe(['test', '-w', procPath]);
         if (w.rc !== 0) {
           const why = `${procPath} is not writable here (permission denied / read-only); the live value is ${live.stdout.trim() || '""'}`;
-          if (!args.ignoreerrors) throw taskFailed(`sysctl: cannot set ${name}=${value} on the running kernel: ${why}. Use ignoreerrors: yes to manage only the file.`);
+          if (!args.ignoreerrors)
+            throw taskFailed(
+              `sysctl: cannot set ${name}=${value} on the running kernel: ${why}. Use ignoreerrors: yes to manage only the file.`,
+            );
           skip(why);
         } else {
           actions.push({ exec: ['sysctl', '-w', `${name}=${value}`] });
@@ -124,6 +138,16 @@ export const sysctl = defineTask({
       parts.push(args.state === 'absent' ? `remove from ${file}` : `${file}: ${current ?? '(unset)'} → ${value}`);
     }
     if (!actions.length) return { changes: [], result };
-    return { changes: [{ summary: `sysctl: ${name}: ${parts.join(', ')}`, diff: after === undefined ? undefined : { path: file, before: text, after }, actions, touches }], result };
+    return {
+      changes: [
+        {
+          summary: `sysctl: ${name}: ${parts.join(', ')}`,
+          diff: after === undefined ? undefined : { path: file, before: text, after },
+          actions,
+          touches,
+        },
+      ],
+      result,
+    };
   },
 });

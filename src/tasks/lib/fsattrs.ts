@@ -75,7 +75,11 @@ export function resolveMode(mode: ModeArg, current: number, isDir: boolean): num
 export function chmodArg(mode: ModeArg): string {
   if (typeof mode === 'number') return octal(mode);
   if (mode === undefined || /^[0-7]+$/.test(mode)) return mode ?? '';
-  return mode.split(',').filter(Boolean).map((c) => (/^[ugoa]/.test(c) ? c : `a${c}`)).join(',');
+  return mode
+    .split(',')
+    .filter(Boolean)
+    .map((c) => (/^[ugoa]/.test(c) ? c : `a${c}`))
+    .join(',');
 }
 
 /** Does an owner (name or numeric uid) given by the user match what stat says? */

@@ -41,7 +41,11 @@ export function apath() {
 export function alist<T extends z.ZodType>(item: T) {
   return z.preprocess((v) => {
     if (Array.isArray(v)) return v;
-    if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (typeof v === 'string')
+      return v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
     if (v === null || v === undefined) return v;
     return [v];
   }, z.array(item));
@@ -51,7 +55,12 @@ export function alist<T extends z.ZodType>(item: T) {
 export function amode() {
   return z.union([
     z.number().int().min(0).max(0o7777),
-    z.string().regex(/^(0?[0-7]{3,4}|preserve|([ugoa]*[-+=][rwxXstugo]*,?)+)$/, 'mode must be octal like "0644", symbolic like "u=rw,g=r", or "preserve"'),
+    z
+      .string()
+      .regex(
+        /^(0?[0-7]{3,4}|preserve|([ugoa]*[-+=][rwxXstugo]*,?)+)$/,
+        'mode must be octal like "0644", symbolic like "u=rw,g=r", or "preserve"',
+      ),
   ]);
 }
 

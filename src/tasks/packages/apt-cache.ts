@@ -73,4 +73,3 @@ export function updateChange(module: string): Change {
     touches: [`file:${LISTS}/`, `file:${STAMP}`],
   };
 }
-

@@ -42,7 +42,9 @@ function crc24(b: Buffer): number {
 export function armor(b: Buffer): Buffer {
   const crc = Buffer.from([(crc24(b) >> 16) & 255, (crc24(b) >> 8) & 255, crc24(b) & 255]).toString('base64');
   const body = b.toString('base64').match(/.{1,64}/g) ?? [];
-  return Buffer.from(`-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${body.join('\n')}\n=${crc}\n-----END PGP PUBLIC KEY BLOCK-----\n`);
+  return Buffer.from(
+    `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${body.join('\n')}\n=${crc}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
+  );
 }
 
 /** Fingerprints (upper-case hex) of the primary keys and subkeys in binary OpenPGP data (v4 and v5/v6 keys). */
@@ -74,12 +76,17 @@ export function fingerprints(bin: Buffer): { fpr: string; primary: boolean }[] {
     if ((tag === 6 || tag === 14) && body.length > 0) {
       const v = body[0]!;
       if (v === 4) {
-        const h = createHash('sha1').update(Buffer.from([0x99, (len >> 8) & 255, len & 255])).update(body);
+        const h = createHash('sha1')
+          .update(Buffer.from([0x99, (len >> 8) & 255, len & 255]))
+          .update(body);
         out.push({ fpr: h.digest('hex').toUpperCase(), primary: tag === 6 });
       } else if (v === 5 || v === 6) {
         const l = Buffer.alloc(4);
         l.writeUInt32BE(len);
-        const h = createHash('sha256').update(Buffer.from([v === 5 ? 0x9a : 0x9b])).update(l).update(body);
+        const h = createHash('sha256')
+          .update(Buffer.from([v === 5 ? 0x9a : 0x9b]))
+          .update(l)
+          .update(body);
         out.push({ fpr: h.digest('hex').toUpperCase(), primary: tag === 6 });
       }
     }
@@ -104,28 +111,56 @@ export const apt_key = defineTask({
   name: 'apt_key',
   description: 'Put an apt signing key in a keyring file (data, a file on the host, or a URL), or remove it.',
   args: {
-    id: astr(), data: astr(), file: apath(), url: astr(), keyring: apath(), keyserver: astr(),
-    state: choice(['present', 'absent']).default('present'), validate_certs: abool().default(true),
+    id: astr(),
+    data: astr(),
+    file: apath(),
+    url: astr(),
+    keyring: apath(),
+    keyserver: astr(),
+    state: choice(['present', 'absent']).default('present'),
+    validate_certs: abool().default(true),
   },
   mutuallyExclusive: [['data', 'file', 'url', 'keyserver']],
   returns: { fp: 'fingerprint of the key', id: 'key id', key_id: 'key id', short_id: 'short key id' },
-  example: '- apt_key:\n    url: https://download.docker.com/linux/debian/gpg\n    keyring: /etc/apt/keyrings/docker.gpg',
+  example:
+    '- apt_key:\n    url: https://download.docker.com/linux/debian/gpg\n    keyring: /etc/apt/keyrings/docker.gpg',
   async plan(args, _host, facts) {
-    if (args.keyserver !== undefined) throw taskFailed('apt_key: keyserver is not supported (it needs gpg on the host): give data, file or url');
+    if (args.keyserver !== undefined)
+      throw taskFailed('apt_key: keyserver is not supported (it needs gpg on the host): give data, file or url');
     const id = args.id !== undefined ? normId(args.id) : undefined;
-    if (id !== undefined && !/^[0-9A-F]{8,40}$/.test(id)) throw taskFailed(`apt_key: id '${args.id}' is not a key id (8, 16 or 40 hex digits)`);
+    if (id !== undefined && !/^[0-9A-F]{8,40}$/.test(id))
+      throw taskFailed(`apt_key: id '${args.id}' is not a key id (8, 16 or 40 hex digits)`);
     if (args.state === 'absent') {
       if (id === undefined) throw taskFailed('apt_key: state=absent needs id');
-      const files = args.keyring !== undefined ? [args.keyring] : (await Promise.all(KEY_DIRS.slice(0, 2).map(async (d) => ((await facts.stat(d, { follow: true })).isdir ? (await listTree(facts, d, 1)).filter((e) => e.isreg).map((e) => e.path) : [])))).flat();
+      const files =
+        args.keyring !== undefined
+          ? [args.keyring]
+          : (
+              await Promise.all(
+                KEY_DIRS.slice(0, 2).map(async (d) =>
+                  (
+                    await facts.stat(d, { follow: true })
+                  ).isdir
+                    ? (await listTree(facts, d, 1)).filter((e) => e.isreg).map((e) => e.path)
+                    : [],
+                ),
+              )
+            ).flat();
       const changes: Change[] = [];
       for (const f of files) {
         const content = await facts.read(f);
         if (!hasKey(content, id)) continue;
         const primaries = fingerprints(dearmor(content!)).filter((k) => k.primary);
-        if (primaries.length > 1) throw taskFailed(`apt_key: ${f} holds ${primaries.length} keys; kplay removes whole keyring files only (no gpg on the host)`);
+        if (primaries.length > 1)
+          throw taskFailed(
+            `apt_key: ${f} holds ${primaries.length} keys; kplay removes whole keyring files only (no gpg on the host)`,
+          );
         changes.push({ summary: `apt_key: remove ${f} (key ${id})`, actions: [{ remove: f }], touches: [`file:${f}`] });
       }
-      if (args.keyring === undefined && hasKey(await facts.read('/etc/apt/trusted.gpg'), id)) throw taskFailed(`apt_key: key ${id} is in /etc/apt/trusted.gpg, which kplay cannot edit (no gpg): remove it with apt-key del`);
+      if (args.keyring === undefined && hasKey(await facts.read('/etc/apt/trusted.gpg'), id))
+        throw taskFailed(
+          `apt_key: key ${id} is in /etc/apt/trusted.gpg, which kplay cannot edit (no gpg): remove it with apt-key del`,
+        );
       return { changes, result: { id } };
     }
 
@@ -138,12 +173,18 @@ export const apt_key = defineTask({
     const bin = content !== undefined ? dearmor(content) : undefined;
     const keys = bin ? fingerprints(bin) : [];
     if (bin && keys.length === 0) throw taskFailed('apt_key: the data holds no OpenPGP public key');
-    if (bin && id !== undefined && !keys.some((k) => k.fpr.endsWith(id))) throw taskFailed(`apt_key: the key given does not match id ${id}`);
+    if (bin && id !== undefined && !keys.some((k) => k.fpr.endsWith(id)))
+      throw taskFailed(`apt_key: the key given does not match id ${id}`);
     const primary = keys.find((k) => k.primary)?.fpr;
-    const result = primary ? { fp: primary, id: primary.slice(-16), key_id: primary.slice(-16), short_id: primary.slice(-8) } : { id };
+    const result = primary
+      ? { fp: primary, id: primary.slice(-16), key_id: primary.slice(-16), short_id: primary.slice(-8) }
+      : { id };
     let keyring = args.keyring;
     if (keyring === undefined) {
-      const base = args.url !== undefined ? posix.basename(new URL(args.url).pathname).replace(/\.(gpg|asc|key|pub)$/, '') || 'key' : (primary ?? id ?? '').slice(-16);
+      const base =
+        args.url !== undefined
+          ? posix.basename(new URL(args.url).pathname).replace(/\.(gpg|asc|key|pub)$/, '') || 'key'
+          : (primary ?? id ?? '').slice(-16);
       if (!base) throw taskFailed('apt_key: give data, file or url (and/or id)');
       keyring = `/etc/apt/trusted.gpg.d/${base}.gpg`;
     }
@@ -153,19 +194,39 @@ export const apt_key = defineTask({
     if (bin) {
       const want = keyring.endsWith('.asc') ? armor(bin) : bin;
       if (cur?.equals(want)) return { changes: [], result };
-      return { changes: [{ summary: `apt_key: write ${keyring}${primary ? ` (${primary.slice(-16)})` : ''}`, actions: [{ put: keyring, content: want, mode: '0644' }], touches }], result };
+      return {
+        changes: [
+          {
+            summary: `apt_key: write ${keyring}${primary ? ` (${primary.slice(-16)})` : ''}`,
+            actions: [{ put: keyring, content: want, mode: '0644' }],
+            touches,
+          },
+        ],
+        result,
+      };
     }
     if (args.url !== undefined) {
       if (cur !== undefined && id === undefined) return { changes: [], result };
       const insecure = args.validate_certs ? '' : ' -k';
       const winsecure = args.validate_certs ? '' : ' --no-check-certificate';
-      const toBin = keyring.endsWith('.asc') ? 'cat "$t"' : `if grep -q -- "-----BEGIN PGP" "$t"; then sed -n '/^-----BEGIN/,/^-----END/p' "$t" | sed '1d;$d' | sed '/^[A-Za-z-]*: /d;/^=/d;/^$/d' | base64 -d; else cat "$t"; fi`;
+      const toBin = keyring.endsWith('.asc')
+        ? 'cat "$t"'
+        : `if grep -q -- "-----BEGIN PGP" "$t"; then sed -n '/^-----BEGIN/,/^-----END/p' "$t" | sed '1d;$d' | sed '/^[A-Za-z-]*: /d;/^=/d;/^$/d' | base64 -d; else cat "$t"; fi`;
       const script = [
         'set -e; t=$(mktemp); trap \'rm -f "$t"\' EXIT',
         `if command -v curl >/dev/null; then curl -fsSL${insecure} -o "$t" "$1"; elif command -v wget >/dev/null; then wget -q${winsecure} -O "$t" "$1"; else echo "neither curl nor wget on the host" >&2; exit 1; fi`,
         `mkdir -p "$(dirname "$2")"; (${toBin}) > "$2.tmp"; chmod 0644 "$2.tmp"; mv "$2.tmp" "$2"`,
       ].join('\n');
-      return { changes: [{ summary: `apt_key: download ${args.url} to ${keyring}`, actions: [{ exec: ['sh', '-c', script, 'sh', args.url, keyring] }], touches }], result };
+      return {
+        changes: [
+          {
+            summary: `apt_key: download ${args.url} to ${keyring}`,
+            actions: [{ exec: ['sh', '-c', script, 'sh', args.url, keyring] }],
+            touches,
+          },
+        ],
+        result,
+      };
     }
     throw taskFailed(`apt_key: key ${id} is not in ${keyring}: give data, file or url`);
   },

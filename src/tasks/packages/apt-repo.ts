@@ -22,21 +22,34 @@ export function repoFilename(repo: string): string {
   const line = repo.replace(/\[[^\]]+\]/, '').replace(/\w+:\/\//, '');
   const parts = line.split(/\s+/).filter((p) => p && p !== 'deb' && p !== 'deb-src');
   const uri = (parts[0] ?? '').replace(/^.*@/, '');
-  return uri.replace(/[^a-zA-Z0-9]/g, ' ').trim().split(/\s+/).join('_');
+  return uri
+    .replace(/[^a-zA-Z0-9]/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .join('_');
 }
 
 export const apt_repository = defineTask({
   name: 'apt_repository',
-  description: 'Add or remove an apt source line in /etc/apt/sources.list.d/<filename>.list, and refresh the cache after a change.',
+  description:
+    'Add or remove an apt source line in /etc/apt/sources.list.d/<filename>.list, and refresh the cache after a change.',
   args: {
-    repo: astr(), state: choice(['present', 'absent']).default('present'), filename: astr(), mode: amode(),
-    update_cache: abool().default(true), update_cache_retries: aint(), update_cache_retry_max_delay: aint(),
-    validate_certs: abool().default(true), codename: astr(), install_python_apt: abool(),
+    repo: astr(),
+    state: choice(['present', 'absent']).default('present'),
+    filename: astr(),
+    mode: amode(),
+    update_cache: abool().default(true),
+    update_cache_retries: aint(),
+    update_cache_retry_max_delay: aint(),
+    validate_certs: abool().default(true),
+    codename: astr(),
+    install_python_apt: abool(),
   },
   argAliases: { 'update-cache': 'update_cache' },
   required: ['repo'],
   returns: { repo: 'the source line', sources_added: 'files added', sources_removed: 'files removed' },
-  example: '- apt_repository:\n    repo: "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian bookworm stable"\n    filename: docker',
+  example:
+    '- apt_repository:\n    repo: "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian bookworm stable"\n    filename: docker',
   async plan(args, _host, facts) {
     const repo = args.repo!.trim();
     if (repo.startsWith('ppa:')) throw taskFailed('apt_repository: PPAs are for Ubuntu only; not supported');
@@ -45,7 +58,15 @@ export const apt_repository = defineTask({
     const name = (args.filename ?? repoFilename(repo)).replace(/\.list$/, '');
     const target = `/etc/apt/sources.list.d/${name}.list`;
     const d = await facts.stat('/etc/apt/sources.list.d', { follow: true });
-    const files = ['/etc/apt/sources.list', ...(d.isdir ? (await listTree(facts, '/etc/apt/sources.list.d', 1)).filter((e) => e.isreg && e.path.endsWith('.list')).map((e) => e.path).sort() : [])];
+    const files = [
+      '/etc/apt/sources.list',
+      ...(d.isdir
+        ? (await listTree(facts, '/etc/apt/sources.list.d', 1))
+            .filter((e) => e.isreg && e.path.endsWith('.list'))
+            .map((e) => e.path)
+            .sort()
+        : []),
+    ];
     if (!files.includes(target)) files.push(target);
     const texts = new Map<string, string | undefined>();
     for (const f of files) texts.set(f, (await facts.read(f))?.toString('utf8'));
@@ -54,7 +75,8 @@ export const apt_repository = defineTask({
     const update = args.update_cache ? updateChange('apt_repository').actions : [];
     const updTouches = args.update_cache ? [`file:${LISTS}/`, `file:${STAMP}`] : [];
     const mode = (cur: number) => (args.mode !== undefined ? octal(resolveMode(args.mode, cur, false)!) : undefined);
-    const enabledIn = (text: string | undefined) => (text ?? '').split('\n').some((l) => !/^\s*#/.test(l) && normalizeSource(l) === want);
+    const enabledIn = (text: string | undefined) =>
+      (text ?? '').split('\n').some((l) => !/^\s*#/.test(l) && normalizeSource(l) === want);
     if (args.state === 'present') {
       if ([...texts.values()].some(enabledIn)) return { changes, result };
       const cur = texts.get(target);
@@ -67,18 +89,29 @@ export const apt_repository = defineTask({
       changes.push({
         summary: `apt_repository: add "${want}" to ${target}`,
         diff: { path: target, before: cur ?? '', after },
-        actions: [{ put: target, content: Buffer.from(after), mode: mode(0o644) ?? (cur === undefined ? '0644' : undefined) }, ...update],
+        actions: [
+          { put: target, content: Buffer.from(after), mode: mode(0o644) ?? (cur === undefined ? '0644' : undefined) },
+          ...update,
+        ],
         touches: [`file:${target}`, ...updTouches],
       });
       return { changes, result };
     }
     for (const [f, text] of texts) {
       if (!enabledIn(text)) continue;
-      const kept = text!.replace(/\n$/, '').split('\n').filter((l) => /^\s*#/.test(l) || normalizeSource(l) !== want);
+      const kept = text!
+        .replace(/\n$/, '')
+        .split('\n')
+        .filter((l) => /^\s*#/.test(l) || normalizeSource(l) !== want);
       const empty = kept.every((l) => l.trim() === '');
       const acts: Action[] = empty ? [{ remove: f }] : [{ put: f, content: Buffer.from(`${kept.join('\n')}\n`) }];
       if (empty) (result.sources_removed as string[]).push(f);
-      changes.push({ summary: `apt_repository: remove "${want}" from ${f}`, diff: { path: f, before: text!, after: empty ? '' : `${kept.join('\n')}\n` }, actions: acts, touches: [`file:${f}`, ...updTouches] });
+      changes.push({
+        summary: `apt_repository: remove "${want}" from ${f}`,
+        diff: { path: f, before: text!, after: empty ? '' : `${kept.join('\n')}\n` },
+        actions: acts,
+        touches: [`file:${f}`, ...updTouches],
+      });
     }
     if (changes.length && update.length) changes[changes.length - 1]!.actions.push(...update);
     return { changes, result };

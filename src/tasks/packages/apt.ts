@@ -40,7 +40,8 @@ export function parseSpec(s: string): PkgSpec {
   const base = eq < 0 ? t : t.slice(0, eq);
   const version = eq < 0 ? undefined : t.slice(eq + 1);
   if (/[*?[]/.test(base)) throw taskFailed(`'${t}': wildcards in package names are not supported`);
-  if (!/^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/i.test(base) || version === '') throw taskFailed(`'${t}' is not a package name`);
+  if (!/^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/i.test(base) || version === '')
+    throw taskFailed(`'${t}' is not a package name`);
   return { spec: t, name: base.replace(/:.*$/, ''), version };
 }
 
@@ -71,7 +72,11 @@ export interface AptArgs {
 
 function aptOptions(a: AptArgs): string[] {
   const o = ['-y', '-q'];
-  for (const d of a.dpkg_options.split(',').map((s) => s.trim()).filter(Boolean)) o.push('-o', `Dpkg::Options::=--${d}`);
+  for (const d of a.dpkg_options
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean))
+    o.push('-o', `Dpkg::Options::=--${d}`);
   if (a.lock_timeout > 0) o.push('-o', `DPkg::Lock::Timeout=${a.lock_timeout}`);
   if (a.install_recommends === true) o.push('-o', 'APT::Install-Recommends=yes');
   if (a.install_recommends === false) o.push('--no-install-recommends');
@@ -86,7 +91,12 @@ function aptOptions(a: AptArgs): string[] {
 /** apt's own words for packages it cannot find (a read-only simulation). */
 async function aptMissingMessage(facts: FactReader, specs: string[]): Promise<string> {
   const r = await facts.probe(['apt-get', '-s', '-q', 'install', ...specs]);
-  return (r.stderr || r.stdout).trim().split('\n').filter((l) => /^E:/.test(l)).slice(-5).join('\n');
+  return (r.stderr || r.stdout)
+    .trim()
+    .split('\n')
+    .filter((l) => /^E:/.test(l))
+    .slice(-5)
+    .join('\n');
 }
 
 export async function planApt(a: AptArgs, host: HostView, facts: FactReader, module = 'apt'): Promise<Plan> {
@@ -116,7 +126,10 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
   await recordPkgReads(host, facts, names);
 
   if (a.deb !== undefined) {
-    if (/^[a-z]+:\/\//i.test(a.deb)) throw taskFailed(`deb: a URL (${a.deb}) is not supported: put the file on the host first (copy/get_url) and give its path`);
+    if (/^[a-z]+:\/\//i.test(a.deb))
+      throw taskFailed(
+        `deb: a URL (${a.deb}) is not supported: put the file on the host first (copy/get_url) and give its path`,
+      );
     const st = await facts.stat(a.deb, { follow: true });
     if (!st.exists) throw taskFailed(`deb: ${a.deb} does not exist on the host`);
     const r = await facts.probe(['dpkg-deb', '-f', a.deb, 'Package', 'Version']);
@@ -127,7 +140,11 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
     await recordPkgReads(host, facts, [pkg]);
     if (!isInstalled(cur) || cur!.version !== f.Version) {
       const path = a.deb.startsWith('/') ? a.deb : `./${a.deb}`;
-      work.push({ summary: `${module}: install ${pkg} ${f.Version} from ${a.deb}`, actions: [{ exec: ['apt-get', ...opts, 'install', path], env: APT_ENV }], touches: pkgTouches([pkg]) });
+      work.push({
+        summary: `${module}: install ${pkg} ${f.Version} from ${a.deb}`,
+        actions: [{ exec: ['apt-get', ...opts, 'install', path], env: APT_ENV }],
+        touches: pkgTouches([pkg]),
+      });
     }
   }
 
@@ -141,11 +158,19 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
     if (gone.length) {
       const verb = a.purge ? 'purge' : 'remove';
       const argv = ['apt-get', ...opts, verb, ...(a.autoremove ? ['--auto-remove'] : []), ...gone.map((s) => s.name)];
-      work.push({ summary: `${module}: ${verb} ${gone.map((s) => s.name).join(', ')}`, actions: [{ exec: argv, env: APT_ENV }], touches: pkgTouches(gone.map((s) => s.name)) });
+      work.push({
+        summary: `${module}: ${verb} ${gone.map((s) => s.name).join(', ')}`,
+        actions: [{ exec: argv, env: APT_ENV }],
+        touches: pkgTouches(gone.map((s) => s.name)),
+      });
     }
   } else if (specs.length > 0) {
-    if (a.state === 'latest') for (const s of specs) if (s.version !== undefined) throw taskFailed(`state=latest cannot be used with a version pin (${s.spec})`);
-    const needPolicy = specs.filter((s) => a.state === 'latest' || s.version !== undefined || !isInstalled(installed.get(s.name))).map((s) => s.name);
+    if (a.state === 'latest')
+      for (const s of specs)
+        if (s.version !== undefined) throw taskFailed(`state=latest cannot be used with a version pin (${s.spec})`);
+    const needPolicy = specs
+      .filter((s) => a.state === 'latest' || s.version !== undefined || !isInstalled(installed.get(s.name)))
+      .map((s) => s.name);
     if (needPolicy.length) await facts.stat(LISTS, { follow: true }); // recorded: the cache an earlier apt_repository would refresh
     const policy = await aptPolicy(facts, [...new Set(needPolicy)]);
     const todo: string[] = [];
@@ -178,7 +203,11 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
       const extra = [...(a.autoremove ? ['--auto-remove'] : []), ...(a.only_upgrade ? ['--only-upgrade'] : [])];
       const argv = ['apt-get', ...opts, 'install', ...extra, ...todo];
       const what = a.state === 'latest' ? 'install/upgrade' : 'install';
-      work.push({ summary: `${module}: ${what} ${todo.join(', ')}`, actions: [{ exec: argv, env: APT_ENV }], touches: pkgTouches(todo.map((t) => t.replace(/=.*$/, ''))) });
+      work.push({
+        summary: `${module}: ${what} ${todo.join(', ')}`,
+        actions: [{ exec: argv, env: APT_ENV }],
+        touches: pkgTouches(todo.map((t) => t.replace(/=.*$/, ''))),
+      });
     }
   }
 
@@ -187,12 +216,25 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
     const r = await facts.probe(['apt-get', '-s', '-q', ...verb]);
     if (r.rc !== 0) throw taskFailed(`apt-get -s ${verb[0]} failed: ${r.stderr.trim()}`);
     const n = r.stdout.split('\n').filter((l) => /^(Inst|Remv) /.test(l)).length;
-    if (n > 0) work.push({ summary: `${module}: ${verb[0]} (${n} packages)`, actions: [{ exec: ['apt-get', ...opts, ...verb], env: APT_ENV }], touches: [...PKG_TOUCHES, 'file:/var/lib/dpkg/info/'] });
+    if (n > 0)
+      work.push({
+        summary: `${module}: ${verb[0]} (${n} packages)`,
+        actions: [{ exec: ['apt-get', ...opts, ...verb], env: APT_ENV }],
+        touches: [...PKG_TOUCHES, 'file:/var/lib/dpkg/info/'],
+      });
   }
   if (a.autoremove && specs.length === 0 && a.deb === undefined) {
     const r = await facts.probe(['apt-get', '-s', '-q', 'autoremove', ...(a.purge ? ['--purge'] : [])]);
-    const gone = r.stdout.split('\n').filter((l) => /^(Remv|Purg) /.test(l)).map((l) => l.split(' ')[1]!);
-    if (gone.length) work.push({ summary: `${module}: autoremove ${gone.join(', ')}`, actions: [{ exec: ['apt-get', ...opts, 'autoremove', ...(a.purge ? ['--purge'] : [])], env: APT_ENV }], touches: pkgTouches(gone) });
+    const gone = r.stdout
+      .split('\n')
+      .filter((l) => /^(Remv|Purg) /.test(l))
+      .map((l) => l.split(' ')[1]!);
+    if (gone.length)
+      work.push({
+        summary: `${module}: autoremove ${gone.join(', ')}`,
+        actions: [{ exec: ['apt-get', ...opts, 'autoremove', ...(a.purge ? ['--purge'] : [])], env: APT_ENV }],
+        touches: pkgTouches(gone),
+      });
   }
 
   if (update === 'if-changing' && work.length) {
@@ -219,7 +261,9 @@ const aptArgs = {
   only_upgrade: abool().default(false),
   force: abool().default(false),
   deb: apath(),
-  upgrade: z.preprocess((v) => (v === true ? 'yes' : v === false ? 'no' : v), choice(['no', 'yes', 'safe', 'full', 'dist'])).default('no'),
+  upgrade: z
+    .preprocess((v) => (v === true ? 'yes' : v === false ? 'no' : v), choice(['no', 'yes', 'safe', 'full', 'dist']))
+    .default('no'),
   dpkg_options: astr().default('force-confdef,force-confold'),
   lock_timeout: aint().default(60),
   update_cache_retries: aint(),
@@ -231,13 +275,22 @@ export const apt = defineTask({
   description: 'Install, upgrade or remove Debian packages with apt (version pins pkg=1.2.*), refresh the cache.',
   args: aptArgs,
   argAliases: {
-    package: 'name', pkg: 'name', 'update-cache': 'update_cache', 'install-recommends': 'install_recommends',
-    'default-release': 'default_release', 'allow-downgrade': 'allow_downgrade', allow_downgrades: 'allow_downgrade',
-    'allow-downgrades': 'allow_downgrade', 'allow-change-held-packages': 'allow_change_held_packages',
+    package: 'name',
+    pkg: 'name',
+    'update-cache': 'update_cache',
+    'install-recommends': 'install_recommends',
+    'default-release': 'default_release',
+    'allow-downgrade': 'allow_downgrade',
+    allow_downgrades: 'allow_downgrade',
+    'allow-downgrades': 'allow_downgrade',
+    'allow-change-held-packages': 'allow_change_held_packages',
   },
   requiredOneOf: [['name', 'upgrade', 'update_cache', 'deb', 'autoremove']],
   mutuallyExclusive: [['deb', 'name']],
-  returns: { cache_updated: 'whether the apt cache was refreshed', cache_update_time: 'when the cache was last refreshed (epoch seconds)' },
+  returns: {
+    cache_updated: 'whether the apt cache was refreshed',
+    cache_update_time: 'when the cache was last refreshed (epoch seconds)',
+  },
   example: '- apt:\n    name: [keepalived, haproxy=2.6.*]\n    update_cache: yes\n    cache_valid_time: 3600',
   async plan(args, host, facts) {
     return planApt(args, host, facts);

@@ -21,9 +21,17 @@ export interface DnfArgs {
   autoremove?: boolean | undefined;
 }
 
-export async function planDnf(a: DnfArgs, host: HostView, facts: FactReader, bin: string, module: string): Promise<Plan> {
+export async function planDnf(
+  a: DnfArgs,
+  host: HostView,
+  facts: FactReader,
+  bin: string,
+  module: string,
+): Promise<Plan> {
   const names = a.name ?? [];
-  for (const n of names) if (/[*?[<>]/.test(n) || n.startsWith('@')) throw taskFailed(`${module}: '${n}': groups, wildcards and comparisons are not supported`);
+  for (const n of names)
+    if (/[*?[<>]/.test(n) || n.startsWith('@'))
+      throw taskFailed(`${module}: '${n}': groups, wildcards and comparisons are not supported`);
   const opts = ['-y', '-q'];
   if (a.disable_gpg_check) opts.push('--nogpgcheck');
   for (const r of a.enablerepo ?? []) opts.push(`--enablerepo=${r}`);
@@ -34,7 +42,11 @@ export async function planDnf(a: DnfArgs, host: HostView, facts: FactReader, bin
   const refresh = a.update_cache ? ['--refresh'] : [];
   if (names.length === 0) {
     if (a.update_cache && wasDone(host, 'dnf-makecache') === undefined) {
-      changes.push({ summary: `${module}: refresh the metadata cache`, actions: [{ exec: [bin, '-q', 'makecache', '--refresh'] }], touches: [] });
+      changes.push({
+        summary: `${module}: refresh the metadata cache`,
+        actions: [{ exec: [bin, '-q', 'makecache', '--refresh'] }],
+        touches: [],
+      });
       rememberDone(host, 'dnf-makecache');
     }
     return { changes };
@@ -50,19 +62,39 @@ export async function planDnf(a: DnfArgs, host: HostView, facts: FactReader, bin
   const state = a.state === 'installed' ? 'present' : a.state === 'removed' ? 'absent' : a.state;
   if (state === 'absent') {
     const gone = names.filter((n) => have.has(n));
-    if (gone.length) changes.push({ summary: `${module}: remove ${gone.join(', ')}`, actions: [{ exec: [bin, ...opts, 'remove', ...gone] }], touches: touches(gone) });
+    if (gone.length)
+      changes.push({
+        summary: `${module}: remove ${gone.join(', ')}`,
+        actions: [{ exec: [bin, ...opts, 'remove', ...gone] }],
+        touches: touches(gone),
+      });
     return { changes };
   }
   const missing = names.filter((n) => !have.has(n));
-  if (missing.length) changes.push({ summary: `${module}: install ${missing.join(', ')}`, actions: [{ exec: [bin, ...opts, ...refresh, 'install', ...missing] }], touches: touches(missing) });
+  if (missing.length)
+    changes.push({
+      summary: `${module}: install ${missing.join(', ')}`,
+      actions: [{ exec: [bin, ...opts, ...refresh, 'install', ...missing] }],
+      touches: touches(missing),
+    });
   if (state === 'latest') {
     const present = names.filter((n) => have.has(n));
     if (present.length) {
       const u = await facts.probe([bin, '-q', '-C', 'check-update', ...present]);
       if (u.rc !== 0 && u.rc !== 100) throw taskFailed(`${bin} check-update failed: ${u.stderr.trim()}`);
-      const names2 = new Set(u.stdout.split('\n').map((l) => l.split(/\s+/)[0]!.replace(/\.[^.]+$/, '')).filter(Boolean));
+      const names2 = new Set(
+        u.stdout
+          .split('\n')
+          .map((l) => l.split(/\s+/)[0]!.replace(/\.[^.]+$/, ''))
+          .filter(Boolean),
+      );
       const up = present.filter((n) => names2.has(n));
-      if (up.length) changes.push({ summary: `${module}: upgrade ${up.join(', ')}`, actions: [{ exec: [bin, ...opts, 'upgrade', ...up] }], touches: touches(up) });
+      if (up.length)
+        changes.push({
+          summary: `${module}: upgrade ${up.join(', ')}`,
+          actions: [{ exec: [bin, ...opts, 'upgrade', ...up] }],
+          touches: touches(up),
+        });
     }
   }
   return { changes };

@@ -21,15 +21,20 @@ export const dpkg_selections = defineTask({
     const result = { before, after: args.selection };
     if (before === args.selection) return { changes: [], result };
     if (before === 'not present') {
-      if (args.selection === 'deinstall' || args.selection === 'purge') return { changes: [], result: { before, after: before } };
-      throw taskFailed(`dpkg_selections: ${name} is not known to dpkg (not installed): dpkg would ignore the selection`);
+      if (args.selection === 'deinstall' || args.selection === 'purge')
+        return { changes: [], result: { before, after: before } };
+      throw taskFailed(
+        `dpkg_selections: ${name} is not known to dpkg (not installed): dpkg would ignore the selection`,
+      );
     }
     return {
-      changes: [{
-        summary: `dpkg_selections: ${name} ${before} -> ${args.selection}`,
-        actions: [{ exec: ['dpkg', '--set-selections'], stdin: `${name} ${args.selection}\n` }],
-        touches: [`package:${name}`, `file:/var/lib/dpkg/info/${name}.list`, `probe:dpkg --get-selections ${name}`],
-      }],
+      changes: [
+        {
+          summary: `dpkg_selections: ${name} ${before} -> ${args.selection}`,
+          actions: [{ exec: ['dpkg', '--set-selections'], stdin: `${name} ${args.selection}\n` }],
+          touches: [`package:${name}`, `file:/var/lib/dpkg/info/${name}.list`, `probe:dpkg --get-selections ${name}`],
+        },
+      ],
       result,
     };
   },

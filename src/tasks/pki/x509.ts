@@ -23,7 +23,12 @@ export function x509(): Promise<typeof X509> {
 }
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+};
 
 /** A private key as written (PEM), its node KeyObject, its public key (SPKI DER) and its type. */
 export interface Key {
@@ -41,7 +46,10 @@ function keyOf(object: KeyObject, pem: string): Key {
 
 /** A new key: EC P-256 or RSA 2048, as PKCS#8 PEM. */
 export async function newKey(type: KeyType): Promise<Key> {
-  const pair = (await globalThis.crypto.subtle.generateKey(type === 'ec' ? EC : RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await globalThis.crypto.subtle.generateKey(type === 'ec' ? EC : RSA, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const der = Buffer.from(await globalThis.crypto.subtle.exportKey('pkcs8', pair.privateKey));
   const object = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   return keyOf(object, object.export({ type: 'pkcs8', format: 'pem' }) as string);
@@ -73,10 +81,17 @@ export function parsePublic(pem: Buffer | undefined): Buffer | undefined {
 }
 
 async function cryptoKeys(key: Key): Promise<CryptoKeyPair> {
-  const alg = key.type === 'ec' ? { name: 'ECDSA', namedCurve: ecCurve(key) } : key.type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : undefined;
+  const alg =
+    key.type === 'ec'
+      ? { name: 'ECDSA', namedCurve: ecCurve(key) }
+      : key.type === 'rsa'
+        ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+        : undefined;
   if (!alg) throw new Error(`unsupported key type ${key.object.asymmetricKeyType}`);
   const subtle = globalThis.crypto.subtle;
-  const privateKey = await subtle.importKey('pkcs8', key.object.export({ type: 'pkcs8', format: 'der' }), alg, true, ['sign']);
+  const privateKey = await subtle.importKey('pkcs8', key.object.export({ type: 'pkcs8', format: 'der' }), alg, true, [
+    'sign',
+  ]);
   const publicKey = await subtle.importKey('spki', new Uint8Array(key.spki), alg, true, ['verify']);
   return { privateKey, publicKey };
 }
@@ -90,7 +105,9 @@ function ecCurve(key: Key): string {
 }
 
 function signing(key: Key): Algorithm | EcdsaParams {
-  return key.type === 'ec' ? { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm;
+  return key.type === 'ec'
+    ? ({ name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams)
+    : ({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm);
 }
 
 /** What the modules compare and report about a certificate. */
@@ -123,10 +140,18 @@ export async function parseCert(pem: Buffer | undefined): Promise<CertInfo | und
       if (u === lib.ExtendedKeyUsage.clientAuth) usages.push('client');
     }
     return {
-      cert, pem: text, cn: cert.subjectName.getField('CN'), o: cert.subjectName.getField('O'),
-      sans: (san?.names.toJSON() ?? []).map((n) => `${n.type === 'ip' ? 'IP' : n.type === 'dns' ? 'DNS' : n.type}:${n.value}`),
-      usages, ca: bc?.ca === true, notAfter: cert.notAfter,
-      spki: Buffer.from(cert.publicKey.rawData), ski: cert.getExtension(lib.SubjectKeyIdentifierExtension)?.keyId,
+      cert,
+      pem: text,
+      cn: cert.subjectName.getField('CN'),
+      o: cert.subjectName.getField('O'),
+      sans: (san?.names.toJSON() ?? []).map(
+        (n) => `${n.type === 'ip' ? 'IP' : n.type === 'dns' ? 'DNS' : n.type}:${n.value}`,
+      ),
+      usages,
+      ca: bc?.ca === true,
+      notAfter: cert.notAfter,
+      spki: Buffer.from(cert.publicKey.rawData),
+      ski: cert.getExtension(lib.SubjectKeyIdentifierExtension)?.keyId,
     };
   } catch {
     return undefined;
@@ -136,7 +161,10 @@ export async function parseCert(pem: Buffer | undefined): Promise<CertInfo | und
 /** SANs as the certificate will hold them: IPs and DNS names told apart, IPs in canonical form, duplicates dropped. */
 export async function canonicalSans(sans: string[]): Promise<string[]> {
   const lib = await x509();
-  const names = sans.map((s) => s.trim()).filter((s) => s.length > 0).map((s) => ({ type: isIP(s) ? 'ip' : 'dns', value: s }) as X509.JsonGeneralName);
+  const names = sans
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => ({ type: isIP(s) ? 'ip' : 'dns', value: s }) as X509.JsonGeneralName);
   if (names.length === 0) return [];
   const ext = new lib.SubjectAlternativeNameExtension(names);
   const parsed = new lib.SubjectAlternativeNameExtension(ext.rawData).names.toJSON();
@@ -145,7 +173,8 @@ export async function canonicalSans(sans: string[]): Promise<string[]> {
 
 /** Is `cert` issued by `ca` (issuer name and signature)? */
 export async function signedBy(cert: CertInfo, ca: CertInfo): Promise<boolean> {
-  if (!Buffer.from(cert.cert.issuerName.toArrayBuffer()).equals(Buffer.from(ca.cert.subjectName.toArrayBuffer()))) return false;
+  if (!Buffer.from(cert.cert.issuerName.toArrayBuffer()).equals(Buffer.from(ca.cert.subjectName.toArrayBuffer())))
+    return false;
   try {
     return await cert.cert.verify({ publicKey: ca.cert.publicKey, signatureOnly: true });
   } catch {
@@ -183,7 +212,11 @@ export async function makeCa(subject: Subject, days: number, key: Key): Promise<
   const lib = await x509();
   const keys = await cryptoKeys(key);
   const cert = await lib.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(), name: name(subject), keys, signingAlgorithm: signing(key), ...validity(days),
+    serialNumber: serial(),
+    name: name(subject),
+    keys,
+    signingAlgorithm: signing(key),
+    ...validity(days),
     extensions: [
       new lib.BasicConstraintsExtension(true, undefined, true),
       new lib.KeyUsagesExtension(lib.KeyUsageFlags.keyCertSign | lib.KeyUsageFlags.cRLSign, true),
@@ -194,7 +227,14 @@ export async function makeCa(subject: Subject, days: number, key: Key): Promise<
 }
 
 /** A leaf certificate for `key`, signed by the CA: not a CA, TLS key usages, the asked EKUs and SANs, key ids. */
-export async function makeCert(subject: Subject, sans: string[], usages: Usage[], days: number, key: Key, ca: { info: CertInfo; key: Key }): Promise<string> {
+export async function makeCert(
+  subject: Subject,
+  sans: string[],
+  usages: Usage[],
+  days: number,
+  key: Key,
+  ca: { info: CertInfo; key: Key },
+): Promise<string> {
   const lib = await x509();
   const keys = await cryptoKeys(key);
   const caKeys = await cryptoKeys(ca.key);
@@ -204,14 +244,31 @@ export async function makeCert(subject: Subject, sans: string[], usages: Usage[]
     new lib.KeyUsagesExtension(lib.KeyUsageFlags.digitalSignature | lib.KeyUsageFlags.keyEncipherment, true),
     new lib.ExtendedKeyUsageExtension(eku),
     await lib.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ca.info.ski ? new lib.AuthorityKeyIdentifierExtension(ca.info.ski) : await lib.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ca.info.ski
+      ? new lib.AuthorityKeyIdentifierExtension(ca.info.ski)
+      : await lib.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
   ];
   if (sans.length) {
-    extensions.push(new lib.SubjectAlternativeNameExtension(sans.map((s): X509.JsonGeneralName => ({ type: s.startsWith('IP:') ? 'ip' : 'dns', value: s.slice(s.indexOf(':') + 1) }))));
+    extensions.push(
+      new lib.SubjectAlternativeNameExtension(
+        sans.map(
+          (s): X509.JsonGeneralName => ({
+            type: s.startsWith('IP:') ? 'ip' : 'dns',
+            value: s.slice(s.indexOf(':') + 1),
+          }),
+        ),
+      ),
+    );
   }
   const cert = await lib.X509CertificateGenerator.create({
-    serialNumber: serial(), subject: name(subject), issuer: ca.info.cert.subjectName, publicKey: keys.publicKey,
-    signingKey: caKeys.privateKey, signingAlgorithm: signing(ca.key), extensions, ...validity(days),
+    serialNumber: serial(),
+    subject: name(subject),
+    issuer: ca.info.cert.subjectName,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: signing(ca.key),
+    extensions,
+    ...validity(days),
   });
   return certPem(cert);
 }

@@ -25,7 +25,14 @@ export function archiveKind(b: Buffer): ArchiveKind | undefined {
 }
 
 function tarChecksumOk(h: Buffer): boolean {
-  const want = parseInt(h.subarray(148, 156).toString('latin1').replace(/[\0 ]+/g, ' ').trim(), 8);
+  const want = parseInt(
+    h
+      .subarray(148, 156)
+      .toString('latin1')
+      .replace(/[\0 ]+/g, ' ')
+      .trim(),
+    8,
+  );
   if (Number.isNaN(want)) return false;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
@@ -89,8 +96,26 @@ export function tarMembers(b: Buffer): Member[] {
     [longName, longLink, pax] = [undefined, undefined, {}];
     const path = normMember(name);
     if (path === undefined) continue;
-    const t: Member['type'] = type === '0' || type === '\0' || type === '7' ? (name.endsWith('/') ? 'dir' : 'file') : type === '5' ? 'dir' : type === '2' ? 'link' : type === '1' ? 'hardlink' : 'other';
-    out.push({ path, type: t, size: t === 'file' ? realSize : 0, mtime, mode, linkname: t === 'link' || t === 'hardlink' ? linkname : undefined });
+    const t: Member['type'] =
+      type === '0' || type === '\0' || type === '7'
+        ? name.endsWith('/')
+          ? 'dir'
+          : 'file'
+        : type === '5'
+          ? 'dir'
+          : type === '2'
+            ? 'link'
+            : type === '1'
+              ? 'hardlink'
+              : 'other';
+    out.push({
+      path,
+      type: t,
+      size: t === 'file' ? realSize : 0,
+      mtime,
+      mode,
+      linkname: t === 'link' || t === 'hardlink' ? linkname : undefined,
+    });
   }
   return out;
 }
@@ -158,7 +183,14 @@ export function zipMembers(b: Buffer): Member[] {
       const raw = b.subarray(local + 30 + lnl + lxl, local + 30 + lnl + lxl + csize);
       linkname = (method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
     }
-    out.push({ path, type: isDir ? 'dir' : isLink ? 'link' : 'file', size: isDir || isLink ? 0 : usize, mtime, mode: unixMode & 0o7777 || (isDir ? 0o755 : 0o644), linkname });
+    out.push({
+      path,
+      type: isDir ? 'dir' : isLink ? 'link' : 'file',
+      size: isDir || isLink ? 0 : usize,
+      mtime,
+      mode: unixMode & 0o7777 || (isDir ? 0o755 : 0o644),
+      linkname,
+    });
   }
   return out;
 }

@@ -15,7 +15,13 @@ export function fetchDest(dest: string, src: string, host: string, flat: boolean
 export const fetch = defineTask({
   name: 'fetch',
   description: 'Copy a file from the host to the controller (<dest>/<host>/<path>, or <dest> with flat=yes).',
-  args: { src: apath(), dest: apath(), flat: abool().default(false), fail_on_missing: abool().default(true), validate_checksum: abool().default(true) },
+  args: {
+    src: apath(),
+    dest: apath(),
+    flat: abool().default(false),
+    fail_on_missing: abool().default(true),
+    validate_checksum: abool().default(true),
+  },
   required: ['src', 'dest'],
   returns: { dest: 'the controller path', checksum: 'sha1 of the file', remote_checksum: 'sha1 on the host' },
   example: '- fetch: src=/etc/kubernetes/admin.conf dest=/etc/kubeasz/clusters/k8s-01/ flat=yes',
@@ -23,7 +29,9 @@ export const fetch = defineTask({
     const src = args.src!;
     const st = await facts.stat(src, { follow: true });
     if (!st.exists || st.isdir) {
-      const msg = st.isdir ? 'remote file is a directory, fetch cannot work on directories' : 'the remote file does not exist, not transferring';
+      const msg = st.isdir
+        ? 'remote file is a directory, fetch cannot work on directories'
+        : 'the remote file does not exist, not transferring';
       if (args.fail_on_missing) throw taskFailed(msg);
       return { changes: [], result: { msg, file: src } };
     }
@@ -39,6 +47,15 @@ export const fetch = defineTask({
     }
     const result: Vars = { file: src, dest, checksum: sum, remote_checksum: sum };
     if (local !== undefined && sha1(local) === sum) return { changes: [], result };
-    return { changes: [{ summary: `fetch: ${src} to the controller's ${dest}`, actions: [{ controllerPut: dest, content: b }], touches: [`controller:${dest}`] }], result };
+    return {
+      changes: [
+        {
+          summary: `fetch: ${src} to the controller's ${dest}`,
+          actions: [{ controllerPut: dest, content: b }],
+          touches: [`controller:${dest}`],
+        },
+      ],
+      result,
+    };
   },
 });

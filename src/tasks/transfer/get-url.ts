@@ -6,14 +6,27 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Action, FactReader, Plan, Vars } from '../contract.js';
-import { backupAction, backupName, fileAttrArgs, fixAttrs, NEW_FILE_MODE, octal, parseOctal, resolveMode, taskFailed } from '../lib/fsattrs.js';
+import {
+  backupAction,
+  backupName,
+  fileAttrArgs,
+  fixAttrs,
+  NEW_FILE_MODE,
+  octal,
+  parseOctal,
+  resolveMode,
+  taskFailed,
+} from '../lib/fsattrs.js';
 import { abool, aint, astr, defineTask, apath } from '../lib/schema.js';
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
 /** A checksum file's digest for `name` (lines `<hex>  <name>` / `<hex> *<name>`; a lone digest counts). */
 export function digestFromList(text: string, name: string): string | undefined {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (const l of lines) {
     const m = /^([0-9a-fA-F]+)\s+\*?(?:\.\/)?(.+)$/.exec(l);
     if (m && (m[2] === name || posix.basename(m[2]!) === name)) return m[1]!.toLowerCase();
@@ -49,17 +62,36 @@ async function fetcher(facts: FactReader, url: string, o: HttpOpts): Promise<Fet
   const path = r.stdout.trim().split('\n')[0] ?? '';
   const headers = Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}`);
   if (r.rc === 0 && /curl$/.test(path)) {
-    const base = ['curl', '-fsSL', '--connect-timeout', String(o.timeout), ...(o.validate_certs ? [] : ['-k']), ...(o.ca_path ? ['--cacert', o.ca_path] : []),
-      ...(o.client_cert ? ['--cert', o.client_cert] : []), ...(o.client_key ? ['--key', o.client_key] : []), ...(o.use_proxy === false ? ['--noproxy', '*'] : []),
-      ...(o.http_agent ? ['-A', o.http_agent] : []), ...headers.flatMap((h) => ['-H', h]),
-      ...(o.url_username !== undefined ? ['-u', `${o.url_username}:${o.url_password ?? ''}`] : [])];
+    const base = [
+      'curl',
+      '-fsSL',
+      '--connect-timeout',
+      String(o.timeout),
+      ...(o.validate_certs ? [] : ['-k']),
+      ...(o.ca_path ? ['--cacert', o.ca_path] : []),
+      ...(o.client_cert ? ['--cert', o.client_cert] : []),
+      ...(o.client_key ? ['--key', o.client_key] : []),
+      ...(o.use_proxy === false ? ['--noproxy', '*'] : []),
+      ...(o.http_agent ? ['-A', o.http_agent] : []),
+      ...headers.flatMap((h) => ['-H', h]),
+      ...(o.url_username !== undefined ? ['-u', `${o.url_username}:${o.url_password ?? ''}`] : []),
+    ];
     return { tool: 'curl', toStdout: [...base, '--url', url], toFile: (f) => [...base, '-o', f, '--url', url] };
   }
   if (r.rc === 0 && /wget$/.test(path)) {
-    const base = ['wget', '-q', `--timeout=${o.timeout}`, ...(o.validate_certs ? [] : ['--no-check-certificate']), ...(o.ca_path ? [`--ca-certificate=${o.ca_path}`] : []),
-      ...(o.client_cert ? [`--certificate=${o.client_cert}`] : []), ...(o.client_key ? [`--private-key=${o.client_key}`] : []), ...(o.use_proxy === false ? ['--no-proxy'] : []),
-      ...(o.http_agent ? [`--user-agent=${o.http_agent}`] : []), ...headers.map((h) => `--header=${h}`),
-      ...(o.url_username !== undefined ? [`--user=${o.url_username}`, `--password=${o.url_password ?? ''}`] : [])];
+    const base = [
+      'wget',
+      '-q',
+      `--timeout=${o.timeout}`,
+      ...(o.validate_certs ? [] : ['--no-check-certificate']),
+      ...(o.ca_path ? [`--ca-certificate=${o.ca_path}`] : []),
+      ...(o.client_cert ? [`--certificate=${o.client_cert}`] : []),
+      ...(o.client_key ? [`--private-key=${o.client_key}`] : []),
+      ...(o.use_proxy === false ? ['--no-proxy'] : []),
+      ...(o.http_agent ? [`--user-agent=${o.http_agent}`] : []),
+      ...headers.map((h) => `--header=${h}`),
+      ...(o.url_username !== undefined ? [`--user=${o.url_username}`, `--password=${o.url_password ?? ''}`] : []),
+    ];
     return { tool: 'wget', toStdout: [...base, '-O', '-', url], toFile: (f) => [...base, '-O', f, url] };
   }
   throw taskFailed('get_url: the host has neither curl nor wget; install one first (e.g. `apt: name=curl`)');
@@ -81,21 +113,45 @@ const DOWNLOAD = [
 ].join('\n');
 
 const httpArgs = {
-  headers: z.record(z.string(), z.unknown()), validate_certs: abool().default(true), url_username: astr(), url_password: astr(),
-  force_basic_auth: abool().default(false), use_proxy: abool().default(true), http_agent: astr(), client_cert: apath(), client_key: apath(), ca_path: apath(),
+  headers: z.record(z.string(), z.unknown()),
+  validate_certs: abool().default(true),
+  url_username: astr(),
+  url_password: astr(),
+  force_basic_auth: abool().default(false),
+  use_proxy: abool().default(true),
+  http_agent: astr(),
+  client_cert: apath(),
+  client_key: apath(),
+  ca_path: apath(),
 };
 
 export const get_url = defineTask({
   name: 'get_url',
-  description: 'Download a file from HTTP(S)/FTP to the host (with curl or wget there), verified by checksum, sent into place atomically.',
+  description:
+    'Download a file from HTTP(S)/FTP to the host (with curl or wget there), verified by checksum, sent into place atomically.',
   args: {
-    url: astr(), dest: apath(), checksum: astr().default(''), force: abool().default(false), backup: abool().default(false), timeout: aint().default(10),
-    tmp_dest: apath(), ...httpArgs, ...fileAttrArgs,
+    url: astr(),
+    dest: apath(),
+    checksum: astr().default(''),
+    force: abool().default(false),
+    backup: abool().default(false),
+    timeout: aint().default(10),
+    tmp_dest: apath(),
+    ...httpArgs,
+    ...fileAttrArgs,
   },
   argAliases: { thirsty: 'force', username: 'url_username', password: 'url_password' },
   required: ['url', 'dest'],
-  returns: { dest: 'the file', url: 'the URL', checksum_dest: 'sha1 of dest', checksum_src: 'sha1 of what was downloaded', msg: 'what happened', backup_file: 'backup path' },
-  example: '- get_url:\n    url: https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl\n    dest: /usr/local/bin/kubectl\n    mode: "0755"\n    checksum: sha256:7c3807c0f5c1b30110a2ff1e55da1d112a6d0096201f1beb81b269f582b5d1c5',
+  returns: {
+    dest: 'the file',
+    url: 'the URL',
+    checksum_dest: 'sha1 of dest',
+    checksum_src: 'sha1 of what was downloaded',
+    msg: 'what happened',
+    backup_file: 'backup path',
+  },
+  example:
+    '- get_url:\n    url: https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl\n    dest: /usr/local/bin/kubectl\n    mode: "0755"\n    checksum: sha256:7c3807c0f5c1b30110a2ff1e55da1d112a6d0096201f1beb81b269f582b5d1c5',
   async plan(args, _host, facts): Promise<Plan> {
     const url = args.url!;
     let algo: (typeof ALGOS)[number] | undefined;
@@ -104,7 +160,10 @@ export const get_url = defineTask({
       const i = args.checksum.indexOf(':');
       const a = args.checksum.slice(0, i).toLowerCase();
       const v = args.checksum.slice(i + 1).trim();
-      if (i < 0 || !(ALGOS as readonly string[]).includes(a)) throw taskFailed(`The checksum parameter has to be in format <algorithm>:<checksum>, with algorithm one of ${ALGOS.join(', ')}`);
+      if (i < 0 || !(ALGOS as readonly string[]).includes(a))
+        throw taskFailed(
+          `The checksum parameter has to be in format <algorithm>:<checksum>, with algorithm one of ${ALGOS.join(', ')}`,
+        );
       algo = a as (typeof ALGOS)[number];
       if (/^[a-z]+:\/\//i.test(v)) {
         const f = await fetcher(facts, v, args);
@@ -134,12 +193,18 @@ export const get_url = defineTask({
       result.msg = msg;
       if (st.checksum !== undefined) result.checksum_dest = st.checksum;
       const fix = fixAttrs(dest, st, args);
-      return { changes: fix.actions.length ? [{ summary: `get_url: ${dest}: ${fix.parts.join(', ')}`, actions: fix.actions, touches }] : [], result };
+      return {
+        changes: fix.actions.length
+          ? [{ summary: `get_url: ${dest}: ${fix.parts.join(', ')}`, actions: fix.actions, touches }]
+          : [],
+        result,
+      };
     };
     let reason = 'missing';
     if (st.exists) {
       if (algo) {
-        const have = algo === 'sha1' ? st.checksum : (await facts.probe([`${algo}sum`, '--', dest])).stdout.split(/\s/)[0];
+        const have =
+          algo === 'sha1' ? st.checksum : (await facts.probe([`${algo}sum`, '--', dest])).stdout.split(/\s/)[0];
         if (have === want) return keep('file already exists');
         reason = `${algo} differs`;
       } else if (!args.force) return keep('file already exists');
@@ -155,15 +220,27 @@ export const get_url = defineTask({
     const p = await facts.stat(parent, { follow: true });
     if (!p.exists || !p.isdir) throw taskFailed(`Destination dir ${parent} not writable`);
     const f = await fetcher(facts, url, args);
-    const mode = resolveMode(args.mode, st.exists ? (parseOctal(st.mode) ?? NEW_FILE_MODE) : NEW_FILE_MODE, false) ?? (st.exists ? parseOctal(st.mode)! : NEW_FILE_MODE);
-    const own = args.owner !== undefined ? (args.group !== undefined ? `${args.owner}:${args.group}` : args.owner) : args.group !== undefined ? `:${args.group}` : '';
+    const mode =
+      resolveMode(args.mode, st.exists ? (parseOctal(st.mode) ?? NEW_FILE_MODE) : NEW_FILE_MODE, false) ??
+      (st.exists ? parseOctal(st.mode)! : NEW_FILE_MODE);
+    const own =
+      args.owner !== undefined
+        ? args.group !== undefined
+          ? `${args.owner}:${args.group}`
+          : args.owner
+        : args.group !== undefined
+          ? `:${args.group}`
+          : '';
     const actions: Action[] = [];
     if (args.backup && st.exists) {
       result.backup_file = backupName(dest);
       actions.push(backupAction(dest, result.backup_file as string));
     }
     // the script on stdin keeps the command line (shown in errors) short
-    actions.push({ exec: ['sh', '-s', '--', dest, algo ?? '', want, octal(mode), own, ...f.toFile('@TMP@')], stdin: DOWNLOAD });
+    actions.push({
+      exec: ['sh', '-s', '--', dest, algo ?? '', want, octal(mode), own, ...f.toFile('@TMP@')],
+      stdin: DOWNLOAD,
+    });
     return { changes: [{ summary: `get_url: ${url} → ${dest} (${reason})`, actions, touches }], result };
   },
 });

@@ -12,10 +12,23 @@ export const script = defineTask({
   description: 'Send a script from the controller to the host and run it there (removed afterwards).',
   freeForm: true,
   converges: false,
-  args: { _raw_params: astr(), cmd: astr(), creates: apath(), removes: apath(), chdir: apath(), executable: apath(), decrypt: abool().default(true) },
+  args: {
+    _raw_params: astr(),
+    cmd: astr(),
+    creates: apath(),
+    removes: apath(),
+    chdir: apath(),
+    executable: apath(),
+    decrypt: abool().default(true),
+  },
   requiredOneOf: [['_raw_params', 'cmd']],
   mutuallyExclusive: [['_raw_params', 'cmd']],
-  returns: { rc: 'exit code', stdout: 'standard output', stderr: 'standard error', stdout_lines: 'stdout split in lines' },
+  returns: {
+    rc: 'exit code',
+    stdout: 'standard output',
+    stderr: 'standard error',
+    stdout_lines: 'stdout split in lines',
+  },
   example: '- script: files/prepare.sh --force\n  args:\n    creates: /etc/prepared',
   async plan(args, host, facts): Promise<Plan> {
     const line = (args._raw_params ?? args.cmd ?? '').trim();
@@ -23,9 +36,14 @@ export const script = defineTask({
     if (!m) throw taskFailed('script: no script given');
     const file = splitCommand(m[1]!)[0]!;
     const rest = m[2]!;
-    const skipped = (msg: string): Plan => ({ changes: [], result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] } });
-    if (args.creates !== undefined && (await facts.stat(args.creates, { follow: false })).exists) return skipped(`skipped, since ${args.creates} exists`);
-    if (args.removes !== undefined && !(await facts.stat(args.removes, { follow: false })).exists) return skipped(`skipped, since ${args.removes} does not exist`);
+    const skipped = (msg: string): Plan => ({
+      changes: [],
+      result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] },
+    });
+    if (args.creates !== undefined && (await facts.stat(args.creates, { follow: false })).exists)
+      return skipped(`skipped, since ${args.creates} exists`);
+    if (args.removes !== undefined && !(await facts.stat(args.removes, { follow: false })).exists)
+      return skipped(`skipped, since ${args.removes} does not exist`);
     const { content } = await findControllerFile(facts, host.vars, file);
     const tmp = hostTemp('script', file);
     const run = `${args.executable ? `${args.executable} ` : ''}${shq(tmp)}${rest ? ` ${rest}` : ''}`;

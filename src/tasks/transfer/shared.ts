@@ -16,12 +16,17 @@ export function hostTemp(kind: string, name: string): string {
 }
 
 /** Where a controller `src` is, searched like copy's: absolute, the role's files/ and folder, the playbook's files/ and folder. */
-export async function findControllerFile(facts: FactReader, vars: Vars, src: string): Promise<{ path: string; content: Buffer }> {
+export async function findControllerFile(
+  facts: FactReader,
+  vars: Vars,
+  src: string,
+): Promise<{ path: string; content: Buffer }> {
   const cands: string[] = [];
   if (posix.isAbsolute(src)) cands.push(src);
   else {
     if (typeof vars.role_path === 'string') cands.push(join(vars.role_path, 'files', src), join(vars.role_path, src));
-    if (typeof vars.playbook_dir === 'string') cands.push(join(vars.playbook_dir, 'files', src), join(vars.playbook_dir, src));
+    if (typeof vars.playbook_dir === 'string')
+      cands.push(join(vars.playbook_dir, 'files', src), join(vars.playbook_dir, src));
     cands.push(join('files', src), src);
   }
   for (const p of [...new Set(cands)]) {

@@ -5,12 +5,12 @@ import { defineTask, apath } from '../lib/schema.js';
 
 export const slurp = defineTask({
   name: 'slurp',
-  description: "Read a file on the host into the result, base64-encoded (`content`); nothing changes.",
+  description: 'Read a file on the host into the result, base64-encoded (`content`); nothing changes.',
   args: { src: apath() },
   argAliases: { path: 'src' },
   required: ['src'],
   returns: { content: 'the file, base64', encoding: "'base64'", source: 'the path read' },
-  example: "- slurp: src=/etc/kubernetes/ssl/ca.pem\n  register: ca\n- debug: msg=\"{{ ca.content | b64decode }}\"",
+  example: '- slurp: src=/etc/kubernetes/ssl/ca.pem\n  register: ca\n- debug: msg="{{ ca.content | b64decode }}"',
   async plan(args, _host, facts): Promise<Plan> {
     const src = args.src!;
     const st = await facts.stat(src, { follow: true });

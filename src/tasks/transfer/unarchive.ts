@@ -9,7 +9,16 @@
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
 import { fnmatch } from '../lib/fnmatch.js';
-import { chmodArg, fileAttrArgs, octal, resolveMode, sameGroup, sameOwner, taskFailed, type ModeArg } from '../lib/fsattrs.js';
+import {
+  chmodArg,
+  fileAttrArgs,
+  octal,
+  resolveMode,
+  sameGroup,
+  sameOwner,
+  taskFailed,
+  type ModeArg,
+} from '../lib/fsattrs.js';
 import { abool, alist, astr, defineTask, apath } from '../lib/schema.js';
 import { archiveKind, archiveMembers, type Member } from './archive.js';
 import { findControllerFile, hostTemp } from './shared.js';
@@ -26,7 +35,8 @@ interface OnHost {
   link: string;
 }
 
-const STAT_MEMBERS = 'cd -- "$1" || exit 3; shift; for p; do if [ -e "$p" ] || [ -L "$p" ]; then s=$(stat -c "%s|%Y|%F|%a|%U|%G|%u|%g" -- "$p") || s=MISSING; if [ -L "$p" ]; then printf "%s|%s\\n" "$s" "$(readlink -- "$p")"; else printf "%s|\\n" "$s"; fi; else echo MISSING; fi; done';
+const STAT_MEMBERS =
+  'cd -- "$1" || exit 3; shift; for p; do if [ -e "$p" ] || [ -L "$p" ]; then s=$(stat -c "%s|%Y|%F|%a|%U|%G|%u|%g" -- "$p") || s=MISSING; if [ -L "$p" ]; then printf "%s|%s\\n" "$s" "$(readlink -- "$p")"; else printf "%s|\\n" "$s"; fi; else echo MISSING; fi; done';
 
 /** stat of every member under dest, a few probes of at most ~48 kB of names each. */
 async function statMembers(facts: FactReader, dest: string, paths: string[]): Promise<(OnHost | undefined)[]> {
@@ -47,7 +57,17 @@ async function statMembers(facts: FactReader, dest: string, paths: string[]): Pr
         continue;
       }
       const [size, mtime, type, mode, owner, group, uid, gid, ...link] = l.split('|');
-      out.push({ size: Number(size), mtime: Number(mtime), type: type!, mode: parseInt(mode!, 8), owner: owner!, group: group!, uid: Number(uid), gid: Number(gid), link: link.join('|') });
+      out.push({
+        size: Number(size),
+        mtime: Number(mtime),
+        type: type!,
+        mode: parseInt(mode!, 8),
+        owner: owner!,
+        group: group!,
+        uid: Number(uid),
+        gid: Number(gid),
+        link: link.join('|'),
+      });
     }
   }
   return out;
@@ -102,19 +122,35 @@ function chunked(head: string[], paths: string[]): string[][] {
 
 export const unarchive = defineTask({
   name: 'unarchive',
-  description: 'Extract a tar, tar.gz or zip archive (from the controller, or already on the host) into an existing directory.',
+  description:
+    'Extract a tar, tar.gz or zip archive (from the controller, or already on the host) into an existing directory.',
   args: {
-    src: apath(), dest: apath(), remote_src: abool().default(false), creates: apath(), list_files: abool().default(false),
-    exclude: alist(astr()).default([]), extra_opts: alist(astr()).default([]), keep_newer: abool().default(false),
-    validate_certs: abool().default(true), decrypt: abool().default(true), ...fileAttrArgs,
+    src: apath(),
+    dest: apath(),
+    remote_src: abool().default(false),
+    creates: apath(),
+    list_files: abool().default(false),
+    exclude: alist(astr()).default([]),
+    extra_opts: alist(astr()).default([]),
+    keep_newer: abool().default(false),
+    validate_certs: abool().default(true),
+    decrypt: abool().default(true),
+    ...fileAttrArgs,
   },
   required: ['src', 'dest'],
-  returns: { dest: 'the directory extracted into', src: 'the archive', handler: 'TgzArchive, TarArchive or ZipArchive', files: 'member names (list_files=yes)' },
-  example: '- unarchive:\n    src: cni-plugins-linux-amd64-v1.4.0.tgz\n    dest: /opt/cni/bin\n    creates: /opt/cni/bin/bridge',
+  returns: {
+    dest: 'the directory extracted into',
+    src: 'the archive',
+    handler: 'TgzArchive, TarArchive or ZipArchive',
+    files: 'member names (list_files=yes)',
+  },
+  example:
+    '- unarchive:\n    src: cni-plugins-linux-amd64-v1.4.0.tgz\n    dest: /opt/cni/bin\n    creates: /opt/cni/bin/bridge',
   async plan(args, host, facts): Promise<Plan> {
     const src = args.src!;
     const dest = args.dest!.replace(/(.)\/+$/, '$1');
-    if (/^[a-z]+:\/\//i.test(src)) throw taskFailed('unarchive: a URL src is not supported; download it with get_url first');
+    if (/^[a-z]+:\/\//i.test(src))
+      throw taskFailed('unarchive: a URL src is not supported; download it with get_url first');
     if (args.creates !== undefined && (await facts.stat(args.creates, { follow: false })).exists) {
       return { changes: [], result: { dest, src, msg: `skipped, since ${args.creates} exists` } };
     }
@@ -128,15 +164,24 @@ export const unarchive = defineTask({
       archive = (await facts.read(src))!;
     } else archive = (await findControllerFile(facts, host.vars, src)).content;
     const kind = archiveKind(archive);
-    if (!kind) throw taskFailed(`Failed to find handler for "${src}". Make sure the required command to extract the file is installed (supported here: tar, tar.gz/tgz, zip)`);
+    if (!kind)
+      throw taskFailed(
+        `Failed to find handler for "${src}". Make sure the required command to extract the file is installed (supported here: tar, tar.gz/tgz, zip)`,
+      );
     const excl = args.exclude.map(fnmatch);
     const all = archiveMembers(archive, kind);
     const members = all.filter((m) => !excl.some((re) => re.test(m.path) || re.test(posix.basename(m.path))));
     const handler = { tar: 'TarArchive', tgz: 'TgzArchive', zip: 'ZipArchive' }[kind];
     const result: Vars = { dest, src, handler };
     if (args.list_files) result.files = all.map((m) => m.path + (m.type === 'dir' ? '/' : ''));
-    const onHost = await statMembers(facts, dest, members.map((m) => m.path));
-    const differ = members.map((m, i) => [m, memberDiffers(m, onHost[i], args)] as const).filter(([, why]) => why !== undefined);
+    const onHost = await statMembers(
+      facts,
+      dest,
+      members.map((m) => m.path),
+    );
+    const differ = members
+      .map((m, i) => [m, memberDiffers(m, onHost[i], args)] as const)
+      .filter(([, why]) => why !== undefined);
     if (!differ.length) return { changes: [], result };
     const actions: Action[] = [];
     let file = src;
@@ -147,18 +192,48 @@ export const unarchive = defineTask({
     if (kind === 'zip') {
       const unzip = await facts.probe(['sh', '-c', 'command -v unzip']);
       if (unzip.rc !== 0) throw taskFailed(`unarchive: ${src} is a zip archive and unzip is not installed on the host`);
-      actions.push({ exec: ['unzip', '-o', ...args.extra_opts, file, ...(args.exclude.length ? ['-x', ...args.exclude] : []), '-d', dest] });
+      actions.push({
+        exec: [
+          'unzip',
+          '-o',
+          ...args.extra_opts,
+          file,
+          ...(args.exclude.length ? ['-x', ...args.exclude] : []),
+          '-d',
+          dest,
+        ],
+      });
     } else {
-      actions.push({ exec: ['tar', '--extract', '-C', dest, ...(kind === 'tgz' ? ['-z'] : []), ...args.exclude.map((e) => `--exclude=${e}`), ...(args.keep_newer ? ['--keep-newer-files'] : []), ...args.extra_opts, '-f', file] });
+      actions.push({
+        exec: [
+          'tar',
+          '--extract',
+          '-C',
+          dest,
+          ...(kind === 'tgz' ? ['-z'] : []),
+          ...args.exclude.map((e) => `--exclude=${e}`),
+          ...(args.keep_newer ? ['--keep-newer-files'] : []),
+          ...args.extra_opts,
+          '-f',
+          file,
+        ],
+      });
     }
     if (!args.remote_src) actions.push({ remove: file });
     const paths = members.map((m) => posix.join(dest, m.path));
     if (args.owner !== undefined || args.group !== undefined) {
-      const who = args.owner !== undefined ? (args.group !== undefined ? `${args.owner}:${args.group}` : args.owner) : `:${args.group}`;
+      const who =
+        args.owner !== undefined
+          ? args.group !== undefined
+            ? `${args.owner}:${args.group}`
+            : args.owner
+          : `:${args.group}`;
       for (const argv of chunked(['chown', '-h', who, '--'], paths)) actions.push({ exec: argv });
     }
     if (args.mode !== undefined) {
-      const notLinks = members.filter((m) => m.type === 'file' || m.type === 'dir').map((m) => posix.join(dest, m.path));
+      const notLinks = members
+        .filter((m) => m.type === 'file' || m.type === 'dir')
+        .map((m) => posix.join(dest, m.path));
       for (const argv of chunked(['chmod', chmodArg(args.mode), '--'], notLinks)) actions.push({ exec: argv });
     }
     const [first, why] = differ[0]!;

@@ -7,11 +7,34 @@ import { table } from './table.js';
 
 describe('modprobe', () => {
   table(modprobe, [
-    { name: 'not loaded: modprobe with params', setup: () => {}, args: { name: 'ip_vs', params: 'conn_tab_bits=12' }, changes: [/^modprobe: load ip_vs conn_tab_bits=12$/], check: (h) => expect(h.loaded.has('ip_vs')).to.equal(true) },
+    {
+      name: 'not loaded: modprobe with params',
+      setup: () => {},
+      args: { name: 'ip_vs', params: 'conn_tab_bits=12' },
+      changes: [/^modprobe: load ip_vs conn_tab_bits=12$/],
+      check: (h) => expect(h.loaded.has('ip_vs')).to.equal(true),
+    },
     { name: 'loaded: ok', setup: (h) => h.loaded.add('overlay'), args: { name: 'overlay' }, changes: [] },
-    { name: 'built in counts as loaded (br_netfilter in the lab kernel)', setup: (h) => h.builtin.add('br_netfilter'), args: { name: 'br_netfilter' }, changes: [], check: () => {} },
-    { name: 'a dash in the name is the kernel\'s underscore', setup: (h) => h.loaded.add('nf_conntrack'), args: { name: 'nf-conntrack' }, changes: [] },
-    { name: 'absent and loaded: modprobe -r', setup: (h) => h.loaded.add('ip_vs'), args: { name: 'ip_vs', state: 'absent' }, changes: [/unload ip_vs/], check: (h) => expect(h.loaded.size).to.equal(0) },
+    {
+      name: 'built in counts as loaded (br_netfilter in the lab kernel)',
+      setup: (h) => h.builtin.add('br_netfilter'),
+      args: { name: 'br_netfilter' },
+      changes: [],
+      check: () => {},
+    },
+    {
+      name: "a dash in the name is the kernel's underscore",
+      setup: (h) => h.loaded.add('nf_conntrack'),
+      args: { name: 'nf-conntrack' },
+      changes: [],
+    },
+    {
+      name: 'absent and loaded: modprobe -r',
+      setup: (h) => h.loaded.add('ip_vs'),
+      args: { name: 'ip_vs', state: 'absent' },
+      changes: [/unload ip_vs/],
+      check: (h) => expect(h.loaded.size).to.equal(0),
+    },
     { name: 'absent and not loaded: ok', setup: () => {}, args: { name: 'ip_vs', state: 'absent' }, changes: [] },
     {
       name: 'persistent=present writes modules-load.d (and modprobe.d options with params)',
@@ -25,7 +48,13 @@ describe('modprobe', () => {
     },
     {
       name: 'persistent=absent removes both files',
-      setup: (h) => { h.loaded.add('overlay'); h.files.set('/etc/modules-load.d/overlay.conf', { ...h.nodeAt('/etc/modules-load.d/.keep')!, content: Buffer.from('overlay\n') }); },
+      setup: (h) => {
+        h.loaded.add('overlay');
+        h.files.set('/etc/modules-load.d/overlay.conf', {
+          ...h.nodeAt('/etc/modules-load.d/.keep')!,
+          content: Buffer.from('overlay\n'),
+        });
+      },
       args: { name: 'overlay', persistent: 'absent' },
       changes: [/remove \/etc\/modules-load.d\/overlay.conf/],
       check: (h) => expect(h.nodeAt('/etc/modules-load.d/overlay.conf')).to.equal(undefined),
@@ -35,7 +64,9 @@ describe('modprobe', () => {
   it('a built-in module cannot be unloaded: clear failure', async () => {
     const h = new SysHost();
     h.builtin.add('overlay');
-    expect(await planError(modprobe, { name: 'overlay', state: 'absent' }, h)).to.match(/overlay is built into the kernel and cannot be unloaded/);
+    expect(await planError(modprobe, { name: 'overlay', state: 'absent' }, h)).to.match(
+      /overlay is built into the kernel and cannot be unloaded/,
+    );
   });
 
   it('the result says built in', async () => {

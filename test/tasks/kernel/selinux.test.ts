@@ -22,7 +22,10 @@ describe('selinux', () => {
   it('RHEL enforcing → permissive: config and setenforce 0, no reboot', async () => {
     const h = rhel(CONF, '1');
     const p = await converge(selinux, { state: 'permissive', policy: 'targeted' }, h);
-    expect(p.changes.map((c) => c.summary)).to.deep.equal(['selinux: /etc/selinux/config: SELINUX=permissive SELINUXTYPE=targeted', 'selinux: setenforce 0']);
+    expect(p.changes.map((c) => c.summary)).to.deep.equal([
+      'selinux: /etc/selinux/config: SELINUX=permissive SELINUXTYPE=targeted',
+      'selinux: setenforce 0',
+    ]);
     expect(h.text('/etc/selinux/config')).to.equal(CONF.replace('SELINUX=enforcing', 'SELINUX=permissive'));
     expect(h.enforce).to.equal('0');
     expect(p.result).to.deep.include({ reboot_required: false, policy: 'targeted' });
@@ -44,10 +47,14 @@ describe('selinux', () => {
   });
 
   it('already as asked: ok', async () => {
-    expect((await planOn(selinux, { state: 'enforcing', policy: 'targeted' }, rhel(CONF, '1'))).changes).to.deep.equal([]);
+    expect((await planOn(selinux, { state: 'enforcing', policy: 'targeted' }, rhel(CONF, '1'))).changes).to.deep.equal(
+      [],
+    );
   });
 
   it('no policy given nor configured: fails like Ansible', async () => {
-    expect(await planError(selinux, { state: 'enforcing' }, rhel('SELINUX=disabled\n', undefined))).to.match(/policy is required/);
+    expect(await planError(selinux, { state: 'enforcing' }, rhel('SELINUX=disabled\n', undefined))).to.match(
+      /policy is required/,
+    );
   });
 });

@@ -7,13 +7,23 @@ import { FSTAB } from './table.js';
 
 describe('swap (kplay)', () => {
   it('active swap and fstab swap lines: swapoff -a and the lines commented out; then ok', async () => {
-    const h = new SysHost({ '/etc/fstab': `${FSTAB}/swap.img none swap sw 0 0\n#/old none swap sw 0 0\nUUID=x none swap defaults 0 0\n` });
+    const h = new SysHost({
+      '/etc/fstab': `${FSTAB}/swap.img none swap sw 0 0\n#/old none swap sw 0 0\nUUID=x none swap defaults 0 0\n`,
+    });
     h.swaps = ['/swap.img'];
     const p = await converge(swap, { state: 'absent' }, h);
-    expect(p.changes.map((c) => c.summary)).to.deep.equal(['swap: swapoff -a (/swap.img)', 'swap: comment out 2 swap line(s) in /etc/fstab']);
+    expect(p.changes.map((c) => c.summary)).to.deep.equal([
+      'swap: swapoff -a (/swap.img)',
+      'swap: comment out 2 swap line(s) in /etc/fstab',
+    ]);
     expect(h.swaps).to.deep.equal([]);
-    expect(h.text('/etc/fstab')).to.equal(`${FSTAB}#/swap.img none swap sw 0 0\n#/old none swap sw 0 0\n#UUID=x none swap defaults 0 0\n`);
-    expect(p.result).to.deep.equal({ swaps: ['/swap.img'], lines: ['/swap.img none swap sw 0 0', 'UUID=x none swap defaults 0 0'] });
+    expect(h.text('/etc/fstab')).to.equal(
+      `${FSTAB}#/swap.img none swap sw 0 0\n#/old none swap sw 0 0\n#UUID=x none swap defaults 0 0\n`,
+    );
+    expect(p.result).to.deep.equal({
+      swaps: ['/swap.img'],
+      lines: ['/swap.img none swap sw 0 0', 'UUID=x none swap defaults 0 0'],
+    });
   });
 
   it('no swap anywhere (the lab): ok', async () => {

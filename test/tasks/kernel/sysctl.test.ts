@@ -8,7 +8,8 @@ import { table } from './table.js';
 const K8S = '/etc/sysctl.d/95-k8s-sysctl.conf';
 
 describe('sysctl', () => {
-  const f = (h: SysHost, content: string) => h.files.set(K8S, { ...h.nodeAt('/etc/sysctl.d/README')!, content: Buffer.from(content), ino: 1 });
+  const f = (h: SysHost, content: string) =>
+    h.files.set(K8S, { ...h.nodeAt('/etc/sysctl.d/README')!, content: Buffer.from(content), ino: 1 });
   table(sysctl, [
     {
       name: 'a new key: the file is created and the live value set (reload), sysctl -w first',
@@ -24,46 +25,67 @@ describe('sysctl', () => {
     },
     {
       name: 'the key in the file with the value (spaces around =): ok',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '1'); f(h, '# k8s\nnet.ipv4.ip_forward = 1\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '1');
+        f(h, '# k8s\nnet.ipv4.ip_forward = 1\n');
+      },
       args: { name: 'net.ipv4.ip_forward', value: 1, sysctl_file: K8S },
       changes: [],
     },
     {
       name: 'a different value: its line replaced in place, other lines and comments kept',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '0'); f(h, '# k8s\nnet.ipv4.ip_forward = 0\nvm.swappiness = 0\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '0');
+        f(h, '# k8s\nnet.ipv4.ip_forward = 0\nvm.swappiness = 0\n');
+      },
       args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: K8S },
       changes: [/live 0 → 1/],
       check: (h) => expect(h.text(K8S)).to.equal('# k8s\nnet.ipv4.ip_forward=1\nvm.swappiness = 0\n'),
     },
     {
       name: 'duplicates of the key: the first is replaced, the others dropped',
-      setup: (h) => { h.sysctls.set('net.core.somaxconn', '128'); f(h, 'net.core.somaxconn=128\nx.y=1\nnet.core.somaxconn = 64\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.core.somaxconn', '128');
+        f(h, 'net.core.somaxconn=128\nx.y=1\nnet.core.somaxconn = 64\n');
+      },
       args: { name: 'net.core.somaxconn', value: '32768', sysctl_file: K8S },
       changes: [/somaxconn/],
       check: (h) => expect(h.text(K8S)).to.equal('net.core.somaxconn=32768\nx.y=1\n'),
     },
     {
       name: 'the last duplicate wins for comparing (as sysctl -p applies them)',
-      setup: (h) => { h.sysctls.set('a.b', '2'); f(h, 'a.b=1\na.b=2\n'); },
+      setup: (h) => {
+        h.sysctls.set('a.b', '2');
+        f(h, 'a.b=1\na.b=2\n');
+      },
       args: { name: 'a.b', value: '2', sysctl_file: K8S },
       changes: [],
     },
     {
       name: 'values compared with whitespace normalised (file and live)',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_local_port_range', '1024\t65000'); f(h, 'net.ipv4.ip_local_port_range = 1024   65000\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_local_port_range', '1024\t65000');
+        f(h, 'net.ipv4.ip_local_port_range = 1024   65000\n');
+      },
       args: { name: 'net.ipv4.ip_local_port_range', value: ' 1024 65000 ', sysctl_file: K8S, sysctl_set: true },
       changes: [],
     },
     {
       name: 'yes/true values are 1, no is 0 (as Ansible)',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '0'); f(h, 'net.ipv4.ip_forward=0\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '0');
+        f(h, 'net.ipv4.ip_forward=0\n');
+      },
       args: { name: 'net.ipv4.ip_forward', value: 'yes', sysctl_file: K8S },
       changes: [/0 → 1/],
       check: (h) => expect(h.text(K8S)).to.equal('net.ipv4.ip_forward=1\n'),
     },
     {
       name: 'sysctl_set: the file is right but the live value drifted: sysctl -w only',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '0'); f(h, 'net.ipv4.ip_forward = 1\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '0');
+        f(h, 'net.ipv4.ip_forward = 1\n');
+      },
       args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: K8S, sysctl_set: true },
       changes: [/^sysctl: net.ipv4.ip_forward: live 0 → 1$/],
       check: (h, p) => {
@@ -73,7 +95,10 @@ describe('sysctl', () => {
     },
     {
       name: 'without sysctl_set a live drift is not looked at (Ansible)',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '0'); f(h, 'net.ipv4.ip_forward = 1\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '0');
+        f(h, 'net.ipv4.ip_forward = 1\n');
+      },
       args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: K8S },
       changes: [],
       check: (h) => expect(h.probes).to.deep.equal([]),
@@ -87,10 +112,16 @@ describe('sysctl', () => {
     },
     {
       name: 'state=absent removes every line of the key, live value untouched',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '1'); f(h, 'net.ipv4.ip_forward=1\nx=1\n net.ipv4.ip_forward = 1\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '1');
+        f(h, 'net.ipv4.ip_forward=1\nx=1\n net.ipv4.ip_forward = 1\n');
+      },
       args: { name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: K8S },
       changes: [/remove from/],
-      check: (h) => { expect(h.text(K8S)).to.equal('x=1\n'); expect(h.sysctls.get('net.ipv4.ip_forward')).to.equal('1'); },
+      check: (h) => {
+        expect(h.text(K8S)).to.equal('x=1\n');
+        expect(h.sysctls.get('net.ipv4.ip_forward')).to.equal('1');
+      },
     },
     {
       name: 'state=absent with the key not in the file: ok',
@@ -100,26 +131,37 @@ describe('sysctl', () => {
     },
     {
       name: 'a key given with slashes is the same key',
-      setup: (h) => { h.sysctls.set('net.ipv4.ip_forward', '1'); f(h, 'net.ipv4.ip_forward=1\n'); },
+      setup: (h) => {
+        h.sysctls.set('net.ipv4.ip_forward', '1');
+        f(h, 'net.ipv4.ip_forward=1\n');
+      },
       args: { name: 'net/ipv4/ip_forward', value: '1', sysctl_file: K8S, sysctl_set: true },
       changes: [],
     },
     {
       name: 'a file without a final newline gets one before the new line',
-      setup: (h) => { h.sysctls.set('b.c', '1'); f(h, 'a=1'); },
+      setup: (h) => {
+        h.sysctls.set('b.c', '1');
+        f(h, 'a=1');
+      },
       args: { name: 'b.c', value: '1', sysctl_file: K8S },
       changes: [/\(unset\) → 1/],
       check: (h) => expect(h.text(K8S)).to.equal('a=1\nb.c=1\n'),
     },
     {
       name: 'ignoreerrors: a read-only key (vm.* in a container): the file is written, the live value left, msg says why',
-      setup: (h) => { h.sysctls.set('vm.swappiness', '60'); h.writable = new Set(['net.ipv4.ip_forward']); },
+      setup: (h) => {
+        h.sysctls.set('vm.swappiness', '60');
+        h.writable = new Set(['net.ipv4.ip_forward']);
+      },
       args: { name: 'vm.swappiness', value: '0', sysctl_file: K8S, sysctl_set: true, ignoreerrors: true },
       changes: [/^sysctl: vm.swappiness: .*\(unset\) → 0$/],
       check: (h, p) => {
         expect(h.sysctls.get('vm.swappiness')).to.equal('60');
         expect(h.text(K8S)).to.equal('vm.swappiness=0\n');
-        expect(p.result?.msg).to.match(/vm.swappiness: live value not set \(ignoreerrors\): \/proc\/sys\/vm\/swappiness is not writable/);
+        expect(p.result?.msg).to.match(
+          /vm.swappiness: live value not set \(ignoreerrors\): \/proc\/sys\/vm\/swappiness is not writable/,
+        );
       },
     },
     {
@@ -136,10 +178,12 @@ describe('sysctl', () => {
     h.sysctls.set('vm.swappiness', '60');
     h.writable = new Set();
     const msg = await planError(sysctl, { name: 'vm.swappiness', value: '0', sysctl_file: K8S }, h);
-    expect(msg).to.match(/cannot set vm.swappiness=0 on the running kernel: \/proc\/sys\/vm\/swappiness is not writable.*ignoreerrors/);
+    expect(msg).to.match(
+      /cannot set vm.swappiness=0 on the running kernel: \/proc\/sys\/vm\/swappiness is not writable.*ignoreerrors/,
+    );
   });
 
-  it('an unknown key with sysctl_set fails with sysctl\'s error', async () => {
+  it("an unknown key with sysctl_set fails with sysctl's error", async () => {
     const msg = await planError(sysctl, { name: 'net.nope', value: '1', sysctl_set: true }, new SysHost());
     expect(msg).to.match(/cannot read net.nope on this host: cannot stat \/proc\/sys\/net\/nope/);
   });
@@ -150,7 +194,9 @@ describe('sysctl', () => {
     const p = await converge(sysctl, { name: 'net.ipv4.ip_forward', value: '1' }, h);
     expect(p.changes[0]!.touches).to.deep.equal(['file:/etc/sysctl.conf']);
     expect(h.text('/etc/sysctl.conf')).to.equal('net.ipv4.ip_forward=1\n');
-    expect(await planError(sysctl, { name: 'a.b', value: '1', sysctl_file: '/nope/x.conf', reload: false }, h)).to.match(/Destination directory \/nope does not exist/);
+    expect(
+      await planError(sysctl, { name: 'a.b', value: '1', sysctl_file: '/nope/x.conf', reload: false }, h),
+    ).to.match(/Destination directory \/nope does not exist/);
   });
 
   it('value is required with state=present', async () => {

@@ -17,10 +17,18 @@ export interface Case {
 export function table(mod: TaskModule, cases: Case[], files: Record<string, string> = {}) {
   for (const c of cases) {
     it(c.name, async () => {
-      const h = new SysHost({ '/etc/sysctl.d/README': '', '/etc/modules-load.d/.keep': '', '/etc/modprobe.d/.keep': '', ...files });
+      const h = new SysHost({
+        '/etc/sysctl.d/README': '',
+        '/etc/modules-load.d/.keep': '',
+        '/etc/modprobe.d/.keep': '',
+        ...files,
+      });
       c.setup(h);
       const plan = await planOn(mod, c.args, h);
-      expect(plan.changes.map((x) => x.summary)).to.have.length(c.changes.length, plan.changes.map((x) => x.summary).join('; '));
+      expect(plan.changes.map((x) => x.summary)).to.have.length(
+        c.changes.length,
+        plan.changes.map((x) => x.summary).join('; '),
+      );
       plan.changes.forEach((x, i) => expect(x.summary).to.match(c.changes[i]!));
       if (plan.changes.length) await converge(mod, c.args, h);
       c.check?.(h, plan);

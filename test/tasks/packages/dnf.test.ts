@@ -31,7 +31,9 @@ describe('dnf / yum / package (fake RHEL facts)', () => {
   });
   it('package picks dnf or apt from ansible_pkg_mgr', async () => {
     expect(execs(await planOn(pkg, { name: 'keepalived' }, rhel()))).to.deep.equal(['dnf -y -q install keepalived']);
-    expect(summaries(await converge(pkg, { name: 'hello', state: 'installed' }, new FakeApt({}, AVAIL)))).to.deep.equal(['package: install hello']);
+    expect(summaries(await converge(pkg, { name: 'hello', state: 'installed' }, new FakeApt({}, AVAIL)))).to.deep.equal(
+      ['package: install hello'],
+    );
     const other = new FakeApt();
     other.pkgMgr = 'zypper';
     expect(await planError(pkg, { name: 'x' }, other)).to.match(/'zypper' is not supported/);

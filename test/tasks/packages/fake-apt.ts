@@ -18,9 +18,14 @@ export class FakeApt extends FakeHost {
   pkgMgr = 'apt';
   lastStdin: string | undefined;
 
-  constructor(installed: Record<string, string | Pkg> = {}, available: Record<string, string[]> = {}, files: Record<string, string> = {}) {
+  constructor(
+    installed: Record<string, string | Pkg> = {},
+    available: Record<string, string[]> = {},
+    files: Record<string, string> = {},
+  ) {
     super({ '/var/lib/apt/lists/lock': '', '/var/lib/dpkg/status': '', ...files });
-    for (const [n, v] of Object.entries(installed)) this.installed.set(n, typeof v === 'string' ? { version: v, status: 'ii ' } : v);
+    for (const [n, v] of Object.entries(installed))
+      this.installed.set(n, typeof v === 'string' ? { version: v, status: 'ii ' } : v);
     for (const [n, v] of Object.entries(available)) this.available.set(n, v);
     this.onExec = (argv) => this.run(argv);
   }
@@ -36,34 +41,69 @@ export class FakeApt extends FakeHost {
     if (cmd === 'dpkg-query') {
       const names = rest.slice(2);
       const known = names.filter((n) => this.installed.has(n));
-      const out = known.map((n) => `${n}\t${this.installed.get(n)!.version}\t${this.installed.get(n)!.status}\n`).join('');
-      return ok(out, known.length < names.length ? 1 : 0, names.filter((n) => !this.installed.has(n)).map((n) => `dpkg-query: no packages found matching ${n}\n`).join(''));
+      const out = known
+        .map((n) => `${n}\t${this.installed.get(n)!.version}\t${this.installed.get(n)!.status}\n`)
+        .join('');
+      return ok(
+        out,
+        known.length < names.length ? 1 : 0,
+        names
+          .filter((n) => !this.installed.has(n))
+          .map((n) => `dpkg-query: no packages found matching ${n}\n`)
+          .join(''),
+      );
     }
     if (cmd === 'apt-cache' && rest[0] === 'policy') {
-      return ok(rest.slice(1).filter((n) => this.available.has(n)).map((n) => {
-        const vs = this.available.get(n)!;
-        const inst = this.installed.get(n);
-        const i = inst && /^.i/.test(inst.status) ? inst.version : '(none)';
-        return `${n}:\n  Installed: ${i}\n  Candidate: ${vs[0] ?? '(none)'}\n  Version table:\n${vs.map((v) => ` ${v === i ? '***' : '   '} ${v} 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n`).join('')}`;
-      }).join(''));
+      return ok(
+        rest
+          .slice(1)
+          .filter((n) => this.available.has(n))
+          .map((n) => {
+            const vs = this.available.get(n)!;
+            const inst = this.installed.get(n);
+            const i = inst && /^.i/.test(inst.status) ? inst.version : '(none)';
+            return `${n}:\n  Installed: ${i}\n  Candidate: ${vs[0] ?? '(none)'}\n  Version table:\n${vs.map((v) => ` ${v === i ? '***' : '   '} ${v} 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n`).join('')}`;
+          })
+          .join(''),
+      );
     }
     if (cmd === 'apt-get' && rest[0] === '-s') {
-      if (rest.includes('install')) return ok('', 100, rest.filter((n) => !n.startsWith('-') && n !== 'install' && !this.available.has(n)).map((n) => `E: Unable to locate package ${n}\n`).join(''));
+      if (rest.includes('install'))
+        return ok(
+          '',
+          100,
+          rest
+            .filter((n) => !n.startsWith('-') && n !== 'install' && !this.available.has(n))
+            .map((n) => `E: Unable to locate package ${n}\n`)
+            .join(''),
+        );
       if (rest.includes('autoremove')) return ok('Remv libold1 [1.0]\n');
-      if (rest.includes('dist-upgrade')) return ok('Inst libc6 [2.36-9] (2.36-9+deb12u4 Debian:12.5/stable [amd64])\nConf libc6\n');
+      if (rest.includes('dist-upgrade'))
+        return ok('Inst libc6 [2.36-9] (2.36-9+deb12u4 Debian:12.5/stable [amd64])\nConf libc6\n');
       if (rest.includes('upgrade')) return ok('0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n');
     }
     if (cmd === 'dpkg-deb') return ok('Package: hello\nVersion: 2.10-3\n');
     if (cmd === 'dpkg' && rest[0] === '--get-selections') {
       const p = this.installed.get(rest[1]!);
-      return p ? ok(`${rest[1]}\t\t\t\t\t${p.sel ?? 'install'}\n`) : ok('', 0, `dpkg: no packages found matching ${rest[1]}\n`);
+      return p
+        ? ok(`${rest[1]}\t\t\t\t\t${p.sel ?? 'install'}\n`)
+        : ok('', 0, `dpkg: no packages found matching ${rest[1]}\n`);
     }
     if (cmd === 'rpm') {
       const names = rest.slice(3);
-      return ok(names.map((n) => (this.installed.has(n) ? `${n}\t0:${this.installed.get(n)!.version}\n` : `package ${n} is not installed\n`)).join(''), names.filter((n) => !this.installed.has(n)).length);
+      return ok(
+        names
+          .map((n) =>
+            this.installed.has(n) ? `${n}\t0:${this.installed.get(n)!.version}\n` : `package ${n} is not installed\n`,
+          )
+          .join(''),
+        names.filter((n) => !this.installed.has(n)).length,
+      );
     }
     if ((cmd === 'dnf' || cmd === 'yum') && rest.includes('check-update')) {
-      const up = rest.filter((n) => this.available.has(n) && this.installed.get(n)?.version !== this.available.get(n)![0]);
+      const up = rest.filter(
+        (n) => this.available.has(n) && this.installed.get(n)?.version !== this.available.get(n)![0],
+      );
       return ok(up.map((n) => `${n}.x86_64   ${this.available.get(n)![0]}   baseos\n`).join(''), up.length ? 100 : 0);
     }
     return super.probe(argv);
@@ -78,7 +118,10 @@ export class FakeApt extends FakeHost {
       if (verb === 'install') {
         for (const spec of names) {
           const [n, v] = spec.split('=') as [string, string | undefined];
-          if (n.startsWith('/') || n.startsWith('./')) { this.installed.set('hello', { version: '2.10-3', status: 'ii ' }); continue; }
+          if (n.startsWith('/') || n.startsWith('./')) {
+            this.installed.set('hello', { version: '2.10-3', status: 'ii ' });
+            continue;
+          }
           const vs = this.available.get(n);
           if (!vs) throw new Error(`fake apt: E: Unable to locate package ${n}`);
           this.installed.set(n, { ...this.installed.get(n), version: v ?? vs[0]!, status: 'ii ' });
@@ -114,5 +157,11 @@ export class FakeApt extends FakeHost {
 }
 
 export const summaries = (p: { changes: { summary: string }[] }) => p.changes.map((c) => c.summary);
-export const execs = (p: { changes: { actions: Action[] }[] }) => p.changes.flatMap((c) => c.actions.flatMap((a) => ('exec' in a ? [a.exec.join(' ')] : [])));
-export const AVAIL = { hello: ['2.10-3', '2.10-2'], tree: ['2.1.0-1'], haproxy: ['2.6.12-1+deb12u1', '2.6.12-1', '2.4.22-1'], keepalived: ['1:2.2.7-1+b2'] };
+export const execs = (p: { changes: { actions: Action[] }[] }) =>
+  p.changes.flatMap((c) => c.actions.flatMap((a) => ('exec' in a ? [a.exec.join(' ')] : [])));
+export const AVAIL = {
+  hello: ['2.10-3', '2.10-2'],
+  tree: ['2.1.0-1'],
+  haproxy: ['2.6.12-1+deb12u1', '2.6.12-1', '2.4.22-1'],
+  keepalived: ['1:2.2.7-1+b2'],
+};

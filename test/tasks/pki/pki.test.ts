@@ -35,13 +35,23 @@ interface Res {
 }
 
 function kplay(dir: string, args: string[]) {
-  return spawnSync(process.execPath, [BIN, 'run', join(dir, 'site.yml'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return spawnSync(process.execPath, [BIN, 'run', join(dir, 'site.yml'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
 }
 
 /** A --json run: each task's status and result, and the number of changed tasks. */
-function run(dir: string, extra: string[] = []): { code: number | null; results: Res[]; status: Record<string, string>; changed: number } {
+function run(
+  dir: string,
+  extra: string[] = [],
+): { code: number | null; results: Res[]; status: Record<string, string>; changed: number } {
   const r = kplay(dir, ['--json', ...extra]);
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const results = events.filter((e) => e.type === 'host_result') as unknown as Res[];
   const status = Object.fromEntries(results.map((x) => [x.task, x.status]));
   return { code: r.status, results, status, changed: results.filter((x) => x.status === 'changed').length };
@@ -91,7 +101,13 @@ describe('pki modules on the controller (local transport, openssl checks)', func
   it('check mode on an empty folder writes nothing: the CA would be made, tasks reading it are uncertain', () => {
     const r = run(dir, ['--check']);
     expect(r.code).to.equal(0);
-    expect(r.status).to.deep.equal({ ca: 'changed', 'kubernetes cert': 'uncertain', 'admin cert': 'uncertain', 'sa keypair': 'uncertain', 'admin kubeconfig': 'uncertain' });
+    expect(r.status).to.deep.equal({
+      ca: 'changed',
+      'kubernetes cert': 'uncertain',
+      'admin cert': 'uncertain',
+      'sa keypair': 'uncertain',
+      'admin kubeconfig': 'uncertain',
+    });
     expect(existsSync(out), 'check mode wrote nothing').to.equal(false);
   });
 
@@ -102,19 +118,26 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     expect(r.stdout).to.include('client-key-data: (private key, not shown)');
     expect(r.stdout).to.not.include('PRIVATE KEY');
     for (const k of ['ca-key.pem', 'kubernetes-key.pem', 'admin-key.pem', 'sa.key']) {
-      for (const line of read(k).split('\n').filter((l) => l.length > 20)) expect(r.stdout, `a line of ${k} in the output`).to.not.include(line);
+      for (const line of read(k)
+        .split('\n')
+        .filter((l) => l.length > 20))
+        expect(r.stdout, `a line of ${k} in the output`).to.not.include(line);
     }
     const kubeconfig = parseYaml(readFileSync(join(out, 'kube/config'), 'utf8')) as Kubeconfig;
     expect(r.stdout).to.not.include(kubeconfig.users[0]!.user['client-key-data']);
 
-    expect(openssl('verify', '-CAfile', f('ca.pem'), f('kubernetes.pem'), f('admin.pem'))).to.equal(`${f('kubernetes.pem')}: OK\n${f('admin.pem')}: OK\n`);
+    expect(openssl('verify', '-CAfile', f('ca.pem'), f('kubernetes.pem'), f('admin.pem'))).to.equal(
+      `${f('kubernetes.pem')}: OK\n${f('admin.pem')}: OK\n`,
+    );
     const ca = openssl('x509', '-noout', '-text', '-in', f('ca.pem'));
     expect(ca).to.match(/Subject: O = kplay, CN = kubernetes-ca\n/);
     expect(ca).to.match(/Basic Constraints: critical\n\s+CA:TRUE\n/);
     expect(ca).to.match(/Key Usage: critical\n\s+Certificate Sign, CRL Sign\n/);
     const k8s = openssl('x509', '-noout', '-text', '-in', f('kubernetes.pem'));
     expect(k8s).to.match(/Subject: CN = kubernetes\n/);
-    expect(k8s).to.match(/Subject Alternative Name: \n\s+IP Address:127.0.0.1, IP Address:10.0.0.1, DNS:kubernetes.default\n/);
+    expect(k8s).to.match(
+      /Subject Alternative Name: \n\s+IP Address:127.0.0.1, IP Address:10.0.0.1, DNS:kubernetes.default\n/,
+    );
     expect(k8s).to.match(/Extended Key Usage: \n\s+TLS Web Server Authentication, TLS Web Client Authentication\n/);
     expect(k8s).to.match(/Basic Constraints: critical\n\s+CA:FALSE\n/);
     expect(k8s).to.match(/Key Usage: critical\n\s+Digital Signature, Key Encipherment\n/);
@@ -125,19 +148,30 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     expect(admin).to.not.include('Subject Alternative Name');
     // each key is its certificate's; the .pub is the key's public half
     for (const n of ['ca', 'kubernetes', 'admin']) {
-      expect(openssl('pkey', '-in', f(`${n}-key.pem`), '-pubout'), n).to.equal(openssl('x509', '-in', f(`${n}.pem`), '-pubkey', '-noout'));
+      expect(openssl('pkey', '-in', f(`${n}-key.pem`), '-pubout'), n).to.equal(
+        openssl('x509', '-in', f(`${n}.pem`), '-pubkey', '-noout'),
+      );
     }
     expect(read('sa.key')).to.match(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(openssl('pkey', '-in', f('sa.key'), '-noout', '-text')).to.include('Private-Key: (2048 bit');
     expect(openssl('pkey', '-in', f('sa.key'), '-pubout')).to.equal(read('sa.pub'));
 
     expect(modeOf(ssl)).to.equal('0700');
-    for (const k of ['ca-key.pem', 'kubernetes-key.pem', 'admin-key.pem', 'sa.key']) expect(modeOf(f(k)), k).to.equal('0600');
+    for (const k of ['ca-key.pem', 'kubernetes-key.pem', 'admin-key.pem', 'sa.key'])
+      expect(modeOf(f(k)), k).to.equal('0600');
     for (const c of ['ca.pem', 'kubernetes.pem', 'admin.pem', 'sa.pub']) expect(modeOf(f(c)), c).to.equal('0644');
     expect(modeOf(join(out, 'kube/config'))).to.equal('0600');
 
     expect(kubeconfig).to.deep.include({ apiVersion: 'v1', kind: 'Config', 'current-context': 'default' });
-    expect(kubeconfig.clusters).to.deep.equal([{ name: 'kubernetes', cluster: { 'certificate-authority-data': Buffer.from(read('ca.pem')).toString('base64'), server: 'https://10.0.0.1:6443' } }]);
+    expect(kubeconfig.clusters).to.deep.equal([
+      {
+        name: 'kubernetes',
+        cluster: {
+          'certificate-authority-data': Buffer.from(read('ca.pem')).toString('base64'),
+          server: 'https://10.0.0.1:6443',
+        },
+      },
+    ]);
     expect(kubeconfig.contexts).to.deep.equal([{ name: 'default', context: { cluster: 'kubernetes', user: 'admin' } }]);
     const user = kubeconfig.users[0]!;
     expect(user.name).to.equal('admin');
@@ -160,7 +194,13 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     const s0 = serial();
     const r = run(dir, ['-e', 'admin_force=true']);
     expect(r.code).to.equal(0);
-    expect(r.status).to.deep.equal({ ca: 'ok', 'kubernetes cert': 'ok', 'admin cert': 'changed', 'sa keypair': 'ok', 'admin kubeconfig': 'changed' });
+    expect(r.status).to.deep.equal({
+      ca: 'ok',
+      'kubernetes cert': 'ok',
+      'admin cert': 'changed',
+      'sa keypair': 'ok',
+      'admin kubeconfig': 'changed',
+    });
     expect(r.results.find((x) => x.task === 'admin cert')!.result!.reason).to.equal('forced');
     expect(serial()).to.not.equal(s0);
     expect(openssl('verify', '-CAfile', f('ca.pem'), f('admin.pem'))).to.include(': OK');
@@ -174,27 +214,45 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     rmSync(f('sa.pub'));
     chmodSync(f('admin-key.pem'), 0o644);
     const r = run(dir);
-    expect(r.status).to.deep.equal({ ca: 'ok', 'kubernetes cert': 'ok', 'admin cert': 'changed', 'sa keypair': 'changed', 'admin kubeconfig': 'ok' });
+    expect(r.status).to.deep.equal({
+      ca: 'ok',
+      'kubernetes cert': 'ok',
+      'admin cert': 'changed',
+      'sa keypair': 'changed',
+      'admin kubeconfig': 'ok',
+    });
     expect(read('sa.key')).to.equal(key);
     expect(read('sa.pub')).to.equal(pub);
     expect(read('admin.pem')).to.equal(admin);
     expect(modeOf(f('admin-key.pem'))).to.equal('0600');
   });
 
-
   it('(after the repairs) SANs in another order change nothing; an added SAN reissues only that certificate', () => {
     const sans = (list: string[]) => ['-e', JSON.stringify({ k8s_sans: list })];
     expect(run(dir, sans(['kubernetes.default', '10.0.0.1', '127.0.0.1'])).changed).to.equal(0);
-    const before = Object.fromEntries(['ca.pem', 'ca-key.pem', 'admin.pem', 'admin-key.pem', 'kubernetes.pem', 'kubernetes-key.pem', 'sa.key'].map((n) => [n, read(n)]));
+    const before = Object.fromEntries(
+      ['ca.pem', 'ca-key.pem', 'admin.pem', 'admin-key.pem', 'kubernetes.pem', 'kubernetes-key.pem', 'sa.key'].map(
+        (n) => [n, read(n)],
+      ),
+    );
     const kubeconfig = readFileSync(join(out, 'kube/config'), 'utf8');
     const r = run(dir, sans([...SANS, 'kubernetes.default.svc']));
-    expect(r.status).to.deep.equal({ ca: 'ok', 'kubernetes cert': 'changed', 'admin cert': 'ok', 'sa keypair': 'ok', 'admin kubeconfig': 'ok' });
+    expect(r.status).to.deep.equal({
+      ca: 'ok',
+      'kubernetes cert': 'changed',
+      'admin cert': 'ok',
+      'sa keypair': 'ok',
+      'admin kubeconfig': 'ok',
+    });
     expect(r.results.find((x) => x.task === 'kubernetes cert')!.result!.reason).to.equal('SANs differ');
-    for (const n of ['ca.pem', 'ca-key.pem', 'admin.pem', 'admin-key.pem', 'sa.key']) expect(read(n), n).to.equal(before[n]);
+    for (const n of ['ca.pem', 'ca-key.pem', 'admin.pem', 'admin-key.pem', 'sa.key'])
+      expect(read(n), n).to.equal(before[n]);
     expect(readFileSync(join(out, 'kube/config'), 'utf8')).to.equal(kubeconfig);
     expect(read('kubernetes.pem')).to.not.equal(before['kubernetes.pem']);
     expect(read('kubernetes-key.pem'), 'a new key with it').to.not.equal(before['kubernetes-key.pem']);
-    expect(openssl('x509', '-noout', '-ext', 'subjectAltName', '-in', f('kubernetes.pem'))).to.include('DNS:kubernetes.default.svc');
+    expect(openssl('x509', '-noout', '-ext', 'subjectAltName', '-in', f('kubernetes.pem'))).to.include(
+      'DNS:kubernetes.default.svc',
+    );
     expect(openssl('verify', '-CAfile', f('ca.pem'), f('kubernetes.pem'))).to.include(': OK');
     expect(run(dir, sans([...SANS, 'kubernetes.default.svc'])).changed).to.equal(0);
   });
@@ -202,7 +260,10 @@ describe('pki modules on the controller (local transport, openssl checks)', func
   it('without a CA, a real run fails on pki_cert with a message', () => {
     const d = mkdtempSync(join(tmpdir(), 'kplay-pki-noca-'));
     mkdirSync(join(d, 'ssl'));
-    writeFileSync(join(d, 'site.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: cert\n      pki_cert: { path: ${d}/ssl, name: etcd }\n`);
+    writeFileSync(
+      join(d, 'site.yml'),
+      `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: cert\n      pki_cert: { path: ${d}/ssl, name: etcd }\n`,
+    );
     const r = run(d);
     expect(r.status).to.deep.equal({ cert: 'failed' });
     expect(r.results[0]!.msg).to.include(`CA certificate ${d}/ssl/ca.pem not found (make it with pki_ca first)`);
@@ -212,7 +273,8 @@ describe('pki modules on the controller (local transport, openssl checks)', func
 });
 
 const SSL = '/pki';
-const puts = (p: Plan) => p.changes.flatMap((c) => c.actions).filter((a): a is Extract<Action, { put: string }> => 'put' in a);
+const puts = (p: Plan) =>
+  p.changes.flatMap((c) => c.actions).filter((a): a is Extract<Action, { put: string }> => 'put' in a);
 
 /** A fake host holding a CA made by pki_ca. */
 async function withCa(): Promise<FakeHost> {
@@ -235,7 +297,17 @@ describe('pki modules on the fake host', () => {
     const certPlan = await converge(pki_cert, { path: SSL, name: 'etcd', sans: ['10.0.0.1'] }, h);
     for (const c of certPlan.changes) expect(JSON.stringify(c.diff ?? '')).to.not.include('PRIVATE KEY');
     expect(isSecret(content(h, `${SSL}/etcd-key.pem`))).to.equal(true);
-    const kc = await converge(pki_kubeconfig, { dest: '/root/.kube/config', server: 'https://10.0.0.1:6443', ca: `${SSL}/ca.pem`, cert: `${SSL}/etcd.pem`, key: `${SSL}/etcd-key.pem` }, h);
+    const kc = await converge(
+      pki_kubeconfig,
+      {
+        dest: '/root/.kube/config',
+        server: 'https://10.0.0.1:6443',
+        ca: `${SSL}/ca.pem`,
+        cert: `${SSL}/etcd.pem`,
+        key: `${SSL}/etcd-key.pem`,
+      },
+      h,
+    );
     expect(kc.changes[0]!.summary).to.equal('pki_kubeconfig: create directory /root/.kube');
     expect(kc.changes[1]!.diff!.after).to.include('client-key-data: (private key, not shown)');
     expect(isSecret(Buffer.from(content(h, `${SSL}/etcd-key.pem`)).toString('base64'))).to.equal(true);
@@ -245,16 +317,29 @@ describe('pki modules on the fake host', () => {
     const h = await withCa();
     const ca = content(h, `${SSL}/ca.pem`);
     expect((await planOn(pki_ca, { path: SSL, common_name: 'another' }, h)).changes).to.deep.equal([]);
-    h.files.get(`${SSL}/ca-key.pem`)!.content = Buffer.from(execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']));
-    expect(await planError(pki_ca, { path: SSL }, h)).to.equal(`${SSL}/ca-key.pem is not the key of ${SSL}/ca.pem; force: true makes a new CA (and every certificate it signed must be issued again)`);
+    h.files.get(`${SSL}/ca-key.pem`)!.content = Buffer.from(
+      execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']),
+    );
+    expect(await planError(pki_ca, { path: SSL }, h)).to.equal(
+      `${SSL}/ca-key.pem is not the key of ${SSL}/ca.pem; force: true makes a new CA (and every certificate it signed must be issued again)`,
+    );
     const forced = await planOn(pki_ca, { path: SSL, force: true }, h);
-    expect(forced.changes.map((c) => [c.summary, c.repeats])).to.deep.equal([[`pki_ca: replace ${SSL}/ca-key.pem (forced)`, true], [`pki_ca: replace ${SSL}/ca.pem (forced)`, true]]);
+    expect(forced.changes.map((c) => [c.summary, c.repeats])).to.deep.equal([
+      [`pki_ca: replace ${SSL}/ca-key.pem (forced)`, true],
+      [`pki_ca: replace ${SSL}/ca.pem (forced)`, true],
+    ]);
     expect(content(h, `${SSL}/ca.pem`)).to.equal(ca);
   });
 
   it('tells why a certificate is issued again: subject, usages, another CA, a key type, expiry', async () => {
     const h = await withCa();
-    const args = { path: SSL, name: 'node', common_name: 'system:node:n1', organization: 'system:nodes', usage: ['client'] };
+    const args = {
+      path: SSL,
+      name: 'node',
+      common_name: 'system:node:n1',
+      organization: 'system:nodes',
+      usage: ['client'],
+    };
     await converge(pki_cert, args, h);
     const why = async (a: Record<string, unknown>) => (await planOn(pki_cert, a, h)).result!.reason;
     expect(await why({ ...args, common_name: 'system:node:n2' })).to.equal('CN differs');
@@ -271,34 +356,58 @@ describe('pki modules on the fake host', () => {
     await converge(pki_cert, { ...args, days: 9 }, h); // short-lived: converges all the same
     const other = new FakeHost({ [SSL]: { type: 'dir' } });
     await converge(pki_ca, { path: SSL }, other);
-    for (const n of ['ca.pem', 'ca-key.pem']) h.files.get(`${SSL}/${n}`)!.content = other.files.get(`${SSL}/${n}`)!.content;
+    for (const n of ['ca.pem', 'ca-key.pem'])
+      h.files.get(`${SSL}/${n}`)!.content = other.files.get(`${SSL}/${n}`)!.content;
     expect(await why(args)).to.equal('not signed by the current CA');
     h.files.delete(`${SSL}/ca-key.pem`);
-    expect(await planError(pki_cert, args, h)).to.equal(`${SSL}/ca-key.pem: not found; it is needed to issue ${SSL}/node.pem (not signed by the current CA)`);
+    expect(await planError(pki_cert, args, h)).to.equal(
+      `${SSL}/ca-key.pem: not found; it is needed to issue ${SSL}/node.pem (not signed by the current CA)`,
+    );
   });
 
   it('pki_keypair keeps an existing key in any PEM form and writes only its .pub', async () => {
-    const pkcs1 = execFileSync('openssl', ['genrsa', '-traditional', '2048'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const pkcs1 = execFileSync('openssl', ['genrsa', '-traditional', '2048'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
     const h = new FakeHost({ [`${SSL}/sa.key`]: { content: pkcs1, mode: 0o600 } });
     const plan = await converge(pki_keypair, { path: SSL }, h);
     expect(plan.changes.map((c) => c.summary)).to.deep.equal([`pki_keypair: create ${SSL}/sa.pub (missing)`]);
     expect(content(h, `${SSL}/sa.key`)).to.equal(pkcs1);
     expect(isSecret(pkcs1)).to.equal(true);
     const pub = content(h, `${SSL}/sa.pub`);
-    h.files.get(`${SSL}/sa.pub`)!.content = Buffer.from(execFileSync('openssl', ['pkey', '-pubout'], { input: execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']) }));
+    h.files.get(`${SSL}/sa.pub`)!.content = Buffer.from(
+      execFileSync('openssl', ['pkey', '-pubout'], {
+        input: execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']),
+      }),
+    );
     const again = await converge(pki_keypair, { path: SSL }, h);
-    expect(again.changes.map((c) => c.summary)).to.deep.equal([`pki_keypair: replace ${SSL}/sa.pub (does not match the key)`]);
+    expect(again.changes.map((c) => c.summary)).to.deep.equal([
+      `pki_keypair: replace ${SSL}/sa.pub (does not match the key)`,
+    ]);
     expect(content(h, `${SSL}/sa.pub`)).to.equal(pub);
   });
 
   it('bad arguments are reported with their position before any connection', () => {
     const d = mkdtempSync(join(tmpdir(), 'kplay-pki-bad-'));
     const file = join(d, 'site.yml');
-    writeFileSync(file, [
-      '- hosts: all', '  tasks:',
-      '    - pki_cert:', '        path: /pki', '        name: x', '        usage: [server, peer]', '        key_type: dsa',
-      '    - pki_kubeconfig:', '        dest: /k', '        server: 10.0.0.1:6443', '        ca: /a', '        cert: /b', '        key: /c',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '- hosts: all',
+        '  tasks:',
+        '    - pki_cert:',
+        '        path: /pki',
+        '        name: x',
+        '        usage: [server, peer]',
+        '        key_type: dsa',
+        '    - pki_kubeconfig:',
+        '        dest: /k',
+        '        server: 10.0.0.1:6443',
+        '        ca: /a',
+        '        cert: /b',
+        '        key: /c',
+      ].join('\n'),
+    );
     const problems = new Problems();
     validatePlaybook(readPlaybook(file, problems), problems);
     const got = problems.list.map((e) => `${e.loc?.line}:${e.loc?.col} ${e.code} ${e.message}`);

@@ -12,8 +12,13 @@ describe('fetch', () => {
     expect(fetchDest('out/h.txt', '/etc/hosts', 'node1', true, '/pb')).to.equal('/pb/out/h.txt');
     const host = new FakeHost({ '/etc/hosts': 'h\n' });
     const plan = await converge(fetch, { src: '/etc/hosts', dest: '/backup' }, host);
-    expect(plan.changes.map((c) => c.actions)).to.deep.equal([[{ controllerPut: '/backup/node1/etc/hosts', content: Buffer.from('h\n') }]]);
-    expect(plan.result).to.include({ dest: '/backup/node1/etc/hosts', checksum: createHash('sha1').update('h\n').digest('hex') });
+    expect(plan.changes.map((c) => c.actions)).to.deep.equal([
+      [{ controllerPut: '/backup/node1/etc/hosts', content: Buffer.from('h\n') }],
+    ]);
+    expect(plan.result).to.include({
+      dest: '/backup/node1/etc/hosts',
+      checksum: createHash('sha1').update('h\n').digest('hex'),
+    });
     expect(host.controller.get('/backup/node1/etc/hosts')?.toString()).to.equal('h\n');
   });
   it('a missing file fails unless fail_on_missing=no', async () => {

@@ -13,7 +13,11 @@ describe('get_url', () => {
 
   it('downloads with curl, checks the checksum, sets the mode; converges', async () => {
     const host = served(new TransferHost({ '/usr/local/bin': { type: 'dir' } }));
-    const plan = await converge(get_url, { url: URL1, dest: '/usr/local/bin/tool', checksum: `sha256:${SUM}`, mode: '0755' }, host);
+    const plan = await converge(
+      get_url,
+      { url: URL1, dest: '/usr/local/bin/tool', checksum: `sha256:${SUM}`, mode: '0755' },
+      host,
+    );
     const exec = (plan.changes[0]!.actions[0] as { exec: string[] }).exec;
     expect(exec.slice(0, 8)).to.deep.equal(['sh', '-s', '--', '/usr/local/bin/tool', 'sha256', SUM, '0755', '']);
     expect(exec.slice(8, 10)).to.deep.equal(['curl', '-fsSL']);
@@ -24,7 +28,9 @@ describe('get_url', () => {
 
   it('dest there with the right checksum: no download; with another one: download', async () => {
     const host = served(new TransferHost({ '/d/tool': { content: BODY } }));
-    expect((await planOn(get_url, { url: URL1, dest: '/d/tool', checksum: `sha256:${SUM}` }, host)).changes).to.deep.equal([]);
+    expect(
+      (await planOn(get_url, { url: URL1, dest: '/d/tool', checksum: `sha256:${SUM}` }, host)).changes,
+    ).to.deep.equal([]);
     const other = served(new TransferHost({ '/d/tool': 'old' }));
     const plan = await converge(get_url, { url: URL1, dest: '/d/tool', checksum: `sha256:${SUM}` }, other);
     expect(plan.changes[0]!.summary).to.include('sha256 differs');
@@ -51,12 +57,22 @@ describe('get_url', () => {
   it('a checksum from a checksum file URL', async () => {
     const host = served(new TransferHost({ '/d': { type: 'dir' } }));
     host.served.set('http://10.0.0.1:8000/SHA256SUMS', Buffer.from(`${'0'.repeat(64)}  other\n${SUM}  tool\n`));
-    const plan = await converge(get_url, { url: URL1, dest: '/d/tool', checksum: 'sha256:http://10.0.0.1:8000/SHA256SUMS' }, host);
+    const plan = await converge(
+      get_url,
+      { url: URL1, dest: '/d/tool', checksum: 'sha256:http://10.0.0.1:8000/SHA256SUMS' },
+      host,
+    );
     expect((plan.changes[0]!.actions[0] as { exec: string[] }).exec[5]).to.equal(SUM);
     expect(digestFromList(`${SUM} *./tool\n`, 'tool')).to.equal(SUM);
   });
 
   it('a bad checksum argument fails', async () => {
-    expect(await planError(get_url, { url: URL1, dest: '/d', checksum: 'crc:1' }, new TransferHost({ '/d': { type: 'dir' } }))).to.include('<algorithm>:<checksum>');
+    expect(
+      await planError(
+        get_url,
+        { url: URL1, dest: '/d', checksum: 'crc:1' },
+        new TransferHost({ '/d': { type: 'dir' } }),
+      ),
+    ).to.include('<algorithm>:<checksum>');
   });
 });

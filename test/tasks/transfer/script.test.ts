@@ -9,7 +9,11 @@ describe('script', () => {
   it('puts the script to a temp file, runs it with its args through sh, removes it', async () => {
     const host = new TransferHost({}, { '/pb/files/prep.sh': 'echo hi' });
     const plan = await planOn(script, { _raw_params: 'prep.sh --force "a b"', chdir: '/tmp' }, host, view);
-    const [put, run, rm] = plan.changes[0]!.actions as [{ put: string; mode: string; content: Buffer }, { exec: string[]; cwd: string }, { remove: string }];
+    const [put, run, rm] = plan.changes[0]!.actions as [
+      { put: string; mode: string; content: Buffer },
+      { exec: string[]; cwd: string },
+      { remove: string },
+    ];
     expect(put.put).to.match(/^\/tmp\/\.kplay-script-[0-9a-f]{12}-prep\.sh$/);
     expect(put).to.include({ mode: '0700' });
     expect(put.content.toString()).to.equal('echo hi');
@@ -23,10 +27,16 @@ describe('script', () => {
   });
   it('creates / removes skip it', async () => {
     const host = new TransferHost({ '/etc/done': '' }, { '/pb/files/prep.sh': '' });
-    expect((await planOn(script, { _raw_params: 'prep.sh', creates: '/etc/done' }, host, view)).changes).to.deep.equal([]);
-    expect((await planOn(script, { _raw_params: 'prep.sh', removes: '/etc/gone' }, host, view)).changes).to.deep.equal([]);
+    expect((await planOn(script, { _raw_params: 'prep.sh', creates: '/etc/done' }, host, view)).changes).to.deep.equal(
+      [],
+    );
+    expect((await planOn(script, { _raw_params: 'prep.sh', removes: '/etc/gone' }, host, view)).changes).to.deep.equal(
+      [],
+    );
   });
   it('a script not on the controller fails clearly', async () => {
-    expect(await planError(script, { _raw_params: 'nope.sh' }, new TransferHost(), view)).to.include("Could not find or access 'nope.sh' on the controller");
+    expect(await planError(script, { _raw_params: 'nope.sh' }, new TransferHost(), view)).to.include(
+      "Could not find or access 'nope.sh' on the controller",
+    );
   });
 });

@@ -7,7 +7,10 @@ import { slurp } from '../../../src/tasks/transfer/slurp.js';
 describe('slurp', () => {
   it('returns the file base64, no change', async () => {
     const plan = await planOn(slurp, { src: '/etc/ca.pem' }, new FakeHost({ '/etc/ca.pem': 'PEM\n' }));
-    expect(plan).to.deep.equal({ changes: [], result: { content: Buffer.from('PEM\n').toString('base64'), encoding: 'base64', source: '/etc/ca.pem' } });
+    expect(plan).to.deep.equal({
+      changes: [],
+      result: { content: Buffer.from('PEM\n').toString('base64'), encoding: 'base64', source: '/etc/ca.pem' },
+    });
   });
   it('fails on a missing file and on a directory', async () => {
     expect(await planError(slurp, { path: '/nope' }, new FakeHost())).to.include('file not found: /nope');

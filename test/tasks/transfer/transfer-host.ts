@@ -20,7 +20,10 @@ export class TransferHost extends FakeHost {
 
   override async probe(argv: string[]): Promise<ProbeResult> {
     if (argv[0] === 'sh' && argv[1] === '-c' && argv[2]!.startsWith('command -v')) {
-      const found = argv[2]!.split('||').map((s) => s.trim().split(' ')[2]!).find((t) => this.tools.has(t));
+      const found = argv[2]!
+        .split('||')
+        .map((s) => s.trim().split(' ')[2]!)
+        .find((t) => this.tools.has(t));
       return found ? { rc: 0, stdout: `/usr/bin/${found}\n`, stderr: '' } : { rc: 1, stdout: '', stderr: '' };
     }
     if (argv[0] === 'sh' && argv[2]!.startsWith('cd -- "$1"')) {
@@ -31,14 +34,18 @@ export class TransferHost extends FakeHost {
         if (!st.exists) lines.push('MISSING');
         else {
           const type = st.isdir ? 'directory' : st.islnk ? 'symbolic link' : 'regular file';
-          lines.push(`${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`);
+          lines.push(
+            `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`,
+          );
         }
       }
       return { rc: 0, stdout: lines.map((l) => `${l}\n`).join(''), stderr: '' };
     }
     if (argv[0] === 'sh' && argv[2] === '"$@" | sha256sum') {
       const body = this.served.get(argv.at(-1)!);
-      return body ? { rc: 0, stdout: `${createHash('sha256').update(body).digest('hex')}  -\n`, stderr: '' } : { rc: 1, stdout: '', stderr: '' };
+      return body
+        ? { rc: 0, stdout: `${createHash('sha256').update(body).digest('hex')}  -\n`, stderr: '' }
+        : { rc: 1, stdout: '', stderr: '' };
     }
     if (argv[0] === 'curl' && argv.includes('--url')) {
       const body = this.served.get(argv.at(-1)!);
@@ -61,7 +68,13 @@ export class TransferHost extends FakeHost {
       if (!body) throw new Error('fake: 404');
       if (want && createHash(algo!).update(body).digest('hex') !== want) throw new Error('fake: checksum mismatch');
       const [owner, group] = own ? own.split(':') : [];
-      this.apply([{ summary: '', actions: [{ put: dest!, content: body, mode, owner: owner || undefined, group: group || undefined }], touches: [] }]);
+      this.apply([
+        {
+          summary: '',
+          actions: [{ put: dest!, content: body, mode, owner: owner || undefined, group: group || undefined }],
+          touches: [],
+        },
+      ]);
     }
   }
 }

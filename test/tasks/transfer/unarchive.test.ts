@@ -17,7 +17,9 @@ describe('unarchive', () => {
       expect(plan.result).to.include({ dest: '/opt/app', handler: kind === 'zip' ? 'ZipArchive' : 'TgzArchive' });
       expect(plan.result?.files).to.include.members(['bin/', 'bin/tool', 'etc/conf', 'link']);
       const acts = plan.changes[0]!.actions;
-      expect(acts[0]).to.have.property('put').that.match(/^\/tmp\/\.kplay-unarchive-/);
+      expect(acts[0])
+        .to.have.property('put')
+        .that.match(/^\/tmp\/\.kplay-unarchive-/);
       expect((acts[1] as { exec: string[] }).exec[0]).to.equal(kind === 'zip' ? 'unzip' : 'tar');
       expect(acts[2]).to.deep.equal({ remove: (acts[0] as { put: string }).put });
       expect(plan.changes[0]!.touches).to.deep.equal(['file:/opt/app/']);
@@ -35,20 +37,35 @@ describe('unarchive', () => {
     const plan = await planOn(unarchive, { src: 'a.tgz', dest: '/opt/app' }, host, view);
     expect(plan.changes[0]!.summary).to.include('etc/conf: mtime differs');
     host.files.delete('/opt/app/bin/tool');
-    expect((await planOn(unarchive, { src: 'a.tgz', dest: '/opt/app' }, host, view)).changes[0]!.summary).to.match(/2 of 5 members differ; (bin\/tool: missing|etc\/conf: mtime differs)/);
+    expect((await planOn(unarchive, { src: 'a.tgz', dest: '/opt/app' }, host, view)).changes[0]!.summary).to.match(
+      /2 of 5 members differ; (bin\/tool: missing|etc\/conf: mtime differs)/,
+    );
   });
 
   it('remote_src extracts the host file in place (nothing put); exclude is passed on and not compared', async () => {
     const host = new TransferHost({ '/opt/app': { type: 'dir' }, '/tmp/a.tgz': { content: makeArchive('tgz') } });
-    const plan = await converge(unarchive, { src: '/tmp/a.tgz', dest: '/opt/app', remote_src: true, exclude: ['etc/*'] }, host);
-    expect(plan.changes[0]!.actions).to.deep.equal([{ exec: ['tar', '--extract', '-C', '/opt/app', '-z', '--exclude=etc/*', '-f', '/tmp/a.tgz'] }]);
+    const plan = await converge(
+      unarchive,
+      { src: '/tmp/a.tgz', dest: '/opt/app', remote_src: true, exclude: ['etc/*'] },
+      host,
+    );
+    expect(plan.changes[0]!.actions).to.deep.equal([
+      { exec: ['tar', '--extract', '-C', '/opt/app', '-z', '--exclude=etc/*', '-f', '/tmp/a.tgz'] },
+    ]);
   });
 
   it('owner and mode apply to each member, and are compared', async () => {
     const host = new TransferHost({ '/opt/app': { type: 'dir' } });
     host.controller.set('/pb/a.tgz', makeArchive('tgz'));
-    const plan = await converge(unarchive, { src: 'a.tgz', dest: '/opt/app', owner: 'kube', mode: 'u+rwX,g-w,o-w' }, host, view);
-    const execs = plan.changes[0]!.actions.filter((a) => 'exec' in a).map((a) => (a as { exec: string[] }).exec.slice(0, 3));
+    const plan = await converge(
+      unarchive,
+      { src: 'a.tgz', dest: '/opt/app', owner: 'kube', mode: 'u+rwX,g-w,o-w' },
+      host,
+      view,
+    );
+    const execs = plan.changes[0]!.actions.filter((a) => 'exec' in a).map((a) =>
+      (a as { exec: string[] }).exec.slice(0, 3),
+    );
     expect(execs).to.deep.include(['chown', '-h', 'kube']);
     expect(execs).to.deep.include(['chmod', 'u+rwX,g-w,o-w', '--']);
     expect(host.nodeAt('/opt/app/etc/conf')!.uid).to.equal(1002);
@@ -59,10 +76,18 @@ describe('unarchive', () => {
     host.controller.set('/pb/a.tgz', makeArchive('tgz'));
     host.controller.set('/pb/a.zip', makeArchive('zip'));
     host.controller.set('/pb/junk', Buffer.from('not an archive'));
-    expect((await planOn(unarchive, { src: 'a.tgz', dest: '/opt/app', creates: '/opt/app/bin/tool' }, host, view)).changes).to.deep.equal([]);
-    expect(await planError(unarchive, { src: 'a.tgz', dest: '/opt/nope' }, host, view)).to.include("dest '/opt/nope' must be an existing dir");
-    expect(await planError(unarchive, { src: 'a.zip', dest: '/opt/app' }, host, view)).to.include('unzip is not installed');
-    expect(await planError(unarchive, { src: 'junk', dest: '/opt/app' }, host, view)).to.include('Failed to find handler');
+    expect(
+      (await planOn(unarchive, { src: 'a.tgz', dest: '/opt/app', creates: '/opt/app/bin/tool' }, host, view)).changes,
+    ).to.deep.equal([]);
+    expect(await planError(unarchive, { src: 'a.tgz', dest: '/opt/nope' }, host, view)).to.include(
+      "dest '/opt/nope' must be an existing dir",
+    );
+    expect(await planError(unarchive, { src: 'a.zip', dest: '/opt/app' }, host, view)).to.include(
+      'unzip is not installed',
+    );
+    expect(await planError(unarchive, { src: 'junk', dest: '/opt/app' }, host, view)).to.include(
+      'Failed to find handler',
+    );
   });
 
   it('fnmatch', () => {
