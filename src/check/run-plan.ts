@@ -5,7 +5,7 @@
 import { KplayError, Problems } from '../core/errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { selectHosts } from '../inventory/patterns.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import { newRunVars, taskVars } from '../vars/context.js';
 import { renderString } from '../template/template.js';
 import type { Play, Playbook, Vars } from '../core/types.js';

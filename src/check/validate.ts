@@ -4,10 +4,10 @@ import { isTemplated } from '../playbook/module-args.js';
 import { didYouMean, type Loc, type Problems } from '../core/errors.js';
 import { compileExpr } from '../expr/expr.js';
 import { findSource, candidates } from '../playbook/lookup-paths.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import { checkTemplateFile, checkTemplateSyntax } from '../template/template.js';
 import { flatten } from '../playbook/listing.js';
-import { toList } from '../playbook/tasks-loader.js';
+import { toList } from '../playbook/inherit.js';
 import type { Condition, Playbook, Task, TaskNode, Vars } from '../core/types.js';
 
 const CONDITION_KEYS = ['changed_when', 'failed_when', 'until'];

@@ -1,7 +1,8 @@
 // `kplay lab ...`: throwaway Linux hosts on this machine (network namespaces + systemd-nspawn).
 import type { Argv } from 'yargs';
 import { KplayError } from '../core/errors.js';
-import { labDown, labStatus, labUp, requireLab, type LabStatus } from '../lab/lab.js';
+import { labDown, labUp } from '../lab/lab.js';
+import { labStatus, requireLab, type LabStatus } from '../lab/status.js';
 import { knownPrefixes, readState, DEFAULT_NET, DEFAULT_PREFIX, MAX_HOSTS } from '../lab/state.js';
 import { requireRootLinux, runAttached } from '../lab/sys.js';
 import { sshArgv } from '../lab/ssh.js';

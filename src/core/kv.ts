@@ -1,7 +1,7 @@
 // Ansible's `key=value` argument strings: `copy: src=a dest="/etc/my file"`, and free-form commands whose
 // recognised `key=value` words (creates=, chdir= ...) are taken out. Quotes and {{ }} keep spaces together.
 
-import { setKey } from './source.js';
+import { setKey } from './own-keys.js';
 
 export interface KvToken {
   text: string; // as written

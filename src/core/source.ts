@@ -1,5 +1,5 @@
 // YAML files read into plain values, with the position of every mapping, sequence, key and value kept
-// beside them (a WeakMap keyed by the produced objects), so any later check can point to file:line:col.
+// beside them (places.ts), so any later check can point to file:line:col.
 import { readFileSync } from 'node:fs';
 import {
   isAlias,
@@ -17,53 +17,8 @@ import {
 import { unclosedOpening } from './yaml-cst.js';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
-
-interface Places {
-  self: Loc;
-  keys: Map<string | number, Loc>; // where a key is written (for mappings)
-  values: Map<string | number, Loc>; // where a value starts
-}
-
-const places = new WeakMap<object, Places>();
-
-/** Where an object or array was written. */
-export function locOf(obj: unknown): Loc | undefined {
-  return isObj(obj) ? places.get(obj)?.self : undefined;
-}
-
-/** Where the value under `key` of `parent` was written (falls back to the key, then the parent). */
-export function valueLoc(parent: unknown, key: string | number): Loc | undefined {
-  if (!isObj(parent)) return undefined;
-  const p = places.get(parent);
-  return p?.values.get(key) ?? p?.keys.get(key) ?? p?.self;
-}
-
-/** Where the key `key` of a mapping was written (falls back to the mapping). */
-export function keyLoc(parent: unknown, key: string): Loc | undefined {
-  if (!isObj(parent)) return undefined;
-  const p = places.get(parent);
-  return p?.keys.get(key) ?? p?.self;
-}
-
-/** Give `target` the same places as `source` (used when a loader copies a mapping). */
-export function copyPlaces(source: object, target: object): void {
-  const p = places.get(source);
-  if (p) places.set(target, p);
-}
-
-/** Record a place for an object built in code (e.g. from an INI file). */
-export function setPlace(
-  obj: object,
-  self: Loc,
-  keys?: Map<string | number, Loc>,
-  values?: Map<string | number, Loc>,
-): void {
-  places.set(obj, { self, keys: keys ?? new Map(), values: values ?? new Map() });
-}
-
-function isObj(v: unknown): v is object {
-  return typeof v === 'object' && v !== null;
-}
+import { places } from './places.js';
+import { PROTO_KEY, PROTO_MESSAGE, setKey } from './own-keys.js';
 
 export interface ParseOptions {
   /** Report problems here instead of throwing. */
@@ -296,15 +251,4 @@ function scalarValue(s: Scalar): unknown {
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return v;
-}
-
-/** A key kplay refuses wherever users write one (YAML, INI inventories, .env, -e): JavaScript gives it a
- * meaning (the object's prototype) that a later merge would act on, making its children variables. */
-export const PROTO_KEY = '__proto__';
-export const PROTO_MESSAGE =
-  "a key named '__proto__' is not allowed (kplay refuses it rather than let it act on the objects it builds)";
-
-/** Own, enumerable, and never the prototype, even for a key named `__proto__`. */
-export function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }

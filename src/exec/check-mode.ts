@@ -3,7 +3,7 @@
 // otherwise the run's `--check` does. `check_mode: true` is a dry run even without `--check`, and
 // `check_mode: false` really runs under `--check`.
 import { KplayError } from '../core/errors.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import { renderString } from '../template/template.js';
 import { boolWord } from '../core/value-utils.js';
 import type { Task, Vars } from '../core/types.js';

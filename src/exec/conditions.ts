@@ -1,6 +1,6 @@
 // A task's `when` and loop, evaluated for one host: shared by tasks, includes and controller modules.
 import { KplayError } from '../core/errors.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import type { Condition, TaskBase, Vars } from '../core/types.js';
 import { evalCondition } from '../expr/expr.js';
 import { renderDeep } from '../template/template.js';

@@ -7,7 +7,7 @@ import { loadYamlFile } from '../core/source.js';
 import { compileExpr, evalExpr } from '../expr/expr.js';
 import { findModule } from '../tasks/index.js';
 import { isUncertain, type PlayCtx } from './run-state.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
 import { condition } from './conditions.js';

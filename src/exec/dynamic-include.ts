@@ -4,9 +4,10 @@
 import { KplayError, Problems } from '../core/errors.js';
 import { taskVars } from '../vars/context.js';
 import { loadRole } from '../playbook/roles.js';
-import { loadTaskFile, resolveTaskFile, type LoadCtx } from '../playbook/tasks-loader.js';
+import { loadTaskFile, resolveTaskFile } from '../playbook/tasks-loader.js';
+import type { LoadCtx } from '../playbook/inherit.js';
 import { renderString } from '../template/template.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import type { PlayCtx } from './run-state.js';
 import type { Include, Inherited, TaskNode } from '../core/types.js';
 import { validatePlaybook } from '../check/validate.js';

@@ -7,7 +7,7 @@ import { taskVars } from '../vars/context.js';
 import { isUncertain, liveHosts, type PlayCtx } from './run-state.js';
 import { condition, loopItems } from './conditions.js';
 import { templateVariables } from '../template/template.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import type { Include, Vars } from '../core/types.js';
 
 export function isLooped(inc: Include): boolean {

@@ -7,7 +7,7 @@ import { readsTouched } from './host-reader.js';
 import { findSource } from '../playbook/lookup-paths.js';
 import { applyChanges } from './apply.js';
 import { renderDeep, renderString, renderTemplateFile } from '../template/template.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import { UNCERTAIN, type PlayCtx } from './run-state.js';
 import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/contract.js';
 import { findModule } from '../tasks/index.js';

@@ -17,7 +17,7 @@ import type { TagFilter } from '../playbook/tags.js';
 import { renderDeep } from '../template/template.js';
 import type { Transport } from '../transport/types.js';
 import type { Play, Playbook, Task, Vars } from '../core/types.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import type { ResumePoint } from '../events/journal.js';
 
 export interface RunInput {

@@ -10,7 +10,7 @@ import { runTask, resultEvent, noLogFor } from './task-exec.js';
 import { condition } from './conditions.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskVars } from '../vars/context.js';
-import { toList } from '../playbook/tasks-loader.js';
+import { toList } from '../playbook/inherit.js';
 import { resolveInclude } from './dynamic-include.js';
 import { failInclude, includeWhen, isLooped, runIncludeLoop } from './include-loop.js';
 import type { Block, Include, Task, TaskNode, Vars } from '../core/types.js';

@@ -1,65 +1,21 @@
 // One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
 // changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
 import { KplayError } from '../core/errors.js';
-import { exprVariables } from '../expr/expr.js';
 import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
-import { compiledCondition, isUncertain, UNCERTAIN, type PlayCtx } from './run-state.js';
-import { renderDeep, renderString, templateVariables } from '../template/template.js';
-import { valueLoc } from '../core/source.js';
+import { UNCERTAIN, type PlayCtx } from './run-state.js';
+import { renderDeep, renderString } from '../template/template.js';
+import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
 import { runControllerModule } from './controller-modules.js';
-import type { Condition, Task, Vars } from '../core/types.js';
+import type { Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
 import { condition, loopItems } from './conditions.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
-
-const refsCache = new WeakMap<Task, Set<string>>();
-
-/** Top-level variable names a task's args, loop and conditions read (for check mode's uncertainty). */
-function taskRefs(t: Task): Set<string> {
-  let s = refsCache.get(t);
-  if (s) return s;
-  s = new Set();
-  const visit = (v: unknown) => {
-    if (typeof v === 'string' && v.includes('{{')) for (const n of safeTemplateVars(v)) s!.add(n);
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(t.args);
-  visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
-  // assert's `that` and debug's `var` are expressions, not templates
-  const exprs =
-    t.module === 'assert'
-      ? [t.args.that].flat()
-      : t.module === 'debug' && typeof t.args.var === 'string'
-        ? [t.args.var]
-        : [];
-  for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
-  refsCache.set(t, s);
-  return s;
-}
-
-function safeTemplateVars(src: string): string[] {
-  try {
-    return templateVariables(src);
-  } catch {
-    return [];
-  }
-}
-
-function condRefs(c: Condition): string[] {
-  const e = compiledCondition(c);
-  return typeof e === 'object' ? exprVariables(e) : [];
-}
-
-function uncertainRef(names: Iterable<string>, vars: Vars): string | undefined {
-  for (const n of names) if (isUncertain(vars[n])) return n;
-  return undefined;
-}
+import { taskRefs, condRefs, uncertainRef, markUncertain } from './uncertain-vars.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -216,13 +172,6 @@ async function once(
     out = { ...out, status: 'ignored' };
   registerResult(p, t, host, out.result);
   return out;
-}
-
-/** Variables a skipped set_fact would have set: known only after a real run. */
-function markUncertain(p: PlayCtx, host: string, names: string[]): void {
-  const facts = p.rv.hostFacts.get(host) ?? {};
-  for (const n of names) facts[n] = { ...UNCERTAIN };
-  p.rv.hostFacts.set(host, facts);
 }
 
 function withRegister(t: Task, vars: Vars, result: Vars): Vars {

@@ -2,7 +2,7 @@
 // secret with a typo would simply be missing). Each line is blank, a `# comment`, or KEY=value (`export ` may
 // stand before it); a value that opens a quote must close it (double and backtick quotes may span lines).
 import type { Loc } from '../core/errors.js';
-import { PROTO_KEY, PROTO_MESSAGE } from '../core/source.js';
+import { PROTO_KEY, PROTO_MESSAGE } from '../core/own-keys.js';
 
 export interface EnvProblem {
   message: string;

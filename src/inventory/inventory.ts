@@ -13,7 +13,8 @@ import { InventoryBuilder, type InvGroup, type InvHost } from './model.js';
 import { loadVarsDir, type VarsDir } from './vars-dirs.js';
 import { readYamlInventory } from './yaml.js';
 import { addSecret } from '../core/secrets.js';
-import { parseYaml, setKey } from '../core/source.js';
+import { parseYaml } from '../core/source.js';
+import { setKey } from '../core/own-keys.js';
 import { checkDotenv } from './dotenv-check.js';
 import { rememberText } from '../core/source-text.js';
 

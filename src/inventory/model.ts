@@ -4,7 +4,7 @@
 // `ungrouped` once every source was read (so the order of `all.children` matches `ansible-inventory`).
 import type { Problems, Loc } from '../core/errors.js';
 import { addSecret } from '../core/secrets.js';
-import { PROTO_KEY, PROTO_MESSAGE, setKey } from '../core/source.js';
+import { PROTO_KEY, PROTO_MESSAGE, setKey } from '../core/own-keys.js';
 
 export interface InvHost {
   name: string;

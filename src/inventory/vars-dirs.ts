@@ -6,7 +6,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { didYouMean, type Problems } from '../core/errors.js';
 import { badPort, noteSecretVar } from './model.js';
-import { loadYamlFile, locOf, setKey, valueLoc } from '../core/source.js';
+import { loadYamlFile } from '../core/source.js';
+import { locOf, valueLoc } from '../core/places.js';
+import { setKey } from '../core/own-keys.js';
 
 export interface VarsDir {
   /** The folder holding group_vars/ and host_vars/ (an inventory folder, or the folder of an inventory file). */

@@ -4,7 +4,7 @@
 import { didYouMean, type Loc } from '../core/errors.js';
 import type { InventoryBuilder } from './model.js';
 import { expandRanges, hasRange, RangeProblem, splitPort } from './ranges.js';
-import { keyLoc, locOf, valueLoc } from '../core/source.js';
+import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { textOf } from '../core/source-text.js';
 
 const SECTIONS = ['hosts', 'children', 'vars'];

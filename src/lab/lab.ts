@@ -1,4 +1,4 @@
-// `up`, `down` and `status`: putting the parts together. Everything `up` makes is named after the prefix
+// `up` and `down`: putting the parts together. Everything `up` makes is named after the prefix
 // and recorded in the state file before it is made, so `down` (also the one a failed `up` runs) finds it.
 import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,7 +35,6 @@ import {
   names,
   readState,
   writeState,
-  type HostState,
   type LabState,
 } from './state.js';
 import { ensureTools, pidAlive, requireRootLinux, run, withLock } from './sys.js';
@@ -268,58 +267,3 @@ export async function labDown(o: { prefix?: string; all?: boolean; log?: (l: str
   }
   return prefixes;
 }
-
-export interface HostStatus {
-  name: string;
-  ip: string;
-  state: string;
-}
-export interface LabStatus {
-  prefix: string;
-  net: string;
-  ready: boolean;
-  proxy: string;
-  inventory: string;
-  vip: string;
-  hosts: HostStatus[];
-}
-
-export async function labStatus(o: { prefix?: string }): Promise<LabStatus[]> {
-  requireRootLinux();
-  const prefixes = o.prefix ? [checkPrefix(o.prefix)] : knownPrefixes();
-  const out: LabStatus[] = [];
-  for (const p of prefixes) {
-    const s = readState(p);
-    if (!s) continue;
-    const hosts = await Promise.all(
-      s.hosts.map(async (h) => ({ name: h.name, ip: h.ip, state: await hostSystemState(hostCgroups(s, h.name)) })),
-    );
-    const proxy =
-      s.daemon && pidAlive(s.daemon.pid, DAEMON_MARK)
-        ? `http://${s.bridgeIp}:${s.daemon.port} (pid ${s.daemon.pid})`
-        : 'not running';
-    out.push({
-      prefix: p,
-      net: `${s.net}.0/24`,
-      ready: s.ready === true,
-      proxy,
-      inventory: s.inventoryDir,
-      vip: s.vip,
-      hosts,
-    });
-  }
-  return out;
-}
-
-/** The recorded state of a lab that is up, or a plain error. */
-export function requireLab(prefix: string): LabState {
-  const s = readState(checkPrefix(prefix));
-  if (!s?.ready)
-    throw new KplayError(`lab "${prefix}" is not up`, {
-      code: 'NOT_FOUND',
-      hint: `start it with: kplay lab up 3${prefix === 'kp' ? '' : ` --prefix ${prefix}`}`,
-    });
-  return s;
-}
-
-export type { HostState };

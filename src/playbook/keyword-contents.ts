@@ -1,7 +1,7 @@
 // Checks inside keyword values that a type check cannot see, each at the position of what is wrong:
 // variable names in `vars:` (and set_fact), `loop_control`'s keys, and two loops on one task.
 import type { Loc, Problems } from '../core/errors.js';
-import { keyLoc } from '../core/source.js';
+import { keyLoc } from '../core/places.js';
 import type { Vars } from '../core/types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

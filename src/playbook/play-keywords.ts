@@ -2,7 +2,7 @@
 import { didYouMean, type Problems } from '../core/errors.js';
 import { PLAY_KEYWORDS, UNSUPPORTED } from './keywords.js';
 import { checkKeywordContents } from './keyword-contents.js';
-import { keyLoc, valueLoc } from '../core/source.js';
+import { keyLoc, valueLoc } from '../core/places.js';
 import type { Vars } from '../core/types.js';
 
 export function checkPlayKeywords(raw: Vars, problems: Problems): void {

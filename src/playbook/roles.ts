@@ -5,8 +5,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean, type Loc } from '../core/errors.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
-import { keyLoc, loadYamlFile, locOf, valueLoc } from '../core/source.js';
-import { inherit, loadTaskFile, parseTaskList, type LoadCtx } from './tasks-loader.js';
+import { keyLoc, locOf, valueLoc } from '../core/places.js';
+import { loadYamlFile } from '../core/source.js';
+import { inherit, type LoadCtx } from './inherit.js';
+import { loadTaskFile, parseTaskList } from './tasks-loader.js';
 import { isPlainObject } from '../core/value-utils.js';
 import type { Inherited, RoleInstance, TaskNode, Vars } from '../core/types.js';
 

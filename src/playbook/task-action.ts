@@ -2,7 +2,7 @@
 // `k=v` text, free form, a mapping or `args:`, each with the position it was written at.
 import { didYouMean, type Loc, type Problems } from '../core/errors.js';
 import { parseKv, splitArgs } from '../core/kv.js';
-import { keyLoc, locOf, valueLoc } from '../core/source.js';
+import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { textOf } from '../core/source-text.js';
 import type { Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';

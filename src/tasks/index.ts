@@ -7,10 +7,10 @@ import { modules as kernel } from './kernel/index.js';
 import { modules as system } from './system.js';
 import { modules as systemd } from './systemd.js';
 import { modules as packages } from './packages/index.js';
-import { modules as edits } from './edits.js';
+import { modules as edits } from './edits/index.js';
 import { modules as transfer } from './transfer/index.js';
-import { modules as net } from './net.js';
-import { modules as users } from './users.js';
+import { modules as net } from './net/index.js';
+import { modules as users } from './users/index.js';
 import { modules as pki } from './pki/pki.js';
 
 const all: ModuleSpec[] = [

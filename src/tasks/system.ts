@@ -14,7 +14,7 @@
 import { posix } from 'node:path';
 import type { Change, Plan } from './contract.js';
 import { taskFailed } from './lib/fsattrs.js';
-import { splitLines } from './lineinfile.js';
+import { splitLines } from './lib/py-regex.js';
 import { astr, choice, defineTask } from './lib/schema.js';
 import type { ModuleSpec } from './contract.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { KplayError, type Loc } from '../core/errors.js';
 import { evalExpr, exprVariables } from '../expr/expr.js';
-import { copyPlaces } from '../core/source.js';
+import { copyPlaces } from '../core/places.js';
 import { rememberText } from '../core/source-text.js';
 import { locInString } from '../core/string-pos.js';
 import { astVariables, evalMustache, TplError, type HNode } from './ast.js';

@@ -1,6 +1,6 @@
 // Pieces of the SSH transport's channel handling: the semaphore that caps the exec channels open at once on
 // one connection, and an ssh2 exec channel seen as a RunningProc for session.ts.
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import type { RunningProc } from './session.js';
 
 /** A counting semaphore: at most `limit` holders at once. */
@@ -54,4 +54,34 @@ export function channelProc(ch: ClientChannel): RunningProc {
       }
     },
   };
+}
+
+const OPEN_RETRIES = 20;
+
+/** Opens an exec channel. sshd frees a closed session only after it has read the next packets, so an open
+ *  right after a close can be refused ("open failed") though we hold fewer than MaxSessions: retried while
+ *  `current()` says the client is still the host's connection. */
+export async function openExec(
+  client: Client,
+  cmd: string,
+  current: () => boolean,
+  onRetry: () => void,
+): Promise<RunningProc> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The listeners go on in the callback itself: a fast command's exit status can arrive in the same
+      // packet as the channel confirmation, before any promise continuation would run.
+      return await new Promise<RunningProc>((resolve, reject) => {
+        try {
+          client.exec(cmd, (err, c) => (err ? reject(err) : resolve(channelProc(c))));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    } catch (e) {
+      if (attempt >= OPEN_RETRIES || !/open failed/i.test((e as Error).message) || !current()) throw e;
+      onRetry();
+      await new Promise((r) => setTimeout(r, 5 * attempt));
+    }
+  }
 }

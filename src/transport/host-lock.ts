@@ -4,6 +4,7 @@
 // network drops (sshd closes the shell's stdin) — a SIGKILLed run never leaves a lock behind.
 // A host without flock(1) (util-linux) is not locked.
 import { KplayError } from '../core/errors.js';
+import type { RunningProc } from './session.js';
 
 export const HOST_LOCK = '/run/lock/kplay.lock';
 
@@ -29,5 +30,18 @@ export function hostLocked(host: string, answer: string): KplayError {
     code: 'HOST_LOCKED',
     host,
     hint: 'two runs at once would both change it; wait for that run to finish (the lock goes with its connection)',
+  });
+}
+
+/** The lock script's answer line (a login shell's rc file may print something before it); '' if it ended. */
+export function lockAnswer(proc: RunningProc): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let buf = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      const m = /^(locked|nolock|busy.*)$/m.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    void proc.done.then(() => resolve(''));
   });
 }

@@ -1,7 +1,8 @@
 // SFTP file transfer on the shared session: a pipelined write of a new file (several write requests in
 // flight, so a large upload is not one round trip per chunk) and a read that says `undefined` for a file
 // that does not exist.
-import type { SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
+import { KplayError } from '../core/errors.js';
 
 const CHUNK = 32 * 1024;
 const IN_FLIGHT = 16;
@@ -47,4 +48,15 @@ export async function sftpRead(sftp: SFTPWrapper, path: string, gone: Promise<ne
     if ((e as { code?: unknown }).code === NO_SUCH_FILE) return undefined;
     throw e;
   }
+}
+
+/** The SFTP session of a connection; a refusal is the host being unreachable. */
+export function openSftp(client: Client, host: string, address: string): Promise<SFTPWrapper> {
+  return new Promise<SFTPWrapper>((resolve, reject) => {
+    client.sftp((err, s) =>
+      err
+        ? reject(new KplayError(`cannot open SFTP on ${address}: ${err.message}`, { code: 'UNREACHABLE', host }))
+        : resolve(s),
+    );
+  });
 }

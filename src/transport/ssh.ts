@@ -8,17 +8,16 @@ import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
 import { becomeError, becomeFor, type Become } from './become.js';
-import { channelProc, Semaphore } from './channel.js';
+import { openExec, Semaphore } from './channel.js';
 import { drive, type Driven, type RunningProc } from './session.js';
 import { becomeMarkers, commandLine, quoteArgv } from './shell.js';
-import { hostLocked, hostLockScript } from './host-lock.js';
+import { hostLocked, hostLockScript, lockAnswer } from './host-lock.js';
 import { loginUser, openConnection } from './ssh-connect.js';
-import { sftpRead, sftpWrite } from './sftp.js';
+import { openSftp, sftpRead, sftpWrite } from './sftp.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
 export { Semaphore };
 export const DEFAULT_MAX_CHANNELS = 8;
-const OPEN_RETRIES = 20;
 
 export interface SshOptions {
   maxChannels?: number | undefined;
@@ -115,7 +114,12 @@ export class SshTransport implements Transport {
     const client = await this.client();
     const release = await this.channels.acquire();
     try {
-      const proc = await this.openExec(client, cmd).catch((e: Error) => {
+      const proc = await openExec(
+        client,
+        cmd,
+        () => this.conn?.client === client,
+        () => this.openRetries++,
+      ).catch((e: Error) => {
         throw this.conn
           ? new KplayError(`cannot open a channel on ${this.spec.host}: ${e.message}`, {
               code: 'UNREACHABLE',
@@ -130,29 +134,6 @@ export class SshTransport implements Transport {
     } catch (e) {
       release();
       throw e;
-    }
-  }
-
-  /** Opens an exec channel. sshd frees a closed session only after it has read the next packets, so an open
-   *  right after a close can be refused ("open failed") though we hold fewer than MaxSessions: retried. */
-  private async openExec(client: Client, cmd: string): Promise<RunningProc> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // The listeners go on in the callback itself: a fast command's exit status can arrive in the same
-        // packet as the channel confirmation, before any promise continuation would run.
-        return await new Promise<RunningProc>((resolve, reject) => {
-          try {
-            client.exec(cmd, (err, c) => (err ? reject(err) : resolve(channelProc(c))));
-          } catch (e) {
-            reject(e);
-          }
-        });
-      } catch (e) {
-        if (attempt >= OPEN_RETRIES || !/open failed/i.test((e as Error).message) || this.conn?.client !== client)
-          throw e;
-        this.openRetries++;
-        await new Promise((r) => setTimeout(r, 5 * attempt));
-      }
     }
   }
 
@@ -179,21 +160,7 @@ export class SshTransport implements Transport {
 
   private sftp(): Promise<SFTPWrapper> {
     if (!this.sftpP) {
-      this.sftpP = this.client().then(
-        (c) =>
-          new Promise<SFTPWrapper>((resolve, reject) => {
-            c.sftp((err, s) =>
-              err
-                ? reject(
-                    new KplayError(`cannot open SFTP on ${this.spec.host}: ${err.message}`, {
-                      code: 'UNREACHABLE',
-                      host: this.host,
-                    }),
-                  )
-                : resolve(s),
-            );
-          }),
-      );
+      this.sftpP = this.client().then((c) => openSftp(c, this.host, this.spec.host));
       this.sftpP.catch(() => (this.sftpP = undefined));
     }
     return this.sftpP;
@@ -280,18 +247,14 @@ export class SshTransport implements Transport {
 
   async lockHost(owner: string): Promise<void> {
     const client = await this.client();
-    const proc = await this.openExec(client, commandLine(['sh', '-c', hostLockScript(owner)], {}));
+    const proc = await openExec(
+      client,
+      commandLine(['sh', '-c', hostLockScript(owner)], {}),
+      () => this.conn?.client === client,
+      () => this.openRetries++,
+    );
     proc.stdin.on('error', () => {});
-    // the answer line (a login shell's rc file may print something before it)
-    const first = await new Promise<string>((resolve) => {
-      let buf = '';
-      proc.stdout.on('data', (d: Buffer) => {
-        buf += d.toString('utf8');
-        const m = /^(locked|nolock|busy.*)$/m.exec(buf);
-        if (m) resolve(m[1]!);
-      });
-      void proc.done.then(() => resolve(''));
-    });
+    const first = await lockAnswer(proc);
     if (first === 'locked') {
       this.lockProc = proc; // held until close(): ending its stdin lets the lock go
       return;

@@ -3,7 +3,7 @@
 // with a guard against a variable that refers to itself.
 import { KplayError } from '../core/errors.js';
 import { renderDeep } from '../template/template.js';
-import { valueLoc } from '../core/source.js';
+import { valueLoc } from '../core/places.js';
 import type { Vars } from '../core/types.js';
 
 const rawOf = new WeakMap<Vars, { raw: Vars; host: string | undefined }>();

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { KplayError } from '../core/errors.js';
 import { parseKv } from '../core/kv.js';
-import { loadYamlFile, parseYaml, PROTO_KEY, PROTO_MESSAGE } from '../core/source.js';
+import { loadYamlFile, parseYaml } from '../core/source.js';
+import { PROTO_KEY, PROTO_MESSAGE } from '../core/own-keys.js';
 import type { Vars } from '../core/types.js';
 
 export interface VarLayers {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { labStatus } from '../../src/lab/lab.js';
+import { labStatus } from '../../src/lab/status.js';
 import { run } from '../../src/lab/sys.js';
 import { useLab, type LabHandle } from './helpers.js';
 

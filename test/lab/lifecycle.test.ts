@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { labStatus, labUp } from '../../src/lab/lab.js';
+import { labStatus } from '../../src/lab/status.js';
+import { labUp } from '../../src/lab/lab.js';
 import { readState } from '../../src/lab/state.js';
 import { requireLabOrSkip, startLab, stopLab } from './helpers.js';
 import { NOTHING, traces } from './leftovers.js';

@@ -1,7 +1,8 @@
 // blockinfile and replace against a fake host: Ansible's rules, each case applied and planned again (converges).
 import { expect } from 'chai';
-import { blockinfile, editBlock, editReplace, replace, blockLines } from '../../src/tasks/edits.js';
-import { splitLines } from '../../src/tasks/lineinfile.js';
+import { blockinfile, editBlock, blockLines } from '../../src/tasks/edits/blockinfile.js';
+import { editReplace, replace } from '../../src/tasks/edits/replace.js';
+import { splitLines } from '../../src/tasks/lib/py-regex.js';
 import { FakeHost } from '../support/fake-host.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
 

@@ -1,7 +1,8 @@
 // lineinfile against a fake host: Ansible's placement rules, each case applied and planned again (converges).
 import { expect } from 'chai';
 import { lineinfile } from '../../src/tasks/files.js';
-import { editPresent, pyRegex, splitLines } from '../../src/tasks/lineinfile.js';
+import { editPresent } from '../../src/tasks/lineinfile.js';
+import { pyRegex, splitLines } from '../../src/tasks/lib/py-regex.js';
 import { FakeHost } from '../support/fake-host.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
 

@@ -8,7 +8,8 @@ import { createServer as createTcp, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeResult } from '../../src/tasks/contract.js';
-import { parseCurlOut, requestBody, uri, wait_for } from '../../src/tasks/net.js';
+import { parseCurlOut, requestBody, uri } from '../../src/tasks/net/uri.js';
+import { wait_for } from '../../src/tasks/net/wait-for.js';
 import { FakeHost } from '../support/fake-host.js';
 import { hostView, planError, planOn } from '../support/plan-harness.js';
 

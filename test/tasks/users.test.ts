@@ -1,7 +1,8 @@
 // user and group against a fake host with passwd/group/shadow databases: planned (nothing changes while
 // planning), applied, planned again (converges). The password hash never shows in argv, summary or result.
 import { expect } from 'chai';
-import { group, user } from '../../src/tasks/users.js';
+import { group } from '../../src/tasks/users/group.js';
+import { user } from '../../src/tasks/users/user.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
 import { SysHost } from './system-fake.js';
 

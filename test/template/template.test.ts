@@ -5,7 +5,8 @@ import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KplayError, type Loc } from '../../src/core/errors.js';
-import { parseYaml, valueLoc } from '../../src/core/source.js';
+import { parseYaml } from '../../src/core/source.js';
+import { valueLoc } from '../../src/core/places.js';
 import {
   checkTemplateFile,
   checkTemplateSyntax,

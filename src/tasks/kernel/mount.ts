@@ -8,7 +8,7 @@
 // apply converges), so it fails with a hint.
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
 import { backupAction, backupName, taskFailed } from '../lib/fsattrs.js';
-import { splitLines } from '../lineinfile.js';
+import { splitLines } from '../lib/py-regex.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { activeSwaps, fstabEntries, fstabLine, SWAPS, unescapeFstab, type FstabEntry } from './fstab.js';
 import { needDir, probeKey, readText } from './shared.js';

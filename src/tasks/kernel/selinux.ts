@@ -5,7 +5,7 @@
 // change only takes effect at boot (enabling a disabled SELinux, or disabling it).
 import type { Change, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
-import { splitLines } from '../lineinfile.js';
+import { splitLines } from '../lib/py-regex.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 

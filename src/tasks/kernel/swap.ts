@@ -2,7 +2,7 @@
 // `swapoff -a` when /proc/swaps lists any swap, and comments out (`#`) every active swap line of fstab, so
 // it stays off after a reboot. Converges: no active swap and no uncommented swap line → ok.
 import type { Change, Plan } from '../contract.js';
-import { splitLines } from '../lineinfile.js';
+import { splitLines } from '../lib/py-regex.js';
 import { choice, defineTask, apath } from '../lib/schema.js';
 import { activeSwaps, fstabEntries, SWAPS } from './fstab.js';
 import { probeKey, readText } from './shared.js';

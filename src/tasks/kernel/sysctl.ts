@@ -14,7 +14,7 @@
 // - state=absent removes the key's lines from the file; the live value is not reset (as in Ansible).
 import type { Action, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
-import { splitLines } from '../lineinfile.js';
+import { splitLines } from '../lib/py-regex.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Change } from '../contract.js';
-import { listTree } from '../file.js';
+import { listTree } from '../lib/list-tree.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 

@@ -4,7 +4,7 @@
 // there; absent removes it from every file (a file left empty is removed). update_cache (default yes)
 // refreshes the cache in the same change. PPAs (Ubuntu only) are not supported.
 import type { Action, Change, Vars } from '../contract.js';
-import { listTree } from '../file.js';
+import { listTree } from '../lib/list-tree.js';
 import { octal, resolveMode, taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, amode, astr, choice, defineTask } from '../lib/schema.js';
 import { LISTS, STAMP, updateChange } from './apt-cache.js';

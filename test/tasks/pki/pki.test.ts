@@ -14,7 +14,10 @@ import { readPlaybook } from '../../../src/playbook/playbook.js';
 import { isSecret } from '../../../src/core/secrets.js';
 import { validatePlaybook } from '../../../src/check/validate.js';
 import type { Action, Plan } from '../../../src/tasks/contract.js';
-import { pki_ca, pki_cert, pki_keypair, pki_kubeconfig } from '../../../src/tasks/pki/pki.js';
+import { pki_ca } from '../../../src/tasks/pki/ca.js';
+import { pki_cert } from '../../../src/tasks/pki/cert.js';
+import { pki_keypair } from '../../../src/tasks/pki/keypair.js';
+import { pki_kubeconfig } from '../../../src/tasks/pki/kubeconfig.js';
 import { FakeHost } from '../../support/fake-host.js';
 import { converge, planError, planOn } from '../../support/plan-harness.js';
 

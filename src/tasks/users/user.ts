@@ -1,7 +1,3 @@
-// Module family "users": user and group, with the shadow tools (useradd/usermod/userdel, groupadd/groupmod/
-// groupdel). State is read with `getent passwd NAME`, `getent group` (every group: members and ids) and,
-// only when a password is managed, `getent shadow NAME`.
-//
 // user, Ansible's rules kept: create_home (default yes) gives `useradd -m` (no gives -M); groups replace
 // the supplementary groups unless append=yes (then only missing ones are added); groups: '' removes them
 // all; the groups and the primary group must exist; update_password=always (default) resets a differing
@@ -11,95 +7,10 @@
 // Differences: when `group` is not given and a group named like the user exists, a new user joins it
 // (`useradd -g NAME`; Ansible passes -N, leaving useradd's default group). An existing user's missing home
 // directory is not recreated. Not supported: expires, password_lock, ssh keys, SELinux user, non-Linux hosts.
-//
-// group: gid (groupmod -g when it differs), system (groupadd -r, at creation only), non_unique (-o).
-import type { Action, Change, FactReader, Plan, Vars } from './contract.js';
-import { taskFailed } from './lib/fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, apath } from './lib/schema.js';
-import type { ModuleSpec } from './contract.js';
-
-const NAME_RE = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/;
-
-function checkName(kind: string, name: string | undefined): string {
-  const n = (name ?? '').trim();
-  if (!NAME_RE.test(n) || n.length > 256) throw taskFailed(`${kind}: "${name}" is not a valid ${kind} name`);
-  return n;
-}
-
-export interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  comment: string;
-  home: string;
-  shell: string;
-}
-
-export interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
-
-export const passwdArgv = (name: string) => ['getent', 'passwd', name];
-export const GROUPS_ARGV = ['getent', 'group'];
-export const groupArgv = (name: string) => ['getent', 'group', name];
-const key = (argv: string[]) => `probe:${argv.join(' ')}`;
-
-async function getPasswd(facts: FactReader, name: string): Promise<PasswdEntry | undefined> {
-  const r = await facts.probe(passwdArgv(name));
-  if (r.rc === 2) return undefined;
-  if (r.rc !== 0) throw taskFailed(`user: getent passwd ${name} failed (rc=${r.rc}): ${r.stderr.trim()}`);
-  const f = r.stdout.trim().split('\n')[0]!.split(':');
-  return {
-    name: f[0]!,
-    uid: Number(f[2]),
-    gid: Number(f[3]),
-    comment: f[4] ?? '',
-    home: f[5] ?? '',
-    shell: f[6] ?? '',
-  };
-}
-
-export function parseGroups(out: string): GroupEntry[] {
-  return out
-    .split('\n')
-    .filter((l) => l.includes(':'))
-    .map((l) => {
-      const f = l.split(':');
-      return {
-        name: f[0]!,
-        gid: Number(f[2]),
-        members: (f[3] ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      };
-    });
-}
-
-async function allGroups(facts: FactReader): Promise<GroupEntry[]> {
-  const r = await facts.probe(GROUPS_ARGV);
-  if (r.rc !== 0) throw taskFailed(`getent group failed (rc=${r.rc}): ${r.stderr.trim()}`);
-  return parseGroups(r.stdout);
-}
-
-/** A group given by name or number, as the group database has it. */
-function findGroup(groups: GroupEntry[], g: string): GroupEntry | undefined {
-  return /^\d+$/.test(g) ? groups.find((x) => x.gid === Number(g)) : groups.find((x) => x.name === g);
-}
-
-const touchesFor = (name: string, home?: string) => [
-  key(passwdArgv(name)),
-  key(GROUPS_ARGV),
-  key(groupArgv(name)),
-  key(['getent', 'shadow', name]),
-  'file:/etc/passwd',
-  'file:/etc/group',
-  'file:/etc/shadow',
-  `user:${name}`,
-  ...(home ? [`file:${home}`] : []),
-];
+import type { Action, Change, Plan, Vars } from '../contract.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
+import { checkName, type GroupEntry, getPasswd, allGroups, findGroup, touchesFor } from './accounts.js';
 
 export const user = defineTask({
   name: 'user',
@@ -269,68 +180,3 @@ export const user = defineTask({
     return { changes, result };
   },
 });
-
-export const group = defineTask({
-  name: 'group',
-  description: 'Manage a group: present with a gid, or absent.',
-  args: {
-    name: astr(),
-    gid: aint(),
-    state: choice(['present', 'absent']).default('present'),
-    system: abool().default(false),
-    non_unique: abool().default(false),
-  },
-  required: ['name'],
-  returns: { name: 'group name', gid: 'group id', state: 'present or absent', system: 'system group' },
-  example: '- group: name=kube system=yes',
-  async plan(args, _host, facts): Promise<Plan> {
-    const name = checkName('group', args.name);
-    const r = await facts.probe(groupArgv(name));
-    if (r.rc !== 0 && r.rc !== 2)
-      throw taskFailed(`group: getent group ${name} failed (rc=${r.rc}): ${r.stderr.trim()}`);
-    const cur = r.rc === 0 ? parseGroups(r.stdout)[0] : undefined;
-    const touches = [key(groupArgv(name)), key(GROUPS_ARGV), 'file:/etc/group', `group:${name}`];
-    const result: Vars = { name, state: args.state, system: args.system };
-    if (args.state === 'absent') {
-      return {
-        changes: cur ? [{ summary: `group: remove ${name}`, actions: [{ exec: ['groupdel', name] }], touches }] : [],
-        result,
-      };
-    }
-    result.gid = args.gid ?? cur?.gid;
-    if (!cur) {
-      const argv = [
-        'groupadd',
-        ...(args.gid !== undefined ? ['-g', String(args.gid)] : []),
-        ...(args.non_unique ? ['-o'] : []),
-        ...(args.system ? ['-r'] : []),
-        name,
-      ];
-      return {
-        changes: [
-          {
-            summary: `group: create ${name}${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`,
-            actions: [{ exec: argv }],
-            touches,
-          },
-        ],
-        result,
-      };
-    }
-    if (args.gid !== undefined && args.gid !== cur.gid) {
-      return {
-        changes: [
-          {
-            summary: `group: ${name}: gid ${cur.gid} → ${args.gid}`,
-            actions: [{ exec: ['groupmod', '-g', String(args.gid), ...(args.non_unique ? ['-o'] : []), name] }],
-            touches,
-          },
-        ],
-        result,
-      };
-    }
-    return { changes: [], result };
-  },
-});
-
-export const modules: ModuleSpec[] = [user, group];

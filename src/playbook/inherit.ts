@@ -1,0 +1,69 @@
+// What a task inherits from its play, role, block and include (keywords, when, tags, vars), and the load
+// context every loader passes down.
+import type { Loc, Problems } from '../core/errors.js';
+import { valueLoc } from '../core/places.js';
+import type { Condition, Inherited, TaskNode, Vars } from '../core/types.js';
+import { isPlainObject } from '../core/value-utils.js';
+
+export interface LoadCtx {
+  problems: Problems;
+  playbookDir: string;
+  stack: string[]; // files being read, to refuse import cycles
+  /** Load a role's tasks (roles.ts provides it; kept as a callback to avoid an import cycle). */
+  importRole: (name: string, loc: Loc, entry: Vars, inh: Inherited, ctx: LoadCtx, tasksFrom?: string) => TaskNode[];
+}
+
+/** Keywords that pass from a block (or role, or import) down to the tasks in it. */
+const INHERITABLE = [
+  'become',
+  'become_user',
+  'become_method',
+  'become_flags',
+  'environment',
+  'ignore_errors',
+  'ignore_unreachable',
+  'any_errors_fatal',
+  'run_once',
+  'delegate_to',
+  'check_mode',
+  'diff',
+  'no_log',
+  'throttle',
+  'timeout',
+  'remote_user',
+  'port',
+  'module_defaults',
+];
+
+export function toList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function conditions(raw: Vars, key: string): Condition[] {
+  const v = raw[key];
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map((c, i) => ({ source: c as string, loc: valueLoc(v, i) }));
+  return [{ source: v as string | boolean, loc: valueLoc(raw, key) }];
+}
+
+/** Combine what an enclosing block/role/import passes down with its own keywords. */
+export function inherit(outer: Inherited, raw: Vars, extraTags: string[] = []): Inherited {
+  const keywords = { ...outer.keywords };
+  for (const k of INHERITABLE) if (raw[k] !== undefined) keywords[k] = raw[k];
+  return {
+    when: [...outer.when, ...conditions(raw, 'when')],
+    tags: unique([...outer.tags, ...toList(raw.tags), ...extraTags]),
+    vars: isPlainObject(raw.vars) ? { ...outer.vars, ...raw.vars } : outer.vars,
+    keywords,
+    role: outer.role,
+  };
+}
+
+export function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
