@@ -1,5 +1,5 @@
-// Runs a playbook text against three fake hosts (a, b, c in group web) with controller-side modules and a
-// transport that reaches nothing: what the executor's control-flow tests drive.
+// Runs a playbook text against three fake hosts (a, b, c in group web): a transport that reaches nothing
+// (the executor's control-flow tests), or hosts kept in memory (`memory:`) for the whole host path.
 import { join } from 'node:path';
 import { Problems } from '../../src/core/errors.js';
 import { EventBus, type HostResultEvent, type RunEvent } from '../../src/events/bus.js';
@@ -9,6 +9,7 @@ import { createRun } from '../../src/exec/run.js';
 import { planHosts } from '../../src/check/run-plan.js';
 import { validatePlaybook } from '../../src/check/validate.js';
 import { NullTransport } from './fake-transport.js';
+import type { MemoryHost } from '../../src/transport/memory.js';
 import { writeTree } from './tree.js';
 import { Journal, readJournal } from '../../src/events/journal.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ export async function run(
     resume?: boolean;
     extra?: Record<string, unknown>;
     files?: Record<string, string>;
+    /** Hosts kept in memory (by name): the real reader, plan, apply and re-plan run against them. */
+    memory?: MemoryHost[];
   } = {},
 ) {
   const dir = o.journal ? join(o.journal, '..') : writeTree({});
@@ -60,7 +63,7 @@ export async function run(
     opts: { check: !!o.check, diff: false, forks: undefined },
     startAt: o.startAt,
     bus,
-    open: (h) => new NullTransport(h, (o.unreachable ?? []).includes(h)),
+    open: (h) => o.memory?.find((m) => m.host === h) ?? new NullTransport(h, (o.unreachable ?? []).includes(h)),
     gather: async () => ({ ansible_os_family: 'Debian' }),
   });
   if (o.stopAfter !== undefined)

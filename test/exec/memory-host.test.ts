@@ -1,0 +1,95 @@
+// The whole host path (reader, plan, apply, re-plan, check-mode classification) through the real executor,
+// over hosts kept in memory: the fast proofs of `uncertain`, the reader's invalidation and NOT_CONVERGED.
+// The lab suites (test/e2e/check-mode.test.ts, failures.test.ts) prove the same on real sshd hosts.
+import { expect } from 'chai';
+import { MemoryHost } from '../../src/transport/memory.js';
+import { run } from '../support/play-harness.js';
+
+const ON_A = (tasks: string) => `- hosts: a\n  gather_facts: no\n  tasks:\n${tasks}`;
+
+const WRITE = ON_A(`
+    - name: config
+      copy: { dest: /etc/app.conf, content: "port=1\\n", mode: "0640" }
+    - name: data dir
+      file: { path: /srv/data, state: directory, mode: "0750" }
+`);
+
+describe('the executor over an in-memory host', () => {
+  it('a real run writes what it planned, and a second run changes nothing and writes nothing', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/motd', 'hi\n');
+    const first = await run(WRITE, { memory: [a] });
+    expect(first.lines).to.deep.equal(['config|a|changed', 'data dir|a|changed']);
+    expect(a.files.get('/etc/app.conf')?.content.toString()).to.equal('port=1\n');
+    expect(a.files.get('/etc/app.conf')?.mode).to.equal(0o640);
+    expect(a.files.get('/srv/data')).to.include({ type: 'dir', mode: 0o750 });
+    const writes = a.writes.length;
+    const second = await run(WRITE, { memory: [a] });
+    expect(second.lines).to.deep.equal(['config|a|ok', 'data dir|a|ok']);
+    expect(second.recap.a).to.include({ changed: 0 });
+    expect(a.writes.length).to.equal(writes);
+  });
+
+  it('check mode writes nothing and reports what the real run then does', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/motd', 'hi\n');
+    const check = await run(WRITE, { memory: [a], check: true });
+    expect(a.writes).to.deep.equal([]);
+    expect(a.files.has('/etc/app.conf')).to.equal(false);
+    const real = await run(WRITE, { memory: [a] });
+    expect(check.lines).to.deep.equal(real.lines);
+  });
+
+  it('in check mode, a task reading what an earlier unapplied change would alter is uncertain', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/app.conf', 'port=0\n');
+    const pb = ON_A(`
+    - name: config
+      copy: { dest: /etc/app.conf, content: "port=1\\n" }
+    - name: one more line
+      lineinfile: { path: /etc/app.conf, line: "debug=0" }
+    - name: elsewhere
+      lineinfile: { path: /etc/other.conf, line: "x=1", create: yes }
+`);
+    const check = await run(pb, { memory: [a], check: true });
+    expect(check.lines).to.deep.equal(['config|a|changed', 'one more line|a|uncertain', 'elsewhere|a|changed']);
+    expect(check.results[1]!.msg).to.match(/reads \/etc\/app\.conf, which an earlier task would change/);
+    expect(a.writes).to.deep.equal([]);
+    const real = await run(pb, { memory: [a] });
+    expect(real.lines).to.deep.equal(['config|a|changed', 'one more line|a|changed', 'elsewhere|a|changed']);
+    expect(a.files.get('/etc/app.conf')?.content.toString()).to.equal('port=1\ndebug=0\n');
+  });
+
+  it('after a change is applied, the host is read again, not from the cache', async () => {
+    const a = new MemoryHost('a');
+    const pb = ON_A(`
+    - stat: { path: /etc/app.conf }
+      register: before
+    - copy: { dest: /etc/app.conf, content: "x\\n" }
+    - stat: { path: /etc/app.conf }
+      register: after
+    - name: saw both
+      assert: { that: ["not before.stat.exists", "after.stat.exists", "after.stat.size == 2"] }
+`);
+    const r = await run(pb, { memory: [a] });
+    expect(r.lines.at(-1)).to.equal('saw both|a|ok');
+    expect(a.log.filter((c) => c[0] === 'stat' && c[1] === '/etc/app.conf').length).to.be.greaterThan(1);
+  });
+
+  it('a change that does not stick fails the task with NOT_CONVERGED, naming what is still planned', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/app.conf', 'x\n', 0o600);
+    a.ignored.add('chmod');
+    const r = await run(ON_A('    - name: mode\n      file: { path: /etc/app.conf, mode: "0644" }\n'), { memory: [a] });
+    expect(r.lines).to.deep.equal(['mode|a|failed']);
+    expect(r.results[0]!.msg).to.match(/file did not converge: after applying, it still plans: .*0644/);
+    expect(r.code).to.equal(2);
+  });
+
+  it('a command the memory host does not know fails as a real one would, rc 127', async () => {
+    const a = new MemoryHost('a');
+    const r = await run(ON_A('    - command: systemctl daemon-reload\n'), { memory: [a] });
+    expect(r.lines).to.deep.equal(['command|a|failed']);
+    expect(r.results[0]!.msg).to.match(/non-zero return code 127/);
+  });
+});
