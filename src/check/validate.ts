@@ -8,6 +8,7 @@ import { valueLoc } from '../core/places.js';
 import { checkTemplateFile, checkTemplateSyntax } from '../template/template.js';
 import { flatten } from '../playbook/listing.js';
 import { toList } from '../playbook/inherit.js';
+import { findModule } from '../tasks/index.js';
 import type { Condition, Playbook, Task, TaskNode, Vars } from '../core/types.js';
 
 const CONDITION_KEYS = ['changed_when', 'failed_when', 'until'];
@@ -89,26 +90,24 @@ function checkStrings(
   }
 }
 
-/** template/copy `src:` that is not templated must exist now; a template file must parse. */
+/** A controller file a module names (template's, copy's `src:`) that is not templated must exist now; a
+ *  template must parse. */
 function checkSources(t: Task, pb: Playbook, problems: Problems, checked: Set<string>): void {
-  const src = t.args.src;
-  if (typeof src !== 'string' || isTemplated(src)) return;
-  if (t.module === 'template') {
-    const found = findSource('templates', src, t.role, pb.dir);
-    if (!found) {
-      problems.add(`template not found: ${src}`, {
-        code: 'TEMPLATE',
-        loc: t.argLocs('src'),
-        task: t.name,
-        hint: `looked in: ${candidates('templates', src, t.role, pb.dir).join(', ')}`,
-      });
-      return;
-    }
-    if (checked.has(found)) return;
-    checked.add(found);
-    for (const e of checkTemplateFile(found)) problems.push(e);
-  } else if (t.module === 'copy' && t.args.remote_src !== true && t.args.remote_src !== 'yes') {
-    if (!findSource('files', src, t.role, pb.dir))
-      problems.add(`copy source not found: ${src}`, { code: 'PLAYBOOK', loc: t.argLocs('src'), task: t.name });
+  const source = findModule(t.module)?.controllerSource?.(t.args);
+  const src = source ? t.args[source.arg] : undefined;
+  if (!source || typeof src !== 'string' || isTemplated(src)) return;
+  const found = findSource(source.kind, src, t.role, pb.dir);
+  if (!found) {
+    const what = source.kind === 'templates' ? 'template' : `${t.module} source`;
+    problems.add(`${what} not found: ${src}`, {
+      code: source.kind === 'templates' ? 'TEMPLATE' : 'PLAYBOOK',
+      loc: t.argLocs(source.arg),
+      task: t.name,
+      hint: `looked in: ${candidates(source.kind, src, t.role, pb.dir).join(', ')}`,
+    });
+    return;
   }
+  if (source.kind !== 'templates' || checked.has(found)) return;
+  checked.add(found);
+  for (const e of checkTemplateFile(found)) problems.push(e);
 }

@@ -4,7 +4,8 @@
 // include, so every included task sees them (its when, args and name); the include's `when` holds per item.
 import { KplayError } from '../core/errors.js';
 import { taskVars } from '../vars/context.js';
-import { isUncertain, liveHosts, type PlayCtx } from './run-state.js';
+import { liveHosts, type PlayCtx } from './run-state.js';
+import { isUncertain } from '../core/uncertain.js';
 import { condition, loopItems } from './conditions.js';
 import { templateVariables } from '../template/template.js';
 import { valueLoc } from '../core/places.js';

@@ -4,11 +4,12 @@ import { isAbsolute } from 'node:path';
 import { checkArgs } from '../playbook/module-args.js';
 import { KplayError } from '../core/errors.js';
 import { readsTouched } from './host-reader.js';
-import { findSource } from '../playbook/lookup-paths.js';
+import { candidates, findSource } from '../playbook/lookup-paths.js';
 import { applyChanges } from './apply.js';
 import { renderDeep, renderString, renderTemplateFile } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
-import { UNCERTAIN, type PlayCtx } from './run-state.js';
+import type { PlayCtx } from './run-state.js';
+import { UNCERTAIN } from '../core/uncertain.js';
 import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/contract.js';
 import { findModule } from '../tasks/index.js';
 import type { Outcome } from './outcome.js';
@@ -48,12 +49,14 @@ export async function runHostModule(
   if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));
   const args = checked.args;
   const playbookDir = p.rv.playbookDir;
-  if ((t.module === 'template' || (t.module === 'copy' && !args.remote_src)) && typeof args.src === 'string') {
-    const found = findSource(t.module === 'template' ? 'templates' : 'files', args.src, t.role, playbookDir);
+  const source = spec.controllerSource?.(args);
+  const srcValue = source ? args[source.arg] : undefined;
+  if (source && typeof srcValue === 'string') {
+    const found = findSource(source.kind, srcValue, t.role, playbookDir);
     // in check mode, a controller file an earlier task (delegated to localhost) would write is not known yet
     const pendingHere =
-      check && isAbsolute(args.src)
-        ? readsTouched(new Set([`file:${args.src.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost'))
+      check && isAbsolute(srcValue)
+        ? readsTouched(new Set([`file:${srcValue.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost'))
         : undefined;
     if (pendingHere)
       return {
@@ -61,8 +64,8 @@ export async function runHostModule(
         msg: `reads ${pendingHere.replace(/^file:/, '')} on the controller, which an earlier task would change`,
         result: { ...UNCERTAIN },
       };
-    if (!found) return fail(`${t.module}: source not found: ${args.src}`);
-    args.src = found;
+    if (!found) return fail(`${t.module}: source not found: ${srcValue}`);
+    args[source.arg] = found;
   }
   const delegate =
     t.keywords.delegate_to === undefined
@@ -76,6 +79,10 @@ export async function runHostModule(
     check,
     diff: p.opts.diff,
     renderTemplate: (path) => renderTemplateFile(path, { vars, host }),
+    controllerPath: (kind, src) => ({
+      path: findSource(kind, src, t.role, playbookDir),
+      searched: candidates(kind, src, t.role, playbookDir),
+    }),
   };
   conn.reader.startTask();
   const hs = { pending: pendingOf(p, delegate) };
@@ -144,7 +151,7 @@ export async function runHostModule(
   }
   if (plan.changes.length === 0)
     return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
-  const applied = await applyChanges(conn.transport, plan.changes, {
+  const ran = await applyChanges(conn.transport, plan.changes, {
     become,
     becomeUser: becomeUserOf(p, t, vars),
     env: environmentOf(t, vars, host),
@@ -153,7 +160,7 @@ export async function runHostModule(
   });
   conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {
-    const r = applied.lastExec;
+    const r = ran.lastExec;
     const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
     if (r && r.rc !== 0) {
       const where = `${t.loc.file}:${t.loc.line}:${t.loc.col}`;
@@ -163,7 +170,8 @@ export async function runHostModule(
     return { status: 'changed', result, changes: summaries };
   }
   conn.reader.startTask();
-  const again = await spec.plan(args, view, conn.reader);
+  const marks = new Map(plan.changes.flatMap((c) => (c.mark ? [[c.mark.key, c.mark.value ?? '']] : [])));
+  const again = await spec.plan(args, { ...view, applied: marks }, conn.reader);
   // a change marked `repeats` (a restart, a cache refresh) is planned on every run by design
   again.changes = again.changes.filter((c) => !c.repeats);
   if (again.changes.length > 0) {

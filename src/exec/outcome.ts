@@ -10,6 +10,8 @@ export interface Outcome {
   changes?: string[] | undefined;
   /** meta tasks ask the strategy for something */
   meta?: string | undefined;
+  /** Host variables a controller module set (set_fact, include_vars): the journal keeps them for --resume. */
+  setFacts?: Vars | undefined;
   /** What the output shows after `=>` (debug's message or variable). */
   show?: Record<string, unknown> | undefined;
   /** no_log as rendered for this host (any loop item saying so hides the whole result). */

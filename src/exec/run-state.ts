@@ -8,19 +8,6 @@ import type { Recap } from '../events/recap.js';
 import type { HostReader } from './host-reader.js';
 import type { Transport } from '../transport/types.js';
 
-/** A registered value that only a real run would know (check mode skipped the task that makes it). */
-export const UNCERTAIN = Object.freeze({
-  __uncertain: true,
-  skipped: true,
-  changed: false,
-  failed: false,
-  msg: 'known only after a real run',
-});
-
-export function isUncertain(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && (v as { __uncertain?: boolean }).__uncertain === true;
-}
-
 export interface HostState {
   name: string;
   failed: boolean;

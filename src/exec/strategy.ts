@@ -158,8 +158,7 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
     for (const n of toList(t.keywords.notify)) hs.notified.add(n);
   }
   const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
-  const setFacts =
-    t.module === 'set_fact' && o.status === 'ok' ? (o.result.ansible_facts as Record<string, unknown>) : undefined;
+  const setFacts = o.status === 'ok' ? o.setFacts : undefined;
   const ev = { ...resultEvent(t, host, o, ms), key, register, setFacts };
   p.bus.emit(hidden(p, t, host, o) ? censored(ev) : ev);
 }

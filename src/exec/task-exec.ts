@@ -4,12 +4,14 @@ import { KplayError } from '../core/errors.js';
 import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
-import { UNCERTAIN, type PlayCtx } from './run-state.js';
+import type { PlayCtx } from './run-state.js';
+import { UNCERTAIN } from '../core/uncertain.js';
 import { renderDeep, renderString } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
 import { runControllerModule } from './controller-modules.js';
+import { findModule } from '../tasks/index.js';
 import type { Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
@@ -123,12 +125,7 @@ async function once(
         result: { ...UNCERTAIN },
       };
       registerResult(p, t, host, out.result);
-      if (t.module === 'set_fact')
-        markUncertain(
-          p,
-          host,
-          Object.keys(t.args).filter((k) => k !== 'cacheable'),
-        );
+      markUncertain(p, host, findModule(t.module)?.varsSet?.(t.args) ?? []);
       return out;
     }
   }
@@ -204,7 +201,7 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {
-    ctl = await runControllerModule(p, t, host, vars, args);
+    ctl = await runControllerModule(p, t, host, vars, args, check);
     out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply

@@ -1,9 +1,11 @@
 // Check mode's uncertain variables: what a task reads that only a real run would know, and marking
 // what a skipped task would have set.
 import { exprVariables } from '../expr/expr.js';
-import { compiledCondition, isUncertain, UNCERTAIN, type PlayCtx } from './run-state.js';
+import { compiledCondition, type PlayCtx } from './run-state.js';
+import { isUncertain, UNCERTAIN } from '../core/uncertain.js';
 import { templateVariables } from '../template/template.js';
 import type { Condition, Task, Vars } from '../core/types.js';
+import { findModule } from '../tasks/index.js';
 
 const refsCache = new WeakMap<Task, Set<string>>();
 
@@ -19,13 +21,8 @@ export function taskRefs(t: Task): Set<string> {
   };
   visit(t.args);
   visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
-  // assert's `that` and debug's `var` are expressions, not templates
-  const exprs =
-    t.module === 'assert'
-      ? [t.args.that].flat()
-      : t.module === 'debug' && typeof t.args.var === 'string'
-        ? [t.args.var]
-        : [];
+  // arguments the module declares as expressions (assert's `that`, debug's `var`), not templates
+  const exprs = (findModule(t.module)?.exprArgs ?? []).flatMap((a) => [t.args[a]].flat());
   for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
   refsCache.set(t, s);
   return s;

@@ -2,6 +2,7 @@
 // reads the host through a cached, read-only FactReader and returns the changes it wants, as data.
 // Only the engine runs actions. Check mode calls `plan` alone, so it cannot write.
 import type { z } from 'zod';
+import type { Loc } from '../core/loc.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -53,6 +54,12 @@ export interface HostView {
   diff: boolean;
   /** Render a Handlebars template file on the controller with the task's variables. */
   renderTemplate(path: string): string;
+  /** Where a controller file named by the task is (the role's files/ or templates/, then the playbook's):
+   *  the engine's one search order, for modules that find their own file (script, unarchive). */
+  controllerPath(kind: 'templates' | 'files', src: string): { path?: string | undefined; searched: string[] };
+  /** Only on the re-plan after this task's changes were applied: their marks (key -> value), so a change
+   *  planned by design every time (a restart) is not asked for again. Undefined on a first plan. */
+  applied?: ReadonlyMap<string, string> | undefined;
 }
 
 export type Action =
@@ -83,6 +90,8 @@ export interface Change {
   touches: string[];
   /** Planned on every run by design (a restart, a cache refresh): the convergence check after apply ignores it. */
   repeats?: boolean;
+  /** Named so the re-plan can tell it was applied (`HostView.applied`), with what the plan saw (an id). */
+  mark?: { key: string; value?: string } | undefined;
 }
 
 export interface Plan {
@@ -129,6 +138,15 @@ export interface ModuleSpec {
   example?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta). */
   controllerOnly?: boolean;
+  /** Arguments that are expressions, not templates (assert's `that`, debug's `var`): check mode reads the
+   *  variables they name. */
+  exprArgs?: string[];
+  /** The variables the module would set, from its arguments alone (set_fact): when check mode cannot run the
+   *  task, they are marked uncertain. */
+  varsSet?(args: Vars): string[];
+  /** The argument naming a controller file the engine finds before the plan (and checks at --syntax-check):
+   *  the module then gets its full path. */
+  controllerSource?(args: Vars): { arg: string; kind: 'templates' | 'files' } | undefined;
 }
 
 type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
@@ -137,3 +155,45 @@ type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefaul
 export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & {
   [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]>;
 };
+
+/** What a controller module is given: the task's checked args, its variables, and the engine's evaluator. */
+export interface ControllerCall {
+  host: string;
+  /** Checked and rendered. */
+  args: Vars;
+  /** Rendered, before the checks (set_fact takes any name, so its values are read from here). */
+  raw: Vars;
+  vars: Vars;
+  check: boolean;
+  /** Folders include_vars searches: the role's vars/ (when in a role), then the playbook's folder. */
+  varsDirs: string[];
+  /** Where an argument, or one item of a list argument, was written. */
+  argLoc(name: string, index?: number): Loc | undefined;
+  /** An Ansible test expression (`when:` syntax) against the task's variables. */
+  test(expr: string | boolean, loc: Loc | undefined): boolean;
+  /** An expression's value; throws when a variable in it is undefined. */
+  value(expr: string): unknown;
+}
+
+/** A controller module's answer, as data: the engine sets `facts` on the host and acts on `meta`. */
+export interface ControllerResult {
+  status: 'ok' | 'failed' | 'skipped' | 'uncertain';
+  msg?: string | undefined;
+  result: Vars;
+  /** What the output shows after `=>` (debug's message or variable). */
+  show?: Vars | undefined;
+  /** Host variables to set for the rest of the run (set_fact, include_vars). */
+  facts?: Vars | undefined;
+  /** A meta action for the strategy (flush_handlers, end_play ...). */
+  meta?: string | undefined;
+}
+
+/** A module that runs on the controller (debug, set_fact, assert, fail, pause, include_vars, meta). */
+export interface ControllerModule extends ModuleSpec {
+  controllerOnly: true;
+  runOnController(call: ControllerCall): Promise<ControllerResult>;
+}
+
+export function isControllerModule(m: ModuleSpec): m is ControllerModule {
+  return typeof (m as ControllerModule).runOnController === 'function';
+}

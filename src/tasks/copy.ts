@@ -160,6 +160,8 @@ export const copy = defineTask({
   description:
     'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
   args: copyArgs,
+  controllerSource: (a) =>
+    a.remote_src === true || a.remote_src === 'yes' ? undefined : { arg: 'src', kind: 'files' },
   required: ['dest'],
   requiredOneOf: [['src', 'content']],
   mutuallyExclusive: [['src', 'content']],
@@ -273,6 +275,7 @@ function newFileFacts(facts: FactReader): FactReader {
 export const template = defineTask({
   name: 'template',
   description: 'Render a Handlebars template on the controller and put the result on the host.',
+  controllerSource: () => ({ arg: 'src', kind: 'templates' }),
   args: {
     src: apath(),
     dest: apath(),

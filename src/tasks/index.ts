@@ -1,6 +1,7 @@
 // The module registry: every module a task may name, by its name and its aliases.
 import { command, shell } from './command.js';
-import { assert, debug, fail, include_vars, meta, pause, set_fact } from './control.js';
+import { assert, debug, fail, meta, pause, set_fact } from './control.js';
+import { include_vars } from './include-vars.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './contract.js';
 import { modules as kernel } from './kernel/index.js';

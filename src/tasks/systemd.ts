@@ -75,19 +75,6 @@ export interface UnitArgs {
   force?: boolean | undefined;
 }
 
-// What a first plan of this task did that is expected every time (restart, reload, reexec, a cache update):
-// the engine plans again after applying, with the same HostView object, and that second plan must then
-// not ask for it again. Keyed by the view, so each run of a task (each host, loop item, handler) is separate.
-const done = new WeakMap<object, Map<string, string>>();
-export function rememberDone(view: HostView, key: string, value = ''): void {
-  let m = done.get(view);
-  if (!m) done.set(view, (m = new Map()));
-  m.set(key, value);
-}
-export function wasDone(view: HostView, key: string): string | undefined {
-  return done.get(view)?.get(key);
-}
-
 export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, module: string): Promise<Plan> {
   const scope = a.scope ?? 'system';
   const ctl = ['systemctl', ...(scope === 'system' ? [] : [`--${scope}`])];
@@ -96,8 +83,10 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   const unit = a.name !== undefined ? unitName(a.name) : undefined;
   const showArgv = unit ? [...ctl, 'show', unit] : undefined;
   const touches = unit ? [`service:${unit.replace(/\.service$/, '')}`, `probe:${showArgv!.join(' ')}`] : [];
-  const add = (summary: string, argv: string[]) =>
-    changes.push({ summary: `${module}: ${summary}`, actions: [{ exec: argv }], touches });
+  // a change planned every time by design (reexec, restart, reload) carries a mark: the re-plan after it was
+  // applied sees it in `host.applied` and does not ask for it again
+  const add = (summary: string, argv: string[], mark?: Change['mark']) =>
+    changes.push({ summary: `${module}: ${summary}`, actions: [{ exec: argv }], touches, mark });
 
   if (scope === 'global' && a.state !== undefined)
     throw taskFailed(`scope=global cannot manage a unit's state, only enabled and masked`);
@@ -151,10 +140,8 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     }
     if (needed.length > 0) add(`daemon-reload (changed on disk: ${needed.join(', ')})`, [...ctl, 'daemon-reload']);
   }
-  if (a.daemon_reexec && wasDone(host, 'daemon-reexec') === undefined) {
-    add('daemon-reexec', [...ctl, 'daemon-reexec']);
-    rememberDone(host, 'daemon-reexec');
-  }
+  if (a.daemon_reexec && !host.applied?.has('daemon-reexec'))
+    add('daemon-reexec', [...ctl, 'daemon-reexec'], { key: 'daemon-reexec' });
   if (unit === undefined) return { changes, result };
 
   const force = a.force ? ['--force'] : [];
@@ -181,18 +168,17 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     const active = status.ActiveState ?? '';
     const running = active === 'active' || active === 'activating' || active === 'reloading';
     const noBlock = a.no_block ? ['--no-block'] : [];
-    const run = (verb: string) => add(`${verb} ${unit}`, [...ctl, verb, ...noBlock, unit]);
+    const run = (verb: string, mark?: Change['mark']) => add(`${verb} ${unit}`, [...ctl, verb, ...noBlock, unit], mark);
     if (a.state === 'started' && !running) run('start');
     if (a.state === 'stopped' && (running || active === 'deactivating')) run('stop');
     if (a.state === 'restarted' || a.state === 'reloaded') {
-      const prev = wasDone(host, `${a.state}:${unit}`);
+      const key = `${a.state}:${unit}`;
+      const prev = host.applied?.get(key);
       // a restart is proven by a new InvocationID; a reload (of a running unit) leaves none to check
       const proven =
         prev !== undefined && (a.state === 'reloaded' || a.no_block || prev !== (status.InvocationID ?? ''));
-      if (!proven) {
-        run(!running ? 'start' : a.state === 'restarted' ? 'restart' : 'reload');
-        if (prev === undefined) rememberDone(host, `${a.state}:${unit}`, status.InvocationID ?? '');
-      }
+      const verb = !running ? 'start' : a.state === 'restarted' ? 'restart' : 'reload';
+      if (!proven) run(verb, prev === undefined ? { key, value: status.InvocationID ?? '' } : undefined);
     }
     result.state = a.state === 'stopped' ? 'stopped' : 'started';
   }

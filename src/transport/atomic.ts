@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { KplayError } from '../core/errors.js';
 import type { PutOptions } from './types.js';
-import { quote } from './shell.js';
+import { quote } from '../core/shell-quote.js';
 
 /** Exit codes the script uses for its own failures. */
 export const RC_SHORT = 70;

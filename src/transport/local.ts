@@ -9,7 +9,8 @@ import { redact } from '../core/secrets.js';
 import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
 import { becomeError, becomeFor, type Become } from './become.js';
 import { drive, type Driven, type RunningProc } from './session.js';
-import { becomeMarkers, commandLine, quoteArgv } from './shell.js';
+import { becomeMarkers, commandLine } from './shell.js';
+import { quoteArgv } from '../core/shell-quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
 export class LocalTransport implements Transport {

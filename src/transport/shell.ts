@@ -6,20 +6,7 @@
 // shows up on stderr (a NOPASSWD rule would otherwise hand the password to the command as its stdin).
 import { randomBytes } from 'node:crypto';
 import { KplayError } from '../core/errors.js';
-
-const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** One word for a POSIX shell: as is when it has only safe characters, otherwise in single quotes. */
-export function quote(word: string): string {
-  if (SAFE.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** argv → one shell command line that runs exactly that argv (any bytes in any word, empty words kept). */
-export function quoteArgv(argv: string[]): string {
-  if (argv.length === 0) throw new KplayError('internal: empty command', { code: 'INTERNAL' });
-  return argv.map(quote).join(' ');
-}
+import { quote, quoteArgv } from '../core/shell-quote.js';
 
 export interface LineOptions {
   /** The argv is one shell script (the `shell` module): run it under `sh -c`. */

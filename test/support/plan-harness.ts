@@ -2,11 +2,29 @@
 // checks that planning changed nothing, and can apply the plan and plan again to prove convergence.
 import { expect } from 'chai';
 import { checkArgs } from '../../src/playbook/module-args.js';
+import { candidates } from '../../src/playbook/lookup-paths.js';
 import type { HostView, Plan, TaskModule, Vars } from '../../src/tasks/contract.js';
 import type { FakeHost } from './fake-host.js';
 
-export function hostView(templates: Record<string, string> = {}, over: Partial<HostView> = {}): HostView {
+/** The engine's search order for controller files, answered from the FakeHost's controller files (planOn). */
+const IN_FAKE: HostView['controllerPath'] = () => {
+  throw new Error('planOn answers controllerPath from the fake host');
+};
+
+function withLookup(view: HostView, host: FakeHost): HostView {
+  if (view.controllerPath !== IN_FAKE) return view;
+  const dir = String(view.vars.playbook_dir ?? process.cwd());
   return {
+    ...view,
+    controllerPath: (kind, src) => {
+      const searched = candidates(kind, src, undefined, dir);
+      return { path: searched.find((p) => host.controller.has(p)), searched };
+    },
+  };
+}
+
+export function hostView(templates: Record<string, string> = {}, over: Partial<HostView> = {}): HostView {
+  const view: HostView = {
     name: 'node1',
     vars: {},
     check: false,
@@ -16,8 +34,10 @@ export function hostView(templates: Record<string, string> = {}, over: Partial<H
       if (t === undefined) throw new Error(`no template ${p}`);
       return t;
     },
+    controllerPath: IN_FAKE,
     ...over,
   };
+  return view;
 }
 
 /** Plan once; fails the test if the args do not check or if planning touched the fake filesystem. */
@@ -25,7 +45,7 @@ export async function planOn(mod: TaskModule, raw: Vars, host: FakeHost, view: H
   const checked = checkArgs(mod, raw, { locOf: () => undefined, taskLoc: undefined }, true);
   if (checked.errors.length) throw new Error(checked.errors.map((e) => e.message).join('; '));
   const before = host.snapshot();
-  const plan = await mod.plan(checked.args, view, host);
+  const plan = await mod.plan(checked.args, withLookup(view, host), host);
   expect(host.snapshot(), 'plan must not change the host').to.equal(before);
   return plan;
 }
@@ -34,7 +54,9 @@ export async function planOn(mod: TaskModule, raw: Vars, host: FakeHost, view: H
 export async function converge(mod: TaskModule, raw: Vars, host: FakeHost, view: HostView = hostView()): Promise<Plan> {
   const first = await planOn(mod, raw, host, view);
   host.apply(first.changes);
-  const again = await planOn(mod, raw, host, view);
+  // the engine's re-plan: the marks of the changes just applied are handed over (HostView.applied)
+  const applied = new Map(first.changes.flatMap((c) => (c.mark ? [[c.mark.key, c.mark.value ?? '']] : [])));
+  const again = await planOn(mod, raw, host, { ...view, applied });
   expect(
     again.changes.map((c) => c.summary),
     'second plan after apply',

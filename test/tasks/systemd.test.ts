@@ -226,14 +226,16 @@ describe('systemd_service', () => {
 
   it('restarted: the plan after applying is empty only because a restart really happened (new InvocationID)', async () => {
     const host = new FakeSystemd({ 'etcd.service': { active: 'active', inv: 3 } });
-    const view = hostView();
-    const first = await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view);
-    // not applied: the same task planning again still wants the restart (the engine would say NOT_CONVERGED)
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal([
+    const first = await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host);
+    expect(first.changes[0]!.mark).to.deep.equal({ key: 'restarted:etcd.service', value: 'inv3' });
+    // the engine's re-plan gets the marks of what it applied (HostView.applied)
+    const replan = hostView({}, { applied: new Map([['restarted:etcd.service', 'inv3']]) });
+    // not really restarted (the same InvocationID): the re-plan still wants it (the engine: NOT_CONVERGED)
+    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, replan))).to.deep.equal([
       'systemd: restart etcd.service',
     ]);
     host.apply(first.changes);
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal(
+    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, replan))).to.deep.equal(
       [],
     );
     // a new run of the task (a new view): restarts again, as Ansible does

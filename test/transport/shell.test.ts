@@ -1,7 +1,8 @@
 // Quoting argv into shell lines, proven by round trips through a real local /bin/sh.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { becomeWrap, commandLine, quote, quoteArgv } from '../../src/transport/shell.js';
+import { becomeWrap, commandLine } from '../../src/transport/shell.js';
+import { quote, quoteArgv } from '../../src/core/shell-quote.js';
 
 /** Runs a line with sh -c and returns stdout. */
 function sh(line: string, input?: string): string {

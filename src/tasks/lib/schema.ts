@@ -1,7 +1,16 @@
 // Argument types with Ansible's conversions (yes/no booleans, numeric strings, comma lists, octal modes),
 // and defineModule / defineTask, which declare a module against the contract (../contract.ts).
 import { z } from 'zod';
-import type { ArgsOf, ArgsShape, FactReader, HostView, ModuleSpec, Plan, TaskModule } from '../contract.js';
+import type {
+  ArgsOf,
+  ArgsShape,
+  ControllerModule,
+  FactReader,
+  HostView,
+  ModuleSpec,
+  Plan,
+  TaskModule,
+} from '../contract.js';
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
@@ -70,6 +79,11 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
 
 export function defineModule(spec: ModuleSpec): ModuleSpec {
   return spec;
+}
+
+/** A controller module: its declaration plus `runOnController`, which answers with data (contract.ts). */
+export function defineController(spec: Omit<ControllerModule, 'controllerOnly'>): ControllerModule {
+  return { ...spec, controllerOnly: true };
 }
 
 /** A host module: its declaration plus the `plan` that reads the host and returns changes as data (contract.ts). */

@@ -62,8 +62,10 @@ export async function cacheTime(facts: FactReader): Promise<number> {
   return lists.exists ? (lists.mtime ?? 0) : 0;
 }
 
+/** The cache refresh, marked so the re-plan after it ran (HostView.applied) does not ask for it again. */
 export function updateChange(module: string): Change {
   return {
+    mark: { key: 'apt-update' },
     summary: `${module}: update the apt cache`,
     actions: [
       { exec: ['apt-get', 'update', '-q'], env: APT_ENV },

@@ -23,7 +23,6 @@ import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
 import { fnmatch } from '../lib/fnmatch.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
-import { rememberDone, wasDone } from '../systemd.js';
 import { APT_ENV, aptPolicy, cacheTime, LISTS, updateChange } from './apt-cache.js';
 import { dpkgQuery, isInstalled, isPresent, PKG_TOUCHES, pkgTouches, recordPkgReads } from './shared.js';
 
@@ -108,7 +107,7 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
 
   // The cache: refreshed now (when stale), or only if something is to change (no cache_valid_time, names given).
   let update: 'now' | 'if-changing' | 'no' = 'no';
-  if (a.update_cache && wasDone(host, 'apt-update') === undefined) {
+  if (a.update_cache && !host.applied?.has('apt-update')) {
     if (a.cache_valid_time > 0) {
       const age = Date.now() / 1000 - (await cacheTime(facts));
       if (age > a.cache_valid_time) update = 'now';
@@ -117,7 +116,6 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
   const cacheWillUpdate = update !== 'no';
   if (update === 'now') {
     changes.push(updateChange(module));
-    rememberDone(host, 'apt-update');
     result.cache_updated = true;
   }
 
@@ -239,7 +237,6 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
 
   if (update === 'if-changing' && work.length) {
     changes.push(updateChange(module));
-    rememberDone(host, 'apt-update');
     result.cache_updated = true;
   }
   changes.push(...work);

@@ -6,7 +6,6 @@
 import type { Change, FactReader, HostView, Plan } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, alist, astr, choice, defineTask } from '../lib/schema.js';
-import { rememberDone, wasDone } from '../systemd.js';
 import { PKG_TOUCHES } from './shared.js';
 
 export interface DnfArgs {
@@ -41,13 +40,13 @@ export async function planDnf(
   const touches = (ns: string[]) => [...ns.map((n) => `package:${n}`), ...PKG_TOUCHES];
   const refresh = a.update_cache ? ['--refresh'] : [];
   if (names.length === 0) {
-    if (a.update_cache && wasDone(host, 'dnf-makecache') === undefined) {
+    if (a.update_cache && !host.applied?.has('dnf-makecache')) {
       changes.push({
         summary: `${module}: refresh the metadata cache`,
         actions: [{ exec: [bin, '-q', 'makecache', '--refresh'] }],
         touches: [],
+        mark: { key: 'dnf-makecache' },
       });
-      rememberDone(host, 'dnf-makecache');
     }
     return { changes };
   }

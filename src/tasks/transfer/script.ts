@@ -5,7 +5,8 @@ import type { Action, Plan } from '../contract.js';
 import { splitCommand } from '../command.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, astr, defineTask, apath } from '../lib/schema.js';
-import { findControllerFile, hostTemp, shq } from './shared.js';
+import { quote } from '../../core/shell-quote.js';
+import { findControllerFile, hostTemp } from './shared.js';
 
 export const script = defineTask({
   name: 'script',
@@ -44,9 +45,9 @@ export const script = defineTask({
       return skipped(`skipped, since ${args.creates} exists`);
     if (args.removes !== undefined && !(await facts.stat(args.removes, { follow: false })).exists)
       return skipped(`skipped, since ${args.removes} does not exist`);
-    const { content } = await findControllerFile(facts, host.vars, file);
+    const { content } = await findControllerFile(facts, host, file);
     const tmp = hostTemp('script', file);
-    const run = `${args.executable ? `${args.executable} ` : ''}${shq(tmp)}${rest ? ` ${rest}` : ''}`;
+    const run = `${args.executable ? `${args.executable} ` : ''}${quote(tmp)}${rest ? ` ${rest}` : ''}`;
     const actions: Action[] = [
       { put: tmp, content, mode: '0700' },
       { exec: ['/bin/sh', '-c', run], cwd: args.chdir },

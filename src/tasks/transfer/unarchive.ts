@@ -162,7 +162,7 @@ export const unarchive = defineTask({
       if (!s.exists) throw taskFailed(`Source '${src}' does not exist`);
       if (!s.isreg) throw taskFailed(`Source '${src}' not readable, it is not a regular file`);
       archive = (await facts.read(src))!;
-    } else archive = (await findControllerFile(facts, host.vars, src)).content;
+    } else archive = (await findControllerFile(facts, host, src)).content;
     const kind = archiveKind(archive);
     if (!kind)
       throw taskFailed(
