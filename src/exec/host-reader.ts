@@ -113,12 +113,19 @@ export class HostReader implements FactReader {
     return this.cached(`read:${path}`, `file:${path}`, () => this.t.get(path, { become: this.become() }));
   }
 
-  probe(argv: string[]): Promise<ProbeResult> {
+  probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
     const line = argv.join(' ');
-    return this.cached(`probe:${line}`, `probe:${line}`, async () => {
+    const run = async () => {
       const r = await this.t.exec(argv, { become: this.become() });
       return { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
-    });
+    };
+    if (!opts.fresh) return this.cached(`probe:${line}`, `probe:${line}`, run);
+    this.reads.add(`probe:${line}`);
+    return run();
+  }
+
+  async wait(seconds: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, seconds * 1000));
   }
 
   controllerRead(path: string): Promise<Buffer> {

@@ -38,8 +38,11 @@ export interface FactReader {
   stat(path: string, opts?: { follow?: boolean; checksum?: 'sha1' | 'sha256' }): Promise<StatInfo>;
   /** A file's content, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
-  /** A read-only command (`sysctl -n x`, `systemctl is-enabled y`): never one that changes the host. */
-  probe(argv: string[]): Promise<ProbeResult>;
+  /** A read-only command (`sysctl -n x`, `systemctl is-enabled y`): never one that changes the host. Cached
+   *  for the run like every read, unless `fresh` (a port or URL polled again by until/retries). */
+  probe(argv: string[], opts?: { fresh?: boolean }): Promise<ProbeResult>;
+  /** Wait (wait_for's plain timeout): the engine waits on the controller, nothing runs on the host. */
+  wait(seconds: number): Promise<void>;
   /** Files on the controller (copy src, template src), relative paths already resolved by the engine. */
   controllerRead(path: string): Promise<Buffer>;
   /** A controller folder's tree (paths relative to it, folders first), or undefined when `path` is not a folder. */

@@ -49,6 +49,20 @@ describe('host reader', () => {
     await r.stat('/x');
     expect(t.calls).to.have.length(3);
   });
+  it('caches a probe for the run, but never a fresh one (which still counts as a read)', async () => {
+    const t = new CountingTransport();
+    const r = new HostReader(
+      t,
+      async () => ({}),
+      () => false,
+    );
+    await r.probe(['sysctl', '-n', 'x']);
+    await r.probe(['sysctl', '-n', 'x']);
+    await r.probe(['curl', 'u'], { fresh: true });
+    await r.probe(['curl', 'u'], { fresh: true });
+    expect(t.calls).to.deep.equal(['sysctl', 'curl u', 'curl u']);
+    expect([...r.reads]).to.deep.equal(['probe:sysctl -n x', 'probe:curl u']);
+  });
   it('parses stat output', () => {
     expect(parseStat('/l', 'symbolic link|777|0|0|root|root|4|1700000000\nL|/target\n')).to.deep.include({
       exists: true,

@@ -165,7 +165,13 @@ export class FakeHost implements FactReader {
     return n ? Buffer.from(n.content) : undefined;
   }
 
-  async probe(argv: string[]): Promise<ProbeResult> {
+  /** Seconds waited (wait_for's plain timeout): recorded, not slept. */
+  waited: number[] = [];
+  async wait(seconds: number): Promise<void> {
+    this.waited.push(seconds);
+  }
+
+  async probe(argv: string[], _opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
     const ok = (stdout: string): ProbeResult => ({ rc: 0, stdout, stderr: '' });
     const [cmd, ...rest] = argv;
     if (cmd === 'find') {

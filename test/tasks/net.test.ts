@@ -15,8 +15,10 @@ import { hostView, planError, planOn } from '../support/plan-harness.js';
 
 class LocalHost extends FakeHost {
   probes: string[][] = [];
-  override probe(argv: string[]): Promise<ProbeResult> {
+  fresh: boolean[] = [];
+  override probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
     this.probes.push(argv);
+    this.fresh.push(!!opts.fresh);
     return new Promise((resolve) => {
       execFile(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
         resolve({ rc: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
@@ -104,12 +106,21 @@ describe('wait_for (its script run locally)', function () {
     expect(plan.result?.msg).to.match(/^check mode: not so now/);
   });
 
-  it('each plan probes afresh (a nonce defeats the run cache for retries)', async () => {
+  it('asks for a fresh probe (never the run cache: until/retries polls again), the same command each time', async () => {
     const h = new LocalHost();
     const port = await freePort();
     await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, h);
     await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, h);
-    expect(h.probes[0]!.join(' ')).to.not.equal(h.probes[1]!.join(' '));
+    expect(h.fresh).to.deep.equal([true, true]);
+    expect(h.probes[0]).to.deep.equal(h.probes[1]);
+  });
+
+  it('a plain timeout waits on the controller: nothing runs on the host', async () => {
+    const h = new LocalHost();
+    const plan = await planOn(wait_for, { timeout: 3, delay: 1 }, h);
+    expect(h.waited).to.deep.equal([4]);
+    expect(h.probes).to.deep.equal([]);
+    expect(plan.result?.elapsed).to.equal(4);
   });
 
   it('drained is refused; port and path are exclusive', async () => {

@@ -9,7 +9,6 @@ import type { FactReader, Plan, Vars } from '../contract.js';
 import { contentBytes, pyJson } from '../copy.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
-import { nonce } from './nonce.js';
 
 const SEP = '\n--kplay-uri-3f9c2a--';
 
@@ -175,20 +174,23 @@ export const uri = defineTask({
       ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
     ];
     if (read) {
-      const out = await facts.probe([
-        'sh',
-        '-c',
-        'exec "$@"',
-        `uri-${nonce()}`,
-        ...argv,
-        ...(body ? ['--data-raw', body.data] : []),
-        '-o',
-        '-',
-        '-w',
-        `${SEP}%{json}${SEP}%{header_json}`,
-        '--url',
-        url,
-      ]);
+      const out = await facts.probe(
+        [
+          'sh',
+          '-c',
+          'exec "$@"',
+          'uri',
+          ...argv,
+          ...(body ? ['--data-raw', body.data] : []),
+          '-o',
+          '-',
+          '-w',
+          `${SEP}%{json}${SEP}%{header_json}`,
+          '--url',
+          url,
+        ],
+        { fresh: true },
+      );
       const parsed = parseCurlOut(out.stdout);
       if (!parsed) throw taskFailed(`uri: curl failed (rc=${out.rc}): ${out.stderr.trim()}`);
       const result = uriResult(parsed, url, args.return_content);

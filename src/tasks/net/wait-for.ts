@@ -8,7 +8,6 @@
 import type { Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
-import { nonce } from './nonce.js';
 
 const WAIT = `
 host=$1 port=$2 path=$3 state=$4 timeout=$5 delay=$6 pause=$7 regex=$8 ctimeout=$9
@@ -75,27 +74,29 @@ export const wait_for = defineTask({
     if (args.search_regex !== undefined) result.search_regex = args.search_regex;
     if (args.port === undefined && args.path === undefined) {
       // Ansible's plain `wait_for: timeout=N` is a sleep
-      if (!host.check) await facts.probe(['sleep', String(args.timeout + args.delay), nonce()]);
+      if (!host.check) await facts.wait(args.timeout + args.delay);
       return { changes: [], result: { ...result, elapsed: host.check ? 0 : args.timeout + args.delay } };
     }
     const timeout = host.check ? 0 : args.timeout;
     const delay = host.check ? 0 : args.delay;
-    const r = await facts.probe([
-      'bash',
-      '-c',
-      WAIT,
-      'wait_for',
-      args.host,
-      String(args.port ?? ''),
-      args.path ?? '',
-      args.state,
-      String(timeout),
-      String(delay),
-      String(Math.max(args.sleep, 1)),
-      args.search_regex ?? '',
-      String(args.connect_timeout),
-      nonce(),
-    ]);
+    const r = await facts.probe(
+      [
+        'bash',
+        '-c',
+        WAIT,
+        'wait_for',
+        args.host,
+        String(args.port ?? ''),
+        args.path ?? '',
+        args.state,
+        String(timeout),
+        String(delay),
+        String(Math.max(args.sleep, 1)),
+        args.search_regex ?? '',
+        String(args.connect_timeout),
+      ],
+      { fresh: true },
+    );
     const m = /^(OK|TIMEOUT) (\d+)/m.exec(r.stdout);
     if (!m) throw taskFailed(`wait_for: the probe failed (rc=${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
     result.elapsed = Number(m[2]);
