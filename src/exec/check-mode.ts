@@ -1,12 +1,18 @@
-// Whether a task runs as a dry run. One rule, as in Ansible: the task's `check_mode` keyword (its own, or
-// inherited from a block, role, import or play; a template is rendered for the host) decides when it is set;
-// otherwise the run's `--check` does. `check_mode: true` is a dry run even without `--check`, and
-// `check_mode: false` really runs under `--check`.
+// Check mode's rules for a host module, in one place (the uncertain *variables* are in uncertain-vars.ts).
+// Whether a task runs as a dry run: as in Ansible, the task's `check_mode` keyword (its own, or inherited
+// from a block, role, import or play; a template is rendered for the host) decides when it is set; otherwise
+// the run's `--check` does. What a dry run reports: `uncertain` when the plan read what an earlier, unapplied
+// change would alter; a command's outcome without running it; otherwise the plan's changed / ok.
+import { isAbsolute } from 'node:path';
 import { KplayError } from '../core/errors.js';
 import { valueLoc } from '../core/places.js';
 import { renderString } from '../template/template.js';
 import { boolWord } from '../core/value-utils.js';
 import type { Task, Vars } from '../core/types.js';
+import { UNCERTAIN } from '../core/uncertain.js';
+import type { Plan } from '../tasks/contract.js';
+import { readsTouched } from './host-reader.js';
+import type { Outcome } from './outcome.js';
 
 export function taskCheckMode(runCheck: boolean, t: Task, vars: Vars, host: string): boolean {
   const k = t.keywords.check_mode;
@@ -20,4 +26,80 @@ export function taskCheckMode(runCheck: boolean, t: Task, vars: Vars, host: stri
     host,
     task: t.name,
   });
+}
+
+/** A plan that failed in check mode is uncertain, not failed, when it read what an earlier unapplied change
+ *  would alter, or when packages an earlier task would install may bring what it missed. Then what the task
+ *  would alter (from its arguments) stays pending too. Undefined: a real failure. */
+export function checkPlanFailure(
+  reads: Set<string>,
+  pending: Set<string>,
+  pendingTouches: string[],
+  e: unknown,
+): Outcome | undefined {
+  const touched = readsTouched(reads, pending);
+  // a package an earlier task would install may bring what this plan missed (a folder like /etc/haproxy)
+  const pkgs = [...pending].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));
+  if (!touched && pkgs.length === 0) return undefined;
+  for (const k of pendingTouches) pending.add(k);
+  const why = touched
+    ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`
+    : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
+  return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
+}
+
+/** What a dry run reports for a plan; what it would change becomes pending for later tasks on the host. */
+export function checkPlanOutcome(
+  t: Task,
+  reads: Set<string>,
+  pending: Set<string>,
+  plan: Plan,
+  o: { commandLike: boolean; diff: Outcome['diff'] },
+): Outcome {
+  const summaries = plan.changes.map((c) => c.summary);
+  const touched = readsTouched(reads, pending);
+  for (const c of plan.changes) for (const k of c.touches) pending.add(k);
+  if (touched)
+    return {
+      status: 'uncertain',
+      msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`,
+      result: { ...UNCERTAIN },
+      changes: summaries,
+    };
+  if (o.commandLike && plan.changes.length > 0) {
+    // the command would run: without changed_when the real run reports it changed; `changed_when: false`
+    // makes it ok; any other changed_when depends on its output, known only after a real run
+    const cw = t.keywords.changed_when;
+    const never = cw === false || (typeof cw === 'string' && /^\s*(false|no)\s*$/i.test(cw));
+    if (never)
+      return {
+        status: 'ok',
+        msg: 'not run in check mode (changed_when: false)',
+        result: { ...UNCERTAIN, skipped: false },
+      };
+    if (cw === undefined)
+      return {
+        status: 'changed',
+        msg: 'not run in check mode: the command would run',
+        result: { ...UNCERTAIN, skipped: false, changed: true },
+        changes: summaries,
+      };
+    return {
+      status: 'uncertain',
+      msg: 'not run in check mode: whether it changes depends on its output',
+      result: { ...UNCERTAIN },
+    };
+  }
+  const changed = plan.changes.length > 0;
+  return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff: o.diff, changes: summaries };
+}
+
+/** A controller file (an absolute `src:`) that an earlier task delegated to localhost would write is not
+ *  known yet in check mode: the task is uncertain. */
+export function pendingControllerFile(src: string, controllerPending: Set<string>): Outcome | undefined {
+  if (!isAbsolute(src)) return undefined;
+  const hit = readsTouched(new Set([`file:${src.replace(/\/+$/, '')}`]), controllerPending);
+  if (!hit) return undefined;
+  const msg = `reads ${hit.replace(/^file:/, '')} on the controller, which an earlier task would change`;
+  return { status: 'uncertain', msg, result: { ...UNCERTAIN } };
 }

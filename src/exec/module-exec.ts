@@ -1,15 +1,12 @@
-// A host module on one host: check the rendered args, plan against the host's facts, then either report the
-// plan (check mode) or run its actions and plan again to prove it converged.
-import { isAbsolute } from 'node:path';
+
 import { checkArgs } from '../playbook/module-args.js';
 import { KplayError } from '../core/errors.js';
-import { readsTouched } from './host-reader.js';
 import { candidates, findSource } from '../playbook/lookup-paths.js';
 import { applyChanges } from './apply.js';
 import { renderDeep, renderString, renderTemplateFile } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
 import type { PlayCtx } from './run-state.js';
-import { UNCERTAIN } from '../core/uncertain.js';
+import { checkPlanFailure, checkPlanOutcome, pendingControllerFile } from './check-mode.js';
 import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/contract.js';
 import { findModule } from '../tasks/index.js';
 import type { Outcome } from './outcome.js';
@@ -53,17 +50,8 @@ export async function runHostModule(
   const srcValue = source ? args[source.arg] : undefined;
   if (source && typeof srcValue === 'string') {
     const found = findSource(source.kind, srcValue, t.role, playbookDir);
-    // in check mode, a controller file an earlier task (delegated to localhost) would write is not known yet
-    const pendingHere =
-      check && isAbsolute(srcValue)
-        ? readsTouched(new Set([`file:${srcValue.replace(/\/+$/, '')}`]), pendingOf(p, 'localhost'))
-        : undefined;
-    if (pendingHere)
-      return {
-        status: 'uncertain',
-        msg: `reads ${pendingHere.replace(/^file:/, '')} on the controller, which an earlier task would change`,
-        result: { ...UNCERTAIN },
-      };
+    const uncertain = check ? pendingControllerFile(srcValue, pendingOf(p, 'localhost')) : undefined;
+    if (uncertain) return uncertain;
     if (!found) return fail(`${t.module}: source not found: ${srcValue}`);
     args[source.arg] = found;
   }
@@ -90,65 +78,17 @@ export async function runHostModule(
   try {
     plan = await spec.plan(args, view, conn.reader);
   } catch (e) {
-    // in check mode, a plan that fails on something an earlier unapplied change would alter is not a failure
-    if (check) {
-      const touched = readsTouched(conn.reader.reads, hs.pending);
-      // a package an earlier task would install may bring what this plan missed (a folder like /etc/haproxy)
-      const pkgs = [...hs.pending].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));
-      if (touched || pkgs.length > 0) {
-        for (const k of spec.pendingTouches?.(args) ?? []) hs.pending.add(k);
-        const why = touched
-          ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`
-          : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
-        return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
-      }
-    }
+    const uncertain = check
+      ? checkPlanFailure(conn.reader.reads, hs.pending, spec.pendingTouches?.(args) ?? [], e)
+      : undefined;
+    if (uncertain) return uncertain;
     throw e;
   }
   const summaries = plan.changes.map((c) => c.summary);
   const wantDiff = t.keywords.diff === undefined ? p.opts.diff : toBool(t.keywords.diff);
   const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
   const commandLike = spec.converges === false;
-  if (check) {
-    const touched = readsTouched(conn.reader.reads, hs.pending);
-    if (touched) {
-      // what it would change is still pending, so later tasks reading it are uncertain too
-      for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
-      return {
-        status: 'uncertain',
-        msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`,
-        result: { ...UNCERTAIN },
-        changes: summaries,
-      };
-    }
-    for (const c of plan.changes) for (const k of c.touches) hs.pending.add(k);
-    if (commandLike && plan.changes.length > 0) {
-      // the command would run: without changed_when the real run reports it changed; `changed_when: false`
-      // makes it ok; any other changed_when depends on its output, known only after a real run
-      const cw = t.keywords.changed_when;
-      const never = cw === false || (typeof cw === 'string' && /^\s*(false|no)\s*$/i.test(cw));
-      if (never)
-        return {
-          status: 'ok',
-          msg: 'not run in check mode (changed_when: false)',
-          result: { ...UNCERTAIN, skipped: false },
-        };
-      if (cw === undefined)
-        return {
-          status: 'changed',
-          msg: 'not run in check mode: the command would run',
-          result: { ...UNCERTAIN, skipped: false, changed: true },
-          changes: summaries,
-        };
-      return {
-        status: 'uncertain',
-        msg: 'not run in check mode: whether it changes depends on its output',
-        result: { ...UNCERTAIN },
-      };
-    }
-    const changed = plan.changes.length > 0;
-    return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff, changes: summaries };
-  }
+  if (check) return checkPlanOutcome(t, conn.reader.reads, hs.pending, plan, { commandLike, diff });
   if (plan.changes.length === 0)
     return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
   const ran = await applyChanges(conn.transport, plan.changes, {
