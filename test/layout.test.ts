@@ -2,32 +2,10 @@
 // small files, tests mirror src/. Read from the TypeScript sources with TypeScript's own import scanner.
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
-import ts from 'typescript';
-import { allowedImports, importCycles, layerOf, type ImportGraph } from './support/import-graph.js';
+import { join, relative } from 'node:path';
+import { allowedImports, graphOf, importCycles, layerOf, tsFiles } from './support/import-graph.js';
 
 const SRC = 'src';
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
-
-function graphOf(files: string[]): ImportGraph {
-  const g: ImportGraph = new Map();
-  for (const f of files) {
-    const info = ts.preProcessFile(readFileSync(f, 'utf8'), true, true);
-    const deps = info.importedFiles
-      .map((i) => i.fileName)
-      .filter((s) => s.startsWith('.'))
-      .map((s) => normalize(join(dirname(f), s)).replace(/\.js$/, '.ts'))
-      .filter((t) => existsSync(t));
-    g.set(f, [...new Set(deps)]);
-  }
-  return g;
-}
 
 describe('layout of src/', () => {
   const files = tsFiles(SRC);

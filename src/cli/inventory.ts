@@ -73,7 +73,7 @@ export function runInventory(args: InventoryArgs): InventoryRun {
   }
 }
 
-/** Registers `kplay inventory` on a yargs instance; `guard` (from cli.ts) receives the exit code. */
+/** Registers `kplay inventory` on a yargs instance; `guard` (from main.ts) receives the exit code. */
 export function inventoryCommand(
   y: Argv,
   out: Output = stdio,

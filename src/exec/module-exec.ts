@@ -1,4 +1,3 @@
-
 import { checkArgs } from '../playbook/module-args.js';
 import { KplayError } from '../core/errors.js';
 import { candidates, findSource } from '../playbook/lookup-paths.js';

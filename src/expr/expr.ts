@@ -1,7 +1,7 @@
 // Conditions as Ansible users write them (`when:`, `changed_when:`, `failed_when:`, `until:`):
 // `inventory_hostname in groups['etcd'] and LB_ROLE == 'master'`, `r is changed`, `x | default(0) | int > 2`.
 // compileExpr parses and checks once (syntax, filter and test names, with did-you-mean); evalExpr walks the tree
-// safely (see expr-eval.ts). An optional `{{ }}` around a condition is accepted and stripped. Keyword arguments
+// safely (see eval.ts). An optional `{{ }}` around a condition is accepted and stripped. Keyword arguments
 // (`map(attribute='x')`) are checked against each filter's signature; `ansible.builtin.x` names are `x`.
 import { didYouMean, KplayError, type Loc } from '../core/errors.js';
 import { ExprEvalError, evaluate, startOf, variablesOf } from './eval.js';

@@ -1,7 +1,7 @@
 // The filters (`x | default(1)`) and tests (`x is defined`) kplay expressions know: the ones Ansible playbooks
 // use most. A filter or test that is not listed here is a compile-time error with a did-you-mean.
-// `default`/`d`, `mandatory` and `defined`/`undefined` see undefined values: expr-filters-seq.ts calls them. More
-// filters live in expr-filters-data.ts (lists, dicts), expr-filters-text.ts and expr-filters-seq.ts (map, select).
+// `default`/`d`, `mandatory` and `defined`/`undefined` see undefined values: filters-seq.ts calls them. More
+// filters live in filters-data.ts (lists, dicts), filters-text.ts and filters-seq.ts (map, select).
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { stringify as toYaml } from 'yaml';
@@ -110,7 +110,7 @@ export const FILTERS: Record<string, Filter> = {
 FILTERS.count = FILTERS.length!;
 Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS);
 
-/** Filters that accept undefined input (implemented in expr-filters-seq.ts). */
+/** Filters that accept undefined input (implemented in filters-seq.ts). */
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
 
 function regs(v: unknown, name: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-// The contract between task modules and the engine (DESIGN.md §5). A module never gets the transport: it
+// The contract between task modules and the engine (ARCHITECTURE.md). A module never gets the transport: it
 // reads the host through a cached, read-only FactReader and returns the changes it wants, as data.
 // Only the engine runs actions. Check mode calls `plan` alone, so it cannot write.
 import type { z } from 'zod';

@@ -1,6 +1,6 @@
 // Template preparation: a YAML string value becomes a plan (literal text and `{{ }}` segments, each a single
 // Handlebars mustache or a kplay expression), or a whole Handlebars template when it has blocks; template files
-// are compiled after kplay's strictness pass (template-ast.ts). Plans are cached by source text.
+// are compiled after kplay's strictness pass (ast.ts). Plans are cached by source text.
 import Handlebars from 'handlebars';
 import type { KplayError, Loc } from '../core/errors.js';
 import { stdio } from '../core/output.js';

@@ -1,4 +1,4 @@
-// Templates: Handlebars (noEscape; strictness by kplay's own pass, see template-ast.ts) for template files and
+// Templates: Handlebars (noEscape; strictness by kplay's own pass, see ast.ts) for template files and
 // for `{{ }}` inside YAML string values. A YAML value that is one `{{ }}` keeps its type (`"{{ groups.etcd }}"`
 // is the list). Inside YAML values a `{{ }}` may also hold a kplay expression as Ansible users write it
 // (`{{ groups['etcd'] | length }}`, `{{ x | default('a') }}`). In template files only Handlebars syntax works:

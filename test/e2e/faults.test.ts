@@ -1,6 +1,6 @@
 // Faults during a run, on real hosts (issue 11): sshd killed on one host mid-run, the controller killed with
 // SIGKILL then --resume, and two runs on one site at once. (A connection cut mid-upload is proven in
-// test/engine/transport/ssh.test.ts.)
+// test/transport/ssh.test.ts.)
 import { expect } from 'chai';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
