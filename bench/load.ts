@@ -6,11 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Problems } from '../src/core/errors.js';
-import { loadInventory } from '../src/inventory/inventory.js';
-import { readPlaybook } from '../src/playbook/playbook.js';
-import { planHosts } from '../src/check/run-plan.js';
-import { validatePlaybook } from '../src/check/validate.js';
+import { prepareRun } from '../src/check/prepare.js';
 
 const n = Number(process.argv[2] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'kplay-bench-'));
@@ -48,18 +44,15 @@ group('ex_lb', [4, 5], (i) => [
 ]);
 writeFileSync(join(dir, 'hosts.yml'), lines.join('\n') + '\n');
 
-function once(): number {
+async function once(): Promise<number> {
   const t0 = performance.now();
-  const problems = new Problems();
-  const inv = loadInventory([dir], problems);
-  const pb = readPlaybook('playbooks/ha-cluster.yml', problems);
-  validatePlaybook(pb, problems);
-  planHosts(pb, inv, undefined, problems);
-  problems.throwIfAny();
+  await prepareRun({ playbook: 'playbooks/ha-cluster.yml', inventory: [dir] });
   return performance.now() - t0;
 }
 
-const times = Array.from({ length: 5 }, once).sort((a, b) => a - b);
+const times: number[] = [];
+for (let i = 0; i < 5; i++) times.push(await once());
+times.sort((a, b) => a - b);
 const t0 = performance.now();
 execFileSync(process.execPath, ['bin/kplay', 'run', 'playbooks/ha-cluster.yml', '-i', dir, '--list-tasks'], {
   stdio: 'ignore',

@@ -1,14 +1,8 @@
 // `kplay run PLAYBOOK -i SITE`: read and check everything, then list, syntax-check or run.
-import { dirname, resolve } from 'node:path';
-import { KplayError, Problems } from '../core/errors.js';
-import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
-import { emptyInventory, loadInventory } from '../inventory/inventory.js';
+import { KplayError } from '../core/errors.js';
 import { listHosts, listTags, listTasks } from '../playbook/listing.js';
-import { readPlaybook } from '../playbook/playbook.js';
-import { planHosts } from '../check/run-plan.js';
-import { checkSelection } from '../check/selection.js';
-import { parseTagList, type TagFilter } from '../playbook/tags.js';
-import { validatePlaybook } from '../check/validate.js';
+import { prepareRun } from '../check/prepare.js';
+import { parseTagList } from '../playbook/tags.js';
 import { parseExtraVars } from '../vars/vars.js';
 import type { Output } from '../core/output.js';
 import type { RunArgs } from './run-options.js';
@@ -17,16 +11,16 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
     throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
   const extra = parseExtraVars(a.extraVars ?? []);
-  const problems = new Problems();
-  const inv = a.inventory?.length ? loadInventory(a.inventory, problems) : emptyInventory();
-  for (const dir of libraryDirs(dirname(resolve(a.playbook)))) await loadUserModules(dir);
-  const pb = readPlaybook(a.playbook, problems);
-  validatePlaybook(pb, problems);
-  const filter: TagFilter = { only: parseTagList(a.tags), skip: parseTagList(a.skipTags) };
-  const plan = planHosts(pb, inv, a.limit, problems, { extra, lenient: !!a.syntaxCheck });
-  const selection = checkSelection(pb, filter, a.startAtTask, problems);
-  problems.throwIfAny();
-  for (const w of [...plan.warnings, ...selection]) out.warn(w);
+  const { inv, pb, plan, filter, warnings } = await prepareRun({
+    playbook: a.playbook,
+    inventory: a.inventory ?? [],
+    limit: a.limit,
+    extra,
+    filter: { only: parseTagList(a.tags), skip: parseTagList(a.skipTags) },
+    startAtTask: a.startAtTask,
+    lenient: !!a.syntaxCheck,
+  });
+  for (const w of warnings) out.warn(w);
   if (a.syntaxCheck) {
     out.print(`\nplaybook: ${a.playbook}\n`);
     return 0;

@@ -1,13 +1,9 @@
 // Runs a playbook text against three fake hosts (a, b, c in group web): a transport that reaches nothing
 // (the executor's control-flow tests), or hosts kept in memory (`memory:`) for the whole host path.
 import { join } from 'node:path';
-import { Problems } from '../../src/core/errors.js';
 import { EventBus, type HostResultEvent, type RunEvent } from '../../src/events/bus.js';
-import { loadInventory } from '../../src/inventory/inventory.js';
-import { readPlaybook } from '../../src/playbook/playbook.js';
 import { createRun } from '../../src/exec/run.js';
-import { planHosts } from '../../src/check/run-plan.js';
-import { validatePlaybook } from '../../src/check/validate.js';
+import { prepareRun } from '../../src/check/prepare.js';
 import { NullTransport } from './fake-transport.js';
 import type { MemoryHost } from '../../src/transport/memory.js';
 import { writeTree } from './tree.js';
@@ -42,12 +38,13 @@ export async function run(
     mkdirSync(join(dir, f, '..'), { recursive: true });
     writeFileSync(join(dir, f), text);
   }
-  const problems = new Problems();
-  const inv = loadInventory([join(dir, 'inv')], problems);
-  const pb = readPlaybook(join(dir, 'site.yml'), problems);
-  validatePlaybook(pb, problems);
-  const plan = planHosts(pb, inv, o.limit, problems);
-  problems.throwIfAny();
+  const { inv, pb, plan } = await prepareRun({
+    playbook: join(dir, 'site.yml'),
+    inventory: [join(dir, 'inv')],
+    limit: o.limit,
+    filter: { only: o.tags ?? [], skip: [] },
+    startAtTask: o.startAt,
+  });
   const bus = new EventBus();
   const events: RunEvent[] = [];
   bus.on((e) => events.push(e));

@@ -1,0 +1,48 @@
+// Everything before connecting, in one call: read the inventory and the playbook (and the playbook's own
+// library/ modules), validate, select hosts and tasks. Every problem is collected and thrown at once. The CLI,
+// the test harness and the load benchmark all start a run here.
+import { dirname, resolve } from 'node:path';
+import { Problems } from '../core/errors.js';
+import type { Playbook, Vars } from '../core/types.js';
+import { emptyInventory, type Inventory, loadInventory } from '../inventory/inventory.js';
+import { readPlaybook } from '../playbook/playbook.js';
+import type { TagFilter } from '../playbook/tags.js';
+import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
+import { type HostPlan, planHosts } from './run-plan.js';
+import { checkSelection } from './selection.js';
+import { validatePlaybook } from './validate.js';
+
+export interface PrepareInput {
+  playbook: string;
+  inventory: string[];
+  limit?: string | undefined;
+  extra?: Vars | undefined;
+  filter?: TagFilter | undefined;
+  startAtTask?: string | undefined;
+  /** --syntax-check: a templated `hosts:` that cannot be rendered yet is not an error. */
+  lenient?: boolean | undefined;
+}
+
+export interface Prepared {
+  inv: Inventory;
+  pb: Playbook;
+  plan: HostPlan;
+  filter: TagFilter;
+  extra: Vars;
+  /** Not errors, but worth saying before the run (a --limit that leaves a play no host ...). */
+  warnings: string[];
+}
+
+export async function prepareRun(i: PrepareInput): Promise<Prepared> {
+  const problems = new Problems();
+  const extra = i.extra ?? {};
+  const filter = i.filter ?? { only: [], skip: [] };
+  const inv = i.inventory.length ? loadInventory(i.inventory, problems) : emptyInventory();
+  for (const dir of libraryDirs(dirname(resolve(i.playbook)))) await loadUserModules(dir);
+  const pb = readPlaybook(i.playbook, problems);
+  validatePlaybook(pb, problems);
+  const plan = planHosts(pb, inv, i.limit, problems, { extra, lenient: !!i.lenient });
+  const selection = checkSelection(pb, filter, i.startAtTask, problems);
+  problems.throwIfAny();
+  return { inv, pb, plan, filter, extra, warnings: [...plan.warnings, ...selection] };
+}
