@@ -70,7 +70,7 @@ export function checkPlanOutcome(
     // the command would run: without changed_when the real run reports it changed; `changed_when: false`
     // makes it ok; any other changed_when depends on its output, known only after a real run
     const cw = t.keywords.changed_when;
-    const never = cw === false || (typeof cw === 'string' && /^\s*(false|no)\s*$/i.test(cw));
+    const never = boolWord(cw) === false;
     if (never)
       return {
         status: 'ok',

@@ -8,6 +8,7 @@ import { liveHosts, type HostState, type PlayCtx } from './run-state.js';
 import { tagsSelect, type TagFilter } from '../playbook/tags.js';
 import { runTask, resultEvent, noLogFor } from './task-exec.js';
 import { condition } from './conditions.js';
+import { toBool } from '../core/value-utils.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskVars } from '../vars/context.js';
 import { toList } from '../playbook/inherit.js';
@@ -96,7 +97,7 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
   if (!handler && !selected(p, t)) return;
   if (t.module === 'meta') return runMeta(p, t, hosts);
   p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler });
-  const runOnce = t.keywords.run_once === true || /^(yes|true)$/i.test(String(t.keywords.run_once ?? ''));
+  const runOnce = toBool(t.keywords.run_once);
   const keys = new Map(hosts.map((h) => [h, taskKey(p, t, h)]));
   const resumed = hosts.filter((h) => p.hosts.get(h)!.resumeDone?.has(keys.get(h)!));
   for (const h of resumed)

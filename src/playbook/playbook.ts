@@ -8,7 +8,7 @@ import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { loadYamlFile } from '../core/source.js';
 import { inherit, toList, type LoadCtx } from './inherit.js';
 import { parseTaskList } from './tasks-loader.js';
-import { isPlainObject } from '../core/value-utils.js';
+import { isPlainObject, toBool } from '../core/value-utils.js';
 import { checkPlayKeywords } from './play-keywords.js';
 import type { Inherited, Play, Playbook, RoleInstance, TaskNode, Vars } from '../core/types.js';
 
@@ -163,18 +163,13 @@ function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, out
     handlers: [...roles.flatMap((r) => r.handlers), ...playHandlers],
     serial,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
-    become: raw.become === undefined ? undefined : truthy(raw.become),
+    become: raw.become === undefined ? undefined : toBool(raw.become),
     becomeUser: raw.become_user === undefined ? undefined : String(raw.become_user),
-    gatherFacts: raw.gather_facts === undefined ? true : truthy(raw.gather_facts),
-    anyErrorsFatal: truthy(raw.any_errors_fatal),
+    gatherFacts: raw.gather_facts === undefined ? true : toBool(raw.gather_facts),
+    anyErrorsFatal: toBool(raw.any_errors_fatal),
     maxFailPercentage: typeof raw.max_fail_percentage === 'number' ? raw.max_fail_percentage : undefined,
     forks: typeof raw.forks === 'number' ? raw.forks : undefined,
     tags: inh.tags,
     keywords: raw,
   };
-}
-
-export function truthy(v: unknown): boolean {
-  if (typeof v === 'string') return /^(yes|true|on|1|y)$/i.test(v.trim());
-  return Boolean(v);
 }

@@ -6,6 +6,7 @@
 // content is written as Python's json.dumps writes it. A controller folder as src copies its tree (planTree).
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { toBool } from '../core/value-utils.js';
 import type { Action, Change, FactReader, HostView, Plan, StatInfo, Vars } from './contract.js';
 import {
   backupAction,
@@ -160,8 +161,7 @@ export const copy = defineTask({
   description:
     'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
   args: copyArgs,
-  controllerSource: (a) =>
-    a.remote_src === true || a.remote_src === 'yes' ? undefined : { arg: 'src', kind: 'files' },
+  controllerSource: (a) => (toBool(a.remote_src) ? undefined : { arg: 'src', kind: 'files' }),
   required: ['dest'],
   requiredOneOf: [['src', 'content']],
   mutuallyExclusive: [['src', 'content']],

@@ -5,6 +5,7 @@
 import { KplayError, type Loc } from '../core/errors.js';
 import { shellSplit } from '../core/shlex.js';
 import { addSecret } from '../core/secrets.js';
+import { toBool } from '../core/value-utils.js';
 
 export interface JumpHost {
   host: string;
@@ -36,13 +37,6 @@ export interface ConnectionSpec {
 function first(vars: Record<string, unknown>, ...names: string[]): unknown {
   for (const n of names) if (vars[n] !== undefined && vars[n] !== null) return vars[n];
   return undefined;
-}
-
-/** Ansible's boolean(): true, yes, on, 1, y, t (any case) are true. */
-export function toBool(v: unknown): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
-  return typeof v === 'string' && ['true', 'yes', 'on', '1', 'y', 't'].includes(v.trim().toLowerCase());
 }
 
 function parseJump(spec: string, fail: (m: string) => never): JumpHost[] {

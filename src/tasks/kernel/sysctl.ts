@@ -12,23 +12,20 @@
 //   the reason. `ignoreerrors: yes` (Ansible: ignore unknown keys) makes such keys, and unknown keys, ok:
 //   the file is still managed, the live value is left alone, `msg` says so, and the task does not fail.
 // - state=absent removes the key's lines from the file; the live value is not reset (as in Ansible).
+import { boolWord } from '../../core/value-utils.js';
 import type { Action, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { splitLines } from '../lib/py-regex.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
-const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
-const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f']);
-
 /** Ansible's value parsing: booleans (and yes/no words) as 1/0, strings stripped. */
 export function sysctlValue(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'boolean') return v ? '1' : '0';
   const s = String(v).trim();
-  if (TRUE.has(s.toLowerCase())) return '1';
-  if (FALSE.has(s.toLowerCase())) return '0';
-  return s;
+  const b = s === '' ? undefined : boolWord(s);
+  return b === undefined ? s : b ? '1' : '0';
 }
 
 export const sameSysctl = (a: string, b: string) =>

@@ -1,6 +1,7 @@
 // Argument types with Ansible's conversions (yes/no booleans, numeric strings, comma lists, octal modes),
 // and defineModule / defineTask, which declare a module against the contract (../contract.ts).
 import { z } from 'zod';
+import { boolWord } from '../../core/value-utils.js';
 import type {
   ArgsOf,
   ArgsShape,
@@ -12,21 +13,9 @@ import type {
   TaskModule,
 } from '../contract.js';
 
-const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
-const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
-
 /** Ansible's `bool`: true/false, yes/no, on/off, 1/0, as booleans or strings. */
 export function abool() {
-  return z.preprocess((v) => {
-    if (typeof v === 'string') {
-      const s = v.trim().toLowerCase();
-      if (TRUE.has(s)) return true;
-      if (FALSE.has(s)) return false;
-    }
-    if (v === 1) return true;
-    if (v === 0) return false;
-    return v;
-  }, z.boolean());
+  return z.preprocess((v) => boolWord(v) ?? v, z.boolean());
 }
 
 /** Ansible's `int`: a number or a string holding one. */
