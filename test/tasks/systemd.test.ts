@@ -224,23 +224,26 @@ describe('systemd_service', () => {
     expect((plan.result!.status as Vars).Description, 'values with = are kept whole').to.equal('x=y');
   });
 
-  it('restarted: the plan after applying is empty only because a restart really happened (new InvocationID)', async () => {
-    const host = new FakeSystemd({ 'etcd.service': { active: 'active', inv: 3 } });
-    const view = hostView();
-    const first = await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view);
-    // not applied: the same task planning again still wants the restart (the engine would say NOT_CONVERGED)
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal([
-      'systemd: restart etcd.service',
-    ]);
-    host.apply(first.changes);
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal(
-      [],
-    );
-    // a new run of the task (a new view): restarts again, as Ansible does
-    expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host))).to.deep.equal([
-      'systemd: restart etcd.service',
-    ]);
-  });
+  it(
+    'restarted: the plan after applying is empty only ' + 'because a restart really happened (new InvocationID)',
+    async () => {
+      const host = new FakeSystemd({ 'etcd.service': { active: 'active', inv: 3 } });
+      const view = hostView();
+      const first = await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view);
+      // not applied: the same task planning again still wants the restart (the engine would say NOT_CONVERGED)
+      expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal([
+        'systemd: restart etcd.service',
+      ]);
+      host.apply(first.changes);
+      expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host, view))).to.deep.equal(
+        [],
+      );
+      // a new run of the task (a new view): restarts again, as Ansible does
+      expect(summaries(await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host))).to.deep.equal([
+        'systemd: restart etcd.service',
+      ]);
+    },
+  );
 
   it('touches service:NAME and the show read, so a later task on the unit is uncertain in check mode', async () => {
     const plan = await planOn(
@@ -252,19 +255,22 @@ describe('systemd_service', () => {
     expect(plan.changes[0]!.actions).to.deep.equal([{ exec: ['systemctl', 'start', 'etcd.service'] }]);
   });
 
-  it("a missing unit fails with Ansible's message; its possible unit files are read (check mode can tell)", async () => {
-    const host = new FakeSystemd();
-    const reads: string[] = [];
-    const stat = host.stat.bind(host);
-    host.stat = async (p, o) => (reads.push(p), stat(p, o));
-    expect(await planError(systemd_service, { name: 'nope', state: 'started' }, host)).to.equal(
-      'Could not find the requested service nope.service: host',
-    );
-    expect(reads).to.include('/etc/systemd/system/nope.service');
-    expect(await planError(systemd_service, { name: 'nope', enabled: true }, new FakeSystemd())).to.match(
-      /Could not find/,
-    );
-  });
+  it(
+    "a missing unit fails with Ansible's message; its " + 'possible unit files are read (check mode can tell)',
+    async () => {
+      const host = new FakeSystemd();
+      const reads: string[] = [];
+      const stat = host.stat.bind(host);
+      host.stat = async (p, o) => (reads.push(p), stat(p, o));
+      expect(await planError(systemd_service, { name: 'nope', state: 'started' }, host)).to.equal(
+        'Could not find the requested service nope.service: host',
+      );
+      expect(reads).to.include('/etc/systemd/system/nope.service');
+      expect(await planError(systemd_service, { name: 'nope', enabled: true }, new FakeSystemd())).to.match(
+        /Could not find/,
+      );
+    },
+  );
 
   it('masking a missing unit is allowed', async () => {
     const plan = await planOn(systemd_service, { name: 'nope', masked: true }, new FakeSystemd());
