@@ -113,7 +113,8 @@ function buildKplay(): void {
   if (tsc.status !== 0) console.error(`tsc reported errors (building anyway):\n${tsc.stdout.slice(0, 2000)}`);
   writeFileSync(
     KPLAY,
-    "import { main } from './src/cli/main.js';\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n",
+    "import { main } from './src/cli/main.js';\n" +
+      'main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n',
   );
   writeFileSync(join(WORK, 'syntax-hosts.yml'), 'all:\n  hosts:\n    h01:\n');
   const r = spawnSync(
@@ -183,7 +184,8 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
   if (r.status !== 0 || recap.length !== n || bad.length) {
     writeFileSync(join(WORK, `failed-${tool}.log`), outText);
     throw new Error(
-      `${tool} ${check ? '--check ' : ''}on ${n} hosts: exit ${r.status ?? r.signal}, ${recap.length} recap lines, ${bad.length} hosts failed; output in ${join(WORK, `failed-${tool}.log`)}\n${outText.slice(-1500)}`,
+      `${tool} ${check ? '--check ' : ''}on ${n} hosts: exit ${r.status ?? r.signal}, ${recap.length} recap ` +
+        `lines, ${bad.length} hosts failed; output in ${join(WORK, `failed-${tool}.log`)}\n${outText.slice(-1500)}`,
     );
   }
   const [, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
@@ -202,7 +204,8 @@ function measure(tool: Tool, n: number, inventory: string, r: number): Record<Ph
       samples.push(fn());
       const s = samples.at(-1)!;
       console.error(
-        `  N=${n} ${tool} ${name} #${i + 1}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s CPU, changed=${s.changed}`,
+        `  N=${n} ${tool} ${name} #${i + 1}: ${s.wall.toFixed(2)} ` +
+          `s wall, ${s.cpu.toFixed(2)} s CPU, changed=${s.changed}`,
       );
       if (name !== 'first' && s.changed !== 0)
         throw new Error(`${tool} ${name} run on ${n} hosts is not idempotent: changed=${s.changed}`);
@@ -232,9 +235,11 @@ function machine(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const rev = version(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], (s) => s.trim());
   return [
-    `- machine: ${os}, kernel ${version(['uname', '-r'], (s) => s.trim())}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+    `- machine: ${os}, kernel ${version(['uname', '-r'], (s) => s.trim())}, ${cpus().length} ` +
+      `× ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
     `- kplay ${pkg.version} (git ${rev}, working tree as run), Node ${process.version}`,
-    `- ${version(['ansible-playbook', '--version'], (s) => s.split('\n')[0]!.trim())}, ${version(['python3', '--version'], (s) => s.trim())}`,
+    `- ${version(['ansible-playbook', '--version'], (s) => s.split('\n')[0]!.trim())}, ` +
+      `${version(['python3', '--version'], (s) => s.trim())}`,
     `- ${version(['ssh', '-V'], (s) => s.trim())}; targets: sshd processes on 127.0.1.x of this same machine`,
   ];
 }
@@ -243,12 +248,15 @@ const fmt = (x: number) => x.toFixed(2);
 
 function table(rows: Row[]): string[] {
   const lines = [
-    '| N | reps | phase | kplay s | ansible s | ansible/kplay | kplay CPU s | ansible CPU s | changed kplay / ansible |',
+    '| N | reps | phase | kplay s | ansible s | ansible/kplay ' +
+      '| kplay CPU s | ansible CPU s | changed kplay / ansible |',
     '|---:|---:|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.n} | ${r.reps} | ${r.phase} | ${fmt(r.kplay.wall)} | ${fmt(r.ansible.wall)} | ${(r.ansible.wall / r.kplay.wall).toFixed(1)}× | ${fmt(r.kplay.cpu)} | ${fmt(r.ansible.cpu)} | ${r.kplay.changed} / ${r.ansible.changed} |`,
+      `| ${r.n} | ${r.reps} | ${r.phase} | ${fmt(r.kplay.wall)} | ${fmt(r.ansible.wall)} ` +
+        `| ${(r.ansible.wall / r.kplay.wall).toFixed(1)}× | ${fmt(r.kplay.cpu)} ` +
+        `| ${fmt(r.ansible.cpu)} | ${r.kplay.changed} / ${r.ansible.changed} |`,
     );
   }
   return lines;
@@ -260,8 +268,10 @@ function writeResults(rows: Row[], loads: string[], started: Date): void {
   const md = [
     '# kplay vs Ansible: speed',
     '',
-    `The same ~30-task system preparation (\`bench/workload/kplay.yml\`, \`bench/workload/ansible.yml\`: directories, copies,`,
-    '5 templates, lineinfile edits, modes and owners, a link, `command`/`shell` with `creates`, a `stat` and a task on its',
+    `The same ~30-task system preparation (\`bench/workload/kplay.yml\`, ` +
+      `\`bench/workload/ansible.yml\`: directories, copies,`,
+    '5 templates, lineinfile edits, modes and owners, a link, ' +
+      '`command`/`shell` with `creates`, a `stat` and a task on its',
     'result, a 10-item loop, a handler; facts gathered by both) on N hosts, each host an sshd on 127.0.1.<i> of this',
     'machine. Times are medians of `reps` repetitions: wall seconds, and controller CPU seconds (user+sys of the',
     'tool\'s process tree, plus Ansible\'s ssh ControlPersist masters). "first" starts from nothing, "second" and',
@@ -270,7 +280,8 @@ function writeResults(rows: Row[], loads: string[], started: Date): void {
     `Run ${started.toISOString()} with: \`npx tsc -p . && ${cmd}\``,
     '',
     ...machine(),
-    `- Ansible: \`bench/ansible.cfg\` (pipelining, ControlPersist=60s, no callbacks), \`--forks N\`; kplay: \`--forks N\``,
+    `- Ansible: \`bench/ansible.cfg\` (pipelining, ControlPersist=60s, ` +
+      `no callbacks), \`--forks N\`; kplay: \`--forks N\``,
     `- load average (1, 5, 15 min) when each N started: ${loads.join('; ')}`,
     '',
     ...table(rows),

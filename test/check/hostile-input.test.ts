@@ -60,7 +60,8 @@ const playbooks: [string, string, string[]][] = [
     'an unclosed bracket, reported where it opens',
     '- hosts: all\n  tasks:\n    - debug:\n        msg: [1, 2\n    - debug: msg=x\n',
     [
-      '4:14 YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ], opened here',
+      '4:14 YAML syntax error: Flow sequence in block collection ' +
+        'must be sufficiently indented and end with a ], opened here',
     ],
   ],
   [

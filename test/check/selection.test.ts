@@ -53,7 +53,8 @@ describe('a templated play pattern', () => {
 
 describe('--tags and --start-at-task that select nothing', () => {
   const PB =
-    '- hosts: all\n  tasks:\n    - name: one\n      debug: msg=1\n      tags: [x]\n    - name: two\n      debug: msg=2\n';
+    '- hosts: all\n  tasks:\n    - name: one\n      debug: msg=1\n' +
+    '      tags: [x]\n    - name: two\n      debug: msg=2\n';
   function check(only: string[], startAt?: string) {
     const dir = writeTree({ 'pb.yml': PB });
     const p = new Problems();

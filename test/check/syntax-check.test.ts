@@ -38,7 +38,8 @@ const cases: [string, string, string[]][] = [
     'an unknown loop_control key',
     task('debug: msg={{ item }}\nloop: [1]\nloop_control: {loop_vr: x}'),
     [
-      "5:22 loop_control: unknown key 'loop_vr' (it takes loop_var, index_var, label, pause, extended, extended_allitems, break_when)",
+      "5:22 loop_control: unknown key 'loop_vr' (it takes loop_var, " +
+        'index_var, label, pause, extended, extended_allitems, break_when)',
     ],
   ],
   [
@@ -103,8 +104,10 @@ describe('syntax-check: what Ansible refuses, at its place', () => {
       'roles/r/vars/main.yml': '9lives: 3\n',
     });
     expect(got.map((p) => `${p.file}:${p.line}:${p.col} ${p.msg}`)).to.deep.equal([
-      "roles/r/defaults/main.yml:2:1 variable: 'bad-one' is not a valid variable name (letters, digits and _, not starting with a digit)",
-      "roles/r/vars/main.yml:1:1 variable: '9lives' is not a valid variable name (letters, digits and _, not starting with a digit)",
+      "roles/r/defaults/main.yml:2:1 variable: 'bad-one' is not a valid " +
+        'variable name (letters, digits and _, not starting with a digit)',
+      "roles/r/vars/main.yml:1:1 variable: '9lives' is not a valid " +
+        'variable name (letters, digits and _, not starting with a digit)',
     ]);
   });
   it('"role not found" lists each folder once', () => {

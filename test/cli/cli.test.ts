@@ -39,10 +39,17 @@ describe('kplay command line', () => {
     const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tasks');
     expect(r.code, r.err).to.equal(0);
     expect(r.out).to.match(
-      /^\nplaybook: playbooks\/ha-cluster.yml\n\n {2}play #1 \(etcd:kube_master:kube_node:ex_lb\): preflight checks\tTAGS: \[\]\n {4}tasks:\n {6}preflight : Check the site\tTAGS: \[always, preflight\]\n/,
+      new RegExp(
+        '^\\nplaybook: playbooks\\/ha-cluster.yml\\n\\n' +
+          ' {2}play #1 \\(etcd:kube_master:kube_node:ex_lb\\): preflight checks\\tTAGS: \\[\\]\\n' +
+          ' {4}tasks:\\n {6}preflight : Check the site\\tTAGS: \\[always, preflight\\]\\n',
+      ),
     );
     expect(r.out).to.match(
-      / {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {4}tasks:\n {6}etcd : Create the etcd folders\tTAGS: \[etcd\]\n/,
+      new RegExp(
+        ' {2}play #\\d+ \\(etcd\\): etcd cluster\\tTAGS: \\[\\]\\n {4}tasks:\\n' +
+          ' {6}etcd : Create the etcd folders\\tTAGS: \\[etcd\\]\\n',
+      ),
     );
   });
 
@@ -65,7 +72,10 @@ describe('kplay command line', () => {
       / {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {4}pattern: \['etcd'\]\n {4}hosts \(3\):\n/,
     );
     expect(r.out).to.match(
-      / {2}play #\d+ \(kube_node:!kube_master\): workers\tTAGS: \[\]\n {4}pattern: \['kube_node:!kube_master'\]\n {4}hosts \(0\):\n/,
+      new RegExp(
+        ' {2}play #\\d+ \\(kube_node:!kube_master\\): workers\\tTAGS: \\[\\]\\n' +
+          " {4}pattern: \\['kube_node:!kube_master'\\]\\n {4}hosts \\(0\\):\\n",
+      ),
     );
   });
 

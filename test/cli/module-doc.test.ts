@@ -34,14 +34,16 @@ describe('kplay doc', () => {
 describe('user modules', () => {
   it('loads a module from a library folder and checks its arguments like the built-in ones', async () => {
     const dir = writeTree({
-      'library/hello.js': `export default {
+      'library/hello.js':
+        `export default {
   name: 'hello_file', description: 'Writes a greeting to a file on the host.',
   args: {}, anyArgs: true, required: ['path'],
   async plan(args, host, facts) {
     const now = await facts.read(args.path);
     const want = Buffer.from('hello ' + host.name + '\\n');
     if (now && now.equals(want)) return { changes: [] };
-    return { changes: [{ summary: 'write ' + args.path, actions: [{ put: args.path, content: want }], touches: ['file:' + args.path] }] };
+    return { changes: [{ summary: 'write ' + args.path, actions: [{ put: args.path, content: want }], ` +
+        `touches: ['file:' + args.path] }] };
   },
 };\n`,
     });

@@ -35,7 +35,8 @@ describe('@lab apt sources and fetch on real hosts', function () {
     ]);
     const on = await lab.exec(
       host,
-      'cat /etc/apt/sources.list.d/kplay-e2e-backports.list; test -s /etc/apt/keyrings/kplay-e2e.gpg && echo key; ls /var/lib/apt/lists | grep -c backports',
+      'cat /etc/apt/sources.list.d/kplay-e2e-backports.list; test -s ' +
+        '/etc/apt/keyrings/kplay-e2e.gpg && echo key; ls /var/lib/apt/lists | grep -c backports',
     );
     expect(on.stdout).to.include(
       'deb [signed-by=/etc/apt/keyrings/kplay-e2e.gpg] http://deb.debian.org/debian bookworm-backports main\n',

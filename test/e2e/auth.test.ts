@@ -22,15 +22,18 @@ describe('@lab credentials through the CLI', function () {
     this.timeout(300_000);
     await lab.exec(
       host,
-      'command -v sudo >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo; }',
+      'command -v sudo >/dev/null || { apt-get update -qq && ' +
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo; }',
       { timeoutMs: 280_000 },
     );
     const pub = readFileSync(join(lab.inventory, 'id_ed25519.pub'), 'utf8').trim();
     await lab.exec(host, [
       'bash',
       '-c',
-      `id kpe2e >/dev/null 2>&1 || useradd -m -s /bin/sh kpe2e; mkdir -p /home/kpe2e/.ssh; echo '${pub}' > /home/kpe2e/.ssh/authorized_keys; chown -R kpe2e: /home/kpe2e/.ssh
-       printf '%s\\n' "kpe2e:$0" | chpasswd; echo 'kpe2e ALL=(ALL) ALL' > /etc/sudoers.d/kplay-e2e; chmod 440 /etc/sudoers.d/kplay-e2e
+      `id kpe2e >/dev/null 2>&1 || useradd -m -s /bin/sh kpe2e; mkdir -p /home/kpe2e/.ssh; ` +
+        `echo '${pub}' > /home/kpe2e/.ssh/authorized_keys; chown -R kpe2e: /home/kpe2e/.ssh
+       printf '%s\\n' "kpe2e:$0" | chpasswd; ` +
+        `echo 'kpe2e ALL=(ALL) ALL' > /etc/sudoers.d/kplay-e2e; chmod 440 /etc/sudoers.d/kplay-e2e
        printf 'PasswordAuthentication yes\\n' > /etc/ssh/sshd_config.d/kplay-e2e.conf; systemctl reload ssh`,
       LOGIN_PW,
     ]);

@@ -115,7 +115,8 @@ export function writeClusterSite(
     stringify({
       ansible_user: 'root',
       ansible_ssh_private_key_file: join(lab.inventory, 'id_ed25519'),
-      ansible_ssh_common_args: `-o UserKnownHostsFile=${join(lab.inventory, 'known_hosts')} -o StrictHostKeyChecking=yes`,
+      ansible_ssh_common_args:
+        `-o UserKnownHostsFile=${join(lab.inventory, 'known_hosts')} ` + '-o StrictHostKeyChecking=yes',
       // what the lab's hosts cannot do (docs/lab.md): vm.* and fs.* sysctls are read-only, and chronyd may not
       // set the clock (no CAP_SYS_TIME), so it runs with -x
       prepare_sysctl_ignoreerrors: true,

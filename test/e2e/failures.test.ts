@@ -22,7 +22,8 @@ describe('@lab kplay run failures on real hosts', () => {
     expect(r.stdout).to.match(/fatal: \[\S+\]: FAILED! => .*non-zero return code 2.*No such file or directory/);
     const h = await lab.exec(
       lab.hosts[0]!.name,
-      'test -e /tmp/kplay-fail-before && echo before; test -e /tmp/kplay-fail-after && echo after; ls -a /tmp | grep -c kplay- || true',
+      'test -e /tmp/kplay-fail-before && echo before; test -e ' +
+        '/tmp/kplay-fail-after && echo after; ls -a /tmp | grep -c kplay- || true',
     );
     expect(h.stdout).to.include('before');
     expect(h.stdout).not.to.include('after');

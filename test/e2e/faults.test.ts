@@ -52,90 +52,100 @@ describe('@lab faults during a run', () => {
     await lab.exec(b, 'systemctl start ssh.service');
   });
 
-  it('the controller killed (SIGKILL) mid-run, then --resume: the same end state as a run never stopped', async function () {
-    this.timeout(120_000);
-    await reset();
-    const [a, b, c] = lab.hosts.map((h) => h.name) as [string, string, string];
-    const whole = await kplay(['run', PB, '-i', site, '--json', '--limit', c]);
-    expect(whole.code, whole.stderr).to.equal(0);
-    let sent = false;
-    const cut = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`], {
-      onLine: (line, kill) => {
-        if (!sent && startsSlowStep(line)) {
-          sent = true;
-          kill('SIGKILL');
-        }
-      },
-    });
-    expect(cut.code).to.equal(null); // killed
-    expect(await state(a)).to.equal('== one\none HOST\n');
-    // the dead run's lock is taken over; --resume skips what the journal says was done
-    const resumed = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`, '--resume']);
-    expect(resumed.code, resumed.stderr).to.equal(0);
-    const done = resumed.events
-      .filter((e) => e.type === 'host_result' && e.msg === 'done in the run being resumed')
-      .map((e) => `${e.host}|${e.task}`);
-    expect(done.sort()).to.deep.equal([`${a}|step one`, `${b}|step one`]);
-    for (const h of [a, b]) expect(await state(h)).to.equal(await state(c));
-    const again = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b},${c}`]);
-    expect(
-      totalChanged(again),
-      results(again)
-        .filter((x) => x.endsWith('|changed'))
-        .join(', '),
-    ).to.equal(0);
-  });
+  it(
+    'the controller killed (SIGKILL) mid-run, ' + 'then --resume: the same end state as a run never stopped',
+    async function () {
+      this.timeout(120_000);
+      await reset();
+      const [a, b, c] = lab.hosts.map((h) => h.name) as [string, string, string];
+      const whole = await kplay(['run', PB, '-i', site, '--json', '--limit', c]);
+      expect(whole.code, whole.stderr).to.equal(0);
+      let sent = false;
+      const cut = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`], {
+        onLine: (line, kill) => {
+          if (!sent && startsSlowStep(line)) {
+            sent = true;
+            kill('SIGKILL');
+          }
+        },
+      });
+      expect(cut.code).to.equal(null); // killed
+      expect(await state(a)).to.equal('== one\none HOST\n');
+      // the dead run's lock is taken over; --resume skips what the journal says was done
+      const resumed = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b}`, '--resume']);
+      expect(resumed.code, resumed.stderr).to.equal(0);
+      const done = resumed.events
+        .filter((e) => e.type === 'host_result' && e.msg === 'done in the run being resumed')
+        .map((e) => `${e.host}|${e.task}`);
+      expect(done.sort()).to.deep.equal([`${a}|step one`, `${b}|step one`]);
+      for (const h of [a, b]) expect(await state(h)).to.equal(await state(c));
+      const again = await kplay(['run', PB, '-i', site, '--json', '--limit', `${a},${b},${c}`]);
+      expect(
+        totalChanged(again),
+        results(again)
+          .filter((x) => x.endsWith('|changed'))
+          .join(', '),
+      ).to.equal(0);
+    },
+  );
 
-  it('two runs on one site at once: the second is refused (exit 3) naming the first, and works once it is done', async function () {
-    this.timeout(90_000);
-    const h = lab.hosts[0]!.name;
-    let second: ReturnType<typeof kplay> | undefined;
-    const first = kplay(['run', PB, '-i', site, '--json', '--limit', h], {
-      onLine: (line) => {
-        if (!second && startsSlowStep(line)) second = kplay(['run', PB, '-i', site, '--json', '--limit', h]);
-      },
-    });
-    const r1 = await first;
-    const r2 = await second!;
-    expect(r1.code, r1.stderr).to.equal(0);
-    expect(r2.code).to.equal(3);
-    expect(r2.stderr).to.match(/another kplay run \(pid \d+\) is working on this site/);
-    expect(r2.events.filter((e) => e.type === 'host_result')).to.deep.equal([]);
-    const r3 = await kplay(['run', PB, '-i', site, '--json', '--limit', h]);
-    expect(r3.code, r3.stderr).to.equal(0);
-  });
+  it(
+    'two runs on one site at once: ' + 'the second is refused (exit 3) naming the first, and works once it is done',
+    async function () {
+      this.timeout(90_000);
+      const h = lab.hosts[0]!.name;
+      let second: ReturnType<typeof kplay> | undefined;
+      const first = kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+        onLine: (line) => {
+          if (!second && startsSlowStep(line)) second = kplay(['run', PB, '-i', site, '--json', '--limit', h]);
+        },
+      });
+      const r1 = await first;
+      const r2 = await second!;
+      expect(r1.code, r1.stderr).to.equal(0);
+      expect(r2.code).to.equal(3);
+      expect(r2.stderr).to.match(/another kplay run \(pid \d+\) is working on this site/);
+      expect(r2.events.filter((e) => e.type === 'host_result')).to.deep.equal([]);
+      const r3 = await kplay(['run', PB, '-i', site, '--json', '--limit', h]);
+      expect(r3.code, r3.stderr).to.equal(0);
+    },
+  );
 
-  it('a second controller (another site folder) finds the host locked while the first runs; the lock goes with the run', async function () {
-    this.timeout(90_000);
-    const h = lab.hosts[0]!.name;
-    const other = siteFor(lab); // another folder: another controller lock, the same host
-    let second: ReturnType<typeof kplay> | undefined;
-    const first = kplay(['run', PB, '-i', site, '--json', '--limit', h], {
-      onLine: (line) => {
-        if (!second && startsSlowStep(line)) second = kplay(['run', PB, '-i', other, '--json', '--limit', h]);
-      },
-    });
-    const r1 = await first;
-    const r2 = await second!;
-    expect(r1.code, r1.stderr).to.equal(0);
-    expect(r2.code).to.not.equal(0);
-    expect(r2.stdout).to.match(
-      /another kplay run holds \/run\/lock\/kplay\.lock on this host \(kplay pid \d+ on .*steps\.yml/,
-    );
-    // the first run is over: its lock went with its connection
-    const r3 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
-    expect(r3.code, r3.stdout.slice(-1500)).to.equal(0);
-    // a run killed with SIGKILL leaves no host lock behind either
-    let sent = false;
-    await kplay(['run', PB, '-i', site, '--json', '--limit', h], {
-      onLine: (line, kill) => {
-        if (!sent && startsSlowStep(line)) {
-          sent = true;
-          kill('SIGKILL');
-        }
-      },
-    });
-    const r4 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
-    expect(r4.code, r4.stdout.slice(-1500)).to.equal(0);
-  });
+  it(
+    'a second controller (another site folder) finds the host ' +
+      'locked while the first runs; the lock goes with the run',
+    async function () {
+      this.timeout(90_000);
+      const h = lab.hosts[0]!.name;
+      const other = siteFor(lab); // another folder: another controller lock, the same host
+      let second: ReturnType<typeof kplay> | undefined;
+      const first = kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+        onLine: (line) => {
+          if (!second && startsSlowStep(line)) second = kplay(['run', PB, '-i', other, '--json', '--limit', h]);
+        },
+      });
+      const r1 = await first;
+      const r2 = await second!;
+      expect(r1.code, r1.stderr).to.equal(0);
+      expect(r2.code).to.not.equal(0);
+      expect(r2.stdout).to.match(
+        /another kplay run holds \/run\/lock\/kplay\.lock on this host \(kplay pid \d+ on .*steps\.yml/,
+      );
+      // the first run is over: its lock went with its connection
+      const r3 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
+      expect(r3.code, r3.stdout.slice(-1500)).to.equal(0);
+      // a run killed with SIGKILL leaves no host lock behind either
+      let sent = false;
+      await kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+        onLine: (line, kill) => {
+          if (!sent && startsSlowStep(line)) {
+            sent = true;
+            kill('SIGKILL');
+          }
+        },
+      });
+      const r4 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
+      expect(r4.code, r4.stdout.slice(-1500)).to.equal(0);
+    },
+  );
 });

@@ -102,7 +102,9 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'hosts.yml'),
-      'all:\n  children:\n    etcd:\n      hosts:\n        node1: { ansible_host: 192.0.2.11 }\n    kube_master:\n      hosts:\n        node1: {}\n    kube_node:\n      hosts:\n        node2: { ansible_host: 192.0.2.12 }\n',
+      'all:\n  children:\n    etcd:\n      hosts:\n        node1: { ansible_host: 192.0.2.11 }\n' +
+        '    kube_master:\n      hosts:\n        node1: {}\n' +
+        '    kube_node:\n      hosts:\n        node2: { ansible_host: 192.0.2.12 }\n',
     );
     return dir;
   };
@@ -115,36 +117,39 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
   const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.slice(-4000)).to.equal(0);
   const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8);
 
-  it('downloads a file and archive members into bin_src (0755); a second run downloads nothing and changes nothing', async function () {
-    this.timeout(120_000);
-    const bin = join(work, 'site', 'bin'); // bin_src's default: the site folder's bin/
-    const t0 = Date.now();
-    const r = await run(undefined, downloads());
-    ok(r);
-    const first = Date.now() - t0;
-    expect(readdirSync(bin).sort()).to.deep.equal(['alpha', 'beta', 'cni-bin', 'tool']);
-    expect(readdirSync(join(bin, 'cni-bin')).sort()).to.deep.equal(['p1', 'p2']);
-    for (const f of ['tool', 'alpha', 'beta', 'cni-bin/p1', 'cni-bin/p2'])
-      expect(mode(join(bin, f)), f).to.equal('755');
-    expect(execFileSync(join(bin, 'alpha')).toString()).to.equal('alpha\n');
-    expect(readFileSync(join(bin, 'tool'))).to.deep.equal(served.get('/dl/tool'));
-    // the archives are kept beside bin_src, not in it
-    expect(existsSync(join(work, 'site', 'bin-downloads', 'pack-v1-linux.tar.gz'))).to.equal(true);
-    expect(hits.get('/dl/tool')).to.equal(1);
-    expect(hits.get('/rel/pack-v1-linux.tar.gz')).to.equal(1);
+  it(
+    'downloads a file and archive members into bin_src (0755); ' + 'a second run downloads nothing and changes nothing',
+    async function () {
+      this.timeout(120_000);
+      const bin = join(work, 'site', 'bin'); // bin_src's default: the site folder's bin/
+      const t0 = Date.now();
+      const r = await run(undefined, downloads());
+      ok(r);
+      const first = Date.now() - t0;
+      expect(readdirSync(bin).sort()).to.deep.equal(['alpha', 'beta', 'cni-bin', 'tool']);
+      expect(readdirSync(join(bin, 'cni-bin')).sort()).to.deep.equal(['p1', 'p2']);
+      for (const f of ['tool', 'alpha', 'beta', 'cni-bin/p1', 'cni-bin/p2'])
+        expect(mode(join(bin, f)), f).to.equal('755');
+      expect(execFileSync(join(bin, 'alpha')).toString()).to.equal('alpha\n');
+      expect(readFileSync(join(bin, 'tool'))).to.deep.equal(served.get('/dl/tool'));
+      // the archives are kept beside bin_src, not in it
+      expect(existsSync(join(work, 'site', 'bin-downloads', 'pack-v1-linux.tar.gz'))).to.equal(true);
+      expect(hits.get('/dl/tool')).to.equal(1);
+      expect(hits.get('/rel/pack-v1-linux.tar.gz')).to.equal(1);
 
-    const t1 = Date.now();
-    const again = await run(undefined, downloads());
-    ok(again);
-    expect(totalChanged(again), results(again).join('\n')).to.equal(0);
-    for (const p of ['/dl/tool', '/rel/pack-v1-linux.tar.gz', '/rel/plugins.tgz']) expect(hits.get(p), p).to.equal(1);
-    console.log(`      (first run ${first} ms, second run ${Date.now() - t1} ms, changed=0)`);
+      const t1 = Date.now();
+      const again = await run(undefined, downloads());
+      ok(again);
+      expect(totalChanged(again), results(again).join('\n')).to.equal(0);
+      for (const p of ['/dl/tool', '/rel/pack-v1-linux.tar.gz', '/rel/plugins.tgz']) expect(hits.get(p), p).to.equal(1);
+      console.log(`      (first run ${first} ms, second run ${Date.now() - t1} ms, changed=0)`);
 
-    // --check on the converged folder predicts nothing
-    const check = await run(undefined, downloads(), ['--check']);
-    ok(check);
-    expect(totalChanged(check)).to.equal(0);
-  });
+      // --check on the converged folder predicts nothing
+      const check = await run(undefined, downloads(), ['--check']);
+      ok(check);
+      expect(totalChanged(check)).to.equal(0);
+    },
+  );
 
   it('a wrong checksum fails naming the file and leaves nothing in bin_src', async function () {
     this.timeout(60_000);

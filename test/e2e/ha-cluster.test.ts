@@ -50,7 +50,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   let site: string; // the kubeasz INI form
   let bins: string;
   const etcdctl = (ip: string) =>
-    `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 --cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem endpoint health`;
+    `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 --cacert=/etc/kubernetes/ssl/ca.pem ` +
+    '--cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem endpoint health';
   const play = (pb: string, extra: string[] = [], s = site) =>
     kplay(['run', `${PB}/${pb}`, '-i', s, '--json', ...extra]);
   const hostOf = (ip: string) => lab.hosts.find((h) => h.ip === ip)!.name;
@@ -120,29 +121,35 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect(members.stdout.trim().split('\n')).to.have.length(3);
   });
 
-  it('the apiserver certificate verifies against the CA through VIP:8443 (controller) and 127.0.0.1:6443 (worker)', async function () {
-    this.timeout(60_000);
-    const ca = join(site, 'pki', 'ca.pem');
-    const viaVip = await runLocal(['bash', '-c', sClient(`${lab.vip}:8443`, ca, lab.vip)]);
-    expect(viaVip.stdout, 'through the VIP').to.match(/Verify return code: 0 \(ok\)/);
-    const worker = hostOf(g.node[0]!);
-    const viaLb = await lab.exec(worker, sClient('127.0.0.1:6443', '/etc/kubernetes/ssl/ca.pem', lab.vip));
-    expect(viaLb.stdout, 'through kube-lb on a worker').to.match(/Verify return code: 0 \(ok\)/);
-  });
+  it(
+    'the apiserver certificate verifies against the CA ' + 'through VIP:8443 (controller) and 127.0.0.1:6443 (worker)',
+    async function () {
+      this.timeout(60_000);
+      const ca = join(site, 'pki', 'ca.pem');
+      const viaVip = await runLocal(['bash', '-c', sClient(`${lab.vip}:8443`, ca, lab.vip)]);
+      expect(viaVip.stdout, 'through the VIP').to.match(/Verify return code: 0 \(ok\)/);
+      const worker = hostOf(g.node[0]!);
+      const viaLb = await lab.exec(worker, sClient('127.0.0.1:6443', '/etc/kubernetes/ssl/ca.pem', lab.vip));
+      expect(viaLb.stdout, 'through kube-lb on a worker').to.match(/Verify return code: 0 \(ok\)/);
+    },
+  );
 
-  it('a second run changes nothing and restarts nothing; --check on the converged cluster predicts nothing', async function () {
-    this.timeout(300_000);
-    const pid = async () =>
-      (await lab.exec(hostOf(g.master[0]!), 'systemctl show -p MainPID --value etcd kube-apiserver')).stdout.trim();
-    const before = await pid();
-    const again = await play('ha-cluster.yml');
-    ok(again);
-    expect([...tasksWith(again, ['changed'])]).to.deep.equal([]);
-    expect(await pid()).to.equal(before);
-    const check = await play('ha-cluster.yml', ['--check']);
-    ok(check);
-    expect([...tasksWith(check, ['changed', 'uncertain'])]).to.deep.equal([]);
-  });
+  it(
+    'a second run changes nothing and restarts nothing; ' + '--check on the converged cluster predicts nothing',
+    async function () {
+      this.timeout(300_000);
+      const pid = async () =>
+        (await lab.exec(hostOf(g.master[0]!), 'systemctl show -p MainPID --value etcd kube-apiserver')).stdout.trim();
+      const before = await pid();
+      const again = await play('ha-cluster.yml');
+      ok(again);
+      expect([...tasksWith(again, ['changed'])]).to.deep.equal([]);
+      expect(await pid()).to.equal(before);
+      const check = await play('ha-cluster.yml', ['--check']);
+      ok(check);
+      expect([...tasksWith(check, ['changed', 'uncertain'])]).to.deep.equal([]);
+    },
+  );
 
   it('--limit one worker renders the same configs on it as the full run', async function () {
     this.timeout(120_000);
@@ -175,30 +182,33 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     ok(back);
   });
 
-  it('SIGKILL of keepalived on the VIP holder: the VIP moves within 5 s, and comes back to exactly one copy', async function () {
-    this.timeout(120_000);
-    const [holder] = await vipHolders();
-    expect(holder, 'a load balancer holds the VIP').to.be.a('string');
-    const other = g.lb.find((ip) => ip !== holder)!;
-    await lab.exec(hostOf(holder!), 'systemctl kill -s KILL keepalived');
-    const t0 = Date.now();
-    while (!(await vipHolders()).includes(other) && Date.now() - t0 < 10_000)
-      await new Promise((r) => setTimeout(r, 100));
-    const moved = Date.now() - t0;
-    console.log(`      (VIP on the other load balancer after ${moved} ms)`);
-    expect(moved).to.be.lessThan(5000);
-    const viaVip = await runLocal(['bash', '-c', sClient(`${lab.vip}:8443`, join(site, 'pki', 'ca.pem'), lab.vip)]);
-    expect(viaVip.stdout).to.match(/Verify return code: 0 \(ok\)/);
-    // keepalived comes back (Restart=on-failure); then one copy of the VIP
-    const t1 = Date.now();
-    while (Date.now() - t1 < 30_000) {
-      const active = (await lab.exec(hostOf(holder!), 'systemctl is-active keepalived || true')).stdout.trim();
-      if (active === 'active' && (await vipHolders()).length === 1) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(await vipHolders()).to.have.length(1);
-  });
+  it(
+    'SIGKILL of keepalived on the VIP holder: ' + 'the VIP moves within 5 s, and comes back to exactly one copy',
+    async function () {
+      this.timeout(120_000);
+      const [holder] = await vipHolders();
+      expect(holder, 'a load balancer holds the VIP').to.be.a('string');
+      const other = g.lb.find((ip) => ip !== holder)!;
+      await lab.exec(hostOf(holder!), 'systemctl kill -s KILL keepalived');
+      const t0 = Date.now();
+      while (!(await vipHolders()).includes(other) && Date.now() - t0 < 10_000)
+        await new Promise((r) => setTimeout(r, 100));
+      const moved = Date.now() - t0;
+      console.log(`      (VIP on the other load balancer after ${moved} ms)`);
+      expect(moved).to.be.lessThan(5000);
+      const viaVip = await runLocal(['bash', '-c', sClient(`${lab.vip}:8443`, join(site, 'pki', 'ca.pem'), lab.vip)]);
+      expect(viaVip.stdout).to.match(/Verify return code: 0 \(ok\)/);
+      // keepalived comes back (Restart=on-failure); then one copy of the VIP
+      const t1 = Date.now();
+      while (Date.now() - t1 < 30_000) {
+        const active = (await lab.exec(hostOf(holder!), 'systemctl is-active keepalived || true')).stdout.trim();
+        if (active === 'active' && (await vipHolders()).length === 1) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await vipHolders()).to.have.length(1);
+    },
+  );
 
   it("with one master's apiserver stopped, the VIP and kube-lb still reach an apiserver", async function () {
     this.timeout(60_000);
@@ -226,7 +236,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     for (const ip of [...g.master, ...g.node]) {
       const left = await lab.exec(
         hostOf(ip),
-        'ls /opt/kube/bin /etc/kubernetes/ssl /etc/systemd/system/etcd.service /etc/systemd/system/kubelet.service 2>/dev/null | head -3',
+        'ls /opt/kube/bin /etc/kubernetes/ssl /etc/systemd/system/etcd.service ' +
+          '/etc/systemd/system/kubelet.service 2>/dev/null | head -3',
       );
       expect(left.stdout.trim(), ip).to.equal('');
     }

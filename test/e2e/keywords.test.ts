@@ -44,20 +44,23 @@ describe('@lab executor keywords on real hosts', () => {
     expect(totalChanged(again), JSON.stringify(results(again).filter((x) => x.endsWith('|changed')))).to.equal(0);
   });
 
-  it('--tags runs only tagged tasks; --check runs check_mode: no tasks for real and writes nothing else', async function () {
-    this.timeout(60_000);
-    const h = lab.hosts[0]!.name;
-    await lab.exec(h, 'rm -f /opt/kplay-kw/tagged');
-    const tagged = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--tags', 'extra', '--limit', h]);
-    expect(results(tagged).filter((x) => !x.includes('Gathering Facts'))).to.deep.equal([
-      `${h}|tags select tasks|changed`,
-    ]);
-    await lab.exec(h, 'rm -f /opt/kplay-kw/handled /opt/kplay-kw/hello');
-    const check = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--check', '--limit', h]);
-    expect(check.code, check.stderr).to.equal(0);
-    expect(results(check)).to.include(`${h}|check_mode no runs even in --check|ok`);
-    // its content depends on a register that only a real run fills: honest check mode says so
-    expect(results(check)).to.include(`${h}|per-host file using facts and set_fact|uncertain`);
-    expect((await lab.exec(h, 'ls /opt/kplay-kw')).stdout).not.to.match(/hello|handled/);
-  });
+  it(
+    '--tags runs only tagged tasks; --check runs check_mode: ' + 'no tasks for real and writes nothing else',
+    async function () {
+      this.timeout(60_000);
+      const h = lab.hosts[0]!.name;
+      await lab.exec(h, 'rm -f /opt/kplay-kw/tagged');
+      const tagged = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--tags', 'extra', '--limit', h]);
+      expect(results(tagged).filter((x) => !x.includes('Gathering Facts'))).to.deep.equal([
+        `${h}|tags select tasks|changed`,
+      ]);
+      await lab.exec(h, 'rm -f /opt/kplay-kw/handled /opt/kplay-kw/hello');
+      const check = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--check', '--limit', h]);
+      expect(check.code, check.stderr).to.equal(0);
+      expect(results(check)).to.include(`${h}|check_mode no runs even in --check|ok`);
+      // its content depends on a register that only a real run fills: honest check mode says so
+      expect(results(check)).to.include(`${h}|per-host file using facts and set_fact|uncertain`);
+      expect((await lab.exec(h, 'ls /opt/kplay-kw')).stdout).not.to.match(/hello|handled/);
+    },
+  );
 });

@@ -54,13 +54,16 @@ describe('@lab roles: ex-lb and kube-lb', () => {
   };
   const standIn = (h: { name: string; ip: string }) =>
     `systemctl stop ${STAND_IN} 2>/dev/null; systemctl reset-failed ${STAND_IN} 2>/dev/null; ` +
-    `systemd-run --unit ${STAND_IN} openssl s_server -quiet -accept ${h.ip}:6443 -cert /run/${STAND_IN}.crt -key /run/${STAND_IN}.key -www`;
+    `systemd-run --unit ${STAND_IN} openssl s_server -quiet -accept ` +
+    `${h.ip}:6443 -cert /run/${STAND_IN}.crt -key /run/${STAND_IN}.key -www`;
   const scrub = async (host: string) => {
     await lab.exec(
       host,
       'systemctl stop keepalived haproxy kube-lb 2>/dev/null; ' +
-        'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q keepalived haproxy nginx nginx-common libnginx-mod-stream >/dev/null 2>&1; ' +
-        'rm -rf /etc/systemd/system/keepalived.service.d /etc/systemd/system/kube-lb.service /etc/kube-lb /etc/keepalived /etc/haproxy; ' +
+        'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q keepalived ' +
+        'haproxy nginx nginx-common libnginx-mod-stream >/dev/null 2>&1; ' +
+        'rm -rf /etc/systemd/system/keepalived.service.d ' +
+        '/etc/systemd/system/kube-lb.service /etc/kube-lb /etc/keepalived /etc/haproxy; ' +
         `ip addr del ${lab.vip}/24 dev eth0 2>/dev/null; systemctl daemon-reload; true`,
     );
   };
@@ -77,7 +80,8 @@ describe('@lab roles: ex-lb and kube-lb', () => {
       // openssl comes with ca-certificates in the base image
       const r = await lab.exec(
         m.name,
-        `openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=${STAND_IN}-${m.name} -keyout /run/${STAND_IN}.key -out /run/${STAND_IN}.crt 2>/dev/null && ${standIn(m)}`,
+        `openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=${STAND_IN}-${m.name} ` +
+          `-keyout /run/${STAND_IN}.key -out /run/${STAND_IN}.crt 2>/dev/null && ${standIn(m)}`,
       );
       expect(r.code, r.stderr).to.equal(0);
     }
@@ -90,55 +94,59 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     for (const m of masters ?? [])
       await lab.exec(
         m.name,
-        `systemctl stop ${STAND_IN} 2>/dev/null; systemctl reset-failed ${STAND_IN} 2>/dev/null; rm -f /run/${STAND_IN}.*; true`,
+        `systemctl stop ${STAND_IN} 2>/dev/null; systemctl reset-failed ` +
+          `${STAND_IN} 2>/dev/null; rm -f /run/${STAND_IN}.*; true`,
       );
     for (const h of lab.hosts) await scrub(h.name); // also when clean.yml failed
     ok(r);
   });
 
-  it('applies both roles; a second run changes nothing and runs no handler; --check predicts no change', async function () {
-    this.timeout(600_000);
-    let t = Date.now();
-    const first = await run('site.yml');
-    const firstMs = Date.now() - t;
-    ok(first);
-    expect(first.stdout, 'the VRRP password is a secret').to.not.include(AUTH);
-    for (const h of lab.hosts) expect(results(first)).to.include(`${h.name}|kube-lb : Configure kube-lb|changed`);
-    for (const h of lbs)
-      expect(results(first)).to.include.members([
-        `${h.name}|ex-lb : Configure haproxy|changed`,
-        `${h.name}|ex-lb : Configure keepalived|changed`,
-      ]);
+  it(
+    'applies both roles; a second run changes nothing and runs no handler; ' + '--check predicts no change',
+    async function () {
+      this.timeout(600_000);
+      let t = Date.now();
+      const first = await run('site.yml');
+      const firstMs = Date.now() - t;
+      ok(first);
+      expect(first.stdout, 'the VRRP password is a secret').to.not.include(AUTH);
+      for (const h of lab.hosts) expect(results(first)).to.include(`${h.name}|kube-lb : Configure kube-lb|changed`);
+      for (const h of lbs)
+        expect(results(first)).to.include.members([
+          `${h.name}|ex-lb : Configure haproxy|changed`,
+          `${h.name}|ex-lb : Configure keepalived|changed`,
+        ]);
 
-    t = Date.now();
-    const again = await run('site.yml');
-    const againMs = Date.now() - t;
-    ok(again);
-    expect(totalChanged(again), changedOf(again).join('\n')).to.equal(0);
-    expect(handlersRan(again)).to.deep.equal([]);
+      t = Date.now();
+      const again = await run('site.yml');
+      const againMs = Date.now() - t;
+      ok(again);
+      expect(totalChanged(again), changedOf(again).join('\n')).to.equal(0);
+      expect(handlersRan(again)).to.deep.equal([]);
 
-    const check = await run('site.yml', ['--check']);
-    ok(check);
-    expect(totalChanged(check), changedOf(check).join('\n')).to.equal(0);
-    expect(results(check).filter((x) => x.endsWith('|uncertain'))).to.deep.equal([]);
-    console.log(`      first run ${firstMs} ms (changed ${totalChanged(first)}), second ${againMs} ms (changed 0)`);
+      const check = await run('site.yml', ['--check']);
+      ok(check);
+      expect(totalChanged(check), changedOf(check).join('\n')).to.equal(0);
+      expect(results(check).filter((x) => x.endsWith('|uncertain'))).to.deep.equal([]);
+      console.log(`      first run ${firstMs} ms (changed ${totalChanged(first)}), second ${againMs} ms (changed 0)`);
 
-    // the files and services: keepalived with its drop-in, nginx.service (Debian's) still on port 80 only
-    const lb0 = lbs[0]!.name;
-    expect(await sh(lb0, 'systemctl show -p Restart,RestartUSec keepalived')).to.equal(
-      'Restart=on-failure\nRestartUSec=6s\n',
-    );
-    const conf = await sh(lb0, 'cat /etc/keepalived/keepalived.conf');
-    expect(conf).to.include(`unicast_peer {\n        ${lbs[1]!.ip}\n    }`);
-    expect(conf).to.match(new RegExp(`virtual_router_id ${lab.vip.split('.').pop()}\\n`));
-    expect(conf).to.include(`${lab.vip}/24 dev eth0`);
-    expect(await sh(lbs[1]!.name, 'grep -E "state|priority" /etc/keepalived/keepalived.conf')).to.match(
-      /state BACKUP\n\s+priority 99\n/,
-    );
-    const w = lab.hosts[3]!.name;
-    expect(await sh(w, 'systemctl is-active kube-lb nginx; ss -Htlnp | grep -c nginx')).to.match(/^active\nactive\n/);
-    expect(await sh(w, 'ss -Htln sport = :6443')).to.include('127.0.0.1:6443');
-  });
+      // the files and services: keepalived with its drop-in, nginx.service (Debian's) still on port 80 only
+      const lb0 = lbs[0]!.name;
+      expect(await sh(lb0, 'systemctl show -p Restart,RestartUSec keepalived')).to.equal(
+        'Restart=on-failure\nRestartUSec=6s\n',
+      );
+      const conf = await sh(lb0, 'cat /etc/keepalived/keepalived.conf');
+      expect(conf).to.include(`unicast_peer {\n        ${lbs[1]!.ip}\n    }`);
+      expect(conf).to.match(new RegExp(`virtual_router_id ${lab.vip.split('.').pop()}\\n`));
+      expect(conf).to.include(`${lab.vip}/24 dev eth0`);
+      expect(await sh(lbs[1]!.name, 'grep -E "state|priority" /etc/keepalived/keepalived.conf')).to.match(
+        /state BACKUP\n\s+priority 99\n/,
+      );
+      const w = lab.hosts[3]!.name;
+      expect(await sh(w, 'systemctl is-active kube-lb nginx; ss -Htlnp | grep -c nginx')).to.match(/^active\nactive\n/);
+      expect(await sh(w, 'ss -Htln sport = :6443')).to.include('127.0.0.1:6443');
+    },
+  );
 
   it('the VIP is on exactly one LB; VIP:8443 and 127.0.0.1:6443 on a worker reach a master', async function () {
     this.timeout(60_000);
@@ -156,55 +164,58 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     expect(masters.map((m) => m.name)).to.include(await kubeLbCn(lab.hosts[4]!.name));
   });
 
-  it('SIGKILL of keepalived on the VIP holder: the other LB has the VIP within 5 s; after the restart, one copy', async function () {
-    this.timeout(120_000);
-    const [holder] = await vipHolders();
-    const other = lbs.find((h) => h.name !== holder)!.name;
-    const restarts = async () => Number((await sh(holder!, 'systemctl show -p NRestarts --value keepalived')).trim());
-    const n0 = await restarts();
-    const t0 = Date.now();
-    await sh(holder!, 'systemctl kill -s SIGKILL keepalived');
-    let moved = -1;
-    while (Date.now() - t0 < 10_000) {
-      if ((await sh(other, `ip -4 -o addr show | grep -c ' ${lab.vip}/' || true`)).trim() !== '0') {
-        moved = Date.now() - t0;
-        break;
+  it(
+    'SIGKILL of keepalived on the VIP holder: ' + 'the other LB has the VIP within 5 s; after the restart, one copy',
+    async function () {
+      this.timeout(120_000);
+      const [holder] = await vipHolders();
+      const other = lbs.find((h) => h.name !== holder)!.name;
+      const restarts = async () => Number((await sh(holder!, 'systemctl show -p NRestarts --value keepalived')).trim());
+      const n0 = await restarts();
+      const t0 = Date.now();
+      await sh(holder!, 'systemctl kill -s SIGKILL keepalived');
+      let moved = -1;
+      while (Date.now() - t0 < 10_000) {
+        if ((await sh(other, `ip -4 -o addr show | grep -c ' ${lab.vip}/' || true`)).trim() !== '0') {
+          moved = Date.now() - t0;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    console.log(`      VIP on ${other} ${moved} ms after SIGKILL of keepalived on ${holder}`);
-    expect(moved).to.be.within(0, 5000);
-    // the controller still reaches a master through the VIP while keepalived is down
-    expect(await tlsCn(lab.vip, 8443)).to.match(new RegExp(`^${STAND_IN}-`));
+      console.log(`      VIP on ${other} ${moved} ms after SIGKILL of keepalived on ${holder}`);
+      expect(moved).to.be.within(0, 5000);
+      // the controller still reaches a master through the VIP while keepalived is down
+      expect(await tlsCn(lab.vip, 8443)).to.match(new RegExp(`^${STAND_IN}-`));
 
-    // systemd brings keepalived back (Restart=on-failure, after RestartSec); then one copy of the VIP
-    let back = -1;
-    while (Date.now() - t0 < 30_000) {
-      if (
-        (await restarts()) > n0 &&
-        (await sh(holder!, 'systemctl is-active keepalived || true')).trim() === 'active'
-      ) {
-        back = Date.now() - t0;
-        break;
+      // systemd brings keepalived back (Restart=on-failure, after RestartSec); then one copy of the VIP
+      let back = -1;
+      while (Date.now() - t0 < 30_000) {
+        if (
+          (await restarts()) > n0 &&
+          (await sh(holder!, 'systemctl is-active keepalived || true')).trim() === 'active'
+        ) {
+          back = Date.now() - t0;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(back, 'keepalived restarted').to.be.greaterThan(moved);
-    let one = -1;
-    while (Date.now() - t0 < 45_000) {
-      if ((await vipHolders()).length === 1) {
-        one = Date.now() - t0;
-        break;
+      expect(back, 'keepalived restarted').to.be.greaterThan(moved);
+      let one = -1;
+      while (Date.now() - t0 < 45_000) {
+        if ((await vipHolders()).length === 1) {
+          one = Date.now() - t0;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(one, 'one VIP copy after the restart').to.be.greaterThan(0);
-    await new Promise((r) => setTimeout(r, 3000)); // and it stays so
-    const final = await vipHolders();
-    console.log(`      keepalived back at ${back} ms; one copy at ${one} ms, on ${final.join(',')}`);
-    expect(final).to.have.length(1);
-    expect(await tlsCn(lab.vip, 8443)).to.match(new RegExp(`^${STAND_IN}-`));
-  });
+      expect(one, 'one VIP copy after the restart').to.be.greaterThan(0);
+      await new Promise((r) => setTimeout(r, 3000)); // and it stays so
+      const final = await vipHolders();
+      console.log(`      keepalived back at ${back} ms; one copy at ${one} ms, on ${final.join(',')}`);
+      expect(final).to.have.length(1);
+      expect(await tlsCn(lab.vip, 8443)).to.match(new RegExp(`^${STAND_IN}-`));
+    },
+  );
 
   it("one master's stand-in stopped: connections through the VIP and through kube-lb still succeed", async function () {
     this.timeout(120_000);

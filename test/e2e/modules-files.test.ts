@@ -17,7 +17,8 @@ const PLAYBOOK = 'test/e2e/fixtures/modules-files/site.yml';
 const PAYLOAD = Buffer.from('kplay payload\n'.repeat(100));
 const SHA = createHash('sha256').update(PAYLOAD).digest('hex');
 const STATE =
-  'cd /opt/kplay-mf && cat app.conf hosts scripted && stat -c "%a %n" hosts payload.bin unpacked/bin/tool && readlink unpacked/link remote/link && sha256sum payload.bin && cat remote/etc/a.conf';
+  'cd /opt/kplay-mf && cat app.conf hosts scripted && stat -c "%a %n" hosts payload.bin unpacked/bin/tool ' +
+  '&& readlink unpacked/link remote/link && sha256sum payload.bin && cat remote/etc/a.conf';
 
 function listen<T extends Server | TcpServer>(srv: T, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -80,7 +81,8 @@ describe('@lab modules: edits, transfer, net on real hosts', () => {
         await lab.exec(h.name, 'rm -rf /opt/kplay-mf');
         const r = await lab.exec(
           h.name,
-          'command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }',
+          'command -v curl >/dev/null || { apt-get update -qq && ' +
+            'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }',
         );
         if (r.code !== 0) throw new Error(`cannot install curl on ${h.name}: ${r.stderr}`);
       }),
@@ -100,7 +102,8 @@ describe('@lab modules: edits, transfer, net on real hosts', () => {
       const s = await lab.exec(h.name, STATE);
       expect(s.code, s.stderr).to.equal(0);
       expect(s.stdout).to.include(
-        `listen 80 ssl\nlisten 8080 ssl\nswap on\n# BEGIN KPLAY PEERS\npeer ${h.name}\npeer other\n# END KPLAY PEERS\n[extra]\nkey=2\n`,
+        'listen 80 ssl\nlisten 8080 ssl\nswap on\n# BEGIN KPLAY PEERS\n' +
+          `peer ${h.name}\npeer other\n# END KPLAY PEERS\n[extra]\nkey=2\n`,
       );
       expect(s.stdout).to.include('# BEGIN ANSIBLE MANAGED BLOCK\n10.0.0.1 master1\n# END ANSIBLE MANAGED BLOCK\n');
       expect(s.stdout).to.include('args=one two\ncwd=/tmp\n');
@@ -126,53 +129,71 @@ describe('@lab modules: edits, transfer, net on real hosts', () => {
     expect(totalChanged(again), JSON.stringify(results(again).filter((x) => x.endsWith('|changed')))).to.equal(0);
   });
 
-  it('--check after a drift predicts each repair and writes nothing; the real run repairs; then nothing to do', async function () {
-    this.timeout(240_000);
-    const host = lab.hosts[1]!.name;
-    await lab.exec(
-      host,
-      'cd /opt/kplay-mf && sed -i "s/^listen 80 ssl$/listen 80/" app.conf && sed -i "s/master1/drifted/" hosts && rm unpacked/etc/a.conf && echo junk > payload.bin && rm scripted',
-    );
-    const before = (
-      await lab.exec(host, 'find /opt/kplay-mf -printf "%p %s %m\\n" | sort; sha256sum /opt/kplay-mf/app.conf')
-    ).stdout;
-    const check = await kplay(['run', PLAYBOOK, '-i', site, '--check', '--diff', '--json', '--limit', host, ...extra]);
-    expect(check.code, check.stderr + check.stdout.slice(-3000)).to.equal(0);
-    const predicted = results(check);
-    // the script is not run in check mode, but predicted as the real run reports it (changed, no changed_when)
-    for (const task of [
-      'a second block in a new file',
-      'replace with a group',
-      'an archive from the controller',
-      'a download with a checksum',
-      'a script from the controller',
-    ]) {
-      expect(predicted, task).to.include(`${host}|${task}|changed`);
-    }
-    expect(predicted).to.include(`${host}|a managed block|ok`);
-    // app.conf has a pending change (replace), so a later task reading it is honestly uncertain
-    expect(predicted).to.include(`${host}|replace after a section header|uncertain`);
-    expect(
-      (await lab.exec(host, 'find /opt/kplay-mf -printf "%p %s %m\\n" | sort; sha256sum /opt/kplay-mf/app.conf'))
-        .stdout,
-    ).to.equal(before);
+  it(
+    '--check after a drift predicts each repair and writes nothing; ' + 'the real run repairs; then nothing to do',
+    async function () {
+      this.timeout(240_000);
+      const host = lab.hosts[1]!.name;
+      await lab.exec(
+        host,
+        'cd /opt/kplay-mf && sed -i "s/^listen 80 ssl$/listen 80/" app.conf && sed -i ' +
+          '"s/master1/drifted/" hosts && rm unpacked/etc/a.conf && echo junk > payload.bin && rm scripted',
+      );
+      const before = (
+        await lab.exec(host, 'find /opt/kplay-mf -printf "%p %s %m\\n" | sort; sha256sum /opt/kplay-mf/app.conf')
+      ).stdout;
+      const check = await kplay([
+        'run',
+        PLAYBOOK,
+        '-i',
+        site,
+        '--check',
+        '--diff',
+        '--json',
+        '--limit',
+        host,
+        ...extra,
+      ]);
+      expect(check.code, check.stderr + check.stdout.slice(-3000)).to.equal(0);
+      const predicted = results(check);
+      // the script is not run in check mode, but predicted as the real run reports it (changed, no changed_when)
+      for (const task of [
+        'a second block in a new file',
+        'replace with a group',
+        'an archive from the controller',
+        'a download with a checksum',
+        'a script from the controller',
+      ]) {
+        expect(predicted, task).to.include(`${host}|${task}|changed`);
+      }
+      expect(predicted).to.include(`${host}|a managed block|ok`);
+      // app.conf has a pending change (replace), so a later task reading it is honestly uncertain
+      expect(predicted).to.include(`${host}|replace after a section header|uncertain`);
+      expect(
+        (await lab.exec(host, 'find /opt/kplay-mf -printf "%p %s %m\\n" | sort; sha256sum /opt/kplay-mf/app.conf'))
+          .stdout,
+      ).to.equal(before);
 
-    const real = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host, ...extra]);
-    expect(real.code, real.stderr + real.stdout.slice(-3000)).to.equal(0);
-    for (const task of [
-      'a second block in a new file',
-      'replace with a group',
-      'an archive from the controller',
-      'a download with a checksum',
-      'a script from the controller',
-    ]) {
-      expect(results(real), task).to.include(`${host}|${task}|changed`);
-    }
-    const s = await lab.exec(host, STATE);
-    expect(s.stdout).to.include('10.0.0.1 master1\n').and.include('listen 80 ssl\n').and.include(`${SHA}  payload.bin`);
-    const again = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host, ...extra]);
-    expect(totalChanged(again), JSON.stringify(results(again).filter((x) => x.endsWith('|changed')))).to.equal(0);
-  });
+      const real = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host, ...extra]);
+      expect(real.code, real.stderr + real.stdout.slice(-3000)).to.equal(0);
+      for (const task of [
+        'a second block in a new file',
+        'replace with a group',
+        'an archive from the controller',
+        'a download with a checksum',
+        'a script from the controller',
+      ]) {
+        expect(results(real), task).to.include(`${host}|${task}|changed`);
+      }
+      const s = await lab.exec(host, STATE);
+      expect(s.stdout)
+        .to.include('10.0.0.1 master1\n')
+        .and.include('listen 80 ssl\n')
+        .and.include(`${SHA}  payload.bin`);
+      const again = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host, ...extra]);
+      expect(totalChanged(again), JSON.stringify(results(again).filter((x) => x.endsWith('|changed')))).to.equal(0);
+    },
+  );
 
   it('failures are clear: a wrong checksum (no partial file left), a closed port, a missing status', async function () {
     this.timeout(120_000);

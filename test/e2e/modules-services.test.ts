@@ -21,7 +21,10 @@ describe('@lab modules: packages and services', () => {
     for (const h of [h0, h1])
       await lab.exec(
         h,
-        'apt-get purge -y -q tree hello >/dev/null 2>&1; systemctl unmask kplay-sleep 2>/dev/null; systemctl disable --now kplay-sleep 2>/dev/null; rm -f /usr/local/lib/systemd/system/kplay-sleep.service; systemctl daemon-reload; mkdir -p /usr/local/lib/systemd/system; true',
+        'apt-get purge -y -q tree hello >/dev/null 2>&1; systemctl unmask ' +
+          'kplay-sleep 2>/dev/null; systemctl disable --now kplay-sleep ' +
+          '2>/dev/null; rm -f /usr/local/lib/systemd/system/kplay-sleep.service; ' +
+          'systemctl daemon-reload; mkdir -p /usr/local/lib/systemd/system; true',
       );
     // The unit directory exists beforehand: in check mode, a task after one that is itself uncertain (the copy
     // into a directory an earlier task creates) would fail rather than be uncertain (see the report to the lead).
@@ -48,21 +51,24 @@ describe('@lab modules: packages and services', () => {
   const installed = async (host: string, pkg: string) =>
     (await lab.exec(host, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${pkg} 2>/dev/null || true`)).stdout;
 
-  it('apt: --check predicts an install without installing; the real run installs; a second run changes nothing', async function () {
-    this.timeout(300_000);
-    const check = await run('apt.yml', h1, { pkg: 'tree' }, ['--check']);
-    ok(check);
-    expect(results(check)).to.include(`${h1}|package|changed`);
-    expect(await installed(h1, 'tree')).to.not.match(/^ii/);
+  it(
+    'apt: --check predicts an install without installing; ' + 'the real run installs; a second run changes nothing',
+    async function () {
+      this.timeout(300_000);
+      const check = await run('apt.yml', h1, { pkg: 'tree' }, ['--check']);
+      ok(check);
+      expect(results(check)).to.include(`${h1}|package|changed`);
+      expect(await installed(h1, 'tree')).to.not.match(/^ii/);
 
-    const real = await run('apt.yml', h0, { pkg: 'tree' });
-    ok(real);
-    expect(results(real)).to.include(`${h0}|package|changed`);
-    expect(await installed(h0, 'tree')).to.match(/^ii /);
-    const again = await run('apt.yml', h0, { pkg: 'tree' });
-    ok(again);
-    expect(totalChanged(again)).to.equal(0);
-  });
+      const real = await run('apt.yml', h0, { pkg: 'tree' });
+      ok(real);
+      expect(results(real)).to.include(`${h0}|package|changed`);
+      expect(await installed(h0, 'tree')).to.match(/^ii /);
+      const again = await run('apt.yml', h0, { pkg: 'tree' });
+      ok(again);
+      expect(totalChanged(again)).to.equal(0);
+    },
+  );
 
   it('dpkg_selections: hold, converges, back to install', async function () {
     this.timeout(120_000);
@@ -111,7 +117,10 @@ describe('@lab modules: packages and services', () => {
       String(x.events.find((e) => e.type === 'host_result' && e.task === 'package')?.msg ?? x.stdout);
     // the message names the task's place, apt's own words, the host and the task
     expect(msgOf(r)).to.match(
-      /modules-services\/apt\.yml:5:7: No package matching 'kplay-no-such-package' is available\nE: Unable to locate package kplay-no-such-package \(host \S+, task "package"\)/,
+      new RegExp(
+        "modules-services\\/apt\\.yml:5:7: No package matching 'kplay-no-such-package' is available\\n" +
+          'E: Unable to locate package kplay-no-such-package \\(host \\S+, task "package"\\)',
+      ),
     );
     expect(results(r)).to.include(`${h0}|package|failed`);
     // with update_cache, the cache is refreshed first and apt itself fails the install
@@ -123,33 +132,36 @@ describe('@lab modules: packages and services', () => {
     );
   });
 
-  it('systemd: started+enabled from a new unit file; a second run is ok; --check on another host installs nothing', async function () {
-    this.timeout(120_000);
-    const check = await run('service.yml', h1, {}, ['--check']);
-    ok(check);
-    expect(results(check)).to.include(`${h1}|unit file|changed`);
-    expect(results(check), 'the unit file is not there yet: uncertain, not a guess').to.include(
-      `${h1}|the service|uncertain`,
-    );
-    expect(
-      (
-        await lab.exec(h1, 'test -e /usr/local/lib/systemd/system/kplay-sleep.service && echo there || echo none')
-      ).stdout.trim(),
-    ).to.equal('none');
+  it(
+    'systemd: started+enabled from a new unit file; ' + 'a second run is ok; --check on another host installs nothing',
+    async function () {
+      this.timeout(120_000);
+      const check = await run('service.yml', h1, {}, ['--check']);
+      ok(check);
+      expect(results(check)).to.include(`${h1}|unit file|changed`);
+      expect(results(check), 'the unit file is not there yet: uncertain, not a guess').to.include(
+        `${h1}|the service|uncertain`,
+      );
+      expect(
+        (
+          await lab.exec(h1, 'test -e /usr/local/lib/systemd/system/kplay-sleep.service && echo there || echo none')
+        ).stdout.trim(),
+      ).to.equal('none');
 
-    const r = await run('service.yml', h0, {});
-    ok(r);
-    expect(results(r)).to.include.members([`${h0}|unit file|changed`, `${h0}|the service|changed`]);
-    expect((await lab.exec(h0, 'systemctl is-active kplay-sleep; systemctl is-enabled kplay-sleep')).stdout).to.equal(
-      'active\nenabled\n',
-    );
-    // `status` is read before the change, as Ansible's is (ansible/ansible#71637); the next run sees it running
-    expect(r.stdout).to.include('active=inactive');
-    const again = await run('service.yml', h0, {});
-    ok(again);
-    expect(totalChanged(again), JSON.stringify(results(again))).to.equal(0);
-    expect(again.stdout).to.include('active=active');
-  });
+      const r = await run('service.yml', h0, {});
+      ok(r);
+      expect(results(r)).to.include.members([`${h0}|unit file|changed`, `${h0}|the service|changed`]);
+      expect((await lab.exec(h0, 'systemctl is-active kplay-sleep; systemctl is-enabled kplay-sleep')).stdout).to.equal(
+        'active\nenabled\n',
+      );
+      // `status` is read before the change, as Ansible's is (ansible/ansible#71637); the next run sees it running
+      expect(r.stdout).to.include('active=inactive');
+      const again = await run('service.yml', h0, {});
+      ok(again);
+      expect(totalChanged(again), JSON.stringify(results(again))).to.equal(0);
+      expect(again.stdout).to.include('active=active');
+    },
+  );
 
   it('systemd: editing the unit makes daemon_reload a change (only then); the new unit is loaded', async function () {
     this.timeout(120_000);

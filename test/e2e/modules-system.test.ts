@@ -34,7 +34,9 @@ describe('@lab modules: kernel, system, users', () => {
       host,
       [
         'umount /mnt/kplay-e2e /srv/kplay-e2e-bind 2>/dev/null; rmdir /mnt/kplay-e2e 2>/dev/null',
-        'rm -rf /srv/kplay-e2e-src /srv/kplay-e2e-bind /etc/sysctl.d/95-k8s-sysctl.conf /etc/sysctl.d/96-kplay-e2e-ro.conf /etc/modules-load.d/br_netfilter.conf /etc/modules-load.d/overlay.conf',
+        'rm -rf /srv/kplay-e2e-src /srv/kplay-e2e-bind ' +
+          '/etc/sysctl.d/95-k8s-sysctl.conf /etc/sysctl.d/96-kplay-e2e-ro.conf ' +
+          '/etc/modules-load.d/br_netfilter.conf /etc/modules-load.d/overlay.conf',
         "sed -i '/kplay-e2e/d; /kplay-e2e.swap/d' /etc/fstab",
         `hostname ${host}; echo ${host} > /etc/hostname`,
         'ln -sfn /usr/share/zoneinfo/Etc/UTC /etc/localtime; echo Etc/UTC > /etc/timezone',
@@ -43,83 +45,88 @@ describe('@lab modules: kernel, system, users', () => {
     );
   });
 
-  it('kernel: sysctl, modprobe, mount, swap apply, then changed=0, then a drift is predicted by --check and repaired', async function () {
-    this.timeout(180_000);
-    // a swap line in fstab, as on a host installed with swap (the lab cannot swapon: /proc/swaps is empty)
-    await lab.exec(
-      host,
-      "echo '/kplay-e2e.swap none swap sw 0 0' >> /etc/fstab; sysctl -w net.ipv4.ip_forward=0 >/dev/null",
-    );
-    expect(await sh('test -d /proc/sys/net/bridge && sysctl -n net.bridge.bridge-nf-call-iptables')).to.match(
-      /^[01]\n$/,
-    ); // br_netfilter is built in and visible
+  it(
+    'kernel: sysctl, modprobe, mount, swap apply, then ' +
+      'changed=0, then a drift is predicted by --check and repaired',
+    async function () {
+      this.timeout(180_000);
+      // a swap line in fstab, as on a host installed with swap (the lab cannot swapon: /proc/swaps is empty)
+      await lab.exec(
+        host,
+        "echo '/kplay-e2e.swap none swap sw 0 0' >> /etc/fstab; sysctl -w net.ipv4.ip_forward=0 >/dev/null",
+      );
+      expect(await sh('test -d /proc/sys/net/bridge && sysctl -n net.bridge.bridge-nf-call-iptables')).to.match(
+        /^[01]\n$/,
+      ); // br_netfilter is built in and visible
 
-    const first = await run('kernel.yml');
-    ok(first);
-    expect(changedTasks(first)).to.include.members([
-      'ip_forward',
-      'swappiness in the file only',
-      'br_netfilter',
-      'overlay',
-      'tmpfs mount',
-      'bind mount',
-      'swap off',
-    ]);
-    const r = await sh(
-      [
-        'sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables',
-        'cat /etc/sysctl.d/95-k8s-sysctl.conf',
-        'cat /etc/modules-load.d/br_netfilter.conf /etc/modules-load.d/overlay.conf',
-        'findmnt -rn -o SOURCE,FSTYPE,TARGET --mountpoint /mnt/kplay-e2e',
-        'findmnt -rn -o TARGET --mountpoint /srv/kplay-e2e-bind',
-        'grep kplay-e2e /etc/fstab',
-      ].join('; '),
-    );
-    expect(r).to.equal(
-      [
-        '1',
-        '1',
-        'net.ipv4.ip_forward=1',
-        'net.bridge.bridge-nf-call-iptables=1',
-        'vm.swappiness=0',
+      const first = await run('kernel.yml');
+      ok(first);
+      expect(changedTasks(first)).to.include.members([
+        'ip_forward',
+        'swappiness in the file only',
         'br_netfilter',
         'overlay',
-        'tmpfs tmpfs /mnt/kplay-e2e',
-        '/srv/kplay-e2e-bind',
-        '#/kplay-e2e.swap none swap sw 0 0',
-        'tmpfs /mnt/kplay-e2e tmpfs size=8m,mode=0755 0 0',
-        '/srv/kplay-e2e-src /srv/kplay-e2e-bind none bind 0 0',
-      ].join('\n') + '\n',
-    );
-    // vm.swappiness is read-only here: ignoreerrors kept the task ok and said why
-    const sw = first.events.find((e) => e.type === 'host_result' && e.task === 'swappiness in the file only') as
-      | { result?: { msg?: string } }
-      | undefined;
-    expect(sw?.result?.msg).to.match(/vm.swappiness: live value not set \(ignoreerrors\)/);
+        'tmpfs mount',
+        'bind mount',
+        'swap off',
+      ]);
+      const r = await sh(
+        [
+          'sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables',
+          'cat /etc/sysctl.d/95-k8s-sysctl.conf',
+          'cat /etc/modules-load.d/br_netfilter.conf /etc/modules-load.d/overlay.conf',
+          'findmnt -rn -o SOURCE,FSTYPE,TARGET --mountpoint /mnt/kplay-e2e',
+          'findmnt -rn -o TARGET --mountpoint /srv/kplay-e2e-bind',
+          'grep kplay-e2e /etc/fstab',
+        ].join('; '),
+      );
+      expect(r).to.equal(
+        [
+          '1',
+          '1',
+          'net.ipv4.ip_forward=1',
+          'net.bridge.bridge-nf-call-iptables=1',
+          'vm.swappiness=0',
+          'br_netfilter',
+          'overlay',
+          'tmpfs tmpfs /mnt/kplay-e2e',
+          '/srv/kplay-e2e-bind',
+          '#/kplay-e2e.swap none swap sw 0 0',
+          'tmpfs /mnt/kplay-e2e tmpfs size=8m,mode=0755 0 0',
+          '/srv/kplay-e2e-src /srv/kplay-e2e-bind none bind 0 0',
+        ].join('\n') + '\n',
+      );
+      // vm.swappiness is read-only here: ignoreerrors kept the task ok and said why
+      const sw = first.events.find((e) => e.type === 'host_result' && e.task === 'swappiness in the file only') as
+        | { result?: { msg?: string } }
+        | undefined;
+      expect(sw?.result?.msg).to.match(/vm.swappiness: live value not set \(ignoreerrors\)/);
 
-    const again = await run('kernel.yml');
-    ok(again);
-    expect(totalChanged(again), JSON.stringify(changedTasks(again))).to.equal(0);
+      const again = await run('kernel.yml');
+      ok(again);
+      expect(totalChanged(again), JSON.stringify(changedTasks(again))).to.equal(0);
 
-    await lab.exec(
-      host,
-      'sysctl -w net.ipv4.ip_forward=0 >/dev/null; umount /mnt/kplay-e2e; rm /etc/modules-load.d/overlay.conf',
-    );
-    const check = await run('kernel.yml', '--check');
-    ok(check);
-    expect(changedTasks(check).sort()).to.deep.equal(['ip_forward', 'overlay', 'tmpfs mount']);
-    expect(
-      await sh(
-        'sysctl -n net.ipv4.ip_forward; findmnt --mountpoint /mnt/kplay-e2e >/dev/null || echo unmounted; test -e /etc/modules-load.d/overlay.conf || echo gone',
-      ),
-    ).to.equal('0\nunmounted\ngone\n');
-    const repair = await run('kernel.yml');
-    ok(repair);
-    expect(changedTasks(repair).sort()).to.deep.equal(['ip_forward', 'overlay', 'tmpfs mount']);
-    expect(await sh('sysctl -n net.ipv4.ip_forward; findmnt -rn -o FSTYPE --mountpoint /mnt/kplay-e2e')).to.equal(
-      '1\ntmpfs\n',
-    );
-  });
+      await lab.exec(
+        host,
+        'sysctl -w net.ipv4.ip_forward=0 >/dev/null; umount /mnt/kplay-e2e; rm /etc/modules-load.d/overlay.conf',
+      );
+      const check = await run('kernel.yml', '--check');
+      ok(check);
+      expect(changedTasks(check).sort()).to.deep.equal(['ip_forward', 'overlay', 'tmpfs mount']);
+      expect(
+        await sh(
+          'sysctl -n net.ipv4.ip_forward; findmnt --mountpoint /mnt/kplay-e2e >/dev/null ' +
+            '|| echo unmounted; test -e /etc/modules-load.d/overlay.conf || echo gone',
+        ),
+      ).to.equal('0\nunmounted\ngone\n');
+      const repair = await run('kernel.yml');
+      ok(repair);
+      expect(changedTasks(repair).sort()).to.deep.equal(['ip_forward', 'overlay', 'tmpfs mount']);
+      expect(await sh('sysctl -n net.ipv4.ip_forward; findmnt -rn -o FSTYPE --mountpoint /mnt/kplay-e2e')).to.equal(
+        '1\ntmpfs\n',
+      );
+    },
+  );
 
   it('kernel: a read-only sysctl without ignoreerrors fails, naming the key and the reason', async function () {
     this.timeout(60_000);
@@ -134,58 +141,69 @@ describe('@lab modules: kernel, system, users', () => {
     expect(await sh('test -e /etc/sysctl.d/96-kplay-e2e-ro.conf || echo absent')).to.equal('absent\n');
   });
 
-  it('system: hostname and timezone apply, then changed=0, then a drift is predicted by --check and repaired', async function () {
-    this.timeout(120_000);
-    const first = await run('system.yml');
-    ok(first);
-    expect(changedTasks(first)).to.deep.equal(['host name', 'time zone']);
-    expect(await sh('hostname; cat /etc/hostname; readlink /etc/localtime; cat /etc/timezone; date +%Z')).to.equal(
-      `${host}-e2e\n${host}-e2e\n/usr/share/zoneinfo/Asia/Shanghai\nAsia/Shanghai\nCST\n`,
-    );
-    const again = await run('system.yml');
-    ok(again);
-    expect(totalChanged(again)).to.equal(0);
+  it(
+    'system: hostname and timezone apply, then changed=0, ' + 'then a drift is predicted by --check and repaired',
+    async function () {
+      this.timeout(120_000);
+      const first = await run('system.yml');
+      ok(first);
+      expect(changedTasks(first)).to.deep.equal(['host name', 'time zone']);
+      expect(await sh('hostname; cat /etc/hostname; readlink /etc/localtime; cat /etc/timezone; date +%Z')).to.equal(
+        `${host}-e2e\n${host}-e2e\n/usr/share/zoneinfo/Asia/Shanghai\nAsia/Shanghai\nCST\n`,
+      );
+      const again = await run('system.yml');
+      ok(again);
+      expect(totalChanged(again)).to.equal(0);
 
-    await lab.exec(
-      host,
-      `hostname ${host}; timedatectl set-timezone Etc/UTC 2>/dev/null || ln -sfn /usr/share/zoneinfo/Etc/UTC /etc/localtime`,
-    );
-    const check = await run('system.yml', '--check');
-    ok(check);
-    expect(changedTasks(check)).to.deep.equal(['host name', 'time zone']);
-    expect(await sh('hostname')).to.equal(`${host}\n`);
-    const repair = await run('system.yml');
-    ok(repair);
-    expect(await sh('hostname; readlink -f /etc/localtime')).to.equal(
-      `${host}-e2e\n/usr/share/zoneinfo/Asia/Shanghai\n`,
-    );
-  });
+      await lab.exec(
+        host,
+        `hostname ${host}; timedatectl set-timezone Etc/UTC 2>/dev/null ` +
+          '|| ln -sfn /usr/share/zoneinfo/Etc/UTC /etc/localtime',
+      );
+      const check = await run('system.yml', '--check');
+      ok(check);
+      expect(changedTasks(check)).to.deep.equal(['host name', 'time zone']);
+      expect(await sh('hostname')).to.equal(`${host}\n`);
+      const repair = await run('system.yml');
+      ok(repair);
+      expect(await sh('hostname; readlink -f /etc/localtime')).to.equal(
+        `${host}-e2e\n/usr/share/zoneinfo/Asia/Shanghai\n`,
+      );
+    },
+  );
 
-  it('users: group and users apply (the password hash never shows), then changed=0, then a drift is predicted and repaired', async function () {
-    this.timeout(120_000);
-    const first = await run('users.yml');
-    ok(first);
-    expect(changedTasks(first)).to.deep.equal(['group', 'user', 'system user']);
-    expect(first.stdout + first.stderr).to.not.include('e2esaltxyz');
-    const r = await sh(
-      'getent group kplaye2e | cut -d: -f1,3; getent passwd kplaye2e; id -nG kplaye2e; getent shadow kplaye2e | cut -d: -f2; test -d /home/kplaye2e && echo home; getent passwd kplaye2esys | cut -d: -f7; test -e /home/kplaye2esys || echo nohome',
-    );
-    expect(r).to.equal(
-      'kplaye2e:4321\nkplaye2e:x:4321:4321:kplay e2e:/home/kplaye2e:/bin/bash\nkplaye2e adm\n$6$e2esaltxyz$0123456789abcdefghijklmnopqrstuvwxyzABCDEF\nhome\n/usr/sbin/nologin\nnohome\n',
-    );
-    expect(Number((await sh('id -u kplaye2esys')).trim())).to.be.lessThan(1000);
-    const again = await run('users.yml');
-    ok(again);
-    expect(totalChanged(again)).to.equal(0);
+  it(
+    'users: group and users apply (the password hash never ' +
+      'shows), then changed=0, then a drift is predicted and repaired',
+    async function () {
+      this.timeout(120_000);
+      const first = await run('users.yml');
+      ok(first);
+      expect(changedTasks(first)).to.deep.equal(['group', 'user', 'system user']);
+      expect(first.stdout + first.stderr).to.not.include('e2esaltxyz');
+      const r = await sh(
+        'getent group kplaye2e | cut -d: -f1,3; getent passwd kplaye2e; id -nG kplaye2e; ' +
+          'getent shadow kplaye2e | cut -d: -f2; test -d /home/kplaye2e && echo home; ' +
+          'getent passwd kplaye2esys | cut -d: -f7; test -e /home/kplaye2esys || echo nohome',
+      );
+      expect(r).to.equal(
+        'kplaye2e:4321\nkplaye2e:x:4321:4321:kplay e2e:/home/kplaye2e:/bin/bash\nkplaye2e adm\n' +
+          '$6$e2esaltxyz$0123456789abcdefghijklmnopqrstuvwxyzABCDEF\nhome\n/usr/sbin/nologin\nnohome\n',
+      );
+      expect(Number((await sh('id -u kplaye2esys')).trim())).to.be.lessThan(1000);
+      const again = await run('users.yml');
+      ok(again);
+      expect(totalChanged(again)).to.equal(0);
 
-    await lab.exec(host, 'usermod -s /bin/sh -G "" kplaye2e');
-    const check = await run('users.yml', '--check', '--diff');
-    ok(check);
-    expect(changedTasks(check)).to.deep.equal(['user']);
-    expect(check.stdout).to.not.include('e2esaltxyz');
-    expect(await sh('getent passwd kplaye2e | cut -d: -f7')).to.equal('/bin/sh\n');
-    const repair = await run('users.yml');
-    ok(repair);
-    expect(await sh('getent passwd kplaye2e | cut -d: -f7; id -nG kplaye2e')).to.equal('/bin/bash\nkplaye2e adm\n');
-  });
+      await lab.exec(host, 'usermod -s /bin/sh -G "" kplaye2e');
+      const check = await run('users.yml', '--check', '--diff');
+      ok(check);
+      expect(changedTasks(check)).to.deep.equal(['user']);
+      expect(check.stdout).to.not.include('e2esaltxyz');
+      expect(await sh('getent passwd kplaye2e | cut -d: -f7')).to.equal('/bin/sh\n');
+      const repair = await run('users.yml');
+      ok(repair);
+      expect(await sh('getent passwd kplaye2e | cut -d: -f7; id -nG kplaye2e')).to.equal('/bin/bash\nkplaye2e adm\n');
+    },
+  );
 });

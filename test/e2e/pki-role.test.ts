@@ -20,50 +20,53 @@ describe('pki role (on the controller, example site)', function () {
     pki = join(site, 'pki');
   });
 
-  it('makes the CA, certificates, keys (0600) and kubeconfigs in <site>/pki; a second run changes nothing', async () => {
-    const r = await kplay(['run', PB, '-i', site, '--json']);
-    expect(r.code, r.stdout.slice(-2000)).to.equal(0);
-    const files = readdirSync(pki);
-    for (const f of [
-      'ca.pem',
-      'ca-key.pem',
-      'front-proxy-ca.pem',
-      'etcd.pem',
-      'kubernetes.pem',
-      'admin.pem',
-      'sa.key',
-      'sa.pub',
-      'admin.kubeconfig',
-      'kube-proxy.kubeconfig',
-      'kubelet-master-01.kubeconfig',
-      'kubelet-worker-02.pem',
-    ]) {
-      expect(files, f).to.include(f);
-    }
-    for (const f of files.filter((x) => x.endsWith('-key.pem') || x === 'sa.key' || x.endsWith('.kubeconfig'))) {
-      expect((statSync(join(pki, f)).mode & 0o777).toString(8), f).to.equal('600');
-    }
-    const sans = openssl('x509', '-in', join(pki, 'kubernetes.pem'), '-noout', '-ext', 'subjectAltName');
-    for (const n of [
-      'IP Address:192.168.56.11',
-      'IP Address:192.168.56.12',
-      'IP Address:192.168.56.13',
-      'IP Address:192.168.56.250',
-      'IP Address:127.0.0.1',
-      'IP Address:10.68.0.1',
-      'DNS:kubernetes.default.svc.cluster.local',
-    ]) {
-      expect(sans).to.include(n);
-    }
-    expect(openssl('x509', '-in', join(pki, 'kubelet-worker-01.pem'), '-noout', '-subject')).to.match(
-      /CN ?= ?system:node:worker-01/,
-    );
-    expect(
-      openssl('verify', '-CAfile', join(pki, 'ca.pem'), join(pki, 'kubernetes.pem'), join(pki, 'etcd.pem')),
-    ).to.match(/kubernetes.pem: OK\n.*etcd.pem: OK/);
-    const again = await kplay(['run', PB, '-i', site, '--json']);
-    expect(totalChanged(again)).to.equal(0);
-  });
+  it(
+    'makes the CA, certificates, ' + 'keys (0600) and kubeconfigs in <site>/pki; a second run changes nothing',
+    async () => {
+      const r = await kplay(['run', PB, '-i', site, '--json']);
+      expect(r.code, r.stdout.slice(-2000)).to.equal(0);
+      const files = readdirSync(pki);
+      for (const f of [
+        'ca.pem',
+        'ca-key.pem',
+        'front-proxy-ca.pem',
+        'etcd.pem',
+        'kubernetes.pem',
+        'admin.pem',
+        'sa.key',
+        'sa.pub',
+        'admin.kubeconfig',
+        'kube-proxy.kubeconfig',
+        'kubelet-master-01.kubeconfig',
+        'kubelet-worker-02.pem',
+      ]) {
+        expect(files, f).to.include(f);
+      }
+      for (const f of files.filter((x) => x.endsWith('-key.pem') || x === 'sa.key' || x.endsWith('.kubeconfig'))) {
+        expect((statSync(join(pki, f)).mode & 0o777).toString(8), f).to.equal('600');
+      }
+      const sans = openssl('x509', '-in', join(pki, 'kubernetes.pem'), '-noout', '-ext', 'subjectAltName');
+      for (const n of [
+        'IP Address:192.168.56.11',
+        'IP Address:192.168.56.12',
+        'IP Address:192.168.56.13',
+        'IP Address:192.168.56.250',
+        'IP Address:127.0.0.1',
+        'IP Address:10.68.0.1',
+        'DNS:kubernetes.default.svc.cluster.local',
+      ]) {
+        expect(sans).to.include(n);
+      }
+      expect(openssl('x509', '-in', join(pki, 'kubelet-worker-01.pem'), '-noout', '-subject')).to.match(
+        /CN ?= ?system:node:worker-01/,
+      );
+      expect(
+        openssl('verify', '-CAfile', join(pki, 'ca.pem'), join(pki, 'kubernetes.pem'), join(pki, 'etcd.pem')),
+      ).to.match(/kubernetes.pem: OK\n.*etcd.pem: OK/);
+      const again = await kplay(['run', PB, '-i', site, '--json']);
+      expect(totalChanged(again)).to.equal(0);
+    },
+  );
 
   it('--tags force_change_certs issues everything anew (a new CA); the next plain run changes nothing', async () => {
     const serial = (f: string) => openssl('x509', '-in', join(pki, f), '-noout', '-serial');

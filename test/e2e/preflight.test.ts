@@ -13,51 +13,56 @@ describe('@lab preflight: a bad site is refused before any change', () => {
     lab = await useLab(this, { count: 5 });
   });
 
-  it('lists every problem (even etcd count, VIP off the LB subnet, router id, SANs, missing binaries) and changes nothing', async function () {
-    this.timeout(120_000);
-    const empty = join(lab.inventory, '..', `kplay-empty-bin-${process.pid}`);
-    mkdirSync(empty, { recursive: true });
-    writeFileSync(join(empty, 'etcd'), '');
-    const site = writeClusterSite(lab, 'ini', empty);
-    const hosts = join(site, 'hosts');
-    let text = readFileSync(hosts, 'utf8');
-    const etcd = lab.hosts.slice(0, 2).map((h) => h.ip);
-    text = text
-      .replace(/\[etcd\][^[]*/, `[etcd]\n${etcd.join('\n')}\n\n`)
-      .replaceAll(`EX_APISERVER_VIP=${lab.vip}`, 'EX_APISERVER_VIP=10.99.0.10')
-      .replace(`k8s_nodename='${lab.hosts[4]!.name}'`, `k8s_nodename='${lab.hosts[3]!.name}'`);
-    writeFileSync(hosts, text + 'ex_lb_router_id=300\n');
-    const r = await kplay([
-      'run',
-      'playbooks/ha-cluster.yml',
-      '-i',
-      site,
-      '--json',
-      '-e',
-      '{"apiserver_sans": ["127.0.0.1"]}',
-    ]);
-    rmSync(empty, { recursive: true, force: true });
-    const out = r.stdout + r.stderr;
-    expect(r.code, out).to.equal(2);
-    expect(out).to.include('the etcd group has 2 hosts');
-    expect(out).to.include("ex_lb_router_id '300' must be a number from 1 to 255");
-    expect(out).to.match(/the VIP 10\.99\.0\.10 is not in this load balancer's subnet/);
-    for (const b of ['etcdctl', 'kube-apiserver', 'kubelet', 'containerd', 'cni-bin'])
-      expect(out).to.include(`missing in bin_src (${join(site, 'bin')}): ${b}`);
-    expect(out).to.not.include('missing in bin_src (' + join(site, 'bin') + '): etcd\n');
-    expect(out).to.include(
-      `apiserver_sans lacks ${lab.hosts
-        .slice(0, 3)
-        .map((h) => h.ip)
-        .join(', ')}, 10.99.0.10: the VIP and every master`,
-    );
-    expect(out).to.include(
-      `k8s_nodename must be unique: ${['kpt1', 'kpt2', 'kpt3', 'kpt4', 'kpt4'].map((n) => n.replace('kpt', lab.prefix)).join(', ')}`,
-    );
-    expect(out).to.include('nothing was changed');
-    // nothing ran after the checks: no host has been touched by prepare
-    expect(r.events.filter((e) => e.type === 'host_result' && e.status === 'changed')).to.deep.equal([]);
-  });
+  it(
+    'lists every problem (even etcd count, VIP off the LB subnet, ' +
+      'router id, SANs, missing binaries) and changes nothing',
+    async function () {
+      this.timeout(120_000);
+      const empty = join(lab.inventory, '..', `kplay-empty-bin-${process.pid}`);
+      mkdirSync(empty, { recursive: true });
+      writeFileSync(join(empty, 'etcd'), '');
+      const site = writeClusterSite(lab, 'ini', empty);
+      const hosts = join(site, 'hosts');
+      let text = readFileSync(hosts, 'utf8');
+      const etcd = lab.hosts.slice(0, 2).map((h) => h.ip);
+      text = text
+        .replace(/\[etcd\][^[]*/, `[etcd]\n${etcd.join('\n')}\n\n`)
+        .replaceAll(`EX_APISERVER_VIP=${lab.vip}`, 'EX_APISERVER_VIP=10.99.0.10')
+        .replace(`k8s_nodename='${lab.hosts[4]!.name}'`, `k8s_nodename='${lab.hosts[3]!.name}'`);
+      writeFileSync(hosts, text + 'ex_lb_router_id=300\n');
+      const r = await kplay([
+        'run',
+        'playbooks/ha-cluster.yml',
+        '-i',
+        site,
+        '--json',
+        '-e',
+        '{"apiserver_sans": ["127.0.0.1"]}',
+      ]);
+      rmSync(empty, { recursive: true, force: true });
+      const out = r.stdout + r.stderr;
+      expect(r.code, out).to.equal(2);
+      expect(out).to.include('the etcd group has 2 hosts');
+      expect(out).to.include("ex_lb_router_id '300' must be a number from 1 to 255");
+      expect(out).to.match(/the VIP 10\.99\.0\.10 is not in this load balancer's subnet/);
+      for (const b of ['etcdctl', 'kube-apiserver', 'kubelet', 'containerd', 'cni-bin'])
+        expect(out).to.include(`missing in bin_src (${join(site, 'bin')}): ${b}`);
+      expect(out).to.not.include('missing in bin_src (' + join(site, 'bin') + '): etcd\n');
+      expect(out).to.include(
+        `apiserver_sans lacks ${lab.hosts
+          .slice(0, 3)
+          .map((h) => h.ip)
+          .join(', ')}, 10.99.0.10: the VIP and every master`,
+      );
+      expect(out).to.include(
+        'k8s_nodename must be unique: ' +
+          `${['kpt1', 'kpt2', 'kpt3', 'kpt4', 'kpt4'].map((n) => n.replace('kpt', lab.prefix)).join(', ')}`,
+      );
+      expect(out).to.include('nothing was changed');
+      // nothing ran after the checks: no host has been touched by prepare
+      expect(r.events.filter((e) => e.type === 'host_result' && e.status === 'changed')).to.deep.equal([]);
+    },
+  );
 
   it("passes a good site written without k8s_nodename (the lab's own hosts.yml)", async function () {
     this.timeout(120_000);

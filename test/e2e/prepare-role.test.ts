@@ -52,7 +52,8 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     for (const h of names) {
       const r = await lab.exec(
         h,
-        `for p in ${BASE.join(' ')}; do dpkg-query -W -f='\${db:Status-Abbrev}' $p 2>/dev/null | grep -q '^ii' || echo $p; done`,
+        `for p in ${BASE.join(' ')}; do dpkg-query -W -f='\${db:Status-Abbrev}' ` +
+          `$p 2>/dev/null | grep -q '^ii' || echo $p; done`,
       );
       newPkgs.set(h, r.stdout.split('\n').filter(Boolean));
     }
@@ -72,7 +73,8 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
         [
           `hostname ${h}; echo ${h} > /etc/hostname`,
           "sed -i '/kplay-e2e-prepare/d' /etc/fstab",
-          `apt-get purge -y -q chrony ${pkgs.join(' ')} >/dev/null 2>&1; apt-get autoremove --purge -y -q >/dev/null 2>&1; true`,
+          `apt-get purge -y -q chrony ${pkgs.join(' ')} >/dev/null ` +
+            '2>&1; apt-get autoremove --purge -y -q >/dev/null 2>&1; true',
         ].join('; '),
       );
     }
@@ -125,18 +127,21 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     expect(uncertain(check)).to.equal(0);
   });
 
-  it('/etc/hosts: the same block on every host, with the node names; a run with --limit writes the same', async function () {
-    this.timeout(300_000);
-    for (const h of names) expect(await hostsBlock(h), h).to.equal(expectedBlock());
-    // drop the block on one worker, then let a --limit run put it back
-    await lab.exec(worker, "sed -i '/^# BEGIN kplay cluster hosts$/,/^# END kplay cluster hosts$/d' /etc/hosts");
-    const r = await run('prepare.yml', ['--limit', worker]);
-    ok(r);
-    expect(Object.keys(r.recap)).to.deep.equal([worker]);
-    expect(results(r)).to.include(`${worker}|${T('List every cluster host in /etc/hosts')}|changed`);
-    expect(await hostsBlock(worker)).to.equal(expectedBlock());
-    expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
-  });
+  it(
+    '/etc/hosts: the same block on every host, ' + 'with the node names; a run with --limit writes the same',
+    async function () {
+      this.timeout(300_000);
+      for (const h of names) expect(await hostsBlock(h), h).to.equal(expectedBlock());
+      // drop the block on one worker, then let a --limit run put it back
+      await lab.exec(worker, "sed -i '/^# BEGIN kplay cluster hosts$/,/^# END kplay cluster hosts$/d' /etc/hosts");
+      const r = await run('prepare.yml', ['--limit', worker]);
+      ok(r);
+      expect(Object.keys(r.recap)).to.deep.equal([worker]);
+      expect(results(r)).to.include(`${worker}|${T('List every cluster host in /etc/hosts')}|changed`);
+      expect(await hostsBlock(worker)).to.equal(expectedBlock());
+      expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
+    },
+  );
 
   it('node name: k8s_nodename, lower-cased, is the host name', async () => {
     expect((await sh(renamed, 'hostname; cat /etc/hostname')).split('\n')).to.deep.equal([
@@ -177,7 +182,8 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     expect(
       await sh(
         h,
-        'cd /etc/modules-load.d && for f in overlay br_netfilter nf_conntrack; do cat $f.conf; done; ls | grep -c ip_vs; true',
+        'cd /etc/modules-load.d && for f in overlay br_netfilter ' +
+          'nf_conntrack; do cat $f.conf; done; ls | grep -c ip_vs; true',
       ),
     ).to.equal('overlay\nbr_netfilter\nnf_conntrack\n0\n');
     // swap: none active, and the fstab line is commented out
@@ -215,35 +221,39 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     expect(sources).to.match(new RegExp(`^\\^\\* ${server.ip.replace(/\./g, '\\.')} +10 `, 'm'));
   });
 
-  it('--check on a cleaned host predicts the changes and writes nothing; the real run converges again', async function () {
-    this.timeout(300_000);
-    const clean = await run('clean.yml', ['--limit', worker]);
-    ok(clean);
-    const snapshot =
-      "md5sum /etc/hosts; ls /etc/modules-load.d /etc/sysctl.d; test -e /etc/chrony && echo chrony-dir; dpkg-query -W -f='${db:Status-Abbrev}\\n' chrony 2>/dev/null; true";
-    const before = await sh(worker, snapshot);
-    expect(before).to.not.include('chrony-dir').and.not.include('overlay.conf').and.not.include('95-k8s-sysctl.conf');
-    const check = await run('prepare.yml', ['--check', '--limit', worker]);
-    ok(check);
-    const rs = results(check);
-    for (const task of [
-      'List every cluster host in /etc/hosts',
-      'Load the kernel modules, and at boot',
-      'Set the kernel parameters, in one sysctl file and live',
-      'Install chrony',
-    ]) {
-      expect(rs, task).to.include(`${worker}|${T(task)}|changed`);
-    }
-    // what reads files an earlier (unapplied) task would write is uncertain, not a guess
-    expect(rs).to.include.members([
-      `${worker}|${T('Write chrony.conf')}|uncertain`,
-      `${worker}|${T('Start chrony and enable it at boot')}|uncertain`,
-    ]);
-    expect(await sh(worker, snapshot)).to.equal(before);
-    const real = await run('prepare.yml', ['--limit', worker]);
-    ok(real);
-    expect(totalChanged(real)).to.be.greaterThan(0);
-    expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
-    expect(await hostsBlock(worker)).to.equal(expectedBlock());
-  });
+  it(
+    '--check on a cleaned host predicts the changes and writes nothing; ' + 'the real run converges again',
+    async function () {
+      this.timeout(300_000);
+      const clean = await run('clean.yml', ['--limit', worker]);
+      ok(clean);
+      const snapshot =
+        'md5sum /etc/hosts; ls /etc/modules-load.d /etc/sysctl.d; test -e /etc/chrony && ' +
+        "echo chrony-dir; dpkg-query -W -f='${db:Status-Abbrev}\\n' chrony 2>/dev/null; true";
+      const before = await sh(worker, snapshot);
+      expect(before).to.not.include('chrony-dir').and.not.include('overlay.conf').and.not.include('95-k8s-sysctl.conf');
+      const check = await run('prepare.yml', ['--check', '--limit', worker]);
+      ok(check);
+      const rs = results(check);
+      for (const task of [
+        'List every cluster host in /etc/hosts',
+        'Load the kernel modules, and at boot',
+        'Set the kernel parameters, in one sysctl file and live',
+        'Install chrony',
+      ]) {
+        expect(rs, task).to.include(`${worker}|${T(task)}|changed`);
+      }
+      // what reads files an earlier (unapplied) task would write is uncertain, not a guess
+      expect(rs).to.include.members([
+        `${worker}|${T('Write chrony.conf')}|uncertain`,
+        `${worker}|${T('Start chrony and enable it at boot')}|uncertain`,
+      ]);
+      expect(await sh(worker, snapshot)).to.equal(before);
+      const real = await run('prepare.yml', ['--limit', worker]);
+      ok(real);
+      expect(totalChanged(real)).to.be.greaterThan(0);
+      expect(totalChanged(await run('prepare.yml', ['--limit', worker]))).to.equal(0);
+      expect(await hostsBlock(worker)).to.equal(expectedBlock());
+    },
+  );
 });

@@ -7,7 +7,10 @@ import { E2E_TOKEN, kplay, results, siteFor, totalChanged } from './support.js';
 const PLAYBOOK = 'test/e2e/fixtures/basics/site.yml';
 
 /** Every path, mode, owner and size under the places a playbook could write, with content hashes for /etc and /opt. */
-const SNAPSHOT = `find /etc /opt /srv /root /usr/local /var/lib -xdev \\( -path /var/lib/systemd -o -path /var/lib/apt -o -path /var/lib/dpkg \\) -prune -o -printf '%p %m %u %g %s %y %l\\n' | sort; find /etc /opt -xdev -type f -exec sha256sum {} + | sort`;
+const SNAPSHOT =
+  'find /etc /opt /srv /root /usr/local /var/lib -xdev \\( -path /var/lib/systemd ' +
+  `-o -path /var/lib/apt -o -path /var/lib/dpkg \\) -prune -o -printf '%p %m %u ` +
+  `%g %s %y %l\\n' | sort; find /etc /opt -xdev -type f -exec sha256sum {} + | sort`;
 
 describe('@lab kplay run on real hosts', () => {
   let lab: LabHandle;
@@ -17,40 +20,46 @@ describe('@lab kplay run on real hosts', () => {
     site = siteFor(lab);
   });
 
-  it('--check on fresh hosts writes nothing, and predicts exactly what the real run changes; a second run changes nothing', async function () {
-    this.timeout(180_000);
-    const host = lab.hosts[0]!.name;
-    const before = (await lab.exec(host, SNAPSHOT)).stdout;
-    const check = await kplay(['run', PLAYBOOK, '-i', site, '--check', '--json']);
-    expect(check.code, check.stderr + check.stdout.slice(-2000)).to.equal(0);
-    const after = (await lab.exec(host, SNAPSHOT)).stdout;
-    expect(after).to.equal(before);
+  it(
+    '--check on fresh hosts writes nothing, and predicts exactly ' +
+      'what the real run changes; a second run changes nothing',
+    async function () {
+      this.timeout(180_000);
+      const host = lab.hosts[0]!.name;
+      const before = (await lab.exec(host, SNAPSHOT)).stdout;
+      const check = await kplay(['run', PLAYBOOK, '-i', site, '--check', '--json']);
+      expect(check.code, check.stderr + check.stdout.slice(-2000)).to.equal(0);
+      const after = (await lab.exec(host, SNAPSHOT)).stdout;
+      expect(after).to.equal(before);
 
-    const real = await kplay(['run', PLAYBOOK, '-i', site, '--json']);
-    expect(real.code, real.stderr + real.stdout.slice(-3000)).to.equal(0);
-    expect(totalChanged(real)).to.be.greaterThan(0);
-    const predicted = results(check).filter((r) => !r.endsWith('|uncertain'));
-    const realSet = new Set(results(real));
-    for (const p of predicted) {
-      // a check-mode skip of a command is a prediction that it runs
-      if (p.endsWith('|skipped') && realSet.has(p.replace(/\|skipped$/, '|changed'))) continue;
-      expect(
-        realSet.has(p),
-        `predicted ${p}; the real run did: ${results(real)
-          .filter((x) => x.startsWith(p.split('|').slice(0, 2).join('|')))
-          .join(', ')}`,
-      ).to.equal(true);
-    }
-    const again = await kplay(['run', PLAYBOOK, '-i', site, '--json']);
-    expect(again.code, again.stderr).to.equal(0);
-    expect(totalChanged(again), JSON.stringify(results(again).filter((r) => r.endsWith('|changed')))).to.equal(0);
-  });
+      const real = await kplay(['run', PLAYBOOK, '-i', site, '--json']);
+      expect(real.code, real.stderr + real.stdout.slice(-3000)).to.equal(0);
+      expect(totalChanged(real)).to.be.greaterThan(0);
+      const predicted = results(check).filter((r) => !r.endsWith('|uncertain'));
+      const realSet = new Set(results(real));
+      for (const p of predicted) {
+        // a check-mode skip of a command is a prediction that it runs
+        if (p.endsWith('|skipped') && realSet.has(p.replace(/\|skipped$/, '|changed'))) continue;
+        expect(
+          realSet.has(p),
+          `predicted ${p}; the real run did: ${results(real)
+            .filter((x) => x.startsWith(p.split('|').slice(0, 2).join('|')))
+            .join(', ')}`,
+        ).to.equal(true);
+      }
+      const again = await kplay(['run', PLAYBOOK, '-i', site, '--json']);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(totalChanged(again), JSON.stringify(results(again).filter((r) => r.endsWith('|changed')))).to.equal(0);
+    },
+  );
 
   it('the files are what the playbook says, on every host', async () => {
     for (const h of lab.hosts) {
       const r = await lab.exec(
         h.name,
-        'cat /opt/kplay-e2e/conf/app.env /opt/kplay-e2e/conf/settings.conf; stat -c "%a %U" /opt/kplay-e2e/conf/app.env; readlink /opt/kplay-e2e/current; cat /etc/kplay-e2e-web.conf; test -e /etc/kplay-e2e-web.reloaded && echo reloaded',
+        'cat /opt/kplay-e2e/conf/app.env /opt/kplay-e2e/conf/settings.conf; stat -c ' +
+          '"%a %U" /opt/kplay-e2e/conf/app.env; readlink /opt/kplay-e2e/current; cat ' +
+          '/etc/kplay-e2e-web.conf; test -e /etc/kplay-e2e-web.reloaded && echo reloaded',
       );
       expect(r.stdout).to.include(`token=${E2E_TOKEN}\nhost=${h.name}\nlevel=info\n600 root\n/opt/kplay-e2e/conf\n`);
       expect(r.stdout).to.include(`listen ${h.ip}:8080`);

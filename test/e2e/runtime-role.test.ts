@@ -27,8 +27,10 @@ describe('@lab role runtime: containerd on masters and workers', () => {
   const scratch: string[] = [];
 
   const wipe =
-    'systemctl disable --now containerd >/dev/null 2>&1; rm -rf /etc/systemd/system/containerd.service /etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd; ' +
-    `for b in ${BINARIES.join(' ')}; do rm -f /opt/kube/bin/$b; done; rmdir /opt/kube/bin /opt/kube 2>/dev/null; systemctl daemon-reload; true`;
+    'systemctl disable --now containerd >/dev/null 2>&1; rm -rf /etc/systemd/system/containerd.service ' +
+    '/etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd; ' +
+    `for b in ${BINARIES.join(' ')}; do rm -f /opt/kube/bin/$b; done; rmdir ` +
+    '/opt/kube/bin /opt/kube 2>/dev/null; systemctl daemon-reload; true';
 
   before(async function () {
     this.timeout(600_000);
@@ -170,7 +172,10 @@ describe('@lab role runtime: containerd on masters and workers', () => {
       | undefined;
     expect(failed?.task).to.equal("runtime : Write containerd's config.toml");
     expect(String(failed?.msg)).to.match(
-      /validation of \/etc\/containerd\/config\.toml failed: .*config dump: containerd: failed to load TOML: .*the file was not changed/,
+      new RegExp(
+        'validation of \\/etc\\/containerd\\/config\\.toml failed: .*config ' +
+          'dump: containerd: failed to load TOML: .*the file was not changed',
+      ),
     );
     expect((await lab.exec(hosts[0]!, 'grep snapshotter /etc/containerd/config.toml')).stdout).to.include(
       '"overlayfs"',
@@ -185,7 +190,9 @@ describe('@lab role runtime: containerd on masters and workers', () => {
     for (const h of hosts) {
       const left = await lab.exec(
         h,
-        `systemctl is-active containerd; ls -d /etc/systemd/system/containerd.service /etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd ${BINARIES.map((b) => '/opt/kube/bin/' + b).join(' ')} 2>/dev/null; true`,
+        'systemctl is-active containerd; ls -d /etc/systemd/system/containerd.service ' +
+          '/etc/containerd /etc/crictl.yaml /var/lib/containerd /run/containerd ' +
+          `${BINARIES.map((b) => '/opt/kube/bin/' + b).join(' ')} 2>/dev/null; true`,
       );
       expect(left.stdout.trim()).to.equal('inactive');
     }

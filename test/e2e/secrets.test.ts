@@ -81,61 +81,67 @@ describe('@lab secrets stay secret in every sink', () => {
     work = mkdtempSync(join(tmpdir(), 'kplay-secrets-run-'));
   });
 
-  it('stdout, stderr, --json, the live view, journal, report and lab logs never hold a secret in any form', async function () {
-    this.timeout(300_000);
-    const host = lab.hosts[0]!.name;
-    await lab.exec(host, 'rm -f /tmp/kplay-secrets.conf /tmp/kplay-secrets-log.conf');
-    const args = ['run', PLAYBOOK, '-i', site, '--limit', host, '--diff'];
-    const plain = await kplay(args, { cwd: work });
-    expect(plain.code, plain.stderr + plain.stdout.slice(-3000)).to.equal(0);
-    const json = await kplay([...args, '--json'], { cwd: work });
-    expect(json.code, json.stderr).to.equal(0);
-    expect(totalChanged(json), 'a second run changes nothing').to.equal(0);
-    const cmd = `cd ${work} && stty cols 120 rows 40; ${process.execPath} ${resolve('bin/kplay')} ${args.join(' ')}`;
-    const live = spawnSync('script', ['-qc', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, CI: '' } });
-    const screen = live.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '\n');
-    expect(screen, live.stdout.slice(-2000)).to.include('PLAY RECAP');
+  it(
+    'stdout, stderr, --json, the live view, journal, ' + 'report and lab logs never hold a secret in any form',
+    async function () {
+      this.timeout(300_000);
+      const host = lab.hosts[0]!.name;
+      await lab.exec(host, 'rm -f /tmp/kplay-secrets.conf /tmp/kplay-secrets-log.conf');
+      const args = ['run', PLAYBOOK, '-i', site, '--limit', host, '--diff'];
+      const plain = await kplay(args, { cwd: work });
+      expect(plain.code, plain.stderr + plain.stdout.slice(-3000)).to.equal(0);
+      const json = await kplay([...args, '--json'], { cwd: work });
+      expect(json.code, json.stderr).to.equal(0);
+      expect(totalChanged(json), 'a second run changes nothing').to.equal(0);
+      const cmd = `cd ${work} && stty cols 120 rows 40; ${process.execPath} ${resolve('bin/kplay')} ${args.join(' ')}`;
+      const live = spawnSync('script', ['-qc', cmd, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, CI: '' },
+      });
+      const screen = live.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '\n');
+      expect(screen, live.stdout.slice(-2000)).to.include('PLAY RECAP');
 
-    const sinks: Record<string, string> = {
-      'plain stdout': plain.stdout,
-      'plain stderr': plain.stderr,
-      '--json stdout': json.stdout,
-      '--json stderr': json.stderr,
-      'live view (raw)': live.stdout + live.stderr,
-      'live view (text)': screen,
-    };
-    const dot = join(work, '.kplay');
-    for (const f of readdirSync(dot))
-      if (f.startsWith('journal')) sinks[`journal ${f}`] = readFileSync(join(dot, f), 'utf8');
-    const reports = readdirSync(join(dot, 'reports'));
-    expect(reports.filter((f) => f.endsWith('.json')).length).to.equal(3);
-    expect(reports.filter((f) => f.endsWith('.html')).length).to.equal(3);
-    for (const f of reports) sinks[`report ${f}`] = readFileSync(join(dot, 'reports', f), 'utf8');
-    for (const f of readdirSync(lab.state.dir))
-      if (f.endsWith('.log') && existsSync(join(lab.state.dir, f)))
-        sinks[`lab log ${f}`] = readFileSync(join(lab.state.dir, f), 'utf8');
-    expect(Object.keys(sinks).some((k) => k.startsWith('journal'))).to.equal(true);
-    expect(Object.keys(sinks).some((k) => k.startsWith('lab log'))).to.equal(true);
-    const found = Object.entries(sinks).flatMap(([sink, text]) => leaks(sink, text));
-    expect(found, found.join('\n')).to.deep.equal([]);
+      const sinks: Record<string, string> = {
+        'plain stdout': plain.stdout,
+        'plain stderr': plain.stderr,
+        '--json stdout': json.stdout,
+        '--json stderr': json.stderr,
+        'live view (raw)': live.stdout + live.stderr,
+        'live view (text)': screen,
+      };
+      const dot = join(work, '.kplay');
+      for (const f of readdirSync(dot))
+        if (f.startsWith('journal')) sinks[`journal ${f}`] = readFileSync(join(dot, f), 'utf8');
+      const reports = readdirSync(join(dot, 'reports'));
+      expect(reports.filter((f) => f.endsWith('.json')).length).to.equal(3);
+      expect(reports.filter((f) => f.endsWith('.html')).length).to.equal(3);
+      for (const f of reports) sinks[`report ${f}`] = readFileSync(join(dot, 'reports', f), 'utf8');
+      for (const f of readdirSync(lab.state.dir))
+        if (f.endsWith('.log') && existsSync(join(lab.state.dir, f)))
+          sinks[`lab log ${f}`] = readFileSync(join(lab.state.dir, f), 'utf8');
+      expect(Object.keys(sinks).some((k) => k.startsWith('journal'))).to.equal(true);
+      expect(Object.keys(sinks).some((k) => k.startsWith('lab log'))).to.equal(true);
+      const found = Object.entries(sinks).flatMap(([sink, text]) => leaks(sink, text));
+      expect(found, found.join('\n')).to.deep.equal([]);
 
-    // the play really used the secrets
-    const conf = await lab.exec(host, 'cat /tmp/kplay-secrets.conf');
-    expect(conf.stdout).to.equal(`quote=${QUOTE}\nshell=${SHELL}\nnum=${NUM}\nmulti=${MULTI.join('\n')}\n`);
-    expect((await lab.exec(host, 'cat /tmp/kplay-secrets-log.conf')).stdout).to.equal(`\nport=${NUM}\n`);
-    // and every output shows that it hid them
-    expect(plain.stdout).to.include(`"msg": "pw=${MASK}"`);
-    expect(plain.stdout).to.include(`"secret_port": "${MASK}"`);
-    expect(plain.stdout).to.match(
-      /TASK \[hidden by a templated no_log \(a failing task\)\][^]*?fatal: .*the output has been hidden/,
-    );
-    expect(plain.stdout).to.match(/command timed out after 2 s: sh -c 'sleep 10' '\*{8}' '\*{8}'/);
-    expect(plain.stderr).to.include(
-      `[template log] template sees ${MASK} {"user":"admin","password":"${MASK}"} ${MASK}`,
-    );
-    const ev = json.events.filter((e) => e.type === 'host_result');
-    for (const t of ['hidden by a templated no_log (debug)', 'hidden by a templated no_log (a failing task)']) {
-      expect(ev.find((e) => e.task === t)!.result, t).to.deep.include({ censored: CENSORED });
-    }
-  });
+      // the play really used the secrets
+      const conf = await lab.exec(host, 'cat /tmp/kplay-secrets.conf');
+      expect(conf.stdout).to.equal(`quote=${QUOTE}\nshell=${SHELL}\nnum=${NUM}\nmulti=${MULTI.join('\n')}\n`);
+      expect((await lab.exec(host, 'cat /tmp/kplay-secrets-log.conf')).stdout).to.equal(`\nport=${NUM}\n`);
+      // and every output shows that it hid them
+      expect(plain.stdout).to.include(`"msg": "pw=${MASK}"`);
+      expect(plain.stdout).to.include(`"secret_port": "${MASK}"`);
+      expect(plain.stdout).to.match(
+        /TASK \[hidden by a templated no_log \(a failing task\)\][^]*?fatal: .*the output has been hidden/,
+      );
+      expect(plain.stdout).to.match(/command timed out after 2 s: sh -c 'sleep 10' '\*{8}' '\*{8}'/);
+      expect(plain.stderr).to.include(
+        `[template log] template sees ${MASK} {"user":"admin","password":"${MASK}"} ${MASK}`,
+      );
+      const ev = json.events.filter((e) => e.type === 'host_result');
+      for (const t of ['hidden by a templated no_log (debug)', 'hidden by a templated no_log (a failing task)']) {
+        expect(ev.find((e) => e.task === t)!.result, t).to.deep.include({ censored: CENSORED });
+      }
+    },
+  );
 });

@@ -18,7 +18,8 @@ describe('executor: loop on include_tasks / include_role', () => {
       {
         files: {
           'x.yml':
-            '- name: show\n  debug: msg="got {{ item }}"\n  when: item != "q"\n  register: shown\n- name: seen\n  assert: { that: shown.msg == "got " + item }\n  when: item != "q"\n',
+            '- name: show\n  debug: msg="got {{ item }}"\n  when: item != "q"\n  register: shown\n' +
+            '- name: seen\n  assert: { that: shown.msg == "got " + item }\n  when: item != "q"\n',
         },
       },
     );
@@ -42,7 +43,8 @@ describe('executor: loop on include_tasks / include_role', () => {
   it('loop_control: loop_var and index_var; with_items flattens', async () => {
     const r = await run(
       play(
-        '    - include_tasks: x.yml\n      with_items: [[u, v], w]\n      loop_control: { loop_var: pkg, index_var: idx, label: "{{ pkg }}" }\n',
+        '    - include_tasks: x.yml\n      with_items: [[u, v], w]\n' +
+          '      loop_control: { loop_var: pkg, index_var: idx, label: "{{ pkg }}" }\n',
       ),
       {
         limit: 'a',
@@ -64,28 +66,35 @@ describe('executor: loop on include_tasks / include_role', () => {
     expect(r.results.map((x) => `${x.task}:${String(x.result?.msg)}`)).to.deep.equal(['in x:x x', 'in y:y y']);
   });
 
-  it('include_role with a loop: the item reaches the role through its vars (over its defaults), for a static or templated role', async () => {
-    const files = {
-      'roles/greet/defaults/main.yml': 'greeting: hello\nwho: nobody\n',
-      'roles/greet/tasks/main.yml': '- name: greet\n  debug: msg="{{ greeting }} {{ who }} ({{ item }})"\n',
-    };
-    const r = await run(
-      play('    - include_role: { name: greet }\n      vars: { who: "{{ item | upper }}" }\n      loop: [ann, bob]\n'),
-      { limit: 'a', files },
-    );
-    expect(r.code, JSON.stringify(r.results)).to.equal(0);
-    expect(msgs(r, 'greet : greet')).to.deep.equal(['a:hello ANN (ann)', 'a:hello BOB (bob)']);
-    const t = await run(
-      play('    - include_role: { name: "{{ item }}" }\n      vars: { who: x }\n      loop: [greet]\n'),
-      { limit: 'a', files },
-    );
-    expect(msgs(t, 'greet : greet')).to.deep.equal(['a:hello x (greet)']);
-  });
+  it(
+    'include_role with a loop: the item reaches the role through ' +
+      'its vars (over its defaults), for a static or templated role',
+    async () => {
+      const files = {
+        'roles/greet/defaults/main.yml': 'greeting: hello\nwho: nobody\n',
+        'roles/greet/tasks/main.yml': '- name: greet\n  debug: msg="{{ greeting }} {{ who }} ({{ item }})"\n',
+      };
+      const r = await run(
+        play(
+          '    - include_role: { name: greet }\n      vars: { who: "{{ item | upper }}" }\n      loop: [ann, bob]\n',
+        ),
+        { limit: 'a', files },
+      );
+      expect(r.code, JSON.stringify(r.results)).to.equal(0);
+      expect(msgs(r, 'greet : greet')).to.deep.equal(['a:hello ANN (ann)', 'a:hello BOB (bob)']);
+      const t = await run(
+        play('    - include_role: { name: "{{ item }}" }\n      vars: { who: x }\n      loop: [greet]\n'),
+        { limit: 'a', files },
+      );
+      expect(msgs(t, 'greet : greet')).to.deep.equal(['a:hello x (greet)']);
+    },
+  );
 
   it("the include's when holds per item; hosts may have different lists", async () => {
     const r = await run(
       play(
-        '    - include_tasks: x.yml\n      loop: "{{ [1, 2, 3] if inventory_hostname == \'a\' else [1] }}"\n      when: item != 2\n',
+        '    - include_tasks: x.yml\n' +
+          '      loop: "{{ [1, 2, 3] if inventory_hostname == \'a\' else [1] }}"\n      when: item != 2\n',
       ),
       {
         limit: 'a,b',
@@ -95,29 +104,33 @@ describe('executor: loop on include_tasks / include_role', () => {
     expect(msgs(r, 'show')).to.deep.equal(['a:1', 'b:1', 'a:3']);
   });
 
-  it('a failing item fails its host, which leaves the play (no further items); handlers notified inside run once', async () => {
-    const r = await run(
-      play(
-        '    - include_tasks: x.yml\n      loop: [1, 2, 3]\n    - name: after\n      debug: msg=done\n',
-        '  handlers:\n    - name: h\n      debug: msg=handled\n',
-      ),
-      {
-        files: {
-          'x.yml':
-            '- name: maybe fail\n  fail: msg="boom {{ item }}"\n  when: item == 2 and inventory_hostname == "b"\n- name: poke\n  debug: msg="{{ item }}"\n  changed_when: true\n  notify: h\n',
+  it(
+    'a failing item fails its host, which leaves the play (no further items); ' + 'handlers notified inside run once',
+    async () => {
+      const r = await run(
+        play(
+          '    - include_tasks: x.yml\n      loop: [1, 2, 3]\n    - name: after\n      debug: msg=done\n',
+          '  handlers:\n    - name: h\n      debug: msg=handled\n',
+        ),
+        {
+          files: {
+            'x.yml':
+              '- name: maybe fail\n  fail: msg="boom {{ item }}"\n  when: item == 2 and inventory_hostname == "b"\n' +
+              '- name: poke\n  debug: msg="{{ item }}"\n  changed_when: true\n  notify: h\n',
+          },
         },
-      },
-    );
-    expect(r.code).to.equal(2);
-    expect(msgs(r, 'poke')).to.deep.equal(['a:1', 'b:1', 'c:1', 'a:2', 'c:2', 'a:3', 'c:3']);
-    expect(r.results.find((x) => x.status === 'failed')!.msg).to.match(/boom 2/);
-    expect(r.lines.filter((l) => l.startsWith('after') || l.startsWith('h|'))).to.deep.equal([
-      'after|a|ok',
-      'after|c|ok',
-      'h|a|ok',
-      'h|c|ok',
-    ]);
-  });
+      );
+      expect(r.code).to.equal(2);
+      expect(msgs(r, 'poke')).to.deep.equal(['a:1', 'b:1', 'c:1', 'a:2', 'c:2', 'a:3', 'c:3']);
+      expect(r.results.find((x) => x.status === 'failed')!.msg).to.match(/boom 2/);
+      expect(r.lines.filter((l) => l.startsWith('after') || l.startsWith('h|'))).to.deep.equal([
+        'after|a|ok',
+        'after|c|ok',
+        'h|a|ok',
+        'h|c|ok',
+      ]);
+    },
+  );
 
   it('nested: an included file with a looped task sees both loop variables', async () => {
     const r = await run(play('    - include_tasks: x.yml\n      loop: [1, 2]\n'), {
@@ -156,7 +169,9 @@ describe('executor: loop on include_tasks / include_role', () => {
     const pbText = play('    - include_tasks: x.yml\n      loop: [1, 2, 3]\n');
     const files = {
       'x.yml':
-        '- name: step\n  fail: msg=broken\n  when: inventory_hostname == "b" and item == 2 and not (fixed | default(false) | bool)\n- name: show\n  debug: msg="{{ item }}"\n',
+        '- name: step\n  fail: msg=broken\n' +
+        '  when: inventory_hostname == "b" and item == 2 and not (fixed | default(false) | bool)\n' +
+        '- name: show\n  debug: msg="{{ item }}"\n',
     };
     for (const [f, text] of Object.entries(files)) writeFileSync(join(journal, '..', f), text);
     const r1 = await run(pbText, { journal });
@@ -191,22 +206,27 @@ describe('executor: loop on include_tasks / include_role', () => {
     ]);
   });
 
-  it('check mode: a looped include runs as in a real run; a loop over a value known only after a real run is uncertain', async () => {
-    const r = await run(play('    - include_tasks: x.yml\n      loop: [1, 2]\n'), {
-      check: true,
-      limit: 'a',
-      files: { 'x.yml': '- name: show\n  debug: msg="{{ item }}"\n' },
-    });
-    expect(msgs(r, 'show')).to.deep.equal(['a:1', 'a:2']);
-    const u = await run(
-      play(
-        '    - name: list\n      command: ls /etc\n      register: out\n      changed_when: out.rc != 0\n    - include_tasks: x.yml\n      loop: "{{ out.stdout_lines }}"\n',
-      ),
-      { check: true, limit: 'a', files: { 'x.yml': '- name: show\n  debug: msg="{{ item }}"\n' } },
-    );
-    expect(u.lines).to.deep.equal(['list|a|uncertain', 'include_tasks: x.yml|a|uncertain']);
-    expect(u.results[1]!.msg).to.equal("depends on 'out', known only after a real run");
-  });
+  it(
+    'check mode: a looped include runs as in a real run; a ' +
+      'loop over a value known only after a real run is uncertain',
+    async () => {
+      const r = await run(play('    - include_tasks: x.yml\n      loop: [1, 2]\n'), {
+        check: true,
+        limit: 'a',
+        files: { 'x.yml': '- name: show\n  debug: msg="{{ item }}"\n' },
+      });
+      expect(msgs(r, 'show')).to.deep.equal(['a:1', 'a:2']);
+      const u = await run(
+        play(
+          '    - name: list\n      command: ls /etc\n      register: out\n      changed_when: out.rc != 0\n' +
+            '    - include_tasks: x.yml\n      loop: "{{ out.stdout_lines }}"\n',
+        ),
+        { check: true, limit: 'a', files: { 'x.yml': '- name: show\n  debug: msg="{{ item }}"\n' } },
+      );
+      expect(u.lines).to.deep.equal(['list|a|uncertain', 'include_tasks: x.yml|a|uncertain']);
+      expect(u.results[1]!.msg).to.equal("depends on 'out', known only after a real run");
+    },
+  );
 
   it('free strategy: each host goes through its items on its own', async () => {
     const r = await run(

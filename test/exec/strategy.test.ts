@@ -18,7 +18,9 @@ describe('executor', () => {
 
   it('gathers facts first, visible to when:', async () => {
     const r = await run(
-      '- hosts: web\n  tasks:\n    - name: debian only\n      debug: msg=x\n      when: ansible_os_family == "Debian"\n    - name: redhat only\n      debug: msg=x\n      when: ansible_os_family == "RedHat"\n',
+      '- hosts: web\n  tasks:\n    - name: debian only\n      debug: msg=x\n' +
+        '      when: ansible_os_family == "Debian"\n    - name: redhat only\n' +
+        '      debug: msg=x\n      when: ansible_os_family == "RedHat"\n',
     );
     expect(r.lines.filter((l) => l.startsWith('Gathering'))).to.have.length(3);
     expect(r.lines.filter((l) => l.startsWith('debian only'))).to.deep.equal([
@@ -36,7 +38,9 @@ describe('executor', () => {
   it('register, set_fact and when per host', async () => {
     const r = await run(
       play(
-        '    - set_fact: { n: "{{ inventory_hostname }}" }\n    - name: only b\n      debug: msg=hi\n      register: out\n      when: n == "b"\n    - name: check\n      assert:\n        that: (out is skipped) == (inventory_hostname != "b")\n',
+        '    - set_fact: { n: "{{ inventory_hostname }}" }\n    - name: only b\n' +
+          '      debug: msg=hi\n      register: out\n      when: n == "b"\n    - name: check\n' +
+          '      assert:\n        that: (out is skipped) == (inventory_hostname != "b")\n',
       ),
     );
     expect(r.code).to.equal(0);
@@ -51,7 +55,8 @@ describe('executor', () => {
   it('a failed host leaves the play, the others go on; exit 2', async () => {
     const r = await run(
       play(
-        '    - name: boom\n      fail: msg=no\n      when: inventory_hostname == "b"\n    - name: after\n      debug: msg=x\n',
+        '    - name: boom\n      fail: msg=no\n      when: inventory_hostname == "b"\n' +
+          '    - name: after\n      debug: msg=x\n',
       ),
     );
     expect(r.code).to.equal(2);
@@ -70,7 +75,9 @@ describe('executor', () => {
   it('block / rescue / always', async () => {
     const r = await run(
       play(
-        '    - block:\n        - name: try\n          fail: msg=x\n          when: inventory_hostname != "a"\n        - name: after try\n          debug: msg=x\n      rescue:\n        - name: rescue\n          debug: msg=r\n      always:\n        - name: always\n          debug: msg=a\n',
+        '    - block:\n        - name: try\n          fail: msg=x\n          when: inventory_hostname != "a"\n' +
+          '        - name: after try\n          debug: msg=x\n      rescue:\n        - name: rescue\n' +
+          '          debug: msg=r\n      always:\n        - name: always\n          debug: msg=a\n',
       ),
     );
     expect(r.code).to.equal(0);
@@ -83,7 +90,8 @@ describe('executor', () => {
   it('always runs after an unrescued failure, and the host stays failed', async () => {
     const r = await run(
       play(
-        '    - block:\n        - name: try\n          fail: msg=x\n      always:\n        - name: always\n          debug: msg=a\n    - name: later\n      debug: msg=x\n',
+        '    - block:\n        - name: try\n          fail: msg=x\n      always:\n' +
+          '        - name: always\n          debug: msg=a\n    - name: later\n      debug: msg=x\n',
       ),
     );
     expect(r.code).to.equal(2);
@@ -94,7 +102,10 @@ describe('executor', () => {
   it('handlers run once, at the end, only on hosts that notified', async () => {
     const r = await run(
       play(
-        '    - name: change\n      debug: msg=x\n      changed_when: inventory_hostname != "c"\n      notify: restart it\n    - name: change again\n      debug: msg=x\n      changed_when: true\n      notify: [restart it]\n      when: inventory_hostname == "a"\n    - name: last task\n      debug: msg=x\n',
+        '    - name: change\n      debug: msg=x\n      changed_when: inventory_hostname != "c"\n' +
+          '      notify: restart it\n    - name: change again\n' +
+          '      debug: msg=x\n      changed_when: true\n      notify: [restart it]\n' +
+          '      when: inventory_hostname == "a"\n    - name: last task\n      debug: msg=x\n',
         '  handlers:\n    - name: restart it\n      debug: msg=restarted\n    - name: never\n      debug: msg=x\n',
       ),
     );
@@ -105,7 +116,8 @@ describe('executor', () => {
   it('meta: flush_handlers runs them where it stands', async () => {
     const r = await run(
       play(
-        '    - name: change\n      debug: msg=x\n      changed_when: true\n      notify: h\n    - meta: flush_handlers\n    - name: after\n      debug: msg=x\n',
+        '    - name: change\n      debug: msg=x\n      changed_when: true\n      notify: h\n' +
+          '    - meta: flush_handlers\n    - name: after\n      debug: msg=x\n',
         '  handlers:\n    - name: h\n      debug: msg=x\n',
       ),
     );
@@ -117,7 +129,8 @@ describe('executor', () => {
     const r = await run(
       play(
         '    - name: change\n      debug: msg=x\n      changed_when: true\n      notify: restart web\n',
-        '  handlers:\n    - name: h1\n      debug: msg=x\n      listen: restart web\n    - name: h2\n      debug: msg=x\n      listen: restart web\n',
+        '  handlers:\n    - name: h1\n      debug: msg=x\n      listen: restart web\n' +
+          '    - name: h2\n      debug: msg=x\n      listen: restart web\n',
       ),
     );
     expect(r.lines.filter((l) => /^h[12]\|a/.test(l))).to.deep.equal(['h1|a|ok', 'h2|a|ok']);
@@ -149,7 +162,8 @@ describe('executor', () => {
   it('run_once runs on the first host and reports for all', async () => {
     const r = await run(
       play(
-        '    - name: once\n      set_fact: { x: "{{ inventory_hostname }}" }\n      run_once: true\n    - name: see\n      assert: { that: x == "a" }\n',
+        '    - name: once\n      set_fact: { x: "{{ inventory_hostname }}" }\n' +
+          '      run_once: true\n    - name: see\n      assert: { that: x == "a" }\n',
       ),
     );
     expect(r.code).to.equal(0);
@@ -159,7 +173,8 @@ describe('executor', () => {
   it('any_errors_fatal stops every host', async () => {
     const r = await run(
       play(
-        '    - name: boom\n      fail: msg=x\n      when: inventory_hostname == "a"\n    - name: after\n      debug: msg=x\n',
+        '    - name: boom\n      fail: msg=x\n      when: inventory_hostname == "a"\n' +
+          '    - name: after\n      debug: msg=x\n',
         '  any_errors_fatal: true\n',
       ),
     );
@@ -180,7 +195,9 @@ describe('executor', () => {
   it('loops: items, loop_var, index_var, register results', async () => {
     const r = await run(
       play(
-        '    - name: loop\n      debug: msg="{{ x }}-{{ i }}"\n      loop: [p, q]\n      loop_control: { loop_var: x, index_var: i }\n      register: out\n    - assert:\n        that:\n          - out.results | length == 2\n          - out.results[1].msg == "q-1"\n',
+        '    - name: loop\n      debug: msg="{{ x }}-{{ i }}"\n      loop: [p, q]\n' +
+          '      loop_control: { loop_var: x, index_var: i }\n      register: out\n    - assert:\n        that:\n' +
+          '          - out.results | length == 2\n          - out.results[1].msg == "q-1"\n',
       ),
     );
     expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
@@ -189,7 +206,10 @@ describe('executor', () => {
   it('a failed item does not stop the loop; with ignore_errors the registered result is failed', async () => {
     const r = await run(
       play(
-        "    - name: check\n      assert: { that: item, fail_msg: \"bad {{ item }}\" }\n      loop: [true, false, true, false]\n      ignore_errors: true\n      register: c\n    - assert:\n        that:\n          - c is failed\n          - c.results | length == 4\n          - c.results | selectattr('failed', 'defined') | selectattr('failed') | list | length == 2\n",
+        '    - name: check\n      assert: { that: item, fail_msg: "bad {{ item }}" }\n' +
+          '      loop: [true, false, true, false]\n      ignore_errors: true\n      register: c\n    - assert:\n' +
+          '        that:\n          - c is failed\n          - c.results | length == 4\n' +
+          "          - c.results | selectattr('failed', 'defined') | selectattr('failed') | list | length == 2\n",
       ),
     );
     expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
@@ -199,7 +219,8 @@ describe('executor', () => {
   it('until / retries: fails after retries+1 attempts', async () => {
     const r = await run(
       play(
-        '    - name: wait\n      debug: msg=x\n      register: w\n      until: w.msg == "never"\n      retries: 2\n      delay: 0\n',
+        '    - name: wait\n      debug: msg=x\n      register: w\n' +
+          '      until: w.msg == "never"\n      retries: 2\n      delay: 0\n',
         '',
       ),
     );
@@ -216,7 +237,8 @@ describe('executor', () => {
 
   it('--tags and --start-at-task', async () => {
     const pbText = play(
-      '    - name: one\n      debug: msg=1\n      tags: x\n    - name: two\n      debug: msg=2\n    - name: three\n      debug: msg=3\n      tags: [x, always]\n',
+      '    - name: one\n      debug: msg=1\n      tags: x\n    - name: two\n' +
+        '      debug: msg=2\n    - name: three\n      debug: msg=3\n      tags: [x, always]\n',
     );
     expect((await run(pbText, { tags: ['x'] })).lines.map((l) => l.split('|')[0])).to.deep.equal([
       'one',
@@ -247,7 +269,9 @@ describe('executor', () => {
   it('--resume continues each host from the task where it failed, with its registered values', async () => {
     const journal = join(mkdtempSync(join(tmpdir(), 'kplay-j-')), 'j.jsonl');
     const pbText = play(
-      '    - name: one\n      debug: msg=1\n      register: first\n    - name: two\n      fail: msg=broken\n      when: inventory_hostname == "b" and not (fixed | default(false) | bool)\n    - name: three\n      assert: { that: first.msg == "1" }\n',
+      '    - name: one\n      debug: msg=1\n      register: first\n    - name: two\n' +
+        '      fail: msg=broken\n      when: inventory_hostname == "b" and not (fixed | default(false) | bool)\n' +
+        '    - name: three\n      assert: { that: first.msg == "1" }\n',
     );
     const r1 = await run(pbText, { journal });
     expect(r1.code).to.equal(2);
@@ -262,7 +286,8 @@ describe('executor', () => {
   it('include_vars reads a file for the rest of the run; pause waits', async () => {
     const r = await run(
       play(
-        '    - include_vars: { file: vars/extra.yml, name: extra }\n    - pause: seconds=0\n    - assert: { that: extra.level == 3 }\n',
+        '    - include_vars: { file: vars/extra.yml, name: extra }\n' +
+          '    - pause: seconds=0\n    - assert: { that: extra.level == 3 }\n',
       ),
       { files: { 'vars/extra.yml': 'level: 3\n' } },
     );
@@ -292,30 +317,36 @@ describe('executor', () => {
     });
   });
 
-  it('a templated no_log is rendered per host (and per loop item): a failing task and debug are hidden as with no_log: true', async () => {
-    const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-    const r = await run(
-      play(
-        '    - name: show\n      debug: msg="the password is {{ pw }}"\n      no_log: "{{ hide }}"\n' +
-          '    - name: fails\n      fail: msg="bad password {{ pw }}"\n      no_log: "{{ hide }}"\n      ignore_errors: true\n' +
-          '    - name: per item\n      debug: msg="{{ item }} {{ pw }}"\n      loop: [x, y]\n      no_log: "{{ item == \'y\' }}"\n' +
-          '    - name: unrenderable hides\n      debug: msg="{{ pw }}"\n      no_log: "{{ nope }}"\n',
-        '  vars:\n    pw: hunter2-secret\n    hide: "{{ inventory_hostname != \'c\' }}"\n',
-      ),
-    );
-    const of = (task: string, host: string) => r.results.find((x) => x.task === task && x.host === host)!;
-    for (const h of ['a', 'b']) {
-      expect(JSON.stringify([of('show', h), of('fails', h)])).not.to.include('hunter2');
-      expect(of('show', h).result).to.deep.include({ censored: CENSORED });
-      expect(of('fails', h).status).to.equal('ignored');
-      expect(of('fails', h).msg).to.equal(CENSORED);
-    }
-    expect(of('show', 'c').show).to.deep.equal({ msg: 'the password is hunter2-secret' });
-    expect(of('fails', 'c').msg).to.include('bad password hunter2-secret');
-    expect(
-      JSON.stringify(r.results.filter((x) => x.task === 'per item' || x.task === 'unrenderable hides')),
-    ).not.to.include('hunter2');
-  });
+  it(
+    'a templated no_log is rendered per host (and per loop item): ' +
+      'a failing task and debug are hidden as with no_log: true',
+    async () => {
+      const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+      const r = await run(
+        play(
+          '    - name: show\n      debug: msg="the password is {{ pw }}"\n      no_log: "{{ hide }}"\n' +
+            '    - name: fails\n      fail: msg="bad password {{ pw }}"\n' +
+            '      no_log: "{{ hide }}"\n      ignore_errors: true\n' +
+            '    - name: per item\n      debug: msg="{{ item }} {{ pw }}"\n' +
+            '      loop: [x, y]\n      no_log: "{{ item == \'y\' }}"\n' +
+            '    - name: unrenderable hides\n      debug: msg="{{ pw }}"\n      no_log: "{{ nope }}"\n',
+          '  vars:\n    pw: hunter2-secret\n    hide: "{{ inventory_hostname != \'c\' }}"\n',
+        ),
+      );
+      const of = (task: string, host: string) => r.results.find((x) => x.task === task && x.host === host)!;
+      for (const h of ['a', 'b']) {
+        expect(JSON.stringify([of('show', h), of('fails', h)])).not.to.include('hunter2');
+        expect(of('show', h).result).to.deep.include({ censored: CENSORED });
+        expect(of('fails', h).status).to.equal('ignored');
+        expect(of('fails', h).msg).to.equal(CENSORED);
+      }
+      expect(of('show', 'c').show).to.deep.equal({ msg: 'the password is hunter2-secret' });
+      expect(of('fails', 'c').msg).to.include('bad password hunter2-secret');
+      expect(
+        JSON.stringify(r.results.filter((x) => x.task === 'per item' || x.task === 'unrenderable hides')),
+      ).not.to.include('hunter2');
+    },
+  );
 
   it('a module that fails still honours ignore_errors and failed_when, and the failure names the task', async () => {
     registry.set('always_fails', {
@@ -329,7 +360,8 @@ describe('executor', () => {
     } as ModuleSpec);
     const r = await run(
       play(
-        '    - name: ignored\n      always_fails: {}\n      ignore_errors: yes\n    - name: not a failure\n      always_fails: {}\n      failed_when: false\n    - name: real failure\n      always_fails: {}\n',
+        '    - name: ignored\n      always_fails: {}\n      ignore_errors: yes\n    - name: not a failure\n' +
+          '      always_fails: {}\n      failed_when: false\n    - name: real failure\n      always_fails: {}\n',
       ),
     );
     expect(
@@ -342,18 +374,27 @@ describe('executor', () => {
     );
   });
 
-  it('include_tasks with a templated file: rendered per host, each group runs its own file; a missing one fails its host', async () => {
-    const r = await run(
-      play(
-        "    - set_fact: { kind: \"{{ 'x' if inventory_hostname == 'a' else ('y' if inventory_hostname == 'b' else 'nope') }}\" }\n    - include_tasks: \"tasks-{{ kind }}.yml\"\n    - name: after\n      debug: msg=done\n",
-      ),
-      {
-        files: { 'tasks-x.yml': '- name: from x\n  debug: msg=x\n', 'tasks-y.yml': '- name: from y\n  debug: msg=y\n' },
-      },
-    );
-    expect(r.lines).to.include.members(['from x|a|ok', 'from y|b|ok', 'after|a|ok', 'after|b|ok']);
-    const c = r.results.find((x) => x.host === 'c' && x.status === 'failed')!;
-    expect(c.msg).to.match(/tasks file not found: .*tasks-nope\.yml/);
-    expect(r.code).to.equal(2);
-  });
+  it(
+    'include_tasks with a templated file: rendered per host, ' +
+      'each group runs its own file; a missing one fails its host',
+    async () => {
+      const r = await run(
+        play(
+          "    - set_fact: { kind: \"{{ 'x' if inventory_hostname == 'a' else ('y' " +
+            "if inventory_hostname == 'b' else 'nope') }}\" }\n    - include_tasks: " +
+            '"tasks-{{ kind }}.yml"\n    - name: after\n      debug: msg=done\n',
+        ),
+        {
+          files: {
+            'tasks-x.yml': '- name: from x\n  debug: msg=x\n',
+            'tasks-y.yml': '- name: from y\n  debug: msg=y\n',
+          },
+        },
+      );
+      expect(r.lines).to.include.members(['from x|a|ok', 'from y|b|ok', 'after|a|ok', 'after|b|ok']);
+      const c = r.results.find((x) => x.host === 'c' && x.status === 'failed')!;
+      expect(c.msg).to.match(/tasks file not found: .*tasks-nope\.yml/);
+      expect(r.code).to.equal(2);
+    },
+  );
 });

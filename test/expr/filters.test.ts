@@ -112,7 +112,8 @@ describe('expr filters: dicts and lists', () => {
       "defaults | combine(overrides, recursive=true, list_merge='keep')",
       { kubelet: { maxPods: 110, flags: ['--a'] }, proxy: 'ipvs', dns: 'coredns' },
     ],
-    ["{'a': [1, 2]} | combine({'a': [2, 3]}, list_merge='append_rp')", undefined], // dict literals are not supported (yet): dict(a=...) is
+    // dict literals are not supported (yet): dict(a=...) is
+    ["{'a': [1, 2]} | combine({'a': [2, 3]}, list_merge='append_rp')", undefined],
     ['dict(a=[1, 2]) | combine(dict(a=[2, 3]), list_merge="append_rp")', { a: [1, 2, 3] }],
     ['dict(a=[1, 2]) | combine(dict(a=[2, 3]), list_merge="prepend_rp")', { a: [2, 3, 1] }],
     ['[dict(a=1), dict(b=2), dict(a=3)] | combine', { a: 3, b: 2 }],
@@ -247,7 +248,8 @@ describe('expr filter errors say what is wrong, at the line and column', () => {
     expect([k.code, k.message, k.loc?.line, k.loc?.col]).to.deep.equal(['EXPR', message, 7, col]);
   }
   const cases: Array<[string, string, number]> = [
-    // [expression (a `when:` at line 7 column 11), message after "bad expression '...': " or the run-time message, column]
+    // [expression (a `when:` at line 7 column 11), message after "bad expression '...': " or the run-time message,
+    // column]
     ["users | map('uper') | list", "unknown filter 'uper' (did you mean 'upper'?)", 23],
     ["users | selectattr('state', 'equalot', 'x')", "unknown test 'equalot' (did you mean 'equalto'?)", 39],
     ["ports | select('gtt', 1)", "unknown test 'gtt' (did you mean 'gt'?)", 26],

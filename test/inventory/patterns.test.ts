@@ -1,4 +1,5 @@
-// Host patterns: expected hosts and warnings are what `ansible -i INV PATTERN --list-hosts` printed (ansible-core 2.14).
+// Host patterns: expected hosts and warnings are what `ansible -i INV PATTERN --list-hosts` printed
+// (ansible-core 2.14).
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { Problems } from '../../src/core/errors.js';

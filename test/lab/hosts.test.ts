@@ -103,7 +103,8 @@ describe('@lab lab hosts', function () {
     } finally {
       await lab.exec(
         h1,
-        `sed -i '/isolation-check/d' /etc/hosts; systemctl stop kplay-isolation; rm -f ${unit}; systemctl daemon-reload; apt-get purge -y -qq hello >/dev/null`,
+        `sed -i '/isolation-check/d' /etc/hosts; systemctl stop kplay-isolation; ` +
+          `rm -f ${unit}; systemctl daemon-reload; apt-get purge -y -qq hello >/dev/null`,
         { check: false },
       );
     }

@@ -72,20 +72,23 @@ describe('@lab lab lifecycle', function () {
     });
   }
 
-  it('a host whose systemd-nspawn fails says why (its own words and exit status), and removes what it made', async () => {
-    process.env.KPLAY_LAB_FAIL_AT = 'nspawn';
-    try {
-      const e = await rejects(startLab({ ...A, count: 1 }));
-      expect(e.message).to.match(
-        /^kpa1: systemd-nspawn exited before its init started; the end of \/run\/kplay\/lab-kpa\/kpa1\.log:/,
-      );
-      expect(e.message).to.include('kplay-injected-failure'); // nspawn's own complaint about the option
-      expect(e.message).to.match(/kplay lab: systemd-nspawn \(pid \d+\) ended: exit status 1$/);
-    } finally {
-      delete process.env.KPLAY_LAB_FAIL_AT;
-    }
-    expect(await traces(A.prefix, A.net)).to.deep.equal(NOTHING);
-  });
+  it(
+    'a host whose systemd-nspawn fails says why (its own words and exit status), ' + 'and removes what it made',
+    async () => {
+      process.env.KPLAY_LAB_FAIL_AT = 'nspawn';
+      try {
+        const e = await rejects(startLab({ ...A, count: 1 }));
+        expect(e.message).to.match(
+          /^kpa1: systemd-nspawn exited before its init started; the end of \/run\/kplay\/lab-kpa\/kpa1\.log:/,
+        );
+        expect(e.message).to.include('kplay-injected-failure'); // nspawn's own complaint about the option
+        expect(e.message).to.match(/kplay lab: systemd-nspawn \(pid \d+\) ended: exit status 1$/);
+      } finally {
+        delete process.env.KPLAY_LAB_FAIL_AT;
+      }
+      expect(await traces(A.prefix, A.net)).to.deep.equal(NOTHING);
+    },
+  );
 
   it('refuses a subnet already in use, making nothing', async () => {
     const a = await startLab({ ...A, count: 1 });

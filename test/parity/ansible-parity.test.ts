@@ -43,18 +43,21 @@ interface Case {
 
 const D = '/opt/parity';
 
-/** Type, mode, owner:group and the content (cat -A: line ends shown as $, a missing final newline visible) or link target. */
+/** Type, mode, owner:group and the content (cat -A: line ends shown as $, a missing final newline visible) or
+ * link target. */
 function fileState(...paths: string[]): string {
   return paths
     .map(
       (p) =>
-        `p=${p}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F %a %U:%G %n' "$p"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then cat -A "$p"; echo '<EOF>'; fi; else echo "absent $p"; fi`,
+        `p=${p}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F %a %U:%G %n' "$p"; if [ -L "$p" ]; then ` +
+        `readlink "$p"; elif [ -f "$p" ]; then cat -A "$p"; echo '<EOF>'; fi; else echo "absent $p"; fi`,
     )
     .join('; ');
 }
 
 const UNIT =
-  '[Unit]\nDescription=kplay parity tiny unit\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n';
+  '[Unit]\nDescription=kplay parity tiny unit\n[Service]\n' +
+  'ExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n';
 
 const cases: Case[] = [
   // ---- copy / template
@@ -250,7 +253,9 @@ const cases: Case[] = [
     name: 'blockinfile updates the block in place',
     module: 'ansible.builtin.blockinfile',
     args: { path: `${D}/bi3`, block: 'new=1' },
-    setup: `printf 'top\\n# BEGIN ANSIBLE MANAGED BLOCK\\nold=1\\nold=2\\n# END ANSIBLE MANAGED BLOCK\\nbottom\\n' > ${D}/bi3`,
+    setup:
+      `printf 'top\\n# BEGIN ANSIBLE MANAGED BLOCK\\nold=1\\nold=2\\n` +
+      `# END ANSIBLE MANAGED BLOCK\\nbottom\\n' > ${D}/bi3`,
     state: fileState(`${D}/bi3`),
   },
   {
@@ -314,7 +319,9 @@ const cases: Case[] = [
     name: 'sysctl next to another key written with spaces',
     module: 'ansible.posix.sysctl',
     args: { name: 'net.ipv4.tcp_keepalive_time', value: '600', sysctl_file: `${D}/sysctl2.conf` },
-    setup: `sysctl -qw net.ipv4.tcp_keepalive_time=7200; printf '# tuning\\nnet.core.somaxconn = 1024\\n' > ${D}/sysctl2.conf`,
+    setup:
+      'sysctl -qw net.ipv4.tcp_keepalive_time=7200; ' +
+      `printf '# tuning\\nnet.core.somaxconn = 1024\\n' > ${D}/sysctl2.conf`,
     state: `${fileState(`${D}/sysctl2.conf`)}; sysctl -n net.ipv4.tcp_keepalive_time`,
     differs: (k, a) => {
       // Ansible rewrites every key line of the file as k=v; kplay only touches the key it manages
@@ -389,14 +396,18 @@ const cases: Case[] = [
     name: 'systemd started and enabled',
     module: 'ansible.builtin.systemd_service',
     args: { name: 'parity-tiny', state: 'started', enabled: true },
-    setup: `systemctl disable --now parity-tiny 2>/dev/null; printf '${UNIT.replace(/\n/g, '\\n')}' > /etc/systemd/system/parity-tiny.service; systemctl daemon-reload`,
+    setup:
+      `systemctl disable --now parity-tiny 2>/dev/null; printf '${UNIT.replace(/\n/g, '\\n')}' ` +
+      '> /etc/systemd/system/parity-tiny.service; systemctl daemon-reload',
     state: 'systemctl is-enabled parity-tiny; systemctl is-active parity-tiny',
   },
   {
     name: 'systemd stopped and disabled',
     module: 'ansible.builtin.systemd_service',
     args: { name: 'parity-tiny2', state: 'stopped', enabled: false },
-    setup: `printf '${UNIT.replace(/\n/g, '\\n')}' > /etc/systemd/system/parity-tiny2.service; systemctl daemon-reload; systemctl enable --now parity-tiny2 2>/dev/null`,
+    setup:
+      `printf '${UNIT.replace(/\n/g, '\\n')}' > /etc/systemd/system/parity-tiny2.service; ` +
+      'systemctl daemon-reload; systemctl enable --now parity-tiny2 2>/dev/null',
     state: 'systemctl is-enabled parity-tiny2; systemctl is-active parity-tiny2',
   },
   // ---- apt
@@ -420,7 +431,9 @@ const cases: Case[] = [
     module: 'ansible.builtin.unarchive',
     args: { src: 'parity.tgz', dest: `${D}/unarch` },
     setup: `mkdir -p ${D}/unarch`,
-    state: `cd ${D}/unarch && find . -printf '%p %y %m %U:%G %s %l\\n' | sort && find . -type f -printf '%p %Ts\\n' | sort`,
+    state:
+      `cd ${D}/unarch && find . -printf '%p %y %m %U:%G %s %l\\n' | sort && ` +
+      "find . -type f -printf '%p %Ts\\n' | sort",
   },
 ];
 
@@ -547,7 +560,8 @@ describe('@lab @parity kplay and Ansible give the same results', () => {
     // Ansible needs python3 (and python3-apt for its apt module) on its host
     const py = await lab.exec(
       B,
-      'command -v python3 >/dev/null && python3 -c "import apt" 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-apt >/dev/null; }',
+      'command -v python3 >/dev/null && python3 -c "import apt" 2>/dev/null || { apt-get update -qq ' +
+        '&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-apt >/dev/null; }',
     );
     if (py.code !== 0) throw new Error(`cannot install python3 on ${B}: ${py.stderr}`);
     const lists = await lab.exec(A, 'ls /var/lib/apt/lists | grep -q Packages || apt-get update -qq');
@@ -599,8 +613,10 @@ describe('@lab @parity kplay and Ansible give the same results', () => {
     this.timeout(60_000);
     if (!lab) return;
     const undo =
-      'systemctl disable --now parity-tiny parity-tiny2 2>/dev/null; rm -f /etc/systemd/system/parity-tiny*.service /etc/modules-load.d/bridge.conf; systemctl daemon-reload; ' +
-      'userdel -r parityusr 2>/dev/null; userdel parityusr2 2>/dev/null; userdel -r paritygone 2>/dev/null; groupdel paritygrp 2>/dev/null; groupdel parityusr2 2>/dev/null; ' +
+      'systemctl disable --now parity-tiny parity-tiny2 2>/dev/null; rm -f ' +
+      '/etc/systemd/system/parity-tiny*.service /etc/modules-load.d/bridge.conf; systemctl daemon-reload; ' +
+      'userdel -r parityusr 2>/dev/null; userdel parityusr2 2>/dev/null; userdel -r paritygone ' +
+      '2>/dev/null; groupdel paritygrp 2>/dev/null; groupdel parityusr2 2>/dev/null; ' +
       `sysctl -qw net.ipv4.ip_forward=0 net.ipv4.tcp_keepalive_time=7200; rm -rf ${D}; true`;
     await Promise.all([lab.hosts[1]!.name, lab.hosts[2]!.name].map((h) => lab.exec(h, undo)));
   });

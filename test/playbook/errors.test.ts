@@ -150,7 +150,8 @@ describe('playbook errors', () => {
   it('notify names no handler, with did you mean', () => {
     const e = one({
       'site.yml':
-        '- hosts: all\n  tasks:\n    - command: ls\n      notify: restart etdc\n  handlers:\n    - name: restart etcd\n      command: systemctl restart etcd\n',
+        '- hosts: all\n  tasks:\n    - command: ls\n      notify: restart etdc\n' +
+        '  handlers:\n    - name: restart etcd\n      command: systemctl restart etcd\n',
     });
     expect(e).to.include({
       msg: "notify: no handler named 'restart etdc' in this play (did you mean 'restart etcd'?)",
@@ -187,7 +188,9 @@ describe('playbook errors', () => {
   it('formats as path:line:col with the line and a caret', () => {
     const e = one({ 'site.yml': play('    - file: path=/x stat=directory\n') });
     expect(e.text).to.equal(
-      `${e.text.split(':')[0]}:3:21: file: unsupported argument 'stat' (did you mean 'state'?)\n  hint: supported: access_time, dest, follow, force, group, mode, modification_time, name, owner, path, recurse, src, state\n      - file: path=/x stat=directory\n                      ^`,
+      `${e.text.split(':')[0]}:3:21: file: unsupported argument 'stat' (did you mean 'state'?)\n  ` +
+        'hint: supported: access_time, dest, follow, force, group, mode, modification_time, name, ' +
+        'owner, path, recurse, src, state\n      - file: path=/x stat=directory\n                      ^',
     );
   });
 });

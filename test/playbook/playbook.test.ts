@@ -14,7 +14,8 @@ describe('playbooks', () => {
   it('reads plays with their keywords', () => {
     const { pb } = load({
       'site.yml':
-        '- name: web\n  hosts: [a, b]\n  serial: "30%"\n  strategy: free\n  become: yes\n  gather_facts: no\n  max_fail_percentage: 20\n  any_errors_fatal: true\n  tasks: []\n',
+        '- name: web\n  hosts: [a, b]\n  serial: "30%"\n  strategy: free\n  become: yes\n' +
+        '  gather_facts: no\n  max_fail_percentage: 20\n  any_errors_fatal: true\n  tasks: []\n',
     });
     const p = pb.plays[0]!;
     expect(p).to.include({
@@ -84,7 +85,8 @@ describe('playbooks', () => {
   it('roles: defaults, vars, handlers, meta dependencies first, tagged with their name, run once', () => {
     const { pb } = load({
       'site.yml':
-        '- hosts: all\n  roles:\n    - common\n    - role: etcd\n      tags: [db]\n      when: run_etcd\n      cluster_name: c1\n    - common\n',
+        '- hosts: all\n  roles:\n    - common\n    - role: etcd\n      tags: [db]\n' +
+        '      when: run_etcd\n      cluster_name: c1\n    - common\n',
       'roles/common/tasks/main.yml': '- name: common task\n  debug: msg=c\n',
       'roles/etcd/meta/main.yml': 'dependencies:\n  - common\n  - role: certs\n',
       'roles/certs/tasks/main.yml': '- name: make certs\n  debug: msg=x\n',
@@ -109,7 +111,8 @@ describe('playbooks', () => {
   it('import_tasks is expanded with its tags and when; include_tasks stays a task with its file loaded', () => {
     const { pb } = load({
       'site.yml':
-        '- hosts: all\n  tasks:\n    - import_tasks: more.yml\n      tags: imp\n      when: a\n    - include_tasks: more.yml\n      tags: inc\n',
+        '- hosts: all\n  tasks:\n    - import_tasks: more.yml\n      tags: imp\n' +
+        '      when: a\n    - include_tasks: more.yml\n      tags: inc\n',
       'more.yml': '- name: more\n  debug: msg=m\n',
     });
     const [imp, inc] = pb.plays[0]!.tasks as [Task, Include];
@@ -136,7 +139,8 @@ describe('playbooks', () => {
   it('pre_tasks, roles, tasks, post_tasks in Ansible order', () => {
     const { pb } = load({
       'site.yml':
-        '- hosts: all\n  post_tasks: [{name: post, debug: msg=x}]\n  tasks: [{name: task, debug: msg=x}]\n  roles: [r]\n  pre_tasks: [{name: pre, debug: msg=x}]\n',
+        '- hosts: all\n  post_tasks: [{name: post, debug: msg=x}]\n' +
+        '  tasks: [{name: task, debug: msg=x}]\n  roles: [r]\n  pre_tasks: [{name: pre, debug: msg=x}]\n',
       'roles/r/tasks/main.yml': '- name: role\n  debug: msg=x\n',
     });
     const out = listTasks(pb, { filter: { only: [], skip: [] }, cwd: '/' });
@@ -148,40 +152,44 @@ describe('playbooks', () => {
     ).to.deep.equal(['pre', 'r : role', 'task', 'post']);
   });
 
-  it('the shipped ha-cluster playbook lists every role in order, and --tags etcd only etcd (and the preflight checks)', () => {
-    const pb = loadPlaybook('playbooks/ha-cluster.yml');
-    const all = listTasks(pb, { filter: { only: [], skip: [] } });
-    const roles = all
-      .split('\n')
-      .filter((l) => l.startsWith('      '))
-      .map((l) => l.trim().split(' : ')[0]);
-    const order = roles.filter((r, i) => r !== 'preflight' && r !== roles[i - 1]);
-    expect(order).to.deep.equal([
-      'pki',
-      'prepare',
-      'etcd',
-      'runtime',
-      'ex-lb',
-      'kube-lb',
-      'kube-master',
-      'kube-node',
-      'kube-lb',
-      'kube-node',
-      'network',
-      'addons',
-    ]);
-    expect(roles[0]).to.equal('preflight');
-    const etcd = listTasks(pb, { filter: { only: ['etcd'], skip: [] } });
-    const tasks = etcd
-      .split('\n')
-      .filter((l) => l.startsWith('      '))
-      .map((l) => l.trim());
-    expect(
-      tasks
-        .filter((t) => !t.startsWith('preflight : '))
-        .every((t) => t.startsWith('etcd : ') && t.endsWith('TAGS: [etcd]')),
-    ).to.equal(true);
-    expect(tasks).to.include('etcd : Write the etcd unit\tTAGS: [etcd]');
-    expect(listTags(pb, { filter: { only: [], skip: [] } })).to.include('TASK TAGS: [etcd]');
-  });
+  it(
+    'the shipped ha-cluster playbook lists every role in ' +
+      'order, and --tags etcd only etcd (and the preflight checks)',
+    () => {
+      const pb = loadPlaybook('playbooks/ha-cluster.yml');
+      const all = listTasks(pb, { filter: { only: [], skip: [] } });
+      const roles = all
+        .split('\n')
+        .filter((l) => l.startsWith('      '))
+        .map((l) => l.trim().split(' : ')[0]);
+      const order = roles.filter((r, i) => r !== 'preflight' && r !== roles[i - 1]);
+      expect(order).to.deep.equal([
+        'pki',
+        'prepare',
+        'etcd',
+        'runtime',
+        'ex-lb',
+        'kube-lb',
+        'kube-master',
+        'kube-node',
+        'kube-lb',
+        'kube-node',
+        'network',
+        'addons',
+      ]);
+      expect(roles[0]).to.equal('preflight');
+      const etcd = listTasks(pb, { filter: { only: ['etcd'], skip: [] } });
+      const tasks = etcd
+        .split('\n')
+        .filter((l) => l.startsWith('      '))
+        .map((l) => l.trim());
+      expect(
+        tasks
+          .filter((t) => !t.startsWith('preflight : '))
+          .every((t) => t.startsWith('etcd : ') && t.endsWith('TAGS: [etcd]')),
+      ).to.equal(true);
+      expect(tasks).to.include('etcd : Write the etcd unit\tTAGS: [etcd]');
+      expect(listTags(pb, { filter: { only: [], skip: [] } })).to.include('TASK TAGS: [etcd]');
+    },
+  );
 });

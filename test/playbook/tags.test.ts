@@ -26,9 +26,13 @@ describe('tags', () => {
     [[], f([], ['tagged']), true],
   ];
   for (const [tags, filter, want] of cases) {
-    it(`tags ${JSON.stringify(tags)} with --tags ${filter.only.join(',') || '(all)'} --skip-tags ${filter.skip.join(',') || '-'} → ${want ? 'runs' : 'skipped'}`, () => {
-      expect(tagsSelect(tags, filter)).to.equal(want);
-    });
+    it(
+      `tags ${JSON.stringify(tags)} with --tags ${filter.only.join(',') || '(all)'} ` +
+        `--skip-tags ${filter.skip.join(',') || '-'} → ${want ? 'runs' : 'skipped'}`,
+      () => {
+        expect(tagsSelect(tags, filter)).to.equal(want);
+      },
+    );
   }
   it('splits comma lists from repeated options', () => {
     expect(parseTagList(['etcd,prepare', ' kube-lb '])).to.deep.equal(['etcd', 'prepare', 'kube-lb']);

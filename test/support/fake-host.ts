@@ -188,7 +188,8 @@ export class FakeHost implements FactReader {
         if (depth > max) continue;
         const y = n.type === 'dir' ? 'd' : n.type === 'link' ? 'l' : 'f';
         lines.push(
-          `${y} ${n.mode.toString(8)} ${n.uid} ${n.gid} ${this.name(n.uid)} ${this.name(n.gid)} ${posix.join(root, p.slice(base.length))}`,
+          `${y} ${n.mode.toString(8)} ${n.uid} ${n.gid} ${this.name(n.uid)} ` +
+            `${this.name(n.gid)} ${posix.join(root, p.slice(base.length))}`,
         );
       }
       return ok(lines.map((l) => `${l}\n`).join(''));

@@ -68,7 +68,8 @@ describe('test support: kubeBinDir', () => {
       const m = join(work, 'm.yaml');
       writeFileSync(
         m,
-        '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {a: b}\n  name: web\nspec:\n  replicas: 1\n',
+        '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: apps/v1\n' +
+          'kind: Deployment\nmetadata:\n  labels: {a: b}\n  name: web\nspec:\n  replicas: 1\n',
       );
       const k = (...a: string[]) =>
         execFileSync(join(dir, 'kubectl'), a, { env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });

@@ -109,7 +109,8 @@ async function aptDownload(dir: string): Promise<void> {
     } catch (e2) {
       const second = (e2 as { stderr?: string }).stderr?.trim() ?? String(e2);
       throw new KubeBinUnavailable(
-        `kube-bin: apt-get download ${KUBE_BIN_PACKAGES.join(' ')} failed:\n${first}\n(after apt-get update:)\n${second}`,
+        `kube-bin: apt-get download ${KUBE_BIN_PACKAGES.join(' ')} failed:\n` +
+          `${first}\n(after apt-get update:)\n${second}`,
       );
     }
   }

@@ -82,7 +82,8 @@ describe('module registry: plan reads only, apply converges', () => {
   }
 });
 
-/** The argument given a wrong type: one of the sample's that rejects a mapping, else one outside any exclusive/one-of group. */
+/** The argument given a wrong type: one of the sample's that rejects a mapping, else one outside any
+ * exclusive/one-of group. */
 function wrongTypeArg(mod: ModuleSpec, args: Vars): string | undefined {
   const rejects = (n: string) => !(mod.args[n] as z.ZodType).safeParse(WRONG).success;
   const canon = (k: string) => mod.argAliases?.[k] ?? k;
@@ -156,7 +157,8 @@ describe('module registry: bad arguments are positioned errors before any connec
         message: e.message,
       }));
       const expected: { code: string; file: string; line: number; col: number }[] = [];
-      if (!mod.anyArgs) expected.push({ code: 'BAD_ARGS', file: p.file, ...p.unknown }); // set_fact: any name is a fact's name
+      // set_fact: any name is a fact's name
+      if (!mod.anyArgs) expected.push({ code: 'BAD_ARGS', file: p.file, ...p.unknown });
       if (p.wrong) expected.push({ code: 'BAD_ARGS', file: p.file, line: p.wrong.line, col: p.wrong.col });
       else expect(ANY_TYPE, `${mod.name}: no argument of it rejects a mapping`).to.include(mod.name);
       expect(

@@ -86,7 +86,10 @@ export class SampleHost extends SysHost {
           .map((n) => {
             const v = this.available.get(n)!;
             const i = this.pkgs.get(n)?.status.startsWith('ii') ? this.pkgs.get(n)!.version : '(none)';
-            return `${n}:\n  Installed: ${i}\n  Candidate: ${v}\n  Version table:\n     ${v} 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n`;
+            return (
+              `${n}:\n  Installed: ${i}\n  Candidate: ${v}\n  Version table:\n     ${v} 500\n` +
+              '        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n'
+            );
           })
           .join(''),
       );
@@ -111,7 +114,8 @@ export class SampleHost extends SysHost {
         const type = st.isdir ? 'directory' : st.islnk ? 'symbolic link' : 'regular file';
         lines.push(
           st.exists
-            ? `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`
+            ? `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|` +
+                `${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`
             : 'MISSING',
         );
       }

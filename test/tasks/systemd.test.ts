@@ -254,19 +254,22 @@ describe('systemd_service', () => {
     expect(plan.changes[0]!.actions).to.deep.equal([{ exec: ['systemctl', 'start', 'etcd.service'] }]);
   });
 
-  it("a missing unit fails with Ansible's message; its possible unit files are read (check mode can tell)", async () => {
-    const host = new FakeSystemd();
-    const reads: string[] = [];
-    const stat = host.stat.bind(host);
-    host.stat = async (p, o) => (reads.push(p), stat(p, o));
-    expect(await planError(systemd_service, { name: 'nope', state: 'started' }, host)).to.equal(
-      'Could not find the requested service nope.service: host',
-    );
-    expect(reads).to.include('/etc/systemd/system/nope.service');
-    expect(await planError(systemd_service, { name: 'nope', enabled: true }, new FakeSystemd())).to.match(
-      /Could not find/,
-    );
-  });
+  it(
+    "a missing unit fails with Ansible's message; its " + 'possible unit files are read (check mode can tell)',
+    async () => {
+      const host = new FakeSystemd();
+      const reads: string[] = [];
+      const stat = host.stat.bind(host);
+      host.stat = async (p, o) => (reads.push(p), stat(p, o));
+      expect(await planError(systemd_service, { name: 'nope', state: 'started' }, host)).to.equal(
+        'Could not find the requested service nope.service: host',
+      );
+      expect(reads).to.include('/etc/systemd/system/nope.service');
+      expect(await planError(systemd_service, { name: 'nope', enabled: true }, new FakeSystemd())).to.match(
+        /Could not find/,
+      );
+    },
+  );
 
   it('masking a missing unit is allowed', async () => {
     const plan = await planOn(systemd_service, { name: 'nope', masked: true }, new FakeSystemd());

@@ -210,11 +210,14 @@ describe('user', () => {
     expect(await planError(user, { name: 'x', group: 'nope' }, host())).to.match(/Group nope does not exist/);
   });
 
-  it('a user created after its group in the same run reads what the group task touches (check mode is uncertain)', async () => {
-    const g = await planOn(group, { name: 'etcd' }, host());
-    const h = host();
-    await planOn(user, { name: 'etcd', group: 'kube' }, h);
-    expect(h.probes).to.include('getent group');
-    expect(g.changes[0]!.touches).to.include('probe:getent group');
-  });
+  it(
+    'a user created after its group in the same run reads ' + 'what the group task touches (check mode is uncertain)',
+    async () => {
+      const g = await planOn(group, { name: 'etcd' }, host());
+      const h = host();
+      await planOn(user, { name: 'etcd', group: 'kube' }, h);
+      expect(h.probes).to.include('getent group');
+      expect(g.changes[0]!.touches).to.include('probe:getent group');
+    },
+  );
 });

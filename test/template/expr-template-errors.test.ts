@@ -120,7 +120,8 @@ const cases: Case[] = [
     run: () => compileExpr('lookup("env", "HOME")', W),
     code: 'EXPR',
     message:
-      'bad expression \'lookup("env", "HOME")\': unknown function \'lookup\' (functions are used as filters: x | filter(...))',
+      'bad expression \'lookup("env", "HOME")\': unknown function ' +
+      "'lookup' (functions are used as filters: x | filter(...))",
     line: 12,
     col: 11,
   },
@@ -193,7 +194,8 @@ const cases: Case[] = [
     run: () => renderString("x={{ groups['etcd'] | lenght }}", { vars: scope }, { loc: W }),
     code: 'TEMPLATE',
     message:
-      "bad expression 'groups['etcd'] | lenght': unknown filter 'lenght' (did you mean 'length'?) in roles/etcd/tasks/main.yml",
+      "bad expression 'groups['etcd'] | lenght': unknown filter " +
+      "'lenght' (did you mean 'length'?) in roles/etcd/tasks/main.yml",
     line: 12,
     col: 33,
   },

@@ -28,16 +28,19 @@ describe('@lab transport/ssh: become', function () {
     // sudo is not in the lab's base image: install it through the lab's apt proxy (once per lab).
     await lab.exec(
       h.name,
-      'command -v sudo >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo; }',
+      'command -v sudo >/dev/null || { apt-get update -qq && ' +
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo; }',
       { timeoutMs: 200_000 },
     );
     const user = (name: string) =>
-      `id ${name} >/dev/null 2>&1 || useradd -m -s /bin/sh ${name}; mkdir -p /home/${name}/.ssh; echo '${pub}' > /home/${name}/.ssh/authorized_keys; chown -R ${name}: /home/${name}/.ssh`;
+      `id ${name} >/dev/null 2>&1 || useradd -m -s /bin/sh ${name}; mkdir -p /home/${name}/.ssh; ` +
+      `echo '${pub}' > /home/${name}/.ssh/authorized_keys; chown -R ${name}: /home/${name}/.ssh`;
     await lab.exec(h.name, [
       'sh',
       '-c',
       `${user('kpnopw')}; ${user('kpsudo')}; printf '%s\\n' "kpsudo:$1" | chpasswd
-       printf 'kpnopw ALL=(ALL) NOPASSWD: ALL\\nkpsudo ALL=(ALL) ALL\\n' > /etc/sudoers.d/kplay-test; chmod 440 /etc/sudoers.d/kplay-test
+       printf 'kpnopw ALL=(ALL) NOPASSWD: ALL\\nkpsudo ALL=(ALL) ALL\\n' > /etc/sudoers.d/kplay-test; ` +
+        `chmod 440 /etc/sudoers.d/kplay-test
        rm -f /root/kt-become*`,
       'sh',
       pw,

@@ -69,7 +69,9 @@ describe('transport/known-hosts', () => {
   it('finds keys, skipping comments, @cert-authority, and flagging @revoked', () => {
     const k1 = blob('ssh-ed25519').toString('base64');
     const k2 = blob('ssh-rsa').toString('base64');
-    const text = `# comment\n\n10.0.0.1 ssh-ed25519 ${k1} root@a\n@cert-authority *.lab ssh-ed25519 ${k1}\n@revoked 10.0.0.1 ssh-rsa ${k2}\nother ssh-rsa ${k2}\n`;
+    const text =
+      `# comment\n\n10.0.0.1 ssh-ed25519 ${k1} root@a\n@cert-authority *.lab ssh-ed25519 ${k1}\n` +
+      `@revoked 10.0.0.1 ssh-rsa ${k2}\nother ssh-rsa ${k2}\n`;
     const keys = findKeys(text, '10.0.0.1', 22);
     expect(keys.map((k) => [k.type, k.revoked, k.line])).to.deep.equal([
       ['ssh-ed25519', false, 3],
@@ -108,7 +110,8 @@ describe('transport/known-hosts', () => {
     const file = join(dir, 'kh2');
     writeFileSync(
       file,
-      `h1 ssh-rsa ${blob('ssh-rsa').toString('base64')}\nh1 ecdsa-sha2-nistp256 ${blob('ecdsa-sha2-nistp256').toString('base64')}\n`,
+      `h1 ssh-rsa ${blob('ssh-rsa').toString('base64')}\n` +
+        `h1 ecdsa-sha2-nistp256 ${blob('ecdsa-sha2-nistp256').toString('base64')}\n`,
     );
     expect(preferredAlgorithms(file, 'h1', 22)).to.deep.equal([
       'rsa-sha2-512',

@@ -24,7 +24,8 @@ export function labSpec(lab: LabHandle, host: string, vars: Record<string, unkno
       ansible_host: h ? h.ip : host,
       ansible_user: 'root',
       ansible_ssh_private_key_file: join(lab.inventory, 'id_ed25519'),
-      ansible_ssh_common_args: `-o UserKnownHostsFile=${join(lab.inventory, 'known_hosts')} -o StrictHostKeyChecking=yes`,
+      ansible_ssh_common_args:
+        `-o UserKnownHostsFile=${join(lab.inventory, 'known_hosts')} ` + '-o StrictHostKeyChecking=yes',
       ...vars,
     },
     h?.name ?? host,

@@ -17,10 +17,12 @@ import { KplayError } from '../../src/core/errors.js';
 import { addSecret } from '../../src/core/secrets.js';
 import { LocalTransport } from '../../src/transport/local.js';
 
-const FAKE_SUDO = `#!/bin/sh
+const FAKE_SUDO =
+  `#!/bin/sh
 # Stand-in for sudo: -n fails when FAKE_SUDO_PASSWORD is set; -S -p PROMPT asks for it on stderr (3 tries).
 mode=; prompt=
-while [ $# -gt 0 ]; do case $1 in -n) mode=n;; -S) mode=S;; -p) prompt=$2; shift;; -u) shift;; --) shift; break;; esac; shift; done
+while [ $# -gt 0 ]; do case $1 in -n) mode=n;; -S) mode=S;; -p) prompt=$2; shift;; ` +
+  `-u) shift;; --) shift; break;; esac; shift; done
 if [ -n "$FAKE_SUDO_PASSWORD" ]; then
   [ "$mode" = n ] && { echo "sudo: a password is required" >&2; exit 1; }
   n=0

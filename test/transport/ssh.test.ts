@@ -59,7 +59,8 @@ describe('@lab transport/ssh: commands and files', function () {
     expect(rs.every((r) => r.rc === 0)).to.equal(true);
     const seen = Math.max(...rs.map((r) => Number(r.stdout.trim())));
     console.log(
-      `      20 concurrent execs: ${ms.toFixed(0)} ms, at most ${seen} running at once on the host, semaphore peak ${t.channels.peak}, channel opens retried ${t.openRetries}`,
+      `      20 concurrent execs: ${ms.toFixed(0)} ms, at most ${seen} running at once on ` +
+        `the host, semaphore peak ${t.channels.peak}, channel opens retried ${t.openRetries}`,
     );
     expect(seen).to.be.at.most(8);
     expect(seen).to.be.at.least(2);
@@ -143,39 +144,42 @@ describe('@lab transport/ssh: commands and files', function () {
     expect(f).to.not.have.property('ansible_python');
   });
 
-  it('@lab loses the connection in the middle of an upload: error, then no temp file and the target unchanged', async function () {
-    this.timeout(60_000);
-    const u = new SshTransport(h1.name, labSpec(lab, h1.name));
-    await u.put('/srv/kt/big', Buffer.from('old\n'));
-    const data = randomBytes(20 * 1024 * 1024);
-    const p = u.put('/srv/kt/big', data);
-    p.catch(() => {});
-    // Wait until part of the upload has landed in the temp file, then cut the TCP connection.
-    for (let i = 0; i < 400; i++) {
-      const s = (await lab.exec(h1.name, 'stat -c %s /srv/kt/.big.kplay-* 2>/dev/null || echo 0')).stdout.trim();
-      if (Number(s) > 1024 * 1024) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const sock = (u.rawClient as unknown as { _sock: { destroy(): void } })._sock;
-    sock.destroy();
-    const e = await rejects(p, 'UNREACHABLE');
-    expect(e.message).to.match(/lost/);
-    expect((await lab.exec(h1.name, 'cat /srv/kt/big')).stdout).to.equal('old\n');
-    // Before any reconnect (a run that lost a host never comes back to it), the host itself removed the
-    // partial temp file: the finishing script waiting beside the upload saw its stdin end (issue 11).
-    let left = await temps();
-    for (let i = 0; i < 60 && left !== ''; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      left = await temps();
-    }
-    expect(left, 'temp file left on the host after the connection dropped').to.equal('');
-    // The next call connects again (and would remove anything an interrupted put left behind).
-    expect((await u.exec(['echo', 'back'])).stdout).to.equal('back\n');
-    expect(u.connects).to.equal(2);
-    expect(await temps()).to.equal('');
-    expect((await lab.exec(h1.name, 'cat /srv/kt/big')).stdout).to.equal('old\n');
-    await u.put('/srv/kt/big', data);
-    expect((await lab.exec(h1.name, 'stat -c %s /srv/kt/big')).stdout.trim()).to.equal(String(data.length));
-    await u.close();
-  });
+  it(
+    '@lab loses the connection in the middle of an upload: ' + 'error, then no temp file and the target unchanged',
+    async function () {
+      this.timeout(60_000);
+      const u = new SshTransport(h1.name, labSpec(lab, h1.name));
+      await u.put('/srv/kt/big', Buffer.from('old\n'));
+      const data = randomBytes(20 * 1024 * 1024);
+      const p = u.put('/srv/kt/big', data);
+      p.catch(() => {});
+      // Wait until part of the upload has landed in the temp file, then cut the TCP connection.
+      for (let i = 0; i < 400; i++) {
+        const s = (await lab.exec(h1.name, 'stat -c %s /srv/kt/.big.kplay-* 2>/dev/null || echo 0')).stdout.trim();
+        if (Number(s) > 1024 * 1024) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const sock = (u.rawClient as unknown as { _sock: { destroy(): void } })._sock;
+      sock.destroy();
+      const e = await rejects(p, 'UNREACHABLE');
+      expect(e.message).to.match(/lost/);
+      expect((await lab.exec(h1.name, 'cat /srv/kt/big')).stdout).to.equal('old\n');
+      // Before any reconnect (a run that lost a host never comes back to it), the host itself removed the
+      // partial temp file: the finishing script waiting beside the upload saw its stdin end (issue 11).
+      let left = await temps();
+      for (let i = 0; i < 60 && left !== ''; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        left = await temps();
+      }
+      expect(left, 'temp file left on the host after the connection dropped').to.equal('');
+      // The next call connects again (and would remove anything an interrupted put left behind).
+      expect((await u.exec(['echo', 'back'])).stdout).to.equal('back\n');
+      expect(u.connects).to.equal(2);
+      expect(await temps()).to.equal('');
+      expect((await lab.exec(h1.name, 'cat /srv/kt/big')).stdout).to.equal('old\n');
+      await u.put('/srv/kt/big', data);
+      expect((await lab.exec(h1.name, 'stat -c %s /srv/kt/big')).stdout.trim()).to.equal(String(data.length));
+      await u.close();
+    },
+  );
 });

@@ -50,7 +50,8 @@ describe('plain output', () => {
     expect(out).to.include('\nRUNNING HANDLER [restart etcd] *');
     expect(out).to.include('ok: [n1] => {\n    "msg": "hello"\n}\n');
     expect(out).to.include(
-      'n1                         : ok=3    changed=1    unreachable=0    failed=0    skipped=1    rescued=0    ignored=0   \n',
+      'n1                         : ok=3    changed=1    unreachable=0    ' +
+        'failed=0    skipped=1    rescued=0    ignored=0   \n',
     );
     expect(out.split('\n').find((l) => l.startsWith('TASK ['))!.length).to.equal(80);
   });

@@ -15,7 +15,9 @@ import { writeTree } from '../support/tree.js';
 describe('task variables', () => {
   const dir = writeTree({
     'site/hosts.yml':
-      'all:\n  vars: { v1: all, v2: all, v3: all, v4: all, v5: all, v6: all, v7: all }\n  children:\n    etcd:\n      vars: { v2: etcd, v3: etcd, v4: etcd, v5: etcd, v6: etcd, v7: etcd }\n      hosts:\n        n1: { v3: host, v4: host, v5: host, v6: host, v7: host }\n        n2: {}\n',
+      'all:\n  vars: { v1: all, v2: all, v3: all, v4: all, v5: all, v6: all, v7: all }\n  children:\n' +
+      '    etcd:\n      vars: { v2: etcd, v3: etcd, v4: etcd, v5: etcd, v6: etcd, v7: etcd }\n' +
+      '      hosts:\n        n1: { v3: host, v4: host, v5: host, v6: host, v7: host }\n        n2: {}\n',
     'site/.env': 'TOKEN=s3cr3t-token\n',
     'site.yml': '- hosts: etcd\n  vars: { v4: play, v5: play, v6: play, v7: play }\n  roles: [r]\n',
     'roles/r/defaults/main.yml': 'v0: default\nv1: default\n',
@@ -76,9 +78,12 @@ describe('task variables', () => {
 describe('variables that are templates', () => {
   const dir = writeTree({
     'site/hosts.yml':
-      'all:\n  vars:\n    base_dir: /etc/kubeasz\n    cluster_dir: "{{ base_dir }}/clusters/{{ cluster }}"\n    cluster: k8s-01\n    loop_a: "{{ loop_b }}"\n    loop_b: "{{ loop_a }}"\n  hosts:\n    n1: { ca_dir: "{{ cluster_dir }}/ssl" }\n    n2: {}\n',
+      'all:\n  vars:\n    base_dir: /etc/kubeasz\n    cluster_dir: "{{ base_dir }}/clusters/{{ cluster }}"\n' +
+      '    cluster: k8s-01\n    loop_a: "{{ loop_b }}"\n' +
+      '    loop_b: "{{ loop_a }}"\n  hosts:\n    n1: { ca_dir: "{{ cluster_dir }}/ssl" }\n    n2: {}\n',
     'site.yml':
-      '- hosts: all\n  vars:\n    root: "/tmp/kbench/{{ inventory_hostname }}"\n    paths: ["{{ root }}/a", "{{ root }}/b"]\n  tasks:\n    - debug: msg=x\n',
+      '- hosts: all\n  vars:\n    root: "/tmp/kbench/{{ inventory_hostname }}"\n' +
+      '    paths: ["{{ root }}/a", "{{ root }}/b"]\n  tasks:\n    - debug: msg=x\n',
   });
   const problems = new Problems();
   const inv = loadInventory([join(dir, 'site')], problems);

@@ -149,7 +149,9 @@ describe('sysctl', () => {
       check: (h) => expect(h.text(K8S)).to.equal('a=1\nb.c=1\n'),
     },
     {
-      name: 'ignoreerrors: a read-only key (vm.* in a container): the file is written, the live value left, msg says why',
+      name:
+        'ignoreerrors: a read-only key (vm.* in a container): ' +
+        'the file is written, the live value left, msg says why',
       setup: (h) => {
         h.sysctls.set('vm.swappiness', '60');
         h.writable = new Set(['net.ipv4.ip_forward']);

@@ -5,9 +5,11 @@ import { converge, planError, planOn } from '../../support/plan-harness.js';
 import { apt_key, armor, dearmor, fingerprints } from '../../../src/tasks/packages/apt-key.js';
 import { FakeApt, summaries } from './fake-apt.js';
 
-// A synthetic v4 public-key packet: the fingerprint (SHA-1 over 0x99, length, body) does not depend on the key material.
+// A synthetic v4 public-key packet: the fingerprint (SHA-1 over 0x99, length, body) does not depend on the key
+// material.
 function keyPacket(body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([0x99, body.length >> 8, body.length & 255]), body]); // old format, tag 6, 2-byte length
+  // old format, tag 6, 2-byte length
+  return Buffer.concat([Buffer.from([0x99, body.length >> 8, body.length & 255]), body]);
 }
 const KEY_BODY = Buffer.concat([
   Buffer.from([4, 0x65, 0x00, 0x00, 0x00, 22]),
@@ -31,7 +33,8 @@ describe('apt_key', () => {
     expect(
       dearmor(
         Buffer.from(
-          `-----BEGIN PGP PUBLIC KEY BLOCK-----\nComment: x\n\n${KEY.toString('base64')}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
+          '-----BEGIN PGP PUBLIC KEY BLOCK-----\nComment: x\n\n' +
+            `${KEY.toString('base64')}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
         ),
       ).equals(KEY),
     ).to.equal(true);

@@ -25,10 +25,12 @@ describe('apt_repository', () => {
     );
     const plan = await converge(apt_repository, { repo: REPO, filename: 'docker' }, host);
     expect(summaries(plan)).to.deep.equal([
-      'apt_repository: add "deb [signed-by=/etc/apt/keyrings/docker.gpg arch=amd64] https://download.docker.com/linux/debian bookworm stable" to /etc/apt/sources.list.d/docker.list',
+      'apt_repository: add "deb [signed-by=/etc/apt/keyrings/docker.gpg arch=amd64] ' +
+        'https://download.docker.com/linux/debian bookworm stable" to /etc/apt/sources.list.d/docker.list',
     ]);
     expect(host.text('/etc/apt/sources.list.d/docker.list')).to.equal(
-      'deb [signed-by=/etc/apt/keyrings/docker.gpg arch=amd64] https://download.docker.com/linux/debian bookworm stable\n',
+      'deb [signed-by=/etc/apt/keyrings/docker.gpg arch=amd64] ' +
+        'https://download.docker.com/linux/debian bookworm stable\n',
     );
     expect(execs(plan)[0]).to.equal('apt-get update -q');
     expect(plan.changes[0]!.touches).to.include('file:/var/lib/apt/lists/');

@@ -24,7 +24,9 @@ describe('apt: parsing', () => {
   });
   it('apt-cache policy output, several packages, installed marked ***', () => {
     const out =
-      'hello:\n  Installed: 2.10-2\n  Candidate: 2.10-3\n  Version table:\n     2.10-3 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n *** 2.10-2 100\n        100 /var/lib/dpkg/status\nvirt:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n';
+      'hello:\n  Installed: 2.10-2\n  Candidate: 2.10-3\n  Version table:\n     2.10-3 500\n' +
+      '        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n *** 2.10-2 100\n' +
+      '        100 /var/lib/dpkg/status\nvirt:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n';
     const m = parsePolicy(out);
     expect(m.get('hello')).to.deep.equal({ installed: '2.10-2', candidate: '2.10-3', versions: ['2.10-3', '2.10-2'] });
     expect(m.get('virt')).to.deep.equal({ installed: undefined, candidate: undefined, versions: [] });

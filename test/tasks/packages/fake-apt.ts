@@ -62,7 +62,16 @@ export class FakeApt extends FakeHost {
             const vs = this.available.get(n)!;
             const inst = this.installed.get(n);
             const i = inst && /^.i/.test(inst.status) ? inst.version : '(none)';
-            return `${n}:\n  Installed: ${i}\n  Candidate: ${vs[0] ?? '(none)'}\n  Version table:\n${vs.map((v) => ` ${v === i ? '***' : '   '} ${v} 500\n        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n`).join('')}`;
+            return (
+              `${n}:\n  Installed: ${i}\n  Candidate: ${vs[0] ?? '(none)'}\n  Version table:\n` +
+              vs
+                .map(
+                  (v) =>
+                    ` ${v === i ? '***' : '   '} ${v} 500\n` +
+                    '        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n',
+                )
+                .join('')
+            );
           })
           .join(''),
       );

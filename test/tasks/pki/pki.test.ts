@@ -66,7 +66,8 @@ const SANS = ['127.0.0.1', '10.0.0.1', 'kubernetes.default', '10.0.0.1'];
 
 function sitePlaybook(out: string): string {
   const ssl = `${out}/ssl`;
-  return `- hosts: localhost
+  return (
+    `- hosts: localhost
   gather_facts: false
   vars:
     k8s_sans: ${JSON.stringify(SANS)}
@@ -77,12 +78,15 @@ function sitePlaybook(out: string): string {
     - name: kubernetes cert
       pki_cert: { path: ${ssl}, name: kubernetes, sans: "{{ k8s_sans }}" }
     - name: admin cert
-      pki_cert: { path: ${ssl}, name: admin, organization: ["system:masters"], usage: client, force: "{{ admin_force }}" }
+      pki_cert: { path: ${ssl}, name: admin, organization: ["system:masters"], ` +
+    `usage: client, force: "{{ admin_force }}" }
     - name: sa keypair
       pki_keypair: { path: ${ssl} }
     - name: admin kubeconfig
-      pki_kubeconfig: { dest: ${out}/kube/config, server: "https://10.0.0.1:6443", ca: ${ssl}/ca.pem, cert: ${ssl}/admin.pem, key: ${ssl}/admin-key.pem }
-`;
+      pki_kubeconfig: { dest: ${out}/kube/config, server: "https://10.0.0.1:6443", ` +
+    `ca: ${ssl}/ca.pem, cert: ${ssl}/admin.pem, key: ${ssl}/admin-key.pem }
+`
+  );
 }
 
 describe('pki modules on the controller (local transport, openssl checks)', function () {
@@ -192,23 +196,26 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     expect(Date.parse(k8s.not_after as string)).to.be.greaterThan(Date.now() + 36000 * 86_400_000);
   });
 
-  it('force reissues (no convergence failure: it is planned on every run by design); without it nothing changes', () => {
-    const serial = () => openssl('x509', '-noout', '-serial', '-in', f('admin.pem'));
-    const s0 = serial();
-    const r = run(dir, ['-e', 'admin_force=true']);
-    expect(r.code).to.equal(0);
-    expect(r.status).to.deep.equal({
-      ca: 'ok',
-      'kubernetes cert': 'ok',
-      'admin cert': 'changed',
-      'sa keypair': 'ok',
-      'admin kubeconfig': 'changed',
-    });
-    expect(r.results.find((x) => x.task === 'admin cert')!.result!.reason).to.equal('forced');
-    expect(serial()).to.not.equal(s0);
-    expect(openssl('verify', '-CAfile', f('ca.pem'), f('admin.pem'))).to.include(': OK');
-    expect(run(dir).changed).to.equal(0);
-  });
+  it(
+    'force reissues (no convergence failure: ' + 'it is planned on every run by design); without it nothing changes',
+    () => {
+      const serial = () => openssl('x509', '-noout', '-serial', '-in', f('admin.pem'));
+      const s0 = serial();
+      const r = run(dir, ['-e', 'admin_force=true']);
+      expect(r.code).to.equal(0);
+      expect(r.status).to.deep.equal({
+        ca: 'ok',
+        'kubernetes cert': 'ok',
+        'admin cert': 'changed',
+        'sa keypair': 'ok',
+        'admin kubeconfig': 'changed',
+      });
+      expect(r.results.find((x) => x.task === 'admin cert')!.result!.reason).to.equal('forced');
+      expect(serial()).to.not.equal(s0);
+      expect(openssl('verify', '-CAfile', f('ca.pem'), f('admin.pem'))).to.include(': OK');
+      expect(run(dir).changed).to.equal(0);
+    },
+  );
 
   it('a missing .pub is made again from the kept key; a readable key gets 0600 back without a reissue', () => {
     const key = read('sa.key');
@@ -265,7 +272,8 @@ describe('pki modules on the controller (local transport, openssl checks)', func
     mkdirSync(join(d, 'ssl'));
     writeFileSync(
       join(d, 'site.yml'),
-      `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: cert\n      pki_cert: { path: ${d}/ssl, name: etcd }\n`,
+      '- hosts: localhost\n  gather_facts: false\n  tasks:\n' +
+        `    - name: cert\n      pki_cert: { path: ${d}/ssl, name: etcd }\n`,
     );
     const r = run(d);
     expect(r.status).to.deep.equal({ cert: 'failed' });
@@ -324,7 +332,8 @@ describe('pki modules on the fake host', () => {
       execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']),
     );
     expect(await planError(pki_ca, { path: SSL }, h)).to.equal(
-      `${SSL}/ca-key.pem is not the key of ${SSL}/ca.pem; force: true makes a new CA (and every certificate it signed must be issued again)`,
+      `${SSL}/ca-key.pem is not the key of ${SSL}/ca.pem; force: true ` +
+        'makes a new CA (and every certificate it signed must be issued again)',
     );
     const forced = await planOn(pki_ca, { path: SSL, force: true }, h);
     expect(forced.changes.map((c) => [c.summary, c.repeats])).to.deep.equal([

@@ -35,7 +35,8 @@ export class TransferHost extends FakeHost {
         else {
           const type = st.isdir ? 'directory' : st.islnk ? 'symbolic link' : 'regular file';
           lines.push(
-            `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`,
+            `${st.size}|${st.mtime}|${type}|${parseInt(st.mode!, 8).toString(8)}|` +
+              `${st.owner}|${st.group}|${st.uid}|${st.gid}|${st.lnk_target ?? ''}`,
           );
         }
       }
