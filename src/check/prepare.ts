@@ -6,6 +6,7 @@ import { Problems } from '../core/errors.js';
 import type { Playbook, Vars } from '../core/types.js';
 import { emptyInventory, type Inventory, loadInventory } from '../inventory/inventory.js';
 import { readPlaybook } from '../playbook/playbook.js';
+import { builtins, type ModuleRegistry } from '../tasks/index.js';
 import type { TagFilter } from '../playbook/tags.js';
 import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
 import { type HostPlan, planHosts } from './run-plan.js';
@@ -21,6 +22,8 @@ export interface PrepareInput {
   startAtTask?: string | undefined;
   /** --syntax-check: a templated `hosts:` that cannot be rendered yet is not an error. */
   lenient?: boolean | undefined;
+  /** The run's modules; by default a copy of the built-in ones (the playbook's library/ is added to it). */
+  modules?: ModuleRegistry | undefined;
 }
 
 export interface Prepared {
@@ -29,6 +32,7 @@ export interface Prepared {
   plan: HostPlan;
   filter: TagFilter;
   extra: Vars;
+  modules: ModuleRegistry;
   /** Not errors, but worth saying before the run (a --limit that leaves a play no host ...). */
   warnings: string[];
 }
@@ -38,11 +42,12 @@ export async function prepareRun(i: PrepareInput): Promise<Prepared> {
   const extra = i.extra ?? {};
   const filter = i.filter ?? { only: [], skip: [] };
   const inv = i.inventory.length ? loadInventory(i.inventory, problems) : emptyInventory();
-  for (const dir of libraryDirs(dirname(resolve(i.playbook)))) await loadUserModules(dir);
-  const pb = readPlaybook(i.playbook, problems);
-  validatePlaybook(pb, problems);
+  const modules = i.modules ?? builtins.copy();
+  for (const dir of libraryDirs(dirname(resolve(i.playbook)))) await loadUserModules(dir, modules);
+  const pb = readPlaybook(i.playbook, problems, modules);
+  validatePlaybook(pb, problems, modules);
   const plan = planHosts(pb, inv, i.limit, problems, { extra, lenient: !!i.lenient });
   const selection = checkSelection(pb, filter, i.startAtTask, problems);
   problems.throwIfAny();
-  return { inv, pb, plan, filter, extra, warnings: [...plan.warnings, ...selection] };
+  return { inv, pb, plan, filter, extra, modules, warnings: [...plan.warnings, ...selection] };
 }

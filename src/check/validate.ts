@@ -8,12 +8,12 @@ import { valueLoc } from '../core/places.js';
 import { checkTemplateFile, checkTemplateSyntax } from '../template/template.js';
 import { flatten } from '../playbook/listing.js';
 import { toList } from '../playbook/inherit.js';
-import { findModule } from '../tasks/index.js';
+import { builtins, type ModuleRegistry } from '../tasks/index.js';
 import type { Condition, Playbook, Task, TaskNode, Vars } from '../core/types.js';
 
 const CONDITION_KEYS = ['changed_when', 'failed_when', 'until'];
 
-export function validatePlaybook(pb: Playbook, problems: Problems): void {
+export function validatePlaybook(pb: Playbook, problems: Problems, modules: ModuleRegistry = builtins): void {
   const checkedTemplates = new Set<string>();
   for (const play of pb.plays) {
     const handlerNames = new Set<string>();
@@ -22,7 +22,7 @@ export function validatePlaybook(pb: Playbook, problems: Problems): void {
       for (const l of toList(h.keywords.listen)) handlerNames.add(l);
     }
     const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
-    walk(all, (t) => checkNode(t, pb, problems, handlerNames, checkedTemplates));
+    walk(all, (t) => checkNode(t, pb, problems, modules, handlerNames, checkedTemplates));
     checkStrings(play.keywords, play.loc, problems, new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles']));
   }
 }
@@ -47,7 +47,14 @@ function checkCondition(c: Condition, problems: Problems): void {
   problems.catch(() => compileExpr(c.source as string, c.loc));
 }
 
-function checkNode(t: TaskNode, pb: Playbook, problems: Problems, handlers: Set<string>, checked: Set<string>): void {
+function checkNode(
+  t: TaskNode,
+  pb: Playbook,
+  problems: Problems,
+  modules: ModuleRegistry,
+  handlers: Set<string>,
+  checked: Set<string>,
+): void {
   for (const c of t.when) checkCondition(c, problems);
   for (const k of CONDITION_KEYS) {
     const v = t.keywords[k];
@@ -68,7 +75,7 @@ function checkNode(t: TaskNode, pb: Playbook, problems: Problems, handlers: Set<
   }
   if (t.kind !== 'task') return;
   checkStrings(t.args, t.loc, problems, new Set(), (k) => t.argLocs(k));
-  checkSources(t, pb, problems, checked);
+  checkSources(t, pb, problems, modules, checked);
 }
 
 /** Every templated string parses as a template. */
@@ -92,8 +99,8 @@ function checkStrings(
 
 /** A controller file a module names (template's, copy's `src:`) that is not templated must exist now; a
  *  template must parse. */
-function checkSources(t: Task, pb: Playbook, problems: Problems, checked: Set<string>): void {
-  const source = findModule(t.module)?.controllerSource?.(t.args);
+function checkSources(t: Task, pb: Playbook, problems: Problems, modules: ModuleRegistry, checked: Set<string>): void {
+  const source = modules.find(t.module)?.controllerSource?.(t.args);
   const src = source ? t.args[source.arg] : undefined;
   if (!source || typeof src !== 'string' || isTemplated(src)) return;
   const found = findSource(source.kind, src, t.role, pb.dir);

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { didYouMean, KplayError } from '../core/errors.js';
 import { formatDoc, jsonSchema } from './module-doc.js';
-import { findModule, registry } from '../tasks/index.js';
+import { builtins } from '../tasks/index.js';
 import type { Output } from '../core/output.js';
 import { loadUserModules } from '../playbook/user-modules.js';
 
@@ -44,16 +44,15 @@ export function docCommand(y: Argv, out: Output, guard: (fn: () => Promise<numbe
 }
 
 async function doc(a: DocArgs, out: Output): Promise<number> {
-  for (const dir of a.library ?? []) await loadUserModules(dir);
-  const unique = [...new Map([...registry.values()].map((m) => [m.name, m])).values()].sort((x, y) =>
-    x.name.localeCompare(y.name),
-  );
+  const modules = builtins.copy();
+  for (const dir of a.library ?? []) await loadUserModules(dir, modules);
+  const unique = modules.all();
   if (a.list || !a.module) {
     const w = Math.max(...unique.map((m) => m.name.length));
     out.print(unique.map((m) => `${m.name.padEnd(w)}  ${m.description}`).join('\n'));
     return 0;
   }
-  const m = findModule(a.module);
+  const m = modules.find(a.module);
   if (!m) {
     const near = didYouMean(
       a.module,

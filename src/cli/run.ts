@@ -11,7 +11,7 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
     throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
   const extra = parseExtraVars(a.extraVars ?? []);
-  const { inv, pb, plan, filter, warnings } = await prepareRun({
+  const { inv, pb, plan, filter, modules, warnings } = await prepareRun({
     playbook: a.playbook,
     inventory: a.inventory ?? [],
     limit: a.limit,
@@ -40,6 +40,7 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   return execute(
     {
       pb,
+      modules,
       inv,
       plan,
       extra,

@@ -6,7 +6,6 @@ import type { Task, Vars } from '../core/types.js';
 import { compileExpr, evalExpr } from '../expr/expr.js';
 import { checkArgs } from '../playbook/module-args.js';
 import { type ControllerCall, isControllerModule } from '../tasks/contract.js';
-import { findModule } from '../tasks/index.js';
 import { condition } from './conditions.js';
 import type { Outcome } from './outcome.js';
 import type { PlayCtx } from './run-state.js';
@@ -19,7 +18,7 @@ export async function runControllerModule(
   raw: Vars,
   check: boolean,
 ): Promise<Outcome | undefined> {
-  const spec = findModule(t.module);
+  const spec = p.modules.find(t.module);
   if (!spec || !isControllerModule(spec)) return undefined;
   const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
   if (checked.errors.length) {

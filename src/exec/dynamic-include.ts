@@ -19,16 +19,15 @@ export interface Resolved {
   error?: KplayError;
 }
 
-const cache = new Map<string, { nodes: TaskNode[]; problems: KplayError[] }>();
-
 function load(p: PlayCtx, inc: Include, target: string): { nodes: TaskNode[]; problems: KplayError[] } {
   const key = `${inc.id}|${target}`;
-  const hit = cache.get(key);
+  const hit = p.includes.get(key);
   if (hit) return hit;
   const problems = new Problems();
   const inh: Inherited = { when: [], tags: inc.tags, vars: inc.vars, keywords: inc.innerKeywords, role: inc.role };
   const ctx: LoadCtx = {
     problems,
+    modules: p.modules,
     playbookDir: p.rv.playbookDir,
     stack: [inc.loc.file],
     importRole: (name, l, entry, i, c, tasksFrom) => loadRole(name, l, entry, i, c, new Set(), tasksFrom).tasks,
@@ -45,9 +44,10 @@ function load(p: PlayCtx, inc: Include, target: string): { nodes: TaskNode[]; pr
       plays: [{ ...p.play, preTasks: [], tasks: nodes, postTasks: [], handlers: p.play.handlers }],
     },
     problems,
+    p.modules,
   );
   const out = { nodes, problems: problems.list };
-  cache.set(key, out);
+  p.includes.set(key, out);
   return out;
 }
 

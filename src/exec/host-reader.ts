@@ -51,6 +51,7 @@ export class HostReader implements FactReader {
     private readonly t: Transport,
     private readonly gather: () => Promise<Vars>,
     private readonly become: () => boolean,
+    private readonly files = new ControllerFiles(),
   ) {}
 
   startTask(): void {
@@ -129,7 +130,7 @@ export class HostReader implements FactReader {
   }
 
   controllerRead(path: string): Promise<Buffer> {
-    return readControllerFile(path);
+    return this.files.read(path);
   }
 
   async controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
@@ -137,17 +138,21 @@ export class HostReader implements FactReader {
   }
 }
 
-// A controller file pushed to many hosts (a 40 MB containerd to every node) is read once per run, and the same
-// Buffer is handed to every host, so its checksums are computed once too (fsattrs.ts memoizes them).
-const controllerFiles = new Map<string, { mtimeMs: number; size: number; buf: Promise<Buffer> }>();
-async function readControllerFile(path: string): Promise<Buffer> {
-  const st = await stat(path);
-  const hit = controllerFiles.get(path);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.buf;
-  const buf = readFile(path);
-  controllerFiles.set(path, { mtimeMs: st.mtimeMs, size: st.size, buf });
-  buf.catch(() => controllerFiles.delete(path));
-  return buf;
+/** Controller files a run reads. One pushed to many hosts (a 40 MB containerd to every node) is read once, and
+ *  the same Buffer is handed to every host, so its checksums are computed once too (fsattrs.ts memoizes them).
+ *  A file changed on disk during the run (size or mtime) is read again. One per run (exec/run.ts). */
+export class ControllerFiles {
+  private readonly files = new Map<string, { mtimeMs: number; size: number; buf: Promise<Buffer> }>();
+
+  async read(path: string): Promise<Buffer> {
+    const st = await stat(path);
+    const hit = this.files.get(path);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.buf;
+    const buf = readFile(path);
+    this.files.set(path, { mtimeMs: st.mtimeMs, size: st.size, buf });
+    buf.catch(() => this.files.delete(path));
+    return buf;
+  }
 }
 
 /**

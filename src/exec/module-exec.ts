@@ -7,7 +7,6 @@ import { valueLoc } from '../core/places.js';
 import type { PlayCtx } from './run-state.js';
 import { checkPlanFailure, checkPlanOutcome, pendingControllerFile } from './check-mode.js';
 import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/contract.js';
-import { findModule } from '../tasks/index.js';
 import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
 import { toBool } from '../core/value-utils.js';
@@ -39,7 +38,7 @@ export async function runHostModule(
   raw: Vars,
   check: boolean,
 ): Promise<Outcome> {
-  const spec = findModule(t.module);
+  const spec = p.modules.find(t.module);
   if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
   const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
   if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));

@@ -1,7 +1,9 @@
 // The state of a run shared by the executor's parts: per-host standing, compiled conditions, the bus.
 import type { CompiledExpr } from '../expr/expr.js';
 import { compileExpr } from '../expr/expr.js';
-import type { Condition, Play } from '../core/types.js';
+import type { KplayError } from '../core/errors.js';
+import type { Condition, Play, TaskNode } from '../core/types.js';
+import type { ModuleRegistry } from '../tasks/index.js';
 import type { RunVars } from '../vars/context.js';
 import type { EventBus } from '../events/bus.js';
 import type { Recap } from '../events/recap.js';
@@ -36,6 +38,10 @@ export interface RunOptions {
 
 export interface RunCtx {
   rv: RunVars;
+  /** This run's modules: the built-in ones and the playbook's library/. */
+  modules: ModuleRegistry;
+  /** Task files and roles a templated include loaded, by include and target (dynamic-include.ts). */
+  includes: Map<string, { nodes: TaskNode[]; problems: KplayError[] }>;
   opts: RunOptions;
   bus: EventBus;
   recap: Recap;

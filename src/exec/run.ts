@@ -5,7 +5,8 @@ import { basename } from 'node:path';
 import { connectionSpec, type ConnectionSpec } from '../transport/connection-spec.js';
 import { newRunVars, taskVars, type RunVars } from '../vars/context.js';
 import type { EventBus } from '../events/bus.js';
-import { HostReader } from './host-reader.js';
+import type { ModuleRegistry } from '../tasks/index.js';
+import { ControllerFiles, HostReader } from './host-reader.js';
 import { isImplicitLocalhost, type Inventory } from '../inventory/inventory.js';
 import { nameMatches } from '../playbook/listing.js';
 import { Recap } from '../events/recap.js';
@@ -22,6 +23,8 @@ import type { ResumePoint } from '../events/journal.js';
 
 export interface RunInput {
   pb: Playbook;
+  /** The run's modules (prepareRun made them: built-in plus the playbook's library/). */
+  modules: ModuleRegistry;
   inv: Inventory;
   plan: HostPlan;
   extra: Vars;
@@ -69,6 +72,9 @@ export function createRun(input: RunInput): RunHandle {
   rv.runTags = [...input.filter.only];
   rv.skipTags = [...input.filter.skip];
   const recap = new Recap();
+  // what this run caches, owned by the run: templated includes it loaded, controller files it read
+  const includes: StrategyCtx['includes'] = new Map();
+  const controllerFiles = new ControllerFiles();
   const conns = new Map<string, Promise<Conn>>();
   /** Who holds the host locks of this run (shown to a run that finds one). */
   const lockOwner = `kplay pid ${process.pid} on ${hostname()}, ${basename(pb.file)}, since ${new Date().toISOString()}`;
@@ -94,6 +100,7 @@ export function createRun(input: RunInput): RunHandle {
           t,
           () => input.gather(t),
           () => spec.become,
+          controllerFiles,
         );
         return { transport: t, reader };
       })();
@@ -132,6 +139,8 @@ export function createRun(input: RunInput): RunHandle {
           if (stopping) break;
           const ctx: StrategyCtx = {
             rv,
+            modules: input.modules,
+            includes,
             opts: { ...opts, forks: play.forks ?? opts.forks },
             bus,
             recap,

@@ -11,7 +11,6 @@ import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
 import { runControllerModule } from './controller-modules.js';
-import { findModule } from '../tasks/index.js';
 import type { Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
@@ -117,7 +116,7 @@ async function once(
   whenRefs: string[],
 ): Promise<Outcome> {
   if (p.opts.check) {
-    const u = uncertainRef([...whenRefs, ...taskRefs(t)], vars);
+    const u = uncertainRef([...whenRefs, ...taskRefs(t, p.modules)], vars);
     if (u) {
       const out: Outcome = {
         status: 'uncertain',
@@ -125,7 +124,7 @@ async function once(
         result: { ...UNCERTAIN },
       };
       registerResult(p, t, host, out.result);
-      markUncertain(p, host, findModule(t.module)?.varsSet?.(t.args) ?? []);
+      markUncertain(p, host, p.modules.find(t.module)?.varsSet?.(t.args) ?? []);
       return out;
     }
   }

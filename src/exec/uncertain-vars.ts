@@ -5,12 +5,12 @@ import { compiledCondition, type PlayCtx } from './run-state.js';
 import { isUncertain, UNCERTAIN } from '../core/uncertain.js';
 import { templateVariables } from '../template/template.js';
 import type { Condition, Task, Vars } from '../core/types.js';
-import { findModule } from '../tasks/index.js';
+import type { ModuleRegistry } from '../tasks/index.js';
 
 const refsCache = new WeakMap<Task, Set<string>>();
 
 /** Top-level variable names a task's args, loop and conditions read (for check mode's uncertainty). */
-export function taskRefs(t: Task): Set<string> {
+export function taskRefs(t: Task, modules: ModuleRegistry): Set<string> {
   let s = refsCache.get(t);
   if (s) return s;
   s = new Set();
@@ -22,7 +22,7 @@ export function taskRefs(t: Task): Set<string> {
   visit(t.args);
   visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
   // arguments the module declares as expressions (assert's `that`, debug's `var`), not templates
-  const exprs = (findModule(t.module)?.exprArgs ?? []).flatMap((a) => [t.args[a]].flat());
+  const exprs = (modules.find(t.module)?.exprArgs ?? []).flatMap((a: string) => [t.args[a]].flat());
   for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
   refsCache.set(t, s);
   return s;

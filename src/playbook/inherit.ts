@@ -1,5 +1,6 @@
 // What a task inherits from its play, role, block and include (keywords, when, tags, vars), and the load
 // context every loader passes down.
+import type { ModuleRegistry } from '../tasks/index.js';
 import type { Loc, Problems } from '../core/errors.js';
 import { valueLoc } from '../core/places.js';
 import type { Condition, Inherited, TaskNode, Vars } from '../core/types.js';
@@ -7,6 +8,8 @@ import { isPlainObject } from '../core/value-utils.js';
 
 export interface LoadCtx {
   problems: Problems;
+  /** The run's modules (built-in and the playbook's library/). */
+  modules: ModuleRegistry;
   playbookDir: string;
   stack: string[]; // files being read, to refuse import cycles
   /** Load a role's tasks (roles.ts provides it; kept as a callback to avoid an import cycle). */

@@ -9,6 +9,7 @@ import { loadYamlFile } from '../core/source.js';
 import { inherit, toList, type LoadCtx } from './inherit.js';
 import { parseTaskList } from './tasks-loader.js';
 import { isPlainObject, toBool } from '../core/value-utils.js';
+import { builtins, type ModuleRegistry } from '../tasks/index.js';
 import { checkPlayKeywords } from './play-keywords.js';
 import type { Inherited, Play, Playbook, RoleInstance, TaskNode, Vars } from '../core/types.js';
 
@@ -20,10 +21,10 @@ export interface PlaybookLoad {
 }
 
 /** Read a playbook and everything it names. Problems are returned, not thrown, so callers can add their own. */
-export function readPlaybook(file: string, problems = new Problems()): Playbook {
+export function readPlaybook(file: string, problems = new Problems(), modules: ModuleRegistry = builtins): Playbook {
   const abs = resolve(file);
   const playbook: Playbook = { file: abs, dir: dirname(abs), plays: [] };
-  readInto(abs, playbook, problems, [], EMPTY, undefined);
+  readInto(abs, playbook, problems, modules, [], EMPTY, undefined);
   return playbook;
 }
 
@@ -39,6 +40,7 @@ function readInto(
   file: string,
   pb: Playbook,
   problems: Problems,
+  modules: ModuleRegistry,
   stack: string[],
   inh: Inherited,
   loc: Loc | undefined,
@@ -82,14 +84,29 @@ function readInto(
         });
         return;
       }
-      readInto(resolve(dirname(file), imp), pb, problems, [...stack, file], inherit(inh, entry), valueLoc(entry, key));
+      readInto(
+        resolve(dirname(file), imp),
+        pb,
+        problems,
+        modules,
+        [...stack, file],
+        inherit(inh, entry),
+        valueLoc(entry, key),
+      );
       return;
     }
-    pb.plays.push(readPlay(entry, file, pb, problems, inh));
+    pb.plays.push(readPlay(entry, file, pb, problems, modules, inh));
   });
 }
 
-function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, outer: Inherited): Play {
+function readPlay(
+  raw: Vars,
+  file: string,
+  pb: Playbook,
+  problems: Problems,
+  modules: ModuleRegistry,
+  outer: Inherited,
+): Play {
   const loc = locOf(raw) ?? { file, line: 1, col: 1 };
   checkPlayKeywords(raw, problems);
   const hosts = Array.isArray(raw.hosts)
@@ -102,6 +119,7 @@ function readPlay(raw: Vars, file: string, pb: Playbook, problems: Problems, out
   const seen = new Set<string>();
   const ctx: LoadCtx = {
     problems,
+    modules,
     playbookDir: pb.dir,
     stack: [file],
     importRole: (name, l, entry, inh, c, tasksFrom) => {

@@ -6,7 +6,7 @@ import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { textOf } from '../core/source-text.js';
 import type { Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
-import { canonicalModuleName, findModule, moduleNames } from '../tasks/index.js';
+import { canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
 import { INCLUDE_ACTIONS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
 
 export interface Action {
@@ -17,18 +17,23 @@ export interface Action {
 }
 
 /** Which key of a task names its module: the one key that is not a keyword. */
-export function findAction(raw: Vars, table: Record<string, KeywordCheck>, problems: Problems): Action | undefined {
+export function findAction(
+  raw: Vars,
+  table: Record<string, KeywordCheck>,
+  problems: Problems,
+  modules: ModuleRegistry,
+): Action | undefined {
   const loc = locOf(raw);
   for (const k of ['action', 'local_action']) {
     if (raw[k] === undefined) continue;
     const v = raw[k];
     if (typeof v === 'string') {
       const [mod, ...rest] = v.trim().split(/\s+/);
-      return checkModule({ key: k, module: mod!, value: rest.join(' '), loc: valueLoc(raw, k) }, problems);
+      return checkModule({ key: k, module: mod!, value: rest.join(' '), loc: valueLoc(raw, k) }, problems, modules);
     }
     if (isPlainObject(v) && typeof v.module === 'string') {
       const { module, ...args } = v;
-      return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, problems);
+      return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, problems, modules);
     }
     problems.add(`${k}: expected "module args" or a mapping with 'module'`, {
       code: 'PLAYBOOK',
@@ -37,7 +42,7 @@ export function findAction(raw: Vars, table: Record<string, KeywordCheck>, probl
     return undefined;
   }
   const candidates = Object.keys(raw).filter((k) => !(k in table) && !(k in UNSUPPORTED));
-  const known = candidates.filter((k) => findModule(k) || INCLUDE_ACTIONS.has(canonicalModuleName(k)));
+  const known = candidates.filter((k) => modules.find(k) || INCLUDE_ACTIONS.has(canonicalModuleName(k)));
   if (known.length > 1) {
     problems.add(`conflicting actions in one task: ${known.join(', ')}`, {
       code: 'PLAYBOOK',
@@ -52,7 +57,7 @@ export function findAction(raw: Vars, table: Record<string, KeywordCheck>, probl
     return undefined;
   }
   for (const k of candidates) {
-    const near = didYouMean(k, [...moduleNames(), ...Object.keys(table)]);
+    const near = didYouMean(k, [...modules.names(), ...Object.keys(table)]);
     problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, {
       code: 'UNKNOWN_MODULE',
       loc: keyLoc(raw, k),
@@ -61,9 +66,9 @@ export function findAction(raw: Vars, table: Record<string, KeywordCheck>, probl
   return undefined;
 }
 
-function checkModule(a: Action, problems: Problems): Action | undefined {
-  if (findModule(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
-  const near = didYouMean(a.module, moduleNames());
+function checkModule(a: Action, problems: Problems, modules: ModuleRegistry): Action | undefined {
+  if (modules.find(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
+  const near = didYouMean(a.module, modules.names());
   problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, {
     code: 'UNKNOWN_MODULE',
     loc: a.loc,

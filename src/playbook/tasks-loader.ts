@@ -14,7 +14,7 @@ import {
 } from './keywords.js';
 import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { loadYamlFile } from '../core/source.js';
-import { canonicalModuleName, findModule } from '../tasks/index.js';
+import { canonicalModuleName } from '../tasks/index.js';
 import type { Block, Include, Inherited, Task, TaskNode, Vars } from '../core/types.js';
 import { existsSync } from 'node:fs';
 import { isPlainObject } from '../core/value-utils.js';
@@ -107,7 +107,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const loc = locOf(raw) ?? { file, line: 1, col: 1 };
   if ('block' in raw) return [parseBlock(raw, file, loc, inh, ctx, handlers)];
   const table = handlers ? HANDLER_KEYWORDS : TASK_KEYWORDS;
-  const action = findAction(raw, table, ctx.problems);
+  const action = findAction(raw, table, ctx.problems, ctx.modules);
   if (!action) return [];
   checkKeywords(raw, table, new Set([action.key]), ctx, 'task');
   const name = typeof raw.name === 'string' ? raw.name : undefined;
@@ -124,7 +124,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   };
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
-  const spec = findModule(mod)!;
+  const spec = ctx.modules.find(mod)!;
   const { args, argLocs, argKeyLocs } = moduleArgs(
     spec.freeForm ? new Set(Object.keys(spec.args)) : undefined,
     action,

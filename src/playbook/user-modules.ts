@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KplayError } from '../core/errors.js';
-import { registry } from '../tasks/index.js';
+import type { ModuleRegistry } from '../tasks/index.js';
 import type { ModuleSpec } from '../tasks/contract.js';
-
-const loaded = new Set<string>();
 
 export function libraryDirs(playbookDir: string): string[] {
   return [join(playbookDir, 'library'), ...(process.env.KPLAY_LIBRARY ?? '').split(':').filter(Boolean)];
@@ -40,16 +38,16 @@ function isModule(m: unknown): m is ModuleSpec {
   return !!x && typeof x.name === 'string' && typeof x.args === 'object' && typeof x.description === 'string';
 }
 
-/** Load every module file of a folder into the registry. A bad file is an error naming it. */
-export async function loadUserModules(dir: string): Promise<string[]> {
+/** Load every module file of a folder into a run's registry. A bad file is an error naming it. */
+export async function loadUserModules(dir: string, registry: ModuleRegistry): Promise<string[]> {
   const abs = resolve(dir);
   if (!existsSync(abs)) return [];
   const names: string[] = [];
   for (const f of readdirSync(abs).sort()) {
     if (!/\.(m?js|ts)$/.test(f) || f.endsWith('.d.ts')) continue;
     const file = join(abs, f);
-    if (loaded.has(file)) continue;
-    loaded.add(file);
+    if (registry.loadedFiles.has(file)) continue;
+    registry.loadedFiles.add(file);
     let mod: Record<string, unknown>;
     try {
       mod = await importFile(file);
@@ -65,8 +63,7 @@ export async function loadUserModules(dir: string): Promise<string[]> {
     for (const m of found) {
       if (typeof (m as { plan?: unknown }).plan !== 'function')
         throw new KplayError(`${file}: module '${m.name}' has no plan() function`, { code: 'PLAYBOOK' });
-      registry.set(m.name, m);
-      for (const a of m.aliases ?? []) registry.set(a, m);
+      registry.add(m);
       names.push(m.name);
     }
   }

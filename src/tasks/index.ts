@@ -40,12 +40,6 @@ const all: ModuleSpec[] = [
   ...pki,
 ];
 
-export const registry = new Map<string, ModuleSpec>();
-for (const m of all) {
-  registry.set(m.name, m);
-  for (const a of m.aliases ?? []) registry.set(a, m);
-}
-
 /** Collections whose prefix is dropped: `ansible.builtin.copy` is `copy`. */
 const PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'kplay.'];
 
@@ -54,10 +48,48 @@ export function canonicalModuleName(name: string): string {
   return name;
 }
 
-export function findModule(name: string): ModuleSpec | undefined {
-  return registry.get(canonicalModuleName(name));
+/** The modules a run knows, by name and alias: the built-in ones, then the playbook's library/ modules. Each
+ *  run has its own (`builtins.copy()`), so a user module never leaks into another run in the process. */
+export class ModuleRegistry {
+  private readonly byName = new Map<string, ModuleSpec>();
+  /** Module files already loaded into this registry (playbook/user-modules.ts). */
+  readonly loadedFiles = new Set<string>();
+
+  constructor(
+    specs: Iterable<ModuleSpec> = [],
+    private readonly sealed = false,
+  ) {
+    for (const m of specs) this.put(m);
+  }
+
+  add(m: ModuleSpec): void {
+    if (this.sealed) throw new Error("internal: the built-in modules are shared; add to a run's own copy()");
+    this.put(m);
+  }
+
+  find(name: string): ModuleSpec | undefined {
+    return this.byName.get(canonicalModuleName(name));
+  }
+
+  /** Every name and alias. */
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Every module once, by name. */
+  all(): ModuleSpec[] {
+    return [...new Set(this.byName.values())].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  copy(): ModuleRegistry {
+    return new ModuleRegistry(this.all());
+  }
+
+  private put(m: ModuleSpec): void {
+    this.byName.set(m.name, m);
+    for (const a of m.aliases ?? []) this.byName.set(a, m);
+  }
 }
 
-export function moduleNames(): string[] {
-  return [...registry.keys()];
-}
+/** kplay's own modules; read-only (a run copies it before adding its library/ modules). */
+export const builtins = new ModuleRegistry(all, true);

@@ -3,12 +3,12 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { formatDoc, jsonSchema } from '../../src/cli/module-doc.js';
 import { loadUserModules } from '../../src/playbook/user-modules.js';
-import { findModule, registry } from '../../src/tasks/index.js';
+import { builtins } from '../../src/tasks/index.js';
 import { writeTree } from '../support/tree.js';
 import { spawnSync } from 'node:child_process';
 
 describe('kplay doc', () => {
-  for (const m of new Set(registry.values())) {
+  for (const m of builtins.all()) {
     it(`documents ${m.name}: description, arguments, JSON Schema, example`, () => {
       expect(m.description.length).to.be.greaterThan(10);
       const text = formatDoc(m);
@@ -47,14 +47,18 @@ describe('user modules', () => {
   },
 };\n`,
     });
-    const names = await loadUserModules(join(dir, 'library'));
+    const modules = builtins.copy();
+    const names = await loadUserModules(join(dir, 'library'), modules);
     expect(names).to.deep.equal(['hello_file']);
-    expect(findModule('hello_file')?.description).to.equal('Writes a greeting to a file on the host.');
+    expect(modules.find('hello_file')?.description).to.equal('Writes a greeting to a file on the host.');
+    // the run's own registry: the built-in one, shared by every run of the process, is untouched
+    expect(builtins.find('hello_file')).to.equal(undefined);
+    expect(() => builtins.add(modules.find('hello_file')!)).to.throw(/shared/);
   });
   it('a file that exports no module is an error naming it', async () => {
     const dir = writeTree({ 'library/bad.js': 'export const x = 1;\n' });
     try {
-      await loadUserModules(join(dir, 'library'));
+      await loadUserModules(join(dir, 'library'), builtins.copy());
       expect.fail('should throw');
     } catch (e) {
       expect((e as Error).message).to.match(/bad\.js exports no module/);

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { KplayError } from '../../src/core/errors.js';
-import { registry } from '../../src/tasks/index.js';
+import { builtins } from '../../src/tasks/index.js';
 import type { ModuleSpec } from '../../src/tasks/contract.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -295,7 +295,8 @@ describe('executor', () => {
   });
 
   it('a module whose plan is not empty after its own actions ran fails the host with NOT_CONVERGED', async () => {
-    registry.set('never_settles', {
+    const modules = builtins.copy();
+    modules.add({
       name: 'never_settles',
       description: 'A test module that always wants to write.',
       args: {},
@@ -304,7 +305,7 @@ describe('executor', () => {
         changes: [{ summary: 'write /x', actions: [{ put: '/x', content: Buffer.from('x') }], touches: ['file:/x'] }],
       }),
     } as ModuleSpec);
-    const r = await run(play('    - name: bad module\n      never_settles: {}\n'));
+    const r = await run(play('    - name: bad module\n      never_settles: {}\n'), { modules });
     expect(r.code).to.equal(2);
     expect(r.results[0]!.msg).to.match(/never_settles did not converge: after applying, it still plans: write \/x/);
   });
@@ -349,7 +350,8 @@ describe('executor', () => {
   );
 
   it('a module that fails still honours ignore_errors and failed_when, and the failure names the task', async () => {
-    registry.set('always_fails', {
+    const modules = builtins.copy();
+    modules.add({
       name: 'always_fails',
       description: 'A test module whose plan always fails.',
       args: {},
@@ -363,6 +365,7 @@ describe('executor', () => {
         '    - name: ignored\n      always_fails: {}\n      ignore_errors: yes\n    - name: not a failure\n' +
           '      always_fails: {}\n      failed_when: false\n    - name: real failure\n      always_fails: {}\n',
       ),
+      { modules },
     );
     expect(
       r.lines.filter(

@@ -6,6 +6,7 @@ import { createRun } from '../../src/exec/run.js';
 import { prepareRun } from '../../src/check/prepare.js';
 import { NullTransport } from './fake-transport.js';
 import type { MemoryHost } from '../../src/transport/memory.js';
+import type { ModuleRegistry } from '../../src/tasks/index.js';
 import { writeTree } from './tree.js';
 import { Journal, readJournal } from '../../src/events/journal.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ export async function run(
     files?: Record<string, string>;
     /** Hosts kept in memory (by name): the real reader, plan, apply and re-plan run against them. */
     memory?: MemoryHost[];
+    /** The run's modules, when a test adds its own (default: the built-in ones). */
+    modules?: ModuleRegistry;
   } = {},
 ) {
   const dir = o.journal ? join(o.journal, '..') : writeTree({});
@@ -38,12 +41,13 @@ export async function run(
     mkdirSync(join(dir, f, '..'), { recursive: true });
     writeFileSync(join(dir, f), text);
   }
-  const { inv, pb, plan } = await prepareRun({
+  const { inv, pb, plan, modules } = await prepareRun({
     playbook: join(dir, 'site.yml'),
     inventory: [join(dir, 'inv')],
     limit: o.limit,
     filter: { only: o.tags ?? [], skip: [] },
     startAtTask: o.startAt,
+    modules: o.modules,
   });
   const bus = new EventBus();
   const events: RunEvent[] = [];
@@ -53,6 +57,7 @@ export async function run(
   const handle = createRun({
     resume,
     pb,
+    modules,
     inv,
     plan,
     extra: o.extra ?? {},

@@ -17,12 +17,12 @@ import { readPlaybook } from '../../src/playbook/playbook.js';
 import { validatePlaybook } from '../../src/check/validate.js';
 import type { Vars } from '../../src/tasks/contract.js';
 import { isTaskModule } from '../../src/tasks/contract.js';
-import { registry } from '../../src/tasks/index.js';
+import { builtins } from '../../src/tasks/index.js';
 import type { ModuleSpec } from '../../src/tasks/contract.js';
 import { hostView, planOn } from '../support/plan-harness.js';
 import { samples } from './samples.js';
 
-const modules: ModuleSpec[] = [...new Set(registry.values())].sort((a, b) => a.name.localeCompare(b.name));
+const modules: ModuleSpec[] = builtins.all();
 const WRONG = { wrong: 'type' };
 
 describe('module registry: every module has a sample', () => {

@@ -2,7 +2,7 @@
 // (daemon-reload, mask, enable, state), convergence, restarted/reloaded always changing, honest daemon-reload.
 import { expect } from 'chai';
 import { service, systemd_service, unitName } from '../../src/tasks/systemd.js';
-import { registry } from '../../src/tasks/index.js';
+import { builtins } from '../../src/tasks/index.js';
 import type { ProbeResult, Vars } from '../../src/tasks/contract.js';
 import { FakeHost } from '../support/fake-host.js';
 import { converge, hostView, planError, planOn } from '../support/plan-harness.js';
@@ -131,9 +131,9 @@ const summaries = (p: { changes: { summary: string }[] }) => p.changes.map((c) =
 
 describe('systemd_service', () => {
   it('is registered as systemd_service, systemd and ansible.builtin.systemd; service is separate', () => {
-    expect(registry.get('systemd')).to.equal(systemd_service);
-    expect(registry.get('systemd_service')).to.equal(systemd_service);
-    expect(registry.get('service')).to.equal(service);
+    expect(builtins.find('systemd')).to.equal(systemd_service);
+    expect(builtins.find('systemd_service')).to.equal(systemd_service);
+    expect(builtins.find('service')).to.equal(service);
   });
 
   it('unit names: .service is added unless a unit suffix is there', () => {
