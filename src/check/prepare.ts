@@ -3,6 +3,7 @@
 // the test harness and the load benchmark all start a run here.
 import { dirname, resolve } from 'node:path';
 import { Problems } from '../core/errors.js';
+import { clearSecrets } from '../core/secrets.js';
 import type { Playbook, Vars } from '../core/types.js';
 import { emptyInventory, type Inventory, loadInventory } from '../inventory/inventory.js';
 import { readPlaybook } from '../playbook/playbook.js';
@@ -38,6 +39,7 @@ export interface Prepared {
 }
 
 export async function prepareRun(i: PrepareInput): Promise<Prepared> {
+  clearSecrets(); // this run's secrets are registered as its inventory is read
   const problems = new Problems();
   const extra = i.extra ?? {};
   const filter = i.filter ?? { only: [], skip: [] };

@@ -112,7 +112,8 @@ export function noteDerived(input: unknown, output: unknown): void {
   }
 }
 
-/** For tests only. */
+/** Forget every secret: a run starts with none (check/prepare.ts), so a value secret in one run of the
+ *  process is not masked in the next. */
 export function clearSecrets(): void {
   secrets.clear();
   short.clear();

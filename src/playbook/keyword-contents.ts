@@ -64,10 +64,16 @@ export function checkVariableNames(vars: unknown, problems: Problems, what = 'va
 }
 
 /** set_fact's arguments are variables (`cacheable` is its option). */
-export function checkSetFactNames(args: Vars, locOf: (key: string) => Loc | undefined, problems: Problems): void {
-  for (const k of Object.keys(args)) {
-    const bad = k === 'cacheable' ? undefined : badVariableName(k);
-    if (bad) problems.add(`set_fact: ${bad}`, { code: 'PLAYBOOK', loc: locOf(k) });
+/** The names a module would set as variables (set_fact's keys: `varsSet`). */
+export function checkSetVarNames(
+  module: string,
+  names: string[],
+  locOf: (key: string) => Loc | undefined,
+  problems: Problems,
+): void {
+  for (const k of names) {
+    const bad = badVariableName(k);
+    if (bad) problems.add(`${module}: ${bad}`, { code: 'PLAYBOOK', loc: locOf(k) });
   }
 }
 

@@ -6,6 +6,7 @@ import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { textOf } from '../core/source-text.js';
 import type { Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
+import type { ModuleSpec } from '../tasks/contract.js';
 import { canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
 import { INCLUDE_ACTIONS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
 
@@ -77,7 +78,8 @@ function checkModule(a: Action, problems: Problems, modules: ModuleRegistry): Ac
 }
 
 /** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
-export function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Vars, problems: Problems, taskLoc: Loc) {
+export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Problems, taskLoc: Loc) {
+  const freeKeys = spec.freeForm ? new Set(Object.keys(spec.args)) : undefined;
   const args: Vars = {};
   const keyLocs = new Map<string, Loc | undefined>();
   const valLocs = new Map<string, Loc | undefined>();
@@ -93,7 +95,7 @@ export function moduleArgs(freeKeys: Set<string> | undefined, a: Action, raw: Va
   if (typeof v === 'string' || typeof v === 'number') {
     const s = String(v);
     // Ansible fails "at splitting arguments" on an unbalanced quote; a shell script's quotes are the shell's
-    const open = a.module === 'shell' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
+    const open = spec.freeForm === 'script' ? undefined : splitArgs(s).find((t) => t.unclosed !== undefined)?.unclosed;
     if (open !== undefined)
       problems.add(`${a.module}: a quote that is never closed in its arguments`, {
         code: 'BAD_ARGS',

@@ -1,6 +1,6 @@
 // Task lists read from YAML: tasks, blocks, imports and includes, each task's module and arguments resolved
 // against the registry, keywords checked; every problem found is recorded with its position.
-import { checkKeywordContents, checkSetFactNames } from './keyword-contents.js';
+import { checkKeywordContents, checkSetVarNames } from './keyword-contents.js';
 import { dirname, resolve } from 'node:path';
 import { checkArgs } from './module-args.js';
 import { didYouMean, type Loc } from '../core/errors.js';
@@ -125,19 +125,15 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = ctx.modules.find(mod)!;
-  const { args, argLocs, argKeyLocs } = moduleArgs(
-    spec.freeForm ? new Set(Object.keys(spec.args)) : undefined,
-    action,
-    raw,
-    ctx.problems,
-    loc,
-  );
+  const { args, argLocs, argKeyLocs } = moduleArgs(spec, action, raw, ctx.problems, loc);
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   for (const e of checked.errors) ctx.problems.push(e);
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
-  if (spec.name === 'set_fact')
-    checkSetFactNames(
-      args,
+  // the variables a module sets (set_fact's keys) must be names a variable can have
+  if (spec.varsSet)
+    checkSetVarNames(
+      spec.name,
+      spec.varsSet(args),
       (k) => (isPlainObject(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc,
       ctx.problems,
     );

@@ -158,7 +158,7 @@ export const command = defineTask({
 export const shell = defineTask({
   name: 'shell',
   description: 'Run a command line through /bin/sh on the host (pipes and redirects allowed).',
-  freeForm: true,
+  freeForm: 'script',
   converges: false,
   args: { ...common, executable: apath() },
   requiredOneOf: [['_raw_params', 'cmd']],

@@ -127,8 +127,9 @@ export interface ModuleSpec {
   args: ArgsShape;
   /** Argument aliases, alias → canonical name (e.g. dest → path for `file`). */
   argAliases?: Record<string, string>;
-  /** The module takes a free-form string (`command: ls -l`), stored as `_raw_params`. */
-  freeForm?: boolean;
+  /** The module takes a free-form string (`command: ls -l`), stored as `_raw_params`. `'script'`: the string
+   *  is a shell script (shell), whose quotes are the shell's, not unbalanced arguments. */
+  freeForm?: boolean | 'script';
   /** Any argument name is accepted (set_fact). */
   anyArgs?: boolean;
   required?: string[];

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { prepareRun } from '../../src/check/prepare.js';
+import { MASK, redact } from '../../src/core/secrets.js';
 import { builtins } from '../../src/tasks/index.js';
 import { writeTree } from '../support/tree.js';
 
@@ -24,6 +25,19 @@ describe('prepareRun', () => {
     let err: Error | undefined;
     await prepareRun({ playbook: join(without, 'site.yml'), inventory: [] }).catch((e: Error) => (err = e));
     expect(err?.message).to.match(/unknown module or keyword 'greet'/);
+  });
+
+  it("forgets the previous run's secrets: a value secret in one run is not masked in the next", async () => {
+    const withEnv = writeTree({
+      'site.yml': '- hosts: a\n  gather_facts: no\n  tasks: []\n',
+      'inv/hosts.yml': 'all:\n  hosts:\n    a: {}\n',
+      'inv/.env': 'TOKEN=s3cr3t-value\n',
+    });
+    await prepareRun({ playbook: join(withEnv, 'site.yml'), inventory: [join(withEnv, 'inv')] });
+    expect(redact('token s3cr3t-value')).to.equal(`token ${MASK}`);
+    const plain = writeTree({ 'site.yml': '- hosts: localhost\n  gather_facts: no\n  tasks: []\n' });
+    await prepareRun({ playbook: join(plain, 'site.yml'), inventory: [] });
+    expect(redact('token s3cr3t-value')).to.equal('token s3cr3t-value');
   });
 
   it('reports every problem at once, before any host is reached', async () => {
