@@ -38,7 +38,8 @@ export async function execute(input: ExecuteInput, out: Output): Promise<number>
   const lock = runLockFile(input.inventories);
   if (!tryLock(lock)) {
     throw new KplayError(
-      `another kplay run (pid ${lockHolder(lock)}) is working on this site (${input.inventories.join(', ') || 'localhost'})`,
+      `another kplay run (pid ${lockHolder(lock)}) is working on this site ` +
+        `(${input.inventories.join(', ') || 'localhost'})`,
       {
         code: 'LOCKED',
         hint: 'two runs at once would both change the same hosts; run again when it has finished',

@@ -56,8 +56,10 @@ export function labCommand(y: Argv, guard: Guard = ownGuard): Argv {
   return y.command('lab', 'Throwaway Linux hosts on this machine, for tests and trying playbooks', (a) =>
     a
       .usage(
-        'kplay lab <command>\n\nReal Debian hosts (systemd, sshd, apt) in network namespaces on one bridge, booted with systemd-nspawn ' +
-          'from a cached base image. Needs Linux and root. `up` writes a ready site (hosts.yml, ssh key, known_hosts) to inventories/lab/.',
+        'kplay lab <command>\n\nReal Debian hosts (systemd, sshd, apt) in network namespaces on one bridge, ' +
+          'booted with systemd-nspawn ' +
+          'from a cached base image. Needs Linux and root. ' +
+          '`up` writes a ready site (hosts.yml, ssh key, known_hosts) to inventories/lab/.',
       )
       .command(
         'up [count]',

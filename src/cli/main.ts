@@ -20,7 +20,8 @@ export function report(e: unknown, out: Output, debug: boolean): number {
     return e.exitCode;
   }
   out.error(
-    `ERROR: internal error: ${(e as Error)?.message ?? String(e)}${debug ? `\n${(e as Error)?.stack}` : ' (run with --debug for the stack trace)'}`,
+    `ERROR: internal error: ${(e as Error)?.message ?? String(e)}` +
+      `${debug ? `\n${(e as Error)?.stack}` : ' (run with --debug for the stack trace)'}`,
   );
   return 1;
 }
@@ -38,7 +39,8 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
   const y = yargs(argv)
     .scriptName('kplay')
     .usage(
-      "kplay: agentless orchestration for highly available Kubernetes, with Ansible's words.\n\nUsage: $0 <command> [options]",
+      "kplay: agentless orchestration for highly available Kubernetes, with Ansible's words.\n\n" +
+        'Usage: $0 <command> [options]',
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()

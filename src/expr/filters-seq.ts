@@ -82,7 +82,10 @@ function perItem<T>(items: unknown[], f: (x: unknown) => T): T[] {
   });
 }
 
-/** `map('upper')`, `map('extract', hostvars)`: a filter on each item; `map(attribute='a.b', default=x)`: an attribute. */
+/**
+ * `map('upper')`, `map('extract', hostvars)`: a filter on each item; `map(attribute='a.b', default=x)`: an
+ * attribute.
+ */
 const map: Filter = (v, args, kw) => {
   const items = list(v, 'map');
   if (args.length === 0 && Object.hasOwn(kw, 'attribute')) {
@@ -94,7 +97,8 @@ const map: Filter = (v, args, kw) => {
       if (r !== undefined) return r;
       if (hasDefault) return kw.default;
       throw new FilterError(
-        `item ${i} has no attribute '${toText(kw.attribute)}' (give a default: map(attribute='${toText(kw.attribute)}', default=''))`,
+        `item ${i} has no attribute '${toText(kw.attribute)}' ` +
+          `(give a default: map(attribute='${toText(kw.attribute)}', default=''))`,
       );
     });
   }

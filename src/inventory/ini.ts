@@ -37,7 +37,8 @@ export function readIniInventory(b: InventoryBuilder, file: string, text: string
       const kind = m[2] ?? 'hosts';
       if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
         problems.add(
-          `section [${m[1]}:${kind}] has an unknown type "${kind}": use [${m[1]}], [${m[1]}:vars] or [${m[1]}:children]`,
+          `section [${m[1]}:${kind}] has an unknown type "${kind}": ` +
+            `use [${m[1]}], [${m[1]}:vars] or [${m[1]}:children]`,
           {
             code: 'INVENTORY',
             loc: at(m[1]!.length + 2),

@@ -1,9 +1,10 @@
 // Loading a site's inventory (INI, YAML, a folder of them, several -i), its group_vars/ host_vars/ and .env,
 // and the variables of a host with Ansible's inventory precedence:
 //   all (inventory file) < other groups (inventory files; by depth, ansible_group_priority, name)
-//   < group_vars/all < group_vars/<group> (same order; per source, in -i order) < host (inventory files) < host_vars/<host>.
-// `hostVars` is what `ansible-inventory --list` prints in _meta.hostvars plus `env` (from .env, lowest precedence); the magic variables (inventory_hostname,
-// group_names, groups ...) come from `magicVars`.
+//   < group_vars/all < group_vars/<group> (same order; per source, in -i order) < host (inventory files)
+//   < host_vars/<host>.
+// `hostVars` is what `ansible-inventory --list` prints in _meta.hostvars plus `env` (from .env, lowest precedence);
+// the magic variables (inventory_hostname, group_names, groups ...) come from `magicVars`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
@@ -76,8 +77,10 @@ function looksLikeYaml(file: string, text: string): boolean {
 }
 
 // Files a site folder holds beside its inventory (keys, certificates, known_hosts) are never read as one.
-const NOT_INVENTORY =
-  /^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|.*\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$/;
+const NOT_INVENTORY = new RegExp(
+  '^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|' +
+    '.*\\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$',
+);
 
 /** In a folder, an extensionless file is an INI inventory only when it is called hosts/inventory or starts like one. */
 function looksLikeIni(name: string, text: string): boolean {
@@ -183,7 +186,10 @@ export function hostGroups(inv: Inventory, host: string): InvGroup[] {
     .sort((a, b) => a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Variables of a host from the inventory, with Ansible's precedence (what ansible-inventory prints). Cached: do not modify. */
+/**
+ * Variables of a host from the inventory, with Ansible's precedence (what ansible-inventory prints). Cached: do not
+ * modify.
+ */
 export function hostVars(inv: Inventory, host: string): Record<string, unknown> {
   let c = cache.get(inv);
   if (!c) cache.set(inv, (c = new Map()));
@@ -255,7 +261,10 @@ export function groupsMap(inv: Inventory): Record<string, string[]> {
   return out;
 }
 
-/** inventory_hostname, inventory_hostname_short, group_names (sorted; `ungrouped` included as Ansible does), inventory_file, inventory_dir. */
+/**
+ * inventory_hostname, inventory_hostname_short, group_names (sorted; `ungrouped` included as Ansible does),
+ * inventory_file, inventory_dir.
+ */
 export function magicVars(inv: Inventory, host: string): Record<string, unknown> {
   const h = inv.hosts.get(host);
   const groupNames = hostGroups(inv, host)

@@ -40,7 +40,10 @@ export const SECRET_VARS = new Set([
   'ansible_sudo_pass',
 ]);
 
-/** Register the value of a password variable as a secret (a template is not a secret; its result will be, in connectionSpec). */
+/**
+ * Register the value of a password variable as a secret (a template is not a secret; its result will be, in
+ * connectionSpec).
+ */
 export function noteSecretVar(key: string, value: unknown): void {
   if (SECRET_VARS.has(key) && !(typeof value === 'string' && value.includes('{{'))) addSecret(value);
 }
@@ -175,7 +178,8 @@ export class InventoryBuilder {
     const before = h.varLocs.get(key);
     if (before && loc && key in h.vars && JSON.stringify(h.vars[key]) !== JSON.stringify(value)) {
       this.warnings.push(
-        `host ${host}: ${key} is set twice with different values (${before.file}:${before.line} and ${loc.file}:${loc.line}); the later one wins`,
+        `host ${host}: ${key} is set twice with different values ` +
+          `(${before.file}:${before.line} and ${loc.file}:${loc.line}); the later one wins`,
       );
     }
     noteSecretVar(key, value);

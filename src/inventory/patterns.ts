@@ -86,7 +86,8 @@ class Matcher {
         re = new RegExp(`^(?:${pattern.slice(1)})`);
       } catch (e) {
         this.fail(
-          `invalid regular expression in host pattern "${pattern}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+          `invalid regular expression in host pattern "${pattern}": ` +
+            `${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
         );
       }
     } else re = globToRegExp(pattern);
@@ -198,7 +199,10 @@ export function limitPatterns(limit: string, baseDir = '.', loc?: Loc): string[]
   return out;
 }
 
-/** The hosts a pattern selects, in inventory order, and the warnings Ansible would print. Throws KplayError (PATTERN). */
+/**
+ * The hosts a pattern selects, in inventory order, and the warnings Ansible would print. Throws KplayError
+ * (PATTERN).
+ */
 export function selectHosts(inv: Inventory, pattern: string, opts: SelectOptions = {}): Selection {
   const m = new Matcher(inv, opts.loc);
   let hosts = m.evaluate(splitPatterns(pattern));

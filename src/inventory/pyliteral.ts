@@ -147,10 +147,10 @@ class Reader {
   }
   number(): number {
     const rest = this.s.slice(this.i);
-    const m =
-      /^0[xX](?:_?[0-9a-fA-F])+|^0[oO](?:_?[0-7])+|^0[bB](?:_?[01])+|^(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?/.exec(
-        rest,
-      );
+    const m = new RegExp(
+      '^0[xX](?:_?[0-9a-fA-F])+|^0[oO](?:_?[0-7])+|^0[bB](?:_?[01])+|' +
+        '^(?:\\d(?:_?\\d)*)?\\.?(?:\\d(?:_?\\d)*)?(?:[eE][+-]?\\d(?:_?\\d)*)?',
+    ).exec(rest);
     const t = m?.[0] ?? '';
     if (!t || t === '.' || /^\.?[eE]/.test(t)) throw new Fail();
     const next = rest[t.length];

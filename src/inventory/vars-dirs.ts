@@ -110,7 +110,8 @@ export function loadVarsDir(
       if (known.has(e)) continue;
       const guess = didYouMean(e, names);
       warnings.push(
-        `${join(folder, e)}: no ${what} named "${e}" in the inventory${guess ? ` (did you mean "${guess}"?)` : ''}; ignored`,
+        `${join(folder, e)}: no ${what} named "${e}" in the inventory` +
+          `${guess ? ` (did you mean "${guess}"?)` : ''}; ignored`,
       );
     }
   }

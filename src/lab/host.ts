@@ -58,7 +58,10 @@ export function nspawnPids(hostCgroups: string[]): number[] {
   return pidsIn(hostCgroups).filter((p) => pidAlive(p, 'systemd-nspawn'));
 }
 
-/** The pid (seen from the controller) of the host's init: the process in its cgroup that is pid 1 in its own pid namespace. */
+/**
+ * The pid (seen from the controller) of the host's init: the process in its cgroup that is pid 1 in its own pid
+ * namespace.
+ */
 export function initPid(hostCgroups: string[]): number | undefined {
   for (const pid of pidsIn(hostCgroups)) {
     try {
@@ -97,7 +100,8 @@ async function exitReport(h: HostState, logFile: string, during: string): Promis
     .slice(-15)
     .join('\n');
   return new KplayError(
-    `${h.name}: systemd-nspawn exited ${during}${tail ? `; the end of ${logFile}:\n${tail}` : ` and ${logFile} is empty`}`,
+    `${h.name}: systemd-nspawn exited ${during}` +
+      `${tail ? `; the end of ${logFile}:\n${tail}` : ` and ${logFile} is empty`}`,
     { code: 'LAB_HOST', host: h.name },
   );
 }

@@ -66,7 +66,10 @@ export function hostsYaml(dir: string, inp: InventoryInput): string {
       },
     },
   };
-  return `# Written by \`kplay lab up\` (lab "${inp.prefix}"); \`kplay lab down\` removes it.\n${stringify(doc, { lineWidth: 0 })}`;
+  return (
+    `# Written by \`kplay lab up\` (lab "${inp.prefix}"); \`kplay lab down\` removes it.\n` +
+    `${stringify(doc, { lineWidth: 0 })}`
+  );
 }
 
 export function knownHosts(hosts: InventoryHost[]): string {

@@ -160,7 +160,8 @@ export function startProxy(o: ProxyOptions): Promise<{ server: Server; stats: Pr
     stats.refused++;
     log(`refused CONNECT ${req.url}`);
     socket.end(
-      'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nkplay lab proxy: CONNECT (https) is not allowed\n',
+      'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n' +
+        'kplay lab proxy: CONNECT (https) is not allowed\n',
     );
   });
   server.on('clientError', (_e, socket) => socket.destroy());

@@ -12,7 +12,10 @@ import type { Action, FactReader, Plan } from './contract.js';
 import { taskFailed } from './lib/fsattrs.js';
 import { abool, astr, defineTask, apath } from './lib/schema.js';
 
-/** Split a command line into words like a POSIX shell (Python's shlex.split): '...' literal, "..." with \" \\ escapes. */
+/**
+ * Split a command line into words like a POSIX shell (Python's shlex.split): '...' literal, "..." with \" \\
+ * escapes.
+ */
 export function splitCommand(line: string): string[] {
   const words: string[] = [];
   let word: string | undefined;
@@ -69,7 +72,9 @@ async function exists(facts: FactReader, path: string): Promise<boolean> {
   if (!GLOB.test(path)) return (await facts.stat(path, { follow: false })).exists;
   const dir = posix.dirname(path);
   // The pattern is passed to the shell unquoted on purpose (it must expand), the rest quoted.
-  const script = `for p in ${path.replace(/([^A-Za-z0-9_\-./*?[\]!])/g, '\\$1')}; do [ -e "$p" ] || [ -L "$p" ] && exit 0; done; exit 1`;
+  const script =
+    `for p in ${path.replace(/([^A-Za-z0-9_\-./*?[\]!])/g, '\\$1')}; ` +
+    `do [ -e "$p" ] || [ -L "$p" ] && exit 0; done; exit 1`;
   await facts.stat(GLOB.test(dir) ? '/' : dir, { follow: true }); // recorded as read, for check mode
   return (await facts.probe(['sh', '-c', script])).rc === 0;
 }

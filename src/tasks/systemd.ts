@@ -201,7 +201,8 @@ export const systemd_service = defineTask({
   name: 'systemd_service',
   aliases: ['systemd'],
   description:
-    'Manage a systemd unit: started/stopped/restarted/reloaded, enabled, masked; daemon-reload when unit files changed.',
+    'Manage a systemd unit: started/stopped/restarted/reloaded, enabled, masked; ' +
+    'daemon-reload when unit files changed.',
   args: unitArgs,
   argAliases: { service: 'name', unit: 'name', 'daemon-reload': 'daemon_reload', 'daemon-reexec': 'daemon_reexec' },
   requiredOneOf: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],

@@ -57,12 +57,14 @@ export function putScript(i: PutScriptInput): string {
   s.push('if [ -d "$f" ]; then echo "kplay: $f is a directory" >&2; bail 1; fi');
   if (i.fromStdin) s.push('umask 077; cat > "$t" || bail $?');
   s.push(
-    `n=$(wc -c < "$t") || bail $?; if [ "$n" -ne ${i.size} ]; then echo "kplay: incomplete upload of $f ($n of ${i.size} bytes)" >&2; bail ${RC_SHORT}; fi`,
+    `n=$(wc -c < "$t") || bail $?; if [ "$n" -ne ${i.size} ]; then ` +
+      `echo "kplay: incomplete upload of $f ($n of ${i.size} bytes)" >&2; bail ${RC_SHORT}; fi`,
   );
   if (o.mode !== undefined) s.push(`chmod ${quote(o.mode)} "$t" || bail $?`);
   else
     s.push(
-      'if [ -e "$f" ]; then m=$(stat -L -c %a -- "$f"); else m=$(printf %o $(( 0666 & ~0$um ))); fi; chmod "$m" "$t" || bail $?',
+      'if [ -e "$f" ]; then m=$(stat -L -c %a -- "$f"); else m=$(printf %o $(( 0666 & ~0$um ))); fi; ' +
+        'chmod "$m" "$t" || bail $?',
     );
   if (o.owner === undefined && o.group === undefined)
     s.push('if [ -e "$f" ]; then chown "$(stat -L -c %u:%g -- "$f")" "$t" 2>/dev/null; fi');

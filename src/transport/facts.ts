@@ -4,9 +4,11 @@
 import { KplayError } from '../core/errors.js';
 import type { Transport } from './types.js';
 
-export const FACTS_SCRIPT = String.raw`LC_ALL=C; export LC_ALL
+export const FACTS_SCRIPT = (
+  String.raw`LC_ALL=C; export LC_ALL
 p() { printf '%s=%s\n' "$1" "$2"; }
-if [ -r /etc/os-release ]; then while IFS= read -r l || [ -n "$l" ]; do printf 'osr.%s\n' "$l"; done < /etc/os-release; fi
+if [ -r /etc/os-release ]; then while IFS= read -r l || [ -n "$l" ]; do printf 'osr.%s\n' "$l"; ` +
+  String.raw`done < /etc/os-release; fi
 [ -r /etc/debian_version ] && p debian_version "$(cat /etc/debian_version)"
 p system "$(uname -s)"
 p kernel "$(uname -r)"
@@ -22,17 +24,20 @@ for m in apt-get dnf yum zypper apk pacman; do if command -v $m >/dev/null 2>&1;
 p vcpus "$(getconf _NPROCESSORS_ONLN 2>/dev/null || grep -c ^processor /proc/cpuinfo)"
 while read -r k v _; do case $k in MemTotal:|MemFree:|SwapTotal:|SwapFree:) p "mem.$k" "$v";; esac; done < /proc/meminfo
 if [ -r /sys/fs/selinux/enforce ]; then p selinux "$(cat /sys/fs/selinux/enforce)"; fi
-for i in /sys/class/net/*; do [ -e "$i" ] && p if "\${i##*/} $(cat "$i/address" 2>/dev/null) $(cat "$i/mtu" 2>/dev/null) $(cat "$i/flags" 2>/dev/null)"; done
+for i in /sys/class/net/*; do [ -e "$i" ] && p if "\${i##*/} $(cat "$i/address" 2>/dev/null) ` +
+  String.raw`$(cat "$i/mtu" 2>/dev/null) $(cat "$i/flags" 2>/dev/null)"; done
 if command -v ip >/dev/null 2>&1; then
   ip -o -4 addr show | while read -r _ dev _ addr rest; do
-    case $rest in *" brd "*) brd=\${rest#*brd }; brd=\${brd%% *};; brd\ *) brd=\${rest#brd }; brd=\${brd%% *};; *) brd=;; esac
+    case $rest in *" brd "*) brd=\${rest#*brd }; brd=\${brd%% *};; ` +
+  String.raw`brd\ *) brd=\${rest#brd }; brd=\${brd%% *};; *) brd=;; esac
     p addr "$dev $addr $brd"
   done
   r=$(ip -4 route get 1.0.0.1 2>/dev/null | head -n 1); [ -n "$r" ] && p route "$r"
   r=$(ip -4 route show default 2>/dev/null | head -n 1); [ -n "$r" ] && p defroute "$r"
 fi
 p end 1
-`.replace(/\\\$/g, '$');
+`
+).replace(/\\\$/g, '$');
 
 function unquote(v: string): string {
   const m = /^"(.*)"$/.exec(v) ?? /^'(.*)'$/.exec(v);

@@ -157,13 +157,18 @@ function handshake(name: string, spec: ConnectionSpec, hop: Hop, sock: Duplex, t
         const token = hostToken(hop.host, hop.port);
         const msg =
           verdict.reason === 'unknown'
-            ? `host key verification failed for ${token}: the host is not in ${knownHosts} (it presents ${verdict.presented})`
+            ? `host key verification failed for ${token}: ` +
+              `the host is not in ${knownHosts} (it presents ${verdict.presented})`
             : verdict.reason === 'revoked'
-              ? `host key verification failed for ${token}: its key ${verdict.presented} is marked @revoked in ${knownHosts}`
-              : `host key verification failed for ${token}: the host presents ${verdict.presented} but ${knownHosts} has ${verdict.known.join(', ')} (changed key, or another machine at that address)`;
+              ? `host key verification failed for ${token}: ` +
+                `its key ${verdict.presented} is marked @revoked in ${knownHosts}`
+              : `host key verification failed for ${token}: ` +
+                `the host presents ${verdict.presented} but ${knownHosts} has ${verdict.known.join(', ')} ` +
+                `(changed key, or another machine at that address)`;
         const hint =
           verdict.reason === 'unknown'
-            ? `add its key (ssh-keyscan -p ${hop.port} ${hop.host} >> ${knownHosts}) or set -o StrictHostKeyChecking=accept-new`
+            ? `add its key (ssh-keyscan -p ${hop.port} ${hop.host} >> ${knownHosts}) ` +
+              `or set -o StrictHostKeyChecking=accept-new`
             : `if the host was reinstalled, remove the old entry: ssh-keygen -f ${knownHosts} -R '${token}'`;
         fail(new KplayError(msg, { code: 'HOST_KEY', host: name, hint }));
       } else if (e.level === 'client-authentication') {

@@ -24,7 +24,11 @@ function resultLine(e: HostResultEvent, verbose: boolean): string {
   const item = e.item !== undefined ? ` => (item=${typeof e.item === 'string' ? e.item : JSON.stringify(e.item)})` : '';
   switch (e.status) {
     case 'failed':
-      return `fatal: ${who}: FAILED! => ${JSON.stringify({ changed: e.result?.changed ?? false, msg: firstLine(e.msg ?? e.result?.msg) })}${moreLines(e.msg ?? e.result?.msg)}`;
+      return (
+        `fatal: ${who}: FAILED! => ` +
+        `${JSON.stringify({ changed: e.result?.changed ?? false, msg: firstLine(e.msg ?? e.result?.msg) })}` +
+        `${moreLines(e.msg ?? e.result?.msg)}`
+      );
     case 'unreachable':
       return `fatal: ${who}: UNREACHABLE! => ${JSON.stringify({ changed: false, msg: e.msg, unreachable: true })}`;
     case 'ignored':

@@ -73,7 +73,11 @@ export class Report {
         .map((r) => {
           const left = (100 * Math.max(0, r.at)) / total;
           const width = Math.max(0.3, (100 * r.ms) / total);
-          return `<div class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;background:${COLOURS[r.status] ?? '#888'}" title="${esc(`${r.task}: ${r.status} (${r.ms} ms)${r.msg ? ` ${r.msg}` : ''}`)}"></div>`;
+          return (
+            `<div class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;` +
+            `background:${COLOURS[r.status] ?? '#888'}" ` +
+            `title="${esc(`${r.task}: ${r.status} (${r.ms} ms)${r.msg ? ` ${r.msg}` : ''}`)}"></div>`
+          );
         });
       const counts = Object.entries(c)
         .filter(([k]) => k !== 'ms')
@@ -81,14 +85,20 @@ export class Report {
         .join(' ');
       return `<tr><th>${esc(host)}</th><td class="counts">${counts}</td><td class="lane">${bars.join('')}</td></tr>`;
     });
-    return `<!doctype html><html><head><meta charset="utf-8"><title>kplay run ${esc(d.started)}</title><style>
-body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}th{text-align:left;padding:4px 8px;white-space:nowrap}
-td.counts{font:12px monospace;white-space:nowrap;padding:4px 8px}td.lane{position:relative;width:60%;height:18px;background:#f4f4f4}
-.bar{position:absolute;top:2px;height:14px;border-radius:2px}.legend span{display:inline-block;padding:2px 6px;margin-right:4px;color:#fff;border-radius:3px}
-</style></head><body><h1>kplay ${d.check ? 'check ' : ''}run</h1><p>${esc(d.playbook)} · started ${esc(d.started)} · ${(d.ms / 1000).toFixed(1)} s · exit ${d.exitCode}</p>
+    return (
+      `<!doctype html><html><head><meta charset="utf-8"><title>kplay run ${esc(d.started)}</title><style>
+body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}` +
+      `th{text-align:left;padding:4px 8px;white-space:nowrap}
+td.counts{font:12px monospace;white-space:nowrap;padding:4px 8px}` +
+      `td.lane{position:relative;width:60%;height:18px;background:#f4f4f4}
+.bar{position:absolute;top:2px;height:14px;border-radius:2px}` +
+      `.legend span{display:inline-block;padding:2px 6px;margin-right:4px;color:#fff;border-radius:3px}
+</style></head><body><h1>kplay ${d.check ? 'check ' : ''}run</h1>` +
+      `<p>${esc(d.playbook)} · started ${esc(d.started)} · ${(d.ms / 1000).toFixed(1)} s · exit ${d.exitCode}</p>
 <p class="legend">${Object.entries(COLOURS)
-      .map(([k, v]) => `<span style="background:${v}">${k}</span>`)
-      .join('')}</p>
-<table>${rows.join('\n')}</table></body></html>\n`;
+        .map(([k, v]) => `<span style="background:${v}">${k}</span>`)
+        .join('')}</p>
+<table>${rows.join('\n')}</table></body></html>\n`
+    );
   }
 }

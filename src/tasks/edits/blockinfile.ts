@@ -103,7 +103,8 @@ export const blockinfile = defineTask({
     backup_file: 'backup path when backup=yes',
   },
   example:
-    '- blockinfile:\n    path: /etc/hosts\n    marker: "# {mark} KUBEASZ HOSTS"\n    block: |\n      10.0.0.1 master1\n      10.0.0.2 master2',
+    '- blockinfile:\n    path: /etc/hosts\n    marker: "# {mark} KUBEASZ HOSTS"\n' +
+    '    block: |\n      10.0.0.1 master1\n      10.0.0.2 master2',
   async plan(args, _host, facts): Promise<Plan> {
     const path = args.path!;
     if (args.validate !== undefined && !args.validate.includes('%s'))

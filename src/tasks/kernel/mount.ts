@@ -62,7 +62,8 @@ export const mount = defineTask({
     const state = args.state!;
     if (state === 'remounted')
       throw taskFailed(
-        'mount: state=remounted is not supported (it changes on every run, and kplay proves every apply converges); use `command: mount -o remount <path>`',
+        'mount: state=remounted is not supported (it changes on every run, ' +
+          'and kplay proves every apply converges); use `command: mount -o remount <path>`',
       );
     const swap = args.fstype === 'swap';
     const path = swap ? args.path! : args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
@@ -122,7 +123,10 @@ export const mount = defineTask({
         }
         actions.push({ put: args.fstab, content: Buffer.from(after), mode: exists ? undefined : '0644' });
         changes.push({
-          summary: `mount: ${args.fstab}: ${state === 'absent' || state === 'absent_from_fstab' ? 'remove' : mine.length ? 'update' : 'add'} the entry for ${swap ? want.src : path}`,
+          summary:
+            `mount: ${args.fstab}: ` +
+            `${state === 'absent' || state === 'absent_from_fstab' ? 'remove' : mine.length ? 'update' : 'add'}` +
+            ` the entry for ${swap ? want.src : path}`,
           diff: { path: args.fstab, before: text, after },
           actions,
           touches: fstabTouches,

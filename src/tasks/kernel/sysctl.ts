@@ -116,10 +116,13 @@ export const sysctl = defineTask({
       } else if (!sameSysctl(live.stdout, value)) {
         const w = await facts.probe(['test', '-w', procPath]);
         if (w.rc !== 0) {
-          const why = `${procPath} is not writable here (permission denied / read-only); the live value is ${live.stdout.trim() || '""'}`;
+          const why =
+            `${procPath} is not writable here (permission denied / read-only); ` +
+            `the live value is ${live.stdout.trim() || '""'}`;
           if (!args.ignoreerrors)
             throw taskFailed(
-              `sysctl: cannot set ${name}=${value} on the running kernel: ${why}. Use ignoreerrors: yes to manage only the file.`,
+              `sysctl: cannot set ${name}=${value} on the running kernel: ${why}. ` +
+                `Use ignoreerrors: yes to manage only the file.`,
             );
           skip(why);
         } else {

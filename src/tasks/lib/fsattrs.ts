@@ -146,7 +146,9 @@ export function sha256(b: Buffer): string {
 /** Ansible's backup name: `<path>.<YYYY-MM-DD@HH:MM:SS>~` (host-local time there; controller time here). */
 export function backupName(path: string, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
+  const stamp =
+    `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}` +
+    `@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
   return `${path}.${stamp}~`;
 }
 

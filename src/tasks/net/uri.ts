@@ -98,7 +98,8 @@ exit 1
 export const uri = defineTask({
   name: 'uri',
   description:
-    'Make an HTTP request from the host (curl there): GET/HEAD read without changing anything; other methods are changes.',
+    'Make an HTTP request from the host (curl there): ' +
+    'GET/HEAD read without changing anything; other methods are changes.',
   converges: false,
   args: {
     url: astr(),
@@ -133,7 +134,8 @@ export const uri = defineTask({
     msg: 'OK (N bytes) or the error',
   },
   example:
-    '- uri:\n    url: https://{{ inventory_hostname }}:6443/healthz\n    validate_certs: no\n    return_content: yes\n  register: h\n  until: h.status == 200\n  retries: 10',
+    '- uri:\n    url: https://{{ inventory_hostname }}:6443/healthz\n    validate_certs: no\n' +
+    '    return_content: yes\n  register: h\n  until: h.status == 200\n  retries: 10',
   async plan(args, _host, facts): Promise<Plan> {
     const url = args.url!;
     const method = args.method.toUpperCase();

@@ -9,13 +9,15 @@ import type { Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 
-const WAIT = `
+const WAIT =
+  `
 host=$1 port=$2 path=$3 state=$4 timeout=$5 delay=$6 pause=$7 regex=$8 ctimeout=$9
 start=$(date +%s)
 [ "$delay" -gt 0 ] && sleep "$delay"
 conn() { timeout "$ctimeout" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$port" 2>/dev/null; }
 reads() { timeout "$ctimeout" bash -c 'exec 3<>"/dev/tcp/$0/$1"; timeout 1 cat <&3' "$host" "$port" 2>/dev/null; }
-matches() { grep -Pq -- "$regex" "$@" 2>/dev/null; r=$?; [ $r -eq 2 ] && { grep -Eq -- "$regex" "$@"; r=$?; }; return $r; }
+matches() { grep -Pq -- "$regex" "$@" 2>/dev/null; r=$?; ` +
+  `[ $r -eq 2 ] && { grep -Eq -- "$regex" "$@"; r=$?; }; return $r; }
 done_() { echo "OK $(( $(date +%s) - start ))"; exit 0; }
 while :; do
   case $state in
@@ -116,7 +118,9 @@ export const wait_for = defineTask({
         changes: [],
         result: {
           ...result,
-          msg: `check mode: not so now (${msg.replace(/^Timeout when waiting for /, 'waiting for ')}); a real run waits up to ${args.timeout}s`,
+          msg:
+            `check mode: not so now (${msg.replace(/^Timeout when waiting for /, 'waiting for ')}); ` +
+            `a real run waits up to ${args.timeout}s`,
         },
       };
     throw taskFailed(msg);

@@ -211,10 +211,13 @@ export const apt_key = defineTask({
       const winsecure = args.validate_certs ? '' : ' --no-check-certificate';
       const toBin = keyring.endsWith('.asc')
         ? 'cat "$t"'
-        : `if grep -q -- "-----BEGIN PGP" "$t"; then sed -n '/^-----BEGIN/,/^-----END/p' "$t" | sed '1d;$d' | sed '/^[A-Za-z-]*: /d;/^=/d;/^$/d' | base64 -d; else cat "$t"; fi`;
+        : `if grep -q -- "-----BEGIN PGP" "$t"; then sed -n '/^-----BEGIN/,/^-----END/p' "$t" | sed '1d;$d' ` +
+          `| sed '/^[A-Za-z-]*: /d;/^=/d;/^$/d' | base64 -d; else cat "$t"; fi`;
       const script = [
         'set -e; t=$(mktemp); trap \'rm -f "$t"\' EXIT',
-        `if command -v curl >/dev/null; then curl -fsSL${insecure} -o "$t" "$1"; elif command -v wget >/dev/null; then wget -q${winsecure} -O "$t" "$1"; else echo "neither curl nor wget on the host" >&2; exit 1; fi`,
+        `if command -v curl >/dev/null; then curl -fsSL${insecure} -o "$t" "$1"; ` +
+          `elif command -v wget >/dev/null; then wget -q${winsecure} -O "$t" "$1"; ` +
+          `else echo "neither curl nor wget on the host" >&2; exit 1; fi`,
         `mkdir -p "$(dirname "$2")"; (${toBin}) > "$2.tmp"; chmod 0644 "$2.tmp"; mv "$2.tmp" "$2"`,
       ].join('\n');
       return {

@@ -32,7 +32,8 @@ export function repoFilename(repo: string): string {
 export const apt_repository = defineTask({
   name: 'apt_repository',
   description:
-    'Add or remove an apt source line in /etc/apt/sources.list.d/<filename>.list, and refresh the cache after a change.',
+    'Add or remove an apt source line in /etc/apt/sources.list.d/<filename>.list, ' +
+    'and refresh the cache after a change.',
   args: {
     repo: astr(),
     state: choice(['present', 'absent']).default('present'),
@@ -49,7 +50,8 @@ export const apt_repository = defineTask({
   required: ['repo'],
   returns: { repo: 'the source line', sources_added: 'files added', sources_removed: 'files removed' },
   example:
-    '- apt_repository:\n    repo: "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian bookworm stable"\n    filename: docker',
+    '- apt_repository:\n    repo: "deb [signed-by=/etc/apt/keyrings/docker.gpg] ' +
+    'https://download.docker.com/linux/debian bookworm stable"\n    filename: docker',
   async plan(args, _host, facts) {
     const repo = args.repo!.trim();
     if (repo.startsWith('ppa:')) throw taskFailed('apt_repository: PPAs are for Ubuntu only; not supported');

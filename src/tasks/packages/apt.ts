@@ -169,7 +169,8 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
     const needPolicy = specs
       .filter((s) => a.state === 'latest' || s.version !== undefined || !isInstalled(installed.get(s.name)))
       .map((s) => s.name);
-    if (needPolicy.length) await facts.stat(LISTS, { follow: true }); // recorded: the cache an earlier apt_repository would refresh
+    // recorded: the cache an earlier apt_repository would refresh
+    if (needPolicy.length) await facts.stat(LISTS, { follow: true });
     const policy = await aptPolicy(facts, [...new Set(needPolicy)]);
     const todo: string[] = [];
     const missing: string[] = [];

@@ -9,7 +9,8 @@ import { days, keyType, readFile, folder, put, keyDiff, secretKey, newSecretKey,
 export const pki_ca = defineTask({
   name: 'pki_ca',
   description:
-    "kplay's own: make a self-signed CA (<path>/<name>.pem 0644, <name>-key.pem 0600); never made again while both files are there and parse, unless force.",
+    "kplay's own: make a self-signed CA (<path>/<name>.pem 0644, <name>-key.pem 0600); " +
+    'never made again while both files are there and parse, unless force.',
   args: {
     path: apath(),
     name: astr().default('ca'),
@@ -39,7 +40,8 @@ export const pki_ca = defineTask({
     if (info && key && !args.force) {
       if (!info.spki.equals(key.spki))
         throw taskFailed(
-          `${keyF.path} is not the key of ${certF.path}; force: true makes a new CA (and every certificate it signed must be issued again)`,
+          `${keyF.path} is not the key of ${certF.path}; ` +
+            `force: true makes a new CA (and every certificate it signed must be issued again)`,
         );
       const changes = [...modeFix('pki_ca', certF, '0644'), ...modeFix('pki_ca', keyF, '0600')];
       return { changes, result: { ...result, subject: info.cert.subject, not_after: info.notAfter.toISOString() } };

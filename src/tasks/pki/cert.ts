@@ -36,7 +36,8 @@ export const pki_cert = defineTask({
     `file:${posix.join(a.path!, `${a.name!}-key.pem`)}`,
   ],
   description:
-    "kplay's own: issue a key and certificate signed by a pki_ca CA in the same folder (<name>.pem 0644, <name>-key.pem 0600); issued again only when it no longer matches the task.",
+    "kplay's own: issue a key and certificate signed by a pki_ca CA in the same folder " +
+    '(<name>.pem 0644, <name>-key.pem 0600); issued again only when it no longer matches the task.',
   args: {
     path: apath(),
     name: astr(),
@@ -61,7 +62,8 @@ export const pki_cert = defineTask({
     reason: 'why it was issued (when it was)',
   },
   example:
-    '- pki_cert:\n    path: "{{ base_dir }}/ssl"\n    name: kubernetes\n    common_name: kubernetes\n    sans: ["127.0.0.1", "{{ MASTER_IP }}", kubernetes.default]\n    usage: [server, client]',
+    '- pki_cert:\n    path: "{{ base_dir }}/ssl"\n    name: kubernetes\n    common_name: kubernetes\n' +
+    '    sans: ["127.0.0.1", "{{ MASTER_IP }}", kubernetes.default]\n    usage: [server, client]',
   async plan(args, _host, facts) {
     const dir = args.path!;
     const name = args.name!;
@@ -103,7 +105,8 @@ export const pki_cert = defineTask({
     const caKey = secretKey(caKeyF.content);
     if (!caKey)
       throw taskFailed(
-        `${caKeyF.path}: ${caKeyF.content ? 'not a private key' : 'not found'}; it is needed to issue ${certF.path} (${reason})`,
+        `${caKeyF.path}: ${caKeyF.content ? 'not a private key' : 'not found'}; ` +
+          `it is needed to issue ${certF.path} (${reason})`,
       );
     if (!caKey.spki.equals(ca.spki)) throw taskFailed(`${caKeyF.path} is not the key of ${caF.path}`);
     const newK = await newSecretKey(args.key_type);

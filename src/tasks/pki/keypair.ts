@@ -8,7 +8,8 @@ import { keyType, readFile, folder, put, keyDiff, secretKey, newSecretKey, modeF
 export const pki_keypair = defineTask({
   name: 'pki_keypair',
   description:
-    "kplay's own: make a key pair (<name>.key PKCS#8 0600, <name>.pub SPKI 0644), e.g. the service-account signing key; an existing key is kept (unless force) and only a missing or wrong .pub is written again.",
+    "kplay's own: make a key pair (<name>.key PKCS#8 0600, <name>.pub SPKI 0644), e.g. the service-account " +
+    'signing key; an existing key is kept (unless force) and only a missing or wrong .pub is written again.',
   args: { path: apath(), name: astr().default('sa'), key_type: keyType('rsa'), force: abool().default(false) },
   required: ['path'],
   returns: {

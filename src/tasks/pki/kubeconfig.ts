@@ -12,7 +12,8 @@ export const pki_kubeconfig = defineTask({
   name: 'pki_kubeconfig',
   pendingTouches: (a) => [`file:${a.dest}`],
   description:
-    "kplay's own: write a kubeconfig with the CA, client certificate and key embedded (base64); the same inputs give the same file, written only when it differs.",
+    "kplay's own: write a kubeconfig with the CA, client certificate and key embedded (base64); " +
+    'the same inputs give the same file, written only when it differs.',
   args: {
     dest: apath(),
     cluster: astr().default('kubernetes'),
@@ -27,7 +28,9 @@ export const pki_kubeconfig = defineTask({
   required: ['dest', 'server', 'ca', 'cert', 'key'],
   returns: { dest: 'the kubeconfig', server: 'the API server URL', context: 'the current context' },
   example:
-    '- pki_kubeconfig:\n    dest: /root/.kube/config\n    server: "https://{{ KUBE_APISERVER }}:6443"\n    ca: "{{ base_dir }}/ssl/ca.pem"\n    cert: "{{ base_dir }}/ssl/admin.pem"\n    key: "{{ base_dir }}/ssl/admin-key.pem"',
+    '- pki_kubeconfig:\n    dest: /root/.kube/config\n    server: "https://{{ KUBE_APISERVER }}:6443"\n' +
+    '    ca: "{{ base_dir }}/ssl/ca.pem"\n    cert: "{{ base_dir }}/ssl/admin.pem"\n' +
+    '    key: "{{ base_dir }}/ssl/admin-key.pem"',
   async plan(args, _host, facts) {
     const dest = args.dest!;
     const caF = await readFile(facts, args.ca!);

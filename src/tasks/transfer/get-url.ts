@@ -105,7 +105,9 @@ const DOWNLOAD = [
   // the downloader's argv follows, with the literal word @TMP@ standing for the temp file
   'for a; do shift; if [ "$a" = @TMP@ ]; then set -- "$@" "$tmp"; else set -- "$@" "$a"; fi; done',
   '"$@" </dev/null',
-  'if [ -n "$want" ]; then got=$(${algo}sum "$tmp" | cut -d" " -f1); if [ "$got" != "$want" ]; then echo "The checksum for $dest did not match $want; it was $got." >&2; exit 1; fi; fi',
+  'if [ -n "$want" ]; then got=$(${algo}sum "$tmp" | cut -d" " -f1); ' +
+    'if [ "$got" != "$want" ]; then ' +
+    'echo "The checksum for $dest did not match $want; it was $got." >&2; exit 1; fi; fi',
   'chmod "$mode" "$tmp"',
   'if [ -n "$own" ]; then chown "$own" "$tmp"; fi',
   'mv -f "$tmp" "$dest"',
@@ -128,7 +130,8 @@ const httpArgs = {
 export const get_url = defineTask({
   name: 'get_url',
   description:
-    'Download a file from HTTP(S)/FTP to the host (with curl or wget there), verified by checksum, sent into place atomically.',
+    'Download a file from HTTP(S)/FTP to the host (with curl or wget there), ' +
+    'verified by checksum, sent into place atomically.',
   args: {
     url: astr(),
     dest: apath(),
@@ -151,7 +154,8 @@ export const get_url = defineTask({
     backup_file: 'backup path',
   },
   example:
-    '- get_url:\n    url: https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl\n    dest: /usr/local/bin/kubectl\n    mode: "0755"\n    checksum: sha256:7c3807c0f5c1b30110a2ff1e55da1d112a6d0096201f1beb81b269f582b5d1c5',
+    '- get_url:\n    url: https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl\n    dest: /usr/local/bin/kubectl\n' +
+    '    mode: "0755"\n    checksum: sha256:7c3807c0f5c1b30110a2ff1e55da1d112a6d0096201f1beb81b269f582b5d1c5',
   async plan(args, _host, facts): Promise<Plan> {
     const url = args.url!;
     let algo: (typeof ALGOS)[number] | undefined;
@@ -162,7 +166,8 @@ export const get_url = defineTask({
       const v = args.checksum.slice(i + 1).trim();
       if (i < 0 || !(ALGOS as readonly string[]).includes(a))
         throw taskFailed(
-          `The checksum parameter has to be in format <algorithm>:<checksum>, with algorithm one of ${ALGOS.join(', ')}`,
+          `The checksum parameter has to be in format <algorithm>:<checksum>, ` +
+            `with algorithm one of ${ALGOS.join(', ')}`,
         );
       algo = a as (typeof ALGOS)[number];
       if (/^[a-z]+:\/\//i.test(v)) {

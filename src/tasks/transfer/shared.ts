@@ -7,7 +7,10 @@ import { taskFailed } from '../lib/fsattrs.js';
 
 /** A random temp path on the host for a file sent there to be used once. */
 export function hostTemp(kind: string, name: string): string {
-  return `/tmp/.kplay-${kind}-${randomBytes(6).toString('hex')}-${posix.basename(name).replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  return (
+    `/tmp/.kplay-${kind}-${randomBytes(6).toString('hex')}-` +
+    `${posix.basename(name).replace(/[^A-Za-z0-9._-]/g, '_')}`
+  );
 }
 
 /** A controller file and its content, found where copy's `src` is (the engine's one search order). */

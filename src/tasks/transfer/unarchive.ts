@@ -36,7 +36,10 @@ interface OnHost {
 }
 
 const STAT_MEMBERS =
-  'cd -- "$1" || exit 3; shift; for p; do if [ -e "$p" ] || [ -L "$p" ]; then s=$(stat -c "%s|%Y|%F|%a|%U|%G|%u|%g" -- "$p") || s=MISSING; if [ -L "$p" ]; then printf "%s|%s\\n" "$s" "$(readlink -- "$p")"; else printf "%s|\\n" "$s"; fi; else echo MISSING; fi; done';
+  'cd -- "$1" || exit 3; shift; for p; do if [ -e "$p" ] || [ -L "$p" ]; then ' +
+  's=$(stat -c "%s|%Y|%F|%a|%U|%G|%u|%g" -- "$p") || s=MISSING; ' +
+  'if [ -L "$p" ]; then printf "%s|%s\\n" "$s" "$(readlink -- "$p")"; else printf "%s|\\n" "$s"; fi; ' +
+  'else echo MISSING; fi; done';
 
 /** stat of every member under dest, a few probes of at most ~48 kB of names each. */
 async function statMembers(facts: FactReader, dest: string, paths: string[]): Promise<(OnHost | undefined)[]> {
@@ -145,7 +148,8 @@ export const unarchive = defineTask({
     files: 'member names (list_files=yes)',
   },
   example:
-    '- unarchive:\n    src: cni-plugins-linux-amd64-v1.4.0.tgz\n    dest: /opt/cni/bin\n    creates: /opt/cni/bin/bridge',
+    '- unarchive:\n    src: cni-plugins-linux-amd64-v1.4.0.tgz\n    dest: /opt/cni/bin\n' +
+    '    creates: /opt/cni/bin/bridge',
   async plan(args, host, facts): Promise<Plan> {
     const src = args.src!;
     const dest = args.dest!.replace(/(.)\/+$/, '$1');
@@ -166,7 +170,8 @@ export const unarchive = defineTask({
     const kind = archiveKind(archive);
     if (!kind)
       throw taskFailed(
-        `Failed to find handler for "${src}". Make sure the required command to extract the file is installed (supported here: tar, tar.gz/tgz, zip)`,
+        `Failed to find handler for "${src}". Make sure the required command to extract the file is installed ` +
+          `(supported here: tar, tar.gz/tgz, zip)`,
       );
     const excl = args.exclude.map(fnmatch);
     const all = archiveMembers(archive, kind);
@@ -237,7 +242,10 @@ export const unarchive = defineTask({
       for (const argv of chunked(['chmod', chmodArg(args.mode), '--'], notLinks)) actions.push({ exec: argv });
     }
     const [first, why] = differ[0]!;
-    const summary = `unarchive: ${src} → ${dest} (${differ.length} of ${members.length} members differ; ${first.path}: ${why})`;
+    const summary =
+      `unarchive: ${src} → ${dest} ` +
+      `(${differ.length} of ${members.length} members differ; ` +
+      `${first.path}: ${why})`;
     const change: Change = { summary, actions, touches: [`file:${dest}/`] };
     return { changes: [change], result };
   },

@@ -130,7 +130,8 @@ export const user = defineTask({
       if (args.append ? missing.length > 0 : missing.length > 0 || extra.length > 0) {
         argv.push(...(args.append ? ['-a'] : []), '-G', want.join(','));
         parts.push(
-          `groups ${current.join(',') || '(none)'} → ${args.append ? `+${missing.join(',')}` : want.join(',') || '(none)'}`,
+          `groups ${current.join(',') || '(none)'} → ` +
+            `${args.append ? `+${missing.join(',')}` : want.join(',') || '(none)'}`,
         );
       }
     }
