@@ -38,6 +38,16 @@ describe('layout of src/', () => {
     expect(long).to.deep.equal([]);
   });
 
+  it('has no line over 120 characters in src/, test/ or bench/ (strings and comments wrapped by hand)', () => {
+    const all = [...files, ...tsFiles('test'), ...tsFiles('bench')].filter((f) => !f.includes('fixtures'));
+    const long = all.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((l, i) => (l.length > 120 ? [`${f}:${i + 1} (${l.length})`] : [])),
+    );
+    expect(long).to.deep.equal([]);
+  });
+
   it('has a test folder for a source folder only (tests mirror src/)', () => {
     const own = new Set(['e2e', 'parity', 'support', 'fixtures']);
     const stray = readdirSync('test')

@@ -26,7 +26,8 @@ export function checkSelection(
   const listed = [...known].filter((t) => !SPECIAL_TAGS.has(t)).sort();
   if (missing.length) {
     warnings.push(
-      `--tags ${missing.map((t) => `'${t}'`).join(', ')}: no task read before the run has ${missing.length > 1 ? 'these tags' : 'this tag'} (the playbook's tags: ${listed.join(', ') || 'none'})`,
+      `--tags ${missing.map((t) => `'${t}'`).join(', ')}: no task read before the run has ` +
+        `${missing.length > 1 ? 'these tags' : 'this tag'} (the playbook's tags: ${listed.join(', ') || 'none'})`,
     );
   }
   const selected = pb.plays.flatMap((p) => flatten(selectTasks([...p.preTasks, ...p.tasks, ...p.postTasks], filter)));
@@ -35,10 +36,13 @@ export function checkSelection(
   if (startAt !== undefined && !selected.some((t) => nameMatches(startAt, t))) {
     problems.push(
       new KplayError(
-        `--start-at-task '${startAt}' matches no task${filter.only.length || filter.skip.length ? ' that the tags select' : ''}`,
+        `--start-at-task '${startAt}' matches no task` +
+          (filter.only.length || filter.skip.length ? ' that the tags select' : ''),
         {
           code: 'OPTIONS',
-          hint: 'it can start at a task of the playbook, its roles and its imports, not at one inside include_tasks/include_role',
+          hint:
+            'it can start at a task of the playbook, its roles and its imports, ' +
+            'not at one inside include_tasks/include_role',
         },
       ),
     );

@@ -14,7 +14,8 @@ export function truthy(v: unknown): boolean {
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE_WORDS = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
 
-/** A value Ansible accepts for a boolean keyword (true/false, yes/no, on/off, 1/0 ...), or undefined for anything else. */
+/** A value Ansible accepts for a boolean keyword (true/false, yes/no, on/off, 1/0 ...), or undefined for
+ *  anything else. */
 export function boolWord(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === 0 || v === 1) return v === 1;

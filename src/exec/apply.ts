@@ -35,7 +35,8 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
         });
         if (lastExec.rc !== 0 && o.failOnRc) {
           throw new KplayError(
-            `command failed (rc=${lastExec.rc}): ${lastExec.cmd.join(' ')}\n${lastExec.stderr.trim().split('\n').slice(-5).join('\n')}`,
+            `command failed (rc=${lastExec.rc}): ${lastExec.cmd.join(' ')}\n` +
+              lastExec.stderr.trim().split('\n').slice(-5).join('\n'),
             { code: 'TASK_FAILED', host: t.host },
           );
         }

@@ -42,7 +42,8 @@ export function failInclude(p: PlayCtx, inc: Include, host: string, e: unknown):
   });
 }
 
-/** The hosts among `hosts` for which the include's `when` holds (a condition that cannot be evaluated fails its host). */
+/** The hosts among `hosts` for which the include's `when` holds (a condition that cannot be evaluated fails
+ *  its host). */
 export function includeWhen(p: PlayCtx, inc: Include, hosts: string[]): string[] {
   return hosts.filter((h) => {
     try {

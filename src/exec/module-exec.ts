@@ -102,7 +102,9 @@ export async function runHostModule(
     const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
     if (r && r.rc !== 0) {
       const where = `${t.loc.file}:${t.loc.line}:${t.loc.col}`;
-      const msg = `non-zero return code ${r.rc} from \`${r.cmd.join(' ')}\`${r.stderr ? `: ${tail(r.stderr)}` : ''} (task at ${where})`;
+      const msg =
+        `non-zero return code ${r.rc} from \`${r.cmd.join(' ')}\`` +
+        `${r.stderr ? `: ${tail(r.stderr)}` : ''} (task at ${where})`;
       return { status: 'failed', msg, result: { ...result, failed: true, msg: 'non-zero return code' } };
     }
     return { status: 'changed', result, changes: summaries };
@@ -114,7 +116,8 @@ export async function runHostModule(
   again.changes = again.changes.filter((c) => !c.repeats);
   if (again.changes.length > 0) {
     throw new KplayError(
-      `${t.module} did not converge: after applying, it still plans: ${again.changes.map((c: Change) => c.summary).join('; ')}`,
+      `${t.module} did not converge: after applying, it still plans: ` +
+        again.changes.map((c: Change) => c.summary).join('; '),
       { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name },
     );
   }

@@ -77,7 +77,8 @@ export function createRun(input: RunInput): RunHandle {
   const controllerFiles = new ControllerFiles();
   const conns = new Map<string, Promise<Conn>>();
   /** Who holds the host locks of this run (shown to a run that finds one). */
-  const lockOwner = `kplay pid ${process.pid} on ${hostname()}, ${basename(pb.file)}, since ${new Date().toISOString()}`;
+  const lockOwner =
+    `kplay pid ${process.pid} on ${hostname()}, ${basename(pb.file)}, ` + `since ${new Date().toISOString()}`;
   const transports: Transport[] = [];
   let stopping = false;
   let currentPlay: Play | undefined;
@@ -184,8 +185,10 @@ export function createRun(input: RunInput): RunHandle {
   return { run, stop: () => void (stopping = true) };
 }
 
-const CONNECTION_VARS =
-  /^ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|ssh_extra_args|connection|ssh_timeout|timeout)$/;
+const CONNECTION_VARS = new RegExp(
+  '^ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|' +
+    'ssh_extra_args|connection|ssh_timeout|timeout)$',
+);
 
 function pick(vars: Vars): Vars {
   const out: Vars = { inventory_hostname: vars.inventory_hostname };

@@ -89,7 +89,8 @@ export interface Change {
   summary: string;
   diff?: { path: string; before: string; after: string } | undefined;
   actions: Action[];
-  /** What the change alters, e.g. 'file:/etc/hosts', 'service:etcd'; a later task reading it in check mode is uncertain. */
+  /** What the change alters, e.g. 'file:/etc/hosts', 'service:etcd'; a later task reading it in check mode is
+   *  uncertain. */
   touches: string[];
   /** Planned on every run by design (a restart, a cache refresh): the convergence check after apply ignores it. */
   repeats?: boolean;
@@ -155,7 +156,8 @@ export interface ModuleSpec {
 
 type Defaulted<S extends ArgsShape> = { [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? K : never }[keyof S];
 
-/** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be missing. */
+/** The args a module's `plan` gets, typed from its declaration: defaulted args are always there, others may be
+ *  missing. */
 export type ArgsOf<S extends ArgsShape> = { [K in Defaulted<S>]: z.output<S[K]> } & {
   [K in Exclude<keyof S, Defaulted<S>>]?: z.output<S[K]>;
 };

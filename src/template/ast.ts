@@ -146,7 +146,8 @@ export function missing(original: string, context: unknown, line: number, col: n
   const head = parts[0]!;
   const hint =
     root && root !== context && typeof root === 'object' && scopeGet(root, head) !== undefined
-      ? `inside {{#each}} or {{#with}} names are looked up in the current item; write @root.${original} or ../${original}`
+      ? 'inside {{#each}} or {{#with}} names are looked up in the current item; ' +
+        `write @root.${original} or ../${original}`
       : undefined;
   if (i === 0 || i >= parts.length)
     return new TplError(`undefined variable '${i === 0 ? head : original}'`, line, col, hint);

@@ -104,7 +104,8 @@ function syntaxError(e: unknown, src: string): TplError {
 }
 
 const EXPR_HINT =
-  "Ansible-style expressions ({{ x | filter }}, a['b']) work only in YAML values; templates use helpers: {{default x 'a'}}, {{lookup hostvars h}}";
+  "Ansible-style expressions ({{ x | filter }}, a['b']) work only in YAML values; " +
+  "templates use helpers: {{default x 'a'}}, {{lookup hostvars h}}";
 
 /** Parses and prepares a full Handlebars template; problems are TplErrors relative to src. */
 export function compileHbs(src: string): { render: Render; ast: HNode } | TplError[] {

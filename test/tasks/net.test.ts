@@ -106,7 +106,7 @@ describe('wait_for (its script run locally)', function () {
     expect(plan.result?.msg).to.match(/^check mode: not so now/);
   });
 
-  it('asks for a fresh probe (never the run cache: until/retries polls again), the same command each time', async () => {
+  it('asks for a fresh probe (never the run cache: until/retries polls again), the same command', async () => {
     const h = new LocalHost();
     const port = await freePort();
     await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, h);

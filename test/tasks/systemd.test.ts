@@ -224,7 +224,7 @@ describe('systemd_service', () => {
     expect((plan.result!.status as Vars).Description, 'values with = are kept whole').to.equal('x=y');
   });
 
-  it('restarted: the plan after applying is empty only because a restart really happened (new InvocationID)', async () => {
+  it('restarted: the re-plan is empty only because a restart really happened (new InvocationID)', async () => {
     const host = new FakeSystemd({ 'etcd.service': { active: 'active', inv: 3 } });
     const first = await planOn(systemd_service, { name: 'etcd', state: 'restarted' }, host);
     expect(first.changes[0]!.mark).to.deep.equal({ key: 'restarted:etcd.service', value: 'inv3' });
