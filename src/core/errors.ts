@@ -6,8 +6,10 @@ import { snippet } from './source-text.js';
 export type { Loc } from './loc.js';
 
 /** Error codes and the exit code each one gives (Ansible: 4 parse error, 5 bad options, 1 anything else). */
-export const EXIT_FOR_CODE: Record<string, number> = {
+export const EXIT_FOR_CODE = {
   YAML_SYNTAX: 4,
+  /** an alias bomb, or an alias inside its own anchor */
+  YAML_ALIASES: 4,
   INVENTORY: 4,
   PLAYBOOK: 4,
   UNKNOWN_MODULE: 4,
@@ -18,8 +20,9 @@ export const EXIT_FOR_CODE: Record<string, number> = {
   VARS: 4,
   PATTERN: 4,
   OPTIONS: 5,
-  /** another kplay run holds the site */
+  /** another kplay run holds the site (LOCKED) or a host (HOST_LOCKED) */
   LOCKED: 3,
+  HOST_LOCKED: 3,
   NOT_FOUND: 1,
   INTERNAL: 1,
   // raised while running, per host (the run's exit code comes from the recap: 2 failed, 4 unreachable)
@@ -31,10 +34,22 @@ export const EXIT_FOR_CODE: Record<string, number> = {
   TASK_FAILED: 2,
   NOT_CONVERGED: 2,
   INTERRUPTED: 99,
-};
+  // kplay lab
+  LAB_COMMAND: 1,
+  LAB_UNSUPPORTED: 1,
+  LAB_HOST: 1,
+  LAB_TIMEOUT: 1,
+  LAB_NET: 1,
+  LAB_PROXY: 1,
+  LAB_INJECTED: 1,
+  LAB_ABORTED: 1,
+} as const satisfies Record<string, number>;
+
+/** Every code an error may carry: a code missing from EXIT_FOR_CODE does not compile. */
+export type ErrorCode = keyof typeof EXIT_FOR_CODE;
 
 export interface ErrorInfo {
-  code: string;
+  code: ErrorCode;
   loc?: Loc | undefined;
   host?: string | undefined;
   task?: string | undefined;
@@ -42,7 +57,7 @@ export interface ErrorInfo {
 }
 
 export class KplayError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly loc: Loc | undefined;
   readonly host: string | undefined;
   readonly task: string | undefined;

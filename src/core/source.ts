@@ -98,7 +98,7 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
     if (!opts.problems) problems.throwIfAny();
     return undefined;
   }
-  const ctx: Walk = { doc, at, seen: new Map(), sizes: new Map(), expanded: 0, problems };
+  const ctx: Walk = { doc, at, seen: new Map(), open: new Set(), sizes: new Map(), expanded: 0, problems };
   let value: unknown;
   try {
     value = toValue(doc.contents as Node | null, ctx);
@@ -135,6 +135,8 @@ interface Walk {
   doc: Document;
   at: (n: Node | null | undefined) => Loc;
   seen: Map<Node, unknown>;
+  /** Collections being converted: an alias to one of them is a value that contains itself. */
+  open: Set<Node>;
   sizes: Map<Node, number>;
   expanded: number;
   problems: Problems;
@@ -176,6 +178,16 @@ function toValue(node: Node | null, w: Walk): unknown {
       });
       throw new TooBig();
     }
+    if (w.open.has(target as Node)) {
+      w.problems.add(
+        `YAML: alias *${node.source} is inside its own anchor &${node.source} (a value that contains itself)`,
+        {
+          code: 'YAML_ALIASES',
+          loc: w.at(node),
+        },
+      );
+      return null;
+    }
     if (w.seen.has(target as Node)) return w.seen.get(target as Node);
     return toValue(target as Node, w);
   }
@@ -183,17 +195,20 @@ function toValue(node: Node | null, w: Walk): unknown {
   if (isSeq(node)) {
     const arr: unknown[] = [];
     w.seen.set(node, arr);
+    w.open.add(node);
     const values = new Map<string | number, Loc>();
     node.items.forEach((item, i) => {
       arr.push(toValue(item as Node, w));
       values.set(i, w.at(item as Node));
     });
     places.set(arr, { self: w.at(node), keys: new Map(), values });
+    w.open.delete(node);
     return arr;
   }
   if (isMap(node)) {
     const obj: Record<string, unknown> = {};
     w.seen.set(node, obj);
+    w.open.add(node);
     const keys = new Map<string | number, Loc>();
     const values = new Map<string | number, Loc>();
     const mergeSources: unknown[] = [];
@@ -240,6 +255,7 @@ function toValue(node: Node | null, w: Walk): unknown {
       for (const [k, v] of explicit) setKey(obj, k, v);
     }
     places.set(obj, { self: w.at(node), keys, values });
+    w.open.delete(node);
     return obj;
   }
   return null;

@@ -20,7 +20,12 @@ export interface StrategyCtx extends PlayCtx {
   filter: TagFilter;
   /** --start-at-task: skip until a task matches (then cleared) */
   skipUntil?: ((t: Task) => boolean) | undefined;
+  /** How many templated includes are running inside each other now. */
+  includeDepth?: number;
 }
+
+/** A templated include may include itself (until a condition stops it), as in Ansible, this deep at most. */
+export const MAX_INCLUDE_DEPTH = 100;
 
 const live = liveHosts;
 
@@ -79,7 +84,18 @@ async function includeBody(p: StrategyCtx, inc: Include, run: string[]): Promise
       for (const h of g.hosts) failInclude(p, inc, h, g.error);
       continue;
     }
-    await runNodes(p, g.nodes!, g.hosts);
+    const depth = p.includeDepth ?? 0;
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      const msg = `includes nested more than ${MAX_INCLUDE_DEPTH} deep (an include of itself that never stops?)`;
+      for (const h of g.hosts) failInclude(p, inc, h, new KplayError(msg, { code: 'TASK_FAILED', loc: inc.loc }));
+      continue;
+    }
+    p.includeDepth = depth + 1;
+    try {
+      await runNodes(p, g.nodes!, g.hosts);
+    } finally {
+      p.includeDepth = depth;
+    }
   }
 }
 

@@ -22,6 +22,16 @@ const playbooks: [string, string, string[]][] = [
     ['7:33 YAML: aliases expand to more than 100000 values (a file made to exhaust memory?)'],
   ],
   [
+    'a list that contains itself through an alias',
+    '- hosts: all\n  vars:\n    a: &a [1, *a]\n  tasks: []\n',
+    ['3:15 YAML: alias *a is inside its own anchor &a (a value that contains itself)'],
+  ],
+  [
+    'a mapping that contains itself through an alias',
+    '- hosts: all\n  vars:\n    m: &m { k: { j: *m } }\n  tasks: []\n',
+    ['3:21 YAML: alias *m is inside its own anchor &m (a value that contains itself)'],
+  ],
+  [
     'an alias to a missing anchor',
     '- hosts: all\n  vars:\n    a: *nope\n  tasks: []\n',
     ['3:8 YAML: alias *nope refers to no anchor &nope before it'],
