@@ -3,12 +3,59 @@ import type { Loc } from './errors.js';
 
 export type Vars = Record<string, unknown>;
 
+/** A value as written, or a template (`"{{ x }}"`) rendered for each host at run time. */
+export type Templated<T> = T | string;
+/** A condition as written: an expression, a literal, or a list of them (all must hold). */
+export type ConditionValue = string | boolean | number | (string | boolean)[];
+
+/**
+ * The keywords of a task, block, role entry or play, as written and inherited, with the types the loader's
+ * checks (playbook/keywords.ts) allow: a value that fails them is a problem reported before the run, so
+ * the executor reads these types, never an untyped map.
+ */
+export interface TaskKeywords {
+  become?: Templated<boolean>;
+  become_user?: string | number;
+  become_method?: string;
+  become_flags?: string | number;
+  environment?: Vars | string | null;
+  ignore_errors?: Templated<boolean>;
+  ignore_unreachable?: Templated<boolean>;
+  any_errors_fatal?: Templated<boolean>;
+  run_once?: Templated<boolean>;
+  delegate_to?: string | number;
+  delegate_facts?: Templated<boolean>;
+  check_mode?: Templated<boolean>;
+  diff?: Templated<boolean>;
+  no_log?: Templated<boolean>;
+  throttle?: Templated<number>;
+  timeout?: Templated<number>;
+  remote_user?: string | number;
+  port?: Templated<number>;
+  module_defaults?: Vars | string | null;
+  loop?: unknown;
+  loop_control?: Vars;
+  with_items?: unknown;
+  with_list?: unknown;
+  with_dict?: unknown;
+  with_indexed_items?: unknown;
+  register?: string;
+  notify?: string | number | (string | number)[];
+  listen?: string | number | (string | number)[];
+  changed_when?: ConditionValue;
+  failed_when?: ConditionValue;
+  until?: ConditionValue;
+  retries?: Templated<number>;
+  delay?: Templated<number>;
+  [other: string]: unknown;
+}
+
 /** What blocks, roles, imports and plays pass down to the tasks inside them. */
 export interface Inherited {
   when: Condition[]; // all must hold
   tags: string[];
   vars: Vars; // block vars merged, outermost first
-  keywords: Vars; // become, environment, ignore_errors ... as written by the enclosing block/role/play
+  keywords: TaskKeywords; // become, environment, ignore_errors ... as written by the enclosing block/role/play
   role: RoleInstance | undefined;
 }
 
@@ -23,8 +70,8 @@ export interface TaskBase {
   loc: Loc;
   /** The task's mapping as written (positions of its keys and values come from it). */
   raw: Vars;
-  /** Raw keyword values as written, inherited ones included (templated at run time). */
-  keywords: Vars;
+  /** Keyword values as written, inherited ones included (templates are rendered at run time). */
+  keywords: TaskKeywords;
   when: Condition[];
   tags: string[]; // effective, inherited included
   role: RoleInstance | undefined;
@@ -51,7 +98,7 @@ export interface Include extends TaskBase {
   target: string; // file or role name as written (may be templated)
   loaded: TaskNode[] | undefined; // what a static target holds, for validation and listing
   /** The keywords the included tasks inherit: the enclosing ones, not the include's own (loop, register ...). */
-  innerKeywords: Vars;
+  innerKeywords: TaskKeywords;
 }
 
 export type TaskNode = Task | Block | Include;

@@ -134,7 +134,7 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
     const apply = runOnce ? hosts : [h];
     for (const host of apply) report(p, t, host, o, Date.now() - start, keys.get(host));
   });
-  const anyFatal = p.play.anyErrorsFatal || t.keywords.any_errors_fatal === true;
+  const anyFatal = p.play.anyErrorsFatal || toBool(t.keywords.any_errors_fatal);
   if (anyFatal && hosts.some((h) => p.hosts.get(h)!.failed)) for (const h of hosts) p.hosts.get(h)!.ended = true;
 }
 
@@ -174,7 +174,7 @@ function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, k
   if ((o.status === 'changed' || (o.status === 'uncertain' && p.opts.check)) && t.keywords.notify !== undefined) {
     for (const n of toList(t.keywords.notify)) hs.notified.add(n);
   }
-  const register = typeof t.keywords.register === 'string' ? t.keywords.register : undefined;
+  const register = t.keywords.register;
   const setFacts = o.status === 'ok' ? o.setFacts : undefined;
   const ev = { ...resultEvent(t, host, o, ms), key, register, setFacts };
   p.bus.emit(hidden(p, t, host, o) ? censored(ev) : ev);

@@ -171,7 +171,7 @@ async function once(
 }
 
 function withRegister(t: Task, vars: Vars, result: Vars): Vars {
-  return typeof t.keywords.register === 'string' ? extendVars(vars, { [t.keywords.register]: result }) : vars;
+  return t.keywords.register !== undefined ? extendVars(vars, { [t.keywords.register]: result }) : vars;
 }
 
 /** no_log for a host (or a loop item): a template is rendered; one that cannot be (an undefined variable, or

@@ -1,13 +1,13 @@
 // The keywords of plays, blocks, tasks and role entries, with the type each value must have.
 // A value that is a template (`{{ }}`) is taken as it is and checked at run time.
+import { boolWord } from '../core/value-utils.js';
+import type { TaskKeywords, Vars } from '../core/types.js';
 import { isTemplated } from './module-args.js';
 
 export type KeywordCheck = (v: unknown) => string | undefined; // returns what is wrong, or undefined
 
 const bool: KeywordCheck = (v) =>
-  typeof v === 'boolean' ||
-  isTemplated(v) ||
-  (typeof v === 'string' && /^(yes|no|true|false|on|off|1|0)$/i.test(v.trim()))
+  boolWord(v) !== undefined || isTemplated(v)
     ? undefined
     : `expected a boolean (true/false, yes/no), got ${JSON.stringify(v)}`;
 const int: KeywordCheck = (v) =>
@@ -153,3 +153,14 @@ export const UNSUPPORTED: Record<string, string> = {
   with_sequence: 'use loop with a list',
   with_subelements: 'use loop with subelements',
 };
+
+/** Keywords with fields of their own on a task (name, tags, vars, when). */
+const OWN_FIELDS = new Set(['name', 'vars', 'tags', 'when']);
+
+/** A task's or block's keywords from its mapping, in the typed form the executor reads. Their values passed
+ *  the checks of `table` (a value that did not is a problem reported before the run). */
+export function taskKeywords(raw: Vars, table: Record<string, KeywordCheck>): TaskKeywords {
+  const out: TaskKeywords = {};
+  for (const k of Object.keys(table)) if (raw[k] !== undefined && !OWN_FIELDS.has(k)) out[k] = raw[k];
+  return out;
+}

@@ -11,6 +11,7 @@ import {
   TASK_KEYWORDS,
   UNSUPPORTED,
   type KeywordCheck,
+  taskKeywords,
 } from './keywords.js';
 import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { loadYamlFile } from '../core/source.js';
@@ -116,7 +117,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
     name,
     loc,
     raw,
-    keywords: { ...inh.keywords, ...pick(raw, Object.keys(table)) },
+    keywords: { ...inh.keywords, ...taskKeywords(raw, table) },
     when: [...inh.when, ...conditions(raw, 'when')],
     tags: unique([...inh.tags, ...toList(raw.tags)]),
     role: inh.role,
@@ -142,13 +143,6 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
     ctx.problems.add('flush_handlers cannot be used as a handler', { code: 'PLAYBOOK', loc: action.loc ?? loc });
   }
   return [task];
-}
-
-function pick(raw: Vars, keys: string[]): Vars {
-  const out: Vars = {};
-  for (const k of keys)
-    if (raw[k] !== undefined && k !== 'name' && k !== 'vars' && k !== 'tags' && k !== 'when') out[k] = raw[k];
-  return out;
 }
 
 function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: LoadCtx, handlers: boolean): Block {
