@@ -5,9 +5,8 @@
 import { KplayError } from '../core/errors.js';
 import { taskVars } from '../vars/context.js';
 import { liveHosts, type PlayCtx } from './run-state.js';
-import { isUncertain } from '../core/uncertain.js';
+import { uncertainLoopRef } from './uncertain-vars.js';
 import { condition, loopItems } from './conditions.js';
-import { templateVariables } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
 import type { Include, Vars } from '../core/types.js';
 
@@ -55,27 +54,6 @@ export function includeWhen(p: PlayCtx, inc: Include, hosts: string[]): string[]
   });
 }
 
-/** Check mode: a loop that reads a value only a real run would know makes the include uncertain on that host. */
-function uncertainLoop(p: PlayCtx, inc: Include, vars: Vars): string | undefined {
-  if (!p.opts.check) return undefined;
-  const k = inc.keywords;
-  const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
-  const names = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string' && v.includes('{{')) {
-      try {
-        for (const n of templateVariables(v)) names.add(n);
-      } catch {
-        /* a template that does not parse was reported before the run */
-      }
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(raw);
-  for (const n of names) if (isUncertain(vars[n])) return n;
-  return undefined;
-}
-
 /** Run a looped include: `body` runs the included tasks (static or templated target) for the given hosts. */
 export async function runIncludeLoop(
   p: PlayCtx,
@@ -90,7 +68,7 @@ export async function runIncludeLoop(
   for (const h of hosts) {
     try {
       const vars = taskVars(p.rv, p.play, inc, h, p.playHosts);
-      const u = uncertainLoop(p, inc, vars);
+      const u = p.opts.check ? uncertainLoopRef(inc.keywords, vars) : undefined;
       if (u) {
         p.recap.count(h, 'uncertain');
         p.bus.emit({

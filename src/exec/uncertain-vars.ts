@@ -4,7 +4,7 @@ import { exprVariables } from '../expr/expr.js';
 import { compiledCondition, type PlayCtx } from './run-state.js';
 import { isUncertain, UNCERTAIN } from '../core/uncertain.js';
 import { templateVariables } from '../template/template.js';
-import type { Condition, Task, Vars } from '../core/types.js';
+import type { Condition, Task, TaskKeywords, Vars } from '../core/types.js';
 import type { ModuleRegistry } from '../tasks/index.js';
 
 const refsCache = new WeakMap<Task, Set<string>>();
@@ -13,14 +13,8 @@ const refsCache = new WeakMap<Task, Set<string>>();
 export function taskRefs(t: Task, modules: ModuleRegistry): Set<string> {
   let s = refsCache.get(t);
   if (s) return s;
-  s = new Set();
-  const visit = (v: unknown) => {
-    if (typeof v === 'string' && v.includes('{{')) for (const n of safeTemplateVars(v)) s!.add(n);
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(t.args);
-  visit(t.keywords.loop ?? t.keywords.with_items ?? t.keywords.with_list ?? t.keywords.with_dict);
+  s = templateRefs(t.args);
+  templateRefs(loopOf(t.keywords), s);
   // arguments the module declares as expressions (assert's `that`, debug's `var`), not templates
   const exprs = (modules.find(t.module)?.exprArgs ?? []).flatMap((a: string) => [t.args[a]].flat());
   for (const e of exprs) if (typeof e === 'string') for (const n of condRefs({ source: e, loc: undefined })) s.add(n);
@@ -28,12 +22,25 @@ export function taskRefs(t: Task, modules: ModuleRegistry): Set<string> {
   return s;
 }
 
-function safeTemplateVars(src: string): string[] {
-  try {
-    return templateVariables(src);
-  } catch {
-    return [];
-  }
+/** Top-level variable names the templates inside a value read (a template that does not parse was reported
+ *  before the run, and reads nothing here). */
+export function templateRefs(v: unknown, into = new Set<string>()): Set<string> {
+  if (typeof v === 'string' && v.includes('{{')) {
+    try {
+      for (const n of templateVariables(v)) into.add(n);
+    } catch {
+      // reported before the run
+    }
+  } else if (Array.isArray(v)) for (const x of v) templateRefs(x, into);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) templateRefs(x, into);
+  return into;
+}
+
+const loopOf = (k: TaskKeywords) => k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
+
+/** Check mode: the variable only a real run would know that an include's loop reads, if any. */
+export function uncertainLoopRef(keywords: TaskKeywords, vars: Vars): string | undefined {
+  return uncertainRef(templateRefs(loopOf(keywords)), vars);
 }
 
 export function condRefs(c: Condition): string[] {
