@@ -74,6 +74,16 @@ export class KplayError extends Error {
   get exitCode(): number {
     return EXIT_FOR_CODE[this.code] ?? 1;
   }
+  /** The same error placed at a task: what it already knows is kept, what it lacks is filled in. */
+  at(where: { loc?: Loc | undefined; host?: string | undefined; task?: string | undefined }): KplayError {
+    return new KplayError(this.message, {
+      code: this.code,
+      loc: this.loc ?? where.loc,
+      host: this.host ?? where.host,
+      task: this.task ?? where.task,
+      hint: this.hint,
+    });
+  }
   /** `path:line:col: message` then the offending line and a caret. */
   format(): string {
     const where = this.loc ? `${this.loc.file}:${this.loc.line}:${this.loc.col}: ` : '';

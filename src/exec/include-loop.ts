@@ -17,16 +17,11 @@ export function isLooped(inc: Include): boolean {
 
 /** A host that cannot run the include fails, with a message pointing at the include. */
 export function failInclude(p: PlayCtx, inc: Include, host: string, e: unknown): void {
+  const where = { loc: inc.loc, host, task: inc.name };
   const err =
     e instanceof KplayError
-      ? new KplayError(e.message, {
-          code: e.code,
-          loc: e.loc ?? inc.loc,
-          host: e.host ?? host,
-          task: e.task ?? inc.name,
-          hint: e.hint,
-        })
-      : new KplayError(String((e as Error)?.message ?? e), { code: 'TASK_FAILED', loc: inc.loc, host, task: inc.name });
+      ? e.at(where)
+      : new KplayError(String((e as Error)?.message ?? e), { code: 'TASK_FAILED', ...where });
   p.hosts.get(host)!.failed = true;
   p.recap.count(host, 'failed');
   p.bus.emit({

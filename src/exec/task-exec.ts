@@ -79,16 +79,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
   } catch (e) {
     if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
     // a failure on the host points back to the task that caused it (file:line:col, task name, host)
-    const err =
-      e instanceof KplayError
-        ? new KplayError(e.message, {
-            code: e.code,
-            loc: e.loc ?? t.loc,
-            host: e.host ?? host,
-            task: e.task ?? t.name,
-            hint: e.hint,
-          })
-        : undefined;
+    const err = e instanceof KplayError ? e.at({ loc: t.loc, host, task: t.name }) : undefined;
     const msg = err ? err.format() : String((e as Error)?.message ?? e);
     return { status: 'failed', msg, result: { failed: true, msg }, noLog: noLog || noLogFor(t, base, host) };
   }
@@ -205,14 +196,7 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
-    const err = new KplayError(e.message, {
-      code: e.code,
-      loc: e.loc ?? t.loc,
-      host: e.host ?? host,
-      task: e.task ?? t.name,
-      hint: e.hint,
-    });
-    const msg = err.format();
+    const msg = e.at({ loc: t.loc, host, task: t.name }).format();
     out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message } };
   }
   // a host module that returns ansible_facts updates the host's facts, as in Ansible
