@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KplayError, type Loc } from '../core/errors.js';
 import { groupHosts, LOCALHOST_NAMES, type Inventory } from './inventory.js';
+import { fnmatch } from '../core/fnmatch.js';
 
 export interface SelectOptions {
   /** A --limit: only hosts it selects are kept. `@file` entries are read here. */
@@ -41,31 +42,6 @@ export function orderPatterns(patterns: string[]): string[] {
 
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]+)?)\]$/;
 
-/** Python's fnmatch.translate, anchored at both ends. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body[0] === '!') body = '^' + body.slice(1);
-        else if (body[0] === '^') body = '\\' + body;
-        re += `[${body}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's');
-}
-
 class Matcher {
   readonly warnings: string[] = [];
   private readonly cache = new Map<string, string[]>();
@@ -90,7 +66,7 @@ class Matcher {
             `${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
         );
       }
-    } else re = globToRegExp(pattern);
+    } else re = fnmatch(pattern);
     const out: string[] = [];
     const groups = [...this.inv.groups.keys()].filter((g) => re.test(g));
     for (const g of groups) out.push(...groupHosts(this.inv, g));

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { collectTags, selectTasks, type TagFilter } from './tags.js';
 import type { Play, Playbook, TaskNode } from '../core/types.js';
+import { fnmatch } from '../core/fnmatch.js';
 
 export interface ListOptions {
   hosts?: (play: Play) => string[];
@@ -34,12 +35,7 @@ export function flatten(nodes: TaskNode[]): TaskNode[] {
 
 /** Glob match used by --start-at-task, as Ansible (fnmatch on the name, with or without the role prefix). */
 export function nameMatches(pattern: string, t: TaskNode): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
+  const re = fnmatch(pattern);
   return [t.name ?? '', taskTitle(t)].some((n) => n === pattern || re.test(n));
 }
 

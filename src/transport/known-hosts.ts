@@ -35,6 +35,7 @@ export function blobType(blob: Buffer): string {
   return blob.subarray(4, 4 + n).toString('latin1');
 }
 
+/** An OpenSSH host pattern (`*`, `?`, any case): not fnmatch, which has classes and is case-sensitive. */
 function globToRegExp(pat: string): RegExp {
   const re = pat
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')

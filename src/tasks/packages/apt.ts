@@ -20,7 +20,7 @@
 //   earlier task is not seen (the prediction may then say "install" for what the real run finds present).
 import { z } from 'zod';
 import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
-import { fnmatch } from '../lib/fnmatch.js';
+import { fnmatch } from '../../core/fnmatch.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { APT_ENV, aptPolicy, cacheTime, LISTS, updateChange } from './apt-cache.js';

@@ -8,7 +8,7 @@
 // `creates` skips everything. zip needs `unzip` on the host; tar needs GNU tar (Debian's).
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
-import { fnmatch } from '../lib/fnmatch.js';
+import { fnmatch } from '../../core/fnmatch.js';
 import {
   chmodArg,
   fileAttrArgs,

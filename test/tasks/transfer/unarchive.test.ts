@@ -1,6 +1,6 @@
 // unarchive against a fake host (TransferHost) that extracts tar/zip archives: planned, applied, planned again.
 import { expect } from 'chai';
-import { fnmatch } from '../../../src/tasks/lib/fnmatch.js';
+import { fnmatch } from '../../../src/core/fnmatch.js';
 import { makeArchive } from '../../support/archive.js';
 import { converge, hostView, planError, planOn } from '../../support/plan-harness.js';
 import { unarchive } from '../../../src/tasks/transfer/unarchive.js';
