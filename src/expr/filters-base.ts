@@ -1,6 +1,7 @@
 // What every filter file shares: the error a filter raises (the evaluator adds the filter's name and position),
 // the filter and test signatures, argument checks, and attribute paths (`'value.LB_ROLE'`, `'ips.0'`).
 import { ownProp, isPlainObject, typeName } from '../core/value-utils.js';
+import { pyRegExp } from '../core/py-regex.js';
 
 export class FilterError extends Error {}
 
@@ -44,14 +45,11 @@ export function attrPath(item: unknown, path: unknown): unknown {
   return v;
 }
 
-/** Python's `re` syntax differs from JavaScript's in a few spellings: named groups `(?P<n>...)` and `(?P=n)`. */
+/** A filter's Python pattern (core/py-regex.ts), with the filter's ignorecase and multiline arguments. */
 export function pyRegex(re: unknown, flags: string, ignorecase?: unknown, multiline?: unknown): RegExp {
-  const src = String(re ?? '')
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
   const f = flags + (ignorecase === true ? 'i' : '') + (multiline === true ? 'm' : '');
   try {
-    return new RegExp(src, f);
+    return pyRegExp(String(re ?? ''), f);
   } catch (e) {
     throw new FilterError(
       `bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,

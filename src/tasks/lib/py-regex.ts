@@ -1,4 +1,5 @@
 // Python's `re` on the host's text: patterns, match.expand templates, and readlines() lines.
+import { PyRegexError, pyRegExp } from '../../core/py-regex.js';
 import { taskFailed } from './fsattrs.js';
 import { astr } from './schema.js';
 
@@ -15,47 +16,14 @@ export function aregex() {
   });
 }
 
-/** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string). */
+/** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string); a bad one fails the task. */
 export function pyRegex(src: string): RegExp {
-  let flags = '';
-  let s = src;
-  const lead = /^\(\?([aiLmsux]+)\)/.exec(s);
-  if (lead) {
-    s = s.slice(lead[0].length);
-    for (const f of lead[1]!) {
-      if (f === 'x') throw taskFailed(`regexp: verbose mode (?x) is not supported: ${src}`);
-      if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-    }
-  }
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      const n = s[i + 1]!;
-      out += inClass ? c + n : n === 'A' ? '^' : n === 'Z' ? '$(?![\\s\\S])' : c + n;
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-      if (s[i + 1] === '^') out += s[++i];
-      if (s[i + 1] === ']') out += '\\' + s[++i]; // a leading ] is literal in Python
-    } else if (s.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 3;
-    } else if (s.startsWith('(?P=', i)) {
-      const end = s.indexOf(')', i);
-      out += `\\k<${s.slice(i + 4, end)}>`;
-      i = end;
-    } else out += c;
-  }
   try {
-    return new RegExp(out, flags);
+    return pyRegExp(src);
   } catch (e) {
-    throw taskFailed(`bad regexp ${JSON.stringify(src)}: ${(e as Error).message}`);
+    if (!(e instanceof PyRegexError)) throw e;
+    if (e.verbose) throw taskFailed(`regexp: verbose mode (?x) is not supported: ${src}`);
+    throw taskFailed(`bad regexp ${JSON.stringify(src)}: ${e.message}`);
   }
 }
 
