@@ -33,6 +33,22 @@ describe('layout of src/', () => {
     expect(bad, bad.join('\n')).to.deep.equal([]);
   });
 
+  it('keeps module families apart: a family imports the contract, tasks/lib/ and its own folder only', () => {
+    const familyOf = (f: string) => relative(join(SRC, 'tasks'), f).split(/[\\/]/);
+    const bad: string[] = [];
+    for (const [f, deps] of graph) {
+      const [from, ...rest] = familyOf(f);
+      if (from!.startsWith('..')) continue; // not a module
+      if (rest.length === 0 && (from === 'index.ts' || from === 'files.ts')) continue; // the registry, a barrel
+      for (const d of deps) {
+        const [to] = familyOf(d);
+        if (to!.startsWith('..') || to === 'contract.ts' || to === 'lib' || to === from) continue;
+        bad.push(`${f} imports ${d}`);
+      }
+    }
+    expect(bad, bad.join('\n')).to.deep.equal([]);
+  });
+
   it('has no source file over 300 lines', () => {
     const long = files.filter((f) => readFileSync(f, 'utf8').split('\n').length > 301).map((f) => f);
     expect(long).to.deep.equal([]);

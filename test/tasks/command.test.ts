@@ -1,6 +1,7 @@
 // command and shell against a fake host: argv splitting, variable expansion, creates/removes, chdir, stdin.
 import { expect } from 'chai';
-import { command, shell, splitCommand } from '../../src/tasks/command.js';
+import { command, shell } from '../../src/tasks/command.js';
+import { splitCommand } from '../../src/tasks/lib/split-command.js';
 import { FakeHost } from '../support/fake-host.js';
 import { planError, planOn } from '../support/plan-harness.js';
 

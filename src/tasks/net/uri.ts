@@ -6,7 +6,7 @@
 //           in `stdout` (the engine hands a run's output only as rc/stdout/stderr).
 import { z } from 'zod';
 import type { FactReader, Plan, Vars } from '../contract.js';
-import { contentBytes, pyJson } from '../copy.js';
+import { contentBytes, pyJson } from '../lib/py-values.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 

@@ -2,7 +2,7 @@
 // a temp path on the host (0700), run through /bin/sh (or `executable`) with its arguments, then
 // removed. creates/removes skip it; like command it is not idempotent otherwise.
 import type { Action, Plan } from '../contract.js';
-import { splitCommand } from '../command.js';
+import { splitCommand } from '../lib/split-command.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, astr, defineTask, apath } from '../lib/schema.js';
 import { quote } from '../../core/shell-quote.js';
