@@ -18,6 +18,7 @@ export interface RunArgs {
   startAtTask?: string | undefined;
   json?: boolean;
   resume?: boolean;
+  detailedExitcode?: boolean;
 }
 
 export function runOptions(y: Argv): Argv<RunArgs> {
@@ -36,6 +37,11 @@ export function runOptions(y: Argv): Argv<RunArgs> {
       describe: 'plan only: report what would change, write nothing',
     })
     .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show unified diffs of file changes' })
+    .option('detailed-exitcode', {
+      type: 'boolean',
+      default: false,
+      describe: 'with --check: exit 0 when nothing would change, 2 when changes are pending, 1 when a host fails',
+    })
     .option('tags', {
       alias: 't',
       type: 'string',

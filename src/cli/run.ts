@@ -10,6 +10,10 @@ import type { RunArgs } from './run-options.js';
 export async function runCommand(a: RunArgs, out: Output): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
     throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
+  if (a.detailedExitcode && !a.check)
+    throw new KplayError('--detailed-exitcode goes with --check (it says whether changes are pending)', {
+      code: 'OPTIONS',
+    });
   const extra = parseExtraVars(a.extraVars ?? []);
   const { inv, pb, plan, filter, modules, warnings } = await prepareRun({
     playbook: a.playbook,
@@ -45,7 +49,7 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
       plan,
       extra,
       filter,
-      opts: { check: !!a.check, diff: !!a.diff, forks: a.forks },
+      opts: { check: !!a.check, diff: !!a.diff, forks: a.forks, detailedExitcode: !!a.detailedExitcode },
       startAt: a.startAtTask,
       json: !!a.json,
       resume: !!a.resume,

@@ -46,9 +46,15 @@ export class Recap {
     return Object.fromEntries(this.hosts);
   }
 
-  exitCode(interrupted: boolean): number {
+  /** Ansible's: 4 a host unreachable, 2 a host failed, 0 otherwise. `detailed` (with --check), as terraform
+   *  plan's: 1 a host failed or unreachable, 2 changes pending (changed or uncertain), 0 nothing to change. */
+  exitCode(interrupted: boolean, detailed = false): number {
     if (interrupted) return 99;
     const all = [...this.hosts.values()];
+    if (detailed) {
+      if (all.some((c) => c.unreachable > 0 || c.failed > 0)) return 1;
+      return all.some((c) => c.changed > 0 || c.uncertain > 0) ? 2 : 0;
+    }
     if (all.some((c) => c.unreachable > 0)) return 4;
     if (all.some((c) => c.failed > 0)) return 2;
     return 0;

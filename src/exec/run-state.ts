@@ -34,6 +34,8 @@ export interface RunOptions {
   check: boolean;
   diff: boolean;
   forks: number | undefined;
+  /** --detailed-exitcode (with --check): 0 nothing to change, 2 changes pending, 1 a host failed. */
+  detailedExitcode?: boolean | undefined;
 }
 
 export interface RunCtx {

@@ -177,7 +177,7 @@ export function createRun(input: RunInput): RunHandle {
       await Promise.all(transports.map((t) => t.close().catch(() => {})));
     }
     if (stopping) bus.emit({ type: 'interrupted' });
-    const exitCode = recap.exitCode(stopping);
+    const exitCode = recap.exitCode(stopping, !!opts.detailedExitcode);
     bus.emit({ type: 'run_end', recap: recap.toJSON(), exitCode, ms: Date.now() - t0 });
     return exitCode;
   };

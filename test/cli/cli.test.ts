@@ -35,6 +35,12 @@ describe('kplay command line', () => {
     });
   }
 
+  it('--detailed-exitcode without --check is a bad option (exit 5)', () => {
+    const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--detailed-exitcode');
+    expect(r.code).to.equal(5);
+    expect(r.err).to.match(/--detailed-exitcode goes with --check/);
+  });
+
   it('lists the ha-cluster tasks in order with tags', () => {
     const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-tasks');
     expect(r.code, r.err).to.equal(0);

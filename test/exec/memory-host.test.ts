@@ -92,4 +92,25 @@ describe('the executor over an in-memory host', () => {
     expect(r.lines).to.deep.equal(['command|a|failed']);
     expect(r.results[0]!.msg).to.match(/non-zero return code 127/);
   });
+
+  it('--check --detailed-exitcode: 2 while changes are pending, 0 once converged, 1 when a host fails', async () => {
+    const a = new MemoryHost('a');
+    expect((await run(WRITE, { memory: [a], check: true, detailedExitcode: true })).code).to.equal(2);
+    await run(WRITE, { memory: [a] });
+    expect((await run(WRITE, { memory: [a], check: true, detailedExitcode: true })).code).to.equal(0);
+    const failing = ON_A('    - fail: msg=no\n');
+    expect((await run(failing, { memory: [a], check: true, detailedExitcode: true })).code).to.equal(1);
+    expect((await run(failing, { memory: [a], check: true })).code).to.equal(2);
+  });
+
+  it('--detailed-exitcode counts an uncertain result as pending: it may change', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/app.conf', 'port=1\n');
+    const pb = ON_A(`
+    - copy: { dest: /etc/app.conf, content: "port=2\\n" }
+    - lineinfile: { path: /etc/app.conf, line: "port=2" }
+`);
+    const r = await run(pb, { memory: [a], check: true, detailedExitcode: true });
+    expect(r.code).to.equal(2);
+  });
 });

@@ -29,6 +29,7 @@ export async function run(
     files?: Record<string, string>;
     /** Hosts kept in memory (by name): the real reader, plan, apply and re-plan run against them. */
     memory?: MemoryHost[];
+    detailedExitcode?: boolean;
     /** The run's modules, when a test adds its own (default: the built-in ones). */
     modules?: ModuleRegistry;
   } = {},
@@ -62,7 +63,7 @@ export async function run(
     plan,
     extra: o.extra ?? {},
     filter: { only: o.tags ?? [], skip: [] },
-    opts: { check: !!o.check, diff: false, forks: undefined },
+    opts: { check: !!o.check, diff: false, forks: undefined, detailedExitcode: o.detailedExitcode },
     startAt: o.startAt,
     bus,
     open: (h) => o.memory?.find((m) => m.host === h) ?? new NullTransport(h, (o.unreachable ?? []).includes(h)),
