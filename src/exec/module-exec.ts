@@ -10,6 +10,7 @@ import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/co
 import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
 import { toBool } from '../core/value-utils.js';
+import { pathTouches } from '../tasks/lib/schema.js';
 
 function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   const v = t.keywords.become ?? p.play.become ?? vars.ansible_become;
@@ -77,7 +78,7 @@ export async function runHostModule(
     plan = await spec.plan(args, view, conn.reader);
   } catch (e) {
     const uncertain = check
-      ? checkPlanFailure(conn.reader.reads, hs.pending, spec.pendingTouches?.(args) ?? [], e)
+      ? checkPlanFailure(conn.reader.reads, hs.pending, spec.pendingTouches?.(args) ?? pathTouches(spec, args), e)
       : undefined;
     if (uncertain) return uncertain;
     throw e;

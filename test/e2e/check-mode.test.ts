@@ -2,6 +2,10 @@
 // without --check, and reports what it would change; `check_mode: no` really runs under --check.
 import { expect } from 'chai';
 import { useLab, type LabHandle } from '../lab/helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeArchive } from '../support/archive.js';
+import { writeTree } from '../support/tree.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const DRY = 'test/e2e/fixtures/check-mode/dry.yml';
@@ -46,6 +50,49 @@ describe('@lab check_mode keyword on real hosts', () => {
       },
     );
   }
+
+  it(
+    'a task whose plan fails in check mode (a link to a file a bundle would bring) leaves what it may touch ' +
+      'uncertain: the stat and the assert after it are uncertain, the host does not fail; the real run agrees',
+    async function () {
+      this.timeout(90_000);
+      await lab.exec(h, 'rm -rf /opt/kplay-bundle /usr/local/bin/kplay-demo');
+      const dir = writeTree({
+        'site.yml':
+          '- hosts: all\n  gather_facts: no\n  tasks:\n' +
+          '    - name: bundle dir\n      file: { path: /opt/kplay-bundle, state: directory }\n' +
+          '    - name: bundle\n' +
+          '      unarchive: { src: bundle.tgz, dest: /opt/kplay-bundle, creates: /opt/kplay-bundle/bin/tool }\n' +
+          '    - name: link\n' +
+          '      file: { src: /opt/kplay-bundle/bin/tool, dest: /usr/local/bin/kplay-demo, state: link }\n' +
+          '    - name: look\n      stat: { path: /usr/local/bin/kplay-demo }\n      register: st\n' +
+          '    - name: is a link\n      assert: { that: [st.stat.islnk] }\n',
+      });
+      mkdirSync(join(dir, 'files'));
+      writeFileSync(join(dir, 'files/bundle.tgz'), makeArchive('tgz'));
+      const play = join(dir, 'site.yml');
+      const check = await kplay(['run', play, '-i', site, '--json', '--limit', h, '--check']);
+      expect(check.code, check.stderr + check.stdout.slice(-2000)).to.equal(0);
+      const predicted = results(check);
+      expect(predicted).to.include.members([`${h}|link|uncertain`, `${h}|look|uncertain`, `${h}|is a link|uncertain`]);
+      expect((await lab.exec(h, 'ls -d /opt/kplay-bundle /usr/local/bin/kplay-demo 2>&1 || true')).stdout).to.match(
+        /No such file/,
+      );
+      const real = await kplay(['run', play, '-i', site, '--json', '--limit', h]);
+      expect(real.code, real.stderr + real.stdout.slice(-2000)).to.equal(0);
+      // every task the real run changed was predicted changed or uncertain; none predicted ok changed
+      for (const line of results(real).filter((l) => l.endsWith('|changed'))) {
+        const task = line.slice(0, -'|changed'.length);
+        expect(predicted, line).to.satisfy(
+          (p: string[]) => p.includes(`${task}|changed`) || p.includes(`${task}|uncertain`),
+        );
+      }
+      expect((await lab.exec(h, 'readlink /usr/local/bin/kplay-demo')).stdout.trim()).to.equal(
+        '/opt/kplay-bundle/bin/tool',
+      );
+      await lab.exec(h, 'rm -rf /opt/kplay-bundle /usr/local/bin/kplay-demo');
+    },
+  );
 
   it('a second run changes only what the dry tasks would (nothing real)', async function () {
     this.timeout(60_000);

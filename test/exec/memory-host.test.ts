@@ -113,4 +113,30 @@ describe('the executor over an in-memory host', () => {
     const r = await run(pb, { memory: [a], check: true, detailedExitcode: true });
     expect(r.code).to.equal(2);
   });
+
+  it('in check mode, what a task whose plan failed may touch (its path arguments) makes later readers uncertain', async () => {
+    const a = new MemoryHost('a');
+    await a.exec(['mkdir', '-p', '--', '/opt', '/usr/local/bin']);
+    const pb = ON_A(`
+    - name: bundle
+      copy: { dest: /opt/demo, content: "#!/bin/sh\\n", mode: "0755" }
+    - name: link
+      file: { src: /opt/demo, dest: /usr/local/bin/demo, state: link }
+    - name: look
+      stat: { path: /usr/local/bin/demo }
+      register: st
+    - name: is a link
+      assert: { that: [st.stat.islnk] }
+`);
+    const check = await run(pb, { memory: [a], check: true });
+    expect(check.lines).to.deep.equal([
+      'bundle|a|changed',
+      'link|a|uncertain',
+      'look|a|uncertain',
+      'is a link|a|uncertain',
+    ]);
+    expect(check.code).to.equal(0);
+    const real = await run(pb, { memory: [a] });
+    expect(real.lines).to.deep.equal(['bundle|a|changed', 'link|a|changed', 'look|a|ok', 'is a link|a|ok']);
+  });
 });

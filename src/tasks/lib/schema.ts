@@ -11,6 +11,7 @@ import type {
   ModuleSpec,
   Plan,
   TaskModule,
+  Vars,
 } from '../contract.js';
 
 /** Ansible's `bool`: true/false, yes/no, on/off, 1/0, as booleans or strings. */
@@ -32,7 +33,33 @@ export function astr() {
  * nothing) would mean "here" to a shell or to the controller's file reads: `copy: {src: ''}` once copied the
  * working folder. It is refused before anything is sent. */
 export function apath() {
-  return astr().refine((v) => v.trim() !== '', 'must not be empty: it names a path');
+  const schema = astr().refine((v) => v.trim() !== '', 'must not be empty: it names a path');
+  PATHS.add(schema);
+  return schema;
+}
+
+/** The schemas apath() made: which arguments name paths on the host. */
+const PATHS = new WeakSet<object>();
+
+/** Does an argument's schema (under .optional() / .default()) name a path? */
+export function isPathArg(schema: z.ZodType): boolean {
+  let s: unknown = schema;
+  for (let i = 0; i < 8 && s; i++) {
+    if (PATHS.has(s as object)) return true;
+    s = (s as { _zod?: { def?: { innerType?: unknown } } })._zod?.def?.innerType;
+  }
+  return false;
+}
+
+/** What a task may touch, from its arguments alone, when its plan could not be made in check mode: every path
+ *  it names, and what is under it (a module may declare better with `pendingTouches`). */
+export function pathTouches(spec: ModuleSpec, args: Vars): string[] {
+  return Object.entries(spec.args).flatMap(([k, schema]) => {
+    const v = args[k];
+    if (typeof v !== 'string' || !isPathArg(schema) || !v.startsWith('/')) return [];
+    const p = v.replace(/\/+$/, '') || '/';
+    return [`file:${p}`, `file:${p}/`];
+  });
 }
 
 /** Ansible's `list`: a list, or a comma-separated string, or a single value. */
