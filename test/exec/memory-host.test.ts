@@ -114,7 +114,7 @@ describe('the executor over an in-memory host', () => {
     expect(r.code).to.equal(2);
   });
 
-  it('in check mode, what a task whose plan failed may touch (its path arguments) makes later readers uncertain', async () => {
+  it('in check mode, what a task whose plan failed may touch (its paths) makes later readers uncertain', async () => {
     const a = new MemoryHost('a');
     await a.exec(['mkdir', '-p', '--', '/opt', '/usr/local/bin']);
     const pb = ON_A(`
