@@ -85,6 +85,12 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     const r = await play('ha-cluster.yml', ['--check']);
     ok(r);
     predicted = { changed: tasksWith(r, ['changed']), uncertain: tasksWith(r, ['uncertain']) };
+    const all = r.events.filter((e) => e.type === 'host_result').length;
+    const pct = ((100 * predicted.uncertain.size) / all).toFixed(1);
+    console.log(
+      `      (--check on fresh hosts: ${all} task-host results, changed=${predicted.changed.size}, ` +
+        `uncertain=${predicted.uncertain.size} (${pct}%))`,
+    );
     expect(predicted.changed.size).to.be.greaterThan(20);
     expect(
       (
