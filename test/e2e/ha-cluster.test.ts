@@ -91,6 +91,16 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
       `      (--check on fresh hosts: ${all} task-host results, changed=${predicted.changed.size}, ` +
         `uncertain=${predicted.uncertain.size} (${pct}%))`,
     );
+    // why they are uncertain, most common first: where check mode's prediction has most to gain
+    const why = new Map<string, number>();
+    for (const e of r.events)
+      if (e.type === 'host_result' && e.status === 'uncertain') {
+        const m = String(e.msg ?? '')
+          .replace(/\/[^\s,']+/g, '<path>')
+          .replace(/'[^']*'/g, "'<var>'");
+        why.set(m, (why.get(m) ?? 0) + 1);
+      }
+    for (const [m, n] of [...why].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`        ${n} x ${m}`);
     expect(predicted.changed.size).to.be.greaterThan(20);
     expect(
       (
