@@ -48,6 +48,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     let status: HostStatus = 'skipped';
     const changes: string[] = [];
     const diff: NonNullable<Outcome['diff']> = [];
+    let uncertainWhy: string | undefined; // the first uncertain item's reason, for the loop's result
     for (const [i, item] of items.entries()) {
       const vars = extendVars(base, {
         [loopVar]: item,
@@ -60,6 +61,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
       changes.push(...(o.changes ?? []));
       diff.push(...(o.diff ?? []));
       status = worse(status, o.status);
+      if (o.status === 'uncertain') uncertainWhy ??= `item ${i + 1}: ${o.msg ?? 'known only after a real run'}`;
       // as Ansible, a failed item does not stop the loop; the task fails after the last item
     }
     const failedItems = results.filter((r) => r.failed === true);
@@ -74,7 +76,9 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     registerResult(p, t, host, result);
     const msg = failed
       ? failedItems.map((r) => String(r.msg ?? 'failed')).join('\n') || 'One or more items failed'
-      : undefined;
+      : status === 'uncertain'
+        ? uncertainWhy
+        : undefined;
     return { status, result, changes, diff, msg, noLog };
   } catch (e) {
     if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable

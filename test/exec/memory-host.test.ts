@@ -139,4 +139,19 @@ describe('the executor over an in-memory host', () => {
     const real = await run(pb, { memory: [a] });
     expect(real.lines).to.deep.equal(['bundle|a|changed', 'link|a|changed', 'look|a|ok', 'is a link|a|ok']);
   });
+
+  it('a looped task that is uncertain says why, naming the first uncertain item', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/app.conf', 'port=1\n');
+    a.seed('/etc/other.conf', 'x=1\n');
+    const pb = ON_A(`
+    - copy: { dest: /etc/app.conf, content: "port=2\\n" }
+    - name: lines
+      lineinfile: { path: "{{ item }}", line: "x=1", create: yes }
+      loop: [/etc/other.conf, /etc/app.conf]
+`);
+    const r = await run(pb, { memory: [a], check: true });
+    expect(r.lines[1]).to.equal('lines|a|uncertain');
+    expect(r.results[1]!.msg).to.equal('item 2: reads /etc/app.conf, which an earlier task would change');
+  });
 });
