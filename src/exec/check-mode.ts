@@ -11,7 +11,7 @@ import { boolWord } from '../core/value-utils.js';
 import type { Task, Vars } from '../core/types.js';
 import { UNCERTAIN } from '../core/uncertain.js';
 import type { Plan } from '../tasks/contract.js';
-import { readsTouched } from './host-reader.js';
+import type { PredictedState } from './predict/state.js';
 import type { Outcome } from './outcome.js';
 
 export function taskCheckMode(runCheck: boolean, t: Task, vars: Vars, host: string): boolean {
@@ -29,36 +29,32 @@ export function taskCheckMode(runCheck: boolean, t: Task, vars: Vars, host: stri
 }
 
 /** A plan that failed in check mode is uncertain, not failed, when it read what an earlier unapplied change
- *  would alter, or when packages an earlier task would install may bring what it missed. Then what the task
- *  would alter (from its arguments) stays pending too. Undefined: a real failure. */
+ *  would alter in ways not known, or when packages an earlier task would install may bring what it missed.
+ *  Then what the task would alter (from its arguments) is unknown too. Undefined: a real failure. */
 export function checkPlanFailure(
-  reads: Set<string>,
-  pending: Set<string>,
+  touched: string | undefined,
+  state: PredictedState,
   pendingTouches: string[],
   e: unknown,
 ): Outcome | undefined {
-  const touched = readsTouched(reads, pending);
   // a package an earlier task would install may bring what this plan missed (a folder like /etc/haproxy)
-  const pkgs = [...pending].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));
+  const pkgs = state.packages();
   if (!touched && pkgs.length === 0) return undefined;
-  for (const k of pendingTouches) pending.add(k);
+  state.markUnknown(pendingTouches);
   const why = touched
     ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`
     : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
   return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
 }
 
-/** What a dry run reports for a plan; what it would change becomes pending for later tasks on the host. */
+/** What a dry run reports for a plan (`touched`: what it read that an earlier change alters in unknown ways). */
 export function checkPlanOutcome(
   t: Task,
-  reads: Set<string>,
-  pending: Set<string>,
+  touched: string | undefined,
   plan: Plan,
   o: { commandLike: boolean; diff: Outcome['diff'] },
 ): Outcome {
   const summaries = plan.changes.map((c) => c.summary);
-  const touched = readsTouched(reads, pending);
-  for (const c of plan.changes) for (const k of c.touches) pending.add(k);
   if (touched)
     return {
       status: 'uncertain',
@@ -94,12 +90,13 @@ export function checkPlanOutcome(
   return { status: changed ? 'changed' : 'ok', result: { changed, ...plan.result }, diff: o.diff, changes: summaries };
 }
 
-/** A controller file (an absolute `src:`) that an earlier task delegated to localhost would write is not
- *  known yet in check mode: the task is uncertain. */
-export function pendingControllerFile(src: string, controllerPending: Set<string>): Outcome | undefined {
+/** A controller file (an absolute `src:`) an earlier task would write (fetch, a task delegated to localhost):
+ *  its planned path when the plan knows it, uncertain when its content is not known before a real run. */
+export function plannedControllerFile(src: string, controller: PredictedState): Outcome | { path: string } | undefined {
   if (!isAbsolute(src)) return undefined;
-  const hit = readsTouched(new Set([`file:${src.replace(/\/+$/, '')}`]), controllerPending);
-  if (!hit) return undefined;
-  const msg = `reads ${hit.replace(/^file:/, '')} on the controller, which an earlier task would change`;
+  const l = controller.look(src);
+  if (l.kind === 'node' && l.node.type === 'file') return { path: src };
+  if (l.kind !== 'unknown') return undefined;
+  const msg = `reads ${src.replace(/\/+$/, '')} on the controller, which an earlier task would change`;
   return { status: 'uncertain', msg, result: { ...UNCERTAIN } };
 }

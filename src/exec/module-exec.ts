@@ -5,7 +5,10 @@ import { applyChanges } from './apply.js';
 import { renderDeep, renderString, renderTemplateFile } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
 import type { PlayCtx } from './run-state.js';
-import { checkPlanFailure, checkPlanOutcome, pendingControllerFile } from './check-mode.js';
+import { checkPlanFailure, checkPlanOutcome, plannedControllerFile } from './check-mode.js';
+import { foldChanges } from './predict/changes.js';
+import { PredictedReader } from './predict/reader.js';
+import { PredictedState } from './predict/state.js';
 import { isTaskModule, type Change, type HostView, type Plan } from '../tasks/contract.js';
 import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
@@ -17,13 +20,10 @@ function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   return v === undefined ? false : toBool(v);
 }
 
-/** What earlier tasks would change on a target (check mode): a play host's own set, or the run's for others. */
-function pendingOf(p: PlayCtx, target: string): Set<string> {
-  const own = p.hosts.get(target);
-  if (own) return own.pending;
-  const m = (p.rv.pendingOther ??= new Map());
-  let s = m.get(target);
-  if (!s) m.set(target, (s = new Set()));
+/** A target as the changes planned so far in check mode would leave it ('localhost' is the controller). */
+function predictedOf(p: PlayCtx, target: string): PredictedState {
+  let s = p.predicted.get(target);
+  if (!s) p.predicted.set(target, (s = new PredictedState()));
   return s;
 }
 
@@ -48,9 +48,9 @@ export async function runHostModule(
   const source = spec.controllerSource?.(args);
   const srcValue = source ? args[source.arg] : undefined;
   if (source && typeof srcValue === 'string') {
-    const found = findSource(source.kind, srcValue, t.role, playbookDir);
-    const uncertain = check ? pendingControllerFile(srcValue, pendingOf(p, 'localhost')) : undefined;
-    if (uncertain) return uncertain;
+    const planned = check ? plannedControllerFile(srcValue, predictedOf(p, 'localhost')) : undefined;
+    if (planned && 'status' in planned) return planned;
+    const found = planned?.path ?? findSource(source.kind, srcValue, t.role, playbookDir);
     if (!found) return fail(`${t.module}: source not found: ${srcValue}`);
     args[source.arg] = found;
   }
@@ -72,13 +72,14 @@ export async function runHostModule(
     }),
   };
   conn.reader.startTask();
-  const hs = { pending: pendingOf(p, delegate) };
+  const state = predictedOf(p, delegate);
+  const reader = check ? new PredictedReader(conn.reader, state, predictedOf(p, 'localhost'), become) : undefined;
   let plan: Plan;
   try {
-    plan = await spec.plan(args, view, conn.reader);
+    plan = await spec.plan(args, view, reader ?? conn.reader);
   } catch (e) {
-    const uncertain = check
-      ? checkPlanFailure(conn.reader.reads, hs.pending, spec.pendingTouches?.(args) ?? pathTouches(spec, args), e)
+    const uncertain = reader
+      ? checkPlanFailure(reader.uncertain, state, spec.pendingTouches?.(args) ?? pathTouches(spec, args), e)
       : undefined;
     if (uncertain) return uncertain;
     throw e;
@@ -87,7 +88,13 @@ export async function runHostModule(
   const wantDiff = t.keywords.diff === undefined ? p.opts.diff : toBool(t.keywords.diff);
   const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
   const commandLike = spec.converges === false;
-  if (check) return checkPlanOutcome(t, conn.reader.reads, hs.pending, plan, { commandLike, diff });
+  if (reader) {
+    const outcome = checkPlanOutcome(t, reader.uncertain, plan, { commandLike, diff });
+    // a command's effect is its own: what it declares it may touch (creates, removes) is unknown
+    if (commandLike) state.markUnknown(plan.changes.flatMap((c) => c.touches));
+    else await foldChanges(state, predictedOf(p, 'localhost'), plan.changes, reader.hostSide());
+    return outcome;
+  }
   if (plan.changes.length === 0)
     return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
   const ran = await applyChanges(conn.transport, plan.changes, {

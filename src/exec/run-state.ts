@@ -9,14 +9,13 @@ import type { EventBus } from '../events/bus.js';
 import type { Recap } from '../events/recap.js';
 import type { HostReader } from './host-reader.js';
 import type { Transport } from '../transport/types.js';
+import type { PredictedState } from './predict/state.js';
 
 export interface HostState {
   name: string;
   failed: boolean;
   unreachable: boolean;
   ended: boolean; // meta: end_host, or end_play
-  /** check mode: what earlier, unapplied changes would touch */
-  pending: Set<string>;
   /** handler names / listen topics notified and not yet run */
   notified: Set<string>;
   /** how often each task id ran on this host (a task file imported twice runs twice) */
@@ -48,6 +47,8 @@ export interface RunCtx {
   bus: EventBus;
   recap: Recap;
   hosts: Map<string, HostState>;
+  /** Check mode: each target as the changes planned so far would leave it (play hosts, localhost, delegates). */
+  predicted: Map<string, PredictedState>;
   /** Connected transport + reader for a host (connects on first use; throws UNREACHABLE etc.). */
   conn(host: string): Promise<Conn>;
   stopping: boolean;
@@ -85,7 +86,6 @@ export function hostState(name: string): HostState {
     failed: false,
     unreachable: false,
     ended: false,
-    pending: new Set(),
     notified: new Set(),
     seen: new Map(),
   };

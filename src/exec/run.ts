@@ -74,6 +74,7 @@ export function createRun(input: RunInput): RunHandle {
   const recap = new Recap();
   // what this run caches, owned by the run: templated includes it loaded, controller files it read
   const includes: StrategyCtx['includes'] = new Map();
+  const predicted: StrategyCtx['predicted'] = new Map();
   const controllerFiles = new ControllerFiles();
   const conns = new Map<string, Promise<Conn>>();
   /** Who holds the host locks of this run (shown to a run that finds one). */
@@ -146,6 +147,7 @@ export function createRun(input: RunInput): RunHandle {
             bus,
             recap,
             hosts,
+            predicted,
             conn,
             stopping,
             play,

@@ -23,6 +23,9 @@ export interface StatInfo {
   mtime?: number;
   /** Only when asked for: hex digest of the file's content. */
   checksum?: string;
+  /** Check mode only: an earlier planned change sets this path, or something under it (the host has it not yet;
+   *  what a daemon loaded from it, such as systemd's view of a unit, is stale). */
+  planned?: boolean;
 }
 
 export interface ProbeResult {
@@ -96,6 +99,9 @@ export interface Change {
   repeats?: boolean;
   /** Named so the re-plan can tell it was applied (`HostView.applied`), with what the plan saw (an id). */
   mark?: { key: string; value?: string } | undefined;
+  /** Check mode: what read-only commands will answer once the change is made (a unit's `systemctl show` after
+   *  start), so later plans read that instead of the host's stale answer. Files are predicted from the actions. */
+  predicts?: { probe: string[]; result: ProbeResult }[] | undefined;
 }
 
 export interface Plan {

@@ -6,7 +6,7 @@ import { copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './contract.js';
 import { modules as kernel } from './kernel/index.js';
 import { modules as system } from './system.js';
-import { modules as systemd } from './systemd.js';
+import { modules as systemd } from './systemd/systemd.js';
 import { modules as packages } from './packages/index.js';
 import { modules as edits } from './edits/index.js';
 import { modules as transfer } from './transfer/index.js';

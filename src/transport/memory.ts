@@ -17,6 +17,9 @@ export interface MemoryNode {
 }
 
 const NAMES: Record<number, string> = { 0: 'root' };
+/** What the log calls the reads the engine sends: its stat script, get, who writes (check mode), getent. */
+const READS = new Set(['stat', 'get', 'who', 'getent']);
+const WHO = 'umask; id -u; id -g; id -un; id -gn';
 const IDS: Record<string, number> = { root: 0 };
 
 export class MemoryHost implements Transport {
@@ -35,7 +38,7 @@ export class MemoryHost implements Transport {
 
   /** Writes count as changes; reads (the stat script, get) do not. */
   get writes(): string[][] {
-    return this.log.filter((a) => a[0] !== 'stat' && a[0] !== 'get');
+    return this.log.filter((a) => !READS.has(a[0]!));
   }
 
   /** Put a file (and its folders) there before a test runs. */
@@ -55,6 +58,14 @@ export class MemoryHost implements Transport {
       durationMs: 0,
     });
     if (isStat) return done(0, this.statOut(argv[4]!, argv[5] ?? '', argv[6] === '1'));
+    if (argv[0] === 'sh' && argv[2] === WHO) {
+      this.log[this.log.length - 1] = ['who'];
+      return done(0, '0022\n0\n0\nroot\nroot\n');
+    }
+    if (argv[0] === 'getent') {
+      const id = IDS[argv[2]!] ?? (NAMES[Number(argv[2])] !== undefined ? Number(argv[2]) : undefined);
+      return id === undefined ? done(2) : done(0, `${nameOf(id)}:x:${id}:${id}::/root:/bin/sh\n`);
+    }
     const [cmd, ...rest] = argv;
     if (this.ignored.has(cmd!)) return done(0);
     const flags = new Set(rest.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));

@@ -19,8 +19,6 @@ export interface RunVars {
   facts: Map<string, Vars>;
   /** set_fact and register results per host. */
   hostFacts: Map<string, Vars>;
-  /** Check mode: what earlier tasks would change on targets that are not play hosts (delegate_to: localhost). */
-  pendingOther?: Map<string, Set<string>>;
   /** A looped include_tasks/include_role: the item (and index) each host is running the included tasks for. */
   includeVars?: Map<string, Vars>;
 }

@@ -8,7 +8,7 @@
 // kubelet and kube-proxy are stand-ins that check their files and sleep; kubectl is a stand-in that records
 // applied manifests. etcd, etcdctl, containerd and runc are Debian's real binaries (test/support/kube-bin.ts).
 import { expect } from 'chai';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
@@ -101,6 +101,12 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
         why.set(m, (why.get(m) ?? 0) + 1);
       }
     for (const [m, n] of [...why].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`        ${n} x ${m}`);
+    // every uncertain result with its reason, for working on check mode's prediction
+    if (process.env.KPLAY_CHECK_REPORT)
+      writeFileSync(
+        process.env.KPLAY_CHECK_REPORT,
+        JSON.stringify(r.events.filter((e) => e.type === 'host_result' && e.status === 'uncertain')),
+      );
     expect(predicted.changed.size).to.be.greaterThan(20);
     expect(
       (

@@ -40,7 +40,7 @@ describe('the executor over an in-memory host', () => {
     expect(check.lines).to.deep.equal(real.lines);
   });
 
-  it('in check mode, a task reading what an earlier unapplied change would alter is uncertain', async () => {
+  it('in check mode, a task reading what an earlier change would write reads the planned bytes', async () => {
     const a = new MemoryHost('a');
     a.seed('/etc/app.conf', 'port=0\n');
     const pb = ON_A(`
@@ -48,16 +48,35 @@ describe('the executor over an in-memory host', () => {
       copy: { dest: /etc/app.conf, content: "port=1\\n" }
     - name: one more line
       lineinfile: { path: /etc/app.conf, line: "debug=0" }
+    - name: already there
+      lineinfile: { path: /etc/app.conf, line: "port=1" }
     - name: elsewhere
       lineinfile: { path: /etc/other.conf, line: "x=1", create: yes }
 `);
-    const check = await run(pb, { memory: [a], check: true });
-    expect(check.lines).to.deep.equal(['config|a|changed', 'one more line|a|uncertain', 'elsewhere|a|changed']);
-    expect(check.results[1]!.msg).to.match(/reads \/etc\/app\.conf, which an earlier task would change/);
+    const check = await run(pb, { memory: [a], check: true, diff: true });
+    const want = ['config|a|changed', 'one more line|a|changed', 'already there|a|ok', 'elsewhere|a|changed'];
+    expect(check.lines).to.deep.equal(want);
+    expect(check.results[1]!.diff?.[0]).to.include({ before: 'port=1\n', after: 'port=1\ndebug=0\n' });
     expect(a.writes).to.deep.equal([]);
     const real = await run(pb, { memory: [a] });
-    expect(real.lines).to.deep.equal(['config|a|changed', 'one more line|a|changed', 'elsewhere|a|changed']);
+    expect(real.lines).to.deep.equal(want);
     expect(a.files.get('/etc/app.conf')?.content.toString()).to.equal('port=1\ndebug=0\n');
+  });
+
+  it('in check mode, a task reading what an earlier command may alter is uncertain, and says why', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/etc/app.conf', 'port=0\n');
+    const pb = ON_A(`
+    - name: generate
+      command: { cmd: "true", creates: /etc/app.conf.d }
+    - name: one more line
+      lineinfile: { path: /etc/app.conf.d, line: "debug=0", create: yes }
+    - name: elsewhere
+      lineinfile: { path: /etc/app.conf, line: "x=1" }
+`);
+    const check = await run(pb, { memory: [a], check: true });
+    expect(check.lines).to.deep.equal(['generate|a|changed', 'one more line|a|uncertain', 'elsewhere|a|changed']);
+    expect(check.results[1]!.msg).to.equal('reads /etc/app.conf.d, which an earlier task would change');
   });
 
   it('after a change is applied, the host is read again, not from the cache', async () => {
@@ -119,7 +138,7 @@ describe('the executor over an in-memory host', () => {
     await a.exec(['mkdir', '-p', '--', '/opt', '/usr/local/bin']);
     const pb = ON_A(`
     - name: bundle
-      copy: { dest: /opt/demo, content: "#!/bin/sh\\n", mode: "0755" }
+      BUNDLE
     - name: link
       file: { src: /opt/demo, dest: /usr/local/bin/demo, state: link }
     - name: look
@@ -128,7 +147,10 @@ describe('the executor over an in-memory host', () => {
     - name: is a link
       assert: { that: [st.stat.islnk] }
 `);
-    const check = await run(pb, { memory: [a], check: true });
+    const check = await run(pb.replace('BUNDLE', 'command: { cmd: "true", creates: /opt/demo }'), {
+      memory: [a],
+      check: true,
+    });
     expect(check.lines).to.deep.equal([
       'bundle|a|changed',
       'link|a|uncertain',
@@ -136,8 +158,12 @@ describe('the executor over an in-memory host', () => {
       'is a link|a|uncertain',
     ]);
     expect(check.code).to.equal(0);
-    const real = await run(pb, { memory: [a] });
+    // with a bundle whose bytes the plan knows, the link, the stat and the assert are predicted exactly
+    const known = pb.replace('BUNDLE', 'copy: { dest: /opt/demo, content: "#!/bin/sh\\n", mode: "0755" }');
+    const exact = await run(known, { memory: [a], check: true });
+    const real = await run(known, { memory: [a] });
     expect(real.lines).to.deep.equal(['bundle|a|changed', 'link|a|changed', 'look|a|ok', 'is a link|a|ok']);
+    expect(exact.lines).to.deep.equal(real.lines);
   });
 
   it('a looped task that is uncertain says why, naming the first uncertain item', async () => {
@@ -145,7 +171,7 @@ describe('the executor over an in-memory host', () => {
     a.seed('/etc/app.conf', 'port=1\n');
     a.seed('/etc/other.conf', 'x=1\n');
     const pb = ON_A(`
-    - copy: { dest: /etc/app.conf, content: "port=2\\n" }
+    - command: { cmd: "true", removes: /etc/app.conf }
     - name: lines
       lineinfile: { path: "{{ item }}", line: "x=1", create: yes }
       loop: [/etc/other.conf, /etc/app.conf]

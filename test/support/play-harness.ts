@@ -18,6 +18,7 @@ export async function run(
   o: {
     inv?: string;
     check?: boolean;
+    diff?: boolean;
     tags?: string[];
     limit?: string;
     startAt?: string;
@@ -63,7 +64,7 @@ export async function run(
     plan,
     extra: o.extra ?? {},
     filter: { only: o.tags ?? [], skip: [] },
-    opts: { check: !!o.check, diff: false, forks: undefined, detailedExitcode: o.detailedExitcode },
+    opts: { check: !!o.check, diff: !!o.diff, forks: undefined, detailedExitcode: o.detailedExitcode },
     startAt: o.startAt,
     bus,
     open: (h) => o.memory?.find((m) => m.host === h) ?? new NullTransport(h, (o.unreachable ?? []).includes(h)),

@@ -169,9 +169,11 @@ export async function planApt(a: AptArgs, host: HostView, facts: FactReader, mod
     const needPolicy = specs
       .filter((s) => a.state === 'latest' || s.version !== undefined || !isInstalled(installed.get(s.name)))
       .map((s) => s.name);
-    // recorded: the cache an earlier apt_repository would refresh
-    if (needPolicy.length) await facts.stat(LISTS, { follow: true });
     const policy = await aptPolicy(facts, [...new Set(needPolicy)]);
+    // recorded: the cache an earlier task would refresh (apt_repository, update_cache) decides what is to be
+    // done, unless each package is to be installed (any version) and has a candidate now
+    const settled = a.state !== 'latest' && specs.every((s) => s.version === undefined);
+    if (needPolicy.some((n) => !settled || !policy.get(n)?.candidate)) await facts.stat(LISTS, { follow: true });
     const todo: string[] = [];
     const missing: string[] = [];
     for (const s of specs) {

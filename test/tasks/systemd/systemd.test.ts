@@ -1,11 +1,11 @@
 // systemd_service / systemd / service against a fake systemd: one `systemctl show` read, Ansible's order
 // (daemon-reload, mask, enable, state), convergence, restarted/reloaded always changing, honest daemon-reload.
 import { expect } from 'chai';
-import { service, systemd_service, unitName } from '../../src/tasks/systemd.js';
-import { builtins } from '../../src/tasks/index.js';
-import type { ProbeResult, Vars } from '../../src/tasks/contract.js';
-import { FakeHost } from '../support/fake-host.js';
-import { converge, hostView, planError, planOn } from '../support/plan-harness.js';
+import { service, systemd_service, unitName } from '../../../src/tasks/systemd/systemd.js';
+import { builtins } from '../../../src/tasks/index.js';
+import type { ProbeResult, Vars } from '../../../src/tasks/contract.js';
+import { FakeHost } from '../../support/fake-host.js';
+import { converge, hostView, planError, planOn } from '../../support/plan-harness.js';
 
 interface Unit {
   load: string;

@@ -17,10 +17,11 @@
 // - check mode: when the unit's file or drop-ins (or, for a missing unit, where its file would be) were
 //   altered by an earlier unapplied change, the result is uncertain, not a guess.
 // - scope=global only manages enabled/masked (as systemctl --global does); state there fails.
-import type { Change, FactReader, HostView, Plan, Vars } from './contract.js';
-import { taskFailed } from './lib/fsattrs.js';
-import { abool, astr, choice, defineTask } from './lib/schema.js';
-import type { ModuleSpec } from './contract.js';
+import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
+import { taskFailed } from '../lib/fsattrs.js';
+import { abool, astr, choice, defineTask } from '../lib/schema.js';
+import type { ModuleSpec } from '../contract.js';
+import { PREDICTED, predictShow, unitAsPlanned } from './predict.js';
 
 const SUFFIXES = [
   'service',
@@ -55,13 +56,8 @@ export function parseShow(out: string): Record<string, string> {
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 'transient']);
 /** UnitFileStates that enable/disable cannot change. */
 const FIXED = new Set(['static', 'indirect', 'alias', 'generated', 'transient']);
-const UNIT_DIRS = [
-  '/etc/systemd/system',
-  '/run/systemd/system',
-  '/usr/local/lib/systemd/system',
-  '/lib/systemd/system',
-  '/usr/lib/systemd/system',
-];
+const isFound = (s: Record<string, string>) =>
+  s.LoadState !== 'not-found' || (s.UnitFileState ?? '').startsWith('masked');
 
 export interface UnitArgs {
   name?: string | undefined;
@@ -100,27 +96,20 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     if (r.rc !== 0) throw taskFailed(`cannot read the state of ${unit}: ${r.stderr.trim() || r.stdout.trim()}`);
     status = parseShow(r.stdout);
     result.name = a.name;
-    result.status = status;
+    const { [PREDICTED]: _, ...shown } = status;
+    result.status = shown;
   } else if (unit !== undefined) {
     const r = await facts.probe([...ctl, 'is-enabled', unit]);
     status = { LoadState: 'loaded', UnitFileState: r.stdout.trim().split('\n')[0] ?? '' };
     if (/not-found|No such file/.test(r.stdout + r.stderr)) status.LoadState = 'not-found';
     result.name = a.name;
   }
+  // the files it comes from are read (so check mode knows what earlier tasks would write there)
+  if (unit !== undefined) status = await unitAsPlanned(facts, host.check, unit, status, isFound(status));
   const loadState = status.LoadState ?? '';
   let fileState = status.UnitFileState ?? '';
   const masked = loadState === 'masked' || fileState.startsWith('masked');
-  const found = unit !== undefined && (loadState !== 'not-found' || masked);
-
-  // Recorded reads for check mode: the files this unit comes from, so an earlier unapplied copy makes this uncertain.
-  if (unit !== undefined) {
-    const paths = found
-      ? [status.FragmentPath, ...(status.DropInPaths ?? '').split(/\s+/)].filter(
-          (p): p is string => !!p && p.startsWith('/'),
-        )
-      : UNIT_DIRS.map((d) => `${d}/${unit}`);
-    await Promise.all(paths.map((p) => facts.stat(p, { follow: false })));
-  }
+  const found = unit !== undefined && isFound(status);
 
   if (a.daemon_reload) {
     let needed: string[] = [];
@@ -182,6 +171,7 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     }
     result.state = a.state === 'stopped' ? 'stopped' : 'started';
   }
+  if (host.check && showArgv && scope !== 'global') predictShow(changes, showArgv, status, ctl.length);
   return { changes, result };
 }
 

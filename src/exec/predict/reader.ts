@@ -1,0 +1,154 @@
+// The FactReader a plan gets in check mode: the host as it will be after the changes planned so far. A path
+// or probe a planned change sets is answered from the predicted state; one it alters in unknown ways is read
+// from the host and remembered as `uncertain` (the task's outcome is then uncertain); the rest is the host's.
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { FactReader, ProbeResult, StatInfo, Vars } from '../../tasks/contract.js';
+import type { HostSide, Writer } from './changes.js';
+import type { PathNode, PredictedState } from './state.js';
+
+export class PredictedReader implements FactReader {
+  /** The first read of something an earlier change alters in ways not known (a 'file:/x' or 'probe:...' key). */
+  uncertain: string | undefined;
+
+  constructor(
+    private readonly host: FactReader,
+    private readonly state: PredictedState,
+    private readonly controller: PredictedState,
+    private readonly become: boolean,
+  ) {}
+
+  private unknown(key: string): void {
+    this.uncertain ??= key;
+  }
+
+  facts(): Promise<Vars> {
+    return this.host.facts();
+  }
+
+  async stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {
+    let p = path;
+    for (let hops = 0; hops < 20; hops++) {
+      const l = this.state.look(p);
+      if (l.kind === 'absent') return { exists: false, path };
+      if (l.kind === 'host' || l.kind === 'unknown') {
+        if (l.kind === 'unknown') this.unknown(`file:${p}`);
+        const st = await this.host.stat(p, opts);
+        return { ...st, path, ...(this.state.plannedAt(p) ? { planned: true } : {}) };
+      }
+      const n = l.node;
+      if (n.type === 'link' && opts.follow) {
+        p = posix.resolve(posix.dirname(p), n.target!);
+        continue;
+      }
+      return this.nodeStat(path, p, n, opts.checksum);
+    }
+    this.unknown(`file:${path}`);
+    return this.host.stat(path, opts);
+  }
+
+  private async nodeStat(path: string, at: string, n: PathNode, algo?: 'sha1' | 'sha256'): Promise<StatInfo> {
+    const st: StatInfo = {
+      exists: true,
+      path,
+      isdir: n.type === 'dir',
+      isreg: n.type === 'file',
+      islnk: n.type === 'link',
+      mode: n.mode.toString(8).padStart(4, '0'),
+      uid: n.uid,
+      gid: n.gid,
+      owner: n.owner,
+      group: n.group,
+      mtime: n.mtime,
+      planned: true,
+    };
+    if (n.type === 'link') {
+      st.lnk_target = n.target;
+      st.size = n.target!.length;
+    } else if (n.type === 'dir') st.size = 4096;
+    else if (n.content) {
+      st.size = n.content.length;
+      if (algo) st.checksum = createHash(algo).update(n.content).digest('hex');
+    } else {
+      // only its attributes changed: the bytes are the host's
+      const h = await this.host.stat(at, { checksum: algo });
+      st.size = h.size;
+      if (algo) st.checksum = h.checksum;
+    }
+    return st;
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    let p = path;
+    for (let hops = 0; hops < 20; hops++) {
+      const l = this.state.look(p);
+      if (l.kind === 'absent') return undefined;
+      if (l.kind === 'node' && l.node.type === 'link') {
+        p = posix.resolve(posix.dirname(p), l.node.target!);
+        continue;
+      }
+      if (l.kind === 'node' && l.node.content) return Buffer.from(l.node.content);
+      if (l.kind === 'unknown') this.unknown(`file:${p}`);
+      return this.host.read(p);
+    }
+    this.unknown(`file:${path}`);
+    return this.host.read(path);
+  }
+
+  async probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
+    const predicted = this.state.probe(argv);
+    if (predicted) return predicted;
+    const key = `probe:${argv.join(' ')}`;
+    if (this.state.unknownKey(key)) this.unknown(key);
+    return this.host.probe(argv, opts);
+  }
+
+  wait(seconds: number): Promise<void> {
+    return this.host.wait(seconds);
+  }
+
+  /** A controller file an earlier task (fetch, a task delegated to localhost) would write is read as planned. */
+  async controllerRead(path: string): Promise<Buffer> {
+    const l = this.controller.look(path);
+    if (l.kind === 'node' && l.node.type === 'file' && l.node.content) return Buffer.from(l.node.content);
+    if (l.kind === 'absent') throw new Error(`${path}: no such file (an earlier task would remove it)`);
+    if (l.kind === 'unknown') this.unknown(`file:${path}`);
+    return this.host.controllerRead(path);
+  }
+
+  controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
+    return this.host.controllerTree?.(path) ?? Promise.resolve(undefined);
+  }
+
+  /** What folding this task's changes into the state needs from the host; its reads are not the task's. */
+  hostSide(): HostSide {
+    return {
+      stat: (path) => this.host.stat(path, { follow: false }),
+      writer: () => this.writer(),
+      account: async (kind, who) => {
+        const r = await this.host.probe(['getent', kind, who]);
+        const [name, , id] = r.stdout.split('\n')[0]!.split(':');
+        return r.rc === 0 && name && id !== undefined ? { id: Number(id), name } : undefined;
+      },
+    };
+  }
+
+  private async writer(): Promise<Writer> {
+    // the last argument only keeps the answers with and without become apart in the reader's cache
+    const r = await this.host.probe([
+      'sh',
+      '-c',
+      'umask; id -u; id -g; id -un; id -gn',
+      'kplay',
+      this.become ? 'b' : '',
+    ]);
+    const [umask, uid, gid, owner, group] = r.stdout.trim().split('\n');
+    return {
+      umask: Number.parseInt(umask ?? '022', 8),
+      uid: Number(uid),
+      gid: Number(gid),
+      owner: owner ?? '',
+      group: group ?? '',
+    };
+  }
+}
