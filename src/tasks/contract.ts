@@ -101,7 +101,15 @@ export interface Change {
   mark?: { key: string; value?: string } | undefined;
   /** Check mode: what read-only commands will answer once the change is made (a unit's `systemctl show` after
    *  start), so later plans read that instead of the host's stale answer. Files are predicted from the actions. */
-  predicts?: { probe: string[]; result: ProbeResult }[] | undefined;
+  predicts?: Prediction[] | undefined;
+}
+
+/** What a read-only command will answer after a change; `reads`: the paths it answers from ('file:/x', 'file:/d/'
+ *  a tree): a later change there makes the answer unknown again. */
+export interface Prediction {
+  probe: string[];
+  result: ProbeResult;
+  reads?: string[];
 }
 
 export interface Plan {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { writeTree } from '../support/tree.js';
-import { kplay, results, siteFor, totalChanged } from './support.js';
+import { checkedRun, kplay, results, siteFor, totalChanged } from './support.js';
 
 describe('@lab copy of a folder tree', () => {
   let lab: LabHandle;
@@ -31,7 +31,7 @@ describe('@lab copy of a folder tree', () => {
   it('copies the tree, then changes nothing, and sees a drift in --check', async function () {
     this.timeout(60_000);
     const pb = join(dir, 'site.yml');
-    const r = await kplay(['run', pb, '-i', site, '--json']);
+    const r = await checkedRun(['run', pb, '-i', site, '--json']);
     expect(r.code, r.stderr + r.stdout.slice(-2000)).to.equal(0);
     const h = lab.hosts[0]!.name;
     const ls = (

@@ -8,7 +8,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { useLab, type LabHandle } from '../lab/helpers.js';
-import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
+import { checkedRun, kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
 
 const F = 'test/e2e/fixtures/lb-roles';
 const AUTH = 'vrrpPw7x'; // VRRP PASS auth from the site's .env (EX_LB_AUTH_PASS): must never be printed
@@ -106,7 +106,7 @@ describe('@lab roles: ex-lb and kube-lb', () => {
     async function () {
       this.timeout(600_000);
       let t = Date.now();
-      const first = await run('site.yml');
+      const first = await checkedRun(['run', `${F}/site.yml`, '-i', site, '--json']);
       const firstMs = Date.now() - t;
       ok(first);
       expect(first.stdout, 'the VRRP password is a secret').to.not.include(AUTH);

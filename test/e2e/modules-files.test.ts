@@ -11,7 +11,7 @@ import { createServer as createTcp, type AddressInfo, type Server as TcpServer }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
-import { kplay, results, siteFor, totalChanged } from './support.js';
+import { checkedRun, exactness, kplay, results, siteFor, totalChanged } from './support.js';
 
 const PLAYBOOK = 'test/e2e/fixtures/modules-files/site.yml';
 const PAYLOAD = Buffer.from('kplay payload\n'.repeat(100));
@@ -95,7 +95,7 @@ describe('@lab modules: edits, transfer, net on real hosts', () => {
 
   it('a first run does the work on every host; a second run changes nothing', async function () {
     this.timeout(240_000);
-    const r = await kplay(['run', PLAYBOOK, '-i', site, '--json', ...extra]);
+    const r = await checkedRun(['run', PLAYBOOK, '-i', site, '--json', ...extra]);
     expect(r.code, r.stderr + r.stdout.slice(-4000)).to.equal(0);
     expect(totalChanged(r)).to.be.greaterThan(0);
     for (const h of lab.hosts) {
@@ -167,8 +167,8 @@ describe('@lab modules: edits, transfer, net on real hosts', () => {
         expect(predicted, task).to.include(`${host}|${task}|changed`);
       }
       expect(predicted).to.include(`${host}|a managed block|ok`);
-      // app.conf has a pending change (replace), so a later task reading it is honestly uncertain
-      expect(predicted).to.include(`${host}|replace after a section header|uncertain`);
+      // app.conf has a planned change (replace): the next task reads it as that change leaves it
+      expect(predicted).to.include(`${host}|replace after a section header|ok`);
       expect(
         (await lab.exec(host, 'find /opt/kplay-mf -printf "%p %s %m\\n" | sort; sha256sum /opt/kplay-mf/app.conf'))
           .stdout,
@@ -176,6 +176,8 @@ describe('@lab modules: edits, transfer, net on real hosts', () => {
 
       const real = await kplay(['run', PLAYBOOK, '-i', site, '--json', '--limit', host, ...extra]);
       expect(real.code, real.stderr + real.stdout.slice(-3000)).to.equal(0);
+      const x = exactness(check, real);
+      expect([x.missed, x.wrong]).to.deep.equal([[], []]);
       for (const task of [
         'a second block in a new file',
         'replace with a group',

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kplay, totalChanged } from './support.js';
+import { checkedRun, kplay, totalChanged } from './support.js';
 
 const PB = 'test/e2e/fixtures/pki-role/pki.yml';
 const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' });
@@ -23,7 +23,7 @@ describe('pki role (on the controller, example site)', function () {
   it(
     'makes the CA, certificates, ' + 'keys (0600) and kubeconfigs in <site>/pki; a second run changes nothing',
     async () => {
-      const r = await kplay(['run', PB, '-i', site, '--json']);
+      const r = await checkedRun(['run', PB, '-i', site, '--json']);
       expect(r.code, r.stdout.slice(-2000)).to.equal(0);
       const files = readdirSync(pki);
       for (const f of [

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kubeBinDir } from '../support/kube-bin.js';
-import { kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
+import { checkedRun, kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
 
 const F = 'test/e2e/fixtures/runtime-role';
 const BINARIES = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc', 'crictl'];
@@ -49,8 +49,19 @@ describe('@lab role runtime: containerd on masters and workers', () => {
     expect(r.code, r.stdout.slice(-3000)).to.equal(0);
   });
 
-  const run = (playbook: string, binSrc: string, extra: string[] = []): Promise<KplayRun> =>
-    kplay(['run', playbook, '-i', site, '--json', '--limit', hosts.join(','), '-e', `bin_src=${binSrc}`, ...extra]);
+  const run = (playbook: string, binSrc: string, extra: string[] = [], checked = false): Promise<KplayRun> =>
+    (checked ? checkedRun : kplay)([
+      'run',
+      playbook,
+      '-i',
+      site,
+      '--json',
+      '--limit',
+      hosts.join(','),
+      '-e',
+      `bin_src=${binSrc}`,
+      ...extra,
+    ]);
   const ok = (r: KplayRun) => expect(r.code, r.stderr + r.stdout.slice(-4000)).to.equal(0);
   const pid = async (h: string) => (await lab.exec(h, 'systemctl show -p MainPID --value containerd')).stdout.trim();
   const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
@@ -68,7 +79,7 @@ describe('@lab role runtime: containerd on masters and workers', () => {
 
   it('installs containerd: active, enabled, `ctr version` reports the server; configs as asked', async function () {
     this.timeout(300_000);
-    const [r, ms] = await timed(() => run(F + '/runtime.yml', bin));
+    const [r, ms] = await timed(() => run(F + '/runtime.yml', bin, [], true));
     ok(r);
     console.log(`      (first run on 2 hosts: ${ms} ms, changed=${totalChanged(r)})`);
     for (const h of hosts) {

@@ -1,4 +1,5 @@
 // e2e helpers: a site folder for a lab (its hosts.yml plus a .env), kplay run as a real process with --json.
+import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,60 @@ export function kplay(
 /** host|task|status of every result. */
 export function results(r: KplayRun): string[] {
   return r.events.filter((e) => e.type === 'host_result').map((e) => `${e.host}|${e.task}|${e.status}`);
+}
+
+/** host|task of every result with one of the statuses. */
+export function tasksWith(r: KplayRun, statuses: string[]): Set<string> {
+  return new Set(
+    r.events
+      .filter((e) => e.type === 'host_result' && statuses.includes(String(e.status)))
+      .map((e) => `${e.host}|${e.task}`),
+  );
+}
+
+export interface Exactness {
+  /** task-host results of the check run, by status */
+  results: number;
+  changed: number;
+  uncertain: number;
+  ok: number;
+  /** changed in the real run, but check mode said ok */
+  missed: string[];
+  /** check mode said changed, the real run did not change it */
+  wrong: string[];
+}
+
+/** How well a --check run predicted the real run after it, per task and host, both ways. */
+export function exactness(check: KplayRun, real: KplayRun): Exactness {
+  const changed = tasksWith(real, ['changed']);
+  const predicted = tasksWith(check, ['changed']);
+  const uncertain = tasksWith(check, ['uncertain']);
+  const all = check.events.filter((e) => e.type === 'host_result');
+  return {
+    results: all.length,
+    changed: predicted.size,
+    uncertain: uncertain.size,
+    ok: all.filter((e) => e.status === 'ok').length,
+    missed: [...changed].filter((t) => !predicted.has(t) && !uncertain.has(t)),
+    wrong: [...predicted].filter((t) => !changed.has(t)),
+  };
+}
+
+/** Issue 13's proof on a playbook: `--check` first, then the real run, on the same hosts. Check mode must have
+ *  called changed exactly what the real run changed, per task and host, both ways (uncertain results may go
+ *  either way, and are counted). Prints the figures; returns the real run. */
+export async function checkedRun(args: string[], o: { cwd?: string } = {}): Promise<KplayRun> {
+  const check = await kplay([...args, '--check'], o);
+  expect(check.code, `--check: ${check.stderr}${check.stdout.slice(-2000)}`).to.equal(0);
+  const real = await kplay(args, o);
+  const x = exactness(check, real);
+  console.log(
+    `      (--check, then the run: ${x.results} task-host results: changed=${x.changed}, ` +
+      `uncertain=${x.uncertain}, ok=${x.ok}; the run changed ${tasksWith(real, ['changed']).size})`,
+  );
+  expect(x.missed, 'changed in the real run but --check said ok').to.deep.equal([]);
+  expect(x.wrong, '--check said changed, the real run did not change it').to.deep.equal([]);
+  return real;
 }
 
 export function totalChanged(r: KplayRun): number {

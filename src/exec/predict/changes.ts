@@ -42,7 +42,7 @@ export async function foldChanges(
       }
     // a unit, a package, a user: only what the change declares it leaves (below) is known of them
     state.markUnknown(c.touches.filter((k) => !k.startsWith('file:')));
-    for (const p of c.predicts ?? []) state.predictProbe(p.probe, p.result);
+    for (const p of c.predicts ?? []) state.predictProbe(p.probe, p.result, p.reads);
   }
 }
 
@@ -58,6 +58,8 @@ function sets(a: Action): string[] {
 }
 
 async function current(state: PredictedState, path: string, host: HostSide): Promise<Cur> {
+  // a relative path (the remote user's cwd) is not held by the overlay
+  if (!path.startsWith('/')) return 'unknown';
   const l = state.look(path);
   if (l.kind === 'node') return l.node;
   if (l.kind === 'absent' || l.kind === 'unknown') return l.kind;
@@ -218,6 +220,7 @@ async function foldExec(state: PredictedState, argv: string[], host: HostSide): 
 }
 
 async function mkdir(state: PredictedState, path: string, parents: boolean, host: HostSide): Promise<boolean> {
+  if (!path.startsWith('/')) return false;
   const p = normal(path);
   const chain: string[] = [];
   for (let a = p; a !== '/'; a = posix.dirname(a)) chain.unshift(a);

@@ -30,7 +30,14 @@ export class PredictedReader implements FactReader {
     let p = path;
     for (let hops = 0; hops < 20; hops++) {
       const l = this.state.look(p);
-      if (l.kind === 'absent') return { exists: false, path };
+      if (l.kind === 'absent') return { exists: false, path, planned: true };
+      if (l.kind === 'host' && opts.follow) {
+        const to = await this.hostLink(p);
+        if (to !== undefined) {
+          p = to;
+          continue;
+        }
+      }
       if (l.kind === 'host' || l.kind === 'unknown') {
         if (l.kind === 'unknown') this.unknown(`file:${p}`);
         const st = await this.host.stat(p, opts);
@@ -88,6 +95,14 @@ export class PredictedReader implements FactReader {
         continue;
       }
       if (l.kind === 'node' && l.node.content) return Buffer.from(l.node.content);
+      if (l.kind === 'node' && l.node.type === 'dir' && l.node.fresh) return undefined;
+      if (l.kind === 'host') {
+        const to = await this.hostLink(p);
+        if (to !== undefined) {
+          p = to;
+          continue;
+        }
+      }
       if (l.kind === 'unknown') this.unknown(`file:${p}`);
       return this.host.read(p);
     }
@@ -95,11 +110,25 @@ export class PredictedReader implements FactReader {
     return this.host.read(path);
   }
 
+  /** Where a link the host has points, when planned changes could be behind it (else undefined: the host follows
+   *  its own links). A link above the path (/lib -> usr/lib) is not looked at. */
+  private async hostLink(p: string): Promise<string | undefined> {
+    if (this.state.empty()) return undefined;
+    const st = await this.host.stat(p, { follow: false });
+    return st.islnk && st.lnk_target !== undefined ? posix.resolve(posix.dirname(p), st.lnk_target) : undefined;
+  }
+
   async probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
     const predicted = this.state.probe(argv);
     if (predicted) return predicted;
     const key = `probe:${argv.join(' ')}`;
     if (this.state.unknownKey(key)) this.unknown(key);
+    // a command that names a path the plan changes (unarchive's `cd DEST`, `find DIR`) answers from the host's
+    // stale state: only a real run can tell
+    const stale = argv.find(
+      (a) => a.startsWith('/') && (this.state.plannedAt(a) || this.state.look(a).kind !== 'host'),
+    );
+    if (stale !== undefined) this.unknown(`file:${stale}`);
     return this.host.probe(argv, opts);
   }
 

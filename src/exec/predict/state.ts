@@ -42,10 +42,12 @@ export class PredictedState {
   /** Touch keys of planned changes whose effect is not known. */
   readonly unknown = new Set<string>();
   private readonly nodes = new Map<string, PathNode | 'absent'>();
-  private readonly probes = new Map<string, ProbeResult>();
+  private readonly probes = new Map<string, { result: ProbeResult; reads: string[] }>();
 
   /** What a path will be, as far as the planned changes tell. */
   look(path: string): Look {
+    // a relative path is the remote user's: the overlay (absolute paths) cannot tell what it is
+    if (!path.startsWith('/')) return this.empty() ? { kind: 'host' } : { kind: 'unknown' };
     const p = normal(path);
     const n = this.nodes.get(p);
     if (n === 'absent') return { kind: 'absent' };
@@ -58,6 +60,11 @@ export class PredictedState {
       if (up?.fresh) return { kind: 'absent' };
       if (a === '/') return { kind: 'host' };
     }
+  }
+
+  /** Nothing planned yet. */
+  empty(): boolean {
+    return this.nodes.size === 0 && this.unknown.size === 0;
   }
 
   /** Does a planned change set this path or something under it? */
@@ -81,6 +88,7 @@ export class PredictedState {
     const p = normal(path);
     if (node === 'absent' || node.type !== 'dir') this.dropUnder(p);
     this.unknown.delete(`file:${p}`);
+    this.staleProbes(p);
     this.nodes.set(p, node);
   }
 
@@ -91,6 +99,7 @@ export class PredictedState {
         const p = normal(k.slice(5));
         const tree = k.endsWith('/') && p !== '/' ? `${p}/` : p === '/' && k.endsWith('/') ? '/' : undefined;
         this.nodes.delete(p);
+        this.staleProbes(p);
         if (tree) for (const q of [...this.nodes.keys()]) if (q.startsWith(tree)) this.nodes.delete(q);
         this.unknown.add(tree ? `file:${tree}` : `file:${p}`);
       } else {
@@ -101,14 +110,23 @@ export class PredictedState {
   }
 
   /** What a read-only command will answer after the planned changes (a change declared it). */
-  predictProbe(argv: string[], result: ProbeResult): void {
+  predictProbe(argv: string[], result: ProbeResult, reads: string[] = []): void {
     const line = argv.join(' ');
     this.unknown.delete(`probe:${line}`);
-    this.probes.set(line, result);
+    this.probes.set(line, { result, reads });
   }
 
   probe(argv: string[]): ProbeResult | undefined {
-    return this.probes.get(argv.join(' '));
+    return this.probes.get(argv.join(' '))?.result;
+  }
+
+  /** A predicted answer read from a path a later change alters is not known any more. */
+  private staleProbes(p: string): void {
+    for (const [line, { reads }] of this.probes)
+      if (reads.some((r) => covers(r, `file:${p}`) || covers(`file:${p}/`, r))) {
+        this.probes.delete(line);
+        this.unknown.add(`probe:${line}`);
+      }
   }
 
   /** Packages an earlier change would install or remove. */

@@ -15,6 +15,17 @@ export const UNIT_DIRS = [
   '/lib/systemd/system',
   '/usr/lib/systemd/system',
 ];
+/** The user manager's (scope user and global; a user's own ~/.config/systemd/user is not looked at). */
+const USER_DIRS = ['/etc/systemd/user', '/run/systemd/user', '/usr/local/lib/systemd/user', '/usr/lib/systemd/user'];
+
+export type Scope = 'system' | 'user' | 'global';
+const dirsOf = (scope: Scope) => (scope === 'system' ? UNIT_DIRS : USER_DIRS);
+
+/** What a check-mode prediction of the unit's state is read from: its files and its admin drop-in folder. */
+export function unitReads(unit: string, status: Record<string, string>, scope: Scope): string[] {
+  const files = [status.FragmentPath, ...(status.DropInPaths ?? '').split(/\s+/)].filter((p) => p?.startsWith('/'));
+  return [...files.map((p) => `file:${p}`), `file:${dirsOf(scope)[0]}/${unit}`, `file:${dirsOf(scope)[0]}/${unit}.d/`];
+}
 
 /** The unit's files read (recorded for check mode), and its state as it will be when earlier changes are made. */
 export async function unitAsPlanned(
@@ -23,6 +34,7 @@ export async function unitAsPlanned(
   unit: string,
   status: Record<string, string>,
   found: boolean,
+  scope: Scope = 'system',
 ): Promise<Record<string, string>> {
   if (found) {
     const paths = [status.FragmentPath, ...(status.DropInPaths ?? '').split(/\s+/)].filter(
@@ -31,11 +43,11 @@ export async function unitAsPlanned(
     const sts = await Promise.all(paths.map((p) => facts.stat(p, { follow: false })));
     if (!check || status[PREDICTED]) return status;
     // a drop-in an earlier task would add (its folder holds something planned) changes the unit too
-    const dropIns = await facts.stat(`/etc/systemd/system/${unit}.d`, { follow: false });
+    const dropIns = await facts.stat(`${dirsOf(scope)[0]}/${unit}.d`, { follow: false });
     return sts.some((s) => s.planned) || dropIns.planned ? { ...status, NeedDaemonReload: 'yes' } : status;
   }
   // the first unit folder that has it is where systemd will load it from
-  for (const d of UNIT_DIRS) {
+  for (const d of dirsOf(scope)) {
     const st = await facts.stat(`${d}/${unit}`, { follow: false });
     if (!st.exists) continue;
     if (!check || !st.planned) return status;
@@ -44,7 +56,7 @@ export async function unitAsPlanned(
       ...status,
       LoadState: 'loaded',
       FragmentPath: st.path,
-      UnitFileState: installable(text) ? 'disabled' : 'static',
+      UnitFileState: installable(text) ? 'disabled' : alsoOnly(text) ? 'indirect' : 'static',
       ActiveState: 'inactive',
       SubState: 'dead',
       NeedDaemonReload: 'no',
@@ -53,15 +65,26 @@ export async function unitAsPlanned(
   return status;
 }
 
-/** Does a unit file have an [Install] section that enable acts on? */
+/** Does a unit file have an [Install] section that enable links (WantedBy, RequiredBy, UpheldBy, Alias)? */
 export function installable(text: string): boolean {
+  return installKeys(text).some((k) => k !== 'Also');
+}
+
+/** Only Also= in [Install]: systemd calls the unit `indirect`. */
+const alsoOnly = (text: string) => installKeys(text).length > 0 && !installable(text);
+
+function installKeys(text: string): string[] {
   let inInstall = false;
+  const keys: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line.startsWith('[')) inInstall = line === '[Install]';
-    else if (inInstall && /^(WantedBy|RequiredBy|UpheldBy|Alias|Also)\s*=\s*\S/.test(line)) return true;
+    else if (inInstall) {
+      const m = /^(WantedBy|RequiredBy|UpheldBy|Alias|Also)\s*=\s*\S/.exec(line);
+      if (m) keys.push(m[1]!);
+    }
   }
-  return false;
+  return keys;
 }
 
 const AFTER: Record<string, Record<string, string>> = {
@@ -78,7 +101,13 @@ const AFTER: Record<string, Record<string, string>> = {
 
 /** Check mode: the last change says what `systemctl show` answers after all of them (unmasking leaves the
  *  enablement unknown: then nothing is said, and a later reader is uncertain). */
-export function predictShow(changes: Change[], show: string[], status: Record<string, string>, ctl: number): void {
+export function predictShow(
+  changes: Change[],
+  show: string[],
+  status: Record<string, string>,
+  ctl: number,
+  reads: string[] = [],
+): void {
   const after = { ...status, [PREDICTED]: 'yes' };
   for (const c of changes) {
     const a = c.actions[0];
@@ -92,5 +121,5 @@ export function predictShow(changes: Change[], show: string[], status: Record<st
   const stdout = `${Object.entries(after)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
-  last.predicts = [{ probe: show, result: { rc: 0, stdout, stderr: '' } }];
+  last.predicts = [{ probe: show, result: { rc: 0, stdout, stderr: '' }, reads }];
 }

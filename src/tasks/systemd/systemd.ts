@@ -14,14 +14,14 @@
 // - daemon_reexec always runs and is reported as changed (Ansible: runs, reports ok).
 // - enabled=yes/no on a unit that cannot be enabled or disabled (static, indirect, alias, generated,
 //   transient) is left alone (Ansible would run `systemctl disable` on every call for a static unit).
-// - check mode: when the unit's file or drop-ins (or, for a missing unit, where its file would be) were
-//   altered by an earlier unapplied change, the result is uncertain, not a guess.
+// - check mode: a unit file or drop-in an earlier planned change writes is read as planned (predict.ts): a new
+//   unit is loaded from it, a changed one needs daemon-reload; what a package would bring is uncertain.
 // - scope=global only manages enabled/masked (as systemctl --global does); state there fails.
 import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, astr, choice, defineTask } from '../lib/schema.js';
 import type { ModuleSpec } from '../contract.js';
-import { PREDICTED, predictShow, unitAsPlanned } from './predict.js';
+import { PREDICTED, predictShow, unitAsPlanned, unitReads } from './predict.js';
 
 const SUFFIXES = [
   'service',
@@ -96,8 +96,7 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     if (r.rc !== 0) throw taskFailed(`cannot read the state of ${unit}: ${r.stderr.trim() || r.stdout.trim()}`);
     status = parseShow(r.stdout);
     result.name = a.name;
-    const { [PREDICTED]: _, ...shown } = status;
-    result.status = shown;
+    result.status = status;
   } else if (unit !== undefined) {
     const r = await facts.probe([...ctl, 'is-enabled', unit]);
     status = { LoadState: 'loaded', UnitFileState: r.stdout.trim().split('\n')[0] ?? '' };
@@ -105,7 +104,10 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     result.name = a.name;
   }
   // the files it comes from are read (so check mode knows what earlier tasks would write there)
-  if (unit !== undefined) status = await unitAsPlanned(facts, host.check, unit, status, isFound(status));
+  if (unit !== undefined) {
+    status = await unitAsPlanned(facts, host.check, unit, status, isFound(status), scope);
+    if (result.status) result.status = Object.fromEntries(Object.entries(status).filter(([k]) => k !== PREDICTED));
+  }
   const loadState = status.LoadState ?? '';
   let fileState = status.UnitFileState ?? '';
   const masked = loadState === 'masked' || fileState.startsWith('masked');
@@ -171,7 +173,8 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
     }
     result.state = a.state === 'stopped' ? 'stopped' : 'started';
   }
-  if (host.check && showArgv && scope !== 'global') predictShow(changes, showArgv, status, ctl.length);
+  if (host.check && showArgv && scope !== 'global')
+    predictShow(changes, showArgv, status, ctl.length, unitReads(unit, status, scope));
   return { changes, result };
 }
 
