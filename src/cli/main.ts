@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { KplayError, KplayErrors } from '../core/errors.js';
 import { inventoryCommand } from './inventory.js';
 import { runOptions, type RunArgs } from './run-options.js';
+import { applyOptions, type ApplyArgs } from './apply-options.js';
 import { labCommand } from './lab.js';
 import { docCommand } from './doc.js';
 import { stdio, type Output } from '../core/output.js';
@@ -44,7 +45,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()
-    .demandCommand(1, 'name a command: run, inventory, doc or lab')
+    .demandCommand(1, 'name a command: run, apply, inventory, doc or lab')
     .recommendCommands()
     .help()
     .alias('h', 'help')
@@ -68,6 +69,12 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
           ),
       (a) => guard(async () => (await import('./run.js')).runCommand(a as unknown as RunArgs, out)),
     );
+  y.command(
+    'apply <plan>',
+    'Run exactly what a dry run planned (kplay run ... --check --plan-out FILE); hosts that changed since are refused',
+    (a) => applyOptions(a).example('$0 apply plan.json', 'make the planned changes'),
+    (a) => guard(async () => (await import('./apply.js')).applyCommand(a as unknown as ApplyArgs, out)),
+  );
   inventoryCommand(y, out, guard);
   docCommand(y, out, guard);
   labCommand(y, guard);

@@ -19,6 +19,7 @@ export interface RunArgs {
   json?: boolean;
   resume?: boolean;
   detailedExitcode?: boolean;
+  planOut?: string | undefined;
 }
 
 export function runOptions(y: Argv): Argv<RunArgs> {
@@ -41,6 +42,10 @@ export function runOptions(y: Argv): Argv<RunArgs> {
       type: 'boolean',
       default: false,
       describe: 'with --check: exit 0 when nothing would change, 2 when changes are pending, 1 when a host fails',
+    })
+    .option('plan-out', {
+      type: 'string',
+      describe: 'with --check: write the plan to this file, for `kplay apply` to run exactly',
     })
     .option('tags', {
       alias: 't',

@@ -6,14 +6,22 @@ import { parseTagList } from '../playbook/tags.js';
 import { parseExtraVars } from '../vars/vars.js';
 import type { Output } from '../core/output.js';
 import type { RunArgs } from './run-options.js';
+import { resolve } from 'node:path';
+import { holdsSecret } from '../core/secrets.js';
+import { PlanRecorder } from '../exec/planfile/record.js';
+import { writePlan } from '../exec/planfile/format.js';
+import type { PlanExpect } from '../exec/planfile/expect.js';
+import { planFiles } from './plan-files.js';
 
-export async function runCommand(a: RunArgs, out: Output): Promise<number> {
+export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Output): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
     throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
   if (a.detailedExitcode && !a.check)
     throw new KplayError('--detailed-exitcode goes with --check (it says whether changes are pending)', {
       code: 'OPTIONS',
     });
+  if (a.planOut !== undefined && !a.check)
+    throw new KplayError('--plan-out goes with --check (it writes what the dry run planned)', { code: 'OPTIONS' });
   const extra = parseExtraVars(a.extraVars ?? []);
   const { inv, pb, plan, filter, modules, warnings } = await prepareRun({
     playbook: a.playbook,
@@ -41,8 +49,11 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
     return 0;
   }
   const { execute } = await import('./execute.js');
-  return execute(
+  const planOut = a.planOut !== undefined ? new PlanRecorder() : undefined;
+  const code = await execute(
     {
+      planOut,
+      planIn: a.planIn,
       pb,
       modules,
       inv,
@@ -57,4 +68,30 @@ export async function runCommand(a: RunArgs, out: Output): Promise<number> {
     },
     out,
   );
+  if (planOut) writePlanOut(a, planOut, code, out);
+  return code;
+}
+
+/** The plan of a dry run where no host failed: written for `kplay apply`. */
+function writePlanOut(a: RunArgs & { planOut?: string }, rec: PlanRecorder, code: number, out: Output): void {
+  if (code !== 0 && !(code === 2 && a.detailedExitcode)) {
+    out.warn(`no plan written to ${a.planOut}: a host failed or was unreachable in the dry run`);
+    return;
+  }
+  if ((a.extraVars ?? []).some(holdsSecret))
+    throw new KplayError('an -e value is a secret, and a plan never holds one: give it in the site .env instead', {
+      code: 'OPTIONS',
+    });
+  const args = {
+    playbook: resolve(a.playbook),
+    inventory: (a.inventory ?? []).map((i) => resolve(i)),
+    limit: a.limit,
+    extraVars: a.extraVars ?? [],
+    tags: a.tags ?? [],
+    skipTags: a.skipTags ?? [],
+    forks: a.forks,
+    diff: !!a.diff,
+  };
+  writePlan(a.planOut!, rec.file(args, planFiles(a.playbook, a.inventory ?? [])));
+  out.print(`plan: ${a.planOut} (kplay apply ${a.planOut} runs it)`);
 }

@@ -20,6 +20,8 @@ export const EXIT_FOR_CODE = {
   VARS: 4,
   PATTERN: 4,
   OPTIONS: 5,
+  /** a plan file (kplay apply) that cannot be read, or was made from other files than there are now */
+  PLAN_FILE: 4,
   /** another kplay run holds the site (LOCKED) or a host (HOST_LOCKED) */
   LOCKED: 3,
   HOST_LOCKED: 3,
@@ -33,6 +35,8 @@ export const EXIT_FOR_CODE = {
   TIMEOUT: 2,
   TASK_FAILED: 2,
   NOT_CONVERGED: 2,
+  /** kplay apply: a host changed since the plan (a fact it read, or what a task would now do) */
+  PLAN_DRIFT: 2,
   INTERRUPTED: 99,
   // kplay lab
   LAB_COMMAND: 1,

@@ -1,7 +1,7 @@
 // A FactReader over one host's transport: every read is cached for the run (until a change is applied on
 // that host) and recorded, so check mode can tell when a task read something an earlier, unapplied change
 // would alter (the task is then `uncertain`).
-import type { FactReader, ProbeResult, StatInfo, Vars } from '../tasks/contract.js';
+import type { FactReader, ProbeOptions, ProbeResult, StatInfo, Vars } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -114,7 +114,7 @@ export class HostReader implements FactReader {
     return this.cached(`read:${path}`, `file:${path}`, () => this.t.get(path, { become: this.become() }));
   }
 
-  probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
+  probe(argv: string[], opts: ProbeOptions = {}): Promise<ProbeResult> {
     const line = argv.join(' ');
     const run = async () => {
       const r = await this.t.exec(argv, { become: this.become() });

@@ -45,19 +45,24 @@ export async function runHostModule(
   if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));
   const args = checked.args;
   const playbookDir = p.rv.playbookDir;
-  const source = spec.controllerSource?.(args);
-  const srcValue = source ? args[source.arg] : undefined;
-  if (source && typeof srcValue === 'string') {
-    const planned = check ? plannedControllerFile(srcValue, predictedOf(p, 'localhost')) : undefined;
-    if (planned && 'status' in planned) return planned;
-    const found = planned?.path ?? findSource(source.kind, srcValue, t.role, playbookDir);
-    if (!found) return fail(`${t.module}: source not found: ${srcValue}`);
-    args[source.arg] = found;
-  }
   const delegate =
     t.keywords.delegate_to === undefined
       ? host
       : String(renderString(String(t.keywords.delegate_to), { vars, host }, { loc: valueLoc(t.raw, 'delegate_to') }));
+  // --plan-out: what check mode said of this task, and what its plan read on the target
+  const record = (o: Outcome, changes: Change[] = [], reads: number[] = [], anew = false): Outcome => {
+    if (check) p.planOut?.record(host, delegate, t, playbookDir, o.status, changes, reads, anew);
+    return o;
+  };
+  const source = spec.controllerSource?.(args);
+  const srcValue = source ? args[source.arg] : undefined;
+  if (source && typeof srcValue === 'string') {
+    const planned = check ? plannedControllerFile(srcValue, predictedOf(p, 'localhost')) : undefined;
+    if (planned && 'status' in planned) return record(planned);
+    const found = planned?.path ?? findSource(source.kind, srcValue, t.role, playbookDir);
+    if (!found) return fail(`${t.module}: source not found: ${srcValue}`);
+    args[source.arg] = found;
+  }
   const conn = await p.conn(delegate);
   const become = becomeOf(p, t, vars);
   const view: HostView = {
@@ -73,7 +78,9 @@ export async function runHostModule(
   };
   conn.reader.startTask();
   const state = predictedOf(p, delegate);
-  const reader = check ? new PredictedReader(conn.reader, state, predictedOf(p, 'localhost'), become) : undefined;
+  const recording = check ? p.planOut?.reading(delegate, t, playbookDir, conn.reader) : undefined;
+  const host0 = recording ?? conn.reader;
+  const reader = check ? new PredictedReader(host0, state, predictedOf(p, 'localhost'), become) : undefined;
   let plan: Plan;
   try {
     plan = await spec.plan(args, view, reader ?? conn.reader);
@@ -81,9 +88,12 @@ export async function runHostModule(
     const uncertain = reader
       ? checkPlanFailure(reader.uncertain, state, spec.pendingTouches?.(args) ?? pathTouches(spec, args), e)
       : undefined;
-    if (uncertain) return uncertain;
+    if (uncertain) return record(uncertain, [], recording?.reads);
     throw e;
   }
+  // kplay apply: the changes must be the planned ones, or the host fails here, before they are made
+  const drift = check ? undefined : p.planIn?.differs(host, t, playbookDir, plan.changes);
+  if (drift) throw new KplayError(drift, { code: 'PLAN_DRIFT', loc: t.loc, host, task: t.name });
   const summaries = plan.changes.map((c) => c.summary);
   const wantDiff = t.keywords.diff === undefined ? p.opts.diff : toBool(t.keywords.diff);
   const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
@@ -93,7 +103,7 @@ export async function runHostModule(
     // a command's effect is its own: what it declares it may touch (creates, removes) is unknown
     if (commandLike) state.markUnknown(plan.changes.flatMap((c) => c.touches));
     else await foldChanges(state, predictedOf(p, 'localhost'), plan.changes, reader.hostSide());
-    return outcome;
+    return record(outcome, plan.changes, recording?.reads, reader.anew);
   }
   if (plan.changes.length === 0)
     return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };

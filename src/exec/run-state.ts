@@ -10,6 +10,8 @@ import type { Recap } from '../events/recap.js';
 import type { HostReader } from './host-reader.js';
 import type { Transport } from '../transport/types.js';
 import type { PredictedState } from './predict/state.js';
+import type { PlanRecorder } from './planfile/record.js';
+import type { PlanExpect } from './planfile/expect.js';
 
 export interface HostState {
   name: string;
@@ -49,6 +51,10 @@ export interface RunCtx {
   hosts: Map<string, HostState>;
   /** Check mode: each target as the changes planned so far would leave it (play hosts, localhost, delegates). */
   predicted: Map<string, PredictedState>;
+  /** --check --plan-out: records the plan file. */
+  planOut?: PlanRecorder | undefined;
+  /** kplay apply: the plan file the run must follow. */
+  planIn?: PlanExpect | undefined;
   /** Connected transport + reader for a host (connects on first use; throws UNREACHABLE etc.). */
   conn(host: string): Promise<Conn>;
   stopping: boolean;

@@ -20,6 +20,9 @@ import type { Transport } from '../transport/types.js';
 import type { Play, Playbook, Task, Vars } from '../core/types.js';
 import { valueLoc } from '../core/places.js';
 import type { ResumePoint } from '../events/journal.js';
+import type { PlanRecorder } from './planfile/record.js';
+import type { PlanExpect } from './planfile/expect.js';
+import { refuseDrifted } from './plan-apply.js';
 
 export interface RunInput {
   pb: Playbook;
@@ -37,6 +40,10 @@ export interface RunInput {
   gather: (t: Transport) => Promise<Vars>;
   /** --resume: per host, what the previous run finished (from the journal). */
   resume?: Map<string, ResumePoint> | undefined;
+  /** --check --plan-out: records the plan file. */
+  planOut?: PlanRecorder | undefined;
+  /** kplay apply: the plan the run follows; hosts that drifted since are refused first. */
+  planIn?: PlanExpect | undefined;
 }
 
 export interface RunHandle {
@@ -134,6 +141,8 @@ export function createRun(input: RunInput): RunHandle {
           s.ended = false; // end_host / end_play last only for their play
         }
         bus.emit({ type: 'play_start', play: play.name, index: play.index, hosts: playHosts });
+        // kplay apply: a host is checked against its plan in its first play (connecting needs the play's vars)
+        if (input.planIn) await refuseDrifted(input.planIn, playHosts, hosts, conn, bus, recap);
         for (const batch of batches(
           playHosts.filter((h) => !hosts.get(h)!.failed && !hosts.get(h)!.unreachable),
           play.serial,
@@ -148,6 +157,8 @@ export function createRun(input: RunInput): RunHandle {
             recap,
             hosts,
             predicted,
+            planOut: input.planOut,
+            planIn: input.planIn,
             conn,
             stopping,
             play,

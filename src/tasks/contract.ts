@@ -28,6 +28,14 @@ export interface StatInfo {
   planned?: boolean;
 }
 
+export interface ProbeOptions {
+  /** Polled again (until/retries): never answered from the run's cache, and not a fact a plan file keeps. */
+  fresh?: boolean;
+  /** A Key=Value answer (`systemctl show`): the keys the plan depends on; the others (timestamps, counters)
+   *  move on their own, and are not compared between a plan file and its apply. */
+  keys?: string[];
+}
+
 export interface ProbeResult {
   rc: number;
   stdout: string;
@@ -43,7 +51,7 @@ export interface FactReader {
   read(path: string): Promise<Buffer | undefined>;
   /** A read-only command (`sysctl -n x`, `systemctl is-enabled y`): never one that changes the host. Cached
    *  for the run like every read, unless `fresh` (a port or URL polled again by until/retries). */
-  probe(argv: string[], opts?: { fresh?: boolean }): Promise<ProbeResult>;
+  probe(argv: string[], opts?: ProbeOptions): Promise<ProbeResult>;
   /** Wait (wait_for's plain timeout): the engine waits on the controller, nothing runs on the host. */
   wait(seconds: number): Promise<void>;
   /** Files on the controller (copy src, template src), relative paths already resolved by the engine. */
@@ -102,6 +110,9 @@ export interface Change {
   /** Check mode: what read-only commands will answer once the change is made (a unit's `systemctl show` after
    *  start), so later plans read that instead of the host's stale answer. Files are predicted from the actions. */
   predicts?: Prediction[] | undefined;
+  /** Its bytes are made anew by each plan (a new key, a certificate for it): a plan file keeps its shape, and
+   *  what later plans read of it in check mode is known only in shape too. */
+  madeAnew?: boolean | undefined;
 }
 
 /** What a read-only command will answer after a change; `reads`: the paths it answers from ('file:/x', 'file:/d/'

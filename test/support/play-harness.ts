@@ -10,6 +10,8 @@ import type { ModuleRegistry } from '../../src/tasks/index.js';
 import { writeTree } from './tree.js';
 import { Journal, readJournal } from '../../src/events/journal.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { PlanRecorder } from '../../src/exec/planfile/record.js';
+import type { PlanExpect } from '../../src/exec/planfile/expect.js';
 
 const INV = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n        c: {}\n';
 
@@ -33,6 +35,9 @@ export async function run(
     detailedExitcode?: boolean;
     /** The run's modules, when a test adds its own (default: the built-in ones). */
     modules?: ModuleRegistry;
+    /** --plan-out's recorder, or kplay apply's plan. */
+    planOut?: PlanRecorder;
+    planIn?: PlanExpect;
   } = {},
 ) {
   const dir = o.journal ? join(o.journal, '..') : writeTree({});
@@ -69,6 +74,8 @@ export async function run(
     bus,
     open: (h) => o.memory?.find((m) => m.host === h) ?? new NullTransport(h, (o.unreachable ?? []).includes(h)),
     gather: async () => ({ ansible_os_family: 'Debian' }),
+    planOut: o.planOut,
+    planIn: o.planIn,
   });
   if (o.stopAfter !== undefined)
     bus.on((e) => {

@@ -35,7 +35,7 @@ export async function foldChanges(
 ): Promise<void> {
   for (const c of changes) {
     for (const [i, a] of c.actions.entries())
-      if (!(await foldAction(state, controller, a, host))) {
+      if (!(await foldAction(state, controller, a, host, !!c.madeAnew))) {
         // the change does something not known: what it touches is unknown, but for what its later actions set
         const later = new Set(c.actions.slice(i + 1).flatMap(sets));
         state.markUnknown(c.touches.filter((k) => !later.has(k)));
@@ -91,34 +91,32 @@ async function foldAction(
   controller: PredictedState,
   a: Action,
   host: HostSide,
+  anew: boolean,
 ): Promise<boolean> {
   if ('controllerPut' in a) {
-    const w = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-    controller.set(a.controllerPut, {
-      type: 'file',
-      content: a.content,
-      mode: 0o644,
-      ...w,
-      owner: '',
-      group: '',
-      mtime: now(),
-    });
+    const w = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, owner: '', group: '', mtime: now() };
+    controller.set(a.controllerPut, { type: 'file', content: a.content, mode: 0o644, ...w, anew });
     return true;
   }
   if ('remove' in a) {
     state.set(a.remove, 'absent');
     return true;
   }
-  if ('put' in a) return foldPut(state, a, host);
+  if ('put' in a) return foldPut(state, a, host, anew);
   return foldExec(state, a.exec, host);
 }
 
-async function foldPut(state: PredictedState, a: Extract<Action, { put: string }>, host: HostSide): Promise<boolean> {
+async function foldPut(
+  state: PredictedState,
+  a: Extract<Action, { put: string }>,
+  host: HostSide,
+  anew: boolean,
+): Promise<boolean> {
   if (a.mode !== undefined && !OCTAL.test(a.mode)) return false;
   const cur = await current(state, a.put, host);
   if (cur === 'unknown' || (cur !== 'absent' && cur.type !== 'file')) return false;
   const base = cur === 'absent' ? await created('file', host) : cur;
-  const node: PathNode = { ...base, type: 'file', content: a.content, mtime: now(), fresh: false };
+  const node: PathNode = { ...base, type: 'file', content: a.content, mtime: now(), fresh: false, anew };
   if (a.mode !== undefined) node.mode = Number.parseInt(a.mode, 8);
   if (!(await own(node, a.owner, a.group, host))) return false;
   state.set(a.put, node);

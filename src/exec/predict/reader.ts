@@ -3,13 +3,15 @@
 // from the host and remembered as `uncertain` (the task's outcome is then uncertain); the rest is the host's.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { FactReader, ProbeResult, StatInfo, Vars } from '../../tasks/contract.js';
+import type { FactReader, ProbeOptions, ProbeResult, StatInfo, Vars } from '../../tasks/contract.js';
 import type { HostSide, Writer } from './changes.js';
 import type { PathNode, PredictedState } from './state.js';
 
 export class PredictedReader implements FactReader {
   /** The first read of something an earlier change alters in ways not known (a 'file:/x' or 'probe:...' key). */
   uncertain: string | undefined;
+  /** The plan read bytes an earlier change makes anew (a new key): its own bytes are known in shape only. */
+  anew = false;
 
   constructor(
     private readonly host: FactReader,
@@ -74,6 +76,7 @@ export class PredictedReader implements FactReader {
       st.size = n.target!.length;
     } else if (n.type === 'dir') st.size = 4096;
     else if (n.content) {
+      if (algo && n.anew) this.anew = true;
       st.size = n.content.length;
       if (algo) st.checksum = createHash(algo).update(n.content).digest('hex');
     } else {
@@ -94,7 +97,10 @@ export class PredictedReader implements FactReader {
         p = posix.resolve(posix.dirname(p), l.node.target!);
         continue;
       }
-      if (l.kind === 'node' && l.node.content) return Buffer.from(l.node.content);
+      if (l.kind === 'node' && l.node.content) {
+        if (l.node.anew) this.anew = true;
+        return Buffer.from(l.node.content);
+      }
       if (l.kind === 'node' && l.node.type === 'dir' && l.node.fresh) return undefined;
       if (l.kind === 'host') {
         const to = await this.hostLink(p);
@@ -118,7 +124,7 @@ export class PredictedReader implements FactReader {
     return st.islnk && st.lnk_target !== undefined ? posix.resolve(posix.dirname(p), st.lnk_target) : undefined;
   }
 
-  async probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
+  async probe(argv: string[], opts: ProbeOptions = {}): Promise<ProbeResult> {
     const predicted = this.state.probe(argv);
     if (predicted) return predicted;
     const key = `probe:${argv.join(' ')}`;
@@ -139,7 +145,10 @@ export class PredictedReader implements FactReader {
   /** A controller file an earlier task (fetch, a task delegated to localhost) would write is read as planned. */
   async controllerRead(path: string): Promise<Buffer> {
     const l = this.controller.look(path);
-    if (l.kind === 'node' && l.node.type === 'file' && l.node.content) return Buffer.from(l.node.content);
+    if (l.kind === 'node' && l.node.type === 'file' && l.node.content) {
+      if (l.node.anew) this.anew = true;
+      return Buffer.from(l.node.content);
+    }
     if (l.kind === 'absent') throw new Error(`${path}: no such file (an earlier task would remove it)`);
     if (l.kind === 'unknown') this.unknown(`file:${path}`);
     return this.host.controllerRead(path);

@@ -19,6 +19,8 @@ export interface PathNode {
   mtime: number;
   /** Made where nothing was: nothing is under it but what the overlay holds. */
   fresh?: boolean;
+  /** Bytes each plan makes anew (Change.madeAnew): known in shape, not in value. */
+  anew?: boolean;
 }
 
 export type Look =

@@ -64,8 +64,8 @@ export const pki_ca = defineTask({
     const made = (await parseCert(Buffer.from(pem)))!;
     const changes: Change[] = mk ? [mk] : [];
     changes.push(
-      put('pki_ca', keyF, newK.pem, '0600', keyDiff(keyF), reason),
-      put('pki_ca', certF, pem, '0644', { before: describeCert(info), after: describeCert(made) }, reason),
+      put('pki_ca', keyF, newK.pem, '0600', keyDiff(keyF), reason, true),
+      put('pki_ca', certF, pem, '0644', { before: describeCert(info), after: describeCert(made) }, reason, true),
     );
     return {
       changes,

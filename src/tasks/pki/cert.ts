@@ -116,8 +116,8 @@ export const pki_cert = defineTask({
     });
     const made = (await parseCert(Buffer.from(pem)))!;
     const changes = [
-      put('pki_cert', keyF, newK.pem, '0600', keyDiff(keyF), reason),
-      put('pki_cert', certF, pem, '0644', { before: describeCert(info), after: describeCert(made) }, reason),
+      put('pki_cert', keyF, newK.pem, '0600', keyDiff(keyF), reason, true),
+      put('pki_cert', certF, pem, '0644', { before: describeCert(info), after: describeCert(made) }, reason, true),
     ];
     return {
       changes,

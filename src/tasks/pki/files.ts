@@ -52,6 +52,8 @@ export function put(
   mode: string,
   diff: { before: string; after: string },
   why?: string,
+  /** Made from a key this plan makes (each plan makes another): its bytes are known in shape only. */
+  anew = false,
 ): Change {
   return {
     summary: `${module}: ${f.st.exists ? 'replace' : 'create'} ${f.path}${why ? ` (${why})` : ''}`,
@@ -60,6 +62,7 @@ export function put(
     touches: [`file:${f.path}`],
     // force makes it again on every run, by design: the convergence check after apply ignores it
     ...(why === 'forced' ? { repeats: true } : {}),
+    ...(anew ? { madeAnew: true } : {}),
   };
 }
 

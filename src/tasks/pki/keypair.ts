@@ -31,7 +31,7 @@ export const pki_keypair = defineTask({
     if (!old || args.force) {
       reason = args.force ? 'forced' : keyF.content ? 'key unparsable' : 'missing';
       key = await newSecretKey(args.key_type);
-      changes.push(put('pki_keypair', keyF, key.pem, '0600', keyDiff(keyF), reason));
+      changes.push(put('pki_keypair', keyF, key.pem, '0600', keyDiff(keyF), reason, true));
     } else changes.push(...modeFix('pki_keypair', keyF, '0600'));
     const pub = publicPem(key!);
     const pubDer = parsePublic(pubF.content);
@@ -44,6 +44,7 @@ export const pki_keypair = defineTask({
           '0644',
           { before: pubF.content?.toString('utf8') ?? '', after: pub },
           reason ?? (pubF.content ? 'does not match the key' : 'missing'),
+          reason !== undefined,
         ),
       );
     } else changes.push(...modeFix('pki_keypair', pubF, '0644'));

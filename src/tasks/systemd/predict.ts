@@ -60,6 +60,8 @@ export async function unitAsPlanned(
       ActiveState: 'inactive',
       SubState: 'dead',
       NeedDaemonReload: 'no',
+      // systemd has not loaded it yet: its drop-ins are read with it, and no reload is needed
+      [PREDICTED]: 'yes',
     };
   }
   return status;

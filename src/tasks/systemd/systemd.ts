@@ -56,6 +56,9 @@ export function parseShow(out: string): Record<string, string> {
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 'transient']);
 /** UnitFileStates that enable/disable cannot change. */
 const FIXED = new Set(['static', 'indirect', 'alias', 'generated', 'transient']);
+/** What of `systemctl show` the plan depends on (a plan file compares only these between plan and apply). */
+const SHOW_KEYS = ['LoadState', 'UnitFileState', 'ActiveState', 'NeedDaemonReload', 'FragmentPath', 'DropInPaths'];
+
 const isFound = (s: Record<string, string>) =>
   s.LoadState !== 'not-found' || (s.UnitFileState ?? '').startsWith('masked');
 
@@ -92,7 +95,7 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
 
   let status: Record<string, string> = {};
   if (unit !== undefined && scope !== 'global') {
-    const r = await facts.probe(showArgv!);
+    const r = await facts.probe(showArgv!, { keys: SHOW_KEYS });
     if (r.rc !== 0) throw taskFailed(`cannot read the state of ${unit}: ${r.stderr.trim() || r.stdout.trim()}`);
     status = parseShow(r.stdout);
     result.name = a.name;
@@ -116,7 +119,10 @@ export async function planUnit(a: UnitArgs, host: HostView, facts: FactReader, m
   if (a.daemon_reload) {
     let needed: string[] = [];
     if (unit !== undefined) {
-      if (status.NeedDaemonReload === 'yes' || (found && (await dropInsDiffer(facts, unit, status.DropInPaths))))
+      if (
+        status.NeedDaemonReload === 'yes' ||
+        (found && !status[PREDICTED] && (await dropInsDiffer(facts, unit, status.DropInPaths)))
+      )
         needed = [unit];
     } else {
       const r = await facts.probe([...ctl, 'show', '--all', '-p', 'Id,NeedDaemonReload,FragmentPath,DropInPaths', '*']);

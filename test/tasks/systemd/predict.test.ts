@@ -102,6 +102,7 @@ describe('systemd check mode: unitAsPlanned()', () => {
     ActiveState: 'inactive',
     SubState: 'dead',
     NeedDaemonReload: 'no',
+    [PREDICTED]: 'yes',
   });
   const [USR, LIB] = [`/usr/lib/systemd/system/${UNIT}`, `/lib/systemd/system/${UNIT}`];
   // [what, check, planned files, host files, expected status ('same': the show answer as it is)]

@@ -1,0 +1,30 @@
+// `kplay apply PLAN`: run exactly what `kplay run ... --check --plan-out PLAN` planned. The plan's files must be
+// as they were; each host is checked against the facts its plans read (a host that drifted is refused, the
+// others go on); every task must plan again what it planned then.
+import { PlanExpect } from '../exec/planfile/expect.js';
+import { readPlan } from '../exec/planfile/format.js';
+import type { Output } from '../core/output.js';
+import { checkPlanFiles, planFiles } from './plan-files.js';
+import { runCommand } from './run.js';
+import type { ApplyArgs } from './apply-options.js';
+
+export async function applyCommand(a: ApplyArgs, out: Output): Promise<number> {
+  const plan = readPlan(a.plan);
+  const g = plan.args;
+  checkPlanFiles(plan.files, planFiles(g.playbook, g.inventory));
+  return runCommand(
+    {
+      playbook: g.playbook,
+      inventory: g.inventory,
+      limit: g.limit,
+      extraVars: g.extraVars,
+      tags: g.tags,
+      skipTags: g.skipTags,
+      forks: g.forks,
+      diff: g.diff,
+      json: !!a.json,
+      planIn: new PlanExpect(plan),
+    },
+    out,
+  );
+}
