@@ -100,8 +100,14 @@ export async function runHostModule(
   const commandLike = spec.converges === false;
   if (reader) {
     const outcome = checkPlanOutcome(t, reader.uncertain, plan, { commandLike, diff });
-    // a command's effect is its own: what it declares it may touch (creates, removes) is unknown
+    // a command's effect is its own: what it declares it may touch (creates, removes) is unknown; so is what a
+    // plan made from something unknown would do (its paths)
     if (commandLike) state.markUnknown(plan.changes.flatMap((c) => c.touches));
+    else if (reader.uncertain)
+      state.markUnknown([
+        ...plan.changes.flatMap((c) => c.touches),
+        ...(spec.pendingTouches?.(args) ?? pathTouches(spec, args)),
+      ]);
     else await foldChanges(state, predictedOf(p, 'localhost'), plan.changes, reader.hostSide());
     return record(outcome, plan.changes, recording?.reads, reader.anew);
   }

@@ -181,3 +181,31 @@ describe('the executor over an in-memory host', () => {
     expect(r.results[1]!.msg).to.equal('item 2: reads /etc/app.conf, which an earlier task would change');
   });
 });
+
+describe('check mode --diff over hosts in memory: predicted diffs', () => {
+  it('a delegated file written, then edited: each diff is against what the task before would leave', async () => {
+    const a = new MemoryHost('a');
+    const ctl = new MemoryHost('localhost');
+    ctl.seed('/srv/out/report.txt', 'old\n');
+    const pb = ON_A(`
+    - name: report
+      copy: { dest: /srv/out/report.txt, content: "host={{ inventory_hostname }}\\n" }
+      delegate_to: localhost
+    - name: one more line
+      lineinfile: { path: /srv/out/report.txt, line: "ok=1" }
+      delegate_to: localhost
+    - name: on the host
+      template: { src: t.hbs, dest: /etc/t.conf }
+`);
+    const files = { 'templates/t.hbs': 'name={{ inventory_hostname }}\n' };
+    const check = await run(pb, { memory: [a, ctl], check: true, diff: true, files });
+    expect(check.lines).to.deep.equal(['report|a|changed', 'one more line|a|changed', 'on the host|a|changed']);
+    const diffs = check.results.map((r) => r.diff?.[0]);
+    expect(diffs[0]).to.include({ path: '/srv/out/report.txt', before: 'old\n', after: 'host=a\n' });
+    expect(diffs[1]).to.include({ path: '/srv/out/report.txt', before: 'host=a\n', after: 'host=a\nok=1\n' });
+    expect(diffs[2]).to.include({ path: '/etc/t.conf', before: '', after: 'name=a\n' });
+    expect([...ctl.writes, ...a.writes]).to.deep.equal([]);
+    const real = await run(pb, { memory: [a, ctl], diff: true, files });
+    expect(real.results.map((r) => r.diff?.[0])).to.deep.equal(diffs);
+  });
+});

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, siteFor } from '../e2e/support.js';
+import { ansiblePlaybook } from './ansible.js';
 
 type Status = 'changed' | 'ok' | 'failed' | 'missing';
 
@@ -465,27 +466,6 @@ function makeSite(): string {
 interface Round {
   status: Map<string, Status>;
   msg: Map<string, string>;
-}
-
-function ansiblePlaybook(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = {
-      ...process.env,
-      ANSIBLE_STDOUT_CALLBACK: 'json',
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_RETRY_FILES_ENABLED: '0',
-      ANSIBLE_LOCAL_TEMP: join(cwd, '.ansible-tmp'),
-    };
-    const child = spawn('ansible-playbook', args, { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 async function runAnsible(lab: LabHandle, dir: string, host: string): Promise<Round> {

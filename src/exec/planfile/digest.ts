@@ -8,9 +8,24 @@ import type { ActionShape } from './format.js';
 
 export const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
+/** Text up to this size is searched for secrets; larger or binary bytes (a NUL near the start: the binaries a
+ *  run pushes, read once and shared by every host) are shipped files, digested as they are. */
+const SCAN_LIMIT = 1 << 20;
+const isText = (b: Buffer) => b.length <= SCAN_LIMIT && !b.subarray(0, 8192).includes(0);
+const secretIn = new WeakMap<Buffer, boolean>();
+
+/** Whether bytes hold a secret (text only; remembered per Buffer, which a run shares between hosts). */
+function holds(b: Buffer): boolean {
+  let hit = secretIn.get(b);
+  if (hit === undefined) secretIn.set(b, (hit = isText(b) && holdsSecret(b.toString('utf8'))));
+  return hit;
+}
+
+const digests = new WeakMap<Buffer, string>();
 const textDigest = (b: Buffer): string => {
-  const s = b.toString('utf8');
-  return sha(holdsSecret(s) ? redact(s) : b);
+  let d = digests.get(b);
+  if (d === undefined) digests.set(b, (d = sha(holds(b) ? redact(b.toString('utf8')) : b)));
+  return d;
 };
 
 /** What of a stat a plan depends on (a folder's mtime moves with what is in it: not kept). */
@@ -36,7 +51,7 @@ export function probeDigest(r: ProbeResult, keys?: string[]): string {
 
 /** An action as the plan file keeps it: no bytes, argv and names with secrets masked. */
 export function actionShape(a: Action, anew: boolean): ActionShape {
-  const content = (b: Buffer) => (anew ? 'anew' : holdsSecret(b.toString('utf8')) ? 'secret' : sha(b));
+  const content = (b: Buffer) => (anew ? 'anew' : holds(b) ? 'secret' : textDigest(b));
   if ('exec' in a) return { exec: a.exec.map(redact) };
   if ('put' in a) return { put: a.put, mode: a.mode, owner: a.owner, group: a.group, content: content(a.content) };
   if ('remove' in a) return { remove: a.remove, recurse: !!a.recurse };

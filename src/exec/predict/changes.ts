@@ -26,6 +26,7 @@ export interface HostSide {
 type Cur = PathNode | 'absent' | 'unknown';
 
 const OCTAL = /^0?[0-7]{3,4}$/;
+const STARTS = new Set(['start', 'restart', 'reload-or-restart', 'try-restart']);
 
 export async function foldChanges(
   state: PredictedState,
@@ -40,6 +41,8 @@ export async function foldChanges(
         const later = new Set(c.actions.slice(i + 1).flatMap(sets));
         state.markUnknown(c.touches.filter((k) => !later.has(k)));
       }
+    if (c.actions.some((a) => 'exec' in a && a.exec[0] === 'systemctl' && a.exec.some((w) => STARTS.has(w))))
+      state.daemonStarted = true;
     // a unit, a package, a user: only what the change declares it leaves (below) is known of them
     state.markUnknown(c.touches.filter((k) => !k.startsWith('file:')));
     for (const p of c.predicts ?? []) state.predictProbe(p.probe, p.result, p.reads);

@@ -43,6 +43,7 @@ export class PredictedReader implements FactReader {
       if (l.kind === 'host' || l.kind === 'unknown') {
         if (l.kind === 'unknown') this.unknown(`file:${p}`);
         const st = await this.host.stat(p, opts);
+        if (!st.exists && l.kind === 'host') this.packageMayBring(p);
         return { ...st, path, ...(this.state.plannedAt(p) ? { planned: true } : {}) };
       }
       const n = l.node;
@@ -110,10 +111,19 @@ export class PredictedReader implements FactReader {
         }
       }
       if (l.kind === 'unknown') this.unknown(`file:${p}`);
-      return this.host.read(p);
+      const b = await this.host.read(p);
+      if (b === undefined && l.kind === 'host') this.packageMayBring(p);
+      return b;
     }
     this.unknown(`file:${path}`);
     return this.host.read(path);
+  }
+
+  /** A path the host does not have that a package an earlier task installs may bring, or a daemon it starts may
+   *  make: only a real run tells. */
+  private packageMayBring(p: string): void {
+    const pkgs = this.state.packages();
+    if ((pkgs.length > 0 && mayBring(p, pkgs)) || this.state.daemonMayMake(p)) this.unknown(`file:${p}`);
   }
 
   /** Where a link the host has points, when planned changes could be behind it (else undefined: the host follows
@@ -189,4 +199,17 @@ export class PredictedReader implements FactReader {
       group: group ?? '',
     };
   }
+}
+
+/** Where a Debian package puts files: the system trees (not /usr/local, which is the admin's), and anything
+ *  named after it (/etc/chrony, /var/lib/haproxy, /etc/default/keepalived). A package's own file list is not
+ *  known before it is installed. */
+export function mayBring(path: string, pkgs: string[]): boolean {
+  if (/^\/(?:usr\/(?!local(?:\/|$))|(?:lib|lib64|bin|sbin)(?:\/|$))/.test(path)) return true;
+  const names = pkgs.map((p) =>
+    p.replace(/[:=].*$/, '').replace(/-(server|client|common|utils|tools|bin|daemon)$/, ''),
+  );
+  return path
+    .split('/')
+    .some((part) => names.some((n) => part === n || part.startsWith(`${n}.`) || part.startsWith(`${n}-`)));
 }

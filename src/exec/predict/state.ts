@@ -131,6 +131,18 @@ export class PredictedState {
       }
   }
 
+  /** A unit an earlier change starts or restarts: a daemon may make what its configuration names. */
+  daemonStarted = false;
+
+  /** Might a daemon the plan starts make this path? It is named in a file the plan writes (containerd makes the
+   *  conf_dir its config.toml names when it starts). */
+  daemonMayMake(path: string): boolean {
+    if (!this.daemonStarted) return false;
+    for (const n of this.nodes.values())
+      if (n !== 'absent' && n.content && n.content.length <= 1 << 20 && n.content.includes(path)) return true;
+    return false;
+  }
+
   /** Packages an earlier change would install or remove. */
   packages(): string[] {
     return [...this.unknown].filter((k) => k.startsWith('package:')).map((k) => k.slice(8));

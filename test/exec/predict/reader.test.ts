@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { HostReader } from '../../../src/exec/host-reader.js';
 import { foldChanges } from '../../../src/exec/predict/changes.js';
-import { PredictedReader } from '../../../src/exec/predict/reader.js';
+import { mayBring, PredictedReader } from '../../../src/exec/predict/reader.js';
 import { PredictedState } from '../../../src/exec/predict/state.js';
 import type { Action, Change, ProbeResult, StatInfo } from '../../../src/tasks/contract.js';
 import { MemoryHost } from '../../../src/transport/memory.js';
@@ -287,4 +287,24 @@ describe('the predicted reader', () => {
     await w.fold([ch(['file:/etc/systemd/system/u.service'], { remove: '/etc/systemd/system/u.service' })]);
     expect(await w.reader.stat('/etc/systemd/system/u.service')).to.include({ exists: false, planned: true });
   });
+});
+
+describe('the predicted reader: what a package being installed may bring', () => {
+  const cases: [string, string[], boolean][] = [
+    ['/etc/chrony', ['chrony'], true],
+    ['/etc/chrony/chrony.conf', ['chrony'], true],
+    ['/etc/default/keepalived', ['keepalived'], true],
+    ['/var/lib/haproxy', ['haproxy'], true],
+    ['/etc/ssh/sshd_config.d', ['openssh-server'], false],
+    ['/etc/openssh', ['openssh-server'], true],
+    ['/usr/sbin/chronyd', ['conntrack'], true],
+    ['/lib/systemd/system/x.service', ['ipset'], true],
+    ['/usr/local/bin/kubectl', ['chrony'], false],
+    ['/opt/kube/bin', ['chrony', 'haproxy'], false],
+    ['/etc/kubernetes/ssl/ca.pem', ['chrony'], false],
+    ['/etc/chronyd-extra', ['chrony'], false],
+  ];
+  for (const [path, pkgs, want] of cases)
+    it(`${path} after installing ${pkgs.join(', ')}: ${want ? 'may' : 'does not'}`, () =>
+      expect(mayBring(path, pkgs)).to.equal(want));
 });
