@@ -32,33 +32,33 @@ export function taskCheckMode(runCheck: boolean, t: Task, vars: Vars, host: stri
  *  would alter in ways not known, or when packages an earlier task would install may bring what it missed.
  *  Then what the task would alter (from its arguments) is unknown too. Undefined: a real failure. */
 export function checkPlanFailure(
-  touched: string | undefined,
+  uncertain: string | undefined,
   state: PredictedState,
   pendingTouches: string[],
   e: unknown,
 ): Outcome | undefined {
   // a package an earlier task would install may bring what this plan missed (a folder like /etc/haproxy)
   const pkgs = state.packages();
-  if (!touched && pkgs.length === 0) return undefined;
+  if (!uncertain && pkgs.length === 0) return undefined;
   state.markUnknown(pendingTouches);
-  const why = touched
-    ? `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`
-    : `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
+  const why =
+    uncertain ??
+    `fails before packages an earlier task would install ($pkgs.join(', ')) are there: $(e as Error).message`;
   return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
 }
 
-/** What a dry run reports for a plan (`touched`: what it read that an earlier change alters in unknown ways). */
+/** What a dry run reports for a plan (`uncertain`: why a read of it is, `reads /x, which ...`). */
 export function checkPlanOutcome(
   t: Task,
-  touched: string | undefined,
+  uncertain: string | undefined,
   plan: Plan,
   o: { commandLike: boolean; diff: Outcome['diff'] },
 ): Outcome {
   const summaries = plan.changes.map((c) => c.summary);
-  if (touched)
+  if (uncertain)
     return {
       status: 'uncertain',
-      msg: `reads ${touched.replace(/^file:/, '')}, which an earlier task would change`,
+      msg: uncertain,
       result: { ...UNCERTAIN },
       changes: summaries,
     };

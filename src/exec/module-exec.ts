@@ -86,7 +86,7 @@ export async function runHostModule(
     plan = await spec.plan(args, view, reader ?? conn.reader);
   } catch (e) {
     const uncertain = reader
-      ? checkPlanFailure(reader.uncertain, state, spec.pendingTouches?.(args) ?? pathTouches(spec, args), e)
+      ? checkPlanFailure(reader.why, state, spec.pendingTouches?.(args) ?? pathTouches(spec, args), e)
       : undefined;
     if (uncertain) return record(uncertain, [], recording?.reads);
     throw e;
@@ -99,7 +99,7 @@ export async function runHostModule(
   const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
   const commandLike = spec.converges === false;
   if (reader) {
-    const outcome = checkPlanOutcome(t, reader.uncertain, plan, { commandLike, diff });
+    const outcome = checkPlanOutcome(t, reader.why, plan, { commandLike, diff });
     // a command's effect is its own: what it declares it may touch (creates, removes) is unknown; so is what a
     // plan made from something unknown would do (its paths)
     if (commandLike) state.markUnknown(plan.changes.flatMap((c) => c.touches));

@@ -240,13 +240,17 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
         'Load the kernel modules, and at boot',
         'Set the kernel parameters, in one sysctl file and live',
         'Install chrony',
-        // into the folder an earlier task would make: read as planned
-        'Write chrony.conf',
+        // the drop-in folder and file are ours: read as the tasks before would leave them
+        "Make the drop-in folder of chrony's unit",
+        'Run chronyd without control of the system clock (containers)',
       ]) {
         expect(rs, task).to.include(`${worker}|${T(task)}|changed`);
       }
-      // the unit file comes with the package, which is not installed yet: only a real run can tell
-      expect(rs).to.include(`${worker}|${T('Start chrony and enable it at boot')}|uncertain`);
+      // chrony.conf and the unit file come with the package, which is not installed yet: only a real run can tell
+      expect(rs).to.include.members([
+        `${worker}|${T('Write chrony.conf')}|uncertain`,
+        `${worker}|${T('Start chrony and enable it at boot')}|uncertain`,
+      ]);
       expect(await sh(worker, snapshot)).to.equal(before);
       const real = await run('prepare.yml', ['--limit', worker]);
       ok(real);

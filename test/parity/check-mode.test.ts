@@ -1,7 +1,7 @@
 // Check mode, kplay against Ansible (docs/ansible-differences.md, "Check mode"): on a fresh host, a play that
-// makes a folder and then a file in it. Ansible's --check reads the unchanged host and fails the file (its
-// folder does not exist yet); kplay's reads the host as the folder task would leave it, predicts the file, and
-// the stat and assert after it see it. Then the real run of each agrees with kplay's prediction.
+// makes a folder, a file in it, then stats the file and asserts it is there. Ansible's --check reads the
+// unchanged host: the stat finds no file and the assert fails the host. kplay's reads the host as the tasks
+// before would leave it: the stat finds the file, the assert holds. The real run of each agrees with kplay.
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,10 +81,15 @@ describe('@lab parity: check mode on a fresh host (a folder, then a file in it)'
     if (lab) await Promise.all([A, B].map((h) => lab.exec(h, `rm -rf ${D}`)));
   });
 
-  it('Ansible --check fails the file; kplay --check predicts it and its readers; real runs agree', async function () {
+  it('Ansible --check fails the assert; kplay --check predicts the file and its readers', async function () {
     this.timeout(300_000);
     const a = await ansible(lab, dir, B, true);
-    expect(a).to.deep.equal({ 'a folder': 'changed', 'a file in it': 'failed' });
+    expect(a).to.deep.equal({
+      'a folder': 'changed',
+      'a file in it': 'changed',
+      'read it back': 'ok',
+      'it is there': 'failed',
+    });
     const k = await kplayRun(site, dir, A, true);
     expect(k).to.deep.equal({
       'a folder': 'changed',

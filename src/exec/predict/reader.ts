@@ -20,8 +20,13 @@ export class PredictedReader implements FactReader {
     private readonly become: boolean,
   ) {}
 
-  private unknown(key: string): void {
-    this.uncertain ??= key;
+  /** Why the first uncertain read is (`reads /x, which ...`). */
+  why: string | undefined;
+
+  private unknown(key: string, because = 'which an earlier task would change'): void {
+    if (this.uncertain !== undefined) return;
+    this.uncertain = key;
+    this.why = `reads ${key.replace(/^file:/, '')}${key.startsWith('file:') ? '' : ' (a command)'}, ${because}`;
   }
 
   facts(): Promise<Vars> {
@@ -123,7 +128,10 @@ export class PredictedReader implements FactReader {
    *  make: only a real run tells. */
   private packageMayBring(p: string): void {
     const pkgs = this.state.packages();
-    if ((pkgs.length > 0 && mayBring(p, pkgs)) || this.state.daemonMayMake(p)) this.unknown(`file:${p}`);
+    if (pkgs.length > 0 && mayBring(p, pkgs))
+      this.unknown(`file:${p}`, `which a package an earlier task installs (${pkgs.join(', ')}) may bring`);
+    else if (this.state.daemonMayMake(p))
+      this.unknown(`file:${p}`, 'which a service an earlier task starts may make (a file the plan writes names it)');
   }
 
   /** Where a link the host has points, when planned changes could be behind it (else undefined: the host follows
@@ -144,7 +152,8 @@ export class PredictedReader implements FactReader {
     const stale = argv.find(
       (a) => a.startsWith('/') && (this.state.plannedAt(a) || this.state.look(a).kind !== 'host'),
     );
-    if (stale !== undefined) this.unknown(`file:${stale}`);
+    if (stale !== undefined)
+      this.unknown(`file:${stale}`, `which an earlier task would change (through \`${argv.slice(0, 2).join(' ')}\`)`);
     return this.host.probe(argv, opts);
   }
 
@@ -201,11 +210,12 @@ export class PredictedReader implements FactReader {
   }
 }
 
-/** Where a Debian package puts files: the system trees (not /usr/local, which is the admin's), and anything
- *  named after it (/etc/chrony, /var/lib/haproxy, /etc/default/keepalived). A package's own file list is not
- *  known before it is installed. */
+/** Where a Debian package puts files: the system trees (not /usr/local, which is the admin's), and in /etc and
+ *  /var what is named after it (/etc/chrony, /var/lib/haproxy, /etc/default/keepalived); never the admin's
+ *  /etc/systemd/system, /run, /opt or /usr/local. A package's own file list is not known before it is installed. */
 export function mayBring(path: string, pkgs: string[]): boolean {
   if (/^\/(?:usr\/(?!local(?:\/|$))|(?:lib|lib64|bin|sbin)(?:\/|$))/.test(path)) return true;
+  if (!/^\/(?:etc|var\/(?:lib|log|cache|spool))\//.test(path) || path.startsWith('/etc/systemd/system/')) return false;
   const names = pkgs.map((p) =>
     p.replace(/[:=].*$/, '').replace(/-(server|client|common|utils|tools|bin|daemon)$/, ''),
   );

@@ -303,6 +303,9 @@ describe('the predicted reader: what a package being installed may bring', () =>
     ['/opt/kube/bin', ['chrony', 'haproxy'], false],
     ['/etc/kubernetes/ssl/ca.pem', ['chrony'], false],
     ['/etc/chronyd-extra', ['chrony'], false],
+    ['/etc/systemd/system/chrony.service.d/x.conf', ['chrony'], false],
+    ['/run/chrony', ['chrony'], false],
+    ['/opt/chrony', ['chrony'], false],
   ];
   for (const [path, pkgs, want] of cases)
     it(`${path} after installing ${pkgs.join(', ')}: ${want ? 'may' : 'does not'}`, () =>
