@@ -43,7 +43,7 @@ export function checkPlanFailure(
   state.markUnknown(pendingTouches);
   const why =
     uncertain ??
-    `fails before packages an earlier task would install ($pkgs.join(', ')) are there: $(e as Error).message`;
+    `fails before packages an earlier task would install (${pkgs.join(', ')}) are there: ${(e as Error).message}`;
   return { status: 'uncertain', msg: why, result: { ...UNCERTAIN } };
 }
 

@@ -7,7 +7,6 @@
 // All cases run in ONE kplay playbook and ONE Ansible playbook per round (ignore_errors on every task, each
 // case with its own paths and names), two rounds, in the suite's `before`; each `it` checks one case.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
