@@ -79,8 +79,8 @@ export async function runHostModule(
   conn.reader.startTask();
   const state = predictedOf(p, delegate);
   const recording = check ? p.planOut?.reading(delegate, t, playbookDir, conn.reader) : undefined;
-  const host0 = recording ?? conn.reader;
-  const reader = check ? new PredictedReader(host0, state, predictedOf(p, 'localhost'), become) : undefined;
+  const onHost = recording ?? conn.reader;
+  const reader = check ? new PredictedReader(onHost, state, predictedOf(p, 'localhost'), become) : undefined;
   let plan: Plan;
   try {
     plan = await spec.plan(args, view, reader ?? conn.reader);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
-import { kplay, results, siteFor, totalChanged } from './support.js';
+import { checkedRun, kplay, results, siteFor, totalChanged } from './support.js';
 
 const PLAYBOOK = 'test/e2e/fixtures/apt-sources/site.yml';
 
@@ -26,7 +26,7 @@ describe('@lab apt sources and fetch on real hosts', function () {
 
   it('adds a key and a source, refreshes apt from it, fetches a file; then changes nothing', async () => {
     const args = ['run', PLAYBOOK, '-i', site, '--json', '--limit', host, '-e', `fetch_dir=${fetchDir}`];
-    const r = await kplay(args);
+    const r = await checkedRun(args);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).to.equal(0);
     expect(results(r)).to.include.members([
       `${host}|signing key into its own keyring|changed`,

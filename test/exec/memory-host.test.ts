@@ -183,13 +183,13 @@ describe('the executor over an in-memory host', () => {
 });
 
 describe('check mode --diff over hosts in memory: predicted diffs', () => {
-  it('a delegated file written, then edited: each diff is against what the task before would leave', async () => {
+  it('a template made on the controller, then edited: each diff is against what the task before leaves', async () => {
     const a = new MemoryHost('a');
     const ctl = new MemoryHost('localhost');
     ctl.seed('/srv/out/report.txt', 'old\n');
     const pb = ON_A(`
     - name: report
-      copy: { dest: /srv/out/report.txt, content: "host={{ inventory_hostname }}\\n" }
+      template: { src: report.hbs, dest: /srv/out/report.txt }
       delegate_to: localhost
     - name: one more line
       lineinfile: { path: /srv/out/report.txt, line: "ok=1" }
@@ -197,7 +197,10 @@ describe('check mode --diff over hosts in memory: predicted diffs', () => {
     - name: on the host
       template: { src: t.hbs, dest: /etc/t.conf }
 `);
-    const files = { 'templates/t.hbs': 'name={{ inventory_hostname }}\n' };
+    const files = {
+      'templates/t.hbs': 'name={{ inventory_hostname }}\n',
+      'templates/report.hbs': 'host={{ inventory_hostname }}\n',
+    };
     const check = await run(pb, { memory: [a, ctl], check: true, diff: true, files });
     expect(check.lines).to.deep.equal(['report|a|changed', 'one more line|a|changed', 'on the host|a|changed']);
     const diffs = check.results.map((r) => r.diff?.[0]);

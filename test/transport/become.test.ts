@@ -109,13 +109,24 @@ describe('@lab transport/ssh: become', function () {
   it('@lab cuts an upload through sudo in the middle: error, no temp file, target unchanged', async () => {
     const t = as('kpnopw');
     await t.put('/root/kt-become-big', Buffer.from('old\n'));
-    const p = t.put('/root/kt-become-big', randomBytes(20 * 1024 * 1024));
-    p.catch(() => {});
-    for (let i = 0; i < 400; i++) {
-      const s = (await lab.exec(h.name, 'stat -c %s /root/.kt-become-big.kplay-* 2>/dev/null || echo 0')).stdout.trim();
-      if (Number(s) > 1024 * 1024) break;
-      await new Promise((r) => setTimeout(r, 5));
+    // the cut must come mid-upload: on a busy machine the upload can win the race, and is then started again
+    let p: Promise<void> | undefined;
+    for (let attempt = 0; attempt < 3 && !p; attempt++) {
+      const up = t.put('/root/kt-become-big', randomBytes(64 * 1024 * 1024));
+      let settled = false;
+      up.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (let i = 0; i < 400 && !settled; i++) {
+        const s = (await lab.exec(h.name, 'stat -c %s /root/.kt-become-big.kplay-* 2>/dev/null || echo 0')).stdout;
+        if (Number(s.trim()) > 1024 * 1024) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      if (settled) await t.put('/root/kt-become-big', Buffer.from('old\n'));
+      else p = up;
     }
+    if (!p) throw new Error('three uploads of 64 MiB finished before they could be cut');
     (t.rawClient as unknown as { _sock: { destroy(): void } })._sock.destroy();
     await rejects(p, 'UNREACHABLE');
     expect((await t.exec(['cat', '/root/kt-become-big'])).stdout).to.equal('old\n');

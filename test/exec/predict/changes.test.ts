@@ -6,18 +6,9 @@ import { HostReader } from '../../../src/exec/host-reader.js';
 import { foldChanges } from '../../../src/exec/predict/changes.js';
 import { PredictedReader } from '../../../src/exec/predict/reader.js';
 import { type Look, PredictedState } from '../../../src/exec/predict/state.js';
-import type { Action, Change } from '../../../src/tasks/contract.js';
+import type { Change } from '../../../src/tasks/contract.js';
 import { MemoryHost } from '../../../src/transport/memory.js';
-
-const x = (...argv: string[]): Action => ({ exec: argv });
-const put = (path: string, text: string, o: { mode?: string; owner?: string; group?: string } = {}): Action => ({
-  put: path,
-  content: Buffer.from(text),
-  ...o,
-});
-const NO_FACTS = async () => ({});
-const NO_BECOME = () => false;
-const ch = (touches: string[], ...actions: Action[]): Change => ({ summary: 'planned', actions, touches });
+import { ch, NO_BECOME, NO_FACTS, put, x } from './helpers.js';
 
 function shape(l: Look): string {
   if (l.kind !== 'node') return l.kind;

@@ -10,18 +10,10 @@ import { HostReader } from '../../../src/exec/host-reader.js';
 import { foldChanges } from '../../../src/exec/predict/changes.js';
 import { mayBring, PredictedReader } from '../../../src/exec/predict/reader.js';
 import { PredictedState } from '../../../src/exec/predict/state.js';
-import type { Action, Change, ProbeResult, StatInfo } from '../../../src/tasks/contract.js';
+import type { Change, ProbeResult, StatInfo } from '../../../src/tasks/contract.js';
 import { MemoryHost } from '../../../src/transport/memory.js';
+import { ch, NO_BECOME, NO_FACTS, put, x } from './helpers.js';
 
-const x = (...argv: string[]): Action => ({ exec: argv });
-const put = (path: string, text: string, o: { mode?: string; owner?: string } = {}): Action => ({
-  put: path,
-  content: Buffer.from(text),
-  ...o,
-});
-const NO_FACTS = async () => ({});
-const NO_BECOME = () => false;
-const ch = (touches: string[], ...actions: Action[]): Change => ({ summary: 'planned', actions, touches });
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 type StatOpts = { follow?: boolean; checksum?: 'sha1' | 'sha256' };
