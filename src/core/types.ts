@@ -39,6 +39,13 @@ export interface TaskKeywords {
   with_list?: unknown;
   with_dict?: unknown;
   with_indexed_items?: unknown;
+  with_together?: unknown;
+  with_nested?: unknown;
+  with_flattened?: unknown;
+  with_sequence?: unknown;
+  with_subelements?: unknown;
+  with_fileglob?: unknown;
+  with_first_found?: unknown;
   register?: string;
   notify?: string | number | (string | number)[];
   listen?: string | number | (string | number)[];

@@ -1,4 +1,4 @@
-// `loop` (with_items, with_dict, loop_control) on include_tasks / include_role, as Ansible runs it: the loop is
+// `loop` (with_*, loop_control) on include_tasks / include_role, as Ansible runs it: the loop is
 // rendered per host from the include's variables; the included tasks then run once per item, item after item,
 // for the hosts that have that item (linear: all of them in step). The item and index_var are variables of the
 // include, so every included task sees them (its when, args and name); the include's `when` holds per item.
@@ -6,13 +6,13 @@ import { KplayError } from '../core/errors.js';
 import { taskVars } from '../vars/context.js';
 import { liveHosts, type PlayCtx } from './run-state.js';
 import { uncertainLoopRef } from './uncertain-vars.js';
-import { condition, loopItems } from './conditions.js';
+import { condition, loopControl, loopItems, loopKeyword } from './conditions.js';
+import { itemVars, pauseOf, sleep } from './loops.js';
 import { valueLoc } from '../core/places.js';
 import type { Include, Vars } from '../core/types.js';
 
 export function isLooped(inc: Include): boolean {
-  const k = inc.keywords;
-  return k.loop !== undefined || k.with_items !== undefined || k.with_list !== undefined || k.with_dict !== undefined;
+  return loopKeyword(inc) !== undefined;
 }
 
 /** A host that cannot run the include fails, with a message pointing at the include. */
@@ -56,10 +56,9 @@ export async function runIncludeLoop(
   hosts: string[],
   body: (hosts: string[]) => Promise<void>,
 ): Promise<void> {
-  const lc = (inc.keywords.loop_control ?? {}) as Vars;
-  const loopVar = String(lc.loop_var ?? 'item');
-  const indexVar = typeof lc.index_var === 'string' ? lc.index_var : undefined;
+  const lcs = new Map<string, Vars | undefined>(); // loop_control, rendered per host
   const items = new Map<string, unknown[]>();
+  let pause = 0; // seconds between rounds: the longest any host asks for
   for (const h of hosts) {
     try {
       const vars = taskVars(p.rv, p.play, inc, h, p.playHosts);
@@ -78,10 +77,12 @@ export async function runIncludeLoop(
         });
         continue;
       }
-      items.set(h, loopItems(inc, vars, h) ?? []);
+      lcs.set(h, loopControl(inc, vars, h));
+      pause = Math.max(pause, pauseOf(lcs.get(h)));
+      items.set(h, loopItems(inc, vars, h, p.rv.playbookDir) ?? []);
     } catch (e) {
       // an error in the loop's template points at the loop
-      const key = Object.keys(inc.raw).find((k) => k === 'loop' || k.startsWith('with_'));
+      const key = loopKeyword(inc);
       const at = key ? valueLoc(inc.raw, key) : undefined;
       failInclude(
         p,
@@ -97,15 +98,11 @@ export async function runIncludeLoop(
   const overlays = (p.rv.includeVars ??= new Map());
   for (let i = 0; i < rounds; i++) {
     if (p.stopping) return;
+    if (i > 0 && pause > 0) await sleep(pause);
     const withItem = liveHosts(p, [...items.keys()]).filter((h) => items.get(h)!.length > i);
     const saved = new Map(withItem.map((h) => [h, overlays.get(h)]));
     for (const h of withItem) {
-      overlays.set(h, {
-        ...saved.get(h),
-        [loopVar]: items.get(h)![i],
-        ...(indexVar ? { [indexVar]: i, ansible_index_var: indexVar } : {}),
-        ansible_loop_var: loopVar,
-      });
+      overlays.set(h, { ...saved.get(h), ...itemVars(lcs.get(h), items.get(h)!, i) });
     }
     try {
       const run = includeWhen(p, inc, withItem);

@@ -14,7 +14,8 @@ import { runControllerModule } from './controller-modules.js';
 import type { Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
-import { condition, loopItems } from './conditions.js';
+import { condition, loopControl, loopItems } from './conditions.js';
+import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain } from './uncertain-vars.js';
 
@@ -37,27 +38,24 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     const check = taskCheckMode(p.opts.check, t, base, host);
     if (check !== p.opts.check) base = extendVars(base, { ansible_check_mode: check });
     const whenRefs = t.when.flatMap(condRefs);
-    const items = loopItems(t, base, host);
+    const items = loopItems(t, base, host, p.rv.playbookDir);
     if (items === undefined) {
       noLog = noLogFor(t, base, host);
       return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
     }
-    const loopVar = String((t.keywords.loop_control as Vars | undefined)?.loop_var ?? 'item');
-    const indexVar = (t.keywords.loop_control as Vars | undefined)?.index_var as string | undefined;
+    const lc = loopControl(t, base, host);
+    const pause = pauseOf(lc);
     const results: Vars[] = [];
     let status: HostStatus = 'skipped';
     const changes: string[] = [];
     const diff: NonNullable<Outcome['diff']> = [];
     let uncertainWhy: string | undefined; // the first uncertain item's reason, for the loop's result
-    for (const [i, item] of items.entries()) {
-      const vars = extendVars(base, {
-        [loopVar]: item,
-        ...(indexVar ? { [indexVar]: i } : {}),
-        ansible_loop_var: loopVar,
-      });
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0 && pause > 0) await sleep(pause);
+      const vars = extendVars(base, itemVars(lc, items, i));
       noLog ||= noLogFor(t, vars, host);
       const o = await once(p, t, host, vars, check, whenRefs);
-      results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
+      results.push({ ...o.result, ...itemVars(lc, items, i) });
       changes.push(...(o.changes ?? []));
       diff.push(...(o.diff ?? []));
       status = worse(status, o.status);

@@ -6,6 +6,7 @@ import { isUncertain, UNCERTAIN } from '../core/uncertain.js';
 import { templateVariables } from '../template/template.js';
 import type { Condition, Task, TaskKeywords, Vars } from '../core/types.js';
 import type { ModuleRegistry } from '../tasks/index.js';
+import { LOOP_KEYWORDS } from '../playbook/keyword-contents.js';
 
 const refsCache = new WeakMap<Task, Set<string>>();
 
@@ -36,7 +37,7 @@ export function templateRefs(v: unknown, into = new Set<string>()): Set<string> 
   return into;
 }
 
-const loopOf = (k: TaskKeywords) => k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
+const loopOf = (k: TaskKeywords) => k[LOOP_KEYWORDS.find((w) => k[w] !== undefined) ?? 'loop'];
 
 /** Check mode: the variable only a real run would know that an include's loop reads, if any. */
 export function uncertainLoopRef(keywords: TaskKeywords, vars: Vars): string | undefined {

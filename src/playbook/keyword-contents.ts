@@ -44,7 +44,21 @@ const RESERVED = new Set([
   'yield',
 ]);
 const LOOP_CONTROL = ['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems', 'break_when'];
-export const LOOP_KEYWORDS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_indexed_items'];
+/** Every loop keyword (exec/loops.ts evaluates each one). */
+export const LOOP_KEYWORDS = [
+  'loop',
+  'with_items',
+  'with_list',
+  'with_dict',
+  'with_indexed_items',
+  'with_together',
+  'with_nested',
+  'with_flattened',
+  'with_sequence',
+  'with_subelements',
+  'with_fileglob',
+  'with_first_found',
+];
 
 /** Why a name cannot be a variable's, or undefined when it can. */
 export function badVariableName(name: string): string | undefined {

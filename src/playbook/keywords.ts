@@ -85,6 +85,16 @@ export const TASK_KEYWORDS: Record<string, KeywordCheck> = {
   with_list: list,
   with_dict: (v) => mapping(v),
   with_indexed_items: list,
+  with_together: list,
+  with_nested: list,
+  with_flattened: list,
+  with_sequence: (v) =>
+    typeof v === 'string' || typeof v === 'number'
+      ? undefined
+      : `expected a sequence spec string, got ${JSON.stringify(v)}`,
+  with_subelements: list,
+  with_fileglob: strOrList,
+  with_first_found: (v) => (Array.isArray(v) ? undefined : mapping(v)),
   register: identifier,
   notify: strOrList,
   changed_when: condition,
@@ -148,10 +158,6 @@ export const UNSUPPORTED: Record<string, string> = {
   vars_prompt: 'kplay runs unattended: put values in the inventory, group_vars, .env or -e',
   connection: 'kplay always connects with ssh (or local for delegate_to: localhost)',
   include: "'include' was removed from Ansible; use include_tasks or import_tasks",
-  with_fileglob: 'use loop with a list of files',
-  with_nested: 'use loop with a product of lists',
-  with_sequence: 'use loop with a list',
-  with_subelements: 'use loop with subelements',
 };
 
 /** Keywords with fields of their own on a task (name, tags, vars, when). */
