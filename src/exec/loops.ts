@@ -1,6 +1,6 @@
 // Ansible's loop keywords, one small function each: the keyword's rendered value in, the loop's items out.
-// A value the keyword cannot loop over throws a KplayError without a position; `loopItems()` (conditions.ts) gives it the
-// keyword's position. `loop_control`'s variables for one item are made here too (`itemVars`).
+// A value the keyword cannot loop over throws a LoopError (a KplayError without a position); `loopItems()`
+// (conditions.ts) places it at the keyword. `loop_control`'s variables for one item are made here too.
 import { KplayError } from '../core/errors.js';
 import type { RoleInstance, Vars } from '../core/types.js';
 import { firstFound, fileGlob } from './loop-files.js';

@@ -35,6 +35,15 @@ const cases: [string, string, string[]][] = [
     ['5:7 with_items: a task has one loop, and this one also has loop'],
   ],
   [
+    'two of the older loop keywords, and a with_sequence that is not a spec',
+    task('debug: msg={{ item }}\nwith_nested: [[1]]\nwith_sequence: [1]\nwith_fileglob: "*.conf"'),
+    [
+      '5:22 with_sequence: expected a sequence spec string, got [1]',
+      '5:7 with_sequence: a task has one loop, and this one also has with_nested',
+      '6:7 with_fileglob: a task has one loop, and this one also has with_nested',
+    ],
+  ],
+  [
     'an unknown loop_control key',
     task('debug: msg={{ item }}\nloop: [1]\nloop_control: {loop_vr: x}'),
     [
