@@ -1,5 +1,6 @@
 // `with_fileglob` and `with_first_found`: files on the controller, a relative name searched as copy's `src`
 // is (the role's files/, then the playbook's files/: playbook/lookup-paths.ts).
+import { toBool } from '../core/value-utils.js';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { KplayError } from '../core/errors.js';
@@ -92,7 +93,7 @@ export function firstFound(v: unknown, role: RoleInstance | undefined, playbookD
     if (t.files === undefined) throw fail('with_first_found: a mapping needs files');
     const paths = t.paths === undefined ? undefined : strings('with_first_found paths', t.paths);
     names.push(...pathsFor(strings('with_first_found files', t.files), paths));
-    skip ||= t.skip === true || t.skip === 'yes' || t.skip === 'true';
+    skip ||= toBool(t.skip);
   }
   for (const n of names) {
     const found = isAbsolute(n) ? (isFile(n) ? n : undefined) : findSource('files', n, role, playbookDir);

@@ -2,6 +2,7 @@
 // A value the keyword cannot loop over throws a LoopError (a KplayError without a position); `loopItems()`
 // (conditions.ts) places it at the keyword. `loop_control`'s variables for one item are made here too.
 import { KplayError } from '../core/errors.js';
+import { toBool } from '../core/value-utils.js';
 import type { RoleInstance, Vars } from '../core/types.js';
 import { firstFound, fileGlob } from './loop-files.js';
 import { sequence } from './loop-sequence.js';
@@ -49,7 +50,7 @@ function subelements(v: unknown): unknown[] {
     throw new LoopError(`with_subelements: the third term must be a mapping, got ${show(flags)}`);
   const unknown = Object.keys(flags ?? {}).filter((k) => k !== 'skip_missing');
   if (unknown.length) throw new LoopError(`with_subelements: unknown flag '${unknown[0]}' (it takes skip_missing)`);
-  const skip = flags?.skip_missing === true || flags?.skip_missing === 'yes' || flags?.skip_missing === 'true';
+  const skip = toBool(flags?.skip_missing);
   const keys = path.split('.');
   const out: unknown[] = [];
   for (const parent of list('with_subelements', parents)) {
@@ -113,15 +114,13 @@ export const LOOPS: Record<string, LoopFn> = {
   with_first_found: (v, c) => firstFound(v, c.role, c.playbookDir),
 };
 
-const truthy = (v: unknown) => v === true || v === 'yes' || v === 'true' || v === 1;
-
 /** The variables one loop item sets: the item, index_var, and `ansible_loop` with `extended`. */
 export function itemVars(lc: Vars | undefined, items: unknown[], i: number): Vars {
   const loopVar = String(lc?.loop_var ?? 'item');
   const indexVar = typeof lc?.index_var === 'string' ? lc.index_var : undefined;
   const out: Vars = { [loopVar]: items[i], ansible_loop_var: loopVar };
   if (indexVar) Object.assign(out, { [indexVar]: i, ansible_index_var: indexVar });
-  if (truthy(lc?.extended)) {
+  if (toBool(lc?.extended)) {
     const n = items.length;
     const loop: Vars = {
       index: i + 1,
@@ -135,7 +134,7 @@ export function itemVars(lc: Vars | undefined, items: unknown[], i: number): Var
     if (i > 0) loop.previtem = items[i - 1];
     if (i < n - 1) loop.nextitem = items[i + 1];
     const all = lc?.extended_allitems;
-    if (all === undefined || truthy(all)) loop.allitems = items;
+    if (all === undefined || toBool(all)) loop.allitems = items;
     out.ansible_loop = loop;
   }
   return out;
