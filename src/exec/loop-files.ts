@@ -4,6 +4,7 @@ import { toBool } from '../core/value-utils.js';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { KplayError } from '../core/errors.js';
+import { fnmatch } from '../core/fnmatch.js';
 import type { RoleInstance, Vars } from '../core/types.js';
 import { candidates, findSource } from '../playbook/lookup-paths.js';
 
@@ -12,26 +13,10 @@ const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() =
 const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
 const WILD = /[*?[]/;
 
-/** A shell pattern for one path segment (`*`, `?`, `[abc]`, `[!abc]`) as a regexp; `*` skips dot files. */
-export function segmentRegex(seg: string): RegExp {
-  let re = '';
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = seg.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        let body = seg.slice(i + 1, close);
-        const neg = body.startsWith('!');
-        if (neg) body = body.slice(1);
-        re += `[${neg ? '^' : ''}${body.replace(/[\\^\]]/g, '\\$&')}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${seg.startsWith('.') ? '' : '(?!\\.)'}${re}$`);
+/** Does a folder entry match one path segment's pattern? fnmatch's (core/fnmatch.ts: `*`, `?`, `[abc]`,
+ *  `[!abc]`), except that, as in a shell's glob, a wildcard does not match a leading dot. */
+export function segmentMatches(seg: string, name: string): boolean {
+  return (seg.startsWith('.') || !name.startsWith('.')) && fnmatch(seg).test(name);
 }
 
 /** The paths an absolute pattern matches (wildcards in any segment, none crossing a `/`), sorted. */
@@ -43,8 +28,7 @@ export function globPaths(pattern: string): string[] {
     for (const dir of found) {
       if (!WILD.test(part)) next.push(join(dir, part));
       else if (isDir(dir)) {
-        const re = segmentRegex(part);
-        for (const name of readdirSync(dir)) if (re.test(name)) next.push(join(dir, name));
+        for (const name of readdirSync(dir)) if (segmentMatches(part, name)) next.push(join(dir, name));
       }
     }
     found = next;
