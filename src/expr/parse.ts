@@ -40,6 +40,11 @@ function configure(): void {
   jsep.addBinaryOp('//', 10);
   jsep.addBinaryOp('|', 12);
   jsep.addBinaryOp('is', 12);
+  // `item.0` (Jinja's index by attribute, common with with_together and with_subelements): a name after `.` may
+  // start with a digit. Numbers are read before names, so nothing else changes.
+  const parser = (jsep as unknown as { Jsep: { isIdentifierStart(ch: number): boolean } }).Jsep;
+  const idStart = parser.isIdentifierStart.bind(parser);
+  parser.isIdentifierStart = (ch: number) => idStart(ch) || (ch >= 48 && ch <= 57);
   jsep.hooks.add('gobble-token', gobbleToken);
   jsep.hooks.add('after-expression', gobbleIfElse);
 }

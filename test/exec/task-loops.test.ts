@@ -30,9 +30,9 @@ describe('executor: loop keywords on a task', () => {
   ];
   const show: Record<string, string> = {
     with_indexed_items: '{{ item[0] }}:{{ item[1] }}',
-    with_together: '{{ item[0] }}:{{ item[1] }}',
+    with_together: '{{ item.0 }}:{{ item.1 }}',
     with_nested: '{{ item[0] }}:{{ item[1] }}',
-    with_subelements: '{{ item[0].u }}:{{ item[1] }}',
+    with_subelements: '{{ item.0.u }}:{{ item.1 }}',
     with_fileglob: '{{ item | basename }}',
     with_first_found: '{{ item | basename }}',
   };

@@ -37,6 +37,11 @@ describe('expr: operators, literals, filters and tests', () => {
     ["'a' < 'b'", true],
     ['inventory_hostname in groups.etcd', true],
     ["inventory_hostname in groups['etcd']", true],
+    // an index as an attribute, as Jinja reads it (item.0 in with_together / with_subelements loops)
+    ['list.0', 3],
+    ['list.2 + list.1', 3],
+    ["groups.etcd.1 == 'node2'", true],
+    ['1.5 + list.0', 4.5],
     ['inventory_hostname not in groups.etcd', false],
     ["'node3' not  in groups.etcd", true],
     ["'ell' in s", true],
