@@ -20,6 +20,7 @@ export async function applyCommand(a: ApplyArgs, out: Output): Promise<number> {
       extraVars: g.extraVars,
       tags: g.tags,
       skipTags: g.skipTags,
+      startAtTask: g.startAtTask,
       forks: g.forks,
       diff: g.diff,
       json: !!a.json,

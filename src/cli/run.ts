@@ -73,7 +73,7 @@ export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Outp
 }
 
 /** The plan of a dry run where no host failed: written for `kplay apply`. */
-function writePlanOut(a: RunArgs & { planOut?: string }, rec: PlanRecorder, code: number, out: Output): void {
+function writePlanOut(a: RunArgs, rec: PlanRecorder, code: number, out: Output): void {
   if (code !== 0 && !(code === 2 && a.detailedExitcode)) {
     out.warn(`no plan written to ${a.planOut}: a host failed or was unreachable in the dry run`);
     return;
@@ -89,6 +89,7 @@ function writePlanOut(a: RunArgs & { planOut?: string }, rec: PlanRecorder, code
     extraVars: a.extraVars ?? [],
     tags: a.tags ?? [],
     skipTags: a.skipTags ?? [],
+    startAtTask: a.startAtTask,
     forks: a.forks,
     diff: !!a.diff,
   };

@@ -66,6 +66,7 @@ const planFile = z.object({
     extraVars: z.array(z.string()),
     tags: z.array(z.string()),
     skipTags: z.array(z.string()),
+    startAtTask: z.string().optional(),
     forks: z.number().optional(),
     diff: z.boolean(),
   }),
