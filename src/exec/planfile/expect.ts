@@ -57,13 +57,13 @@ export class PlanExpect {
   /** The first fact a host's plan read (on it or on a target it delegated to) that is not as it was, if any. */
   async drift(host: string, readerOf: (target: string) => Promise<FactReader>): Promise<string | undefined> {
     const mine = new Set(this.plan.entries.filter((e) => e.host === host).flatMap((e) => e.reads));
-    for (const i of [...mine].sort((a, b) => a - b)) {
-      const fp = this.plan.fingerprints[i];
-      if (!fp) continue;
-      const now = await digestNow(fp, await readerOf(fp.target));
-      if (now !== undefined && now !== fp.digest) return describe(fp, host);
-    }
-    return undefined;
+    const fps = [...mine]
+      .sort((a, b) => a - b)
+      .flatMap((i) => (this.plan.fingerprints[i] ? [this.plan.fingerprints[i]!] : []));
+    // read all at once (the connection multiplexes them), then name the first that differs, in the plan's order
+    const now = await Promise.all(fps.map(async (fp) => digestNow(fp, await readerOf(fp.target))));
+    const i = fps.findIndex((fp, k) => now[k] !== undefined && now[k] !== fp.digest);
+    return i < 0 ? undefined : describe(fps[i]!, host);
   }
 }
 
