@@ -6,7 +6,7 @@ import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
 import type { PlayCtx } from './run-state.js';
 import { UNCERTAIN } from '../core/uncertain.js';
-import { renderDeep, renderString } from '../template/template.js';
+import { isTemplateText, renderDeep, renderString } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
@@ -172,7 +172,7 @@ function withRegister(t: Task, vars: Vars, result: Vars): Vars {
 export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean {
   const v = t.keywords.no_log;
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'string' || !v.includes('{{')) return toBool(v);
+  if (typeof v !== 'string' || !isTemplateText(v)) return toBool(v);
   if (!vars) return true;
   try {
     return toBool(renderString(v, { vars, host }));

@@ -3,7 +3,7 @@
 import { exprVariables } from '../expr/expr.js';
 import { compiledCondition, type PlayCtx } from './run-state.js';
 import { isUncertain, UNCERTAIN } from '../core/uncertain.js';
-import { templateVariables } from '../template/template.js';
+import { isTemplateText, templateVariables } from '../template/template.js';
 import type { Condition, Task, TaskKeywords, Vars } from '../core/types.js';
 import type { ModuleRegistry } from '../tasks/index.js';
 import { LOOP_KEYWORDS } from '../playbook/keyword-contents.js';
@@ -26,7 +26,7 @@ export function taskRefs(t: Task, modules: ModuleRegistry): Set<string> {
 /** Top-level variable names the templates inside a value read (a template that does not parse was reported
  *  before the run, and reads nothing here). */
 export function templateRefs(v: unknown, into = new Set<string>()): Set<string> {
-  if (typeof v === 'string' && v.includes('{{')) {
+  if (typeof v === 'string' && isTemplateText(v)) {
     try {
       for (const n of templateVariables(v)) into.add(n);
     } catch {

@@ -226,13 +226,21 @@ export function compileExpr(src: string, loc?: Loc): CompiledExpr {
       loc: where(parsed.index),
     });
   }
+  const p = treeProblem(parsed);
+  if (p) throw new KplayError(`bad expression '${src.trim()}': ${p.message}`, { code: 'EXPR', loc: where(p.index) });
+  return { source: src, ast: parsed, offset, loc };
+}
+
+/** compileExpr's checks on a tree built elsewhere (Jinja's, template/jinja/): the first problem, with the
+ *  `start` of the node it concerns, or undefined. */
+export function treeProblem(tree: unknown): { message: string; index: number | undefined } | undefined {
   try {
-    check(parsed);
+    check(tree as Node);
+    return undefined;
   } catch (e) {
     if (!(e instanceof CompileProblem)) throw e;
-    throw new KplayError(`bad expression '${src.trim()}': ${e.message}`, { code: 'EXPR', loc: where(e.index) });
+    return { message: e.message, index: e.index };
   }
-  return { source: src, ast: parsed, offset, loc };
 }
 
 export function evalExpr(e: CompiledExpr, scope: Record<string, unknown>): unknown {

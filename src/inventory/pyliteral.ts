@@ -1,13 +1,11 @@
 // Values of an INI inventory, typed as Ansible types them: Ansible hands every `k=v` value of a kubeasz `hosts`
 // file to Python's ast.literal_eval and keeps the text when that fails. This file is a small reader for that
 // subset of Python (strings, numbers, True/False/None, lists, tuples, dicts, sets, unary signs, comments),
-// plus `pyRepr`/`pyStr`, Python's way of printing such values (used by `--graph --vars`).
+// `pyRepr`/`pyStr` (Python's way of printing such values) live in core/py-repr.ts.
 
-/** Arrays that were Python tuples (printed `(1, 2)` by --graph --vars, as lists everywhere else). */
-const tuples = new WeakSet<unknown[]>();
-export function isTuple(v: unknown): boolean {
-  return Array.isArray(v) && tuples.has(v);
-}
+import { markTuple, pyStr } from '../core/py-repr.js';
+
+export { isTuple, pyRepr, pyStr } from '../core/py-repr.js';
 
 class Fail extends Error {}
 
@@ -88,7 +86,7 @@ class Reader {
     }
     this.depth--;
     if (tuple && out.length === 1 && !sawComma) return out[0] as unknown[];
-    if (tuple) tuples.add(out);
+    if (tuple) markTuple(out);
     return out;
   }
   paren(): unknown {
@@ -99,7 +97,7 @@ class Reader {
     if (this.eat(')')) {
       this.depth--;
       const t: unknown[] = [];
-      tuples.add(t);
+      markTuple(t);
       return t;
     }
     const first = this.expr();
@@ -232,52 +230,4 @@ class Reader {
       this.i++;
     }
   }
-}
-
-/** Python's str(): strings as they are, everything else as repr(). */
-export function pyStr(v: unknown): string {
-  return typeof v === 'string' ? v : pyRepr(v);
-}
-
-/** Python's repr() of a JSON-like value. */
-export function pyRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'number') return pyFloatOrInt(v);
-  if (typeof v === 'string') return pyStrRepr(v);
-  if (Array.isArray(v)) {
-    const items = v.map(pyRepr);
-    if (isTuple(v)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-    return `[${items.join(', ')}]`;
-  }
-  if (typeof v === 'object') {
-    return `{${Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`)
-      .join(', ')}}`;
-  }
-  return String(v);
-}
-
-function pyFloatOrInt(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
-  return String(n).replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
-function pyStrRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = q;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === q) out += '\\' + q;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + q;
 }

@@ -1,8 +1,9 @@
-// Templates: Handlebars (noEscape; strictness by kplay's own pass, see ast.ts) for template files and
-// for `{{ }}` inside YAML string values. A YAML value that is one `{{ }}` keeps its type (`"{{ groups.etcd }}"`
-// is the list). Inside YAML values a `{{ }}` may also hold a kplay expression as Ansible users write it
-// (`{{ groups['etcd'] | length }}`, `{{ x | default('a') }}`). In template files only Handlebars syntax works:
-// `{{lookup hostvars h}}`, `{{default x 'a'}}`, `{{join groups.etcd ","}}`, `{{#each groups.etcd}}...{{/each}}`.
+// Templates. Template files are Jinja (jinja/, as Ansible's) unless named `.hbs`: kplay's own roles use
+// Handlebars (noEscape; strictness by kplay's own pass, see ast.ts): `{{lookup hostvars h}}`, `{{default x 'a'}}`,
+// `{{join groups.etcd ","}}`, `{{#each groups.etcd}}...{{/each}}`. A YAML string value with `{% %}` or `{# #}`
+// is Jinja; one with only `{{ }}` is read here, as Handlebars or as a kplay expression as Ansible users write it
+// (`{{ groups['etcd'] | length }}`, `{{ x | default('a') }}`). A YAML value that is one `{{ }}` keeps its type
+// (`"{{ groups.etcd }}"` is the list).
 import { readFileSync, statSync } from 'node:fs';
 import { KplayError, type Loc } from '../core/errors.js';
 import { evalExpr, exprVariables } from '../expr/expr.js';
@@ -12,6 +13,13 @@ import { locInString } from '../core/string-pos.js';
 import { astVariables, evalMustache, TplError, type HNode } from './ast.js';
 import { compileHbs, offsetOf, planOf, type Render, type Seg } from './plan.js';
 import { isPlainObject, toText } from '../core/value-utils.js';
+import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
+
+/** Template files named so are Handlebars; every other one is Jinja. */
+export const isHandlebarsFile = (path: string): boolean => /\.(hbs|handlebars)$/.test(path);
+
+/** Does a string need rendering at all? */
+export const isTemplateText = (s: string): boolean => s.includes('{{') || hasJinjaStatements(s);
 
 export interface RenderCtx {
   vars: Record<string, unknown>;
@@ -47,7 +55,8 @@ function evalSeg(seg: Seg, src: string, ctx: RenderCtx, where?: { loc?: Loc; nam
 }
 
 export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
-  if (typeof src !== 'string' || !src.includes('{{')) return src;
+  if (typeof src !== 'string' || !isTemplateText(src)) return src;
+  if (hasJinjaStatements(src)) return renderJinjaText(src, ctx.vars, { loc: where?.loc, host: ctx.host });
   const plan = planOf(src);
   const name = where?.name ?? where?.loc?.file;
   if (plan.kind === 'bad') {
@@ -75,7 +84,7 @@ export function renderDeep(
 ): unknown {
   const walk = (v: unknown, parent: object | undefined, key: string | number): unknown => {
     if (typeof v === 'string')
-      return v.includes('{{') ? renderString(v, ctx, { loc: parent && locFor ? locFor(parent, key) : undefined }) : v;
+      return isTemplateText(v) ? renderString(v, ctx, { loc: parent && locFor ? locFor(parent, key) : undefined }) : v;
     if (Array.isArray(v)) {
       let changed = false;
       const out = v.map((x, i) => {
@@ -104,16 +113,27 @@ export function renderDeep(
   return walk(value, undefined, '');
 }
 
-const files = new Map<string, { mtimeMs: number; size: number; r: { render: Render; ast: HNode } | TplError[] }>();
+const files = new Map<string, { text: string; r: { render: Render; ast: HNode } | TplError[] }>();
 
-function loadFile(path: string): { render: Render; ast: HNode } | TplError[] {
+const texts = new Map<string, { mtimeMs: number; size: number; text: string }>();
+
+/** A template file's text, read again only when it changed (and remembered for error snippets). */
+function fileText(path: string): string {
   const st = statSync(path);
-  const hit = files.get(path);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.r;
+  const hit = texts.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
   const text = readFileSync(path, 'utf8');
   rememberText(path, text);
+  texts.set(path, { mtimeMs: st.mtimeMs, size: st.size, text });
+  return text;
+}
+
+function loadFile(path: string): { render: Render; ast: HNode } | TplError[] {
+  const text = fileText(path);
+  const hit = files.get(path);
+  if (hit?.text === text) return hit.r;
   const r = compileHbs(text);
-  files.set(path, { mtimeMs: st.mtimeMs, size: st.size, r });
+  files.set(path, { text, r });
   return r;
 }
 
@@ -126,6 +146,7 @@ const fileErr = (t: TplError, path: string, host?: string): KplayError =>
   });
 
 export function renderTemplateFile(path: string, ctx: RenderCtx): string {
+  if (!isHandlebarsFile(path)) return renderJinjaText(fileText(path), ctx.vars, { file: path, host: ctx.host });
   const r = loadFile(path);
   if (Array.isArray(r)) throw fileErr(r[0]!, path, ctx.host);
   try {
@@ -142,7 +163,8 @@ export function checkTemplateSyntax(
   where: { loc?: Loc; name: string },
   mode: 'value' | 'file' = 'value',
 ): KplayError[] {
-  if (typeof src !== 'string' || !src.includes('{{')) return [];
+  if (typeof src !== 'string' || !isTemplateText(src)) return [];
+  if (hasJinjaStatements(src)) return jinjaProblems(src, { loc: where.loc });
   if (mode === 'file') {
     const r = compileHbs(src);
     if (!Array.isArray(r)) return [];
@@ -168,6 +190,7 @@ export function checkTemplateSyntax(
 export function checkTemplateFile(path: string): KplayError[] {
   let r: ReturnType<typeof loadFile>;
   try {
+    if (!isHandlebarsFile(path)) return jinjaProblems(fileText(path), { file: path });
     r = loadFile(path);
   } catch (e) {
     return [new KplayError(`cannot read template ${path}: ${(e as Error).message}`, { code: 'NOT_FOUND' })];
@@ -177,7 +200,8 @@ export function checkTemplateFile(path: string): KplayError[] {
 
 /** Top-level variable names a template (or YAML value) reads, best effort. */
 export function templateVariables(src: string): string[] {
-  if (typeof src !== 'string' || !src.includes('{{')) return [];
+  if (typeof src !== 'string' || !isTemplateText(src)) return [];
+  if (hasJinjaStatements(src)) return jinjaVariables(src);
   const out = new Set<string>();
   const plan = planOf(src);
   if (plan.kind === 'hbs') astVariables(plan.ast.type === 'Program' ? plan.ast : undefined, out);

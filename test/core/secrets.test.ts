@@ -192,14 +192,14 @@ describe('secrets: the sinks', () => {
   it('the Handlebars log helper writes to stderr, redacted, and never to stdout (--json stays clean)', () => {
     addSecret(HOSTILE);
     const dir = mkdtempSync(join(tmpdir(), 'kplay-tpl-'));
-    writeFileSync(join(dir, 't.j2'), 'a{{log "value:" pw}}b\n');
+    writeFileSync(join(dir, 't.hbs'), 'a{{log "value:" pw}}b\n');
     const seen = { out: '', err: '' };
     const [o, e, cl] = [process.stdout.write, process.stderr.write, console.log];
     process.stdout.write = ((t: string) => ((seen.out += t), true)) as typeof process.stdout.write;
     process.stderr.write = ((t: string) => ((seen.err += t), true)) as typeof process.stderr.write;
     console.log = (...a: unknown[]) => void (seen.out += a.join(' '));
     try {
-      expect(renderTemplateFile(join(dir, 't.j2'), { vars: { pw: HOSTILE } })).to.equal('ab\n');
+      expect(renderTemplateFile(join(dir, 't.hbs'), { vars: { pw: HOSTILE } })).to.equal('ab\n');
       expect(renderString('{{#if true}}{{log pw}}{{/if}}x', { vars: { pw: { nested: HOSTILE } } })).to.equal('x');
     } finally {
       [process.stdout.write, process.stderr.write, console.log] = [o, e, cl];

@@ -1,0 +1,126 @@
+// A Jinja template, checked once: parsed (parse.ts), every expression translated to kplay's expression trees
+// (translate.ts) and checked as `when:` expressions are (names of filters and tests, arguments, object
+// machinery), every problem collected with its offset. Statements kplay does not run (macros, includes,
+// template inheritance, `{% filter %}` blocks) are refused here, before any host is touched.
+import { variablesOf } from '../../expr/eval.js';
+import { treeProblem } from '../../expr/expr.js';
+import type { Node } from '../../expr/parse.js';
+import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
+import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
+
+export interface JinjaProblem {
+  message: string;
+  /** Offset in the source, or a 1-based line and column (syntax errors). */
+  offset?: number;
+  line?: number;
+  col?: number;
+}
+
+export interface CompiledJinja {
+  src: string;
+  root: NjNode;
+  /** The translated tree of each expression node. */
+  exprs: Map<NjNode, Node>;
+  /** Variables the template reads that it does not bind itself. */
+  variables: Set<string>;
+}
+
+/** Statement nodes and the fields holding expressions and statements. */
+const STATEMENTS: Record<string, { exprs: string[]; body: string[] }> = {
+  Root: { exprs: [], body: ['children'] },
+  NodeList: { exprs: [], body: ['children'] },
+  If: { exprs: ['cond'], body: ['body', 'else_'] },
+  For: { exprs: ['arr'], body: ['body', 'else_'] },
+  Set: { exprs: ['value'], body: ['body'] },
+  Capture: { exprs: [], body: ['body'] },
+};
+
+const REFUSED: Record<string, string> = {
+  Macro: '{% macro %}',
+  Caller: '{% call %}',
+  Import: '{% import %}',
+  FromImport: '{% from ... import %}',
+  Include: '{% include %}',
+  Extends: '{% extends %}',
+  Block: '{% block %}',
+  Switch: '{% switch %}',
+  CallExtension: 'an extension tag',
+};
+
+export function compileJinja(src: string): CompiledJinja | JinjaProblem[] {
+  let root: NjNode;
+  try {
+    root = parseJinja(src);
+  } catch (e) {
+    if (!(e instanceof JinjaSyntaxError)) throw e;
+    return [{ message: e.message, line: e.line, col: e.col }];
+  }
+  const at = offsetsOf(src);
+  const c: CompiledJinja = { src, root, exprs: new Map(), variables: new Set() };
+  const problems: JinjaProblem[] = [];
+  const bound = new Set<string>(['loop']);
+  walk(root, c, at, problems, bound);
+  for (const b of bound) c.variables.delete(b);
+  return problems.length ? problems : c;
+}
+
+function walk(
+  n: NjNode | null | undefined,
+  c: CompiledJinja,
+  at: Offsets,
+  problems: JinjaProblem[],
+  bound: Set<string>,
+) {
+  if (!n) return;
+  if (Object.hasOwn(REFUSED, n.typename)) {
+    problems.push({ message: `kplay's Jinja does not support ${REFUSED[n.typename]}`, offset: at(n.lineno, n.colno) });
+    return;
+  }
+  if (n.typename === 'Output') {
+    for (const x of (n.children as NjNode[]) ?? []) if (x.typename !== 'TemplateData') expr(x, c, at, problems);
+    return;
+  }
+  const s = STATEMENTS[n.typename];
+  if (!s) {
+    problems.push({ message: `kplay's Jinja does not support ${n.typename}`, offset: at(n.lineno, n.colno) });
+    return;
+  }
+  if (n.typename === 'For') for (const name of targets(n.name as NjNode)) bound.add(name);
+  if (n.typename === 'Set') for (const t of n.targets as NjNode[]) for (const name of targets(t)) bound.add(name);
+  for (const f of s.exprs) if (n[f]) expr(n[f] as NjNode, c, at, problems);
+  for (const f of s.body) {
+    const v = n[f];
+    if (Array.isArray(v)) for (const x of v as NjNode[]) walk(x, c, at, problems, bound);
+    else walk(v as NjNode | null, c, at, problems, bound);
+  }
+}
+
+/** Names a `for` or `set` binds: `x`, or `k, v`. */
+export function targets(n: NjNode): string[] {
+  if (n.typename === 'Symbol') return [n.value as string];
+  if (n.typename === 'Array' || n.typename === 'Group')
+    return ((n.children as NjNode[]) ?? []).flatMap((x) => targets(x));
+  return [];
+}
+
+function expr(n: NjNode, c: CompiledJinja, at: Offsets, problems: JinjaProblem[]): void {
+  if (n.typename === 'Filter' && ((n.args as NjNode).children as NjNode[])[0]?.typename === 'Capture') {
+    problems.push({ message: "kplay's Jinja does not support {% filter %} blocks", offset: at(n.lineno, n.colno) });
+    return;
+  }
+  let tree: Node;
+  try {
+    tree = translate(n, at);
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    problems.push({ message: e.message, offset: at(e.node.lineno, e.node.colno) });
+    return;
+  }
+  const p = treeProblem(tree);
+  if (p) {
+    problems.push({ message: p.message, offset: p.index ?? at(n.lineno, n.colno) });
+    return;
+  }
+  c.exprs.set(n, tree);
+  variablesOf(tree, c.variables);
+}

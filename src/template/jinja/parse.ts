@@ -1,0 +1,136 @@
+// Jinja source to a tree, with nunjucks' lexer and parser (nunjucks is used for parsing only: kplay never runs
+// its compiler or runtime, see render.ts). Configured as Ansible configures Jinja: `trim_blocks` on,
+// `lstrip_blocks` off, `{%- -%}` whitespace control, `{% raw %}`. Two additions over nunjucks' grammar, for
+// what Ansible users write: Python slices (`x[1:]`, from nunjucks' own Jinja compatibility layer) and numeric
+// attributes (`item.0`, `x.1.name`).
+import nunjucks from 'nunjucks';
+
+/** A nunjucks tree node; fields per node type (nunjucks/src/nodes.js). Lines and columns count from 0. */
+export interface NjNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  [field: string]: unknown;
+}
+
+interface Token {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+
+interface ParserInstance {
+  nextToken(): Token;
+  peekToken(): Token;
+  fail(msg: string, lineno?: number, colno?: number): never;
+  parseAggregate(): NjNode & { children: NjNode[] };
+  parseSignature(): NjNode;
+  parseAsRoot(): NjNode;
+}
+
+interface Internals {
+  lexer: { lex(src: string, opts: object): unknown; TOKEN_INT: string; TOKEN_FLOAT: string; TOKEN_SYMBOL: string };
+  parser: { Parser: new (tokens: unknown) => ParserInstance };
+  nodes: Record<string, new (lineno: number, colno: number, ...fields: unknown[]) => NjNode>;
+  installJinjaCompat(): void;
+}
+
+const nj = nunjucks as unknown as Internals;
+// Adds slices to nunjucks' parser (its runtime changes are never used by kplay).
+nj.installJinjaCompat();
+
+/** A syntax error with its position (1-based line and column). */
+export class JinjaSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+const { LookupVal, Literal, FunCall } = nj.nodes;
+
+/** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
+function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
+  let node = start;
+  for (let tok = this.peekToken(); tok; tok = this.peekToken()) {
+    if (tok.type === 'left-paren') node = new FunCall!(tok.lineno, tok.colno, node, this.parseSignature());
+    else if (tok.type === 'left-bracket') {
+      const lookup = this.parseAggregate();
+      if (lookup.children.length > 1) this.fail('invalid index', tok.lineno, tok.colno);
+      node = new LookupVal!(tok.lineno, tok.colno, node, lookup.children[0]);
+    } else if (tok.type === 'operator' && tok.value === '.') {
+      this.nextToken();
+      const val = this.nextToken();
+      if (val?.type === nj.lexer.TOKEN_SYMBOL) {
+        node = new LookupVal!(tok.lineno, tok.colno, node, new Literal!(val.lineno, val.colno, val.value));
+      } else if (
+        val?.type === nj.lexer.TOKEN_INT ||
+        (val?.type === nj.lexer.TOKEN_FLOAT && /^\d+\.\d+$/.test(val.value))
+      ) {
+        // `x.0` is x[0]; the lexer reads `x.0.1` as x, '.', the float 0.1
+        let col = val.colno;
+        for (const part of val.value.split('.')) {
+          node = new LookupVal!(tok.lineno, tok.colno, node, new Literal!(val.lineno, col, Number(part)));
+          col += part.length + 1;
+        }
+      } else
+        this.fail(`expected a name or a number after '.', got '${val?.value ?? 'the end'}'`, tok.lineno, tok.colno);
+    } else break;
+  }
+  return node;
+}
+
+class Parser extends nj.parser.Parser {}
+(Parser.prototype as unknown as { parsePostfix: typeof parsePostfix }).parsePostfix = parsePostfix;
+
+/** Options as Ansible's: trim_blocks on, lstrip_blocks off. */
+const LEX_OPTIONS = { trimBlocks: true, lstripBlocks: false };
+
+/** nunjucks may report "(unknown path) [Line 3, Column 5]\n  message", 1-based. */
+const POSITIONED = /\[Line (\d+), Column (\d+)\]\s*([\s\S]*)$/;
+
+interface Tokenizer {
+  nextToken(): Token | null;
+}
+
+/** nunjucks' tokens, with Jinja's trim_blocks after a comment too (`{# x #}` drops the newline after it). */
+function tokens(src: string): Tokenizer {
+  const t = nj.lexer.lex(src, LEX_OPTIONS) as Tokenizer;
+  const next = t.nextToken.bind(t);
+  let afterComment = false;
+  t.nextToken = () => {
+    const tok = next();
+    if (tok && afterComment && tok.type === 'data' && /^\r?\n/.test(tok.value)) {
+      tok.value = tok.value.replace(/^\r?\n/, '');
+      tok.lineno += 1;
+      tok.colno = 0;
+    }
+    afterComment = tok?.type === 'comment';
+    return tok;
+  };
+  return t;
+}
+
+/** Parses as Jinja does, which drops one newline at the very end of the source (Ansible adds it back). */
+export function parseJinja(src: string): NjNode {
+  const text = src.replace(/\r?\n$/, '');
+  try {
+    return new Parser(tokens(text)).parseAsRoot();
+  } catch (e) {
+    const err = e as Error & { lineno?: number; colno?: number };
+    const m = POSITIONED.exec(err.message);
+    const message = (m ? m[3]! : err.message)
+      .replace(/^\s*(Error|Template render error):\s*/i, '')
+      .replace(/^parse(?:[A-Z]\w*)?: /, '')
+      .trim();
+    if (m) throw new JinjaSyntaxError(message, Number(m[1]), Number(m[2]));
+    // nunjucks' parser errors carry 1-based positions; at the end of the text they carry none
+    if (err.lineno !== undefined) throw new JinjaSyntaxError(message, err.lineno, err.colno ?? 1);
+    const lines = text.split('\n');
+    throw new JinjaSyntaxError(message, lines.length, lines[lines.length - 1]!.length + 1);
+  }
+}

@@ -1,0 +1,177 @@
+// Runs a compiled Jinja template: statements here, expressions by kplay's own evaluator (src/expr/eval.ts),
+// which reads only plain data (no JavaScript object, function or prototype is reachable) and fails on an
+// undefined variable unless it is tested (`is defined`) or defaulted (`| default`), as Ansible's strict
+// undefined does. Values print as Python prints them (`True`, `None`, `['a', 'b']`); scopes are Jinja's: a
+// `{% set %}` inside a loop body does not leak out of it.
+import { evaluate, ExprEvalError } from '../../expr/eval.js';
+import type { Node } from '../../expr/parse.js';
+import { pyStr } from '../../core/py-repr.js';
+import { isPlainObject, truthy } from '../../core/value-utils.js';
+import { type CompiledJinja, targets } from './compile.js';
+import type { NjNode } from './parse.js';
+import { offsetsOf } from './translate.js';
+
+/** An error while rendering, at an offset of the template's source. */
+export class JinjaRenderError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+type Scope = Record<string, unknown>;
+
+/** Loops nested deeper than this are refused (a guard for hostile templates). */
+const MAX_DEPTH = 100;
+
+/** The text, ending in at least as many newlines as the source does (Ansible's rule). */
+export function renderJinja(c: CompiledJinja, vars: object): string {
+  const out: string[] = [];
+  new Runner(c).block(c.root, Object.create(vars) as Scope, out, 0);
+  const text = out.join('');
+  const missing = trailingNewlines(c.src) - trailingNewlines(text);
+  return missing > 0 ? text + '\n'.repeat(missing) : text;
+}
+
+function trailingNewlines(s: string): number {
+  return /\n*$/.exec(s)![0].length;
+}
+
+class Runner {
+  private readonly at: (lineno: number, colno: number) => number;
+
+  constructor(private readonly c: CompiledJinja) {
+    this.at = offsetsOf(c.src);
+  }
+
+  value(n: NjNode, scope: Scope): unknown {
+    const tree = this.c.exprs.get(n);
+    if (!tree) throw new JinjaRenderError('expression was not compiled', this.at(n.lineno, n.colno));
+    try {
+      return evaluate(tree, scope);
+    } catch (e) {
+      if (e instanceof ExprEvalError) throw new JinjaRenderError(e.message, startOf(e.node, tree));
+      throw e;
+    }
+  }
+
+  block(n: NjNode | null | undefined, scope: Scope, out: string[], depth: number): void {
+    if (!n) return;
+    switch (n.typename) {
+      case 'Root':
+      case 'NodeList':
+        for (const x of n.children as NjNode[]) this.block(x, scope, out, depth);
+        return;
+      case 'Output':
+        for (const x of n.children as NjNode[])
+          out.push(x.typename === 'TemplateData' ? String(x.value) : text(this.value(x, scope)));
+        return;
+      case 'If':
+        this.block(
+          truthy(this.value(n.cond as NjNode, scope)) ? (n.body as NjNode) : (n.else_ as NjNode),
+          scope,
+          out,
+          depth,
+        );
+        return;
+      case 'For':
+        return this.loop(n, scope, out, depth);
+      case 'Set':
+        return this.set(n, scope, depth);
+      default:
+        throw new JinjaRenderError(`kplay's Jinja does not support ${n.typename}`, this.at(n.lineno, n.colno));
+    }
+  }
+
+  private set(n: NjNode, scope: Scope, depth: number): void {
+    let v: unknown;
+    if (n.value) v = this.value(n.value as NjNode, scope);
+    else {
+      const body: string[] = [];
+      this.block((n.body as NjNode).body as NjNode, scope, body, depth);
+      v = body.join('');
+    }
+    const names = (n.targets as NjNode[]).flatMap((t) => targets(t));
+    this.bind(names, v, scope, n);
+  }
+
+  private bind(names: string[], v: unknown, scope: Scope, n: NjNode): void {
+    if (names.length === 1) {
+      define(scope, names[0]!, v);
+      return;
+    }
+    const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : undefined;
+    if (!items || items.length !== names.length) {
+      const got = items ? `${items.length} values` : pyType(v);
+      throw new JinjaRenderError(`cannot unpack ${got} into ${names.length} names`, this.at(n.lineno, n.colno));
+    }
+    names.forEach((name, i) => define(scope, name, items[i]));
+  }
+
+  private loop(n: NjNode, scope: Scope, out: string[], depth: number): void {
+    if (depth >= MAX_DEPTH) throw new JinjaRenderError('loops nested too deep', this.at(n.lineno, n.colno));
+    const seq = this.value(n.arr as NjNode, scope);
+    const items = iterate(seq);
+    if (!items) throw new JinjaRenderError(`'${pyType(seq)}' object is not iterable`, this.at(n.lineno, n.colno));
+    if (!items.length) {
+      this.block(n.else_ as NjNode, scope, out, depth);
+      return;
+    }
+    const names = targets(n.name as NjNode);
+    const length = items.length;
+    items.forEach((item, i) => {
+      const inner = Object.create(scope) as Scope;
+      define(inner, 'loop', {
+        index: i + 1,
+        index0: i,
+        revindex: length - i,
+        revindex0: length - i - 1,
+        first: i === 0,
+        last: i === length - 1,
+        length,
+        previtem: i > 0 ? items[i - 1] : undefined,
+        nextitem: i < length - 1 ? items[i + 1] : undefined,
+        depth: depth + 1,
+        depth0: depth,
+      });
+      this.bind(names, item, inner, n);
+      this.block(n.body as NjNode, inner, out, depth + 1);
+    });
+  }
+}
+
+/** What `{{ x }}` prints: None prints nothing (Ansible's finalize), the rest as Python's str(). */
+function text(v: unknown): string {
+  return v === null || v === undefined ? '' : pyStr(v);
+}
+
+/** What Python's `for` walks: a list, a dict's keys, a string's characters. */
+function iterate(v: unknown): unknown[] | undefined {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  if (isPlainObject(v)) return Object.keys(v);
+  return undefined;
+}
+
+function define(scope: Scope, name: string, value: unknown): void {
+  Object.defineProperty(scope, name, { value, enumerable: true, configurable: true, writable: true });
+}
+
+function startOf(n: Node | undefined, fallback: Node): number {
+  for (let x: Node | undefined = n; x; ) {
+    if (typeof x.start === 'number') return x.start;
+    x = (x.left ?? x.object ?? x.callee ?? x.argument) as Node | undefined;
+  }
+  return typeof fallback.start === 'number' ? fallback.start : 0;
+}
+
+/** Python's name for a value's type, as its errors say it. */
+function pyType(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'str';
+  return Array.isArray(v) ? 'list' : 'dict';
+}
