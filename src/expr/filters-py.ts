@@ -7,7 +7,6 @@ import { homedir } from 'node:os';
 import { FilterError, type Filter, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
 import { PyRandom } from './py-random.js';
-import { isPlainObject } from '../core/value-utils.js';
 
 function seeded(seed: unknown): PyRandom | undefined {
   if (seed === undefined || seed === null) return undefined;
@@ -162,7 +161,6 @@ export function now(args: unknown[], kw: KwArgs): string {
 export const PY_FILTERS: Record<string, Filter> = {
   random,
   expanduser,
-  type_debug: (v) =>
-    isPlainObject(v) || Array.isArray(v) || v === null || typeof v !== 'object' ? pyType(v) : 'object',
+  type_debug: (v) => pyType(v),
   strftime: strftimeFilter,
 };
