@@ -1,12 +1,19 @@
 // Tree-walking evaluator for parsed expressions. Only a whitelist of node types is evaluated; member access
 // reads own properties of plain data only (never prototypes, `constructor`, `__proto__`, functions), and the
-// only calls are the listed filters, tests and Jinja globals (dict, range). Nothing here can reach JavaScript globals.
-// Keyword arguments (`KwArg` nodes, `map(attribute='x')`) are evaluated into an object without a prototype.
+// only calls are the listed filters, tests, Jinja globals (dict, range, now), lookups (lookups.ts, which read
+// their context from the scope) and kplay's own Python methods (methods.ts). Nothing here can reach JavaScript
+// globals. Keyword arguments (`KwArg` nodes, `map(attribute='x')`) are evaluated into an object without a prototype.
 import { FilterError } from './filters-base.js';
-import { callFilter, callTest, GLOBALS } from './filters-seq.js';
+import { bare, callFilter, callTest, GLOBALS } from './filters-seq.js';
 import { LENIENT_FILTERS } from './filters.js';
-import { startOf, NOT_IN, type Node } from './parse.js';
-import { deepEqual, isPlainObject, ownProp, scopeGet, truthy, typeName } from '../core/value-utils.js';
+import { callLookup, LOOKUP_FUNCTIONS } from './lookups.js';
+import { callMethod } from './methods.js';
+import { operate } from './operators.js';
+import { startOf, type Node } from './parse.js';
+import { put } from './filters-data.js';
+import { pyType } from './py-format.js';
+import { slice } from './slice.js';
+import { ownProp, scopeGet, toText, truthy, typeName } from '../core/value-utils.js';
 
 /** Marks "undefined" while evaluating the operand of `is defined` or `| default`. */
 const UNDEF: unique symbol = Symbol('undefined');
@@ -56,6 +63,7 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
     case 'MemberExpression': {
       const obj = ev(n.object as Node, s, lenient);
       if (obj === UNDEF) return UNDEF;
+      if ((n.property as Node).type === 'SliceExpression') return sliceOf(obj, n, s);
       const key = n.computed ? ev(n.property as Node, s, false) : (n.property as Node).name;
       const v = ownProp(obj, key);
       if (v !== undefined) return v;
@@ -70,6 +78,8 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
     }
     case 'ArrayExpression':
       return (n.elements as Node[]).map((e) => ev(e, s, false));
+    case 'ObjectExpression':
+      return dictOf(n, s);
     case 'ConditionalExpression':
       return truthy(ev(n.test as Node, s, false))
         ? ev(n.consequent as Node, s, false)
@@ -83,16 +93,8 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
     }
     case 'BinaryExpression':
       return binary(n, s);
-    case 'CallExpression': {
-      const { name, args } = filterName(n);
-      const { pos, kw } = evalArgs(args, s);
-      try {
-        return GLOBALS[name]!(pos, kw);
-      } catch (e) {
-        if (e instanceof FilterError) throw new ExprEvalError(e.message, n);
-        throw e;
-      }
-    }
+    case 'CallExpression':
+      return call(n, s);
     default:
       throw new ExprEvalError(`unsupported expression (${n.type})`, n);
   }
@@ -133,17 +135,15 @@ function evalArgs(args: Node[], s: object): { pos: unknown[]; kw: Record<string,
   return { pos, kw };
 }
 
-const BUILTIN = /^ansible\.builtin\./;
-
 function applyFilter(L: Node, R: Node, s: object): unknown {
   const { name, args } = filterName(R);
-  const raw = ev(L, s, LENIENT_FILTERS.has(name.replace(BUILTIN, '')));
+  const raw = ev(L, s, LENIENT_FILTERS.has(bare(name)));
   const { pos, kw } = evalArgs(args, s);
   try {
     return callFilter(name, raw === UNDEF ? undefined : raw, pos, kw);
   } catch (e) {
     if (!(e instanceof FilterError)) throw e;
-    if (name.replace(BUILTIN, '') === 'mandatory') throw new ExprEvalError(mandatoryMessage(e.message, L), L);
+    if (bare(name) === 'mandatory') throw new ExprEvalError(mandatoryMessage(e.message, L), L);
     throw new ExprEvalError(`filter '${name}': ${e.message.replace(/^'[a-z_]+': /, '')}`, R);
   }
 }
@@ -155,8 +155,8 @@ function mandatoryMessage(m: string, L: Node): string {
 function applyTest(L: Node, R: Node, s: object): boolean {
   if (R.type === 'UnaryExpression' && R.operator === 'not') return !applyTest(L, R.argument as Node, s);
   const name = R.type === 'Literal' ? String(R.raw).toLowerCase().replace('null', 'none') : filterName(R).name;
-  const bare = name.replace(BUILTIN, '');
-  const raw = ev(L, s, bare === 'defined' || bare === 'undefined');
+  const t = bare(name);
+  const raw = ev(L, s, t === 'defined' || t === 'undefined');
   const { pos, kw } = R.type === 'Literal' ? { pos: [], kw: {} } : evalArgs(filterName(R).args, s);
   try {
     return callTest(name, raw === UNDEF ? undefined : raw, pos, kw);
@@ -166,79 +166,52 @@ function applyTest(L: Node, R: Node, s: object): boolean {
   }
 }
 
-function arith(op: string, a: unknown, b: unknown): number {
-  if ((typeof a !== 'number' && typeof a !== 'boolean') || (typeof b !== 'number' && typeof b !== 'boolean')) {
-    throw new FilterError(`unsupported operand types for ${op}: ${typeName(a)} and ${typeName(b)}`);
-  }
-  return op === '-' ? Number(a) - Number(b) : Number(a) * Number(b);
-}
-
-function operate(op: string, a: unknown, b: unknown): unknown {
-  switch (op) {
-    case '==':
-      return deepEqual(a, b);
-    case '!=':
-      return !deepEqual(a, b);
-    case '<':
-    case '>':
-    case '<=':
-    case '>=': {
-      const ok = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
-      if (!ok) throw new FilterError(`cannot compare ${typeName(a)} and ${typeName(b)} with '${op}'`);
-      const x = a as number | string;
-      const y = b as number | string;
-      return op === '<' ? x < y : op === '>' ? x > y : op === '<=' ? x <= y : x >= y;
+/** A global (`range(3)`), a lookup (`lookup('env', 'HOME')`) or a method (`s.split(',')`); errors at the name. */
+function call(n: Node, s: object): unknown {
+  const c = n.callee as Node;
+  const { pos, kw } = evalArgs(n.arguments as Node[], s);
+  let at: Node = n;
+  try {
+    if (c.type === 'MemberExpression') {
+      at = c.property as Node;
+      return callMethod(ev(c.object as Node, s, false), (c.property as Node).name as string, pos, kw);
     }
-    case 'in':
-    case NOT_IN: {
-      const r = contains(b, a);
-      return op === 'in' ? r : !r;
-    }
-    case '~':
-      return textOf(a) + textOf(b);
-    case '+':
-      if (typeof a === 'string' && typeof b === 'string') return a + b;
-      if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-      if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean'))
-        return Number(a) + Number(b);
-      throw new FilterError(`unsupported operand types for +: ${typeName(a)} and ${typeName(b)}`);
-    case '-':
-      return arith('-', a, b);
-    case '*':
-      if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b));
-      return arith('*', a, b);
-    case '/':
-    case '//':
-    case '%': {
-      const x = arith('*', a, 1);
-      const y = arith('*', b, 1);
-      if (y === 0) throw new FilterError(op === '%' ? 'modulo by zero' : 'division by zero');
-      if (op === '/') return x / y;
-      if (op === '//') return Math.floor(x / y);
-      return ((x % y) + y) % y;
-    }
-    case '**':
-      return arith('*', a, 1) ** arith('*', b, 1);
-    default:
-      throw new FilterError(`unknown operator '${op}'`);
+    const name = c.name as string;
+    if (LOOKUP_FUNCTIONS.has(name)) return callLookup(name, pos, kw, s);
+    return GLOBALS[name]!(pos, kw);
+  } catch (e) {
+    if (e instanceof FilterError) throw new ExprEvalError(e.message, at);
+    throw e;
   }
 }
 
-function contains(container: unknown, item: unknown): boolean {
-  if (Array.isArray(container)) return container.some((x) => deepEqual(x, item));
-  if (typeof container === 'string') {
-    if (typeof item !== 'string')
-      throw new FilterError(`'in <string>' needs a string on the left, got ${typeName(item)}`);
-    return container.includes(item);
+/** `{'a': 1, k: v}`: keys are evaluated (a bare name is a variable); each key an own data property. */
+function dictOf(n: Node, s: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of n.properties as Node[]) {
+    const k = ev(p.key as Node, s, false);
+    if (k !== null && typeof k === 'object')
+      throw new ExprEvalError(`a dict key cannot be a ${pyType(k)} (unhashable type)`, p.key as Node);
+    put(out, toText(k === null ? 'None' : k), ev(p.value as Node, s, false));
   }
-  if (isPlainObject(container)) return Object.hasOwn(container, String(item));
-  throw new FilterError(`'in' needs a list, string or dict on the right, got ${typeName(container)}`);
+  return out;
 }
 
-function textOf(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+function sliceOf(obj: unknown, n: Node, s: object): unknown {
+  const p = n.property as Node;
+  const part = (k: string): number | null => {
+    const x = p[k] as Node | null;
+    if (!x) return null;
+    const v = ev(x, s, false);
+    if (v === null) return null;
+    if (!Number.isInteger(v)) throw new ExprEvalError(`slice indices must be integers or none, got ${pyType(v)}`, x);
+    return v as number;
+  };
+  const [a, b, step] = [part('start'), part('stop'), part('step')];
+  if (step === 0) throw new ExprEvalError('slice step cannot be zero', p.step as Node);
+  if (typeof obj === 'string') return slice([...obj], a, b, step).join('');
+  if (Array.isArray(obj)) return slice(obj, a, b, step);
+  throw new ExprEvalError(`'${describe(n.object as Node)}' is ${typeName(obj)}, it cannot be sliced`, n);
 }
 
 /** Top-level variable names read by a tree (not filter/test names, not attribute names). */
@@ -247,10 +220,14 @@ export function variablesOf(n: Node, out: Set<string>): Set<string> {
     case 'Identifier':
       out.add(n.name as string);
       break;
-    case 'MemberExpression':
+    case 'MemberExpression': {
       variablesOf(n.object as Node, out);
-      if (n.computed) variablesOf(n.property as Node, out);
+      const p = n.property as Node;
+      if (p.type === 'SliceExpression') {
+        for (const k of ['start', 'stop', 'step']) if (p[k]) variablesOf(p[k] as Node, out);
+      } else if (n.computed) variablesOf(p, out);
       break;
+    }
     case 'BinaryExpression':
       variablesOf(n.left as Node, out);
       if (n.operator === '|' || n.operator === 'is') {
@@ -259,8 +236,22 @@ export function variablesOf(n: Node, out: Set<string>): Set<string> {
         if (r.type === 'CallExpression') for (const a of r.arguments as Node[]) variablesOf(a, out);
       } else variablesOf(n.right as Node, out);
       break;
-    case 'CallExpression':
-      for (const a of n.arguments as Node[]) variablesOf(a, out);
+    case 'CallExpression': {
+      const c = n.callee as Node;
+      if (c.type === 'MemberExpression') variablesOf(c.object as Node, out);
+      const args = n.arguments as Node[];
+      for (const a of args) variablesOf(a, out);
+      // lookup('vars', 'name') reads that variable
+      const [kind, ...terms] = args;
+      if (c.name !== undefined && LOOKUP_FUNCTIONS.has(c.name as string) && kind?.value === 'vars')
+        for (const t of terms) if (t.type === 'Literal' && typeof t.value === 'string') out.add(t.value);
+      break;
+    }
+    case 'ObjectExpression':
+      for (const p of n.properties as Node[]) {
+        variablesOf(p.key as Node, out);
+        variablesOf(p.value as Node, out);
+      }
       break;
     case 'KwArg':
       variablesOf(n.value as Node, out);

@@ -10,15 +10,26 @@ import { pairsToDict, put } from './filters-data.js';
 import { FILTER_SIGNATURES, foldKwargs, TEST_SIGNATURES } from './filters-params.js';
 import { EQUALITY_TESTS } from './filters-text.js';
 import { FILTERS, LENIENT_FILTERS, LENIENT_TESTS, TESTS } from './filters.js';
+import { NET_COLLECTIONS, NET_FILTERS } from './filters-net.js';
+import { now } from './filters-py.js';
 import { noteDerived } from '../core/secrets.js';
 import { toText, truthy, typeName } from '../core/value-utils.js';
 
 export const BUILTIN_PREFIX = 'ansible.builtin.';
-const bare = (name: string): string => (name.startsWith(BUILTIN_PREFIX) ? name.slice(BUILTIN_PREFIX.length) : name);
+
+/** The collection prefix a name is written with (`ansible.builtin.`, `ansible.utils.` for ipaddr ...), or ''. */
+function prefixOf(name: string): string {
+  if (name.startsWith(BUILTIN_PREFIX)) return BUILTIN_PREFIX;
+  const p = NET_COLLECTIONS.find((c) => name.startsWith(c));
+  return p && Object.hasOwn(NET_FILTERS, name.slice(p.length)) ? p : '';
+}
+
+/** A filter or test name without the collection prefix kplay accepts for it; a name with another prefix stays. */
+export const bare = (name: string): string => name.slice(prefixOf(name).length);
 
 /** An unknown filter or test name, with a did-you-mean (keeping the prefix it was written with). */
 export function unknownName(kind: 'filter' | 'test', name: string): string {
-  const prefix = name.startsWith(BUILTIN_PREFIX) ? BUILTIN_PREFIX : '';
+  const prefix = prefixOf(name);
   const guess = didYouMean(bare(name), kind === 'filter' ? filterNames() : testNames());
   return `unknown ${kind} '${name}'${guess ? ` (did you mean '${prefix}${guess}'?)` : ''}`;
 }
@@ -153,9 +164,10 @@ export function nameArgument(
   return undefined;
 }
 
-/** Jinja's global functions: `dict(a=1)`, `dict(keys | zip(values))`, `range(1, n + 1)`. */
+/** Jinja's global functions: `dict(a=1)`, `dict(keys | zip(values))`, `range(1, n + 1)`, `now(utc=true)`. */
 const MAX_RANGE = 100000;
 export const GLOBALS: Record<string, (args: unknown[], kw: KwArgs) => unknown> = {
+  now,
   dict: (args, kw) => {
     if (args.length > 1) throw new FilterError(`dict() takes at most 1 positional argument, got ${args.length}`);
     const out = args.length ? pairsToDict(args[0]) : {};

@@ -8,6 +8,8 @@ import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
 import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './filters-base.js';
 import { DATA_FILTERS } from './filters-data.js';
+import { NET_FILTERS } from './filters-net.js';
+import { PY_FILTERS } from './filters-py.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 
@@ -108,7 +110,7 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
-Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS);
+Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS);
 
 /** Filters that accept undefined input (implemented in filters-seq.ts). */
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
@@ -154,13 +156,33 @@ const version: Test = (v, [other, op]) => {
   return f(compareVersions(toText(v), toText(other)));
 };
 
+const failed: Test = (v) => truthy(regs(v, 'failed').failed);
+const succeeded: Test = (v) => !truthy(regs(v, 'succeeded').failed);
+const changed: Test = (v) => truthy(regs(v, 'changed').changed);
+const skipped: Test = (v) => truthy(regs(v, 'skipped').skipped);
+const unreachable: Test = (v) => truthy(regs(v, 'unreachable').unreachable);
+
+/** Tests on a registered result, by every name Ansible gives them. */
+const RESULT_TESTS: Record<string, Test> = {
+  failed,
+  failure: failed,
+  succeeded,
+  success: succeeded,
+  successful: succeeded,
+  changed,
+  change: changed,
+  skipped,
+  skip: skipped,
+  unreachable,
+  reachable: (v) => !unreachable(v, []),
+  // async results carry finished/started as 0 or 1; any other result counts as finished and started
+  finished: (v) => !Object.hasOwn(regs(v, 'finished'), 'finished') || Number(regs(v, 'finished').finished) === 1,
+  started: (v) => !Object.hasOwn(regs(v, 'started'), 'started') || Number(regs(v, 'started').started) === 1,
+};
+
 export const TESTS: Record<string, Test> = {
   none: (v) => v === null,
-  changed: (v) => truthy(regs(v, 'changed').changed),
-  failed: (v) => truthy(regs(v, 'failed').failed),
-  succeeded: (v) => !truthy(regs(v, 'succeeded').failed),
-  success: (v) => !truthy(regs(v, 'success').failed),
-  skipped: (v) => truthy(regs(v, 'skipped').skipped),
+  ...RESULT_TESTS,
   true: (v) => v === true,
   false: (v) => v === false,
   truthy: (v) => truthy(v),

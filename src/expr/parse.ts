@@ -3,8 +3,9 @@
 // binding tighter than arithmetic, `~` string concatenation, Python/Jinja literals, `a if c else b`.
 // Every token node gets `start` (its offset in the parsed text) so errors point at the exact column.
 import jsep from 'jsep';
+import { gobbleDict, gobbleProperties, syntax, tupleOf, type Node } from './parse-jinja.js';
 
-export type Node = jsep.Expression & { start?: number };
+export type { Node };
 type Scope = jsep.HookScope;
 
 /** `not in` is rewritten (outside string literals) to this single token of the same length. */
@@ -91,6 +92,7 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
       throw e;
     }
     if (!node) throw syntax(start, 'empty parentheses');
+    node = tupleOf(node as Node, start);
   } else if (c === 91 /* [ */) {
     try {
       node = this.gobbleArray() as Node;
@@ -104,11 +106,10 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
   } else if ((c >= 48 && c <= 57) || c === 46) {
     node = this.gobbleNumericLiteral() as Node;
   } else if (c === 123 /* { */) {
-    throw syntax(start, 'dict literals {...} are not supported in expressions');
+    node = gobbleDict(this, start);
   } else return;
   if (node.start === undefined) node.start = start;
-  env.node = this.gobbleTokenProperty(node);
-  if ((env.node as Node).start === undefined) (env.node as Node).start = start;
+  env.node = gobbleProperties(this, node, start);
 }
 
 /**
@@ -187,10 +188,6 @@ export interface SyntaxProblem {
   message: string;
 }
 
-function syntax(index: number, message: string): Error & { index: number; description: string } {
-  return Object.assign(new Error(message), { index, description: message });
-}
-
 /** Rewrite `not in` outside string literals to NOT_IN padded to the same length (columns stay right). */
 function rewriteNotIn(src: string): string {
   let out = '';
@@ -252,7 +249,7 @@ export function isSyntaxProblem(x: Node | SyntaxProblem): x is SyntaxProblem {
 /** The offset of a node (its first token) in the parsed text. */
 export function startOf(n: Node | undefined): number | undefined {
   if (!n) return undefined;
-  if (n.start !== undefined) return n.start;
+  if (typeof n.start === 'number') return n.start; // a SliceExpression's `start` is its first part, not a place
   for (const k of ['left', 'object', 'callee', 'argument', 'test']) {
     const s = startOf(n[k] as Node | undefined);
     if (s !== undefined) return s;

@@ -6,6 +6,8 @@ import { groupsMap, hostVars, magicVars, type Inventory } from '../inventory/inv
 import type { Play, TaskNode, Vars } from '../core/types.js';
 import { mergeVars } from './vars.js';
 import { lazyRender } from './lazy-vars.js';
+import { withLookupContext } from '../expr/lookups.js';
+import { renderTemplateFile } from '../template/template.js';
 
 export interface RunVars {
   inv: Inventory;
@@ -66,39 +68,46 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
   const inventory = hostVars(rv.inv, host);
   // the item of an enclosing looped include is a variable of the include: below the task's own vars
   const over = rv.includeVars?.get(host);
+  // lookup('template') renders with template/, which expr/ may not import: the scope carries the renderer
+  const lookups = {
+    renderTemplate: (path: string, vars: object) => renderTemplateFile(path, { vars: vars as Vars, host }),
+  };
   return lazyRender(
-    mergeVars({
-      roleDefaults: roleDefaults(play, role),
-      inventory,
-      facts: rv.facts.get(host),
-      play: play.vars,
-      roleVars: role?.vars,
-      task: over ? { ...over, ...task?.vars } : task?.vars,
-      hostFacts: rv.hostFacts.get(host),
-      roleParams: role?.params,
-      extra: rv.extra,
-      magic: {
-        ...(rv.inv.hosts.has(host)
-          ? magicVars(rv.inv, host)
-          : {
-              inventory_hostname: host,
-              inventory_hostname_short: host.split('.')[0],
-              group_names: [],
-              inventory_dir: rv.inv.site ? resolve(rv.inv.site) : null,
-            }),
-        groups: groupsMap(rv.inv),
-        hostvars: hostvarsOf(rv),
-        playbook_dir: rv.playbookDir,
-        ansible_check_mode: rv.check,
-        ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
-        ansible_skip_tags: rv.skipTags ?? [],
-        ansible_play_hosts: playHosts,
-        ansible_play_batch: playHosts,
-        play_hosts: playHosts,
-        ansible_play_name: play.name,
-        ...(role ? { role_name: role.name, role_path: role.path } : {}),
-      },
-    }),
+    withLookupContext(
+      mergeVars({
+        roleDefaults: roleDefaults(play, role),
+        inventory,
+        facts: rv.facts.get(host),
+        play: play.vars,
+        roleVars: role?.vars,
+        task: over ? { ...over, ...task?.vars } : task?.vars,
+        hostFacts: rv.hostFacts.get(host),
+        roleParams: role?.params,
+        extra: rv.extra,
+        magic: {
+          ...(rv.inv.hosts.has(host)
+            ? magicVars(rv.inv, host)
+            : {
+                inventory_hostname: host,
+                inventory_hostname_short: host.split('.')[0],
+                group_names: [],
+                inventory_dir: rv.inv.site ? resolve(rv.inv.site) : null,
+              }),
+          groups: groupsMap(rv.inv),
+          hostvars: hostvarsOf(rv),
+          playbook_dir: rv.playbookDir,
+          ansible_check_mode: rv.check,
+          ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
+          ansible_skip_tags: rv.skipTags ?? [],
+          ansible_play_hosts: playHosts,
+          ansible_play_batch: playHosts,
+          play_hosts: playHosts,
+          ansible_play_name: play.name,
+          ...(role ? { role_name: role.name, role_path: role.path } : {}),
+        },
+      }),
+      lookups,
+    ),
     host,
   );
 }

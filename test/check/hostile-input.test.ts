@@ -114,7 +114,7 @@ describe('hostile input: object machinery in expressions and templates, refused 
       'site.yml': '- hosts: all\n  tasks:\n    - debug: msg=x\n      when: x.__proto__ is defined\n',
     });
     expect(got.map((p) => `${p.line}:${p.col} ${p.msg}`)).to.deep.equal([
-      `4:13 bad expression 'x.__proto__ is defined': ${M('__proto__')}`,
+      `4:15 bad expression 'x.__proto__ is defined': ${M('__proto__')}`,
     ]);
   });
 });

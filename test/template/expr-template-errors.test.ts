@@ -116,22 +116,22 @@ const cases: Case[] = [
     col: 20,
   },
   {
-    what: 'a function call',
-    run: () => compileExpr('lookup("env", "HOME")', W),
+    what: 'an unknown function',
+    run: () => compileExpr('lookups("env", "HOME")', W),
     code: 'EXPR',
     message:
-      'bad expression \'lookup("env", "HOME")\': unknown function ' +
-      "'lookup' (functions are used as filters: x | filter(...))",
+      'bad expression \'lookups("env", "HOME")\': unknown function ' +
+      "'lookups' (functions are used as filters: x | filter(...))",
     line: 12,
     col: 11,
   },
   {
-    what: 'a method call',
-    run: () => compileExpr('s.upper()', W),
+    what: 'an unknown method, at its name',
+    run: () => compileExpr('s.uper()', W),
     code: 'EXPR',
-    message: "bad expression 's.upper()': calling methods is not allowed; use a filter: x | filter(...)",
+    message: "bad expression 's.uper()': unknown method 'uper' (did you mean 'upper'?)",
     line: 12,
-    col: 11,
+    col: 13,
   },
   {
     what: 'position inside {{ }} in a when',

@@ -122,14 +122,13 @@ function member(n: NjNode, at: Offsets, start: number): Node {
       return p.typename === 'Literal' && p.value === null ? null : translate(p, at);
     };
     const step = val.step as NjNode;
-    // bounds as expr's SliceExpression names them (`start` is every node's position)
-    const property: Node = {
+    // expr's SliceExpression: `start` is the first bound here, not a position
+    const property = {
       type: 'SliceExpression',
-      lower: part(val.start),
-      upper: part(val.stop),
+      start: part(val.start),
+      stop: part(val.stop),
       step: step.typename === 'Literal' && step.value === 1 ? null : translate(step, at),
-      start: at(val.lineno, val.colno),
-    };
+    } as unknown as Node;
     return { type: 'MemberExpression', computed: true, object, property, start };
   }
   if (val.typename === 'Literal' && typeof val.value === 'string' && IDENT.test(val.value)) {

@@ -1,0 +1,152 @@
+// Lookups on the controller, as Ansible runs them: `lookup('env', 'HOME')`, `lookup('file', 'ca.pem')`,
+// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')`, and `query(...)`/`q(...)` (always a list).
+// A relative file is looked for as Ansible does: under the role's folder (`files/` or `templates/`, then the
+// folder itself), then the playbook's, read from the `role_path` and `playbook_dir` variables; then the current
+// folder. `errors='ignore'` turns a failure into none (lookup) or [] (query); `wantlist=True` keeps the list.
+// Rendering a template belongs to template/, which expr/ may not import: the layer that builds a task's variables
+// hands it in as the scope's lookup context (withLookupContext), data carried by the scope itself.
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { didYouMean } from '../core/errors.js';
+import { FilterError, type KwArgs } from './filters-base.js';
+import { pyType } from './py-format.js';
+import { scopeGet, toText } from '../core/value-utils.js';
+
+/** What lookups need from the layers above expr/, kept on the scope under a symbol (never a variable name). */
+export interface LookupContext {
+  /** Renders a template file (found by lookup('template')) with the given variables. */
+  renderTemplate?: (path: string, vars: object) => string;
+}
+
+export const LOOKUP_CONTEXT: unique symbol = Symbol('kplay.lookupContext');
+
+/**
+ * Gives a scope its lookup context (in place; returns the scope). The key is an enumerable symbol: copies of the
+ * scope (`{ ...vars }`) keep it, and nothing that lists variables (Object.keys, JSON, an expression) sees it.
+ */
+export function withLookupContext<T extends object>(scope: T, ctx: LookupContext): T {
+  Object.defineProperty(scope, LOOKUP_CONTEXT, { value: ctx, enumerable: true, configurable: true, writable: true });
+  return scope;
+}
+
+function contextOf(scope: object): LookupContext {
+  return ((scope as Record<symbol, unknown>)[LOOKUP_CONTEXT] as LookupContext | undefined) ?? {};
+}
+
+type Plugin = (terms: unknown[], opts: KwArgs, scope: object) => unknown[];
+
+/** The folders a relative path is looked for in, each tried with `sub/` first: role, playbook, current folder. */
+function searchDirs(scope: object): string[] {
+  const dirs = [scopeGet(scope, 'role_path'), scopeGet(scope, 'playbook_dir')].filter(
+    (d): d is string => typeof d === 'string' && d !== '',
+  );
+  return [...new Set([...dirs.map((d) => resolve(d)), resolve('.')])];
+}
+
+function findFile(scope: object, sub: string, name: string, what: string): string {
+  if (isAbsolute(name)) {
+    if (isFile(name)) return name;
+    throw new FilterError(`no ${what} '${name}'`);
+  }
+  const dirs = searchDirs(scope);
+  for (const d of dirs) for (const p of [join(d, sub, name), join(d, name)]) if (isFile(p)) return p;
+  throw new FilterError(`no ${what} '${name}' (looked in ${dirs.map((d) => `${d}/${sub}/, ${d}/`).join(', ')})`);
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const names = (terms: unknown[]): string[] =>
+  terms.map((t) => {
+    if (typeof t !== 'string') throw new FilterError(`the terms must be strings, got ${pyType(t)}`);
+    return t;
+  });
+
+const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
+  env: {
+    kw: ['default'],
+    run: (terms, o) => names(terms).map((n) => process.env[n] ?? (o.default === undefined ? '' : o.default)),
+  },
+  file: {
+    kw: ['rstrip', 'lstrip'],
+    run: (terms, o, scope) =>
+      names(terms).map((n) => {
+        let text = readFileSync(findFile(scope, 'files', n, 'file'), 'utf8');
+        if (o.rstrip !== false) text = text.trimEnd();
+        if (o.lstrip === true) text = text.trimStart();
+        return text;
+      }),
+  },
+  vars: {
+    kw: ['default'],
+    run: (terms, o, scope) =>
+      names(terms).map((n) => {
+        const v = scopeGet(scope, n);
+        if (v !== undefined) return v;
+        if (o.default !== undefined) return o.default;
+        throw new FilterError(`no variable named '${n}'`);
+      }),
+  },
+  template: {
+    kw: [],
+    run: (terms, _o, scope) => {
+      const render = contextOf(scope).renderTemplate;
+      if (!render) throw new FilterError('templates cannot be rendered here');
+      return names(terms).map((n) => render(findFile(scope, 'templates', n, 'template'), scope));
+    },
+  },
+};
+
+const COMMON_KW = ['wantlist', 'errors'];
+const PREFIX = 'ansible.builtin.';
+const bare = (n: string): string => (n.startsWith(PREFIX) ? n.slice(PREFIX.length) : n);
+
+/** The functions that run lookups. */
+export const LOOKUP_FUNCTIONS = new Set(['lookup', 'query', 'q']);
+
+/** The compile-time check of a literal plugin name and keyword arguments: undefined when fine. */
+export function lookupProblem(plugin: string, kw: string[]): { problem: string; kwIndex?: number } | undefined {
+  const p = Object.hasOwn(PLUGINS, bare(plugin)) ? PLUGINS[bare(plugin)] : undefined;
+  if (!p) {
+    const guess = didYouMean(bare(plugin), Object.keys(PLUGINS));
+    const hint = guess ? `did you mean '${guess}'?` : `kplay has ${Object.keys(PLUGINS).join(', ')}`;
+    return { problem: `unknown lookup '${plugin}' (${hint})` };
+  }
+  const allowed = [...p.kw, ...COMMON_KW];
+  const i = kw.findIndex((k) => !allowed.includes(k));
+  if (i < 0) return undefined;
+  const guess = didYouMean(kw[i]!, allowed);
+  const hint = guess ? `did you mean '${guess}'?` : `it takes ${allowed.join(', ')}`;
+  return { problem: `lookup '${plugin}' has no option '${kw[i]}' (${hint})`, kwIndex: i };
+}
+
+/** `lookup(name, terms..., options)`: a list for query/q or wantlist=True, else Ansible's single value. */
+export function callLookup(fn: string, args: unknown[], kw: KwArgs, scope: object): unknown {
+  if (args.length === 0 || typeof args[0] !== 'string') throw new FilterError(`${fn}() needs a lookup name first`);
+  const name = args[0];
+  const p = Object.hasOwn(PLUGINS, bare(name)) ? PLUGINS[bare(name)]! : undefined;
+  const problem = lookupProblem(name, Object.keys(kw));
+  if (!p || problem) throw new FilterError(problem!.problem);
+  const wantlist = fn !== 'lookup' || kw.wantlist === true;
+  const errors = kw.errors === undefined ? 'strict' : toText(kw.errors);
+  if (!['strict', 'warn', 'ignore'].includes(errors))
+    throw new FilterError(`errors must be 'strict', 'warn' or 'ignore', got '${errors}'`);
+  const opts = Object.create(null) as KwArgs;
+  for (const k of Object.keys(kw)) if (!COMMON_KW.includes(k)) opts[k] = kw[k];
+  let out: unknown[];
+  try {
+    out = p.run(args.slice(1), opts, scope);
+  } catch (e) {
+    const err = e instanceof FilterError ? e : new FilterError((e as Error).message);
+    if (errors === 'strict') throw new FilterError(`lookup '${name}': ${err.message}`);
+    return wantlist ? [] : null;
+  }
+  if (wantlist || out.length === 0) return out;
+  if (out.every((x) => typeof x === 'string')) return out.join(',');
+  return out.length === 1 ? out[0] : out;
+}
