@@ -57,3 +57,26 @@ function pyStrRepr(s: string): string {
   }
   return out + q;
 }
+
+/** Python's json.dumps: `, ` and `: ` separators and non-ASCII escaped (its defaults); with `indent`, one item
+ *  per line and `,` at line ends (to_nice_json's), keys sorted when asked. */
+export function pyJson(v: unknown, opts: { indent?: number; sortKeys?: boolean } = {}, depth = 0): string {
+  if (v === null || v === undefined) return 'null';
+  const ind = opts.indent;
+  const open = (items: string[], o: string, c: string): string => {
+    if (!items.length) return o + c;
+    if (ind === undefined) return o + items.join(', ') + c;
+    const pad = ' '.repeat(ind * (depth + 1));
+    return `${o}\n${pad}${items.join(`,\n${pad}`)}\n${' '.repeat(ind * depth)}${c}`;
+  };
+  if (Array.isArray(v)) return open(v.map((x) => pyJson(x, opts, depth + 1)), '[', ']');
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (opts.sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return open(entries.map(([k, x]) => `${pyJson(k)}: ${pyJson(x, opts, depth + 1)}`), '{', '}');
+  }
+  if (typeof v === 'string')
+    return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  return JSON.stringify(v);
+}

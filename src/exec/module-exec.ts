@@ -65,12 +65,20 @@ export async function runHostModule(
   }
   const conn = await p.conn(delegate);
   const become = becomeOf(p, t, vars);
+  const rendered = new Map<string, string>();
   const view: HostView = {
     name: host,
     vars,
     check,
     diff: p.opts.diff,
-    renderTemplate: (path) => renderTemplateFile(path, { vars, host }),
+    // rendered once per task and host: the re-plan after apply sees the same text, even with `random`
+    renderTemplate: (path) => {
+      const hit = rendered.get(path);
+      if (hit !== undefined) return hit;
+      const text = renderTemplateFile(path, { vars, host });
+      rendered.set(path, text);
+      return text;
+    },
     controllerPath: (kind, src) => ({
       path: findSource(kind, src, t.role, playbookDir),
       searched: candidates(kind, src, t.role, playbookDir),

@@ -24,6 +24,11 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   regex_findall: { pos: ['regex', 'multiline', 'ignorecase'] },
   ternary: { pos: ['true_val', 'false_val', 'none_val'] },
   to_nice_yaml: { pos: ['indent', 'width'] },
+  to_nice_json: { pos: ['indent'] },
+  comment: {
+    pos: ['style'],
+    kw: ['decoration', 'beginning', 'end', 'prefix', 'prefix_count', 'postfix', 'postfix_count', 'newline'],
+  },
   hash: { pos: ['hashtype'] },
   mandatory: { pos: ['msg'] },
   extract: { pos: ['container', 'morekeys'] },

@@ -1,4 +1,4 @@
-// Text filters (`regex_findall`, `regex_escape`, `hash`, `checksum`, `splitext`, `to_nice_yaml`) and the
+// Text filters (`regex_findall`, `regex_escape`, `hash`, `checksum`, `splitext`, `to_nice_yaml`, `comment`) and the
 // comparison tests Jinja names for `select`/`selectattr` (`selectattr('role', 'equalto', 'master')`,
 // `select('ge', 2)`, `selectattr('port', '==', 443)`), which also work after `is` where the name is a word.
 import { createHash, getHashes } from 'node:crypto';
@@ -48,7 +48,41 @@ const toNiceYaml: Filter = (v, [indent, width]) =>
     sortMapEntries: true,
   });
 
+/** Each style's decoration of a line, and the lines it opens and closes the comment with. */
+const COMMENT_STYLES: Record<string, { decoration: string; beginning?: string; end?: string }> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+
+/**
+ * Text as a comment block (`{{ ansible_managed | comment }}`): the optional beginning line, the prefix line(s),
+ * each line decorated (an empty one gets the decoration without its trailing blank), the postfix line(s), the
+ * optional end line. The prefix and postfix default to the decoration without its trailing blanks.
+ */
+const comment: Filter = (v, [style], kw) => {
+  const name = style === undefined ? 'plain' : toText(style);
+  const st = COMMENT_STYLES[name];
+  if (!st) throw new FilterError(`unknown comment style '${name}' (${Object.keys(COMMENT_STYLES).join(', ')})`);
+  const opt = (k: string, d: string): string => (kw[k] === undefined ? d : toText(kw[k]));
+  const count = (k: string): number => (kw[k] === undefined ? 1 : Number(kw[k]));
+  const decoration = opt('decoration', st.decoration);
+  const bare = decoration.trimEnd();
+  const lines: string[] = [];
+  const beginning = opt('beginning', st.beginning ?? '');
+  if (beginning) lines.push(beginning);
+  for (let i = 0; i < count('prefix_count'); i++) lines.push(opt('prefix', bare));
+  for (const line of toText(v).split('\n')) lines.push(line ? decoration + line : bare);
+  for (let i = 0; i < count('postfix_count'); i++) lines.push(opt('postfix', bare));
+  const end = opt('end', st.end ?? '');
+  if (end) lines.push(end);
+  return lines.join(opt('newline', '\n'));
+};
+
 export const TEXT_FILTERS: Record<string, Filter> = {
+  comment,
   regex_findall: regexFindall,
   regex_escape: regexEscape,
   hash,

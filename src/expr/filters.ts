@@ -12,6 +12,7 @@ import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
+import { pyJson } from '../core/py-repr.js';
 
 export { FilterError };
 
@@ -84,8 +85,8 @@ export const FILTERS: Record<string, Filter> = {
     str(v, 'regex_replace').replace(pyRegex(re, 'g', icase, multi), pyRepl(toText(repl ?? ''))),
   regex_search: (v, [re]) => pyRegex(re, '').exec(str(v, 'regex_search'))?.[0] ?? null,
   ternary: (v, [a, b, n]) => (v === null && n !== undefined ? n : truthy(v) ? a : b),
-  to_json: (v) => JSON.stringify(v),
-  to_nice_json: (v) => JSON.stringify(v, null, 4),
+  to_json: (v) => pyJson(v),
+  to_nice_json: (v, [indent]) => pyJson(v, { indent: indent === undefined ? 4 : Number(indent), sortKeys: true }),
   from_json: (v) => {
     try {
       return JSON.parse(str(v, 'from_json'));

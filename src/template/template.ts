@@ -5,6 +5,8 @@
 // (`{{ groups['etcd'] | length }}`, `{{ x | default('a') }}`). A YAML value that is one `{{ }}` keeps its type
 // (`"{{ groups.etcd }}"` is the list).
 import { readFileSync, statSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { KplayError, type Loc } from '../core/errors.js';
 import { evalExpr, exprVariables } from '../expr/expr.js';
 import { copyPlaces } from '../core/places.js';
@@ -145,8 +147,28 @@ const fileErr = (t: TplError, path: string, host?: string): KplayError =>
     hint: t.hint,
   });
 
+/** What Ansible's template module adds to a Jinja template's variables (they win over the play's). */
+function fileVars(path: string, vars: object): object {
+  const full = resolve(path);
+  let uid: string;
+  try {
+    uid = String(statSync(full).uid);
+    uid = userInfo().uid === Number(uid) ? userInfo().username : uid;
+  } catch {
+    uid = '';
+  }
+  return Object.create(vars, {
+    ansible_managed: { value: 'Ansible managed', enumerable: true },
+    template_path: { value: path, enumerable: true },
+    template_fullpath: { value: full, enumerable: true },
+    template_host: { value: hostname(), enumerable: true },
+    template_uid: { value: uid, enumerable: true },
+  }) as object;
+}
+
 export function renderTemplateFile(path: string, ctx: RenderCtx): string {
-  if (!isHandlebarsFile(path)) return renderJinjaText(fileText(path), ctx.vars, { file: path, host: ctx.host });
+  if (!isHandlebarsFile(path))
+    return renderJinjaText(fileText(path), fileVars(path, ctx.vars), { file: path, host: ctx.host });
   const r = loadFile(path);
   if (Array.isArray(r)) throw fileErr(r[0]!, path, ctx.host);
   try {
