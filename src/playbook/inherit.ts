@@ -28,6 +28,7 @@ const INHERITABLE = [
   'any_errors_fatal',
   'run_once',
   'delegate_to',
+  'connection',
   'check_mode',
   'diff',
   'no_log',

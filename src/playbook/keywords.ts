@@ -64,6 +64,10 @@ const COMMON: Record<string, KeywordCheck> = {
   any_errors_fatal: bool,
   run_once: bool,
   delegate_to: str,
+  connection: (v) =>
+    ['local', 'ssh', 'smart', 'paramiko'].includes(String(v)) || isTemplated(v)
+      ? undefined
+      : `expected 'local' or 'ssh' (kplay connects with ssh, or runs on the controller), got ${JSON.stringify(v)}`,
   delegate_facts: bool,
   check_mode: bool,
   diff: bool,
@@ -156,7 +160,6 @@ export const UNSUPPORTED: Record<string, string> = {
   async: 'async tasks are not supported; use a systemd unit or `wait_for` for long-running work',
   poll: 'async tasks are not supported',
   vars_prompt: 'kplay runs unattended: put values in the inventory, group_vars, .env or -e',
-  connection: 'kplay always connects with ssh (or local for delegate_to: localhost)',
   include: "'include' was removed from Ansible; use include_tasks or import_tasks",
 };
 
