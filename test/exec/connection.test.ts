@@ -60,7 +60,8 @@ describe("connection: local acts on the controller with the host's variables", (
     const [a, b, ctl] = hosts();
     const pb =
       '- hosts: web\n  gather_facts: no\n  tasks:\n' +
-      '    - copy: { dest: /tmp/once, content: "{{ inventory_hostname }}" }\n      connection: local\n      run_once: true\n';
+      '    - copy: { dest: /tmp/once, content: "{{ inventory_hostname }}" }\n' +
+      '      connection: local\n      run_once: true\n';
     const r = await run(pb, { memory: [a!, b!, ctl!], inv: INV });
     expect(r.lines).to.deep.equal(['copy|a|changed', 'copy|b|changed']);
     expect(ctl!.files.get('/tmp/once')?.content.toString()).to.equal('a');
