@@ -29,6 +29,7 @@ const INHERITABLE = [
   'run_once',
   'delegate_to',
   'connection',
+  'notify',
   'check_mode',
   'diff',
   'no_log',
