@@ -125,7 +125,9 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
   if (!handler && !selected(p, t)) return;
   if (t.module === 'meta') return runMeta(p, t, hosts, runNodes);
   p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler });
-  const runOnce = toBool(t.keywords.run_once);
+  // add_host runs once for the play's hosts, reported for the first, as Ansible's host-loop-bypassing actions
+  const bypass = p.modules.find(t.module)?.bypassHostLoop === true;
+  const runOnce = bypass || toBool(t.keywords.run_once);
   const keys = new Map(hosts.map((h) => [h, taskKey(p, t, h)]));
   const resumed = hosts.filter((h) => p.hosts.get(h)!.resumeDone?.has(keys.get(h)!));
   for (const h of resumed)
@@ -143,7 +145,7 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
     const before = runOnce ? { ...p.rv.hostFacts.get(h) } : undefined;
     const o = await runTask(p, t, h).catch((e): Outcome => unreachableOrFailed(e));
     if (before) shareFacts(p, h, before, hosts);
-    const apply = runOnce ? hosts : [h];
+    const apply = runOnce && !bypass ? hosts : [h];
     for (const host of apply) report(p, t, host, o, Date.now() - start, keys.get(host));
   });
   const anyFatal = p.play.anyErrorsFatal || toBool(t.keywords.any_errors_fatal);
