@@ -13,6 +13,8 @@ import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
 import { type HostPlan, planHosts } from './run-plan.js';
 import { checkSelection } from './selection.js';
 import { validatePlaybook } from './validate.js';
+import { renderPlaybookTags } from './templated-tags.js';
+import { newRunVars } from '../vars/context.js';
 
 export interface PrepareInput {
   playbook: string;
@@ -49,6 +51,8 @@ export async function prepareRun(i: PrepareInput): Promise<Prepared> {
   const pb = readPlaybook(i.playbook, problems, modules);
   validatePlaybook(pb, problems, modules);
   const plan = planHosts(pb, inv, i.limit, problems, { extra, lenient: !!i.lenient });
+  // --syntax-check reads no variables: templated tags stay as written there
+  if (!i.lenient) renderPlaybookTags(pb.plays, newRunVars(inv, extra, pb.dir, false), problems);
   const selection = checkSelection(pb, filter, i.startAtTask, problems);
   problems.throwIfAny();
   return { inv, pb, plan, filter, extra, modules, warnings: [...plan.warnings, ...selection] };

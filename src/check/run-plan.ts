@@ -18,6 +18,8 @@ export interface PlayHosts {
 export interface HostPlan {
   plays: PlayHosts[];
   warnings: string[];
+  /** A play's hosts selected again from the inventory as it is now (after add_host / group_by), --limit kept. */
+  select?: (play: Play) => string[];
 }
 
 export interface PlanOptions {
@@ -63,5 +65,11 @@ export function planHosts(
     if (sel) warnings.push(...sel.warnings);
     plays.push({ play, hosts: sel?.hosts ?? [] });
   }
-  return { plays, warnings: [...new Set(warnings)] };
+  const select = (play: Play): string[] => {
+    const none = new Problems();
+    const pattern = none.catch(() => playPattern(pb, play, inv, o))?.trim();
+    if (!pattern) return [];
+    return none.catch(() => selectHosts(inv, pattern, { limit, baseDir: process.cwd() }))?.hosts ?? [];
+  };
+  return { plays, warnings: [...new Set(warnings)], select };
 }

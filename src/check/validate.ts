@@ -27,6 +27,13 @@ export function validatePlaybook(pb: Playbook, problems: Problems, modules: Modu
   }
 }
 
+/** A handler named by a template ("restart {{ svc }}") may answer to `name` once rendered at run time. */
+function templateMatches(template: string, name: string): boolean {
+  if (!template.includes('{{')) return false;
+  const parts = template.split(/\{\{.*?\}\}/s).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 's').test(name);
+}
+
 function walk(nodes: TaskNode[], fn: (t: TaskNode) => void): void {
   for (const n of nodes) {
     fn(n);
@@ -65,7 +72,7 @@ function checkNode(
     );
   }
   for (const n of toList(t.keywords.notify)) {
-    if (isTemplated(n) || handlers.has(n)) continue;
+    if (isTemplated(n) || handlers.has(n) || [...handlers].some((h) => templateMatches(h, n))) continue;
     const near = didYouMean(n, handlers);
     problems.add(`notify: no handler named '${n}' in this play${near ? ` (did you mean '${near}'?)` : ''}`, {
       code: 'PLAYBOOK',

@@ -19,6 +19,7 @@ export interface RunArgs {
   json?: boolean;
   resume?: boolean;
   detailedExitcode?: boolean;
+  forceHandlers?: boolean;
   planOut?: string | undefined;
 }
 
@@ -38,6 +39,11 @@ export function runOptions(y: Argv): Argv<RunArgs> {
       describe: 'plan only: report what would change, write nothing',
     })
     .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show unified diffs of file changes' })
+    .option('force-handlers', {
+      type: 'boolean',
+      default: false,
+      describe: 'run notified handlers on a host even after it failed',
+    })
     .option('detailed-exitcode', {
       type: 'boolean',
       default: false,

@@ -25,6 +25,8 @@ export interface TaskKeywords {
   run_once?: Templated<boolean>;
   delegate_to?: string | number;
   delegate_facts?: Templated<boolean>;
+  /** `local` runs the task on the controller (the host's variables kept), as delegating to localhost does. */
+  connection?: string;
   check_mode?: Templated<boolean>;
   diff?: Templated<boolean>;
   no_log?: Templated<boolean>;

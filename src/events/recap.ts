@@ -4,6 +4,8 @@ import type { HostCounts, HostStatus } from './bus.js';
 
 export class Recap {
   readonly hosts = new Map<string, HostCounts>();
+  /** meta: clear_host_errors: how many of a host's failures no longer make the run fail. */
+  private readonly cleared = new Map<string, number>();
 
   host(name: string): HostCounts {
     let c = this.hosts.get(name);
@@ -42,6 +44,11 @@ export class Recap {
     if (c.failed > 0) c.failed--;
   }
 
+  /** meta: clear_host_errors: the host's failures so far stay in the recap but no longer fail the run. */
+  clearErrors(host: string): void {
+    this.cleared.set(host, this.host(host).failed);
+  }
+
   toJSON(): Record<string, HostCounts> {
     return Object.fromEntries(this.hosts);
   }
@@ -51,12 +58,13 @@ export class Recap {
   exitCode(interrupted: boolean, detailed = false): number {
     if (interrupted) return 99;
     const all = [...this.hosts.values()];
+    const failed = [...this.hosts].some(([h, c]) => c.failed > (this.cleared.get(h) ?? 0));
     if (detailed) {
-      if (all.some((c) => c.unreachable > 0 || c.failed > 0)) return 1;
+      if (failed || all.some((c) => c.unreachable > 0)) return 1;
       return all.some((c) => c.changed > 0 || c.uncertain > 0) ? 2 : 0;
     }
     if (all.some((c) => c.unreachable > 0)) return 4;
-    if (all.some((c) => c.failed > 0)) return 2;
+    if (failed) return 2;
     return 0;
   }
 }

@@ -9,6 +9,7 @@ import { type ControllerCall, isControllerModule } from '../tasks/contract.js';
 import { condition } from './conditions.js';
 import type { Outcome } from './outcome.js';
 import type { PlayCtx } from './run-state.js';
+import { addHost, joinGroup } from '../inventory/changes.js';
 
 export async function runControllerModule(
   p: PlayCtx,
@@ -45,5 +46,17 @@ export async function runControllerModule(
     Object.assign(facts, r.facts);
     p.rv.hostFacts.set(host, facts);
   }
-  return { status: r.status, msg: r.msg, result: r.result, show: r.show, meta: r.meta, setFacts: r.facts };
+  let status = r.status;
+  if (r.inventory && status === 'ok') {
+    const changed =
+      'addHost' in r.inventory
+        ? addHost(p.rv.inv, r.inventory.addHost.name, r.inventory.addHost.groups, r.inventory.addHost.vars)
+        : joinGroup(p.rv.inv, host, r.inventory.joinGroup.group, r.inventory.joinGroup.parents);
+    if (changed) {
+      status = 'changed';
+      r.result.changed = true;
+      p.rv.inventoryChanged = true;
+    }
+  }
+  return { status, msg: r.msg, result: r.result, show: r.show, meta: r.meta, setFacts: r.facts };
 }

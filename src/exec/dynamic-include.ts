@@ -11,6 +11,7 @@ import { valueLoc } from '../core/places.js';
 import type { PlayCtx } from './run-state.js';
 import type { Include, Inherited, TaskNode } from '../core/types.js';
 import { validatePlaybook } from '../check/validate.js';
+import { renderTags } from '../check/templated-tags.js';
 
 export interface Resolved {
   target: string;
@@ -36,7 +37,8 @@ function load(p: PlayCtx, inc: Include, target: string): { nodes: TaskNode[]; pr
     inc.kind === 'include_tasks'
       ? loadTaskFile(resolveTaskFile(target, inc.loc.file, inh, ctx), inc.loc, inh, ctx)
       : loadRole(target, inc.loc, {}, inh, ctx, new Set()).tasks;
-  // the same checks as before the run: conditions compile, templates parse, sources exist
+  // the same checks as before the run: conditions compile, templates parse, sources exist; tags rendered
+  renderTags(nodes, p.play, p.rv, problems);
   validatePlaybook(
     {
       file: inc.loc.file,

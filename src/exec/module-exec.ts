@@ -27,6 +27,18 @@ function predictedOf(p: PlayCtx, target: string): PredictedState {
   return s;
 }
 
+/** Where a task acts: `delegate_to`, else the controller for `local_action` and for `connection: local` (unless
+ *  the host's own `ansible_connection` says otherwise: a variable wins over the keyword, as in Ansible), else the
+ *  host. The task keeps the host's variables (inventory_hostname, hostvars) wherever it acts. */
+export function targetOf(t: Task, vars: Vars, host: string): string {
+  const render = (key: string) =>
+    String(renderString(String(t.keywords[key]), { vars, host }, { loc: valueLoc(t.raw, key) ?? t.loc }));
+  if (t.keywords.delegate_to !== undefined) return render('delegate_to');
+  if (t.keywords.local_action !== undefined) return 'localhost';
+  if (t.keywords.connection === undefined || vars.ansible_connection !== undefined) return host;
+  return render('connection') === 'local' ? 'localhost' : host;
+}
+
 function fail(msg: string): Outcome {
   return { status: 'failed', msg, result: { failed: true, changed: false, msg } };
 }
@@ -45,10 +57,7 @@ export async function runHostModule(
   if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));
   const args = checked.args;
   const playbookDir = p.rv.playbookDir;
-  const delegate =
-    t.keywords.delegate_to === undefined
-      ? host
-      : String(renderString(String(t.keywords.delegate_to), { vars, host }, { loc: valueLoc(t.raw, 'delegate_to') }));
+  const delegate = targetOf(t, vars, host);
   // --plan-out: what check mode said of this task, and what its plan read on the target
   const record = (o: Outcome, changes: Change[] = [], reads: number[] = [], anew = false): Outcome => {
     if (check) p.planOut?.record(host, delegate, t, playbookDir, o.status, changes, reads, anew);

@@ -2,7 +2,7 @@
 import type { CompiledExpr } from '../expr/expr.js';
 import { compileExpr } from '../expr/expr.js';
 import type { KplayError } from '../core/errors.js';
-import type { Condition, Play, TaskNode } from '../core/types.js';
+import type { Condition, Play, Task, TaskNode, Vars } from '../core/types.js';
 import type { ModuleRegistry } from '../tasks/index.js';
 import type { RunVars } from '../vars/context.js';
 import type { EventBus } from '../events/bus.js';
@@ -12,6 +12,7 @@ import type { Transport } from '../transport/types.js';
 import type { PredictedState } from './predict/state.js';
 import type { PlanRecorder } from './planfile/record.js';
 import type { PlanExpect } from './planfile/expect.js';
+import type { TagFilter } from '../playbook/tags.js';
 
 export interface HostState {
   name: string;
@@ -22,6 +23,8 @@ export interface HostState {
   notified: Set<string>;
   /** how often each task id ran on this host (a task file imported twice runs twice) */
   seen: Map<string, number>;
+  /** The task that failed last on this host and its result: `ansible_failed_task` / `_result` in rescue. */
+  failure?: { task: Vars; result: Vars } | undefined;
   /** --resume: tasks this host finished in the run being resumed */
   resumeDone?: Set<string> | undefined;
 }
@@ -37,6 +40,8 @@ export interface RunOptions {
   forks: number | undefined;
   /** --detailed-exitcode (with --check): 0 nothing to change, 2 changes pending, 1 a host failed. */
   detailedExitcode?: boolean | undefined;
+  /** --force-handlers: notified handlers run on a host even after it failed. */
+  forceHandlers?: boolean | undefined;
 }
 
 export interface RunCtx {
@@ -64,6 +69,17 @@ export interface PlayCtx extends RunCtx {
   play: Play;
   playHosts: string[];
 }
+
+export interface StrategyCtx extends PlayCtx {
+  filter: TagFilter;
+  /** --start-at-task: skip until a task matches (then cleared) */
+  skipUntil?: ((t: Task) => boolean) | undefined;
+  /** How many templated includes are running inside each other now. */
+  includeDepth?: number;
+}
+
+/** Runs a list of tasks and blocks on hosts (the strategy's; passed down to break an import cycle). */
+export type RunNodes = (p: StrategyCtx, nodes: TaskNode[], hosts: string[], handler?: boolean) => Promise<void>;
 
 const compiled = new Map<string, CompiledExpr>();
 

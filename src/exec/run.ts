@@ -133,10 +133,13 @@ export function createRun(input: RunInput): RunHandle {
       ? (t: Task) => nameMatches(input.startAt!, t)
       : undefined;
     try {
-      for (const { play, hosts: playHosts } of input.plan.plays) {
+      for (const { play, hosts: planned } of input.plan.plays) {
         if (stopping) break;
         currentPlay = play;
+        // hosts and groups add_host / group_by made are in the plays after theirs, as in Ansible
+        const playHosts = rv.inventoryChanged && input.plan.select ? input.plan.select(play) : planned;
         for (const h of playHosts) {
+          if (!hosts.has(h)) hosts.set(h, hostState(h));
           const s = hosts.get(h)!;
           s.ended = false; // end_host / end_play last only for their play
         }

@@ -79,11 +79,12 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
         : undefined;
     return { status, result, changes, diff, msg, noLog };
   } catch (e) {
-    if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e; // the strategy marks the host unreachable
-    // a failure on the host points back to the task that caused it (file:line:col, task name, host)
-    const err = e instanceof KplayError ? e.at({ loc: t.loc, host, task: t.name }) : undefined;
-    const msg = err ? err.format() : String((e as Error)?.message ?? e);
-    return { status: 'failed', msg, result: { failed: true, msg }, noLog: noLog || noLogFor(t, base, host) };
+    // the variables or the loop cannot be made (an undefined variable): the task fails, pointing back at itself
+    // (file:line:col, task name, host); ignore_errors covers it, as in Ansible
+    const out = failedBy(e, t, host);
+    const status = ignoresErrors(t, base, host) ? 'ignored' : 'failed';
+    registerResult(p, t, host, out.result);
+    return { ...out, status, noLog: noLog || noLogFor(t, base, host) };
   }
 }
 
@@ -121,20 +122,71 @@ async function once(
       return out;
     }
   }
-  for (const c of t.when) {
-    if (!condition(c, vars)) {
+  let out: Outcome;
+  try {
+    const skipped = t.when.find((c) => !condition(c, vars));
+    if (skipped) {
       const result = {
         changed: false,
         skipped: true,
         skip_reason: 'Conditional result was False',
-        false_condition: c.source,
+        false_condition: skipped.source,
       };
       registerResult(p, t, host, result);
       return { status: 'skipped', result };
     }
+    out = await attempts(p, t, host, vars, check);
+  } catch (e) {
+    // a condition or an argument that cannot be evaluated fails the task, as a failed module does (ignore_errors
+    // and rescue cover it); an unreachable host is the strategy's
+    out = failedBy(e, t, host);
   }
-  const retries = t.keywords.until !== undefined ? Number(t.keywords.retries ?? 3) : 0;
-  const delay = Number(t.keywords.delay ?? 5);
+  if (out.status === 'failed' && ignoresErrors(t, vars, host)) out = { ...out, status: 'ignored' };
+  registerResult(p, t, host, out.result);
+  return out;
+}
+
+/** retries / delay: a number (delay may have a fraction: `delay: 0.5`), or a template giving one. */
+function numberOf(t: Task, key: 'retries' | 'delay', dflt: number, vars: Vars, host: string): number {
+  const v = t.keywords[key];
+  if (v === undefined || v === null) return dflt;
+  const n = Number(typeof v === 'string' ? renderString(v, { vars, host }, { loc: valueLoc(t.raw, key) }) : v);
+  if (!Number.isFinite(n) || n < 0 || (key === 'retries' && !Number.isInteger(n)))
+    throw new KplayError(
+      `${key}: expected ${key === 'delay' ? 'a number of seconds' : 'a whole number'}, got ${JSON.stringify(v)}`,
+      {
+        code: 'TASK_FAILED',
+        loc: valueLoc(t.raw, key) ?? t.loc,
+      },
+    );
+  return n;
+}
+
+/** A task's error as its failed outcome (an unreachable host's is thrown on, for the strategy). */
+function failedBy(e: unknown, t: Task, host: string): Outcome {
+  if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e;
+  const err = e instanceof KplayError ? e.at({ loc: t.loc, host, task: t.name }) : undefined;
+  const msg = err ? err.format() : String((e as Error)?.message ?? e);
+  return { status: 'failed', msg, result: { failed: true, changed: false, msg: err ? err.message : msg } };
+}
+
+/** ignore_errors for this host (a template that cannot be rendered ignores nothing). */
+function ignoresErrors(t: Task, vars: Vars | undefined, host: string): boolean {
+  const v = t.keywords.ignore_errors;
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'string' || !v.includes('{{')) return toBool(v);
+  if (!vars) return false;
+  try {
+    return toBool(renderString(v, { vars, host }));
+  } catch {
+    return false;
+  }
+}
+
+/** The task's attempts: once, or until `until` holds (retries, delay). */
+async function attempts(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
+  const retries = t.keywords.until !== undefined ? numberOf(t, 'retries', 3, vars, host) : 0;
+  const delay = numberOf(t, 'delay', 5, vars, host);
   let out: Outcome;
   for (let attempt = 0; ; attempt++) {
     out = await attemptOnce(p, t, host, vars, check);
@@ -157,9 +209,6 @@ async function once(
     }
     await new Promise((r) => setTimeout(r, delay * 1000));
   }
-  if (out.status === 'failed' && toBool(renderMaybe(t.keywords.ignore_errors, vars, host)))
-    out = { ...out, status: 'ignored' };
-  registerResult(p, t, host, out.result);
   return out;
 }
 
@@ -179,10 +228,6 @@ export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean
   } catch {
     return true;
   }
-}
-
-function renderMaybe(v: unknown, vars: Vars, host: string): unknown {
-  return typeof v === 'string' ? renderString(v, { vars, host }) : v;
 }
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {

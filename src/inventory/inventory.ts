@@ -164,6 +164,7 @@ export function loadInventory(paths: string[], problems: Problems): Inventory {
 // ---- variables ----
 
 const cache = new WeakMap<Inventory, Map<string, Record<string, unknown>>>();
+export const forgetHostVars = (inv: Inventory): boolean => cache.delete(inv); // add_host, group_by changed it
 
 function merge(into: Record<string, unknown>, from: Record<string, unknown> | undefined): void {
   if (from) for (const k of Object.keys(from)) setKey(into, k, from[k]);
@@ -274,8 +275,8 @@ export function magicVars(inv: Inventory, host: string): Record<string, unknown>
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
     group_names: groupNames,
-    inventory_file: h ? resolve(h.file) : null,
-    inventory_dir: h ? dirname(resolve(h.file)) : null,
+    inventory_file: h?.file ? resolve(h.file) : null,
+    inventory_dir: h?.file ? dirname(resolve(h.file)) : null,
   };
 }
 

@@ -2,7 +2,7 @@
 // context every loader passes down.
 import type { ModuleRegistry } from '../tasks/index.js';
 import type { Loc, Problems } from '../core/errors.js';
-import { valueLoc } from '../core/places.js';
+import { places, setPlace, valueLoc } from '../core/places.js';
 import type { Condition, Inherited, TaskNode, Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
 
@@ -28,6 +28,8 @@ const INHERITABLE = [
   'any_errors_fatal',
   'run_once',
   'delegate_to',
+  'connection',
+  'notify',
   'check_mode',
   'diff',
   'no_log',
@@ -61,10 +63,34 @@ export function inherit(outer: Inherited, raw: Vars, extraTags: string[] = []): 
   return {
     when: [...outer.when, ...conditions(raw, 'when')],
     tags: unique([...outer.tags, ...toList(raw.tags), ...extraTags]),
-    vars: isPlainObject(raw.vars) ? { ...outer.vars, ...raw.vars } : outer.vars,
+    vars: ownVars(raw) ? { ...outer.vars, ...ownVars(raw) } : outer.vars,
     keywords,
     role: outer.role,
   };
+}
+
+const merged = new WeakMap<unknown[], Vars>();
+
+/** A play's, block's or task's own `vars:`: a mapping, or a list of mappings merged in order (as Ansible takes
+ *  them), each variable keeping the place it was written at. */
+export function ownVars(raw: Vars): Vars | undefined {
+  const v = raw.vars;
+  if (isPlainObject(v)) return v;
+  if (!Array.isArray(v) || !v.every(isPlainObject)) return undefined;
+  let out = merged.get(v);
+  if (!out) {
+    out = Object.assign({}, ...v) as Vars;
+    const keys = new Map();
+    const values = new Map();
+    for (const m of v) {
+      for (const [k, l] of places.get(m)?.keys ?? []) keys.set(k, l);
+      for (const [k, l] of places.get(m)?.values ?? []) values.set(k, l);
+    }
+    const self = places.get(v)?.self;
+    if (self) setPlace(out, self, keys, values);
+    merged.set(v, out);
+  }
+  return out;
 }
 
 export function unique(xs: string[]): string[] {

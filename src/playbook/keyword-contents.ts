@@ -93,7 +93,7 @@ export function checkSetVarNames(
 
 /** The contents of a play's, block's or task's keywords. */
 export function checkKeywordContents(raw: Vars, problems: Problems): void {
-  checkVariableNames(raw.vars, problems);
+  for (const v of Array.isArray(raw.vars) ? raw.vars : [raw.vars]) checkVariableNames(v, problems);
   const lc = raw.loop_control;
   if (lc && typeof lc === 'object' && !Array.isArray(lc)) {
     for (const k of Object.keys(lc)) {

@@ -16,6 +16,10 @@ const int: KeywordCheck = (v) =>
   (typeof v === 'string' && /^\d+$/.test(v))
     ? undefined
     : `expected a whole number, got ${JSON.stringify(v)}`;
+const seconds: KeywordCheck = (v) =>
+  (typeof v === 'number' && v >= 0) || isTemplated(v) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v))
+    ? undefined
+    : `expected a number of seconds, got ${JSON.stringify(v)}`;
 const str: KeywordCheck = (v) =>
   typeof v === 'string' || typeof v === 'number' ? undefined : `expected a string, got ${JSON.stringify(v)}`;
 const strOrList: KeywordCheck = (v) =>
@@ -58,12 +62,19 @@ const COMMON: Record<string, KeywordCheck> = {
     v === 'sudo' || isTemplated(v) ? undefined : `only 'sudo' is supported, got ${JSON.stringify(v)}`,
   become_flags: str,
   environment: mapping,
-  vars: mapping,
+  vars: (v) =>
+    mapping(v) === undefined || (Array.isArray(v) && v.every((m) => m && typeof m === 'object' && !Array.isArray(m)))
+      ? undefined
+      : `expected a mapping or a list of mappings, got ${JSON.stringify(v)}`,
   ignore_errors: bool,
   ignore_unreachable: bool,
   any_errors_fatal: bool,
   run_once: bool,
   delegate_to: str,
+  connection: (v) =>
+    ['local', 'ssh', 'smart', 'paramiko'].includes(String(v)) || isTemplated(v)
+      ? undefined
+      : `expected 'local' or 'ssh' (kplay connects with ssh, or runs on the controller), got ${JSON.stringify(v)}`,
   delegate_facts: bool,
   check_mode: bool,
   diff: bool,
@@ -101,7 +112,7 @@ export const TASK_KEYWORDS: Record<string, KeywordCheck> = {
   failed_when: condition,
   until: condition,
   retries: int,
-  delay: int,
+  delay: seconds,
   args: mapping,
   action: any,
   local_action: any,
@@ -156,7 +167,6 @@ export const UNSUPPORTED: Record<string, string> = {
   async: 'async tasks are not supported; use a systemd unit or `wait_for` for long-running work',
   poll: 'async tasks are not supported',
   vars_prompt: 'kplay runs unattended: put values in the inventory, group_vars, .env or -e',
-  connection: 'kplay always connects with ssh (or local for delegate_to: localhost)',
   include: "'include' was removed from Ansible; use include_tasks or import_tasks",
 };
 

@@ -6,7 +6,7 @@ import { Problems, type Loc } from '../core/errors.js';
 import { loadRole, parseRoleEntry } from './roles.js';
 import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { loadYamlFile } from '../core/source.js';
-import { inherit, toList, type LoadCtx } from './inherit.js';
+import { inherit, ownVars, toList, type LoadCtx } from './inherit.js';
 import { parseTaskList } from './tasks-loader.js';
 import { isPlainObject, toBool } from '../core/value-utils.js';
 import { builtins, type ModuleRegistry } from '../tasks/index.js';
@@ -147,7 +147,7 @@ function readPlay(
   const postTasks = list('post_tasks');
   const playHandlers = list('handlers');
   const varsFiles = toList(raw.vars_files);
-  const vars: Vars = { ...outer.vars, ...(isPlainObject(raw.vars) ? raw.vars : {}) };
+  const vars: Vars = { ...outer.vars, ...ownVars(raw) };
   for (const vf of varsFiles) {
     if (vf.includes('{{')) continue; // read at run time, once the host's variables are known
     const p = resolve(pb.dir, vf);

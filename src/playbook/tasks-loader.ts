@@ -20,7 +20,8 @@ import type { Block, Include, Inherited, Task, TaskNode, Vars } from '../core/ty
 import { existsSync } from 'node:fs';
 import { isPlainObject } from '../core/value-utils.js';
 import { findAction, moduleArgs } from './task-action.js';
-import { type LoadCtx, toList, conditions, inherit, unique } from './inherit.js';
+import { includeOptions } from './include-args.js';
+import { type LoadCtx, toList, conditions, inherit, ownVars, unique } from './inherit.js';
 
 /** Read a file of tasks. A missing file or one that is not a list is recorded as a problem. */
 export function loadTaskFile(
@@ -121,7 +122,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
     when: [...inh.when, ...conditions(raw, 'when')],
     tags: unique([...inh.tags, ...toList(raw.tags)]),
     role: inh.role,
-    vars: isPlainObject(raw.vars) ? { ...inh.vars, ...raw.vars } : inh.vars,
+    vars: ownVars(raw) ? { ...inh.vars, ...ownVars(raw) } : inh.vars,
   };
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
@@ -176,9 +177,9 @@ function includeOrImport(
   inh: Inherited,
   ctx: LoadCtx,
 ): TaskNode[] {
-  const opts: Vars = isPlainObject(value) ? value : { [mod.endsWith('role') ? 'name' : 'file']: value };
-  const target = String(opts[mod.endsWith('role') ? 'name' : 'file'] ?? '');
   const loc = valueLoc(raw, Object.keys(raw).find((k) => canonicalModuleName(k) === mod)!) ?? base.loc;
+  const opts = includeOptions(mod, value, loc, ctx.problems);
+  const target = String(opts[mod.endsWith('role') ? 'name' : 'file'] ?? '');
   if (!target) {
     ctx.problems.add(`${mod} needs a ${mod.endsWith('role') ? 'role name' : 'file'}`, { code: 'PLAYBOOK', loc });
     return [];

@@ -168,6 +168,8 @@ export interface ModuleSpec {
   example?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta). */
   controllerOnly?: boolean;
+  /** Runs once for the play's hosts, on the first one (add_host), as Ansible's BYPASS_HOST_LOOP actions do. */
+  bypassHostLoop?: boolean;
   /** Arguments that are expressions, not templates (assert's `that`, debug's `var`): check mode reads the
    *  variables they name. */
   exprArgs?: string[];
@@ -207,8 +209,13 @@ export interface ControllerCall {
 }
 
 /** A controller module's answer, as data: the engine sets `facts` on the host and acts on `meta`. */
+/** A change to the run's in-memory inventory (add_host, group_by): later plays see the hosts and groups. */
+export type InventoryChange =
+  | { addHost: { name: string; groups: string[]; vars: Vars } }
+  | { joinGroup: { group: string; parents: string[] } };
+
 export interface ControllerResult {
-  status: 'ok' | 'failed' | 'skipped' | 'uncertain';
+  status: 'ok' | 'changed' | 'failed' | 'skipped' | 'uncertain';
   msg?: string | undefined;
   result: Vars;
   /** What the output shows after `=>` (debug's message or variable). */
@@ -217,6 +224,8 @@ export interface ControllerResult {
   facts?: Vars | undefined;
   /** A meta action for the strategy (flush_handlers, end_play ...). */
   meta?: string | undefined;
+  /** What the engine changes in the run's inventory; `changed` is then whether it changed anything. */
+  inventory?: InventoryChange | undefined;
 }
 
 /** A module that runs on the controller (debug, set_fact, assert, fail, pause, include_vars, meta). */

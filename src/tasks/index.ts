@@ -2,6 +2,7 @@
 import { command, shell } from './command.js';
 import { assert, debug, fail, meta, pause, set_fact } from './control.js';
 import { include_vars } from './include-vars.js';
+import { add_host, group_by } from './inventory.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './contract.js';
 import { modules as kernel } from './kernel/index.js';
@@ -29,6 +30,8 @@ const all: ModuleSpec[] = [
   meta,
   pause,
   include_vars,
+  add_host,
+  group_by,
   ...kernel,
   ...system,
   ...systemd,

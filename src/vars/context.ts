@@ -23,6 +23,8 @@ export interface RunVars {
   hostFacts: Map<string, Vars>;
   /** A looped include_tasks/include_role: the item (and index) each host is running the included tasks for. */
   includeVars?: Map<string, Vars>;
+  /** add_host / group_by changed the inventory: later plays select their hosts again. */
+  inventoryChanged?: boolean;
 }
 
 export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {

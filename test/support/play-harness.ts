@@ -33,6 +33,7 @@ export async function run(
     /** Hosts kept in memory (by name): the real reader, plan, apply and re-plan run against them. */
     memory?: MemoryHost[];
     detailedExitcode?: boolean;
+    forceHandlers?: boolean;
     /** The run's modules, when a test adds its own (default: the built-in ones). */
     modules?: ModuleRegistry;
     /** --plan-out's recorder, or kplay apply's plan. */
@@ -55,6 +56,7 @@ export async function run(
     filter: { only: o.tags ?? [], skip: [] },
     startAtTask: o.startAt,
     modules: o.modules,
+    extra: o.extra,
   });
   const bus = new EventBus();
   const events: RunEvent[] = [];
@@ -69,7 +71,13 @@ export async function run(
     plan,
     extra: o.extra ?? {},
     filter: { only: o.tags ?? [], skip: [] },
-    opts: { check: !!o.check, diff: !!o.diff, forks: undefined, detailedExitcode: o.detailedExitcode },
+    opts: {
+      check: !!o.check,
+      diff: !!o.diff,
+      forks: undefined,
+      detailedExitcode: o.detailedExitcode,
+      forceHandlers: o.forceHandlers,
+    },
     startAt: o.startAt,
     bus,
     open: (h) => o.memory?.find((m) => m.host === h) ?? new NullTransport(h, (o.unreachable ?? []).includes(h)),

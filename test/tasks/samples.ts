@@ -406,4 +406,6 @@ export const samples: Record<string, Sample> = {
   meta: { args: { _raw_params: 'flush_handlers' } },
   pause: { args: { seconds: 1 } },
   include_vars: { args: { file: 'vars/extra.yml', name: 'extra' } },
+  add_host: { args: { name: 'node9', groups: ['kube_node'] } },
+  group_by: { args: { key: 'os_debian', parents: ['all'] } },
 };
