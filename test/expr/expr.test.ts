@@ -132,7 +132,7 @@ describe('expr: operators, literals, filters and tests', () => {
     ["(n > 3) | ternary('y', 'n')", 'y'],
     ["'10.68.0.0/16' | cidr_host(1)", '10.68.0.1'],
     ["'v1.2.3' | regex_replace('^v(\\\\d+).*', '\\\\1')", '1'],
-    ['obj | to_json', '{"a":{"b":1},"k":"v"}'],
+    ['obj | to_json', '{"a": {"b": 1}, "k": "v"}'], // Python's json.dumps separators, as Ansible's
     ["'aGk=' | b64decode", 'hi'],
     ['n + 1 | string', undefined], // number + string: error (filter binds tighter)
     // tests
