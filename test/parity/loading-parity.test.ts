@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, siteFor } from '../e2e/support.js';
 import { writeTree } from '../support/tree.js';
-import { ansiblePlaybook } from './ansible.js';
+import { ansibleTasks } from './ansible.js';
 
 const D = '/opt/parity-load';
 
@@ -35,17 +35,7 @@ const TREE: Record<string, string> = {
 type Titles = [string, string][];
 
 async function runAnsible(lab: LabHandle, dir: string, host: string): Promise<Titles> {
-  const r = await ansiblePlaybook(
-    ['-i', lab.hostsFile, '--limit', host, '-e', 'ansible_python_interpreter=/usr/bin/python3', 'site.yml'],
-    dir,
-  );
-  const start = r.stdout.indexOf('{');
-  if (start < 0) throw new Error(`ansible-playbook gave no JSON (rc=${r.code}): ${r.stderr}\n${r.stdout}`);
-  const out = JSON.parse(r.stdout.slice(start)) as {
-    plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean; failed?: boolean }> }[] }[];
-  };
-  return out.plays
-    .flatMap((p) => p.tasks)
+  return (await ansibleTasks(lab.hostsFile, host, dir))
     .filter((t) => t.hosts[host])
     .map((t) => {
       const h = t.hosts[host]!;
