@@ -15,6 +15,7 @@ import {
   type Tags,
 } from 'yaml';
 import { unclosedOpening } from './yaml-cst.js';
+import { parseWithContinuations, tabIndenting } from './yaml-continuations.js';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
 import { places } from './places.js';
@@ -47,13 +48,14 @@ export function loadYamlFile(file: string, opts: ParseOptions = {}): unknown {
 export function parseYaml(text: string, file: string, opts: ParseOptions = {}): unknown {
   rememberText(file, text);
   const lc = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lc,
-    version: '1.1',
-    prettyErrors: false,
-    uniqueKeys: true,
-    customTags: pyYamlBools,
-  });
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  // quoted strings continued on tab-indented lines are read as Ansible reads them (yaml-continuations.ts)
+  const parsed = parseWithContinuations(text, (t) =>
+    parseDocument(t, { version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: pyYamlBools }),
+  );
+  const doc = parsed.doc;
+  const linePos = (off: number) => lc.linePos(parsed.toOriginal(off));
   const problems = opts.problems ?? new Problems();
   const before = problems.size;
   // the first syntax error is the one to fix; the ones after it are mostly its echoes
@@ -61,19 +63,26 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   if (e) {
     let off = e.pos[0];
     let msg = firstLine(e.message);
-    if (e.code === 'MULTIPLE_DOCS') msg = 'a second YAML document (---) in a file that holds one';
-    // an unclosed quote or bracket: the parser notices at the end; point where it opened
-    else if (/Missing closing|end with a|Unexpected end/i.test(msg)) {
-      const open = unclosedOpening(
-        text,
-        /quote/i.test(msg) ? `"'` : /end with a \]/.test(msg) ? '[' : /end with a \}/.test(msg) ? '{' : undefined,
-      );
-      if (open !== undefined && open <= off) {
-        off = open;
-        msg = `${msg.replace(/^Missing closing ["']?quote$/i, 'a quoted string that is never closed')}, opened here`;
+    let lp = linePos(off);
+    const tab = tabIndenting(text, lp.line, lp.col);
+    if (tab !== undefined) {
+      msg = "a tab indents this line: YAML indents with spaces (a tab may start only a quoted string's next line)";
+      lp = { line: lp.line, col: tab };
+    } else {
+      if (e.code === 'MULTIPLE_DOCS') msg = 'a second YAML document (---) in a file that holds one';
+      // an unclosed quote or bracket: the parser notices at the end; point where it opened
+      else if (/Missing closing|end with a|Unexpected end/i.test(msg)) {
+        const open = unclosedOpening(
+          parsed.text,
+          /quote/i.test(msg) ? `"'` : /end with a \]/.test(msg) ? '[' : /end with a \}/.test(msg) ? '{' : undefined,
+        );
+        if (open !== undefined && open <= off) {
+          off = open;
+          msg = `${msg.replace(/^Missing closing ["']?quote$/i, 'a quoted string that is never closed')}, opened here`;
+        }
       }
+      lp = linePos(off);
     }
-    const lp = lc.linePos(off);
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more after it)` : '';
     problems.add(`YAML syntax error: ${msg}${more}`, {
       code: 'YAML_SYNTAX',
@@ -82,13 +91,13 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   }
   const at = (n: Node | null | undefined): Loc => {
     const off = n?.range?.[0] ?? 0;
-    const lp = lc.linePos(off);
+    const lp = linePos(off);
     return { file, line: lp.line, col: lp.col };
   };
   // tags Ansible's loader refuses (!!python/object ... and any other it does not know)
   for (const w of doc.warnings) {
     if (w.code !== 'TAG_RESOLVE_FAILED') continue;
-    const lp = lc.linePos(w.pos[0]);
+    const lp = linePos(w.pos[0]);
     problems.add(`YAML: unknown tag ${firstLine(w.message).replace(/^Unresolved tag:\s*/, '')}`, {
       code: 'YAML_SYNTAX',
       loc: { file, line: lp.line, col: lp.col },

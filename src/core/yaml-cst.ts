@@ -30,15 +30,23 @@ function opener(t: Tok): string | undefined {
 /** The offset of the innermost quoted string or flow collection that is never closed, if any; `kinds` limits
  * the search to what opens with one of those characters. */
 export function unclosedOpening(text: string, kinds = `"'[{`): number | undefined {
-  let found: number | undefined;
+  return unclosed(text, kinds).at(-1);
+}
+
+/** The offsets of the quoted strings never closed, in order. */
+export function unclosedQuotes(text: string): number[] {
+  return unclosed(text, `"'`);
+}
+
+function unclosed(text: string, kinds: string): number[] {
+  const found: number[] = [];
   const visit = (t: unknown): void => {
     if (!t || typeof t !== 'object') return;
     if (Array.isArray(t)) return t.forEach(visit);
     const tok = t as Tok;
-    if (typeof tok.offset === 'number' && kinds.includes(opener(tok) ?? '\0') && !closed(tok))
-      found = Math.max(found ?? -1, tok.offset);
+    if (typeof tok.offset === 'number' && kinds.includes(opener(tok) ?? '\0') && !closed(tok)) found.push(tok.offset);
     for (const v of Object.values(tok)) if (v && typeof v === 'object') visit(v);
   };
   for (const tok of new Parser().parse(text)) visit(tok);
-  return found;
+  return found.sort((a, b) => a - b);
 }

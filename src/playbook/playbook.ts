@@ -9,7 +9,7 @@ import { loadYamlFile } from '../core/source.js';
 import { inherit, ownVars, toList, type LoadCtx } from './inherit.js';
 import { parseTaskList } from './tasks-loader.js';
 import { isPlainObject, toBool } from '../core/value-utils.js';
-import { builtins, type ModuleRegistry } from '../tasks/index.js';
+import { builtins, canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
 import { checkPlayKeywords } from './play-keywords.js';
 import type { Inherited, Play, Playbook, RoleInstance, TaskNode, Vars } from '../core/types.js';
 
@@ -70,9 +70,9 @@ function readInto(
       });
       return;
     }
-    const imp = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
-    if (imp !== undefined) {
-      const key = entry.import_playbook !== undefined ? 'import_playbook' : 'ansible.builtin.import_playbook';
+    const key = Object.keys(entry).find((k) => canonicalModuleName(k) === 'import_playbook');
+    if (key !== undefined) {
+      const imp = entry[key];
       for (const k of Object.keys(entry)) {
         if (![key, 'name', 'when', 'tags', 'vars'].includes(k))
           problems.add(`unknown import_playbook keyword '${k}'`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(entry, k) });

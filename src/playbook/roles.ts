@@ -1,8 +1,9 @@
 // Roles as Ansible lays them out: <roles>/<name>/{tasks,defaults,vars,handlers,meta,templates,files}.
-// A role is found beside the playbook (roles/), in the project's playbooks/roles and roles/, or on KPLAY_ROLES_PATH.
+// Where a role is found, and the name it goes by: role-search.ts.
 import { checkVariableNames } from './keyword-contents.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { availableRoles, findRole } from './role-search.js';
 import { didYouMean, type Loc } from '../core/errors.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 import { keyLoc, locOf, valueLoc } from '../core/places.js';
@@ -11,33 +12,6 @@ import { inherit, type LoadCtx } from './inherit.js';
 import { loadTaskFile, parseTaskList } from './tasks-loader.js';
 import { isPlainObject } from '../core/value-utils.js';
 import type { Inherited, RoleInstance, TaskNode, Vars } from '../core/types.js';
-
-export function rolesPath(playbookDir: string): string[] {
-  const extra = (process.env.KPLAY_ROLES_PATH ?? '').split(':').filter(Boolean);
-  return [join(playbookDir, 'roles'), resolve('playbooks/roles'), resolve('roles'), ...extra];
-}
-
-function availableRoles(dirs: string[]): string[] {
-  const names = new Set<string>();
-  for (const d of dirs) {
-    try {
-      for (const n of readdirSync(d)) if (statSync(join(d, n)).isDirectory()) names.add(n);
-    } catch {
-      /* a search dir that does not exist */
-    }
-  }
-  return [...names];
-}
-
-export function findRoleDir(name: string, playbookDir: string): string | undefined {
-  if (name.includes('/')) {
-    const p = isAbsolute(name) ? name : resolve(playbookDir, name);
-    return existsSync(p) ? p : undefined;
-  }
-  return rolesPath(playbookDir)
-    .map((d) => join(d, name))
-    .find((p) => existsSync(p));
-}
 
 /** `main.yml`, `main.yaml`, `main` or a folder `main/` of YAML files (merged in name order). */
 function readVarsDir(dir: string, base: string, ctx: LoadCtx, names = false): Vars {
@@ -103,18 +77,19 @@ export function loadRole(
   ctx: LoadCtx,
   seen: Set<string>,
   tasksFrom?: string,
+  basedir?: string,
 ): RoleLoad {
-  const dir = findRoleDir(name, ctx.playbookDir);
-  if (!dir) {
-    const near = didYouMean(name, availableRoles(rolesPath(ctx.playbookDir)));
+  const found = findRole(name, ctx.playbookDir, ctx.problems, basedir);
+  if (!('dir' in found)) {
+    const near = didYouMean(name, availableRoles(found.searched));
     ctx.problems.add(`role '${name}' not found${near ? ` (did you mean '${near}'?)` : ''}`, {
       code: 'PLAYBOOK',
       loc,
-      hint: `searched: ${[...new Set(rolesPath(ctx.playbookDir))].join(', ')}`,
+      hint: `searched: ${found.searched.join(', ')}`,
     });
     return { instances: [], tasks: [] };
   }
-  const roleName = dir.split('/').pop()!;
+  const { dir, name: roleName } = found;
   const params: Vars = {};
   for (const [k, v] of Object.entries(entry))
     if (
@@ -156,7 +131,17 @@ export function loadRole(
       deps.forEach((d, i) => {
         const parsed = parseRoleEntry(d, valueLoc(deps, i), ctx);
         if (!parsed) return;
-        const sub = loadRole(parsed.name, valueLoc(deps, i), parsed.entry, { ...inh0, role: undefined }, ctx, seen);
+        const at = valueLoc(deps, i);
+        const sub = loadRole(
+          parsed.name,
+          at,
+          parsed.entry,
+          { ...inh0, role: undefined },
+          ctx,
+          seen,
+          undefined,
+          dirname(dir),
+        );
         instances.push(...sub.instances);
         tasks.push(...sub.tasks);
       });

@@ -7,7 +7,8 @@ import { textOf } from '../core/source-text.js';
 import type { Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
 import type { ModuleSpec } from '../tasks/contract.js';
-import { canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
+import { builtins, canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
+import { homeFqcn } from '../tasks/collections.js';
 import { INCLUDE_ACTIONS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
 
 export interface Action {
@@ -58,6 +59,10 @@ export function findAction(
     return undefined;
   }
   for (const k of candidates) {
+    if (k.includes('.')) {
+      problems.add(notSupported(k, modules), { code: 'UNKNOWN_MODULE', loc: keyLoc(raw, k) });
+      continue;
+    }
     const near = didYouMean(k, [...modules.names(), ...Object.keys(table)]);
     problems.add(`unknown module or keyword '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, {
       code: 'UNKNOWN_MODULE',
@@ -69,12 +74,27 @@ export function findAction(
 
 function checkModule(a: Action, problems: Problems, modules: ModuleRegistry): Action | undefined {
   if (modules.find(a.module) || INCLUDE_ACTIONS.has(canonicalModuleName(a.module))) return a;
+  if (a.module.includes('.')) {
+    problems.add(notSupported(a.module, modules), { code: 'UNKNOWN_MODULE', loc: a.loc });
+    return undefined;
+  }
   const near = didYouMean(a.module, modules.names());
   problems.add(`unknown module '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, {
     code: 'UNKNOWN_MODULE',
     loc: a.loc,
   });
   return undefined;
+}
+
+/** A collection's module kplay does not have (or a name no collection has): the same short name where kplay has
+ *  it (`community.general.copy` -> ansible.builtin.copy), else the nearest module, each by its collection name. */
+function notSupported(name: string, modules: ModuleRegistry): string {
+  const short = name.slice(name.lastIndexOf('.') + 1);
+  const own = [...modules.names(), ...INCLUDE_ACTIONS];
+  const near = own.includes(short) ? short : didYouMean(short, own);
+  const as =
+    near === undefined ? undefined : (homeFqcn(near) ?? `${builtins.find(near) ? 'kplay' : 'ansible.legacy'}.${near}`);
+  return `module '${name}' is not supported by kplay${as && as !== name ? ` (did you mean '${as}'?)` : ''}`;
 }
 
 /** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */

@@ -5,6 +5,7 @@ import { include_vars } from './include-vars.js';
 import { add_host, group_by } from './inventory.js';
 import { copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './contract.js';
+import { shortModuleName } from './collections.js';
 import { modules as kernel } from './kernel/index.js';
 import { modules as system } from './system.js';
 import { modules as systemd } from './systemd/systemd.js';
@@ -43,12 +44,10 @@ const all: ModuleSpec[] = [
   ...pki,
 ];
 
-/** Collections whose prefix is dropped: `ansible.builtin.copy` is `copy`. */
-const PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'kplay.'];
-
+/** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no
+ *  collection kplay knows has is returned unchanged, and so is found by no registry. */
 export function canonicalModuleName(name: string): string {
-  for (const p of PREFIXES) if (name.startsWith(p)) return name.slice(p.length);
-  return name;
+  return shortModuleName(name) ?? name;
 }
 
 /** The modules a run knows, by name and alias: the built-in ones, then the playbook's library/ modules. Each
@@ -71,7 +70,8 @@ export class ModuleRegistry {
   }
 
   find(name: string): ModuleSpec | undefined {
-    return this.byName.get(canonicalModuleName(name));
+    const short = shortModuleName(name);
+    return short === undefined ? undefined : this.byName.get(short);
   }
 
   /** Every name and alias. */

@@ -22,3 +22,20 @@ export function ansiblePlaybook(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+export interface AnsibleTask {
+  task: { name: string };
+  hosts: Record<string, { changed?: boolean; failed?: boolean; msg?: unknown; stderr?: string }>;
+}
+
+/** ansible-playbook run on one lab host of an inventory, from `dir`: each task of its JSON output, in order. */
+export async function ansibleTasks(inventory: string, host: string, dir: string): Promise<AnsibleTask[]> {
+  const r = await ansiblePlaybook(
+    ['-i', inventory, '--limit', host, '-e', 'ansible_python_interpreter=/usr/bin/python3', 'site.yml'],
+    dir,
+  );
+  const start = r.stdout.indexOf('{');
+  if (start < 0) throw new Error(`ansible-playbook gave no JSON (rc=${r.code}): ${r.stderr}\n${r.stdout}`);
+  const out = JSON.parse(r.stdout.slice(start)) as { plays: { tasks: AnsibleTask[] }[] };
+  return out.plays.flatMap((p) => p.tasks);
+}
