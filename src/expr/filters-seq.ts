@@ -49,8 +49,8 @@ export function callFilter(name: string, v: unknown, args: unknown[], kw: KwArgs
   const n = bare(name);
   if (!isFilter(n)) throw new FilterError(unknownName('filter', name));
   const { args: a, rest } = foldKwargs(FILTER_SIGNATURES[n], args, kw);
-  if (n === 'default' || n === 'd')
-    return v === undefined || v === null || (truthy(a[1]) && !truthy(v)) ? (a[0] ?? '') : v;
+  // as Jinja's: only an undefined value is replaced (None is a value), or with boolean=true any false one
+  if (n === 'default' || n === 'd') return v === undefined || (truthy(a[1]) && !truthy(v)) ? (a[0] ?? '') : v;
   if (n === 'mandatory') {
     if (v === undefined)
       throw new FilterError(a[0] === undefined ? 'a mandatory variable is not defined' : toText(a[0]));

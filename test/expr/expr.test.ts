@@ -103,7 +103,8 @@ describe('expr: operators, literals, filters and tests', () => {
     ['obj.zz | default(7)', 7],
     ["empty | default('e')", ''],
     ["empty | default('e', true)", 'e'],
-    ['nothing | default(1)', 1],
+    ['nothing | default(1)', null], // None is a value: only undefined is replaced (Ansible 2.14)
+    ['nothing | default(1, true)', 1],
     ['groups.etcd | length', 2],
     ['s | length', 7],
     ['obj | length', 2],

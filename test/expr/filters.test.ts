@@ -58,7 +58,7 @@ describe('expr filters: map, select, reject, selectattr, rejectattr', () => {
     ["names | map('upper') | list", ['A', 'B', 'C']],
     ["names | map('regex_replace', '^', 'node-') | list", ['node-a', 'node-b', 'node-c']],
     ["names | map('regex_replace', pattern='^', replacement='k-') | list", ['k-a', 'k-b', 'k-c']],
-    ["[none, 'x'] | map('default', 'd') | list", ['d', 'x']],
+    ["[none, 'x'] | map('default', 'd') | list", [null, 'x']],
     ["names | map('ansible.builtin.upper') | list", ['A', 'B', 'C']],
     ["ports | select('gt', 1024) | list", [6443, 10250]],
     ["ports | reject('in', [22]) | list", [443, 6443, 10250]],

@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, siteFor } from '../e2e/support.js';
 import { ansiblePlaybook } from './ansible.js';
+import { JINJA_CONTENT, JINJA_TEMPLATES, JINJA_VARS, jinjaDest } from './jinja-cases.js';
 
 type Status = 'changed' | 'ok' | 'failed' | 'missing';
 
@@ -94,6 +95,21 @@ const cases: Case[] = [
     module: 'ansible.builtin.template',
     args: { src: 'parity.conf.j2', dest: `${D}/tmpl1`, mode: '0644' },
     state: fileState(`${D}/tmpl1`),
+  },
+  // ---- Jinja templates (test/parity/jinja-cases.ts): the same bytes
+  ...JINJA_TEMPLATES.map(
+    ([what], i): Case => ({
+      name: `template with Jinja: ${what}`,
+      module: 'ansible.builtin.template',
+      args: { src: `jinja-${i}.j2`, dest: jinjaDest(D, i), mode: '0644' },
+      state: fileState(jinjaDest(D, i)),
+    }),
+  ),
+  {
+    name: 'copy content with Jinja statements',
+    module: 'ansible.builtin.copy',
+    args: { content: JINJA_CONTENT, dest: `${D}/jinja-content`, mode: '0644' },
+    state: fileState(`${D}/jinja-content`),
   },
   // ---- file
   {
@@ -440,15 +456,16 @@ const cases: Case[] = [
 /** The Ansible-YAML play both tools run (the same text). */
 function playbook(): string {
   const tasks = cases.map((c) => ({ name: c.name, [c.module]: c.args, ignore_errors: true }));
-  return stringify([{ hosts: 'all', gather_facts: false, vars: { parity_port: 8080 }, tasks }]);
+  return stringify([{ hosts: 'all', gather_facts: false, vars: { parity_port: 8080, ...JINJA_VARS }, tasks }]);
 }
 
 function makeSite(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kplay-parity-'));
   mkdirSync(join(dir, 'templates'));
   mkdirSync(join(dir, 'files'));
-  // trivially equivalent in Jinja2 and Handlebars
+  // template files are Jinja, as in Ansible
   writeFileSync(join(dir, 'templates/parity.conf.j2'), 'port={{ parity_port }}\nname=parity\n');
+  JINJA_TEMPLATES.forEach(([, text], i) => writeFileSync(join(dir, `templates/jinja-${i}.j2`), text));
   const root = join(dir, 'arch');
   mkdirSync(join(root, 'bin'), { recursive: true });
   mkdirSync(join(root, 'etc'));

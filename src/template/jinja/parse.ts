@@ -23,10 +23,15 @@ interface Token {
 interface ParserInstance {
   nextToken(): Token;
   peekToken(): Token;
+  skipSymbol(name: string): boolean;
+  parseCompare(): NjNode;
+  parsePrimary(): NjNode;
   fail(msg: string, lineno?: number, colno?: number): never;
   parseAggregate(): NjNode & { children: NjNode[] };
   parseSignature(): NjNode;
   parseAsRoot(): NjNode;
+  advanceAfterBlockEnd(): Token;
+  tokens: { str: string; index: number; forward(): void; _extractRegex(re: RegExp): RegExpMatchArray | null };
 }
 
 interface Internals {
@@ -51,7 +56,7 @@ export class JinjaSyntaxError extends Error {
   }
 }
 
-const { LookupVal, Literal, FunCall } = nj.nodes;
+const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData } = nj.nodes;
 
 /** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
 function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
@@ -84,8 +89,49 @@ function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
   return node;
 }
 
+/** Tokens that start the one argument a test may take without parentheses (`x is divisibleby 3`). */
+const BARE_ARGUMENT = new Set(['int', 'float', 'string', 'symbol', 'boolean', 'none', 'left-bracket', 'left-curly']);
+const NOT_AN_ARGUMENT = new Set(['and', 'or', 'else', 'if', 'in', 'not', 'is']);
+
+/** nunjucks' `is` rule, plus Jinja's test argument without parentheses. */
+function parseIs(this: ParserInstance): NjNode {
+  let node = this.parseCompare();
+  if (!this.skipSymbol('is')) return node;
+  const not = this.skipSymbol('not');
+  let test = this.parseCompare();
+  const next = this.peekToken();
+  if (
+    test.typename === 'Symbol' &&
+    next &&
+    BARE_ARGUMENT.has(next.type) &&
+    !(next.type === 'symbol' && NOT_AN_ARGUMENT.has(next.value))
+  ) {
+    const arg = this.parsePrimary();
+    test = new FunCall!(test.lineno, test.colno, test, new NodeList!(arg.lineno, arg.colno, [arg]));
+  }
+  node = new Is!(node.lineno, node.colno, node, test);
+  return not ? new Not!(node.lineno, node.colno, node) : node;
+}
+
+/**
+ * `{% raw %}...{% endraw %}` as Jinja reads it: the text between the tags verbatim (a newline right after
+ * `{% raw %}` kept), the first `{% endraw %}` ends it, and trim_blocks drops the newline after that tag.
+ */
+function parseRaw(this: ParserInstance): NjNode {
+  const begun = this.advanceAfterBlockEnd();
+  const t = this.tokens;
+  // the lexer's trim_blocks already dropped a newline after `raw %}`: Jinja keeps that one
+  let text = t.str[t.index - 1] === '\n' && t.str[t.index - 2] === '}' ? '\n' : '';
+  const m = t._extractRegex(/^([\s\S]*?)\{%(-?)\s*endraw\s*-?%\}/);
+  if (!m) this.fail('expected {% endraw %}', begun.lineno, begun.colno);
+  text += m[2] ? m[1]!.trimEnd() : m[1]!;
+  if (begun.value.startsWith('-')) text = text.trimStart(); // `{% raw -%}`
+  if (t.str[t.index] === '\n') t.forward();
+  return new Output!(begun.lineno, begun.colno, [new TemplateData!(begun.lineno, begun.colno, text)]);
+}
+
 class Parser extends nj.parser.Parser {}
-(Parser.prototype as unknown as { parsePostfix: typeof parsePostfix }).parsePostfix = parsePostfix;
+Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw });
 
 /** Options as Ansible's: trim_blocks on, lstrip_blocks off. */
 const LEX_OPTIONS = { trimBlocks: true, lstripBlocks: false };
