@@ -37,7 +37,8 @@ export const JINJA_TEMPLATES: [string, string][] = [
   ['loop variables', '{% for h in jx_hosts %}{{ loop.index }}/{{ loop.length }} {{ h.name }}={{ h.ip }}\n{% endfor %}'],
   [
     'dict items and else',
-    '{% for k, v in jx_dict.items() %}{{ k }}:{{ v }};{% endfor %}\n{% for x in jx_empty %}x{% else %}none{% endfor %}\n',
+    '{% for k, v in jx_dict.items() %}{{ k }}:{{ v }};{% endfor %}\n' +
+      '{% for x in jx_empty %}x{% else %}none{% endfor %}\n',
   ],
   ['raw', 'x {% raw %}\n{{ .Values.name }}{% endraw %}\nafter\n'],
   ['filters', "{{ jx_list | join(',') }} {{ jx_dict | to_json }} {{ jx_hosts | map(attribute='ip') | list }}\n"],
