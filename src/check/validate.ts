@@ -1,5 +1,7 @@
 // Everything that can be checked without a host, after the files were read: conditions compile, templates
 // parse, template and copy sources exist, handlers named by notify exist. Problems are added, not thrown.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { isTemplated } from '../playbook/module-args.js';
 import { didYouMean, type Loc, type Problems } from '../core/errors.js';
 import { compileExpr } from '../expr/expr.js';
@@ -22,10 +24,34 @@ export function validatePlaybook(pb: Playbook, problems: Problems, modules: Modu
       for (const l of toList(h.keywords.listen)) handlerNames.add(l);
     }
     const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
-    walk(all, (t) => checkNode(t, pb, problems, modules, handlerNames, checkedTemplates));
+    const roles = new Set(play.roles.map((r) => r.path));
+    walk(all, (t) => {
+      if (t.role) roles.add(t.role.path);
+      checkNode(t, pb, problems, modules, handlerNames, checkedTemplates);
+    });
+    // every Jinja template of the roles a play uses parses, named by the tasks or not (`src: "{{ item }}.j2"`)
+    for (const r of roles) {
+      for (const f of roleTemplates(r)) {
+        if (checkedTemplates.has(f)) continue;
+        checkedTemplates.add(f);
+        for (const e of checkTemplateFile(f)) problems.push(e);
+      }
+    }
     checkStrings(play.keywords, play.loc, problems, new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles']));
   }
 }
+
+/** Jinja template files (`.j2`, `.jinja2`, `.jinja`) under a role's templates/ folder. */
+function roleTemplates(rolePath: string): string[] {
+  const dir = join(rolePath, 'templates');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && JINJA_FILE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+const JINJA_FILE = /\.(j2|jinja2?)$/;
 
 /** A handler named by a template ("restart {{ svc }}") may answer to `name` once rendered at run time. */
 function templateMatches(template: string, name: string): boolean {

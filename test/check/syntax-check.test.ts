@@ -119,6 +119,20 @@ describe('syntax-check: what Ansible refuses, at its place', () => {
         'variable name (letters, digits and _, not starting with a digit)',
     ]);
   });
+  it("every Jinja template of a role is parsed, named by a task or not; a role's .hbs stays Handlebars", () => {
+    const got = problems({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- template: src="{{ item }}.j2" dest=/tmp/x\n  loop: [a, b]\n',
+      'roles/r/templates/a.j2': 'ok {{ x }}\n',
+      'roles/r/templates/sub/b.j2': 'line\n{% if x %}\nnever closed\n',
+      'roles/r/templates/c.conf.hbs': '{{#each xs}}{{this}}{{/each}}\n',
+      'roles/r/templates/d.j2': '{{ x | nosuchfilter }}\n',
+    });
+    expect(got.map((p) => `${p.file}:${p.line}:${p.col} ${p.msg.replace(/ in template \S+$/, '')}`)).to.deep.equal([
+      "roles/r/templates/d.j2:1:8 unknown filter 'nosuchfilter'",
+      'roles/r/templates/sub/b.j2:3:13 expected elif, else, or endif, got end of file',
+    ]);
+  });
   it('"role not found" lists each folder once', () => {
     const [p] = problems({ 'site.yml': '- hosts: all\n  roles: [nosuchrole]\n' });
     const hint = p!.text.split('\n').find((l) => l.includes('searched:'))!;

@@ -8,7 +8,7 @@
 export const JINJA_VARS = {
   jx_list: ['a', 'b', 'c'],
   jx_empty: [],
-  jx_dict: { k: 'v', n: 1, nested: { on: true } },
+  jx_dict: { k: 'v', n: 1, nested: { flag: true } },
   jx_none: null,
   jx_quote: "it's",
   jx_num: 3,
