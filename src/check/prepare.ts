@@ -12,7 +12,7 @@ import type { TagFilter } from '../playbook/tags.js';
 import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
 import { type HostPlan, planHosts } from './run-plan.js';
 import { checkSelection } from './selection.js';
-import { validatePlaybook } from './validate.js';
+import { deferredWarnings, validatePlaybook } from './validate.js';
 import { renderPlaybookTags } from './templated-tags.js';
 import { newRunVars } from '../vars/context.js';
 
@@ -55,5 +55,6 @@ export async function prepareRun(i: PrepareInput): Promise<Prepared> {
   if (!i.lenient) renderPlaybookTags(pb.plays, newRunVars(inv, extra, pb.dir, false), problems);
   const selection = checkSelection(pb, filter, i.startAtTask, problems);
   problems.throwIfAny();
-  return { inv, pb, plan, filter, extra, modules, warnings: [...plan.warnings, ...selection] };
+  const warnings = [...plan.warnings, ...selection, ...deferredWarnings(pb)];
+  return { inv, pb, plan, filter, extra, modules, warnings };
 }

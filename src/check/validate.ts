@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTemplated } from '../playbook/module-args.js';
-import { didYouMean, type Loc, type Problems } from '../core/errors.js';
+import { didYouMean, type Loc, Problems } from '../core/errors.js';
 import { compileExpr } from '../expr/expr.js';
 import { findSource, candidates } from '../playbook/lookup-paths.js';
 import { valueLoc } from '../core/places.js';
@@ -25,9 +25,9 @@ export function validatePlaybook(pb: Playbook, problems: Problems, modules: Modu
     }
     const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
     const roles = new Set(play.roles.map((r) => r.path));
-    walk(all, (t) => {
+    walk(all, problems, (t, into) => {
       if (t.role) roles.add(t.role.path);
-      checkNode(t, pb, problems, modules, handlerNames, checkedTemplates);
+      checkNode(t, pb, into, modules, handlerNames, checkedTemplates);
     });
     // every Jinja template of the roles a play uses parses, named by the tasks or not (`src: "{{ item }}.j2"`)
     for (const r of roles) {
@@ -60,16 +60,46 @@ function templateMatches(template: string, name: string): boolean {
   return new RegExp(`^${parts.join('.*')}$`, 's').test(name);
 }
 
-function walk(nodes: TaskNode[], fn: (t: TaskNode) => void): void {
+/** Visits every node; the problems of an include's file go to the include (`deferred`), not to the run. */
+function walk(nodes: TaskNode[], problems: Problems, fn: (t: TaskNode, into: Problems) => void): void {
   for (const n of nodes) {
-    fn(n);
+    fn(n, problems);
     if (n.kind === 'block') {
-      walk(n.block, fn);
-      walk(n.rescue, fn);
-      walk(n.always, fn);
-    } else if (n.kind !== 'task' && n.loaded) walk(n.loaded, fn);
+      walk(n.block, problems, fn);
+      walk(n.rescue, problems, fn);
+      walk(n.always, problems, fn);
+    } else if (n.kind !== 'task' && n.loaded) {
+      const own = new Problems();
+      walk(n.loaded, own, fn);
+      if (own.size) {
+        n.deferred = own.list;
+        n.loaded = undefined;
+      }
+    }
   }
 }
+
+/** "file:line:col: include_tasks x.yml: its first problem (N more)" for each include whose file has problems:
+ *  said before the run; the hosts that reach such an include fail there, as in Ansible. */
+export function deferredWarnings(pb: Playbook): string[] {
+  const out: string[] = [];
+  const visit = (nodes: TaskNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'block') [n.block, n.rescue, n.always].forEach(visit);
+      else if (n.kind !== 'task' && n.loaded) visit(n.loaded);
+      else if (n.kind !== 'task' && n.deferred?.length) {
+        const [first, ...rest] = n.deferred;
+        const more = rest.length ? ` (and ${rest.length} more)` : '';
+        const why = `${locText(first!.loc)}: ${first!.message}${more}`;
+        out.push(`${locText(n.loc)}: ${n.kind} ${n.target} fails a host that reaches it: ${why}`);
+      }
+    }
+  };
+  for (const play of pb.plays) visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
+  return out;
+}
+
+const locText = (l: Loc | undefined): string => (l ? `${l.file}:${l.line}:${l.col}` : '?');
 
 // conditions inherited by many tasks are the same objects: check each once
 const seenConditions = new WeakSet<Condition>();

@@ -1,5 +1,5 @@
 // The contracts between loader, planner and executor. Data only, no logic.
-import type { Loc } from './errors.js';
+import type { KplayError, Loc } from './errors.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -106,6 +106,9 @@ export interface Include extends TaskBase {
   kind: 'include_tasks' | 'include_role';
   target: string; // file or role name as written (may be templated)
   loaded: TaskNode[] | undefined; // what a static target holds, for validation and listing
+  /** Problems of a file Ansible reads only when the include runs (a handler's Windows branch ...): warned
+   *  before the run, failing the hosts that reach the include; `loaded` is then undefined. */
+  deferred?: KplayError[];
   /** The keywords the included tasks inherit: the enclosing ones, not the include's own (loop, register ...). */
   innerKeywords: TaskKeywords;
 }

@@ -90,6 +90,17 @@ async function runInclude(p: StrategyCtx, inc: Include, hosts: string[]): Promis
 
 async function includeBody(p: StrategyCtx, inc: Include, run: string[]): Promise<void> {
   if (inc.loaded) return runNodes(p, inc.loaded, run);
+  if (inc.deferred?.length) {
+    // its file had problems when the playbook was read (said then): the hosts that reach it fail here
+    const list = inc.deferred.map((e) => e.format()).join('\n');
+    const err = new KplayError(`${inc.kind} ${inc.target}:\n${list}`, {
+      code: 'PLAYBOOK',
+      loc: inc.loc,
+      task: inc.name,
+    });
+    for (const h of run) failInclude(p, inc, h, err);
+    return;
+  }
   // a templated target: rendered per host, read and checked now, run per group of hosts that chose the same file
   for (const g of resolveInclude(p, inc, run)) {
     if (g.error) {

@@ -3,7 +3,7 @@
 import { checkKeywordContents, checkSetVarNames } from './keyword-contents.js';
 import { dirname, resolve } from 'node:path';
 import { checkArgs } from './module-args.js';
-import { didYouMean, type Loc } from '../core/errors.js';
+import { didYouMean, type Loc, Problems } from '../core/errors.js';
 import {
   BLOCK_KEYWORDS,
   HANDLER_KEYWORDS,
@@ -211,20 +211,25 @@ function includeOrImport(
         tags: isPlainObject(opts.apply) ? unique([...inh.tags, ...toList(opts.apply.tags)]) : inh.tags,
       };
   let loaded: TaskNode[] | undefined;
+  const own: LoadCtx = isImport ? ctx : { ...ctx, problems: new Problems() };
   if (!dynamic) {
     if (mod.endsWith('role'))
-      loaded = ctx.importRole(
+      loaded = own.importRole(
         target,
         loc,
         opts,
         inner,
-        ctx,
+        own,
         typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined,
       );
-    else loaded = loadTaskFile(resolveTaskFile(target, file, inh, ctx), loc, inner, ctx);
+    else loaded = loadTaskFile(resolveTaskFile(target, file, inh, own), loc, inner, own);
   }
   if (isImport) return loaded ?? [];
-  return [{ ...base, kind: mod as 'include_tasks' | 'include_role', target, loaded, innerKeywords: inner.keywords }];
+  const kind = mod as 'include_tasks' | 'include_role';
+  // an include's file is read by Ansible only when a host reaches it: its problems wait for that
+  if (own.problems.size)
+    return [{ ...base, kind, target, loaded: undefined, innerKeywords: inner.keywords, deferred: own.problems.list }];
+  return [{ ...base, kind, target, loaded, innerKeywords: inner.keywords }];
 }
 
 /** Relative task files are looked up beside the including file, then in the role's tasks/, then beside the playbook. */

@@ -49,7 +49,7 @@ export async function run(
     mkdirSync(join(dir, f, '..'), { recursive: true });
     writeFileSync(join(dir, f), text);
   }
-  const { inv, pb, plan, modules } = await prepareRun({
+  const { inv, pb, plan, modules, warnings } = await prepareRun({
     playbook: join(dir, 'site.yml'),
     inventory: [join(dir, 'inv')],
     limit: o.limit,
@@ -94,7 +94,7 @@ export async function run(
   const results = events.filter((e): e is HostResultEvent => e.type === 'host_result');
   const end = events.find((e) => e.type === 'run_end') as Extract<RunEvent, { type: 'run_end' }>;
   const line = (r: HostResultEvent) => `${r.task}|${r.host}|${r.status}`;
-  return { code, events, results, lines: results.map(line), recap: end.recap };
+  return { code, events, results, lines: results.map(line), recap: end.recap, warnings };
 }
 
 export const play = (tasks: string, extra = '') => `- hosts: web\n  gather_facts: no\n${extra}  tasks:\n${tasks}`;

@@ -1,0 +1,69 @@
+// An include_tasks/include_role file is read by Ansible only when a host reaches it (a handler's Windows
+// branch, a RedHat-only file): its problems are said before the run, as warnings with their positions, and fail
+// the hosts that reach the include; the others run. An import's problems stop the run before any host.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { prepareRun } from '../../src/check/prepare.js';
+import { KplayErrors } from '../../src/core/errors.js';
+import { play, run } from '../support/play-harness.js';
+import { writeTree } from '../support/tree.js';
+
+const WINDOWS = '- win_file:\n    path: C:\\\\x\n    state: absent\n';
+
+describe('include problems wait for a host to reach them', () => {
+  const cases: [string, string, Record<string, string>, string][] = [
+    [
+      'an unknown module',
+      '    - include_tasks: win.yml\n      when: inventory_hostname == "a"\n',
+      { 'win.yml': WINDOWS },
+      "win.yml:1:3: unknown module or keyword 'win_file'",
+    ],
+    [
+      'a missing file',
+      '    - include_tasks: nosuch.yml\n      when: inventory_hostname == "a"\n',
+      {},
+      'tasks file not found',
+    ],
+    [
+      'an unknown filter',
+      '    - include_tasks: f.yml\n      when: inventory_hostname == "a"\n',
+      { 'f.yml': '- debug: msg="{{ x | nofilter }}"\n' },
+      "unknown filter 'nofilter'",
+    ],
+  ];
+  for (const [what, tasks, files, message] of cases) {
+    it(`${what}: warned before the run, fails the host that reaches it, the others run`, async () => {
+      const r = await run(play(`${tasks}    - name: after\n      debug: msg=after\n`), { files });
+      expect(r.warnings.join('\n')).to.match(/site\.yml:\d+:\d+: include_tasks \S+ fails a host that reaches it: /);
+      expect(r.warnings.join('\n')).to.contain(message);
+      const failed = r.results.filter((x) => x.status === 'failed');
+      expect(failed.map((x) => x.host)).to.deep.equal(['a']);
+      expect(failed[0]!.msg).to.contain(message);
+      expect(r.lines.filter((l) => l.startsWith('after|'))).to.deep.equal(['after|b|ok', 'after|c|ok']);
+    });
+  }
+  it('a handler that includes a broken file does not stop a run that never notifies it', async () => {
+    const pb =
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n  handlers:\n' +
+      '    - name: clean windows\n      include_tasks: win.yml\n';
+    const r = await run(pb, { files: { 'win.yml': WINDOWS } });
+    expect(r.results.filter((x) => x.status === 'failed')).to.deep.equal([]);
+    expect(r.warnings).to.have.length(1);
+  });
+  it("an import's problems still stop the run before any host, at their position", async () => {
+    const dir = writeTree({
+      'site.yml': '- hosts: all\n  tasks:\n    - import_tasks: win.yml\n',
+      'win.yml': WINDOWS,
+      'inv.yml': 'all:\n  hosts:\n    a: {}\n',
+    });
+    let err: unknown;
+    try {
+      await prepareRun({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'inv.yml')] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(KplayErrors);
+    const e = (err as KplayErrors).errors[0]!;
+    expect([e.message, e.loc?.line, e.loc?.col]).to.deep.equal(["unknown module or keyword 'win_file'", 1, 3]);
+  });
+});
