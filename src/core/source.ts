@@ -121,8 +121,22 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   return value;
 }
 
+/**
+ * Ansible's `!unsafe` text is never templated: kept as the same text, inside a Jinja raw block when it holds
+ * template markers, so that rendering it anywhere gives it back as written.
+ */
+const UNSAFE_TAG = {
+  tag: '!unsafe',
+  resolve: (text: string): string =>
+    /\{[{%#]/.test(text) && !text.includes('{% endraw %}') ? `{% raw %}${text}{% endraw %}` : text,
+};
+
 /** PyYAML (Ansible's loader) reads only yes/no, true/false, on/off as booleans; `y` and `n` stay strings. */
 function pyYamlBools(tags: Tags): Tags {
+  return [...pyBools(tags), UNSAFE_TAG];
+}
+
+function pyBools(tags: Tags): Tags {
   return tags.map((t) => {
     if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
     const yes = t.test.test('yes');

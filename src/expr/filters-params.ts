@@ -40,6 +40,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   random: { pos: ['start', 'step', 'seed'] },
   strftime: { pos: ['second', 'utc'] },
   expanduser: { pos: [] },
+  realpath: { pos: [] },
   type_debug: { pos: [] },
   ipaddr: { pos: ['query', 'version', 'alias'] },
   ipv4: { pos: ['query'] },

@@ -2,7 +2,8 @@
 // Ansible picks), `expanduser`, `type_debug` (Python's type names), `strftime`, and the `now()` global
 // (`now(utc=True, fmt='%Y-%m-%d')`; without fmt, the text Python prints for a datetime).
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { FilterError, type Filter, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
@@ -158,9 +159,26 @@ export function now(args: unknown[], kw: KwArgs): string {
   return strftime(fmt, new Date(t), utc, micros);
 }
 
+/** os.path.realpath on the controller: absolute, links resolved as far as the path exists. */
+const realpath: Filter = (v) => {
+  if (typeof v !== 'string') throw new FilterError(`needs a string, got ${pyType(v)}`);
+  let head = resolve(v);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...rest.reverse());
+    } catch {
+      if (head === '/') return resolve(v);
+      rest.push(basename(head));
+      head = dirname(head);
+    }
+  }
+};
+
 export const PY_FILTERS: Record<string, Filter> = {
   random,
   expanduser,
+  realpath,
   type_debug: (v) => pyType(v),
   strftime: strftimeFilter,
 };

@@ -61,6 +61,37 @@ function isFile(p: string): boolean {
   }
 }
 
+/** first_found's candidates in order: names (a text may list several, split on `,` and `;`), and each
+ *  `{files, paths}` mapping (or the `files=`/`paths=` options) as every path joined with every file. */
+function firstFoundOf(terms: unknown[], o: KwArgs): string[] {
+  const words = (v: unknown): string[] =>
+    (Array.isArray(v) ? v.flat(Infinity) : v === undefined ? [] : [v]).flatMap((x) =>
+      toText(x)
+        .split(/[,;]/)
+        .map((w) => w.trim())
+        .filter(Boolean),
+    );
+  const combine = (files: string[], paths: string[]): string[] =>
+    paths.length ? paths.flatMap((p) => files.map((f) => (isAbsolute(f) ? f : join(p, f)))) : files;
+  const out: string[] = [];
+  for (const t of terms.flat(Infinity)) {
+    if (t && typeof t === 'object') {
+      const m = t as Record<string, unknown>;
+      out.push(...combine(words(m.files), words(m.paths)));
+    } else out.push(...combine(words(t), words(o.paths)));
+  }
+  if (o.files !== undefined) out.push(...combine(words(o.files), words(o.paths)));
+  return out;
+}
+
+function tryFind(scope: object, name: string): string | undefined {
+  try {
+    return findFile(scope, 'files', name, 'file');
+  } catch {
+    return undefined;
+  }
+}
+
 const names = (terms: unknown[]): string[] =>
   terms.map((t) => {
     if (typeof t !== 'string') throw new FilterError(`the terms must be strings, got ${pyType(t)}`);
@@ -91,6 +122,15 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
         if (o.default !== undefined) return o.default;
         throw new FilterError(`no variable named '${n}'`);
       }),
+  },
+  first_found: {
+    kw: ['files', 'paths', 'skip'],
+    run: (terms, o, scope) => {
+      const found = firstFoundOf(terms, o).find((n) => tryFind(scope, n) !== undefined);
+      if (found !== undefined) return [tryFind(scope, found)];
+      if (o.skip === true) return [];
+      throw new FilterError('no file was found by first_found');
+    },
   },
   template: {
     kw: [],

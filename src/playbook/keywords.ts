@@ -53,7 +53,7 @@ const percent: KeywordCheck = (v) =>
 
 /** Keywords a task, block and play share. */
 const COMMON: Record<string, KeywordCheck> = {
-  name: str,
+  name: (v) => (v === null ? undefined : str(v)), // `name:` left empty is no name, as in Ansible
   when: condition,
   tags: strOrList,
   become: bool,
