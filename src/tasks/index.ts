@@ -15,6 +15,8 @@ import { modules as transfer } from './transfer/index.js';
 import { modules as net } from './net/index.js';
 import { modules as users } from './users/index.js';
 import { modules as pki } from './pki/pki.js';
+import { modules as factMods } from './facts/index.js';
+import { pam_limits } from './pam-limits.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -42,6 +44,8 @@ const all: ModuleSpec[] = [
   ...net,
   ...users,
   ...pki,
+  ...factMods,
+  pam_limits,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

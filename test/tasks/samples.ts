@@ -121,6 +121,12 @@ export class SampleHost extends SysHost {
       }
       return ok(lines.map((l) => `${l}\n`).join(''));
     }
+    if (cmd === 'true') return ok('');
+    if (cmd === 'sh' && rest[2] === 'package_facts') {
+      if (!rest[1]!.includes('dpkg-query')) return ok('', 127);
+      const rows = [...this.pkgs].map(([n, p]) => `${n}\t${p.version}\tamd64\tadmin\t${p.status}\n`);
+      return ok(`amd64\n${rows.join('')}`);
+    }
     if (cmd === 'bash' && rest[0] === '-c' && rest[2] === 'wait_for') {
       const path = rest[5]!;
       return (await this.stat(path)).exists ? ok('OK 0\n') : ok('TIMEOUT 0\n', 1);
@@ -397,6 +403,17 @@ export const samples: Record<string, Sample> = {
       [`${SSL}/admin.pem`]: PKI.admin,
       [`${SSL}/admin-key.pem`]: { content: PKI.adminKey, mode: 0o600 },
     }),
+  },
+  setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
+  ping: { args: {}, host: sys(), readOnly: true },
+  package_facts: {
+    args: { manager: 'auto' },
+    host: sys({}, (h) => h.pkgs.set('bash', { version: '5.2', status: 'ii ', sel: 'install' })),
+    readOnly: true,
+  },
+  pam_limits: {
+    args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },
+    host: sys({ '/etc/security/limits.conf': '# limits\n' }),
   },
   // controller-only modules: arguments only
   debug: { args: { msg: 'hello' } },
