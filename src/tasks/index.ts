@@ -17,6 +17,7 @@ import { modules as users } from './users/index.js';
 import { modules as pki } from './pki/pki.js';
 import { modules as factMods } from './facts/index.js';
 import { pam_limits } from './pam-limits.js';
+import { find } from './find.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -46,6 +47,7 @@ const all: ModuleSpec[] = [
   ...pki,
   ...factMods,
   pam_limits,
+  find,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

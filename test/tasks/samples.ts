@@ -122,6 +122,21 @@ export class SampleHost extends SysHost {
       return ok(lines.map((l) => `${l}\n`).join(''));
     }
     if (cmd === 'true') return ok('');
+    if (cmd === 'find' && argv.includes('-printf')) {
+      // find's records as the find module asks for them (src/tasks/find.ts), from the fake's tree
+      const root = argv[1]!.replace(/\/+$/, '');
+      const max = argv.includes('-maxdepth') ? Number(argv[argv.indexOf('-maxdepth') + 1]) : 99;
+      const recs = [...this.files]
+        .filter(([p]) => p.startsWith(`${root}/`) && p.slice(root.length).split('/').length - 1 <= max)
+        .map(([p, n]) => {
+          const y = { file: 'f', dir: 'd', link: 'l' }[n.type];
+          const depth = p.slice(root.length).split('/').length - 1;
+          const times = `${n.mtime}\t${n.mtime}\t${n.mtime}`;
+          const ids = `${n.mode.toString(8)}\t${n.uid}\t${n.gid}\troot\troot`;
+          return `${y}\t${ids}\t${n.content.length}\t${n.ino}\t1\t1\t${times}\t${depth}\t${p}\0`;
+        });
+      return ok(recs.join(''));
+    }
     if (cmd === 'sh' && rest[2] === 'package_facts') {
       if (!rest[1]!.includes('dpkg-query')) return ok('', 127);
       const rows = [...this.pkgs].map(([n, p]) => `${n}\t${p.version}\tamd64\tadmin\t${p.status}\n`);
@@ -409,6 +424,11 @@ export const samples: Record<string, Sample> = {
   package_facts: {
     args: { manager: 'auto' },
     host: sys({}, (h) => h.pkgs.set('bash', { version: '5.2', status: 'ii ', sel: 'install' })),
+    readOnly: true,
+  },
+  find: {
+    args: { paths: '/etc/app', patterns: '*.conf', recurse: true, contains: 'port' },
+    host: sys({ '/etc/app/a.conf': 'port=1\n', '/etc/app/sub/b.conf': 'x\n', '/etc/app/c.txt': 'port\n' }),
     readOnly: true,
   },
   pam_limits: {
