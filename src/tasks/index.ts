@@ -18,6 +18,8 @@ import { modules as pki } from './pki/pki.js';
 import { modules as factMods } from './facts/index.js';
 import { pam_limits } from './pam-limits.js';
 import { find } from './find.js';
+import { raw } from './raw.js';
+import { tempfile } from './tempfile.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -48,6 +50,8 @@ const all: ModuleSpec[] = [
   ...factMods,
   pam_limits,
   find,
+  raw,
+  tempfile,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

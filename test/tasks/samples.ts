@@ -431,6 +431,8 @@ export const samples: Record<string, Sample> = {
     host: sys({ '/etc/app/a.conf': 'port=1\n', '/etc/app/sub/b.conf': 'x\n', '/etc/app/c.txt': 'port\n' }),
     readOnly: true,
   },
+  raw: { args: { _raw_params: 'echo hi > /tmp/raw' }, host: sys() },
+  tempfile: { args: { state: 'file', suffix: '.conf' }, host: sys() },
   pam_limits: {
     args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },
     host: sys({ '/etc/security/limits.conf': '# limits\n' }),
