@@ -488,6 +488,15 @@ const cases: Case[] = [
     args: { dest: `${D}/limits5.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 'many' },
     state: fileState(`${D}/limits5.conf`),
     fails: true,
+    differs: (k, a) => {
+      expect([k.first, k.second, a.first, a.second]).to.deep.equal(['failed', 'failed', 'failed', 'failed']);
+      expect(k.msg).to.include(a.msg);
+      // Ansible makes the missing file before it checks the value
+      expect([k.state, a.state]).to.deep.equal([
+        `absent ${D}/limits5.conf`,
+        `regular empty file 644 root:root ${D}/limits5.conf\n<EOF>`,
+      ]);
+    },
   },
   {
     name: 'find by pattern, recursing',
