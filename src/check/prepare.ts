@@ -15,6 +15,7 @@ import { checkSelection } from './selection.js';
 import { deferredWarnings, validatePlaybook } from './validate.js';
 import { renderPlaybookTags } from './templated-tags.js';
 import { newRunVars } from '../vars/context.js';
+import { answerPrompts, type PromptMode } from './prompts.js';
 
 export interface PrepareInput {
   playbook: string;
@@ -25,6 +26,8 @@ export interface PrepareInput {
   startAtTask?: string | undefined;
   /** --syntax-check: a templated `hosts:` that cannot be rendered yet is not an error. */
   lenient?: boolean | undefined;
+  /** vars_prompt: asked on a terminal, or unattended (the default), or skipped (--syntax-check always skips). */
+  prompts?: PromptMode | undefined;
   /** The run's modules; by default a copy of the built-in ones (the playbook's library/ is added to it). */
   modules?: ModuleRegistry | undefined;
 }
@@ -54,6 +57,7 @@ export async function prepareRun(i: PrepareInput): Promise<Prepared> {
   // --syntax-check reads no variables: templated tags stay as written there
   if (!i.lenient) renderPlaybookTags(pb.plays, newRunVars(inv, extra, pb.dir, false), problems);
   const selection = checkSelection(pb, filter, i.startAtTask, problems);
+  await answerPrompts(pb, extra, i.lenient ? 'skip' : (i.prompts ?? 'unattended'), problems);
   problems.throwIfAny();
   const warnings = [...plan.warnings, ...selection, ...deferredWarnings(pb)];
   return { inv, pb, plan, filter, extra, modules, warnings };

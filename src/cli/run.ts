@@ -12,6 +12,7 @@ import { PlanRecorder } from '../exec/planfile/record.js';
 import { writePlan } from '../exec/planfile/format.js';
 import type { PlanExpect } from '../exec/planfile/expect.js';
 import { planFiles } from './plan-files.js';
+import { ttyAsker } from './prompt-tty.js';
 
 export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Output): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
@@ -31,6 +32,8 @@ export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Outp
     filter: { only: parseTagList(a.tags), skip: parseTagList(a.skipTags) },
     startAtTask: a.startAtTask,
     lenient: !!a.syntaxCheck,
+    // vars_prompt: asked on a terminal when the playbook runs (not for --list-*), else unattended
+    prompts: a.listHosts || a.listTasks || a.listTags ? 'skip' : process.stdin.isTTY ? ttyAsker() : 'unattended',
   });
   for (const w of warnings) out.warn(w);
   if (a.syntaxCheck) {

@@ -147,6 +147,18 @@ export interface Play {
   forks: number | undefined;
   tags: string[];
   keywords: Vars;
+  /** vars_prompt: variables asked for before the run (check/prompts.ts answers them into `vars`). */
+  prompts: VarPrompt[];
+}
+
+/** One vars_prompt entry. */
+export interface VarPrompt {
+  name: string;
+  prompt: string;
+  default?: string | undefined;
+  private: boolean;
+  confirm: boolean;
+  loc: Loc;
 }
 
 export interface Playbook {

@@ -95,7 +95,8 @@ export class HostReader implements FactReader {
     return p;
   }
 
-  facts(): Promise<Vars> {
+  facts(opts: { fresh?: boolean } = {}): Promise<Vars> {
+    if (opts.fresh) this.cache.delete('facts');
     return this.cached('facts', 'facts', this.gather);
   }
 

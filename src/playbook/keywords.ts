@@ -132,6 +132,7 @@ export const PLAY_KEYWORDS: Record<string, KeywordCheck> = {
   ...COMMON,
   hosts: strOrList,
   vars_files: strOrList,
+  vars_prompt: list,
   roles: list,
   pre_tasks: list,
   tasks: list,
@@ -166,7 +167,6 @@ export const INCLUDE_ACTIONS = new Set(['include_tasks', 'import_tasks', 'includ
 export const UNSUPPORTED: Record<string, string> = {
   async: 'async tasks are not supported; use a systemd unit or `wait_for` for long-running work',
   poll: 'async tasks are not supported',
-  vars_prompt: 'kplay runs unattended: put values in the inventory, group_vars, .env or -e',
   include: "'include' was removed from Ansible; use include_tasks or import_tasks",
 };
 

@@ -1,5 +1,6 @@
 // Playbooks: a list of plays and import_playbook entries, read with every role, import and task file they
 // name, and checked as a whole before any host is reached. All problems are collected, then thrown at once.
+import { readPrompts } from './vars-prompt.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Problems, type Loc } from '../core/errors.js';
@@ -189,5 +190,6 @@ function readPlay(
     forks: typeof raw.forks === 'number' ? raw.forks : undefined,
     tags: inh.tags,
     keywords: raw,
+    prompts: readPrompts(raw, problems, loc),
   };
 }

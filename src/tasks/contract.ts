@@ -34,6 +34,9 @@ export interface ProbeOptions {
   /** A Key=Value answer (`systemctl show`): the keys the plan depends on; the others (timestamps, counters)
    *  move on their own, and are not compared between a plan file and its apply. */
   keys?: string[];
+  /** Check mode: what else the answer is read from, as touch keys ('package:*': any package, 'service:*' any
+   *  service): a change an earlier task plans there makes the answer uncertain. */
+  reads?: string[];
 }
 
 export interface ProbeResult {
@@ -44,8 +47,8 @@ export interface ProbeResult {
 
 /** Read-only view of a host, cached per host for the run; the engine records what each task read. */
 export interface FactReader {
-  /** Gathered facts (ansible_* names), gathered once per host. */
-  facts(): Promise<Vars>;
+  /** Gathered facts (ansible_* names), gathered once per host; `fresh`: gathered again now (setup). */
+  facts(opts?: { fresh?: boolean }): Promise<Vars>;
   stat(path: string, opts?: { follow?: boolean; checksum?: 'sha1' | 'sha256' }): Promise<StatInfo>;
   /** A file's content, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;

@@ -15,6 +15,11 @@ import { modules as transfer } from './transfer/index.js';
 import { modules as net } from './net/index.js';
 import { modules as users } from './users/index.js';
 import { modules as pki } from './pki/pki.js';
+import { modules as factMods } from './facts/index.js';
+import { pam_limits } from './pam-limits.js';
+import { find } from './find.js';
+import { raw } from './raw.js';
+import { tempfile } from './tempfile.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -42,6 +47,11 @@ const all: ModuleSpec[] = [
   ...net,
   ...users,
   ...pki,
+  ...factMods,
+  pam_limits,
+  find,
+  raw,
+  tempfile,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

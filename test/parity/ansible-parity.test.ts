@@ -451,6 +451,96 @@ const cases: Case[] = [
       `cd ${D}/unarch && find . -printf '%p %y %m %U:%G %s %l\\n' | sort && ` +
       "find . -type f -printf '%p %Ts\\n' | sort",
   },
+  // ---- issue 14's new modules
+  {
+    name: 'pam_limits a new limit in a new file',
+    module: 'community.general.pam_limits',
+    args: { dest: `${D}/limits1.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },
+    state: fileState(`${D}/limits1.conf`),
+  },
+  {
+    name: 'pam_limits use_max keeps a larger value',
+    module: 'community.general.pam_limits',
+    args: {
+      dest: `${D}/limits2.conf`,
+      domain: '*',
+      limit_type: 'hard',
+      limit_item: 'nofile',
+      value: 1024,
+      use_max: true,
+    },
+    setup: `printf '* hard nofile 4096\\n' > ${D}/limits2.conf`,
+    state: fileState(`${D}/limits2.conf`),
+  },
+  {
+    name: 'pam_limits rewrites a limit that has a comment',
+    module: 'community.general.pam_limits',
+    args: { dest: `${D}/limits3.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 10 },
+    setup: `printf '# l\\n*   soft  nofile  1024  # c\\n@adm hard nproc 100\\n' > ${D}/limits3.conf`,
+    state: fileState(`${D}/limits3.conf`),
+    differs: (k, a) => {
+      expect([k.first, k.second, a.first, a.second]).to.deep.equal(['changed', 'ok', 'changed', 'ok']);
+      // the comment is kept by both; Ansible also writes a blank line after the rewritten one
+      expect(k.state).to.include('# l$\n*^Isoft^Inofile^I10^I# c$\n@adm hard nproc 100$\n<EOF>');
+      expect(a.state).to.include('# l$\n*^Isoft^Inofile^I10^I# c$\n$\n@adm hard nproc 100$\n<EOF>');
+    },
+  },
+  {
+    name: 'pam_limits appends to a file without a final newline',
+    module: 'community.general.pam_limits',
+    args: { dest: `${D}/limits4.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 5 },
+    setup: `printf 'x hard core 0' > ${D}/limits4.conf`,
+    state: fileState(`${D}/limits4.conf`),
+    differs: (k, a) => {
+      // kplay ends the last line first; Ansible glues the new line to it, then finds no such limit again
+      expect([k.first, k.second, a.first, a.second]).to.deep.equal(['changed', 'ok', 'changed', 'changed']);
+      expect(k.state).to.include('x hard core 0$\n*^Isoft^Inofile^I5$\n<EOF>');
+      expect(a.state).to.include('x hard core 0*^Isoft^Inofile^I5$\n*^Isoft^Inofile^I5$\n<EOF>');
+    },
+  },
+  {
+    name: 'pam_limits refuses a value that is not a number',
+    module: 'community.general.pam_limits',
+    args: { dest: `${D}/limits5.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 'many' },
+    state: fileState(`${D}/limits5.conf`),
+    fails: true,
+    differs: (k, a) => {
+      expect([k.first, k.second, a.first, a.second]).to.deep.equal(['failed', 'failed', 'failed', 'failed']);
+      expect(k.msg).to.include(a.msg);
+      // Ansible makes the missing file before it checks the value
+      expect([k.state, a.state]).to.deep.equal([
+        `absent ${D}/limits5.conf`,
+        `regular empty file 644 root:root ${D}/limits5.conf\n<EOF>`,
+      ]);
+    },
+  },
+  {
+    name: 'find by pattern, recursing',
+    module: 'ansible.builtin.find',
+    args: { paths: `${D}/find`, patterns: '*.conf', recurse: true },
+    setup: `mkdir -p ${D}/find/sub && touch ${D}/find/a.conf ${D}/find/sub/b.conf ${D}/find/c.txt`,
+    state: `ls -R ${D}/find`,
+  },
+  {
+    name: 'raw runs its line every time',
+    module: 'ansible.builtin.raw',
+    args: { _raw_params: `echo hi >> ${D}/raw1` },
+    state: fileState(`${D}/raw1`),
+  },
+  {
+    name: 'tempfile makes a new folder every time',
+    module: 'ansible.builtin.tempfile',
+    args: { state: 'directory', path: `${D}`, prefix: 'tmpd.' },
+    state: `ls -d ${D}/tmpd.* | wc -l; stat -c '%a %U' ${D}/tmpd.* | sort -u`,
+  },
+  { name: 'ping answers', module: 'ansible.builtin.ping', args: {}, state: 'true' },
+  {
+    name: 'setup gathers again',
+    module: 'ansible.builtin.setup',
+    args: { filter: 'ansible_os_family' },
+    state: 'true',
+  },
+  { name: 'package_facts reads dpkg', module: 'ansible.builtin.package_facts', args: {}, state: 'true' },
 ];
 
 /** The Ansible-YAML play both tools run (the same text). */

@@ -121,6 +121,27 @@ export class SampleHost extends SysHost {
       }
       return ok(lines.map((l) => `${l}\n`).join(''));
     }
+    if (cmd === 'true') return ok('');
+    if (cmd === 'find' && argv.includes('-printf')) {
+      // find's records as the find module asks for them (src/tasks/find.ts), from the fake's tree
+      const root = argv[1]!.replace(/\/+$/, '');
+      const max = argv.includes('-maxdepth') ? Number(argv[argv.indexOf('-maxdepth') + 1]) : 99;
+      const recs = [...this.files]
+        .filter(([p]) => p.startsWith(`${root}/`) && p.slice(root.length).split('/').length - 1 <= max)
+        .map(([p, n]) => {
+          const y = { file: 'f', dir: 'd', link: 'l' }[n.type];
+          const depth = p.slice(root.length).split('/').length - 1;
+          const times = `${n.mtime}\t${n.mtime}\t${n.mtime}`;
+          const ids = `${n.mode.toString(8)}\t${n.uid}\t${n.gid}\troot\troot`;
+          return `${y}\t${ids}\t${n.content.length}\t${n.ino}\t1\t1\t${times}\t${depth}\t${p}\0`;
+        });
+      return ok(recs.join(''));
+    }
+    if (cmd === 'sh' && rest[2] === 'package_facts') {
+      if (!rest[1]!.includes('dpkg-query')) return ok('', 127);
+      const rows = [...this.pkgs].map(([n, p]) => `${n}\t${p.version}\tamd64\tadmin\t${p.status}\n`);
+      return ok(`amd64\n${rows.join('')}`);
+    }
     if (cmd === 'bash' && rest[0] === '-c' && rest[2] === 'wait_for') {
       const path = rest[5]!;
       return (await this.stat(path)).exists ? ok('OK 0\n') : ok('TIMEOUT 0\n', 1);
@@ -397,6 +418,24 @@ export const samples: Record<string, Sample> = {
       [`${SSL}/admin.pem`]: PKI.admin,
       [`${SSL}/admin-key.pem`]: { content: PKI.adminKey, mode: 0o600 },
     }),
+  },
+  setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
+  ping: { args: {}, host: sys(), readOnly: true },
+  package_facts: {
+    args: { manager: 'auto' },
+    host: sys({}, (h) => h.pkgs.set('bash', { version: '5.2', status: 'ii ', sel: 'install' })),
+    readOnly: true,
+  },
+  find: {
+    args: { paths: '/etc/app', patterns: '*.conf', recurse: true, contains: 'port' },
+    host: sys({ '/etc/app/a.conf': 'port=1\n', '/etc/app/sub/b.conf': 'x\n', '/etc/app/c.txt': 'port\n' }),
+    readOnly: true,
+  },
+  raw: { args: { _raw_params: 'echo hi > /tmp/raw' }, host: sys() },
+  tempfile: { args: { state: 'file', suffix: '.conf' }, host: sys() },
+  pam_limits: {
+    args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },
+    host: sys({ '/etc/security/limits.conf': '# limits\n' }),
   },
   // controller-only modules: arguments only
   debug: { args: { msg: 'hello' } },

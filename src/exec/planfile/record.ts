@@ -97,8 +97,8 @@ export class RecordingReader implements FactReader {
     private readonly note: (fp: Omit<Fingerprint, 'target' | 'task' | 'loc'>) => number,
   ) {}
 
-  facts(): Promise<Vars> {
-    return this.host.facts();
+  facts(opts?: { fresh?: boolean }): Promise<Vars> {
+    return this.host.facts(opts);
   }
 
   async stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {

@@ -29,8 +29,8 @@ export class PredictedReader implements FactReader {
     this.why = `reads ${key.replace(/^file:/, '')}${key.startsWith('file:') ? '' : ' (a command)'}, ${because}`;
   }
 
-  facts(): Promise<Vars> {
-    return this.host.facts();
+  facts(opts?: { fresh?: boolean }): Promise<Vars> {
+    return this.host.facts(opts);
   }
 
   async stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {
@@ -147,6 +147,7 @@ export class PredictedReader implements FactReader {
     if (predicted) return predicted;
     const key = `probe:${argv.join(' ')}`;
     if (this.state.unknownKey(key)) this.unknown(key);
+    for (const r of opts.reads ?? []) if (this.state.unknownKey(r)) this.unknown(key);
     // a command that names a path the plan changes (unarchive's `cd DEST`, `find DIR`) answers from the host's
     // stale state: only a real run can tell
     const stale = argv.find(

@@ -36,6 +36,8 @@ export const normal = (p: string): string => (p === '/' ? p : posix.normalize(p)
 /** Is `key` ('file:/a/b') covered by a touch: the same path, or a tree touch ('file:/a/') above it? */
 export function covers(touch: string, key: string): boolean {
   if (touch === key) return true;
+  // a read of a whole kind ('package:*') is covered by any touch of that kind
+  if (key.endsWith(':*')) return touch.startsWith(key.slice(0, -1));
   if (!touch.endsWith('/') || !touch.startsWith('file:') || !key.startsWith('file:')) return false;
   return key.startsWith(touch) || `${key}/` === touch;
 }

@@ -1,0 +1,7 @@
+// Module family "facts": modules that only read the host and return what they found as ansible_facts (setup,
+// package_facts) or as their result (ping).
+import type { ModuleSpec } from '../contract.js';
+import { package_facts } from './packages.js';
+import { ping, setup } from './setup.js';
+
+export const modules: ModuleSpec[] = [setup, ping, package_facts];
