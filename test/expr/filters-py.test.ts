@@ -101,3 +101,13 @@ describe('expr filters from Python: random, expanduser, type_debug, strftime; re
     }
   });
 });
+
+describe('expr filters: realpath on the controller', () => {
+  const ev = (src: string): unknown => evalExpr(compileExpr(src), {});
+  const table: [string, string][] = [
+    ["'/tmp/../tmp/.' | realpath", '/tmp'],
+    ["'/nonexistent-kplay/a/../b' | realpath", '/nonexistent-kplay/b'],
+    ["'/proc/self/root/etc' | realpath", '/etc'],
+  ];
+  for (const [src, want] of table) it(`${src} → ${want}`, () => expect(ev(src)).to.equal(want));
+});

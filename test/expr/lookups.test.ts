@@ -64,6 +64,15 @@ describe('expr lookups, as Ansible answers them', () => {
   ];
   for (const [src, want] of table) it(`${src} → ${JSON.stringify(want)}`, () => expect(ev(src)).to.deep.equal(want));
 
+  it('first_found: the first name found, as a path (files/ first, then the folder), or skip', () => {
+    expect(ev("lookup('first_found', ['missing.txt', 'f.txt', 'side.txt'])")).to.equal(join(dir, 'files/f.txt'));
+    expect(ev("lookup('first_found', 'missing.txt,side.txt')")).to.equal(join(dir, 'side.txt'));
+    expect(ev(`lookup('first_found', {'files': ['nope', 'f.txt'], 'paths': ['${dir}/files']})`)).to.equal(
+      join(dir, 'files/f.txt'),
+    );
+    expect(ev("query('first_found', 'nope.txt', skip=True)")).to.deep.equal([]);
+    expect(() => ev("lookup('first_found', 'nope.txt')")).to.throw(/no file was found by first_found/);
+  });
   it('an absolute path is read as it is', () => {
     expect(ev(`lookup('file', '${join(dir, 'side.txt')}')`)).to.equal('side');
   });
@@ -109,7 +118,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     expect([k.code, k.message, k.loc?.line, k.loc?.col]).to.deep.equal(['EXPR', message, 7, col]);
   }
   const compile: Array<[string, string, number]> = [
-    ["lookup('nosuch', 'x')", "unknown lookup 'nosuch' (kplay has env, file, vars, template)", 18],
+    ["lookup('nosuch', 'x')", "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, template)", 18],
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],
     ["lookup('file', 'x', rstip=False)", "lookup 'file' has no option 'rstip' (did you mean 'rstrip'?)", 31],
     ['lookup()', 'lookup() needs a lookup name first', 11],
@@ -126,7 +135,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     ],
     ["lookup('vars', 'nope')", "lookup 'vars': no variable named 'nope'", 11],
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
-    ["lookup(kind, 'x')", "unknown lookup 'pip' (kplay has env, file, vars, template)", 11],
+    ["lookup(kind, 'x')", "unknown lookup 'pip' (kplay has env, file, vars, first_found, template)", 11],
   ];
   for (const [src, message, col] of runtime) {
     it(`${src}: ${message}`, () =>

@@ -165,3 +165,11 @@ describe('template: Jinja in YAML values', () => {
     expect(templateVariables(v).sort()).to.deep.equal(['groups', 'other', 'port']);
   });
 });
+
+describe('template: Ansible content that is not templated', () => {
+  it('!unsafe text is kept as written wherever it is rendered', () => {
+    const doc = parseYaml('a: !unsafe "{{ x }} and {% y %}"\nb: !unsafe plain\n', 'u.yml') as Record<string, string>;
+    expect(renderString(doc.a!, { vars })).to.equal('{{ x }} and {% y %}');
+    expect(doc.b).to.equal('plain');
+  });
+});
