@@ -69,11 +69,20 @@ export function pyJson(v: unknown, opts: { indent?: number; sortKeys?: boolean }
     const pad = ' '.repeat(ind * (depth + 1));
     return `${o}\n${pad}${items.join(`,\n${pad}`)}\n${' '.repeat(ind * depth)}${c}`;
   };
-  if (Array.isArray(v)) return open(v.map((x) => pyJson(x, opts, depth + 1)), '[', ']');
+  if (Array.isArray(v))
+    return open(
+      v.map((x) => pyJson(x, opts, depth + 1)),
+      '[',
+      ']',
+    );
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);
     if (opts.sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return open(entries.map(([k, x]) => `${pyJson(k)}: ${pyJson(x, opts, depth + 1)}`), '{', '}');
+    return open(
+      entries.map(([k, x]) => `${pyJson(k)}: ${pyJson(x, opts, depth + 1)}`),
+      '{',
+      '}',
+    );
   }
   if (typeof v === 'string')
     return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
