@@ -57,7 +57,7 @@ describe('registered results: Ansible fields', () => {
     expect(read(a, 'dir')).to.include.keys('gid', 'owner', 'group', 'size');
     expect(read(a, 'touch')).to.deep.include({ dest: '/srv/t', state: 'file', mode: '0644', size: 0 });
     expect(read(a, 'link')).to.deep.include({ dest: '/srv/l', src: '/srv/seed.txt', state: 'link', mode: '0777' });
-    expect(read(a, 'absent')).to.deep.equal({ changed: false, path: '/srv/none', state: 'absent' });
+    expect(read(a, 'absent')).to.deep.equal({ changed: false, failed: false, path: '/srv/none', state: 'absent' });
     // a second run: every module task ok (the /out copies change: r now says changed=false), same fields
     const second = await run(pb, { memory: [a] });
     expect(second.lines.filter((_, i) => i % 2 === 0).every((l) => l.endsWith('|ok'))).to.equal(true);
