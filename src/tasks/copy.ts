@@ -4,6 +4,7 @@
 // into a directory is an error; the destination's parent must exist; force=no leaves an existing file
 // alone (attributes too); backup copies the old file (`cp -p`) to `<dest>.<timestamp>~` first; non-string
 // content is written as Python's json.dumps writes it. A controller folder as src copies its tree (planTree).
+// kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
@@ -23,6 +24,7 @@ const copyArgs = {
   validate: astr(),
   directory_mode: amode(),
   follow: abool().default(false),
+  decrypt: abool().default(true),
   ...fileAttrArgs,
 };
 
@@ -59,6 +61,12 @@ export const copy = defineTask({
         return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest: args.dest! }, tree, host, facts);
       try {
         content = await facts.controllerRead(args.src);
+        // kplay has no vault: an encrypted file is refused rather than put on the host still encrypted
+        if (args.decrypt && content.subarray(0, 14).toString() === '$ANSIBLE_VAULT')
+          throw taskFailed(
+            `${args.src} is encrypted with Ansible Vault, and kplay has no vault: decrypt it first ` +
+              '(ansible-vault decrypt), or set decrypt: false to copy the encrypted bytes as they are',
+          );
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EISDIR') throw taskFailed(`copy: a directory src (${args.src}) is not supported yet`);

@@ -310,6 +310,22 @@ describe('copy', () => {
   }
 });
 
+describe('copy decrypt', () => {
+  const VAULT = '$ANSIBLE_VAULT;1.1;AES256\n6162636465\n';
+  it('refuses a vault-encrypted src, saying kplay has no vault', async () => {
+    const host = new FakeHost(base(), { '/ctl/files/secret.yml': VAULT });
+    expect(await planError(copy, { dest: D, src: '/ctl/files/secret.yml' }, host)).to.include(
+      'is encrypted with Ansible Vault, and kplay has no vault: decrypt it first',
+    );
+  });
+
+  it('decrypt: false copies the encrypted bytes, then converges', async () => {
+    const host = new FakeHost(base(), { '/ctl/files/secret.yml': VAULT });
+    await converge(copy, { dest: D, src: '/ctl/files/secret.yml', decrypt: false }, host);
+    expect(host.text(D)).to.equal(VAULT);
+  });
+});
+
 describe('template', () => {
   it('puts the rendered template, then converges', async () => {
     const host = new FakeHost(base());
