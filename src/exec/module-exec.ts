@@ -114,9 +114,14 @@ export async function runHostModule(
   const summaries = plan.changes.map((c) => c.summary);
   const wantDiff = t.keywords.diff === undefined ? p.opts.diff : toBool(t.keywords.diff);
   const diff = wantDiff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : undefined;
+  // registered too, in Ansible's shape: a list of {before, after, before_header, after_header}
+  const diffs = diff?.length
+    ? { diff: diff.map((d) => ({ before: d.before, after: d.after, before_header: d.path, after_header: d.path })) }
+    : {};
   const commandLike = spec.converges === false;
   if (reader) {
     const outcome = checkPlanOutcome(t, reader.why, plan, { commandLike, diff });
+    if (outcome.status === 'changed') outcome.result = { ...outcome.result, ...diffs };
     // a command's effect is its own: what it declares it may touch (creates, removes) is unknown; so is what a
     // plan made from something unknown would do (its paths)
     if (commandLike) state.markUnknown(plan.changes.flatMap((c) => c.touches));
@@ -140,7 +145,9 @@ export async function runHostModule(
   conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {
     const r = ran.lastExec;
-    const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}) };
+    const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}), ...diffs };
+    // the module's own `cmd` (shell: the line as given; command: the argv), as Ansible returns it
+    if (plan.result?.cmd !== undefined) result.cmd = plan.result.cmd;
     if (r && r.rc !== 0) {
       const where = `${t.loc.file}:${t.loc.line}:${t.loc.col}`;
       const msg =
@@ -162,7 +169,8 @@ export async function runHostModule(
       { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name },
     );
   }
-  return { status: 'changed', result: { changed: true, ...again.result, ...plan.result }, diff, changes: summaries };
+  const result = { changed: true, ...again.result, ...plan.result, ...diffs };
+  return { status: 'changed', result, diff, changes: summaries };
 }
 
 function becomeUserOf(p: PlayCtx, t: Task, vars: Vars): string | undefined {
@@ -198,7 +206,29 @@ export function execFields(r: { rc: number; stdout: string; stderr: string; cmd:
     stdout_lines: strip(r.stdout) ? strip(r.stdout).split('\n') : [],
     stderr_lines: strip(r.stderr) ? strip(r.stderr).split('\n') : [],
     cmd: r.cmd,
-    delta: `${(r.durationMs / 1000).toFixed(3)}s`,
+    ...execTimes(r.durationMs, Date.now()),
+  };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** start, end and delta as Ansible's command returns them (Python's str() of a datetime and a timedelta), in the
+ *  controller's local time: kplay times the command on the controller. */
+export function execTimes(durationMs: number, endMs: number): Vars {
+  const us = Math.max(0, Math.round(durationMs * 1000));
+  const secs = Math.floor(us / 1e6);
+  const at = (usEpoch: number) => {
+    const d = new Date(Math.floor(usEpoch / 1000));
+    return (
+      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+      `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(usEpoch % 1e6, 6)}`
+    );
+  };
+  const end = Math.round(endMs * 1000);
+  return {
+    start: at(end - us),
+    end: at(end),
+    delta: `${Math.floor(secs / 3600)}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}.${pad(us % 1e6, 6)}`,
   };
 }
 

@@ -97,7 +97,9 @@ function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
   const name = t.keywords.register;
   if (typeof name !== 'string') return;
   const facts = p.rv.hostFacts.get(host) ?? {};
-  facts[name] = result;
+  // as Ansible registers it: a result that did not fail (and was not skipped) says failed: false
+  facts[name] =
+    'failed' in result || result.skipped === true || result.__uncertain ? result : { ...result, failed: false };
   p.rv.hostFacts.set(host, facts);
 }
 

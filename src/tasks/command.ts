@@ -85,7 +85,7 @@ async function planRun(
   }
   const stdin = a.stdin === undefined ? undefined : a.stdin_add_newline ? `${a.stdin}\n` : a.stdin;
   const action: Action = { exec: argv, stdin, cwd: chdir };
-  return { changes: [{ summary: `run: ${shown}`, actions: [action], touches }], result: { cmd } };
+  return { changes: [{ summary: `run: ${shown}`, actions: [action], touches }], result: { cmd, msg: '' } };
 }
 
 const common = {

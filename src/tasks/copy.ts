@@ -4,123 +4,15 @@
 // into a directory is an error; the destination's parent must exist; force=no leaves an existing file
 // alone (attributes too); backup copies the old file (`cp -p`) to `<dest>.<timestamp>~` first; non-string
 // content is written as Python's json.dumps writes it. A controller folder as src copies its tree (planTree).
+// kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
-import type { Action, Change, FactReader, HostView, Plan, StatInfo, Vars } from './contract.js';
-import {
-  backupAction,
-  backupName,
-  fileAttrArgs,
-  fixAttrs,
-  NEW_DIR_MODE,
-  NEW_FILE_MODE,
-  octal,
-  parseOctal,
-  resolveMode,
-  sha1,
-  sha256,
-  taskFailed,
-  text,
-  type ModeArg,
-} from './lib/fsattrs.js';
+import type { Action, Change, FactReader, HostView, Plan, StatInfo } from './contract.js';
+import { fileAttrArgs, NEW_DIR_MODE, octal, resolveMode, taskFailed } from './lib/fsattrs.js';
+import { type PutFileArgs, planPutFile } from './lib/put-file.js';
 import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 import { contentBytes } from './lib/py-values.js';
-
-export interface PutFileArgs {
-  dest: string;
-  src?: string | undefined; // for naming the file when dest is a directory
-  content: Buffer;
-  force: boolean;
-  backup: boolean;
-  follow?: boolean | undefined;
-  validate?: string | undefined;
-  mode?: ModeArg;
-  owner?: string | undefined;
-  group?: string | undefined;
-  directory_mode?: ModeArg;
-  /** The parent folder is made by an earlier change of the same plan (a copied tree). */
-  parentPlanned?: boolean;
-}
-
-/** Plan putting `content` at `dest` (copy and template share this). */
-export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactReader, module: string): Promise<Plan> {
-  if (a.validate !== undefined && !a.validate.includes('%s'))
-    throw taskFailed(`validate must contain %s: ${a.validate}`);
-  let dest = a.dest;
-  const actions: Action[] = [];
-  let createDir: string | undefined;
-  if (dest.endsWith('/')) {
-    if (a.src === undefined) throw taskFailed(`can not use content with a dir as dest`);
-    const dir = dest.replace(/\/+$/, '') || '/';
-    const d = await facts.stat(dir, { follow: true });
-    if (!d.exists) createDir = dir;
-    else if (!d.isdir) throw taskFailed(`${dir} is not a directory`);
-    dest = posix.join(dir, posix.basename(a.src));
-  } else {
-    const d = await facts.stat(dest, { follow: true });
-    if (d.exists && d.isdir) {
-      if (a.src === undefined) throw taskFailed(`can not use content with a dir as dest`);
-      dest = posix.join(dest, posix.basename(a.src));
-    }
-  }
-  let st = await facts.stat(dest, { follow: false, checksum: 'sha256' });
-  if (st.exists && st.islnk && a.follow && st.lnk_target !== undefined) {
-    dest = posix.resolve(posix.dirname(dest), st.lnk_target);
-    st = await facts.stat(dest, { follow: false, checksum: 'sha256' });
-  }
-  const parent = posix.dirname(dest);
-  if (createDir === undefined) {
-    if (!a.parentPlanned) {
-      const p = await facts.stat(parent, { follow: true });
-      if (!p.exists || !p.isdir) throw taskFailed(`Destination directory ${parent} does not exist`);
-    }
-  } else {
-    actions.push({ exec: ['mkdir', '-p', '--', createDir] });
-    const dm = resolveMode(a.directory_mode, NEW_DIR_MODE, true);
-    if (dm !== undefined) actions.push({ exec: ['chmod', octal(dm), '--', createDir] });
-  }
-  const result: Vars = { dest, checksum: sha1(a.content), size: a.content.length };
-  if (a.src !== undefined) result.src = a.src;
-  if (st.exists && !a.force) return { changes: [], result: { ...result, msg: 'file already exists' } };
-  if (st.exists && st.isdir) throw taskFailed(`${dest} is a directory`);
-  const touches = [`file:${dest}`];
-  const sameContent = st.exists && !st.islnk && st.checksum === sha256(a.content);
-  const curMode = parseOctal(st.mode);
-  const mode = resolveMode(a.mode, st.exists && !st.islnk ? (curMode ?? NEW_FILE_MODE) : NEW_FILE_MODE, false);
-  result.mode = octal(mode ?? (st.exists && !st.islnk ? (curMode ?? NEW_FILE_MODE) : NEW_FILE_MODE));
-  const owner = a.owner ?? (st.exists ? st.owner : undefined);
-  const group = a.group ?? (st.exists ? st.group : undefined);
-  if (owner !== undefined) result.owner = owner;
-  if (group !== undefined) result.group = group;
-  const changes: Change[] = [];
-  if (!sameContent) {
-    if (a.backup && st.exists && !st.islnk) {
-      result.backup_file = backupName(dest);
-      actions.push(backupAction(dest, result.backup_file as string));
-    }
-    actions.push({
-      put: dest,
-      content: a.content,
-      mode: mode === undefined ? undefined : octal(mode),
-      owner: a.owner,
-      group: a.group,
-      validate: a.validate,
-    });
-    const before = host.diff && st.exists && !st.islnk ? await facts.read(dest) : undefined;
-    changes.push({
-      summary: `${module}: ${st.exists ? 'update' : 'create'} ${dest}`,
-      diff: { path: dest, before: text(before), after: text(a.content) },
-      actions,
-      touches,
-    });
-  } else {
-    const fix = fixAttrs(dest, st, a);
-    if (fix.actions.length)
-      changes.push({ summary: `${module}: ${dest}: ${fix.parts.join(', ')}`, actions: fix.actions, touches });
-  }
-  return { changes, result };
-}
 
 const copyArgs = {
   src: apath(),
@@ -132,6 +24,7 @@ const copyArgs = {
   validate: astr(),
   directory_mode: amode(),
   follow: abool().default(false),
+  decrypt: abool().default(true),
   ...fileAttrArgs,
 };
 
@@ -168,6 +61,12 @@ export const copy = defineTask({
         return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest: args.dest! }, tree, host, facts);
       try {
         content = await facts.controllerRead(args.src);
+        // kplay has no vault: an encrypted file is refused rather than put on the host still encrypted
+        if (args.decrypt && content.subarray(0, 14).toString() === '$ANSIBLE_VAULT')
+          throw taskFailed(
+            `${args.src} is encrypted with Ansible Vault, and kplay has no vault: decrypt it first ` +
+              '(ansible-vault decrypt), or set decrypt: false to copy the encrypted bytes as they are',
+          );
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EISDIR') throw taskFailed(`copy: a directory src (${args.src}) is not supported yet`);

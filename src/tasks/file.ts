@@ -10,7 +10,7 @@
 // `preserve` are refused (they could never converge); a symlink's mode is never changed (Linux has none),
 // its owner/group are (chown -h).
 import { posix } from 'node:path';
-import type { Change, FactReader, Plan, StatInfo } from './contract.js';
+import type { ArgsOf, Change, FactReader, Plan, StatInfo } from './contract.js';
 import {
   chmodArg,
   fileAttrArgs,
@@ -26,12 +26,11 @@ import {
 } from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 import { listTree } from './lib/list-tree.js';
+import { pathFields, pathState } from './lib/file-result.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
 
-function kind(st: StatInfo): string {
-  return !st.exists ? 'absent' : st.islnk ? 'link' : st.isdir ? 'directory' : 'file';
-}
+const kind = pathState;
 
 const fileArgs = {
   path: apath(),
@@ -44,6 +43,8 @@ const fileArgs = {
   access_time: astr(),
   ...fileAttrArgs,
 };
+
+type FileArgs = ArgsOf<typeof fileArgs>;
 
 export const file = defineTask({
   name: 'file',
@@ -58,69 +59,85 @@ export const file = defineTask({
   returns: { path: 'the path', state: 'its state after the task' },
   example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
   async plan(args, _host, facts): Promise<Plan> {
-    const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
-    for (const t of ['modification_time', 'access_time'] as const) {
-      if (args[t] !== undefined && args[t] !== 'preserve')
-        throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
+    const plan = await planFile(args, facts);
+    const path = plan.result!.path as string;
+    // Ansible's fields: the path as it is once done (a change's re-plan gives them after it is applied);
+    // link, hard and touch name it `dest` as Ansible does
+    const state = plan.result!.state;
+    if (state === 'link' || state === 'hard' || state === 'touch') plan.result!.dest = path;
+    if (state === 'touch') plan.result!.state = 'file';
+    if (plan.changes.length === 0 && state !== 'absent') {
+      const own = await facts.stat(path, { follow: false }); // the plan's own read: cached
+      const st = own.islnk && state !== 'link' && args.follow ? await facts.stat(path, { follow: true }) : own;
+      Object.assign(plan.result!, pathFields(st), state === 'hard' ? { state } : {});
     }
-    const st = await facts.stat(path, { follow: false });
-    const prev = kind(st);
-    const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
-    if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
-    const touches = [`file:${path}`];
-    const changes: Change[] = [];
-    const change = (summary: string, actions: Change['actions']) =>
-      changes.push({ summary: `file: ${summary}`, actions, touches });
-    const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
-      const fix = fixAttrs(p, target, args, opts);
-      if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
-    };
-    /** The path itself, or what it points to when it is a link and follow=yes. */
-    const followed = async (): Promise<StatInfo> => (st.islnk && args.follow ? facts.stat(path, { follow: true }) : st);
-    const result = { path, state };
-
-    switch (state) {
-      case 'absent':
-        if (st.exists) {
-          // removing a directory alters everything below it: the trailing slash says "the tree"
-          if (st.isdir && !st.islnk) touches.push(`file:${path}/`);
-          change(`remove ${path}`, [{ remove: path, recurse: st.isdir === true && !st.islnk }]);
-        }
-        return { changes, result };
-      case 'file': {
-        const t = await followed();
-        if (!t.exists || t.islnk || t.isdir)
-          throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
-        await attrs(path, t);
-        return { changes, result };
-      }
-      case 'touch': {
-        if (st.exists) {
-          await attrs(path, await followed());
-          return { changes, result };
-        }
-        await needParent(facts, path);
-        change(`touch ${path}`, [{ exec: ['touch', '--', path] }, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
-        return { changes, result };
-      }
-      case 'directory':
-        await planDirectory(path, st, args, facts, change, attrs, followed);
-        if (args.recurse && st.exists) {
-          touches.push(`file:${path}/`);
-          await planRecurse(path, args, facts, change);
-        }
-        return { changes, result };
-      case 'link':
-        return {
-          changes: await planLink(path, st, args, facts, changes, change, attrs),
-          result: { ...result, src: args.src ?? st.lnk_target },
-        };
-      case 'hard':
-        await planHard(path, st, args, facts, change, attrs);
-        return { changes, result: { ...result, src: args.src } };
-    }
+    return plan;
   },
 });
+
+async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
+  const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
+  for (const t of ['modification_time', 'access_time'] as const) {
+    if (args[t] !== undefined && args[t] !== 'preserve')
+      throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
+  }
+  const st = await facts.stat(path, { follow: false });
+  const prev = kind(st);
+  const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
+  if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
+  const touches = [`file:${path}`];
+  const changes: Change[] = [];
+  const change = (summary: string, actions: Change['actions']) =>
+    changes.push({ summary: `file: ${summary}`, actions, touches });
+  const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
+    const fix = fixAttrs(p, target, args, opts);
+    if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
+  };
+  /** The path itself, or what it points to when it is a link and follow=yes. */
+  const followed = async (): Promise<StatInfo> => (st.islnk && args.follow ? facts.stat(path, { follow: true }) : st);
+  const result = { path, state };
+
+  switch (state) {
+    case 'absent':
+      if (st.exists) {
+        // removing a directory alters everything below it: the trailing slash says "the tree"
+        if (st.isdir && !st.islnk) touches.push(`file:${path}/`);
+        change(`remove ${path}`, [{ remove: path, recurse: st.isdir === true && !st.islnk }]);
+      }
+      return { changes, result };
+    case 'file': {
+      const t = await followed();
+      if (!t.exists || t.islnk || t.isdir)
+        throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
+      await attrs(path, t);
+      return { changes, result };
+    }
+    case 'touch': {
+      if (st.exists) {
+        await attrs(path, await followed());
+        return { changes, result };
+      }
+      await needParent(facts, path);
+      change(`touch ${path}`, [{ exec: ['touch', '--', path] }, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
+      return { changes, result };
+    }
+    case 'directory':
+      await planDirectory(path, st, args, facts, change, attrs, followed);
+      if (args.recurse && st.exists) {
+        touches.push(`file:${path}/`);
+        await planRecurse(path, args, facts, change);
+      }
+      return { changes, result };
+    case 'link':
+      return {
+        changes: await planLink(path, st, args, facts, changes, change, attrs),
+        result: { ...result, src: args.src ?? st.lnk_target },
+      };
+    case 'hard':
+      await planHard(path, st, args, facts, change, attrs);
+      return { changes, result: { ...result, src: args.src } };
+  }
+}
 
 type Args = Attrs & { src?: string | undefined; force: boolean; follow: boolean; recurse: boolean };
 type Add = (summary: string, actions: Change['actions']) => void;

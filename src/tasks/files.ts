@@ -1,6 +1,9 @@
 // Files on the host: copy, template, file, lineinfile (each in its own file) and stat, here.
-// stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...).
-import type { Vars } from './contract.js';
+// stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...); the
+// times (atime, ctime, mtime as floats), dev, inode, nlink, blocks, the special types (isblk, ischr, isfifo,
+// issock) and access for the connecting user (readable, writeable, executable) come from one more `stat` call.
+// Not returned: mimetype/charset (get_mime) and attributes (get_attributes), which need `file` and `lsattr`.
+import type { FactReader, Vars } from './contract.js';
 import { octal, parseOctal } from './lib/fsattrs.js';
 import { abool, choice, defineTask, apath } from './lib/schema.js';
 import { posix } from 'node:path';
@@ -71,6 +74,8 @@ export const stat = defineTask({
       out.lnk_target = st.lnk_target;
       out.lnk_source = posix.resolve(posix.dirname(path), st.lnk_target);
     }
+    // check mode: a path an earlier planned change sets has no inode or times yet (they are left out)
+    if (!st.planned) Object.assign(out, await moreStat(facts, path, args.follow));
     if (args.get_checksum && st.isreg) {
       if (direct) out.checksum = st.checksum;
       else {
@@ -81,3 +86,41 @@ export const stat = defineTask({
     return { changes: [], result: { stat: out } };
   },
 });
+
+// %X %Z %Y with nanoseconds, then device, inode, links, type, blocks, I/O block size, rdev major/minor (hex)
+export const MORE_STAT =
+  'stat $2 -c "%.9X|%.9Z|%.9Y|%d|%i|%h|%F|%b|%o|%t|%T" -- "$1" && ' +
+  'printf "%s|%s|%s\\n" "$([ -r "$1" ] && echo 1)" "$([ -w "$1" ] && echo 1)" "$([ -x "$1" ] && echo 1)"';
+
+/** The fields of Ansible's stat the reader's cached stat does not carry; none when the host's stat cannot. */
+export function parseMoreStat(out: string): Vars {
+  const [line, access] = out.trim().split('\n');
+  const f = (line ?? '').split('|');
+  if (f.length !== 11 || Number.isNaN(Number(f[0]))) return {};
+  const [major, minor] = [Number.parseInt(f[9]!, 16), Number.parseInt(f[10]!, 16)];
+  const [r, w, x] = (access ?? '').split('|');
+  return {
+    atime: Number(f[0]),
+    ctime: Number(f[1]),
+    mtime: Number(f[2]),
+    dev: Number(f[3]),
+    inode: Number(f[4]),
+    nlink: Number(f[5]),
+    isblk: f[6] === 'block special file',
+    ischr: f[6] === 'character special file',
+    isfifo: f[6] === 'fifo',
+    issock: f[6] === 'socket',
+    blocks: Number(f[7]),
+    block_size: Number(f[8]),
+    // glibc's makedev()
+    device_type: (minor & 0xff) + (major & 0xfff) * 256 + (minor & ~0xff) * 4096 + (major & ~0xfff) * 2 ** 32,
+    readable: r === '1',
+    writeable: w === '1',
+    executable: x === '1',
+  };
+}
+
+async function moreStat(facts: FactReader, path: string, follow: boolean): Promise<Vars> {
+  const r = await facts.probe(['sh', '-c', MORE_STAT, 'sh', path, follow ? '-L' : '']);
+  return r.rc === 0 ? parseMoreStat(r.stdout) : {};
+}

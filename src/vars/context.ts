@@ -31,6 +31,23 @@ export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, che
   return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
 }
 
+// `ansible_facts`: the host's facts under their names without the `ansible_` prefix (`ansible_facts.distribution`
+// is `ansible_distribution`), as Ansible injects both; `{}` before any fact is known. Memoized per facts object
+// (a module that returns facts replaces the host's object).
+const factsDicts = new WeakMap<Vars, Vars>();
+const NO_FACTS: Vars = {};
+export function factsLayer(facts: Vars | undefined): Vars {
+  const f = facts ?? NO_FACTS;
+  let layer = factsDicts.get(f);
+  if (!layer) {
+    const dict: Vars = {};
+    for (const [k, v] of Object.entries(f)) dict[k.startsWith('ansible_') ? k.slice(8) : k] = v;
+    layer = { ...f, ansible_facts: dict };
+    factsDicts.set(f, layer);
+  }
+  return layer;
+}
+
 /** `hostvars`: every inventory host's variables with its facts and set_facts, built on demand per host. */
 export function hostvarsOf(rv: RunVars): Vars {
   const out: Vars = {};
@@ -43,7 +60,7 @@ export function hostvarsOf(rv: RunVars): Vars {
           {
             ...hostVars(rv.inv, h),
             ...magicVars(rv.inv, h),
-            ...rv.facts.get(h),
+            ...factsLayer(rv.facts.get(h)),
             ...rv.hostFacts.get(h),
             groups: groupsMap(rv.inv),
           },
@@ -79,7 +96,7 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       mergeVars({
         roleDefaults: roleDefaults(play, role),
         inventory,
-        facts: rv.facts.get(host),
+        facts: factsLayer(rv.facts.get(host)),
         play: play.vars,
         roleVars: role?.vars,
         task: over ? { ...over, ...task?.vars } : task?.vars,

@@ -2,6 +2,7 @@
 // runs a plan's actions on it (put, remove, and the few execs the file modules emit: chmod, chown, mkdir -p,
 // ln -sfn, ln -f, touch, cp -p). Other execs (command/shell) are recorded in `ran`. Reads behave like the
 // engine's HostReader (stat of a link with follow=false still reports the checksum of what it points to).
+import { MORE_STAT } from '../../src/tasks/files.js';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, ProbeResult, StatInfo, Vars } from '../../src/tasks/contract.js';
@@ -193,6 +194,13 @@ export class FakeHost implements FactReader {
         );
       }
       return ok(lines.map((l) => `${l}\n`).join(''));
+    }
+    if (cmd === 'sh' && rest[1] === MORE_STAT) {
+      // stat's extra fields: times from mtime, device 8, the inode, one link, 4096-byte I/O blocks
+      const n = this.get(rest[3]!, rest[4] === '-L');
+      if (!n) return { rc: 1, stdout: '', stderr: 'stat: cannot stat' };
+      const type = n.type === 'dir' ? 'directory' : n.type === 'link' ? 'symbolic link' : 'regular file';
+      return ok(`${n.mtime}.5|${n.mtime}.5|${n.mtime}.5|8|${n.ino}|1|${type}|8|4096|0|0\n1|1|\n`);
     }
     if (cmd === 'stat' && rest[0] === '-c' && rest[1] === '%d:%i') {
       const out = rest.slice(rest.indexOf('--') + 1).map((p) => this.get(p, false));

@@ -35,7 +35,7 @@ describe('command', () => {
         touches: [],
       },
     ]);
-    expect(plan.result).to.deep.equal({ cmd: ['kubeadm', 'init', '--config', '/etc/kube adm.yaml'] });
+    expect(plan.result).to.deep.equal({ cmd: ['kubeadm', 'init', '--config', '/etc/kube adm.yaml'], msg: '' });
   });
 
   it('runs no shell: pipes and globs are plain arguments', async () => {
@@ -134,7 +134,7 @@ describe('shell', () => {
         touches: [],
       },
     ]);
-    expect(plan.result).to.deep.equal({ cmd: 'swapoff -a && echo $HOME | wc' });
+    expect(plan.result).to.deep.equal({ cmd: 'swapoff -a && echo $HOME | wc', msg: '' });
   });
 
   it('executable replaces /bin/sh', async () => {

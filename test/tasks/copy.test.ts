@@ -244,17 +244,28 @@ describe('copy', () => {
     });
   }
 
-  it('returns dest, sha1 checksum, size, mode, owner and group', async () => {
-    const host = new FakeHost({ [D]: { content: 'hi\n', owner: 'etcd' } });
+  it("returns Ansible's fields: dest, checksum, size, mode, owner, group, state; path, uid, gid if same", async () => {
+    const host = new FakeHost({ [D]: { content: 'hi\n', owner: 'etcd', mode: 0o600 } });
     const plan = await planOn(copy, { dest: D, content: 'hi\n', mode: '0600' }, host);
+    expect(plan.changes).to.deep.equal([]);
     expect(plan.result).to.deep.equal({
       dest: D,
+      path: D,
       checksum: createHash('sha1').update('hi\n').digest('hex'),
       size: 3,
       mode: '0600',
       owner: 'etcd',
       group: 'etcd',
+      uid: 1001,
+      gid: 1001,
+      state: 'file',
     });
+  });
+
+  it('returns md5sum when it sends the content (as Ansible), and the mode it sets', async () => {
+    const plan = await planOn(copy, { dest: D, content: 'new\n', mode: '0640' }, new FakeHost({ [D]: 'a\n' }));
+    expect(plan.result).to.include({ md5sum: createHash('md5').update('new\n').digest('hex'), mode: '0640' });
+    expect(plan.result).to.include({ state: 'file', size: 4 });
   });
 
   it('diff shows the old and new content', async () => {
@@ -297,6 +308,22 @@ describe('copy', () => {
       expect(await planError(copy, args, host)).to.include(msg);
     });
   }
+});
+
+describe('copy decrypt', () => {
+  const VAULT = '$ANSIBLE_VAULT;1.1;AES256\n6162636465\n';
+  it('refuses a vault-encrypted src, saying kplay has no vault', async () => {
+    const host = new FakeHost(base(), { '/ctl/files/secret.yml': VAULT });
+    expect(await planError(copy, { dest: D, src: '/ctl/files/secret.yml' }, host)).to.include(
+      'is encrypted with Ansible Vault, and kplay has no vault: decrypt it first',
+    );
+  });
+
+  it('decrypt: false copies the encrypted bytes, then converges', async () => {
+    const host = new FakeHost(base(), { '/ctl/files/secret.yml': VAULT });
+    await converge(copy, { dest: D, src: '/ctl/files/secret.yml', decrypt: false }, host);
+    expect(host.text(D)).to.equal(VAULT);
+  });
 });
 
 describe('template', () => {

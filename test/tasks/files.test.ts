@@ -2,7 +2,11 @@
 // failures Ansible reports, and stat's Ansible field names.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { file, stat } from '../../src/tasks/files.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { file, MORE_STAT, parseMoreStat, stat } from '../../src/tasks/files.js';
 import { resolveMode } from '../../src/tasks/lib/fsattrs.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
@@ -441,5 +445,30 @@ describe('stat', () => {
   it('a directory', async () => {
     const s = (await planOn(stat, { path: '/srv/d' }, host())).result!.stat as Record<string, unknown>;
     expect(s).to.include({ isdir: true, isreg: false, mode: '0755' });
+  });
+
+  it("returns Ansible's times, inode, links and types from one more stat (the fake host's answer)", async () => {
+    const s = (await planOn(stat, { path: '/srv/f' }, host())).result!.stat as Record<string, unknown>;
+    expect(s).to.include({ dev: 8, nlink: 1, isblk: false, ischr: false, isfifo: false, issock: false });
+    expect(s).to.include({ block_size: 4096, readable: true, writeable: true, executable: false });
+    expect(s.inode).to.be.a('number');
+    expect(s.mtime).to.equal(s.atime);
+  });
+
+  it('reads those fields with the real stat here: a file, a character device, a fifo, a directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-stat-'));
+    writeFileSync(join(dir, 'f'), 'abc');
+    execFileSync('mkfifo', [join(dir, 'p')]);
+    const more = (p: string) =>
+      parseMoreStat(spawnSync('sh', ['-c', MORE_STAT, 'sh', p, ''], { encoding: 'utf8' }).stdout);
+    const f = more(join(dir, 'f'));
+    const real = statSync(join(dir, 'f'));
+    expect(f).to.include({ inode: real.ino, nlink: 1, dev: real.dev, blocks: real.blocks, block_size: real.blksize });
+    expect(f.mtime).to.be.closeTo(real.mtimeMs / 1000, 0.001);
+    expect(f).to.include({ isfifo: false, ischr: false, readable: true });
+    expect(more('/dev/null')).to.include({ ischr: true, device_type: statSync('/dev/null').rdev });
+    expect(more(join(dir, 'p'))).to.include({ isfifo: true });
+    expect(more(dir)).to.include({ executable: true });
+    expect(more(join(dir, 'none'))).to.deep.equal({});
   });
 });

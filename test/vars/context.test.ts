@@ -53,6 +53,23 @@ describe('task variables', () => {
     expect([v.v6, v.v7]).to.deep.equal(['fact', 'fact']);
   });
 
+  it('gives the facts in both forms: ansible_x and ansible_facts.x (a fact returned without the prefix too)', () => {
+    const rv = newRunVars(inv, {}, dir, false);
+    expect(taskVars(rv, play, task, 'n1', ['n1']).ansible_facts).to.deep.equal({});
+    rv.facts.set('n1', { ansible_distribution: 'Debian', ansible_env: { HOME: '/root' }, services: { a: 1 } });
+    const v = taskVars(rv, play, task, 'n1', ['n1']);
+    expect(v.ansible_distribution).to.equal('Debian');
+    expect(v.ansible_facts).to.deep.equal({ distribution: 'Debian', env: { HOME: '/root' }, services: { a: 1 } });
+    expect(
+      renderString("{{ ansible_facts['distribution'] }} {{ hostvars.n1.ansible_facts.env.HOME }}", { vars: v }),
+    ).to.equal('Debian /root');
+    // a fact a module returns later replaces the host's facts object: the dict follows
+    rv.facts.set('n1', { ...rv.facts.get('n1'), ansible_distribution: 'Ubuntu' });
+    expect((taskVars(rv, play, task, 'n1', ['n1']).ansible_facts as { distribution: string }).distribution).to.equal(
+      'Ubuntu',
+    );
+  });
+
   it('gives the magic variables and the .env values under env', () => {
     const v = taskVars(newRunVars(inv, {}, dir, true), play, task, 'n2', ['n2']);
     expect(v.inventory_hostname).to.equal('n2');
