@@ -87,11 +87,15 @@ export function deferredWarnings(pb: Playbook): string[] {
     for (const n of nodes) {
       if (n.kind === 'block') [n.block, n.rescue, n.always].forEach(visit);
       else if (n.kind !== 'task' && n.loaded) visit(n.loaded);
-      else if (n.kind !== 'task' && n.deferred?.length) {
+      else if (n.deferred?.length) {
         const [first, ...rest] = n.deferred;
         const more = rest.length ? ` (and ${rest.length} more)` : '';
         const why = `${locText(first!.loc)}: ${first!.message}${more}`;
-        out.push(`${locText(n.loc)}: ${n.kind} ${n.target} fails a host that reaches it: ${why}`);
+        const what =
+          n.kind === 'task'
+            ? `task ${n.name ?? n.module} fails when it runs`
+            : `${n.kind} ${n.target} fails a host that reaches it`;
+        out.push(`${locText(n.loc)}: ${what}: ${why}`);
       }
     }
   };
@@ -137,8 +141,11 @@ function checkNode(
     });
   }
   if (t.kind !== 'task') return;
-  checkStrings(t.args, t.loc, problems, new Set(), (k) => t.argLocs(k));
-  checkSources(t, pb, problems, modules, checked);
+  // a task whose failure the playbook handles fails when it runs, not before (tasks-loader's `mayFail`)
+  const own = t.mayFail ? new Problems() : problems;
+  checkStrings(t.args, t.loc, own, new Set(), (k) => t.argLocs(k));
+  checkSources(t, pb, own, modules, checked);
+  if (own !== problems && own.size) t.deferred = [...(t.deferred ?? []), ...own.list];
 }
 
 /** Every templated string parses as a template. */

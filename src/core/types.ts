@@ -66,6 +66,8 @@ export interface Inherited {
   vars: Vars; // block vars merged, outermost first
   keywords: TaskKeywords; // become, environment, ignore_errors ... as written by the enclosing block/role/play
   role: RoleInstance | undefined;
+  /** Inside a block's `block:` part whose `rescue:` has tasks. */
+  rescued?: boolean;
 }
 
 export interface Condition {
@@ -92,6 +94,11 @@ export interface Task extends TaskBase {
   module: string; // canonical module name
   args: Vars; // raw args: may contain {{ }}; `_raw_params` for free-form modules
   argLocs: (key: string) => Loc | undefined;
+  /** Argument problems of a task whose failure the playbook handles (ignore_errors, a block's rescue), as
+   *  Ansible's tests of bad arguments do: warned before the run, the task fails when it runs. */
+  deferred?: KplayError[];
+  /** The playbook handles this task's failure (ignore_errors, rescue): its problems are `deferred`. */
+  mayFail?: boolean;
 }
 
 export interface Block extends TaskBase {

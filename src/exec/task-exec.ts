@@ -137,6 +137,8 @@ async function once(
       registerResult(p, t, host, result);
       return { status: 'skipped', result };
     }
+    // arguments found wrong when the playbook was read, on a task whose failure the playbook handles
+    if (t.deferred?.length) throw t.deferred[0];
     out = await attempts(p, t, host, vars, check);
   } catch (e) {
     // a condition or an argument that cannot be evaluated fails the task, as a failed module does (ignore_errors

@@ -16,6 +16,8 @@ import { scopeGet, toText } from '../core/value-utils.js';
 export interface LookupContext {
   /** Renders a template file (found by lookup('template')) with the given variables. */
   renderTemplate?: (path: string, vars: object) => string;
+  /** The folder of the file the task is written in: Ansible also looks for a relative file there. */
+  taskDir?: string;
 }
 
 export const LOOKUP_CONTEXT: unique symbol = Symbol('kplay.lookupContext');
@@ -37,7 +39,7 @@ type Plugin = (terms: unknown[], opts: KwArgs, scope: object) => unknown[];
 
 /** The folders a relative path is looked for in, each tried with `sub/` first: role, playbook, current folder. */
 function searchDirs(scope: object): string[] {
-  const dirs = [scopeGet(scope, 'role_path'), scopeGet(scope, 'playbook_dir')].filter(
+  const dirs = [scopeGet(scope, 'role_path'), contextOf(scope).taskDir, scopeGet(scope, 'playbook_dir')].filter(
     (d): d is string => typeof d === 'string' && d !== '',
   );
   return [...new Set([...dirs.map((d) => resolve(d)), resolve('.')])];

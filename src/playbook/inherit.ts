@@ -66,6 +66,7 @@ export function inherit(outer: Inherited, raw: Vars, extraTags: string[] = []): 
     vars: ownVars(raw) ? { ...outer.vars, ...ownVars(raw) } : outer.vars,
     keywords,
     role: outer.role,
+    rescued: outer.rescued,
   };
 }
 

@@ -2,7 +2,7 @@
 // against the registry, keywords checked; every problem found is recorded with its position.
 import { checkKeywordContents, checkSetVarNames } from './keyword-contents.js';
 import { dirname, resolve } from 'node:path';
-import { checkArgs } from './module-args.js';
+import { checkArgs, isTemplated } from './module-args.js';
 import { didYouMean, type Loc, Problems } from '../core/errors.js';
 import {
   BLOCK_KEYWORDS,
@@ -18,7 +18,7 @@ import { loadYamlFile } from '../core/source.js';
 import { canonicalModuleName } from '../tasks/index.js';
 import type { Block, Include, Inherited, Task, TaskNode, Vars } from '../core/types.js';
 import { existsSync } from 'node:fs';
-import { isPlainObject } from '../core/value-utils.js';
+import { isPlainObject, toBool } from '../core/value-utils.js';
 import { findAction, moduleArgs } from './task-action.js';
 import { includeOptions } from './include-args.js';
 import { type LoadCtx, toList, conditions, inherit, ownVars, unique } from './inherit.js';
@@ -129,8 +129,11 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const spec = ctx.modules.find(mod)!;
   const { args, argLocs, argKeyLocs } = moduleArgs(spec, action, raw, ctx.problems, loc);
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
-  for (const e of checked.errors) ctx.problems.push(e);
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
+  if (handlesFailure(base.keywords.ignore_errors, inh)) {
+    task.mayFail = true;
+    if (checked.errors.length) task.deferred = checked.errors;
+  } else for (const e of checked.errors) ctx.problems.push(e);
   // the variables a module sets (set_fact's keys) must be names a variable can have
   if (spec.varsSet)
     checkSetVarNames(
@@ -146,11 +149,21 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   return [task];
 }
 
+/** Does the playbook expect this task may fail (ignore_errors not false, or a rescue around it)? */
+function handlesFailure(ignoreErrors: unknown, inh: Inherited): boolean {
+  if (inh.rescued) return true;
+  if (ignoreErrors === undefined || ignoreErrors === null) return false;
+  return isTemplated(ignoreErrors) || toBool(ignoreErrors);
+}
+
 function parseBlock(raw: Vars, file: string, loc: Loc, inh: Inherited, ctx: LoadCtx, handlers: boolean): Block {
   checkKeywords(raw, BLOCK_KEYWORDS, new Set(), ctx, 'block');
   const inner = inherit(inh, raw);
+  const guarded = { ...inner, rescued: Array.isArray(raw.rescue) && raw.rescue.length > 0 ? true : inner.rescued };
   const part = (k: string): TaskNode[] =>
-    Array.isArray(raw[k]) ? parseTaskList(raw[k] as unknown[], file, inner, ctx, handlers) : [];
+    Array.isArray(raw[k])
+      ? parseTaskList(raw[k] as unknown[], file, k === 'block' ? guarded : inner, ctx, handlers)
+      : [];
   return {
     kind: 'block',
     id: `${loc.file}:${loc.line}:${loc.col}`,

@@ -1,7 +1,7 @@
 // The variables a task sees on a host: every precedence layer merged (vars.ts), plus Ansible's magic
 // variables. `groups` and `hostvars` always cover the whole inventory, whatever --limit says, so a limited
 // run renders the same configs as a full one.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { groupsMap, hostVars, magicVars, type Inventory } from '../inventory/inventory.js';
 import type { Play, TaskNode, Vars } from '../core/types.js';
 import { mergeVars } from './vars.js';
@@ -90,6 +90,7 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
   // lookup('template') renders with template/, which expr/ may not import: the scope carries the renderer
   const lookups = {
     renderTemplate: (path: string, vars: object) => renderTemplateFile(path, { vars: vars as Vars, host }),
+    taskDir: task ? dirname(task.loc.file) : undefined,
   };
   return lazyRender(
     withLookupContext(

@@ -67,3 +67,41 @@ describe('include problems wait for a host to reach them', () => {
     expect([e.message, e.loc?.line, e.loc?.col]).to.deep.equal(["unknown module or keyword 'win_file'", 1, 3]);
   });
 });
+
+describe('argument problems of a task whose failure the playbook handles wait for the task to run', () => {
+  it('under ignore_errors: warned before the run, the task fails there, ignored; the next tasks run', async () => {
+    const r = await run(
+      play('    - copy: {dest: /tmp/x, content: a, nosuch: 1}\n      ignore_errors: true\n    - debug: msg=after\n'),
+    );
+    expect(r.warnings.join('\n')).to.match(
+      /site\.yml:4:7: task copy fails when it runs: .*unsupported argument 'nosuch'/,
+    );
+    expect(r.results.filter((x) => x.task === 'copy').map((x) => x.status)).to.deep.equal([
+      'ignored',
+      'ignored',
+      'ignored',
+    ]);
+    expect(r.results.find((x) => x.task === 'copy')!.msg).to.contain("copy: unsupported argument 'nosuch'");
+    expect(r.lines.filter((l) => l.startsWith('debug|'))).to.have.length(3);
+  });
+  it("inside a block with a rescue (also a nested block): the rescue runs with the argument's problem", async () => {
+    const r = await run(
+      play(
+        '    - block:\n        - block:\n            - copy: {src: nosuch-file, dest: /tmp/x}\n' +
+          '      rescue:\n        - debug: msg="{{ ansible_failed_result.msg }}"\n',
+      ),
+    );
+    const rescue = r.results.filter((x) => x.task === 'debug');
+    expect(rescue).to.have.length(3);
+    expect(String(rescue[0]!.result?.msg)).to.contain('copy source not found: nosuch-file');
+  });
+  it('without ignore_errors or rescue the problem still stops the run before any host', async () => {
+    let err: unknown;
+    try {
+      await run(play('    - copy: {dest: /tmp/x, content: a, nosuch: 1}\n'));
+    } catch (e) {
+      err = e;
+    }
+    expect((err as KplayErrors).errors.map((e) => e.message)).to.deep.equal(["copy: unsupported argument 'nosuch'"]);
+  });
+});

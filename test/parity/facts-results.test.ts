@@ -79,6 +79,7 @@ const SITE = `- hosts: all
             sh: "{{ sh }}" }
 `;
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON printed by both tools, read field by field
 type J = Record<string, any>;
 
 describe('@lab @parity facts and registered results as in Ansible', () => {
