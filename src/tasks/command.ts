@@ -104,7 +104,8 @@ export const command = defineTask({
   description: 'Run a program with arguments on the host, without a shell (no pipes, redirects or globbing).',
   freeForm: true,
   converges: false,
-  args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true) },
+  // `executable` is accepted and not used, with a warning, as Ansible 2.14 does: command runs no shell
+  args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true), executable: astr() },
   requiredOneOf: [['_raw_params', 'cmd', 'argv']],
   mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
   returns: {
@@ -122,7 +123,10 @@ export const command = defineTask({
       const env = await hostEnv(facts);
       argv = argv.map((w) => expandVars(w, env));
     }
-    return planRun(args, argv, argv.join(' '), argv, facts, args.expand_argument_vars);
+    const plan = await planRun(args, argv, argv.join(' '), argv, facts, args.expand_argument_vars);
+    if (args.executable === undefined) return plan;
+    const warning = `executable is no longer supported by command, which runs no shell: '${args.executable}' is not used (use shell)`;
+    return { ...plan, result: { ...plan.result, warnings: [warning] } };
   },
 });
 

@@ -53,6 +53,12 @@ describe('command', () => {
     expect(plan.changes[0]!.actions[0]).to.deep.include({ exec: ['echo', '$HOME'] });
   });
 
+  it('executable is accepted and not used, with a warning (Ansible 2.14 does the same)', async () => {
+    const plan = await planOn(command, { _raw_params: 'ls /dev/null', executable: '/bogus' }, new FakeHost());
+    expect(plan.changes[0]!.actions[0]).to.deep.include({ exec: ['ls', '/dev/null'] });
+    expect((plan.result!.warnings as string[])[0]).to.contain('no longer supported');
+  });
+
   it('argv is taken as it is', async () => {
     const plan = await planOn(command, { argv: ['printf', '%s\n', 'a b'] }, new FakeHost());
     expect(plan.changes[0]!.actions[0]).to.deep.include({ exec: ['printf', '%s\n', 'a b'] });
