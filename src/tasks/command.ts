@@ -105,7 +105,7 @@ export const command = defineTask({
   freeForm: true,
   converges: false,
   // `executable` is accepted and not used, with a warning, as Ansible 2.14 does: command runs no shell
-  args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true), executable: astr() },
+  args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true), executable: apath() },
   requiredOneOf: [['_raw_params', 'cmd', 'argv']],
   mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
   returns: {
@@ -125,7 +125,9 @@ export const command = defineTask({
     }
     const plan = await planRun(args, argv, argv.join(' '), argv, facts, args.expand_argument_vars);
     if (args.executable === undefined) return plan;
-    const warning = `executable is no longer supported by command, which runs no shell: '${args.executable}' is not used (use shell)`;
+    const warning =
+      `executable is no longer supported by command, which runs no shell: ` +
+      `'${args.executable}' is not used (use shell)`;
     return { ...plan, result: { ...plan.result, warnings: [warning] } };
   },
 });
