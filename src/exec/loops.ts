@@ -2,6 +2,7 @@
 // A value the keyword cannot loop over throws a LoopError (a KplayError without a position); `loopItems()`
 // (conditions.ts) places it at the keyword. `loop_control`'s variables for one item are made here too.
 import { KplayError } from '../core/errors.js';
+import { loopPosition } from '../core/loop-position.js';
 import { toBool } from '../core/value-utils.js';
 import type { RoleInstance, Vars } from '../core/types.js';
 import { firstFound, fileGlob } from './loop-files.js';
@@ -121,18 +122,7 @@ export function itemVars(lc: Vars | undefined, items: unknown[], i: number): Var
   const out: Vars = { [loopVar]: items[i], ansible_loop_var: loopVar };
   if (indexVar) Object.assign(out, { [indexVar]: i, ansible_index_var: indexVar });
   if (toBool(lc?.extended)) {
-    const n = items.length;
-    const loop: Vars = {
-      index: i + 1,
-      index0: i,
-      revindex: n - i,
-      revindex0: n - i - 1,
-      first: i === 0,
-      last: i === n - 1,
-      length: n,
-    };
-    if (i > 0) loop.previtem = items[i - 1];
-    if (i < n - 1) loop.nextitem = items[i + 1];
+    const loop: Vars = loopPosition(items, i);
     const all = lc?.extended_allitems;
     if (all === undefined || toBool(all)) loop.allitems = items;
     out.ansible_loop = loop;

@@ -5,6 +5,7 @@
 // `{% set %}` inside a loop body does not leak out of it.
 import { evaluate, ExprEvalError } from '../../expr/eval.js';
 import type { Node } from '../../expr/parse.js';
+import { loopPosition } from '../../core/loop-position.js';
 import { pyStr } from '../../core/py-repr.js';
 import { isPlainObject, truthy } from '../../core/value-utils.js';
 import { type CompiledJinja, targets } from './compile.js';
@@ -120,22 +121,9 @@ class Runner {
       return;
     }
     const names = targets(n.name as NjNode);
-    const length = items.length;
     items.forEach((item, i) => {
       const inner = Object.create(scope) as Scope;
-      define(inner, 'loop', {
-        index: i + 1,
-        index0: i,
-        revindex: length - i,
-        revindex0: length - i - 1,
-        first: i === 0,
-        last: i === length - 1,
-        length,
-        previtem: i > 0 ? items[i - 1] : undefined,
-        nextitem: i < length - 1 ? items[i + 1] : undefined,
-        depth: depth + 1,
-        depth0: depth,
-      });
+      define(inner, 'loop', { ...loopPosition(items, i), depth: depth + 1, depth0: depth });
       this.bind(names, item, inner, n);
       this.block(n.body as NjNode, inner, out, depth + 1);
     });
