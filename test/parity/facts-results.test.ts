@@ -87,11 +87,13 @@ describe('@lab @parity facts and registered results as in Ansible', () => {
     const lab = await useLab(this, { count: 3 });
     this.timeout(600_000);
     const [A, B] = [lab.hosts[1]!.name, lab.hosts[2]!.name];
-    // both twins alike: Ansible needs a Python on B, so A has one too (kplay reads its version, needs none)
+    // both twins alike: Ansible needs a Python on B, so A has one too (kplay reads its version, needs none);
+    // lsb_release, which other suites may have installed on one twin, on both (it changes ansible_lsb)
     for (const h of [A, B]) {
       const py = await lab.exec(
         h,
-        'command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3; }',
+        '{ command -v python3 && command -v lsb_release; } >/dev/null || ' +
+          '{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 lsb-release; }',
       );
       expect(py.code, py.stderr).to.equal(0);
     }
