@@ -1,6 +1,6 @@
 // Controller modules (debug, set_fact, assert, fail, pause, include_vars, meta) run through their own
 // `runOnController`; the engine gives them the checked args and its evaluator, and sets the facts they return.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { valueLoc } from '../core/places.js';
 import type { Task, Vars } from '../core/types.js';
 import { compileExpr, evalExpr } from '../expr/expr.js';
@@ -32,7 +32,12 @@ export async function runControllerModule(
     raw,
     vars,
     check,
-    varsDirs: [t.role ? join(t.role.path, 'vars') : undefined, p.rv.playbookDir].filter((x): x is string => !!x),
+    // as Ansible looks: the role's vars/, the role itself (`dir: vars`), beside the task's file, the playbook's
+    varsDirs: [
+      ...(t.role ? [join(t.role.path, 'vars'), t.role.path] : []),
+      dirname(t.loc.file),
+      p.rv.playbookDir,
+    ].filter((x, i, all) => all.indexOf(x) === i),
     argLoc: (name, index) => {
       const written = t.args[name];
       return index !== undefined && Array.isArray(written) ? valueLoc(written, index) : t.argLocs(name);

@@ -1,5 +1,6 @@
 // One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
 // changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
+import { markResult } from '../core/results.js';
 import { KplayError } from '../core/errors.js';
 import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
@@ -98,8 +99,9 @@ function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
   if (typeof name !== 'string') return;
   const facts = p.rv.hostFacts.get(host) ?? {};
   // as Ansible registers it: a result that did not fail (and was not skipped) says failed: false
-  facts[name] =
-    'failed' in result || result.skipped === true || result.__uncertain ? result : { ...result, failed: false };
+  facts[name] = markResult(
+    'failed' in result || result.skipped === true || result.__uncertain ? result : { ...result, failed: false },
+  );
   p.rv.hostFacts.set(host, facts);
 }
 

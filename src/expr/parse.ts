@@ -188,7 +188,8 @@ export interface SyntaxProblem {
   message: string;
 }
 
-/** Rewrite `not in` outside string literals to NOT_IN padded to the same length (columns stay right). */
+/** Rewrite `not in` outside string literals to NOT_IN padded to the same length (columns stay right), and every
+ *  Unicode space (a no-break space ...) to a space: they separate words, as in Python's Jinja. */
 function rewriteNotIn(src: string): string {
   let out = '';
   let i = 0;
@@ -207,7 +208,7 @@ function rewriteNotIn(src: string): string {
       i += m[0].length;
       continue;
     }
-    out += c;
+    out += /\s/.test(c) ? ' ' : c;
     i++;
   }
   return out;

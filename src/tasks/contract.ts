@@ -201,7 +201,7 @@ export interface ControllerCall {
   raw: Vars;
   vars: Vars;
   check: boolean;
-  /** Folders include_vars searches: the role's vars/ (when in a role), then the playbook's folder. */
+  /** Folders include_vars searches: the role's vars/ and the role (when in one), the task file's, the playbook's. */
   varsDirs: string[];
   /** Where an argument, or one item of a list argument, was written. */
   argLoc(name: string, index?: number): Loc | undefined;

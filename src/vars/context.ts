@@ -4,7 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { groupsMap, hostVars, magicVars, type Inventory } from '../inventory/inventory.js';
 import type { Play, TaskNode, Vars } from '../core/types.js';
-import { mergeVars } from './vars.js';
+import { mergeVars, varSource, type VarLayers } from './vars.js';
 import { lazyRender } from './lazy-vars.js';
 import { withLookupContext } from '../expr/lookups.js';
 import { renderTemplateFile } from '../template/template.js';
@@ -55,17 +55,18 @@ export function hostvarsOf(rv: RunVars): Vars {
     Object.defineProperty(out, h, {
       enumerable: true,
       configurable: true,
-      get: () =>
-        lazyRender(
-          {
-            ...hostVars(rv.inv, h),
-            ...magicVars(rv.inv, h),
-            ...factsLayer(rv.facts.get(h)),
-            ...rv.hostFacts.get(h),
-            groups: groupsMap(rv.inv),
-          },
-          h,
-        ),
+      get: () => {
+        const facts = factsLayer(rv.facts.get(h));
+        const vars: Vars = {
+          ...hostVars(rv.inv, h),
+          ...magicVars(rv.inv, h),
+          ...facts,
+          ...rv.hostFacts.get(h),
+          groups: groupsMap(rv.inv),
+        };
+        const data = new Set(Object.keys(facts).filter((k) => vars[k] === facts[k]));
+        return lazyRender(vars, h, data);
+      },
     });
   }
   return out;
@@ -92,42 +93,44 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
     renderTemplate: (path: string, vars: object) => renderTemplateFile(path, { vars: vars as Vars, host }),
     taskDir: task ? dirname(task.loc.file) : undefined,
   };
-  return lazyRender(
-    withLookupContext(
-      mergeVars({
-        roleDefaults: roleDefaults(play, role),
-        inventory,
-        facts: factsLayer(rv.facts.get(host)),
-        play: play.vars,
-        roleVars: role?.vars,
-        task: over ? { ...over, ...task?.vars } : task?.vars,
-        hostFacts: rv.hostFacts.get(host),
-        roleParams: role?.params,
-        extra: rv.extra,
-        magic: {
-          ...(rv.inv.hosts.has(host)
-            ? magicVars(rv.inv, host)
-            : {
-                inventory_hostname: host,
-                inventory_hostname_short: host.split('.')[0],
-                group_names: [],
-                inventory_dir: rv.inv.site ? resolve(rv.inv.site) : null,
-              }),
-          groups: groupsMap(rv.inv),
-          hostvars: hostvarsOf(rv),
-          playbook_dir: rv.playbookDir,
-          ansible_check_mode: rv.check,
-          ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
-          ansible_skip_tags: rv.skipTags ?? [],
-          ansible_play_hosts: playHosts,
-          ansible_play_batch: playHosts,
-          play_hosts: playHosts,
-          ansible_play_name: play.name,
-          ...(role ? { role_name: role.name, role_path: role.path } : {}),
-        },
-      }),
-      lookups,
-    ),
-    host,
-  );
+  const layers: VarLayers = {
+    roleDefaults: roleDefaults(play, role),
+    inventory,
+    facts: factsLayer(rv.facts.get(host)),
+    play: play.vars,
+    roleVars: role?.vars,
+    task: over ? { ...over, ...task?.vars } : task?.vars,
+    hostFacts: rv.hostFacts.get(host),
+    roleParams: role?.params,
+    extra: rv.extra,
+    magic: {
+      ...(rv.inv.hosts.has(host)
+        ? magicVars(rv.inv, host)
+        : {
+            inventory_hostname: host,
+            inventory_hostname_short: host.split('.')[0],
+            group_names: [],
+            inventory_dir: rv.inv.site ? resolve(rv.inv.site) : null,
+          }),
+      groups: groupsMap(rv.inv),
+      hostvars: hostvarsOf(rv),
+      playbook_dir: rv.playbookDir,
+      ansible_check_mode: rv.check,
+      ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
+      ansible_skip_tags: rv.skipTags ?? [],
+      ansible_play_hosts: playHosts,
+      ansible_play_batch: playHosts,
+      play_hosts: playHosts,
+      ansible_play_name: play.name,
+      ...(role ? { role_name: role.name, role_path: role.path } : {}),
+    },
+  };
+  return lazyRender(withLookupContext(mergeVars(layers), lookups), host, resultNames(layers));
+}
+
+/** The names whose values are gathered facts: never templated again (registered results are marked instead). */
+function resultNames(layers: VarLayers): Set<string> {
+  const out = new Set<string>();
+  for (const k of Object.keys(layers.facts ?? {})) if (varSource(k, layers) === 'facts') out.add(k);
+  return out;
 }

@@ -2,18 +2,23 @@
 // against the same set of variables, as Ansible does: a getter per templated variable, cached once rendered,
 // with a guard against a variable that refers to itself.
 import { KplayError } from '../core/errors.js';
+import { isResult } from '../core/results.js';
 import { renderDeep } from '../template/template.js';
 import { valueLoc } from '../core/places.js';
 import type { Vars } from '../core/types.js';
 
-const rawOf = new WeakMap<Vars, { raw: Vars; host: string | undefined }>();
+const rawOf = new WeakMap<Vars, { raw: Vars; host: string | undefined; data: ReadonlySet<string> | undefined }>();
 
-/** Make every templated top-level value of `vars` render lazily within `vars` (in place; returns it). */
-export function lazyRender(vars: Vars, host: string | undefined): Vars {
-  rawOf.set(vars, { raw: { ...vars }, host });
+/**
+ * Make every templated top-level value of `vars` render lazily within `vars` (in place; returns it). The names
+ * in `data` (gathered facts) and registered results (core/results.ts) are never templated again, whatever text
+ * they hold.
+ */
+export function lazyRender(vars: Vars, host: string | undefined, data?: ReadonlySet<string>): Vars {
+  rawOf.set(vars, { raw: { ...vars }, host, data });
   const active = new Set<string>();
   for (const [k, raw] of Object.entries(vars)) {
-    if (!hasTemplate(raw, 0)) continue;
+    if (data?.has(k) || isResult(raw) || !hasTemplate(raw, 0)) continue;
     let done = false;
     let value: unknown;
     Object.defineProperty(vars, k, {
@@ -51,7 +56,7 @@ export function lazyRender(vars: Vars, host: string | undefined): Vars {
 export function extendVars(vars: Vars, extra: Vars): Vars {
   const r = rawOf.get(vars);
   if (!r) return { ...vars, ...extra };
-  return lazyRender({ ...r.raw, ...extra }, r.host);
+  return lazyRender({ ...r.raw, ...extra }, r.host, r.data);
 }
 
 /** Does a plain value hold a template? Never calls getters (hostvars are getters), never goes deep forever. */
