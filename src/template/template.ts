@@ -14,7 +14,10 @@ import { rememberText } from '../core/source-text.js';
 import { locInString } from '../core/string-pos.js';
 import { astVariables, evalMustache, TplError, type HNode } from './ast.js';
 import { compileHbs, offsetOf, planOf, type Render, type Seg } from './plan.js';
-import { isPlainObject, toText } from '../core/value-utils.js';
+import { isPlainObject } from '../core/value-utils.js';
+import { pyStr } from '../core/py-repr.js';
+
+const pyText = (v: unknown): string => (v === null || v === undefined ? '' : pyStr(v));
 import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
 
 /** Template files named so are Handlebars; every other one is Jinja. */
@@ -75,7 +78,8 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
   }
   if (plan.whole) return evalSeg(plan.parts.find((x): x is Seg => typeof x !== 'string')!, src, ctx, where);
   let out = '';
-  for (const part of plan.parts) out += typeof part === 'string' ? part : toText(evalSeg(part, src, ctx, where));
+  // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating
+  for (const part of plan.parts) out += typeof part === 'string' ? part : pyText(evalSeg(part, src, ctx, where));
   return out;
 }
 

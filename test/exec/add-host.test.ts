@@ -47,8 +47,9 @@ describe('add_host and group_by', () => {
       'group_by|c|changed',
     ]);
     expect(r.lines.filter((l) => l.startsWith('on g1'))).to.deep.equal(['on g1|newh|changed', 'on g1|newh2|changed']);
-    expect(newh.files.get('/tmp/who')?.content.toString()).to.equal('newh 42 ["g1","g2"]');
-    expect(newh2.files.get('/tmp/who')?.content.toString()).to.equal('newh2 none ["g1"]');
+    // lists inside text print as Python prints them, as in Ansible
+    expect(newh.files.get('/tmp/who')?.content.toString()).to.equal("newh 42 ['g1', 'g2']");
+    expect(newh2.files.get('/tmp/who')?.content.toString()).to.equal("newh2 none ['g1']");
     expect(r.lines.filter((l) => l.startsWith('on parentg'))).to.deep.equal([
       'on parentg|a|ok',
       'on parentg|b|ok',

@@ -86,7 +86,7 @@ describe('template: strings', () => {
     ["--peers={{ groups['etcd'] | join(',') }}", '--peers=node1,node2,node3'],
     ['{{ name }}-{{ missing | default("x") }}', 'kube-x'],
     ['v={{ nothing }}.', 'v=.'],
-    ['list={{ groups.etcd }}', 'list=["node1","node2","node3"]'],
+    ['list={{ groups.etcd }}', "list=['node1', 'node2', 'node3']"], // Python's printing, as Ansible's
     [
       '{{#each groups.etcd}}{{@index}}:{{this}}{{#if @first}}(first){{/if}}{{#if @last}}(last){{/if}} {{/each}}',
       '0:node1(first) 1:node2 2:node3(last) ',
