@@ -1,9 +1,10 @@
 // Bad input in conditions and templates: each error says what is wrong and points to the exact line and column.
 import { expect } from 'chai';
+import { caught } from '../support/caught.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KplayError, type Loc } from '../../src/core/errors.js';
+import type { Loc } from '../../src/core/errors.js';
 import { compileExpr, evalExpr } from '../../src/expr/expr.js';
 import {
   checkTemplateFile,
@@ -16,16 +17,6 @@ import {
 const W: Loc = { file: 'roles/etcd/tasks/main.yml', line: 12, col: 11 };
 const scope = { n: 1, groups: { etcd: ['a'] }, obj: { a: 1 }, s: 'x' };
 const dir = mkdtempSync(join(tmpdir(), 'kplay-err-'));
-
-function caught(f: () => unknown): KplayError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KplayError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 function file(name: string, text: string): string {
   const p = join(dir, name);

@@ -1,6 +1,7 @@
 // Templates: type-preserving YAML values, Ansible-style expressions in values, strict undefined errors with
 // positions, template files (with their cache), renderDeep, and the parse-only checks.
 import { expect } from 'chai';
+import { caught as err } from '../support/caught.js';
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,16 +31,6 @@ const vars: Record<string, unknown> = {
 };
 const ctx = { vars, host: 'node1' };
 const L: Loc = { file: 'site.yml', line: 10, col: 12 };
-
-function err(f: () => unknown): KplayError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KplayError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
 
 describe('template: YAML values keep their type', () => {
   const table: Array<[string, unknown]> = [

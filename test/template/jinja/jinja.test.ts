@@ -2,10 +2,10 @@
 // the same template and variables (template module, run by hand on this machine); test/parity/jinja-cases.ts
 // compares the two on lab hosts.
 import { expect } from 'chai';
+import { caught as err } from '../../support/caught.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KplayError } from '../../../src/core/errors.js';
 import { parseYaml } from '../../../src/core/source.js';
 import { valueLoc } from '../../../src/core/places.js';
 import {
@@ -28,16 +28,6 @@ const vars: Record<string, unknown> = {
   host: '10.0.0.1',
   k8s_nodename: '',
 };
-
-function err(f: () => unknown): KplayError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KplayError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'kplay-jinja-'));
 let n = 0;
