@@ -9,7 +9,7 @@ import { LENIENT_FILTERS } from './filters.js';
 import { callLookup, LOOKUP_FUNCTIONS } from './lookups.js';
 import { callMethod } from './methods.js';
 import { operate } from './operators.js';
-import { startOf, type Node } from './parse.js';
+import { NOT_IN, startOf, type Node } from './parse.js';
 import { put } from './filters-data.js';
 import { pyType } from './py-format.js';
 import { slice } from './slice.js';
@@ -100,6 +100,28 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
   }
 }
 
+const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', NOT_IN]);
+const isChain = (n: Node) => n.type === 'BinaryExpression' && COMPARISONS.has(n.operator as string) && !n.closed;
+
+/** Python's chained comparison `a < b < c`: `a < b and b < c`, each operand evaluated once, left to right. */
+function chain(n: Node, s: object): boolean {
+  const operands: Node[] = [];
+  const ops: string[] = [];
+  let cur: Node = n;
+  for (; isChain(cur); cur = cur.left as Node) {
+    operands.unshift(cur.right as Node);
+    ops.unshift(cur.operator as string);
+  }
+  operands.unshift(cur);
+  let a = ev(operands[0]!, s, false);
+  for (let i = 0; i < ops.length; i++) {
+    const b = ev(operands[i + 1]!, s, false);
+    if (!operateAt(ops[i]!, a, b, operands[i]!)) return false;
+    a = b;
+  }
+  return true;
+}
+
 function binary(n: Node, s: object): unknown {
   const op = n.operator as string;
   const L = n.left as Node;
@@ -114,12 +136,16 @@ function binary(n: Node, s: object): unknown {
   }
   if (op === '|') return applyFilter(L, R, s);
   if (op === 'is') return applyTest(L, R, s);
-  const a = ev(L, s, false);
-  const b = ev(R, s, false);
+  if (COMPARISONS.has(op) && isChain(L)) return chain(n, s);
+  return operateAt(op, ev(L, s, false), ev(R, s, false), L);
+}
+
+/** A binary operator's value; its error placed at `at`. */
+function operateAt(op: string, a: unknown, b: unknown, at: Node): unknown {
   try {
     return operate(op, a, b);
   } catch (e) {
-    if (e instanceof FilterError) throw new ExprEvalError(e.message, L);
+    if (e instanceof FilterError) throw new ExprEvalError(e.message, at);
     throw e;
   }
 }

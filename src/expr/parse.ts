@@ -35,6 +35,8 @@ function configure(): void {
   jsep.removeUnaryOp('~');
   jsep.addBinaryOp('or', 1);
   jsep.addBinaryOp('and', AND_PREC);
+  // Python's comparisons share one precedence and chain (`a < b == c`); eval.ts reads the chain
+  for (const op of ['==', '!=', '<', '>', '<=', '>=']) jsep.addBinaryOp(op, 6);
   jsep.addBinaryOp('in', 6);
   jsep.addBinaryOp(NOT_IN, 6);
   jsep.addBinaryOp('~', 9.5);
@@ -93,6 +95,8 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     }
     if (!node) throw syntax(start, 'empty parentheses');
     node = tupleOf(node as Node, start);
+    // a parenthesized comparison is a value, not the start of a chain: `(a == b) == c`
+    if (node.type === 'BinaryExpression') node.closed = true;
   } else if (c === 91 /* [ */) {
     try {
       node = this.gobbleArray() as Node;

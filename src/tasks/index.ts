@@ -14,6 +14,7 @@ import { modules as edits } from './edits/index.js';
 import { modules as transfer } from './transfer/index.js';
 import { modules as net } from './net/index.js';
 import { modules as users } from './users/index.js';
+import { modules as ssh } from './ssh/index.js';
 import { modules as pki } from './pki/pki.js';
 import { modules as factMods } from './facts/index.js';
 import { pam_limits } from './pam-limits.js';
@@ -46,6 +47,7 @@ const all: ModuleSpec[] = [
   ...transfer,
   ...net,
   ...users,
+  ...ssh,
   ...pki,
   ...factMods,
   pam_limits,

@@ -56,6 +56,16 @@ describe('expr: operators, literals, filters and tests', () => {
     ['n > 1 or not n > 1 and false', true],
     ['n == 5 and not false or false', true],
     ['(n + 1) * 2', 12],
+    // Python's chained comparisons: `a < b < c` is `a < b and b < c`; parentheses end a chain
+    ['1 < n < 6', true],
+    ['1 < n < 3', false],
+    ['n == 5 == 5', true],
+    ["'a' == 'a' == 'b'", false],
+    ['1 < 2 == 2', true],
+    ['(1 < 2) == true', true],
+    ['(n == 5) == 5', false],
+    ['n > 1 > 3 or true', true],
+    ["'node1' in groups.etcd != false", true],
     // literals
     ['true', true],
     ['True', true],

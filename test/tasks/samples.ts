@@ -437,6 +437,10 @@ export const samples: Record<string, Sample> = {
     args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },
     host: sys({ '/etc/security/limits.conf': '# limits\n' }),
   },
+  known_hosts: {
+    args: { name: 'git.example.org', key: 'git.example.org ssh-ed25519 AAAAC3Nza', hash_host: true },
+    host: sys({ '/root/.ssh/known_hosts': 'a.example.org ssh-rsa AAAAB3\n' }),
+  },
   // controller-only modules: arguments only
   debug: { args: { msg: 'hello' } },
   set_fact: { args: { answer: 42, cacheable: true } },

@@ -166,7 +166,7 @@ function compare(n: NjNode, at: Offsets): Node {
   for (const op of n.ops as NjNode[]) {
     const right = translate(op.expr as NjNode, at);
     const operator = op.type === '===' ? '==' : op.type === '!==' ? '!=' : (op.type as string);
-    const one: Node = { type: 'BinaryExpression', operator, left, right, start: left.start };
+    const one: Node = { type: 'BinaryExpression', operator, left, right, start: left.start, closed: true };
     out = out ? { type: 'BinaryExpression', operator: 'and', left: out, right: one, start: out.start } : one;
     left = right;
   }

@@ -1,0 +1,5 @@
+// Module family "ssh": known_hosts (and authorized_key).
+import type { ModuleSpec } from '../contract.js';
+import { known_hosts } from './known-hosts.js';
+
+export const modules: ModuleSpec[] = [known_hosts];
