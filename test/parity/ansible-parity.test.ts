@@ -453,6 +453,24 @@ const cases: Case[] = [
   },
   // ---- issue 14's new modules
   {
+    name: 'known_hosts adds a key at the end, keeping the other lines',
+    module: 'ansible.builtin.known_hosts',
+    args: {
+      path: `${D}/kh1`,
+      name: 'git.example.org',
+      key: 'git.example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE5Yi5vBnJtklRp4AuA9PmUDt1P2iNn8fJQzz/OloSdx',
+    },
+    setup: `printf 'a.example.org ssh-rsa AAAAB3\\n# c\\n' > ${D}/kh1`,
+    state: fileState(`${D}/kh1`),
+  },
+  {
+    name: 'known_hosts state=absent removes the host',
+    module: 'ansible.builtin.known_hosts',
+    args: { path: `${D}/kh2`, name: 'git.example.org', state: 'absent' },
+    setup: `printf 'git.example.org ssh-rsa AAAAB3\\nb.example.org ssh-rsa AAAAB4\\n' > ${D}/kh2`,
+    state: fileState(`${D}/kh2`),
+  },
+  {
     name: 'pam_limits a new limit in a new file',
     module: 'community.general.pam_limits',
     args: { dest: `${D}/limits1.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },

@@ -69,12 +69,14 @@ const SITE = `- hosts: all
       register: cmd
     - shell: echo hi | cat
       register: sh
+    - service_facts:
     - copy: { dest: ${D}/out.json, content: "{{ out | to_json }}" }
       vars:
         out:
           facts: "{{ ansible_facts }}"
           env: "{{ ansible_env }}"
           dt: "{{ ansible_date_time }}"
+          services: "{{ ansible_facts.services }}"
           r: { dir: "{{ dir }}", copied: "{{ copied }}", same: "{{ same }}", st: "{{ st.stat }}", cmd: "{{ cmd }}",
             sh: "{{ sh }}" }
 `;
@@ -157,6 +159,10 @@ describe('@lab @parity facts and registered results as in Ansible', () => {
     for (const f of ['atime', 'ctime', 'mtime', 'dev', 'inode']) expect(kr.st[f], `stat.${f}`).to.be.a('number');
     expect([kr.cmd.cmd, kr.sh.cmd]).to.deep.equal([ar.cmd.cmd, ar.sh.cmd]);
     for (const f of ['start', 'end', 'delta']) expect(kr.cmd[f]).to.match(new RegExp(`^${shapeOf(ar.cmd[f])}$`));
+    // service_facts: every service both twins have is described alike (SysV scripts and systemd units)
+    const common = Object.keys(ka!.services).filter((n) => n in an!.services);
+    for (const n of common) same(`services[${n}]`, ka!.services[n], an!.services[n]);
+    expect(common).to.include.members(['ssh.service', 'ssh', 'systemd-journald.service']);
     expect(bad, bad.join('\n')).to.deep.equal([]);
     // one round trip: the gathering's time on the lab host, for the record
     const g = k.events.find((e) => e.type === 'host_result' && e.taskId === 'gather_facts');

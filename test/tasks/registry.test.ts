@@ -93,8 +93,9 @@ function wrongTypeArg(mod: ModuleSpec, args: Vars): string | undefined {
   return Object.keys(mod.args).find((n) => rejects(n) && !grouped.has(n));
 }
 
-/** Modules whose every argument takes any type (fail's msg is any value, as in Ansible): no wrong type to give. */
-const ANY_TYPE = ['fail'];
+/** Modules whose every argument takes any type (fail's msg is any value, as in Ansible), or that take none
+ *  (service_facts): no wrong type to give. */
+const ANY_TYPE = ['fail', 'service_facts'];
 
 interface Planted {
   file: string;

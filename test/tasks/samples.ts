@@ -137,6 +137,10 @@ export class SampleHost extends SysHost {
         });
       return ok(recs.join(''));
     }
+    if (cmd === 'sh' && rest[2] === 'service_facts')
+      return ok(
+        ` [ + ]  ssh\n${rest[3]}\nssh.service loaded active running OpenSSH\n${rest[4]}\nssh.service enabled\n`,
+      );
     if (cmd === 'sh' && rest[2] === 'package_facts') {
       if (!rest[1]!.includes('dpkg-query')) return ok('', 127);
       const rows = [...this.pkgs].map(([n, p]) => `${n}\t${p.version}\tamd64\tadmin\t${p.status}\n`);
@@ -421,6 +425,7 @@ export const samples: Record<string, Sample> = {
   },
   setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
   ping: { args: {}, host: sys(), readOnly: true },
+  service_facts: { args: {}, host: sys(), readOnly: true },
   package_facts: {
     args: { manager: 'auto' },
     host: sys({}, (h) => h.pkgs.set('bash', { version: '5.2', status: 'ii ', sel: 'install' })),

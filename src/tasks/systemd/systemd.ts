@@ -22,6 +22,7 @@ import { taskFailed } from '../lib/fsattrs.js';
 import { abool, astr, choice, defineTask } from '../lib/schema.js';
 import type { ModuleSpec } from '../contract.js';
 import { PREDICTED, predictShow, unitAsPlanned, unitReads } from './predict.js';
+import { service_facts } from './service-facts.js';
 
 const SUFFIXES = [
   'service',
@@ -251,7 +252,7 @@ export const service = defineTask({
   },
 });
 
-export const modules: ModuleSpec[] = [systemd_service, service];
+export const modules: ModuleSpec[] = [systemd_service, service, service_facts];
 
 /** systemd does not flag NeedDaemonReload for a drop-in folder made after it loaded the unit: compare the
  * drop-ins it loaded with the ones on disk. */
