@@ -1,8 +1,10 @@
-// Faults during a run, on real hosts (issue 11): sshd killed on one host mid-run, the controller killed with
+// Faults during a run, on real hosts (issue 11): sshd killed on one host mid-run (and, with wait_for_connection,
+// waited for), the controller killed with
 // SIGKILL then --resume, and two runs on one site at once. (A connection cut mid-upload is proven in
 // test/transport/ssh.test.ts.)
 import { expect } from 'chai';
 import { useLab, type LabHandle } from '../lab/helpers.js';
+import { writeTree } from '../support/tree.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const PB = 'test/e2e/fixtures/faults/steps.yml';
@@ -50,6 +52,28 @@ describe('@lab faults during a run', () => {
     for (const h of [a, c]) expect(await state(h)).to.equal('== four\nfour\n== one\none HOST\n== three\ntwo\n');
     expect(await state(b)).to.equal('== one\none HOST\n');
     await lab.exec(b, 'systemctl start ssh.service');
+  });
+
+  it('sshd stopped and its sessions killed under a run: wait_for_connection waits, the run goes on', async function () {
+    this.timeout(90_000);
+    const h = lab.hosts[0]!.name;
+    // the cut is made by systemd, outside the run's own session: 1 s after the first task, for 4 s
+    const cut =
+      "systemd-run --no-block sh -c 'sleep 1; systemctl stop ssh.socket ssh.service; pkill -KILL sshd; sleep 4; " +
+      "systemctl start ssh.service'";
+    const dir = writeTree({
+      'pb.yml':
+        `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: "${cut}"\n` +
+        '    - { name: back, wait_for_connection: { delay: 2, sleep: 1, timeout: 40 }, register: w }\n' +
+        '    - { name: after, command: cat /proc/sys/kernel/random/boot_id, changed_when: false }\n',
+    });
+    const r = await kplay(['run', 'pb.yml', '-i', site, '--json', '--limit', h], { cwd: dir });
+    expect(r.code, r.stdout.slice(-2000)).to.equal(0);
+    const back = r.events.find((e) => e.type === 'host_result' && e.task === 'back');
+    expect(back?.status).to.equal('ok');
+    // the host was away from about 1 s to 5 s: answered after the cut, not on the first try at 2 s
+    expect(Number(back?.ms)).to.be.greaterThan(2500);
+    expect(results(r)).to.include(`${h}|after|ok`);
   });
 
   it(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ProbeResult } from '../../src/tasks/contract.js';
 import { parseCurlOut, requestBody, uri } from '../../src/tasks/net/uri.js';
 import { wait_for } from '../../src/tasks/net/wait-for.js';
+import { wait_for_connection } from '../../src/tasks/net/wait-for-connection.js';
 import { FakeHost } from '../support/fake-host.js';
 import { hostView, planError, planOn } from '../support/plan-harness.js';
 
@@ -237,4 +238,40 @@ describe('uri (curl run locally)', function () {
         : { rc: 0, stdout: '', stderr: '' };
     expect(await planError(uri, { url: `${base}/json` }, h)).to.include('curl is needed on the host');
   });
+});
+
+describe('wait_for_connection (a host that answers after some failures)', () => {
+  /** Fails the first `down` probes as a lost connection would, then answers. */
+  class Rebooting extends FakeHost {
+    tries = 0;
+    constructor(private readonly down: number) {
+      super();
+    }
+    override async probe(argv: string[], opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
+      expect([argv, opts.fresh]).to.deep.equal([['true'], true]);
+      if (this.tries++ < this.down) throw new Error('the connection to root@10.0.0.5 was lost');
+      return { rc: 0, stdout: '', stderr: '' };
+    }
+  }
+  const cases: [string, number, Record<string, unknown>, { waited: number[]; elapsed?: number; msg?: string }][] = [
+    ['an answering host: no wait', 0, {}, { waited: [], elapsed: 0 }],
+    ['the delay first, counted in elapsed', 0, { delay: 3 }, { waited: [3], elapsed: 3 }],
+    ['a sleep between attempts', 2, { sleep: 2 }, { waited: [2, 2], elapsed: 4 }],
+    [
+      'timeout: fails with the last error',
+      99,
+      { sleep: 1, timeout: 3 },
+      { waited: [1, 1, 1], msg: 'timed out waiting for ping module test: the connection to root@10.0.0.5 was lost' },
+    ],
+  ];
+  for (const [name, down, args, want] of cases)
+    it(name, async () => {
+      const h = new Rebooting(down);
+      if (want.msg) expect(await planError(wait_for_connection, args, h)).to.equal(want.msg);
+      else {
+        const plan = await planOn(wait_for_connection, args, h);
+        expect(plan).to.deep.equal({ changes: [], result: { elapsed: want.elapsed } });
+      }
+      expect(h.waited).to.deep.equal(want.waited);
+    });
 });

@@ -380,6 +380,7 @@ export const samples: Record<string, Sample> = {
     host: sys({ '/opt': DIR }, (h) => h.served.set('http://10.0.0.9/payload.bin', PAYLOAD)),
   },
   wait_for: { args: { path: '/etc/hosts', timeout: 2 }, host: sys({ '/etc/hosts': 'x\n' }), readOnly: true },
+  wait_for_connection: { args: { timeout: 5 }, host: sys(), readOnly: true },
   uri: {
     args: {
       url: 'http://10.0.0.9/events',

@@ -1,6 +1,7 @@
-// Module family "net": waiting for ports and files, and HTTP requests, run on the host.
+// Module family "net": waiting for ports, files and the host itself, and HTTP requests.
 import type { ModuleSpec } from '../contract.js';
 import { wait_for } from './wait-for.js';
 import { uri } from './uri.js';
+import { wait_for_connection } from './wait-for-connection.js';
 
-export const modules: ModuleSpec[] = [wait_for, uri];
+export const modules: ModuleSpec[] = [wait_for, uri, wait_for_connection];
