@@ -21,6 +21,7 @@ import { pam_limits } from './pam-limits.js';
 import { find } from './find.js';
 import { raw } from './raw.js';
 import { tempfile } from './tempfile.js';
+import { cron } from './cron.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -54,6 +55,7 @@ const all: ModuleSpec[] = [
   find,
   raw,
   tempfile,
+  cron,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

@@ -471,6 +471,22 @@ const cases: Case[] = [
     state: fileState(`${D}/kh2`),
   },
   {
+    name: "cron a job in root's crontab, beside a line already there",
+    module: 'ansible.builtin.cron',
+    args: { name: 'parity job', minute: '5', hour: '4', job: '/bin/true parity' },
+    setup:
+      'command -v crontab >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install ' +
+      "-y -qq cron >/dev/null; }; printf 'MAILTO=ops\\n' | crontab -",
+    state: 'crontab -l',
+  },
+  {
+    name: 'cron a special_time job in a cron.d file',
+    module: 'ansible.builtin.cron',
+    args: { name: 'parity-d', user: 'root', special_time: 'daily', job: '/bin/true d', cron_file: 'kplay-parity' },
+    setup: 'rm -f /etc/cron.d/kplay-parity',
+    state: fileState('/etc/cron.d/kplay-parity'),
+  },
+  {
     name: 'pam_limits a new limit in a new file',
     module: 'community.general.pam_limits',
     args: { dest: `${D}/limits1.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },

@@ -427,6 +427,10 @@ export const samples: Record<string, Sample> = {
   setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
   ping: { args: {}, host: sys(), readOnly: true },
   service_facts: { args: {}, host: sys(), readOnly: true },
+  cron: {
+    args: { name: 'kplay', user: 'root', minute: '*/5', job: '/bin/true', cron_file: 'kplay' },
+    host: sys({ '/etc/cron.d': { type: 'dir' } }),
+  },
   package_facts: {
     args: { manager: 'auto' },
     host: sys({}, (h) => h.pkgs.set('bash', { version: '5.2', status: 'ii ', sel: 'install' })),
