@@ -487,6 +487,22 @@ const cases: Case[] = [
     state: fileState('/etc/cron.d/kplay-parity'),
   },
   {
+    name: 'iptables a rule with a comment in INPUT',
+    module: 'ansible.builtin.iptables',
+    args: { chain: 'INPUT', protocol: 'tcp', destination_port: '9443', jump: 'ACCEPT', comment: 'kplay parity' },
+    setup:
+      'command -v iptables >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install ' +
+      '-y -qq iptables >/dev/null; }; iptables -F INPUT',
+    state: 'iptables -S INPUT',
+  },
+  {
+    name: 'iptables a new chain made by chain_management',
+    module: 'ansible.builtin.iptables',
+    args: { chain: 'KPLAYPAR', source: '10.9.0.0/16', jump: 'RETURN', chain_management: true },
+    setup: 'iptables -F KPLAYPAR 2>/dev/null; iptables -X KPLAYPAR 2>/dev/null; true',
+    state: 'iptables -S KPLAYPAR',
+  },
+  {
     name: 'pam_limits a new limit in a new file',
     module: 'community.general.pam_limits',
     args: { dest: `${D}/limits1.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },

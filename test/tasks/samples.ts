@@ -38,6 +38,8 @@ export class SampleHost extends SysHost {
   rpms = new Set<string>();
   served = new Map<string, Buffer>();
   private inv = 1;
+  /** iptables rules, as `chain rule...`. */
+  readonly rules = new Set<string>();
 
   constructor(init: Record<string, FakeSpec> = {}, controller: Record<string, string> = {}) {
     super({ '/tmp': { type: 'dir' }, ...init });
@@ -50,7 +52,9 @@ export class SampleHost extends SysHost {
 
   override snapshot(): string {
     const controller = [...this.controller].map(([p, b]) => [p, b.toString('base64')]);
-    return super.snapshot() + JSON.stringify([[...this.units], [...this.pkgs], [...this.rpms], controller]);
+    return (
+      super.snapshot() + JSON.stringify([[...this.units], [...this.pkgs], [...this.rpms], [...this.rules], controller])
+    );
   }
 
   override async probe(argv: string[]): Promise<ProbeResult> {
@@ -150,12 +154,15 @@ export class SampleHost extends SysHost {
       const path = rest[5]!;
       return (await this.stat(path)).exists ? ok('OK 0\n') : ok('TIMEOUT 0\n', 1);
     }
+    if (cmd === 'iptables' && rest[2] === '-C') return ok('', this.rules.has(rest.slice(3).join(' ')) ? 0 : 1);
+    if (cmd === 'iptables' && rest[2] === '-L') return ok(`Chain ${rest[3]} (policy ACCEPT)\n`);
     return super.probe(argv);
   }
 
   /** The commands this fake knows beyond SysHost's; true when handled. */
   private mine(argv: string[]): boolean {
     const [cmd, ...rest] = argv;
+    if (cmd === 'iptables' && rest[2] === '-A') return !!this.rules.add(rest.slice(3).join(' '));
     if (cmd === 'systemctl') {
       const u = this.units.get(rest.at(-1)!);
       if (!u) throw new Error(`fake: Unit ${rest.at(-1)} not found.`);
@@ -427,6 +434,7 @@ export const samples: Record<string, Sample> = {
   setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
   ping: { args: {}, host: sys(), readOnly: true },
   service_facts: { args: {}, host: sys(), readOnly: true },
+  iptables: { args: { chain: 'INPUT', protocol: 'tcp', destination_port: 6443, jump: 'ACCEPT' }, host: sys() },
   cron: {
     args: { name: 'kplay', user: 'root', minute: '*/5', job: '/bin/true', cron_file: 'kplay' },
     host: sys({ '/etc/cron.d': { type: 'dir' } }),
