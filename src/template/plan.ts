@@ -146,10 +146,13 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
   const opWord = (m?.params as HNode[] | undefined)?.some(
     (q: HNode) => q.type === 'PathExpression' && EXPR_WORDS.has(String(q.original)),
   );
+  // `{{ [a, b] }}` is a list (Ansible), not Handlebars' `[segment literal]` path
+  const list = inner.trimStart().startsWith('[');
   if (
     m &&
     p &&
     !opWord &&
+    !list &&
     (noArgs || (p.type === 'PathExpression' && p.parts.length === 1 && isHelperName(p.parts[0])))
   ) {
     const bad = machineryIn(m)[0] ?? helperProblemOf(m);

@@ -61,6 +61,9 @@ describe('template: YAML values keep their type', () => {
     ["{{ groups.etcd | join(',') }}", 'node1,node2,node3'],
     ['{{ not enabled }}', false],
     ['{{ a and b }}', undefined],
+    // a list literal, not Handlebars' [segment] path
+    ['{{ [port, cfg.a.b] }}', [6443, 1]],
+    ['{{ [enabled] }}', [true]],
   ];
   for (const [src, want] of table) {
     it(`${src} → ${JSON.stringify(want)}`, () => {
