@@ -503,6 +503,20 @@ const cases: Case[] = [
     state: 'iptables -S KPLAYPAR',
   },
   {
+    name: 'authorized_key adds a key with options after the keys there',
+    module: 'ansible.posix.authorized_key',
+    args: {
+      user: 'root',
+      path: `${D}/ak/authorized_keys`,
+      key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE5Yi5vBnJtklRp4AuA9PmUDt1P2iNn8fJQzz/OloSdx ci@kplay',
+      key_options: 'no-pty,from="10.0.0.0/8"',
+    },
+    setup:
+      `mkdir -p ${D}/ak && chmod 755 ${D}/ak && ` +
+      `printf '# team\\nssh-rsa   AAAAB3 old@x\\n' > ${D}/ak/authorized_keys`,
+    state: fileState(`${D}/ak`, `${D}/ak/authorized_keys`),
+  },
+  {
     name: 'pam_limits a new limit in a new file',
     module: 'community.general.pam_limits',
     args: { dest: `${D}/limits1.conf`, domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },

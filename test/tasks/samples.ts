@@ -434,6 +434,12 @@ export const samples: Record<string, Sample> = {
   setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
   ping: { args: {}, host: sys(), readOnly: true },
   service_facts: { args: {}, host: sys(), readOnly: true },
+  authorized_key: {
+    args: { user: 'deploy', key: 'ssh-ed25519 AAAAC3Nza deploy@ci', key_options: 'no-pty' },
+    host: sys({ '/home/deploy': { type: 'dir' } }, (h) =>
+      h.users.set('deploy', { uid: 1001, gid: 1001, comment: '', home: '/home/deploy', shell: '/bin/sh', hash: '!' }),
+    ),
+  },
   iptables: { args: { chain: 'INPUT', protocol: 'tcp', destination_port: 6443, jump: 'ACCEPT' }, host: sys() },
   cron: {
     args: { name: 'kplay', user: 'root', minute: '*/5', job: '/bin/true', cron_file: 'kplay' },
