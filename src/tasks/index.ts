@@ -22,6 +22,7 @@ import { find } from './find.js';
 import { raw } from './raw.js';
 import { tempfile } from './tempfile.js';
 import { cron } from './cron.js';
+import { reboot } from './reboot.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -56,6 +57,7 @@ const all: ModuleSpec[] = [
   raw,
   tempfile,
   cron,
+  reboot,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

@@ -1,5 +1,5 @@
 // Faults during a run, on real hosts (issue 11): sshd killed on one host mid-run (and waited for with
-// wait_for_connection), the controller killed with SIGKILL then --resume, and two runs on one site at once.
+// wait_for_connection), a host rebooted by the reboot module, the controller killed with SIGKILL then --resume, and two runs on one site at once.
 // (A connection cut mid-upload is proven in test/transport/ssh.test.ts.)
 import { expect } from 'chai';
 import { useLab, type LabHandle } from '../lab/helpers.js';
@@ -73,6 +73,29 @@ describe('@lab faults during a run', () => {
     // the host was away from about 1 s to 5 s: answered after the cut, not on the first try at 2 s
     expect(Number(back?.ms)).to.be.greaterThan(2500);
     expect(results(r)).to.include(`${h}|after|ok`);
+  });
+
+  it('reboot: the host restarts (a new boot id) and the run goes on; --check reboots nothing', async function () {
+    this.timeout(180_000);
+    const h = lab.hosts[2]!.name;
+    const bootId = async () => (await lab.exec(h, 'cat /proc/sys/kernel/random/boot_id')).stdout.trim();
+    const dir = writeTree({
+      'pb.yml':
+        '- hosts: all\n  gather_facts: false\n  tasks:\n' +
+        '    - { name: restart, reboot: { reboot_timeout: 120, msg: kplay lab test }, register: r }\n' +
+        '    - { name: after, command: cat /proc/sys/kernel/random/boot_id, changed_when: false, register: b }\n' +
+        '    - { name: told, copy: { dest: /root/kplay-rebooted, content: "{{ r.rebooted }} {{ b.stdout }}" } }\n',
+    });
+    const first = await bootId();
+    const check = await kplay(['run', 'pb.yml', '-i', site, '--json', '--limit', h, '--check'], { cwd: dir });
+    expect(check.code, check.stdout.slice(-1500)).to.equal(0);
+    expect(results(check)).to.include(`${h}|restart|changed`);
+    expect(await bootId()).to.equal(first);
+    const r = await kplay(['run', 'pb.yml', '-i', site, '--json', '--limit', h], { cwd: dir });
+    expect(r.code, r.stdout.slice(-2000)).to.equal(0);
+    const second = await bootId();
+    expect(second).to.not.equal(first);
+    expect((await lab.exec(h, 'cat /root/kplay-rebooted')).stdout).to.equal(`True ${second}`);
   });
 
   it(

@@ -38,6 +38,8 @@ export class SampleHost extends SysHost {
   rpms = new Set<string>();
   served = new Map<string, Buffer>();
   private inv = 1;
+  /** Boots so far (reboot). */
+  boots = 1;
   /** iptables rules, as `chain rule...`. */
   readonly rules = new Set<string>();
 
@@ -52,9 +54,8 @@ export class SampleHost extends SysHost {
 
   override snapshot(): string {
     const controller = [...this.controller].map(([p, b]) => [p, b.toString('base64')]);
-    return (
-      super.snapshot() + JSON.stringify([[...this.units], [...this.pkgs], [...this.rpms], [...this.rules], controller])
-    );
+    const live = [[...this.units], [...this.pkgs], [...this.rpms], [...this.rules], this.boots];
+    return super.snapshot() + JSON.stringify([...live, controller]);
   }
 
   override async probe(argv: string[]): Promise<ProbeResult> {
@@ -154,6 +155,8 @@ export class SampleHost extends SysHost {
       const path = rest[5]!;
       return (await this.stat(path)).exists ? ok('OK 0\n') : ok('TIMEOUT 0\n', 1);
     }
+    if (argv.join(' ') === 'cat /proc/sys/kernel/random/boot_id') return ok(`boot-${this.boots}\n`);
+    if (cmd === 'whoami') return ok('root\n');
     if (cmd === 'iptables' && rest[2] === '-C') return ok('', this.rules.has(rest.slice(3).join(' ')) ? 0 : 1);
     if (cmd === 'iptables' && rest[2] === '-L') return ok(`Chain ${rest[3]} (policy ACCEPT)\n`);
     return super.probe(argv);
@@ -162,6 +165,7 @@ export class SampleHost extends SysHost {
   /** The commands this fake knows beyond SysHost's; true when handled. */
   private mine(argv: string[]): boolean {
     const [cmd, ...rest] = argv;
+    if (cmd === 'sh' && rest[2] === 'reboot') return !!++this.boots;
     if (cmd === 'iptables' && rest[2] === '-A') return !!this.rules.add(rest.slice(3).join(' '));
     if (cmd === 'systemctl') {
       const u = this.units.get(rest.at(-1)!);
@@ -434,6 +438,7 @@ export const samples: Record<string, Sample> = {
   setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
   ping: { args: {}, host: sys(), readOnly: true },
   service_facts: { args: {}, host: sys(), readOnly: true },
+  reboot: { args: { reboot_timeout: 60, post_reboot_delay: 1 }, host: sys() },
   authorized_key: {
     args: { user: 'deploy', key: 'ssh-ed25519 AAAAC3Nza deploy@ci', key_options: 'no-pty' },
     host: sys({ '/home/deploy': { type: 'dir' } }, (h) =>
