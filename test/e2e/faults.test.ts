@@ -1,6 +1,6 @@
 // Faults during a run, on real hosts (issue 11): sshd killed on one host mid-run (and waited for with
-// wait_for_connection), a host rebooted by the reboot module, the controller killed with SIGKILL then --resume, and two runs on one site at once.
-// (A connection cut mid-upload is proven in test/transport/ssh.test.ts.)
+// wait_for_connection), a host rebooted by the reboot module, the controller killed with SIGKILL then --resume, and
+// two runs on one site at once. (A connection cut mid-upload is proven in test/transport/ssh.test.ts.)
 import { expect } from 'chai';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { writeTree } from '../support/tree.js';
