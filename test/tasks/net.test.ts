@@ -2,7 +2,7 @@
 // (a FactReader whose probe executes locally) against a port and an HTTP server opened here.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcp, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,6 +179,24 @@ describe('uri (curl run locally)', function () {
     });
     expect(plan.result?.json).to.deep.equal({ ok: true, n: [1, 2] });
     expect(plan.result?.msg).to.equal('OK (21 bytes)');
+  });
+
+  it('GET with dest: saved when the body differs (a folder takes the URL name), unchanged when the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-uri-'));
+    const dest = join(dir, 'body.txt');
+    const first = await planOn(uri, { url: `${base}/plain`, dest }, new LocalHost({ [dir]: { type: 'dir' } }));
+    expect(first.changes).to.have.length(1);
+    expect(first.result).to.include({ status: 200, path: dest });
+    const exec = (first.changes[0]!.actions[0] as { exec: string[] }).exec;
+    await new Promise((r) => execFile(exec[0]!, exec.slice(1), r));
+    expect(readFileSync(dest, 'utf8')).to.equal('hello');
+    const again = await planOn(uri, { url: `${base}/plain`, dest }, new LocalHost({ [dest]: 'hello' }));
+    expect(again.changes).to.deep.equal([]);
+    const inDir = await planOn(uri, { url: `${base}/plain`, dest: dir }, new LocalHost({ [dir]: { type: 'dir' } }));
+    expect(inDir.result).to.include({ path: join(dir, 'plain') });
+    expect(await planError(uri, { url: `${base}/missing`, dest }, new LocalHost())).to.equal(
+      'Status code was 404 and not [200]: HTTP Error 404',
+    );
   });
 
   it('content only with return_content; redirects followed for GET', async () => {

@@ -3,12 +3,14 @@
 //           (return_content=yes), `json` (a JSON response), `redirected`, `elapsed`. A status not in
 //           status_code fails the task. Other methods are changes (like command: not idempotent unless
 //           changed_when / creates / removes say so; skipped in check mode); their result carries the body
-//           in `stdout` (the engine hands a run's output only as rc/stdout/stderr).
+//           in `stdout` (the engine hands a run's output only as rc/stdout/stderr). A GET with `dest` saves the
+//           body there when it differs from the file's (uri-dest.ts).
 import { z } from 'zod';
 import type { FactReader, Plan, Vars } from '../contract.js';
 import { contentBytes, pyJson } from '../lib/py-values.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
+import { planDownload } from './uri-dest.js';
 
 const SEP = '\n--kplay-uri-3f9c2a--';
 
@@ -123,6 +125,7 @@ export const uri = defineTask({
     unix_socket: apath(),
     use_proxy: abool().default(true),
     http_agent: astr().default('ansible-httpget'),
+    dest: apath(),
   },
   argAliases: { user: 'url_username', password: 'url_password' },
   required: ['url'],
@@ -175,6 +178,8 @@ export const uri = defineTask({
         : []),
       ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
     ];
+    if (read && args.dest !== undefined)
+      return planDownload(facts, args.dest, [...argv, '--url', url], args.status_code, url);
     if (read) {
       const out = await facts.probe(
         [
