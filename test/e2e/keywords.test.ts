@@ -1,8 +1,13 @@
 // The executor's keywords on real lab hosts: serial, free, environment, set_fact, handlers and
 // flush_handlers, block/rescue/always, loops with when, until/retries, failed_when, ignore_errors,
-// delegate_to localhost with run_once, tags, check_mode: no. A second run changes nothing.
+// delegate_to localhost with run_once, tags, check_mode: no, connection: local, add_host reached over ssh by a
+// later play. A second run changes nothing.
 import { expect } from 'chai';
+import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
+import { writeTree } from '../support/tree.js';
 import { kplay, results, siteFor, totalChanged } from './support.js';
 
 const PLAYBOOK = 'test/e2e/fixtures/keywords/site.yml';
@@ -44,6 +49,40 @@ describe('@lab executor keywords on real hosts', () => {
     const again = await kplay(['run', PLAYBOOK, '-i', site, '--json']);
     expect(again.code, again.stderr).to.equal(0);
     expect(totalChanged(again), JSON.stringify(results(again).filter((x) => x.endsWith('|changed')))).to.equal(0);
+  });
+
+  it('connection: local runs on the controller; a host from add_host is reached by a later play', async function () {
+    this.timeout(60_000);
+    const [h0, , h2] = lab.hosts;
+    const dir = writeTree({
+      'pb.yml': `- hosts: ${h0!.name}
+  gather_facts: false
+  tasks:
+    - name: on the controller
+      shell: echo "{{ inventory_hostname }} $(hostname)" >> {{ playbook_dir }}/ctrl.txt
+      connection: local
+      changed_when: false
+    - name: on the host
+      command: hostname
+      register: hn
+      changed_when: false
+    - add_host: { name: late-one, ansible_host: ${h2!.ip}, groups: [late], seen: "{{ hn.stdout }}" }
+- hosts: late
+  gather_facts: false
+  tasks:
+    - file: { path: /opt/kplay-kw, state: directory }
+    - copy: { dest: /opt/kplay-kw/added, content: "{{ inventory_hostname }} via {{ seen }}\\n" }
+`,
+    });
+    await lab.exec(h2!.name, 'rm -f /opt/kplay-kw/added');
+    const r = await kplay(['run', 'pb.yml', '-i', site, '--json'], { cwd: dir });
+    expect(r.code, r.stderr + r.stdout.slice(-2000)).to.equal(0);
+    expect(readFileSync(join(dir, 'ctrl.txt'), 'utf8')).to.equal(`${h0!.name} ${hostname()}\n`);
+    const added = (await lab.exec(h2!.name, 'cat /opt/kplay-kw/added')).stdout;
+    expect(added).to.equal(`late-one via ${(await lab.exec(h0!.name, 'hostname')).stdout.trim()}\n`);
+    // a second run changes nothing on the hosts; add_host changes the run's inventory each time, as in Ansible
+    const again = await kplay(['run', 'pb.yml', '-i', site, '--json'], { cwd: dir });
+    expect(results(again).filter((x) => x.endsWith('|changed'))).to.deep.equal([`${h0!.name}|add_host|changed`]);
   });
 
   it(
