@@ -8,6 +8,7 @@ import type { FactReader, Plan } from './contract.js';
 import { taskFailed } from './lib/fsattrs.js';
 import { aint, astr, defineTask } from './lib/schema.js';
 import { splitCommand } from './lib/split-command.js';
+import { Waiting } from './lib/waiting.js';
 
 const SHUTDOWN =
   'nohup sh -c \'sleep "$1"; if command -v shutdown >/dev/null; then shutdown -r now "$2"; else reboot; fi\' ' +
@@ -74,26 +75,17 @@ async function waitBack(
   bootArgv: string[],
   before: string,
 ): Promise<{ rebooted: boolean; elapsed: number }> {
-  const start = Date.now();
-  let waited = 0;
-  const spent = () => Math.max((Date.now() - start) / 1000, waited);
-  const until = async (what: string, ok: () => Promise<boolean>) => {
-    while (!(await ok())) {
-      if (spent() + 1 > args.reboot_timeout)
-        throw taskFailed(`Timed out waiting for ${what} (timeout=${args.reboot_timeout})`);
-      waited += 1;
-      await facts.wait(1);
-    }
-  };
+  const clock = new Waiting(facts);
+  const until = (what: string, ok: () => Promise<boolean>) =>
+    clock.until(ok, 1, args.reboot_timeout, () =>
+      taskFailed(`Timed out waiting for ${what} (timeout=${args.reboot_timeout})`),
+    );
   await until('last boot time check', async () => {
     const r = await tryProbe(facts, bootArgv);
     return r !== undefined && r.rc === 0 && r.out !== '' && r.out !== before;
   });
   const test = splitCommand(args.test_command);
   await until('post-reboot test command', async () => (await tryProbe(facts, test))?.rc === 0);
-  if (args.post_reboot_delay > 0) {
-    waited += args.post_reboot_delay;
-    await facts.wait(args.post_reboot_delay);
-  }
-  return { rebooted: true, elapsed: Math.floor(spent()) };
+  await clock.sleep(args.post_reboot_delay);
+  return { rebooted: true, elapsed: Math.floor(clock.spent()) };
 }

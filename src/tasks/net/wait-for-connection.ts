@@ -6,6 +6,7 @@
 import type { Plan } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { aint, defineTask } from '../lib/schema.js';
+import { Waiting } from '../lib/waiting.js';
 
 export const wait_for_connection = defineTask({
   name: 'wait_for_connection',
@@ -19,23 +20,24 @@ export const wait_for_connection = defineTask({
   returns: { elapsed: 'seconds waited, the delay included' },
   example: '- wait_for_connection: delay=10 timeout=300',
   async plan(args, _host, facts): Promise<Plan> {
-    const start = Date.now();
-    // seconds spent: the clock's, or at least the waits asked for (a reader that does not sleep)
-    let waited = args.delay;
-    const spent = () => Math.max((Date.now() - start) / 1000, waited);
-    if (args.delay > 0) await facts.wait(args.delay);
+    const clock = new Waiting(facts);
+    await clock.sleep(args.delay);
     let last = '';
-    for (;;) {
-      try {
-        const r = await facts.probe(['true'], { fresh: true });
-        if (r.rc === 0) return { changes: [], result: { elapsed: Math.floor(spent()) } };
-        last = `rc=${r.rc} ${r.stderr.trim()}`;
-      } catch (e) {
-        last = (e as Error).message;
-      }
-      if (spent() + args.sleep > args.timeout) throw taskFailed(`timed out waiting for ping module test: ${last}`);
-      waited += args.sleep;
-      await facts.wait(args.sleep);
-    }
+    await clock.until(
+      async () => {
+        try {
+          const r = await facts.probe(['true'], { fresh: true });
+          last = `rc=${r.rc} ${r.stderr.trim()}`;
+          return r.rc === 0;
+        } catch (e) {
+          last = (e as Error).message;
+          return false;
+        }
+      },
+      args.sleep,
+      args.timeout,
+      () => taskFailed(`timed out waiting for ping module test: ${last}`),
+    );
+    return { changes: [], result: { elapsed: Math.floor(clock.spent()) } };
   },
 });
