@@ -201,9 +201,11 @@ const PATH_ARGS = new Set([
 
 describe('module registry: an empty path is refused', () => {
   for (const mod of modules) {
-    // group_by's `key` names a group, known_hosts' and authorized_key's are keys, not paths
+    // `key` names a group (group_by), an SSH key (known_hosts, authorized_key), an entry (getent): not paths
     const names = Object.keys(mod.args).filter(
-      (a) => PATH_ARGS.has(a) && !(['group_by', 'known_hosts', 'authorized_key'].includes(mod.name) && a === 'key'),
+      (a) =>
+        PATH_ARGS.has(a) &&
+        !(['group_by', 'known_hosts', 'authorized_key', 'getent'].includes(mod.name) && a === 'key'),
     );
     for (const a of names) {
       it(`${mod.name}: ${a}: ''`, () => {

@@ -438,6 +438,13 @@ export const samples: Record<string, Sample> = {
   setup: { args: { filter: 'ansible_os*' }, host: sys(), readOnly: true },
   ping: { args: {}, host: sys(), readOnly: true },
   service_facts: { args: {}, host: sys(), readOnly: true },
+  getent: {
+    args: { database: 'passwd', key: 'app' },
+    host: sys({}, (h) =>
+      h.users.set('app', { uid: 1001, gid: 1001, comment: '', home: '/srv', shell: '/bin/sh', hash: '!' }),
+    ),
+    readOnly: true,
+  },
   reboot: { args: { reboot_timeout: 60, post_reboot_delay: 1 }, host: sys() },
   authorized_key: {
     args: { user: 'deploy', key: 'ssh-ed25519 AAAAC3Nza deploy@ci', key_options: 'no-pty' },
