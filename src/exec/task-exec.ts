@@ -189,27 +189,37 @@ function ignoresErrors(t: Task, vars: Vars | undefined, host: string): boolean {
   }
 }
 
+/** How many times a task with `until` runs, as Ansible counts: 3 when `retries` is not given, retries + 1 when it
+ *  is, once (and `until` not evaluated) for retries <= 0. */
+function attemptsOf(t: Task, vars: Vars, host: string): number {
+  if (t.keywords.until === undefined) return 1;
+  const given = t.keywords.retries !== undefined && t.keywords.retries !== null;
+  const retries = numberOf(t, 'retries', 3, vars, host);
+  return !given ? 3 : retries <= 0 ? 1 : retries + 1;
+}
+
 /** The task's attempts: once, or until `until` holds (retries, delay). */
 async function attempts(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
-  const retries = t.keywords.until !== undefined ? numberOf(t, 'retries', 3, vars, host) : 0;
+  const total = attemptsOf(t, vars, host);
   const delay = numberOf(t, 'delay', 5, vars, host);
   let out: Outcome;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     out = await attemptOnce(p, t, host, vars, check);
     if (
-      t.keywords.until === undefined ||
+      total <= 1 ||
       out.status === 'uncertain' ||
       (check && out.status !== 'failed' && (out.result.skipped || out.result.__uncertain))
     )
       break;
+    out = { ...out, result: { ...out.result, attempts: attempt } };
     const scope = withRegister(t, vars, out.result);
     if (keywordCondition(t, 'until', scope)) break;
-    if (attempt >= retries) {
+    if (attempt >= total) {
       out = {
         ...out,
         status: 'failed',
-        msg: `until condition still false after ${retries + 1} attempts`,
-        result: { ...out.result, failed: true, attempts: attempt + 1 },
+        msg: `until condition still false after ${total} attempts`,
+        result: { ...out.result, failed: true },
       };
       break;
     }

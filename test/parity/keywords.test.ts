@@ -1,8 +1,9 @@
 // Keywords and plays, kplay against Debian's ansible-playbook, on the controller (the tasks run there: debug,
 // assert, fail, add_host, group_by; two inventory hosts with a local connection): force_handlers, a templated
 // handler name, ignore_errors over an undefined variable, rescue's ansible_failed_task/result, `vars:` as a
-// list, include_tasks file=, add_host and group_by seen by a later play. Each task's status on each host must
-// be the same; the differences kplay makes on purpose (docs/ansible-differences.md) are asserted as such.
+// list, include_tasks file=, add_host and group_by seen by a later play, until/retries counted as Ansible counts.
+// Each task's status on each host must be the same; the differences kplay makes on purpose
+// (docs/ansible-differences.md) are asserted as such.
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,23 @@ const PLAYBOOK = `- hosts: web
     - name: undefined ignored
       debug: msg="{{ nope }}"
       ignore_errors: true
+    - name: until, retries not given
+      debug: msg=x
+      register: w
+      until: w.attempts >= 3
+      delay: 0
+    - name: until met at the second attempt
+      debug: msg=x
+      register: w2
+      until: w2.attempts >= 2
+      retries: 5
+      delay: 0
+    - name: attempts counted
+      assert: { that: ['w.attempts == 3', 'w2.attempts == 2'] }
+    - name: retries 0 runs once
+      debug: msg=x
+      until: false
+      retries: 0
     - block:
         - name: fails
           fail: msg=boom
