@@ -101,6 +101,7 @@ function writePlanOut(a: RunArgs, rec: PlanRecorder, code: number, out: Output):
     startAtTask: a.startAtTask,
     forks: a.forks,
     diff: !!a.diff,
+    forceHandlers: !!a.forceHandlers,
   };
   writePlan(a.planOut!, rec.file(args, planFiles(a.playbook, a.inventory ?? [])));
   out.print(`plan: ${a.planOut} (kplay apply ${a.planOut} runs it)`);

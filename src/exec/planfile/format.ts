@@ -69,6 +69,8 @@ const planFile = z.object({
     startAtTask: z.string().optional(),
     forks: z.number().optional(),
     diff: z.boolean(),
+    /** --force-handlers (absent in plans written before it was kept). */
+    forceHandlers: z.boolean().optional(),
   }),
   /** sha256 of the playbook and inventory files as they were planned. */
   files: z.record(z.string(), z.string()),
