@@ -7,6 +7,7 @@ import { toBool } from '../core/value-utils.js';
 import type { RoleInstance, Vars } from '../core/types.js';
 import { firstFound, fileGlob } from './loop-files.js';
 import { sequence } from './loop-sequence.js';
+import { LIST_LOOKUPS, ListError } from '../expr/loop-lists.js';
 
 /** A loop value that cannot be looped over: `loopItems()` places it at the keyword. */
 export class LoopError extends KplayError {
@@ -23,94 +24,26 @@ export interface LoopCtx {
 
 export type LoopFn = (v: unknown, c: LoopCtx) => unknown[];
 
-const show = (v: unknown) => JSON.stringify(v) ?? String(v);
-const isMap = (v: unknown): v is Vars => !!v && typeof v === 'object' && !Array.isArray(v);
-
-function list(key: string, v: unknown): unknown[] {
-  if (!Array.isArray(v)) throw new LoopError(`${key} needs a list, got ${show(v)}`);
-  return v;
-}
-
-/** Lists of lists: each term a list (a single value counts as a list of one). */
-function lists(key: string, v: unknown): unknown[][] {
-  const terms = list(key, v);
-  if (terms.length === 0) throw new LoopError(`${key} needs at least one list`);
-  return terms.map((x) => (Array.isArray(x) ? x : [x]));
-}
-
-export function flattenAll(v: unknown[]): unknown[] {
-  return v.flatMap((x) => (Array.isArray(x) ? flattenAll(x) : [x]));
-}
-
-function subelements(v: unknown): unknown[] {
-  const terms = list('with_subelements', v);
-  const [parents, path, flags] = terms;
-  if (terms.length < 2 || terms.length > 3 || typeof path !== 'string' || !path)
-    throw new LoopError(`with_subelements needs [a list of mappings, 'key.path'] or a third {skip_missing: bool}`);
-  if (flags !== undefined && !isMap(flags))
-    throw new LoopError(`with_subelements: the third term must be a mapping, got ${show(flags)}`);
-  const unknown = Object.keys(flags ?? {}).filter((k) => k !== 'skip_missing');
-  if (unknown.length) throw new LoopError(`with_subelements: unknown flag '${unknown[0]}' (it takes skip_missing)`);
-  const skip = toBool(flags?.skip_missing);
-  const keys = path.split('.');
-  const out: unknown[] = [];
-  for (const parent of list('with_subelements', parents)) {
-    if (!isMap(parent)) throw new LoopError(`with_subelements: each element must be a mapping, got ${show(parent)}`);
-    if (parent.skipped === true) continue; // an item a registered loop skipped
-    const copy = structuredClone(parent) as Vars;
-    let at: Vars = copy;
-    let sub: unknown[] | undefined;
-    for (const [i, k] of keys.entries()) {
-      if (!(k in at)) {
-        if (skip) break;
-        throw new LoopError(`with_subelements: '${k}' not found in ${show(parent)}`);
-      }
-      const next = at[k];
-      if (i < keys.length - 1) {
-        if (!isMap(next)) {
-          if (skip) break;
-          throw new LoopError(`with_subelements: '${k}' should be a mapping, got ${show(next)}`);
-        }
-        at = next;
-      } else {
-        if (!Array.isArray(next)) throw new LoopError(`with_subelements: '${k}' should be a list, got ${show(next)}`);
-        sub = next;
-        delete at[k];
-      }
+/** A list lookup as a loop keyword: its ListError becomes a LoopError (placed at the keyword). */
+const lookupLoop =
+  (name: string): LoopFn =>
+  (v) => {
+    try {
+      return LIST_LOOKUPS[name]!(v, `with_${name}`);
+    } catch (e) {
+      if (e instanceof ListError) throw new LoopError(e.message);
+      throw e;
     }
-    for (const x of sub ?? []) out.push([copy, x]);
-  }
-  return out;
-}
-
-function together(v: unknown): unknown[] {
-  const terms = lists('with_together', v);
-  const n = Math.max(...terms.map((t) => t.length));
-  return Array.from({ length: n }, (_, i) => terms.map((t) => (i < t.length ? t[i] : null)));
-}
-
-function nested(v: unknown): unknown[] {
-  return lists('with_nested', v).reduce<unknown[][]>((acc, t) => acc.flatMap((a) => t.map((x) => [...a, x])), [[]]);
-}
+  };
 
 /** The loop keywords, in the order Ansible's users meet them. */
 export const LOOPS: Record<string, LoopFn> = {
-  loop: (v) => list('loop', v),
-  with_items: (v) => list('with_items', v).flat(1),
-  with_list: (v) => list('with_list', v),
-  with_dict: (v) => {
-    if (!isMap(v)) throw new LoopError(`with_dict needs a mapping, got ${show(v)}`);
-    return Object.entries(v).map(([key, value]) => ({ key, value }));
+  loop: (v) => {
+    if (!Array.isArray(v)) throw new LoopError(`loop needs a list, got ${JSON.stringify(v) ?? String(v)}`);
+    return v;
   },
-  with_indexed_items: (v) =>
-    list('with_indexed_items', v)
-      .flat(1)
-      .map((x, i) => [i, x]),
-  with_together: together,
-  with_nested: nested,
-  with_flattened: (v) => flattenAll(list('with_flattened', v)),
+  ...Object.fromEntries(Object.keys(LIST_LOOKUPS).map((n) => [`with_${n}`, lookupLoop(n)])),
   with_sequence: (v) => sequence(v),
-  with_subelements: subelements,
   with_fileglob: (v, c) => fileGlob(v, c.role, c.playbookDir),
   with_first_found: (v, c) => firstFound(v, c.role, c.playbookDir),
 };
@@ -133,7 +66,8 @@ export function itemVars(lc: Vars | undefined, items: unknown[], i: number): Var
 /** loop_control's `pause`: seconds to wait between two items (0 without it). */
 export function pauseOf(lc: Vars | undefined): number {
   const n = Number(lc?.pause ?? 0);
-  if (!Number.isFinite(n) || n < 0) throw new LoopError(`loop_control: pause needs seconds, got ${show(lc?.pause)}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new LoopError(`loop_control: pause needs seconds, got ${JSON.stringify(lc?.pause)}`);
   return n;
 }
 

@@ -1,5 +1,6 @@
 // Lookups on the controller, as Ansible runs them: `lookup('env', 'HOME')`, `lookup('file', 'ca.pem')`,
-// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')`, and `query(...)`/`q(...)` (always a list).
+// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')` (and lookups-lists.ts: items, dict, nested,
+// pipe ...), and `query(...)`/`q(...)` (always a list).
 // A relative file is looked for as Ansible does: under the role's folder (`files/` or `templates/`, then the
 // folder itself), then the playbook's, read from the `role_path` and `playbook_dir` variables; then the current
 // folder. `errors='ignore'` turns a failure into none (lookup) or [] (query); `wantlist=True` keeps the list.
@@ -11,6 +12,7 @@ import { didYouMean } from '../core/errors.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
 import { scopeGet, toText } from '../core/value-utils.js';
+import { MORE_LOOKUPS, type Plugin } from './lookups-lists.js';
 
 /** What lookups need from the layers above expr/, kept on the scope under a symbol (never a variable name). */
 export interface LookupContext {
@@ -34,8 +36,6 @@ export function withLookupContext<T extends object>(scope: T, ctx: LookupContext
 function contextOf(scope: object): LookupContext {
   return ((scope as Record<symbol, unknown>)[LOOKUP_CONTEXT] as LookupContext | undefined) ?? {};
 }
-
-type Plugin = (terms: unknown[], opts: KwArgs, scope: object) => unknown[];
 
 /** The folders a relative path is looked for in, each tried with `sub/` first: role, playbook, current folder. */
 function searchDirs(scope: object): string[] {
@@ -142,6 +142,7 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
       return names(terms).map((n) => render(findFile(scope, 'templates', n, 'template'), scope));
     },
   },
+  ...MORE_LOOKUPS,
 };
 
 const COMMON_KW = ['wantlist', 'errors'];

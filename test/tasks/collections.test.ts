@@ -28,7 +28,8 @@ describe('collection-style module names', () => {
     ['ansible.builtin.pki_ca', undefined],
     ['ansible.builtin.swap', undefined],
     ['kubernetes.core.k8s', undefined],
-    ['ansible.posix.authorized_key', undefined], // a module Ansible has and kplay does not
+    ['ansible.posix.acl', undefined], // a module Ansible has and kplay does not
+    ['ansible.posix.authorized_key', 'authorized_key'],
     ['builtin.copy', undefined],
     ['ansible..copy', undefined],
   ];
@@ -38,7 +39,7 @@ describe('collection-style module names', () => {
     });
 
   it('the short name is kept for a collection that has it even if kplay lacks the module', () => {
-    expect(shortModuleName('ansible.posix.authorized_key')).to.equal('authorized_key');
+    expect(shortModuleName('ansible.posix.acl')).to.equal('acl');
     expect(shortModuleName('community.general.ufw')).to.equal('ufw');
     expect(shortModuleName('ansible.builtin.include_tasks')).to.equal('include_tasks');
     expect(shortModuleName('community.general.include_tasks')).to.equal(undefined);
@@ -48,7 +49,7 @@ describe('collection-style module names', () => {
   const refused: [string, string | undefined][] = [
     ['community.general.copy: src=a dest=/b', 'ansible.builtin.copy'],
     ['ansible.posix.sysctl2: name=a value=1', 'ansible.posix.sysctl'],
-    ['ansible.posix.authorized_key: user=a key=b', undefined],
+    ['ansible.posix.synchronize: src=/a dest=/b', undefined],
     ['ansible.builtin.swap: {}', 'kplay.swap'],
     ['kubernetes.core.k8s: {}', undefined],
     ['community.general.import_role: name=x', 'ansible.builtin.import_role'],
@@ -67,7 +68,7 @@ describe('collection-style module names', () => {
 
   it('every problem is reported at once, before any host is reached', () => {
     const list = problems({
-      'site.yml': play('    - ansible.posix.authorized_key: user=a key=b\n    - community.general.ufw: rule=allow\n'),
+      'site.yml': play('    - ansible.posix.acl: path=/a\n    - community.general.ufw: rule=allow\n'),
     });
     expect(list.map((e) => [e.line, e.col])).to.deep.equal([
       [3, 7],
