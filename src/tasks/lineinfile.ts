@@ -199,6 +199,8 @@ export const lineinfile = defineTask({
     const regexp = args.regexp === undefined ? undefined : pyRegex(bytes(args.regexp)!);
     const search = bytes(args.search_string);
     const line = bytes(args.line);
+    const warning = emptyPatternWarning(args.regexp, args.search_string);
+    const warned = warning ? { warnings: [warning] } : {};
     const { target, st } = await followLink(path, facts);
     if (st.isdir) throw taskFailed(`Path ${args.path} is a directory !`);
     const touches = [`file:${target}`];
@@ -208,7 +210,7 @@ export const lineinfile = defineTask({
     if (args.state === 'absent') {
       if (line === undefined && regexp === undefined && search === undefined)
         throw taskFailed('one of line, search_string, or regexp is required with state=absent');
-      if (!st.exists) return { changes: [], result: { msg: 'file not present', found: 0 } };
+      if (!st.exists) return { changes: [], result: { msg: 'file not present', found: 0, ...warned } };
       before = (await facts.read(target))!.toString('latin1');
       edit = editAbsent(splitLines(before), { regexp, search, line });
     } else {
@@ -230,8 +232,7 @@ export const lineinfile = defineTask({
       });
     }
     const result: Record<string, unknown> = { msg: edit.msg };
-    const warning = emptyPatternWarning(args.regexp, args.search_string);
-    if (warning) result.warnings = [warning];
+    Object.assign(result, warned);
     if (edit.found !== undefined) result.found = edit.found;
     const changes: Change[] = [];
     if (edit.changed) {

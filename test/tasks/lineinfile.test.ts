@@ -339,6 +339,8 @@ describe('lineinfile', () => {
       const host = new FakeHost({ [F]: 'a\n' });
       const plan = await planOn(lineinfile, { path: F, [arg]: '', line: 'b' }, host);
       expect(plan.result?.warnings).to.deep.equal([warning]);
+      const gone = await planOn(lineinfile, { path: '/etc/gone', [arg]: '', state: 'absent' }, host);
+      expect(gone.result).to.deep.equal({ msg: 'file not present', found: 0, warnings: [warning] });
       const quiet = await planOn(lineinfile, { path: F, [arg]: 'a', line: 'b' }, host);
       expect(quiet.result).to.not.have.property('warnings');
     });
