@@ -1,5 +1,6 @@
 // Ansible's `key=value` argument strings: `copy: src=a dest="/etc/my file"`, and free-form commands whose
 // recognised `key=value` words (creates=, chdir= ...) are taken out. Quotes and {{ }} keep spaces together.
+// As in Ansible, a key=value word's escapes are decoded (decodeEscapes) before its quotes are removed.
 
 import { setKey } from './own-keys.js';
 
@@ -48,13 +49,39 @@ export function splitArgs(s: string): KvToken[] {
   return out;
 }
 
-/** Remove one level of matching surrounding quotes, and backslash escapes of that quote. */
+/** Remove one level of matching surrounding quotes (escapes are already decoded: a quote after a backslash does
+ *  not close). */
 export function unquote(v: string): string {
-  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) {
-    const q = v[0];
-    return v.slice(1, -1).split(`\\${q}`).join(q);
-  }
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0] && v[v.length - 2] !== '\\')
+    return v.slice(1, -1);
   return v;
+}
+
+const SIMPLE: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
+
+/** The escapes Ansible decodes in a `key=value` word before it splits it (as Python string escapes):
+ *  `\\ \' \" \a \b \f \n \r \t \v`, `\xHH`, `\uHHHH`, `\UHHHHHHHH`; any other backslash stays, so `\s`,
+ *  `\d` or `\.` in a regexp are kept, but `\b` is a backspace and `\\b` a word boundary. */
+export function decodeEscapes(s: string): string {
+  return s.replace(
+    /\\(?:U([0-9a-fA-F]{8})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\\'"abfnrtv]))/g,
+    (m, u8, u4, x2, c) => {
+      if (c !== undefined) return SIMPLE[c as string]!;
+      const n = Number.parseInt((u8 ?? u4 ?? x2) as string, 16);
+      return n <= 0x10ffff ? String.fromCodePoint(n) : m;
+    },
+  );
 }
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
@@ -75,7 +102,7 @@ export function parseKv(s: string, freeFormKeys?: Set<string>): ParsedKv {
   const rest: KvToken[] = [];
   const taken: KvToken[] = [];
   for (const t of splitArgs(s)) {
-    const m = KEY.exec(t.text);
+    const m = KEY.exec(decodeEscapes(t.text));
     if (m && (!freeFormKeys || freeFormKeys.has(m[1]!))) {
       // own keys, even `__proto__` (assignment would set the object's prototype)
       setKey(args, m[1]!, unquote(m[2]!));

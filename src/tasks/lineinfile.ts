@@ -10,8 +10,10 @@
 // - absent: every line matching regexp / search_string / equal to `line` is removed (`found` = count).
 // Lines are compared as bytes (latin1 strings), like Ansible. Python regexps are translated to JS:
 // (?P<n>...), (?P=n), \A, \Z and leading inline flags (?i) (?m) (?s).
-// One deliberate difference: inserting after the last line of a file without a final newline adds the
-// newline first (Ansible glues the two lines together there).
+// A relative path is the remote user's (its working folder); an empty regexp or search_string warns, in
+// Ansible's words. Deliberate differences: inserting after the last line of a file without a final newline
+// adds the newline first (Ansible glues the two lines together there); a `line` holding newlines counts as
+// present where its lines stand in a row (Ansible never finds it and adds it again on every run).
 import { posix } from 'node:path';
 import type { Action, Change, Plan } from './contract.js';
 import {
@@ -27,9 +29,24 @@ import {
 } from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 import { aregex, pyRegex, expandBackrefs, splitLines } from './lib/py-regex.js';
+import { absoluteOnHost, followLink } from './lib/host-path.js';
 
 const bare = (l: string) => l.replace(/[\r\n]+$/, '');
 const endsNl = (l: string | undefined) => l !== undefined && /[\r\n]$/.test(l);
+/** Is `line` (which may hold newlines: several lines) the file's text from line i on? */
+const linesAt = (lines: string[], i: number, line: string) => {
+  const n = line.split('\n').length;
+  return (
+    i >= 0 &&
+    i + n <= lines.length &&
+    lines
+      .slice(i, i + n)
+      .map(bare)
+      .join('\n') === line
+  );
+};
+/** How many lines `line` writes. */
+const count = (line: string) => line.split('\n').length;
 
 export interface PresentOpts {
   line: string;
@@ -70,7 +87,7 @@ export function editPresent(input: string[], o: PresentOpts): Edit {
           : undefined;
     const insRe = ins === undefined ? undefined : pyRegex(ins);
     for (let i = 0; i < lines.length; i++) {
-      if (bare(lines[i]!) === o.line) at = i;
+      if (linesAt(lines, i, o.line)) at = i;
       else if (insRe?.test(bare(lines[i]!))) {
         anchor = o.insertafter ? i + 1 : i;
         if (o.firstmatch) break;
@@ -82,7 +99,7 @@ export function editPresent(input: string[], o: PresentOpts): Edit {
   const withNl = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
   if (at !== -1) {
     const next = withNl(o.backrefs && m ? expandBackrefs(o.line, m) : o.line);
-    if (lines[at] === next) return none;
+    if (lines.slice(at, at + count(next.slice(0, -1))).join('') === next) return none;
     lines[at] = next;
     return { lines, msg: 'line replaced', changed: true };
   }
@@ -101,12 +118,12 @@ export function editPresent(input: string[], o: PresentOpts): Edit {
   }
   if (o.insertafter) {
     if (anchor === lines.length) {
-      if (bare(lines[anchor - 1]!) === o.line) return none;
+      if (linesAt(lines, anchor - count(o.line), o.line)) return none;
       ensureFinalNl();
       lines.push(withNl(o.line));
       return added(lines);
     }
-    if (bare(lines[anchor]!) === o.line) return none;
+    if (linesAt(lines, anchor, o.line)) return none;
   }
   lines.splice(anchor, 0, withNl(o.line));
   return added(lines);
@@ -124,6 +141,18 @@ export function editAbsent(
   });
   const found = input.length - keep.length;
   return { lines: found ? keep : input, msg: found ? `${found} line(s) removed` : '', changed: found > 0, found };
+}
+
+/** The warning for an empty regexp or search_string (it matches every line), in Ansible's words. */
+export function emptyPatternWarning(regexp?: string, search?: string): string | undefined {
+  if (regexp !== '' && search !== '') return undefined;
+  const what = regexp === '' ? 'regular expression' : 'search string';
+  const tip =
+    regexp === '' ? " If this is desired, use '^' to match every line in the file and avoid this warning." : '';
+  return (
+    `The ${what} is an empty string, which will match every line in the file. This may have unintended ` +
+    `consequences, such as replacing the last line in the file rather than appending.${tip}`
+  );
 }
 
 /** User text (UTF-8) as the latin1 "bytes" string the file is handled as. */
@@ -163,20 +192,17 @@ export const lineinfile = defineTask({
   },
   example: '- lineinfile: path=/etc/fstab regexp="\\sswap\\s" state=absent',
   async plan(args, _host, facts): Promise<Plan> {
-    const path = args.path!;
+    const path = await absoluteOnHost(args.path!, facts);
     if (args.validate !== undefined && !args.validate.includes('%s'))
       throw taskFailed(`validate must contain %s: ${args.validate}`);
     if (args.backrefs && args.regexp === undefined) throw taskFailed('regexp is required with backrefs=true');
     const regexp = args.regexp === undefined ? undefined : pyRegex(bytes(args.regexp)!);
     const search = bytes(args.search_string);
     const line = bytes(args.line);
-    let st = await facts.stat(path, { follow: false });
-    let target = path;
-    if (st.islnk && st.lnk_target !== undefined) {
-      target = posix.resolve(posix.dirname(path), st.lnk_target);
-      st = await facts.stat(target, { follow: false });
-    }
-    if (st.isdir) throw taskFailed(`Destination ${path} is a directory !`);
+    const warning = emptyPatternWarning(args.regexp, args.search_string);
+    const warned = warning ? { warnings: [warning] } : {};
+    const { target, st } = await followLink(path, facts);
+    if (st.isdir) throw taskFailed(`Path ${args.path} is a directory !`);
     const touches = [`file:${target}`];
     let edit: Edit;
     let before: string | undefined;
@@ -184,13 +210,13 @@ export const lineinfile = defineTask({
     if (args.state === 'absent') {
       if (line === undefined && regexp === undefined && search === undefined)
         throw taskFailed('one of line, search_string, or regexp is required with state=absent');
-      if (!st.exists) return { changes: [], result: { msg: 'file not present', found: 0 } };
+      if (!st.exists) return { changes: [], result: { msg: 'file not present', found: 0, ...warned } };
       before = (await facts.read(target))!.toString('latin1');
       edit = editAbsent(splitLines(before), { regexp, search, line });
     } else {
       if (line === undefined) throw taskFailed('line is required with state=present');
       if (!st.exists) {
-        if (!args.create) throw taskFailed(`Destination ${path} does not exist !`);
+        if (!args.create) throw taskFailed(`Destination ${args.path} does not exist !`);
         const dir = posix.dirname(target);
         if (!(await facts.stat(dir, { follow: true })).exists) actions.push({ exec: ['mkdir', '-p', '--', dir] });
       }
@@ -206,6 +232,7 @@ export const lineinfile = defineTask({
       });
     }
     const result: Record<string, unknown> = { msg: edit.msg };
+    Object.assign(result, warned);
     if (edit.found !== undefined) result.found = edit.found;
     const changes: Change[] = [];
     if (edit.changed) {

@@ -1,5 +1,5 @@
 // A host kept in memory: a Transport over a small file tree that answers what the engine itself sends (the
-// reader's stat script, get and put, and the file commands modules plan: mkdir, chmod, chown, touch, rm, ln).
+// reader's stat script, get and put, pwd, and the file commands modules plan: mkdir, chmod, chown, touch, rm, ln).
 // It lets unit tests drive the whole path (reader, plan, apply, re-plan, check mode) without a lab. Anything
 // else fails with rc 127 and says so, so a test never passes on a command the memory host only pretends to run.
 import { createHash } from 'node:crypto';
@@ -17,8 +17,8 @@ export interface MemoryNode {
 }
 
 const NAMES: Record<number, string> = { 0: 'root' };
-/** What the log calls the reads the engine sends: its stat script, get, who writes (check mode), getent. */
-const READS = new Set(['stat', 'get', 'who', 'getent']);
+/** What the log calls the reads the engine sends: its stat script, get, who writes (check mode), getent, pwd. */
+const READS = new Set(['stat', 'get', 'who', 'getent', 'pwd']);
 const WHO = 'umask; id -u; id -g; id -un; id -gn';
 const IDS: Record<string, number> = { root: 0 };
 
@@ -29,6 +29,8 @@ export class MemoryHost implements Transport {
   readonly log: string[][] = [];
   /** Commands that answer rc 0 and change nothing (a file system that ignores chmod, say). */
   readonly ignored = new Set<string>();
+  /** The folder commands start in (the login folder): where a relative path is. */
+  cwd = '/root';
   private clock = 1_700_000_000;
 
   constructor(readonly host: string) {}
@@ -66,6 +68,7 @@ export class MemoryHost implements Transport {
       const id = IDS[argv[2]!] ?? (NAMES[Number(argv[2])] !== undefined ? Number(argv[2]) : undefined);
       return id === undefined ? done(2) : done(0, `${nameOf(id)}:x:${id}:${id}::/root:/bin/sh\n`);
     }
+    if (argv[0] === 'pwd' && argv.length === 1) return done(0, `${this.cwd}\n`);
     const [cmd, ...rest] = argv;
     if (this.ignored.has(cmd!)) return done(0);
     const flags = new Set(rest.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));

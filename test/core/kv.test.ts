@@ -33,6 +33,23 @@ describe('key=value arguments', () => {
     expect(r.args).to.deep.equal({ chdir: '/opt' });
     expect(r.raw).to.equal('set -e\necho  one\n echo two');
   });
+  for (const [written, value] of [
+    ["r='\\b(.+)\\b'", '\b(.+)\b'],
+    ["r='\\\\b(.+)\\\\b'", '\\b(.+)\\b'],
+    ['r=^a\\s+\\d\\.', '^a\\s+\\d\\.'],
+    ['r="x\\ny\\tz"', 'x\ny\tz'],
+    ['r="say \\"hi\\""', 'say "hi"'],
+    ["r='it\\'s'", "it's"],
+    ['r=\\x41\\u00e9\\U0001F600', 'A\u00e9\u{1F600}'],
+  ] as const) {
+    it(`decodes a word's escapes before its quotes, as Ansible: ${written}`, () => {
+      expect(parseKv(written).args.r).to.equal(value);
+    });
+  }
+  it("keeps a free-form command as written: its escapes are the shell's", () => {
+    const r = parseKv('printf "a\\tb" chdir=/o\\x70t', new Set(['chdir']));
+    expect(r).to.deep.include({ args: { chdir: '/opt' }, raw: 'printf "a\\tb"' });
+  });
   it('reports words without = for modules that are not free-form', () => {
     expect(parseKv('src=a oops').bare.map((t) => t.text)).to.deep.equal(['oops']);
   });

@@ -180,6 +180,26 @@ describe('the executor over an in-memory host', () => {
     expect(r.lines[1]).to.equal('lines|a|uncertain');
     expect(r.results[1]!.msg).to.equal('item 2: reads /etc/app.conf, which an earlier task would change');
   });
+
+  it('the text-editing modules take a relative path from the folder commands start in, as Ansible', async () => {
+    const a = new MemoryHost('a');
+    a.seed('/root/notes.txt', 'port=0\n');
+    const pb = ON_A(`
+    - name: line
+      lineinfile: { path: notes.txt, line: "debug=0" }
+    - name: block
+      blockinfile: { path: notes.txt, block: "b=1" }
+    - name: replace
+      replace: { path: notes.txt, regexp: "port=0", replace: "port=1" }
+`);
+    const want = ['line|a|changed', 'block|a|changed', 'replace|a|changed'];
+    const check = await run(pb, { memory: [a], check: true });
+    expect(check.lines).to.deep.equal(want);
+    expect((await run(pb, { memory: [a] })).lines).to.deep.equal(want);
+    const text = 'port=1\ndebug=0\n# BEGIN ANSIBLE MANAGED BLOCK\nb=1\n# END ANSIBLE MANAGED BLOCK\n';
+    expect(a.files.get('/root/notes.txt')?.content.toString()).to.equal(text);
+    expect((await run(pb, { memory: [a] })).recap.a).to.include({ changed: 0 });
+  });
 });
 
 describe('check mode --diff over hosts in memory: predicted diffs', () => {

@@ -250,7 +250,35 @@ const cases: Case[] = [
     setup: `printf 'a\\nx1\\nb\\nx2\\n' > ${D}/li12`,
     state: fileState(`${D}/li12`),
   },
+  {
+    name: "lineinfile a relative path is the login folder's",
+    module: 'ansible.builtin.lineinfile',
+    args: { path: 'parity-li13', line: 'x', create: true },
+    setup: 'rm -f /root/parity-li13',
+    state: fileState('/root/parity-li13'),
+  },
+  {
+    name: 'lineinfile a line holding a newline',
+    module: 'ansible.builtin.lineinfile',
+    args: { path: `${D}/li14`, line: 'x\ny' },
+    setup: `printf 'a\\n' > ${D}/li14`,
+    state: fileState(`${D}/li14`),
+    differs: (k, a) => {
+      expect([k.first, a.first]).to.deep.equal(['changed', 'changed']);
+      // kplay finds the two lines in a row; Ansible compares each line with "x\ny", never finds it, adds it again
+      expect([k.second, a.second]).to.deep.equal(['ok', 'changed']);
+      expect(k.state).to.include('a$\nx$\ny$\n<EOF>');
+      expect(a.state).to.include('a$\nx$\ny$\nx$\ny$\n<EOF>');
+    },
+  },
   // ---- blockinfile
+  {
+    name: 'blockinfile insertafter a (?m) regexp spanning lines',
+    module: 'ansible.builtin.blockinfile',
+    args: { path: `${D}/bi7`, block: 'k=1', insertafter: '(?m)^L =\\n\\s+\\(A' },
+    setup: `printf 'L =\\n  (A\\nz\\nL =\\n  (A\\n' > ${D}/bi7`,
+    state: fileState(`${D}/bi7`),
+  },
   {
     name: 'blockinfile at EOF',
     module: 'ansible.builtin.blockinfile',
@@ -322,6 +350,13 @@ const cases: Case[] = [
     args: { path: `${D}/rp4`, regexp: '^(?P<k>\\w+) = (?P<v>.*)$', replace: '\\g<k>=\\g<v> ✓' },
     setup: `printf 'a = 1\\nb = été\\n# c = 3\\n' > ${D}/rp4`,
     state: fileState(`${D}/rp4`),
+  },
+  {
+    name: 'replace a regexp matching its own replacement: one pass per run',
+    module: 'ansible.builtin.replace',
+    args: { path: `${D}/rp5`, regexp: '^(.+)$', replace: '"\\1"' },
+    setup: `printf 'a\\nb\\n' > ${D}/rp5`,
+    state: fileState(`${D}/rp5`),
   },
   // ---- sysctl (net.* keys only: the others are read-only in the lab's containers)
   {

@@ -175,6 +175,7 @@ export class FakeHost implements FactReader {
   async probe(argv: string[], _opts: { fresh?: boolean } = {}): Promise<ProbeResult> {
     const ok = (stdout: string): ProbeResult => ({ rc: 0, stdout, stderr: '' });
     const [cmd, ...rest] = argv;
+    if (cmd === 'pwd' && !rest.length) return ok(`${this.env.PWD ?? this.env.HOME}\n`);
     if (cmd === 'find') {
       const root = rest[0]!;
       const maxIdx = rest.indexOf('-maxdepth');

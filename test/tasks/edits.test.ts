@@ -4,7 +4,7 @@ import { blockinfile, editBlock, blockLines } from '../../src/tasks/edits/blocki
 import { editReplace, replace } from '../../src/tasks/edits/replace.js';
 import { splitLines } from '../../src/tasks/lib/py-regex.js';
 import { FakeHost } from '../support/fake-host.js';
-import { converge, planError, planOn } from '../support/plan-harness.js';
+import { converge, hostView, planError, planOn } from '../support/plan-harness.js';
 
 const F = '/etc/test.conf';
 const B = '# BEGIN ANSIBLE MANAGED BLOCK\n';
@@ -45,6 +45,24 @@ const blockCases: Case[] = [
     file: '[a]\nk\n[a]\nz\n',
     args: { block: 'x', insertafter: '^\\[a\\]' },
     after: `[a]\nk\n[a]\n${B}x\n${E}z\n`,
+  },
+  {
+    name: 'insertafter with (?m) spans lines: after the line where its first match ends',
+    file: 'L =\n  (A\nk\nL =\n  (A\n',
+    args: { block: 'x', insertafter: '(?m)L =\\n.*\\(A' },
+    after: `L =\n  (A\n${B}x\n${E}k\nL =\n  (A\n`,
+  },
+  {
+    name: 'insertbefore with (?m) spans lines: before the line where its first match starts',
+    file: 'a\nL =\n  (A\nL =\n',
+    args: { block: 'x', insertbefore: '(?m)L =\\n.*\\(A' },
+    after: `a\n${B}x\n${E}L =\n  (A\nL =\n`,
+  },
+  {
+    name: 'a regexp spanning lines without (?m) is matched line by line: EOF',
+    file: 'L =\n  (A\n',
+    args: { block: 'x', insertafter: 'L =\\n.*\\(A' },
+    after: `L =\n  (A\n${B}x\n${E}`,
   },
   {
     name: 'insertafter matching nothing: EOF',
@@ -393,6 +411,25 @@ describe('replace', () => {
     expect(host.text(plan.result?.backup_file as string)).to.equal('a=1\n');
     expect(host.nodeAt(F)!.type).to.equal('link');
     expect(host.text('/etc/real')).to.equal('a=2\n');
+  });
+
+  it('a regexp matching its own replacement: one pass per run, changed again on the next run, as Ansible', async () => {
+    const host = new FakeHost({ [F]: 'a\nb\n' });
+    const args = { path: F, regexp: '^(.+)$', replace: '"\\1"' };
+    // converge: the engine's re-plan (with this change's mark) plans no second pass over the text just written
+    await converge(replace, args, host);
+    expect(host.text(F)).to.equal('"a"\n"b"\n');
+    const next = await planOn(replace, args, host);
+    expect(next.result?.msg).to.equal('2 replacements made');
+    expect(next.changes[0]!.diff?.after).to.equal('""a""\n""b""\n');
+  });
+
+  it('a write that did not stick is planned again after apply (the run does not converge)', async () => {
+    const host = new FakeHost({ [F]: 'a\n' });
+    const first = await planOn(replace, { path: F, regexp: 'a', replace: 'b' }, host);
+    const applied = new Map([[first.changes[0]!.mark!.key, first.changes[0]!.mark!.value!]]);
+    const again = await planOn(replace, { path: F, regexp: 'a', replace: 'b' }, host, hostView({}, { applied }));
+    expect(again.changes.map((c) => c.summary)).to.deep.equal([`replace: ${F}: 1 replacements made`]);
   });
 
   it('editReplace counts replacements', () => {

@@ -208,6 +208,40 @@ const cases: Case[] = [
     msg: '1 line(s) removed',
   },
   { name: 'absent with nothing matching: ok', file: 'a\n', args: { regexp: '^b', state: 'absent' }, after: undefined },
+  {
+    name: 'a line holding a newline is appended once: its lines in a row count as present',
+    file: 'a\n',
+    args: { line: 'two\nlines', insertafter: 'EOF' },
+    after: 'a\ntwo\nlines\n',
+    msg: 'line added',
+  },
+  {
+    name: 'a line holding a newline after an insertafter line, once',
+    file: '[s]\nz\n',
+    args: { line: 'x=1\ny=2', insertafter: '^\\[s\\]' },
+    after: '[s]\nx=1\ny=2\nz\n',
+  },
+  {
+    name: 'a regexp line replaced by two lines, once',
+    file: 'k=0\nz\n',
+    args: { regexp: '^k=', line: 'k=1\nl=1' },
+    after: 'k=1\nl=1\nz\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'an empty regexp matches every line: the last one is replaced',
+    file: 'a\nb\n',
+    args: { regexp: '', line: 'c' },
+    after: 'a\nc\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'an empty search_string matches every line: the last one is replaced',
+    file: 'a\nb\n',
+    args: { search_string: '', line: 'c' },
+    after: 'a\nc\n',
+    msg: 'line replaced',
+  },
 ];
 
 describe('lineinfile', () => {
@@ -274,6 +308,44 @@ describe('lineinfile', () => {
     expect(host.text('/etc/real.conf')).to.equal('a\nb\n');
   });
 
+  it("a relative path is the remote user's working folder's (its home over ssh)", async () => {
+    const host = new FakeHost({ '/home/ops/keep': '' });
+    host.env.PWD = '/home/ops';
+    const args = { path: 'file.txt', line: 'x', create: true };
+    const plan = await planOn(lineinfile, args, host);
+    expect(plan.changes[0]!.touches).to.deep.equal(['file:/home/ops/file.txt']);
+    expect(plan.changes[0]!.actions.at(-1)).to.include({ put: '/home/ops/file.txt' });
+    await converge(lineinfile, args, host);
+    expect(host.text('/home/ops/file.txt')).to.equal('x\n');
+    expect(await planError(lineinfile, { path: 'gone.txt', line: 'x' }, host)).to.equal(
+      'Destination gone.txt does not exist !',
+    );
+  });
+
+  for (const [arg, warning] of [
+    [
+      'regexp',
+      'The regular expression is an empty string, which will match every line in the file. This may have ' +
+        'unintended consequences, such as replacing the last line in the file rather than appending. ' +
+        "If this is desired, use '^' to match every line in the file and avoid this warning.",
+    ],
+    [
+      'search_string',
+      'The search string is an empty string, which will match every line in the file. This may have ' +
+        'unintended consequences, such as replacing the last line in the file rather than appending.',
+    ],
+  ] as const) {
+    it(`an empty ${arg} warns as Ansible does; a non-empty one does not`, async () => {
+      const host = new FakeHost({ [F]: 'a\n' });
+      const plan = await planOn(lineinfile, { path: F, [arg]: '', line: 'b' }, host);
+      expect(plan.result?.warnings).to.deep.equal([warning]);
+      const gone = await planOn(lineinfile, { path: '/etc/gone', [arg]: '', state: 'absent' }, host);
+      expect(gone.result).to.deep.equal({ msg: 'file not present', found: 0, warnings: [warning] });
+      const quiet = await planOn(lineinfile, { path: F, [arg]: 'a', line: 'b' }, host);
+      expect(quiet.result).to.not.have.property('warnings');
+    });
+  }
+
   for (const [name, args, file, msg] of [
     ['missing file without create', { line: 'x' }, undefined, 'Destination /etc/test.conf does not exist !'],
     ['backrefs without regexp', { line: 'x', backrefs: true }, 'a\n', 'regexp is required with backrefs=true'],
@@ -284,7 +356,7 @@ describe('lineinfile', () => {
       'one of line, search_string, or regexp is required with state=absent',
     ],
     ['validate without %s', { line: 'x', validate: 'check' }, 'a\n', 'validate must contain %s'],
-    ['a directory', { line: 'x' }, 'dir', 'is a directory'],
+    ['a directory', { line: 'x' }, 'dir', 'Path /etc/test.conf is a directory !'],
     ['a bad regexp', { line: 'x', regexp: '(' }, 'a\n', 'not a valid regular expression'],
   ] as const) {
     it(`fails: ${name}`, async () => {

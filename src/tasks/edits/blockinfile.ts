@@ -2,10 +2,12 @@
 // marker_begin / marker_end). The LAST begin marker and the LAST end marker found delimit the existing block,
 // which is replaced in place (or removed: state=absent, or state=present with an empty block). When both
 // markers are not found, the block goes after the last line matching insertafter / before the last line
-// matching insertbefore (EOF when the regexp matches nothing), at BOF, or at EOF (the default). A block not
-// ending in a newline gets one; the line before the block gets a newline if it lacks one; prepend_newline /
-// append_newline add a blank line before / after the block unless one is there already. A missing file is an
-// error unless create=yes (also with state=absent, as in Ansible). Lines are handled as bytes (latin1).
+// matching insertbefore (EOF when the regexp matches nothing), at BOF, or at EOF (the default); a regexp with
+// the (?m) flag is searched in the whole text (it may span lines): the block goes after the line where its first
+// match ends, or before the line where it starts. A block not ending in a newline gets one; the line before the
+// block gets a newline if it lacks one; prepend_newline / append_newline add a blank line before / after the
+// block unless one is there already. A missing file is an error unless create=yes (also with state=absent, as in
+// Ansible). Lines are handled as bytes (latin1).
 // One deliberate difference: a marker line is recognised whatever its line ending (Ansible compares it with
 // the line ending included, so a final end marker without a newline is not found there and the block is
 // added a second time).
@@ -14,7 +16,8 @@ import type { Action, Plan } from '../contract.js';
 import { fileAttrArgs, taskFailed } from '../lib/fsattrs.js';
 import { aregex, pyRegex, splitLines } from '../lib/py-regex.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
-import { bytes, bare, followLink, writeChanges } from './shared.js';
+import { absoluteOnHost, followLink } from '../lib/host-path.js';
+import { bytes, bare, writeChanges } from './shared.js';
 
 export interface BlockOpts {
   marker0: string; // begin marker line, without its line ending
@@ -26,6 +29,9 @@ export interface BlockOpts {
   prependNewline: boolean;
   appendNewline: boolean;
 }
+
+/** How many newlines stand before `end` in `text`. */
+const newlines = (text: string, end: number) => text.slice(0, end).split('\n').length - 1;
 
 /** The block as lines: ending with a newline, split after each one. */
 export function blockLines(block: string): string[] {
@@ -55,7 +61,12 @@ export function editBlock(input: string[], o: BlockOpts): { lines: string[]; rem
     if (ins !== undefined) {
       const re = pyRegex(ins);
       let hit = -1;
-      for (const [i, l] of lines.entries()) if (re.test(bare(l))) hit = i;
+      if (re.multiline) {
+        // (?m): the first match in the whole text; the line where it ends (insertafter) or starts (insertbefore)
+        const text = lines.join('');
+        const m = re.exec(text);
+        if (m) hit = newlines(text, after !== undefined ? m.index + m[0].length : m.index);
+      } else for (const [i, l] of lines.entries()) if (re.test(bare(l))) hit = i;
       n0 = hit < 0 ? lines.length : after !== undefined ? hit + 1 : hit;
     } else if (o.insertafter === undefined && o.insertbefore === 'BOF') n0 = 0;
     else n0 = lines.length;
@@ -106,14 +117,14 @@ export const blockinfile = defineTask({
     '- blockinfile:\n    path: /etc/hosts\n    marker: "# {mark} KUBEASZ HOSTS"\n' +
     '    block: |\n      10.0.0.1 master1\n      10.0.0.2 master2',
   async plan(args, _host, facts): Promise<Plan> {
-    const path = args.path!;
+    const path = await absoluteOnHost(args.path!, facts);
     if (args.validate !== undefined && !args.validate.includes('%s'))
       throw taskFailed(`validate must contain %s: ${args.validate}`);
     const { target, st } = await followLink(path, facts);
-    if (st.isdir) throw taskFailed(`Path ${path} is a directory !`);
+    if (st.isdir) throw taskFailed(`Path ${args.path} is a directory !`);
     const pre: Action[] = [];
     if (!st.exists) {
-      if (!args.create) throw taskFailed(`Path ${path} does not exist !`);
+      if (!args.create) throw taskFailed(`Path ${args.path} does not exist !`);
       const dir = posix.dirname(target);
       if (!(await facts.stat(dir, { follow: true })).exists) pre.push({ exec: ['mkdir', '-p', '--', dir] });
     }

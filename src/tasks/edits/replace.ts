@@ -1,12 +1,17 @@
 // replace: every match of a Python regexp (re.MULTILINE: ^ and $ at every line) replaced with a Python
 // template (\1, \g<name>, \g<0>, \n ...), optionally only in the section between the first match of
 // `after` and the next match of `before` (re.DOTALL there). The file is UTF-8 text. A missing file or a
-// directory is an error. Symlinks are followed (the target is written).
+// directory is an error. Symlinks are followed (the target is written). A relative path is the remote user's.
+// Like Ansible, one run makes one pass: a regexp that matches its own replacement (`^(.+)$` -> `"\1"`) changes
+// the file again on every run, and is reported changed every time; the check that a run converged looks for a
+// pass the write did not make stick, not for a second pass.
+import { createHash } from 'node:crypto';
 import type { Plan } from '../contract.js';
 import { fileAttrArgs, taskFailed } from '../lib/fsattrs.js';
 import { aregex, expandBackrefs, pyRegex } from '../lib/py-regex.js';
 import { abool, astr, defineTask, apath } from '../lib/schema.js';
-import { followLink, writeChanges } from './shared.js';
+import { absoluteOnHost, followLink } from '../lib/host-path.js';
+import { writeChanges } from './shared.js';
 
 /** `\A` as a start-of-input assertion (pyRegex turns it into `^`, which the multiline flag would widen). */
 function absoluteStart(src: string): string {
@@ -48,6 +53,8 @@ export function pySubn(re: RegExp, template: string, s: string): [string, number
   }
   return [out + s.slice(last), n];
 }
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
 export interface ReplaceOpts {
   regexp: string;
@@ -102,32 +109,34 @@ export const replace = defineTask({
   required: ['path', 'regexp'],
   returns: { msg: "'N replacements made' or ''", backup_file: 'backup path when backup=yes' },
   example: "- replace:\n    path: /etc/fstab\n    regexp: '^([^#].*\\sswap\\s.*)$'\n    replace: '# \\1'",
-  async plan(args, _host, facts): Promise<Plan> {
-    const path = args.path!;
+  async plan(args, host, facts): Promise<Plan> {
+    const path = await absoluteOnHost(args.path!, facts);
     if (args.validate !== undefined && !args.validate.includes('%s'))
       throw taskFailed(`validate must contain %s: ${args.validate}`);
     if (!/^utf-?8$/i.test(args.encoding))
       throw taskFailed(`replace: only encoding utf-8 is supported, not ${args.encoding}`);
     const { target, st } = await followLink(path, facts);
-    if (st.isdir) throw taskFailed(`Path ${path} is a directory !`);
-    if (!st.exists) throw taskFailed(`Path ${path} does not exist !`);
+    if (st.isdir) throw taskFailed(`Path ${args.path} is a directory !`);
+    if (!st.exists) throw taskFailed(`Path ${args.path} does not exist !`);
     const raw = (await facts.read(target))!;
     let contents: string;
     try {
       contents = new TextDecoder('utf-8', { fatal: true }).decode(raw);
     } catch {
-      throw taskFailed(`Path ${path} is not valid UTF-8 text`);
+      throw taskFailed(`Path ${args.path} is not valid UTF-8 text`);
     }
-    const edit = editReplace(contents, {
-      regexp: args.regexp!,
-      replace: args.replace,
-      after: args.after,
-      before: args.before,
-    });
+    // one pass per run, as Ansible's: the re-plan after this run's write (the text it wrote is there) plans no
+    // second pass, even when the regexp matches its own replacement (that run and each later one: changed)
+    const mark = `replace:${target}`;
+    const passed = host.applied?.get(mark) === sha1(contents);
+    const edit = passed
+      ? { text: contents, count: 0 }
+      : editReplace(contents, { regexp: args.regexp!, replace: args.replace, after: args.after, before: args.before });
     const msg = edit.msg ?? (edit.count ? `${edit.count} replacements made` : '');
     const result: Record<string, unknown> = { msg };
     if (edit.msg !== undefined) return { changes: [], result };
     const changes = writeChanges('replace', target, st, contents, edit.text, msg, args, [], result, false);
+    if (edit.text !== contents) changes[0]!.mark = { key: mark, value: sha1(edit.text) };
     return { changes, result };
   },
 });

@@ -1,6 +1,5 @@
-// What blockinfile and replace share: text as bytes, following a symlink, the change that writes the result.
-import { posix } from 'node:path';
-import type { Action, Change, FactReader, StatInfo } from '../contract.js';
+// What blockinfile and replace share: text as bytes, the change that writes the result.
+import type { Action, Change, StatInfo } from '../contract.js';
 import {
   backupAction,
   backupName,
@@ -16,17 +15,6 @@ import {
 export const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
 const utf8 = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
 export const bare = (l: string) => l.replace(/\r?\n$/, '');
-
-/** A path's real target when it is a symlink (one level, like lineinfile), with its stat. */
-export async function followLink(path: string, facts: FactReader): Promise<{ target: string; st: StatInfo }> {
-  let st = await facts.stat(path, { follow: false });
-  let target = path;
-  for (let i = 0; st.islnk && st.lnk_target !== undefined && i < 20; i++) {
-    target = posix.resolve(posix.dirname(target), st.lnk_target);
-    st = await facts.stat(target, { follow: false });
-  }
-  return { target, st };
-}
 
 interface WriteArgs {
   backup: boolean;
