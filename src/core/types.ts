@@ -48,6 +48,8 @@ export interface TaskKeywords {
   with_subelements?: unknown;
   with_fileglob?: unknown;
   with_first_found?: unknown;
+  with_lines?: unknown;
+  with_random_choice?: unknown;
   register?: string;
   notify?: string | number | (string | number)[];
   listen?: string | number | (string | number)[];

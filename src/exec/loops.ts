@@ -8,6 +8,7 @@ import type { RoleInstance, Vars } from '../core/types.js';
 import { firstFound, fileGlob } from './loop-files.js';
 import { sequence } from './loop-sequence.js';
 import { LIST_LOOKUPS, ListError } from '../expr/loop-lists.js';
+import { MORE_LOOKUPS } from '../expr/lookups-lists.js';
 
 /** A loop value that cannot be looped over: `loopItems()` places it at the keyword. */
 export class LoopError extends KplayError {
@@ -46,7 +47,18 @@ export const LOOPS: Record<string, LoopFn> = {
   with_sequence: (v) => sequence(v),
   with_fileglob: (v, c) => fileGlob(v, c.role, c.playbookDir),
   with_first_found: (v, c) => firstFound(v, c.role, c.playbookDir),
+  // each line a command prints on the controller; one item picked at random
+  with_lines: (v) => lookupRun('lines', Array.isArray(v) ? v : [v]),
+  with_random_choice: (v) => lookupRun('random_choice', LOOPS.loop!(v, undefined as never)),
 };
+
+function lookupRun(name: string, terms: unknown[]): unknown[] {
+  try {
+    return MORE_LOOKUPS[name]!.run(terms, {}, {});
+  } catch (e) {
+    throw new LoopError(`with_${name}: ${(e as Error).message}`);
+  }
+}
 
 /** The variables one loop item sets: the item, index_var, and `ansible_loop` with `extended`. */
 export function itemVars(lc: Vars | undefined, items: unknown[], i: number): Vars {

@@ -58,6 +58,8 @@ export const LOOP_KEYWORDS = [
   'with_subelements',
   'with_fileglob',
   'with_first_found',
+  'with_lines',
+  'with_random_choice',
 ];
 
 /** Why a name cannot be a variable's, or undefined when it can. */

@@ -106,6 +106,8 @@ export const TASK_KEYWORDS: Record<string, KeywordCheck> = {
   with_subelements: list,
   with_fileglob: strOrList,
   with_first_found: (v) => (Array.isArray(v) ? undefined : mapping(v)),
+  with_lines: strOrList,
+  with_random_choice: list,
   register: identifier,
   notify: strOrList,
   changed_when: condition,

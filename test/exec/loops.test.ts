@@ -28,6 +28,9 @@ describe('loops: the keywords', () => {
 
   const cases: [string, unknown, unknown[]][] = [
     ['loop', [1, [2, 3]], [1, [2, 3]]],
+    ['with_lines', 'printf "a\\nb\\n"', ['a', 'b']],
+    ['with_lines', ['echo 1', 'echo 2'], ['1', '2']],
+    ['with_random_choice', ['only'], ['only']],
     ['with_list', [[1], [2]], [[1], [2]]],
     ['with_items', [1, [2, [3]]], [1, 2, [3]]],
     [
