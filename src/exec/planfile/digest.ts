@@ -28,10 +28,12 @@ const textDigest = (b: Buffer): string => {
   return d;
 };
 
-/** What of a stat a plan depends on (a folder's mtime moves with what is in it: not kept). */
+/** What of a stat a plan depends on (a folder's mtime and size move with what is in it: not kept; a busy /tmp
+ *  above a planned path would refuse every apply). */
 export function statDigest(st: StatInfo): string {
-  const { exists, isdir, isreg, islnk, lnk_target, mode, uid, gid, size, checksum } = st;
+  const { exists, isdir, isreg, islnk, lnk_target, mode, uid, gid, checksum } = st;
   const mtime = st.isreg ? st.mtime : undefined;
+  const size = st.isdir ? undefined : st.size;
   return sha(JSON.stringify([exists, isdir, isreg, islnk, lnk_target, mode, uid, gid, size, checksum, mtime]));
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KplayError } from '../../../src/core/errors.js';
 import { addSecret, clearSecrets } from '../../../src/core/secrets.js';
+import { statDigest } from '../../../src/exec/planfile/digest.js';
 import { type PlanFile, readPlan, writePlan } from '../../../src/exec/planfile/format.js';
 
 const plan = (playbook = '/site/site.yml'): PlanFile => ({
@@ -56,4 +57,17 @@ describe('plan files: the format', () => {
         expect((e as Error).message).to.match(msg);
       }
     });
+});
+
+describe('plan files: what a stat fingerprint keeps', () => {
+  const dir = { exists: true, path: '/tmp', isdir: true, mode: '1777', uid: 0, gid: 0, size: 4096, mtime: 1 };
+  it("a folder's size and mtime move with its entries: not kept", () => {
+    expect(statDigest({ ...dir, size: 12288, mtime: 2 })).to.equal(statDigest(dir));
+  });
+  it("a folder's mode, a file's size and mtime are kept", () => {
+    expect(statDigest({ ...dir, mode: '0755' })).to.not.equal(statDigest(dir));
+    const file = { exists: true, path: '/f', isreg: true, mode: '0644', size: 1, mtime: 1 };
+    expect(statDigest({ ...file, size: 2 })).to.not.equal(statDigest(file));
+    expect(statDigest({ ...file, mtime: 2 })).to.not.equal(statDigest(file));
+  });
 });
