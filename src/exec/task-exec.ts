@@ -7,7 +7,8 @@ import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
 import type { PlayCtx } from './run-state.js';
 import { UNCERTAIN } from '../core/uncertain.js';
-import { isTemplateText, renderDeep, renderString } from '../template/template.js';
+import { isTemplateText, renderString } from '../template/template.js';
+import { renderArgs } from './task-args.js';
 import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
@@ -18,7 +19,7 @@ import { taskCheckMode } from './check-mode.js';
 import { condition, loopControl, loopItems } from './conditions.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
-import { taskRefs, condRefs, uncertainRef, markUncertain } from './uncertain-vars.js';
+import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -35,9 +36,13 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
   let base: Vars | undefined;
   let noLog = false;
   try {
-    base = taskVars(p.rv, p.play, t, host, p.playHosts);
-    const check = taskCheckMode(p.opts.check, t, base, host);
-    if (check !== p.opts.check) base = extendVars(base, { ansible_check_mode: check });
+    const check = taskCheckMode(p.opts.check, t, taskVars(p.rv, p.play, t, host, p.playHosts), host);
+    // the task's variables, read again after an item sets facts: the next item sees them, as in Ansible
+    const varsNow = () => {
+      const v = taskVars(p.rv, p.play, t, host, p.playHosts);
+      return check !== p.opts.check ? extendVars(v, { ansible_check_mode: check }) : v;
+    };
+    base = varsNow();
     const whenRefs = t.when.flatMap(condRefs);
     const items = loopItems(t, base, host, p.rv.playbookDir);
     if (items === undefined) {
@@ -56,6 +61,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
       const vars = extendVars(base, itemVars(lc, items, i));
       noLog ||= noLogFor(t, vars, host);
       const o = await once(p, t, host, vars, check, whenRefs);
+      if (o.setFacts && i + 1 < items.length) base = varsNow();
       results.push({ ...o.result, ...itemVars(lc, items, i) });
       changes.push(...(o.changes ?? []));
       diff.push(...(o.diff ?? []));
@@ -122,7 +128,7 @@ async function once(
         result: { ...UNCERTAIN },
       };
       registerResult(p, t, host, out.result);
-      markUncertain(p, host, p.modules.find(t.module)?.varsSet?.(t.args) ?? []);
+      markUncertain(p, host, setNames(p.modules.find(t.module)?.varsSet?.(t.args) ?? [], vars, host));
       return out;
     }
   }
@@ -237,10 +243,8 @@ export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean
 }
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
-  // an error in an argument points at the argument's own value, not at the task
-  const args = renderDeep(t.args, { vars, host }, (parent, key) =>
-    parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key),
-  ) as Vars;
+  // an argument that cannot be rendered fails the task before it runs (failed_when does not judge it)
+  const args = renderArgs(t, p.modules.find(t.module), vars, host);
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {
