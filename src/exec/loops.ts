@@ -27,7 +27,7 @@ const show = (v: unknown) => JSON.stringify(v) ?? String(v);
 const isMap = (v: unknown): v is Vars => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function list(key: string, v: unknown): unknown[] {
-  if (!Array.isArray(v)) throw new LoopError(`${key} needs a list, got ${show(v)}`);
+  if (!Array.isArray(v)) throw new LoopError(`${key} expects a list, got ${show(v)}`);
   return v;
 }
 
@@ -99,7 +99,7 @@ export const LOOPS: Record<string, LoopFn> = {
   with_items: (v) => list('with_items', v).flat(1),
   with_list: (v) => list('with_list', v),
   with_dict: (v) => {
-    if (!isMap(v)) throw new LoopError(`with_dict needs a mapping, got ${show(v)}`);
+    if (!isMap(v)) throw new LoopError(`with_dict expects a dict (a mapping), got ${show(v)}`);
     return Object.entries(v).map(([key, value]) => ({ key, value }));
   },
   with_indexed_items: (v) =>

@@ -1,6 +1,5 @@
 // One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
 // changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
-import { markResult } from '../core/results.js';
 import { KplayError } from '../core/errors.js';
 import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
@@ -16,7 +15,8 @@ import { runControllerModule } from './controller-modules.js';
 import type { Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
-import { condition, loopControl, loopItems } from './conditions.js';
+import { condition, loopControl } from './conditions.js';
+import { loopOrSkip, registerResult, skippedBy } from './task-skip.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
@@ -44,7 +44,8 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     };
     base = varsNow();
     const whenRefs = t.when.flatMap(condRefs);
-    const items = loopItems(t, base, host, p.rv.playbookDir);
+    const items = loopOrSkip(t, base, host, p.rv.playbookDir);
+    if (items === 'skipped') return { ...skippedBy(p, t, host, base)!, noLog: noLogFor(t, base, host) };
     if (items === undefined) {
       noLog = noLogFor(t, base, host);
       return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
@@ -100,17 +101,6 @@ function worse(a: HostStatus, b: HostStatus): HostStatus {
   return RANK.indexOf(b) > RANK.indexOf(a) ? b : a;
 }
 
-function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
-  const name = t.keywords.register;
-  if (typeof name !== 'string') return;
-  const facts = p.rv.hostFacts.get(host) ?? {};
-  // as Ansible registers it: a result that did not fail (and was not skipped) says failed: false
-  facts[name] = markResult(
-    'failed' in result || result.skipped === true || result.__uncertain ? result : { ...result, failed: false },
-  );
-  p.rv.hostFacts.set(host, facts);
-}
-
 async function once(
   p: PlayCtx,
   t: Task,
@@ -134,17 +124,8 @@ async function once(
   }
   let out: Outcome;
   try {
-    const skipped = t.when.find((c) => !condition(c, vars));
-    if (skipped) {
-      const result = {
-        changed: false,
-        skipped: true,
-        skip_reason: 'Conditional result was False',
-        false_condition: skipped.source,
-      };
-      registerResult(p, t, host, result);
-      return { status: 'skipped', result };
-    }
+    const skipped = skippedBy(p, t, host, vars);
+    if (skipped) return skipped;
     // arguments found wrong when the playbook was read, on a task whose failure the playbook handles
     if (t.deferred?.length) throw t.deferred[0];
     out = await attempts(p, t, host, vars, check);

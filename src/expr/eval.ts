@@ -130,9 +130,17 @@ function evalArgs(args: Node[], s: object): { pos: unknown[]; kw: Record<string,
   const kw = Object.create(null) as Record<string, unknown>;
   for (const a of args) {
     if (a.type === 'KwArg') kw[a.name as string] = ev(a.value as Node, s, false);
+    else if (a.type === 'Starred') pos.push(...spread(ev(a.argument as Node, s, false), a));
     else pos.push(ev(a, s, false));
   }
   return { pos, kw };
+}
+
+/** `*xs`: a list's items (a text's characters, as Python spreads it). */
+function spread(v: unknown, n: Node): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  throw new ExprEvalError(`'*' needs a list to spread into the arguments, got ${pyType(v)}`, n);
 }
 
 function applyFilter(L: Node, R: Node, s: object): unknown {
@@ -255,6 +263,9 @@ export function variablesOf(n: Node, out: Set<string>): Set<string> {
       break;
     case 'KwArg':
       variablesOf(n.value as Node, out);
+      break;
+    case 'Starred':
+      variablesOf(n.argument as Node, out);
       break;
     case 'UnaryExpression':
       variablesOf(n.argument as Node, out);

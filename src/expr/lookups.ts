@@ -2,7 +2,8 @@
 // `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')`, and `query(...)`/`q(...)` (always a list).
 // A relative file is looked for as Ansible does: under the role's folder (`files/` or `templates/`, then the
 // folder itself), then the playbook's, read from the `role_path` and `playbook_dir` variables; then the current
-// folder. `errors='ignore'` turns a failure into none (lookup) or [] (query); `wantlist=True` keeps the list.
+// folder. `list`, `items` and `dict` give their terms as loops do. `errors='ignore'` turns a failure into none
+// (lookup) or [] (query); `wantlist=True` keeps the list.
 // Rendering a template belongs to template/, which expr/ may not import: the layer that builds a task's variables
 // hands it in as the scope's lookup context (withLookupContext), data carried by the scope itself.
 import { readFileSync, statSync } from 'node:fs';
@@ -141,6 +142,18 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
       if (!render) throw new FilterError('templates cannot be rendered here');
       return names(terms).map((n) => render(findFile(scope, 'templates', n, 'template'), scope));
     },
+  },
+  // the terms as given (`lookup('list', a, b, wantlist=True)`); items: flattened one level, as with_items
+  list: { kw: [], run: (terms) => terms },
+  items: { kw: [], run: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])) },
+  dict: {
+    kw: [],
+    run: (terms) =>
+      terms.flatMap((t) => {
+        if (!t || typeof t !== 'object' || Array.isArray(t))
+          throw new FilterError(`dict needs a mapping, got ${pyType(t)}`);
+        return Object.entries(t).map(([key, value]) => ({ key, value }));
+      }),
   },
 };
 
