@@ -85,6 +85,8 @@ export function decodeEscapes(s: string): string {
 }
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+// a name made of `{{ }}` templates and name characters (`{{ item.key }}=v`, `x_{{ n }}=v`): set_fact renders it
+const TEMPLATED_KEY = /^((?:[A-Za-z0-9_]|\{\{(?:(?!\}\})[^=])*\}\})*\{\{(?:(?!\}\})[^=])*\}\}[A-Za-z0-9_]*)=([\s\S]*)$/;
 
 export interface ParsedKv {
   args: Record<string, string>;
@@ -95,14 +97,16 @@ export interface ParsedKv {
 
 /**
  * Parse `k=v k2="v 2"`. With `freeFormKeys`, only those keys are taken out and the rest stays the raw command.
+ * With `templatedKeys`, a key may be a template (`{{ name }}=v`), rendered when the task runs.
  */
-export function parseKv(s: string, freeFormKeys?: Set<string>): ParsedKv {
+export function parseKv(s: string, freeFormKeys?: Set<string>, templatedKeys = false): ParsedKv {
   const args: Record<string, string> = {};
   const offsets: Record<string, number> = {};
   const rest: KvToken[] = [];
   const taken: KvToken[] = [];
   for (const t of splitArgs(s)) {
-    const m = KEY.exec(decodeEscapes(t.text));
+    const word = decodeEscapes(t.text);
+    const m = KEY.exec(word) ?? (templatedKeys && !freeFormKeys ? TEMPLATED_KEY.exec(word) : null);
     if (m && (!freeFormKeys || freeFormKeys.has(m[1]!))) {
       // own keys, even `__proto__` (assignment would set the object's prototype)
       setKey(args, m[1]!, unquote(m[2]!));

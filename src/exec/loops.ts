@@ -40,7 +40,7 @@ const lookupLoop =
 /** The loop keywords, in the order Ansible's users meet them. */
 export const LOOPS: Record<string, LoopFn> = {
   loop: (v) => {
-    if (!Array.isArray(v)) throw new LoopError(`loop needs a list, got ${JSON.stringify(v) ?? String(v)}`);
+    if (!Array.isArray(v)) throw new LoopError(`loop expects a list, got ${JSON.stringify(v) ?? String(v)}`);
     return v;
   },
   ...Object.fromEntries(Object.keys(LIST_LOOKUPS).map((n) => [`with_${n}`, lookupLoop(n)])),

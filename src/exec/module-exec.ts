@@ -108,6 +108,10 @@ export async function runHostModule(
     if (uncertain) return record(uncertain, [], recording?.reads);
     throw e;
   }
+  if (plan.failed !== undefined) {
+    const msg = plan.failed;
+    return record({ status: 'failed', msg, result: { changed: false, ...plan.result, failed: true, msg } });
+  }
   // kplay apply: the changes must be the planned ones, or the host fails here, before they are made
   const drift = check ? undefined : p.planIn?.differs(host, t, playbookDir, plan.changes);
   if (drift) throw new KplayError(drift, { code: 'PLAN_DRIFT', loc: t.loc, host, task: t.name });

@@ -1,13 +1,13 @@
 // One task on one host: when, loop, templated args, plan, apply (or only plan in check mode), register,
 // changed_when / failed_when, until / retries, ignore_errors. Returns the outcome; the strategy reports it.
-import { markResult } from '../core/results.js';
 import { KplayError } from '../core/errors.js';
 import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
 import type { PlayCtx } from './run-state.js';
 import { UNCERTAIN } from '../core/uncertain.js';
-import { isTemplateText, renderDeep, renderString } from '../template/template.js';
+import { isTemplateText, renderString } from '../template/template.js';
+import { renderArgs } from './task-args.js';
 import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
 import { runHostModule } from './module-exec.js';
@@ -15,10 +15,11 @@ import { runControllerModule } from './controller-modules.js';
 import type { Task, Vars } from '../core/types.js';
 import { taskTitle } from '../playbook/listing.js';
 import { taskCheckMode } from './check-mode.js';
-import { condition, loopControl, loopItems } from './conditions.js';
+import { condition, loopControl } from './conditions.js';
+import { loopOrSkip, registerResult, skippedBy } from './task-skip.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
-import { taskRefs, condRefs, uncertainRef, markUncertain } from './uncertain-vars.js';
+import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -35,11 +36,16 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
   let base: Vars | undefined;
   let noLog = false;
   try {
-    base = taskVars(p.rv, p.play, t, host, p.playHosts);
-    const check = taskCheckMode(p.opts.check, t, base, host);
-    if (check !== p.opts.check) base = extendVars(base, { ansible_check_mode: check });
+    const check = taskCheckMode(p.opts.check, t, taskVars(p.rv, p.play, t, host, p.playHosts), host);
+    // the task's variables, read again after an item sets facts: the next item sees them, as in Ansible
+    const varsNow = () => {
+      const v = taskVars(p.rv, p.play, t, host, p.playHosts);
+      return check !== p.opts.check ? extendVars(v, { ansible_check_mode: check }) : v;
+    };
+    base = varsNow();
     const whenRefs = t.when.flatMap(condRefs);
-    const items = loopItems(t, base, host, p.rv.playbookDir);
+    const items = loopOrSkip(t, base, host, p.rv.playbookDir);
+    if (items === 'skipped') return { ...skippedBy(p, t, host, base)!, noLog: noLogFor(t, base, host) };
     if (items === undefined) {
       noLog = noLogFor(t, base, host);
       return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
@@ -56,6 +62,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
       const vars = extendVars(base, itemVars(lc, items, i));
       noLog ||= noLogFor(t, vars, host);
       const o = await once(p, t, host, vars, check, whenRefs);
+      if (o.setFacts && i + 1 < items.length) base = varsNow();
       results.push({ ...o.result, ...itemVars(lc, items, i) });
       changes.push(...(o.changes ?? []));
       diff.push(...(o.diff ?? []));
@@ -94,17 +101,6 @@ function worse(a: HostStatus, b: HostStatus): HostStatus {
   return RANK.indexOf(b) > RANK.indexOf(a) ? b : a;
 }
 
-function registerResult(p: PlayCtx, t: Task, host: string, result: Vars): void {
-  const name = t.keywords.register;
-  if (typeof name !== 'string') return;
-  const facts = p.rv.hostFacts.get(host) ?? {};
-  // as Ansible registers it: a result that did not fail (and was not skipped) says failed: false
-  facts[name] = markResult(
-    'failed' in result || result.skipped === true || result.__uncertain ? result : { ...result, failed: false },
-  );
-  p.rv.hostFacts.set(host, facts);
-}
-
 async function once(
   p: PlayCtx,
   t: Task,
@@ -122,23 +118,14 @@ async function once(
         result: { ...UNCERTAIN },
       };
       registerResult(p, t, host, out.result);
-      markUncertain(p, host, p.modules.find(t.module)?.varsSet?.(t.args) ?? []);
+      markUncertain(p, host, setNames(p.modules.find(t.module)?.varsSet?.(t.args) ?? [], vars, host));
       return out;
     }
   }
   let out: Outcome;
   try {
-    const skipped = t.when.find((c) => !condition(c, vars));
-    if (skipped) {
-      const result = {
-        changed: false,
-        skipped: true,
-        skip_reason: 'Conditional result was False',
-        false_condition: skipped.source,
-      };
-      registerResult(p, t, host, result);
-      return { status: 'skipped', result };
-    }
+    const skipped = skippedBy(p, t, host, vars);
+    if (skipped) return skipped;
     // arguments found wrong when the playbook was read, on a task whose failure the playbook handles
     if (t.deferred?.length) throw t.deferred[0];
     out = await attempts(p, t, host, vars, check);
@@ -247,10 +234,8 @@ export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean
 }
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
-  // an error in an argument points at the argument's own value, not at the task
-  const args = renderDeep(t.args, { vars, host }, (parent, key) =>
-    parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key),
-  ) as Vars;
+  // an argument that cannot be rendered fails the task before it runs (failed_when does not judge it)
+  const args = renderArgs(t, p.modules.find(t.module), vars, host);
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {

@@ -3,7 +3,7 @@
 import { exprVariables } from '../expr/expr.js';
 import { compiledCondition, type PlayCtx } from './run-state.js';
 import { isUncertain, UNCERTAIN } from '../core/uncertain.js';
-import { isTemplateText, templateVariables } from '../template/template.js';
+import { isTemplateText, renderString, templateVariables } from '../template/template.js';
 import type { Condition, Task, TaskKeywords, Vars } from '../core/types.js';
 import type { ModuleRegistry } from '../tasks/index.js';
 import { LOOP_KEYWORDS } from '../playbook/keyword-contents.js';
@@ -59,4 +59,16 @@ export function markUncertain(p: PlayCtx, host: string, names: string[]): void {
   const facts = p.rv.hostFacts.get(host) ?? {};
   for (const n of names) facts[n] = { ...UNCERTAIN };
   p.rv.hostFacts.set(host, facts);
+}
+
+/** The names of the variables a task sets, a templated one rendered where it can be (else it is left out). */
+export function setNames(names: string[], vars: Vars, host: string): string[] {
+  return names.flatMap((n) => {
+    if (!isTemplateText(n)) return [n];
+    try {
+      return [String(renderString(n, { vars, host })).trim()];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -94,7 +94,8 @@ function checkArgs(args: Node[], sig: Signature | undefined, what: string): void
   const names = keywordNames(sig);
   // a filter or test that declares its positional parameters takes no more than those
   const positional = args.filter((a) => a.type !== 'KwArg');
-  if (sig?.pos && sig.kw === undefined && positional.length > sig.pos.length) {
+  const starred = args.some((a) => a.type === 'Starred');
+  if (sig?.pos && sig.kw === undefined && !starred && positional.length > sig.pos.length) {
     const n = sig.pos.length;
     throw new CompileProblem(
       `${what} takes at most ${n} argument${n === 1 ? '' : 's'} (${sig.pos.join(', ')}), got ${positional.length}`,
@@ -102,6 +103,11 @@ function checkArgs(args: Node[], sig: Signature | undefined, what: string): void
     );
   }
   for (const a of args) {
+    // `*xs` may follow keyword arguments, as in Python
+    if (a.type === 'Starred') {
+      check(a.argument as Node);
+      continue;
+    }
     if (a.type !== 'KwArg') {
       if (seen.size) throw new CompileProblem('a positional argument cannot follow a keyword argument', startOf(a));
       check(a);
@@ -182,6 +188,8 @@ export function check(n: Node | null): void {
         `unexpected '=': use '==' to compare ('${n.name as string}=value' is only for filter and test arguments)`,
         n.eq as number,
       );
+    case 'Starred':
+      throw new CompileProblem("'*' spreads a list only into a call's arguments: f(*xs)", startOf(n));
     case 'CallExpression':
       return checkCall(n);
     case 'Compound': {

@@ -9,7 +9,8 @@ import { LENIENT_FILTERS } from './filters.js';
 import { callLookup, LOOKUP_FUNCTIONS } from './lookups.js';
 import { callMethod } from './methods.js';
 import { operate } from './operators.js';
-import { NOT_IN, startOf, type Node } from './parse.js';
+import { startOf, type Node } from './parse.js';
+import { chainOf, COMPARISONS, isChain } from './chain.js';
 import { put } from './filters-data.js';
 import { pyType } from './py-format.js';
 import { slice } from './slice.js';
@@ -100,19 +101,9 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
   }
 }
 
-const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', NOT_IN]);
-const isChain = (n: Node) => n.type === 'BinaryExpression' && COMPARISONS.has(n.operator as string) && !n.closed;
-
 /** Python's chained comparison `a < b < c`: `a < b and b < c`, each operand evaluated once, left to right. */
 function chain(n: Node, s: object): boolean {
-  const operands: Node[] = [];
-  const ops: string[] = [];
-  let cur: Node = n;
-  for (; isChain(cur); cur = cur.left as Node) {
-    operands.unshift(cur.right as Node);
-    ops.unshift(cur.operator as string);
-  }
-  operands.unshift(cur);
+  const { operands, ops } = chainOf(n);
   let a = ev(operands[0]!, s, false);
   for (let i = 0; i < ops.length; i++) {
     const b = ev(operands[i + 1]!, s, false);
@@ -156,9 +147,17 @@ function evalArgs(args: Node[], s: object): { pos: unknown[]; kw: Record<string,
   const kw = Object.create(null) as Record<string, unknown>;
   for (const a of args) {
     if (a.type === 'KwArg') kw[a.name as string] = ev(a.value as Node, s, false);
+    else if (a.type === 'Starred') pos.push(...spread(ev(a.argument as Node, s, false), a));
     else pos.push(ev(a, s, false));
   }
   return { pos, kw };
+}
+
+/** `*xs`: a list's items (a text's characters, as Python spreads it). */
+function spread(v: unknown, n: Node): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  throw new ExprEvalError(`'*' needs a list to spread into the arguments, got ${pyType(v)}`, n);
 }
 
 function applyFilter(L: Node, R: Node, s: object): unknown {
@@ -281,6 +280,9 @@ export function variablesOf(n: Node, out: Set<string>): Set<string> {
       break;
     case 'KwArg':
       variablesOf(n.value as Node, out);
+      break;
+    case 'Starred':
+      variablesOf(n.argument as Node, out);
       break;
     case 'UnaryExpression':
       variablesOf(n.argument as Node, out);

@@ -13,7 +13,7 @@ const show = (v: unknown) => JSON.stringify(v) ?? String(v);
 const isMap = (v: unknown): v is Vars => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function list(key: string, v: unknown): unknown[] {
-  if (!Array.isArray(v)) throw new ListError(`${key} needs a list, got ${show(v)}`);
+  if (!Array.isArray(v)) throw new ListError(`${key} expects a list, got ${show(v)}`);
   return v;
 }
 
@@ -86,7 +86,7 @@ export const LIST_LOOKUPS: Record<string, ListFn> = {
   items: (v, key) => list(key, v).flat(1),
   list: (v, key) => list(key, v),
   dict: (v, key) => {
-    if (!isMap(v)) throw new ListError(`${key} needs a mapping, got ${show(v)}`);
+    if (!isMap(v)) throw new ListError(`${key} expects a dict (a mapping), got ${show(v)}`);
     return Object.entries(v).map(([k, value]) => ({ key: k, value }));
   },
   indexed_items: (v, key) =>

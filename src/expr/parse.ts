@@ -111,6 +111,13 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     node = this.gobbleNumericLiteral() as Node;
   } else if (c === 123 /* { */) {
     node = gobbleDict(this, start);
+  } else if (c === 42 /* * */ && this.expr.charCodeAt(this.index + 1) !== 42) {
+    // `f(a, *xs)`: a list spread into positional arguments (the compile check allows it only there)
+    this.index++;
+    const argument = this.gobbleToken() as Node | false;
+    if (!argument) throw syntax(this.index, "expected a value after '*'");
+    env.node = { type: 'Starred', argument, start } as Node;
+    return;
   } else return;
   if (node.start === undefined) node.start = start;
   env.node = gobbleProperties(this, node, start);

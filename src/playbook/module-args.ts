@@ -37,7 +37,10 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   const valueErr = (message: string, key: string) => add(message, at(key, true));
   const args: Vars = {};
   const given = new Map<string, string>(); // canonical → name as written
+  // `mod: "{{ a_dict }}"`: its names are known when the task runs, which renders them into the arguments
+  const later = !rendered && isTemplated(raw._variable_params);
   for (const [k, v] of Object.entries(raw)) {
+    if (k === '_variable_params' && later) continue;
     const canon = spec.argAliases?.[k] ?? k;
     if (given.has(canon)) {
       err(`'${k}' and '${given.get(canon)}' are the same argument; give only one`, k);
@@ -59,11 +62,13 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
     given.set(canon, k);
     args[canon] = v;
   }
-  const present = (n: string) => args[n] !== undefined && args[n] !== null;
+  // null is a value only of an argument whose type takes it (include_vars' `file`); else it is not given
+  const present = (n: string) => args[n] !== undefined && (args[n] !== null || takesNull(spec.args[n]));
+  const named = (n: string) => later || present(n);
   const nameOf = (n: string) => (n === '_raw_params' ? 'a free-form command' : `'${n}'`);
-  for (const r of spec.required ?? []) if (!present(r)) err(`missing required argument ${nameOf(r)}`, undefined);
+  for (const r of spec.required ?? []) if (!named(r)) err(`missing required argument ${nameOf(r)}`, undefined);
   for (const group of spec.requiredOneOf ?? []) {
-    if (!group.some(present)) err(`one of ${group.map(nameOf).join(', ')} is required`, undefined);
+    if (!group.some(named)) err(`one of ${group.map(nameOf).join(', ')} is required`, undefined);
   }
   for (const group of spec.mutuallyExclusive ?? []) {
     const both = group.filter(present);
@@ -77,7 +82,9 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   }
   for (const [name, type] of Object.entries(spec.args)) {
     const v = args[name];
-    if (v === undefined) {
+    if (v === undefined || (v === null && !takesNull(type))) {
+      // null (`~`, or a template that rendered to None) leaves the argument to its default, as in Ansible
+      if (v === null) delete args[name];
       const d = defaultOf(type);
       if (d !== undefined) args[name] = d;
       continue;
@@ -95,6 +102,10 @@ export function containsTemplate(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(containsTemplate);
   if (v && typeof v === 'object') return Object.values(v).some(containsTemplate);
   return false;
+}
+
+function takesNull(type: unknown): boolean {
+  return type !== undefined && (type as z.ZodType).safeParse(null).success;
 }
 
 function defaultOf(type: unknown): unknown {

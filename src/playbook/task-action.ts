@@ -1,6 +1,6 @@
 // Which key of a task is its module (`copy:`, `action:`, `local_action:`) and what its arguments are, from
 // `k=v` text, free form, a mapping or `args:`, each with the position it was written at.
-import { didYouMean, type Loc, type Problems } from '../core/errors.js';
+import { didYouMean, KplayError, type Loc, type Problems } from '../core/errors.js';
 import { parseKv, splitArgs } from '../core/kv.js';
 import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { textOf } from '../core/source-text.js';
@@ -97,10 +97,17 @@ function notSupported(name: string, modules: ModuleRegistry): string {
   return `module '${name}' is not supported by kplay${as && as !== name ? ` (did you mean '${as}'?)` : ''}`;
 }
 
-/** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
+/** Modules whose stray words Ansible's action judges when it runs (add_host's "invalid raw parameters"), so
+ *  `ignore_errors` covers them; any other module's are a load error in Ansible too. */
+const RAW_AT_RUN = new Set(['add_host', 'group_by', 'set_fact']);
+
+/** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:.
+ *  `mod: "{{ a_dict }}"` gives its arguments when the task runs (`_variable_params`, as Ansible names it). Words
+ *  that are not `key=value` are in `errors`, which `ignore_errors` defers to the run where Ansible does. */
 export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Problems, taskLoc: Loc) {
   const freeKeys = spec.freeForm ? new Set(Object.keys(spec.args)) : undefined;
   const args: Vars = {};
+  const errors: KplayError[] = [];
   const keyLocs = new Map<string, Loc | undefined>();
   const valLocs = new Map<string, Loc | undefined>();
   const fromMapping = (m: Vars) => {
@@ -121,7 +128,7 @@ export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Pro
         code: 'BAD_ARGS',
         loc: inString(a.loc, open),
       });
-    const kv = parseKv(s, freeKeys);
+    const kv = parseKv(s, freeKeys, spec.anyArgs === true);
     for (const [k, val] of Object.entries(kv.args)) {
       args[k] = val;
       keyLocs.set(k, inString(a.loc, kv.offsets[k]!));
@@ -131,11 +138,19 @@ export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Pro
       args._raw_params = kv.raw;
       valLocs.set('_raw_params', a.loc);
     }
-    for (const b of kv.bare)
-      problems.add(`${a.module}: '${b.text}' is not a key=value argument`, {
-        code: 'BAD_ARGS',
-        loc: inString(a.loc, b.offset),
-      });
+    const rest = kv.bare.map((b) => b.text).join(' ');
+    if (kv.bare.length && isOneTemplate(rest)) {
+      args._variable_params = rest;
+      valLocs.set('_variable_params', inString(a.loc, kv.bare[0]!.offset));
+    } else
+      for (const b of kv.bare) {
+        const e = new KplayError(`${a.module}: '${b.text}' is not a key=value argument`, {
+          code: 'BAD_ARGS',
+          loc: inString(a.loc, b.offset),
+        });
+        if (RAW_AT_RUN.has(spec.name)) errors.push(e);
+        else problems.push(e);
+      }
   } else if (isPlainObject(v)) {
     fromMapping(v);
   } else if (v !== null && v !== undefined) {
@@ -146,9 +161,16 @@ export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Pro
   }
   return {
     args,
+    errors,
     argLocs: (k: string) => valLocs.get(k) ?? a.loc ?? taskLoc,
     argKeyLocs: (k: string) => keyLocs.get(k) ?? valLocs.get(k) ?? a.loc ?? taskLoc,
   };
+}
+
+/** `{{ expr }}` alone: one expression, nothing around it. */
+function isOneTemplate(s: string): boolean {
+  const t = s.trim();
+  return t.startsWith('{{') && t.endsWith('}}') && t.indexOf('}}') === t.length - 2;
 }
 
 /** The position `offset` characters into a one-line YAML scalar that starts at `loc` (after its opening quote). */

@@ -127,18 +127,19 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = ctx.modules.find(mod)!;
-  const { args, argLocs, argKeyLocs } = moduleArgs(spec, action, raw, ctx.problems, loc);
+  const { args, errors, argLocs, argKeyLocs } = moduleArgs(spec, action, raw, ctx.problems, loc);
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
+  const wrong = [...errors, ...checked.errors];
   if (handlesFailure(base.keywords.ignore_errors, inh)) {
     task.mayFail = true;
-    if (checked.errors.length) task.deferred = checked.errors;
-  } else for (const e of checked.errors) ctx.problems.push(e);
+    if (wrong.length) task.deferred = wrong;
+  } else for (const e of wrong) ctx.problems.push(e);
   // the variables a module sets (set_fact's keys) must be names a variable can have
   if (spec.varsSet)
     checkSetVarNames(
       spec.name,
-      spec.varsSet(args),
+      spec.varsSet(args).filter((k) => !isTemplated(k)),
       (k) => (isPlainObject(action.value) ? keyLoc(action.value, k) : undefined) ?? argKeyLocs(k) ?? loc,
       ctx.problems,
     );

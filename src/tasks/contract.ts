@@ -130,6 +130,8 @@ export interface Plan {
   changes: Change[];
   /** Fields for `register`, known at plan time (stat's `stat`, slurp's `content` ...). */
   result?: Vars;
+  /** The task fails with this message, and `result` is still registered (wait_for's `elapsed` on a timeout). */
+  failed?: string;
 }
 
 /** A module that plans. `converges: false` (command, shell) means a second plan is not expected to be empty. */

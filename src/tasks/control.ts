@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isUncertain } from '../core/uncertain.js';
 import type { ControllerResult } from './contract.js';
-import { abool, aint, alist, astr, choice, defineController } from './lib/schema.js';
+import { abool, aint, astr, choice, defineController } from './lib/schema.js';
 
 const failed = (msg: string): ControllerResult => ({ status: 'failed', msg, result: { failed: true, msg } });
 
@@ -48,7 +48,8 @@ export const assert = defineController({
   name: 'assert',
   description: 'Fail the host unless every condition holds.',
   args: {
-    that: alist(z.union([astr(), z.boolean()])),
+    // one condition, commas and all (`x == [1, 2]`), or a list: never split on commas as a list argument is
+    that: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(z.union([astr(), z.boolean()]))),
     fail_msg: z.unknown(),
     success_msg: z.unknown(),
     quiet: abool().default(false),

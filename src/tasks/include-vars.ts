@@ -13,10 +13,11 @@ import { isPlainObject } from '../core/value-utils.js';
 import type { ControllerResult, Vars } from './contract.js';
 import { abool, aint, alist, apath, astr, choice, defineController } from './lib/schema.js';
 
+// as Ansible's include_vars fails: the text is also in `message`, and nothing was read
 const failed = (msg: string): ControllerResult => ({
   status: 'failed',
   msg,
-  result: { failed: true, msg, message: msg },
+  result: { failed: true, msg, message: msg, ansible_facts: {}, ansible_included_var_files: [] },
 });
 
 const DEFAULT_EXTENSIONS = ['json', 'yaml', 'yml'];
@@ -80,8 +81,9 @@ export const include_vars = defineController({
   freeForm: true,
   args: {
     _raw_params: astr(),
-    file: apath(),
-    dir: apath(),
+    // null (a lookup that found nothing) names no file: the task fails when it runs, as in Ansible
+    file: apath().nullable(),
+    dir: apath().nullable(),
     name: astr(),
     depth: aint().default(0),
     extensions: alist(astr()),
@@ -95,10 +97,11 @@ export const include_vars = defineController({
   returns: { ansible_included_var_files: 'the files read' },
   example: '- include_vars: vars/{{ ansible_os_family }}.yml',
   async runOnController({ args: a, varsDirs, vars: current }) {
-    const name = String(a._raw_params ?? a.file ?? a.dir).trim();
+    const name = String(a._raw_params ?? a.file ?? a.dir ?? '').trim();
+    if (!name) return failed('Could not find file on the controller: the file or folder to read is empty (null)');
     const found = isAbsolute(name) ? name : varsDirs.map((b) => resolve(b, name)).find((f) => existsSync(f));
     if (!found || !existsSync(found))
-      return failed(`include_vars: ${name} not found (looked in ${varsDirs.join(', ')})`);
+      return failed(`Could not find or access '${name}' on the controller (looked in ${varsDirs.join(', ')})`);
     let files = [found];
     if (statSync(found).isDirectory()) {
       const matching = a.files_matching === undefined ? undefined : safeRegex(String(a.files_matching));

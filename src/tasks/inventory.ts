@@ -8,6 +8,12 @@ const GROUP = /^[^\s,[\]]+$/;
 const failed = (msg: string): ControllerResult => ({ status: 'failed', msg, result: { failed: true, msg } });
 const badGroup = (names: string[]) => names.find((g) => !GROUP.test(g));
 
+/** `name`, `name:port` or `[v6 address]:port` (a bare IPv6 address has no port). */
+function hostAndPort(s: string): { name: string; port?: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:[\]]+):(\d+)$/.exec(s);
+  return m ? { name: m[1]!, port: Number(m[2]) } : { name: s.replace(/^\[([^\]]+)\]$/, '$1') };
+}
+
 export const add_host = defineController({
   name: 'add_host',
   description: "Add a host (and its groups and variables) to the run's inventory, for the plays after this one.",
@@ -18,13 +24,15 @@ export const add_host = defineController({
   required: ['name'],
   example: '- add_host: { name: "{{ new_ip }}", groups: [kube_node], ansible_user: debian }',
   async runOnController({ args: a, raw }) {
-    const name = String(a.name).trim();
+    const { name, port } = hostAndPort(String(a.name).trim());
     if (!name || /\s/.test(name)) return failed(`add_host: name must be one host name, got ${JSON.stringify(a.name)}`);
     const groups = a.groups as string[];
     const bad = badGroup(groups);
     if (bad !== undefined) return failed(`add_host: '${bad}' is not a group name (no spaces, commas or brackets)`);
     const own = new Set(['name', 'host', 'hostname', 'groups', 'group', 'groupname']);
     const vars = Object.fromEntries(Object.entries(raw).filter(([k]) => !own.has(k)));
+    // `host:port` gives the host its ssh port, under the name Ansible gives it
+    if (port !== undefined) vars.ansible_ssh_port = port;
     return {
       status: 'ok',
       result: { add_host: { host_name: name, groups, host_vars: vars }, changed: false },

@@ -123,6 +123,8 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       play_hosts: playHosts,
       ansible_play_name: play.name,
       ...(role ? { role_name: role.name, role_path: role.path } : {}),
+      // where a task's relative files are looked for, in order: its role, its file's folder, the playbook's
+      ansible_search_path: [...new Set([role?.path, lookups.taskDir, rv.playbookDir].filter((d) => d !== undefined))],
     },
   };
   return lazyRender(withLookupContext(mergeVars(layers), lookups), host, resultNames(layers));

@@ -53,4 +53,10 @@ describe('key=value arguments', () => {
   it('reports words without = for modules that are not free-form', () => {
     expect(parseKv('src=a oops').bare.map((t) => t.text)).to.deep.equal(['oops']);
   });
+  it('takes a templated key only when asked (set_fact renders it when the task runs)', () => {
+    const s = '{{ item.key }}={{ v }} x_{{ n }}_y=1 {{ a == b }}=2';
+    expect(parseKv(s, undefined, true).args).to.deep.equal({ '{{ item.key }}': '{{ v }}', 'x_{{ n }}_y': '1' });
+    expect(parseKv(s, undefined, true).bare.map((t) => t.text)).to.deep.equal(['{{ a == b }}=2']);
+    expect(parseKv(s).bare).to.have.length(3);
+  });
 });

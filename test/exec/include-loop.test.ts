@@ -161,7 +161,7 @@ describe('executor: loop on include_tasks / include_role', () => {
       limit: 'a',
       files: { 'x.yml': '- debug: msg=x\n' },
     });
-    expect(r2.results[0]!.msg).to.match(/site\.yml:5:13: loop needs a list, got 5/);
+    expect(r2.results[0]!.msg).to.match(/site\.yml:5:13: loop expects a list, got 5/);
   });
 
   it('--resume: each item of a looped include keeps its own journal key', async () => {

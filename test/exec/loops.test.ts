@@ -103,10 +103,10 @@ describe('loops: the keywords', () => {
     it(`${key}: ${JSON.stringify(v)}`, () => expect(items(key, v)).to.deep.equal(want));
 
   const bad: [string, unknown, string][] = [
-    ['loop', 'abc', 'loop needs a list, got "abc"'],
-    ['with_dict', [1], 'with_dict needs a mapping, got [1]'],
+    ['loop', 'abc', 'loop expects a list, got "abc"'],
+    ['with_dict', [1], 'with_dict expects a dict (a mapping), got [1]'],
     ['with_nested', [], 'with_nested needs at least one list'],
-    ['with_together', { a: 1 }, 'with_together needs a list, got {"a":1}'],
+    ['with_together', { a: 1 }, 'with_together expects a list, got {"a":1}'],
     ['with_subelements', [[{ n: 'v' }], 'k'], `with_subelements: 'k' not found in {"n":"v"}`],
     ['with_subelements', [[{ k: 'x' }], 'k'], `with_subelements: 'k' should be a list, got "x"`],
     ['with_subelements', [[1], 'k'], 'with_subelements: each element must be a mapping, got 1'],

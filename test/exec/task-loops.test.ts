@@ -94,4 +94,29 @@ describe('executor: loop keywords on a task', () => {
     expect(r.code, JSON.stringify(r.results)).to.equal(0);
     expect(r.results.filter((x) => x.task === 'show').map((x) => x.result?.msg)).to.deep.equal(['a1 -', 'b1 last']);
   });
+
+  it('a loop that cannot be made skips a task whose when is false, and fails one whose when is true', async () => {
+    const task = (when: string) => `    - name: t\n      debug: msg=x\n      loop: "{{ nope }}"\n      when: ${when}\n`;
+    const skipped = await run(play(`${task('false')}      register: out\n    - assert: { that: out is skipped }\n`), {
+      limit: 'a',
+    });
+    expect(skipped.lines).to.deep.equal(['t|a|skipped', 'assert|a|ok']);
+    const failed = await run(play(task('true')), { limit: 'a' });
+    expect(failed.lines).to.deep.equal(['t|a|failed']);
+    expect(failed.results[0]!.msg).to.match(/undefined variable 'nope'/);
+  });
+
+  it('ansible_search_path: the role, the task file folder, the playbook folder, as Ansible lists them', async () => {
+    const r = await run(
+      '- hosts: web\n  gather_facts: no\n  roles: [r]\n  tasks:\n    - debug: { var: ansible_search_path }\n',
+      {
+        limit: 'a',
+        files: { 'roles/r/tasks/main.yml': '- debug: { var: ansible_search_path }\n' },
+      },
+    );
+    const [inRole, inPlay] = r.results.map((x) => x.result?.ansible_search_path as string[]);
+    const top = inPlay![0]!;
+    expect(inPlay).to.deep.equal([top]);
+    expect(inRole).to.deep.equal([`${top}/roles/r`, `${top}/roles/r/tasks`, top]);
+  });
 });

@@ -62,5 +62,5 @@ describe('expr: list lookups and controller commands', () => {
   it('a failing pipe command fails the lookup, with its status', () => {
     expect(() => ev("lookup('pipe', 'exit 3')")).to.throw(/returned 3/);
   });
-  it("lookup('dict') needs mappings", () => expect(() => ev("lookup('dict', [1])")).to.throw(/needs a mapping/));
+  it("lookup('dict') needs mappings", () => expect(() => ev("lookup('dict', [1])")).to.throw(/expects a dict/));
 });

@@ -61,6 +61,19 @@ describe('expr lookups, as Ansible answers them', () => {
     ["lookup('vars', 'a', wantlist=True)", ['x']],
     ["lookup('template', 't.hbs')", 'T x-3\n'],
     ["lookup('env')", []],
+    ["lookup('list', 'x', 'y', wantlist=True)", ['x', 'y']],
+    ["lookup('list', wantlist=True, *lst)", [3, 1, 2]],
+    ["q('list', *lst)", [3, 1, 2]],
+    ["q('list', 'a', *'bc')", ['a', 'b', 'c']],
+    ["q('file', rstrip=False, *['side.txt'])", ['side\n']],
+    ["lookup('items', [1, [2]], 3)", [1, [2], 3]],
+    [
+      "q('dict', d)",
+      [
+        { key: 'k', value: 1 },
+        { key: 'j', value: 'two' },
+      ],
+    ],
   ];
   for (const [src, want] of table) it(`${src} → ${JSON.stringify(want)}`, () => expect(ev(src)).to.deep.equal(want));
 
@@ -127,6 +140,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],
     ["lookup('file', 'x', rstip=False)", "lookup 'file' has no option 'rstip' (did you mean 'rstrip'?)", 31],
     ['lookup()', 'lookup() needs a lookup name first', 11],
+    ['[*lst]', "'*' spreads a list only into a call's arguments: f(*xs)", 12],
   ];
   for (const [src, message, col] of compile) {
     it(`${src}: ${message}`, () => expectError(() => compileExpr(src, W), `bad expression '${src}': ${message}`, col));
@@ -140,6 +154,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     ],
     ["lookup('vars', 'nope')", "lookup 'vars': no variable named 'nope'", 11],
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
+    ["q('list', *b)", "'*' needs a list to spread into the arguments, got int", 21],
     ["lookup(kind, 'x')", "unknown lookup 'pip' (did you mean 'pipe'?)", 11],
   ];
   for (const [src, message, col] of runtime) {

@@ -72,7 +72,9 @@ export async function planError(
   view: HostView = hostView(),
 ): Promise<string> {
   try {
-    await planOn(mod, raw, host, view);
+    // a plan may fail as data (`failed`), its result still registered
+    const plan = await planOn(mod, raw, host, view);
+    if (plan.failed !== undefined) return plan.failed;
   } catch (e) {
     return (e as Error).message;
   }

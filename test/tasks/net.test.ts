@@ -80,6 +80,10 @@ describe('wait_for (its script run locally)', function () {
     expect(await planError(wait_for, { port, timeout: 1 }, new LocalHost())).to.include(
       `Timeout when waiting for 127.0.0.1:${port}`,
     );
+    // the failed result says how long it waited, as Ansible's
+    const timedOut = await planOn(wait_for, { port, timeout: 1 }, new LocalHost());
+    expect(timedOut.failed).to.equal(`Timeout when waiting for 127.0.0.1:${port}`);
+    expect(timedOut.result?.elapsed).to.be.within(1, 2);
     expect((await planOn(wait_for, { port, state: 'stopped', timeout: 1 }, new LocalHost())).changes).to.deep.equal([]);
   });
 
@@ -87,9 +91,16 @@ describe('wait_for (its script run locally)', function () {
     const dir = mkdtempSync(join(tmpdir(), 'kplay-wait-'));
     const f = join(dir, 'log');
     writeFileSync(f, 'starting\nready: port 80\n');
-    expect(
-      (await planOn(wait_for, { path: f, search_regex: 'ready: port (\\d+)', timeout: 2 }, new LocalHost())).changes,
-    ).to.deep.equal([]);
+    const found = await planOn(
+      wait_for,
+      { path: f, search_regex: '^ready: (?P<what>\\w+) (\\d+)$', timeout: 2 },
+      new LocalHost(),
+    );
+    expect(found.changes).to.deep.equal([]);
+    // the groups of the first match, Python's way (multi-line, named groups), as Ansible returns them
+    expect(found.result).to.deep.include({ match_groups: ['port', '80'], match_groupdict: { what: 'port' } });
+    const plain = await planOn(wait_for, { path: f, timeout: 2 }, new LocalHost());
+    expect(plain.result).to.deep.include({ match_groups: [], match_groupdict: {} });
     expect(await planError(wait_for, { path: f, search_regex: 'nope', timeout: 1 }, new LocalHost())).to.include(
       `Timeout when waiting for search string nope in ${f}`,
     );

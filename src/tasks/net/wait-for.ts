@@ -4,8 +4,10 @@
 //           with search_regex: the file or what the port sends matches), stopped (port closed), absent (file
 //           gone, or port closed). drained needs active-connection counting: not supported. In check mode the
 //           condition is tested once, without waiting (what an earlier, not-applied change would bring cannot
-//           be seen); a condition not met yet is reported in `msg`, not as a failure.
+//           be seen); a condition not met yet is reported in `msg`, not as a failure. A file matched by
+//           search_regex gives the match's groups (`match_groups`, `match_groupdict`), as Ansible's.
 import type { Plan, Vars } from '../contract.js';
+import { pyRegExp } from '../../core/py-regex.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 
@@ -18,7 +20,7 @@ conn() { timeout "$ctimeout" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$port" 
 reads() { timeout "$ctimeout" bash -c 'exec 3<>"/dev/tcp/$0/$1"; timeout 1 cat <&3' "$host" "$port" 2>/dev/null; }
 matches() { grep -Pq -- "$regex" "$@" 2>/dev/null; r=$?; ` +
   `[ $r -eq 2 ] && { grep -Eq -- "$regex" "$@"; r=$?; }; return $r; }
-done_() { echo "OK $(( $(date +%s) - start ))"; exit 0; }
+done_() { echo "OK $(( $(date +%s) - start ))"; [ -n "$path" ] && [ -n "$regex" ] && base64 -w0 "$path"; exit 0; }
 while :; do
   case $state in
     started|present)
@@ -38,6 +40,18 @@ while :; do
   sleep "$pause"
 done
 `;
+
+/** The groups of search_regex's first match in the file (Python's `re`, multi-line), as Ansible returns them. */
+function matchOf(regex: string, b64: string): Vars {
+  let m: RegExpExecArray | null = null;
+  try {
+    m = pyRegExp(regex, 'm').exec(Buffer.from(b64, 'base64').toString('utf8'));
+  } catch {
+    return {};
+  }
+  if (!m) return {};
+  return { match_groups: m.slice(1).map((g) => g ?? null), match_groupdict: { ...(m.groups ?? {}) } };
+}
 
 export const wait_for = defineTask({
   name: 'wait_for',
@@ -63,6 +77,8 @@ export const wait_for = defineTask({
     port: 'the port',
     path: 'the path',
     search_regex: 'the regexp',
+    match_groups: "search_regex's groups in the file (a list)",
+    match_groupdict: "search_regex's named groups in the file",
   },
   example: '- wait_for: host={{ inventory_hostname }} port=6443 timeout=60',
   async plan(args, host, facts): Promise<Plan> {
@@ -70,7 +86,7 @@ export const wait_for = defineTask({
     if (args.port === undefined && args.path === undefined && args.state !== 'started' && args.state !== 'stopped') {
       throw taskFailed(`wait_for: state=${args.state} needs a path or a port`);
     }
-    const result: Vars = { state: args.state };
+    const result: Vars = { state: args.state, match_groups: [], match_groupdict: {} };
     if (args.port !== undefined) result.port = args.port;
     if (args.path !== undefined) result.path = args.path;
     if (args.search_regex !== undefined) result.search_regex = args.search_regex;
@@ -102,7 +118,11 @@ export const wait_for = defineTask({
     const m = /^(OK|TIMEOUT) (\d+)/m.exec(r.stdout);
     if (!m) throw taskFailed(`wait_for: the probe failed (rc=${r.rc}): ${r.stderr.trim() || r.stdout.trim()}`);
     result.elapsed = Number(m[2]);
-    if (m[1] === 'OK') return { changes: [], result };
+    if (m[1] === 'OK') {
+      if (args.path !== undefined && args.search_regex !== undefined)
+        Object.assign(result, matchOf(args.search_regex, r.stdout.slice(m.index + m[0].length).trim()));
+      return { changes: [], result };
+    }
     const what = args.path !== undefined ? args.path : `${args.host}:${args.port}`;
     const msg =
       args.msg ??
@@ -123,6 +143,7 @@ export const wait_for = defineTask({
             `a real run waits up to ${args.timeout}s`,
         },
       };
-    throw taskFailed(msg);
+    // as Ansible's: the failed result still says how long it waited
+    return { changes: [], result: { elapsed: result.elapsed }, failed: msg };
   },
 });
