@@ -173,7 +173,11 @@ function failedBy(e: unknown, t: Task, host: string): Outcome {
   if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e;
   const err = e instanceof KplayError ? e.at({ loc: t.loc, host, task: t.name }) : undefined;
   const msg = err ? err.format() : String((e as Error)?.message ?? e);
-  return { status: 'failed', msg, result: { failed: true, changed: false, msg: err ? err.message : msg } };
+  return {
+    status: 'failed',
+    msg,
+    result: { failed: true, changed: false, msg: err ? err.message : msg, ...err?.result },
+  };
 }
 
 /** ignore_errors for this host (a template that cannot be rendered ignores nothing). */
@@ -250,7 +254,7 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
     const msg = e.at({ loc: t.loc, host, task: t.name }).format();
-    out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message } };
+    out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message, ...e.result } };
   }
   // a host module that returns ansible_facts updates the host's facts, as in Ansible
   const facts = out.result.ansible_facts;

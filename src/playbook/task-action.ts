@@ -99,7 +99,7 @@ function notSupported(name: string, modules: ModuleRegistry): string {
 
 /** The module's arguments from `mod: k=v`, `mod: free form`, `mod: {k: v}` and `args:`; inline wins over args:. */
 export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Problems, taskLoc: Loc) {
-  const freeKeys = spec.freeForm ? new Set(Object.keys(spec.args)) : undefined;
+  const freeKeys = spec.freeForm ? new Set(spec.freeFormKeys ?? Object.keys(spec.args)) : undefined;
   const args: Vars = {};
   const keyLocs = new Map<string, Loc | undefined>();
   const valLocs = new Map<string, Loc | undefined>();
