@@ -145,6 +145,7 @@ export async function runHostModule(
   const ran = await applyChanges(conn.transport, plan.changes, {
     become,
     becomeUser: becomeUserOf(p, t, vars),
+    becomeMethod: becomeMethodOf(t, vars, host),
     env: environmentOf(t, vars, host),
     timeoutMs: timeoutOf(t),
     failOnRc: !commandLike,
@@ -179,6 +180,18 @@ export async function runHostModule(
   }
   const result = { changed: true, ...again.result, ...plan.result, ...diffs };
   return { status: 'changed', result, diff, changes: summaries };
+}
+
+/** The task's become_method (a template rendered), checked as when the playbook was read. */
+function becomeMethodOf(t: Task, vars: Vars, host: string): 'sudo' | 'su' | undefined {
+  const v = t.keywords.become_method;
+  if (v === undefined || v === null) return undefined;
+  const m = String(renderString(String(v), { vars, host }, { loc: valueLoc(t.raw, 'become_method') ?? t.loc }));
+  if (m === 'sudo' || m === 'su') return m;
+  throw new KplayError(`become_method: only 'sudo' and 'su' are known, got ${JSON.stringify(m)}`, {
+    code: 'TASK_FAILED',
+    loc: valueLoc(t.raw, 'become_method') ?? t.loc,
+  });
 }
 
 function becomeUserOf(p: PlayCtx, t: Task, vars: Vars): string | undefined {
