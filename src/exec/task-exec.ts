@@ -19,6 +19,7 @@ import { condition, loopControl, loopItems } from './conditions.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain } from './uncertain-vars.js';
+import { dropOmitted } from '../core/omit.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -242,9 +243,12 @@ export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
   // an error in an argument points at the argument's own value, not at the task
-  const args = renderDeep(t.args, { vars, host }, (parent, key) =>
-    parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key),
-  ) as Vars;
+  // an argument given `omit` is left out, as if it were not written
+  const args = dropOmitted(
+    renderDeep(t.args, { vars, host }, (parent, key) =>
+      parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key),
+    ) as Vars,
+  );
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {

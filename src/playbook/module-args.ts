@@ -78,7 +78,8 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
     if (!group.some(present)) groupErr('requiredOneOf', group, `one of ${group.map(nameOf).join(', ')} is required`);
   }
   for (const group of spec.mutuallyExclusive ?? []) {
-    const both = group.filter(present);
+    // a templated value may render to `omit`: only the run can tell it is given
+    const both = group.filter((n) => present(n) && (rendered || !containsTemplate(args[n])));
     if (both.length > 1)
       groupErr(
         'mutuallyExclusive',

@@ -118,7 +118,11 @@ describe('expr lookup errors name the problem at its line and column', () => {
     expect([k.code, k.message, k.loc?.line, k.loc?.col]).to.deep.equal(['EXPR', message, 7, col]);
   }
   const compile: Array<[string, string, number]> = [
-    ["lookup('nosuch', 'x')", "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, template)", 18],
+    [
+      "lookup('nosuch', 'x')",
+      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, password, template)",
+      18,
+    ],
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],
     ["lookup('file', 'x', rstip=False)", "lookup 'file' has no option 'rstip' (did you mean 'rstrip'?)", 31],
     ['lookup()', 'lookup() needs a lookup name first', 11],
@@ -135,7 +139,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     ],
     ["lookup('vars', 'nope')", "lookup 'vars': no variable named 'nope'", 11],
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
-    ["lookup(kind, 'x')", "unknown lookup 'pip' (kplay has env, file, vars, first_found, template)", 11],
+    ["lookup(kind, 'x')", "unknown lookup 'pip' (kplay has env, file, vars, first_found, password, template)", 11],
   ];
   for (const [src, message, col] of runtime) {
     it(`${src}: ${message}`, () =>
