@@ -58,6 +58,9 @@ export interface ErrorInfo {
   host?: string | undefined;
   task?: string | undefined;
   hint?: string | undefined;
+  /** Fields a task failed by this error registers besides `failed` (a module's own `msg` without kplay's
+   *  prefix, command's `rc: 256`), as the module reports them. */
+  result?: Record<string, unknown> | undefined;
 }
 
 export class KplayError extends Error {
@@ -66,6 +69,7 @@ export class KplayError extends Error {
   readonly host: string | undefined;
   readonly task: string | undefined;
   readonly hint: string | undefined;
+  readonly result: Record<string, unknown> | undefined;
   constructor(message: string, info: ErrorInfo) {
     super(message);
     this.name = 'KplayError';
@@ -74,6 +78,7 @@ export class KplayError extends Error {
     this.host = info.host;
     this.task = info.task;
     this.hint = info.hint;
+    this.result = info.result;
   }
   get exitCode(): number {
     return EXIT_FOR_CODE[this.code] ?? 1;
@@ -86,6 +91,7 @@ export class KplayError extends Error {
       host: this.host ?? where.host,
       task: this.task ?? where.task,
       hint: this.hint,
+      result: this.result,
     });
   }
   /** `path:line:col: message` then the offending line and a caret. */

@@ -104,7 +104,13 @@ export function parseKv(s: string, freeFormKeys?: Set<string>, templatedKeys = f
   const offsets: Record<string, number> = {};
   const rest: KvToken[] = [];
   const taken: KvToken[] = [];
+  const cont: KvToken[] = [];
   for (const t of splitArgs(s)) {
+    // a lone `\` ending a line (or the text) continues the line: it goes, with its newline
+    if (t.text === '\\' && (s[t.offset + 1] === '\n' || t.offset + 1 === s.length)) {
+      cont.push(t);
+      continue;
+    }
     const word = decodeEscapes(t.text);
     const m = KEY.exec(word) ?? (templatedKeys && !freeFormKeys ? TEMPLATED_KEY.exec(word) : null);
     if (m && (!freeFormKeys || freeFormKeys.has(m[1]!))) {
@@ -117,12 +123,31 @@ export function parseKv(s: string, freeFormKeys?: Set<string>, templatedKeys = f
     }
   }
   if (freeFormKeys) {
-    // the command as written, newlines and spacing kept (a `shell: |` script), without the key=value options
-    let raw = s;
-    for (const t of [...taken].sort((a, b) => b.offset - a.offset))
-      raw = raw.slice(0, t.offset) + raw.slice(t.offset + t.text.length);
-    raw = raw.trim();
-    return { args, offsets, raw: raw.length > 0 ? raw : undefined, bare: [] };
+    const raw = freeFormRest(s, taken, cont);
+    return { args, offsets, raw: raw.trim().length > 0 ? raw : undefined, bare: [] };
   }
   return { args, offsets, raw: undefined, bare: rest };
+}
+
+/** A free-form command as written (newlines, spacing and a final newline kept: a `shell: |` script), as Ansible
+ *  joins it: without the options taken out (each with the blanks after it, or before it when it ends the text),
+ *  and with each line continuation (a lone `\` ending a line) gone with its newline and one blank after it. */
+function freeFormRest(s: string, taken: KvToken[], cont: KvToken[]): string {
+  const gone = new Uint8Array(s.length);
+  const drop = (from: number, to: number) => gone.fill(1, from, to);
+  const blank = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  for (const t of cont) {
+    const after = t.offset + 2;
+    drop(t.offset, s[after] === ' ' || s[after] === '\t' ? after + 1 : after);
+  }
+  for (const t of taken) {
+    let end = t.offset + t.text.length;
+    while (blank(s[end])) end++;
+    let start = t.offset;
+    if (end >= s.length) while (start > 0 && (blank(s[start - 1]) || gone[start - 1])) start--;
+    drop(start, end);
+  }
+  let out = '';
+  for (let i = 0; i < s.length; i++) if (!gone[i]) out += s[i];
+  return out;
 }

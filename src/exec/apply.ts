@@ -8,6 +8,7 @@ import type { ExecResult, Transport } from '../transport/types.js';
 export interface ApplyOptions {
   become: boolean;
   becomeUser?: string | undefined;
+  becomeMethod?: 'sudo' | 'su' | undefined;
   env?: Record<string, string> | undefined;
   timeoutMs?: number | undefined;
   /** Fail on a non-zero exit (all modules but command/shell, whose rc is their result). */
@@ -31,6 +32,7 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
           shell: a.shell,
           become: o.become,
           becomeUser: o.becomeUser,
+          becomeMethod: o.becomeMethod,
           timeoutMs: o.timeoutMs,
         });
         if (lastExec.rc !== 0 && o.failOnRc) {

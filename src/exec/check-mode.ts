@@ -65,19 +65,21 @@ export function checkPlanOutcome(
   if (o.commandLike && plan.changes.length > 0) {
     // the command would run: without changed_when the real run reports it changed; `changed_when: false`
     // makes it ok; any other changed_when depends on its output, known only after a real run
+    // registered as the module says a dry run registers it (Ansible's shape), and uncertain for later tasks
+    const { skipped: _, ...notRun } = UNCERTAIN;
     const cw = t.keywords.changed_when;
     const never = boolWord(cw) === false;
     if (never)
       return {
         status: 'ok',
         msg: 'not run in check mode (changed_when: false)',
-        result: { ...UNCERTAIN, skipped: false },
+        result: { ...notRun, ...plan.checkResult, changed: false },
       };
     if (cw === undefined)
       return {
         status: 'changed',
         msg: 'not run in check mode: the command would run',
-        result: { ...UNCERTAIN, skipped: false, changed: true },
+        result: { ...notRun, changed: true, ...plan.checkResult },
         changes: summaries,
       };
     return {

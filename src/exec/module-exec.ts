@@ -20,10 +20,13 @@ function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   return v === undefined ? false : toBool(v);
 }
 
-/** A target as the changes planned so far in check mode would leave it ('localhost' is the controller). */
-function predictedOf(p: PlayCtx, target: string): PredictedState {
-  let s = p.predicted.get(target);
-  if (!s) p.predicted.set(target, (s = new PredictedState()));
+/** A target as the changes planned so far in check mode would leave it ('localhost' is the controller). In a real
+ *  run, a `check_mode: yes` task plans against the host as it is (the real tasks since an earlier one's plan
+ *  made it stale): the task's own overlay, `task`, starts empty. */
+function predictedOf(p: PlayCtx, target: string, task: Map<string, PredictedState>): PredictedState {
+  const overlays = p.opts.check ? p.predicted : task;
+  let s = overlays.get(target);
+  if (!s) overlays.set(target, (s = new PredictedState()));
   return s;
 }
 
@@ -54,9 +57,13 @@ export async function runHostModule(
   const spec = p.modules.find(t.module);
   if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
   const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
-  if (checked.errors.length) return fail(checked.errors.map((e) => e.format()).join('\n'));
+  if (checked.errors.length) {
+    const out = fail(checked.errors.map((e) => e.format()).join('\n'));
+    return { ...out, result: { ...out.result, ...checked.errors[0]!.result } };
+  }
   const args = checked.args;
   const playbookDir = p.rv.playbookDir;
+  const own = new Map<string, PredictedState>();
   const delegate = targetOf(t, vars, host);
   // --plan-out: what check mode said of this task, and what its plan read on the target
   const record = (o: Outcome, changes: Change[] = [], reads: number[] = [], anew = false): Outcome => {
@@ -66,7 +73,7 @@ export async function runHostModule(
   const source = spec.controllerSource?.(args);
   const srcValue = source ? args[source.arg] : undefined;
   if (source && typeof srcValue === 'string') {
-    const planned = check ? plannedControllerFile(srcValue, predictedOf(p, 'localhost')) : undefined;
+    const planned = check ? plannedControllerFile(srcValue, predictedOf(p, 'localhost', own)) : undefined;
     if (planned && 'status' in planned) return record(planned);
     const found = planned?.path ?? findSource(source.kind, srcValue, t.role, playbookDir);
     if (!found) return fail(`${t.module}: source not found: ${srcValue}`);
@@ -94,10 +101,10 @@ export async function runHostModule(
     }),
   };
   conn.reader.startTask();
-  const state = predictedOf(p, delegate);
+  const state = predictedOf(p, delegate, own);
   const recording = check ? p.planOut?.reading(delegate, t, playbookDir, conn.reader) : undefined;
   const onHost = recording ?? conn.reader;
-  const reader = check ? new PredictedReader(onHost, state, predictedOf(p, 'localhost'), become) : undefined;
+  const reader = check ? new PredictedReader(onHost, state, predictedOf(p, 'localhost', own), become) : undefined;
   let plan: Plan;
   try {
     plan = await spec.plan(args, view, reader ?? conn.reader);
@@ -134,7 +141,7 @@ export async function runHostModule(
         ...plan.changes.flatMap((c) => c.touches),
         ...(spec.pendingTouches?.(args) ?? pathTouches(spec, args)),
       ]);
-    else await foldChanges(state, predictedOf(p, 'localhost'), plan.changes, reader.hostSide());
+    else await foldChanges(state, predictedOf(p, 'localhost', own), plan.changes, reader.hostSide());
     return record(outcome, plan.changes, recording?.reads, reader.anew);
   }
   if (plan.changes.length === 0)
@@ -142,6 +149,7 @@ export async function runHostModule(
   const ran = await applyChanges(conn.transport, plan.changes, {
     become,
     becomeUser: becomeUserOf(p, t, vars),
+    becomeMethod: becomeMethodOf(t, vars, host),
     env: environmentOf(t, vars, host),
     timeoutMs: timeoutOf(t),
     failOnRc: !commandLike,
@@ -149,7 +157,8 @@ export async function runHostModule(
   conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {
     const r = ran.lastExec;
-    const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r) : {}), ...diffs };
+    const keep = plan.changes.flatMap((c) => c.actions).some((a) => 'exec' in a && a.keepEnds);
+    const result: Vars = { changed: true, ...plan.result, ...(r ? execFields(r, keep) : {}), ...diffs };
     // the module's own `cmd` (shell: the line as given; command: the argv), as Ansible returns it
     if (plan.result?.cmd !== undefined) result.cmd = plan.result.cmd;
     if (r && r.rc !== 0) {
@@ -177,6 +186,18 @@ export async function runHostModule(
   return { status: 'changed', result, diff, changes: summaries };
 }
 
+/** The task's become_method (a template rendered), checked as when the playbook was read. */
+function becomeMethodOf(t: Task, vars: Vars, host: string): 'sudo' | 'su' | undefined {
+  const v = t.keywords.become_method;
+  if (v === undefined || v === null) return undefined;
+  const m = String(renderString(String(v), { vars, host }, { loc: valueLoc(t.raw, 'become_method') ?? t.loc }));
+  if (m === 'sudo' || m === 'su') return m;
+  throw new KplayError(`become_method: only 'sudo' and 'su' are known, got ${JSON.stringify(m)}`, {
+    code: 'TASK_FAILED',
+    loc: valueLoc(t.raw, 'become_method') ?? t.loc,
+  });
+}
+
 function becomeUserOf(p: PlayCtx, t: Task, vars: Vars): string | undefined {
   const v = t.keywords.become_user ?? p.play.becomeUser ?? vars.ansible_become_user;
   return v === undefined ? undefined : String(v);
@@ -201,14 +222,20 @@ function timeoutOf(t: Task): number | undefined {
   return v === undefined ? undefined : Number(v) * 1000;
 }
 
-export function execFields(r: { rc: number; stdout: string; stderr: string; cmd: string[]; durationMs: number }): Vars {
-  const strip = (s: string) => s.replace(/\n+$/, '');
+/** A command's registered fields; its output without its final line ends (\r, \n) unless `keepEnds`, as Ansible. */
+export function execFields(
+  r: { rc: number; stdout: string; stderr: string; cmd: string[]; durationMs: number },
+  keepEnds = false,
+): Vars {
+  const cut = (s: string) => s.replace(/[\r\n]+$/, '');
+  const strip = (s: string) => (keepEnds ? s : cut(s));
+  const lines = (s: string) => (cut(s) ? cut(s).split(/\r\n|\r|\n/) : []);
   return {
     rc: r.rc,
     stdout: strip(r.stdout),
     stderr: strip(r.stderr),
-    stdout_lines: strip(r.stdout) ? strip(r.stdout).split('\n') : [],
-    stderr_lines: strip(r.stderr) ? strip(r.stderr).split('\n') : [],
+    stdout_lines: lines(r.stdout),
+    stderr_lines: lines(r.stderr),
     cmd: r.cmd,
     ...execTimes(r.durationMs, Date.now()),
   };

@@ -20,6 +20,7 @@ import { loopOrSkip, registerResult, skippedBy } from './task-skip.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
+import { dropOmitted } from '../core/omit.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -160,7 +161,11 @@ function failedBy(e: unknown, t: Task, host: string): Outcome {
   if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e;
   const err = e instanceof KplayError ? e.at({ loc: t.loc, host, task: t.name }) : undefined;
   const msg = err ? err.format() : String((e as Error)?.message ?? e);
-  return { status: 'failed', msg, result: { failed: true, changed: false, msg: err ? err.message : msg } };
+  return {
+    status: 'failed',
+    msg,
+    result: { failed: true, changed: false, msg: err ? err.message : msg, ...err?.result },
+  };
 }
 
 /** ignore_errors for this host (a template that cannot be rendered ignores nothing). */
@@ -234,8 +239,9 @@ export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean
 }
 
 async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
-  // an argument that cannot be rendered fails the task before it runs (failed_when does not judge it)
-  const args = renderArgs(t, p.modules.find(t.module), vars, host);
+  // an argument that cannot be rendered fails the task before it runs (failed_when does not judge it); an
+  // argument given `omit` is left out, as if it were not written
+  const args = dropOmitted(renderArgs(t, p.modules.find(t.module), vars, host));
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {
@@ -245,7 +251,7 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
     const msg = e.at({ loc: t.loc, host, task: t.name }).format();
-    out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message } };
+    out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message, ...e.result } };
   }
   // a host module that returns ansible_facts updates the host's facts, as in Ansible
   const facts = out.result.ansible_facts;

@@ -30,6 +30,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
     kw: ['decoration', 'beginning', 'end', 'prefix', 'prefix_count', 'postfix', 'postfix_count', 'newline'],
   },
   hash: { pos: ['hashtype'] },
+  password_hash: { pos: ['hashtype', 'salt', 'salt_size', 'rounds'] },
   mandatory: { pos: ['msg'] },
   extract: { pos: ['container', 'morekeys'] },
   host_address: { pos: ['hostvars'] },

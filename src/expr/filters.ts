@@ -12,6 +12,7 @@ import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
+import { passwordHash } from './sha-crypt.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 import { pyJson } from '../core/py-repr.js';
 
@@ -112,7 +113,9 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
-Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS);
+Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, {
+  password_hash: passwordHash,
+});
 
 /** Filters that accept undefined input (implemented in filters-seq.ts). */
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);

@@ -1,6 +1,6 @@
 // Lookups on the controller, as Ansible runs them: `lookup('env', 'HOME')`, `lookup('file', 'ca.pem')`,
-// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')` (and lookups-lists.ts: items, dict, nested,
-// pipe ...), and `query(...)`/`q(...)` (always a list).
+// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')`, `lookup('password', '/dev/null')` (and
+// lookups-lists.ts: items, dict, nested, pipe ...), and `query(...)`/`q(...)` (always a list).
 // A relative file is looked for as Ansible does: under the role's folder (`files/` or `templates/`, then the
 // folder itself), then the playbook's, read from the `role_path` and `playbook_dir` variables; then the current
 // folder. `errors='ignore'` turns a failure into none (lookup) or [] (query); `wantlist=True` keeps the list.
@@ -11,6 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../core/errors.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
+import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
 import { scopeGet, toText } from '../core/value-utils.js';
 import { MORE_LOOKUPS, type Plugin } from './lookups-lists.js';
 
@@ -134,6 +135,7 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
       throw new FilterError('no file was found by first_found');
     },
   },
+  password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
   template: {
     kw: [],
     run: (terms, _o, scope) => {

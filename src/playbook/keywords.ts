@@ -58,8 +58,11 @@ const COMMON: Record<string, KeywordCheck> = {
   tags: strOrList,
   become: bool,
   become_user: str,
+  // su is taken: its become is a no-op when the login user is the user to become, and fails when run otherwise
   become_method: (v) =>
-    v === 'sudo' || isTemplated(v) ? undefined : `only 'sudo' is supported, got ${JSON.stringify(v)}`,
+    v === 'sudo' || v === 'su' || isTemplated(v)
+      ? undefined
+      : `only 'sudo' and 'su' are known, got ${JSON.stringify(v)}`,
   become_flags: str,
   environment: mapping,
   vars: (v) =>

@@ -29,11 +29,23 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   const keyLoc = ctx.keyLocOf ?? ctx.locOf;
   const at = (key: string | undefined, value: boolean) =>
     (key ? (value ? ctx.locOf(key) : keyLoc(key)) : undefined) ?? ctx.taskLoc;
-  const add = (message: string, loc: Loc | undefined, hint?: string) =>
+  const add = (message: string, loc: Loc | undefined, hint?: string, result?: Vars) =>
     errors.push(
-      new KplayError(`${spec.name}: ${message}`, { code: 'BAD_ARGS', loc, task: ctx.task, host: ctx.host, hint }),
+      new KplayError(`${spec.name}: ${message}`, {
+        code: 'BAD_ARGS',
+        loc,
+        task: ctx.task,
+        host: ctx.host,
+        hint,
+        result,
+      }),
     );
   const err = (message: string, key: string | undefined, hint?: string) => add(message, at(key, false), hint);
+  // a broken group, in the module's own words when it has them
+  const groupErr = (rule: 'requiredOneOf' | 'mutuallyExclusive', group: string[], message: string, key?: string) => {
+    const own = spec.groupFailures?.[rule]?.[group.join(',')];
+    add(own?.msg ?? message, at(key, false), undefined, own);
+  };
   const valueErr = (message: string, key: string) => add(message, at(key, true));
   const args: Vars = {};
   const given = new Map<string, string>(); // canonical → name as written
@@ -68,11 +80,18 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   const nameOf = (n: string) => (n === '_raw_params' ? 'a free-form command' : `'${n}'`);
   for (const r of spec.required ?? []) if (!named(r)) err(`missing required argument ${nameOf(r)}`, undefined);
   for (const group of spec.requiredOneOf ?? []) {
-    if (!group.some(named)) err(`one of ${group.map(nameOf).join(', ')} is required`, undefined);
+    if (!group.some(named)) groupErr('requiredOneOf', group, `one of ${group.map(nameOf).join(', ')} is required`);
   }
   for (const group of spec.mutuallyExclusive ?? []) {
-    const both = group.filter(present);
-    if (both.length > 1) err(`${both.map(nameOf).join(' and ')} cannot be used together`, given.get(both[1]!));
+    // a templated value may render to `omit`: only the run can tell it is given
+    const both = group.filter((n) => present(n) && (rendered || !containsTemplate(args[n])));
+    if (both.length > 1)
+      groupErr(
+        'mutuallyExclusive',
+        group,
+        `${both.map(nameOf).join(' and ')} cannot be used together`,
+        given.get(both[1]!),
+      );
   }
   for (const [name, value, needs] of spec.requiredIf ?? []) {
     const v = args[name] ?? defaultOf(spec.args[name]);

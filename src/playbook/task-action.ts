@@ -105,7 +105,7 @@ const RAW_AT_RUN = new Set(['add_host', 'group_by', 'set_fact']);
  *  `mod: "{{ a_dict }}"` gives its arguments when the task runs (`_variable_params`, as Ansible names it). Words
  *  that are not `key=value` are in `errors`, which `ignore_errors` defers to the run where Ansible does. */
 export function moduleArgs(spec: ModuleSpec, a: Action, raw: Vars, problems: Problems, taskLoc: Loc) {
-  const freeKeys = spec.freeForm ? new Set(Object.keys(spec.args)) : undefined;
+  const freeKeys = spec.freeForm ? new Set(spec.freeFormKeys ?? Object.keys(spec.args)) : undefined;
   const args: Vars = {};
   const errors: KplayError[] = [];
   const keyLocs = new Map<string, Loc | undefined>();

@@ -45,12 +45,29 @@ async function exists(facts: FactReader, path: string): Promise<boolean> {
   return (await facts.probe(['sh', '-c', script])).rc === 0;
 }
 
+/** What a command that cannot start reports (no command, or both a command line and argv), as Ansible's does. */
+const notRun = (msg: string) => ({
+  msg,
+  rc: 256,
+  cmd: null,
+  stdout: '',
+  stderr: '',
+  stdout_lines: [],
+  stderr_lines: [],
+  start: null,
+  end: null,
+  delta: null,
+});
+const NO_COMMAND = 'no command given';
+const NOT_BOTH = 'only command or argv can be given, not both';
+
 interface Common {
   chdir?: string | undefined;
   creates?: string | undefined;
   removes?: string | undefined;
   stdin?: string | undefined;
   stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
 }
 
 async function planRun(
@@ -72,6 +89,14 @@ async function planRun(
     changes: [],
     result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd },
   });
+  if (chdir !== undefined) {
+    const dir = await facts.stat(chdir, { follow: true });
+    if (!dir.isdir) {
+      const why = dir.exists ? 'not a directory' : 'no such directory';
+      const msg = `Unable to change directory before execution: ${why}: ${chdir}`;
+      throw taskFailed(msg, { ...notRun(msg), cmd, rc: null });
+    }
+  }
   const touches: string[] = [];
   if (a.creates !== undefined) {
     const p = abs(path(a.creates));
@@ -84,9 +109,15 @@ async function planRun(
     touches.push(`file:${p}`);
   }
   const stdin = a.stdin === undefined ? undefined : a.stdin_add_newline ? `${a.stdin}\n` : a.stdin;
-  const action: Action = { exec: argv, stdin, cwd: chdir };
-  return { changes: [{ summary: `run: ${shown}`, actions: [action], touches }], result: { cmd, msg: '' } };
+  const action: Action = { exec: argv, stdin, cwd: chdir, ...(a.strip_empty_ends ? {} : { keepEnds: true }) };
+  // check mode: Ansible skips a command, but reports it changed when creates/removes would let it run
+  const msg = 'Command would have run if not in check mode';
+  const checkResult = touches.length ? { changed: true, msg } : { skipped: true, changed: false, msg };
+  return { changes: [{ summary: `run: ${shown}`, actions: [action], touches }], result: { cmd, msg: '' }, checkResult };
 }
+
+// the options a command line may carry (`creates=/x echo hi`), as in Ansible; other words with a `=` are the command's
+const LINE_KEYS = ['chdir', 'creates', 'removes', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
 
 const common = {
   _raw_params: astr(),
@@ -103,11 +134,20 @@ export const command = defineTask({
   name: 'command',
   description: 'Run a program with arguments on the host, without a shell (no pipes, redirects or globbing).',
   freeForm: true,
+  freeFormKeys: LINE_KEYS,
   converges: false,
   // `executable` is accepted and not used, with a warning, as Ansible 2.14 does: command runs no shell
   args: { ...common, argv: z.array(astr()), expand_argument_vars: abool().default(true), executable: apath() },
   requiredOneOf: [['_raw_params', 'cmd', 'argv']],
-  mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
+  mutuallyExclusive: [
+    ['_raw_params', 'cmd'],
+    ['_raw_params', 'argv'],
+    ['cmd', 'argv'],
+  ],
+  groupFailures: {
+    requiredOneOf: { '_raw_params,cmd,argv': notRun(NO_COMMAND) },
+    mutuallyExclusive: { '_raw_params,argv': notRun(NOT_BOTH), 'cmd,argv': notRun(NOT_BOTH) },
+  },
   returns: {
     rc: 'exit code',
     stdout: 'standard output',
@@ -118,7 +158,7 @@ export const command = defineTask({
   example: '- command: /usr/bin/etcdctl endpoint health\n  changed_when: false',
   async plan(args, _host, facts) {
     let argv = args.argv ?? splitCommand(args._raw_params ?? args.cmd ?? '');
-    if (argv.length === 0 || argv[0] === '') throw taskFailed('no command given');
+    if (argv.length === 0 || argv[0] === '') throw taskFailed(NO_COMMAND, notRun(NO_COMMAND));
     if (args.expand_argument_vars && argv.some(needsExpansion)) {
       const env = await hostEnv(facts);
       argv = argv.map((w) => expandVars(w, env));
@@ -136,15 +176,17 @@ export const shell = defineTask({
   name: 'shell',
   description: 'Run a command line through /bin/sh on the host (pipes and redirects allowed).',
   freeForm: 'script',
+  freeFormKeys: LINE_KEYS,
   converges: false,
   args: { ...common, executable: apath() },
   requiredOneOf: [['_raw_params', 'cmd']],
   mutuallyExclusive: [['_raw_params', 'cmd']],
+  groupFailures: { requiredOneOf: { '_raw_params,cmd': notRun(NO_COMMAND) } },
   returns: command.returns!,
   example: '- shell: swapoff -a && sed -i "/ swap / s/^/#/" /etc/fstab',
   async plan(args, _host, facts) {
     const line = args._raw_params ?? args.cmd ?? '';
-    if (line.trim() === '') throw taskFailed('no command given');
+    if (line.trim() === '') throw taskFailed(NO_COMMAND, notRun(NO_COMMAND));
     // The shell is in the argv itself, so no `shell: true`: the transport would wrap the joined argv in
     // another `sh -c` (that flag means "argv is one script"), losing the quoting of `line`.
     return planRun(args, [args.executable ?? '/bin/sh', '-c', line], line, line, facts, true);

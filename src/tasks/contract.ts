@@ -86,6 +86,9 @@ export type Action =
       cwd?: string | undefined;
       env?: Record<string, string> | undefined;
       shell?: boolean;
+      /** A command-like module registers the output as it is (command's `strip_empty_ends: false`); by default
+       *  its final line ends are cut. */
+      keepEnds?: boolean | undefined;
     }
   | {
       put: string;
@@ -132,6 +135,10 @@ export interface Plan {
   result?: Vars;
   /** The task fails with this message, and `result` is still registered (wait_for's `elapsed` on a timeout). */
   failed?: string;
+  /** A command-like module (`converges: false`) in check mode: the fields it registers for a command it does not
+   *  run (Ansible's: `skipped`, or `changed` when creates/removes let it run). The reported status stays the
+   *  real run's. */
+  checkResult?: Vars;
 }
 
 /** A module that plans. `converges: false` (command, shell) means a second plan is not expected to be empty. */
@@ -161,11 +168,20 @@ export interface ModuleSpec {
   /** The module takes a free-form string (`command: ls -l`), stored as `_raw_params`. `'script'`: the string
    *  is a shell script (shell), whose quotes are the shell's, not unbalanced arguments. */
   freeForm?: boolean | 'script';
+  /** The `key=value` words taken out of a free-form line (command's `creates=`, `chdir=`); other words with a
+   *  `=` stay in the command, as in Ansible (`echo cmd=1`). Default: every argument's name. */
+  freeFormKeys?: string[];
   /** Any argument name is accepted (set_fact). */
   anyArgs?: boolean;
   required?: string[];
   requiredOneOf?: string[][];
   mutuallyExclusive?: string[][];
+  /** The module's own report when a `requiredOneOf` or `mutuallyExclusive` group is broken, by the group's names
+   *  joined by ',': its `msg` and the other fields its failed result carries (command's rc 256). */
+  groupFailures?: {
+    requiredOneOf?: Record<string, Vars & { msg: string }>;
+    mutuallyExclusive?: Record<string, Vars & { msg: string }>;
+  };
   /** [arg, value, requires]: when arg equals value, every name in requires must be given. */
   requiredIf?: [string, unknown, string[]][];
   /** Returned fields users register and read (documented by `kplay doc`). */

@@ -11,6 +11,7 @@ export const raw = defineTask({
   name: 'raw',
   description: 'Run a command line as it is, through /bin/sh (no Python needed on the host, none used anyway).',
   freeForm: 'script',
+  freeFormKeys: ['executable'],
   converges: false,
   args: { _raw_params: astr(), executable: apath() },
   required: ['_raw_params'],

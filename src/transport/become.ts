@@ -17,14 +17,15 @@ export interface Become {
 export function becomeFor(
   spec: ConnectionSpec,
   loginUser: string,
-  o: { become?: boolean | undefined; becomeUser?: string | undefined },
+  o: { become?: boolean | undefined; becomeUser?: string | undefined; becomeMethod?: 'sudo' | 'su' | undefined },
   m: BecomeMarkers,
 ): Become | undefined {
   if (!(o.become ?? spec.become)) return undefined;
   const user = o.becomeUser ?? spec.becomeUser ?? 'root';
   if (user === loginUser) return undefined;
-  if (spec.becomeMethod !== 'sudo') {
-    throw new KplayError(`become_method ${spec.becomeMethod} is not supported by kplay's transports`, {
+  const method = o.becomeMethod ?? spec.becomeMethod;
+  if (method !== 'sudo') {
+    throw new KplayError(`become_method ${method} is not supported by kplay's transports (to become ${user})`, {
       code: 'BECOME',
       hint: 'use become_method: sudo',
     });

@@ -27,7 +27,8 @@ export function commandLine(argv: string[], o: LineOptions = {}): string {
   if (o.remoteTimeoutSec !== undefined && o.remoteTimeoutSec > 0)
     line = `timeout -k 2 ${Number(o.remoteTimeoutSec.toFixed(1))} ${line}`;
   const pre: string[] = [];
-  if (o.cwd !== undefined && o.cwd !== '') pre.push(`cd ${quote(o.cwd)} || exit 1`);
+  // the physical folder, as a program started there sees it (`$PWD` has no symlink in it), as in Ansible
+  if (o.cwd !== undefined && o.cwd !== '') pre.push(`cd -P ${quote(o.cwd)} || exit 1`);
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (!ENV_NAME.test(k)) throw new KplayError(`bad environment variable name "${k}"`, { code: 'BAD_ARGS' });
     pre.push(`export ${k}=${quote(v)}`);

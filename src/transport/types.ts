@@ -10,6 +10,8 @@ export interface ExecOptions {
   /** Wrap in sudo (become). */
   become?: boolean | undefined;
   becomeUser?: string | undefined;
+  /** The task's become_method (else the host's ansible_become_method). */
+  becomeMethod?: 'sudo' | 'su' | undefined;
   timeoutMs?: number | undefined;
 }
 

@@ -8,6 +8,7 @@ import { mergeVars, varSource, type VarLayers } from './vars.js';
 import { lazyRender } from './lazy-vars.js';
 import { withLookupContext } from '../expr/lookups.js';
 import { renderTemplateFile } from '../template/template.js';
+import { OMIT } from '../core/omit.js';
 
 export interface RunVars {
   inv: Inventory;
@@ -115,6 +116,7 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       groups: groupsMap(rv.inv),
       hostvars: hostvarsOf(rv),
       playbook_dir: rv.playbookDir,
+      omit: OMIT,
       ansible_check_mode: rv.check,
       ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
       ansible_skip_tags: rv.skipTags ?? [],

@@ -31,7 +31,7 @@ describe('key=value arguments', () => {
   it('keeps a free-form script as written (newlines and spacing), without the options', () => {
     const r = parseKv('set -e\necho  one\nchdir=/opt echo two\n', new Set(['chdir']));
     expect(r.args).to.deep.equal({ chdir: '/opt' });
-    expect(r.raw).to.equal('set -e\necho  one\n echo two');
+    expect(r.raw).to.equal('set -e\necho  one\necho two\n');
   });
   for (const [written, value] of [
     ["r='\\b(.+)\\b'", '\b(.+)\b'],

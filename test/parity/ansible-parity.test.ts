@@ -634,6 +634,20 @@ const cases: Case[] = [
   },
   { name: 'ping answers', module: 'ansible.builtin.ping', args: {}, state: 'true' },
   {
+    name: 'shell in a folder reached through a link runs in the real folder',
+    module: 'ansible.builtin.shell',
+    args: { _raw_params: `dirname "$PWD" > ${D}/pwd1`, chdir: `${D}/lnk/site` },
+    setup: `mkdir -p ${D}/real/site && ln -sfn ${D}/real ${D}/lnk`,
+    state: fileState(`${D}/pwd1`),
+  },
+  {
+    name: 'command fails before running when chdir is missing',
+    module: 'ansible.builtin.command',
+    args: { _raw_params: `touch ${D}/nochdir`, chdir: `${D}/nope` },
+    state: fileState(`${D}/nochdir`),
+    fails: true,
+  },
+  {
     name: 'setup gathers again',
     module: 'ansible.builtin.setup',
     args: { filter: 'ansible_os_family' },

@@ -11,6 +11,13 @@ describe('playbook errors', () => {
     ).to.deep.equal([]);
   });
 
+  it('become_method: sudo and su are taken, another method is refused at its value', () => {
+    for (const m of ['sudo', 'su', '"{{ how }}"'])
+      expect(problems({ 'site.yml': play(`    - command: "true"\n      become_method: ${m}\n`) })).to.deep.equal([]);
+    const e = one({ 'site.yml': play('    - command: "true"\n      become_method: doas\n') });
+    expect(e).to.include({ line: 4, col: 22, msg: `become_method: only 'sudo' and 'su' are known, got "doas"` });
+  });
+
   it('YAML syntax error points to the line', () => {
     const e = problems({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg="a"\n     bad: [\n' })[0]!;
     expect(e.code).to.equal('YAML_SYNTAX');

@@ -111,7 +111,27 @@ describe('setup and ping', () => {
   it('ping answers data back, runs a command, and data=crash fails', async () => {
     expect((await planOn(ping, {}, new PkgHost({}))).result).to.deep.equal({ ping: 'pong' });
     expect((await planOn(ping, { data: 'hi' }, new PkgHost({}))).result).to.deep.equal({ ping: 'hi' });
-    expect(await planError(ping, { data: 'crash' }, new PkgHost({}))).to.equal('boom');
+    expect(await planError(ping, { data: 'crash' }, new PkgHost({}))).to.equal('MODULE FAILURE: Exception: boom');
+  });
+
+  it("ping data=crash registers Ansible's module failure (its exception on module_stderr)", async () => {
+    const { run } = await import('../support/play-harness.js');
+    const pb =
+      '- hosts: a\n  gather_facts: no\n  tasks:\n' +
+      '    - { name: p, ping: { data: crash }, register: r, ignore_errors: true }\n    - debug: var=r\n';
+    const r = await run(pb, { memory: [new MemoryHost('a')] });
+    expect(r.lines[0]).to.equal('p|a|ignored');
+    expect(r.results[1]!.show).to.deep.include({
+      r: {
+        failed: true,
+        changed: false,
+        msg: 'MODULE FAILURE\nSee stdout/stderr for the exact error',
+        module_stdout: '',
+        module_stderr: 'Exception: boom\n',
+        exception: 'Exception: boom\n',
+        rc: 1,
+      },
+    });
   });
 
   it('ping over the executor: ok, changed=0, in a real run and in check mode', async () => {

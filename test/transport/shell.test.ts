@@ -1,6 +1,9 @@
 // Quoting argv into shell lines, proven by round trips through a real local /bin/sh.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { becomeWrap, commandLine } from '../../src/transport/shell.js';
 import { quote, quoteArgv } from '../../src/core/shell-quote.js';
 
@@ -89,6 +92,18 @@ describe('transport/shell quoting', () => {
       }),
     );
     expect(out).to.equal("/tmp\nva'l $x `y`|line1\nline2||arg $1|");
+  });
+
+  it('runs in the physical folder of a cwd reached through a link ($PWD names no link), as Ansible', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-cwd-'));
+    mkdirSync(join(dir, 'real/site'), { recursive: true });
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    try {
+      const out = sh(commandLine(['echo "$PWD"'], { shell: true, cwd: join(dir, 'link/site') }));
+      expect(out).to.equal(`${realpathSync(dir)}/real/site\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the line when the cwd does not exist', () => {

@@ -39,7 +39,15 @@ export const ping = defineTask({
   returns: { ping: 'the `data` given (pong)' },
   example: '- ping:',
   async plan(args, _host, facts): Promise<Plan> {
-    if (args.data === 'crash') throw taskFailed('boom');
+    // Ansible's ping raises an exception: a module failure, its traceback on stderr
+    if (args.data === 'crash')
+      throw taskFailed('MODULE FAILURE: Exception: boom', {
+        msg: 'MODULE FAILURE\nSee stdout/stderr for the exact error',
+        module_stdout: '',
+        module_stderr: 'Exception: boom\n',
+        exception: 'Exception: boom\n',
+        rc: 1,
+      });
     const r = await facts.probe(['true'], { fresh: true });
     if (r.rc !== 0) throw taskFailed(`ping: the host cannot run a command (rc=${r.rc}): ${r.stderr.trim()}`);
     return { changes: [], result: { ping: args.data } };

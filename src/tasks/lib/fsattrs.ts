@@ -6,9 +6,10 @@ import { KplayError } from '../../core/errors.js';
 import type { Action, StatInfo } from '../contract.js';
 import { amode, astr } from './schema.js';
 
-/** A module failure (Ansible's `failed: true, msg`): the engine reports it on the task and host. */
-export function taskFailed(msg: string): KplayError {
-  return new KplayError(msg, { code: 'TASK_FAILED' });
+/** A module failure (Ansible's `failed: true, msg`, and the other fields its result has): the engine reports it on
+ *  the task and host. */
+export function taskFailed(msg: string, result?: Record<string, unknown>): KplayError {
+  return new KplayError(msg, { code: 'TASK_FAILED', result });
 }
 
 export type ModeArg = number | string | undefined;

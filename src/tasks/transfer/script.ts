@@ -12,6 +12,8 @@ export const script = defineTask({
   name: 'script',
   description: 'Send a script from the controller to the host and run it there (removed afterwards).',
   freeForm: true,
+  // the options its line may carry, as in Ansible (other words with a `=` are the script's arguments)
+  freeFormKeys: ['chdir', 'creates', 'removes', 'executable'],
   converges: false,
   args: {
     _raw_params: astr(),

@@ -1,0 +1,86 @@
+// password_hash and lookup('password'): the hashes are what Debian's Python crypt.crypt() and `openssl passwd`
+// give for the same password and salt; passwords are drawn from the characters asked for.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { compileExpr, evalExpr } from '../../src/expr/expr.js';
+import { shaCrypt } from '../../src/expr/sha-crypt.js';
+import { writeTree } from '../support/tree.js';
+
+const ev = (src: string): unknown => evalExpr(compileExpr(src), {});
+const LONG = 'a much longer password than sixty four bytes to go over the block size ok?';
+
+describe('password_hash (SHA-crypt, as crypt(3))', () => {
+  for (const [kind, pw, salt, rounds, want] of [
+    [
+      'sha512',
+      'secret',
+      'saltsalt',
+      5000,
+      '$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wi' + 'OQSpT0Y77vwPZN.Pq.H91p5hVO1',
+    ],
+    ['sha256', 'secret', 'saltsalt', 5000, '$5$saltsalt$0IyaXrmV7.sGNS6tirgqHLqX/G.FBvgkYA.lpPdS5sA'],
+    [
+      'sha512',
+      '',
+      'abc',
+      5000,
+      '$6$abc$mJP3a6FyA8uCnzRtlnNypPwjnvpi5TP9qOrInzrfDmwxUQG38PkpCPdqfTb8JQfAngapMxeim4AZ' + '..hSdRRzD.',
+    ],
+    [
+      'sha512',
+      LONG,
+      '0123456789abcdefXYZ',
+      5000,
+      '$6$0123456789abcdef$FwVfiBrfcaRmS6dS2LSZbkcVgG8OYa1myyK0oTz5Q/A1/' + 'GYuesBFqGB70pY7Zhu9ZNtCOWcn3hOZjM1XLVaSL/',
+    ],
+    [
+      'sha512',
+      'secret',
+      'saltsalt',
+      10000,
+      '$6$rounds=10000$saltsalt$WowrPBpEDVlCoruBosYlrZycTCx3//TyDHYqEhX9DUHHt' +
+        '0XTztUqzQDDUuvUGRA8aUe9p55hcAxeGcu58sm3u.',
+    ],
+  ] as const) {
+    it(`${kind} of ${JSON.stringify(pw.slice(0, 12))} with salt ${salt}, ${rounds} rounds`, () =>
+      expect(shaCrypt(kind, pw, salt, rounds)).to.equal(want));
+  }
+
+  it('as a filter: sha512 by default, a random 16-character salt, or the salt and rounds given', () => {
+    expect(ev("'secret' | password_hash('sha512', 'saltsalt')")).to.equal(shaCrypt('sha512', 'secret', 'saltsalt'));
+    expect(ev("'secret' | password_hash('sha256', salt='saltsalt', rounds=10000)")).to.match(
+      /^\$5\$rounds=10000\$saltsalt\$/,
+    );
+    const h = ev("'secret' | password_hash") as string;
+    expect(h).to.match(/^\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}$/);
+    expect(shaCrypt('sha512', 'secret', h.split('$')[2]!)).to.equal(h);
+  });
+
+  it('refuses a hash kplay cannot make, and a salt crypt cannot take', () => {
+    expect(() => ev("'x' | password_hash('md5')")).to.throw("kplay makes sha512 and sha256 hashes, not 'md5'");
+    expect(() => ev("'x' | password_hash('sha512', 'a$b')")).to.throw('a salt is made of [./0-9A-Za-z]');
+  });
+});
+
+describe("lookup('password')", () => {
+  const dir = writeTree({ 'pw.txt': 'S3cret salt=abcdefgh\n' });
+
+  it('/dev/null: a new password each time, 20 characters by default, or the length and characters asked for', () => {
+    const a = ev("lookup('password', '/dev/null')") as string;
+    expect(a).to.match(/^[A-Za-z0-9.,:_-]{20}$/);
+    expect(ev("lookup('password', '/dev/null')")).to.not.equal(a);
+    expect(ev("lookup('password', '/dev/null length=8 chars=digits')")).to.match(/^[0-9]{8}$/);
+    expect(ev("lookup('password', '/dev/null', length=5, chars=['ascii_lowercase'])")).to.match(/^[a-z]{5}$/);
+  });
+
+  it('a file that exists gives the password written in it', () =>
+    expect(ev(`lookup('password', '${join(dir, 'pw.txt')}')`)).to.equal('S3cret'));
+
+  it('a file that does not exist is not written: the lookup says so', () =>
+    expect(() => ev(`lookup('password', '${join(dir, 'new.txt')}')`)).to.throw(
+      'does not exist: kplay does not write password files (make it first, or use /dev/null)',
+    ));
+
+  it('an unknown option in the term is refused', () =>
+    expect(() => ev("lookup('password', '/dev/null size=3')")).to.throw("'size=3': the options are length=, chars="));
+});
