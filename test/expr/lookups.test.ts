@@ -61,6 +61,9 @@ describe('expr lookups, as Ansible answers them', () => {
     ["lookup('vars', 'a', wantlist=True)", ['x']],
     ["lookup('template', 't.hbs')", 'T x-3\n'],
     ["lookup('env')", []],
+    ["lookup('pipe', 'printf \"a b\\\\n\\\\n\"')", 'a b'],
+    ["query('pipe', 'echo 1', 'echo 2')", ['1', '2']],
+    ["lookup('pipe', 'exit 3', errors='ignore')", null],
   ];
   for (const [src, want] of table) it(`${src} → ${JSON.stringify(want)}`, () => expect(ev(src)).to.deep.equal(want));
 
@@ -118,7 +121,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     expect([k.code, k.message, k.loc?.line, k.loc?.col]).to.deep.equal(['EXPR', message, 7, col]);
   }
   const compile: Array<[string, string, number]> = [
-    ["lookup('nosuch', 'x')", "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, template)", 18],
+    ["lookup('nosuch', 'x')", "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, pipe, template)", 18],
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],
     ["lookup('file', 'x', rstip=False)", "lookup 'file' has no option 'rstip' (did you mean 'rstrip'?)", 31],
     ['lookup()', 'lookup() needs a lookup name first', 11],
@@ -135,12 +138,13 @@ describe('expr lookup errors name the problem at its line and column', () => {
     ],
     ["lookup('vars', 'nope')", "lookup 'vars': no variable named 'nope'", 11],
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
-    ["lookup(kind, 'x')", "unknown lookup 'pip' (kplay has env, file, vars, first_found, template)", 11],
+    ["lookup(kind, 'x')", "unknown lookup 'zzz' (kplay has env, file, vars, first_found, pipe, template)", 11],
+    ["lookup('pipe', 'exit 3')", "lookup 'pipe': the command 'exit 3' returned 3", 11],
   ];
   for (const [src, message, col] of runtime) {
     it(`${src}: ${message}`, () =>
       expectError(
-        () => evalExpr(compileExpr(src, W), { ...scope, x: '', kind: 'pip' }),
+        () => evalExpr(compileExpr(src, W), { ...scope, x: '', kind: 'zzz' }),
         `${message} in '${src}'`,
         col,
       ));
