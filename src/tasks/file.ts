@@ -6,8 +6,8 @@
 // unless force=yes (and a directory only when empty), and a missing src needs force=yes too; a relative
 // src is relative to the link's directory. `hard` compares device:inode.
 // Differences from Ansible: `touch` is idempotent (an existing path with the right attributes is left
-// alone; Ansible always updates its times and reports changed); modification_time/access_time other than
-// `preserve` are refused (they could never converge); a symlink's mode is never changed (Linux has none),
+// alone; Ansible always updates its times and reports changed); modification_time is a fixed time (as written
+// with modification_time_format) or `preserve`; `now` and access_time other than `preserve` are refused; a symlink's mode is never changed (Linux has none),
 // its owner/group are (chown -h).
 import { posix } from 'node:path';
 import type { ArgsOf, Change, FactReader, Plan, StatInfo } from './contract.js';
@@ -26,6 +26,7 @@ import {
 } from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 import { listTree } from './lib/list-tree.js';
+import { wantedMtime } from './lib/file-times.js';
 import { pathFields, pathState } from './lib/file-result.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
@@ -40,7 +41,9 @@ const fileArgs = {
   force: abool().default(false),
   follow: abool().default(true),
   modification_time: astr(),
+  modification_time_format: astr(),
   access_time: astr(),
+  access_time_format: astr(),
   ...fileAttrArgs,
 };
 
@@ -77,10 +80,7 @@ export const file = defineTask({
 
 async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
-  for (const t of ['modification_time', 'access_time'] as const) {
-    if (args[t] !== undefined && args[t] !== 'preserve')
-      throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
-  }
+  const mtime = wantedMtime(args);
   const st = await facts.stat(path, { follow: false });
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
@@ -91,6 +91,10 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
     changes.push({ summary: `file: ${summary}`, actions, touches });
   const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
     const fix = fixAttrs(p, target, args, opts);
+    if (mtime !== undefined && target.mtime !== mtime) {
+      fix.parts.push(`mtime ${mtime}`);
+      fix.actions.push({ exec: ['touch', '-m', ...(opts.noDeref ? ['-h'] : []), `--date=@${mtime}`, '--', p] });
+    }
     if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
   };
   /** The path itself, or what it points to when it is a link and follow=yes. */
@@ -118,7 +122,9 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
         return { changes, result };
       }
       await needParent(facts, path);
-      change(`touch ${path}`, [{ exec: ['touch', '--', path] }, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
+      const setTime = mtime === undefined ? [] : [{ exec: ['touch', '-m', `--date=@${mtime}`, '--', path] }];
+      const made = [{ exec: ['touch', '--', path] }, ...setTime];
+      change(`touch ${path}`, [...made, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
       return { changes, result };
     }
     case 'directory':

@@ -331,16 +331,18 @@ export class FakeHost implements FactReader {
         }
         return;
       }
-      case 'touch':
-        for (const p0 of ops) {
+      case 'touch': {
+        const at = ops.find((a) => a.startsWith('--date=@'));
+        for (const p0 of ops.filter((a) => a !== at)) {
           const n = this.get(p0, true);
-          if (n) n.mtime = this.clock++;
+          if (n) n.mtime = at ? Number(at.slice(8)) : this.clock++;
           else {
             this.parentDir(this.resolve(p0, true));
             this.files.set(this.resolve(p0, true), this.node('file', 0o644));
           }
         }
         return;
+      }
       case 'cp': {
         const [from, to] = ops as [string, string];
         const n = this.get(from, true);

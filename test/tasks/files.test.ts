@@ -269,6 +269,38 @@ describe('file', () => {
     });
   }
 
+  const at = (y: number, mo: number, d: number, h: number, mi: number, sec = 0): number =>
+    new Date(y, mo - 1, d, h, mi, sec).getTime() / 1000;
+  for (const [name, files, args, epoch] of [
+    [
+      'a fixed modification_time (default format)',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', modification_time: '202001011200.0' },
+      at(2020, 1, 1, 12, 0),
+    ],
+    [
+      'a modification_time in its own format, on touch of a new file',
+      { '/srv': { type: 'dir' } },
+      {
+        path: '/srv/n',
+        state: 'touch',
+        modification_time: '08/02/2022 14:14:05',
+        modification_time_format: '%d/%m/%Y %H:%M:%S',
+      },
+      at(2022, 2, 8, 14, 14, 5),
+    ],
+  ] as const) {
+    it(`sets ${name}, then converges`, async () => {
+      const host = new FakeHost(files as Record<string, FakeSpec>);
+      const plan = await planOn(file, args, host);
+      expect(plan.changes.flatMap((c) => c.actions)).to.deep.include({
+        exec: ['touch', '-m', `--date=@${epoch}`, '--', args.path],
+      });
+      await converge(file, args, host);
+      expect(host.nodeAt(args.path)!.mtime).to.equal(epoch);
+    });
+  }
+
   it('returns path and state', async () => {
     const plan = await planOn(file, { path: '/srv/x', state: 'absent' }, new FakeHost());
     expect(plan.result).to.deep.equal({ path: '/srv/x', state: 'absent' });
@@ -337,10 +369,22 @@ describe('file', () => {
       "recurse option requires state to be 'directory'",
     ],
     [
-      'modification_time',
+      'modification_time=now',
       { '/srv/f': 'x' },
       { path: '/srv/f', state: 'touch', modification_time: 'now' },
-      'not supported',
+      'modification_time=now is not supported: it would change on every run',
+    ],
+    [
+      'a modification_time that does not fit its format',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', modification_time: '2020-01-01' },
+      'Error while obtaining timestamp for time 2020-01-01 using format %Y%m%d%H%M.%S',
+    ],
+    [
+      'access_time other than preserve',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', access_time: '202001011200.00' },
+      'access_time=202001011200.00 is not supported (only preserve)',
     ],
   ] as const) {
     it(`fails: ${name}`, async () => {
