@@ -7,8 +7,8 @@
 // src is relative to the link's directory. `hard` compares device:inode.
 // Differences from Ansible: `touch` is idempotent (an existing path with the right attributes is left
 // alone; Ansible always updates its times and reports changed); modification_time is a fixed time (as written
-// with modification_time_format) or `preserve`; `now` and access_time other than `preserve` are refused; a symlink's mode is never changed (Linux has none),
-// its owner/group are (chown -h).
+// with modification_time_format) or `preserve`; `now` and access_time other than `preserve` are refused; a
+// symlink's mode is never changed (Linux has none), its owner/group are (chown -h).
 import { posix } from 'node:path';
 import type { ArgsOf, Change, FactReader, Plan, StatInfo } from './contract.js';
 import {
