@@ -1,7 +1,8 @@
 // Python's `re` syntax as JavaScript's: inline flags `(?ims)` at the start, `\A` and `\Z`, a `]` first in a
 // class, named groups `(?P<n>...)` and `(?P=n)`, and `$` without MULTILINE also matching before a newline
 // that ends the text (Python's rule; JavaScript's `$` matches only at the very end). Modules (lineinfile,
-// replace, blockinfile) and the regex filters and tests (regex_search, regex_replace, match, search) all read patterns through here.
+// replace, blockinfile) and the regex filters and tests (regex_search, regex_replace, match, search) all read
+// patterns through here.
 
 export class PyRegexError extends Error {
   constructor(
