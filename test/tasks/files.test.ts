@@ -224,6 +224,13 @@ const cases: Case[] = [
     args: { path: '/srv/l', group: 'kube' },
     actions: [{ exec: ['chown', '-h', ':kube', '--', '/srv/l'] }],
   },
+  {
+    name: 'link: state=link without src on an existing link keeps its target, sets its owner',
+    files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } },
+    args: { path: '/srv/l', state: 'link', owner: 'etcd', follow: false },
+    actions: [{ exec: ['chown', '-h', 'etcd', '--', '/srv/l'] }],
+    check: (h) => expect([h.nodeAt('/srv/l')!.uid, h.nodeAt('/srv/f')!.uid]).to.deep.equal([1001, 0]),
+  },
   // hard
   {
     name: 'hard: a new hard link',
@@ -367,6 +374,12 @@ describe('file', () => {
       { '/srv/f': 'x' },
       { path: '/srv/f', state: 'file', recurse: true },
       "recurse option requires state to be 'directory'",
+    ],
+    [
+      'state=link without src on a path that is not a link',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', state: 'link', force: true },
+      'src is required for creating new symlinks (/srv/f is not a link)',
     ],
     [
       'modification_time=now',

@@ -1,6 +1,7 @@
 // file's modification_time/access_time: a fixed time written with a strftime format (Ansible's default
 // `%Y%m%d%H%M.%S`), read as the controller's local time, as Ansible reads it. `preserve` keeps the time; `now`
 // would change on every run and is refused (a deliberate difference, docs/ansible-differences.md).
+import type { Action, StatInfo } from '../contract.js';
 import { taskFailed } from './fsattrs.js';
 
 export const TIME_FORMAT = '%Y%m%d%H%M.%S';
@@ -54,4 +55,17 @@ export function wantedMtime(args: {
   if (t === undefined || t === 'preserve') return undefined;
   if (t === 'now') throw taskFailed('file: modification_time=now is not supported: it would change on every run');
   return parseTime(t, args.modification_time_format ?? TIME_FORMAT, 'modification_time');
+}
+
+/** Adds the touch that sets the path's mtime when it differs from the one asked (-h: the link itself). */
+export function addMtime(
+  fix: { parts: string[]; actions: Action[] },
+  path: string,
+  st: StatInfo,
+  mtime: number | undefined,
+  noDeref?: boolean,
+): void {
+  if (mtime === undefined || st.mtime === mtime) return;
+  fix.parts.push(`mtime ${mtime}`);
+  fix.actions.push({ exec: ['touch', '-m', ...(noDeref ? ['-h'] : []), `--date=@${mtime}`, '--', path] });
 }
