@@ -190,7 +190,8 @@ describe('playbook errors', () => {
     expect(e.text).to.equal(
       `${e.text.split(':')[0]}:3:21: file: unsupported argument 'stat' (did you mean 'state'?)\n  ` +
         'hint: supported: access_time, access_time_format, attr, attributes, dest, follow, force, group, mode, ' +
-        'modification_time, modification_time_format, name, owner, path, recurse, src, state\n      - file: path=/x stat=directory\n                      ^',
+        'modification_time, modification_time_format, name, owner, path, recurse, src, state\n' +
+        '      - file: path=/x stat=directory\n                      ^',
     );
   });
 });
