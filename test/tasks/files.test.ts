@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { file, MORE_STAT, parseMoreStat, stat } from '../../src/tasks/files.js';
+import { file, MORE_STAT, parseMime, parseMoreStat, stat } from '../../src/tasks/files.js';
 import { resolveMode } from '../../src/tasks/lib/fsattrs.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
@@ -467,7 +467,23 @@ describe('stat', () => {
       isuid: true,
       isgid: false,
       checksum: createHash('sha1').update('hello').digest('hex'),
+      mimetype: 'text/plain',
+      charset: 'us-ascii',
     });
+  });
+
+  for (const [out, want] of [
+    ['text/plain; charset=us-ascii\n', { mimetype: 'text/plain', charset: 'us-ascii' }],
+    ['inode/directory; charset=binary', { mimetype: 'inode/directory', charset: 'binary' }],
+    ['', { mimetype: 'unknown', charset: 'unknown' }],
+  ] as const)
+    it(`mimetype and charset from ${JSON.stringify(out)}`, () => expect(parseMime(out)).to.deep.equal(want));
+
+  it('mimetype and charset of a real text file, read by the real `file` here', () => {
+    const d = mkdtempSync(join(tmpdir(), 'kplay-mime-'));
+    writeFileSync(join(d, 't.txt'), 'plain text\n');
+    const out = execFileSync('file', ['-b', '-i', '--', join(d, 't.txt')], { encoding: 'utf8' });
+    expect(parseMime(out)).to.deep.equal({ mimetype: 'text/plain', charset: 'us-ascii' });
   });
 
   for (const alg of ['sha256', 'md5', 'sha512'] as const) {
