@@ -1,6 +1,8 @@
 // Python's `re` syntax as JavaScript's: inline flags `(?ims)` at the start, `\A` and `\Z`, a `]` first in a
-// class, named groups `(?P<n>...)` and `(?P=n)`. Modules (lineinfile, replace, blockinfile) and the regex
-// filters and tests (regex_search, regex_replace, match, search) all read patterns through here.
+// class, named groups `(?P<n>...)` and `(?P=n)`, and `$` without MULTILINE also matching before a newline
+// that ends the text (Python's rule; JavaScript's `$` matches only at the very end). Modules (lineinfile,
+// replace, blockinfile) and the regex filters and tests (regex_search, regex_replace, match, search) all read
+// patterns through here.
 
 export class PyRegexError extends Error {
   constructor(
@@ -23,6 +25,7 @@ export function pyRegExp(src: string, flags = ''): RegExp {
       if ('ims'.includes(f) && !flags.includes(f)) flags += f;
     }
   }
+  const dollar = flags.includes('m') ? '$' : '(?=\\n?(?![\\s\\S]))';
   let out = '';
   let inClass = false;
   for (let i = 0; i < s.length; i++) {
@@ -46,7 +49,7 @@ export function pyRegExp(src: string, flags = ''): RegExp {
       const end = s.indexOf(')', i);
       out += `\\k<${s.slice(i + 4, end)}>`;
       i = end;
-    } else out += c;
+    } else out += c === '$' ? dollar : c;
   }
   try {
     return new RegExp(out, [...new Set(flags)].join(''));

@@ -1,6 +1,6 @@
 // More of Ansible's lookups: the list ones (items, list, dict, indexed_items, together, nested, flattened,
-// subelements: the same functions as their `with_<name>` loops, loop-lists.ts), random_choice, varnames, and the
-// controller commands pipe and lines (run with /bin/sh on the controller, as Ansible runs them).
+// subelements: the same functions as their `with_<name>` loops, loop-lists.ts), random_choice, varnames, and
+// lines (each line a command prints, run with /bin/sh on the controller, as Ansible runs it).
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { pyRegExp } from '../core/py-regex.js';
@@ -23,7 +23,7 @@ function sh(command: string): string {
     return execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const x = e as { status?: number; stderr?: string };
-    throw new FilterError(`lookup_plugin.pipe(${command}) returned ${x.status ?? '?'}: ${(x.stderr ?? '').trim()}`);
+    throw new FilterError(`the command '${command}' returned ${x.status ?? '?'}: ${(x.stderr ?? '').trim()}`);
   }
 }
 
@@ -52,7 +52,6 @@ export const MORE_LOOKUPS: Record<string, { kw: string[]; run: Plugin }> = {
       });
     },
   },
-  pipe: { kw: [], run: (terms) => terms.map((t) => sh(toText(t)).replace(/\s+$/, '')) },
   lines: {
     kw: [],
     run: (terms) =>

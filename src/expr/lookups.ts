@@ -1,11 +1,13 @@
 // Lookups on the controller, as Ansible runs them: `lookup('env', 'HOME')`, `lookup('file', 'ca.pem')`,
-// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')`, `lookup('password', '/dev/null')` (and
-// lookups-lists.ts: items, dict, nested, pipe ...), and `query(...)`/`q(...)` (always a list).
+// `lookup('vars', 'name', default='')`, `lookup('template', 'x.j2')`, `lookup('password', '/dev/null')`,
+// `lookup('pipe', 'date')` (and lookups-lists.ts: items, dict, nested, lines ...), and `query(...)`/`q(...)`
+// (always a list).
 // A relative file is looked for as Ansible does: under the role's folder (`files/` or `templates/`, then the
 // folder itself), then the playbook's, read from the `role_path` and `playbook_dir` variables; then the current
 // folder. `errors='ignore'` turns a failure into none (lookup) or [] (query); `wantlist=True` keeps the list.
 // Rendering a template belongs to template/, which expr/ may not import: the layer that builds a task's variables
 // hands it in as the scope's lookup context (withLookupContext), data carried by the scope itself.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../core/errors.js';
@@ -136,6 +138,10 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
     },
   },
   password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
+  pipe: {
+    kw: [],
+    run: (terms, _o, scope) => names(terms).map((cmd) => runPipe(cmd, scope)),
+  },
   template: {
     kw: [],
     run: (terms, _o, scope) => {
@@ -146,6 +152,23 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
   },
   ...MORE_LOOKUPS,
 };
+
+/** `lookup('pipe', cmd)`: the command run by /bin/sh on the controller, in the playbook's folder, as Ansible runs
+ *  it; its output without trailing whitespace. A non-zero exit is an error naming the command and the code. */
+function runPipe(cmd: string, scope: object): string {
+  const dir = scopeGet(scope, 'playbook_dir');
+  try {
+    const out = execFileSync('/bin/sh', ['-c', cmd], {
+      cwd: typeof dir === 'string' && dir !== '' ? dir : undefined,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out.trimEnd();
+  } catch (e) {
+    const code = (e as { status?: number | null }).status;
+    throw new FilterError(`the command '${cmd}' returned ${code ?? 'no exit code'}`);
+  }
+}
 
 const COMMON_KW = ['wantlist', 'errors'];
 const PREFIX = 'ansible.builtin.';

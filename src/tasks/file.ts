@@ -6,9 +6,9 @@
 // unless force=yes (and a directory only when empty), and a missing src needs force=yes too; a relative
 // src is relative to the link's directory. `hard` compares device:inode.
 // Differences from Ansible: `touch` is idempotent (an existing path with the right attributes is left
-// alone; Ansible always updates its times and reports changed); modification_time/access_time other than
-// `preserve` are refused (they could never converge); a symlink's mode is never changed (Linux has none),
-// its owner/group are (chown -h).
+// alone; Ansible always updates its times); times and flags: lib/file-times.ts, lib/file-flags.ts; a
+// symlink's mode is never changed (Linux has none), its owner/group are (chown -h). `_diff_peek` (what
+// Ansible's own action plugins pass) reads nothing and changes nothing.
 import { posix } from 'node:path';
 import type { ArgsOf, Change, FactReader, Plan, StatInfo } from './contract.js';
 import {
@@ -26,6 +26,8 @@ import {
 } from './lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 import { listTree } from './lib/list-tree.js';
+import { addMtime, wantedMtime } from './lib/file-times.js';
+import { addFlags } from './lib/file-flags.js';
 import { pathFields, pathState } from './lib/file-result.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
@@ -40,7 +42,11 @@ const fileArgs = {
   force: abool().default(false),
   follow: abool().default(true),
   modification_time: astr(),
+  modification_time_format: astr(),
   access_time: astr(),
+  access_time_format: astr(),
+  attributes: astr(),
+  _diff_peek: abool(),
   ...fileAttrArgs,
 };
 
@@ -50,15 +56,14 @@ export const file = defineTask({
   name: 'file',
   description: 'Set the state of a path: directory, file, link, hard link, touch or absent, with mode and owner.',
   args: fileArgs,
-  argAliases: { dest: 'path', name: 'path' },
+  argAliases: { dest: 'path', name: 'path', attr: 'attributes' },
   required: ['path'],
-  requiredIf: [
-    ['state', 'link', ['src']],
-    ['state', 'hard', ['src']],
-  ],
+  // state=link without src updates an existing link's attributes (a new link needs one: checked when planned)
+  requiredIf: [['state', 'hard', ['src']]],
   returns: { path: 'the path', state: 'its state after the task' },
   example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
   async plan(args, _host, facts): Promise<Plan> {
+    if (args._diff_peek) return { changes: [], result: { path: args.path } };
     const plan = await planFile(args, facts);
     const path = plan.result!.path as string;
     // Ansible's fields: the path as it is once done (a change's re-plan gives them after it is applied);
@@ -77,10 +82,7 @@ export const file = defineTask({
 
 async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
-  for (const t of ['modification_time', 'access_time'] as const) {
-    if (args[t] !== undefined && args[t] !== 'preserve')
-      throw taskFailed(`file: ${t}=${args[t]} is not supported (only preserve): it would change on every run`);
-  }
+  const mtime = wantedMtime(args);
   const st = await facts.stat(path, { follow: false });
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
@@ -91,6 +93,8 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
     changes.push({ summary: `file: ${summary}`, actions, touches });
   const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
     const fix = fixAttrs(p, target, args, opts);
+    await addFlags(facts, p, target, args.attributes, fix);
+    addMtime(fix, p, target, mtime, opts.noDeref);
     if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
   };
   /** The path itself, or what it points to when it is a link and follow=yes. */
@@ -118,7 +122,9 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
         return { changes, result };
       }
       await needParent(facts, path);
-      change(`touch ${path}`, [{ exec: ['touch', '--', path] }, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
+      const setTime = mtime === undefined ? [] : [{ exec: ['touch', '-m', `--date=@${mtime}`, '--', path] }];
+      const made = [{ exec: ['touch', '--', path] }, ...setTime];
+      change(`touch ${path}`, [...made, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
       return { changes, result };
     }
     case 'directory':
@@ -225,7 +231,7 @@ async function planLink(
   attrs: AttrsFn,
 ): Promise<Change[]> {
   const src = a.src ?? st.lnk_target;
-  if (src === undefined) throw taskFailed(`src is required for state=link (${path} is not a link)`);
+  if (src === undefined) throw taskFailed(`src is required for creating new symlinks (${path} is not a link)`);
   if (!a.force) {
     const abs = posix.resolve(posix.dirname(path), src);
     const s = await facts.stat(abs, { follow: false });

@@ -2,7 +2,8 @@
 // stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...); the
 // times (atime, ctime, mtime as floats), dev, inode, nlink, blocks, the special types (isblk, ischr, isfifo,
 // issock) and access for the connecting user (readable, writeable, executable) come from one more `stat` call.
-// Not returned: mimetype/charset (get_mime) and attributes (get_attributes), which need `file` and `lsattr`.
+// mimetype and charset (get_mime) come from `file -b -i` ('unknown' when it cannot tell, as in Ansible).
+// Not returned: attributes (get_attributes), which need `lsattr`.
 import type { FactReader, Vars } from './contract.js';
 import { octal, parseOctal } from './lib/fsattrs.js';
 import { abool, choice, defineTask, apath } from './lib/schema.js';
@@ -76,6 +77,10 @@ export const stat = defineTask({
     }
     // check mode: a path an earlier planned change sets has no inode or times yet (they are left out)
     if (!st.planned) Object.assign(out, await moreStat(facts, path, args.follow));
+    if (args.get_mime && !st.planned) {
+      const r = await facts.probe(['file', '-b', '-i', ...(args.follow ? ['-L'] : []), '--', path]);
+      Object.assign(out, parseMime(r.rc === 0 ? r.stdout : ''));
+    }
     if (args.get_checksum && st.isreg) {
       if (direct) out.checksum = st.checksum;
       else {
@@ -86,6 +91,13 @@ export const stat = defineTask({
     return { changes: [], result: { stat: out } };
   },
 });
+
+/** `file -b -i`'s answer (`text/plain; charset=us-ascii`) as Ansible's mimetype and charset. */
+export function parseMime(out: string): { mimetype: string; charset: string } {
+  const [type, ...rest] = out.trim().split(';');
+  const charset = rest.map((p) => /^\s*charset=(.+)$/.exec(p)?.[1]?.trim()).find((c) => c !== undefined);
+  return { mimetype: type?.trim() || 'unknown', charset: charset || 'unknown' };
+}
 
 // %X %Z %Y with nanoseconds, then device, inode, links, type, blocks, I/O block size, rdev major/minor (hex)
 export const MORE_STAT =

@@ -78,13 +78,15 @@ export class MemoryHost implements Transport {
         case 'mkdir':
           for (const p of ops) flags.has('p') ? this.mkdirs(p) : this.create(p, 'dir');
           return done(0);
-        case 'touch':
+        case 'touch': {
+          const at = rest.find((a) => a.startsWith('--date=@'));
           for (const p of ops) {
             const n = this.files.get(p);
-            if (n) n.mtime = ++this.clock;
+            if (n) n.mtime = at ? Number(at.slice(8)) : ++this.clock;
             else this.create(p, 'file');
           }
           return done(0);
+        }
         case 'chmod':
           if (!/^0?[0-7]{3,4}$/.test(ops[0]!)) return done(1, '', `memory host: only octal modes (${ops[0]})`);
           for (const p of ops.slice(1)) this.walk(p, flags.has('R'), (n) => (n.mode = Number.parseInt(ops[0]!, 8)));

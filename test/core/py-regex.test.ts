@@ -12,6 +12,11 @@ describe("Python's re syntax", () => {
     ['[]a]+', 'x]a]', ']a]'],
     ['(?P<k>\\w+)=(?P=k)', 'a=a', 'a=a'],
     ['v\\d+\\Z', 'v12', 'v12'],
+    ['v\\d+\\Z', 'v12\n', null],
+    ['OK$', 'KO\nOK\n', 'OK'],
+    ['KO$', 'KO\nOK\n', null],
+    ['(?m)KO$', 'KO\nOK\n', 'KO'],
+    ['[$]x', 'a$x', '$x'],
   ];
   for (const [re, text, want] of cases) {
     it(`${re} on ${JSON.stringify(text)}: ${JSON.stringify(want)}, in a module and in regex_search`, () => {

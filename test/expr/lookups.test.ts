@@ -74,6 +74,9 @@ describe('expr lookups, as Ansible answers them', () => {
         { key: 'j', value: 'two' },
       ],
     ],
+    ["lookup('pipe', 'printf \"a b\\\\n\\\\n\"')", 'a b'],
+    ["query('pipe', 'echo 1', 'echo 2')", ['1', '2']],
+    ["lookup('pipe', 'exit 3', errors='ignore')", null],
   ];
   for (const [src, want] of table) it(`${src} → ${JSON.stringify(want)}`, () => expect(ev(src)).to.deep.equal(want));
 
@@ -133,8 +136,8 @@ describe('expr lookup errors name the problem at its line and column', () => {
   const compile: Array<[string, string, number]> = [
     [
       "lookup('nosuch', 'x')",
-      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, password, template, items, list, dict, " +
-        'indexed_items, together, nested, flattened, subelements, random_choice, varnames, pipe, lines)',
+      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, password, pipe, template, items, list, " +
+        'dict, indexed_items, together, nested, flattened, subelements, random_choice, varnames, lines)',
       18,
     ],
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],
@@ -156,6 +159,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
     ["q('list', *b)", "'*' needs a list to spread into the arguments, got int", 21],
     ["lookup(kind, 'x')", "unknown lookup 'pip' (did you mean 'pipe'?)", 11],
+    ["lookup('pipe', 'exit 3')", "lookup 'pipe': the command 'exit 3' returned 3", 11],
   ];
   for (const [src, message, col] of runtime) {
     it(`${src}: ${message}`, () =>

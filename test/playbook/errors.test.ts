@@ -88,9 +88,9 @@ describe('playbook errors', () => {
     });
     expect(e).to.include({ msg: "copy: 'src' and 'content' cannot be used together", line: 5, col: 9 });
   });
-  it('required_if: state=link needs src', () => {
-    const e = one({ 'site.yml': play('    - file: path=/x state=link\n') });
-    expect(e).to.include({ msg: "file: state=link requires 'src'", line: 3, col: 21 });
+  it('required_if: state=hard needs src', () => {
+    const e = one({ 'site.yml': play('    - file: path=/x state=hard\n') });
+    expect(e).to.include({ msg: "file: state=hard requires 'src'", line: 3, col: 21 });
   });
   it('a word that is not key=value', () => {
     const e = one({ 'site.yml': play('    - copy: src=a dest=/x /etc/x\n'), 'files/a': 'a' });
@@ -196,8 +196,9 @@ describe('playbook errors', () => {
     const e = one({ 'site.yml': play('    - file: path=/x stat=directory\n') });
     expect(e.text).to.equal(
       `${e.text.split(':')[0]}:3:21: file: unsupported argument 'stat' (did you mean 'state'?)\n  ` +
-        'hint: supported: access_time, dest, follow, force, group, mode, modification_time, name, ' +
-        'owner, path, recurse, src, state\n      - file: path=/x stat=directory\n                      ^',
+        'hint: supported: access_time, access_time_format, attr, attributes, dest, follow, force, group, mode, ' +
+        'modification_time, modification_time_format, name, owner, path, recurse, src, state\n' +
+        '      - file: path=/x stat=directory\n                      ^',
     );
   });
 });

@@ -203,6 +203,12 @@ export class FakeHost implements FactReader {
       const type = n.type === 'dir' ? 'directory' : n.type === 'link' ? 'symbolic link' : 'regular file';
       return ok(`${n.mtime}.5|${n.mtime}.5|${n.mtime}.5|8|${n.ino}|1|${type}|8|4096|0|0\n1|1|\n`);
     }
+    if (cmd === 'file' && rest[0] === '-b' && rest[1] === '-i') {
+      // stat's mimetype: every file is plain text here, a folder a folder
+      const n = this.get(rest[rest.length - 1]!, rest.includes('-L'));
+      if (!n) return { rc: 1, stdout: '', stderr: 'file: cannot open' };
+      return ok(n.type === 'dir' ? 'inode/directory; charset=binary\n' : 'text/plain; charset=us-ascii\n');
+    }
     if (cmd === 'stat' && rest[0] === '-c' && rest[1] === '%d:%i') {
       const out = rest.slice(rest.indexOf('--') + 1).map((p) => this.get(p, false));
       if (out.some((n) => !n)) return { rc: 1, stdout: '', stderr: 'stat: cannot stat' };
@@ -332,16 +338,18 @@ export class FakeHost implements FactReader {
         }
         return;
       }
-      case 'touch':
-        for (const p0 of ops) {
+      case 'touch': {
+        const at = ops.find((a) => a.startsWith('--date=@'));
+        for (const p0 of ops.filter((a) => a !== at)) {
           const n = this.get(p0, true);
-          if (n) n.mtime = this.clock++;
+          if (n) n.mtime = at ? Number(at.slice(8)) : this.clock++;
           else {
             this.parentDir(this.resolve(p0, true));
             this.files.set(this.resolve(p0, true), this.node('file', 0o644));
           }
         }
         return;
+      }
       case 'cp': {
         const [from, to] = ops as [string, string];
         const n = this.get(from, true);

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { file, MORE_STAT, parseMoreStat, stat } from '../../src/tasks/files.js';
+import { file, MORE_STAT, parseMime, parseMoreStat, stat } from '../../src/tasks/files.js';
 import { resolveMode } from '../../src/tasks/lib/fsattrs.js';
 import { FakeHost, type FakeSpec } from '../support/fake-host.js';
 import { converge, planError, planOn } from '../support/plan-harness.js';
@@ -224,6 +224,13 @@ const cases: Case[] = [
     args: { path: '/srv/l', group: 'kube' },
     actions: [{ exec: ['chown', '-h', ':kube', '--', '/srv/l'] }],
   },
+  {
+    name: 'link: state=link without src on an existing link keeps its target, sets its owner',
+    files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } },
+    args: { path: '/srv/l', state: 'link', owner: 'etcd', follow: false },
+    actions: [{ exec: ['chown', '-h', 'etcd', '--', '/srv/l'] }],
+    check: (h) => expect([h.nodeAt('/srv/l')!.uid, h.nodeAt('/srv/f')!.uid]).to.deep.equal([1001, 0]),
+  },
   // hard
   {
     name: 'hard: a new hard link',
@@ -266,6 +273,38 @@ describe('file', () => {
         expect(ch.touches).to.deep.equal(tree ? [`file:${path}`, `file:${path}/`] : [`file:${path}`]);
       await converge(file, c.args, host);
       c.check?.(host);
+    });
+  }
+
+  const at = (y: number, mo: number, d: number, h: number, mi: number, sec = 0): number =>
+    new Date(y, mo - 1, d, h, mi, sec).getTime() / 1000;
+  for (const [name, files, args, epoch] of [
+    [
+      'a fixed modification_time (default format)',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', modification_time: '202001011200.0' },
+      at(2020, 1, 1, 12, 0),
+    ],
+    [
+      'a modification_time in its own format, on touch of a new file',
+      { '/srv': { type: 'dir' } },
+      {
+        path: '/srv/n',
+        state: 'touch',
+        modification_time: '08/02/2022 14:14:05',
+        modification_time_format: '%d/%m/%Y %H:%M:%S',
+      },
+      at(2022, 2, 8, 14, 14, 5),
+    ],
+  ] as const) {
+    it(`sets ${name}, then converges`, async () => {
+      const host = new FakeHost(files as Record<string, FakeSpec>);
+      const plan = await planOn(file, args, host);
+      expect(plan.changes.flatMap((c) => c.actions)).to.deep.include({
+        exec: ['touch', '-m', `--date=@${epoch}`, '--', args.path],
+      });
+      await converge(file, args, host);
+      expect(host.nodeAt(args.path)!.mtime).to.equal(epoch);
     });
   }
 
@@ -337,10 +376,28 @@ describe('file', () => {
       "recurse option requires state to be 'directory'",
     ],
     [
-      'modification_time',
+      'state=link without src on a path that is not a link',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', state: 'link', force: true },
+      'src is required for creating new symlinks (/srv/f is not a link)',
+    ],
+    [
+      'modification_time=now',
       { '/srv/f': 'x' },
       { path: '/srv/f', state: 'touch', modification_time: 'now' },
-      'not supported',
+      'modification_time=now is not supported: it would change on every run',
+    ],
+    [
+      'a modification_time that does not fit its format',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', modification_time: '2020-01-01' },
+      'Error while obtaining timestamp for time 2020-01-01 using format %Y%m%d%H%M.%S',
+    ],
+    [
+      'access_time other than preserve',
+      { '/srv/f': 'x' },
+      { path: '/srv/f', access_time: '202001011200.00' },
+      'access_time=202001011200.00 is not supported (only preserve)',
     ],
   ] as const) {
     it(`fails: ${name}`, async () => {
@@ -410,7 +467,23 @@ describe('stat', () => {
       isuid: true,
       isgid: false,
       checksum: createHash('sha1').update('hello').digest('hex'),
+      mimetype: 'text/plain',
+      charset: 'us-ascii',
     });
+  });
+
+  for (const [out, want] of [
+    ['text/plain; charset=us-ascii\n', { mimetype: 'text/plain', charset: 'us-ascii' }],
+    ['inode/directory; charset=binary', { mimetype: 'inode/directory', charset: 'binary' }],
+    ['', { mimetype: 'unknown', charset: 'unknown' }],
+  ] as const)
+    it(`mimetype and charset from ${JSON.stringify(out)}`, () => expect(parseMime(out)).to.deep.equal(want));
+
+  it('mimetype and charset of a real text file, read by the real `file` here', () => {
+    const d = mkdtempSync(join(tmpdir(), 'kplay-mime-'));
+    writeFileSync(join(d, 't.txt'), 'plain text\n');
+    const out = execFileSync('file', ['-b', '-i', '--', join(d, 't.txt')], { encoding: 'utf8' });
+    expect(parseMime(out)).to.deep.equal({ mimetype: 'text/plain', charset: 'us-ascii' });
   });
 
   for (const alg of ['sha256', 'md5', 'sha512'] as const) {

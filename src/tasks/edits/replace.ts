@@ -33,9 +33,7 @@ function absoluteStart(src: string): string {
 
 /** A Python pattern compiled with extra flags ('m' for re.MULTILINE, 's' for re.DOTALL), plus 'g'/'d' as asked. */
 export function pyRegexWith(src: string, flags: string): RegExp {
-  const re = pyRegex(absoluteStart(src));
-  const all = new Set([...re.flags, ...flags]);
-  return new RegExp(re.source, [...all].join(''));
+  return pyRegex(absoluteStart(src), flags);
 }
 
 /** Python's re.subn(pattern, template, s): the new text and the number of replacements. */

@@ -17,9 +17,9 @@ export function aregex() {
 }
 
 /** A Python `re` pattern as a JS RegExp (source given as a latin1 "bytes" string); a bad one fails the task. */
-export function pyRegex(src: string): RegExp {
+export function pyRegex(src: string, flags = ''): RegExp {
   try {
-    return pyRegExp(src);
+    return pyRegExp(src, flags);
   } catch (e) {
     if (!(e instanceof PyRegexError)) throw e;
     if (e.verbose) throw taskFailed(`regexp: verbose mode (?x) is not supported: ${src}`);
