@@ -5,6 +5,7 @@
 import { variablesOf } from '../../expr/eval.js';
 import { treeProblem } from '../../expr/expr.js';
 import type { Node } from '../../expr/parse.js';
+import type { JinjaOptions } from '../../core/jinja-options.js';
 import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
 import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
 
@@ -47,10 +48,10 @@ const REFUSED: Record<string, string> = {
   CallExtension: 'an extension tag',
 };
 
-export function compileJinja(src: string): CompiledJinja | JinjaProblem[] {
+export function compileJinja(src: string, o: JinjaOptions = {}): CompiledJinja | JinjaProblem[] {
   let root: NjNode;
   try {
-    root = parseJinja(src);
+    root = parseJinja(src, o);
   } catch (e) {
     if (!(e instanceof JinjaSyntaxError)) throw e;
     return [{ message: e.message, line: e.line, col: e.col }];

@@ -3,6 +3,7 @@
 import { KplayError, type Loc } from '../../core/errors.js';
 import { locInString } from '../../core/string-pos.js';
 import { type CompiledJinja, compileJinja, type JinjaProblem } from './compile.js';
+import { type JinjaOptions, optionsKey } from '../../core/jinja-options.js';
 import { JinjaRenderError, renderJinja } from './render.js';
 
 /** Does a YAML string value hold Jinja statements or comments (not only `{{ }}`)? */
@@ -15,12 +16,13 @@ export function hasJinjaStatements(s: string): boolean {
 const cache = new Map<string, CompiledJinja | JinjaProblem[]>();
 const MAX_CACHED = 5000;
 
-export function compiled(src: string): CompiledJinja | JinjaProblem[] {
-  let c = cache.get(src);
+export function compiled(src: string, o: JinjaOptions = {}): CompiledJinja | JinjaProblem[] {
+  const key = `${optionsKey(o)}\0${src}`;
+  let c = cache.get(key);
   if (c) return c;
-  c = compileJinja(src);
+  c = compileJinja(src, o);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-  cache.set(src, c);
+  cache.set(key, c);
   return c;
 }
 
@@ -54,16 +56,16 @@ function problemError(src: string, where: JinjaWhere, p: JinjaProblem): KplayErr
 }
 
 /** Every problem of a template, before any host is touched. */
-export function jinjaProblems(src: string, where: JinjaWhere): KplayError[] {
-  const c = compiled(src);
+export function jinjaProblems(src: string, where: JinjaWhere, o: JinjaOptions = {}): KplayError[] {
+  const c = compiled(src, o);
   return Array.isArray(c) ? c.map((p) => problemError(src, where, p)) : [];
 }
 
-export function renderJinjaText(src: string, vars: object, where: JinjaWhere): string {
-  const c = compiled(src);
+export function renderJinjaText(src: string, vars: object, where: JinjaWhere, o: JinjaOptions = {}): string {
+  const c = compiled(src, o);
   if (Array.isArray(c)) throw problemError(src, where, c[0]!);
   try {
-    return renderJinja(c, vars);
+    return renderJinja(c, vars, o.newline);
   } catch (e) {
     if (e instanceof JinjaRenderError) throw problemError(src, where, { message: e.message, offset: e.offset });
     throw e;

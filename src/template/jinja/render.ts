@@ -28,22 +28,25 @@ type Scope = Record<string, unknown>;
 const MAX_DEPTH = 100;
 
 /** The text, ending in at least as many newlines as the source does (Ansible's rule). */
-export function renderJinja(c: CompiledJinja, vars: object): string {
+export function renderJinja(c: CompiledJinja, vars: object, newline?: string): string {
   const out: string[] = [];
-  new Runner(c).block(c.root, Object.create(vars) as Scope, out, 0);
+  new Runner(c, newline).block(c.root, Object.create(vars) as Scope, out, 0);
   const text = out.join('');
-  const missing = trailingNewlines(c.src) - trailingNewlines(text);
-  return missing > 0 ? text + '\n'.repeat(missing) : text;
+  const missing = trailingNewlines(c.src) - trailingNewlines(text, newline);
+  return missing > 0 ? text + (newline ?? '\n').repeat(missing) : text;
 }
 
-function trailingNewlines(s: string): number {
-  return /\n*$/.exec(s)![0].length;
+function trailingNewlines(s: string, newline?: string): number {
+  return newline ? /(?:\r\n|\r|\n)*$/.exec(s)![0].replace(/\r\n/g, '\n').length : /\n*$/.exec(s)![0].length;
 }
 
 class Runner {
   private readonly at: (lineno: number, colno: number) => number;
 
-  constructor(private readonly c: CompiledJinja) {
+  constructor(
+    private readonly c: CompiledJinja,
+    private readonly newline?: string,
+  ) {
     this.at = offsetsOf(c.src);
   }
 
@@ -58,6 +61,11 @@ class Runner {
     }
   }
 
+  /** The template's own text, its line ends made `newline_sequence` (as Jinja does; values keep theirs). */
+  private data(s: string): string {
+    return this.newline ? s.replace(/\r\n|\r|\n/g, this.newline) : s;
+  }
+
   block(n: NjNode | null | undefined, scope: Scope, out: string[], depth: number): void {
     if (!n) return;
     switch (n.typename) {
@@ -67,7 +75,7 @@ class Runner {
         return;
       case 'Output':
         for (const x of n.children as NjNode[])
-          out.push(x.typename === 'TemplateData' ? String(x.value) : text(this.value(x, scope)));
+          out.push(x.typename === 'TemplateData' ? this.data(String(x.value)) : text(this.value(x, scope)));
         return;
       case 'If':
         this.block(
