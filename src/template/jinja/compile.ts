@@ -1,6 +1,6 @@
 // A Jinja template, checked once: parsed (parse.ts), every expression translated to kplay's expression trees
 // (translate.ts) and checked as `when:` expressions are (names of filters and tests, arguments, object
-// machinery), every problem collected with its offset. Statements kplay does not run (macros, includes,
+// machinery), every problem collected with its offset. Statements kplay does not run (macros, imports,
 // template inheritance, `{% filter %}` blocks) are refused here, before any host is touched.
 import { variablesOf } from '../../expr/eval.js';
 import { treeProblem } from '../../expr/expr.js';
@@ -34,6 +34,7 @@ const STATEMENTS: Record<string, { exprs: string[]; body: string[] }> = {
   For: { exprs: ['arr'], body: ['body', 'else_'] },
   Set: { exprs: ['value'], body: ['body'] },
   Capture: { exprs: [], body: ['body'] },
+  Include: { exprs: ['template'], body: [] },
 };
 
 const REFUSED: Record<string, string> = {
@@ -41,7 +42,6 @@ const REFUSED: Record<string, string> = {
   Caller: '{% call %}',
   Import: '{% import %}',
   FromImport: '{% from ... import %}',
-  Include: '{% include %}',
   Extends: '{% extends %}',
   Block: '{% block %}',
   Switch: '{% switch %}',

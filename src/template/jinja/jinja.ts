@@ -1,5 +1,7 @@
 // Jinja as template.ts uses it: for template files that are not Handlebars (`.hbs`) and for YAML values holding
 // `{% %}` or `{# #}`. Compiled once per text; errors become KplayErrors at file:line:col.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KplayError, type Loc } from '../../core/errors.js';
 import { locInString } from '../../core/string-pos.js';
 import { type CompiledJinja, compileJinja, type JinjaProblem } from './compile.js';
@@ -31,7 +33,14 @@ export interface JinjaWhere {
   file?: string;
   loc?: Loc;
   host?: string;
+  /** Folders `{% include %}` looks in after the including file's own (those of the templates including it). */
+  searchPath?: string[];
+  /** How deep in includes this template is. */
+  depth?: number;
 }
+
+/** Includes nested deeper than this are refused (a template including itself). */
+const MAX_INCLUDE_DEPTH = 30;
 
 function locOf(src: string, where: JinjaWhere, p: { offset?: number; line?: number; col?: number }): Loc | undefined {
   if (p.offset === undefined) {
@@ -65,10 +74,51 @@ export function renderJinjaText(src: string, vars: object, where: JinjaWhere, o:
   const c = compiled(src, o);
   if (Array.isArray(c)) throw problemError(src, where, c[0]!);
   try {
-    return renderJinja(c, vars, o.newline);
+    return renderJinja(c, vars, { newline: o.newline, include: includer(where, o), included: !!where.depth });
   } catch (e) {
     if (e instanceof JinjaRenderError) throw problemError(src, where, { message: e.message, offset: e.offset });
     throw e;
+  }
+}
+
+/** Folders an included name is looked for in: the including file's, those of the files including it, and the
+ *  role's templates/ folder above them (Ansible's search path for a role's template). */
+function searchPathOf(where: JinjaWhere): string[] {
+  if (!where.file) return where.searchPath ?? [];
+  const own = dirname(resolve(where.file));
+  const dirs = [own, ...(where.searchPath ?? [])];
+  for (let d = own; dirname(d) !== d; d = dirname(d)) {
+    if (basename(d) === 'templates') {
+      dirs.push(d);
+      break;
+    }
+  }
+  return [...new Set(dirs)];
+}
+
+function includer(where: JinjaWhere, o: JinjaOptions) {
+  const depth = (where.depth ?? 0) + 1;
+  return (name: string, scope: object): string | undefined => {
+    const searchPath = searchPathOf(where);
+    const path = isAbsolute(name) ? name : searchPath.map((d) => join(d, name)).find((p) => isFile(p));
+    if (!path || !isFile(path)) return undefined;
+    if (depth > MAX_INCLUDE_DEPTH) {
+      throw new KplayError(`templates include each other more than ${MAX_INCLUDE_DEPTH} deep`, {
+        code: 'TEMPLATE',
+        loc: { file: path, line: 1, col: 1 },
+        host: where.host,
+      });
+    }
+    const text = readFileSync(path, 'utf8');
+    return renderJinjaText(text, scope, { file: path, host: where.host, searchPath, depth }, o);
+  };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -26,12 +26,13 @@ interface ParserInstance {
   peekToken(): Token;
   skipSymbol(name: string): boolean;
   parseCompare(): NjNode;
+  parseExpression(): NjNode;
   parsePrimary(): NjNode;
   fail(msg: string, lineno?: number, colno?: number): never;
   parseAggregate(): NjNode & { children: NjNode[] };
   parseSignature(): NjNode;
   parseAsRoot(): NjNode;
-  advanceAfterBlockEnd(): Token;
+  advanceAfterBlockEnd(name?: string): Token;
   tokens: { str: string; index: number; forward(): void; _extractRegex(re: RegExp): RegExpMatchArray | null };
 }
 
@@ -57,7 +58,7 @@ export class JinjaSyntaxError extends Error {
   }
 }
 
-const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData } = nj.nodes;
+const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include } = nj.nodes;
 
 /** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
 function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
@@ -138,8 +139,24 @@ let rawTrim = true;
 let rawBlockEnd = '%}';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** nunjucks' `include`, plus Jinja's `ignore missing` then `with context` / `without context` (kept on the node). */
+function parseInclude(this: ParserInstance): NjNode {
+  const tag = this.nextToken();
+  const node = new Include!(tag.lineno, tag.colno);
+  node.template = this.parseExpression();
+  if (this.skipSymbol('ignore') && this.skipSymbol('missing')) node.ignoreMissing = true;
+  if (this.skipSymbol('with')) {
+    if (!this.skipSymbol('context')) this.fail("expected 'context' after 'with'", tag.lineno, tag.colno);
+  } else if (this.skipSymbol('without')) {
+    if (!this.skipSymbol('context')) this.fail("expected 'context' after 'without'", tag.lineno, tag.colno);
+    node.withoutContext = true;
+  }
+  this.advanceAfterBlockEnd(tag.value);
+  return node;
+}
+
 class Parser extends nj.parser.Parser {}
-Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw });
+Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude });
 
 /** Lexer options: Ansible's defaults are trim_blocks on, lstrip_blocks off. */
 function lexOptions(o: JinjaOptions) {
