@@ -8,6 +8,7 @@ import { compileExpr } from '../expr/expr.js';
 import { findSource, candidates } from '../playbook/lookup-paths.js';
 import { valueLoc } from '../core/places.js';
 import { checkTemplateFile, checkTemplateSyntax } from '../template/template.js';
+import { jinjaOptionsOf } from '../core/jinja-options.js';
 import { flatten } from '../playbook/listing.js';
 import { toList } from '../playbook/inherit.js';
 import { builtins, type ModuleRegistry } from '../tasks/index.js';
@@ -186,5 +187,8 @@ function checkSources(t: Task, pb: Playbook, problems: Problems, modules: Module
   }
   if (source.kind !== 'templates' || checked.has(found)) return;
   checked.add(found);
-  for (const e of checkTemplateFile(found)) problems.push(e);
+  const literal = Object.fromEntries(
+    Object.entries(t.args).filter(([, v]) => typeof v !== 'string' || !isTemplated(v)),
+  );
+  for (const e of checkTemplateFile(found, jinjaOptionsOf(literal))) problems.push(e);
 }

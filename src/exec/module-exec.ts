@@ -88,11 +88,12 @@ export async function runHostModule(
     check,
     diff: p.opts.diff,
     // rendered once per task and host: the re-plan after apply sees the same text, even with `random`
-    renderTemplate: (path) => {
-      const hit = rendered.get(path);
+    renderTemplate: (path, o) => {
+      const key = `${path}\0${JSON.stringify(o ?? {})}`;
+      const hit = rendered.get(key);
       if (hit !== undefined) return hit;
-      const text = renderTemplateFile(path, { vars, host });
-      rendered.set(path, text);
+      const text = renderTemplateFile(path, { vars, host }, o);
+      rendered.set(key, text);
       return text;
     },
     controllerPath: (kind, src) => ({

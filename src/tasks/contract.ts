@@ -1,6 +1,7 @@
 // The contract between task modules and the engine (ARCHITECTURE.md). A module never gets the transport: it
 // reads the host through a cached, read-only FactReader and returns the changes it wants, as data.
 // Only the engine runs actions. Check mode calls `plan` alone, so it cannot write.
+import type { JinjaOptions } from '../core/jinja-options.js';
 import type { z } from 'zod';
 import type { Loc } from '../core/loc.js';
 
@@ -69,8 +70,9 @@ export interface HostView {
   vars: Vars; // the task's variables (templated args are already rendered)
   check: boolean;
   diff: boolean;
-  /** Render a Handlebars template file on the controller with the task's variables. */
-  renderTemplate(path: string): string;
+  /** Render a template file (Handlebars or Jinja) on the controller with the task's variables; Jinja's
+   *  settings as the template module's arguments give them. */
+  renderTemplate(path: string, o?: JinjaOptions): string;
   /** Where a controller file named by the task is (the role's files/ or templates/, then the playbook's):
    *  the engine's one search order, for modules that find their own file (script, unarchive). */
   controllerPath(kind: 'templates' | 'files', src: string): { path?: string | undefined; searched: string[] };

@@ -13,6 +13,14 @@ import { fileAttrArgs, NEW_DIR_MODE, octal, resolveMode, taskFailed } from './li
 import { type PutFileArgs, planPutFile } from './lib/put-file.js';
 import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 import { contentBytes } from './lib/py-values.js';
+import { encodeText } from './lib/text-encoding.js';
+import { jinjaOptionsOf, newlineOf } from '../core/jinja-options.js';
+
+/** The template arguments put-file knows (Jinja's settings were used to render). */
+function templatePutArgs(args: Record<string, unknown>): PutFileArgs {
+  const { src, dest, backup, force, validate, follow, mode, owner, group } = args;
+  return { src, dest, backup, force, validate, follow, mode, owner, group } as PutFileArgs;
+}
 
 const copyArgs = {
   src: apath(),
@@ -161,13 +169,24 @@ export const template = defineTask({
     force: abool().default(true),
     validate: astr(),
     follow: abool().default(false),
+    newline_sequence: astr().refine((v) => newlineOf(v) !== undefined, "must be '\\n', '\\r' or '\\r\\n'"),
+    output_encoding: astr(),
+    trim_blocks: abool(),
+    lstrip_blocks: abool(),
+    block_start_string: astr(),
+    block_end_string: astr(),
+    variable_start_string: astr(),
+    variable_end_string: astr(),
+    comment_start_string: astr(),
+    comment_end_string: astr(),
     ...fileAttrArgs,
   },
   required: ['src', 'dest'],
   returns: copy.returns!,
   example: '- template: src=haproxy.cfg.hbs dest=/etc/haproxy/haproxy.cfg validate="haproxy -c -f %s"',
   async plan(args, host, facts) {
-    const content = Buffer.from(host.renderTemplate(args.src!));
-    return planPutFile({ ...args, dest: args.dest!, content }, host, facts, 'template');
+    const content = encodeText(host.renderTemplate(args.src!, jinjaOptionsOf(args)), args.output_encoding);
+    if (!Buffer.isBuffer(content)) throw taskFailed(content.problem);
+    return planPutFile({ ...templatePutArgs(args), dest: args.dest!, content }, host, facts, 'template');
   },
 });

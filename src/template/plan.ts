@@ -187,9 +187,8 @@ function makePlan(src: string): Plan {
   const problems: Array<{ message: string; offset: number }> = [];
   let i = 0;
   for (let open = src.indexOf('{{'); open >= 0; open = src.indexOf('{{', i)) {
-    const close = src.indexOf('}}', open + 2);
-    const next = src.indexOf('{{', open + 2);
-    if (close < 0 || (next >= 0 && next < close)) {
+    const close = closeOf(src, open + 2);
+    if (close < 0) {
       problems.push({ message: "unclosed '{{'", offset: open });
       break;
     }
@@ -204,6 +203,22 @@ function makePlan(src: string): Plan {
   const segs = parts.filter((x) => typeof x !== 'string');
   const whole = segs.length === 1 && parts.every((x) => typeof x !== 'string' || x.trim() === '');
   return { kind: 'segs', parts, whole };
+}
+
+/** Where the `}}` closing an expression is: a `}}` or `{{` inside a quoted string is text of the string, as
+ *  Jinja's lexer reads it (`lookup('pipe', '{{ x }} -v')`); -1 when nothing closes it or a `{{` opens first. */
+export function closeOf(src: string, from: number): number {
+  let quote = '';
+  for (let i = from; i < src.length - 1; i++) {
+    const ch = src[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '}' && src[i + 1] === '}') return i;
+    else if (ch === '{' && src[i + 1] === '{') return -1;
+  }
+  return -1;
 }
 
 const plans = new Map<string, Plan>();

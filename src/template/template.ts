@@ -19,6 +19,7 @@ import { pyStr } from '../core/py-repr.js';
 
 const pyText = (v: unknown): string => (v === null || v === undefined ? '' : pyStr(v));
 import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
+import type { JinjaOptions } from '../core/jinja-options.js';
 
 /** Template files named so are Handlebars; every other one is Jinja. */
 export const isHandlebarsFile = (path: string): boolean => /\.(hbs|handlebars)$/.test(path);
@@ -170,9 +171,9 @@ function fileVars(path: string, vars: object): object {
   }) as object;
 }
 
-export function renderTemplateFile(path: string, ctx: RenderCtx): string {
+export function renderTemplateFile(path: string, ctx: RenderCtx, o?: JinjaOptions): string {
   if (!isHandlebarsFile(path))
-    return renderJinjaText(fileText(path), fileVars(path, ctx.vars), { file: path, host: ctx.host });
+    return renderJinjaText(fileText(path), fileVars(path, ctx.vars), { file: path, host: ctx.host }, o);
   const r = loadFile(path);
   if (Array.isArray(r)) throw fileErr(r[0]!, path, ctx.host);
   try {
@@ -213,10 +214,10 @@ export function checkTemplateSyntax(
   );
 }
 
-export function checkTemplateFile(path: string): KplayError[] {
+export function checkTemplateFile(path: string, o?: JinjaOptions): KplayError[] {
   let r: ReturnType<typeof loadFile>;
   try {
-    if (!isHandlebarsFile(path)) return jinjaProblems(fileText(path), { file: path });
+    if (!isHandlebarsFile(path)) return jinjaProblems(fileText(path), { file: path }, o);
     r = loadFile(path);
   } catch (e) {
     return [new KplayError(`cannot read template ${path}: ${(e as Error).message}`, { code: 'NOT_FOUND' })];

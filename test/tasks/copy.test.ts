@@ -354,4 +354,36 @@ describe('template', () => {
     const plan = await planOn(template, { src: 't', dest: D }, host, hostView({ t: 'same' }));
     expect(plan.changes).to.deep.equal([]);
   });
+
+  it('output_encoding: the text is written in that encoding, then converges', async () => {
+    const host = new FakeHost(base());
+    const view = hostView({ t: 'caf\u00e9 \u20ac\n' });
+    await converge(template, { src: 't', dest: D, output_encoding: 'windows-1252' }, host, view);
+    expect([...host.nodeAt(D)!.content]).to.deep.equal([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x0a]);
+    const utf8 = await converge(template, { src: 't', dest: `${D}.u`, output_encoding: '' }, host, view);
+    expect(utf8.changes.length).to.equal(1);
+    expect(host.text(`${D}.u`)).to.equal('caf\u00e9 \u20ac\n');
+  });
+
+  it('output_encoding that cannot hold a character, or that kplay does not know, fails the task', async () => {
+    const host = new FakeHost(base());
+    const view = hostView({ t: '\u20ac' });
+    expect(await planError(template, { src: 't', dest: D, output_encoding: 'latin-1' }, host, view)).to.equal(
+      "'latin-1' cannot encode character '\\u20ac'",
+    );
+    expect(await planError(template, { src: 't', dest: D, output_encoding: 'ebcdic' }, host, view)).to.match(
+      /^unknown output_encoding 'ebcdic'/,
+    );
+  });
+
+  it('the Jinja settings reach the renderer; newline_sequence is checked', async () => {
+    const host = new FakeHost(base());
+    let seen: unknown;
+    const view = hostView({}, { renderTemplate: (_p, o) => ((seen = o), 'x') });
+    await planOn(template, { src: 't', dest: D, trim_blocks: 'no', newline_sequence: '\\r\\n' }, host, view);
+    expect(seen).to.include({ trimBlocks: false, newline: '\r\n' });
+    expect(await planError(template, { src: 't', dest: D, newline_sequence: 'x' }, host, view)).to.contain(
+      "must be '\\n', '\\r' or '\\r\\n'",
+    );
+  });
 });

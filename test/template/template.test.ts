@@ -100,6 +100,9 @@ describe('template: strings', () => {
     // expressions that start like a Handlebars call: a literal, or a helper name followed by operator words
     ["{{ 'etcd' in groups }}", true],
     ['{{ not enabled or port }}', 6443],
+    // `}}` and `{{` inside a quoted string are the string's text, as Jinja's lexer reads them
+    ["{{ 'a }} b' ~ name }}", 'a }} bkube'],
+    ['{{ "{{ x }}" }} and {{ name }}', '{{ x }} and kube'],
   ];
   for (const [src, want] of table) {
     it(`${src}`, () => expect(renderString(src, ctx)).to.equal(want));

@@ -1,10 +1,11 @@
 // A Jinja template, checked once: parsed (parse.ts), every expression translated to kplay's expression trees
 // (translate.ts) and checked as `when:` expressions are (names of filters and tests, arguments, object
-// machinery), every problem collected with its offset. Statements kplay does not run (macros, includes,
+// machinery), every problem collected with its offset. Statements kplay does not run (macros, imports,
 // template inheritance, `{% filter %}` blocks) are refused here, before any host is touched.
 import { variablesOf } from '../../expr/eval.js';
 import { treeProblem } from '../../expr/expr.js';
 import type { Node } from '../../expr/parse.js';
+import type { JinjaOptions } from '../../core/jinja-options.js';
 import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
 import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
 
@@ -33,6 +34,7 @@ const STATEMENTS: Record<string, { exprs: string[]; body: string[] }> = {
   For: { exprs: ['arr'], body: ['body', 'else_'] },
   Set: { exprs: ['value'], body: ['body'] },
   Capture: { exprs: [], body: ['body'] },
+  Include: { exprs: ['template'], body: [] },
 };
 
 const REFUSED: Record<string, string> = {
@@ -40,17 +42,16 @@ const REFUSED: Record<string, string> = {
   Caller: '{% call %}',
   Import: '{% import %}',
   FromImport: '{% from ... import %}',
-  Include: '{% include %}',
   Extends: '{% extends %}',
   Block: '{% block %}',
   Switch: '{% switch %}',
   CallExtension: 'an extension tag',
 };
 
-export function compileJinja(src: string): CompiledJinja | JinjaProblem[] {
+export function compileJinja(src: string, o: JinjaOptions = {}): CompiledJinja | JinjaProblem[] {
   let root: NjNode;
   try {
-    root = parseJinja(src);
+    root = parseJinja(src, o);
   } catch (e) {
     if (!(e instanceof JinjaSyntaxError)) throw e;
     return [{ message: e.message, line: e.line, col: e.col }];

@@ -1,8 +1,11 @@
 // Jinja as template.ts uses it: for template files that are not Handlebars (`.hbs`) and for YAML values holding
 // `{% %}` or `{# #}`. Compiled once per text; errors become KplayErrors at file:line:col.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KplayError, type Loc } from '../../core/errors.js';
 import { locInString } from '../../core/string-pos.js';
 import { type CompiledJinja, compileJinja, type JinjaProblem } from './compile.js';
+import { type JinjaOptions, optionsKey } from '../../core/jinja-options.js';
 import { JinjaRenderError, renderJinja } from './render.js';
 
 /** Does a YAML string value hold Jinja statements or comments (not only `{{ }}`)? */
@@ -15,12 +18,13 @@ export function hasJinjaStatements(s: string): boolean {
 const cache = new Map<string, CompiledJinja | JinjaProblem[]>();
 const MAX_CACHED = 5000;
 
-export function compiled(src: string): CompiledJinja | JinjaProblem[] {
-  let c = cache.get(src);
+export function compiled(src: string, o: JinjaOptions = {}): CompiledJinja | JinjaProblem[] {
+  const key = `${optionsKey(o)}\0${src}`;
+  let c = cache.get(key);
   if (c) return c;
-  c = compileJinja(src);
+  c = compileJinja(src, o);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-  cache.set(src, c);
+  cache.set(key, c);
   return c;
 }
 
@@ -29,7 +33,14 @@ export interface JinjaWhere {
   file?: string;
   loc?: Loc;
   host?: string;
+  /** Folders `{% include %}` looks in after the including file's own (those of the templates including it). */
+  searchPath?: string[];
+  /** How deep in includes this template is. */
+  depth?: number;
 }
+
+/** Includes nested deeper than this are refused (a template including itself). */
+const MAX_INCLUDE_DEPTH = 30;
 
 function locOf(src: string, where: JinjaWhere, p: { offset?: number; line?: number; col?: number }): Loc | undefined {
   if (p.offset === undefined) {
@@ -54,19 +65,60 @@ function problemError(src: string, where: JinjaWhere, p: JinjaProblem): KplayErr
 }
 
 /** Every problem of a template, before any host is touched. */
-export function jinjaProblems(src: string, where: JinjaWhere): KplayError[] {
-  const c = compiled(src);
+export function jinjaProblems(src: string, where: JinjaWhere, o: JinjaOptions = {}): KplayError[] {
+  const c = compiled(src, o);
   return Array.isArray(c) ? c.map((p) => problemError(src, where, p)) : [];
 }
 
-export function renderJinjaText(src: string, vars: object, where: JinjaWhere): string {
-  const c = compiled(src);
+export function renderJinjaText(src: string, vars: object, where: JinjaWhere, o: JinjaOptions = {}): string {
+  const c = compiled(src, o);
   if (Array.isArray(c)) throw problemError(src, where, c[0]!);
   try {
-    return renderJinja(c, vars);
+    return renderJinja(c, vars, { newline: o.newline, include: includer(where, o), included: !!where.depth });
   } catch (e) {
     if (e instanceof JinjaRenderError) throw problemError(src, where, { message: e.message, offset: e.offset });
     throw e;
+  }
+}
+
+/** Folders an included name is looked for in: the including file's, those of the files including it, and the
+ *  role's templates/ folder above them (Ansible's search path for a role's template). */
+function searchPathOf(where: JinjaWhere): string[] {
+  if (!where.file) return where.searchPath ?? [];
+  const own = dirname(resolve(where.file));
+  const dirs = [own, ...(where.searchPath ?? [])];
+  for (let d = own; dirname(d) !== d; d = dirname(d)) {
+    if (basename(d) === 'templates') {
+      dirs.push(d);
+      break;
+    }
+  }
+  return [...new Set(dirs)];
+}
+
+function includer(where: JinjaWhere, o: JinjaOptions) {
+  const depth = (where.depth ?? 0) + 1;
+  return (name: string, scope: object): string | undefined => {
+    const searchPath = searchPathOf(where);
+    const path = isAbsolute(name) ? name : searchPath.map((d) => join(d, name)).find((p) => isFile(p));
+    if (!path || !isFile(path)) return undefined;
+    if (depth > MAX_INCLUDE_DEPTH) {
+      throw new KplayError(`templates include each other more than ${MAX_INCLUDE_DEPTH} deep`, {
+        code: 'TEMPLATE',
+        loc: { file: path, line: 1, col: 1 },
+        host: where.host,
+      });
+    }
+    const text = readFileSync(path, 'utf8');
+    return renderJinjaText(text, scope, { file: path, host: where.host, searchPath, depth }, o);
+  };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 

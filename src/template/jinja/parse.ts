@@ -4,6 +4,7 @@
 // what Ansible users write: Python slices (`x[1:]`, from nunjucks' own Jinja compatibility layer) and numeric
 // attributes (`item.0`, `x.1.name`).
 import nunjucks from 'nunjucks';
+import { type JinjaOptions, tagsOf } from '../../core/jinja-options.js';
 
 /** A nunjucks tree node; fields per node type (nunjucks/src/nodes.js). Lines and columns count from 0. */
 export interface NjNode {
@@ -25,12 +26,13 @@ interface ParserInstance {
   peekToken(): Token;
   skipSymbol(name: string): boolean;
   parseCompare(): NjNode;
+  parseExpression(): NjNode;
   parsePrimary(): NjNode;
   fail(msg: string, lineno?: number, colno?: number): never;
   parseAggregate(): NjNode & { children: NjNode[] };
   parseSignature(): NjNode;
   parseAsRoot(): NjNode;
-  advanceAfterBlockEnd(): Token;
+  advanceAfterBlockEnd(name?: string): Token;
   tokens: { str: string; index: number; forward(): void; _extractRegex(re: RegExp): RegExpMatchArray | null };
 }
 
@@ -56,7 +58,7 @@ export class JinjaSyntaxError extends Error {
   }
 }
 
-const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData } = nj.nodes;
+const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include } = nj.nodes;
 
 /** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
 function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
@@ -121,8 +123,9 @@ function parseRaw(this: ParserInstance): NjNode {
   const begun = this.advanceAfterBlockEnd();
   const t = this.tokens;
   // the lexer's trim_blocks already dropped a newline after `raw %}`: Jinja keeps that one
-  let text = t.str[t.index - 1] === '\n' && t.str[t.index - 2] === '}' ? '\n' : '';
-  const m = t._extractRegex(/^([\s\S]*?)\{%(-?)\s*endraw\s*-?%\}/);
+  const after = t.str.slice(0, t.index - 1);
+  let text = rawTrim && t.str[t.index - 1] === '\n' && after.endsWith(rawBlockEnd) ? '\n' : '';
+  const m = t._extractRegex(rawEnd);
   if (!m) this.fail('expected {% endraw %}', begun.lineno, begun.colno);
   text += m[2] ? m[1]!.trimEnd() : m[1]!;
   if (begun.value.startsWith('-')) text = text.trimStart(); // `{% raw -%}`
@@ -130,11 +133,35 @@ function parseRaw(this: ParserInstance): NjNode {
   return new Output!(begun.lineno, begun.colno, [new TemplateData!(begun.lineno, begun.colno, text)]);
 }
 
-class Parser extends nj.parser.Parser {}
-Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw });
+/** The end of a `{% raw %}` block with the block delimiters in effect (set by parseJinja). */
+let rawEnd = /^([\s\S]*?)\{%(-?)\s*endraw\s*-?%\}/;
+let rawTrim = true;
+let rawBlockEnd = '%}';
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Options as Ansible's: trim_blocks on, lstrip_blocks off. */
-const LEX_OPTIONS = { trimBlocks: true, lstripBlocks: false };
+/** nunjucks' `include`, plus Jinja's `ignore missing` then `with context` / `without context` (kept on the node). */
+function parseInclude(this: ParserInstance): NjNode {
+  const tag = this.nextToken();
+  const node = new Include!(tag.lineno, tag.colno);
+  node.template = this.parseExpression();
+  if (this.skipSymbol('ignore') && this.skipSymbol('missing')) node.ignoreMissing = true;
+  if (this.skipSymbol('with')) {
+    if (!this.skipSymbol('context')) this.fail("expected 'context' after 'with'", tag.lineno, tag.colno);
+  } else if (this.skipSymbol('without')) {
+    if (!this.skipSymbol('context')) this.fail("expected 'context' after 'without'", tag.lineno, tag.colno);
+    node.withoutContext = true;
+  }
+  this.advanceAfterBlockEnd(tag.value);
+  return node;
+}
+
+class Parser extends nj.parser.Parser {}
+Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude });
+
+/** Lexer options: Ansible's defaults are trim_blocks on, lstrip_blocks off. */
+function lexOptions(o: JinjaOptions) {
+  return { trimBlocks: o.trimBlocks ?? true, lstripBlocks: o.lstripBlocks ?? false, tags: tagsOf(o) };
+}
 
 /** nunjucks may report "(unknown path) [Line 3, Column 5]\n  message", 1-based. */
 const POSITIONED = /\[Line (\d+), Column (\d+)\]\s*([\s\S]*)$/;
@@ -144,13 +171,14 @@ interface Tokenizer {
 }
 
 /** nunjucks' tokens, with Jinja's trim_blocks after a comment too (`{# x #}` drops the newline after it). */
-function tokens(src: string): Tokenizer {
-  const t = nj.lexer.lex(src, LEX_OPTIONS) as Tokenizer;
+function tokens(src: string, o: JinjaOptions): Tokenizer {
+  const t = nj.lexer.lex(src, lexOptions(o)) as Tokenizer;
+  const trim = o.trimBlocks ?? true;
   const next = t.nextToken.bind(t);
   let afterComment = false;
   t.nextToken = () => {
     const tok = next();
-    if (tok && afterComment && tok.type === 'data' && /^\r?\n/.test(tok.value)) {
+    if (tok && trim && afterComment && tok.type === 'data' && /^\r?\n/.test(tok.value)) {
       tok.value = tok.value.replace(/^\r?\n/, '');
       tok.lineno += 1;
       tok.colno = 0;
@@ -162,10 +190,14 @@ function tokens(src: string): Tokenizer {
 }
 
 /** Parses as Jinja does, which drops one newline at the very end of the source (Ansible adds it back). */
-export function parseJinja(src: string): NjNode {
+export function parseJinja(src: string, o: JinjaOptions = {}): NjNode {
   const text = src.replace(/\r?\n$/, '');
+  const tags = tagsOf(o);
+  rawTrim = o.trimBlocks ?? true;
+  rawBlockEnd = tags.blockEnd;
+  rawEnd = new RegExp(`^([\\s\\S]*?)${escapeRe(tags.blockStart)}(-?)\\s*endraw\\s*-?${escapeRe(tags.blockEnd)}`);
   try {
-    return new Parser(tokens(text)).parseAsRoot();
+    return new Parser(tokens(text, o)).parseAsRoot();
   } catch (e) {
     const err = e as Error & { lineno?: number; colno?: number };
     const m = POSITIONED.exec(err.message);

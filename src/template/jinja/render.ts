@@ -28,23 +28,40 @@ type Scope = Record<string, unknown>;
 const MAX_DEPTH = 100;
 
 /** The text, ending in at least as many newlines as the source does (Ansible's rule). */
-export function renderJinja(c: CompiledJinja, vars: object): string {
-  const out: string[] = [];
-  new Runner(c).block(c.root, Object.create(vars) as Scope, out, 0);
-  const text = out.join('');
-  const missing = trailingNewlines(c.src) - trailingNewlines(text);
-  return missing > 0 ? text + '\n'.repeat(missing) : text;
+/** How a render goes: the newline of the template's text; the text of an `{% include %}`d template, rendered
+ *  with the scope given (undefined: no such template); `included`: this one is, so its trailing newlines are
+ *  Jinja's (one dropped), not put back as Ansible does for the file it writes. */
+export interface RenderOptions {
+  newline?: string | undefined;
+  include?: (name: string, scope: object) => string | undefined;
+  included?: boolean;
 }
 
-function trailingNewlines(s: string): number {
-  return /\n*$/.exec(s)![0].length;
+export function renderJinja(c: CompiledJinja, vars: object, o: RenderOptions = {}): string {
+  const out: string[] = [];
+  const newline = o.newline;
+  new Runner(c, o).block(c.root, Object.create(vars) as Scope, out, 0);
+  const text = out.join('');
+  if (o.included) return text;
+  const missing = trailingNewlines(c.src) - trailingNewlines(text, newline);
+  return missing > 0 ? text + (newline ?? '\n').repeat(missing) : text;
+}
+
+function trailingNewlines(s: string, newline?: string): number {
+  return newline ? /(?:\r\n|\r|\n)*$/.exec(s)![0].replace(/\r\n/g, '\n').length : /\n*$/.exec(s)![0].length;
 }
 
 class Runner {
   private readonly at: (lineno: number, colno: number) => number;
 
-  constructor(private readonly c: CompiledJinja) {
+  private readonly newline: string | undefined;
+
+  constructor(
+    private readonly c: CompiledJinja,
+    private readonly o: RenderOptions,
+  ) {
     this.at = offsetsOf(c.src);
+    this.newline = o.newline;
   }
 
   value(n: NjNode, scope: Scope): unknown {
@@ -58,6 +75,11 @@ class Runner {
     }
   }
 
+  /** The template's own text, its line ends made `newline_sequence` (as Jinja does; values keep theirs). */
+  private data(s: string): string {
+    return this.newline ? s.replace(/\r\n|\r|\n/g, this.newline) : s;
+  }
+
   block(n: NjNode | null | undefined, scope: Scope, out: string[], depth: number): void {
     if (!n) return;
     switch (n.typename) {
@@ -67,7 +89,7 @@ class Runner {
         return;
       case 'Output':
         for (const x of n.children as NjNode[])
-          out.push(x.typename === 'TemplateData' ? String(x.value) : text(this.value(x, scope)));
+          out.push(x.typename === 'TemplateData' ? this.data(String(x.value)) : text(this.value(x, scope)));
         return;
       case 'If':
         this.block(
@@ -81,9 +103,27 @@ class Runner {
         return this.loop(n, scope, out, depth);
       case 'Set':
         return this.set(n, scope, depth);
+      case 'Include':
+        out.push(this.include(n, scope));
+        return;
       default:
         throw new JinjaRenderError(`kplay's Jinja does not support ${n.typename}`, this.at(n.lineno, n.colno));
     }
+  }
+
+  /** `{% include %}`: the named template (or the first found of a list), with this scope unless `without context`. */
+  private include(n: NjNode, scope: Scope): string {
+    const v = this.value(n.template as NjNode, scope);
+    const names = Array.isArray(v) ? v : [v];
+    const where = this.at(n.lineno, n.colno);
+    for (const name of names) {
+      if (typeof name !== 'string')
+        throw new JinjaRenderError(`a template name is a string, not ${pyType(name)}`, where);
+      const text = this.o.include?.(name, n.withoutContext ? {} : scope);
+      if (text !== undefined) return text;
+    }
+    if (n.ignoreMissing) return '';
+    throw new JinjaRenderError(`template not found: ${names.map(String).join(', ')}`, where);
   }
 
   private set(n: NjNode, scope: Scope, depth: number): void {

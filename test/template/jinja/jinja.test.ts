@@ -99,7 +99,7 @@ describe('template: Jinja errors name the file, line and column', () => {
     ['an unknown filter', 'a\n{{ xs | jion(",") }}', "unknown filter 'jion' (did you mean 'join'?)", 2, 9],
     ['object machinery', '{{ s.constructor }}', "'constructor' is not a name kplay reads", 1, 6],
     ['a macro', 'x {% macro m() %}{% endmacro %}', "kplay's Jinja does not support {% macro %}", 1, 6],
-    ['an include', '{% include "other.j2" %}', "kplay's Jinja does not support {% include %}", 1, 4],
+    ['an include not found', '{% include "other.j2" %}', 'template not found: other.j2', 1, 4],
     ['looping over a number', '{% for x in num %}{% endfor %}', "'int' object is not iterable", 1, 4],
     ['unpacking the wrong count', '{% for a, b in xs %}{% endfor %}', 'cannot unpack 1 values into 2 names', 1, 4],
   ];
