@@ -20,8 +20,11 @@ function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   return v === undefined ? false : toBool(v);
 }
 
-/** A target as the changes planned so far in check mode would leave it ('localhost' is the controller). */
+/** A target as the changes planned so far in check mode (--check) would leave it ('localhost' is the controller). */
 function predictedOf(p: PlayCtx, target: string): PredictedState {
+  // a check_mode task in a real run changes nothing: it plans against the host as it is, and what it would
+  // have done is not kept for the tasks after it
+  if (!p.opts.check) return new PredictedState();
   let s = p.predicted.get(target);
   if (!s) p.predicted.set(target, (s = new PredictedState()));
   return s;
@@ -169,7 +172,9 @@ export async function runHostModule(
       { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name },
     );
   }
-  const result = { changed: true, ...again.result, ...plan.result, ...diffs };
+  // what the first plan could not know (a new group's gid) comes from the re-plan
+  const known = Object.fromEntries(Object.entries(plan.result ?? {}).filter(([, v]) => v !== undefined));
+  const result = { changed: true, ...again.result, ...known, ...diffs };
   return { status: 'changed', result, diff, changes: summaries };
 }
 

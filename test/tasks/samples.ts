@@ -391,6 +391,11 @@ export const samples: Record<string, Sample> = {
     host: sys({}, (h) => h.groups.set('docker', { gid: 999, members: [] })),
   },
   group: { args: { name: 'etcd', gid: 1500, system: true }, host: sys() },
+  getent: {
+    readOnly: true,
+    args: { database: 'group', key: 'docker' },
+    host: sys({}, (h) => h.groups.set('docker', { gid: 999, members: [] })),
+  },
   pki_ca: {
     args: { path: SSL, common_name: 'kubernetes-ca', organization: 'kplay' },
     host: sys({ '/etc/kubernetes': DIR }),
