@@ -183,7 +183,9 @@ export async function runHostModule(
       { code: 'NOT_CONVERGED', loc: t.loc, host, task: t.name },
     );
   }
-  const result = { changed: true, ...again.result, ...plan.result, ...diffs };
+  // what the first plan could not know (a new group's gid) comes from the re-plan
+  const known = Object.fromEntries(Object.entries(plan.result ?? {}).filter(([, v]) => v !== undefined));
+  const result = { changed: true, ...again.result, ...known, ...diffs };
   return { status: 'changed', result, diff, changes: summaries };
 }
 

@@ -18,6 +18,11 @@ export interface Action {
   loc: Loc | undefined;
 }
 
+/** `action: "{{ ansible_facts.pkg_mgr }}"`: the host's package manager, which is what the package module uses.
+ *  Other templated module names cannot be checked before the run and stay refused. */
+const PKG_MGR = /^\{\{-?\s*(ansible_pkg_mgr|ansible_facts(\.pkg_mgr|\[\s*(['"])pkg_mgr\3\s*\]))\s*-?\}\}(?=\s|$)/;
+const moduleNameOf = (s: string) => (PKG_MGR.exec(s.trim())?.[0] === s.trim() ? 'package' : s);
+
 /** Which key of a task names its module: the one key that is not a keyword. */
 export function findAction(
   raw: Vars,
@@ -30,12 +35,14 @@ export function findAction(
     if (raw[k] === undefined) continue;
     const v = raw[k];
     if (typeof v === 'string') {
-      const [mod, ...rest] = v.trim().split(/\s+/);
+      const pm = PKG_MGR.exec(v.trim());
+      const [mod, ...rest] = pm ? ['package', v.trim().slice(pm[0].length).trim()] : v.trim().split(/\s+/);
       return checkModule({ key: k, module: mod!, value: rest.join(' '), loc: valueLoc(raw, k) }, problems, modules);
     }
     if (isPlainObject(v) && typeof v.module === 'string') {
       const { module, ...args } = v;
-      return checkModule({ key: k, module, value: args, loc: valueLoc(raw, k) }, problems, modules);
+      const m = moduleNameOf(module);
+      return checkModule({ key: k, module: m, value: args, loc: valueLoc(raw, k) }, problems, modules);
     }
     problems.add(`${k}: expected "module args" or a mapping with 'module'`, {
       code: 'PLAYBOOK',

@@ -113,7 +113,11 @@ export const timezone = defineTask({
   description: 'Set the system time zone (/etc/localtime link, /etc/timezone on Debian).',
   args: { name: astr(), hwclock: astr() },
   required: ['name'],
-  returns: { name: 'the time zone', before: 'the time zone before the task' },
+  returns: {
+    name: 'the time zone',
+    before: 'the time zone before the task',
+    diff: "{before: {name}, after: {name}} as Ansible registers it ('n/a' when the zone was not known)",
+  },
   example: '- timezone: name=Asia/Shanghai',
   async plan(args, _host, facts): Promise<Plan> {
     if (args.hwclock !== undefined) throw taskFailed('timezone: hwclock is not supported by kplay');
@@ -152,7 +156,8 @@ export const timezone = defineTask({
         });
       }
     }
-    return { changes, result: { name, before } };
+    const was = before.startsWith('(') ? 'n/a' : before;
+    return { changes, result: { name, before, diff: { before: { name: was }, after: { name } } } };
   },
 });
 

@@ -52,6 +52,21 @@ describe('playbooks', () => {
     expect(d!.module).to.equal('file');
   });
 
+  it('an action named by the package-manager fact is the package module; other templated names are refused', () => {
+    const pkg = (action: string) =>
+      load({ 'site.yml': `- hosts: all\n  tasks:\n    - action: ${action}\n      args: {name: libuser}\n` }).pb;
+    for (const a of [
+      '"{{ ansible_facts.pkg_mgr }}"',
+      '"{{ ansible_facts[\'pkg_mgr\'] }} state=present"',
+      '"{{ansible_pkg_mgr}}"',
+    ]) {
+      const t = pkg(a).plays[0]!.tasks[0] as Task;
+      expect(t.module, a).to.equal('package');
+      expect(t.args).to.deep.include({ name: 'libuser' });
+    }
+    expect(() => pkg('"{{ my_module }}"')).to.throw(/unknown module '\{\{'/);
+  });
+
   it('blocks pass when, tags and keywords down; rescue and always are kept', () => {
     const { pb } = load({
       'site.yml': `- hosts: all

@@ -13,6 +13,10 @@ export interface Passwd {
   home: string;
   shell: string;
   hash: string;
+  /** shadow's password ages and account expiry (days), '' when not set */
+  min?: string;
+  max?: string;
+  expire?: string;
 }
 
 export class SysHost extends FakeHost {
@@ -93,7 +97,8 @@ export class SysHost extends FakeHost {
       }
       if (db === 'shadow') {
         const u = this.users.get(name!);
-        return u ? ok(`${name}:${u.hash}:19000:0:99999:7:::\n`) : bad(2, '');
+        const f = u && [u.hash, '19000', u.min ?? '0', u.max ?? '99999', '7', '', u.expire ?? '', ''];
+        return u ? ok(`${name}:${f!.join(':')}\n`) : bad(2, '');
       }
       if (db === 'group') {
         const fmt = (n: string, g: { gid: number; members: string[] }) => `${n}:x:${g.gid}:${g.members.join(',')}\n`;
@@ -186,7 +191,8 @@ export class SysHost extends FakeHost {
           this.groups.set(last, { gid, members: [] });
         }
         const home = opt('-d') ?? `/home/${last}`;
-        this.users.set(last, { uid, gid, comment: opt('-c') ?? '', home, shell: opt('-s') ?? '/bin/sh', hash: '!' });
+        const shell = opt('-s') ?? '/bin/sh';
+        this.users.set(last, { uid, gid, comment: opt('-c') ?? '', home, shell, hash: '!', expire: opt('-e') ?? '' });
         if (opt('-G')) this.setGroups(last, opt('-G')!.split(','), false);
         if (a.includes('-m')) this.files.set(home, { ...this.nodeAt('/')!, ino: 9999 });
         return;
@@ -199,8 +205,22 @@ export class SysHost extends FakeHost {
         if (opt('-d') !== undefined) u.home = opt('-d')!;
         if (opt('-s') !== undefined) u.shell = opt('-s')!;
         if (opt('-G') !== undefined) this.setGroups(last, opt('-G')!.split(',').filter(Boolean), a.includes('-a'));
+        if (opt('-e') !== undefined) u.expire = opt('-e')!;
+        if (a.includes('-L')) u.hash = `!${u.hash}`;
+        if (a.includes('-U')) u.hash = u.hash.replace(/^!/, '');
         return;
       }
+      case 'chage': {
+        const u = this.users.get(last)!;
+        if (opt('-m') !== undefined) u.min = opt('-m')!;
+        if (opt('-M') !== undefined) u.max = opt('-M')!;
+        return;
+      }
+      case 'sh': // user-home.ts's mkhome and user-ssh.ts's ssh_key: $1 is the path they make
+        if (a[2] === 'mkhome') this.files.set(a[3]!, { ...this.nodeAt('/')!, ino: 9998 });
+        else if (a[2] === 'ssh_key') this.files.set(a[3]!, { ...this.nodeAt('/home/.keep')!, ino: 9997 });
+        else throw new Error(`fake: script not emulated: ${a[2]}`);
+        return;
       case 'userdel':
         this.users.delete(last);
         for (const g of this.groups.values()) g.members = g.members.filter((m) => m !== last);

@@ -115,7 +115,12 @@ describe('timezone', () => {
     ]);
     expect(h.nodeAt('/etc/localtime')!.target).to.equal('/usr/share/zoneinfo/Asia/Shanghai');
     expect(h.text('/etc/timezone')).to.equal('Asia/Shanghai\n');
-    expect(p.result).to.deep.equal({ name: 'Asia/Shanghai', before: 'Etc/UTC' });
+    // the zone before, also as Ansible registers it (a play restores it from diff.before.name)
+    expect(p.result).to.deep.equal({
+      name: 'Asia/Shanghai',
+      before: 'Etc/UTC',
+      diff: { before: { name: 'Etc/UTC' }, after: { name: 'Asia/Shanghai' } },
+    });
   });
 
   it('a relative link (timedatectl writes ../usr/share/zoneinfo/X) counts as set', async () => {
@@ -133,6 +138,7 @@ describe('timezone', () => {
     expect(p.changes.map((c) => c.summary)).to.deep.equal([
       'timezone: /etc/localtime → /usr/share/zoneinfo/Etc/UTC (was (not a link))',
     ]);
+    expect(p.result?.diff).to.deep.equal({ before: { name: 'n/a' }, after: { name: 'Etc/UTC' } });
   });
 
   it('RedHat family: no /etc/timezone', async () => {

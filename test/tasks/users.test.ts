@@ -13,6 +13,7 @@ function host(): SysHost {
   h.groups.set('docker', { gid: 998, members: [] });
   h.groups.set('adm', { gid: 4, members: ['syslog'] });
   h.groups.set('kube', { gid: 1500, members: [] });
+  h.files.set('/home/bob', { ...h.nodeAt('/')!, ino: 9000 }); // the home of the cases' existing user
   return h;
 }
 

@@ -1,4 +1,6 @@
-// group: gid (groupmod -g when it differs), system (groupadd -r, at creation only), non_unique (-o).
+// group: gid (groupmod -g when it differs), system (groupadd -r, at creation only), non_unique (-o, needs a
+// gid), force (groupdel -f: even when it is a user's primary group). `local` uses the same shadow tools (they
+// write the local files; Ansible uses libuser's lgroupadd).
 import type { Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, astr, choice, defineTask } from '../lib/schema.js';
@@ -13,12 +15,15 @@ export const group = defineTask({
     state: choice(['present', 'absent']).default('present'),
     system: abool().default(false),
     non_unique: abool().default(false),
+    local: abool().default(false),
+    force: abool().default(false),
   },
   required: ['name'],
   returns: { name: 'group name', gid: 'group id', state: 'present or absent', system: 'system group' },
   example: '- group: name=kube system=yes',
   async plan(args, _host, facts): Promise<Plan> {
     const name = checkName('group', args.name);
+    if (args.non_unique && args.gid === undefined) throw taskFailed('group: non_unique=yes needs a gid');
     const r = await facts.probe(groupArgv(name));
     if (r.rc !== 0 && r.rc !== 2)
       throw taskFailed(`group: getent group ${name} failed (rc=${r.rc}): ${r.stderr.trim()}`);
@@ -27,7 +32,15 @@ export const group = defineTask({
     const result: Vars = { name, state: args.state, system: args.system };
     if (args.state === 'absent') {
       return {
-        changes: cur ? [{ summary: `group: remove ${name}`, actions: [{ exec: ['groupdel', name] }], touches }] : [],
+        changes: cur
+          ? [
+              {
+                summary: `group: remove ${name}`,
+                actions: [{ exec: ['groupdel', ...(args.force ? ['-f'] : []), name] }],
+                touches,
+              },
+            ]
+          : [],
         result,
       };
     }

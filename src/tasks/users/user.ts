@@ -6,11 +6,23 @@
 // `chpasswd -e` on stdin, never in an argv, a summary, a diff or the result.
 // Differences: when `group` is not given and a group named like the user exists, a new user joins it
 // (`useradd -g NAME`; Ansible passes -N, leaving useradd's default group). An existing user's missing home
-// directory is not recreated. Not supported: expires, password_lock, ssh keys, SELinux user, non-Linux hosts.
+// is made again (user-home.ts). `local` uses the same shadow tools (they write the local files; Ansible uses
+// libuser's luseradd). Shadow settings: user-shadow.ts; ssh keys: user-ssh.ts. Not supported: non-Linux hosts.
+import { z } from 'zod';
 import type { Action, Change, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { checkName, type GroupEntry, getPasswd, allGroups, findGroup, touchesFor } from './accounts.js';
+import { chageAction, expiresArgv, expireValue, getShadow, lockAction, passwordWarning } from './user-shadow.js';
+import { sshKey } from './user-ssh.js';
+import { missingHome } from './user-home.js';
+
+/** Ansible's `float`: a number or a string holding one. */
+const afloat = () =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v),
+    z.number(),
+  );
 
 export const user = defineTask({
   name: 'user',
@@ -33,6 +45,20 @@ export const user = defineTask({
     remove: abool().default(false),
     force: abool().default(false),
     non_unique: abool().default(false),
+    expires: afloat(),
+    password_expire_min: aint(),
+    password_expire_max: aint(),
+    password_lock: abool(),
+    local: abool().default(false),
+    umask: astr(),
+    skeleton: apath(),
+    seuser: astr(),
+    generate_ssh_key: abool().default(false),
+    ssh_key_type: astr().default('rsa'),
+    ssh_key_bits: aint().default(0),
+    ssh_key_file: apath(),
+    ssh_key_comment: astr(),
+    ssh_key_passphrase: astr(),
   },
   argAliases: { user: 'name', createhome: 'create_home' },
   required: ['name'],
@@ -47,15 +73,19 @@ export const user = defineTask({
     comment: 'GECOS',
     system: 'system account',
     password: "'NOT_LOGGING_PASSWORD' when a password was given",
+    ssh_key_file: 'the private key (generate_ssh_key)',
+    warnings: 'a password that does not look hashed',
   },
   example: '- user: name=kube group=kube groups=docker append=yes shell=/sbin/nologin system=yes create_home=no',
-  async plan(args, _host, facts): Promise<Plan> {
+  async plan(args, host, facts): Promise<Plan> {
     const name = checkName('user', args.name);
     if (args.password !== undefined && /[:\n]/.test(args.password))
       throw taskFailed('user: the password hash must not contain ":" or a newline');
     const cur = await getPasswd(facts, name);
     const result: Vars = { name, state: args.state, system: args.system };
     if (args.password !== undefined) result.password = 'NOT_LOGGING_PASSWORD';
+    const warning = args.password !== undefined ? passwordWarning(args.password) : undefined;
+    if (warning) result.warnings = [warning];
     if (args.state === 'absent') {
       if (!cur) return { changes: [], result };
       const argv = ['userdel', ...(args.remove ? ['-r'] : []), ...(args.force ? ['-f'] : []), name];
@@ -94,7 +124,20 @@ export const user = defineTask({
       if (args.home !== undefined) argv.push('-d', args.home);
       if (args.shell !== undefined) argv.push('-s', args.shell);
       if (args.system) argv.push('-r');
+      if (args.expires !== undefined) argv.push('-e', expireValue(args.expires));
+      if (args.umask !== undefined) argv.push('-K', `UMASK=${args.umask}`);
+      if (args.skeleton !== undefined && args.create_home) argv.push('-k', args.skeleton);
+      if (args.seuser !== undefined) argv.push('-Z', args.seuser);
       argv.push(args.create_home ? '-m' : '-M', name);
+      const home = args.home ?? `/home/${name}`;
+      const key = await sshKey(facts, args, name, home, host.name, false);
+      if (key.path) result.ssh_key_file = key.path;
+      const after = [
+        ...pw,
+        ...chageAction(name, args, undefined),
+        ...lockAction(name, args.password_lock, args.password ?? '!'),
+        ...key.actions,
+      ];
       Object.assign(result, {
         home: args.home,
         shell: args.shell,
@@ -104,7 +147,7 @@ export const user = defineTask({
       });
       return {
         changes: [
-          { summary: `user: create ${name}`, actions: [{ exec: argv }, ...pw], touches: touchesFor(name, args.home) },
+          { summary: `user: create ${name}`, actions: [{ exec: argv }, ...after], touches: touchesFor(name, home) },
         ],
         result,
       };
@@ -147,16 +190,41 @@ export const user = defineTask({
       argv.push('-s', args.shell);
       parts.push(`shell ${cur.shell} → ${args.shell}`);
     }
+    const shadowUsed =
+      (args.password !== undefined && args.update_password === 'always') ||
+      args.expires !== undefined ||
+      args.password_expire_min !== undefined ||
+      args.password_expire_max !== undefined ||
+      args.password_lock !== undefined;
+    const sh = shadowUsed ? await getShadow(facts, name) : undefined;
+    const exp = expiresArgv(args.expires, sh?.expire ?? '');
+    if (exp.length) {
+      argv.push(...exp);
+      parts.push('expires');
+    }
     const actions: Action[] = [];
     if (argv.length > 1) actions.push({ exec: [...argv, name] });
+    if (args.create_home && !(args.home !== undefined && args.home !== cur.home && args.move_home)) {
+      const mk = await missingHome(facts, args.home ?? cur.home, { uid: args.uid ?? cur.uid, gid }, args);
+      if (mk.length) parts.push('home created');
+      actions.push(...mk);
+    }
+    let hash = sh?.hash ?? '';
     if (args.password !== undefined && args.update_password === 'always') {
-      const sh = await facts.probe(['getent', 'shadow', name]);
-      const hash = sh.rc === 0 ? (sh.stdout.split(':')[1] ?? '') : undefined;
-      if (hash !== args.password) {
+      if (hash.replace(/^!+/, '') !== args.password.replace(/^!+/, '')) {
         actions.push(...pw);
         parts.push('password');
+        hash = args.password;
       }
     }
+    const chage = chageAction(name, args, sh ?? { hash: '', min: '', max: '', expire: '' });
+    if (chage.length) parts.push('password age');
+    const lock = lockAction(name, args.password_lock, hash);
+    if (lock.length) parts.push(args.password_lock ? 'lock' : 'unlock');
+    const key = await sshKey(facts, args, name, args.home ?? cur.home, host.name, true);
+    if (key.path) result.ssh_key_file = key.path;
+    if (key.actions.length) parts.push('ssh key');
+    actions.push(...chage, ...lock, ...key.actions);
     const after = {
       ...cur,
       uid: args.uid ?? cur.uid,
