@@ -60,7 +60,9 @@ export const package_facts = defineTask({
   name: 'package_facts',
   description: 'The installed packages as facts (ansible_facts.packages).',
   args: {
-    manager: alist(choice(['auto', 'apt', 'rpm'])).default(['auto']),
+    // Ansible's managers are accepted when the playbook is read (a task for another OS family is skipped there);
+    // kplay reads apt and rpm: another one fails the task when it runs
+    manager: alist(choice(['auto', 'apt', 'rpm', 'portage', 'pkg', 'pacman', 'apk', 'pkg_info'])).default(['auto']),
     strategy: choice(['first', 'all']).default('first'),
   },
   returns: { ansible_facts: '`packages`: a name -> the list of its installed versions (name, version, arch ...)' },
@@ -70,7 +72,8 @@ export const package_facts = defineTask({
     const packages: Record<string, Entry[]> = {};
     let found = false;
     for (const m of order) {
-      const entries = await read(facts, m as 'apt' | 'rpm');
+      if (m !== 'apt' && m !== 'rpm') throw taskFailed(`package_facts: kplay reads apt and rpm packages, not ${m}`);
+      const entries = await read(facts, m);
       if (!entries) continue;
       found = true;
       for (const e of entries) (packages[e.name] ??= []).push(e);
