@@ -57,7 +57,8 @@ export function unquote(v: string): string {
   return v;
 }
 
-const SIMPLE: Record<string, string> = {
+/** Python's one-letter string escapes. */
+export const PY_ESCAPES: Record<string, string> = {
   '\\': '\\',
   "'": "'",
   '"': '"',
@@ -77,7 +78,7 @@ export function decodeEscapes(s: string): string {
   return s.replace(
     /\\(?:U([0-9a-fA-F]{8})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\\'"abfnrtv]))/g,
     (m, u8, u4, x2, c) => {
-      if (c !== undefined) return SIMPLE[c as string]!;
+      if (c !== undefined) return PY_ESCAPES[c as string]!;
       const n = Number.parseInt((u8 ?? u4 ?? x2) as string, 16);
       return n <= 0x10ffff ? String.fromCodePoint(n) : m;
     },

@@ -3,6 +3,7 @@
 // subset of Python (strings, numbers, True/False/None, lists, tuples, dicts, sets, unary signs, comments),
 // `pyRepr`/`pyStr` (Python's way of printing such values) live in core/py-repr.ts.
 
+import { PY_ESCAPES } from '../core/kv.js';
 import { markTuple, pyStr } from '../core/py-repr.js';
 
 export { isTuple, pyRepr, pyStr } from '../core/py-repr.js';
@@ -199,19 +200,7 @@ class Reader {
           continue;
         }
         this.i += 2;
-        const simple: Record<string, string> = {
-          n: '\n',
-          t: '\t',
-          r: '\r',
-          '\\': '\\',
-          "'": "'",
-          '"': '"',
-          a: '\x07',
-          b: '\b',
-          f: '\f',
-          v: '\v',
-          '\n': '',
-        };
+        const simple: Record<string, string> = { ...PY_ESCAPES, '\n': '' };
         if (n in simple) out += simple[n];
         else if (n === 'x' || n === 'u' || n === 'U') {
           const len = n === 'x' ? 2 : n === 'u' ? 4 : 8;
