@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""compare.py TARGET [-v] (bench/ansible-targets, see run.sh): per task (file:line), which tasks Ansible passed (ok/changed, not failed, not skipped)
-that kplay did not pass. Reads $ANST/TARGET-ansible/out.json (json callback) and $ANST/TARGET-kplay/out.json."""
+"""compare.py TARGET [-v] (bench/ansible-targets, see run.sh): per task (file:line), the tasks Ansible passed
+(ok/changed, not failed, not skipped) that kplay did not pass. Reads $ANST/TARGET-ansible/out.json (the json
+callback) and $ANST/TARGET-kplay/out.json (kplay --json)."""
 import json, os, sys, collections
 A = os.environ.get('ANST', '/tmp/anst'); T = sys.argv[1]; verbose = '-v' in sys.argv
 def passed(r):
