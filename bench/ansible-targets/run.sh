@@ -6,7 +6,8 @@
 T=$1; TOOL=$2; CO=${3:-$(cd "$(dirname "$0")/../.." && pwd)}; ANST=${ANST:-/tmp/anst}
 W=$ANST/$T-$TOOL; rm -rf "$W"; mkdir -p "$W/out"; cd "$W" || exit 1
 echo "testhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3" > inv
-printf -- '- hosts: testhost\n  gather_facts: true\n  vars:\n    output_dir: %s/out\n  roles:\n    - %s\n' "$W" "$T" > pb.yml
+printf -- '- hosts: testhost\n  gather_facts: true\n  vars:\n    output_dir: %s/out\n  roles:\n    - %s\n' \
+  "$W" "$T" > pb.yml
 export ANSIBLE_ROLES_PATH=${TARGETS:?set TARGETS to an Ansible checkout\'s test/integration/targets}
 if [ "$TOOL" = ansible ]; then
   ANSIBLE_STDOUT_CALLBACK=json timeout 900 ansible-playbook -i inv pb.yml > out.json 2> err.txt
