@@ -1,10 +1,10 @@
 // More of Ansible's lookups: the list ones (items, list, dict, indexed_items, together, nested, flattened,
 // subelements: the same functions as their `with_<name>` loops, loop-lists.ts), random_choice, varnames, and
-// lines (each line a command prints, run with /bin/sh on the controller, as Ansible runs it).
+// pipe and lines (a command run with /bin/sh on the controller, in the playbook's folder, as Ansible runs it).
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { pyRegExp } from '../core/py-regex.js';
-import { toText } from '../core/value-utils.js';
+import { scopeGet, toText } from '../core/value-utils.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { LIST_LOOKUPS } from './loop-lists.js';
 
@@ -18,12 +18,19 @@ function namesIn(scope: object): string[] {
   return [...out];
 }
 
-function sh(command: string): string {
+/** A command run with /bin/sh on the controller, in the playbook's folder: its output, trailing blanks gone. */
+export function runPipe(cmd: string, scope: object): string {
+  const dir = scopeGet(scope, 'playbook_dir');
   try {
-    return execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('/bin/sh', ['-c', cmd], {
+      cwd: typeof dir === 'string' && dir !== '' ? dir : undefined,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out.trimEnd();
   } catch (e) {
-    const x = e as { status?: number; stderr?: string };
-    throw new FilterError(`the command '${command}' returned ${x.status ?? '?'}: ${(x.stderr ?? '').trim()}`);
+    const code = (e as { status?: number | null }).status;
+    throw new FilterError(`the command '${cmd}' returned ${code ?? 'no exit code'}`);
   }
 }
 
@@ -52,13 +59,13 @@ export const MORE_LOOKUPS: Record<string, { kw: string[]; run: Plugin }> = {
       });
     },
   },
+  // each line a command prints (none for no output)
   lines: {
     kw: [],
-    run: (terms) =>
-      terms.flatMap((t) =>
-        sh(toText(t))
-          .split('\n')
-          .filter((l, i, a) => l !== '' || i < a.length - 1),
-      ),
+    run: (terms, _o, scope) =>
+      terms.flatMap((t) => {
+        const out = runPipe(toText(t), scope);
+        return out === '' ? [] : out.split('\n');
+      }),
   },
 };

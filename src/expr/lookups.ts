@@ -7,7 +7,6 @@
 // folder. `errors='ignore'` turns a failure into none (lookup) or [] (query); `wantlist=True` keeps the list.
 // Rendering a template belongs to template/, which expr/ may not import: the layer that builds a task's variables
 // hands it in as the scope's lookup context (withLookupContext), data carried by the scope itself.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../core/errors.js';
@@ -15,7 +14,7 @@ import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
 import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
 import { scopeGet, toText } from '../core/value-utils.js';
-import { MORE_LOOKUPS, type Plugin } from './lookups-lists.js';
+import { MORE_LOOKUPS, type Plugin, runPipe } from './lookups-lists.js';
 
 /** What lookups need from the layers above expr/, kept on the scope under a symbol (never a variable name). */
 export interface LookupContext {
@@ -155,21 +154,6 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
 
 /** `lookup('pipe', cmd)`: the command run by /bin/sh on the controller, in the playbook's folder, as Ansible runs
  *  it; its output without trailing whitespace. A non-zero exit is an error naming the command and the code. */
-function runPipe(cmd: string, scope: object): string {
-  const dir = scopeGet(scope, 'playbook_dir');
-  try {
-    const out = execFileSync('/bin/sh', ['-c', cmd], {
-      cwd: typeof dir === 'string' && dir !== '' ? dir : undefined,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return out.trimEnd();
-  } catch (e) {
-    const code = (e as { status?: number | null }).status;
-    throw new FilterError(`the command '${cmd}' returned ${code ?? 'no exit code'}`);
-  }
-}
-
 const COMMON_KW = ['wantlist', 'errors'];
 const PREFIX = 'ansible.builtin.';
 const bare = (n: string): string => (n.startsWith(PREFIX) ? n.slice(PREFIX.length) : n);
