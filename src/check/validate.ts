@@ -1,7 +1,7 @@
 // Everything that can be checked without a host, after the files were read: conditions compile, templates
 // parse, template and copy sources exist, handlers named by notify exist. Problems are added, not thrown.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { isTemplated } from '../playbook/module-args.js';
 import { didYouMean, type Loc, Problems } from '../core/errors.js';
 import { compileExpr } from '../expr/expr.js';
@@ -26,9 +26,11 @@ export function validatePlaybook(pb: Playbook, problems: Problems, modules: Modu
     }
     const all = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
     const roles = new Set(play.roles.map((r) => r.path));
+    const made = new Set<string>();
     walk(all, problems, (t, into) => {
       if (t.role) roles.add(t.role.path);
-      checkNode(t, pb, into, modules, handlerNames, checkedTemplates);
+      checkNode(t, pb, into, modules, handlerNames, { templates: checkedTemplates, made });
+      for (const p of controllerWrites(t)) made.add(p);
     });
     // every Jinja template of the roles a play uses parses, named by the tasks or not (`src: "{{ item }}.j2"`)
     for (const r of roles) {
@@ -121,7 +123,7 @@ function checkNode(
   problems: Problems,
   modules: ModuleRegistry,
   handlers: Set<string>,
-  checked: Set<string>,
+  seen: { templates: Set<string>; made: Set<string> },
 ): void {
   for (const c of t.when) checkCondition(c, problems);
   for (const k of CONDITION_KEYS) {
@@ -145,7 +147,7 @@ function checkNode(
   // a task whose failure the playbook handles fails when it runs, not before (tasks-loader's `mayFail`)
   const own = t.mayFail ? new Problems() : problems;
   checkStrings(t.args, t.loc, own, new Set(), (k) => t.argLocs(k));
-  checkSources(t, pb, own, modules, checked);
+  checkSources(t, pb, own, modules, seen);
   if (own !== problems && own.size) t.deferred = [...(t.deferred ?? []), ...own.list];
 }
 
@@ -168,13 +170,32 @@ function checkStrings(
   }
 }
 
-/** A controller file a module names (template's, copy's `src:`) that is not templated must exist now; a
- *  template must parse. */
-function checkSources(t: Task, pb: Playbook, problems: Problems, modules: ModuleRegistry, checked: Set<string>): void {
+/** The paths a task acting on the controller (delegate_to: localhost, local_action) names as it writes them. */
+function controllerWrites(t: TaskNode): string[] {
+  if (t.kind !== 'task') return [];
+  const to = t.keywords.delegate_to;
+  if (t.keywords.local_action === undefined && to !== 'localhost' && to !== '127.0.0.1') return [];
+  return ['path', 'dest', 'name']
+    .map((k) => t.args[k])
+    .filter((v): v is string => typeof v === 'string' && !isTemplated(v))
+    .map((v) => normalize(v).replace(/\/+$/, ''));
+}
+
+/** A controller file a module names (template's, copy's `src:`) that is not templated must exist now, unless an
+ *  earlier task writes it on the controller (it is looked for again when the task runs); a template must parse. */
+function checkSources(
+  t: Task,
+  pb: Playbook,
+  problems: Problems,
+  modules: ModuleRegistry,
+  seen: { templates: Set<string>; made: Set<string> },
+): void {
   const source = modules.find(t.module)?.controllerSource?.(t.args);
   const src = source ? t.args[source.arg] : undefined;
   if (!source || typeof src !== 'string' || isTemplated(src)) return;
   const found = findSource(source.kind, src, t.role, pb.dir);
+  const bare = normalize(src).replace(/\/+$/, '');
+  if (!found && [...seen.made].some((m) => bare === m || bare.startsWith(`${m}/`))) return;
   if (!found) {
     const what = source.kind === 'templates' ? 'template' : `${t.module} source`;
     problems.add(`${what} not found: ${src}`, {
@@ -185,8 +206,8 @@ function checkSources(t: Task, pb: Playbook, problems: Problems, modules: Module
     });
     return;
   }
-  if (source.kind !== 'templates' || checked.has(found)) return;
-  checked.add(found);
+  if (source.kind !== 'templates' || seen.templates.has(found)) return;
+  seen.templates.add(found);
   const literal = Object.fromEntries(
     Object.entries(t.args).filter(([, v]) => typeof v !== 'string' || !isTemplated(v)),
   );

@@ -1,17 +1,17 @@
 // A FactReader over one host's transport: every read is cached for the run (until a change is applied on
 // that host) and recorded, so check mode can tell when a task read something an earlier, unapplied change
 // would alter (the task is then `uncertain`).
-import type { FactReader, ProbeOptions, ProbeResult, StatInfo, Vars } from '../tasks/contract.js';
+import type { FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-// One round trip: the type, mode, ids, names, size, mtime and link target, then the checksum if asked.
+// One round trip: the type, mode, ids, names, size, mtime, link count and link target, then the checksum if asked.
 const STAT_SCRIPT = [
   'p=$1; algo=$2; follow=$3',
   'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
   'if [ -e "$p" ] || [ -L "$p" ]; then',
-  '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y" -- "$p" || exit 3',
+  '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$p" || exit 3',
   '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
   '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum -- "$p" | cut -d" " -f1; fi',
   'else echo MISSING; fi',
@@ -46,6 +46,9 @@ export class HostReader implements FactReader {
   private cache = new Map<string, Promise<unknown>>();
   /** Keys read since the last `startTask()`: 'file:/etc/x', 'probe:sysctl -n x', 'facts'. */
   reads = new Set<string>();
+  /** Files read with more than one hard link: a change to any file may be to their inode (mode, owner), so any file
+   *  change forgets them. */
+  private readonly linked = new Set<string>();
 
   constructor(
     private readonly t: Transport,
@@ -71,6 +74,8 @@ export class HostReader implements FactReader {
       return;
     }
     const set = new Set(touches);
+    // the changed file may be the inode of a hard-linked file read (its cached stat may predate the link)
+    for (const p of this.linked) set.add(`file:${p}`);
     for (const key of [...this.cache.keys()]) {
       if (key === 'facts') continue;
       const path = /^(?:stat|read):(.*?)(?:\|.*)?$/.exec(key)?.[1];
@@ -107,7 +112,9 @@ export class HostReader implements FactReader {
         become: this.become(),
       });
       if (r.rc !== 0) throw new Error(`stat ${path} failed (rc=${r.rc}): ${r.stderr.trim()}`);
-      return parseStat(path, r.stdout);
+      const st = parseStat(path, r.stdout);
+      if (st.isreg && Number(r.stdout.split('\n')[0]!.split('|')[8]) > 1) this.linked.add(path);
+      return st;
     });
   }
 
@@ -134,8 +141,13 @@ export class HostReader implements FactReader {
     return this.files.read(path);
   }
 
-  async controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
-    return controllerTree(path);
+  async controllerTree(path: string, opts: { follow?: boolean } = {}): Promise<TreeEntry[] | undefined> {
+    return controllerTree(path, opts.follow ?? true);
+  }
+
+  async controllerMode(path: string): Promise<number | undefined> {
+    const st = await stat(path).catch(() => undefined);
+    return st === undefined ? undefined : st.mode & 0o7777;
   }
 }
 
@@ -171,22 +183,36 @@ export function readsTouched(reads: Set<string>, touched: Set<string>): string |
   return undefined;
 }
 
-/** Every folder and file under a controller folder, relative to it, folders before what they hold. */
-export async function controllerTree(root: string): Promise<{ path: string; dir: boolean }[] | undefined> {
+/** Every folder and file under a controller folder, relative to it, folders before what they hold, by name. As
+ *  Ansible's copy walks it: with `follow`, a link to a file is a file and one to a folder a folder, walked; a link
+ *  that is broken, or to a folder above it (a circle), is kept as a link. Without, every link is kept. */
+export async function controllerTree(root: string, follow = true): Promise<TreeEntry[] | undefined> {
   const st = await stat(root).catch(() => undefined);
   if (!st?.isDirectory()) return undefined;
-  const out: { path: string; dir: boolean }[] = [];
-  const walk = async (rel: string) => {
-    for (const e of (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
+  const out: TreeEntry[] = [];
+  const walk = async (rel: string, above: string[]) => {
+    const entries = (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
       const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        out.push({ path: p, dir: true });
-        await walk(p);
-      } else if (e.isFile()) out.push({ path: p, dir: false });
+      const abs = join(root, p);
+      let dir = e.isDirectory();
+      if (e.isSymbolicLink()) {
+        const link = await readlink(abs);
+        const to = follow ? await stat(abs).catch(() => undefined) : undefined;
+        const real = to?.isDirectory() ? await realpath(abs) : undefined;
+        if (!to || (real !== undefined && above.includes(real))) {
+          out.push({ path: p, dir: false, link });
+          continue;
+        }
+        dir = to.isDirectory();
+        if (!dir && !to.isFile()) continue;
+      } else if (!dir && !e.isFile()) continue;
+      out.push({ path: p, dir });
+      if (dir) await walk(p, [...above, await realpath(abs)]);
     }
   };
-  await walk('');
+  await walk('', [await realpath(root)]);
   return out;
 }

@@ -7,6 +7,13 @@ import type { Loc } from '../core/loc.js';
 
 export type Vars = Record<string, unknown>;
 
+/** One entry of a controller folder's tree (FactReader.controllerTree). */
+export interface TreeEntry {
+  path: string;
+  dir: boolean;
+  link?: string;
+}
+
 /** What `stat` of one path tells (mode as 4 octal digits, e.g. '0644'). */
 export interface StatInfo {
   exists: boolean;
@@ -60,8 +67,12 @@ export interface FactReader {
   wait(seconds: number): Promise<void>;
   /** Files on the controller (copy src, template src), relative paths already resolved by the engine. */
   controllerRead(path: string): Promise<Buffer>;
-  /** A controller folder's tree (paths relative to it, folders first), or undefined when `path` is not a folder. */
-  controllerTree?(path: string): Promise<{ path: string; dir: boolean }[] | undefined>;
+  /** A controller folder's tree (paths relative to it, folders first), or undefined when `path` is not a folder.
+   *  Links are followed unless `follow` is false; one kept as a link (not followed, broken, or a folder above it)
+   *  has its target in `link`. */
+  controllerTree?(path: string, opts?: { follow?: boolean }): Promise<TreeEntry[] | undefined>;
+  /** A controller file's permission bits (copy's `mode: preserve`), links followed; undefined when it is not there. */
+  controllerMode?(path: string): Promise<number | undefined>;
 }
 
 /** What the module is running for. */

@@ -48,8 +48,12 @@ export const assert = defineController({
   name: 'assert',
   description: 'Fail the host unless every condition holds.',
   args: {
-    // one condition, commas and all (`x == [1, 2]`), or a list: never split on commas as a list argument is
-    that: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(z.union([astr(), z.boolean()]))),
+    // one condition, commas and all (`x == [1, 2]`), or a list: never split on commas as a list argument is; an
+    // empty item (`-` alone, or '') holds, as in Ansible
+    that: z.preprocess(
+      (v) => (Array.isArray(v) ? v : [v]).map((c) => (c === null || c === '' ? true : c)),
+      z.array(z.union([astr(), z.boolean()])),
+    ),
     fail_msg: z.unknown(),
     success_msg: z.unknown(),
     quiet: abool().default(false),

@@ -3,13 +3,17 @@
 // Ansible's rules kept: dest ending in `/` or an existing directory gets basename(src) inside it; content
 // into a directory is an error; the destination's parent must exist; force=no leaves an existing file
 // alone (attributes too); backup copies the old file (`cp -p`) to `<dest>.<timestamp>~` first; non-string
-// content is written as Python's json.dumps writes it. A controller folder as src copies its tree (planTree).
+// content is written as Python's json.dumps writes it; a relative dest is from the folder the module would run in;
+// mode=preserve takes the source's mode. A controller folder as src copies its tree (planTree): links in it are
+// followed (local_follow, the default: a link to a folder is walked, one that is broken or points above itself
+// is kept as a link), or all kept as links (local_follow: false). A folder as a remote src is not supported yet.
 // kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
-import type { Action, Change, FactReader, HostView, Plan, StatInfo } from './contract.js';
+import type { Action, Change, FactReader, HostView, Plan, StatInfo, TreeEntry } from './contract.js';
 import { fileAttrArgs, NEW_DIR_MODE, octal, resolveMode, taskFailed } from './lib/fsattrs.js';
+import { absoluteOnHost } from './lib/host-path.js';
 import { type PutFileArgs, planPutFile } from './lib/put-file.js';
 import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 import { contentBytes } from './lib/py-values.js';
@@ -23,7 +27,8 @@ function templatePutArgs(args: Record<string, unknown>): PutFileArgs {
 }
 
 const copyArgs = {
-  src: apath(),
+  // Ansible's words when src is empty, missing, or given with content
+  src: apath('must not be empty: it names a path; src (or content) is required'),
   content: z.unknown(),
   dest: apath(),
   backup: abool().default(false),
@@ -32,6 +37,7 @@ const copyArgs = {
   validate: astr(),
   directory_mode: amode(),
   follow: abool().default(false),
+  local_follow: abool().default(true),
   decrypt: abool().default(true),
   ...fileAttrArgs,
 };
@@ -42,9 +48,12 @@ export const copy = defineTask({
     'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
   args: copyArgs,
   controllerSource: (a) => (toBool(a.remote_src) ? undefined : { arg: 'src', kind: 'files' }),
-  required: ['dest'],
-  requiredOneOf: [['src', 'content']],
+  requiredOneOf: [['dest'], ['src', 'content']],
   mutuallyExclusive: [['src', 'content']],
+  groupFailures: {
+    requiredOneOf: { dest: { msg: 'dest is required' }, 'src,content': { msg: 'src (or content) is required' } },
+    mutuallyExclusive: { 'src,content': { msg: 'src and content are mutually exclusive' } },
+  },
   returns: {
     dest: 'destination path',
     checksum: 'sha1 of the file',
@@ -55,6 +64,7 @@ export const copy = defineTask({
   example: '- copy:\n    content: "{{ etcd_env }}"\n    dest: /etc/etcd/etcd.env\n    mode: "0600"',
   async plan(args, host, facts) {
     let content: Buffer;
+    let mode = args.mode;
     if (args.content !== undefined && args.content !== null) content = contentBytes(args.content);
     else if (args.src === undefined) throw taskFailed('src (or content) is required');
     else if (args.remote_src) {
@@ -63,12 +73,16 @@ export const copy = defineTask({
       const b = await facts.read(args.src);
       if (b === undefined) throw taskFailed(`Source ${args.src} not found`);
       content = b;
+      if (mode === 'preserve') mode = s.mode;
     } else {
-      const tree = await facts.controllerTree?.(args.src);
-      if (tree)
-        return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest: args.dest! }, tree, host, facts);
+      const tree = await facts.controllerTree?.(args.src, { follow: args.local_follow });
+      if (tree) {
+        const dest = await absoluteOnHost(args.dest!, facts);
+        return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest }, tree, host, facts);
+      }
       try {
         content = await facts.controllerRead(args.src);
+        if (mode === 'preserve') mode = await preserved(facts, args.src);
         // kplay has no vault: an encrypted file is refused rather than put on the host still encrypted
         if (args.decrypt && content.subarray(0, 14).toString() === '$ANSIBLE_VAULT')
           throw taskFailed(
@@ -83,7 +97,7 @@ export const copy = defineTask({
       }
     }
     return planPutFile(
-      { ...args, dest: args.dest!, content, src: args.content !== undefined ? undefined : args.src },
+      { ...args, mode, dest: args.dest!, content, src: args.content !== undefined ? undefined : args.src },
       host,
       facts,
       'copy',
@@ -97,7 +111,7 @@ export const copy = defineTask({
  */
 async function planTree(
   args: PutFileArgs & { src: string; remote_src?: boolean },
-  tree: { path: string; dir: boolean }[],
+  tree: TreeEntry[],
   host: HostView,
   facts: FactReader,
 ): Promise<Plan> {
@@ -131,19 +145,35 @@ async function planTree(
       await ensureDir(target);
       continue;
     }
+    if (e.link !== undefined) {
+      const parentPlanned = made.has(posix.dirname(target));
+      const st = parentPlanned ? undefined : await facts.stat(target, { follow: false });
+      if (st?.islnk && st.lnk_target === e.link) continue;
+      if (st?.isdir) throw taskFailed(`${target} is a directory, not replaced by a link`);
+      const actions: Action[] = [{ exec: ['ln', '-sfn', '--', e.link, target] }];
+      changes.push({ summary: `copy: link ${target} → ${e.link}`, actions, touches: [`file:${target}`] });
+      continue;
+    }
     const content = await facts.controllerRead(posix.join(args.src, e.path));
+    const mode = args.mode === 'preserve' ? await preserved(facts, posix.join(args.src, e.path)) : args.mode;
     const parentPlanned = made.has(posix.dirname(target));
     const plan = parentPlanned
       ? await planPutFile(
-          { ...args, src: undefined, dest: target, content, parentPlanned },
+          { ...args, mode, src: undefined, dest: target, content, parentPlanned },
           { ...host, diff: false },
           newFileFacts(facts),
           'copy',
         )
-      : await planPutFile({ ...args, src: undefined, dest: target, content }, host, facts, 'copy');
+      : await planPutFile({ ...args, mode, src: undefined, dest: target, content }, host, facts, 'copy');
     changes.push(...plan.changes);
   }
   return { changes, result: { dest: base, src: args.src } };
+}
+
+/** `mode: preserve`: the controller file's mode (kept as it is when the reader cannot tell). */
+async function preserved(facts: FactReader, path: string): Promise<string> {
+  const m = await facts.controllerMode?.(path);
+  return m === undefined ? 'preserve' : octal(m);
 }
 
 /** Inside a folder this plan creates, nothing exists yet: answer for it without asking the host. */

@@ -1,4 +1,4 @@
-// Files on the host: copy, template, file, lineinfile (each in its own file) and stat, here.
+// Files on the host: copy, template, assemble, file, lineinfile (each in its own file) and stat, here.
 // stat returns Ansible's `stat` dictionary (field names as Ansible's: pw_name, gr_name, lnk_target ...); the
 // times (atime, ctime, mtime as floats), dev, inode, nlink, blocks, the special types (isblk, ischr, isfifo,
 // issock) and access for the connecting user (readable, writeable, executable) come from one more `stat` call.
@@ -9,6 +9,7 @@ import { octal, parseOctal } from './lib/fsattrs.js';
 import { abool, choice, defineTask, apath } from './lib/schema.js';
 import { posix } from 'node:path';
 
+export { assemble } from './assemble.js';
 export { copy, template } from './copy.js';
 export { file } from './file.js';
 export { lineinfile } from './lineinfile.js';

@@ -3,7 +3,7 @@ import { command, shell } from './command.js';
 import { assert, debug, fail, meta, pause, set_fact } from './control.js';
 import { include_vars } from './include-vars.js';
 import { add_host, group_by } from './inventory.js';
-import { copy, file, lineinfile, stat, template } from './files.js';
+import { assemble, copy, file, lineinfile, stat, template } from './files.js';
 import type { ModuleSpec } from './contract.js';
 import { shortModuleName } from './collections.js';
 import { modules as kernel } from './kernel/index.js';
@@ -29,6 +29,7 @@ const all: ModuleSpec[] = [
   shell,
   copy,
   template,
+  assemble,
   file,
   lineinfile,
   stat,

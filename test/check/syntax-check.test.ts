@@ -81,6 +81,26 @@ const cases: [string, string, string[]][] = [
     task('debug:\n  msg: "{{#if x}}\n    y"'),
     ['4:15 {{#if}} is never closed (no {{/if}})'],
   ],
+  [
+    'a copy src that is not there, and that no earlier task writes on the controller',
+    task('file: path=made state=directory\ndelegate_to: node9') + '    - copy: src=made/ dest=/tmp/x\n',
+    ['5:17 copy source not found: made/'],
+  ],
+  [
+    'a copy src an earlier task writes on the controller is looked for when the task runs',
+    task('file: path=made state=directory\ndelegate_to: localhost') +
+      '    - copy: src=made/f dest=/tmp/x\n    - local_action: copy content=x dest=other\n' +
+      '    - assemble: src=other dest=/tmp/y remote_src=no\n',
+    [],
+  ],
+  [
+    'assemble: a controller src is looked for with remote_src false only; a bad regexp',
+    task('assemble: src=nosuch dest=/tmp/x remote_src=false') + '    - assemble: src=/h dest=/tmp/x regexp=a(b\n',
+    [
+      `4:43 assemble: argument 'regexp': not a valid regular expression: Unterminated group (got "a(b")`,
+      '3:21 assemble source not found: nosuch',
+    ],
+  ],
 ];
 
 describe('syntax-check: what Ansible refuses, at its place', () => {

@@ -1,6 +1,9 @@
 // The host reader's cache: what a change touched is read again, the rest is not.
 import { expect } from 'chai';
-import { HostReader, parseStat, readsTouched } from '../../src/exec/host-reader.js';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { controllerTree, HostReader, parseStat, readsTouched } from '../../src/exec/host-reader.js';
 import type { ExecResult, Transport } from '../../src/transport/types.js';
 
 class CountingTransport implements Transport {
@@ -34,6 +37,27 @@ describe('host reader', () => {
     for (const p of ['/a', '/a/b', '/a/b/c', '/x', '/d/e']) await r.stat(p);
     // /a and /a/b sit above the touched path; /d/e is under a touched tree; /x is kept
     expect(t.calls.slice(5)).to.deep.equal(['/a', '/a/b', '/a/b/c', '/d/e']);
+  });
+  it('a file change forgets every hard-linked file read (the changed file may be their inode)', async () => {
+    const t = new CountingTransport();
+    // /f and /hard have two links, /x one
+    t.exec = async (argv) => {
+      const p = argv[argv.length - 3]!;
+      t.calls.push(p);
+      const out = `regular file|644|0|0|root|root|1|1|${p === '/x' ? 1 : 2}\n`;
+      return { rc: 0, stdout: out, stderr: '', cmd: argv, durationMs: 0 };
+    };
+    const r = new HostReader(
+      t,
+      async () => ({}),
+      () => false,
+    );
+    for (const p of ['/f', '/hard', '/x']) await r.stat(p);
+    r.invalidate(['file:/x']);
+    for (const p of ['/f', '/hard', '/x']) await r.stat(p);
+    r.invalidate(['file:/f']);
+    for (const p of ['/f', '/hard', '/x']) await r.stat(p);
+    expect(t.calls).to.deep.equal(['/f', '/hard', '/x', '/f', '/hard', '/x', '/f', '/hard']);
   });
   it('forgets everything after a command, or a change that is not a file', async () => {
     const t = new CountingTransport();
@@ -81,5 +105,65 @@ describe('host reader', () => {
     expect(readsTouched(new Set(['file:/etc/x']), new Set(['file:/etc/x']))).to.equal('file:/etc/x');
     expect(readsTouched(new Set(['file:/d/a/b']), new Set(['file:/d/']))).to.equal('file:/d/a/b');
     expect(readsTouched(new Set(['file:/d/a']), new Set(['file:/d']))).to.equal(undefined);
+  });
+});
+
+describe('controllerTree: a controller folder as copy walks it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'kplay-tree-'));
+  const outside = mkdtempSync(join(tmpdir(), 'kplay-out-'));
+  writeFileSync(join(outside, 'o.txt'), 'o');
+  mkdirSync(join(root, 'd/sub'), { recursive: true });
+  writeFileSync(join(root, 'd/sub/f.txt'), 'f');
+  writeFileSync(join(root, 'a.txt'), 'a');
+  symlinkSync('a.txt', join(root, 'file-link'));
+  symlinkSync('d/sub', join(root, 'dir-link'));
+  symlinkSync(outside, join(root, 'out-link'));
+  symlinkSync('..', join(root, 'd/circle'));
+  symlinkSync('nowhere', join(root, 'broken'));
+  const cases: [string, boolean, string[]][] = [
+    [
+      'links followed: to a file a file, to a folder a folder walked; broken and circles stay links',
+      true,
+      [
+        'a.txt',
+        'broken -> nowhere',
+        'd/',
+        'd/circle -> ..',
+        'd/sub/',
+        'd/sub/f.txt',
+        'dir-link/',
+        'dir-link/f.txt',
+        'file-link',
+        'out-link/',
+        'out-link/o.txt',
+      ],
+    ],
+    [
+      'local_follow false: every link kept',
+      false,
+      [
+        'a.txt',
+        'broken -> nowhere',
+        'd/',
+        'd/circle -> ..',
+        'd/sub/',
+        'd/sub/f.txt',
+        'dir-link -> d/sub',
+        'file-link -> a.txt',
+        `out-link -> ${outside}`,
+      ],
+    ],
+  ];
+  for (const [what, follow, want] of cases) {
+    it(what, async () => {
+      const tree = (await controllerTree(root, follow))!;
+      expect(
+        tree.map((e) => `${e.path}${e.dir ? '/' : ''}${e.link !== undefined ? ` -> ${e.link}` : ''}`),
+      ).to.deep.equal(want);
+    });
+  }
+  it('a file or a missing path is no folder', async () => {
+    expect(await controllerTree(join(root, 'a.txt'))).to.equal(undefined);
+    expect(await controllerTree(join(root, 'none'))).to.equal(undefined);
   });
 });

@@ -203,6 +203,17 @@ describe('executor', () => {
     expect(r.code, JSON.stringify(r.results.filter((x) => x.status === 'failed'))).to.equal(0);
   });
 
+  it("an empty item of assert's that (`-` alone, or '') holds, as in Ansible; the next is still tested", async () => {
+    const ok = await run(play("    - assert:\n        that:\n          - 1 == 1\n          -\n          - ''\n"));
+    expect(ok.code, JSON.stringify(ok.results.filter((x) => x.status === 'failed'))).to.equal(0);
+    const bad = await run(play('    - assert:\n        that:\n          -\n          - 1 == 2\n'));
+    expect(bad.results.filter((x) => x.status === 'failed').map((x) => x.result?.assertion)).to.deep.equal([
+      '1 == 2',
+      '1 == 2',
+      '1 == 2',
+    ]);
+  });
+
   it('a failed item does not stop the loop; with ignore_errors the registered result is failed', async () => {
     const r = await run(
       play(

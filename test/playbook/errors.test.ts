@@ -78,15 +78,19 @@ describe('playbook errors', () => {
     expect(e).to.include({ line: 3, col: 31 });
   });
   it('missing required argument', () => {
+    const e = one({ 'site.yml': play('    - file:\n        state: touch\n') });
+    expect(e).to.include({ msg: "file: missing required argument 'path'", line: 3, col: 7 });
+  });
+  it("copy's own words, as Ansible's: dest is required", () => {
     const e = one({ 'site.yml': play('    - copy:\n        content: x\n') });
-    expect(e).to.include({ msg: "copy: missing required argument 'dest'", line: 3, col: 7 });
+    expect(e).to.include({ msg: 'copy: dest is required', line: 3, col: 7 });
   });
   it('mutually exclusive arguments', () => {
     const e = one({
       'site.yml': play('    - copy:\n        src: a\n        content: b\n        dest: /x\n'),
       'files/a': 'a',
     });
-    expect(e).to.include({ msg: "copy: 'src' and 'content' cannot be used together", line: 5, col: 9 });
+    expect(e).to.include({ msg: 'copy: src and content are mutually exclusive', line: 5, col: 9 });
   });
   it('required_if: state=hard needs src', () => {
     const e = one({ 'site.yml': play('    - file: path=/x state=hard\n') });

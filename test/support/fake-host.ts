@@ -5,7 +5,7 @@
 import { MORE_STAT } from '../../src/tasks/files.js';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Action, Change, FactReader, ProbeResult, StatInfo, Vars } from '../../src/tasks/contract.js';
+import type { Action, Change, FactReader, ProbeResult, StatInfo, TreeEntry, Vars } from '../../src/tasks/contract.js';
 import { resolveMode } from '../../src/tasks/lib/fsattrs.js';
 import { archiveKind, archiveMembers } from '../../src/tasks/transfer/archive.js';
 
@@ -236,6 +236,32 @@ export class FakeHost implements FactReader {
     throw new Error(`fake: probe not emulated: ${argv.join(' ')}`);
   }
 
+  /** Controller files' modes (copy's `mode: preserve`); 0644 when not set. */
+  controllerModes = new Map<string, number>();
+  async controllerMode(path: string): Promise<number | undefined> {
+    return this.controller.has(path) ? (this.controllerModes.get(path) ?? 0o644) : undefined;
+  }
+
+  /** A controller folder's files (the controller files under it; folders between them), or undefined when none. */
+  async controllerTree(path: string, _opts?: { follow?: boolean }): Promise<TreeEntry[] | undefined> {
+    const root = path.replace(/\/+$/, '');
+    const rels = [...this.controller.keys()]
+      .filter((p) => p.startsWith(`${root}/`))
+      .map((p) => p.slice(root.length + 1));
+    if (!rels.length) return undefined;
+    const dirs = new Set(
+      rels.flatMap((r) =>
+        r
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, a) => a.slice(0, i + 1).join('/')),
+      ),
+    );
+    return [...[...dirs].map((d) => ({ path: d, dir: true })), ...rels.map((r) => ({ path: r, dir: false }))].sort(
+      (a, b) => (a.path < b.path ? -1 : 1),
+    );
+  }
+
   async controllerRead(path: string): Promise<Buffer> {
     if (this.controllerDirs.has(path)) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
     const b = this.controller.get(path);
@@ -317,8 +343,12 @@ export class FakeHost implements FactReader {
         return;
       }
       case 'mkdir':
-        if (!flags.has('p')) throw new Error('fake: mkdir without -p');
-        for (const p of ops) this.mkdirs(p);
+        for (const p of ops) {
+          if (!flags.has('p') && this.files.get(this.resolve(posix.dirname(p), true))?.type !== 'dir')
+            throw new Error(`fake: mkdir: ${posix.dirname(p)} is not a folder`);
+          if (!flags.has('p') && this.files.has(this.resolve(p, false))) throw new Error(`fake: mkdir: ${p} exists`);
+          this.mkdirs(p);
+        }
         return;
       case 'ln': {
         const [src, dest] = ops as [string, string];

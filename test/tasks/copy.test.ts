@@ -387,3 +387,71 @@ describe('template', () => {
     );
   });
 });
+
+describe('copy: a controller folder', () => {
+  const ctl = { '/ctl/dir/a.txt': 'a\n', '/ctl/dir/sub/b.txt': 'b\n' };
+  const cases: [string, Record<string, unknown>, { link?: string; path: string; dir: boolean }[], string[]][] = [
+    [
+      'files and folders, the folder itself into dest',
+      { src: '/ctl/dir', dest: '/srv' },
+      [
+        { path: 'a.txt', dir: false },
+        { path: 'sub', dir: true },
+        { path: 'sub/b.txt', dir: false },
+      ],
+      ['copy: create directory /srv/dir', 'copy: create /srv/dir/a.txt', 'copy: create directory /srv/dir/sub'],
+    ],
+    [
+      'a link kept as a link (local_follow false, a broken link, a circle)',
+      { src: '/ctl/dir/', dest: '/srv', local_follow: false },
+      [
+        { path: 'a.txt', dir: false },
+        { path: 'l', dir: false, link: '../elsewhere' },
+      ],
+      ['copy: create /srv/a.txt', 'copy: link /srv/l → ../elsewhere'],
+    ],
+  ];
+  for (const [what, args, tree, summaries] of cases) {
+    it(`${what}; then converges`, async () => {
+      const host = new FakeHost({ '/srv/keep': '' }, ctl);
+      let asked: unknown;
+      host.controllerTree = async (_p, opts) => {
+        asked = opts;
+        return tree;
+      };
+      const plan = await converge(copy, args, host);
+      expect(plan.changes.map((c) => c.summary).slice(0, summaries.length)).to.deep.equal(summaries);
+      expect(asked).to.deep.equal({ follow: args.local_follow ?? true });
+      for (const e of tree.filter((x) => x.link)) expect(host.nodeAt(`/srv/${e.path}`)).to.include({ type: 'link' });
+    });
+  }
+});
+
+describe('copy mode: preserve', () => {
+  it("a controller file's mode, then converges", async () => {
+    const host = new FakeHost(base(), { '/ctl/f': 'x' });
+    host.controllerModes.set('/ctl/f', 0o547);
+    const plan = await converge(copy, { src: '/ctl/f', dest: D, mode: 'preserve' }, host);
+    expect(plan.result!.mode).to.equal('0547');
+    expect(host.nodeAt(D)).to.include({ mode: 0o547 });
+  });
+  it("a remote src's mode", async () => {
+    const host = new FakeHost({ ...base(), '/etc/app/src': { content: 'x', mode: 0o640 } });
+    await converge(copy, { src: '/etc/app/src', dest: D, mode: 'preserve', remote_src: true }, host);
+    expect(host.nodeAt(D)).to.include({ mode: 0o640 });
+  });
+});
+
+describe('copy: a relative dest', () => {
+  for (const [what, dest, want] of [
+    ['a file, from the folder commands start in', 'out/app.conf', '/root/out/app.conf'],
+    ['a folder (trailing slash): the file named after src in it', 'out/', '/root/out/f'],
+  ] as const) {
+    it(`${what}; then converges`, async () => {
+      const host = new FakeHost({ '/root/out/keep': '' }, { '/ctl/f': 'x' });
+      const plan = await converge(copy, { src: '/ctl/f', dest }, host);
+      expect(plan.result!.dest).to.equal(want);
+      expect(host.text(want)).to.equal('x');
+    });
+  }
+});

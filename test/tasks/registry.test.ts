@@ -215,9 +215,11 @@ describe('module registry: an empty path is refused', () => {
           { locOf: () => undefined, taskLoc: undefined, task: 't', host: 'h' },
           true,
         );
-        expect(r.errors.map((e) => e.message)).to.include(
-          `${mod.name}: argument '${a}': must not be empty: it names a path (got "")`,
-        );
+        // a module may add its own words after these (copy: Ansible's 'src (or content) is required')
+        const want = `${mod.name}: argument '${a}': must not be empty: it names a path`;
+        expect(
+          r.errors.map((e) => e.message).filter((m) => m.startsWith(want) && m.endsWith('(got "")')),
+        ).to.have.length(1);
       });
     }
   }

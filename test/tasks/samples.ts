@@ -127,7 +127,7 @@ export class SampleHost extends SysHost {
       return ok(lines.map((l) => `${l}\n`).join(''));
     }
     if (cmd === 'true') return ok('');
-    if (cmd === 'find' && argv.includes('-printf')) {
+    if (cmd === 'find' && argv.includes('-printf') && argv.at(-1)!.includes('\\t')) {
       // find's records as the find module asks for them (src/tasks/find.ts), from the fake's tree
       const root = argv[1]!.replace(/\/+$/, '');
       const max = argv.includes('-maxdepth') ? Number(argv[argv.indexOf('-maxdepth') + 1]) : 99;
@@ -289,6 +289,10 @@ export const samples: Record<string, Sample> = {
     args: { src: 'app.conf.j2', dest: '/etc/app.conf', mode: '0600' },
     host: sys({ '/etc/keep': '' }),
     view: () => hostView({ 'app.conf.j2': 'name=node1\n' }),
+  },
+  assemble: {
+    args: { src: '/etc/app/conf.d', dest: '/etc/app/app.conf', delimiter: '# --', mode: '0640' },
+    host: sys({ '/etc/app/conf.d/10-a': 'a=1\n', '/etc/app/conf.d/20-b': 'b=2' }),
   },
   file: { args: { path: '/srv/data/sub', state: 'directory', mode: '0750', owner: 'kube' }, host: sys() },
   lineinfile: {

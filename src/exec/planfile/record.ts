@@ -4,7 +4,7 @@ import { taskTitle } from '../../playbook/listing.js';
 import { relative } from 'node:path';
 import { redact } from '../../core/secrets.js';
 import type { Task } from '../../core/types.js';
-import type { Change, FactReader, ProbeOptions, ProbeResult, StatInfo, Vars } from '../../tasks/contract.js';
+import type { Change, FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../../tasks/contract.js';
 import { actionShape, probeDigest, readDigest, statDigest } from './digest.js';
 import type { Fingerprint, PlanEntry, PlanFile } from './format.js';
 
@@ -133,7 +133,11 @@ export class RecordingReader implements FactReader {
     return this.host.controllerRead(path);
   }
 
-  controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
-    return this.host.controllerTree?.(path) ?? Promise.resolve(undefined);
+  controllerTree(path: string, opts?: { follow?: boolean }): Promise<TreeEntry[] | undefined> {
+    return this.host.controllerTree?.(path, opts) ?? Promise.resolve(undefined);
+  }
+
+  controllerMode(path: string): Promise<number | undefined> {
+    return this.host.controllerMode?.(path) ?? Promise.resolve(undefined);
   }
 }

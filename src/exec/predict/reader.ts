@@ -3,7 +3,7 @@
 // from the host and remembered as `uncertain` (the task's outcome is then uncertain); the rest is the host's.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { FactReader, ProbeOptions, ProbeResult, StatInfo, Vars } from '../../tasks/contract.js';
+import type { FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../../tasks/contract.js';
 import type { HostSide, Writer } from './changes.js';
 import type { PathNode, PredictedState } from './state.js';
 
@@ -174,8 +174,12 @@ export class PredictedReader implements FactReader {
     return this.host.controllerRead(path);
   }
 
-  controllerTree(path: string): Promise<{ path: string; dir: boolean }[] | undefined> {
-    return this.host.controllerTree?.(path) ?? Promise.resolve(undefined);
+  controllerTree(path: string, opts?: { follow?: boolean }): Promise<TreeEntry[] | undefined> {
+    return this.host.controllerTree?.(path, opts) ?? Promise.resolve(undefined);
+  }
+
+  controllerMode(path: string): Promise<number | undefined> {
+    return this.host.controllerMode?.(path) ?? Promise.resolve(undefined);
   }
 
   /** What folding this task's changes into the state needs from the host; its reads are not the task's. */

@@ -20,6 +20,7 @@ import {
   text,
   type ModeArg,
 } from './fsattrs.js';
+import { absoluteOnHost } from './host-path.js';
 
 export interface PutFileArgs {
   dest: string;
@@ -41,7 +42,10 @@ export interface PutFileArgs {
 export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactReader, module: string): Promise<Plan> {
   if (a.validate !== undefined && !a.validate.includes('%s'))
     throw taskFailed(`validate must contain %s: ${a.validate}`);
-  let dest = a.dest;
+  // a relative dest is from the folder the module would run in (host-path.ts)
+  let dest = a.dest.startsWith('/')
+    ? a.dest
+    : `${await absoluteOnHost(a.dest, facts)}${a.dest.endsWith('/') ? '/' : ''}`;
   const actions: Action[] = [];
   let createDir: string | undefined;
   if (dest.endsWith('/')) {

@@ -32,8 +32,8 @@ export function astr() {
 /** An argument that names a path: a string that is not empty. An empty path (a template that rendered to
  * nothing) would mean "here" to a shell or to the controller's file reads: `copy: {src: ''}` once copied the
  * working folder. It is refused before anything is sent. */
-export function apath() {
-  const schema = astr().refine((v) => v.trim() !== '', 'must not be empty: it names a path');
+export function apath(empty = 'must not be empty: it names a path') {
+  const schema = astr().refine((v) => v.trim() !== '', empty);
   PATHS.add(schema);
   return schema;
 }
