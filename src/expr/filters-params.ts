@@ -36,6 +36,8 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   host_address: { pos: ['hostvars'] },
   flatten: { pos: ['levels', 'skip_nulls'] },
   items2dict: { pos: ['key_name', 'value_name'] },
+  unique: { kw: ['case_sensitive', 'attribute'] },
+  rekey_on_member: { pos: ['key', 'duplicates'] },
   combine: { kw: ['recursive', 'list_merge'] },
   zip_longest: { kw: ['fillvalue'] },
   random: { pos: ['start', 'step', 'seed'] },

@@ -11,6 +11,7 @@ import { DATA_FILTERS } from './filters-data.js';
 import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
+import { SET_FILTERS } from './filters-sets.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { passwordHash } from './sha-crypt.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
@@ -65,7 +66,6 @@ export const FILTERS: Record<string, Filter> = {
       .map(toText)
       .join(sep === undefined ? '' : toText(sep)),
   list: (v) => [...list(v, 'list')],
-  unique: (v) => list(v, 'unique').filter((x, i, a) => a.findIndex((y) => deepEqual(x, y)) === i),
   sort: (v, [rev, _caseSensitive, attr]) => {
     const by = (x: unknown): unknown => (attr === undefined || attr === null ? x : attrPath(x, attr));
     const out = [...list(v, 'sort')].sort((a, b) => compare(by(a), by(b)));
@@ -113,7 +113,7 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
-Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, {
+Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, SET_FILTERS, {
   password_hash: passwordHash,
 });
 
