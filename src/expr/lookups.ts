@@ -12,6 +12,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../core/errors.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
+import { CSVFILE_OPTIONS, csvfile } from './lookup-csvfile.js';
 import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
 import { scopeGet, toText } from '../core/value-utils.js';
 import { MORE_LOOKUPS, type Plugin, runPipe } from './lookups-lists.js';
@@ -96,6 +97,9 @@ function tryFind(scope: object, name: string): string | undefined {
   }
 }
 
+/** Python's `<class 'int'>` of a value, as Ansible's messages name a type. */
+const pyClass = (v: unknown): string => `<class '${pyType(v)}'>`;
+
 const names = (terms: unknown[]): string[] =>
   terms.map((t) => {
     if (typeof t !== 'string') throw new FilterError(`the terms must be strings, got ${pyType(t)}`);
@@ -120,11 +124,13 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
   vars: {
     kw: ['default'],
     run: (terms, o, scope) =>
-      names(terms).map((n) => {
+      terms.map((n) => {
+        if (typeof n !== 'string')
+          throw new FilterError(`Invalid setting identifier, "${toText(n)}" is not a string, its a ${pyClass(n)}`);
         const v = scopeGet(scope, n);
         if (v !== undefined) return v;
         if (o.default !== undefined) return o.default;
-        throw new FilterError(`no variable named '${n}'`);
+        throw new FilterError(`No variable found with this name: ${n}`);
       }),
   },
   first_found: {
@@ -136,6 +142,7 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
       throw new FilterError('no file was found by first_found');
     },
   },
+  csvfile: { kw: CSVFILE_OPTIONS, run: (terms, o, scope) => csvfile(terms, o, (n) => tryFind(scope, n)) },
   password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
   pipe: {
     kw: [],

@@ -136,7 +136,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
   const compile: Array<[string, string, number]> = [
     [
       "lookup('nosuch', 'x')",
-      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, password, pipe, template, items, list, " +
+      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, csvfile, password, pipe, template, items, list, " +
         'dict, indexed_items, together, nested, flattened, subelements, random_choice, varnames, lines)',
       18,
     ],
@@ -155,7 +155,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
         `${process.cwd()}/)`,
       15,
     ],
-    ["lookup('vars', 'nope')", "lookup 'vars': no variable named 'nope'", 11],
+    ["lookup('vars', 'nope')", "lookup 'vars': No variable found with this name: nope", 11],
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
     ["q('list', *b)", "'*' needs a list to spread into the arguments, got int", 21],
     ["lookup(kind, 'x')", "unknown lookup 'pip' (did you mean 'pipe'?)", 11],

@@ -1,0 +1,69 @@
+// unique (Jinja's, with Ansible's fallback), rekey_on_member, csvfile, and Python's escapes in string literals:
+// each want is what ansible-playbook 2.14 gave (filter_mathstuff, lookup_csvfile, with_sequence targets).
+import { expect } from 'chai';
+import { compileExpr, evalExpr } from '../../src/expr/expr.js';
+import { withLookupContext } from '../../src/expr/lookups.js';
+import { writeTree } from '../support/tree.js';
+
+const dir = writeTree({
+  'files/people.csv': '# Last,First\nSmith,Jane,1\n"German von Lastname",Demo,2\n"""The Rock"" Johnson",Dwayne,3\n',
+  'files/tabs.csv': 'fruit\tbananas\t30\r\nshoes\tsneakers\t26\r\n',
+  'files/x1a.csv': 'again\x1abecause\n',
+});
+const scope = withLookupContext({ playbook_dir: dir }, {});
+const ev = (src: string): unknown => evalExpr(compileExpr(src), scope);
+const fails = (src: string): string => {
+  try {
+    ev(src);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+describe('expr: unique, rekey_on_member, csvfile, string escapes', () => {
+  const table: [string, unknown][] = [
+    ['[1,2,3,4,4,3,2,1]|unique', [1, 2, 3, 4]],
+    ['["a", "b", "A", "B"]|unique', ['a', 'b']],
+    ['["a", "b", "A", "B"]|unique(case_sensitive=True)', ['a', 'b', 'A', 'B']],
+    ['[{"f": 1, "m": 2}, {"f": 1, "m": 3}]|unique(attribute="f")', [{ f: 1, m: 2 }]],
+    ['[{"f": 1}, {"f": 1}, {"h": 1}]|unique', [{ f: 1 }, { h: 1 }]],
+    ['{"foo": 1, "moo": 2}|unique', ['foo', 'moo']],
+    ['"foo"|unique|join', 'fo'],
+    ['[{"p": "a", "s": 1}, {"p": "b", "s": 2}]|rekey_on_member("p")', { a: { p: 'a', s: 1 }, b: { p: 'b', s: 2 } }],
+    ['{"x": {"p": "a"}}|rekey_on_member("p")', { a: { p: 'a' } }],
+    ['[{"p": "a", "s": 1}, {"p": "a", "s": 2}]|rekey_on_member("p", duplicates="overwrite")', { a: { p: 'a', s: 2 } }],
+    ["lookup('csvfile', 'Smith', file='people.csv', delimiter=',', col=1)", 'Jane'],
+    ["lookup('csvfile', 'German von Lastname file=people.csv delimiter=, col=1')", 'Demo'],
+    ["lookup('csvfile', '\"The Rock\" Johnson file=people.csv delimiter=, col=2')", '3'],
+    ["lookup('csvfile', 'shoes', 'fruit', file='tabs.csv', delimiter='TAB', col=1)", 'sneakers,bananas'],
+    ["lookup('csvfile', 'fruit file=tabs.csv delimiter=\"\\t\" col=2', wantlist=True)", ['30']],
+    ["lookup('csvfile', 'again file=x1a.csv delimiter=\\x1a col=1')", 'because'],
+    ["lookup('csvfile', 'nope file=people.csv delimiter=,')", []],
+    ["lookup('csvfile', 'nope file=people.csv delimiter=, default=what?')", 'what?'],
+    ["'a\\db'", 'a\\db'],
+    ["'\\x41\\u0042\\103\\t'", 'ABC\t'],
+    ["'a\\\\b'", 'a\\b'],
+  ];
+  for (const [src, want] of table) it(src, () => expect(ev(src)).to.deep.equal(want));
+
+  const bad: [string, string][] = [
+    ['True|unique', "'bool' object is not iterable"],
+    [
+      '[{"f": 1}]|unique(case_sensitive=False)',
+      "Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the " +
+        "parameters supplied. unhashable type: 'dict'",
+    ],
+    ['[]|rekey_on_member("a", duplicates="boo")', 'duplicates parameter to rekey_on_member has unknown value: boo'],
+    ['"x"|rekey_on_member("a")', 'Type is not a valid list, set, or dict'],
+    ['[True]|rekey_on_member("a")', 'List item is not a valid dict'],
+    ['[{"b": 1}]|rekey_on_member("a")', 'Key a was not found'],
+    ['[{"a": 1}, {"a": 1}]|rekey_on_member("a")', 'Key 1 is not unique, cannot correctly turn into dict'],
+    ['"monkeys"|human_readable', "human_readable() failed on bad input: '>=' not supported between instances of"],
+    ["lookup('csvfile', 'file=people.csv, col=1')", 'Search key is required but was not found'],
+    ["lookup('csvfile', 'a file=people.csv thisarg=x')", 'thisarg is not a valid option'],
+    ["lookup('csvfile', 'a', file='nosuch.csv')", "No such file or directory: 'nosuch.csv'"],
+    ["lookup('vars', 42)", 'Invalid setting identifier, "42" is not a string, its a <class \'int\'>'],
+  ];
+  for (const [src, want] of bad) it(`${src} fails`, () => expect(fails(src)).to.include(want));
+});
