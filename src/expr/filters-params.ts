@@ -36,6 +36,8 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   host_address: { pos: ['hostvars'] },
   flatten: { pos: ['levels', 'skip_nulls'] },
   items2dict: { pos: ['key_name', 'value_name'] },
+  urlsplit: { pos: ['query'] },
+  groupby: { pos: ['attribute', 'default', 'case_sensitive'] },
   unique: { kw: ['case_sensitive', 'attribute'] },
   rekey_on_member: { pos: ['key', 'duplicates'] },
   combine: { kw: ['recursive', 'list_merge'] },
@@ -79,6 +81,10 @@ export const TEST_SIGNATURES: Record<string, Signature> = {
   contains: { pos: ['value'] },
   subset: { pos: ['b'] },
   superset: { pos: ['b'] },
+  issubset: { pos: ['b'] },
+  issuperset: { pos: ['b'] },
+  same_file: { pos: ['b'] },
+  is_same_file: { pos: ['b'] },
 };
 for (const t of [
   'eq',

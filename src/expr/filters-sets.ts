@@ -1,5 +1,6 @@
-// `unique` as Jinja's (case-insensitive by default, `attribute=`) with Ansible's fallback for unhashable items,
-// and Ansible's `rekey_on_member` (a list or dict of dicts keyed by one member), with Ansible's error texts.
+// `unique` and `groupby` as Jinja's (case-insensitive by default, `attribute=`), unique with Ansible's fallback for
+// unhashable items, and Ansible's `rekey_on_member` (a list or dict of dicts keyed by one member), with Ansible's
+// error texts.
 import { attrPath, FilterError, type Filter } from './filters-base.js';
 import { pyType } from './py-format.js';
 import { deepEqual, isPlainObject, toText, truthy } from '../core/value-utils.js';
@@ -64,4 +65,30 @@ const rekeyOnMember: Filter = (v, [key, duplicates = 'error']) => {
   return out;
 };
 
-export const SET_FILTERS: Record<string, Filter> = { unique, rekey_on_member: rekeyOnMember };
+/** Python's ordering of two sort keys: numbers (and booleans) by value, texts by code point. */
+function order(a: unknown, b: unknown): number {
+  const num = (x: unknown) => typeof x === 'number' || typeof x === 'boolean';
+  if (num(a) && num(b)) return Number(a) - Number(b);
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  throw new FilterError(`'<' not supported between instances of '${pyType(a)}' and '${pyType(b)}'`);
+}
+
+/** Jinja's groupby: [key, items] pairs sorted by the key (texts compared lower-cased unless case_sensitive);
+ *  the key shown is the first item's own value. */
+const groupby: Filter = (v, [attribute, dflt, caseSensitive]) => {
+  const raw = (x: unknown): unknown => attrPath(x, attribute) ?? dflt ?? null;
+  const key = (x: unknown): unknown => {
+    const k = raw(x);
+    return typeof k === 'string' && !truthy(caseSensitive) ? k.toLowerCase() : k;
+  };
+  const sorted = [...iterate(v)].sort((a, b) => order(key(a), key(b)));
+  const out: [unknown, unknown[]][] = [];
+  for (const x of sorted) {
+    const last = out.at(-1);
+    if (last && deepEqual(key(last[1][0]), key(x))) last[1].push(x);
+    else out.push([raw(x), [x]]);
+  }
+  return out;
+};
+
+export const SET_FILTERS: Record<string, Filter> = { unique, groupby, rekey_on_member: rekeyOnMember };

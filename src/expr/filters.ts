@@ -2,8 +2,6 @@
 // use most. A filter or test that is not listed here is a compile-time error with a did-you-mean.
 // `default`/`d`, `mandatory` and `defined`/`undefined` see undefined values: filters-seq.ts calls them. More
 // filters live in filters-data.ts (lists, dicts), filters-text.ts and filters-seq.ts (map, select).
-import { existsSync, lstatSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
 import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './filters-base.js';
@@ -12,8 +10,10 @@ import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
 import { SET_FILTERS } from './filters-sets.js';
+import { URL_FILTERS } from './filters-urls.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { passwordHash } from './sha-crypt.js';
+import { PATH_TESTS } from './tests-paths.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 import { pyJson } from '../core/py-repr.js';
 
@@ -24,6 +24,17 @@ function toInt(v: unknown, fallback: unknown): unknown {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v)) return Math.trunc(Number(v));
   return fallback ?? 0;
+}
+
+/** Python's float() of a number or text ('1.5', ' 2 ', 'nan', '-inf', 'Infinity'); else the default. */
+function toFloat(v: unknown, fallback: unknown): unknown {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v !== 'string') return fallback ?? 0;
+  const t = v.trim().toLowerCase();
+  const special = /^([-+]?)(nan|inf|infinity)$/.exec(t);
+  if (special) return special[2] === 'nan' ? Number.NaN : (special[1] === '-' ? -1 : 1) * Number.POSITIVE_INFINITY;
+  return t !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t) ? Number(t) : (fallback ?? 0);
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -48,12 +59,7 @@ export const FILTERS: Record<string, Filter> = {
         ? Object.keys(v).length
         : need(false, v, 'a list, string or dict', 'length'),
   int: (v, [d]) => toInt(v, d),
-  float: (v, [d]) =>
-    typeof v === 'number'
-      ? v
-      : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
-        ? Number(v)
-        : (d ?? 0),
+  float: (v, [d]) => toFloat(v, d),
   string: (v) => toText(v),
   lower: (v) => str(v, 'lower').toLowerCase(),
   upper: (v) => str(v, 'upper').toUpperCase(),
@@ -113,7 +119,7 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
-Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, SET_FILTERS, {
+Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, SET_FILTERS, URL_FILTERS, {
   password_hash: passwordHash,
 });
 
@@ -211,30 +217,13 @@ export const TESTS: Record<string, Test> = {
   contains: (v, [x]) => Array.isArray(v) && v.some((y) => deepEqual(x, y)),
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
+  nan: (v) => typeof v === 'number' && Number.isNaN(v),
   ip: (v) => isIp(v),
   // Paths on the controller, as Ansible's tests (relative paths are from the current folder)
-  exists: (v) => existsSync(toText(v)),
-  file: (v) => statOf(v)?.isFile() === true,
-  directory: (v) => statOf(v)?.isDirectory() === true,
-  link: (v) => lstatOf(v)?.isSymbolicLink() === true,
-  abs: (v) => isAbsolute(toText(v)),
+  ...PATH_TESTS,
   ...COMPARE_TESTS,
 };
-
-function statOf(v: unknown) {
-  try {
-    return statSync(toText(v));
-  } catch {
-    return undefined;
-  }
-}
-function lstatOf(v: unknown) {
-  try {
-    return lstatSync(toText(v));
-  } catch {
-    return undefined;
-  }
-}
+Object.assign(TESTS, { issubset: TESTS.subset, issuperset: TESTS.superset, isnan: TESTS.nan });
 
 /** Tests the evaluator implements itself (they accept undefined input). */
 export const LENIENT_TESTS = new Set(['defined', 'undefined']);

@@ -94,8 +94,8 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
         throw syntax(start, "unbalanced parentheses: this '(' is never closed");
       throw e;
     }
-    if (!node) throw syntax(start, 'empty parentheses');
-    node = tupleOf(node as Node, start);
+    // `()` is Jinja's empty tuple
+    node = node ? tupleOf(node as Node, start) : ({ type: 'ArrayExpression', elements: [], start } as Node);
     // a parenthesized comparison is a value, not the start of a chain: `(a == b) == c`
     if (node.type === 'BinaryExpression') node.closed = true;
   } else if (c === 91 /* [ */) {

@@ -67,3 +67,58 @@ describe('expr: unique, rekey_on_member, csvfile, string escapes', () => {
   ];
   for (const [src, want] of bad) it(`${src} fails`, () => expect(fails(src)).to.include(want));
 });
+
+describe('expr: groupby, url filters, path tests, float', () => {
+  const table: [string, unknown][] = [
+    [
+      '[{"n": "a", "e": true}, {"n": "o", "e": false}, {"n": "s", "e": true}] | groupby("e")',
+      [
+        [false, [{ n: 'o', e: false }]],
+        [
+          true,
+          [
+            { n: 'a', e: true },
+            { n: 's', e: true },
+          ],
+        ],
+      ],
+    ],
+    ['["b", "A", "a"] | map("lower") | groupby(0) | map("first") | list', ['a', 'b']],
+    ["'key=\"@{}é&%£ foo' | urlencode", 'key%3D%22%40%7B%7D%C3%A9%26%25%C2%A3%20foo'],
+    ["'a/b c' | urlencode", 'a/b%20c'],
+    ["{'foo': 'bar', 'baz': 'b z'} | urlencode", 'foo=bar&baz=b+z'],
+    ['() | urlencode', ''],
+    ["'a%20b+c%C3%A9' | urldecode", 'a b cé'],
+    ["'http://mary:Secret@www.Acme.com:9000/dir/i.html?q=t#frag' | urlsplit('hostname')", 'www.acme.com'],
+    ["'http://mary:Secret@www.acme.com:9000/dir/i.html?q=t#frag' | urlsplit('port')", 9000],
+    [
+      "'http://mary:Secret@www.acme.com:9000/dir/i.html?q=t#frag' | urlsplit",
+      {
+        fragment: 'frag',
+        hostname: 'www.acme.com',
+        netloc: 'mary:Secret@www.acme.com:9000',
+        password: 'Secret',
+        path: '/dir/i.html',
+        port: 9000,
+        query: 'q=t',
+        scheme: 'http',
+        username: 'mary',
+      },
+    ],
+    ["'.' is is_dir", true],
+    ["'/' is is_abs", true],
+    ["'/' is same_file('/')", true],
+    ["'/' is mount", true],
+    ["'/does_not_exist' is mount", false],
+    ["'/does_not_exist' is link_exists", false],
+    ['[1] is issubset([1, 2])', true],
+    ['[1, 2] is issuperset([3])', false],
+    ["'nan' | float is nan", true],
+    ["'bad' is nan", false],
+    ["'-inf' | float < 0", true],
+    ["'1e3' | float", 1000],
+  ];
+  for (const [src, want] of table) it(src, () => expect(ev(src)).to.deep.equal(want));
+  it("urlsplit('bad') fails", () =>
+    expect(fails("'http://x' | urlsplit('bad')")).to.include('unknown URL component: bad'));
+});
