@@ -14,7 +14,7 @@ import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
 import { CSVFILE_OPTIONS, csvfile } from './lookup-csvfile.js';
 import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
-import { scopeGet, toText } from '../core/value-utils.js';
+import { scopeGet, toText, truthy } from '../core/value-utils.js';
 import { MORE_LOOKUPS, type Plugin, runPipe } from './lookups-lists.js';
 
 /** What lookups need from the layers above expr/, kept on the scope under a symbol (never a variable name). */
@@ -76,16 +76,18 @@ function firstFoundOf(terms: unknown[], o: KwArgs): string[] {
         .map((w) => w.trim())
         .filter(Boolean),
     );
+  // paths may also be separated by `:` (Ansible's older form, `paths: a/b:/etc`)
+  const paths = (v: unknown): string[] => words(v).flatMap((w) => w.split(':').filter(Boolean));
   const combine = (files: string[], paths: string[]): string[] =>
     paths.length ? paths.flatMap((p) => files.map((f) => (isAbsolute(f) ? f : join(p, f)))) : files;
   const out: string[] = [];
   for (const t of terms.flat(Infinity)) {
     if (t && typeof t === 'object') {
       const m = t as Record<string, unknown>;
-      out.push(...combine(words(m.files), words(m.paths)));
-    } else out.push(...combine(words(t), words(o.paths)));
+      out.push(...combine(words(m.files), paths(m.paths)));
+    } else out.push(...combine(words(t), paths(o.paths)));
   }
-  if (o.files !== undefined) out.push(...combine(words(o.files), words(o.paths)));
+  if (o.files !== undefined) out.push(...combine(words(o.files), paths(o.paths)));
   return out;
 }
 
@@ -138,8 +140,9 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
     run: (terms, o, scope) => {
       const found = firstFoundOf(terms, o).find((n) => tryFind(scope, n) !== undefined);
       if (found !== undefined) return [tryFind(scope, found)];
-      if (o.skip === true) return [];
-      throw new FilterError('no file was found by first_found');
+      const skipped = terms.some((t) => t !== null && typeof t === 'object' && truthy((t as KwArgs).skip));
+      if (truthy(o.skip) || skipped) return [];
+      throw new FilterError('No file was found when using first_found.');
     },
   },
   csvfile: { kw: CSVFILE_OPTIONS, run: (terms, o, scope) => csvfile(terms, o, (n) => tryFind(scope, n)) },

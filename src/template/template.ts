@@ -79,7 +79,14 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
       throw fail(e.message, ctx, locInString(where?.loc, src, offsetOf(src, e.line, e.col)), name, e.hint);
     }
   }
-  if (plan.whole) return evalSeg(plan.parts.find((x): x is Seg => typeof x !== 'string')!, src, ctx, where);
+  if (plan.whole) {
+    const seg = plan.parts.find((x): x is Seg => typeof x !== 'string')!;
+    const v = evalSeg(seg, src, ctx, where);
+    // as Ansible: a lone variable keeps its None, any other expression that gives None renders as ''
+    const lone = /^\{\{\s*(\w*)\s*\}\}$/.exec(src)?.[1];
+    const isVar = lone !== undefined && !/^(None|none|null)$/.test(lone);
+    return seg.expr && (v === null || v === undefined) && !isVar ? '' : v;
+  }
   let out = '';
   // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating
   for (const part of plan.parts) out += typeof part === 'string' ? part : pyText(evalSeg(part, src, ctx, where));

@@ -122,3 +122,12 @@ describe('expr: groupby, url filters, path tests, float', () => {
   it("urlsplit('bad') fails", () =>
     expect(fails("'http://x' | urlsplit('bad')")).to.include('unknown URL component: bad'));
 });
+
+describe('expr: first_found as Ansible reads its terms', () => {
+  it("a term's skip gives nothing when no file is found", () =>
+    expect(ev("q('first_found', {'files': ['no/such'], 'skip': True})")).to.deep.equal([]));
+  it('paths may be separated by colons, files by semicolons', () =>
+    expect(ev("q('first_found', {'files': 'no/such;hosts', 'paths': 'no/path:/etc'})")).to.deep.equal(['/etc/hosts']));
+  it('errors=ignore gives an empty text through a template', () =>
+    expect(ev("lookup('first_found', {'files': 'nope'}, errors='ignore')")).to.equal(null));
+});

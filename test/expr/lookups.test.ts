@@ -87,7 +87,7 @@ describe('expr lookups, as Ansible answers them', () => {
       join(dir, 'files/f.txt'),
     );
     expect(ev("query('first_found', 'nope.txt', skip=True)")).to.deep.equal([]);
-    expect(() => ev("lookup('first_found', 'nope.txt')")).to.throw(/no file was found by first_found/);
+    expect(() => ev("lookup('first_found', 'nope.txt')")).to.throw(/No file was found when using first_found\./);
   });
   it('an absolute path is read as it is', () => {
     expect(ev(`lookup('file', '${join(dir, 'side.txt')}')`)).to.equal('side');

@@ -20,3 +20,13 @@ describe('template: rendered text that reads as a literal', () => {
   for (const [src, vars, want] of table)
     it(`${src} with ${JSON.stringify(vars)}`, () => expect(r(src, vars)).to.deep.equal(want));
 });
+
+describe('template: None from an expression', () => {
+  // checked with ansible-playbook 2.14: set_fact a: "{{ n }}" keeps None, b: "{{ None }}" gives ''
+  it('a lone variable keeps its None', () => expect(r('{{ n }}', { n: null })).to.equal(null));
+  it('any other expression that gives None renders as an empty text', () => {
+    expect(r('{{ None }}')).to.equal('');
+    expect(r('{{ n | default(None) }}', { n: null })).to.equal('');
+    expect(r("{{ lookup('first_found', 'no/such', errors='ignore') }}")).to.equal('');
+  });
+});
