@@ -13,7 +13,7 @@ import { SET_FILTERS } from './filters-sets.js';
 import { URL_FILTERS } from './filters-urls.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { passwordHash } from './sha-crypt.js';
-import { PATH_TESTS } from './tests-paths.js';
+import { PATH_FILTERS, PATH_TESTS } from './tests-paths.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 import { pyJson } from '../core/py-repr.js';
 
@@ -49,6 +49,20 @@ const pyRepl = (s: string): string =>
     .replace(/\$/g, '$$$$')
     .replace(/\\(\d)/g, '$$$1')
     .replace(/\\g<(\d+)>/g, '$$$1');
+
+/** Ansible's regex_search: the first match, or the groups named by `'\\1'` / `'\\g<name>'` arguments as a list;
+ *  None without a match. */
+const regexSearch: Filter = (v, [re, ...wanted], kw) => {
+  const groups = wanted.map((a) => {
+    const m = /^\\(?:g<(\S+)>|(\d+))/.exec(toText(a));
+    if (!m) throw new FilterError('Unknown argument');
+    return m[1] ?? Number(m[2]);
+  });
+  const m = pyRegex(re, '', truthy(kw.ignorecase), truthy(kw.multiline)).exec(str(v, 'regex_search'));
+  if (!m) return null;
+  if (!groups.length) return m[0];
+  return groups.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? null);
+};
 
 export const FILTERS: Record<string, Filter> = {
   bool: (v) => toBool(v),
@@ -91,10 +105,12 @@ export const FILTERS: Record<string, Filter> = {
   split: (v, [sep]) => (sep === undefined ? str(v, 'split').trim().split(/\s+/) : str(v, 'split').split(toText(sep))),
   regex_replace: (v, [re, repl, icase, multi]) =>
     str(v, 'regex_replace').replace(pyRegex(re, 'g', icase, multi), pyRepl(toText(repl ?? ''))),
-  regex_search: (v, [re]) => pyRegex(re, '').exec(str(v, 'regex_search'))?.[0] ?? null,
+  regex_search: regexSearch,
   ternary: (v, [a, b, n]) => (v === null && n !== undefined ? n : truthy(v) ? a : b),
-  to_json: (v) => pyJson(v),
-  to_nice_json: (v, [indent]) => pyJson(v, { indent: indent === undefined ? 4 : Number(indent), sortKeys: true }),
+  to_json: (v, _a, kw) =>
+    pyJson(v, { indent: kw.indent === undefined ? undefined : Number(kw.indent), sortKeys: truthy(kw.sort_keys) }),
+  to_nice_json: (v, [indent], kw) =>
+    pyJson(v, { indent: indent === undefined ? 4 : Number(indent), sortKeys: kw.sort_keys !== false }),
   from_json: (v) => {
     try {
       return JSON.parse(str(v, 'from_json'));
@@ -119,9 +135,20 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
-Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, SET_FILTERS, URL_FILTERS, {
-  password_hash: passwordHash,
-});
+Object.assign(
+  FILTERS,
+  DATA_FILTERS,
+  TEXT_FILTERS,
+  PY_FILTERS,
+  NET_FILTERS,
+  MATH_FILTERS,
+  SET_FILTERS,
+  URL_FILTERS,
+  PATH_FILTERS,
+  {
+    password_hash: passwordHash,
+  },
+);
 
 /** Filters that accept undefined input (implemented in filters-seq.ts). */
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);

@@ -1,8 +1,11 @@
 // Tests on paths of the controller, as Ansible's (`x is file`, `is exists`, `is link_exists`, `is same_file(y)`,
-// `is mount`), with their older `is_` names. A relative path is from the current folder.
+// `is mount`), with their older `is_` names, and the path filters `fileglob` and `path_join`. A relative path is
+// from the current folder.
 import { existsSync, lstatSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Test } from './filters-base.js';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { FilterError, type Filter, type Test } from './filters-base.js';
+import { pyType } from './py-format.js';
+import { globPaths } from '../core/glob.js';
 import { toText } from '../core/value-utils.js';
 
 function statOf(v: unknown) {
@@ -55,4 +58,27 @@ export const PATH_TESTS: Record<string, Test> = {
   is_abs: TESTS.abs!,
   is_same_file: TESTS.same_file!,
   is_mount: TESTS.mount!,
+};
+
+/** Python's os.path.join: an absolute part starts the path anew. */
+function pathJoin(parts: string[]): string {
+  let out = '';
+  for (const p of parts) out = p.startsWith('/') || out === '' ? p : out.endsWith('/') ? out + p : `${out}/${p}`;
+  return out;
+}
+
+export const PATH_FILTERS: Record<string, Filter> = {
+  path_join: (v) => {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return pathJoin(v.map((x) => toText(x)));
+    throw new FilterError(`|path_join expects string or sequence, got <class '${pyType(v)}'> instead.`);
+  },
+  // the files a pattern matches (no folder), as glob.glob gives them: relative to the current folder if it is
+  fileglob: (v) => {
+    const pattern = toText(v);
+    const abs = isAbsolute(pattern);
+    return globPaths(abs ? pattern : join(process.cwd(), pattern))
+      .filter((p) => statOf(p)?.isFile() === true)
+      .map((p) => (abs ? p : relative(process.cwd(), p)));
+  },
 };

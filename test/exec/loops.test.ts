@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itemVars, LOOPS, pauseOf } from '../../src/exec/loops.js';
 import { printf, sequence } from '../../src/exec/loop-sequence.js';
-import { fileGlob, firstFound, segmentMatches } from '../../src/exec/loop-files.js';
+import { fileGlob, firstFound } from '../../src/exec/loop-files.js';
+import { segmentMatches } from '../../src/core/glob.js';
 import { LOOP_KEYWORDS } from '../../src/playbook/keyword-contents.js';
 import type { RoleInstance } from '../../src/core/types.js';
 

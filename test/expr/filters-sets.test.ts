@@ -131,3 +131,24 @@ describe('expr: first_found as Ansible reads its terms', () => {
   it('errors=ignore gives an empty text through a template', () =>
     expect(ev("lookup('first_found', {'files': 'nope'}, errors='ignore')")).to.equal(null));
 });
+
+describe('expr: regex_search groups and flags, to_json options, path_join, fileglob', () => {
+  const table: [string, unknown][] = [
+    ["'hello' | regex_search('HELLO', ignorecase=true)", 'hello'],
+    ["'hello' | regex_search('HELLO', ignorecase=false)", null],
+    ["'hello\\nworld' | regex_search('^world', multiline=true)", 'world'],
+    ["'goodbye' | regex_search('(?P<first>good)(?P<second>bye)', '\\\\g<second>', '\\\\g<first>')", ['bye', 'good']],
+    ["'goodbye' | regex_search('(good)(bye)', '\\\\2', '\\\\1')", ['bye', 'good']],
+    ["{'b': 1, 'a': [1, 2]} | to_json(sort_keys=true)", '{"a": [1, 2], "b": 1}'],
+    ["{'b': 1, 'a': 2} | to_nice_json(indent=2)", '{\n  "a": 2,\n  "b": 1\n}'],
+    ["('/etc', 'subdir', 'test') | path_join", '/etc/subdir/test'],
+    ["('/etc', 'subdir', '/test') | path_join", '/test'],
+    ["('etc', 'subdir', 'test') | path_join", 'etc/subdir/test'],
+    [`'${dir}/files/*.csv' | fileglob | map('basename') | list`, ['people.csv', 'tabs.csv', 'x1a.csv']],
+  ];
+  for (const [src, want] of table) it(src, () => expect(ev(src)).to.deep.equal(want));
+  it('regex_search with an argument that names no group fails', () =>
+    expect(fails("'hello' | regex_search('hello', 'unknown')")).to.include('Unknown argument'));
+  it('path_join of a bool fails', () =>
+    expect(fails('True | path_join')).to.include("|path_join expects string or sequence, got <class 'bool'> instead."));
+});
