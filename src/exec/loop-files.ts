@@ -2,7 +2,7 @@
 // is (the role's files/, then the playbook's files/: playbook/lookup-paths.ts).
 import { toBool } from '../core/value-utils.js';
 import { statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { KplayError } from '../core/errors.js';
 import { globPaths, isDir, WILD } from '../core/glob.js';
 import type { RoleInstance, Vars } from '../core/types.js';
