@@ -12,6 +12,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../core/errors.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
+import { CONFIG_OPTIONS, configLookup } from './lookup-config.js';
 import { CSVFILE_OPTIONS, csvfile } from './lookup-csvfile.js';
 import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
 import { scopeGet, toText, truthy } from '../core/value-utils.js';
@@ -145,6 +146,7 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
       throw new FilterError('No file was found when using first_found.');
     },
   },
+  config: { kw: CONFIG_OPTIONS, run: (terms, o, scope) => configLookup(terms, o, scope) },
   csvfile: { kw: CSVFILE_OPTIONS, run: (terms, o, scope) => csvfile(terms, o, (n) => tryFind(scope, n)) },
   password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
   pipe: {

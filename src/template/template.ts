@@ -82,10 +82,9 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
   if (plan.whole) {
     const seg = plan.parts.find((x): x is Seg => typeof x !== 'string')!;
     const v = evalSeg(seg, src, ctx, where);
-    // as Ansible: a lone variable keeps its None, any other expression that gives None renders as ''
-    const lone = /^\{\{\s*(\w*)\s*\}\}$/.exec(src)?.[1];
-    const isVar = lone !== undefined && !/^(None|none|null)$/.test(lone);
-    return seg.expr && (v === null || v === undefined) && !isVar ? '' : v;
+    // a lookup that gives None (errors='ignore') renders as '', as in Ansible (where every expression but a lone
+    // variable does; kplay keeps other None values, which a module takes as an argument not given)
+    return seg.expr && (v === null || v === undefined) && /\b(lookup|query|q)\s*\(/.test(src) ? '' : v;
   }
   let out = '';
   // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating

@@ -152,3 +152,22 @@ describe('expr: regex_search groups and flags, to_json options, path_join, fileg
   it('path_join of a bool fails', () =>
     expect(fails('True | path_join')).to.include("|path_join expects string or sequence, got <class 'bool'> instead."));
 });
+
+describe('expr: the config lookup', () => {
+  const sc = withLookupContext({ ansible_ssh_user: 'lola', ansible_port: '2022', ansible_remote_tmp: 'yolo' }, {});
+  const cfg = (src: string): unknown => evalExpr(compileExpr(src), sc);
+  it('plugin settings come from the host variables', () => {
+    expect(cfg('q("config", "remote_user", "port", plugin_type="connection", plugin_name="ssh")')).to.deep.equal([
+      'lola',
+      2022,
+    ]);
+    expect(cfg('q("config", "remote_tmp", plugin_type="shell", plugin_name="sh")')).to.deep.equal(['yolo']);
+  });
+  it('a setting it cannot find: an error, or nothing with on_missing skip or warn', () => {
+    expect(cfg('lookup("config", "NOPE", on_missing="skip")')).to.deep.equal([]);
+    expect(cfg('q("config", "NOPE", on_missing="warn")')).to.deep.equal([]);
+    expect(fails('lookup("config", "NOPE")')).to.include('Unable to find setting NOPE');
+    expect(fails('lookup("config", "NOPE", on_missing="boo")')).to.include('valid values are: error, warn, skip');
+    expect(fails('lookup("config", 1337)')).to.include('Invalid setting identifier, "1337" is not a string');
+  });
+});

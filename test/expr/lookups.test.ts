@@ -136,8 +136,8 @@ describe('expr lookup errors name the problem at its line and column', () => {
   const compile: Array<[string, string, number]> = [
     [
       "lookup('nosuch', 'x')",
-      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, csvfile, password, pipe, template, items, " +
-        'list, dict, indexed_items, together, nested, flattened, subelements, random_choice, varnames, lines)',
+      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, config, csvfile, password, pipe, template, " +
+        'items, list, dict, indexed_items, together, nested, flattened, subelements, random_choice, varnames, lines)',
       18,
     ],
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],

