@@ -1,40 +1,15 @@
 // `with_fileglob` and `with_first_found`: files on the controller, a relative name searched as copy's `src`
 // is (the role's files/, then the playbook's files/: playbook/lookup-paths.ts).
 import { toBool } from '../core/value-utils.js';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { KplayError } from '../core/errors.js';
-import { fnmatch } from '../core/fnmatch.js';
+import { globPaths, isDir, WILD } from '../core/glob.js';
 import type { RoleInstance, Vars } from '../core/types.js';
 import { candidates, findSource } from '../playbook/lookup-paths.js';
 
 const fail = (msg: string) => new KplayError(msg, { code: 'TASK_FAILED' });
 const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
-const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
-const WILD = /[*?[]/;
-
-/** Does a folder entry match one path segment's pattern? fnmatch's (core/fnmatch.ts: `*`, `?`, `[abc]`,
- *  `[!abc]`), except that, as in a shell's glob, a wildcard does not match a leading dot. */
-export function segmentMatches(seg: string, name: string): boolean {
-  return (seg.startsWith('.') || !name.startsWith('.')) && fnmatch(seg).test(name);
-}
-
-/** The paths an absolute pattern matches (wildcards in any segment, none crossing a `/`), sorted. */
-export function globPaths(pattern: string): string[] {
-  const parts = pattern.split(sep).filter(Boolean);
-  let found: string[] = [sep];
-  for (const part of parts) {
-    const next: string[] = [];
-    for (const dir of found) {
-      if (!WILD.test(part)) next.push(join(dir, part));
-      else if (isDir(dir)) {
-        for (const name of readdirSync(dir)) if (segmentMatches(part, name)) next.push(join(dir, name));
-      }
-    }
-    found = next;
-  }
-  return found.filter((p) => statSync(p, { throwIfNoEntry: false }) !== undefined).sort();
-}
 
 const strings = (key: string, v: unknown): string[] => {
   const l = Array.isArray(v) ? v : [v];

@@ -2,16 +2,16 @@
 // `start=1 end=10 stride=2 format=node%02d`, `count=N` in place of end, or the short form `4-8/2:fmt`.
 import { KplayError } from '../core/errors.js';
 
-const fail = (spec: unknown, why: string) =>
-  new KplayError(`with_sequence: ${why} in ${JSON.stringify(spec)}`, { code: 'TASK_FAILED' });
+// the failures say what Ansible's say (a rescue may compare ansible_failed_result.msg)
+const fail = (_spec: unknown, why: string) => new KplayError(why, { code: 'TASK_FAILED' });
 
-const NUM = '(-?0x[0-9a-f]+|-?\\d+)';
+const NUM = '(-?[0-9a-fx]+)';
 const SHORT = new RegExp(`^(?:${NUM}-)?${NUM}(?:/${NUM})?(?::(.+))?$`, 'i');
 const KEYS = new Set(['start', 'end', 'count', 'stride', 'format']);
 
 function num(spec: unknown, key: string, v: string): number {
   const m = /^(-?)(0x[0-9a-f]+|\d+)$/i.exec(v.trim());
-  if (!m) throw fail(spec, `${key} is not a whole number ('${v}')`);
+  if (!m) throw fail(spec, `can't parse ${key}=${v} as integer`);
   const n = Number.parseInt(m[2]!, m[2]!.toLowerCase().startsWith('0x') ? 16 : 10);
   return m[1] ? -n : n;
 }
@@ -29,13 +29,15 @@ function parse(spec: unknown): Record<string, string> {
     );
   }
   const out: Record<string, string> = {};
+  const unknown: string[] = [];
   for (const word of text.split(/\s+/)) {
     const eq = word.indexOf('=');
-    if (eq <= 0) throw fail(spec, `'${word}' is not key=value`);
+    if (eq <= 0) throw fail(spec, `can't parse arg ${word} as key=value`);
     const k = word.slice(0, eq);
-    if (!KEYS.has(k)) throw fail(spec, `unknown key '${k}' (it takes start, end, count, stride, format)`);
+    if (!KEYS.has(k)) unknown.push(`'${k}'`);
     out[k] = word.slice(eq + 1);
   }
+  if (unknown.length) throw fail(spec, `unrecognized arguments to with_sequence: [${unknown.join(', ')}]`);
   return out;
 }
 
@@ -62,16 +64,16 @@ export function printf(format: string, n: number): string {
     if (flags.includes('0') && conv !== 's') return sign + body.padStart(w - sign.length, '0');
     return (sign + body).padStart(w);
   });
-  if (!used)
-    throw new KplayError(`with_sequence: format '${format}' has no %d (or %x, %s ...)`, { code: 'TASK_FAILED' });
+  if (!used) throw new KplayError(`bad formatting string: ${format}`, { code: 'TASK_FAILED' });
   return out;
 }
 
 /** The sequence a spec names, as strings. */
 export function sequence(spec: unknown): string[] {
   const p = parse(spec);
-  if (p.end !== undefined && p.count !== undefined) throw fail(spec, 'end and count exclude each other');
-  if (p.end === undefined && p.count === undefined) throw fail(spec, 'needs end or count');
+  if (p.end !== undefined && p.count !== undefined)
+    throw fail(spec, "can't specify both count and end in with_sequence");
+  if (p.end === undefined && p.count === undefined) throw fail(spec, 'must specify count or end in with_sequence');
   const start = p.start === undefined ? 1 : num(spec, 'start', p.start);
   const stride = p.stride === undefined ? 1 : num(spec, 'stride', p.stride);
   const format = p.format ?? '%d';
@@ -83,8 +85,8 @@ export function sequence(spec: unknown): string[] {
     end = start + (count - 1) * stride;
   } else end = num(spec, 'end', p.end!);
   if (stride === 0) return [];
-  if (stride > 0 && end < start) throw fail(spec, 'end is below start: counting down needs a negative stride');
-  if (stride < 0 && end > start) throw fail(spec, 'end is above start: counting up needs a positive stride');
+  if (stride > 0 && end < start) throw fail(spec, 'to count backwards make stride negative');
+  if (stride < 0 && end > start) throw fail(spec, "to count forward don't make stride negative");
   const out: string[] = [];
   for (let n = start; stride > 0 ? n <= end : n >= end; n += stride) out.push(printf(format, n));
   return out;

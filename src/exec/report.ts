@@ -3,6 +3,7 @@
 // (censored under no_log).
 import { KplayError } from '../core/errors.js';
 import { valueLoc } from '../core/places.js';
+import { markResult } from '../core/results.js';
 import type { Task, Vars } from '../core/types.js';
 import { toList } from '../playbook/inherit.js';
 import { renderString } from '../template/template.js';
@@ -16,7 +17,8 @@ export function unreachableOrFailed(e: unknown): Outcome {
     return { status: 'unreachable', msg: e.format(), result: { unreachable: true, msg: e.message } };
   }
   const msg = e instanceof KplayError ? e.format() : String((e as Error)?.message ?? e);
-  return { status: 'failed', msg, result: { failed: true, msg } };
+  // the result's msg is the message alone, as Ansible's (a rescue may compare ansible_failed_result.msg)
+  return { status: 'failed', msg, result: { failed: true, msg: e instanceof KplayError ? e.message : msg } };
 }
 
 /** run_once: what the task registered or set on the host it ran on is set on every host, as Ansible does. */
@@ -33,7 +35,8 @@ export function shareFacts(p: StrategyCtx, from: string, before: Record<string, 
 
 /** The failed task as `ansible_failed_task` shows it in rescue (the fields a rescue reads). */
 export function failedTask(t: Task): Vars {
-  return {
+  // data, as the task was written: its templated arguments are not rendered when a rescue reads it
+  return markResult({
     name: t.name ?? '',
     action: t.module,
     args: t.args,
@@ -41,7 +44,7 @@ export function failedTask(t: Task): Vars {
     when: t.when.map((c) => c.source),
     register: t.keywords.register ?? null,
     delegate_to: t.keywords.delegate_to ?? null,
-  };
+  });
 }
 
 export function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, key?: string): void {

@@ -1,6 +1,7 @@
 // Ansible's math filters (mathstuff): log, pow, root, product, permutations, combinations, human_readable and
 // human_to_bytes, with Python's results (itertools' order; sizes in powers of 1024, '%.2f' text).
 import { FilterError, type Filter, list } from './filters-base.js';
+import { pyType } from './py-format.js';
 
 const num = (v: unknown, name: string): number => {
   if (typeof v === 'number') return v;
@@ -57,7 +58,11 @@ export function humanToBytes(v: unknown, defaultUnit?: string, isbits = false): 
 }
 
 export function humanReadable(v: unknown, isbits = false, unit?: string): string {
-  const size = num(v, 'human_readable');
+  if (typeof v !== 'number' && typeof v !== 'boolean')
+    throw new FilterError(
+      "human_readable() failed on bad input: '>=' not supported between instances of " + `'${pyType(v)}' and 'int'`,
+    );
+  const size = Number(v);
   const base = isbits ? 'bits' : 'Bytes';
   let [suffix, limit] = RANGES.at(-1)!;
   for (const [s, l] of RANGES)

@@ -2,8 +2,6 @@
 // use most. A filter or test that is not listed here is a compile-time error with a did-you-mean.
 // `default`/`d`, `mandatory` and `defined`/`undefined` see undefined values: filters-seq.ts calls them. More
 // filters live in filters-data.ts (lists, dicts), filters-text.ts and filters-seq.ts (map, select).
-import { existsSync, lstatSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
 import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './filters-base.js';
@@ -11,8 +9,11 @@ import { DATA_FILTERS } from './filters-data.js';
 import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
+import { SET_FILTERS } from './filters-sets.js';
+import { URL_FILTERS } from './filters-urls.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { passwordHash } from './sha-crypt.js';
+import { PATH_FILTERS, PATH_TESTS } from './tests-paths.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 import { pyJson } from '../core/py-repr.js';
 
@@ -23,6 +24,17 @@ function toInt(v: unknown, fallback: unknown): unknown {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v)) return Math.trunc(Number(v));
   return fallback ?? 0;
+}
+
+/** Python's float() of a number or text ('1.5', ' 2 ', 'nan', '-inf', 'Infinity'); else the default. */
+function toFloat(v: unknown, fallback: unknown): unknown {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v !== 'string') return fallback ?? 0;
+  const t = v.trim().toLowerCase();
+  const special = /^([-+]?)(nan|inf|infinity)$/.exec(t);
+  if (special) return special[2] === 'nan' ? Number.NaN : (special[1] === '-' ? -1 : 1) * Number.POSITIVE_INFINITY;
+  return t !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t) ? Number(t) : (fallback ?? 0);
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -38,6 +50,20 @@ const pyRepl = (s: string): string =>
     .replace(/\\(\d)/g, '$$$1')
     .replace(/\\g<(\d+)>/g, '$$$1');
 
+/** Ansible's regex_search: the first match, or the groups named by `'\\1'` / `'\\g<name>'` arguments as a list;
+ *  None without a match. */
+const regexSearch: Filter = (v, [re, ...wanted], kw) => {
+  const groups = wanted.map((a) => {
+    const m = /^\\(?:g<(\S+)>|(\d+))/.exec(toText(a));
+    if (!m) throw new FilterError('Unknown argument');
+    return m[1] ?? Number(m[2]);
+  });
+  const m = pyRegex(re, '', truthy(kw.ignorecase), truthy(kw.multiline)).exec(str(v, 'regex_search'));
+  if (!m) return null;
+  if (!groups.length) return m[0];
+  return groups.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? null);
+};
+
 export const FILTERS: Record<string, Filter> = {
   bool: (v) => toBool(v),
   length: (v) =>
@@ -47,12 +73,7 @@ export const FILTERS: Record<string, Filter> = {
         ? Object.keys(v).length
         : need(false, v, 'a list, string or dict', 'length'),
   int: (v, [d]) => toInt(v, d),
-  float: (v, [d]) =>
-    typeof v === 'number'
-      ? v
-      : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
-        ? Number(v)
-        : (d ?? 0),
+  float: (v, [d]) => toFloat(v, d),
   string: (v) => toText(v),
   lower: (v) => str(v, 'lower').toLowerCase(),
   upper: (v) => str(v, 'upper').toUpperCase(),
@@ -65,7 +86,6 @@ export const FILTERS: Record<string, Filter> = {
       .map(toText)
       .join(sep === undefined ? '' : toText(sep)),
   list: (v) => [...list(v, 'list')],
-  unique: (v) => list(v, 'unique').filter((x, i, a) => a.findIndex((y) => deepEqual(x, y)) === i),
   sort: (v, [rev, _caseSensitive, attr]) => {
     const by = (x: unknown): unknown => (attr === undefined || attr === null ? x : attrPath(x, attr));
     const out = [...list(v, 'sort')].sort((a, b) => compare(by(a), by(b)));
@@ -85,10 +105,12 @@ export const FILTERS: Record<string, Filter> = {
   split: (v, [sep]) => (sep === undefined ? str(v, 'split').trim().split(/\s+/) : str(v, 'split').split(toText(sep))),
   regex_replace: (v, [re, repl, icase, multi]) =>
     str(v, 'regex_replace').replace(pyRegex(re, 'g', icase, multi), pyRepl(toText(repl ?? ''))),
-  regex_search: (v, [re]) => pyRegex(re, '').exec(str(v, 'regex_search'))?.[0] ?? null,
+  regex_search: regexSearch,
   ternary: (v, [a, b, n]) => (v === null && n !== undefined ? n : truthy(v) ? a : b),
-  to_json: (v) => pyJson(v),
-  to_nice_json: (v, [indent]) => pyJson(v, { indent: indent === undefined ? 4 : Number(indent), sortKeys: true }),
+  to_json: (v, _a, kw) =>
+    pyJson(v, { indent: kw.indent === undefined ? undefined : Number(kw.indent), sortKeys: truthy(kw.sort_keys) }),
+  to_nice_json: (v, [indent], kw) =>
+    pyJson(v, { indent: indent === undefined ? 4 : Number(indent), sortKeys: kw.sort_keys !== false }),
   from_json: (v) => {
     try {
       return JSON.parse(str(v, 'from_json'));
@@ -113,9 +135,20 @@ export const FILTERS: Record<string, Filter> = {
   cidr_network: (v) => cidrNetwork(toText(v)),
 };
 FILTERS.count = FILTERS.length!;
-Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH_FILTERS, {
-  password_hash: passwordHash,
-});
+Object.assign(
+  FILTERS,
+  DATA_FILTERS,
+  TEXT_FILTERS,
+  PY_FILTERS,
+  NET_FILTERS,
+  MATH_FILTERS,
+  SET_FILTERS,
+  URL_FILTERS,
+  PATH_FILTERS,
+  {
+    password_hash: passwordHash,
+  },
+);
 
 /** Filters that accept undefined input (implemented in filters-seq.ts). */
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
@@ -211,30 +244,13 @@ export const TESTS: Record<string, Test> = {
   contains: (v, [x]) => Array.isArray(v) && v.some((y) => deepEqual(x, y)),
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
+  nan: (v) => typeof v === 'number' && Number.isNaN(v),
   ip: (v) => isIp(v),
   // Paths on the controller, as Ansible's tests (relative paths are from the current folder)
-  exists: (v) => existsSync(toText(v)),
-  file: (v) => statOf(v)?.isFile() === true,
-  directory: (v) => statOf(v)?.isDirectory() === true,
-  link: (v) => lstatOf(v)?.isSymbolicLink() === true,
-  abs: (v) => isAbsolute(toText(v)),
+  ...PATH_TESTS,
   ...COMPARE_TESTS,
 };
-
-function statOf(v: unknown) {
-  try {
-    return statSync(toText(v));
-  } catch {
-    return undefined;
-  }
-}
-function lstatOf(v: unknown) {
-  try {
-    return lstatSync(toText(v));
-  } catch {
-    return undefined;
-  }
-}
+Object.assign(TESTS, { issubset: TESTS.subset, issuperset: TESTS.superset, isnan: TESTS.nan });
 
 /** Tests the evaluator implements itself (they accept undefined input). */
 export const LENIENT_TESTS = new Set(['defined', 'undefined']);

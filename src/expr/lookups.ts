@@ -12,8 +12,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../core/errors.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { pyType } from './py-format.js';
+import { CONFIG_OPTIONS, configLookup } from './lookup-config.js';
+import { CSVFILE_OPTIONS, csvfile } from './lookup-csvfile.js';
 import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
-import { scopeGet, toText } from '../core/value-utils.js';
+import { scopeGet, toText, truthy } from '../core/value-utils.js';
 import { MORE_LOOKUPS, type Plugin, runPipe } from './lookups-lists.js';
 
 /** What lookups need from the layers above expr/, kept on the scope under a symbol (never a variable name). */
@@ -75,16 +77,18 @@ function firstFoundOf(terms: unknown[], o: KwArgs): string[] {
         .map((w) => w.trim())
         .filter(Boolean),
     );
+  // paths may also be separated by `:` (Ansible's older form, `paths: a/b:/etc`)
+  const paths = (v: unknown): string[] => words(v).flatMap((w) => w.split(':').filter(Boolean));
   const combine = (files: string[], paths: string[]): string[] =>
     paths.length ? paths.flatMap((p) => files.map((f) => (isAbsolute(f) ? f : join(p, f)))) : files;
   const out: string[] = [];
   for (const t of terms.flat(Infinity)) {
     if (t && typeof t === 'object') {
       const m = t as Record<string, unknown>;
-      out.push(...combine(words(m.files), words(m.paths)));
-    } else out.push(...combine(words(t), words(o.paths)));
+      out.push(...combine(words(m.files), paths(m.paths)));
+    } else out.push(...combine(words(t), paths(o.paths)));
   }
-  if (o.files !== undefined) out.push(...combine(words(o.files), words(o.paths)));
+  if (o.files !== undefined) out.push(...combine(words(o.files), paths(o.paths)));
   return out;
 }
 
@@ -95,6 +99,9 @@ function tryFind(scope: object, name: string): string | undefined {
     return undefined;
   }
 }
+
+/** Python's `<class 'int'>` of a value, as Ansible's messages name a type. */
+const pyClass = (v: unknown): string => `<class '${pyType(v)}'>`;
 
 const names = (terms: unknown[]): string[] =>
   terms.map((t) => {
@@ -120,11 +127,13 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
   vars: {
     kw: ['default'],
     run: (terms, o, scope) =>
-      names(terms).map((n) => {
+      terms.map((n) => {
+        if (typeof n !== 'string')
+          throw new FilterError(`Invalid setting identifier, "${toText(n)}" is not a string, its a ${pyClass(n)}`);
         const v = scopeGet(scope, n);
         if (v !== undefined) return v;
         if (o.default !== undefined) return o.default;
-        throw new FilterError(`no variable named '${n}'`);
+        throw new FilterError(`No variable found with this name: ${n}`);
       }),
   },
   first_found: {
@@ -132,10 +141,13 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
     run: (terms, o, scope) => {
       const found = firstFoundOf(terms, o).find((n) => tryFind(scope, n) !== undefined);
       if (found !== undefined) return [tryFind(scope, found)];
-      if (o.skip === true) return [];
-      throw new FilterError('no file was found by first_found');
+      const skipped = terms.some((t) => t !== null && typeof t === 'object' && truthy((t as KwArgs).skip));
+      if (truthy(o.skip) || skipped) return [];
+      throw new FilterError('No file was found when using first_found.');
     },
   },
+  config: { kw: CONFIG_OPTIONS, run: (terms, o, scope) => configLookup(terms, o, scope) },
+  csvfile: { kw: CSVFILE_OPTIONS, run: (terms, o, scope) => csvfile(terms, o, (n) => tryFind(scope, n)) },
   password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
   pipe: {
     kw: [],

@@ -3,6 +3,7 @@
 // binding tighter than arithmetic, `~` string concatenation, Python/Jinja literals, `a if c else b`.
 // Every token node gets `start` (its offset in the parsed text) so errors point at the exact column.
 import jsep from 'jsep';
+import { PY_ESCAPES } from '../core/kv.js';
 import { gobbleDict, gobbleProperties, syntax, tupleOf, type Node } from './parse-jinja.js';
 
 export type { Node };
@@ -93,8 +94,8 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
         throw syntax(start, "unbalanced parentheses: this '(' is never closed");
       throw e;
     }
-    if (!node) throw syntax(start, 'empty parentheses');
-    node = tupleOf(node as Node, start);
+    // `()` is Jinja's empty tuple
+    node = node ? tupleOf(node as Node, start) : ({ type: 'ArrayExpression', elements: [], start } as Node);
     // a parenthesized comparison is a value, not the start of a chain: `(a == b) == c`
     if (node.type === 'BinaryExpression') node.closed = true;
   } else if (c === 91 /* [ */) {
@@ -107,6 +108,8 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     }
   } else if (c === 39 || c === 34) {
     node = this.gobbleStringLiteral() as Node;
+    // Jinja reads a string literal's escapes as Python's unicode-escape: `'\d'` stays a backslash and a d
+    node.value = pyUnescape(String(node.raw).slice(1, -1));
   } else if ((c >= 48 && c <= 57) || c === 46) {
     node = this.gobbleNumericLiteral() as Node;
   } else if (c === 123 /* { */) {
@@ -192,6 +195,20 @@ function gobbleIfElse(this: Scope, env: { node?: jsep.Expression }): void {
     alternate,
     start: (env.node as Node).start,
   } as Node;
+}
+
+/** Python's unicode-escape decoding: `\\n`, `\\x41`, `\\u0041`, `\\101` (octal), a backslash-newline is
+ *  nothing, and any other backslash is kept with the character after it. */
+function pyUnescape(s: string): string {
+  return s.replace(
+    /\\(?:U([0-9a-fA-F]{8})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([0-7]{1,3})|([\\'"abfnrtv])|(\n))/g,
+    (m, u8, u4, x2, oct, c, nl) => {
+      if (nl !== undefined) return '';
+      if (c !== undefined) return PY_ESCAPES[c as string]!;
+      const n = oct !== undefined ? Number.parseInt(oct as string, 8) : Number.parseInt((u8 ?? u4 ?? x2) as string, 16);
+      return n <= 0x10ffff ? String.fromCodePoint(n) : m;
+    },
+  );
 }
 
 export interface SyntaxProblem {

@@ -19,7 +19,10 @@ export const debug = defineController({
       let value: unknown;
       try {
         value = evaluate(a.var);
-      } catch {
+      } catch (e) {
+        // as Ansible: only what is undefined prints so; a filter, test or lookup that fails fails the task
+        const m = (e as Error).message;
+        if (/\b(filter|test|lookup) '[^']+': /.test(m)) return failed(m);
         value = 'VARIABLE IS NOT DEFINED!';
       }
       if (isUncertain(value))

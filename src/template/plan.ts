@@ -148,11 +148,14 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
   );
   // `{{ [a, b] }}` is a list (Ansible), not Handlebars' `[segment literal]` path
   const list = inner.trimStart().startsWith('[');
+  // Jinja's word literals (`None`, `True`) are values, not variable names
+  const word = p?.type === 'PathExpression' && /^(None|none|True|False)$/.test(String(p.original));
   if (
     m &&
     p &&
     !opWord &&
     !list &&
+    !word &&
     (noArgs || (p.type === 'PathExpression' && p.parts.length === 1 && isHelperName(p.parts[0])))
   ) {
     const bad = machineryIn(m)[0] ?? helperProblemOf(m);

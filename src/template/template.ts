@@ -16,6 +16,7 @@ import { astVariables, evalMustache, TplError, type HNode } from './ast.js';
 import { compileHbs, offsetOf, planOf, type Render, type Seg } from './plan.js';
 import { isPlainObject } from '../core/value-utils.js';
 import { pyStr } from '../core/py-repr.js';
+import { typedResult } from './typed-result.js';
 
 const pyText = (v: unknown): string => (v === null || v === undefined ? '' : pyStr(v));
 import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
@@ -62,7 +63,8 @@ function evalSeg(seg: Seg, src: string, ctx: RenderCtx, where?: { loc?: Loc; nam
 
 export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
   if (typeof src !== 'string' || !isTemplateText(src)) return src;
-  if (hasJinjaStatements(src)) return renderJinjaText(src, ctx.vars, { loc: where?.loc, host: ctx.host });
+  if (hasJinjaStatements(src))
+    return typedResult(src, renderJinjaText(src, ctx.vars, { loc: where?.loc, host: ctx.host }));
   const plan = planOf(src);
   const name = where?.name ?? where?.loc?.file;
   if (plan.kind === 'bad') {
@@ -77,11 +79,17 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
       throw fail(e.message, ctx, locInString(where?.loc, src, offsetOf(src, e.line, e.col)), name, e.hint);
     }
   }
-  if (plan.whole) return evalSeg(plan.parts.find((x): x is Seg => typeof x !== 'string')!, src, ctx, where);
+  if (plan.whole) {
+    const seg = plan.parts.find((x): x is Seg => typeof x !== 'string')!;
+    const v = evalSeg(seg, src, ctx, where);
+    // a lookup that gives None (errors='ignore') renders as '', as in Ansible (where every expression but a lone
+    // variable does; kplay keeps other None values, which a module takes as an argument not given)
+    return seg.expr && (v === null || v === undefined) && /\b(lookup|query|q)\s*\(/.test(src) ? '' : v;
+  }
   let out = '';
   // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating
   for (const part of plan.parts) out += typeof part === 'string' ? part : pyText(evalSeg(part, src, ctx, where));
-  return out;
+  return typedResult(src, out);
 }
 
 export function renderDeep(

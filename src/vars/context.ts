@@ -95,6 +95,7 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
     taskDir: task ? dirname(task.loc.file) : undefined,
   };
   const layers: VarLayers = {
+    connection: { ansible_host: host },
     roleDefaults: roleDefaults(play, role),
     inventory,
     facts: factsLayer(rv.facts.get(host)),

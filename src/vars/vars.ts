@@ -10,6 +10,7 @@ import { PROTO_KEY, PROTO_MESSAGE } from '../core/own-keys.js';
 import type { Vars } from '../core/types.js';
 
 export interface VarLayers {
+  connection?: Vars | undefined; // ansible_host: the host's name unless a layer above sets it, as Ansible's tasks see
   roleDefaults?: Vars | undefined;
   inventory?: Vars | undefined;
   facts?: Vars | undefined;
@@ -23,6 +24,7 @@ export interface VarLayers {
 }
 
 const ORDER: (keyof VarLayers)[] = [
+  'connection',
   'roleDefaults',
   'inventory',
   'facts',

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itemVars, LOOPS, pauseOf } from '../../src/exec/loops.js';
 import { printf, sequence } from '../../src/exec/loop-sequence.js';
-import { fileGlob, firstFound, segmentMatches } from '../../src/exec/loop-files.js';
+import { fileGlob, firstFound } from '../../src/exec/loop-files.js';
+import { segmentMatches } from '../../src/core/glob.js';
 import { LOOP_KEYWORDS } from '../../src/playbook/keyword-contents.js';
 import type { RoleInstance } from '../../src/core/types.js';
 
@@ -140,14 +141,17 @@ describe('loops: with_sequence', () => {
   for (const [spec, want] of cases) it(JSON.stringify(spec), () => expect(sequence(spec)).to.deep.equal(want));
 
   const bad: [unknown, string][] = [
-    ['start=1', 'with_sequence: needs end or count in "start=1"'],
-    ['end=3 count=2', 'with_sequence: end and count exclude each other in "end=3 count=2"'],
-    ['start=5 end=1', 'with_sequence: end is below start: counting down needs a negative stride in "start=5 end=1"'],
-    ['end=x', 'with_sequence: end is not a whole number (\'x\') in "end=x"'],
-    ['finish=3', 'with_sequence: unknown key \'finish\' (it takes start, end, count, stride, format) in "finish=3"'],
-    ['1 to 3', 'with_sequence: \'1\' is not key=value in "1 to 3"'],
-    ['end=2 format=node', "with_sequence: format 'node' has no %d (or %x, %s ...)"],
-    [['end=2'], 'with_sequence: expected a string in ["end=2"]'],
+    // Ansible's messages (a rescue may compare ansible_failed_result.msg)
+    ['start=1', 'must specify count or end in with_sequence'],
+    ['end=3 count=2', "can't specify both count and end in with_sequence"],
+    ['start=5 end=1', 'to count backwards make stride negative'],
+    ['start=1 end=5 stride=-1', "to count forward don't make stride negative"],
+    ['end=x', "can't parse end=x as integer"],
+    ['A-4/2', "can't parse start=A as integer"],
+    ['finish=3 junk=1', "unrecognized arguments to with_sequence: ['finish', 'junk']"],
+    ['1 to 3', "can't parse arg 1 as key=value"],
+    ['end=2 format=node', 'bad formatting string: node'],
+    [['end=2'], 'expected a string'],
   ];
   for (const [spec, want] of bad)
     it(`fails: ${JSON.stringify(spec)}`, () => expect(failure(() => sequence(spec))).to.equal(want));

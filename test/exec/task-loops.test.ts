@@ -55,7 +55,7 @@ describe('executor: loop keywords on a task', () => {
     });
     expect(r.code).to.not.equal(0);
     const msg = String(r.results.find((x) => x.task === 't')?.msg);
-    expect(msg).to.match(/site\.yml:6:22: with_sequence: needs end or count in "start=1" \(host a, task "t"\)/);
+    expect(msg).to.match(/site\.yml:6:22: must specify count or end in with_sequence \(host a, task "t"\)/);
     const none = await run(play('    - name: t\n      debug: msg={{ item }}\n      with_first_found: [p, q]\n'), {
       limit: 'a',
     });

@@ -87,7 +87,7 @@ describe('expr lookups, as Ansible answers them', () => {
       join(dir, 'files/f.txt'),
     );
     expect(ev("query('first_found', 'nope.txt', skip=True)")).to.deep.equal([]);
-    expect(() => ev("lookup('first_found', 'nope.txt')")).to.throw(/no file was found by first_found/);
+    expect(() => ev("lookup('first_found', 'nope.txt')")).to.throw(/No file was found when using first_found\./);
   });
   it('an absolute path is read as it is', () => {
     expect(ev(`lookup('file', '${join(dir, 'side.txt')}')`)).to.equal('side');
@@ -136,8 +136,8 @@ describe('expr lookup errors name the problem at its line and column', () => {
   const compile: Array<[string, string, number]> = [
     [
       "lookup('nosuch', 'x')",
-      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, password, pipe, template, items, list, " +
-        'dict, indexed_items, together, nested, flattened, subelements, random_choice, varnames, lines)',
+      "unknown lookup 'nosuch' (kplay has env, file, vars, first_found, config, csvfile, password, pipe, template, " +
+        'items, list, dict, indexed_items, together, nested, flattened, subelements, random_choice, varnames, lines)',
       18,
     ],
     ["lookup('fiel', 'x')", "unknown lookup 'fiel' (did you mean 'file'?)", 18],
@@ -155,7 +155,7 @@ describe('expr lookup errors name the problem at its line and column', () => {
         `${process.cwd()}/)`,
       15,
     ],
-    ["lookup('vars', 'nope')", "lookup 'vars': no variable named 'nope'", 11],
+    ["lookup('vars', 'nope')", "lookup 'vars': No variable found with this name: nope", 11],
     ["lookup('file', 'f.txt', errors='loud')", "errors must be 'strict', 'warn' or 'ignore', got 'loud'", 11],
     ["q('list', *b)", "'*' needs a list to spread into the arguments, got int", 21],
     ["lookup(kind, 'x')", "unknown lookup 'pip' (did you mean 'pipe'?)", 11],

@@ -36,6 +36,7 @@ export class SampleHost extends SysHost {
   pkgs = new Map<string, Pkg>();
   available = new Map<string, string>();
   rpms = new Set<string>();
+  pips = new Map<string, string>();
   served = new Map<string, Buffer>();
   private inv = 1;
   /** Boots so far (reboot). */
@@ -54,7 +55,7 @@ export class SampleHost extends SysHost {
 
   override snapshot(): string {
     const controller = [...this.controller].map(([p, b]) => [p, b.toString('base64')]);
-    const live = [[...this.units], [...this.pkgs], [...this.rpms], [...this.rules], this.boots];
+    const live = [[...this.units], [...this.pkgs], [...this.rpms], [...this.pips], [...this.rules], this.boots];
     return super.snapshot() + JSON.stringify([...live, controller]);
   }
 
@@ -103,6 +104,8 @@ export class SampleHost extends SysHost {
       const p = this.pkgs.get(rest[1]!);
       return p ? ok(`${rest[1]}\t\t\t\t\t${p.sel}\n`) : ok('', 0, `dpkg: no packages found matching ${rest[1]}\n`);
     }
+    if (cmd === 'python3' && rest.slice(0, 3).join(' ') === '-m pip list')
+      return ok(rest.includes('--outdated') ? '' : [...this.pips].map(([n, v]) => `${n}==${v}\n`).join(''));
     if (cmd === 'rpm') {
       const names = rest.slice(3);
       return ok(
@@ -194,6 +197,13 @@ export class SampleHost extends SysHost {
       const act = this.ran.at(-1) as Extract<Action, { exec: string[] }>;
       const [n, sel] = act.stdin!.trim().split(' ') as [string, string];
       this.pkgs.get(n)!.sel = sel;
+      return true;
+    }
+    if (cmd === 'python3' && rest[1] === 'pip') {
+      const names = rest.slice(3).filter((a) => !a.startsWith('-'));
+      for (const n of names)
+        if (rest[2] === 'uninstall') this.pips.delete(n);
+        else this.pips.set(n.split('==')[0]!, n.split('==')[1] ?? '1.0');
       return true;
     }
     if (cmd === 'dnf' || cmd === 'yum') {
@@ -354,6 +364,7 @@ export const samples: Record<string, Sample> = {
   },
   dnf: { args: { name: 'tree', state: 'present' }, host: sys() },
   yum: { args: { name: ['tree', 'chrony'], state: 'absent' }, host: sys({}, (h) => h.rpms.add('chrony')) },
+  pip: { args: { name: ['passlib', 'six'], state: 'present' }, host: sys({}, (h) => h.pips.set('six', '1.16.0')) },
   package: {
     args: { name: 'hello', state: 'present' },
     host: sys({}, (h) => {
