@@ -147,8 +147,10 @@ export async function runHostModule(
     else await foldChanges(state, predictedOf(p, 'localhost', own), plan.changes, reader.hostSide());
     return record(outcome, plan.changes, recording?.reads, reader.anew);
   }
-  if (plan.changes.length === 0)
-    return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
+  if (plan.changes.length === 0) {
+    const status = plan.result?.skipped === true ? 'skipped' : 'ok'; // script's creates, as Ansible skips it
+    return { status, result: { changed: false, ...plan.result }, diff, changes: summaries };
+  }
   const execOpts = {
     become,
     becomeUser: becomeUserOf(p, t, vars),

@@ -128,8 +128,12 @@ async function once(
   try {
     const skipped = skippedBy(p, t, host, vars);
     if (skipped) return skipped;
-    // arguments found wrong when the playbook was read, on a task whose failure the playbook handles
-    if (t.deferred?.length) throw t.deferred[0];
+    // arguments found wrong when the playbook was read, on a task whose failure the playbook handles (after
+    // Ansible's refusal of async, which comes first)
+    if (t.deferred?.length) {
+      asyncJob(t, vars, host, p.modules.find(t.module));
+      throw t.deferred[0];
+    }
     out = await attempts(p, t, host, vars, check);
   } catch (e) {
     // a condition or an argument that cannot be evaluated fails the task, as a failed module does (ignore_errors
