@@ -145,7 +145,7 @@ describe('async: jobs, polling and async_status (executor over a memory host)', 
     }
   });
 
-  it('poll: 0 for a module that is not a command is refused when it runs; poll > 0 runs it, with a job id', async () => {
+  it('poll: 0 for a module that is no command is refused when it runs; poll > 0 runs it, with a job id', async () => {
     const a = new JobHost('a');
     const rs = await resultOf(
       a,
