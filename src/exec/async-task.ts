@@ -116,10 +116,11 @@ export async function runJob(tr: Transport, plan: Plan, o: ExecOptions, job: Asy
   return { status: s.result.changed === true ? 'changed' : 'ok', result: s.result };
 }
 
-/** A module run with a time limit (not detached): a command stopped at the limit fails with Ansible's message. */
-export function jobTimeout(job: AsyncJob): (e: unknown) => never {
+/** A module run with a time limit (not detached): a command stopped at the limit fails with Ansible's message
+ *  (without a job, the error as it is). */
+export function jobTimeout(job: AsyncJob | undefined): (e: unknown) => never {
   return (e) => {
-    if (e instanceof KplayError && e.code === 'TIMEOUT')
+    if (job && e instanceof KplayError && e.code === 'TIMEOUT')
       throw new KplayError(`async task did not complete within the requested time - ${job.limit}s`, {
         code: 'TASK_FAILED',
       });

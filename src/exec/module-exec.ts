@@ -161,7 +161,7 @@ export async function runHostModule(
   };
   if (job && detached(spec)) return runJob(conn.transport, plan, execOpts, job);
   const ran = await applyChanges(conn.transport, plan.changes, { ...execOpts, failOnRc: !commandLike }).catch(
-    job ? jobTimeout(job) : (e) => Promise.reject(e),
+    jobTimeout(job),
   );
   conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {

@@ -251,10 +251,10 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   let out: Outcome;
   try {
     // Ansible's refusals of async hold in check mode too, where no job starts
-    const async = asyncJob(t, vars, host, p.modules.find(t.module));
-    const job = check ? undefined : async;
+    const job = asyncJob(t, vars, host, p.modules.find(t.module));
+    const live = check ? undefined : job;
     ctl = await runControllerModule(p, t, host, vars, args, check);
-    out = ctl ?? withJobFields(await runHostModule(p, t, host, vars, args, check, job), job);
+    out = ctl ?? withJobFields(await runHostModule(p, t, host, vars, args, check, live), live);
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
