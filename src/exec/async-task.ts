@@ -128,8 +128,10 @@ export function jobTimeout(job: AsyncJob | undefined): (e: unknown) => never {
   };
 }
 
-/** What Ansible adds to a polled job's result: its id, and that it finished. */
+/** What Ansible adds to a polled job's result: its id, and that it finished (check mode too, so a later task
+ *  reading them is predicted as the real run goes). */
 export function withJobFields(out: Outcome, job: AsyncJob | undefined): Outcome {
-  if (!job || out.status === 'skipped' || 'ansible_job_id' in out.result) return out;
+  if (!job || job.poll === 0 || out.status === 'skipped' || out.result.__uncertain || 'ansible_job_id' in out.result)
+    return out;
   return { ...out, result: { ...out.result, ansible_job_id: job.jid, finished: 1 } };
 }

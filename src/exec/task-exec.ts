@@ -254,7 +254,7 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
     const job = asyncJob(t, vars, host, p.modules.find(t.module));
     const live = check ? undefined : job;
     ctl = await runControllerModule(p, t, host, vars, args, check);
-    out = ctl ?? withJobFields(await runHostModule(p, t, host, vars, args, check, live), live);
+    out = ctl ?? withJobFields(await runHostModule(p, t, host, vars, args, check, live), job);
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;

@@ -165,11 +165,14 @@ describe('async: jobs, polling and async_status (executor over a memory host)', 
       a,
       '    - command: sleep 3\n      async: 30\n      poll: 0\n' +
         '    - shell: sleep 3\n      async: 30\n      poll: 5\n' +
-        '    - async_status: jid=j1.2\n      register: s\n',
+        '    - async_status: jid=j1.2\n      register: s\n' +
+        '    - stat: path=/tmp\n      async: 5\n      poll: 1\n',
       true,
     );
     // kplay's check mode reports a command changed (the real run would), registering Ansible's skipped result
-    expect(rs.map((r) => r.status)).to.deep.equal(['changed', 'changed', 'ok']);
+    expect(rs.map((r) => r.status)).to.deep.equal(['changed', 'changed', 'ok', 'ok']);
+    expect(rs[3]).to.deep.include({ finished: 1 }); // as the real run registers it
+    expect(rs[3]!.ansible_job_id).to.match(JID);
     expect(rs[0]).to.deep.include({ skipped: true, msg: 'Command would have run if not in check mode' });
     expect(rs[2]).to.deep.include({ finished: 1, rc: 0 });
     expect(a.log.filter((x) => x[0] !== 'read')).to.deep.equal([]);
