@@ -14,6 +14,7 @@ import type { Outcome } from './outcome.js';
 import type { Task, Vars } from '../core/types.js';
 import { toBool } from '../core/value-utils.js';
 import { pathTouches } from '../tasks/lib/schema.js';
+import { type AsyncJob, detached, jobTimeout, runJob } from './async-task.js';
 
 function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   const v = t.keywords.become ?? p.play.become ?? vars.ansible_become;
@@ -53,6 +54,7 @@ export async function runHostModule(
   vars: Vars,
   raw: Vars,
   check: boolean,
+  job?: AsyncJob,
 ): Promise<Outcome> {
   const spec = p.modules.find(t.module);
   if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
@@ -145,16 +147,22 @@ export async function runHostModule(
     else await foldChanges(state, predictedOf(p, 'localhost', own), plan.changes, reader.hostSide());
     return record(outcome, plan.changes, recording?.reads, reader.anew);
   }
-  if (plan.changes.length === 0)
-    return { status: 'ok', result: { changed: false, ...plan.result }, diff, changes: summaries };
-  const ran = await applyChanges(conn.transport, plan.changes, {
+  if (plan.changes.length === 0) {
+    const status = plan.result?.skipped === true ? 'skipped' : 'ok'; // script's creates, as Ansible skips it
+    return { status, result: { changed: false, ...plan.result }, diff, changes: summaries };
+  }
+  const execOpts = {
     become,
     becomeUser: becomeUserOf(p, t, vars),
     becomeMethod: becomeMethodOf(t, vars, host),
     env: environmentOf(t, vars, host),
-    timeoutMs: timeoutOf(t),
-    failOnRc: !commandLike,
-  });
+    // async: the module's commands stop at its time limit
+    timeoutMs: job ? Math.min(timeoutOf(t) ?? Number.POSITIVE_INFINITY, job.limit * 1000) : timeoutOf(t),
+  };
+  if (job && detached(spec)) return runJob(conn.transport, plan, execOpts, job);
+  const ran = await applyChanges(conn.transport, plan.changes, { ...execOpts, failOnRc: !commandLike }).catch(
+    jobTimeout(job),
+  );
   conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
   if (commandLike) {
     const r = ran.lastExec;

@@ -21,6 +21,7 @@ import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
 import { dropOmitted } from '../core/omit.js';
+import { asyncJob, withJobFields } from './async-task.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -127,8 +128,12 @@ async function once(
   try {
     const skipped = skippedBy(p, t, host, vars);
     if (skipped) return skipped;
-    // arguments found wrong when the playbook was read, on a task whose failure the playbook handles
-    if (t.deferred?.length) throw t.deferred[0];
+    // arguments found wrong when the playbook was read, on a task whose failure the playbook handles (after
+    // Ansible's refusal of async, which comes first)
+    if (t.deferred?.length) {
+      asyncJob(t, vars, host, p.modules.find(t.module));
+      throw t.deferred[0];
+    }
     out = await attempts(p, t, host, vars, check);
   } catch (e) {
     // a condition or an argument that cannot be evaluated fails the task, as a failed module does (ignore_errors
@@ -245,8 +250,11 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
   let ctl: Outcome | undefined;
   let out: Outcome;
   try {
+    // Ansible's refusals of async hold in check mode too, where no job starts
+    const job = asyncJob(t, vars, host, p.modules.find(t.module));
+    const live = check ? undefined : job;
     ctl = await runControllerModule(p, t, host, vars, args, check);
-    out = ctl ?? (await runHostModule(p, t, host, vars, args, check));
+    out = ctl ?? withJobFields(await runHostModule(p, t, host, vars, args, check, live), job);
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;

@@ -117,6 +117,9 @@ export const TASK_KEYWORDS: Record<string, KeywordCheck> = {
   failed_when: condition,
   until: condition,
   retries: int,
+  // async: seconds the task may run (0: not async); poll: seconds between checks (0: started, not waited for)
+  async: int,
+  poll: int,
   delay: seconds,
   args: mapping,
   action: any,
@@ -170,8 +173,6 @@ export const INCLUDE_ACTIONS = new Set(['include_tasks', 'import_tasks', 'includ
 
 /** Keywords kplay reads but does not support (yet): a clear error beats silently ignoring them. */
 export const UNSUPPORTED: Record<string, string> = {
-  async: 'async tasks are not supported; use a systemd unit or `wait_for` for long-running work',
-  poll: 'async tasks are not supported',
   include: "'include' was removed from Ansible; use include_tasks or import_tasks",
 };
 

@@ -28,6 +28,7 @@ import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
 import { listTree } from './lib/list-tree.js';
 import { addMtime, wantedMtime } from './lib/file-times.js';
 import { addFlags } from './lib/file-flags.js';
+import { expandUser } from './lib/home.js';
 import { pathFields, pathState } from './lib/file-result.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
@@ -64,6 +65,8 @@ export const file = defineTask({
   example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
   async plan(args, _host, facts): Promise<Plan> {
     if (args._diff_peek) return { changes: [], result: { path: args.path } };
+    // `~/x` as the host's user, as Ansible's path arguments
+    if (args.path !== undefined) args.path = await expandUser(args.path, facts);
     const plan = await planFile(args, facts);
     const path = plan.result!.path as string;
     // Ansible's fields: the path as it is once done (a change's re-plan gives them after it is applied);

@@ -6,6 +6,7 @@
 // Not returned: attributes (get_attributes), which need `lsattr`.
 import type { FactReader, Vars } from './contract.js';
 import { octal, parseOctal } from './lib/fsattrs.js';
+import { expandUser } from './lib/home.js';
 import { abool, choice, defineTask, apath } from './lib/schema.js';
 import { posix } from 'node:path';
 
@@ -50,7 +51,7 @@ export const stat = defineTask({
   },
   example: '- stat: path=/etc/etcd/ssl/ca.pem\n  register: ca',
   async plan(args, _host, facts) {
-    const path = args.path!;
+    const path = await expandUser(args.path!, facts); // `~/x` as the host's user, as Ansible's path arguments
     const alg = args.checksum_algorithm;
     const direct = alg === 'sha1' || alg === 'sha256' ? alg : undefined;
     const st = await facts.stat(path, { follow: args.follow, checksum: args.get_checksum ? direct : undefined });

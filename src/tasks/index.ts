@@ -23,6 +23,7 @@ import { raw } from './raw.js';
 import { tempfile } from './tempfile.js';
 import { cron } from './cron.js';
 import { reboot } from './reboot.js';
+import { async_status } from './async-status.js';
 
 const all: ModuleSpec[] = [
   command,
@@ -59,6 +60,7 @@ const all: ModuleSpec[] = [
   tempfile,
   cron,
   reboot,
+  async_status,
 ];
 
 /** The short name a task's module key stands for (`ansible.posix.sysctl` is `sysctl`; collections.ts); a name no

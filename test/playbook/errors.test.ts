@@ -121,8 +121,8 @@ describe('playbook errors', () => {
     expect(e).to.include({ msg: "strategy: expected 'linear' or 'free', got \"parallel\"", line: 2, col: 13 });
   });
   it('unsupported keyword says why', () => {
-    const e = one({ 'site.yml': play('    - command: sleep 100\n      async: 10\n') });
-    expect(e.msg).to.match(/^'async' is not supported: async tasks are not supported/);
+    const e = one({ 'site.yml': play('    - debug: msg=x\n      include: x.yml\n') });
+    expect(e.msg).to.match(/^'include' is not supported: 'include' was removed/);
     expect(e).to.include({ line: 4, col: 7 });
   });
   it('missing role, with did you mean', () => {

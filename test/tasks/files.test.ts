@@ -438,6 +438,15 @@ describe('stat', () => {
       '/srv/l': { type: 'link', target: 'f' },
     });
 
+  it("`~` in path is the host user's home (from ansible_env), for stat and file, as Ansible expands it", async () => {
+    const host = new FakeHost({ '/root/.jobs': { type: 'dir' } });
+    for (const p of ['~/.jobs', '~']) {
+      const plan = await planOn(stat, { path: p }, host);
+      expect((plan.result!.stat as Record<string, unknown>).isdir, p).to.equal(true);
+    }
+    await converge(file, { path: '~/.jobs', state: 'absent' }, host);
+    expect((await planOn(stat, { path: '/root/.jobs' }, host)).result!.stat).to.deep.equal({ exists: false });
+  });
   it('a missing path', async () => {
     expect(await planOn(stat, { path: '/srv/none' }, host())).to.deep.equal({
       changes: [],

@@ -4,12 +4,12 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcp, type AddressInfo } from 'node:net';
+import { connect, createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeResult } from '../../src/tasks/contract.js';
 import { parseCurlOut, requestBody, uri } from '../../src/tasks/net/uri.js';
-import { wait_for } from '../../src/tasks/net/wait-for.js';
+import { procAddresses, wait_for } from '../../src/tasks/net/wait-for.js';
 import { wait_for_connection } from '../../src/tasks/net/wait-for-connection.js';
 import { FakeHost } from '../support/fake-host.js';
 import { hostView, planError, planOn } from '../support/plan-harness.js';
@@ -137,10 +137,46 @@ describe('wait_for (its script run locally)', function () {
     expect(plan.result?.elapsed).to.equal(4);
   });
 
-  it('drained is refused; port and path are exclusive', async () => {
-    expect(await planError(wait_for, { port: 1, state: 'drained' }, new LocalHost())).to.include(
-      'drained is not supported',
+  it('drained: waits until no active connection to the port (/proc/net/tcp), as Ansible on Linux', async () => {
+    const srv = createTcp((c) => held.push(c));
+    const held: Socket[] = [];
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    const client = connect(port, '127.0.0.1');
+    await new Promise((r) => client.once('connect', r));
+    try {
+      expect(await planError(wait_for, { port, state: 'drained', timeout: 1 }, new LocalHost())).to.include(
+        `Timeout when waiting for 127.0.0.1:${port} to drain`,
+      );
+      const excluded = { port, state: 'drained', timeout: 1, exclude_hosts: ['127.0.0.1'] };
+      expect((await planOn(wait_for, excluded, new LocalHost())).result).to.include({ state: 'drained' });
+      const other = { port, state: 'drained', timeout: 1, active_connection_states: ['TIME_WAIT'] };
+      expect((await planOn(wait_for, other, new LocalHost())).result).to.include({ state: 'drained' });
+    } finally {
+      client.destroy();
+      for (const c of held) c.destroy();
+      srv.close();
+    }
+    expect(await planError(wait_for, { path: '/x', state: 'drained' }, new LocalHost())).to.include(
+      'state=drained should only be used for checking a port in the wait_for module',
     );
+    expect(await planError(wait_for, { port: 1, exclude_hosts: ['::1'] }, new LocalHost())).to.include(
+      'exclude_hosts should only be with state=drained',
+    );
+  });
+
+  it("addresses as /proc/net/tcp writes them (each 4-byte word's bytes reversed)", () => {
+    for (const [host, want] of [
+      ['127.0.0.1', ['4:0100007F', '6:0000000000000000FFFF00000100007F']],
+      ['::1', ['6:00000000000000000000000001000000']],
+      ['0.0.0.0', ['4:00000000', '6:0000000000000000FFFF000000000000']],
+      ['fe80::1:2', ['6:000080FE000000000000000002000100']],
+    ] as const)
+      expect(procAddresses(host), host).to.deep.equal(want);
+    expect(() => procAddresses('example.org')).to.throw(/needs host to be an IP address or localhost/);
+  });
+
+  it('port and path are exclusive', async () => {
     expect(await planError(wait_for, { port: 1, path: '/x' }, new LocalHost())).to.match(
       /port.*path|mutually exclusive/i,
     );

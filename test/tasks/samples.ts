@@ -12,6 +12,7 @@ import type { FakeHost, FakeSpec } from '../support/fake-host.js';
 import { hostView } from '../support/plan-harness.js';
 import { makeArchive } from '../support/archive.js';
 import { SysHost } from './system-fake.js';
+import { READ_SH } from '../../src/tasks/lib/async-job.js';
 
 interface Unit {
   load: string;
@@ -114,6 +115,8 @@ export class SampleHost extends SysHost {
       );
     }
     if (cmd === 'sh' && rest[0] === '-c' && rest[1]!.startsWith('command -v')) return ok('/usr/bin/curl\n');
+    // async_status: a job that has ended
+    if (cmd === 'sh' && rest[1] === READ_SH) return ok(`/root/.ansible_async/${rest[4]}\n{"rc": 0, "stdout": "hi"}\n`);
     if (cmd === 'sh' && rest[0] === '-c' && rest[1]!.startsWith('cd -- "$1"')) {
       const [dest, ...paths] = rest.slice(3);
       const lines: string[] = [];
@@ -483,6 +486,7 @@ export const samples: Record<string, Sample> = {
     readOnly: true,
   },
   raw: { args: { _raw_params: 'echo hi > /tmp/raw' }, host: sys() },
+  async_status: { args: { jid: 'j1.2' }, host: sys(), readOnly: true },
   tempfile: { args: { state: 'file', suffix: '.conf' }, host: sys() },
   pam_limits: {
     args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 65536 },

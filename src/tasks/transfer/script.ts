@@ -39,14 +39,12 @@ export const script = defineTask({
     if (!m) throw taskFailed('script: no script given');
     const file = splitCommand(m[1]!)[0]!;
     const rest = m[2]!;
-    const skipped = (msg: string): Plan => ({
-      changes: [],
-      result: { msg, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] },
-    });
+    // skipped, as Ansible's script action skips (the engine reports a plan whose result says so as skipped)
+    const skipped = (msg: string): Plan => ({ changes: [], result: { skipped: true, changed: false, msg } });
     if (args.creates !== undefined && (await facts.stat(args.creates, { follow: false })).exists)
-      return skipped(`skipped, since ${args.creates} exists`);
+      return skipped(`${args.creates} exists, matching creates option`);
     if (args.removes !== undefined && !(await facts.stat(args.removes, { follow: false })).exists)
-      return skipped(`skipped, since ${args.removes} does not exist`);
+      return skipped(`${args.removes} does not exist, matching removes option`);
     const { content } = await findControllerFile(facts, host, file);
     const tmp = hostTemp('script', file);
     const run = `${args.executable ? `${args.executable} ` : ''}${quote(tmp)}${rest ? ` ${rest}` : ''}`;
@@ -56,6 +54,10 @@ export const script = defineTask({
       { remove: tmp },
     ];
     const touches = [args.creates, args.removes].filter((p): p is string => p !== undefined).map((p) => `file:${p}`);
-    return { changes: [{ summary: `script: ${line}`, actions, touches }], result: {} };
+    // check mode: Ansible skips a script, but reports it changed when creates/removes would let it run
+    const checkResult = touches.length
+      ? { changed: true }
+      : { skipped: true, changed: false, msg: 'Check mode is not supported for this task.' };
+    return { changes: [{ summary: `script: ${line}`, actions, touches }], result: {}, checkResult };
   },
 });

@@ -25,14 +25,25 @@ describe('script', () => {
     const plan = await planOn(script, { cmd: 'x.py', executable: 'python3' }, host, view);
     expect((plan.changes[0]!.actions[1] as { exec: string[] }).exec[2]).to.match(/^python3 \/tmp\/\.kplay-script-/);
   });
-  it('creates / removes skip it', async () => {
+  it('creates / removes skip it, with the result Ansible registers (the engine reports it skipped)', async () => {
     const host = new TransferHost({ '/etc/done': '' }, { '/pb/files/prep.sh': '' });
-    expect((await planOn(script, { _raw_params: 'prep.sh', creates: '/etc/done' }, host, view)).changes).to.deep.equal(
-      [],
-    );
-    expect((await planOn(script, { _raw_params: 'prep.sh', removes: '/etc/gone' }, host, view)).changes).to.deep.equal(
-      [],
-    );
+    for (const [args, msg] of [
+      [{ creates: '/etc/done' }, '/etc/done exists, matching creates option'],
+      [{ removes: '/etc/gone' }, '/etc/gone does not exist, matching removes option'],
+    ] as const) {
+      const plan = await planOn(script, { _raw_params: 'prep.sh', ...args }, host, view);
+      expect(plan.changes).to.deep.equal([]);
+      expect(plan.result).to.deep.equal({ skipped: true, changed: false, msg });
+    }
+  });
+  it("check mode registers Ansible's result: skipped, or changed when creates/removes would let it run", async () => {
+    const host = new TransferHost({}, { '/pb/files/prep.sh': '' });
+    for (const [args, want] of [
+      [{}, { skipped: true, changed: false, msg: 'Check mode is not supported for this task.' }],
+      [{ creates: '/etc/done' }, { changed: true }],
+    ] as const) {
+      expect((await planOn(script, { _raw_params: 'prep.sh', ...args }, host, view)).checkResult).to.deep.equal(want);
+    }
   });
   it('a script not on the controller fails clearly', async () => {
     expect(await planError(script, { _raw_params: 'nope.sh' }, new TransferHost(), view)).to.include(
