@@ -2,7 +2,7 @@
 // (`ansible_async_dir`, else ~/.ansible_async, as Ansible): `finished` 0 while it runs, then the job's result
 // (rc, stdout, stderr ...) with `finished: 1`; a failed job fails the task. Made for `until: job is finished`
 // with retries and delay: each attempt reads the file again. `mode: cleanup` removes the file. A read only
-// in check mode, as Ansible's.
+// in check mode, as Ansible's. A finished job that changed the host is reported `changed`, as Ansible does.
 import { ASYNC_DIR, jobStatus, readArgv } from './lib/async-job.js';
 import { astr, choice, defineTask } from './lib/schema.js';
 
@@ -23,7 +23,7 @@ export const async_status = defineTask({
     '  retries: 30\n  delay: 2',
   async plan(args, host, facts) {
     const jid = args.jid ?? '';
-    if (args.mode === 'cleanup' && host.applied) return { changes: [] }; // the re-plan: the file is gone
+    if (host.applied) return { changes: [] }; // the re-plan: the file is gone, or the job's change was reported
     const dir = host.vars.ansible_async_dir;
     const read = await facts.probe(readArgv(dir === undefined || dir === null ? ASYNC_DIR : String(dir), jid), {
       fresh: true,
@@ -36,6 +36,12 @@ export const async_status = defineTask({
       };
     }
     if (s.failed !== undefined) return { changes: [], failed: s.failed, result: s.result };
+    // a finished job that changed the host makes the task `changed`, as Ansible reports it (nothing to do here)
+    if (s.result.finished === 1 && s.result.changed === true)
+      return {
+        changes: [{ summary: `job ${jid} changed the host`, actions: [], touches: [], repeats: true }],
+        result: s.result,
+      };
     return { changes: [], result: s.result };
   },
 });

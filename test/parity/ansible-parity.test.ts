@@ -15,46 +15,9 @@ import { stringify } from 'yaml';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { kplay, siteFor } from '../e2e/support.js';
 import { ansiblePlaybook } from './ansible.js';
-import { JINJA_CONTENT, JINJA_TEMPLATES, JINJA_VARS, jinjaDest } from './jinja-cases.js';
-
-type Status = 'changed' | 'ok' | 'failed' | 'missing';
-
-interface Outcome {
-  first: Status;
-  second: Status;
-  /** The state printed by the case's `state` script after both rounds. */
-  state: string;
-  msg: string;
-}
-
-interface Case {
-  name: string;
-  /** Module as Ansible names it (FQCN); kplay accepts the same names. */
-  module: string;
-  args: Record<string, unknown>;
-  /** bash run on both hosts before the first round. */
-  setup?: string;
-  /** bash printing the state compared. */
-  state: string;
-  /** Both tools are expected to fail the task (an error case). */
-  fails?: boolean;
-  /** A documented difference (docs/ansible-differences.md): asserts it instead of equality. */
-  differs?: (k: Outcome, a: Outcome) => void;
-}
-
-const D = '/opt/parity';
-
-/** Type, mode, owner:group and the content (cat -A: line ends shown as $, a missing final newline visible) or
- * link target. */
-function fileState(...paths: string[]): string {
-  return paths
-    .map(
-      (p) =>
-        `p=${p}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F %a %U:%G %n' "$p"; if [ -L "$p" ]; then ` +
-        `readlink "$p"; elif [ -f "$p" ]; then cat -A "$p"; echo '<EOF>'; fi; else echo "absent $p"; fi`,
-    )
-    .join('; ');
-}
+import { JINJA_CONTENT, JINJA_FILES, JINJA_TEMPLATES, JINJA_VARS, jinjaDest } from './jinja-cases.js';
+import { type Case, D, fileState, type Outcome, type Status } from './case.js';
+import { CONTENT_CASES, makeContentFiles } from './content-cases.js';
 
 const UNIT =
   '[Unit]\nDescription=kplay parity tiny unit\n[Service]\n' +
@@ -654,11 +617,12 @@ const cases: Case[] = [
     state: 'true',
   },
   { name: 'package_facts reads dpkg', module: 'ansible.builtin.package_facts', args: {}, state: 'true' },
+  ...CONTENT_CASES,
 ];
 
 /** The Ansible-YAML play both tools run (the same text). */
 function playbook(): string {
-  const tasks = cases.map((c) => ({ name: c.name, [c.module]: c.args, ignore_errors: true }));
+  const tasks = cases.map((c) => ({ name: c.name, [c.module]: c.args, ...c.keywords, ignore_errors: true }));
   return stringify([{ hosts: 'all', gather_facts: false, vars: { parity_port: 8080, ...JINJA_VARS }, tasks }]);
 }
 
@@ -669,6 +633,8 @@ function makeSite(): string {
   // template files are Jinja, as in Ansible
   writeFileSync(join(dir, 'templates/parity.conf.j2'), 'port={{ parity_port }}\nname=parity\n');
   JINJA_TEMPLATES.forEach(([, text], i) => writeFileSync(join(dir, `templates/jinja-${i}.j2`), text));
+  for (const [name, text] of Object.entries(JINJA_FILES)) writeFileSync(join(dir, 'templates', name), text);
+  makeContentFiles(dir);
   const root = join(dir, 'arch');
   mkdirSync(join(root, 'bin'), { recursive: true });
   mkdirSync(join(root, 'etc'));

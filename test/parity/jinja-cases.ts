@@ -69,3 +69,6 @@ export const jinjaDest = (base: string, i: number): string => `${base}/jinja-${i
 
 /** The same rule as a YAML value (copy's `content:`), where `{% %}` is Jinja too. */
 export const JINJA_CONTENT = `${NODENAME} {{ jx_named | replace('_', '-') | lower }}`;
+
+/** Other files in the site's templates/ folder that the cases import or include (not cases themselves). */
+export const JINJA_FILES: Record<string, string> = {};
