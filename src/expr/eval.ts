@@ -10,6 +10,7 @@ import { callLookup, LOOKUP_FUNCTIONS } from './lookups.js';
 import { callMethod } from './methods.js';
 import { operate } from './operators.js';
 import { startOf, type Node } from './parse.js';
+import { Callable } from './callable.js';
 import { chainOf, COMPARISONS, isChain } from './chain.js';
 import { put } from './filters-data.js';
 import { pyType } from './py-format.js';
@@ -191,7 +192,7 @@ function applyTest(L: Node, R: Node, s: object): boolean {
   }
 }
 
-/** A global (`range(3)`), a lookup (`lookup('env', 'HOME')`) or a method (`s.split(',')`); errors at the name. */
+/** A macro (`m(x)`, `ns.m(x)`: a Callable in the scope), a global (`range(3)`), a lookup (`lookup('env', 'HOME')`) or a method (`s.split(',')`); errors at the name. */
 function call(n: Node, s: object): unknown {
   const c = n.callee as Node;
   const { pos, kw } = evalArgs(n.arguments as Node[], s);
@@ -199,11 +200,17 @@ function call(n: Node, s: object): unknown {
   try {
     if (c.type === 'MemberExpression') {
       at = c.property as Node;
-      return callMethod(ev(c.object as Node, s, false), (c.property as Node).name as string, pos, kw);
+      const obj = ev(c.object as Node, s, false);
+      const macro = ownProp(obj, (c.property as Node).name);
+      if (macro instanceof Callable) return macro.call(pos, kw);
+      return callMethod(obj, (c.property as Node).name as string, pos, kw);
     }
     const name = c.name as string;
+    const v = scopeGet(s, name);
+    if (v instanceof Callable) return v.call(pos, kw);
     if (LOOKUP_FUNCTIONS.has(name)) return callLookup(name, pos, kw, s);
-    return GLOBALS[name]!(pos, kw);
+    if (Object.hasOwn(GLOBALS, name)) return GLOBALS[name]!(pos, kw);
+    throw new FilterError(v === undefined ? `'${name}' is undefined` : `'${name}' (${pyType(v)}) is not callable`);
   } catch (e) {
     if (e instanceof FilterError) throw new ExprEvalError(e.message, at);
     throw e;

@@ -25,6 +25,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   ternary: { pos: ['true_val', 'false_val', 'none_val'] },
   to_nice_yaml: { pos: ['indent', 'width'] },
   to_nice_json: { pos: ['indent'] },
+  indent: { pos: ['width', 'first', 'blank'] },
   comment: {
     pos: ['style'],
     kw: ['decoration', 'beginning', 'end', 'prefix', 'prefix_count', 'postfix', 'postfix_count', 'newline'],

@@ -9,6 +9,7 @@ import { lazyRender } from './lazy-vars.js';
 import { withLookupContext } from '../expr/lookups.js';
 import { renderTemplateFile } from '../template/template.js';
 import { OMIT } from '../core/omit.js';
+import type { JinjaOptions } from '../core/jinja-options.js';
 
 export interface RunVars {
   inv: Inventory;
@@ -91,7 +92,8 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
   const over = rv.includeVars?.get(host);
   // lookup('template') renders with template/, which expr/ may not import: the scope carries the renderer
   const lookups = {
-    renderTemplate: (path: string, vars: object) => renderTemplateFile(path, { vars: vars as Vars, host }),
+    renderTemplate: (path: string, vars: object, o?: JinjaOptions) =>
+      renderTemplateFile(path, { vars: vars as Vars, host }, o),
     taskDir: task ? dirname(task.loc.file) : undefined,
   };
   const layers: VarLayers = {

@@ -6,7 +6,7 @@ import { KplayError, type Loc } from '../../core/errors.js';
 import { locInString } from '../../core/string-pos.js';
 import { type CompiledJinja, compileJinja, type JinjaProblem } from './compile.js';
 import { type JinjaOptions, optionsKey } from '../../core/jinja-options.js';
-import { JinjaRenderError, renderJinja } from './render.js';
+import { JinjaRenderError, type RenderOptions, renderJinja } from './render.js';
 
 /** Does a YAML string value hold Jinja statements or comments (not only `{{ }}`)? */
 export function hasJinjaStatements(s: string): boolean {
@@ -74,11 +74,22 @@ export function renderJinjaText(src: string, vars: object, where: JinjaWhere, o:
   const c = compiled(src, o);
   if (Array.isArray(c)) throw problemError(src, where, c[0]!);
   try {
-    return renderJinja(c, vars, { newline: o.newline, include: includer(where, o), included: !!where.depth });
+    return renderJinja(c, vars, renderOptions(src, where, o));
   } catch (e) {
     if (e instanceof JinjaRenderError) throw problemError(src, where, { message: e.message, offset: e.offset });
     throw e;
   }
+}
+
+/** How a template renders: its includes and imports found from its folder, its errors placed in it. */
+function renderOptions(src: string, where: JinjaWhere, o: JinjaOptions): RenderOptions {
+  return {
+    newline: o.newline,
+    include: includer(where, o),
+    load: loader(where, o),
+    included: !!where.depth,
+    located: (e) => problemError(src, where, { message: e.message, offset: e.offset }),
+  };
 }
 
 /** Folders an included name is looked for in: the including file's, those of the files including it, and the
@@ -96,21 +107,36 @@ function searchPathOf(where: JinjaWhere): string[] {
   return [...new Set(dirs)];
 }
 
-function includer(where: JinjaWhere, o: JinjaOptions) {
+/** The file an included or imported name is, and where that template is, or undefined (none found). */
+function find(where: JinjaWhere, name: string): { text: string; where: JinjaWhere } | undefined {
   const depth = (where.depth ?? 0) + 1;
+  const searchPath = searchPathOf(where);
+  const path = isAbsolute(name) ? name : searchPath.map((d) => join(d, name)).find((p) => isFile(p));
+  if (!path || !isFile(path)) return undefined;
+  if (depth > MAX_INCLUDE_DEPTH) {
+    throw new KplayError(`templates include each other more than ${MAX_INCLUDE_DEPTH} deep`, {
+      code: 'TEMPLATE',
+      loc: { file: path, line: 1, col: 1 },
+      host: where.host,
+    });
+  }
+  return { text: readFileSync(path, 'utf8'), where: { file: path, host: where.host, searchPath, depth } };
+}
+
+function includer(where: JinjaWhere, o: JinjaOptions) {
   return (name: string, scope: object): string | undefined => {
-    const searchPath = searchPathOf(where);
-    const path = isAbsolute(name) ? name : searchPath.map((d) => join(d, name)).find((p) => isFile(p));
-    if (!path || !isFile(path)) return undefined;
-    if (depth > MAX_INCLUDE_DEPTH) {
-      throw new KplayError(`templates include each other more than ${MAX_INCLUDE_DEPTH} deep`, {
-        code: 'TEMPLATE',
-        loc: { file: path, line: 1, col: 1 },
-        host: where.host,
-      });
-    }
-    const text = readFileSync(path, 'utf8');
-    return renderJinjaText(text, scope, { file: path, host: where.host, searchPath, depth }, o);
+    const f = find(where, name);
+    return f && renderJinjaText(f.text, scope, f.where, o);
+  };
+}
+
+function loader(where: JinjaWhere, o: JinjaOptions) {
+  return (name: string): { c: CompiledJinja; o: RenderOptions } | undefined => {
+    const f = find(where, name);
+    if (!f) return undefined;
+    const c = compiled(f.text, o);
+    if (Array.isArray(c)) throw problemError(f.text, f.where, c[0]!);
+    return { c, o: renderOptions(f.text, f.where, o) };
   };
 }
 
