@@ -7,6 +7,8 @@ import { scopeGet } from '../core/value-utils.js';
 export interface LookupContext {
   /** Renders a template file (found by lookup('template')) with the given variables. */
   renderTemplate?: (path: string, vars: object, o?: JinjaOptions) => string;
+  /** Renders a text holding `{{ }}` or `{% %}`: a lookup's terms are templated before it runs, as in Ansible. */
+  renderText?: (text: string, vars: object) => unknown;
   /** The folder of the file the task is written in: Ansible also looks for a relative file there. */
   taskDir?: string;
   /** `role_path` and `playbook_dir` of a scope without variables (isolatedScope). */

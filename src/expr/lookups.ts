@@ -200,6 +200,13 @@ export function lookupProblem(plugin: string, kw: string[]): { problem: string; 
   return { problem: `lookup '${plugin}' has no option '${kw[i]}' (${hint})`, kwIndex: i };
 }
 
+/** A lookup's terms, each text holding a template rendered first (Ansible templates them before the lookup). */
+function templatedTerms(terms: unknown[], scope: object): unknown[] {
+  const render = contextOf(scope).renderText;
+  if (!render) return terms;
+  return terms.map((t) => (typeof t === 'string' && (t.includes('{{') || t.includes('{%')) ? render(t, scope) : t));
+}
+
 /** `lookup(name, terms..., options)`: a list for query/q or wantlist=True, else Ansible's single value. */
 export function callLookup(fn: string, args: unknown[], kw: KwArgs, scope: object): unknown {
   if (args.length === 0 || typeof args[0] !== 'string') throw new FilterError(`${fn}() needs a lookup name first`);
@@ -215,7 +222,7 @@ export function callLookup(fn: string, args: unknown[], kw: KwArgs, scope: objec
   for (const k of Object.keys(kw)) if (!COMMON_KW.includes(k)) opts[k] = kw[k];
   let out: unknown[];
   try {
-    out = p.run(args.slice(1), opts, scope);
+    out = p.run(templatedTerms(args.slice(1), scope), opts, scope);
   } catch (e) {
     const err = e instanceof FilterError ? e : new FilterError((e as Error).message);
     if (errors === 'strict') throw new FilterError(`lookup '${name}': ${err.message}`);
