@@ -6,14 +6,15 @@ import type { Transport } from '../transport/types.js';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-// One round trip: the type, mode, ids, names, size, mtime and link target, then the checksum if asked.
+// One round trip: the type, mode, ids, names, size, mtime and link target, then the checksum if asked (read from
+// stdin: for a name holding a backslash, `sha1sum NAME` escapes its line and prefixes the sum with a backslash).
 const STAT_SCRIPT = [
   'p=$1; algo=$2; follow=$3',
   'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
   'if [ -e "$p" ] || [ -L "$p" ]; then',
   '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y" -- "$p" || exit 3',
   '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
-  '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum -- "$p" | cut -d" " -f1; fi',
+  '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum < "$p" | cut -d" " -f1; fi',
   'else echo MISSING; fi',
 ].join('\n');
 
