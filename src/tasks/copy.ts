@@ -5,6 +5,7 @@
 // alone (attributes too); backup copies the old file (`cp -p`) to `<dest>.<timestamp>~` first; non-string
 // content is written as Python's json.dumps writes it. A controller folder as src copies its tree (planTree).
 // kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
@@ -158,6 +159,11 @@ function newFileFacts(facts: FactReader): FactReader {
   };
 }
 
+function controllerMode(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  return (statSync(path).mode & 0o7777).toString(8).padStart(4, '0');
+}
+
 export const template = defineTask({
   name: 'template',
   description: 'Render a Handlebars template on the controller and put the result on the host.',
@@ -187,6 +193,9 @@ export const template = defineTask({
   async plan(args, host, facts) {
     const content = encodeText(host.renderTemplate(args.src!, jinjaOptionsOf(args)), args.output_encoding);
     if (!Buffer.isBuffer(content)) throw taskFailed(content.problem);
-    return planPutFile({ ...templatePutArgs(args), dest: args.dest!, content }, host, facts, 'template');
+    const put = { ...templatePutArgs(args), dest: args.dest!, content };
+    // mode=preserve: the template file's own mode, read on the controller
+    if (args.mode === 'preserve') put.mode = controllerMode(host.controllerPath('templates', args.src!).path);
+    return planPutFile(put, host, facts, 'template');
   },
 });
