@@ -48,21 +48,27 @@ interface ArgNode {
 }
 
 /** A call's arguments against a macro's signature: the index of the argument at fault and why, or undefined. */
-export function macroArgsProblem(name: string, sig: MacroSig, args: ArgNode[]): { at: number; message: string } | undefined {
+export function macroArgsProblem(
+  name: string,
+  sig: MacroSig,
+  args: ArgNode[],
+): { at: number; message: string } | undefined {
   if (args.some((a) => a.type === 'Starred')) return undefined;
   const positional = args.filter((a) => a.type !== 'KwArg').length;
   if (positional > sig.params.length && !sig.varargs) {
     const n = sig.params.length;
     const what = n ? ` (${sig.params.join(', ')})` : '';
-    return { at: n, message: `macro '${name}' takes at most ${n} argument${n === 1 ? '' : 's'}${what}, got ${positional}` };
+    return {
+      at: n,
+      message: `macro '${name}' takes at most ${n} argument${n === 1 ? '' : 's'}${what}, got ${positional}`,
+    };
   }
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a.type !== 'KwArg') continue;
     const kw = a.name as string;
     const at = sig.params.indexOf(kw);
-    if (at >= 0 && at < positional)
-      return { at: i, message: `macro '${name}' got two values for '${kw}'` };
+    if (at >= 0 && at < positional) return { at: i, message: `macro '${name}' got two values for '${kw}'` };
     if (at < 0 && !sig.kwargs && !(kw === 'caller' && sig.caller))
       return { at: i, message: `macro '${name}' takes no keyword argument '${kw}'` };
   }

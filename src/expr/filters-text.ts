@@ -87,7 +87,8 @@ const indent: Filter = (v, [width, first, blank]) => {
   const pad = typeof width === 'string' ? width : ' '.repeat(width === undefined ? 4 : Number(width));
   const lines = `${toText(v)}\n`.split(/\r\n|\r|\n/);
   lines.pop();
-  let out = blank === true ? lines.join(`\n${pad}`) : lines.map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
+  let out =
+    blank === true ? lines.join(`\n${pad}`) : lines.map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
   if (first === true) out = pad + out;
   return out;
 };

@@ -191,7 +191,10 @@ export const template = defineTask({
   returns: copy.returns!,
   example: '- template: src=haproxy.cfg.hbs dest=/etc/haproxy/haproxy.cfg validate="haproxy -c -f %s"',
   async plan(args, host, facts) {
-    const content = encodeText(host.renderTemplate(args.src!, jinjaOptionsOf(args)), args.output_encoding);
+    const content = encodeText(
+      host.renderTemplate(args.src!, { ...jinjaOptionsOf(args), destPath: args.dest }),
+      args.output_encoding,
+    );
     if (!Buffer.isBuffer(content)) throw taskFailed(content.problem);
     const put = { ...templatePutArgs(args), dest: args.dest!, content };
     // mode=preserve: the template file's own mode, read on the controller

@@ -153,7 +153,7 @@ const fileErr = (t: TplError, path: string, host?: string): KplayError =>
   });
 
 /** What Ansible's template module adds to a Jinja template's variables (they win over the play's). */
-function fileVars(path: string, vars: object): object {
+function fileVars(path: string, vars: object, dest?: string): object {
   const full = resolve(path);
   let uid: string;
   try {
@@ -168,12 +168,13 @@ function fileVars(path: string, vars: object): object {
     template_fullpath: { value: full, enumerable: true },
     template_host: { value: hostname(), enumerable: true },
     template_uid: { value: uid, enumerable: true },
+    ...(dest === undefined ? {} : { template_destpath: { value: dest, enumerable: true } }),
   }) as object;
 }
 
 export function renderTemplateFile(path: string, ctx: RenderCtx, o?: JinjaOptions): string {
   if (!isHandlebarsFile(path))
-    return renderJinjaText(fileText(path), fileVars(path, ctx.vars), { file: path, host: ctx.host }, o);
+    return renderJinjaText(fileText(path), fileVars(path, ctx.vars, o?.destPath), { file: path, host: ctx.host }, o);
   const r = loadFile(path);
   if (Array.isArray(r)) throw fileErr(r[0]!, path, ctx.host);
   try {

@@ -126,7 +126,8 @@ function walk(n: NjNode | null | undefined, w: Walk, reads: Set<string>) {
   if (n.typename === 'For') for (const name of targets(n.name as NjNode)) bound.add(name);
   if (n.typename === 'Set') for (const t of n.targets as NjNode[]) for (const name of targets(t)) bound.add(name);
   if (n.typename === 'Import') for (const name of targets(n.target as NjNode)) bound.add(name);
-  if (n.typename === 'FromImport') for (const x of (n.names as NjNode).children as NjNode[]) bound.add(importedAs(x).alias);
+  if (n.typename === 'FromImport')
+    for (const x of (n.names as NjNode).children as NjNode[]) bound.add(importedAs(x).alias);
   for (const f of s.exprs) if (n[f]) expr(n[f] as NjNode, w, reads);
   for (const f of s.body) {
     const v = n[f];

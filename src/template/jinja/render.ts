@@ -189,7 +189,10 @@ class Runner {
       const { name, alias } = importedAs(x);
       if (!Object.hasOwn(names, name)) {
         const file = String(this.value(n.template as NjNode, scope));
-        throw new JinjaRenderError(`the template '${file}' has no macro or variable '${name}'`, this.at(x.lineno, x.colno));
+        throw new JinjaRenderError(
+          `the template '${file}' has no macro or variable '${name}'`,
+          this.at(x.lineno, x.colno),
+        );
       }
       define(scope, alias, names[name]);
     }
