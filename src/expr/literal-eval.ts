@@ -5,14 +5,14 @@ import { isSyntaxProblem, type Node, parseExpr } from './parse.js';
 
 const NOT_LITERAL: unique symbol = Symbol('not a literal');
 
-function valueOf(n: Node): unknown {
+function literalOf(n: Node): unknown {
   switch (n.type) {
     case 'Literal':
       return n.value;
     case 'ArrayExpression': {
       const out: unknown[] = [];
       for (const e of n.elements as Node[]) {
-        const v = e ? valueOf(e) : NOT_LITERAL;
+        const v = e ? literalOf(e) : NOT_LITERAL;
         if (v === NOT_LITERAL) return NOT_LITERAL;
         out.push(v);
       }
@@ -21,8 +21,8 @@ function valueOf(n: Node): unknown {
     case 'ObjectExpression': {
       const out: Record<string, unknown> = {};
       for (const p of n.properties as Node[]) {
-        const k = valueOf(p.key as Node);
-        const v = valueOf(p.value as Node);
+        const k = literalOf(p.key as Node);
+        const v = literalOf(p.value as Node);
         if (k === NOT_LITERAL || v === NOT_LITERAL || (k !== null && typeof k === 'object')) return NOT_LITERAL;
         Object.defineProperty(out, k === null ? 'None' : String(k), {
           value: v,
@@ -34,7 +34,7 @@ function valueOf(n: Node): unknown {
       return out;
     }
     case 'UnaryExpression': {
-      const v = valueOf(n.argument as Node);
+      const v = literalOf(n.argument as Node);
       if (typeof v !== 'number' || (n.operator !== '-' && n.operator !== '+')) return NOT_LITERAL;
       return n.operator === '-' ? -v : v;
     }
@@ -48,6 +48,6 @@ export function convertedData(text: string): { value: unknown } | undefined {
   if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return undefined;
   const tree = parseExpr(text);
   if (isSyntaxProblem(tree)) return undefined;
-  const v = valueOf(tree);
+  const v = literalOf(tree);
   return v === NOT_LITERAL ? undefined : { value: v };
 }

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { pyRegExp } from '../core/py-regex.js';
-import { scopeGet, toText } from '../core/value-utils.js';
+import { toText } from '../core/value-utils.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { LIST_LOOKUPS } from './loop-lists.js';
 import { lookupDir } from './lookup-context.js';

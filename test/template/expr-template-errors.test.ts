@@ -136,7 +136,7 @@ const cases: Case[] = [
     what: 'undefined variable at run time',
     run: () => evalExpr(compileExpr('n == 1 and LB_ROLE == 1', W), scope),
     code: 'EXPR',
-    message: "undefined variable 'LB_ROLE' in 'n == 1 and LB_ROLE == 1'",
+    message: "'LB_ROLE' is undefined in 'n == 1 and LB_ROLE == 1'",
     line: 12,
     col: 22,
   },
