@@ -43,11 +43,16 @@ function literalOf(n: Node): unknown {
   }
 }
 
-/** The data a text holds when Ansible would convert it, or undefined (it stays a text). */
-export function convertedData(text: string): { value: unknown } | undefined {
-  if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return undefined;
+/** The value of a Python literal (`True`, `'x'`, `[1, 2]`), or undefined when the text is not one. */
+export function pyLiteral(text: string): { value: unknown } | undefined {
   const tree = parseExpr(text);
   if (isSyntaxProblem(tree)) return undefined;
   const v = literalOf(tree);
   return v === NOT_LITERAL ? undefined : { value: v };
+}
+
+/** The data a text holds when Ansible would convert it, or undefined (it stays a text). */
+export function convertedData(text: string): { value: unknown } | undefined {
+  if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return undefined;
+  return pyLiteral(text);
 }

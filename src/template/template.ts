@@ -77,7 +77,12 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
       throw fail(e.message, ctx, locInString(where?.loc, src, offsetOf(src, e.line, e.col)), name, e.hint);
     }
   }
-  if (plan.whole) return evalSeg(plan.parts.find((x): x is Seg => typeof x !== 'string')!, src, ctx, where);
+  if (plan.whole) {
+    const v = evalSeg(plan.parts.find((x): x is Seg => typeof x !== 'string')!, src, ctx, where);
+    // a text keeps the blanks around it (`"{{ x }}\n"`), as Ansible joins them; other values keep their type
+    if (typeof v !== 'string' || plan.parts.length === 1) return v;
+    return plan.parts.map((x) => (typeof x === 'string' ? x : v)).join('');
+  }
   let out = '';
   // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating
   for (const part of plan.parts) out += typeof part === 'string' ? part : pyText(evalSeg(part, src, ctx, where));
