@@ -96,8 +96,10 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
 /** Filters whose text Ansible keeps as text (its STRING_TYPE_FILTERS). */
 const TEXT_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
 
+type FilterNode = { type?: string; operator?: string; right?: { name?: string; callee?: { name?: string } } };
+
 function makesText(seg: Seg): boolean {
-  const n = seg.expr?.ast as { type?: string; operator?: string; right?: { name?: string; callee?: { name?: string } } };
+  const n = seg.expr?.ast as FilterNode | undefined;
   if (n?.type !== 'BinaryExpression' || n.operator !== '|') return false;
   const name = String(n.right?.callee?.name ?? n.right?.name ?? '');
   return TEXT_FILTERS.has(name.replace(/^ansible\.builtin\./, ''));
