@@ -25,7 +25,6 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   ternary: { pos: ['true_val', 'false_val', 'none_val'] },
   to_nice_yaml: { pos: ['indent', 'width'] },
   to_nice_json: { pos: ['indent'] },
-  indent: { pos: ['width', 'first', 'blank'] },
   comment: {
     pos: ['style'],
     kw: ['decoration', 'beginning', 'end', 'prefix', 'prefix_count', 'postfix', 'postfix_count', 'newline'],
@@ -33,6 +32,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   hash: { pos: ['hashtype'] },
   password_hash: { pos: ['hashtype', 'salt', 'salt_size', 'rounds'] },
   mandatory: { pos: ['msg'] },
+  indent: { pos: ['width', 'first', 'blank'] },
   extract: { pos: ['container', 'morekeys'] },
   host_address: { pos: ['hostvars'] },
   flatten: { pos: ['levels', 'skip_nulls'] },

@@ -2,7 +2,6 @@
 // maintained `jsep` parser, configured once: word operators (and, or, not, in, not in, is), `|` as a filter pipe
 // binding tighter than arithmetic, `~` string concatenation, Python/Jinja literals, `a if c else b`.
 // Every token node gets `start` (its offset in the parsed text) so errors point at the exact column.
-import { pyStringValue } from './py-string.js';
 import jsep from 'jsep';
 import { gobbleDict, gobbleProperties, syntax, tupleOf, type Node } from './parse-jinja.js';
 
@@ -108,7 +107,6 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     }
   } else if (c === 39 || c === 34) {
     node = this.gobbleStringLiteral() as Node;
-    node.value = pyStringValue(node.raw as string);
   } else if ((c >= 48 && c <= 57) || c === 46) {
     node = this.gobbleNumericLiteral() as Node;
   } else if (c === 123 /* { */) {

@@ -9,7 +9,6 @@ import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { KplayError, type Loc } from '../core/errors.js';
 import { evalExpr, exprVariables } from '../expr/expr.js';
-import { convertedData } from '../expr/literal-eval.js';
 import { copyPlaces } from '../core/places.js';
 import { rememberText } from '../core/source-text.js';
 import { locInString } from '../core/string-pos.js';
@@ -87,22 +86,7 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
   let out = '';
   // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating
   for (const part of plan.parts) out += typeof part === 'string' ? part : pyText(evalSeg(part, src, ctx, where));
-  // text that reads as data (`{"a": null}`, `[1, 2]`, `True`) is that data, as Ansible converts it; not after a
-  // filter that makes text (to_json ...)
-  if (plan.parts.some((x) => typeof x !== 'string' && makesText(x))) return out;
-  return convertedData(out)?.value ?? out;
-}
-
-/** Filters whose text Ansible keeps as text (its STRING_TYPE_FILTERS). */
-const TEXT_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
-
-type FilterNode = { type?: string; operator?: string; right?: { name?: string; callee?: { name?: string } } };
-
-function makesText(seg: Seg): boolean {
-  const n = seg.expr?.ast as FilterNode | undefined;
-  if (n?.type !== 'BinaryExpression' || n.operator !== '|') return false;
-  const name = String(n.right?.callee?.name ?? n.right?.name ?? '');
-  return TEXT_FILTERS.has(name.replace(/^ansible\.builtin\./, ''));
+  return out;
 }
 
 export function renderDeep(

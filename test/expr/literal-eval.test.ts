@@ -1,7 +1,6 @@
-// Python's literal reading as Ansible applies it to templated text (`{"a": null}` is a dict), and Python's
-// escapes in an expression's string literals (an escape Python does not know keeps its backslash).
+// Python's literal reading as Ansible applies it to a template's text (`{"a": null}` is a dict): lookup('template')
+// with convert_data.
 import { expect } from 'chai';
-import { compileExpr, evalExpr } from '../../src/expr/expr.js';
 import { convertedData } from '../../src/expr/literal-eval.js';
 
 describe('expr: text that reads as data', () => {
@@ -17,16 +16,4 @@ describe('expr: text that reads as data', () => {
     });
   for (const text of ['{{ x }}', '{a: 1}', '[x]', "{'a': 1} extra", 'true', '1', ' [1]', '{"a": f(1)}'])
     it(`keeps ${JSON.stringify(text)} a text`, () => expect(convertedData(text)).to.equal(undefined));
-});
-
-describe('expr: string literals read as Python reads them', () => {
-  const cases: Array<[string, string]> = [
-    ['"a\\pb"', 'a\\pb'],
-    ['"a\\nb"', 'a\nb'],
-    ['"a\\\\b"', 'a\\b'],
-    ["'it\\'s'", "it's"],
-    ['"\\x41\\u00e9\\101"', 'AéA'],
-    ['"foo t\'e~m\\plated"', "foo t'e~m\\plated"],
-  ];
-  for (const [src, want] of cases) it(src, () => expect(evalExpr(compileExpr(src), {})).to.equal(want));
 });
