@@ -6,8 +6,7 @@ import type { Transport } from '../transport/types.js';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-// One round trip: the type, mode, ids, names, size, mtime and link target, then the checksum if asked (read from
-// stdin: for a name holding a backslash, `sha1sum NAME` escapes its line and prefixes the sum with a backslash).
+// One round trip: the type, mode, ids, names, size, mtime and link target, then the checksum if asked.
 const STAT_SCRIPT = [
   'p=$1; algo=$2; follow=$3',
   'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
@@ -18,6 +17,8 @@ const STAT_SCRIPT = [
   'else echo MISSING; fi',
 ].join('\n');
 
+/** The script's output (its checksum is read from stdin: for a name holding a backslash, `sha1sum NAME` escapes
+ *  its line and prefixes the sum with a backslash). */
 export function parseStat(path: string, out: string): StatInfo {
   const lines = out.trim().split('\n');
   if (lines[0] === 'MISSING') return { exists: false, path };
