@@ -13,6 +13,8 @@ export interface JinjaOptions {
   variableEnd?: string | undefined;
   commentStart?: string | undefined;
   commentEnd?: string | undefined;
+  /** The template module's dest: the template's `template_destpath` variable (not a setting of Jinja's). */
+  destPath?: string | undefined;
 }
 
 /** The delimiters in effect, Jinja's by default. */

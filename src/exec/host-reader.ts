@@ -13,10 +13,12 @@ const STAT_SCRIPT = [
   'if [ -e "$p" ] || [ -L "$p" ]; then',
   '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$p" || exit 3',
   '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
-  '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum -- "$p" | cut -d" " -f1; fi',
+  '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum < "$p" | cut -d" " -f1; fi',
   'else echo MISSING; fi',
 ].join('\n');
 
+/** The script's output (its checksum is read from stdin: for a name holding a backslash, `sha1sum NAME` escapes
+ *  its line and prefixes the sum with a backslash). */
 export function parseStat(path: string, out: string): StatInfo {
   const lines = out.trim().split('\n');
   if (lines[0] === 'MISSING') return { exists: false, path };

@@ -2,6 +2,7 @@
 // checked against the known lists (with did-you-mean), keyword arguments against signatures, and names of
 // JavaScript's object machinery refused. It runs on trees from parse.ts and on trees the Jinja layer builds.
 import { didYouMean } from '../core/errors.js';
+import { type Callables, macroArgsProblem, NO_CALLABLES } from './callable.js';
 import { keywordNames, type Signature } from './filters-params.js';
 import {
   bare,
@@ -137,6 +138,20 @@ function machinery(name: unknown, n: Node): void {
     throw new CompileProblem(`'${name}' is not a name kplay reads (it is object machinery in JavaScript)`, startOf(n));
 }
 
+/** The macros and imported templates of the template being checked (set by withCallables). */
+let callables: Callables = NO_CALLABLES;
+
+/** Runs `f` with the names a Jinja template makes callable. */
+export function withCallables<T>(c: Callables, f: () => T): T {
+  const before = callables;
+  callables = c;
+  try {
+    return f();
+  } finally {
+    callables = before;
+  }
+}
+
 /** Whitelist of node types, and filter/test names checked against the known lists. */
 export function check(n: Node | null): void {
   if (!n) throw new CompileProblem('empty list element', undefined);
@@ -217,6 +232,10 @@ function checkCall(n: Node): void {
   const args = n.arguments as Node[];
   if (c.type === 'MemberExpression' && !c.computed) {
     check(c.object as Node);
+    const o = c.object as Node;
+    // `ns.m(x)`: a macro of an imported template
+    if (o.type === 'Identifier' && callables.namespaces.has(o.name as string))
+      return checkArgs(args, { kw: 'any' }, `macro '${(c.property as Node).name as string}'`);
     const p = c.property as Node;
     machinery(p.name, p);
     const problem = methodProblem(p.name as string);
@@ -224,12 +243,21 @@ function checkCall(n: Node): void {
     return checkArgs(args, { kw: 'any' }, `method '${p.name as string}'`);
   }
   const name = c.type === 'Identifier' ? (c.name as string) : undefined;
+  if (name !== undefined && callables.macros.has(name)) return checkMacroCall(name, args);
   if (name !== undefined && LOOKUP_FUNCTIONS.has(name)) return checkLookup(n, name, args);
   if (name !== undefined && Object.hasOwn(GLOBALS, name)) return checkArgs(args, GLOBAL_SIGNATURES[name], `${name}()`);
   const msg = name
     ? `unknown function '${name}' (functions are used as filters: x | ${FILTERS[name] ? name : 'filter'}(...))`
     : "only a method can be called here (s.split(','), d.get('k')); other values are used with filters: x | f(...)";
   throw new CompileProblem(msg, startOf(n));
+}
+
+/** A call of a macro of this template: its arguments against what it takes. */
+function checkMacroCall(name: string, args: Node[]): void {
+  const sig = callables.macros.get(name);
+  const p = sig && macroArgsProblem(name, sig, args);
+  if (p) throw new CompileProblem(p.message, startOf(args[p.at]));
+  checkArgs(args, { kw: 'any' }, `macro '${name}'`);
 }
 
 function checkLookup(n: Node, fn: string, args: Node[]): void {

@@ -10,6 +10,7 @@ import { callLookup, LOOKUP_FUNCTIONS } from './lookups.js';
 import { callMethod } from './methods.js';
 import { operate } from './operators.js';
 import { startOf, type Node } from './parse.js';
+import { Callable } from './callable.js';
 import { chainOf, COMPARISONS, isChain } from './chain.js';
 import { put } from './filters-data.js';
 import { pyType } from './py-format.js';
@@ -59,7 +60,7 @@ function ev(n: Node, s: object, lenient: boolean): unknown {
       const v = scopeGet(s, n.name as string);
       if (v !== undefined) return v;
       if (lenient) return UNDEF;
-      throw new ExprEvalError(`undefined variable '${n.name as string}'`, n);
+      throw new ExprEvalError(`'${n.name as string}' is undefined`, n);
     }
     case 'MemberExpression': {
       const obj = ev(n.object as Node, s, lenient);
@@ -191,7 +192,8 @@ function applyTest(L: Node, R: Node, s: object): boolean {
   }
 }
 
-/** A global (`range(3)`), a lookup (`lookup('env', 'HOME')`) or a method (`s.split(',')`); errors at the name. */
+/** A macro (`m(x)`, `ns.m(x)`: a Callable in the scope), a global (`range(3)`), a lookup (`lookup('env', 'HOME')`)
+ *  or a method (`s.split(',')`); errors at the name. */
 function call(n: Node, s: object): unknown {
   const c = n.callee as Node;
   const { pos, kw } = evalArgs(n.arguments as Node[], s);
@@ -199,11 +201,17 @@ function call(n: Node, s: object): unknown {
   try {
     if (c.type === 'MemberExpression') {
       at = c.property as Node;
-      return callMethod(ev(c.object as Node, s, false), (c.property as Node).name as string, pos, kw);
+      const obj = ev(c.object as Node, s, false);
+      const macro = ownProp(obj, (c.property as Node).name);
+      if (macro instanceof Callable) return macro.call(pos, kw);
+      return callMethod(obj, (c.property as Node).name as string, pos, kw);
     }
     const name = c.name as string;
+    const v = scopeGet(s, name);
+    if (v instanceof Callable) return v.call(pos, kw);
     if (LOOKUP_FUNCTIONS.has(name)) return callLookup(name, pos, kw, s);
-    return GLOBALS[name]!(pos, kw);
+    if (Object.hasOwn(GLOBALS, name)) return GLOBALS[name]!(pos, kw);
+    throw new FilterError(v === undefined ? `'${name}' is undefined` : `'${name}' (${pyType(v)}) is not callable`);
   } catch (e) {
     if (e instanceof FilterError) throw new ExprEvalError(e.message, at);
     throw e;
@@ -239,62 +247,5 @@ function sliceOf(obj: unknown, n: Node, s: object): unknown {
   throw new ExprEvalError(`'${describe(n.object as Node)}' is ${typeName(obj)}, it cannot be sliced`, n);
 }
 
-/** Top-level variable names read by a tree (not filter/test names, not attribute names). */
-export function variablesOf(n: Node, out: Set<string>): Set<string> {
-  switch (n.type) {
-    case 'Identifier':
-      out.add(n.name as string);
-      break;
-    case 'MemberExpression': {
-      variablesOf(n.object as Node, out);
-      const p = n.property as Node;
-      if (p.type === 'SliceExpression') {
-        for (const k of ['start', 'stop', 'step']) if (p[k]) variablesOf(p[k] as Node, out);
-      } else if (n.computed) variablesOf(p, out);
-      break;
-    }
-    case 'BinaryExpression':
-      variablesOf(n.left as Node, out);
-      if (n.operator === '|' || n.operator === 'is') {
-        let r = n.right as Node;
-        if (r.type === 'UnaryExpression') r = r.argument as Node;
-        if (r.type === 'CallExpression') for (const a of r.arguments as Node[]) variablesOf(a, out);
-      } else variablesOf(n.right as Node, out);
-      break;
-    case 'CallExpression': {
-      const c = n.callee as Node;
-      if (c.type === 'MemberExpression') variablesOf(c.object as Node, out);
-      const args = n.arguments as Node[];
-      for (const a of args) variablesOf(a, out);
-      // lookup('vars', 'name') reads that variable
-      const [kind, ...terms] = args;
-      if (c.name !== undefined && LOOKUP_FUNCTIONS.has(c.name as string) && kind?.value === 'vars')
-        for (const t of terms) if (t.type === 'Literal' && typeof t.value === 'string') out.add(t.value);
-      break;
-    }
-    case 'ObjectExpression':
-      for (const p of n.properties as Node[]) {
-        variablesOf(p.key as Node, out);
-        variablesOf(p.value as Node, out);
-      }
-      break;
-    case 'KwArg':
-      variablesOf(n.value as Node, out);
-      break;
-    case 'Starred':
-      variablesOf(n.argument as Node, out);
-      break;
-    case 'UnaryExpression':
-      variablesOf(n.argument as Node, out);
-      break;
-    case 'ArrayExpression':
-      for (const e of n.elements as Node[]) variablesOf(e, out);
-      break;
-    case 'ConditionalExpression':
-      for (const k of ['test', 'consequent', 'alternate']) variablesOf(n[k] as Node, out);
-      break;
-  }
-  return out;
-}
-
+export { variablesOf } from './variables.js';
 export { startOf };

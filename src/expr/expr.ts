@@ -4,7 +4,8 @@
 // safely (see eval.ts). An optional `{{ }}` around a condition is accepted and stripped. Keyword arguments
 // (`map(attribute='x')`) are checked against each filter's signature; `ansible.builtin.x` names are `x`.
 import { KplayError, type Loc } from '../core/errors.js';
-import { check, CompileProblem } from './check.js';
+import { check, CompileProblem, withCallables } from './check.js';
+import { type Callables, NO_CALLABLES } from './callable.js';
 import { ExprEvalError, evaluate, startOf, variablesOf } from './eval.js';
 import { isSyntaxProblem, parseExpr, type Node } from './parse.js';
 import { locInString } from '../core/string-pos.js';
@@ -57,9 +58,12 @@ export function checkTree(tree: unknown, src: string, loc?: Loc, offset = 0): Co
 
 /** The same checks, for a caller that reports problems itself (the Jinja layer): the first problem, with the
  *  `start` of the node it concerns, or undefined. */
-export function treeProblem(tree: unknown): { message: string; index: number | undefined } | undefined {
+export function treeProblem(
+  tree: unknown,
+  callables: Callables = NO_CALLABLES,
+): { message: string; index: number | undefined } | undefined {
   try {
-    check(tree as Node);
+    withCallables(callables, () => check(tree as Node));
     return undefined;
   } catch (e) {
     if (!(e instanceof CompileProblem)) throw e;

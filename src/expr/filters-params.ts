@@ -33,6 +33,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   hash: { pos: ['hashtype'] },
   password_hash: { pos: ['hashtype', 'salt', 'salt_size', 'rounds'] },
   mandatory: { pos: ['msg'] },
+  indent: { pos: ['width', 'first', 'blank'] },
   extract: { pos: ['container', 'morekeys'] },
   host_address: { pos: ['hostvars'] },
   flatten: { pos: ['levels', 'skip_nulls'] },

@@ -81,8 +81,21 @@ const comment: Filter = (v, [style], kw) => {
   return lines.join(opt('newline', '\n'));
 };
 
+/** Jinja's indent: every line but the first (and the first too with `first`) after `width` spaces (or that text);
+ *  blank lines stay blank unless `blank`. */
+const indent: Filter = (v, [width, first, blank]) => {
+  const pad = typeof width === 'string' ? width : ' '.repeat(width === undefined ? 4 : Number(width));
+  const lines = `${toText(v)}\n`.split(/\r\n|\r|\n/);
+  lines.pop();
+  let out =
+    blank === true ? lines.join(`\n${pad}`) : lines.map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
+  if (first === true) out = pad + out;
+  return out;
+};
+
 export const TEXT_FILTERS: Record<string, Filter> = {
   comment,
+  indent,
   regex_findall: regexFindall,
   regex_escape: regexEscape,
   hash,

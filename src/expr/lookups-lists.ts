@@ -4,9 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { pyRegExp } from '../core/py-regex.js';
-import { scopeGet, toText } from '../core/value-utils.js';
+import { toText } from '../core/value-utils.js';
 import { FilterError, type KwArgs } from './filters-base.js';
 import { LIST_LOOKUPS } from './loop-lists.js';
+import { lookupDir } from './lookup-context.js';
 
 export type Plugin = (terms: unknown[], opts: KwArgs, scope: object) => unknown[];
 
@@ -20,7 +21,7 @@ function namesIn(scope: object): string[] {
 
 /** A command run with /bin/sh on the controller, in the playbook's folder: its output, trailing blanks gone. */
 export function runPipe(cmd: string, scope: object): string {
-  const dir = scopeGet(scope, 'playbook_dir');
+  const dir = lookupDir(scope, 'playbook_dir');
   try {
     const out = execFileSync('/bin/sh', ['-c', cmd], {
       cwd: typeof dir === 'string' && dir !== '' ? dir : undefined,

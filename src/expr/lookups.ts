@@ -17,33 +17,15 @@ import { CSVFILE_OPTIONS, csvfile } from './lookup-csvfile.js';
 import { PASSWORD_OPTIONS, passwords } from './lookup-password.js';
 import { scopeGet, toText, truthy } from '../core/value-utils.js';
 import { MORE_LOOKUPS, type Plugin, runPipe } from './lookups-lists.js';
+import { contextOf, lookupDir } from './lookup-context.js';
+import { convertedData } from './literal-eval.js';
+import type { JinjaOptions } from '../core/jinja-options.js';
 
-/** What lookups need from the layers above expr/, kept on the scope under a symbol (never a variable name). */
-export interface LookupContext {
-  /** Renders a template file (found by lookup('template')) with the given variables. */
-  renderTemplate?: (path: string, vars: object) => string;
-  /** The folder of the file the task is written in: Ansible also looks for a relative file there. */
-  taskDir?: string;
-}
-
-export const LOOKUP_CONTEXT: unique symbol = Symbol('kplay.lookupContext');
-
-/**
- * Gives a scope its lookup context (in place; returns the scope). The key is an enumerable symbol: copies of the
- * scope (`{ ...vars }`) keep it, and nothing that lists variables (Object.keys, JSON, an expression) sees it.
- */
-export function withLookupContext<T extends object>(scope: T, ctx: LookupContext): T {
-  Object.defineProperty(scope, LOOKUP_CONTEXT, { value: ctx, enumerable: true, configurable: true, writable: true });
-  return scope;
-}
-
-function contextOf(scope: object): LookupContext {
-  return ((scope as Record<symbol, unknown>)[LOOKUP_CONTEXT] as LookupContext | undefined) ?? {};
-}
+export { isolatedScope, LOOKUP_CONTEXT, type LookupContext, withLookupContext } from './lookup-context.js';
 
 /** The folders a relative path is looked for in, each tried with `sub/` first: role, playbook, current folder. */
 function searchDirs(scope: object): string[] {
-  const dirs = [scopeGet(scope, 'role_path'), contextOf(scope).taskDir, scopeGet(scope, 'playbook_dir')].filter(
+  const dirs = [lookupDir(scope, 'role_path'), contextOf(scope).taskDir, lookupDir(scope, 'playbook_dir')].filter(
     (d): d is string => typeof d === 'string' && d !== '',
   );
   return [...new Set([...dirs.map((d) => resolve(d)), resolve('.')])];
@@ -109,6 +91,42 @@ const names = (terms: unknown[]): string[] =>
     return t;
   });
 
+const TEMPLATE_OPTIONS = [
+  'convert_data',
+  'template_vars',
+  'jinja2_native',
+  'variable_start_string',
+  'variable_end_string',
+  'comment_start_string',
+  'comment_end_string',
+];
+
+/** lookup('template')'s `template_vars`: variables over the task's. */
+function templateVars(scope: object, extra: unknown): object {
+  if (extra === undefined || extra === null) return scope;
+  if (typeof extra !== 'object' || Array.isArray(extra))
+    throw new FilterError(`template_vars must be a dict, got ${pyType(extra)}`);
+  const out = Object.create(scope) as object;
+  for (const [k, v] of Object.entries(extra))
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function templateOptions(o: KwArgs): JinjaOptions {
+  const s = (k: string): string | undefined => {
+    const v = o[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new FilterError(`${k} must be a string, got ${pyType(v)}`);
+    return v;
+  };
+  return {
+    variableStart: s('variable_start_string'),
+    variableEnd: s('variable_end_string'),
+    commentStart: s('comment_start_string'),
+    commentEnd: s('comment_end_string'),
+  };
+}
+
 const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
   env: {
     kw: ['default'],
@@ -154,11 +172,16 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
     run: (terms, _o, scope) => names(terms).map((cmd) => runPipe(cmd, scope)),
   },
   template: {
-    kw: [],
-    run: (terms, _o, scope) => {
+    kw: TEMPLATE_OPTIONS,
+    run: (terms, o, scope) => {
       const render = contextOf(scope).renderTemplate;
       if (!render) throw new FilterError('templates cannot be rendered here');
-      return names(terms).map((n) => render(findFile(scope, 'templates', n, 'template'), scope));
+      const vars = templateVars(scope, o.template_vars);
+      const jo = templateOptions(o);
+      return names(terms).map((n) => {
+        const text = render(findFile(scope, 'templates', n, 'template'), vars, jo);
+        return o.convert_data === false ? text : (convertedData(text)?.value ?? text);
+      });
     },
   },
   ...MORE_LOOKUPS,
@@ -189,6 +212,13 @@ export function lookupProblem(plugin: string, kw: string[]): { problem: string; 
   return { problem: `lookup '${plugin}' has no option '${kw[i]}' (${hint})`, kwIndex: i };
 }
 
+/** A lookup's terms, each text holding a template rendered first (Ansible templates them before the lookup). */
+function templatedTerms(terms: unknown[], scope: object): unknown[] {
+  const render = contextOf(scope).renderText;
+  if (!render) return terms;
+  return terms.map((t) => (typeof t === 'string' && (t.includes('{{') || t.includes('{%')) ? render(t, scope) : t));
+}
+
 /** `lookup(name, terms..., options)`: a list for query/q or wantlist=True, else Ansible's single value. */
 export function callLookup(fn: string, args: unknown[], kw: KwArgs, scope: object): unknown {
   if (args.length === 0 || typeof args[0] !== 'string') throw new FilterError(`${fn}() needs a lookup name first`);
@@ -204,7 +234,7 @@ export function callLookup(fn: string, args: unknown[], kw: KwArgs, scope: objec
   for (const k of Object.keys(kw)) if (!COMMON_KW.includes(k)) opts[k] = kw[k];
   let out: unknown[];
   try {
-    out = p.run(args.slice(1), opts, scope);
+    out = p.run(templatedTerms(args.slice(1), scope), opts, scope);
   } catch (e) {
     const err = e instanceof FilterError ? e : new FilterError((e as Error).message);
     if (errors === 'strict') throw new FilterError(`lookup '${name}': ${err.message}`);

@@ -8,6 +8,7 @@
 // followed (local_follow, the default: a link to a folder is walked, one that is broken or points above itself
 // is kept as a link), or all kept as links (local_follow: false). A folder as a remote src is not supported yet.
 // kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
@@ -188,6 +189,11 @@ function newFileFacts(facts: FactReader): FactReader {
   };
 }
 
+function controllerMode(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  return (statSync(path).mode & 0o7777).toString(8).padStart(4, '0');
+}
+
 export const template = defineTask({
   name: 'template',
   description: 'Render a Handlebars template on the controller and put the result on the host.',
@@ -215,8 +221,14 @@ export const template = defineTask({
   returns: copy.returns!,
   example: '- template: src=haproxy.cfg.hbs dest=/etc/haproxy/haproxy.cfg validate="haproxy -c -f %s"',
   async plan(args, host, facts) {
-    const content = encodeText(host.renderTemplate(args.src!, jinjaOptionsOf(args)), args.output_encoding);
+    const content = encodeText(
+      host.renderTemplate(args.src!, { ...jinjaOptionsOf(args), destPath: args.dest }),
+      args.output_encoding,
+    );
     if (!Buffer.isBuffer(content)) throw taskFailed(content.problem);
-    return planPutFile({ ...templatePutArgs(args), dest: args.dest!, content }, host, facts, 'template');
+    const put = { ...templatePutArgs(args), dest: args.dest!, content };
+    // mode=preserve: the template file's own mode, read on the controller
+    if (args.mode === 'preserve') put.mode = controllerMode(host.controllerPath('templates', args.src!).path);
+    return planPutFile(put, host, facts, 'template');
   },
 });

@@ -149,8 +149,7 @@ export function missing(original: string, context: unknown, line: number, col: n
       ? 'inside {{#each}} or {{#with}} names are looked up in the current item; ' +
         `write @root.${original} or ../${original}`
       : undefined;
-  if (i === 0 || i >= parts.length)
-    return new TplError(`undefined variable '${i === 0 ? head : original}'`, line, col, hint);
+  if (i === 0 || i >= parts.length) return new TplError(`'${i === 0 ? head : original}' is undefined`, line, col, hint);
   const have = parts.slice(0, i).join('.');
   return new TplError(`'${have}' (${typeName(cur)}) has no attribute '${parts[i]}'`, line, col, hint);
 }

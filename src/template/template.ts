@@ -84,7 +84,10 @@ export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; n
     const v = evalSeg(seg, src, ctx, where);
     // a lookup that gives None (errors='ignore') renders as '', as in Ansible (where every expression but a lone
     // variable does; kplay keeps other None values, which a module takes as an argument not given)
-    return seg.expr && (v === null || v === undefined) && /\b(lookup|query|q)\s*\(/.test(src) ? '' : v;
+    if (seg.expr && (v === null || v === undefined) && /\b(lookup|query|q)\s*\(/.test(src)) return '';
+    // a text keeps the blanks around it (`"{{ x }}\n"`), as Ansible joins them; other values keep their type
+    if (typeof v !== 'string' || plan.parts.length === 1) return v;
+    return plan.parts.map((x) => (typeof x === 'string' ? x : v)).join('');
   }
   let out = '';
   // a value inside text prints as Python prints it (`True`, `['a']`), None as nothing: as Ansible's templating
@@ -161,7 +164,7 @@ const fileErr = (t: TplError, path: string, host?: string): KplayError =>
   });
 
 /** What Ansible's template module adds to a Jinja template's variables (they win over the play's). */
-function fileVars(path: string, vars: object): object {
+function fileVars(path: string, vars: object, dest?: string): object {
   const full = resolve(path);
   let uid: string;
   try {
@@ -176,12 +179,13 @@ function fileVars(path: string, vars: object): object {
     template_fullpath: { value: full, enumerable: true },
     template_host: { value: hostname(), enumerable: true },
     template_uid: { value: uid, enumerable: true },
+    ...(dest === undefined ? {} : { template_destpath: { value: dest, enumerable: true } }),
   }) as object;
 }
 
 export function renderTemplateFile(path: string, ctx: RenderCtx, o?: JinjaOptions): string {
   if (!isHandlebarsFile(path))
-    return renderJinjaText(fileText(path), fileVars(path, ctx.vars), { file: path, host: ctx.host }, o);
+    return renderJinjaText(fileText(path), fileVars(path, ctx.vars, o?.destPath), { file: path, host: ctx.host }, o);
   const r = loadFile(path);
   if (Array.isArray(r)) throw fileErr(r[0]!, path, ctx.host);
   try {

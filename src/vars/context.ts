@@ -7,8 +7,9 @@ import type { Play, TaskNode, Vars } from '../core/types.js';
 import { mergeVars, varSource, type VarLayers } from './vars.js';
 import { lazyRender } from './lazy-vars.js';
 import { withLookupContext } from '../expr/lookups.js';
-import { renderTemplateFile } from '../template/template.js';
+import { renderString, renderTemplateFile } from '../template/template.js';
 import { OMIT } from '../core/omit.js';
+import type { JinjaOptions } from '../core/jinja-options.js';
 
 export interface RunVars {
   inv: Inventory;
@@ -91,7 +92,9 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
   const over = rv.includeVars?.get(host);
   // lookup('template') renders with template/, which expr/ may not import: the scope carries the renderer
   const lookups = {
-    renderTemplate: (path: string, vars: object) => renderTemplateFile(path, { vars: vars as Vars, host }),
+    renderTemplate: (path: string, vars: object, o?: JinjaOptions) =>
+      renderTemplateFile(path, { vars: vars as Vars, host }, o),
+    renderText: (text: string, vars: object) => renderString(text, { vars: vars as Vars, host }),
     taskDir: task ? dirname(task.loc.file) : undefined,
   };
   const layers: VarLayers = {

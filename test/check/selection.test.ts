@@ -39,7 +39,7 @@ describe('a templated play pattern', () => {
     });
   }
   it('an undefined variable in it is an error at its position (not a warning and an empty run)', () => {
-    expect(plan('{{ NODE_TO_ADD }}', {}).problems).to.deep.equal(["1:14 undefined variable 'NODE_TO_ADD'"]);
+    expect(plan('{{ NODE_TO_ADD }}', {}).problems).to.deep.equal(["1:14 'NODE_TO_ADD' is undefined"]);
   });
   it('--syntax-check does not need the -e that fills it', () => {
     expect(plan('{{ NODE_TO_ADD }}', {}, true).problems).to.deep.equal([]);

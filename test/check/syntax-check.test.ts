@@ -201,6 +201,6 @@ describe('run time: an error in a module argument points at the argument', () =>
     const { run } = await import('../support/play-harness.js');
     const r = await run('- hosts: all\n  tasks:\n    - copy:\n        dest: /tmp/x\n        content: "{{ nope }}"\n');
     const msg = String(r.results.find((x) => x.task === 'copy')?.msg);
-    expect(msg).to.match(/:5:22: undefined variable 'nope'/);
+    expect(msg).to.match(/:5:22: 'nope' is undefined/);
   });
 });

@@ -37,6 +37,6 @@ describe('templated tags', () => {
     );
     expect(err).to.be.instanceOf(Error);
     expect((err as Error).message).to.match(/site\.yml:6:17/);
-    expect((err as Error).message).to.match(/undefined variable 'nope'/);
+    expect((err as Error).message).to.match(/'nope' is undefined/);
   });
 });

@@ -37,7 +37,7 @@ describe('@lab what a run selects', () => {
   it('without the -e, the run stops before any host with the undefined variable at its place', async () => {
     const r = await kplay(['run', PB, '-i', site]);
     expect(r.code).to.equal(4);
-    expect(r.stderr).to.match(/addnode\.yml:2:14: undefined variable 'NODE_TO_ADD'/);
+    expect(r.stderr).to.match(/addnode\.yml:2:14: 'NODE_TO_ADD' is undefined/);
   });
 
   it(

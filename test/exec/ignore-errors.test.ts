@@ -8,7 +8,7 @@ import { one } from '../support/problems.js';
 
 const cases: { name: string; task: string; msg: RegExp }[] = [
   { name: 'a failed module', task: 'fail: msg=boom', msg: /boom/ },
-  { name: 'an undefined variable in an argument', task: 'debug: msg="{{ nope }}"', msg: /undefined variable 'nope'/ },
+  { name: 'an undefined variable in an argument', task: 'debug: msg="{{ nope }}"', msg: /'nope' is undefined/ },
   { name: 'an undefined variable in when', task: 'debug: msg=x\n      when: nope == 1', msg: /'nope'/ },
   { name: 'an undefined loop', task: 'debug: msg=x\n      loop: "{{ nope }}"', msg: /'nope'/ },
   {

@@ -155,7 +155,7 @@ describe('executor: loop on include_tasks / include_role', () => {
     expect(r.code).to.equal(2);
     expect(r.lines).to.deep.equal(['include_tasks: x.yml|a|failed']);
     expect(r.results[0]!.msg).to.match(
-      /site\.yml:5:13: undefined variable 'nope' \(host a\)\n {8}loop: "\{\{ nope \}\}"\n {14}\^$/,
+      /site\.yml:5:13: 'nope' is undefined \(host a\)\n {8}loop: "\{\{ nope \}\}"\n {14}\^$/,
     );
     const r2 = await run(play('    - include_tasks: x.yml\n      loop: "{{ 5 }}"\n'), {
       limit: 'a',

@@ -103,7 +103,7 @@ describe('executor: loop keywords on a task', () => {
     expect(skipped.lines).to.deep.equal(['t|a|skipped', 'assert|a|ok']);
     const failed = await run(play(task('true')), { limit: 'a' });
     expect(failed.lines).to.deep.equal(['t|a|failed']);
-    expect(failed.results[0]!.msg).to.match(/undefined variable 'nope'/);
+    expect(failed.results[0]!.msg).to.match(/'nope' is undefined/);
   });
 
   it('ansible_search_path: the role, the task file folder, the playbook folder, as Ansible lists them', async () => {

@@ -192,7 +192,7 @@ describe('expr: operators, literals, filters and tests', () => {
     const child = Object.create(scope) as Record<string, unknown>;
     child.extra = 1;
     expect(ev('extra + n', child)).to.equal(6);
-    expect(() => ev('toString', child)).to.throw("undefined variable 'toString'");
+    expect(() => ev('toString', child)).to.throw("'toString' is undefined");
     expect(ev('hasOwnProperty is defined', child)).to.equal(false);
   });
 });
@@ -241,7 +241,7 @@ describe('expr: undefined variables', () => {
     } catch (e) {
       const k = e as KplayError;
       expect(k.code).to.equal('EXPR');
-      expect(k.message).to.equal("undefined variable 'missing' in 'n > 1 and missing == 'x''");
+      expect(k.message).to.equal("'missing' is undefined in 'n > 1 and missing == 'x''");
       expect(k.loc).to.deep.equal({ file: 'p.yml', line: 4, col: 23 });
     }
   });
@@ -289,7 +289,7 @@ describe('expr: no way out to JavaScript', () => {
     expect(ev('groups.etcd.map is defined')).to.equal(false);
   });
   it('functions stored in the scope are never called or returned', () => {
-    expect(() => ev('fn', { fn: () => 1 })).to.throw("undefined variable 'fn'");
+    expect(() => ev('fn', { fn: () => 1 })).to.throw("'fn' is undefined");
     expect(ev('o.fn is defined', { o: { fn: () => 1 } })).to.equal(false);
   });
 });

@@ -18,6 +18,8 @@ const dir = writeTree({
   'files/f.txt': 'hello file\n\n',
   'side.txt': 'side\n',
   'templates/t.hbs': 'T {{a}}-{{b}}\n',
+  'templates/d.j2': '{"k": "{{ a }}", "n": [1, null, true]}\n',
+  'templates/s.j2': 'S [% a %] [# c #]{{ a }}\n',
   'roles/r/files/f.txt': 'role file\n',
   'roles/r/files/r.txt': 'only in role\n',
   'roles/r/tasks/main.yml': '- debug: msg=x\n',
@@ -28,7 +30,10 @@ const dir = writeTree({
 const base = { a: 'x', b: 3, lst: [3, 1, 2], d: { k: 1, j: 'two' }, playbook_dir: dir };
 const scope = withLookupContext(
   { ...base },
-  { renderTemplate: (p, vars) => renderTemplateFile(p, { vars: vars as never }) },
+  {
+    renderTemplate: (p, vars, o) => renderTemplateFile(p, { vars: vars as never }, o),
+    renderText: (t, vars) => evalExpr(compileExpr(t.replace(/^\{\{|\}\}$/g, '')), vars as never),
+  },
 );
 const ev = (src: string, sc: object = scope): unknown => evalExpr(compileExpr(src), sc as Record<string, unknown>);
 
@@ -60,6 +65,16 @@ describe('expr lookups, as Ansible answers them', () => {
     ["lookup('vars', 'a', 'a')", 'x,x'],
     ["lookup('vars', 'a', wantlist=True)", ['x']],
     ["lookup('template', 't.hbs')", 'T x-3\n'],
+    ["lookup('template', 'd.j2')", { k: 'x', n: [1, null, true] }],
+    ["lookup('template', 'd.j2', convert_data=False)", '{"k": "x", "n": [1, null, true]}\n'],
+    ["lookup('template', 'd.j2', template_vars={'a': 'tv'})", { k: 'tv', n: [1, null, true] }],
+    [
+      "lookup('template', 's.j2', variable_start_string='[%', variable_end_string='%]', comment_start_string='[#', " +
+        "comment_end_string='#]')",
+      'S x {{ a }}\n',
+    ],
+    // a term holding a template is rendered first (here by the scope's stand-in renderer)
+    ["lookup('vars', '{{ \"a\" }}')", 'x'],
     ["lookup('env')", []],
     ["lookup('list', 'x', 'y', wantlist=True)", ['x', 'y']],
     ["lookup('list', wantlist=True, *lst)", [3, 1, 2]],

@@ -116,19 +116,19 @@ describe('template: undefined variables are errors with a place', () => {
   it('in a YAML value: variable, file, line, column and host', () => {
     const e = err(() => renderString('x {{ missing }}', ctx, { loc: L }));
     expect(e.code).to.equal('TEMPLATE');
-    expect(e.message).to.equal("undefined variable 'missing' in site.yml");
+    expect(e.message).to.equal("'missing' is undefined in site.yml");
     expect(e.loc).to.deep.equal({ file: 'site.yml', line: 10, col: 17 });
     expect(e.host).to.equal('node1');
   });
   it('in a block, and inside #each with a hint', () => {
     const e = err(() => renderString('{{#each groups.etcd}}{{port}}{{/each}}', ctx, { loc: L }));
-    expect(e.message).to.equal("undefined variable 'port' in site.yml");
+    expect(e.message).to.equal("'port' is undefined in site.yml");
     expect(e.loc).to.deep.equal({ file: 'site.yml', line: 10, col: 35 });
     expect(e.hint).to.contain('@root.port');
   });
   it('in #if and in helper arguments', () => {
-    expect(err(() => renderString('{{#if nope}}x{{/if}}', ctx)).message).to.equal("undefined variable 'nope'");
-    expect(err(() => renderString('{{ join nope "," }}', ctx)).message).to.equal("undefined variable 'nope'");
+    expect(err(() => renderString('{{#if nope}}x{{/if}}', ctx)).message).to.equal("'nope' is undefined");
+    expect(err(() => renderString('{{ join nope "," }}', ctx)).message).to.equal("'nope' is undefined");
     expect(err(() => renderString('a {{ join cfg.a.zz "," }}', ctx)).message).to.equal(
       "'cfg.a' (dict) has no attribute 'zz'",
     );
@@ -181,7 +181,7 @@ describe('template: files', () => {
     const p = join(dir, 'b.hbs');
     writeFileSync(p, 'one\ntwo\nvalue: {{missing}}\n');
     const e = err(() => renderTemplateFile(p, ctx));
-    expect(e.message).to.equal(`undefined variable 'missing' in template ${p}`);
+    expect(e.message).to.equal(`'missing' is undefined in template ${p}`);
     expect(e.loc).to.deep.equal({ file: p, line: 3, col: 10 });
     expect(e.host).to.equal('node1');
     expect(e.format()).to.contain('value: {{missing}}');

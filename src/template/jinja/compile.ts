@@ -1,11 +1,13 @@
 // A Jinja template, checked once: parsed (parse.ts), every expression translated to kplay's expression trees
 // (translate.ts) and checked as `when:` expressions are (names of filters and tests, arguments, object
-// machinery), every problem collected with its offset. Statements kplay does not run (macros, imports,
-// template inheritance, `{% filter %}` blocks) are refused here, before any host is touched.
+// machinery, calls of the template's macros: macros.ts), every problem collected with its offset. Statements
+// kplay does not run (template inheritance, `{% filter %}` blocks) are refused here, before any host is touched.
 import { variablesOf } from '../../expr/eval.js';
 import { treeProblem } from '../../expr/expr.js';
 import type { Node } from '../../expr/parse.js';
 import type { JinjaOptions } from '../../core/jinja-options.js';
+import type { Callables } from '../../expr/callable.js';
+import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo } from './macros.js';
 import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
 import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
 
@@ -24,6 +26,10 @@ export interface CompiledJinja {
   exprs: Map<NjNode, Node>;
   /** Variables the template reads that it does not bind itself. */
   variables: Set<string>;
+  /** Each macro and `{% call %}` block's caller, and the callers each expression passes. */
+  macros: Map<NjNode, MacroInfo>;
+  callers: Map<NjNode, NjNode[]>;
+  callables: Callables;
 }
 
 /** Statement nodes and the fields holding expressions and statements. */
@@ -35,13 +41,11 @@ const STATEMENTS: Record<string, { exprs: string[]; body: string[] }> = {
   Set: { exprs: ['value'], body: ['body'] },
   Capture: { exprs: [], body: ['body'] },
   Include: { exprs: ['template'], body: [] },
+  Import: { exprs: ['template'], body: [] },
+  FromImport: { exprs: ['template'], body: [] },
 };
 
 const REFUSED: Record<string, string> = {
-  Macro: '{% macro %}',
-  Caller: '{% call %}',
-  Import: '{% import %}',
-  FromImport: '{% from ... import %}',
   Extends: '{% extends %}',
   Block: '{% block %}',
   Switch: '{% switch %}',
@@ -57,28 +61,61 @@ export function compileJinja(src: string, o: JinjaOptions = {}): CompiledJinja |
     return [{ message: e.message, line: e.line, col: e.col }];
   }
   const at = offsetsOf(src);
-  const c: CompiledJinja = { src, root, exprs: new Map(), variables: new Set() };
+  const c: CompiledJinja = {
+    src,
+    root,
+    exprs: new Map(),
+    variables: new Set(),
+    macros: new Map(),
+    callers: new Map(),
+    callables: callablesOf(root),
+  };
   const problems: JinjaProblem[] = [];
   const bound = new Set<string>(['loop']);
-  walk(root, c, at, problems, bound);
+  walk(root, { c, at, problems, bound }, c.variables);
   for (const b of bound) c.variables.delete(b);
   return problems.length ? problems : c;
 }
 
-function walk(
-  n: NjNode | null | undefined,
-  c: CompiledJinja,
-  at: Offsets,
-  problems: JinjaProblem[],
-  bound: Set<string>,
-) {
+interface Walk {
+  c: CompiledJinja;
+  at: Offsets;
+  problems: JinjaProblem[];
+  /** Names the template binds (for, set, macros, imports). */
+  bound: Set<string>;
+}
+
+/** A macro or a caller: its defaults and body, the names its body reads that are not its own added to `reads`. */
+function macro(n: NjNode, w: Walk, reads: Set<string>): void {
+  const m = macroInfo(n, (message, x) => w.problems.push({ message, offset: w.at(x.lineno, x.colno) }));
+  w.c.macros.set(n, m);
+  for (const d of m.defaults.values()) expr(d, w, reads);
+  const inner = new Set<string>();
+  walk(n.body as NjNode, w, inner);
+  const own = new Set([...m.params, 'varargs', 'kwargs', 'caller']);
+  for (const v of inner) if (!own.has(v)) reads.add(v);
+  if (n.typename === 'Macro') w.bound.add(m.name);
+}
+
+function walk(n: NjNode | null | undefined, w: Walk, reads: Set<string>) {
   if (!n) return;
+  const { c, at, problems, bound } = w;
   if (Object.hasOwn(REFUSED, n.typename)) {
     problems.push({ message: `kplay's Jinja does not support ${REFUSED[n.typename]}`, offset: at(n.lineno, n.colno) });
     return;
   }
+  if (n.typename === 'Macro') return macro(n, w, reads);
   if (n.typename === 'Output') {
-    for (const x of (n.children as NjNode[]) ?? []) if (x.typename !== 'TemplateData') expr(x, c, at, problems);
+    for (const x of (n.children as NjNode[]) ?? []) {
+      if (x.typename === 'TemplateData') continue;
+      const callers = callersIn(x);
+      for (const k of callers) {
+        macro(k, w, reads);
+        bound.add(callerName(k));
+      }
+      if (callers.length) c.callers.set(x, callers);
+      expr(x, w, reads);
+    }
     return;
   }
   const s = STATEMENTS[n.typename];
@@ -88,11 +125,14 @@ function walk(
   }
   if (n.typename === 'For') for (const name of targets(n.name as NjNode)) bound.add(name);
   if (n.typename === 'Set') for (const t of n.targets as NjNode[]) for (const name of targets(t)) bound.add(name);
-  for (const f of s.exprs) if (n[f]) expr(n[f] as NjNode, c, at, problems);
+  if (n.typename === 'Import') for (const name of targets(n.target as NjNode)) bound.add(name);
+  if (n.typename === 'FromImport')
+    for (const x of (n.names as NjNode).children as NjNode[]) bound.add(importedAs(x).alias);
+  for (const f of s.exprs) if (n[f]) expr(n[f] as NjNode, w, reads);
   for (const f of s.body) {
     const v = n[f];
-    if (Array.isArray(v)) for (const x of v as NjNode[]) walk(x, c, at, problems, bound);
-    else walk(v as NjNode | null, c, at, problems, bound);
+    if (Array.isArray(v)) for (const x of v as NjNode[]) walk(x, w, reads);
+    else walk(v as NjNode | null, w, reads);
   }
 }
 
@@ -104,7 +144,8 @@ export function targets(n: NjNode): string[] {
   return [];
 }
 
-function expr(n: NjNode, c: CompiledJinja, at: Offsets, problems: JinjaProblem[]): void {
+function expr(n: NjNode, w: Walk, reads: Set<string>): void {
+  const { c, at, problems } = w;
   if (n.typename === 'Filter' && ((n.args as NjNode).children as NjNode[])[0]?.typename === 'Capture') {
     problems.push({ message: "kplay's Jinja does not support {% filter %} blocks", offset: at(n.lineno, n.colno) });
     return;
@@ -117,11 +158,11 @@ function expr(n: NjNode, c: CompiledJinja, at: Offsets, problems: JinjaProblem[]
     problems.push({ message: e.message, offset: at(e.node.lineno, e.node.colno) });
     return;
   }
-  const p = treeProblem(tree);
+  const p = treeProblem(tree, c.callables);
   if (p) {
     problems.push({ message: p.message, offset: p.index ?? at(n.lineno, n.colno) });
     return;
   }
   c.exprs.set(n, tree);
-  variablesOf(tree, c.variables);
+  variablesOf(tree, reads);
 }

@@ -11,6 +11,9 @@ import { isPlainObject, truthy } from '../../core/value-utils.js';
 import { type CompiledJinja, targets } from './compile.js';
 import type { NjNode } from './parse.js';
 import { offsetsOf } from './translate.js';
+import { bindArguments, callerName, importedAs } from './macros.js';
+import { Callable } from '../../expr/callable.js';
+import { isolatedScope } from '../../expr/lookups.js';
 
 /** An error while rendering, at an offset of the template's source. */
 export class JinjaRenderError extends Error {
@@ -27,7 +30,6 @@ type Scope = Record<string, unknown>;
 /** Loops nested deeper than this are refused (a guard for hostile templates). */
 const MAX_DEPTH = 100;
 
-/** The text, ending in at least as many newlines as the source does (Ansible's rule). */
 /** How a render goes: the newline of the template's text; the text of an `{% include %}`d template, rendered
  *  with the scope given (undefined: no such template); `included`: this one is, so its trailing newlines are
  *  Jinja's (one dropped), not put back as Ansible does for the file it writes. */
@@ -35,7 +37,15 @@ export interface RenderOptions {
   newline?: string | undefined;
   include?: (name: string, scope: object) => string | undefined;
   included?: boolean;
+  /** A template `{% import %}`ed or `{% from %}`ed: compiled, with its own options (undefined: none found). */
+  load?: (name: string) => { c: CompiledJinja; o: RenderOptions } | undefined;
+  /** An error of this template with its place (a macro of an imported template fails at its own line). */
+  located?: (e: JinjaRenderError) => Error;
 }
+
+/** Macros calling each other deeper than this are refused (a macro calling itself). */
+const MAX_CALLS = 200;
+let calls = 0;
 
 export function renderJinja(c: CompiledJinja, vars: object, o: RenderOptions = {}): string {
   const out: string[] = [];
@@ -88,8 +98,10 @@ class Runner {
         for (const x of n.children as NjNode[]) this.block(x, scope, out, depth);
         return;
       case 'Output':
-        for (const x of n.children as NjNode[])
-          out.push(x.typename === 'TemplateData' ? this.data(String(x.value)) : text(this.value(x, scope)));
+        for (const x of n.children as NjNode[]) {
+          if (x.typename === 'TemplateData') out.push(this.data(String(x.value)));
+          else out.push(text(this.value(x, this.withCallers(x, scope, depth))));
+        }
         return;
       case 'If':
         this.block(
@@ -106,8 +118,83 @@ class Runner {
       case 'Include':
         out.push(this.include(n, scope));
         return;
+      case 'Macro':
+        define(scope, (n.name as NjNode).value as string, this.macro(n, scope, depth));
+        return;
+      case 'Import':
+        for (const name of targets(n.target as NjNode)) define(scope, name, this.module(n, scope));
+        return;
+      case 'FromImport':
+        return this.fromImport(n, scope);
       default:
         throw new JinjaRenderError(`kplay's Jinja does not support ${n.typename}`, this.at(n.lineno, n.colno));
+    }
+  }
+
+  /** A macro (or a `{% call %}` block's caller): called, its body renders in a scope over the one it is defined
+   *  in, with its arguments bound; it returns the text. */
+  private macro(n: NjNode, home: Scope, depth: number): Callable {
+    const m = this.c.macros.get(n)!;
+    return new Callable(m.name, (pos, kw) => {
+      if (calls >= MAX_CALLS)
+        throw new JinjaRenderError(`macros call each other more than ${MAX_CALLS} deep`, this.at(n.lineno, n.colno));
+      const inner = Object.create(home) as Scope;
+      const args = bindArguments(m, pos, kw, (_p, d, bound) => this.value(d, over(home, bound)));
+      for (const [k, v] of Object.entries(args)) define(inner, k, v);
+      const out: string[] = [];
+      calls++;
+      try {
+        this.block(n.body as NjNode, inner, out, depth);
+      } catch (e) {
+        if (e instanceof JinjaRenderError && this.o.located) throw this.o.located(e);
+        throw e;
+      } finally {
+        calls--;
+      }
+      return out.join('');
+    });
+  }
+
+  /** The scope of an expression passing `{% call %}` blocks: each caller bound to its name. */
+  private withCallers(x: NjNode, scope: Scope, depth: number): Scope {
+    const callers = this.c.callers.get(x);
+    if (!callers) return scope;
+    const inner = Object.create(scope) as Scope;
+    for (const k of callers) define(inner, callerName(k), this.macro(k, scope, depth));
+    return inner;
+  }
+
+  /** An imported template's names (top-level `set`s and macros), run with this scope if `with context`. */
+  private module(n: NjNode, scope: Scope): Record<string, unknown> {
+    const name = this.value(n.template as NjNode, scope);
+    const where = this.at(n.lineno, n.colno);
+    if (typeof name !== 'string') throw new JinjaRenderError(`a template name is a string, not ${pyType(name)}`, where);
+    const loaded = this.o.load?.(name);
+    if (!loaded) throw new JinjaRenderError(`template not found: ${name}`, where);
+    const top = Object.create(n.withContext ? scope : isolatedScope(scope)) as Scope;
+    try {
+      new Runner(loaded.c, loaded.o).block(loaded.c.root, top, [], 0);
+    } catch (e) {
+      if (e instanceof JinjaRenderError && loaded.o.located) throw loaded.o.located(e);
+      throw e;
+    }
+    const names: Record<string, unknown> = {};
+    for (const k of Object.keys(top)) if (!k.startsWith('_')) names[k] = top[k];
+    return names;
+  }
+
+  private fromImport(n: NjNode, scope: Scope): void {
+    const names = this.module(n, scope);
+    for (const x of (n.names as NjNode).children as NjNode[]) {
+      const { name, alias } = importedAs(x);
+      if (!Object.hasOwn(names, name)) {
+        const file = String(this.value(n.template as NjNode, scope));
+        throw new JinjaRenderError(
+          `the template '${file}' has no macro or variable '${name}'`,
+          this.at(x.lineno, x.colno),
+        );
+      }
+      define(scope, alias, names[name]);
     }
   }
 
@@ -119,7 +206,7 @@ class Runner {
     for (const name of names) {
       if (typeof name !== 'string')
         throw new JinjaRenderError(`a template name is a string, not ${pyType(name)}`, where);
-      const text = this.o.include?.(name, n.withoutContext ? {} : scope);
+      const text = this.o.include?.(name, n.withoutContext ? isolatedScope(scope) : scope);
       if (text !== undefined) return text;
     }
     if (n.ignoreMissing) return '';
@@ -181,6 +268,13 @@ function iterate(v: unknown): unknown[] | undefined {
   if (typeof v === 'string') return [...v];
   if (isPlainObject(v)) return Object.keys(v);
   return undefined;
+}
+
+/** A scope over `home` holding `names`. */
+function over(home: Scope, names: Record<string, unknown>): Scope {
+  const s = Object.create(home) as Scope;
+  for (const [k, v] of Object.entries(names)) define(s, k, v);
+  return s;
 }
 
 function define(scope: Scope, name: string, value: unknown): void {

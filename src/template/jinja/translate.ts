@@ -2,6 +2,7 @@
 // evaluator, with Python's semantics and its sandbox, serves `when:`, `{{ }}` in YAML values and Jinja templates.
 // Every node keeps `start`, its offset in the template text, for errors.
 import type { Node } from '../../expr/parse.js';
+import { callerName } from './macros.js';
 import type { NjNode } from './parse.js';
 
 /** Offset in the source of a nunjucks position (0-based line and column). */
@@ -105,6 +106,9 @@ export function translate(n: NjNode, at: Offsets): Node {
       };
     case 'Compare':
       return compare(n, at);
+    case 'Caller':
+      // a `{% call %}` block: the renderer binds this name to the block's caller (macros.ts)
+      return { type: 'Identifier', name: callerName(n), start };
     default:
       if (Object.hasOwn(BINARY, n.typename))
         return { type: 'BinaryExpression', operator: BINARY[n.typename], left: t(n.left), right: t(n.right), start };

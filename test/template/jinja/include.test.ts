@@ -49,7 +49,7 @@ describe('template: {% include %} of Jinja files', () => {
     const inner = file('bad-inner.j2', 'ok\n{{ nope }}\n');
     const p = file('bad-outer.j2', '{% include "bad-inner.j2" %}\n');
     const e = caught(() => renderTemplateFile(p, { vars: {} }));
-    expect(e.message).to.equal(`undefined variable 'nope' in template ${inner}`);
+    expect(e.message).to.equal(`'nope' is undefined in template ${inner}`);
     expect(e.loc).to.deep.equal({ file: inner, line: 2, col: 4 });
   });
   it('a template including itself is stopped', () => {

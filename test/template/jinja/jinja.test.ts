@@ -90,15 +90,15 @@ describe('template: Jinja files render as Ansible renders them', () => {
 
 describe('template: Jinja errors name the file, line and column', () => {
   const cases: [string, string, string, number, number][] = [
-    ['an undefined variable', 'one\nval={{ missing }}\n', "undefined variable 'missing'", 2, 8],
-    ['an undefined variable in an if', '{% if missing %}x{% endif %}', "undefined variable 'missing'", 1, 7],
-    ['an attribute of an undefined variable', 'x\n  {{ nope.attr }}', "undefined variable 'nope'", 2, 6],
+    ['an undefined variable', 'one\nval={{ missing }}\n', "'missing' is undefined", 2, 8],
+    ['an undefined variable in an if', '{% if missing %}x{% endif %}', "'missing' is undefined", 1, 7],
+    ['an attribute of an undefined variable', 'x\n  {{ nope.attr }}', "'nope' is undefined", 2, 6],
     ['a missing key', "{{ d['zz'] }}", "'d' has no attribute 'zz'", 1, 5],
     ['a syntax error', 'line1\n{{ oops( }}\n', 'unexpected token: }}', 2, 10],
     ['an unclosed block', '{% if t %}\nx\n', 'expected elif, else, or endif, got end of file', 2, 2],
     ['an unknown filter', 'a\n{{ xs | jion(",") }}', "unknown filter 'jion' (did you mean 'join'?)", 2, 9],
     ['object machinery', '{{ s.constructor }}', "'constructor' is not a name kplay reads", 1, 6],
-    ['a macro', 'x {% macro m() %}{% endmacro %}', "kplay's Jinja does not support {% macro %}", 1, 6],
+    ['template inheritance', 'x {% extends "base.j2" %}', "kplay's Jinja does not support {% extends %}", 1, 6],
     ['an include not found', '{% include "other.j2" %}', 'template not found: other.j2', 1, 4],
     ['looping over a number', '{% for x in num %}{% endfor %}', "'int' object is not iterable", 1, 4],
     ['unpacking the wrong count', '{% for a, b in xs %}{% endfor %}', 'cannot unpack 1 values into 2 names', 1, 4],
@@ -115,7 +115,7 @@ describe('template: Jinja errors name the file, line and column', () => {
     });
   }
   it('reports every problem of a template at once', () => {
-    const p = file('{{ a | nofilter }}\n{% macro m() %}{% endmacro %}\n{{ b is notatest }}\n');
+    const p = file('{{ a | nofilter }}\n{% block b %}{% endblock %}\n{{ b is notatest }}\n');
     expect(checkTemplateFile(p).map((e) => e.loc?.line)).to.deep.equal([1, 2, 3]);
   });
   it('a render error names the host', () => {
@@ -139,7 +139,7 @@ describe('template: Jinja in YAML values', () => {
     const text = 'args:\n  x: "{% if nope %}y{% endif %}"\n';
     const doc = parseYaml(text, 'v.yml');
     const e = err(() => renderDeep(doc, { vars }, valueLoc));
-    expect(e.message).to.contain("undefined variable 'nope'");
+    expect(e.message).to.contain("'nope' is undefined");
     expect(e.loc).to.deep.equal({ file: 'v.yml', line: 2, col: 13 });
   });
   it('syntax is checked before the run, at its position', () => {
