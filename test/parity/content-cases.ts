@@ -55,7 +55,9 @@ export const CONTENT_CASES: Case[] = [
     name: 'assemble fragments with a delimiter, hidden ones left out',
     module: 'ansible.builtin.assemble',
     args: { src: `${D}/frags`, dest: `${D}/assembled`, delimiter: '# --', ignore_hidden: true, mode: '0640' },
-    setup: `mkdir -p ${D}/frags && printf 'b\\n' > ${D}/frags/02-b && printf 'a' > ${D}/frags/01-a && printf 'h\\n' > ${D}/frags/.h`,
+    setup:
+      `mkdir -p ${D}/frags && printf 'b\\n' > ${D}/frags/02-b && printf 'a' > ${D}/frags/01-a && ` +
+      `printf 'h\\n' > ${D}/frags/.h`,
     state: fileState(`${D}/assembled`),
   },
   {
