@@ -13,7 +13,15 @@ export interface LoadCtx {
   playbookDir: string;
   stack: string[]; // files being read, to refuse import cycles
   /** Load a role's tasks (roles.ts provides it; kept as a callback to avoid an import cycle). */
-  importRole: (name: string, loc: Loc, entry: Vars, inh: Inherited, ctx: LoadCtx, tasksFrom?: string) => TaskNode[];
+  importRole: (
+    name: string,
+    loc: Loc,
+    entry: Vars,
+    inh: Inherited,
+    ctx: LoadCtx,
+    tasksFrom?: string,
+    via?: 'import' | 'include',
+  ) => TaskNode[];
 }
 
 /** Keywords that pass from a block (or role, or import) down to the tasks in it. */

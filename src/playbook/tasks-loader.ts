@@ -235,6 +235,7 @@ function includeOrImport(
         inner,
         own,
         typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined,
+        isImport ? 'import' : 'include',
       );
     else loaded = loadTaskFile(resolveTaskFile(target, file, inh, own), loc, inner, own);
   }

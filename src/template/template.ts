@@ -16,6 +16,7 @@ import { astVariables, evalMustache, TplError, type HNode } from './ast.js';
 import { compileHbs, offsetOf, planOf, type Render, type Seg } from './plan.js';
 import { isPlainObject } from '../core/value-utils.js';
 import { pyStr } from '../core/py-repr.js';
+import { pyDatetime } from '../expr/filters-py.js';
 
 const pyText = (v: unknown): string => (v === null || v === undefined ? '' : pyStr(v));
 import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
@@ -156,8 +157,11 @@ const fileErr = (t: TplError, path: string, host?: string): KplayError =>
 function fileVars(path: string, vars: object): object {
   const full = resolve(path);
   let uid: string;
+  let mtime = '';
   try {
-    uid = String(statSync(full).uid);
+    const st = statSync(full);
+    mtime = pyDatetime(st.mtimeMs);
+    uid = String(st.uid);
     uid = userInfo().uid === Number(uid) ? userInfo().username : uid;
   } catch {
     uid = '';
@@ -168,6 +172,8 @@ function fileVars(path: string, vars: object): object {
     template_fullpath: { value: full, enumerable: true },
     template_host: { value: hostname(), enumerable: true },
     template_uid: { value: uid, enumerable: true },
+    template_mtime: { value: mtime, enumerable: true },
+    template_run_date: { value: pyDatetime(Date.now()), enumerable: true },
   }) as object;
 }
 

@@ -82,6 +82,39 @@ function roleDefaults(play: Play, role: TaskNode['role']): Vars | undefined {
   return role?.defaults ? { ...all, ...role.defaults } : all;
 }
 
+// Ansible's role-name variables of a play: the roles it names (roles:, import_role), their dependencies, both.
+const playRoleNames = new WeakMap<Play, Vars>();
+function roleNames(play: Play): Vars {
+  let out = playRoleNames.get(play);
+  if (!out) {
+    const roles = play.roles ?? [];
+    // the roles: entries first, then the imported ones (Ansible appends those as it reads them)
+    const direct = [
+      ...new Set([...roles.filter((r) => !r.via), ...roles.filter((r) => r.via === 'import')].map((r) => r.name)),
+    ];
+    const deps = [...new Set(roles.filter((r) => r.via === 'dependency').map((r) => r.name))];
+    out = {
+      role_names: direct,
+      ansible_play_role_names: direct,
+      ansible_dependent_role_names: deps,
+      ansible_role_names: [...new Set([...deps, ...direct])],
+    };
+    playRoleNames.set(play, out);
+  }
+  return out;
+}
+
+/** A task's own role: role_name, role_path, and the roles that imported or included it (nearest first). */
+function roleVars(role: TaskNode['role']): Vars {
+  if (!role) return {};
+  const out: Vars = { role_name: role.name, role_path: role.path, ansible_role_name: role.name };
+  if (role.parents?.length) {
+    out.ansible_parent_role_names = role.parents.map((p) => p.name);
+    out.ansible_parent_role_paths = role.parents.map((p) => p.path);
+  }
+  return out;
+}
+
 /** Everything a task (or, without a task, the play) sees on `host`. */
 export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
   const role = task?.role;
@@ -124,7 +157,8 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       ansible_play_batch: playHosts,
       play_hosts: playHosts,
       ansible_play_name: play.name,
-      ...(role ? { role_name: role.name, role_path: role.path } : {}),
+      ...roleNames(play),
+      ...roleVars(role),
       // where a task's relative files are looked for, in order: its role, its file's folder, the playbook's
       ansible_search_path: [...new Set([role?.path, lookups.taskDir, rv.playbookDir].filter((d) => d !== undefined))],
     },
