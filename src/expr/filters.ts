@@ -8,6 +8,7 @@ import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
 import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './filters-base.js';
 import { DATA_FILTERS } from './filters-data.js';
+import { VaultText } from '../core/vault.js';
 import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
@@ -121,7 +122,7 @@ Object.assign(FILTERS, DATA_FILTERS, TEXT_FILTERS, PY_FILTERS, NET_FILTERS, MATH
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
 
 function regs(v: unknown, name: string): Record<string, unknown> {
-  if (!isPlainObject(v)) throw new FilterError(`test '${name}' needs a registered result (a dict), got ${typeName(v)}`);
+  if (!isPlainObject(v)) throw new FilterError(`The '${name}' test expects a dictionary, got ${typeName(v)}`);
   return v;
 }
 
@@ -163,7 +164,12 @@ const version: Test = (v, [other, op]) => {
 
 const failed: Test = (v) => truthy(regs(v, 'failed').failed);
 const succeeded: Test = (v) => !truthy(regs(v, 'succeeded').failed);
-const changed: Test = (v) => truthy(regs(v, 'changed').changed);
+// a result without `changed` (a loop's) changed when one of its results did
+const changed: Test = (v) => {
+  const r = regs(v, 'changed');
+  if ('changed' in r) return truthy(r.changed);
+  return Array.isArray(r.results) && r.results.some((x) => isPlainObject(x) && truthy(x.changed));
+};
 const skipped: Test = (v) => truthy(regs(v, 'skipped').skipped);
 const unreachable: Test = (v) => truthy(regs(v, 'unreachable').unreachable);
 
@@ -212,6 +218,7 @@ export const TESTS: Record<string, Test> = {
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
   ip: (v) => isIp(v),
+  vault_encrypted: (v) => v instanceof VaultText,
   // Paths on the controller, as Ansible's tests (relative paths are from the current folder)
   exists: (v) => existsSync(toText(v)),
   file: (v) => statOf(v)?.isFile() === true,

@@ -26,7 +26,12 @@ export interface RunVars {
   includeVars?: Map<string, Vars>;
   /** add_host / group_by changed the inventory: later plays select their hosts again. */
   inventoryChanged?: boolean;
+  /** Magic variables the run's options give (ansible_diff_mode, ansible_forks, ansible_config_file). */
+  runMagic?: Vars;
 }
+
+/** The Ansible release whose behaviour kplay follows, as `ansible_version` gives it. */
+export const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 };
 
 export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {
   return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
@@ -157,6 +162,11 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       ansible_play_batch: playHosts,
       play_hosts: playHosts,
       ansible_play_name: play.name,
+      ansible_version: ANSIBLE_VERSION,
+      ansible_verbosity: 0,
+      ansible_diff_mode: false,
+      ansible_config_file: null,
+      ...rv.runMagic,
       ...roleNames(play),
       ...roleVars(role),
       // where a task's relative files are looked for, in order: its role, its file's folder, the playbook's
