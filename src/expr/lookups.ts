@@ -136,7 +136,7 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
       throw new FilterError('no file was found by first_found');
     },
   },
-  password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
+  password: { kw: PASSWORD_OPTIONS, run: (terms, o, scope) => passwords(terms, o, scope) },
   pipe: {
     kw: [],
     run: (terms, _o, scope) => names(terms).map((cmd) => runPipe(cmd, scope)),
