@@ -99,7 +99,9 @@ describe("lookup('password')", () => {
   });
 
   it('encrypt: the crypt hash of the stored password with its salt; a salt is added to a file without one', () => {
-    expect(evIn("lookup('password', 'pw.txt encrypt=sha512_crypt')")).to.equal(shaCrypt('sha512', 'S3cret', 'abcdefgh'));
+    expect(evIn("lookup('password', 'pw.txt encrypt=sha512_crypt')")).to.equal(
+      shaCrypt('sha512', 'S3cret', 'abcdefgh'),
+    );
     const h = evIn("lookup('password', 'plain.txt encrypt=sha256_crypt')") as string;
     const salt = /^Plain1 salt=([./0-9A-Za-z]{16})\n$/.exec(readFileSync(join(dir, 'plain.txt'), 'utf8'))?.[1];
     expect(h).to.equal(shaCrypt('sha256', 'Plain1', salt!));
