@@ -214,7 +214,13 @@ export const TESTS: Record<string, Test> = {
   match: (v, [re, icase, multi]) => pyRegex(`^(?:${toText(re)})`, '', icase, multi).test(toText(v)),
   search: (v, [re, icase, multi]) => pyRegex(re, '', icase, multi).test(toText(v)),
   regex: (v, [re, icase, multi]) => pyRegex(re, '', icase, multi).test(toText(v)),
-  contains: (v, [x]) => Array.isArray(v) && v.some((y) => deepEqual(x, y)),
+  // Jinja's `x in seq`: a list's item, a text's part, a mapping's key
+  contains: (v, [x]) =>
+    Array.isArray(v)
+      ? v.some((y) => deepEqual(x, y))
+      : typeof v === 'string'
+        ? typeof x === 'string' && v.includes(x)
+        : isPlainObject(v) && typeof x === 'string' && Object.hasOwn(v, x),
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
   ip: (v) => isIp(v),

@@ -317,3 +317,20 @@ describe('expr filter errors say what is wrong, at the line and column', () => {
       expectError(() => evalExpr(compileExpr(src, W), runScope), `${message} in '${src}'`, col));
   }
 });
+
+describe("expr: Ansible's core tests on results and text (ansible-playbook 2.14's answers)", () => {
+  const table: Array<[string, unknown]> = [
+    ["{'results': [{'changed': true}, {'changed': false}]} is changed", true],
+    ["{'results': [{'changed': false}]} is changed", false],
+    ["{'changed': false, 'results': [{'changed': true}]} is changed", false],
+    ['{} is changed', false],
+    ["'undefined variable nope' is contains('nope')", true],
+    ["'abc' is contains('x')", false],
+    ["{'k': 1} is contains('k')", true],
+    ['[1, 2] is contains(2)', true],
+  ];
+  for (const [src, want] of table) it(`${src} → ${JSON.stringify(want)}`, () => expect(ev(src)).to.deep.equal(want));
+
+  it('a result test on something else than a dict says so', () =>
+    expect(() => ev("'nope' is changed")).to.throw("The 'changed' test expects a dictionary, got string"));
+});
