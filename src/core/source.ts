@@ -109,7 +109,15 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
     if (!opts.problems) problems.throwIfAny();
     return undefined;
   }
-  const ctx: Walk = { doc, at, seen: new Map(), open: new Set(), sizes: new Map(), expanded: 0, problems };
+  // a collection with an anchor (`- &cleanup`) starts at its anchor, as Ansible places it
+  const selfAt = (n: Node): Loc => {
+    const off = n.range?.[0] ?? 0;
+    const anchor = n.anchor ? parsed.text.lastIndexOf(`&${n.anchor}`, off) : -1;
+    if (anchor < 0 || parsed.text.slice(anchor, off).includes('\n\n')) return at(n);
+    const lp = linePos(anchor);
+    return { file, line: lp.line, col: lp.col };
+  };
+  const ctx: Walk = { doc, at, selfAt, seen: new Map(), open: new Set(), sizes: new Map(), expanded: 0, problems };
   let value: unknown;
   try {
     value = toValue(doc.contents as Node | null, ctx);
@@ -140,6 +148,7 @@ export const MAX_EXPANDED = 100_000;
 interface Walk {
   doc: Document;
   at: (n: Node | null | undefined) => Loc;
+  selfAt: (n: Node) => Loc;
   seen: Map<Node, unknown>;
   /** Collections being converted: an alias to one of them is a value that contains itself. */
   open: Set<Node>;
@@ -220,7 +229,7 @@ function toValue(node: Node | null, w: Walk): unknown {
       arr.push(toValue(item as Node, w));
       values.set(i, w.at(item as Node));
     });
-    places.set(arr, { self: w.at(node), keys: new Map(), values });
+    places.set(arr, { self: w.selfAt(node), keys: new Map(), values });
     w.open.delete(node);
     return arr;
   }
@@ -273,7 +282,7 @@ function toValue(node: Node | null, w: Walk): unknown {
       }
       for (const [k, v] of explicit) setKey(obj, k, v);
     }
-    places.set(obj, { self: w.at(node), keys, values });
+    places.set(obj, { self: w.selfAt(node), keys, values });
     w.open.delete(node);
     return obj;
   }

@@ -189,7 +189,8 @@ async function attempts(p: PlayCtx, t: Task, host: string, vars: Vars, check: bo
         ...out,
         status: judged ? out.status : 'failed',
         msg: judged ? out.msg : `until condition still false after ${total} attempts`,
-        result: { ...out.result, failed: true },
+        // Ansible's count when until never held: the retries (one less than the attempts made)
+        result: { ...out.result, failed: true, attempts: total - 1 },
       };
       break;
     }

@@ -21,11 +21,10 @@ export function numberOf(t: Task, key: 'retries' | 'delay', dflt: number, vars: 
   return n;
 }
 
-/** How many times a task with `until` runs, as Ansible counts: 3 when `retries` is not given, retries + 1 when it
- *  is, once (and `until` not evaluated) for retries <= 0. */
+/** How many times a task with `until` runs, as Ansible 2.14 counts (checked with ansible-playbook): `retries`
+ *  (3 when not given) + 1, once (and `until` not evaluated) for retries <= 0. */
 export function attemptsOf(t: Task, vars: Vars, host: string): number {
   if (t.keywords.until === undefined) return 1;
-  const given = t.keywords.retries !== undefined && t.keywords.retries !== null;
   const retries = numberOf(t, 'retries', 3, vars, host);
-  return !given ? 3 : retries <= 0 ? 1 : retries + 1;
+  return retries <= 0 ? 1 : retries + 1;
 }

@@ -2,6 +2,7 @@
 // templated), `!vault` (kept encrypted: kplay has no vault password), and a duplicate key named as Ansible names it.
 import { expect } from 'chai';
 import { Problems } from '../../src/core/errors.js';
+import { places } from '../../src/core/places.js';
 import { parseYaml } from '../../src/core/source.js';
 import { findVault, VaultText } from '../../src/core/vault.js';
 import { compileExpr, evalExpr } from '../../src/expr/expr.js';
@@ -50,5 +51,12 @@ describe('YAML tags', () => {
     expect(p.list.map((e) => [e.message, e.loc?.line, e.loc?.col])).to.deep.equal([
       ['YAML syntax error: found a duplicate dict key (foo)', 3, 3],
     ]);
+  });
+});
+
+describe('YAML places', () => {
+  it('a mapping with an anchor is placed at its anchor, as Ansible places a task written `- &name`', () => {
+    const doc = parseYaml('- &clean\n  name: x\n  debug: msg=x\n- *clean\n', 't.yml') as object[];
+    expect(places.get(doc[0]!)?.self).to.deep.include({ line: 1, col: 3 });
   });
 });

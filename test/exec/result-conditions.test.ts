@@ -13,7 +13,7 @@ const cases: [string, string, string[], string][] = [
   [
     'attempts in failed_when',
     '      until: false\n      retries: 2\n      delay: 0\n      failed_when: r.attempts > 5\n',
-    ['r.attempts == 3', 'r is failed', 'r.failed_when_result == false'],
+    ['r.attempts == 2', 'r is failed', 'r.failed_when_result == false'],
     'ok',
   ],
   [
