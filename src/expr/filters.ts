@@ -156,10 +156,41 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-const version: Test = (v, [other, op]) => {
+const VERSION_TYPES = ['loose', 'strict', 'semver', 'semantic', 'pep440'];
+
+/** pep440 / semver: a pre-release (`2.14.0rc1`, `1.0.0-beta`) comes before its release; build metadata is left out. */
+function comparePre(a: string, b: string): number {
+  const split = (x: string) => {
+    const m = /^v?(\d+(?:\.\d+)*)(.*)$/i.exec(x.split('+')[0]!);
+    return m ? { rel: m[1]!, pre: m[2]!.replace(/^[-.]/, '') } : { rel: x, pre: '' };
+  };
+  const x = split(a);
+  const y = split(b);
+  const c = compareVersions(x.rel, y.rel);
+  if (c !== 0 || x.pre === y.pre) return c;
+  if (!x.pre || !y.pre) return x.pre ? -1 : 1;
+  return compareVersions(x.pre, y.pre);
+}
+
+/** `v is version(other, op='==', strict=None, version_type=None)`, with Ansible's messages for bad input. */
+const version: Test = (v, [other, op, strict, vtype]) => {
+  const given = (x: unknown) => x !== undefined && x !== null;
+  if (given(strict) && given(vtype)) throw new FilterError("Cannot specify both 'strict' and 'version_type'");
+  if (!toText(v)) throw new FilterError('Input version value cannot be empty');
+  if (!toText(other)) throw new FilterError('Version parameter to compare against cannot be empty');
+  if (given(vtype) && !VERSION_TYPES.includes(toText(vtype)))
+    throw new FilterError(
+      `Invalid version type (${toText(vtype)}). Must be one of ${VERSION_TYPES.map((t) => `'${t}'`).join(', ')}`,
+    );
   const f = VERSION_OPS[op === undefined ? '==' : toText(op)];
-  if (!f) throw new FilterError(`test 'version': unknown comparison '${toText(op)}' (use <, <=, >, >=, ==, !=)`);
-  return f(compareVersions(toText(v), toText(other)));
+  if (!f)
+    throw new FilterError(
+      `Invalid operator type (${toText(op)}). Must be one of ${Object.keys(VERSION_OPS)
+        .map((o) => `'${o}'`)
+        .join(', ')}`,
+    );
+  const pre = given(vtype) && toText(vtype) !== 'loose' && toText(vtype) !== 'strict';
+  return f((pre ? comparePre : compareVersions)(toText(v), toText(other)));
 };
 
 const failed: Test = (v) => truthy(regs(v, 'failed').failed);
@@ -172,6 +203,14 @@ const changed: Test = (v) => {
 };
 const skipped: Test = (v) => truthy(regs(v, 'skipped').skipped);
 const unreachable: Test = (v) => truthy(regs(v, 'unreachable').unreachable);
+
+/** `convert_bool=True`: Ansible's boolean() for the words it knows (yes/on/1/true..., no/off/0/false...). */
+function asBool(v: unknown): unknown {
+  const t = typeof v === 'string' ? v.toLowerCase().trim() : v;
+  if (t === 1 || ['y', 'yes', 'on', '1', 'true', 't'].includes(t as string)) return true;
+  if (t === 0 || ['n', 'no', 'off', '0', 'false', 'f'].includes(t as string)) return false;
+  return v;
+}
 
 /** Tests on a registered result, by every name Ansible gives them. */
 const RESULT_TESTS: Record<string, Test> = {
@@ -196,8 +235,10 @@ export const TESTS: Record<string, Test> = {
   ...RESULT_TESTS,
   true: (v) => v === true,
   false: (v) => v === false,
-  truthy: (v) => truthy(v),
-  falsy: (v) => !truthy(v),
+  truthy: (v, [convert]) => truthy(convert === true ? asBool(v) : v),
+  falsy: (v, [convert]) => !truthy(convert === true ? asBool(v) : v),
+  any: (v) => Array.isArray(v) && v.some((x) => truthy(x)),
+  all: (v) => Array.isArray(v) && v.every((x) => truthy(x)),
   string: (v) => typeof v === 'string',
   number: (v) => typeof v === 'number',
   integer: (v) => Number.isInteger(v),
