@@ -1,7 +1,8 @@
 // Python's way of printing values: str() and repr() of JSON-like data (`True`, `None`, `['a', 1]`,
-// `{'k': 'v'}`), as Jinja prints them in templates and `--graph --vars` prints inventory values.
-
+// `{'k': 'v'}`), as Jinja prints them in templates and `--graph --vars` prints inventory values. An encrypted
+// `!vault` value cannot be printed: kplay has no vault secret (core/vault.ts).
 import { VaultText, vaultError } from './vault.js';
+
 /** Arrays that were Python tuples (printed `(1, 2)`, lists everywhere else). */
 const tuples = new WeakSet<unknown[]>();
 export function isTuple(v: unknown): boolean {
