@@ -1,5 +1,7 @@
 // Python's way of printing values: str() and repr() of JSON-like data (`True`, `None`, `['a', 1]`,
-// `{'k': 'v'}`), as Jinja prints them in templates and `--graph --vars` prints inventory values.
+// `{'k': 'v'}`), as Jinja prints them in templates and `--graph --vars` prints inventory values. An encrypted
+// `!vault` value cannot be printed: kplay has no vault secret (core/vault.ts).
+import { VaultText, vaultError } from './vault.js';
 
 /** Arrays that were Python tuples (printed `(1, 2)`, lists everywhere else). */
 const tuples = new WeakSet<unknown[]>();
@@ -22,6 +24,7 @@ export function pyRepr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'number') return pyFloatOrInt(v);
   if (typeof v === 'string') return pyStrRepr(v);
+  if (v instanceof VaultText) throw vaultError();
   if (Array.isArray(v)) {
     const items = v.map(pyRepr);
     if (isTuple(v)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;

@@ -12,8 +12,8 @@ import {
   type Scalar,
   type Document,
   type Node,
-  type Tags,
 } from 'yaml';
+import { ansibleTags, unsafeText } from './yaml-tags.js';
 import { unclosedOpening } from './yaml-cst.js';
 import { parseWithContinuations, tabIndenting } from './yaml-continuations.js';
 import { KplayError, Problems, type Loc } from './errors.js';
@@ -52,7 +52,7 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
   // quoted strings continued on tab-indented lines are read as Ansible reads them (yaml-continuations.ts)
   const parsed = parseWithContinuations(text, (t) =>
-    parseDocument(t, { version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: pyYamlBools }),
+    parseDocument(t, { version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: ansibleTags }),
   );
   const doc = parsed.doc;
   const linePos = (off: number) => lc.linePos(parsed.toOriginal(off));
@@ -70,6 +70,8 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
       lp = { line: lp.line, col: tab };
     } else {
       if (e.code === 'MULTIPLE_DOCS') msg = 'a second YAML document (---) in a file that holds one';
+      // Ansible warns and keeps the last value (its ANSIBLE_DUPLICATE_YAML_DICT_KEY=error refuses it, as kplay)
+      else if (e.code === 'DUPLICATE_KEY') msg = `found a duplicate dict key (${keyAt(parsed.text, off)})`;
       // an unclosed quote or bracket: the parser notices at the end; point where it opened
       else if (/Missing closing|end with a|Unexpected end/i.test(msg)) {
         const open = unclosedOpening(
@@ -107,7 +109,15 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
     if (!opts.problems) problems.throwIfAny();
     return undefined;
   }
-  const ctx: Walk = { doc, at, seen: new Map(), open: new Set(), sizes: new Map(), expanded: 0, problems };
+  // a collection with an anchor (`- &cleanup`) starts at its anchor, as Ansible places it
+  const selfAt = (n: Node): Loc => {
+    const off = n.range?.[0] ?? 0;
+    const anchor = n.anchor ? parsed.text.lastIndexOf(`&${n.anchor}`, off) : -1;
+    if (anchor < 0 || parsed.text.slice(anchor, off).includes('\n\n')) return at(n);
+    const lp = linePos(anchor);
+    return { file, line: lp.line, col: lp.col };
+  };
+  const ctx: Walk = { doc, at, selfAt, seen: new Map(), open: new Set(), sizes: new Map(), expanded: 0, problems };
   let value: unknown;
   try {
     value = toValue(doc.contents as Node | null, ctx);
@@ -121,30 +131,11 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   return value;
 }
 
-/**
- * Ansible's `!unsafe` text is never templated: kept as the same text, inside a Jinja raw block when it holds
- * template markers, so that rendering it anywhere gives it back as written.
- */
-const UNSAFE_TAG = {
-  tag: '!unsafe',
-  resolve: (text: string): string =>
-    /\{[{%#]/.test(text) && !text.includes('{% endraw %}') ? `{% raw %}${text}{% endraw %}` : text,
-};
-
-/** PyYAML (Ansible's loader) reads only yes/no, true/false, on/off as booleans; `y` and `n` stay strings. */
-function pyYamlBools(tags: Tags): Tags {
-  return [...pyBools(tags), UNSAFE_TAG];
-}
-
-function pyBools(tags: Tags): Tags {
-  return tags.map((t) => {
-    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
-    const yes = t.test.test('yes');
-    return {
-      ...t,
-      test: yes ? /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ : /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
-    };
-  });
+/** The mapping key written at `off` (up to its `:`). */
+function keyAt(text: string, off: number): string {
+  const line = text.slice(off).split('\n')[0]!;
+  const m = /^(["'])(.*?)\1\s*:|^([^:]*?)\s*:(?:\s|$)/.exec(line);
+  return m ? (m[2] ?? m[3]!) : line.trim();
 }
 
 function firstLine(msg: string): string {
@@ -157,12 +148,15 @@ export const MAX_EXPANDED = 100_000;
 interface Walk {
   doc: Document;
   at: (n: Node | null | undefined) => Loc;
+  selfAt: (n: Node) => Loc;
   seen: Map<Node, unknown>;
   /** Collections being converted: an alias to one of them is a value that contains itself. */
   open: Set<Node>;
   sizes: Map<Node, number>;
   expanded: number;
   problems: Problems;
+  /** Inside a list or mapping tagged `!unsafe`. */
+  unsafe?: boolean;
 }
 
 /** How many values a node stands for once its aliases are expanded (what a walk over the result visits). */
@@ -214,7 +208,18 @@ function toValue(node: Node | null, w: Walk): unknown {
     if (w.seen.has(target as Node)) return w.seen.get(target as Node);
     return toValue(target as Node, w);
   }
-  if (isScalar(node)) return scalarValue(node);
+  if (isScalar(node)) {
+    const v = scalarValue(node);
+    return w.unsafe && typeof v === 'string' ? unsafeText(v) : v;
+  }
+  if ((isSeq(node) || isMap(node)) && node.tag === '!unsafe' && !w.unsafe) {
+    w.unsafe = true;
+    try {
+      return toValue(node, w);
+    } finally {
+      w.unsafe = false;
+    }
+  }
   if (isSeq(node)) {
     const arr: unknown[] = [];
     w.seen.set(node, arr);
@@ -224,7 +229,7 @@ function toValue(node: Node | null, w: Walk): unknown {
       arr.push(toValue(item as Node, w));
       values.set(i, w.at(item as Node));
     });
-    places.set(arr, { self: w.at(node), keys: new Map(), values });
+    places.set(arr, { self: w.selfAt(node), keys: new Map(), values });
     w.open.delete(node);
     return arr;
   }
@@ -277,7 +282,7 @@ function toValue(node: Node | null, w: Walk): unknown {
       }
       for (const [k, v] of explicit) setKey(obj, k, v);
     }
-    places.set(obj, { self: w.at(node), keys, values });
+    places.set(obj, { self: w.selfAt(node), keys, values });
     w.open.delete(node);
     return obj;
   }

@@ -131,6 +131,10 @@ export interface RoleInstance {
   vars: Vars;
   params: Vars;
   handlers: TaskNode[];
+  /** How the play reached it: `roles:` (undefined), a meta dependency, import_role or include_role. */
+  via?: 'dependency' | 'import' | 'include';
+  /** Reached by import_role/include_role from another role's task: those roles, the nearest first. */
+  parents?: { name: string; path: string }[];
 }
 
 export interface Play {

@@ -31,12 +31,13 @@ function load(p: PlayCtx, inc: Include, target: string): { nodes: TaskNode[]; pr
     modules: p.modules,
     playbookDir: p.rv.playbookDir,
     stack: [inc.loc.file],
-    importRole: (name, l, entry, i, c, tasksFrom) => loadRole(name, l, entry, i, c, new Set(), tasksFrom).tasks,
+    importRole: (name, l, entry, i, c, tasksFrom, via) =>
+      loadRole(name, l, entry, i, c, new Set(), { tasksFrom, via }).tasks,
   };
   const nodes =
     inc.kind === 'include_tasks'
       ? loadTaskFile(resolveTaskFile(target, inc.loc.file, inh, ctx), inc.loc, inh, ctx)
-      : loadRole(target, inc.loc, {}, inh, ctx, new Set()).tasks;
+      : loadRole(target, inc.loc, {}, inh, ctx, new Set(), { via: 'include' }).tasks;
   // the same checks as before the run: conditions compile, templates parse, sources exist; tags rendered
   renderTags(nodes, p.play, p.rv, problems);
   validatePlaybook(

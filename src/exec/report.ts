@@ -11,6 +11,8 @@ import { taskVars } from '../vars/context.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import type { HostState, StrategyCtx } from './run-state.js';
 import { noLogFor, resultEvent } from './task-exec.js';
+import { registerResult } from './task-skip.js';
+import { toBool } from '../core/value-utils.js';
 
 export function unreachableOrFailed(e: unknown): Outcome {
   if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) {
@@ -49,12 +51,15 @@ export function failedTask(t: Task): Vars {
 
 export function report(p: StrategyCtx, t: Task, host: string, o: Outcome, ms: number, key?: string): void {
   const hs: HostState = p.hosts.get(host)!;
-  p.recap.count(host, o.status, ms);
+  // ignore_unreachable: the host stays in the play, its result registered; Ansible counts it ok and ignored
+  const ignored = o.status === 'unreachable' && ignoresUnreachable(p, t, host);
+  if (ignored) registerResult(p, t, host, o.result);
+  p.recap.count(host, ignored ? 'ignored' : o.status, ms);
   if (o.status === 'failed') {
     hs.failed = true;
     hs.failure = { task: failedTask(t), result: o.result };
   }
-  if (o.status === 'unreachable') hs.unreachable = true;
+  if (o.status === 'unreachable' && !ignored) hs.unreachable = true;
   if ((o.status === 'changed' || (o.status === 'uncertain' && p.opts.check)) && t.keywords.notify !== undefined) {
     for (const n of notifyNames(p, t, host)) hs.notified.add(n);
   }
@@ -79,6 +84,17 @@ function notifyNames(p: StrategyCtx, t: Task, host: string): string[] {
       return [];
     }
   });
+}
+
+function ignoresUnreachable(p: StrategyCtx, t: Task, host: string): boolean {
+  const v = t.keywords.ignore_unreachable;
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'string' || !v.includes('{{')) return toBool(v);
+  try {
+    return toBool(renderString(v, { vars: taskVars(p.rv, p.play, t, host, p.playHosts), host }));
+  } catch {
+    return false;
+  }
 }
 
 /** no_log as runTask rendered it; for an outcome made here (unreachable), rendered now. */

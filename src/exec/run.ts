@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { connectionSpec, type ConnectionSpec } from '../transport/connection-spec.js';
+import { findAnsibleCfg } from '../playbook/ansible-cfg.js';
 import { newRunVars, taskVars, type RunVars } from '../vars/context.js';
 import type { EventBus } from '../events/bus.js';
 import type { ModuleRegistry } from '../tasks/index.js';
@@ -78,6 +79,11 @@ export function createRun(input: RunInput): RunHandle {
   const rv: RunVars = newRunVars(inv, input.extra, pb.dir, opts.check);
   rv.runTags = [...input.filter.only];
   rv.skipTags = [...input.filter.skip];
+  rv.runMagic = {
+    ansible_diff_mode: opts.diff,
+    ansible_config_file: findAnsibleCfg() ?? null,
+    ...(opts.forks ? { ansible_forks: opts.forks } : {}),
+  };
   const recap = new Recap();
   // what this run caches, owned by the run: templated includes it loaded, controller files it read
   const includes: StrategyCtx['includes'] = new Map();

@@ -4,6 +4,7 @@
 import { KplayError } from '../core/errors.js';
 import { valueLoc } from '../core/places.js';
 import { setKey } from '../core/own-keys.js';
+import { findVault, vaultError } from '../core/vault.js';
 import type { Task, Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
 import { isTemplated } from '../playbook/module-args.js';
@@ -16,6 +17,7 @@ export function renderArgs(t: Task, spec: ModuleSpec | undefined, vars: Vars, ho
   const rendered = renderDeep(t.args, { vars, host }, (parent, key) =>
     parent === t.args ? t.argLocs(String(key)) : valueLoc(parent, key),
   ) as Vars;
+  for (const [k, v] of Object.entries(rendered)) if (findVault(v)) throw vaultError(t.argLocs(k));
   const fail = (msg: string, key: string) =>
     new KplayError(`${t.module}: ${msg}`, { code: 'BAD_ARGS', loc: t.argLocs(key), task: t.name, host });
   const out: Vars = {};

@@ -19,6 +19,7 @@ import { condition, loopControl } from './conditions.js';
 import { loopOrSkip, registerResult, skippedBy } from './task-skip.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
+import { attemptsOf, numberOf } from './task-retries.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
 import { dropOmitted } from '../core/omit.js';
 import { asyncJob, withJobFields } from './async-task.js';
@@ -145,22 +146,6 @@ async function once(
   return out;
 }
 
-/** retries / delay: a number (delay may have a fraction: `delay: 0.5`), or a template giving one. */
-function numberOf(t: Task, key: 'retries' | 'delay', dflt: number, vars: Vars, host: string): number {
-  const v = t.keywords[key];
-  if (v === undefined || v === null) return dflt;
-  const n = Number(typeof v === 'string' ? renderString(v, { vars, host }, { loc: valueLoc(t.raw, key) }) : v);
-  if (!Number.isFinite(n) || n < 0 || (key === 'retries' && !Number.isInteger(n)))
-    throw new KplayError(
-      `${key}: expected ${key === 'delay' ? 'a number of seconds' : 'a whole number'}, got ${JSON.stringify(v)}`,
-      {
-        code: 'TASK_FAILED',
-        loc: valueLoc(t.raw, key) ?? t.loc,
-      },
-    );
-  return n;
-}
-
 /** A task's error as its failed outcome (an unreachable host's is thrown on, for the strategy). */
 function failedBy(e: unknown, t: Task, host: string): Outcome {
   if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e;
@@ -186,22 +171,13 @@ function ignoresErrors(t: Task, vars: Vars | undefined, host: string): boolean {
   }
 }
 
-/** How many times a task with `until` runs, as Ansible counts: 3 when `retries` is not given, retries + 1 when it
- *  is, once (and `until` not evaluated) for retries <= 0. */
-function attemptsOf(t: Task, vars: Vars, host: string): number {
-  if (t.keywords.until === undefined) return 1;
-  const given = t.keywords.retries !== undefined && t.keywords.retries !== null;
-  const retries = numberOf(t, 'retries', 3, vars, host);
-  return !given ? 3 : retries <= 0 ? 1 : retries + 1;
-}
-
 /** The task's attempts: once, or until `until` holds (retries, delay). */
 async function attempts(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
   const total = attemptsOf(t, vars, host);
   const delay = numberOf(t, 'delay', 5, vars, host);
   let out: Outcome;
   for (let attempt = 1; ; attempt++) {
-    out = await attemptOnce(p, t, host, vars, check);
+    out = await attemptOnce(p, t, host, vars, check, attempt);
     if (
       total <= 1 ||
       out.status === 'uncertain' ||
@@ -212,11 +188,14 @@ async function attempts(p: PlayCtx, t: Task, host: string, vars: Vars, check: bo
     const scope = withRegister(t, vars, out.result);
     if (keywordCondition(t, 'until', scope)) break;
     if (attempt >= total) {
+      // as Ansible: the result says failed, but a failed_when that was judged decides the task's status
+      const judged = 'failed_when_result' in out.result && out.status !== 'failed';
       out = {
         ...out,
-        status: 'failed',
-        msg: `until condition still false after ${total} attempts`,
-        result: { ...out.result, failed: true },
+        status: judged ? out.status : 'failed',
+        msg: judged ? out.msg : `until condition still false after ${total} attempts`,
+        // Ansible's count when until never held: the retries (one less than the attempts made)
+        result: { ...out.result, failed: true, attempts: total - 1 },
       };
       break;
     }
@@ -243,7 +222,14 @@ export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean
   }
 }
 
-async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check: boolean): Promise<Outcome> {
+async function attemptOnce(
+  p: PlayCtx,
+  t: Task,
+  host: string,
+  vars: Vars,
+  check: boolean,
+  attempt = 1,
+): Promise<Outcome> {
   // an argument that cannot be rendered fails the task before it runs (failed_when does not judge it); an
   // argument given `omit` is left out, as if it were not written
   const args = dropOmitted(renderArgs(t, p.modules.find(t.module), vars, host));
@@ -267,10 +253,23 @@ async function attemptOnce(p: PlayCtx, t: Task, host: string, vars: Vars, check:
     p.rv.facts.set(host, { ...p.rv.facts.get(host), ...(facts as Vars) });
   }
   if (out.status === 'uncertain' || out.status === 'skipped' || out.result.__uncertain) return out;
+  // with until, changed_when / failed_when see this attempt's number (Ansible's `attempts`)
+  if (t.keywords.until !== undefined) out = { ...out, result: { ...out.result, attempts: attempt } };
   // changed_when / failed_when see the result under the register name; a failure overrides a change
   const scope = withRegister(t, vars, out.result);
-  const changedWhen = keywordCondition(t, 'changed_when', scope);
-  const failedWhen = keywordCondition(t, 'failed_when', scope);
+  let changedWhen: boolean | undefined;
+  let failedWhen: boolean | undefined;
+  let judging = 'changed_when';
+  try {
+    changedWhen = keywordCondition(t, 'changed_when', scope);
+    judging = 'failed_when';
+    failedWhen = keywordCondition(t, 'failed_when', scope);
+  } catch (e) {
+    // a condition that cannot be judged fails the task; the result keeps the module's output, as in Ansible
+    if (!(e instanceof KplayError)) throw e;
+    const msg = e.at({ loc: t.loc, host, task: t.name }).format();
+    return { ...out, status: 'failed', msg, result: { ...out.result, failed: true, [`${judging}_result`]: e.message } };
+  }
   if (changedWhen === undefined && failedWhen === undefined) return out;
   const changed = changedWhen ?? out.result.changed === true;
   const failed = failedWhen ?? out.status === 'failed';

@@ -79,6 +79,8 @@ export const TEST_SIGNATURES: Record<string, Signature> = {
   search: PATTERN,
   regex: PATTERN,
   divisibleby: { pos: ['num'] },
+  truthy: { pos: ['convert_bool'] },
+  falsy: { pos: ['convert_bool'] },
   in: { pos: ['seq'] },
   contains: { pos: ['value'] },
   subset: { pos: ['b'] },

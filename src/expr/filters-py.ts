@@ -159,6 +159,12 @@ export function now(args: unknown[], kw: KwArgs): string {
   return strftime(fmt, new Date(t), utc, micros);
 }
 
+/** Python's text of a local datetime (`str(datetime.fromtimestamp(ms / 1000))`), microseconds only when not 0. */
+export function pyDatetime(ms: number): string {
+  const micros = Math.min(999999, Math.round((ms % 1000) * 1000));
+  return strftime(micros ? '%Y-%m-%d %H:%M:%S.%f' : '%Y-%m-%d %H:%M:%S', new Date(Math.floor(ms)), false, micros);
+}
+
 /** os.path.realpath on the controller: absolute, links resolved as far as the path exists. */
 const realpath: Filter = (v) => {
   if (typeof v !== 'string') throw new FilterError(`needs a string, got ${pyType(v)}`);

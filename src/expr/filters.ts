@@ -6,6 +6,7 @@ import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
 import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './filters-base.js';
 import { DATA_FILTERS } from './filters-data.js';
+import { VaultText } from '../core/vault.js';
 import { NET_FILTERS } from './filters-net.js';
 import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
@@ -154,7 +155,7 @@ Object.assign(
 export const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory']);
 
 function regs(v: unknown, name: string): Record<string, unknown> {
-  if (!isPlainObject(v)) throw new FilterError(`test '${name}' needs a registered result (a dict), got ${typeName(v)}`);
+  if (!isPlainObject(v)) throw new FilterError(`The '${name}' test expects a dictionary, got ${typeName(v)}`);
   return v;
 }
 
@@ -188,17 +189,61 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-const version: Test = (v, [other, op]) => {
+const VERSION_TYPES = ['loose', 'strict', 'semver', 'semantic', 'pep440'];
+
+/** pep440 / semver: a pre-release (`2.14.0rc1`, `1.0.0-beta`) comes before its release; build metadata is left out. */
+function comparePre(a: string, b: string): number {
+  const split = (x: string) => {
+    const m = /^v?(\d+(?:\.\d+)*)(.*)$/i.exec(x.split('+')[0]!);
+    return m ? { rel: m[1]!, pre: m[2]!.replace(/^[-.]/, '') } : { rel: x, pre: '' };
+  };
+  const x = split(a);
+  const y = split(b);
+  const c = compareVersions(x.rel, y.rel);
+  if (c !== 0 || x.pre === y.pre) return c;
+  if (!x.pre || !y.pre) return x.pre ? -1 : 1;
+  return compareVersions(x.pre, y.pre);
+}
+
+/** `v is version(other, op='==', strict=None, version_type=None)`, with Ansible's messages for bad input. */
+const version: Test = (v, [other, op, strict, vtype]) => {
+  const given = (x: unknown) => x !== undefined && x !== null;
+  if (given(strict) && given(vtype)) throw new FilterError("Cannot specify both 'strict' and 'version_type'");
+  if (!toText(v)) throw new FilterError('Input version value cannot be empty');
+  if (!toText(other)) throw new FilterError('Version parameter to compare against cannot be empty');
+  if (given(vtype) && !VERSION_TYPES.includes(toText(vtype)))
+    throw new FilterError(
+      `Invalid version type (${toText(vtype)}). Must be one of ${VERSION_TYPES.map((t) => `'${t}'`).join(', ')}`,
+    );
   const f = VERSION_OPS[op === undefined ? '==' : toText(op)];
-  if (!f) throw new FilterError(`test 'version': unknown comparison '${toText(op)}' (use <, <=, >, >=, ==, !=)`);
-  return f(compareVersions(toText(v), toText(other)));
+  if (!f)
+    throw new FilterError(
+      `Invalid operator type (${toText(op)}). Must be one of ${Object.keys(VERSION_OPS)
+        .map((o) => `'${o}'`)
+        .join(', ')}`,
+    );
+  const pre = given(vtype) && toText(vtype) !== 'loose' && toText(vtype) !== 'strict';
+  return f((pre ? comparePre : compareVersions)(toText(v), toText(other)));
 };
 
 const failed: Test = (v) => truthy(regs(v, 'failed').failed);
 const succeeded: Test = (v) => !truthy(regs(v, 'succeeded').failed);
-const changed: Test = (v) => truthy(regs(v, 'changed').changed);
+// a result without `changed` (a loop's) changed when one of its results did
+const changed: Test = (v) => {
+  const r = regs(v, 'changed');
+  if ('changed' in r) return truthy(r.changed);
+  return Array.isArray(r.results) && r.results.some((x) => isPlainObject(x) && truthy(x.changed));
+};
 const skipped: Test = (v) => truthy(regs(v, 'skipped').skipped);
 const unreachable: Test = (v) => truthy(regs(v, 'unreachable').unreachable);
+
+/** `convert_bool=True`: Ansible's boolean() for the words it knows (yes/on/1/true..., no/off/0/false...). */
+function asBool(v: unknown): unknown {
+  const t = typeof v === 'string' ? v.toLowerCase().trim() : v;
+  if (t === 1 || ['y', 'yes', 'on', '1', 'true', 't'].includes(t as string)) return true;
+  if (t === 0 || ['n', 'no', 'off', '0', 'false', 'f'].includes(t as string)) return false;
+  return v;
+}
 
 /** Tests on a registered result, by every name Ansible gives them. */
 const RESULT_TESTS: Record<string, Test> = {
@@ -223,8 +268,10 @@ export const TESTS: Record<string, Test> = {
   ...RESULT_TESTS,
   true: (v) => v === true,
   false: (v) => v === false,
-  truthy: (v) => truthy(v),
-  falsy: (v) => !truthy(v),
+  truthy: (v, [convert]) => truthy(convert === true ? asBool(v) : v),
+  falsy: (v, [convert]) => !truthy(convert === true ? asBool(v) : v),
+  any: (v) => Array.isArray(v) && v.some((x) => truthy(x)),
+  all: (v) => Array.isArray(v) && v.every((x) => truthy(x)),
   string: (v) => typeof v === 'string',
   number: (v) => typeof v === 'number',
   integer: (v) => Number.isInteger(v),
@@ -241,11 +288,18 @@ export const TESTS: Record<string, Test> = {
   match: (v, [re, icase, multi]) => pyRegex(`^(?:${toText(re)})`, '', icase, multi).test(toText(v)),
   search: (v, [re, icase, multi]) => pyRegex(re, '', icase, multi).test(toText(v)),
   regex: (v, [re, icase, multi]) => pyRegex(re, '', icase, multi).test(toText(v)),
-  contains: (v, [x]) => Array.isArray(v) && v.some((y) => deepEqual(x, y)),
+  // Jinja's `x in seq`: a list's item, a text's part, a mapping's key
+  contains: (v, [x]) =>
+    Array.isArray(v)
+      ? v.some((y) => deepEqual(x, y))
+      : typeof v === 'string'
+        ? typeof x === 'string' && v.includes(x)
+        : isPlainObject(v) && typeof x === 'string' && Object.hasOwn(v, x),
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
   nan: (v) => typeof v === 'number' && Number.isNaN(v),
   ip: (v) => isIp(v),
+  vault_encrypted: (v) => v instanceof VaultText,
   // Paths on the controller, as Ansible's tests (relative paths are from the current folder)
   ...PATH_TESTS,
   ...COMPARE_TESTS,

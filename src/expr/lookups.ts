@@ -166,7 +166,7 @@ const PLUGINS: Record<string, { kw: string[]; run: Plugin }> = {
   },
   config: { kw: CONFIG_OPTIONS, run: (terms, o, scope) => configLookup(terms, o, scope) },
   csvfile: { kw: CSVFILE_OPTIONS, run: (terms, o, scope) => csvfile(terms, o, (n) => tryFind(scope, n)) },
-  password: { kw: PASSWORD_OPTIONS, run: (terms, o) => passwords(terms, o) },
+  password: { kw: PASSWORD_OPTIONS, run: (terms, o, scope) => passwords(terms, o, scope) },
   pipe: {
     kw: [],
     run: (terms, _o, scope) => names(terms).map((cmd) => runPipe(cmd, scope)),

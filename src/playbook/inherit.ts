@@ -5,6 +5,7 @@ import type { Loc, Problems } from '../core/errors.js';
 import { places, setPlace, valueLoc } from '../core/places.js';
 import type { Condition, Inherited, TaskNode, Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
+import { mergeModuleDefaults } from './module-defaults.js';
 
 export interface LoadCtx {
   problems: Problems;
@@ -13,7 +14,15 @@ export interface LoadCtx {
   playbookDir: string;
   stack: string[]; // files being read, to refuse import cycles
   /** Load a role's tasks (roles.ts provides it; kept as a callback to avoid an import cycle). */
-  importRole: (name: string, loc: Loc, entry: Vars, inh: Inherited, ctx: LoadCtx, tasksFrom?: string) => TaskNode[];
+  importRole: (
+    name: string,
+    loc: Loc,
+    entry: Vars,
+    inh: Inherited,
+    ctx: LoadCtx,
+    tasksFrom?: string,
+    via?: 'import' | 'include',
+  ) => TaskNode[];
 }
 
 /** Keywords that pass from a block (or role, or import) down to the tasks in it. */
@@ -60,6 +69,8 @@ export function conditions(raw: Vars, key: string): Condition[] {
 export function inherit(outer: Inherited, raw: Vars, extraTags: string[] = []): Inherited {
   const keywords = { ...outer.keywords };
   for (const k of INHERITABLE) if (raw[k] !== undefined) keywords[k] = raw[k];
+  if (raw.module_defaults !== undefined)
+    keywords.module_defaults = mergeModuleDefaults(outer.keywords.module_defaults, raw.module_defaults) as Vars;
   return {
     when: [...outer.when, ...conditions(raw, 'when')],
     tags: unique([...outer.tags, ...toList(raw.tags), ...extraTags]),

@@ -123,8 +123,8 @@ function readPlay(
     modules,
     playbookDir: pb.dir,
     stack: [file],
-    importRole: (name, l, entry, inh, c, tasksFrom) => {
-      const r = loadRole(name, l, entry, inh, c, new Set(), tasksFrom);
+    importRole: (name, l, entry, inh, c, tasksFrom, via) => {
+      const r = loadRole(name, l, entry, inh, c, new Set(), { tasksFrom, via });
       roles.push(...r.instances);
       return r.tasks;
     },

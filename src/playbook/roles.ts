@@ -76,9 +76,9 @@ export function loadRole(
   outer: Inherited,
   ctx: LoadCtx,
   seen: Set<string>,
-  tasksFrom?: string,
-  basedir?: string,
+  opts: { tasksFrom?: string; basedir?: string; via?: RoleInstance['via'] } = {},
 ): RoleLoad {
+  const { tasksFrom, basedir } = opts;
   const found = findRole(name, ctx.playbookDir, ctx.problems, basedir);
   if (!('dir' in found)) {
     const near = didYouMean(name, availableRoles(found.searched));
@@ -107,14 +107,20 @@ export function loadRole(
   const key = `${dir}|${tasksFrom ?? 'main'}|${JSON.stringify(params)}`;
   if (seen.has(key)) return { instances: [], tasks: [] };
   seen.add(key);
-  if (ctx.stack.includes(dir)) {
-    ctx.problems.add(`role dependency cycle: ${[...ctx.stack.filter((s) => !s.endsWith('.yml')), dir].join(' -> ')}`, {
-      code: 'PLAYBOOK',
-      loc,
-    });
+  // A role may import itself with another tasks_from (Ansible allows it): the cycle is the same role and file.
+  const from = tasksFrom?.replace(/\.ya?ml$/, '');
+  const frame = from && from !== 'main' ? `${dir} (tasks_from ${from})` : dir;
+  if (ctx.stack.includes(frame)) {
+    ctx.problems.add(
+      `role dependency cycle: ${[...ctx.stack.filter((s) => !s.endsWith('.yml')), frame].join(' -> ')}`,
+      {
+        code: 'PLAYBOOK',
+        loc,
+      },
+    );
     return { instances: [], tasks: [] };
   }
-  ctx.stack.push(dir);
+  ctx.stack.push(frame);
   try {
     const instances: RoleInstance[] = [];
     const tasks: TaskNode[] = [];
@@ -132,25 +138,25 @@ export function loadRole(
         const parsed = parseRoleEntry(d, valueLoc(deps, i), ctx);
         if (!parsed) return;
         const at = valueLoc(deps, i);
-        const sub = loadRole(
-          parsed.name,
-          at,
-          parsed.entry,
-          { ...inh0, role: undefined },
-          ctx,
-          seen,
-          undefined,
-          dirname(dir),
-        );
+        const sub = loadRole(parsed.name, at, parsed.entry, { ...inh0, role: undefined }, ctx, seen, {
+          basedir: dirname(dir),
+          via: 'dependency',
+        });
         instances.push(...sub.instances);
         tasks.push(...sub.tasks);
       });
     }
+    const parent = outer.role;
     const role: RoleInstance = {
       name: roleName,
       path: dir,
       params,
       handlers: [],
+      ...(opts.via ? { via: opts.via } : {}),
+      // as Ansible's include params: only a role reached from another role's task has parents
+      ...(parent && opts.via !== 'dependency'
+        ? { parents: [{ name: parent.name, path: parent.path }, ...(parent.parents ?? [])] }
+        : {}),
       defaults: readVarsDir(
         join(dir, 'defaults'),
         String(entry.defaults_from ?? 'main').replace(/\.ya?ml$/, ''),

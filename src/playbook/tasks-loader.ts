@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { isPlainObject, toBool } from '../core/value-utils.js';
 import { findAction, moduleArgs } from './task-action.js';
 import { includeOptions } from './include-args.js';
+import { mergeModuleDefaults, withModuleDefaults } from './module-defaults.js';
 import { type LoadCtx, toList, conditions, inherit, ownVars, unique } from './inherit.js';
 
 /** Read a file of tasks. A missing file or one that is not a list is recorded as a problem. */
@@ -127,7 +128,17 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = ctx.modules.find(mod)!;
-  const { args, errors, argLocs, argKeyLocs } = moduleArgs(spec, action, raw, ctx.problems, loc);
+  const parsed = moduleArgs(spec, action, raw, ctx.problems, loc);
+  if (raw.module_defaults !== undefined)
+    base.keywords.module_defaults = mergeModuleDefaults(inh.keywords.module_defaults, raw.module_defaults) as Vars;
+  const { errors, argKeyLocs } = parsed;
+  const { args, locs: argLocs } = withModuleDefaults(
+    base.keywords.module_defaults,
+    spec.name,
+    ctx.modules,
+    parsed.args,
+    parsed.argLocs,
+  );
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
   const wrong = [...errors, ...checked.errors];
@@ -235,6 +246,7 @@ function includeOrImport(
         inner,
         own,
         typeof opts.tasks_from === 'string' ? opts.tasks_from : undefined,
+        isImport ? 'import' : 'include',
       );
     else loaded = loadTaskFile(resolveTaskFile(target, file, inh, own), loc, inner, own);
   }

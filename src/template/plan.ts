@@ -41,7 +41,8 @@ export type Plan =
   | { kind: 'bad'; problems: Array<{ message: string; offset: number; hint?: string | undefined }> };
 
 const FAKE: Loc = { file: '', line: 1, col: 1 };
-const BLOCKY = /\{\{\s*[#^/>!{~&]|\{\{\s*else\b|~\}\}/;
+// `{{{raw}}}` is Handlebars; `{{ {'a': 1} }}` (a space before the brace) is a Jinja dict
+const BLOCKY = /\{\{\s*[#^/>!~&]|\{\{\{|\{\{\s*else\b|~\}\}/;
 
 export function offsetOf(text: string, line: number, col: number): number {
   let off = 0;
@@ -208,18 +209,22 @@ function makePlan(src: string): Plan {
   return { kind: 'segs', parts, whole };
 }
 
-/** Where the `}}` closing an expression is: a `}}` or `{{` inside a quoted string is text of the string, as
- *  Jinja's lexer reads it (`lookup('pipe', '{{ x }} -v')`); -1 when nothing closes it or a `{{` opens first. */
+/** Where the `}}` closing an expression is: a `}}` or `{{` inside a quoted string is text of the string, and a
+ *  `}` closing a dict's brace is the dict's, as Jinja's lexer reads them (`lookup('pipe', '{{ x }} -v')`);
+ *  -1 when nothing closes it or a `{{` opens first. */
 export function closeOf(src: string, from: number): number {
   let quote = '';
+  let depth = 0; // braces of a dict literal: `{{ {'a': {'b': 1}} }}` closes at the last `}}`
   for (let i = from; i < src.length - 1; i++) {
     const ch = src[i]!;
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = '';
     } else if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '}' && src[i + 1] === '}') return i;
+    else if (ch === '}' && src[i + 1] === '}' && depth === 0) return i;
     else if (ch === '{' && src[i + 1] === '{') return -1;
+    else if (ch === '{') depth++;
+    else if (ch === '}') depth--;
   }
   return -1;
 }

@@ -17,6 +17,7 @@ import { compileHbs, offsetOf, planOf, type Render, type Seg } from './plan.js';
 import { isPlainObject } from '../core/value-utils.js';
 import { pyStr } from '../core/py-repr.js';
 import { typedResult } from './typed-result.js';
+import { pyDatetime } from '../expr/filters-py.js';
 
 const pyText = (v: unknown): string => (v === null || v === undefined ? '' : pyStr(v));
 import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
@@ -167,8 +168,11 @@ const fileErr = (t: TplError, path: string, host?: string): KplayError =>
 function fileVars(path: string, vars: object, dest?: string): object {
   const full = resolve(path);
   let uid: string;
+  let mtime = '';
   try {
-    uid = String(statSync(full).uid);
+    const st = statSync(full);
+    mtime = pyDatetime(st.mtimeMs);
+    uid = String(st.uid);
     uid = userInfo().uid === Number(uid) ? userInfo().username : uid;
   } catch {
     uid = '';
@@ -180,6 +184,8 @@ function fileVars(path: string, vars: object, dest?: string): object {
     template_host: { value: hostname(), enumerable: true },
     template_uid: { value: uid, enumerable: true },
     ...(dest === undefined ? {} : { template_destpath: { value: dest, enumerable: true } }),
+    template_mtime: { value: mtime, enumerable: true },
+    template_run_date: { value: pyDatetime(Date.now()), enumerable: true },
   }) as object;
 }
 

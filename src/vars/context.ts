@@ -27,7 +27,12 @@ export interface RunVars {
   includeVars?: Map<string, Vars>;
   /** add_host / group_by changed the inventory: later plays select their hosts again. */
   inventoryChanged?: boolean;
+  /** Magic variables the run's options give (ansible_diff_mode, ansible_forks, ansible_config_file). */
+  runMagic?: Vars;
 }
+
+/** The Ansible release whose behaviour kplay follows, as `ansible_version` gives it. */
+export const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 };
 
 export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {
   return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
@@ -83,6 +88,39 @@ function roleDefaults(play: Play, role: TaskNode['role']): Vars | undefined {
   return role?.defaults ? { ...all, ...role.defaults } : all;
 }
 
+// Ansible's role-name variables of a play: the roles it names (roles:, import_role), their dependencies, both.
+const playRoleNames = new WeakMap<Play, Vars>();
+function roleNames(play: Play): Vars {
+  let out = playRoleNames.get(play);
+  if (!out) {
+    const roles = play.roles ?? [];
+    // the roles: entries first, then the imported ones (Ansible appends those as it reads them)
+    const direct = [
+      ...new Set([...roles.filter((r) => !r.via), ...roles.filter((r) => r.via === 'import')].map((r) => r.name)),
+    ];
+    const deps = [...new Set(roles.filter((r) => r.via === 'dependency').map((r) => r.name))];
+    out = {
+      role_names: direct,
+      ansible_play_role_names: direct,
+      ansible_dependent_role_names: deps,
+      ansible_role_names: [...new Set([...deps, ...direct])],
+    };
+    playRoleNames.set(play, out);
+  }
+  return out;
+}
+
+/** A task's own role: role_name, role_path, and the roles that imported or included it (nearest first). */
+function roleVars(role: TaskNode['role']): Vars {
+  if (!role) return {};
+  const out: Vars = { role_name: role.name, role_path: role.path, ansible_role_name: role.name };
+  if (role.parents?.length) {
+    out.ansible_parent_role_names = role.parents.map((p) => p.name);
+    out.ansible_parent_role_paths = role.parents.map((p) => p.path);
+  }
+  return out;
+}
+
 /** Everything a task (or, without a task, the play) sees on `host`. */
 export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, host: string, playHosts: string[]): Vars {
   const role = task?.role;
@@ -128,7 +166,13 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       ansible_play_batch: playHosts,
       play_hosts: playHosts,
       ansible_play_name: play.name,
-      ...(role ? { role_name: role.name, role_path: role.path } : {}),
+      ansible_version: ANSIBLE_VERSION,
+      ansible_verbosity: 0,
+      ansible_diff_mode: false,
+      ansible_config_file: null,
+      ...rv.runMagic,
+      ...roleNames(play),
+      ...roleVars(role),
       // where a task's relative files are looked for, in order: its role, its file's folder, the playbook's
       ansible_search_path: [...new Set([role?.path, lookups.taskDir, rv.playbookDir].filter((d) => d !== undefined))],
     },

@@ -236,7 +236,8 @@ describe('executor', () => {
       ),
     );
     expect(r.code).to.equal(2);
-    expect(r.results.find((x) => x.task === 'wait')!.result).to.include({ attempts: 3 });
+    // Ansible reports the retries when until never held: one less than the attempts made
+    expect(r.results.find((x) => x.task === 'wait')!.result).to.include({ attempts: 2 });
   });
 
   it('an unreachable host leaves the play; exit 4', async () => {

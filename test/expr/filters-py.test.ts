@@ -85,7 +85,7 @@ describe('expr filters from Python: random, expanduser, type_debug, strftime; re
     const cases: Array<[string, string, number]> = [
       ['[] | random', "filter 'random': cannot choose from an empty sequence", 16],
       ['3 | random(seed=1.5)', "filter 'random': seed must be a string or an integer, got float", 15],
-      ["'x' is successful", "test 'succeeded' needs a registered result (a dict), got string", 18],
+      ["'x' is successful", "The 'succeeded' test expects a dictionary, got string", 18],
       ['now(fmt=1)', 'fmt must be a string, got int', 11],
     ];
     for (const [src, message, col] of cases) {

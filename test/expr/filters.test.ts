@@ -317,3 +317,41 @@ describe('expr filter errors say what is wrong, at the line and column', () => {
       expectError(() => evalExpr(compileExpr(src, W), runScope), `${message} in '${src}'`, col));
   }
 });
+
+describe("expr: Ansible's core tests on results and text (ansible-playbook 2.14's answers)", () => {
+  const table: Array<[string, unknown]> = [
+    ["{'results': [{'changed': true}, {'changed': false}]} is changed", true],
+    ["{'results': [{'changed': false}]} is changed", false],
+    ["{'changed': false, 'results': [{'changed': true}]} is changed", false],
+    ['{} is changed', false],
+    ["'undefined variable nope' is contains('nope')", true],
+    ["'abc' is contains('x')", false],
+    ["{'k': 1} is contains('k')", true],
+    ['[1, 2] is contains(2)', true],
+    ['[true, false] is any', true],
+    ['[false] is any', false],
+    ['[true, false] is all', false],
+    ["'on' is truthy(convert_bool=True)", true],
+    ["'off' is truthy(convert_bool=True)", false],
+    ["'fred' is truthy(convert_bool=True)", true],
+    ["'off' is falsy(convert_bool=True)", true],
+    ['{} is falsy', true],
+    ["'1.2.3' is version('2.0.0', 'lt', version_type='semver')", true],
+    ["'2.14.0rc1' is version('2.14.0', 'lt', version_type='pep440')", true],
+    ["'2.14.0rc1' is version('2.14.0rc2', '<', version_type='pep440')", true],
+    ["'1.0' is version('2.0', '<', true)", true],
+  ];
+  for (const [src, want] of table) it(`${src} → ${JSON.stringify(want)}`, () => expect(ev(src)).to.deep.equal(want));
+
+  const bad: Array<[string, string]> = [
+    ["'1.0' is version('1.0', 'equals')", "Invalid operator type (equals). Must be one of '<', 'lt'"],
+    ["'1.0' is version('1.0', strict=False, version_type='loose')", "Cannot specify both 'strict' and 'version_type'"],
+    ["'1.0' is version('1.0', version_type='boom')", "Invalid version type (boom). Must be one of 'loose', 'strict'"],
+    ["'' is version('1.0', '>')", 'Input version value cannot be empty'],
+    ["'1.0' is version('', '>')", 'Version parameter to compare against cannot be empty'],
+  ];
+  for (const [src, msg] of bad) it(`${src} fails: ${msg}`, () => expect(() => ev(src)).to.throw(msg));
+
+  it('a result test on something else than a dict says so', () =>
+    expect(() => ev("'nope' is changed")).to.throw("The 'changed' test expects a dictionary, got string"));
+});

@@ -1,7 +1,9 @@
 // password_hash and lookup('password'): the hashes are what Debian's Python crypt.crypt() and `openssl passwd`
 // give for the same password and salt; passwords are drawn from the characters asked for.
 import { expect } from 'chai';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSecret } from '../../src/core/secrets.js';
 import { compileExpr, evalExpr } from '../../src/expr/expr.js';
 import { shaCrypt } from '../../src/expr/sha-crypt.js';
 import { writeTree } from '../support/tree.js';
@@ -63,7 +65,9 @@ describe('password_hash (SHA-crypt, as crypt(3))', () => {
 });
 
 describe("lookup('password')", () => {
-  const dir = writeTree({ 'pw.txt': 'S3cret salt=abcdefgh\n' });
+  const dir = writeTree({ 'pw.txt': 'S3cret salt=abcdefgh\n', 'plain.txt': 'Plain1\n' });
+  const evIn = (src: string, check = false): unknown =>
+    evalExpr(compileExpr(src), { playbook_dir: dir, ansible_check_mode: check });
 
   it('/dev/null: a new password each time, 20 characters by default, or the length and characters asked for', () => {
     const a = ev("lookup('password', '/dev/null')") as string;
@@ -71,16 +75,50 @@ describe("lookup('password')", () => {
     expect(ev("lookup('password', '/dev/null')")).to.not.equal(a);
     expect(ev("lookup('password', '/dev/null length=8 chars=digits')")).to.match(/^[0-9]{8}$/);
     expect(ev("lookup('password', '/dev/null', length=5, chars=['ascii_lowercase'])")).to.match(/^[a-z]{5}$/);
+    expect(isSecret(a)).to.equal(true);
   });
 
+  // [expression, Python's random.Random(seed) answer (Ansible's)]
+  const seeded: [string, string][] = [
+    ["lookup('password', '/dev/null seed=foo')", '6JUEsF6-,RiuGZDEWF4r'],
+    ["lookup('password', '/dev/null', seed='foo')", '6JUEsF6-,RiuGZDEWF4r'],
+    ["lookup('password', '/dev/null length=8 chars=digits seed=foo')", '74532397'],
+  ];
+  for (const [src, want] of seeded) it(`a seed draws as Python: ${src}`, () => expect(ev(src)).to.equal(want));
+
   it('a file that exists gives the password written in it', () =>
-    expect(ev(`lookup('password', '${join(dir, 'pw.txt')}')`)).to.equal('S3cret'));
+    expect(evIn("lookup('password', 'pw.txt')")).to.equal('S3cret'));
 
-  it('a file that does not exist is not written: the lookup says so', () =>
-    expect(() => ev(`lookup('password', '${join(dir, 'new.txt')}')`)).to.throw(
-      'does not exist: kplay does not write password files (make it first, or use /dev/null)',
-    ));
+  it('a missing file is made (folders 0700, file 0600) with the new password; the next lookup reads it', () => {
+    const a = evIn("lookup('password', 'new/sub/pw length=8')") as string;
+    expect(a).to.match(/^[A-Za-z0-9.,:_-]{8}$/);
+    expect(readFileSync(join(dir, 'new/sub/pw'), 'utf8')).to.equal(`${a}\n`);
+    expect(statSync(join(dir, 'new/sub')).mode & 0o777).to.equal(0o700);
+    expect(statSync(join(dir, 'new/sub/pw')).mode & 0o777).to.equal(0o600);
+    expect(evIn("lookup('password', 'new/sub/pw length=8')")).to.equal(a);
+  });
 
-  it('an unknown option in the term is refused', () =>
-    expect(() => ev("lookup('password', '/dev/null size=3')")).to.throw("'size=3': the options are length=, chars="));
+  it('encrypt: the crypt hash of the stored password with its salt; a salt is added to a file without one', () => {
+    expect(evIn("lookup('password', 'pw.txt encrypt=sha512_crypt')")).to.equal(
+      shaCrypt('sha512', 'S3cret', 'abcdefgh'),
+    );
+    const h = evIn("lookup('password', 'plain.txt encrypt=sha256_crypt')") as string;
+    const salt = /^Plain1 salt=([./0-9A-Za-z]{16})\n$/.exec(readFileSync(join(dir, 'plain.txt'), 'utf8'))?.[1];
+    expect(h).to.equal(shaCrypt('sha256', 'Plain1', salt!));
+    expect(evIn("lookup('password', 'plain.txt encrypt=')")).to.equal('Plain1');
+  });
+
+  it('a check run writes no file', () => {
+    expect(evIn("lookup('password', 'dry/pw')", true)).to.match(/^.{20}$/);
+    expect(existsSync(join(dir, 'dry'))).to.equal(false);
+  });
+
+  it('an unknown option or scheme is refused', () => {
+    expect(() => ev("lookup('password', '/dev/null size=3')")).to.throw(
+      "'size=3': the options are length=, chars=, encrypt=, ident=, seed=",
+    );
+    expect(() => ev("lookup('password', '/dev/null encrypt=md5_crypt')")).to.throw(
+      "kplay makes sha256_crypt and sha512_crypt, not 'md5_crypt'",
+    );
+  });
 });

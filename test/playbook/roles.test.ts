@@ -140,4 +140,23 @@ describe('roles as Ansible finds them', () => {
     expect(searched.slice(1, 3)).to.deep.equal(['/nonexistent/r1', '/nonexistent/r2']);
     expect(searched.at(-1)).to.equal(searched[0]!.replace(/\/roles$/, ''));
   });
+
+  it('a role may import itself with another tasks_from; the same file again is a cycle', () => {
+    expect(
+      names({
+        'site.yml': '- hosts: all\n  roles: [r]\n',
+        'roles/r/tasks/main.yml': '- name: m\n  debug: msg=m\n- import_role: { name: r, tasks_from: other }\n',
+        'roles/r/tasks/other.yml': '- name: o\n  debug: msg=o\n',
+      }),
+    ).to.deep.equal(['r : m', 'r : o']);
+    const e = one({
+      'site.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- import_role: { name: r, tasks_from: other }\n',
+      'roles/r/tasks/other.yml': '- import_role: { name: r, tasks_from: other.yml }\n',
+    });
+    expect(e).to.include({ file: 'roles/r/tasks/other.yml', line: 1, col: 16 });
+    expect(e.msg).to.match(
+      /^role dependency cycle: .*\/r -> .*\/r \(tasks_from other\) -> .*\/r \(tasks_from other\)$/,
+    );
+  });
 });

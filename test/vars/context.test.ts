@@ -130,3 +130,56 @@ describe('variables that are templates', () => {
     expect(() => v.loop_a).to.throw(/variable 'loop_a' refers to itself/);
   });
 });
+
+describe("Ansible's role variables", () => {
+  const dir = writeTree({
+    'site/hosts.yml': 'all:\n  hosts:\n    n1: {}\n',
+    'site.yml':
+      '- hosts: all\n  roles: [a]\n  tasks:\n    - import_role: { name: c }\n    - include_role: { name: d }\n',
+    'roles/a/meta/main.yml': 'dependencies: [b]\n',
+    'roles/a/tasks/main.yml': '- debug: msg=a\n- import_role: { name: c, tasks_from: other }\n',
+    'roles/b/tasks/main.yml': '- debug: msg=b\n',
+    'roles/c/tasks/main.yml': '- debug: msg=c\n',
+    'roles/c/tasks/other.yml': '- debug: msg=c-other\n- include_role: { name: c }\n',
+    'roles/d/tasks/main.yml': '- debug: msg=d\n',
+  });
+  const problems = new Problems();
+  const inv = loadInventory([join(dir, 'site')], problems);
+  const pb = loadPlaybook(join(dir, 'site.yml'));
+  problems.throwIfAny();
+  const play = pb.plays[0]!;
+  const tasks = flatten(play.tasks).filter((t) => t.kind === 'task');
+  const rv = newRunVars(inv, {}, dir, false);
+  const at = (msg: string) => {
+    const t = tasks.find((x) => x.kind === 'task' && (x.raw.debug as string) === `msg=${msg}`);
+    return taskVars(rv, play, t, 'n1', ['n1']);
+  };
+  // [task, role_name, ansible_parent_role_names]
+  const cases: [string, string, string[] | undefined][] = [
+    ['a', 'a', undefined],
+    ['b', 'b', undefined],
+    ['c-other', 'c', ['a']],
+    ['c', 'c', undefined],
+  ];
+  for (const [msg, role, parents] of cases)
+    it(`${msg}: role_name ${role}, parents ${parents}`, () => {
+      const v = at(msg);
+      expect(v.role_name).to.equal(role);
+      expect(v.ansible_parent_role_names).to.deep.equal(parents);
+      expect((v.ansible_parent_role_paths as string[] | undefined)?.length).to.equal(parents?.length);
+    });
+
+  it('a role that includes itself from an imported file is its own nearest parent', () => {
+    const inc = flatten(play.tasks).find((t) => t.kind === 'include_role' && t.role?.name === 'c');
+    const inner = inc?.kind === 'include_role' ? inc.loaded?.[0] : undefined;
+    expect(taskVars(rv, play, inner, 'n1', ['n1']).ansible_parent_role_names).to.deep.equal(['c', 'a']);
+  });
+
+  it('names the play roles, the dependencies, and both', () => {
+    const v = at('a');
+    expect(v.role_names).to.deep.equal(['a', 'c']);
+    expect(v.ansible_play_role_names).to.deep.equal(['a', 'c']);
+    expect(v.ansible_dependent_role_names).to.deep.equal(['b']);
+    expect((v.ansible_role_names as string[]).sort()).to.deep.equal(['a', 'b', 'c']);
+  });
+});

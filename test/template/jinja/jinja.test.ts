@@ -163,3 +163,13 @@ describe('template: Ansible content that is not templated', () => {
     expect(doc.b).to.equal('plain');
   });
 });
+
+describe('template: a dict literal in {{ }}', () => {
+  const table: Array<[string, unknown]> = [
+    ["{{ {'a': 1} }}", { a: 1 }],
+    ["{{ {'a': {'b': 1}} }}", { a: { b: 1 } }],
+    ["x{{ {'a': 1}['a'] }}y", 'x1y'],
+  ];
+  for (const [src, want] of table)
+    it(`${src} → ${JSON.stringify(want)}`, () => expect(renderString(src, { vars })).to.deep.equal(want));
+});
