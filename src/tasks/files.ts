@@ -10,7 +10,7 @@ import { abool, choice, defineTask, apath } from './lib/schema.js';
 import { posix } from 'node:path';
 
 export { copy, template } from './copy.js';
-export { file } from './file.js';
+export { file } from './file/file.js';
 export { lineinfile } from './lineinfile.js';
 
 const PERM_BITS: [string, number][] = [
