@@ -17,12 +17,10 @@ import {
   fixAttrs,
   NEW_DIR_MODE,
   NEW_FILE_MODE,
-  octal,
   resolveMode,
   sameGroup,
   sameOwner,
   taskFailed,
-  type Attrs,
 } from '../lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { listTree } from '../lib/list-tree.js';
@@ -89,6 +87,8 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
   if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
+  if (args.src !== undefined && state !== 'link' && state !== 'hard')
+    throw taskFailed(`src option requires state to be 'link' or 'hard'`, { path });
   const touches = [`file:${path}`];
   const changes: Change[] = [];
   const change = (summary: string, actions: Change['actions']) =>
@@ -97,6 +97,7 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const diffFrom = (t: StatInfo) => initialDiff(path, state, state === 'touch' ? prev : kind(t));
   let diff = diffFrom(st);
   const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
+    if (p !== path && !touches.includes(`file:${p}`)) touches.push(`file:${p}`); // a link's target
     await addAttrDiff(diff, facts, target, args, mtime, opts.noDeref);
     const fix = fixAttrs(p, target, args, opts);
     await addFlags(facts, p, target, args.attributes, fix);

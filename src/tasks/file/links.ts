@@ -35,19 +35,24 @@ export async function planLink(
 ): Promise<Change[]> {
   const src = a.src ?? st.lnk_target;
   if (src === undefined) throw taskFailed(`src is required for creating new symlinks (${path} is not a link)`);
-  if (!a.force) {
-    const abs = posix.resolve(posix.dirname(path), src);
-    const s = await facts.stat(abs, { follow: false });
-    if (!s.exists)
-      throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
-  }
+  const abs = posix.resolve(posix.dirname(path), src);
+  if (!a.force && !(await facts.stat(abs, { follow: false })).exists)
+    throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
+  // follow=yes (the default): mode, owner and group are the link's target's, when it exists (as Ansible
+  // sets them once the link is made); follow=no: the link's own owner and group
+  const target = a.follow ? await facts.stat(abs, { follow: true }) : undefined;
+  const own = target ? [] : linkOwner(path, a);
+  const onTarget = async () => {
+    if (target?.exists) await attrs(abs, target);
+  };
   const ln = { exec: ['ln', '-sfn', '--', src, path] };
   if (st.islnk && st.lnk_target !== src) {
     diff.before.src = st.lnk_target;
     diff.after.src = src;
   }
   if (st.islnk && st.lnk_target === src) {
-    await attrs(path, st, { noDeref: true });
+    if (target) await onTarget();
+    else await attrs(path, st, { noDeref: true });
     return changes;
   }
   if (st.exists && !st.islnk) {
@@ -59,15 +64,17 @@ export async function planLink(
       change(`link ${path} → ${src} (replacing an empty directory)`, [
         { remove: path, recurse: true },
         ln,
-        ...linkOwner(path, a),
+        ...own,
       ]);
+      await onTarget();
       return changes;
     }
   } else if (!st.exists) {
     const parent = await facts.stat(posix.dirname(path), { follow: true });
     if (!parent.isdir) throw taskFailed(`Error while linking: ${posix.dirname(path)} does not exist`);
   }
-  change(`link ${path} → ${src}${st.islnk ? ` (was → ${st.lnk_target})` : ''}`, [ln, ...linkOwner(path, a)]);
+  change(`link ${path} → ${src}${st.islnk ? ` (was → ${st.lnk_target})` : ''}`, [ln, ...own]);
+  await onTarget();
   return changes;
 }
 
