@@ -4,6 +4,7 @@
 // and after: mode as '0' + three or more octal digits, owner and group as numeric ids, mtime in seconds, the
 // link's src, and for a directory removed, the directories and files it held (`path_content`).
 import type { FactReader, StatInfo, Vars } from '../contract.js';
+import type { WantTime } from '../lib/file-times.js';
 import { listTree } from '../lib/list-tree.js';
 import { parseOctal, resolveMode, sameGroup, sameOwner, type Attrs } from '../lib/fsattrs.js';
 
@@ -40,7 +41,7 @@ export async function addAttrDiff(
   facts: FactReader,
   st: StatInfo,
   want: Attrs,
-  mtime: number | undefined,
+  times: { mtime: WantTime; atime: WantTime },
   noDeref = false,
 ): Promise<void> {
   if (!st.exists) return;
@@ -58,6 +59,7 @@ export async function addAttrDiff(
     d.before.group = st.gid;
     d.after.group = await idOf(facts, 'group', want.group);
   }
+  const mtime = times.mtime === 'now' ? Date.now() / 1000 : times.mtime;
   if (mtime !== undefined && st.mtime !== mtime) {
     d.before.mtime = st.mtime;
     d.after.mtime = mtime;

@@ -24,7 +24,7 @@ import {
 } from '../lib/fsattrs.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { listTree } from '../lib/list-tree.js';
-import { addMtime, wantedMtime } from '../lib/file-times.js';
+import { addMtime, nowTouch, wantedTimes } from '../lib/file-times.js';
 import { addFlags } from '../lib/file-flags.js';
 import { pathFields, pathState } from '../lib/file-result.js';
 import { addAttrDiff, initialDiff, pathContent } from './diff.js';
@@ -81,28 +81,35 @@ export const file = defineTask({
 });
 
 async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
-  const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
-  const mtime = wantedMtime(args);
+  let path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
+  // a directory given as the path of anything but a link or absent, with a src: the path inside it (Ansible's rule)
+  if (args.src !== undefined && args.state !== 'link' && args.state !== 'absent') {
+    if ((await facts.stat(path, { follow: true })).isdir) path = posix.join(path, posix.basename(args.src));
+  }
   const st = await facts.stat(path, { follow: false });
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
+  const times = wantedTimes(args, state === 'touch');
   if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
   if (args.src !== undefined && state !== 'link' && state !== 'hard')
     throw taskFailed(`src option requires state to be 'link' or 'hard'`, { path });
   const touches = [`file:${path}`];
   const changes: Change[] = [];
-  const change = (summary: string, actions: Change['actions']) =>
-    changes.push({ summary: `file: ${summary}`, actions, touches });
+  const change = (summary: string, actions: Change['actions'], repeats?: boolean) =>
+    changes.push({ summary: `file: ${summary}`, actions, touches, ...(repeats ? { repeats } : {}) });
   // Ansible compares a followed link's target with the state asked (file, directory), a touched path itself
   const diffFrom = (t: StatInfo) => initialDiff(path, state, state === 'touch' ? prev : kind(t));
   let diff = diffFrom(st);
   const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
     if (p !== path && !touches.includes(`file:${p}`)) touches.push(`file:${p}`); // a link's target
-    await addAttrDiff(diff, facts, target, args, mtime, opts.noDeref);
+    await addAttrDiff(diff, facts, target, args, times, opts.noDeref);
     const fix = fixAttrs(p, target, args, opts);
     await addFlags(facts, p, target, args.attributes, fix);
-    addMtime(fix, p, target, mtime, opts.noDeref);
+    addMtime(fix, p, target, times.mtime, opts.noDeref);
     if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
+    // times set to `now` (touch's default): a change on every run, as in Ansible
+    const now = nowTouch(p, times, opts.noDeref);
+    if (now) change(`${p}: times set to now`, [{ exec: now }], true);
   };
   /** The path itself, or what it points to when it is a link and follow=yes. */
   const followed = async (): Promise<StatInfo> => (st.islnk && args.follow ? facts.stat(path, { follow: true }) : st);
@@ -132,7 +139,8 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
         return { changes, result };
       }
       await needParent(facts, path);
-      const setTime = mtime === undefined ? [] : [{ exec: ['touch', '-m', `--date=@${mtime}`, '--', path] }];
+      const m = times.mtime;
+      const setTime = typeof m === 'number' ? [{ exec: ['touch', '-m', `--date=@${m}`, '--', path] }] : [];
       const made = [{ exec: ['touch', '--', path] }, ...setTime];
       change(`touch ${path}`, [...made, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
       return { changes, result };
