@@ -71,7 +71,7 @@ export const file = defineTask({
     const state = plan.result!.state;
     if (state === 'link' || state === 'hard' || state === 'touch') plan.result!.dest = path;
     if (state === 'touch') plan.result!.state = 'file';
-    if (plan.changes.length === 0 && state !== 'absent') {
+    if (plan.changes.every((c) => c.repeats) && state !== 'absent') {
       const own = await facts.stat(path, { follow: false }); // the plan's own read: cached
       const st = own.islnk && state !== 'link' && args.follow ? await facts.stat(path, { follow: true }) : own;
       Object.assign(plan.result!, pathFields(st), state === 'hard' ? { state } : {});
@@ -90,7 +90,7 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
   const times = wantedTimes(args, state === 'touch');
-  if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
+  if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`, { path });
   if (args.src !== undefined && state !== 'link' && state !== 'hard')
     throw taskFailed(`src option requires state to be 'link' or 'hard'`, { path });
   const touches = [`file:${path}`];
@@ -129,7 +129,7 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
       const t = await followed();
       diff = result.diff = diffFrom(t);
       if (!t.exists || t.islnk || t.isdir)
-        throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
+        throw taskFailed(`file (${path}) is ${kind(t)}, cannot continue`, { path, state: kind(t) });
       await attrs(path, t);
       return { changes, result };
     }
@@ -181,7 +181,7 @@ async function planDirectory(
 ) {
   if (st.exists) {
     const t = await followed();
-    if (!t.isdir) throw taskFailed(`${path} already exists as a ${kind(t)}`);
+    if (!t.isdir) throw taskFailed(`${path} already exists as a ${kind(t)}`, { path });
     await attrs(path, t);
     return;
   }

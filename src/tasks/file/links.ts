@@ -37,7 +37,10 @@ export async function planLink(
   if (src === undefined) throw taskFailed(`src is required for creating new symlinks (${path} is not a link)`);
   const abs = posix.resolve(posix.dirname(path), src);
   if (!a.force && !(await facts.stat(abs, { follow: false })).exists)
-    throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
+    throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`, {
+      path,
+      src,
+    });
   // follow=yes (the default): mode, owner and group are the link's target's, when it exists (as Ansible
   // sets them once the link is made); follow=no: the link's own owner and group
   const target = a.follow ? await facts.stat(abs, { follow: true }) : undefined;
@@ -57,10 +60,10 @@ export async function planLink(
   }
   if (st.exists && !st.islnk) {
     const what = kind(st);
-    if (!a.force) throw taskFailed(`refusing to convert from ${what} to symlink for ${path}`);
+    if (!a.force) throw taskFailed(`refusing to convert from ${what} to symlink for ${path}`, { path });
     if (st.isdir) {
       if ((await listTree(facts, path, 1)).length > 0)
-        throw taskFailed(`the directory ${path} is not empty, refusing to convert it`);
+        throw taskFailed(`the directory ${path} is not empty, refusing to convert it`, { path });
       change(`link ${path} → ${src} (replacing an empty directory)`, [
         { remove: path, recurse: true },
         ln,
@@ -95,7 +98,7 @@ export async function planHard(
 ) {
   const src = posix.resolve(posix.dirname(path), a.src!);
   const s = await facts.stat(src, { follow: false });
-  if (!s.exists) throw taskFailed(`src does not exist: ${src}`);
+  if (!s.exists) throw taskFailed(`src does not exist: ${src}`, { dest: path, src: a.src });
   if (s.isdir) throw taskFailed(`cannot hard link a directory: ${src}`);
   const ln = { exec: ['ln', '-f', '--', src, path] };
   if (!st.exists) {
