@@ -27,11 +27,13 @@ export function diffMode(n: number): string {
   return `0${n.toString(8).padStart(3, '0')}`;
 }
 
-/** A user or group asked by name or number, as a numeric id (getent; the name itself when unknown). */
+/** A user or group asked by name or number, as a numeric id (read from /etc/passwd or /etc/group; the name
+ *  itself when it is not there). */
 async function idOf(facts: FactReader, db: 'passwd' | 'group', who: string): Promise<number | string> {
   if (/^\d+$/.test(who)) return Number(who);
-  const r = await facts.probe(['getent', db, who]);
-  const id = r.rc === 0 ? Number(r.stdout.split(':')[2]) : Number.NaN;
+  const text = (await facts.read(`/etc/${db}`))?.toString('utf8') ?? '';
+  const line = text.split('\n').find((l) => l.startsWith(`${who}:`));
+  const id = Number(line?.split(':')[2] ?? Number.NaN);
   return Number.isNaN(id) ? who : id;
 }
 

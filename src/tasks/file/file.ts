@@ -5,10 +5,10 @@
 // followed nor changed); `absent` removes recursively; `link` refuses to replace a file or directory
 // unless force=yes (and a directory only when empty), and a missing src needs force=yes too; a relative
 // src is relative to the link's directory. `hard` compares device:inode.
-// Differences from Ansible: `touch` is idempotent (an existing path with the right attributes is left
-// alone; Ansible always updates its times); times and flags: lib/file-times.ts, lib/file-flags.ts; a
-// symlink's mode is never changed (Linux has none), its owner/group are (chown -h). `_diff_peek` (what
-// Ansible's own action plugins pass) reads nothing and changes nothing.
+// `touch` sets the times to now on every run (changed each time, as in Ansible: a `repeats` change). With
+// follow=yes a link's mode/owner/group are its target's; with follow=no its own owner/group (chown -h), never its
+// mode (Linux has none). The registered `diff` is Ansible's (diff.ts). Times and flags: lib/file-times.ts,
+// lib/file-flags.ts. `_diff_peek` (what Ansible's own action plugins pass) reads nothing and changes nothing.
 import { posix } from 'node:path';
 import type { ArgsOf, Change, FactReader, Plan, StatInfo } from '../contract.js';
 import {
@@ -90,7 +90,8 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
   const times = wantedTimes(args, state === 'touch');
-  if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`, { path });
+  if (args.recurse && state !== 'directory')
+    throw taskFailed(`recurse option requires state to be 'directory'`, { path });
   if (args.src !== undefined && state !== 'link' && state !== 'hard')
     throw taskFailed(`src option requires state to be 'link' or 'hard'`, { path });
   const touches = [`file:${path}`];
@@ -101,14 +102,15 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
   const diffFrom = (t: StatInfo) => initialDiff(path, state, state === 'touch' ? prev : kind(t));
   let diff = diffFrom(st);
   const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
-    if (p !== path && !touches.includes(`file:${p}`)) touches.push(`file:${p}`); // a link's target
     await addAttrDiff(diff, facts, target, args, times, opts.noDeref);
     const fix = fixAttrs(p, target, args, opts);
     await addFlags(facts, p, target, args.attributes, fix);
     addMtime(fix, p, target, times.mtime, opts.noDeref);
+    const now = nowTouch(p, times, opts.noDeref);
+    // a link's target is changed too
+    if ((fix.actions.length || now) && p !== path && !touches.includes(`file:${p}`)) touches.push(`file:${p}`);
     if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
     // times set to `now` (touch's default): a change on every run, as in Ansible
-    const now = nowTouch(p, times, opts.noDeref);
     if (now) change(`${p}: times set to now`, [{ exec: now }], true);
   };
   /** The path itself, or what it points to when it is a link and follow=yes. */

@@ -64,11 +64,7 @@ export async function planLink(
     if (st.isdir) {
       if ((await listTree(facts, path, 1)).length > 0)
         throw taskFailed(`the directory ${path} is not empty, refusing to convert it`, { path });
-      change(`link ${path} → ${src} (replacing an empty directory)`, [
-        { remove: path, recurse: true },
-        ln,
-        ...own,
-      ]);
+      change(`link ${path} → ${src} (replacing an empty directory)`, [{ remove: path, recurse: true }, ln, ...own]);
       await onTarget();
       return changes;
     }

@@ -63,7 +63,9 @@ export function wantedTimes(
   const t = args.modification_time ?? dflt;
   const mtime =
     t === 'preserve' || t === 'now'
-      ? (t === 'now' ? 'now' : undefined)
+      ? t === 'now'
+        ? 'now'
+        : undefined
       : parseTime(t, args.modification_time_format ?? TIME_FORMAT, 'modification_time');
   return { mtime, atime: at === 'now' ? 'now' : undefined };
 }
@@ -82,7 +84,11 @@ export function addMtime(
 }
 
 /** The touch that sets the times asked as `now` (none: undefined); Ansible reports it changed on every run. */
-export function nowTouch(path: string, t: { mtime: WantTime; atime: WantTime }, noDeref?: boolean): string[] | undefined {
+export function nowTouch(
+  path: string,
+  t: { mtime: WantTime; atime: WantTime },
+  noDeref?: boolean,
+): string[] | undefined {
   const m = t.mtime === 'now';
   const a = t.atime === 'now';
   if (!m && !a) return undefined;
