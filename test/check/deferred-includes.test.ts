@@ -42,7 +42,7 @@ describe('include problems wait for a host to reach them', () => {
       expect(r.lines.filter((l) => l.startsWith('after|'))).to.deep.equal(['after|b|ok', 'after|c|ok']);
     });
   }
-  it('a task naming an Ansible module kplay lacks, under a condition: warned, skipped, or fails where it runs', async () => {
+  it('a task naming an Ansible module kplay lacks under a condition: warned, then skipped or failed', async () => {
     const r = await run(play('    - pip: name=x\n      when: inventory_hostname == "a"\n    - debug: msg=after\n'));
     expect(r.warnings.join('\n')).to.match(/site\.yml:4:7: task pip fails when it runs: .*module 'pip' \(ansible/);
     expect(r.results.filter((x) => x.status === 'failed').map((x) => x.host)).to.deep.equal(['a']);
