@@ -2,8 +2,6 @@
 // use most. A filter or test that is not listed here is a compile-time error with a did-you-mean.
 // `default`/`d`, `mandatory` and `defined`/`undefined` see undefined values: filters-seq.ts calls them. More
 // filters live in filters-data.ts (lists, dicts), filters-text.ts and filters-seq.ts (map, select).
-import { existsSync, lstatSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, isIp } from './ip-math.js';
 import { attrPath, FilterError, list, need, pyRegex, str, type Filter, type Test } from './filters-base.js';
@@ -13,6 +11,7 @@ import { PY_FILTERS } from './filters-py.js';
 import { MATH_FILTERS } from './filters-math.js';
 import { COMPARE_TESTS, TEXT_FILTERS } from './filters-text.js';
 import { passwordHash } from './sha-crypt.js';
+import { PATH_TESTS } from './tests-paths.js';
 import { deepEqual, isPlainObject, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 import { pyJson } from '../core/py-repr.js';
 
@@ -212,29 +211,8 @@ export const TESTS: Record<string, Test> = {
   subset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && v.every((x) => l.some((y) => deepEqual(x, y))),
   superset: (v, [l]) => Array.isArray(v) && Array.isArray(l) && l.every((x) => v.some((y) => deepEqual(x, y))),
   ip: (v) => isIp(v),
-  // Paths on the controller, as Ansible's tests (relative paths are from the current folder)
-  exists: (v) => existsSync(toText(v)),
-  file: (v) => statOf(v)?.isFile() === true,
-  directory: (v) => statOf(v)?.isDirectory() === true,
-  link: (v) => lstatOf(v)?.isSymbolicLink() === true,
-  abs: (v) => isAbsolute(toText(v)),
+  ...PATH_TESTS,
   ...COMPARE_TESTS,
 };
 
-function statOf(v: unknown) {
-  try {
-    return statSync(toText(v));
-  } catch {
-    return undefined;
-  }
-}
-function lstatOf(v: unknown) {
-  try {
-    return lstatSync(toText(v));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Tests the evaluator implements itself (they accept undefined input). */
 export const LENIENT_TESTS = new Set(['defined', 'undefined']);
