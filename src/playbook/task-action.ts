@@ -70,7 +70,7 @@ export function findAction(
   const home = candidates.length === 1 ? homeFqcn(shortModuleName(candidates[0]!) ?? '') : undefined;
   if (home) {
     const k = candidates[0]!;
-    const missing = `module '${k}' (${home}) is not implemented by kplay`;
+    const missing = k.includes('.') ? notSupported(k, modules) : `module '${k}' (${home}) is not implemented by kplay`;
     return { key: k, module: k, value: raw[k], loc: valueLoc(raw, k), missing };
   }
   for (const k of candidates) {
