@@ -8,7 +8,8 @@ def passed(r):
     return not r.get('failed') and not r.get('skipped') and not r.get('unreachable')
 ans = collections.Counter(); names = {}
 try:
-    d = json.load(open(f'{A}/{T}-ansible/out.json'))
+    text = open(f'{A}/{T}-ansible/out.json').read()
+    d = json.loads(text[text.find('\n{') + 1 if not text.startswith('{') else 0:])  # pause prints before the json
     for p in d['plays']:
         for t in p['tasks']:
             path = t['task'].get('path') or 'gather_facts'

@@ -8,7 +8,7 @@ import type { Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
 import type { ModuleSpec } from '../tasks/contract.js';
 import { builtins, canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
-import { homeFqcn } from '../tasks/collections.js';
+import { homeFqcn, shortModuleName } from '../tasks/collections.js';
 import { INCLUDE_ACTIONS, UNSUPPORTED, type KeywordCheck } from './keywords.js';
 
 export interface Action {
@@ -16,6 +16,8 @@ export interface Action {
   module: string;
   value: unknown;
   loc: Loc | undefined;
+  /** An Ansible module kplay does not have (`pip`): why, for a task that may never run (tasks-loader). */
+  missing?: string;
 }
 
 /** `action: "{{ ansible_facts.pkg_mgr }}"`: the host's package manager, which is what the package module uses.
@@ -64,6 +66,12 @@ export function findAction(
   if (candidates.length === 0) {
     problems.add('this task names no module (every key is a keyword)', { code: 'UNKNOWN_MODULE', loc });
     return undefined;
+  }
+  const home = candidates.length === 1 ? homeFqcn(shortModuleName(candidates[0]!) ?? '') : undefined;
+  if (home) {
+    const k = candidates[0]!;
+    const missing = k.includes('.') ? notSupported(k, modules) : `module '${k}' (${home}) is not implemented by kplay`;
+    return { key: k, module: k, value: raw[k], loc: valueLoc(raw, k), missing };
   }
   for (const k of candidates) {
     if (k.includes('.')) {

@@ -3,7 +3,7 @@
 import { checkKeywordContents, checkSetVarNames } from './keyword-contents.js';
 import { dirname, resolve } from 'node:path';
 import { checkArgs, isTemplated } from './module-args.js';
-import { didYouMean, type Loc, Problems } from '../core/errors.js';
+import { didYouMean, KplayError, type Loc, Problems } from '../core/errors.js';
 import {
   BLOCK_KEYWORDS,
   HANDLER_KEYWORDS,
@@ -125,6 +125,18 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
     role: inh.role,
     vars: ownVars(raw) ? { ...inh.vars, ...ownVars(raw) } : inh.vars,
   };
+  const mayFail = handlesFailure(base.keywords.ignore_errors, inh);
+  if (action.missing !== undefined) {
+    // an Ansible module kplay does not have: a load error, unless a condition may skip the task or the playbook
+    // handles its failure; then it is warned before the run and fails a host that runs it
+    const err = new KplayError(action.missing, { code: 'UNKNOWN_MODULE', loc: keyLoc(raw, action.key) ?? loc });
+    if (!base.when.length && !mayFail) {
+      ctx.problems.push(err);
+      return [];
+    }
+    const argLocs = () => undefined;
+    return [{ ...base, kind: 'task', module: action.module, args: {}, argLocs, deferred: [err], mayFail }];
+  }
   const mod = canonicalModuleName(action.module);
   if (INCLUDE_ACTIONS.has(mod)) return includeOrImport(mod, action.value, raw, base, file, inh, ctx);
   const spec = ctx.modules.find(mod)!;
@@ -142,7 +154,7 @@ function parseTask(raw: Vars, file: string, inh: Inherited, ctx: LoadCtx, handle
   const checked = checkArgs(spec, args, { locOf: argLocs, keyLocOf: argKeyLocs, taskLoc: loc, task: name });
   const task: Task = { ...base, kind: 'task', module: spec.name, args, argLocs };
   const wrong = [...errors, ...checked.errors];
-  if (handlesFailure(base.keywords.ignore_errors, inh)) {
+  if (mayFail) {
     task.mayFail = true;
     if (wrong.length) task.deferred = wrong;
   } else for (const e of wrong) ctx.problems.push(e);

@@ -12,7 +12,7 @@ import { posix } from 'node:path';
 
 export { assemble } from './assemble.js';
 export { copy, template } from './copy.js';
-export { file } from './file.js';
+export { file } from './file/file.js';
 export { lineinfile } from './lineinfile.js';
 
 const PERM_BITS: [string, number][] = [

@@ -199,9 +199,10 @@ export const find = defineTask({
           want === 'any' || (want === 'file' ? e.type === 'f' : want === 'directory' ? e.type === 'd' : e.type === 'l');
         if (!typeOk || !named(name)) continue;
         if (age !== undefined && !within(now - (e.stat[args.age_stamp] as number), age)) continue;
-        if (want === 'file') {
+        // regular files only: size and checksum (file_type=any too, as in Ansible), contains (file_type=file)
+        if (e.type === 'f' && (want === 'file' || want === 'any')) {
           if (!within(e.stat.size as number, size)) continue;
-          if (content && !(await contains(facts, e.path, content, args.read_whole_file))) continue;
+          if (want === 'file' && content && !(await contains(facts, e.path, content, args.read_whole_file))) continue;
           if (args.get_checksum) e.stat.checksum = (await facts.stat(e.path, { checksum: 'sha1' })).checksum;
         }
         files.push(e.stat);

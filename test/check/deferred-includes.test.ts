@@ -42,6 +42,16 @@ describe('include problems wait for a host to reach them', () => {
       expect(r.lines.filter((l) => l.startsWith('after|'))).to.deep.equal(['after|b|ok', 'after|c|ok']);
     });
   }
+  it('a task naming an Ansible module kplay lacks under a condition: warned, then skipped or failed', async () => {
+    const r = await run(
+      play('    - subversion: repo=x dest=/x\n      when: inventory_hostname == "a"\n    - debug: msg=after\n'),
+    );
+    expect(r.warnings.join('\n')).to.match(
+      /site\.yml:4:7: task subversion fails when it runs: .*module 'subversion' \(ansible/,
+    );
+    expect(r.results.filter((x) => x.status === 'failed').map((x) => x.host)).to.deep.equal(['a']);
+    expect(r.results.filter((x) => x.status === 'skipped').map((x) => x.host)).to.deep.equal(['b', 'c']);
+  });
   it('a handler that includes a broken file does not stop a run that never notifies it', async () => {
     const pb =
       '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n  handlers:\n' +

@@ -140,6 +140,16 @@ describe('playbook errors', () => {
     expect(e).to.include({ file: 'roles/etcd/tasks/main.yml', line: 2, col: 3 });
     expect(e.msg).to.match(/^unknown module or keyword 'servce'/);
   });
+  it('an Ansible module kplay lacks: a load error at its key, unless a condition may skip the task', () => {
+    const e = one({ 'site.yml': play('    - subversion: repo=x dest=/x\n') });
+    expect(e).to.include({
+      line: 3,
+      col: 7,
+      msg: "module 'subversion' (ansible.builtin.subversion) is not implemented by kplay",
+    });
+    for (const extra of ['      when: false\n', '      ignore_errors: true\n'])
+      expect(problems({ 'site.yml': play(`    - subversion: repo=x dest=/x\n${extra}`) })).to.deep.equal([]);
+  });
   it('import_tasks of a missing file', () => {
     const e = one({ 'site.yml': play('    - import_tasks: nothere.yml\n') });
     expect(e.msg).to.match(/^tasks file not found: .*nothere\.yml$/);

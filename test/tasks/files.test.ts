@@ -16,6 +16,8 @@ interface Case {
   files: Record<string, FakeSpec>;
   args: Record<string, unknown>;
   actions: unknown[] | 'none';
+  /** What each change touches, when not the path alone (a link's target). */
+  touches?: string[];
   check?: (h: FakeHost) => void;
 }
 
@@ -133,16 +135,34 @@ const cases: Case[] = [
     check: (h) => expect(h.nodeAt('/srv/t')!.mode).to.equal(0o600),
   },
   {
-    name: 'touch: an existing file with the right attributes is ok (kplay: idempotent)',
+    name: 'touch: an existing file gets its times set to now, on every run (as in Ansible)',
     files: { '/srv/t': '' },
     args: { path: '/srv/t', state: 'touch' },
+    actions: [{ exec: ['touch', '--', '/srv/t'] }],
+  },
+  {
+    name: 'touch: times preserved: an existing file with the right attributes is ok',
+    files: { '/srv/t': '' },
+    args: { path: '/srv/t', state: 'touch', modification_time: 'preserve', access_time: 'preserve' },
     actions: 'none',
+  },
+  {
+    name: 'touch: access_time only (modification_time preserved)',
+    files: { '/srv/t': '' },
+    args: { path: '/srv/t', state: 'touch', modification_time: 'preserve' },
+    actions: [{ exec: ['touch', '-a', '--', '/srv/t'] }],
+  },
+  {
+    name: 'file: modification_time=now sets it on every run',
+    files: { '/srv/f': 'x' },
+    args: { path: '/srv/f', modification_time: 'now' },
+    actions: [{ exec: ['touch', '-m', '--', '/srv/f'] }],
   },
   {
     name: 'touch: an existing file, owner differs',
     files: { '/srv/t': '' },
     args: { path: '/srv/t', state: 'touch', owner: 'etcd' },
-    actions: [{ exec: ['chown', 'etcd', '--', '/srv/t'] }],
+    actions: [{ exec: ['chown', 'etcd', '--', '/srv/t'] }, { exec: ['touch', '--', '/srv/t'] }],
   },
   // absent
   {
@@ -212,17 +232,26 @@ const cases: Case[] = [
     actions: [{ remove: '/srv/l', recurse: true }, { exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }],
   },
   {
-    name: 'link: owner of the link itself',
+    name: 'link: owner of the link itself (follow=no)',
     files: { '/srv/f': 'x' },
-    args: { path: '/srv/l', src: '/srv/f', state: 'link', owner: 'etcd' },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link', owner: 'etcd', follow: false },
     actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }, { exec: ['chown', '-h', 'etcd', '--', '/srv/l'] }],
     check: (h) => expect([h.nodeAt('/srv/l')!.uid, h.nodeAt('/srv/f')!.uid]).to.deep.equal([1001, 0]),
   },
   {
-    name: 'link: default state of an existing link keeps its target',
+    name: 'link: default state of an existing link keeps its target, sets the group of its target (follow=yes)',
     files: { '/srv/f': 'x', '/srv/l': { type: 'link', target: '/srv/f' } },
     args: { path: '/srv/l', group: 'kube' },
-    actions: [{ exec: ['chown', '-h', ':kube', '--', '/srv/l'] }],
+    actions: [{ exec: ['chown', ':kube', '--', '/srv/f'] }],
+    touches: ['file:/srv/l', 'file:/srv/f'],
+  },
+  {
+    name: 'link: a new link with a mode: the mode is set on its target (follow=yes)',
+    files: { '/srv/f': { content: 'x', mode: 0o644 } },
+    args: { path: '/srv/l', src: '/srv/f', state: 'link', mode: '0600' },
+    actions: [{ exec: ['ln', '-sfn', '--', '/srv/f', '/srv/l'] }, { exec: ['chmod', '0600', '--', '/srv/f'] }],
+    touches: ['file:/srv/l', 'file:/srv/f'],
+    check: (h) => expect(h.nodeAt('/srv/f')!.mode).to.equal(0o600),
   },
   {
     name: 'link: state=link without src on an existing link keeps its target, sets its owner',
@@ -270,7 +299,7 @@ describe('file', () => {
         c.args.recurse ||
         (c.args.state === 'absent' && plan.changes.some((ch) => ch.actions.some((a) => 'remove' in a && a.recurse)));
       for (const ch of plan.changes)
-        expect(ch.touches).to.deep.equal(tree ? [`file:${path}`, `file:${path}/`] : [`file:${path}`]);
+        expect(ch.touches).to.deep.equal(c.touches ?? (tree ? [`file:${path}`, `file:${path}/`] : [`file:${path}`]));
       await converge(file, c.args, host);
       c.check?.(host);
     });
@@ -382,12 +411,6 @@ describe('file', () => {
       'src is required for creating new symlinks (/srv/f is not a link)',
     ],
     [
-      'modification_time=now',
-      { '/srv/f': 'x' },
-      { path: '/srv/f', state: 'touch', modification_time: 'now' },
-      'modification_time=now is not supported: it would change on every run',
-    ],
-    [
       'a modification_time that does not fit its format',
       { '/srv/f': 'x' },
       { path: '/srv/f', modification_time: '2020-01-01' },
@@ -397,7 +420,7 @@ describe('file', () => {
       'access_time other than preserve',
       { '/srv/f': 'x' },
       { path: '/srv/f', access_time: '202001011200.00' },
-      'access_time=202001011200.00 is not supported (only preserve)',
+      'access_time=202001011200.00 is not supported (only preserve and now)',
     ],
   ] as const) {
     it(`fails: ${name}`, async () => {

@@ -96,6 +96,12 @@ const CASES: Case[] = [
   },
   { name: 'size: at least 4k', args: { size: '4k' }, names: ['big.log'], examined: 6 },
   { name: 'size: at most 10 bytes', args: { size: '-10' }, names: ['x.conf'], examined: 6 },
+  {
+    name: 'size with file_type any: regular files are sized, other entries all kept',
+    args: { size: '-10', file_type: 'any', hidden: true },
+    names: ['.hidden.conf', 'l.conf', 'x.conf', '.h', 'a'],
+    examined: 6,
+  },
   { name: 'age: older than 2 days', args: { age: '2d' }, names: ['big.log'], examined: 6 },
   { name: 'age: newer than 1 hour', args: { age: '-1h' }, names: ['x.conf'], examined: 6 },
 ];

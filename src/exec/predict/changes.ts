@@ -201,13 +201,14 @@ async function foldExec(state: PredictedState, argv: string[], host: HostSide): 
       return true;
     }
     case 'touch': {
-      if (!only('')) return false;
+      // -m: the modification time only, -a: the access time only (not kept here: the node is as it was)
+      if (!only('am')) return false;
       for (const p of ops) {
         const cur = await current(state, p, host);
         if (cur === 'unknown') return false;
         if (cur === 'absent')
           state.set(p, { ...(await created('file', host)), content: Buffer.alloc(0), fresh: false });
-        else state.set(p, { ...cur, mtime: now() });
+        else state.set(p, flags.has('a') && !flags.has('m') ? { ...cur } : { ...cur, mtime: now() });
       }
       return true;
     }

@@ -1,6 +1,6 @@
 // file's modification_time/access_time: a fixed time written with a strftime format (Ansible's default
 // `%Y%m%d%H%M.%S`), read as the controller's local time, as Ansible reads it. `preserve` keeps the time; `now`
-// would change on every run and is refused (a deliberate difference, docs/ansible-differences.md).
+// (state=touch's default) sets it on every run, reported changed each time, as Ansible does.
 import type { Action, StatInfo } from '../contract.js';
 import { taskFailed } from './fsattrs.js';
 
@@ -43,29 +43,54 @@ export function parseTime(value: string, format: string, what: string): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** The mtime asked for, or undefined (none, or `preserve`); access_time other than preserve is refused. */
-export function wantedMtime(args: {
-  modification_time?: string | undefined;
-  modification_time_format?: string | undefined;
-  access_time?: string | undefined;
-}): number | undefined {
-  if (args.access_time !== undefined && args.access_time !== 'preserve')
-    throw taskFailed(`file: access_time=${args.access_time} is not supported (only preserve)`);
-  const t = args.modification_time;
-  if (t === undefined || t === 'preserve') return undefined;
-  if (t === 'now') throw taskFailed('file: modification_time=now is not supported: it would change on every run');
-  return parseTime(t, args.modification_time_format ?? TIME_FORMAT, 'modification_time');
+/** A time asked for: seconds since the epoch, `now` (each run: the change repeats), or undefined (preserve). */
+export type WantTime = number | 'now' | undefined;
+
+/** The times asked: modification_time and access_time default to `now` for state=touch, `preserve` otherwise (as
+ *  in Ansible); a fixed access_time is refused. */
+export function wantedTimes(
+  args: {
+    modification_time?: string | undefined;
+    modification_time_format?: string | undefined;
+    access_time?: string | undefined;
+  },
+  touch: boolean,
+): { mtime: WantTime; atime: WantTime } {
+  const dflt = touch ? 'now' : 'preserve';
+  const at = args.access_time ?? dflt;
+  if (at !== 'preserve' && at !== 'now')
+    throw taskFailed(`file: access_time=${at} is not supported (only preserve and now)`);
+  const t = args.modification_time ?? dflt;
+  const mtime =
+    t === 'preserve' || t === 'now'
+      ? t === 'now'
+        ? 'now'
+        : undefined
+      : parseTime(t, args.modification_time_format ?? TIME_FORMAT, 'modification_time');
+  return { mtime, atime: at === 'now' ? 'now' : undefined };
 }
 
-/** Adds the touch that sets the path's mtime when it differs from the one asked (-h: the link itself). */
+/** Adds the touch that sets the path's mtime when it differs from the fixed one asked (-h: the link itself). */
 export function addMtime(
   fix: { parts: string[]; actions: Action[] },
   path: string,
   st: StatInfo,
-  mtime: number | undefined,
+  mtime: WantTime,
   noDeref?: boolean,
 ): void {
-  if (mtime === undefined || st.mtime === mtime) return;
+  if (mtime === undefined || mtime === 'now' || st.mtime === mtime) return;
   fix.parts.push(`mtime ${mtime}`);
   fix.actions.push({ exec: ['touch', '-m', ...(noDeref ? ['-h'] : []), `--date=@${mtime}`, '--', path] });
+}
+
+/** The touch that sets the times asked as `now` (none: undefined); Ansible reports it changed on every run. */
+export function nowTouch(
+  path: string,
+  t: { mtime: WantTime; atime: WantTime },
+  noDeref?: boolean,
+): string[] | undefined {
+  const m = t.mtime === 'now';
+  const a = t.atime === 'now';
+  if (!m && !a) return undefined;
+  return ['touch', ...(m && a ? [] : m ? ['-m'] : ['-a']), ...(noDeref ? ['-h'] : []), '--', path];
 }

@@ -5,7 +5,8 @@
 // directory must exist, every file must exist with the same size and, for tar (and zip members
 // carrying a Unix timestamp), the same mtime; every symlink with the same target. Contents are not
 // compared (Ansible's tar --diff does). mode/owner/group apply to each member, as in Ansible.
-// `creates` skips everything. zip needs `unzip` on the host; tar needs GNU tar (Debian's).
+// `include` extracts only the members named (patterns, as Ansible's; exclusive with `exclude`), and `list_files`
+// lists the members extracted. `creates` skips everything. zip needs `unzip` on the host; tar needs GNU tar (Debian's).
 import { posix } from 'node:path';
 import type { Action, Change, FactReader, Plan, Vars } from '../contract.js';
 import { fnmatch } from '../../core/fnmatch.js';
@@ -134,6 +135,7 @@ export const unarchive = defineTask({
     creates: apath(),
     list_files: abool().default(false),
     exclude: alist(astr()).default([]),
+    include: alist(astr()).default([]),
     extra_opts: alist(astr()).default([]),
     keep_newer: abool().default(false),
     validate_certs: abool().default(true),
@@ -141,6 +143,10 @@ export const unarchive = defineTask({
     ...fileAttrArgs,
   },
   required: ['src', 'dest'],
+  mutuallyExclusive: [['include', 'exclude']],
+  groupFailures: {
+    mutuallyExclusive: { 'include,exclude': { msg: 'parameters are mutually exclusive: include|exclude' } },
+  },
   returns: {
     dest: 'the directory extracted into',
     src: 'the archive',
@@ -174,11 +180,16 @@ export const unarchive = defineTask({
           `(supported here: tar, tar.gz/tgz, zip)`,
       );
     const excl = args.exclude.map(fnmatch);
-    const all = archiveMembers(archive, kind);
-    const members = all.filter((m) => !excl.some((re) => re.test(m.path) || re.test(posix.basename(m.path))));
+    const incl = args.include.map(fnmatch);
+    // include: the members named (a pattern, or a directory and what is beneath it: tar's own matching)
+    const included = (p: string) =>
+      incl.some((re) => re.test(p)) || args.include.some((i) => p.startsWith(`${i.replace(/\/+$/, '')}/`));
+    const members = archiveMembers(archive, kind).filter((m) =>
+      incl.length ? included(m.path) : !excl.some((re) => re.test(m.path) || re.test(posix.basename(m.path))),
+    );
     const handler = { tar: 'TarArchive', tgz: 'TgzArchive', zip: 'ZipArchive' }[kind];
     const result: Vars = { dest, src, handler };
-    if (args.list_files) result.files = all.map((m) => m.path + (m.type === 'dir' ? '/' : ''));
+    if (args.list_files) result.files = members.map((m) => m.path + (m.type === 'dir' ? '/' : ''));
     const onHost = await statMembers(
       facts,
       dest,
@@ -203,6 +214,7 @@ export const unarchive = defineTask({
           '-o',
           ...args.extra_opts,
           file,
+          ...args.include,
           ...(args.exclude.length ? ['-x', ...args.exclude] : []),
           '-d',
           dest,
@@ -221,6 +233,7 @@ export const unarchive = defineTask({
           ...args.extra_opts,
           '-f',
           file,
+          ...args.include,
         ],
       });
     }

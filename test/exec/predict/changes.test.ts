@@ -112,6 +112,12 @@ const CASES: Case[] = [
     want: { '/etc/new': `file 0644 ${ROOT} ""`, '/etc/old': `file 0644 ${ROOT} (host)` },
   },
   {
+    name: 'touch -m and -a (file: times set to now) keep an existing file as it is',
+    seed: { '/etc/old': 'kept' },
+    changes: [ch(['file:/etc/old'], x('touch', '-m', '--', '/etc/old'), x('touch', '-a', '--', '/etc/old'))],
+    want: { '/etc/old': `file 0644 ${ROOT} (host)` },
+  },
+  {
     name: 'rm -rf takes the known children; rmdir removes a folder; true changes nothing',
     seed: { '/var/e/x': 'x' },
     changes: [

@@ -54,6 +54,22 @@ describe('unarchive', () => {
     ]);
   });
 
+  it('include: only the members named are extracted and compared (listed too); exclusive with exclude', async () => {
+    const host = new TransferHost({ '/opt/app': { type: 'dir' }, '/tmp/a.tgz': { content: makeArchive('tgz') } });
+    const args = { src: '/tmp/a.tgz', dest: '/opt/app', remote_src: true, include: ['etc/conf'], list_files: true };
+    const plan = await converge(unarchive, args, host);
+    expect(plan.changes[0]!.actions).to.deep.equal([
+      { exec: ['tar', '--extract', '-C', '/opt/app', '-z', '-f', '/tmp/a.tgz', 'etc/conf'] },
+    ]);
+    expect(plan.changes[0]!.summary).to.include('1 of 1 members differ');
+    expect(plan.result?.files).to.deep.equal(['etc/conf']);
+    const both = planOn(unarchive, { ...args, exclude: ['x'] }, host);
+    await both.then(
+      () => expect.fail('expected a failure'),
+      (e: Error) => expect(e.message).to.include('parameters are mutually exclusive: include|exclude'),
+    );
+  });
+
   it('owner and mode apply to each member, and are compared', async () => {
     const host = new TransferHost({ '/opt/app': { type: 'dir' } });
     host.controller.set('/pb/a.tgz', makeArchive('tgz'));

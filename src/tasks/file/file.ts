@@ -5,31 +5,31 @@
 // followed nor changed); `absent` removes recursively; `link` refuses to replace a file or directory
 // unless force=yes (and a directory only when empty), and a missing src needs force=yes too; a relative
 // src is relative to the link's directory. `hard` compares device:inode.
-// Differences from Ansible: `touch` is idempotent (an existing path with the right attributes is left
-// alone; Ansible always updates its times); times and flags: lib/file-times.ts, lib/file-flags.ts; a
-// symlink's mode is never changed (Linux has none), its owner/group are (chown -h). `_diff_peek` (what
-// Ansible's own action plugins pass) reads nothing and changes nothing.
+// `touch` sets the times to now on every run (changed each time, as in Ansible: a `repeats` change). With
+// follow=yes a link's mode/owner/group are its target's; with follow=no its own owner/group (chown -h), never its
+// mode (Linux has none). The registered `diff` is Ansible's (diff.ts). Times and flags: lib/file-times.ts,
+// lib/file-flags.ts. `_diff_peek` (what Ansible's own action plugins pass) reads nothing and changes nothing.
 import { posix } from 'node:path';
-import type { ArgsOf, Change, FactReader, Plan, StatInfo } from './contract.js';
+import type { ArgsOf, Change, FactReader, Plan, StatInfo } from '../contract.js';
 import {
   chmodArg,
   fileAttrArgs,
   fixAttrs,
   NEW_DIR_MODE,
   NEW_FILE_MODE,
-  octal,
   resolveMode,
   sameGroup,
   sameOwner,
   taskFailed,
-  type Attrs,
-} from './lib/fsattrs.js';
-import { abool, astr, choice, defineTask, apath } from './lib/schema.js';
-import { listTree } from './lib/list-tree.js';
-import { addMtime, wantedMtime } from './lib/file-times.js';
-import { addFlags } from './lib/file-flags.js';
-import { expandUser } from './lib/home.js';
-import { pathFields, pathState } from './lib/file-result.js';
+} from '../lib/fsattrs.js';
+import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
+import { listTree } from '../lib/list-tree.js';
+import { addMtime, nowTouch, wantedTimes } from '../lib/file-times.js';
+import { addFlags } from '../lib/file-flags.js';
+import { expandUser } from '../lib/home.js';
+import { pathFields, pathState } from '../lib/file-result.js';
+import { addAttrDiff, initialDiff, pathContent } from './diff.js';
+import { type Add, type Args, type AttrsFn, createdAttrs, planHard, planLink } from './links.js';
 
 type State = 'absent' | 'directory' | 'file' | 'hard' | 'link' | 'touch';
 
@@ -74,7 +74,7 @@ export const file = defineTask({
     const state = plan.result!.state;
     if (state === 'link' || state === 'hard' || state === 'touch') plan.result!.dest = path;
     if (state === 'touch') plan.result!.state = 'file';
-    if (plan.changes.length === 0 && state !== 'absent') {
+    if (plan.changes.every((c) => c.repeats) && state !== 'absent') {
       const own = await facts.stat(path, { follow: false }); // the plan's own read: cached
       const st = own.islnk && state !== 'link' && args.follow ? await facts.stat(path, { follow: true }) : own;
       Object.assign(plan.result!, pathFields(st), state === 'hard' ? { state } : {});
@@ -84,25 +84,41 @@ export const file = defineTask({
 });
 
 async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
-  const path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
-  const mtime = wantedMtime(args);
+  let path = args.path!.length > 1 ? args.path!.replace(/\/+$/, '') : args.path!;
+  // a directory given as the path of anything but a link or absent, with a src: the path inside it (Ansible's rule)
+  if (args.src !== undefined && args.state !== 'link' && args.state !== 'absent') {
+    if ((await facts.stat(path, { follow: true })).isdir) path = posix.join(path, posix.basename(args.src));
+  }
   const st = await facts.stat(path, { follow: false });
   const prev = kind(st);
   const state: State = args.state ?? (args.recurse ? 'directory' : prev === 'absent' ? 'file' : (prev as State));
-  if (args.recurse && state !== 'directory') throw taskFailed(`recurse option requires state to be 'directory'`);
+  const times = wantedTimes(args, state === 'touch');
+  if (args.recurse && state !== 'directory')
+    throw taskFailed(`recurse option requires state to be 'directory'`, { path });
+  if (args.src !== undefined && state !== 'link' && state !== 'hard')
+    throw taskFailed(`src option requires state to be 'link' or 'hard'`, { path });
   const touches = [`file:${path}`];
   const changes: Change[] = [];
-  const change = (summary: string, actions: Change['actions']) =>
-    changes.push({ summary: `file: ${summary}`, actions, touches });
+  const change = (summary: string, actions: Change['actions'], repeats?: boolean) =>
+    changes.push({ summary: `file: ${summary}`, actions, touches, ...(repeats ? { repeats } : {}) });
+  // Ansible compares a followed link's target with the state asked (file, directory), a touched path itself
+  const diffFrom = (t: StatInfo) => initialDiff(path, state, state === 'touch' ? prev : kind(t));
+  let diff = diffFrom(st);
   const attrs = async (p: string, target: StatInfo, opts: { noDeref?: boolean } = {}) => {
+    await addAttrDiff(diff, facts, target, args, times, opts.noDeref);
     const fix = fixAttrs(p, target, args, opts);
     await addFlags(facts, p, target, args.attributes, fix);
-    addMtime(fix, p, target, mtime, opts.noDeref);
+    addMtime(fix, p, target, times.mtime, opts.noDeref);
+    const now = nowTouch(p, times, opts.noDeref);
+    // a link's target is changed too
+    if ((fix.actions.length || now) && p !== path && !touches.includes(`file:${p}`)) touches.push(`file:${p}`);
     if (fix.actions.length) change(`${p}: ${fix.parts.join(', ')}`, fix.actions);
+    // times set to `now` (touch's default): a change on every run, as in Ansible
+    if (now) change(`${p}: times set to now`, [{ exec: now }], true);
   };
   /** The path itself, or what it points to when it is a link and follow=yes. */
   const followed = async (): Promise<StatInfo> => (st.islnk && args.follow ? facts.stat(path, { follow: true }) : st);
-  const result = { path, state };
+  const result = { path, state, diff };
 
   switch (state) {
     case 'absent':
@@ -110,12 +126,15 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
         // removing a directory alters everything below it: the trailing slash says "the tree"
         if (st.isdir && !st.islnk) touches.push(`file:${path}/`);
         change(`remove ${path}`, [{ remove: path, recurse: st.isdir === true && !st.islnk }]);
+        if (st.isdir && !st.islnk) diff.before.path_content = await pathContent(facts, path);
+        return { changes, result };
       }
-      return { changes, result };
+      return { changes, result: { path, state } };
     case 'file': {
       const t = await followed();
+      diff = result.diff = diffFrom(t);
       if (!t.exists || t.islnk || t.isdir)
-        throw taskFailed(`file (${path}) is ${t.exists ? kind(t) : 'absent'}, cannot continue`);
+        throw taskFailed(`file (${path}) is ${kind(t)}, cannot continue`, { path, state: kind(t) });
       await attrs(path, t);
       return { changes, result };
     }
@@ -125,12 +144,14 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
         return { changes, result };
       }
       await needParent(facts, path);
-      const setTime = mtime === undefined ? [] : [{ exec: ['touch', '-m', `--date=@${mtime}`, '--', path] }];
+      const m = times.mtime;
+      const setTime = typeof m === 'number' ? [{ exec: ['touch', '-m', `--date=@${m}`, '--', path] }] : [];
       const made = [{ exec: ['touch', '--', path] }, ...setTime];
       change(`touch ${path}`, [...made, ...createdAttrs(path, args, NEW_FILE_MODE, false)]);
       return { changes, result };
     }
     case 'directory':
+      result.diff = diff = diffFrom(await followed());
       await planDirectory(path, st, args, facts, change, attrs, followed);
       if (args.recurse && st.exists) {
         touches.push(`file:${path}/`);
@@ -139,35 +160,19 @@ async function planFile(args: FileArgs, facts: FactReader): Promise<Plan> {
       return { changes, result };
     case 'link':
       return {
-        changes: await planLink(path, st, args, facts, changes, change, attrs),
+        changes: await planLink(path, st, args, facts, changes, change, attrs, diff),
         result: { ...result, src: args.src ?? st.lnk_target },
       };
     case 'hard':
-      await planHard(path, st, args, facts, change, attrs);
+      await planHard(path, st, args, facts, change, attrs, diff);
       return { changes, result: { ...result, src: args.src } };
   }
 }
-
-type Args = Attrs & { src?: string | undefined; force: boolean; follow: boolean; recurse: boolean };
-type Add = (summary: string, actions: Change['actions']) => void;
-type AttrsFn = (p: string, target: StatInfo, opts?: { noDeref?: boolean }) => Promise<void>;
 
 async function needParent(facts: FactReader, path: string): Promise<void> {
   const parent = posix.dirname(path);
   const p = await facts.stat(parent, { follow: true });
   if (!p.exists || !p.isdir) throw taskFailed(`Error, could not touch target: ${parent} does not exist`);
-}
-
-/** chmod/chown for a path the change itself creates (its mode is not known before, so always set it). */
-function createdAttrs(path: string, a: Attrs, base: number, isDir: boolean): Change['actions'] {
-  const out: Change['actions'] = [];
-  const m = resolveMode(a.mode, base, isDir);
-  if (m !== undefined) out.push({ exec: ['chmod', octal(m), '--', path] });
-  if (a.owner !== undefined || a.group !== undefined) {
-    const who = a.owner !== undefined ? (a.group !== undefined ? `${a.owner}:${a.group}` : a.owner) : `:${a.group}`;
-    out.push({ exec: ['chown', who, '--', path] });
-  }
-  return out;
 }
 
 async function planDirectory(
@@ -181,7 +186,7 @@ async function planDirectory(
 ) {
   if (st.exists) {
     const t = await followed();
-    if (!t.isdir) throw taskFailed(`${path} already exists as a ${kind(t)}`);
+    if (!t.isdir) throw taskFailed(`${path} already exists as a ${kind(t)}`, { path });
     await attrs(path, t);
     return;
   }
@@ -222,77 +227,4 @@ async function planRecurse(path: string, a: Args, facts: FactReader, change: Add
     parts.push(`owner/group of ${new Set([...badOwner, ...badGroup].map((e) => e.path)).size}`);
   }
   if (actions.length) change(`${path}: recurse: ${parts.join(', ')} entries beneath`, actions);
-}
-
-async function planLink(
-  path: string,
-  st: StatInfo,
-  a: Args,
-  facts: FactReader,
-  changes: Change[],
-  change: Add,
-  attrs: AttrsFn,
-): Promise<Change[]> {
-  const src = a.src ?? st.lnk_target;
-  if (src === undefined) throw taskFailed(`src is required for creating new symlinks (${path} is not a link)`);
-  if (!a.force) {
-    const abs = posix.resolve(posix.dirname(path), src);
-    const s = await facts.stat(abs, { follow: false });
-    if (!s.exists)
-      throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`);
-  }
-  const ln = { exec: ['ln', '-sfn', '--', src, path] };
-  if (st.islnk && st.lnk_target === src) {
-    await attrs(path, st, { noDeref: true });
-    return changes;
-  }
-  if (st.exists && !st.islnk) {
-    const what = kind(st);
-    if (!a.force) throw taskFailed(`refusing to convert from ${what} to symlink for ${path}`);
-    if (st.isdir) {
-      if ((await listTree(facts, path, 1)).length > 0)
-        throw taskFailed(`the directory ${path} is not empty, refusing to convert it`);
-      change(`link ${path} → ${src} (replacing an empty directory)`, [
-        { remove: path, recurse: true },
-        ln,
-        ...linkOwner(path, a),
-      ]);
-      return changes;
-    }
-  } else if (!st.exists) {
-    const parent = await facts.stat(posix.dirname(path), { follow: true });
-    if (!parent.isdir) throw taskFailed(`Error while linking: ${posix.dirname(path)} does not exist`);
-  }
-  change(`link ${path} → ${src}${st.islnk ? ` (was → ${st.lnk_target})` : ''}`, [ln, ...linkOwner(path, a)]);
-  return changes;
-}
-
-function linkOwner(path: string, a: Attrs): Change['actions'] {
-  if (a.owner === undefined && a.group === undefined) return [];
-  const who = a.owner !== undefined ? (a.group !== undefined ? `${a.owner}:${a.group}` : a.owner) : `:${a.group}`;
-  return [{ exec: ['chown', '-h', who, '--', path] }];
-}
-
-async function planHard(path: string, st: StatInfo, a: Args, facts: FactReader, change: Add, attrs: AttrsFn) {
-  const src = posix.resolve(posix.dirname(path), a.src!);
-  const s = await facts.stat(src, { follow: false });
-  if (!s.exists) throw taskFailed(`src does not exist: ${src}`);
-  if (s.isdir) throw taskFailed(`cannot hard link a directory: ${src}`);
-  const ln = { exec: ['ln', '-f', '--', src, path] };
-  if (!st.exists) {
-    change(`hard link ${path} → ${src}`, [ln, ...createdAttrs(path, a, parseInt(s.mode ?? '0644', 8), false)]);
-    return;
-  }
-  if (st.isdir) throw taskFailed(`Cannot link, ${path} is a directory`);
-  const r = await facts.probe(['stat', '-c', '%d:%i', '--', src, path]);
-  const [a1, a2] = r.stdout.trim().split('\n');
-  if (r.rc === 0 && a1 !== undefined && a1 === a2) {
-    await attrs(path, st);
-    return;
-  }
-  if (!a.force) throw taskFailed(`Cannot link, different ${kind(st)} exists at destination: ${path}`);
-  change(`hard link ${path} → ${src} (replacing a ${kind(st)})`, [
-    ln,
-    ...createdAttrs(path, a, parseInt(s.mode ?? '0644', 8), false),
-  ]);
 }
