@@ -2,7 +2,8 @@
 // kplay on one lab host and of Ansible on its twin, and the files must be byte-identical. Written here, for
 // the rules Ansible users meet: trim_blocks, comments, raw, whitespace control, trailing newlines, None and
 // Python printing, loops and loop variables, tests without parentheses, methods, slices, `%` formatting,
-// filters Ansible's roles use (comment, to_json, join, default), and a `{%- if -%}` YAML value.
+// filters Ansible's roles use (comment, to_json, join, default), a `{%- if -%}` YAML value, macros (defaults,
+// keywords, caller) and imports (`as`, `from ... import ... with context`).
 
 /** The play's variables the templates read. */
 export const JINJA_VARS = {
@@ -62,6 +63,18 @@ export const JINJA_TEMPLATES: [string, string][] = [
     "{% set masters = jx_hosts | selectattr('role', 'equalto', 'master') | list %}{{ masters | length }}\n",
   ],
   ['node name rule', `${NODENAME}\n`],
+  [
+    'macros with defaults, keywords and caller',
+    "{% macro kv(k, v='none', sep='=') %}{{ k }}{{ sep }}{{ v }}{% endmacro %}\n" +
+      "{{ kv('a') }} {{ kv('b', 2) }} {{ kv('c', sep=': ', v=jx_num) }}\n" +
+      '{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}\n' +
+      "{% call wrap('p') %}{{ jx_list | join(' ') }}{% endcall %}\n",
+  ],
+  [
+    'import as, and from import with context',
+    "{% import 'jinja-lib.j2' as lib %}{% from 'jinja-lib.j2' import line with context %}\n" +
+      "{{ lib.upper_all(jx_list) }}|{{ lib.version }}\n{{ line('x') }}\n",
+  ],
 ];
 
 /** The file each template case writes on the host (under the suite's folder). */
@@ -71,4 +84,8 @@ export const jinjaDest = (base: string, i: number): string => `${base}/jinja-${i
 export const JINJA_CONTENT = `${NODENAME} {{ jx_named | replace('_', '-') | lower }}`;
 
 /** Other files in the site's templates/ folder that the cases import or include (not cases themselves). */
-export const JINJA_FILES: Record<string, string> = {};
+export const JINJA_FILES: Record<string, string> = {
+  'jinja-lib.j2':
+    "{% set version = '1.2' %}\n{% macro upper_all(xs) %}{{ xs | map('upper') | join(',') }}{% endmacro %}\n" +
+    '{% macro line(name) -%}\n{{ name }} of {{ jx_num }}\n{%- endmacro %}\n',
+};
