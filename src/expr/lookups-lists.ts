@@ -55,7 +55,14 @@ export const MORE_LOOKUPS: Record<string, { kw: string[]; run: Plugin }> = {
       const names = namesIn(scope);
       return terms.flatMap((t) => {
         if (typeof t !== 'string') throw new FilterError(`Invalid setting identifier, "${toText(t)}" is not a string`);
-        const re = pyRegExp(t);
+        let re: RegExp;
+        try {
+          re = pyRegExp(t);
+        } catch (e) {
+          // Ansible's words, with Python's reason where JavaScript's says the same
+          const why = (e as Error).message.replace(/^.*: /, '').replace(/^Nothing to repeat$/, 'nothing to repeat');
+          throw new FilterError(`Unable to use "${t}" as a search parameter: ${why}`);
+        }
         return names.filter((n) => re.exec(n)?.index === 0);
       });
     },

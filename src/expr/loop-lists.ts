@@ -3,6 +3,7 @@
 // `lookup('<name>', ...)`/`query(...)` (lookups.ts). A value a lookup cannot loop over throws a ListError, with
 // the keyword's name in its message.
 import { toBool } from '../core/value-utils.js';
+import { pyStr } from '../core/py-repr.js';
 import { FilterError } from './filters-base.js';
 
 export class ListError extends FilterError {}
@@ -17,10 +18,17 @@ function list(key: string, v: unknown): unknown[] {
   return v;
 }
 
+/** Ansible's words for a loop given no list at all. */
+const EMPTY_MESSAGES: Record<string, string> = {
+  together: 'with_together requires at least one element in each list',
+  nested: 'with_nested requires at least one element in the nested list',
+};
+
 /** Lists of lists: each term a list (a single value counts as a list of one). */
 function lists(key: string, v: unknown): unknown[][] {
   const terms = list(key, v);
-  if (terms.length === 0) throw new ListError(`${key} needs at least one list`);
+  if (terms.length === 0)
+    throw new ListError(EMPTY_MESSAGES[/together|nested/.exec(key)?.[0] ?? ''] ?? `${key} needs at least one list`);
   return terms.map((x) => (Array.isArray(x) ? x : [x]));
 }
 
@@ -40,8 +48,9 @@ function subelements(v: unknown): unknown[] {
   const skip = toBool(flags?.skip_missing);
   const keys = path.split('.');
   const out: unknown[] = [];
-  for (const parent of list('with_subelements', parents)) {
-    if (!isMap(parent)) throw new ListError(`with_subelements: each element must be a mapping, got ${show(parent)}`);
+  // a single value counts as a list of one, as Ansible makes a list of the first term
+  for (const parent of Array.isArray(parents) ? parents : [parents]) {
+    if (!isMap(parent)) throw new ListError(`subelements lookup expects a dictionary, got '${pyStr(parent)}'`);
     if (parent.skipped === true) continue; // an item a registered loop skipped
     const copy = structuredClone(parent) as Vars;
     let at: Vars = copy;
@@ -49,17 +58,17 @@ function subelements(v: unknown): unknown[] {
     for (const [i, k] of keys.entries()) {
       if (!(k in at)) {
         if (skip) break;
-        throw new ListError(`with_subelements: '${k}' not found in ${show(parent)}`);
+        throw new ListError(`could not find '${k}' key in iterated item '${pyStr(at)}'`);
       }
       const next = at[k];
       if (i < keys.length - 1) {
         if (!isMap(next)) {
           if (skip) break;
-          throw new ListError(`with_subelements: '${k}' should be a mapping, got ${show(next)}`);
+          throw new ListError(`the key ${k} should point to a dictionary, got '${pyStr(next)}'`);
         }
         at = next;
       } else {
-        if (!Array.isArray(next)) throw new ListError(`with_subelements: '${k}' should be a list, got ${show(next)}`);
+        if (!Array.isArray(next)) throw new ListError(`the key ${k} should point to a list, got '${pyStr(next)}'`);
         sub = next;
         delete at[k];
       }

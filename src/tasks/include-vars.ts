@@ -11,7 +11,7 @@ import { Problems } from '../core/errors.js';
 import { loadYamlFile } from '../core/source.js';
 import { isPlainObject } from '../core/value-utils.js';
 import type { ControllerResult, Vars } from './contract.js';
-import { abool, aint, alist, apath, astr, choice, defineController } from './lib/schema.js';
+import { abool, aint, alist, astr, choice, defineController } from './lib/schema.js';
 
 // as Ansible's include_vars fails: the text is also in `message`, and nothing was read
 const failed = (msg: string): ControllerResult => ({
@@ -81,9 +81,9 @@ export const include_vars = defineController({
   freeForm: true,
   args: {
     _raw_params: astr(),
-    // null (a lookup that found nothing) names no file: the task fails when it runs, as in Ansible
-    file: apath().nullable(),
-    dir: apath().nullable(),
+    // null or '' (a lookup that found nothing) names no file: the task fails when it runs, as in Ansible
+    file: astr().nullable(),
+    dir: astr().nullable(),
     name: astr(),
     depth: aint().default(0),
     extensions: alist(astr()),

@@ -106,11 +106,15 @@ describe('loops: the keywords', () => {
   const bad: [string, unknown, string][] = [
     ['loop', 'abc', 'loop expects a list, got "abc"'],
     ['with_dict', [1], 'with_dict expects a dict (a mapping), got [1]'],
-    ['with_nested', [], 'with_nested needs at least one list'],
+    ['with_nested', [], 'with_nested requires at least one element in the nested list'],
+    ['with_together', [], 'with_together requires at least one element in each list'],
     ['with_together', { a: 1 }, 'with_together expects a list, got {"a":1}'],
-    ['with_subelements', [[{ n: 'v' }], 'k'], `with_subelements: 'k' not found in {"n":"v"}`],
-    ['with_subelements', [[{ k: 'x' }], 'k'], `with_subelements: 'k' should be a list, got "x"`],
-    ['with_subelements', [[1], 'k'], 'with_subelements: each element must be a mapping, got 1'],
+    // Ansible's words, values printed as Python prints them
+    ['with_subelements', [[{ n: 'v' }], 'k'], `could not find 'k' key in iterated item '{'n': 'v'}'`],
+    ['with_subelements', [[{ k: 'x' }], 'k'], `the key k should point to a list, got 'x'`],
+    ['with_subelements', [[{ k: 'x' }], 'k.j'], `the key k should point to a dictionary, got 'x'`],
+    ['with_subelements', [[1], 'k'], `subelements lookup expects a dictionary, got '1'`],
+    ['with_subelements', [9001, 'k'], `subelements lookup expects a dictionary, got '9001'`],
     ['with_subelements', [[], 'k', { skip: true }], "with_subelements: unknown flag 'skip' (it takes skip_missing)"],
     [
       'with_subelements',

@@ -63,4 +63,9 @@ describe('expr: list lookups and controller commands', () => {
     expect(() => ev("lookup('pipe', 'exit 3')")).to.throw(/returned 3/);
   });
   it("lookup('dict') needs mappings", () => expect(() => ev("lookup('dict', [1])")).to.throw(/expects a dict/));
+  const bad: [string, RegExp][] = [
+    ["lookup('varnames', true)", /Invalid setting identifier, "true" is not a string/],
+    ["lookup('varnames', '*')", /Unable to use "\*" as a search parameter: nothing to repeat/],
+  ];
+  for (const [src, want] of bad) it(`${src} fails in Ansible's words`, () => expect(() => ev(src)).to.throw(want));
 });

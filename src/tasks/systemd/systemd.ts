@@ -222,17 +222,16 @@ export const service = defineTask({
   name: 'service',
   description:
     "Manage a service (started/stopped/restarted/reloaded, enabled) with the host's service manager (systemd here).",
+  // systemd's own arguments pass through to it, as Ansible's service hands them to its systemd module
   args: {
-    name: astr(),
-    state: choice(['started', 'stopped', 'restarted', 'reloaded']),
-    enabled: abool(),
+    ...unitArgs,
     sleep: astr(),
     pattern: astr(),
     runlevel: astr(),
     arguments: astr(),
     use: astr().default('auto'),
   },
-  argAliases: { args: 'arguments' },
+  argAliases: { args: 'arguments', 'daemon-reload': 'daemon_reload', 'daemon-reexec': 'daemon_reexec' },
   required: ['name'],
   requiredOneOf: [['state', 'enabled']],
   returns: {

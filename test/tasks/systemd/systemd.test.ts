@@ -326,6 +326,13 @@ describe('service', () => {
     expect(summaries(plan)).to.deep.equal(['service: restart haproxy.service']);
   });
 
+  it("passes systemd's own arguments through (daemon-reload, as Ansible's service hands them to systemd)", async () => {
+    const host = new FakeSystemd({ 'cron.service': { need: true, active: 'active' } });
+    const plan = await converge(service, { name: 'cron', state: 'started', daemon_reload: true }, host);
+    expect(summaries(plan)).to.deep.equal(['service: daemon-reload (changed on disk: cron.service)']);
+    expect(builtins.find('service')!.argAliases).to.include({ 'daemon-reload': 'daemon_reload' });
+  });
+
   it('fails clearly on other service managers', async () => {
     const host = new FakeSystemd();
     host.mgr = 'sysvinit';
