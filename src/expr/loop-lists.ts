@@ -38,13 +38,16 @@ export function flattenAll(v: unknown[]): unknown[] {
 
 function subelements(v: unknown): unknown[] {
   const terms = list('with_subelements', v);
-  const [parents, path, flags] = terms;
-  if (terms.length < 2 || terms.length > 3 || typeof path !== 'string' || !path)
-    throw new ListError(`with_subelements needs [a list of mappings, 'key.path'] or a third {skip_missing: bool}`);
-  if (flags !== undefined && !isMap(flags))
-    throw new ListError(`with_subelements: the third term must be a mapping, got ${show(flags)}`);
-  const unknown = Object.keys(flags ?? {}).filter((k) => k !== 'skip_missing');
-  if (unknown.length) throw new ListError(`with_subelements: unknown flag '${unknown[0]}' (it takes skip_missing)`);
+  const [first, path, flags] = terms;
+  // Ansible's words for terms it cannot use
+  const bad = (why = '') => new ListError(`subelements lookup expects a list of two or three items, ${why}`);
+  if (terms.length < 2 || terms.length > 3) throw bad();
+  if (typeof path !== 'string') throw bad('first a dict or a list, second a string pointing to the subkey');
+  if (flags !== undefined && (!isMap(flags) || Object.keys(flags).some((k) => k !== 'skip_missing')))
+    throw bad("the optional third item must be a dict with flags ('skip_missing',)");
+  // a mapping's values are the elements; a mapping that a skipped task registered gives none
+  if (isMap(first) && first.skipped !== undefined && first.skipped !== false) return [];
+  const parents = isMap(first) ? Object.values(first) : first;
   const skip = toBool(flags?.skip_missing);
   const keys = path.split('.');
   const out: unknown[] = [];

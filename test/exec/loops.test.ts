@@ -99,10 +99,14 @@ describe('loops: the keywords', () => {
       [[{ n: 'u', a: { b: [1] } }, { n: 'v' }, { skipped: true }], 'a.b', { skip_missing: true }],
       [[{ n: 'u', a: {} }, 1]],
     ],
+    // a mapping's values are the elements; one a skipped task registered gives none
+    ['with_subelements', [{ x: { n: 'u', k: [1] } }, 'k'], [[{ n: 'u' }, 1]]],
+    ['with_subelements', [{ skipped: true }, 'k'], []],
   ];
   for (const [key, v, want] of cases)
     it(`${key}: ${JSON.stringify(v)}`, () => expect(items(key, v)).to.deep.equal(want));
 
+  const SUB = 'subelements lookup expects a list of two or three items,';
   const bad: [string, unknown, string][] = [
     ['loop', 'abc', 'loop expects a list, got "abc"'],
     ['with_dict', [1], 'with_dict expects a dict (a mapping), got [1]'],
@@ -115,12 +119,15 @@ describe('loops: the keywords', () => {
     ['with_subelements', [[{ k: 'x' }], 'k.j'], `the key k should point to a dictionary, got 'x'`],
     ['with_subelements', [[1], 'k'], `subelements lookup expects a dictionary, got '1'`],
     ['with_subelements', [9001, 'k'], `subelements lookup expects a dictionary, got '9001'`],
-    ['with_subelements', [[], 'k', { skip: true }], "with_subelements: unknown flag 'skip' (it takes skip_missing)"],
     [
       'with_subelements',
-      [[]],
-      "with_subelements needs [a list of mappings, 'key.path'] or a third {skip_missing: bool}",
+      [[], 'k', { skip: true }],
+      `${SUB} the optional third item must be a dict with flags ('skip_missing',)`,
     ],
+    ['with_subelements', [[], 'k', 'x'], `${SUB} the optional third item must be a dict with flags ('skip_missing',)`],
+    ['with_subelements', [[]], `${SUB} `],
+    ['with_subelements', [[], 'a', {}, 'b'], `${SUB} `],
+    ['with_subelements', [[], true], `${SUB} first a dict or a list, second a string pointing to the subkey`],
   ];
   for (const [key, v, want] of bad)
     it(`${key} fails: ${JSON.stringify(v)}`, () => expect(failure(() => items(key, v))).to.equal(want));
