@@ -1,7 +1,7 @@
 // The `version` test (`x is version('1.2', '>=', version_type='semver')`) and the version comparison kplay's
 // roles use: numeric parts numerically, pre-releases before their release (pep440, semver), Ansible's messages.
 import { FilterError, type Test } from './filters-base.js';
-import { toText } from '../core/value-utils.js';
+import { toText, truthy } from '../core/value-utils.js';
 
 const VERSION_OPS: Record<string, (c: number) => boolean> = {
   '<': (c) => c < 0,
@@ -32,6 +32,8 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 const VERSION_TYPES = ['loose', 'strict', 'semver', 'semantic', 'pep440'];
 
@@ -66,6 +68,14 @@ export const version: Test = (v, [other, op, strict, vtype]) => {
         .map((o) => `'${o}'`)
         .join(', ')}`,
     );
-  const pre = given(vtype) && toText(vtype) !== 'loose' && toText(vtype) !== 'strict';
+  const kind = given(vtype) ? toText(vtype) : truthy(strict) ? 'strict' : 'loose';
+  for (const x of [toText(v), toText(other)]) {
+    // Python's StrictVersion and SemanticVersion refuse what they cannot read, in Ansible's words
+    if (kind === 'strict' && !/^\d+\.\d+(\.\d+)?([ab]\d+)?$/.test(x))
+      throw new FilterError(`Version comparison failed: invalid version number '${x}'`);
+    if ((kind === 'semver' || kind === 'semantic') && !SEMVER.test(x))
+      throw new FilterError(`Version comparison failed: invalid semantic version '${x}'`);
+  }
+  const pre = kind !== 'loose' && kind !== 'strict';
   return f((pre ? comparePre : compareVersions)(toText(v), toText(other)));
 };

@@ -23,6 +23,15 @@ export interface ArgContext {
   host?: string | undefined;
 }
 
+/** Ansible's actions that check their own options (`_VALID_ARGS`), and their words for one they do not take. */
+const OWN_OPTIONS = new Set(['wait_for_connection', 'reboot', 'debug', 'assert', 'fail', 'group_by', 'pause', 'fetch']);
+
+/** What a task given an argument its module does not take registers, in Ansible's words. */
+function unsupportedInAnsible(module: string, arg: string, names: string[]): string {
+  if (OWN_OPTIONS.has(module)) return `Invalid options for ${module}: ${arg}`;
+  return `Unsupported parameters for (${module}) module: ${arg}. Supported parameters include: ${names.join(', ')}.`;
+}
+
 /** Check raw args (as written) against a module. `rendered` = true after templating: nothing is skipped then. */
 export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered = false): ArgCheck {
   const errors: KplayError[] = [];
@@ -64,10 +73,11 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
         ...Object.keys(spec.argAliases ?? {}),
       ];
       const near = didYouMean(k, names);
-      err(
+      add(
         `unsupported argument '${k}'${near ? ` (did you mean '${near}'?)` : ''}`,
-        k,
+        at(k, false),
         `supported: ${names.sort().join(', ')}`,
+        { msg: unsupportedInAnsible(spec.name, k, names) },
       );
       continue;
     }

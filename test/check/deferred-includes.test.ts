@@ -94,6 +94,23 @@ describe('argument problems of a task whose failure the playbook handles wait fo
     expect(r.results.find((x) => x.task === 'copy')!.msg).to.contain("copy: unsupported argument 'nosuch'");
     expect(r.lines.filter((l) => l.startsWith('debug|'))).to.have.length(3);
   });
+  it("registers Ansible's words for an argument a module does not take", async () => {
+    const cases: [string, string][] = [
+      ['wait_for_connection: {foo: bar}', 'Invalid options for wait_for_connection: foo'],
+      [
+        'stat: {path: /x, nosuch: 1}',
+        'Unsupported parameters for (stat) module: nosuch. Supported parameters include: ',
+      ],
+    ];
+    for (const [task, want] of cases) {
+      const r = await run(
+        play(`    - ${task}\n      register: r\n      ignore_errors: true\n    - debug: var=r.msg\n`),
+      );
+      expect(r.results.find((x) => x.task === 'debug')!.show, task).to.satisfy((v: unknown) =>
+        JSON.stringify(v).includes(want),
+      );
+    }
+  });
   it("inside a block with a rescue (also a nested block): the rescue runs with the argument's problem", async () => {
     const r = await run(
       play(

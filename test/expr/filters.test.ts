@@ -349,6 +349,12 @@ describe("expr: Ansible's core tests on results and text (ansible-playbook 2.14'
     ["'1.0' is version('1.0', version_type='boom')", "Invalid version type (boom). Must be one of 'loose', 'strict'"],
     ["'' is version('1.0', '>')", 'Input version value cannot be empty'],
     ["'1.0' is version('', '>')", 'Version parameter to compare against cannot be empty'],
+    ["'1.0' is version('nope', '==', true)", "Version comparison failed: invalid version number 'nope'"],
+    [
+      "'1.0.0' is version('1.x', '<', version_type='strict')",
+      "Version comparison failed: invalid version number '1.x'",
+    ],
+    ["'nope' is version('1.0.0', version_type='semver')", "Version comparison failed: invalid semantic version 'nope'"],
   ];
   for (const [src, msg] of bad) it(`${src} fails: ${msg}`, () => expect(() => ev(src)).to.throw(msg));
 
