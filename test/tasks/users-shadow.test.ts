@@ -121,6 +121,20 @@ describe('user: shadow settings, home, ssh key', () => {
       const p = await planOn(user, { name: 'bob', password: pw }, host());
       expect('warnings' in (p.result ?? {})).to.equal(warns);
     });
+
+  const other: [string, Record<string, unknown>, RegExp | undefined][] = [
+    ['a new local user', { name: 'nobody2', local: true }, /^'local: true' specified and user 'nobody2' was not found/],
+    ['an existing local user', { name: 'bob', local: true }, undefined],
+    ['append without groups', { name: 'bob', append: true }, /^'append' is set, but no 'groups' are specified/],
+    ['append with groups', { name: 'bob', append: true, groups: [] }, undefined],
+  ];
+  for (const [what, args, want] of other)
+    it(`Ansible's warning: ${what}`, async () => {
+      const p = await planOn(user, args, host());
+      const w = (p.result?.warnings as string[] | undefined) ?? [];
+      if (want) expect(w).to.satisfy((x: string[]) => x.some((m) => want.test(m)));
+      else expect(w).to.deep.equal([]);
+    });
 });
 
 describe('group: non_unique, force; getent', () => {

@@ -74,7 +74,7 @@ export const user = defineTask({
     system: 'system account',
     password: "'NOT_LOGGING_PASSWORD' when a password was given",
     ssh_key_file: 'the private key (generate_ssh_key)',
-    warnings: 'a password that does not look hashed',
+    warnings: 'a password that does not look hashed, a local user not found in /etc/passwd, append without groups',
   },
   example: '- user: name=kube group=kube groups=docker append=yes shell=/sbin/nologin system=yes create_home=no',
   async plan(args, host, facts): Promise<Plan> {
@@ -84,8 +84,16 @@ export const user = defineTask({
     const cur = await getPasswd(facts, name);
     const result: Vars = { name, state: args.state, system: args.system };
     if (args.password !== undefined) result.password = 'NOT_LOGGING_PASSWORD';
-    const warning = args.password !== undefined ? passwordWarning(args.password) : undefined;
-    if (warning) result.warnings = [warning];
+    const warnings = [args.password !== undefined ? passwordWarning(args.password) : undefined];
+    // Ansible's warnings: a local user not in /etc/passwd may exist elsewhere; append without groups does nothing
+    if (args.local && !cur && args.state !== 'absent')
+      warnings.push(
+        `'local: true' specified and user '${name}' was not found in /etc/passwd. The local user account may ` +
+          'already exist if the local account database exists somewhere other than /etc/passwd.',
+      );
+    if (args.append && args.groups === undefined && args.state !== 'absent')
+      warnings.push("'append' is set, but no 'groups' are specified. Use 'groups' for appending new groups.");
+    if (warnings.some(Boolean)) result.warnings = warnings.filter(Boolean);
     if (args.state === 'absent') {
       if (!cur) return { changes: [], result };
       const argv = ['userdel', ...(args.remove ? ['-r'] : []), ...(args.force ? ['-f'] : []), name];
