@@ -122,6 +122,10 @@ describe('user: shadow settings, home, ssh key', () => {
       expect('warnings' in (p.result ?? {})).to.equal(warns);
     });
 
+  it('umask with local: true fails the task, as Ansible (its local tools take no umask)', async () => {
+    expect(await planError(user, { name: 'bob2', local: true, umask: '077' }, host())).to.match(/'umask' cannot/);
+  });
+
   const other: [string, Record<string, unknown>, RegExp | undefined][] = [
     ['a new local user', { name: 'nobody2', local: true }, /^'local: true' specified and user 'nobody2' was not found/],
     ['an existing local user', { name: 'bob', local: true }, undefined],

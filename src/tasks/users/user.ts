@@ -81,6 +81,8 @@ export const user = defineTask({
     const name = checkName('user', args.name);
     if (args.password !== undefined && /[:\n]/.test(args.password))
       throw taskFailed('user: the password hash must not contain ":" or a newline');
+    // Ansible's local path (luseradd) has no umask: it fails the task
+    if (args.local && args.umask !== undefined) throw taskFailed("user: 'umask' cannot be used with 'local: true'");
     const cur = await getPasswd(facts, name);
     const result: Vars = { name, state: args.state, system: args.system };
     if (args.password !== undefined) result.password = 'NOT_LOGGING_PASSWORD';
