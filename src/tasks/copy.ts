@@ -10,6 +10,7 @@
 // same way, read with one `find`: its links kept as links, new files and folders with the source's modes.
 // kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
 import { statSync } from 'node:fs';
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
 import type { StatInfo } from './contract.js';
@@ -70,12 +71,20 @@ export const copy = defineTask({
     if (args.content !== undefined && args.content !== null) content = contentBytes(args.content);
     else if (args.src === undefined) throw taskFailed('src (or content) is required');
     else if (args.remote_src) {
-      const s: StatInfo = await facts.stat(args.src, { follow: true });
+      // a relative src is from the folder the module would run in; its trailing slash still says what is copied
+      const slash = args.src.endsWith('/') && !args.src.startsWith('/') ? '/' : '';
+      const src = `${await absoluteOnHost(args.src, facts)}${slash}`;
+      const s: StatInfo = await facts.stat(src, { follow: true });
       if (s.isdir) {
         const dest = await absoluteOnHost(args.dest!, facts);
-        return planHostTree({ ...args, content: Buffer.alloc(0), src: args.src, dest }, s.mode, host, facts);
+        // the folder itself into a dest named without a slash: only its last folder is made, as Ansible
+        if (!src.endsWith('/') && !args.dest!.endsWith('/')) {
+          const p = await facts.stat(posix.dirname(dest), { follow: true });
+          if (!p.exists) throw taskFailed(`Destination directory ${posix.dirname(args.dest!)} does not exist`);
+        }
+        return planHostTree({ ...args, content: Buffer.alloc(0), src, dest }, s.mode, host, facts);
       }
-      const b = await facts.read(args.src);
+      const b = await facts.read(src);
       if (b === undefined) throw taskFailed(`Source ${args.src} not found`);
       content = b;
       if (mode === 'preserve') mode = s.mode;

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { copy } from '../../../src/tasks/files.js';
 import { FakeHost, type FakeSpec } from '../../support/fake-host.js';
-import { converge, hostView, planOn } from '../../support/plan-harness.js';
+import { converge, hostView, planError, planOn } from '../../support/plan-harness.js';
 
 const tree = (): Record<string, FakeSpec> => ({
   '/src/a.txt': 'a\n',
@@ -103,5 +103,17 @@ describe('copy: a folder on the host (remote_src)', () => {
     );
     const d = plan.changes.find((x) => x.diff?.path === '/out/a.txt')!.diff!;
     expect([d.before, d.after]).to.deep.equal(['old\n', 'a\n']);
+  });
+
+  it('the folder itself into a dest whose parent is missing: refused as Ansible does', async () => {
+    const host = new FakeHost(tree());
+    const msg = await planError(copy, { src: '/src', dest: '/none/d', remote_src: true }, host);
+    expect(msg).to.include('Destination directory /none does not exist');
+  });
+
+  it('a relative src is from the folder commands start in; its trailing slash is kept', async () => {
+    const host = new FakeHost({ '/root/rel/f': 'x', '/out/keep': '' });
+    await converge(copy, { src: 'rel/', dest: '/out', remote_src: true }, host);
+    expect(host.text('/out/f')).to.equal('x');
   });
 });
