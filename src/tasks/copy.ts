@@ -4,16 +4,18 @@
 // into a directory is an error; the destination's parent must exist; force=no leaves an existing file
 // alone (attributes too); backup copies the old file (`cp -p`) to `<dest>.<timestamp>~` first; non-string
 // content is written as Python's json.dumps writes it; a relative dest is from the folder the module would run in;
-// mode=preserve takes the source's mode. A controller folder as src copies its tree (planTree): links in it are
-// followed (local_follow, the default: a link to a folder is walked, one that is broken or points above itself
-// is kept as a link), or all kept as links (local_follow: false). A folder as a remote src is not supported yet.
+// mode=preserve takes the source's mode. A controller folder as src copies its tree (lib/copy-tree.ts): links in
+// it are followed (local_follow, the default: a link to a folder is walked, one that is broken or points above
+// itself is kept as a link), or all kept as links (local_follow: false). A host folder (remote_src) is copied the
+// same way, read with one `find`: its links kept as links, new files and folders with the source's modes.
 // kplay has no vault: a vault-encrypted controller src is refused (decrypt: false copies its bytes as they are).
 import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { toBool } from '../core/value-utils.js';
-import type { Action, Change, FactReader, HostView, Plan, StatInfo, TreeEntry } from './contract.js';
-import { fileAttrArgs, NEW_DIR_MODE, octal, resolveMode, taskFailed } from './lib/fsattrs.js';
+import type { StatInfo } from './contract.js';
+import { planControllerTree, planHostTree, preserved } from './lib/copy-tree.js';
+import { fileAttrArgs, taskFailed } from './lib/fsattrs.js';
 import { absoluteOnHost } from './lib/host-path.js';
 import { type PutFileArgs, planPutFile } from './lib/put-file.js';
 import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
@@ -69,9 +71,20 @@ export const copy = defineTask({
     if (args.content !== undefined && args.content !== null) content = contentBytes(args.content);
     else if (args.src === undefined) throw taskFailed('src (or content) is required');
     else if (args.remote_src) {
-      const s: StatInfo = await facts.stat(args.src, { follow: true });
-      if (s.isdir) throw taskFailed(`copy: a directory src (${args.src}) is not supported yet`);
-      const b = await facts.read(args.src);
+      // a relative src is from the folder the module would run in; its trailing slash still says what is copied
+      const slash = args.src.endsWith('/') && !args.src.startsWith('/') ? '/' : '';
+      const src = `${await absoluteOnHost(args.src, facts)}${slash}`;
+      const s: StatInfo = await facts.stat(src, { follow: true });
+      if (s.isdir) {
+        const dest = await absoluteOnHost(args.dest!, facts);
+        // the folder itself into a dest named without a slash: only its last folder is made, as Ansible
+        if (!src.endsWith('/') && !args.dest!.endsWith('/')) {
+          const p = await facts.stat(posix.dirname(dest), { follow: true });
+          if (!p.exists) throw taskFailed(`Destination directory ${posix.dirname(args.dest!)} does not exist`);
+        }
+        return planHostTree({ ...args, content: Buffer.alloc(0), src, dest }, s.mode, host, facts);
+      }
+      const b = await facts.read(src);
       if (b === undefined) throw taskFailed(`Source ${args.src} not found`);
       content = b;
       if (mode === 'preserve') mode = s.mode;
@@ -79,7 +92,7 @@ export const copy = defineTask({
       const tree = await facts.controllerTree?.(args.src, { follow: args.local_follow });
       if (tree) {
         const dest = await absoluteOnHost(args.dest!, facts);
-        return planTree({ ...args, content: Buffer.alloc(0), src: args.src, dest }, tree, host, facts);
+        return planControllerTree({ ...args, content: Buffer.alloc(0), src: args.src, dest }, tree, host, facts);
       }
       try {
         content = await facts.controllerRead(args.src);
@@ -105,89 +118,6 @@ export const copy = defineTask({
     );
   },
 });
-
-/**
- * A controller folder copied to the host, as Ansible does: `src: dir/` puts what dir holds into dest,
- * `src: dir` puts dir itself into dest. Folders get directory_mode (or 0755 when new); files mode/owner/group.
- */
-async function planTree(
-  args: PutFileArgs & { src: string; remote_src?: boolean },
-  tree: TreeEntry[],
-  host: HostView,
-  facts: FactReader,
-): Promise<Plan> {
-  const base = args.src.endsWith('/')
-    ? args.dest.replace(/\/+$/, '')
-    : posix.join(args.dest, posix.basename(args.src.replace(/\/+$/, '')));
-  const changes: Change[] = [];
-  const made = new Set<string>();
-  const ensureDir = async (dir: string) => {
-    const st = await facts.stat(dir, { follow: true });
-    if (st.exists) {
-      if (!st.isdir) throw taskFailed(`${dir} exists and is not a directory`);
-      return;
-    }
-    // a missing destination is made, parents included, as Ansible does for a copied folder
-    const parent = posix.dirname(dir);
-    if (!made.has(parent) && parent !== dir) await ensureDir(parent);
-    made.add(dir);
-    const mode = octal(resolveMode(args.directory_mode, NEW_DIR_MODE, true) ?? NEW_DIR_MODE);
-    const actions: Action[] = [{ exec: ['mkdir', '--', dir] }, { exec: ['chmod', mode, '--', dir] }];
-    if (args.owner !== undefined || args.group !== undefined)
-      actions.push({
-        exec: ['chown', `${args.owner ?? ''}${args.group !== undefined ? `:${args.group}` : ''}`, '--', dir],
-      });
-    changes.push({ summary: `copy: create directory ${dir}`, actions, touches: [`file:${dir}`] });
-  };
-  await ensureDir(base);
-  for (const e of tree) {
-    const target = posix.join(base, e.path);
-    if (e.dir) {
-      await ensureDir(target);
-      continue;
-    }
-    if (e.link !== undefined) {
-      const parentPlanned = made.has(posix.dirname(target));
-      const st = parentPlanned ? undefined : await facts.stat(target, { follow: false });
-      if (st?.islnk && st.lnk_target === e.link) continue;
-      if (st?.isdir) throw taskFailed(`${target} is a directory, not replaced by a link`);
-      const actions: Action[] = [{ exec: ['ln', '-sfn', '--', e.link, target] }];
-      changes.push({ summary: `copy: link ${target} → ${e.link}`, actions, touches: [`file:${target}`] });
-      continue;
-    }
-    const content = await facts.controllerRead(posix.join(args.src, e.path));
-    const mode = args.mode === 'preserve' ? await preserved(facts, posix.join(args.src, e.path)) : args.mode;
-    const parentPlanned = made.has(posix.dirname(target));
-    const plan = parentPlanned
-      ? await planPutFile(
-          { ...args, mode, src: undefined, dest: target, content, parentPlanned },
-          { ...host, diff: false },
-          newFileFacts(facts),
-          'copy',
-        )
-      : await planPutFile({ ...args, mode, src: undefined, dest: target, content }, host, facts, 'copy');
-    changes.push(...plan.changes);
-  }
-  return { changes, result: { dest: base, src: args.src } };
-}
-
-/** `mode: preserve`: the controller file's mode (kept as it is when the reader cannot tell). */
-async function preserved(facts: FactReader, path: string): Promise<string> {
-  const m = await facts.controllerMode?.(path);
-  return m === undefined ? 'preserve' : octal(m);
-}
-
-/** Inside a folder this plan creates, nothing exists yet: answer for it without asking the host. */
-function newFileFacts(facts: FactReader): FactReader {
-  return {
-    ...facts,
-    facts: () => facts.facts(),
-    probe: (a) => facts.probe(a),
-    read: async () => undefined,
-    controllerRead: (p) => facts.controllerRead(p),
-    stat: async (path) => ({ exists: false, path }),
-  };
-}
 
 function controllerMode(path: string | undefined): string | undefined {
   if (path === undefined) return undefined;
