@@ -11,6 +11,11 @@ const cases: { name: string; args: string; message: RegExp }[] = [
     args: 'include_vars: { file: "{{ none }}" }\n      vars: { none: null }',
     message: /^Could not find file on the controller/,
   },
+  {
+    name: 'a file a lookup found nothing for (empty)',
+    args: `include_vars: { file: "{{ lookup('first_found', ['nope.yml'], errors='ignore') }}" }`,
+    message: /^Could not find file on the controller/,
+  },
 ];
 
 describe('include_vars failures', () => {

@@ -201,11 +201,13 @@ const PATH_ARGS = new Set([
 
 describe('module registry: an empty path is refused', () => {
   for (const mod of modules) {
-    // `key` names a group (group_by), an SSH key (known_hosts, authorized_key), an entry (getent): not paths
+    // `key` names a group (group_by), an SSH key (known_hosts, authorized_key), an entry (getent): not paths;
+    // include_vars' file or dir given '' (a lookup that found nothing) fails when it runs, as in Ansible
     const names = Object.keys(mod.args).filter(
       (a) =>
         PATH_ARGS.has(a) &&
-        !(['group_by', 'known_hosts', 'authorized_key', 'getent'].includes(mod.name) && a === 'key'),
+        !(['group_by', 'known_hosts', 'authorized_key', 'getent'].includes(mod.name) && a === 'key') &&
+        mod.name !== 'include_vars',
     );
     for (const a of names) {
       it(`${mod.name}: ${a}: ''`, () => {
