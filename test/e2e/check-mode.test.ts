@@ -112,7 +112,7 @@ describe('@lab check_mode keyword on real hosts', () => {
     expect(r.code).to.equal(2);
     expect(r.stdout, r.stdout).to.include(
       `empty-path.yml:8:20: copy: argument 'src': must not be empty: it names ` +
-        `a path (got \\"\\") (host ${h}, task \\"copy from an empty src\\")`,
+        `a path; src (or content) is required (got \\"\\") (host ${h}, task \\"copy from an empty src\\")`,
     );
     expect((await lab.exec(h, 'ls -A /opt/kplay-dry')).stdout.trim()).to.equal('');
   });
