@@ -5,27 +5,17 @@
 // `{% set %}` inside a loop body does not leak out of it.
 import { evaluate, ExprEvalError } from '../../expr/eval.js';
 import type { Node } from '../../expr/parse.js';
-import { loopPosition } from '../../core/loop-position.js';
-import { pyStr } from '../../core/py-repr.js';
-import { isPlainObject, truthy } from '../../core/value-utils.js';
-import { type CompiledJinja, targets } from './compile.js';
+import { truthy } from '../../core/value-utils.js';
+import { isNamespace } from '../../expr/filters-seq.js';
+import { type CompiledJinja, FILTER_BODY, filterBlock, loopFilter, targets } from './compile.js';
 import type { NjNode } from './parse.js';
 import { offsetsOf } from './translate.js';
 import { bindArguments, callerName, importedAs } from './macros.js';
 import { Callable } from '../../expr/callable.js';
+import { define, iterate, JinjaRenderError, loopVariable, over, pyType, type Scope, text } from './values.js';
+
+export { JinjaRenderError };
 import { isolatedScope } from '../../expr/lookups.js';
-
-/** An error while rendering, at an offset of the template's source. */
-export class JinjaRenderError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-  }
-}
-
-type Scope = Record<string, unknown>;
 
 /** Loops nested deeper than this are refused (a guard for hostile templates). */
 const MAX_DEPTH = 100;
@@ -100,6 +90,7 @@ class Runner {
       case 'Output':
         for (const x of n.children as NjNode[]) {
           if (x.typename === 'TemplateData') out.push(this.data(String(x.value)));
+          else if (filterBlock(x)) out.push(text(this.filtered(x, scope, depth)));
           else out.push(text(this.value(x, this.withCallers(x, scope, depth))));
         }
         return;
@@ -129,6 +120,13 @@ class Runner {
       default:
         throw new JinjaRenderError(`kplay's Jinja does not support ${n.typename}`, this.at(n.lineno, n.colno));
     }
+  }
+
+  /** `{% filter f %}body{% endfilter %}`: the body rendered, then given to the filter. */
+  private filtered(x: NjNode, scope: Scope, depth: number): unknown {
+    const body: string[] = [];
+    this.block(filterBlock(x)!.body as NjNode, scope, body, depth);
+    return this.value(x, over(scope, { [FILTER_BODY]: body.join('') }));
   }
 
   /** A macro (or a `{% call %}` block's caller): called, its body renders in a scope over the one it is defined
@@ -221,7 +219,15 @@ class Runner {
       this.block((n.body as NjNode).body as NjNode, scope, body, depth);
       v = body.join('');
     }
-    const names = (n.targets as NjNode[]).flatMap((t) => targets(t));
+    const t = (n.targets as NjNode[])[0]!;
+    if (t.typename === 'LookupVal') {
+      const ns = this.value(t.target as NjNode, scope);
+      if (!isNamespace(ns))
+        throw new JinjaRenderError('can set an attribute only of a namespace()', this.at(t.lineno, t.colno));
+      define(ns, (t.val as NjNode).value as string, v);
+      return;
+    }
+    const names = (n.targets as NjNode[]).flatMap((x) => targets(x));
     this.bind(names, v, scope, n);
   }
 
@@ -240,45 +246,31 @@ class Runner {
 
   private loop(n: NjNode, scope: Scope, out: string[], depth: number): void {
     if (depth >= MAX_DEPTH) throw new JinjaRenderError('loops nested too deep', this.at(n.lineno, n.colno));
-    const seq = this.value(n.arr as NjNode, scope);
-    const items = iterate(seq);
+    const f = loopFilter(n);
+    const seq = this.value(f ? f.items : (n.arr as NjNode), scope);
+    let items = iterate(seq);
     if (!items) throw new JinjaRenderError(`'${pyType(seq)}' object is not iterable`, this.at(n.lineno, n.colno));
+    const names = targets(n.name as NjNode);
+    const bound = (item: unknown): Scope => {
+      const inner = Object.create(scope) as Scope;
+      this.bind(names, item, inner, n);
+      return inner;
+    };
+    // Jinja filters first: `loop` counts the items kept
+    if (f) items = items.filter((item) => truthy(this.value(f.cond, bound(item))));
     if (!items.length) {
       this.block(n.else_ as NjNode, scope, out, depth);
       return;
     }
-    const names = targets(n.name as NjNode);
+    const changed = { last: undefined as { v: unknown } | undefined };
+    const where = this.at(n.lineno, n.colno);
     items.forEach((item, i) => {
-      const inner = Object.create(scope) as Scope;
-      define(inner, 'loop', { ...loopPosition(items, i), depth: depth + 1, depth0: depth });
-      this.bind(names, item, inner, n);
+      const inner = bound(item);
+      const loop = loopVariable(items!, i, depth, where, changed);
+      define(inner, 'loop', loop);
       this.block(n.body as NjNode, inner, out, depth + 1);
     });
   }
-}
-
-/** What `{{ x }}` prints: None prints nothing (Ansible's finalize), the rest as Python's str(). */
-function text(v: unknown): string {
-  return v === null || v === undefined ? '' : pyStr(v);
-}
-
-/** What Python's `for` walks: a list, a dict's keys, a string's characters. */
-function iterate(v: unknown): unknown[] | undefined {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return [...v];
-  if (isPlainObject(v)) return Object.keys(v);
-  return undefined;
-}
-
-/** A scope over `home` holding `names`. */
-function over(home: Scope, names: Record<string, unknown>): Scope {
-  const s = Object.create(home) as Scope;
-  for (const [k, v] of Object.entries(names)) define(s, k, v);
-  return s;
-}
-
-function define(scope: Scope, name: string, value: unknown): void {
-  Object.defineProperty(scope, name, { value, enumerable: true, configurable: true, writable: true });
 }
 
 function startOf(n: Node | undefined, fallback: Node): number {
@@ -287,13 +279,4 @@ function startOf(n: Node | undefined, fallback: Node): number {
     x = (x.left ?? x.object ?? x.callee ?? x.argument) as Node | undefined;
   }
   return typeof fallback.start === 'number' ? fallback.start : 0;
-}
-
-/** Python's name for a value's type, as its errors say it. */
-function pyType(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'string') return 'str';
-  return Array.isArray(v) ? 'list' : 'dict';
 }
