@@ -176,11 +176,27 @@ function setTargets(n: NjNode, w: Walk, reads: Set<string>): void {
 /** The name a `{% filter %}` block's rendered body is bound to for its filter's expression. */
 export const FILTER_BODY = 'kplay_filter_block_body';
 
-/** `{% filter f(args) %}body{% endfilter %}`: nunjucks' Filter node, its first argument the body (a Capture). */
+/** `{% filter f(args) | g %}body{% endfilter %}`: nunjucks' Filter nodes, the innermost one's operand the body
+ *  (a Capture, parse.ts). */
 export function filterBlock(n: NjNode): NjNode | undefined {
-  if (n.typename !== 'Filter') return undefined;
-  const first = ((n.args as NjNode).children as NjNode[])[0];
-  return first?.typename === 'Capture' ? first : undefined;
+  const first = n.typename === 'Filter' ? ((n.args as NjNode).children as NjNode[])[0] : undefined;
+  if (!first) return undefined;
+  return first.typename === 'Capture' ? first : filterBlock(first);
+}
+
+/** The filters of a `{% filter %}` block given FILTER_BODY in place of the body (nunjucks keeps `typename` on
+ *  its prototypes, so it is copied). */
+function overBody(n: NjNode): NjNode {
+  const [first, ...rest] = (n.args as NjNode).children as NjNode[];
+  const operand =
+    first!.typename === 'Capture'
+      ? { typename: 'Symbol', value: FILTER_BODY, lineno: n.lineno, colno: n.colno }
+      : overBody(first!);
+  return {
+    ...n,
+    typename: 'Filter',
+    args: { ...(n.args as NjNode), typename: 'NodeList', children: [operand, ...rest] },
+  };
 }
 
 function expr(n: NjNode, w: Walk, reads: Set<string>): void {
@@ -189,11 +205,7 @@ function expr(n: NjNode, w: Walk, reads: Set<string>): void {
   const body = filterBlock(n);
   if (body) {
     walk((body.body as NjNode) ?? null, w, reads);
-    const [, ...rest] = (n.args as NjNode).children as NjNode[];
-    const operand = { typename: 'Symbol', value: FILTER_BODY, lineno: n.lineno, colno: n.colno };
-    // nunjucks keeps `typename` on its prototypes
-    const args = { ...(n.args as NjNode), typename: 'NodeList', children: [operand, ...rest] };
-    source = { ...n, typename: 'Filter', args };
+    source = overBody(n);
   }
   let tree: Node;
   try {

@@ -58,7 +58,7 @@ export class JinjaSyntaxError extends Error {
   }
 }
 
-const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include } = nj.nodes;
+const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include, Capture, Filter } = nj.nodes;
 
 /** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
 function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
@@ -155,8 +155,33 @@ function parseInclude(this: ParserInstance): NjNode {
   return node;
 }
 
+/** nunjucks' `{% filter f(args) %}`, plus Jinja's chain `{% filter trim | upper %}`: filters over the body, a
+ *  Capture as the innermost filter's operand. */
+function parseFilterStatement(this: ParserInstance & FilterParsing): NjNode {
+  const tag = this.nextToken();
+  const parts: [NjNode, NjNode[]][] = [];
+  do {
+    const name = this.parseFilterName();
+    parts.push([name, this.parseFilterArgs(name)]);
+  } while (this.skip('pipe'));
+  this.advanceAfterBlockEnd(tag.value);
+  const [first] = parts[0]!;
+  let node: NjNode = new Capture!(first.lineno, first.colno, this.parseUntilBlocks('endfilter'));
+  this.advanceAfterBlockEnd();
+  for (const [name, args] of parts)
+    node = new Filter!(name.lineno, name.colno, name, new NodeList!(name.lineno, name.colno, [node, ...args]));
+  return new Output!(first.lineno, first.colno, [node]);
+}
+
+interface FilterParsing {
+  parseFilterName(): NjNode;
+  parseFilterArgs(name: NjNode): NjNode[];
+  parseUntilBlocks(...names: string[]): NjNode;
+  skip(type: string): boolean;
+}
+
 class Parser extends nj.parser.Parser {}
-Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude });
+Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude, parseFilterStatement });
 
 /** Lexer options: Ansible's defaults are trim_blocks on, lstrip_blocks off. */
 function lexOptions(o: JinjaOptions) {

@@ -266,7 +266,7 @@ class Runner {
     const where = this.at(n.lineno, n.colno);
     items.forEach((item, i) => {
       const inner = bound(item);
-      const loop = loopVariable(items!, i, depth, where, changed);
+      const loop = loopVariable(items!, i, where, changed);
       define(inner, 'loop', loop);
       this.block(n.body as NjNode, inner, out, depth + 1);
     });
