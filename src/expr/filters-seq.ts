@@ -176,7 +176,8 @@ function dictOf(name: string, args: unknown[], kw: KwArgs): Record<string, unkno
   return out;
 }
 
-/** Jinja's global functions: `dict(a=1)`, `namespace(found=false)`, `dict(keys | zip(values))`, `range(1, n + 1)`, `now(utc=true)`. */
+/** Jinja's global functions: `dict(a=1)`, `dict(keys | zip(values))`, `namespace(found=false)`, `range(1, n + 1)`,
+ *  `now(utc=true)`. */
 const MAX_RANGE = 100000;
 export const GLOBALS: Record<string, (args: unknown[], kw: KwArgs) => unknown> = {
   now,

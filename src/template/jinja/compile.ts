@@ -166,7 +166,7 @@ function setTargets(n: NjNode, w: Walk, reads: Set<string>): void {
     const ok = ts.length === 1 && (t.target as NjNode).typename === 'Symbol' && typeof val.value === 'string';
     if (!ok) {
       const message = 'only one name or one namespace attribute (ns.name) can be set';
-      w.problems.push({ message, offset: w.at(t.lineno, t.colno) });
+      w.problems.push({ message, offset: w.at((t.target as NjNode).lineno, (t.target as NjNode).colno) });
       return;
     }
     expr(t.target as NjNode, w, reads);

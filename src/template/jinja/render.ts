@@ -223,7 +223,10 @@ class Runner {
     if (t.typename === 'LookupVal') {
       const ns = this.value(t.target as NjNode, scope);
       if (!isNamespace(ns))
-        throw new JinjaRenderError('can set an attribute only of a namespace()', this.at(t.lineno, t.colno));
+        throw new JinjaRenderError(
+          'can set an attribute only of a namespace()',
+          this.at((t.target as NjNode).lineno, (t.target as NjNode).colno),
+        );
       define(ns, (t.val as NjNode).value as string, v);
       return;
     }
