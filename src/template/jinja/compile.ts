@@ -7,7 +7,7 @@ import { treeProblem } from '../../expr/expr.js';
 import type { Node } from '../../expr/parse.js';
 import type { JinjaOptions } from '../../core/jinja-options.js';
 import type { Callables } from '../../expr/callable.js';
-import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo } from './macros.js';
+import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo, RECURSE } from './macros.js';
 import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
 import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
 
@@ -71,7 +71,7 @@ export function compileJinja(src: string, o: JinjaOptions = {}): CompiledJinja |
     callables: callablesOf(root),
   };
   const problems: JinjaProblem[] = [];
-  const bound = new Set<string>(['loop']);
+  const bound = new Set<string>(['loop', RECURSE]);
   walk(root, { c, at, problems, bound }, c.variables);
   for (const b of bound) c.variables.delete(b);
   return problems.length ? problems : c;

@@ -58,7 +58,9 @@ export class JinjaSyntaxError extends Error {
   }
 }
 
-const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include, Capture, Filter } = nj.nodes;
+const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include, Capture, Filter, For } =
+  nj.nodes;
+const NjArray = nj.nodes.Array;
 
 /** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
 function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
@@ -180,8 +182,34 @@ interface FilterParsing {
   skip(type: string): boolean;
 }
 
+/** nunjucks' `for`, plus Jinja's `recursive` after the items (kept on the node). */
+function parseFor(this: ParserInstance & FilterParsing): NjNode {
+  const tag = this.nextToken();
+  if (tag.value !== 'for') this.fail(`unknown block tag: ${tag.value}`, tag.lineno, tag.colno);
+  const node = new For!(tag.lineno, tag.colno);
+  let name = this.parsePrimary();
+  if (name.typename !== 'Symbol') this.fail('expected a variable name after for', tag.lineno, tag.colno);
+  if (this.peekToken().type === 'comma') {
+    const names = [name];
+    while (this.skip('comma')) names.push(this.parsePrimary());
+    name = new NjArray!(name.lineno, name.colno, names);
+  }
+  node.name = name;
+  if (!this.skipSymbol('in')) this.fail("expected 'in' in a for loop", tag.lineno, tag.colno);
+  node.arr = this.parseExpression();
+  if (this.skipSymbol('recursive')) node.recursive = true;
+  this.advanceAfterBlockEnd(tag.value);
+  node.body = this.parseUntilBlocks('endfor', 'else');
+  if (this.skipSymbol('else')) {
+    this.advanceAfterBlockEnd('else');
+    node.else_ = this.parseUntilBlocks('endfor');
+  }
+  this.advanceAfterBlockEnd();
+  return node;
+}
+
 class Parser extends nj.parser.Parser {}
-Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude, parseFilterStatement });
+Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude, parseFilterStatement, parseFor });
 
 /** Lexer options: Ansible's defaults are trim_blocks on, lstrip_blocks off. */
 function lexOptions(o: JinjaOptions) {

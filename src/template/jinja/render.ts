@@ -10,7 +10,7 @@ import { isNamespace } from '../../expr/filters-seq.js';
 import { type CompiledJinja, FILTER_BODY, filterBlock, loopFilter, targets } from './compile.js';
 import type { NjNode } from './parse.js';
 import { offsetsOf } from './translate.js';
-import { bindArguments, callerName, importedAs } from './macros.js';
+import { bindArguments, callerName, importedAs, RECURSE } from './macros.js';
 import { Callable } from '../../expr/callable.js';
 import { define, iterate, JinjaRenderError, loopVariable, over, pyType, type Scope, text } from './values.js';
 
@@ -248,11 +248,17 @@ class Runner {
   }
 
   private loop(n: NjNode, scope: Scope, out: string[], depth: number): void {
-    if (depth >= MAX_DEPTH) throw new JinjaRenderError('loops nested too deep', this.at(n.lineno, n.colno));
     const f = loopFilter(n);
-    const seq = this.value(f ? f.items : (n.arr as NjNode), scope);
+    this.level(n, this.value(f ? f.items : (n.arr as NjNode), scope), scope, out, depth, 0);
+  }
+
+  /** One level of a loop (a recursive loop's `loop(xs)` renders the next one, its text returned). */
+  private level(n: NjNode, seq: unknown, scope: Scope, out: string[], depth: number, level: number): void {
+    const where = this.at(n.lineno, n.colno);
+    if (depth >= MAX_DEPTH) throw new JinjaRenderError('loops nested too deep', where);
+    const f = loopFilter(n);
     let items = iterate(seq);
-    if (!items) throw new JinjaRenderError(`'${pyType(seq)}' object is not iterable`, this.at(n.lineno, n.colno));
+    if (!items) throw new JinjaRenderError(`'${pyType(seq)}' object is not iterable`, where);
     const names = targets(n.name as NjNode);
     const bound = (item: unknown): Scope => {
       const inner = Object.create(scope) as Scope;
@@ -265,12 +271,17 @@ class Runner {
       this.block(n.else_ as NjNode, scope, out, depth);
       return;
     }
+    const recurse = new Callable('loop', (pos) => {
+      if (!n.recursive) throw new JinjaRenderError('loop() is only for a loop marked recursive', where);
+      const text: string[] = [];
+      this.level(n, pos[0], scope, text, depth + 1, level + 1);
+      return text.join('');
+    });
     const changed = { last: undefined as { v: unknown } | undefined };
-    const where = this.at(n.lineno, n.colno);
     items.forEach((item, i) => {
       const inner = bound(item);
-      const loop = loopVariable(items!, i, where, changed);
-      define(inner, 'loop', loop);
+      define(inner, 'loop', loopVariable(items!, i, level, where, changed));
+      define(inner, RECURSE, recurse);
       this.block(n.body as NjNode, inner, out, depth + 1);
     });
   }

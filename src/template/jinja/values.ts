@@ -17,16 +17,17 @@ export class JinjaRenderError extends Error {
 
 export type Scope = Record<string, unknown>;
 
-/** Jinja's `loop` for the item at `i`: its place, `depth` 1 (Jinja counts the levels of a recursive loop only,
- *  and kplay has none), and the functions `cycle(a, b)` (the argument for the
+/** Jinja's `loop` for the item at `i`: its place, its `depth` (the level of a recursive loop, 0 for
+ *  others: Jinja does not count nested loops), and the functions `cycle(a, b)` (the argument for the
  *  item's place, in turn) and `changed(x)` (true when its arguments differ from the last call's, in `state`). */
 export function loopVariable(
   items: unknown[],
   i: number,
+  level: number,
   at: number,
   state: { last: { v: unknown } | undefined },
 ): Scope {
-  const loop: Scope = { ...loopPosition(items, i), depth: 1, depth0: 0 };
+  const loop: Scope = { ...loopPosition(items, i), depth: level + 1, depth0: level };
   const cycle = (pos: unknown[]) => {
     if (!pos.length) throw new JinjaRenderError('loop.cycle() needs at least one value', at);
     return pos[i % pos.length];

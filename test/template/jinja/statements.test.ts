@@ -15,7 +15,8 @@ function file(text: string): string {
   return p;
 }
 
-const vars = { xs: [1, 2, 3, 4], ys: ['a', 'a', 'b', 'c', 'c'], d: { k: 'v' } };
+const tree = [{ n: 'a', c: [{ n: 'a1' }, { n: 'a2', c: [{ n: 'a21' }] }] }, { n: 'b', c: [{ n: 'b1' }] }, { n: 'c' }];
+const vars = { xs: [1, 2, 3, 4], ys: ['a', 'a', 'b', 'c', 'c'], d: { k: 'v' }, tree };
 
 describe('template: Jinja namespace(), loop functions and filter blocks', () => {
   const cases: [string, string, string][] = [
@@ -75,6 +76,25 @@ describe('template: Jinja namespace(), loop functions and filter blocks', () => 
       'AABCC\n',
     ],
     ['nested filter blocks', "{% filter upper %}{% filter replace('A', 'b') %}a{% endfilter %}c{% endfilter %}", 'AC'],
+    [
+      'a recursive loop: loop(xs) renders the next level, loop.depth counts the levels',
+      '{% for x in tree recursive %}{{ loop.depth }}{{ x.n }}[{% if x.c is defined %}{{ loop(x.c) }}{% endif %}]' +
+        '{{ loop.index }};{% endfor %}\n',
+      '1a[2a1[]1;2a2[3a21[]1;]2;]1;1b[2b1[]1;]2;1c[]3;\n',
+    ],
+    [
+      'a recursive loop with trim_blocks',
+      '<ul>\n{% for x in tree recursive %}\n<li>{{ x.n }}{% if x.c is defined %}<ul>{{ loop(x.c) }}</ul>{% endif %}' +
+        '</li>\n{% endfor %}\n</ul>\n',
+      '<ul>\n<li>a<ul><li>a1</li>\n<li>a2<ul><li>a21</li>\n</ul></li>\n</ul></li>\n<li>b<ul><li>b1</li>\n</ul></li>\n' +
+        '<li>c</li>\n</ul>\n',
+    ],
+    [
+      'a recursive loop filters each level',
+      "{% for x in tree if x.n != 'b' recursive %}{{ x.n }}{{ loop.depth0 }}({{ loop(x.c | default([])) }})" +
+        '{% endfor %}\n',
+      'a0(a11()a21(a212()))c0()\n',
+    ],
   ];
   for (const [what, src, want] of cases) {
     it(what, () => {
@@ -98,6 +118,7 @@ describe('template: Jinja statement errors name their line and column', () => {
       1,
       4,
     ],
+    ['loop() in a loop not marked recursive', '{% for x in xs %}{{ loop([1]) }}{% endfor %}', 'marked recursive', 1, 4],
     ['template inheritance is still refused', '{% block b %}{% endblock %}', 'does not support {% block %}', 1, 4],
   ];
   for (const [what, src, message, line, col] of cases) {
