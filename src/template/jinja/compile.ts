@@ -1,13 +1,13 @@
 // A Jinja template, checked once: parsed (parse.ts), every expression translated to kplay's expression trees
 // (translate.ts) and checked as `when:` expressions are (names of filters and tests, arguments, object
 // machinery, calls of the template's macros: macros.ts), every problem collected with its offset. Statements
-// kplay does not run (template inheritance) are refused here, before any host is touched.
+// kplay does not run (`{% switch %}`, extensions) are refused here, before any host is touched.
 import { variablesOf } from '../../expr/eval.js';
 import { treeProblem } from '../../expr/expr.js';
 import type { Node } from '../../expr/parse.js';
 import type { JinjaOptions } from '../../core/jinja-options.js';
 import type { Callables } from '../../expr/callable.js';
-import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo, RECURSE } from './macros.js';
+import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo, RECURSE, SUPER } from './macros.js';
 import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
 import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
 
@@ -41,13 +41,13 @@ const STATEMENTS: Record<string, { exprs: string[]; body: string[] }> = {
   Set: { exprs: ['value'], body: ['body'] },
   Capture: { exprs: [], body: ['body'] },
   Include: { exprs: ['template'], body: [] },
+  Extends: { exprs: ['template'], body: [] },
+  Block: { exprs: [], body: ['body'] },
   Import: { exprs: ['template'], body: [] },
   FromImport: { exprs: ['template'], body: [] },
 };
 
 const REFUSED: Record<string, string> = {
-  Extends: '{% extends %}',
-  Block: '{% block %}',
   Switch: '{% switch %}',
   CallExtension: 'an extension tag',
 };
@@ -71,7 +71,7 @@ export function compileJinja(src: string, o: JinjaOptions = {}): CompiledJinja |
     callables: callablesOf(root),
   };
   const problems: JinjaProblem[] = [];
-  const bound = new Set<string>(['loop', RECURSE]);
+  const bound = new Set<string>(['loop', RECURSE, SUPER]);
   walk(root, { c, at, problems, bound }, c.variables);
   for (const b of bound) c.variables.delete(b);
   return problems.length ? problems : c;
@@ -128,6 +128,11 @@ function walk(n: NjNode | null | undefined, w: Walk, reads: Set<string>) {
   if (n.typename === 'Import') for (const name of targets(n.target as NjNode)) bound.add(name);
   if (n.typename === 'FromImport')
     for (const x of (n.names as NjNode).children as NjNode[]) bound.add(importedAs(x).alias);
+  if (n.typename === 'Extends' && (c.root.children as NjNode[]).find((x) => x.typename === 'Extends') !== n)
+    problems.push({
+      message: '{% extends %} is one statement at the top of a template',
+      offset: at(n.lineno, n.colno),
+    });
   if (n.typename === 'For') {
     const f = loopFilter(n);
     expr(f ? f.items : (n.arr as NjNode), w, reads);

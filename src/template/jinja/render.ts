@@ -4,21 +4,19 @@
 // undefined does. Values print as Python prints them (`True`, `None`, `['a', 'b']`); scopes are Jinja's: a
 // `{% set %}` inside a loop body does not leak out of it.
 import { evaluate, ExprEvalError } from '../../expr/eval.js';
-import type { Node } from '../../expr/parse.js';
 import { truthy } from '../../core/value-utils.js';
 import { isNamespace } from '../../expr/filters-seq.js';
 import { type CompiledJinja, FILTER_BODY, filterBlock, loopFilter, targets } from './compile.js';
 import type { NjNode } from './parse.js';
 import { offsetsOf } from './translate.js';
-import { bindArguments, callerName, importedAs, RECURSE } from './macros.js';
+import { bindArguments, callerName, importedAs } from './macros.js';
 import { Callable } from '../../expr/callable.js';
-import { define, iterate, JinjaRenderError, loopVariable, over, pyType, type Scope, text } from './values.js';
+import { renderLoop } from './loops.js';
+import { addBlocks, type Blocks, extendsOf, renderBlock } from './inherit.js';
+import { define, JinjaRenderError, over, pyType, type Scope, startOf, text, trailingNewlines } from './values.js';
 
 export { JinjaRenderError };
 import { isolatedScope } from '../../expr/lookups.js';
-
-/** Loops nested deeper than this are refused (a guard for hostile templates). */
-const MAX_DEPTH = 100;
 
 /** How a render goes: the newline of the template's text; the text of an `{% include %}`d template, rendered
  *  with the scope given (undefined: no such template); `included`: this one is, so its trailing newlines are
@@ -47,21 +45,26 @@ export function renderJinja(c: CompiledJinja, vars: object, o: RenderOptions = {
   return missing > 0 ? text + (newline ?? '\n').repeat(missing) : text;
 }
 
-function trailingNewlines(s: string, newline?: string): number {
-  return newline ? /(?:\r\n|\r|\n)*$/.exec(s)![0].replace(/\r\n/g, '\n').length : /\n*$/.exec(s)![0].length;
-}
-
 class Runner {
-  private readonly at: (lineno: number, colno: number) => number;
+  readonly at: (lineno: number, colno: number) => number;
 
   private readonly newline: string | undefined;
 
+  readonly located: RenderOptions['located'];
+
+  /** The scope of the template's top level. */
+  private top: Scope | undefined;
+
+  /** `blocks`: those of the templates extending this one, this one's added after them. */
   constructor(
     private readonly c: CompiledJinja,
     private readonly o: RenderOptions,
+    private readonly blocks: Blocks = new Map(),
   ) {
     this.at = offsetsOf(c.src);
     this.newline = o.newline;
+    this.located = o.located;
+    addBlocks(blocks, c.root, this);
   }
 
   value(n: NjNode, scope: Scope): unknown {
@@ -84,6 +87,13 @@ class Runner {
     if (!n) return;
     switch (n.typename) {
       case 'Root':
+        this.top ??= scope;
+        if (extendsOf(n)) return this.extend(n, scope, out, depth);
+        for (const x of n.children as NjNode[]) this.block(x, scope, out, depth);
+        return;
+      case 'Block':
+        // a block sees the template's top-level names, not those of the loop or macro it is in (Jinja's)
+        return renderBlock(this.blocks, (n.name as NjNode).value as string, 0, this.top ?? scope, out, depth);
       case 'NodeList':
         for (const x of n.children as NjNode[]) this.block(x, scope, out, depth);
         return;
@@ -164,21 +174,39 @@ class Runner {
 
   /** An imported template's names (top-level `set`s and macros), run with this scope if `with context`. */
   private module(n: NjNode, scope: Scope): Record<string, unknown> {
+    const top = Object.create(n.withContext ? scope : isolatedScope(scope)) as Scope;
+    this.run(n, scope, (loaded) => new Runner(loaded.c, loaded.o).block(loaded.c.root, top, [], 0));
+    const names: Record<string, unknown> = {};
+    for (const k of Object.keys(top)) if (!k.startsWith('_')) names[k] = top[k];
+    return names;
+  }
+
+  /** The template a statement names (its `template`), loaded and run by `f`, its errors placed in it. */
+  private run(n: NjNode, scope: Scope, f: (loaded: { c: CompiledJinja; o: RenderOptions }) => void): void {
     const name = this.value(n.template as NjNode, scope);
     const where = this.at(n.lineno, n.colno);
     if (typeof name !== 'string') throw new JinjaRenderError(`a template name is a string, not ${pyType(name)}`, where);
     const loaded = this.o.load?.(name);
     if (!loaded) throw new JinjaRenderError(`template not found: ${name}`, where);
-    const top = Object.create(n.withContext ? scope : isolatedScope(scope)) as Scope;
     try {
-      new Runner(loaded.c, loaded.o).block(loaded.c.root, top, [], 0);
+      f(loaded);
     } catch (e) {
       if (e instanceof JinjaRenderError && loaded.o.located) throw loaded.o.located(e);
       throw e;
     }
-    const names: Record<string, unknown> = {};
-    for (const k of Object.keys(top)) if (!k.startsWith('_')) names[k] = top[k];
-    return names;
+  }
+
+  /** A template that `{% extends %}` another: its statements run (what comes before `extends` printed), then the
+   *  parent renders with this scope, this template's blocks in place of its own. */
+  private extend(root: NjNode, scope: Scope, out: string[], depth: number): void {
+    let parent: NjNode | undefined;
+    for (const x of root.children as NjNode[]) {
+      if (x.typename === 'Extends') parent ??= x;
+      else if (x.typename !== 'Block') this.block(x, scope, parent ? [] : out, depth);
+    }
+    this.run(parent!, scope, (loaded) =>
+      new Runner(loaded.c, loaded.o, this.blocks).block(loaded.c.root, scope, out, depth),
+    );
   }
 
   private fromImport(n: NjNode, scope: Scope): void {
@@ -234,7 +262,7 @@ class Runner {
     this.bind(names, v, scope, n);
   }
 
-  private bind(names: string[], v: unknown, scope: Scope, n: NjNode): void {
+  bind(names: string[], v: unknown, scope: Scope, n: NjNode): void {
     if (names.length === 1) {
       define(scope, names[0]!, v);
       return;
@@ -249,48 +277,6 @@ class Runner {
 
   private loop(n: NjNode, scope: Scope, out: string[], depth: number): void {
     const f = loopFilter(n);
-    this.level(n, this.value(f ? f.items : (n.arr as NjNode), scope), scope, out, depth, 0);
+    renderLoop(this, n, this.value(f ? f.items : (n.arr as NjNode), scope), scope, out, depth, 0);
   }
-
-  /** One level of a loop (a recursive loop's `loop(xs)` renders the next one, its text returned). */
-  private level(n: NjNode, seq: unknown, scope: Scope, out: string[], depth: number, level: number): void {
-    const where = this.at(n.lineno, n.colno);
-    if (depth >= MAX_DEPTH) throw new JinjaRenderError('loops nested too deep', where);
-    const f = loopFilter(n);
-    let items = iterate(seq);
-    if (!items) throw new JinjaRenderError(`'${pyType(seq)}' object is not iterable`, where);
-    const names = targets(n.name as NjNode);
-    const bound = (item: unknown): Scope => {
-      const inner = Object.create(scope) as Scope;
-      this.bind(names, item, inner, n);
-      return inner;
-    };
-    // Jinja filters first: `loop` counts the items kept
-    if (f) items = items.filter((item) => truthy(this.value(f.cond, bound(item))));
-    if (!items.length) {
-      this.block(n.else_ as NjNode, scope, out, depth);
-      return;
-    }
-    const recurse = new Callable('loop', (pos) => {
-      if (!n.recursive) throw new JinjaRenderError('loop() is only for a loop marked recursive', where);
-      const text: string[] = [];
-      this.level(n, pos[0], scope, text, depth + 1, level + 1);
-      return text.join('');
-    });
-    const changed = { last: undefined as { v: unknown } | undefined };
-    items.forEach((item, i) => {
-      const inner = bound(item);
-      define(inner, 'loop', loopVariable(items!, i, level, where, changed));
-      define(inner, RECURSE, recurse);
-      this.block(n.body as NjNode, inner, out, depth + 1);
-    });
-  }
-}
-
-function startOf(n: Node | undefined, fallback: Node): number {
-  for (let x: Node | undefined = n; x; ) {
-    if (typeof x.start === 'number') return x.start;
-    x = (x.left ?? x.object ?? x.callee ?? x.argument) as Node | undefined;
-  }
-  return typeof fallback.start === 'number' ? fallback.start : 0;
 }

@@ -4,6 +4,7 @@ import { loopPosition } from '../../core/loop-position.js';
 import { pyStr } from '../../core/py-repr.js';
 import { deepEqual, isPlainObject } from '../../core/value-utils.js';
 import { Callable } from '../../expr/callable.js';
+import type { Node } from '../../expr/parse.js';
 
 /** An error while rendering, at an offset of the template's source. */
 export class JinjaRenderError extends Error {
@@ -73,4 +74,16 @@ export function pyType(v: unknown): string {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'string') return 'str';
   return Array.isArray(v) ? 'list' : 'dict';
+}
+
+export function trailingNewlines(s: string, newline?: string): number {
+  return newline ? /(?:\r\n|\r|\n)*$/.exec(s)![0].replace(/\r\n/g, '\n').length : /\n*$/.exec(s)![0].length;
+}
+
+export function startOf(n: Node | undefined, fallback: Node): number {
+  for (let x: Node | undefined = n; x; ) {
+    if (typeof x.start === 'number') return x.start;
+    x = (x.left ?? x.object ?? x.callee ?? x.argument) as Node | undefined;
+  }
+  return typeof fallback.start === 'number' ? fallback.start : 0;
 }

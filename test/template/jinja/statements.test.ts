@@ -1,4 +1,4 @@
-// `namespace()`, the loop's functions and filtering, `{% filter %}` blocks. Expected texts are what Debian's
+// `namespace()`, the loop's functions and filtering, `{% filter %}` blocks, `{% extends %}` and `{% block %}`. Expected texts are what Debian's
 // ansible-core 2.14 wrote for the same templates and variables (template module on localhost, byte for byte).
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ function file(text: string): string {
 }
 
 const tree = [{ n: 'a', c: [{ n: 'a1' }, { n: 'a2', c: [{ n: 'a21' }] }] }, { n: 'b', c: [{ n: 'b1' }] }, { n: 'c' }];
-const vars = { xs: [1, 2, 3, 4], ys: ['a', 'a', 'b', 'c', 'c'], d: { k: 'v' }, tree };
+const vars = { xs: [1, 2, 3, 4], ys: ['a', 'a', 'b', 'c', 'c'], d: { k: 'v' }, tree, t: true };
 
 describe('template: Jinja namespace(), loop functions and filter blocks', () => {
   const cases: [string, string, string][] = [
@@ -105,6 +105,55 @@ describe('template: Jinja namespace(), loop functions and filter blocks', () => 
   }
 });
 
+describe('template: Jinja template inheritance', () => {
+  writeFileSync(
+    join(dir, 'base.j2'),
+    '<html>\n{% block head %}<title>{% block title %}Base{% endblock %}</title>{% endblock %}\n' +
+      '{% block body %}base body{% endblock %}\n</html>\n',
+  );
+  writeFileSync(
+    join(dir, 'mid.j2'),
+    "{% extends 'base.j2' %}\n{% block title %}Mid-{{ super() }}{% endblock %}\n" +
+      '{% block body %}mid[{{ super() }}]{% endblock %}\n',
+  );
+  writeFileSync(join(dir, 'loopbase.j2'), '{% for x in xs %}{% block item %}<{{ x }}>{% endblock %}{% endfor %}\n');
+  const cases: [string, string, string][] = [
+    [
+      "a child's block replaces the parent's; its text outside blocks is not printed",
+      "{% extends 'base.j2' %}\n{% block title %}Child {{ ys[0] }}{% endblock %}\nignored text\n",
+      '<html>\n<title>Child a</title>base body</html>\n',
+    ],
+    [
+      'super() renders the block replaced',
+      "{% extends 'base.j2' %}\n{% block body %}[{{ super() }}] and more{% endblock %}\n",
+      '<html>\n<title>Base</title>[base body] and more</html>\n',
+    ],
+    [
+      'three levels, super() through each',
+      "{% extends 'mid.j2' %}\n{% block title %}Top-{{ super() }}{% endblock %}\n",
+      '<html>\n<title>Top-Mid-Base</title>mid[base body]</html>\n',
+    ],
+    [
+      "the child's top-level sets, before and after extends, are seen by its blocks",
+      "{% set who = 'W' %}{% extends 'base.j2' %}{% set late = 'L' %}{% block body %}{{ who }}{{ late }}{% endblock %}\n",
+      '<html>\n<title>Base</title>WL</html>\n',
+    ],
+    [
+      "a block in a parent's loop sees the top-level names",
+      "{% extends 'loopbase.j2' %}{% block item %}({{ xs[0] }}){% endblock %}\n",
+      '(1)(1)(1)(1)\n',
+    ],
+    ['a template of blocks alone renders them', '{% block a %}A{% endblock %}|{% block b %}B{% endblock %}\n', 'A|B\n'],
+  ];
+  for (const [what, src, want] of cases) {
+    it(what, () => {
+      const p = file(src);
+      expect(checkTemplateFile(p)).to.deep.equal([]);
+      expect(renderTemplateFile(p, { vars })).to.equal(want);
+    });
+  }
+});
+
 describe('template: Jinja statement errors name their line and column', () => {
   const cases: [string, string, string, number, number][] = [
     ['an unknown filter in a filter block', 'a\n{% filter nosuch %}x{% endfilter %}', "unknown filter 'nosuch'", 2, 11],
@@ -119,7 +168,15 @@ describe('template: Jinja statement errors name their line and column', () => {
       4,
     ],
     ['loop() in a loop not marked recursive', '{% for x in xs %}{{ loop([1]) }}{% endfor %}', 'marked recursive', 1, 4],
-    ['template inheritance is still refused', '{% block b %}{% endblock %}', 'does not support {% block %}', 1, 4],
+    ['extends inside a statement', '{% if t %}{% extends "b.j2" %}{% endif %}', 'at the top of a template', 1, 14],
+    ['super() in a block that replaces none', '{% block b %}{{ super() }}{% endblock %}', 'has no parent block', 1, 4],
+    [
+      "a child's block fails at its own line",
+      "{% extends 'loopbase.j2' %}\n{% block item %}({{ x }}){% endblock %}",
+      "'x' is undefined",
+      2,
+      21,
+    ],
   ];
   for (const [what, src, message, line, col] of cases) {
     it(what, () => {
