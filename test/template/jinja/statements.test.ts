@@ -1,5 +1,6 @@
-// `namespace()`, the loop's functions and filtering, `{% filter %}` blocks, `{% extends %}` and `{% block %}`. Expected texts are what Debian's
-// ansible-core 2.14 wrote for the same templates and variables (template module on localhost, byte for byte).
+// `namespace()`, the loop's functions and filtering, `{% filter %}` blocks, `{% extends %}` and `{% block %}`.
+// Expected texts are what Debian's ansible-core 2.14 wrote for the same templates and variables (template module
+// on localhost, byte for byte).
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,7 +136,8 @@ describe('template: Jinja template inheritance', () => {
     ],
     [
       "the child's top-level sets, before and after extends, are seen by its blocks",
-      "{% set who = 'W' %}{% extends 'base.j2' %}{% set late = 'L' %}{% block body %}{{ who }}{{ late }}{% endblock %}\n",
+      "{% set who = 'W' %}{% extends 'base.j2' %}{% set late = 'L' %}" +
+        '{% block body %}{{ who }}{{ late }}{% endblock %}\n',
       '<html>\n<title>Base</title>WL</html>\n',
     ],
     [
