@@ -2,7 +2,8 @@
 // of its own; `{{ super() }}` in a block renders the block it replaces. Each block's chain of definitions runs
 // from the most derived template to the base, each rendered by its own template's runner.
 import { Callable } from '../../expr/callable.js';
-import { below, SUPER } from './macros.js';
+import { below, RECURSE, SUPER } from './macros.js';
+import { FilterError } from '../../expr/filters-base.js';
 import type { NjNode } from './parse.js';
 import { define, JinjaRenderError, type Scope } from './values.js';
 
@@ -40,8 +41,7 @@ export function renderBlock(blocks: Blocks, name: string, i: number, scope: Scop
   const { run, n } = chain[i]!;
   const inner = Object.create(scope) as Scope;
   const parent = () => {
-    if (i + 1 >= chain.length)
-      throw new JinjaRenderError(`block '${name}' has no parent block`, run.at(n.lineno, n.colno));
+    if (i + 1 >= chain.length) throw new FilterError(`block '${name}' has no parent block`);
     const text: string[] = [];
     renderBlock(blocks, name, i + 1, scope, text, depth);
     return text.join('');
@@ -53,4 +53,15 @@ export function renderBlock(blocks: Blocks, name: string, i: number, scope: Scop
     if (e instanceof JinjaRenderError && run.located) throw run.located(e);
     throw e;
   }
+}
+
+/** A template's top scope: `super()` and `loop()` there fail at the call (not names a template reads). */
+export function outside(scope: Scope): Scope {
+  const fail = (what: string) => () => {
+    throw new FilterError(what);
+  };
+  const hidden = (name: string, v: Callable) => Object.defineProperty(scope, name, { value: v, enumerable: false });
+  hidden(SUPER, new Callable('super', fail('super() is only for a block that replaces another')));
+  hidden(RECURSE, new Callable('loop', fail('loop() is only for a loop marked recursive')));
+  return scope;
 }

@@ -1,6 +1,7 @@
 // A Jinja `for` loop (render.ts): `for x in xs if cond` filters first, so `loop` counts the items kept; a loop
 // marked `recursive` renders its next level where the body calls `loop(children)`.
 import { Callable } from '../../expr/callable.js';
+import { FilterError } from '../../expr/filters-base.js';
 import { truthy } from '../../core/value-utils.js';
 import { loopFilter, targets } from './compile.js';
 import { RECURSE } from './macros.js';
@@ -45,7 +46,7 @@ export function renderLoop(
     return;
   }
   const recurse = new Callable('loop', (pos) => {
-    if (!n.recursive) throw new JinjaRenderError('loop() is only for a loop marked recursive', where);
+    if (!n.recursive) throw new FilterError('loop() is only for a loop marked recursive');
     const text: string[] = [];
     renderLoop(r, n, pos[0], scope, text, depth + 1, level + 1);
     return text.join('');

@@ -12,7 +12,7 @@ import { offsetsOf } from './translate.js';
 import { bindArguments, callerName, importedAs } from './macros.js';
 import { Callable } from '../../expr/callable.js';
 import { renderLoop } from './loops.js';
-import { addBlocks, type Blocks, extendsOf, renderBlock } from './inherit.js';
+import { addBlocks, type Blocks, extendsOf, outside, renderBlock } from './inherit.js';
 import { define, JinjaRenderError, over, pyType, type Scope, startOf, text, trailingNewlines } from './values.js';
 
 export { JinjaRenderError };
@@ -38,7 +38,7 @@ let calls = 0;
 export function renderJinja(c: CompiledJinja, vars: object, o: RenderOptions = {}): string {
   const out: string[] = [];
   const newline = o.newline;
-  new Runner(c, o).block(c.root, Object.create(vars) as Scope, out, 0);
+  new Runner(c, o).block(c.root, outside(Object.create(vars) as Scope), out, 0);
   const text = out.join('');
   if (o.included) return text;
   const missing = trailingNewlines(c.src) - trailingNewlines(text, newline);

@@ -169,9 +169,16 @@ describe('template: Jinja statement errors name their line and column', () => {
       1,
       4,
     ],
-    ['loop() in a loop not marked recursive', '{% for x in xs %}{{ loop([1]) }}{% endfor %}', 'marked recursive', 1, 4],
+    [
+      'loop() in a loop not marked recursive',
+      '{% for x in xs %}{{ loop([1]) }}{% endfor %}',
+      'marked recursive',
+      1,
+      25,
+    ],
+    ['super() outside a block', 'ab {{ super() }}', 'only for a block that replaces another', 1, 12],
     ['extends inside a statement', '{% if t %}{% extends "b.j2" %}{% endif %}', 'at the top of a template', 1, 14],
-    ['super() in a block that replaces none', '{% block b %}{{ super() }}{% endblock %}', 'has no parent block', 1, 4],
+    ['super() in a block that replaces none', '{% block b %}{{ super() }}{% endblock %}', 'has no parent block', 1, 22],
     [
       "a child's block fails at its own line",
       "{% extends 'loopbase.j2' %}\n{% block item %}({{ x }}){% endblock %}",
