@@ -222,6 +222,7 @@ export function check(n: Node | null): void {
 
 const GLOBAL_SIGNATURES: Record<string, Signature> = {
   dict: { kw: 'any' },
+  namespace: { kw: 'any' },
   range: { kw: [] },
   now: { pos: ['utc', 'fmt'] },
 };
@@ -237,6 +238,9 @@ function checkCall(n: Node): void {
     if (o.type === 'Identifier' && callables.namespaces.has(o.name as string))
       return checkArgs(args, { kw: 'any' }, `macro '${(c.property as Node).name as string}'`);
     const p = c.property as Node;
+    // a Jinja loop's own functions (src/template/jinja/render.ts)
+    if (o.type === 'Identifier' && o.name === 'loop' && (p.name === 'cycle' || p.name === 'changed'))
+      return checkArgs(args, { kw: [] }, `loop.${p.name}()`);
     machinery(p.name, p);
     const problem = methodProblem(p.name as string);
     if (problem) throw new CompileProblem(problem, startOf(p));

@@ -164,15 +164,29 @@ export function nameArgument(
   return undefined;
 }
 
-/** Jinja's global functions: `dict(a=1)`, `dict(keys | zip(values))`, `range(1, n + 1)`, `now(utc=true)`. */
+/** The dicts `namespace()` made: only their keys a template may set. */
+const NAMESPACES = new WeakSet<object>();
+export const isNamespace = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && NAMESPACES.has(v);
+
+function dictOf(name: string, args: unknown[], kw: KwArgs): Record<string, unknown> {
+  if (args.length > 1) throw new FilterError(`${name}() takes at most 1 positional argument, got ${args.length}`);
+  const out = args.length ? pairsToDict(args[0]) : {};
+  for (const k of Object.keys(kw)) put(out, k, kw[k]);
+  return out;
+}
+
+/** Jinja's global functions: `dict(a=1)`, `dict(keys | zip(values))`, `namespace(found=false)`, `range(1, n + 1)`,
+ *  `now(utc=true)`. */
 const MAX_RANGE = 100000;
 export const GLOBALS: Record<string, (args: unknown[], kw: KwArgs) => unknown> = {
   now,
-  dict: (args, kw) => {
-    if (args.length > 1) throw new FilterError(`dict() takes at most 1 positional argument, got ${args.length}`);
-    const out = args.length ? pairsToDict(args[0]) : {};
-    for (const k of Object.keys(kw)) put(out, k, kw[k]);
-    return out;
+  dict: (args, kw) => dictOf('dict', args, kw),
+  // Jinja's namespace(): a dict whose keys `{% set ns.k = v %}` may set (render.ts), marked as one here
+  namespace: (args, kw) => {
+    const ns = dictOf('namespace', args, kw);
+    NAMESPACES.add(ns);
+    return ns;
   },
   range: (args, kw) => {
     if (Object.keys(kw).length) throw new FilterError('range() takes no keyword arguments');

@@ -117,6 +117,7 @@ describe('expr filters: dicts and lists', () => {
     ['dict(a=[1, 2]) | combine(dict(a=[2, 3]), list_merge="prepend_rp")', { a: [2, 3, 1] }],
     ['[dict(a=1), dict(b=2), dict(a=3)] | combine', { a: 3, b: 2 }],
     ['dict(a=1) | combine([dict(b=2), dict(c=3)], dict(a=0))', { a: 0, b: 2, c: 3 }],
+    ["namespace({'a': 1}, b=2)", { a: 1, b: 2 }],
     ['nested | flatten', [1, 2, 3, 4]],
     ['nested | flatten(1)', [1, 2, [3, [4]]]],
     ['nested | flatten(levels=2, skip_nulls=false)', [1, 2, 3, [4], null]],

@@ -1,13 +1,13 @@
 // A Jinja template, checked once: parsed (parse.ts), every expression translated to kplay's expression trees
 // (translate.ts) and checked as `when:` expressions are (names of filters and tests, arguments, object
 // machinery, calls of the template's macros: macros.ts), every problem collected with its offset. Statements
-// kplay does not run (template inheritance, `{% filter %}` blocks) are refused here, before any host is touched.
+// kplay does not run (`{% switch %}`, extensions) are refused here, before any host is touched.
 import { variablesOf } from '../../expr/eval.js';
 import { treeProblem } from '../../expr/expr.js';
 import type { Node } from '../../expr/parse.js';
 import type { JinjaOptions } from '../../core/jinja-options.js';
 import type { Callables } from '../../expr/callable.js';
-import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo } from './macros.js';
+import { callablesOf, callerName, callersIn, importedAs, type MacroInfo, macroInfo, RECURSE, SUPER } from './macros.js';
 import { JinjaSyntaxError, type NjNode, parseJinja } from './parse.js';
 import { type Offsets, offsetsOf, translate, Unsupported } from './translate.js';
 
@@ -37,17 +37,17 @@ const STATEMENTS: Record<string, { exprs: string[]; body: string[] }> = {
   Root: { exprs: [], body: ['children'] },
   NodeList: { exprs: [], body: ['children'] },
   If: { exprs: ['cond'], body: ['body', 'else_'] },
-  For: { exprs: ['arr'], body: ['body', 'else_'] },
+  For: { exprs: [], body: ['body', 'else_'] },
   Set: { exprs: ['value'], body: ['body'] },
   Capture: { exprs: [], body: ['body'] },
   Include: { exprs: ['template'], body: [] },
+  Extends: { exprs: ['template'], body: [] },
+  Block: { exprs: [], body: ['body'] },
   Import: { exprs: ['template'], body: [] },
   FromImport: { exprs: ['template'], body: [] },
 };
 
 const REFUSED: Record<string, string> = {
-  Extends: '{% extends %}',
-  Block: '{% block %}',
   Switch: '{% switch %}',
   CallExtension: 'an extension tag',
 };
@@ -71,7 +71,7 @@ export function compileJinja(src: string, o: JinjaOptions = {}): CompiledJinja |
     callables: callablesOf(root),
   };
   const problems: JinjaProblem[] = [];
-  const bound = new Set<string>(['loop']);
+  const bound = new Set<string>(['loop', RECURSE, SUPER]);
   walk(root, { c, at, problems, bound }, c.variables);
   for (const b of bound) c.variables.delete(b);
   return problems.length ? problems : c;
@@ -128,6 +128,17 @@ function walk(n: NjNode | null | undefined, w: Walk, reads: Set<string>) {
   if (n.typename === 'Import') for (const name of targets(n.target as NjNode)) bound.add(name);
   if (n.typename === 'FromImport')
     for (const x of (n.names as NjNode).children as NjNode[]) bound.add(importedAs(x).alias);
+  if (n.typename === 'Extends' && (c.root.children as NjNode[]).find((x) => x.typename === 'Extends') !== n)
+    problems.push({
+      message: '{% extends %} is one statement at the top of a template',
+      offset: at(n.lineno, n.colno),
+    });
+  if (n.typename === 'For') {
+    const f = loopFilter(n);
+    expr(f ? f.items : (n.arr as NjNode), w, reads);
+    if (f) expr(f.cond, w, reads);
+  }
+  if (n.typename === 'Set') setTargets(n, w, reads);
   for (const f of s.exprs) if (n[f]) expr(n[f] as NjNode, w, reads);
   for (const f of s.body) {
     const v = n[f];
@@ -144,15 +155,66 @@ export function targets(n: NjNode): string[] {
   return [];
 }
 
+/** `{% for x in xs if cond %}`: nunjucks reads the iterable as an inline `if` without `else`, Jinja as a filter. */
+export function loopFilter(n: NjNode): { items: NjNode; cond: NjNode } | undefined {
+  const a = n.arr as NjNode;
+  if (a.typename !== 'InlineIf' || a.else_) return undefined;
+  return { items: a.body as NjNode, cond: a.cond as NjNode };
+}
+
+/** `{% set ns.k = v %}`: one target, the attribute of a name (a namespace, checked when it runs). */
+function setTargets(n: NjNode, w: Walk, reads: Set<string>): void {
+  const ts = n.targets as NjNode[];
+  for (const t of ts) {
+    if (t.typename !== 'LookupVal') continue;
+    const val = t.val as NjNode;
+    const ok = ts.length === 1 && (t.target as NjNode).typename === 'Symbol' && typeof val.value === 'string';
+    if (!ok) {
+      const message = 'only one name or one namespace attribute (ns.name) can be set';
+      w.problems.push({ message, offset: w.at((t.target as NjNode).lineno, (t.target as NjNode).colno) });
+      return;
+    }
+    expr(t.target as NjNode, w, reads);
+  }
+}
+
+/** The name a `{% filter %}` block's rendered body is bound to for its filter's expression. */
+export const FILTER_BODY = 'kplay_filter_block_body';
+
+/** `{% filter f(args) | g %}body{% endfilter %}`: nunjucks' Filter nodes, the innermost one's operand the body
+ *  (a Capture, parse.ts). */
+export function filterBlock(n: NjNode): NjNode | undefined {
+  const first = n.typename === 'Filter' ? ((n.args as NjNode).children as NjNode[])[0] : undefined;
+  if (!first) return undefined;
+  return first.typename === 'Capture' ? first : filterBlock(first);
+}
+
+/** The filters of a `{% filter %}` block given FILTER_BODY in place of the body (nunjucks keeps `typename` on
+ *  its prototypes, so it is copied). */
+function overBody(n: NjNode): NjNode {
+  const [first, ...rest] = (n.args as NjNode).children as NjNode[];
+  const operand =
+    first!.typename === 'Capture'
+      ? { typename: 'Symbol', value: FILTER_BODY, lineno: n.lineno, colno: n.colno }
+      : overBody(first!);
+  return {
+    ...n,
+    typename: 'Filter',
+    args: { ...(n.args as NjNode), typename: 'NodeList', children: [operand, ...rest] },
+  };
+}
+
 function expr(n: NjNode, w: Walk, reads: Set<string>): void {
   const { c, at, problems } = w;
-  if (n.typename === 'Filter' && ((n.args as NjNode).children as NjNode[])[0]?.typename === 'Capture') {
-    problems.push({ message: "kplay's Jinja does not support {% filter %} blocks", offset: at(n.lineno, n.colno) });
-    return;
+  let source = n;
+  const body = filterBlock(n);
+  if (body) {
+    walk((body.body as NjNode) ?? null, w, reads);
+    source = overBody(n);
   }
   let tree: Node;
   try {
-    tree = translate(n, at);
+    tree = translate(source, at);
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
     problems.push({ message: e.message, offset: at(e.node.lineno, e.node.colno) });
@@ -164,5 +226,10 @@ function expr(n: NjNode, w: Walk, reads: Set<string>): void {
     return;
   }
   c.exprs.set(n, tree);
-  variablesOf(tree, reads);
+  if (body) {
+    const own = new Set<string>();
+    variablesOf(tree, own);
+    own.delete(FILTER_BODY);
+    for (const x of own) reads.add(x);
+  } else variablesOf(tree, reads);
 }

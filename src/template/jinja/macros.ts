@@ -19,7 +19,7 @@ function isNode(x: unknown): x is NjNode {
 }
 
 /** The nodes directly below `n` (its fields that are nodes or lists of nodes). */
-function below(n: NjNode): NjNode[] {
+export function below(n: NjNode): NjNode[] {
   const out: NjNode[] = [];
   for (const v of Object.values(n)) {
     if (isNode(v)) out.push(v);
@@ -60,6 +60,11 @@ export function macroInfo(n: NjNode, problem: (message: string, at: NjNode) => v
 }
 
 /** The name a `{% call %}` block's caller has in the expression it is passed in (not one a template can write). */
+/** The name `loop(...)` calls in a loop body: the renderer binds it to a recursive loop's next level. */
+export const RECURSE = 'loop@recursive';
+/** The name `super()` calls in a block: the renderer binds it to the block it replaces (inherit.ts). */
+export const SUPER = 'super@block';
+
 export function callerName(n: NjNode): string {
   return `caller@${n.lineno}:${n.colno}`;
 }
@@ -73,7 +78,11 @@ export function callersIn(n: NjNode): NjNode[] {
 /** What a template makes callable: its macros (anywhere in it), the names it imports from other templates (they
  *  may be macros; what they take is known when they are called), `caller`, and the names of imported templates. */
 export function callablesOf(root: NjNode): Callables {
-  const macros = new Map<string, MacroSig | undefined>([['caller', undefined]]);
+  const macros = new Map<string, MacroSig | undefined>([
+    ['caller', undefined],
+    [RECURSE, { params: ['items'], varargs: false, kwargs: false, caller: false }],
+    [SUPER, { params: [], varargs: false, kwargs: false, caller: false }],
+  ]);
   const namespaces = new Set<string>();
   const visit = (n: NjNode): void => {
     if (n.typename === 'Macro') {

@@ -58,7 +58,9 @@ export class JinjaSyntaxError extends Error {
   }
 }
 
-const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include } = nj.nodes;
+const { LookupVal, Literal, FunCall, Is, Not, NodeList, Output, TemplateData, Include, Capture, Filter, For } =
+  nj.nodes;
+const NjArray = nj.nodes.Array;
 
 /** nunjucks' postfix rule (calls, `[...]`, `.name`) plus `.0`. */
 function parsePostfix(this: ParserInstance, start: NjNode): NjNode {
@@ -155,8 +157,59 @@ function parseInclude(this: ParserInstance): NjNode {
   return node;
 }
 
+/** nunjucks' `{% filter f(args) %}`, plus Jinja's chain `{% filter trim | upper %}`: filters over the body, a
+ *  Capture as the innermost filter's operand. */
+function parseFilterStatement(this: ParserInstance & FilterParsing): NjNode {
+  const tag = this.nextToken();
+  const parts: [NjNode, NjNode[]][] = [];
+  do {
+    const name = this.parseFilterName();
+    parts.push([name, this.parseFilterArgs(name)]);
+  } while (this.skip('pipe'));
+  this.advanceAfterBlockEnd(tag.value);
+  const [first] = parts[0]!;
+  let node: NjNode = new Capture!(first.lineno, first.colno, this.parseUntilBlocks('endfilter'));
+  this.advanceAfterBlockEnd();
+  for (const [name, args] of parts)
+    node = new Filter!(name.lineno, name.colno, name, new NodeList!(name.lineno, name.colno, [node, ...args]));
+  return new Output!(first.lineno, first.colno, [node]);
+}
+
+interface FilterParsing {
+  parseFilterName(): NjNode;
+  parseFilterArgs(name: NjNode): NjNode[];
+  parseUntilBlocks(...names: string[]): NjNode;
+  skip(type: string): boolean;
+}
+
+/** nunjucks' `for`, plus Jinja's `recursive` after the items (kept on the node). */
+function parseFor(this: ParserInstance & FilterParsing): NjNode {
+  const tag = this.nextToken();
+  if (tag.value !== 'for') this.fail(`unknown block tag: ${tag.value}`, tag.lineno, tag.colno);
+  const node = new For!(tag.lineno, tag.colno);
+  let name = this.parsePrimary();
+  if (name.typename !== 'Symbol') this.fail('expected a variable name after for', tag.lineno, tag.colno);
+  if (this.peekToken().type === 'comma') {
+    const names = [name];
+    while (this.skip('comma')) names.push(this.parsePrimary());
+    name = new NjArray!(name.lineno, name.colno, names);
+  }
+  node.name = name;
+  if (!this.skipSymbol('in')) this.fail("expected 'in' in a for loop", tag.lineno, tag.colno);
+  node.arr = this.parseExpression();
+  if (this.skipSymbol('recursive')) node.recursive = true;
+  this.advanceAfterBlockEnd(tag.value);
+  node.body = this.parseUntilBlocks('endfor', 'else');
+  if (this.skipSymbol('else')) {
+    this.advanceAfterBlockEnd('else');
+    node.else_ = this.parseUntilBlocks('endfor');
+  }
+  this.advanceAfterBlockEnd();
+  return node;
+}
+
 class Parser extends nj.parser.Parser {}
-Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude });
+Object.assign(Parser.prototype, { parsePostfix, parseIs, parseRaw, parseInclude, parseFilterStatement, parseFor });
 
 /** Lexer options: Ansible's defaults are trim_blocks on, lstrip_blocks off. */
 function lexOptions(o: JinjaOptions) {

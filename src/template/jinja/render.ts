@@ -4,31 +4,19 @@
 // undefined does. Values print as Python prints them (`True`, `None`, `['a', 'b']`); scopes are Jinja's: a
 // `{% set %}` inside a loop body does not leak out of it.
 import { evaluate, ExprEvalError } from '../../expr/eval.js';
-import type { Node } from '../../expr/parse.js';
-import { loopPosition } from '../../core/loop-position.js';
-import { pyStr } from '../../core/py-repr.js';
-import { isPlainObject, truthy } from '../../core/value-utils.js';
-import { type CompiledJinja, targets } from './compile.js';
+import { truthy } from '../../core/value-utils.js';
+import { isNamespace } from '../../expr/filters-seq.js';
+import { type CompiledJinja, FILTER_BODY, filterBlock, loopFilter, targets } from './compile.js';
 import type { NjNode } from './parse.js';
 import { offsetsOf } from './translate.js';
 import { bindArguments, callerName, importedAs } from './macros.js';
 import { Callable } from '../../expr/callable.js';
+import { renderLoop } from './loops.js';
+import { addBlocks, type Blocks, extendsOf, outside, renderBlock } from './inherit.js';
+import { define, JinjaRenderError, over, pyType, type Scope, startOf, text, trailingNewlines } from './values.js';
+
+export { JinjaRenderError };
 import { isolatedScope } from '../../expr/lookups.js';
-
-/** An error while rendering, at an offset of the template's source. */
-export class JinjaRenderError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-  }
-}
-
-type Scope = Record<string, unknown>;
-
-/** Loops nested deeper than this are refused (a guard for hostile templates). */
-const MAX_DEPTH = 100;
 
 /** How a render goes: the newline of the template's text; the text of an `{% include %}`d template, rendered
  *  with the scope given (undefined: no such template); `included`: this one is, so its trailing newlines are
@@ -50,28 +38,33 @@ let calls = 0;
 export function renderJinja(c: CompiledJinja, vars: object, o: RenderOptions = {}): string {
   const out: string[] = [];
   const newline = o.newline;
-  new Runner(c, o).block(c.root, Object.create(vars) as Scope, out, 0);
+  new Runner(c, o).block(c.root, outside(Object.create(vars) as Scope), out, 0);
   const text = out.join('');
   if (o.included) return text;
   const missing = trailingNewlines(c.src) - trailingNewlines(text, newline);
   return missing > 0 ? text + (newline ?? '\n').repeat(missing) : text;
 }
 
-function trailingNewlines(s: string, newline?: string): number {
-  return newline ? /(?:\r\n|\r|\n)*$/.exec(s)![0].replace(/\r\n/g, '\n').length : /\n*$/.exec(s)![0].length;
-}
-
 class Runner {
-  private readonly at: (lineno: number, colno: number) => number;
+  readonly at: (lineno: number, colno: number) => number;
 
   private readonly newline: string | undefined;
 
+  readonly located: RenderOptions['located'];
+
+  /** The scope of the template's top level. */
+  private top: Scope | undefined;
+
+  /** `blocks`: those of the templates extending this one, this one's added after them. */
   constructor(
     private readonly c: CompiledJinja,
     private readonly o: RenderOptions,
+    private readonly blocks: Blocks = new Map(),
   ) {
     this.at = offsetsOf(c.src);
     this.newline = o.newline;
+    this.located = o.located;
+    addBlocks(blocks, c.root, this);
   }
 
   value(n: NjNode, scope: Scope): unknown {
@@ -94,12 +87,20 @@ class Runner {
     if (!n) return;
     switch (n.typename) {
       case 'Root':
+        this.top ??= scope;
+        if (extendsOf(n)) return this.extend(n, scope, out, depth);
+        for (const x of n.children as NjNode[]) this.block(x, scope, out, depth);
+        return;
+      case 'Block':
+        // a block sees the template's top-level names, not those of the loop or macro it is in (Jinja's)
+        return renderBlock(this.blocks, (n.name as NjNode).value as string, 0, this.top ?? scope, out, depth);
       case 'NodeList':
         for (const x of n.children as NjNode[]) this.block(x, scope, out, depth);
         return;
       case 'Output':
         for (const x of n.children as NjNode[]) {
           if (x.typename === 'TemplateData') out.push(this.data(String(x.value)));
+          else if (filterBlock(x)) out.push(text(this.filtered(x, scope, depth)));
           else out.push(text(this.value(x, this.withCallers(x, scope, depth))));
         }
         return;
@@ -129,6 +130,13 @@ class Runner {
       default:
         throw new JinjaRenderError(`kplay's Jinja does not support ${n.typename}`, this.at(n.lineno, n.colno));
     }
+  }
+
+  /** `{% filter f %}body{% endfilter %}`: the body rendered, then given to the filter. */
+  private filtered(x: NjNode, scope: Scope, depth: number): unknown {
+    const body: string[] = [];
+    this.block(filterBlock(x)!.body as NjNode, scope, body, depth);
+    return this.value(x, over(scope, { [FILTER_BODY]: body.join('') }));
   }
 
   /** A macro (or a `{% call %}` block's caller): called, its body renders in a scope over the one it is defined
@@ -166,21 +174,39 @@ class Runner {
 
   /** An imported template's names (top-level `set`s and macros), run with this scope if `with context`. */
   private module(n: NjNode, scope: Scope): Record<string, unknown> {
+    const top = Object.create(n.withContext ? scope : isolatedScope(scope)) as Scope;
+    this.run(n, scope, (loaded) => new Runner(loaded.c, loaded.o).block(loaded.c.root, top, [], 0));
+    const names: Record<string, unknown> = {};
+    for (const k of Object.keys(top)) if (!k.startsWith('_')) names[k] = top[k];
+    return names;
+  }
+
+  /** The template a statement names (its `template`), loaded and run by `f`, its errors placed in it. */
+  private run(n: NjNode, scope: Scope, f: (loaded: { c: CompiledJinja; o: RenderOptions }) => void): void {
     const name = this.value(n.template as NjNode, scope);
     const where = this.at(n.lineno, n.colno);
     if (typeof name !== 'string') throw new JinjaRenderError(`a template name is a string, not ${pyType(name)}`, where);
     const loaded = this.o.load?.(name);
     if (!loaded) throw new JinjaRenderError(`template not found: ${name}`, where);
-    const top = Object.create(n.withContext ? scope : isolatedScope(scope)) as Scope;
     try {
-      new Runner(loaded.c, loaded.o).block(loaded.c.root, top, [], 0);
+      f(loaded);
     } catch (e) {
       if (e instanceof JinjaRenderError && loaded.o.located) throw loaded.o.located(e);
       throw e;
     }
-    const names: Record<string, unknown> = {};
-    for (const k of Object.keys(top)) if (!k.startsWith('_')) names[k] = top[k];
-    return names;
+  }
+
+  /** A template that `{% extends %}` another: its statements run (what comes before `extends` printed), then the
+   *  parent renders with this scope, this template's blocks in place of its own. */
+  private extend(root: NjNode, scope: Scope, out: string[], depth: number): void {
+    let parent: NjNode | undefined;
+    for (const x of root.children as NjNode[]) {
+      if (x.typename === 'Extends') parent ??= x;
+      else if (x.typename !== 'Block') this.block(x, scope, parent ? [] : out, depth);
+    }
+    this.run(parent!, scope, (loaded) =>
+      new Runner(loaded.c, loaded.o, this.blocks).block(loaded.c.root, scope, out, depth),
+    );
   }
 
   private fromImport(n: NjNode, scope: Scope): void {
@@ -221,11 +247,22 @@ class Runner {
       this.block((n.body as NjNode).body as NjNode, scope, body, depth);
       v = body.join('');
     }
-    const names = (n.targets as NjNode[]).flatMap((t) => targets(t));
+    const t = (n.targets as NjNode[])[0]!;
+    if (t.typename === 'LookupVal') {
+      const ns = this.value(t.target as NjNode, scope);
+      if (!isNamespace(ns))
+        throw new JinjaRenderError(
+          'can set an attribute only of a namespace()',
+          this.at((t.target as NjNode).lineno, (t.target as NjNode).colno),
+        );
+      define(ns, (t.val as NjNode).value as string, v);
+      return;
+    }
+    const names = (n.targets as NjNode[]).flatMap((x) => targets(x));
     this.bind(names, v, scope, n);
   }
 
-  private bind(names: string[], v: unknown, scope: Scope, n: NjNode): void {
+  bind(names: string[], v: unknown, scope: Scope, n: NjNode): void {
     if (names.length === 1) {
       define(scope, names[0]!, v);
       return;
@@ -239,61 +276,7 @@ class Runner {
   }
 
   private loop(n: NjNode, scope: Scope, out: string[], depth: number): void {
-    if (depth >= MAX_DEPTH) throw new JinjaRenderError('loops nested too deep', this.at(n.lineno, n.colno));
-    const seq = this.value(n.arr as NjNode, scope);
-    const items = iterate(seq);
-    if (!items) throw new JinjaRenderError(`'${pyType(seq)}' object is not iterable`, this.at(n.lineno, n.colno));
-    if (!items.length) {
-      this.block(n.else_ as NjNode, scope, out, depth);
-      return;
-    }
-    const names = targets(n.name as NjNode);
-    items.forEach((item, i) => {
-      const inner = Object.create(scope) as Scope;
-      define(inner, 'loop', { ...loopPosition(items, i), depth: depth + 1, depth0: depth });
-      this.bind(names, item, inner, n);
-      this.block(n.body as NjNode, inner, out, depth + 1);
-    });
+    const f = loopFilter(n);
+    renderLoop(this, n, this.value(f ? f.items : (n.arr as NjNode), scope), scope, out, depth, 0);
   }
-}
-
-/** What `{{ x }}` prints: None prints nothing (Ansible's finalize), the rest as Python's str(). */
-function text(v: unknown): string {
-  return v === null || v === undefined ? '' : pyStr(v);
-}
-
-/** What Python's `for` walks: a list, a dict's keys, a string's characters. */
-function iterate(v: unknown): unknown[] | undefined {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return [...v];
-  if (isPlainObject(v)) return Object.keys(v);
-  return undefined;
-}
-
-/** A scope over `home` holding `names`. */
-function over(home: Scope, names: Record<string, unknown>): Scope {
-  const s = Object.create(home) as Scope;
-  for (const [k, v] of Object.entries(names)) define(s, k, v);
-  return s;
-}
-
-function define(scope: Scope, name: string, value: unknown): void {
-  Object.defineProperty(scope, name, { value, enumerable: true, configurable: true, writable: true });
-}
-
-function startOf(n: Node | undefined, fallback: Node): number {
-  for (let x: Node | undefined = n; x; ) {
-    if (typeof x.start === 'number') return x.start;
-    x = (x.left ?? x.object ?? x.callee ?? x.argument) as Node | undefined;
-  }
-  return typeof fallback.start === 'number' ? fallback.start : 0;
-}
-
-/** Python's name for a value's type, as its errors say it. */
-function pyType(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'string') return 'str';
-  return Array.isArray(v) ? 'list' : 'dict';
 }

@@ -2,7 +2,7 @@
 // evaluator, with Python's semantics and its sandbox, serves `when:`, `{{ }}` in YAML values and Jinja templates.
 // Every node keeps `start`, its offset in the template text, for errors.
 import type { Node } from '../../expr/parse.js';
-import { callerName } from './macros.js';
+import { callerName, RECURSE, SUPER } from './macros.js';
 import type { NjNode } from './parse.js';
 
 /** Offset in the source of a nunjucks position (0-based line and column). */
@@ -73,8 +73,15 @@ export function translate(n: NjNode, at: Offsets): Node {
       };
     case 'LookupVal':
       return member(n, at, start);
-    case 'FunCall':
-      return { type: 'CallExpression', callee: t(n.name), arguments: args(kids(n.args), at), start };
+    case 'FunCall': {
+      // `loop(xs)` in a recursive loop, `super()` in a block: the renderer binds RECURSE and SUPER
+      const name = n.name as NjNode;
+      const callee: Node =
+        name.typename === 'Symbol' && (name.value === 'loop' || name.value === 'super')
+          ? { type: 'Identifier', name: name.value === 'loop' ? RECURSE : SUPER, start }
+          : t(name);
+      return { type: 'CallExpression', callee, arguments: args(kids(n.args), at), start };
+    }
     case 'Filter': {
       const [operand, ...rest] = kids(n.args);
       const name: Node = { type: 'Identifier', name: (n.name as NjNode).value as string, start };
