@@ -1,5 +1,6 @@
 // Parity cases for what issue 14 brought from Ansible (ansible-parity.test.ts runs them with the others):
-// async and poll with async_status, assemble, copy of a controller folder holding links (local_follow), and
+// async and poll with async_status, assemble, copy of a controller folder holding links (local_follow), copy
+// of a host folder (remote_src), and
 // the action modules that refuse async at run time.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,6 +67,22 @@ export const CONTENT_CASES: Case[] = [
     args: { src: `${D}/frags2`, dest: `${D}/assembled-re`, regexp: '^0[13]' },
     setup: `mkdir -p ${D}/frags2 && for i in 1 2 3; do echo "part $i" > ${D}/frags2/0$i; done`,
     state: fileState(`${D}/assembled-re`),
+  },
+  {
+    name: 'copy a host folder (remote_src) into a folder',
+    module: 'ansible.builtin.copy',
+    args: { src: `${D}/rsrc`, dest: `${D}/rdest/`, remote_src: true },
+    setup:
+      `mkdir -p ${D}/rsrc/sub && printf 'one\\n' > ${D}/rsrc/one && printf 'two' > ${D}/rsrc/sub/two && ` +
+      `chmod 0600 ${D}/rsrc/sub/two && chmod 0750 ${D}/rsrc/sub`,
+    state: treeState(`${D}/rdest`),
+  },
+  {
+    name: 'copy what a host folder holds (remote_src, trailing slash)',
+    module: 'ansible.builtin.copy',
+    args: { src: `${D}/rsrc2/`, dest: `${D}/rdest2/`, remote_src: true },
+    setup: `mkdir -p ${D}/rsrc2/d && printf 'a\\n' > ${D}/rsrc2/a && printf 'b\\n' > ${D}/rsrc2/d/b`,
+    state: treeState(`${D}/rdest2`),
   },
   {
     name: 'copy a controller folder holding links, following them',

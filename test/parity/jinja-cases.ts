@@ -3,7 +3,8 @@
 // the rules Ansible users meet: trim_blocks, comments, raw, whitespace control, trailing newlines, None and
 // Python printing, loops and loop variables, tests without parentheses, methods, slices, `%` formatting,
 // filters Ansible's roles use (comment, to_json, join, default), a `{%- if -%}` YAML value, macros (defaults,
-// keywords, caller) and imports (`as`, `from ... import ... with context`).
+// keywords, caller), imports (`as`, `from ... import ... with context`), namespace(), loop.cycle, a filtered
+// loop, `{% filter %}` blocks and `{% extends %}` with blocks and super().
 
 /** The play's variables the templates read. */
 export const JINJA_VARS = {
@@ -75,6 +76,17 @@ export const JINJA_TEMPLATES: [string, string][] = [
     "{% import 'jinja-lib.j2' as lib %}{% from 'jinja-lib.j2' import line with context %}\n" +
       "{{ lib.upper_all(jx_list) }}|{{ lib.version }}\n{{ line('x') }}\n",
   ],
+  [
+    'namespace, loop.cycle and a filtered loop',
+    '{% set ns = namespace(found=false, n=0) %}{% for h in jx_hosts %}{% if h.role == "worker" %}' +
+      '{% set ns.found = true %}{% endif %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.found }} {{ ns.n }}\n' +
+      "{% for x in jx_list if x != 'b' %}{{ loop.index }}{{ loop.cycle('odd', 'even') }}={{ x }} {% endfor %}\n",
+  ],
+  ['filter block', '{% filter upper %}\nhello {{ jx_list | join("-") }}\n{% endfilter %}\nend\n'],
+  [
+    'extends with blocks and super',
+    "{% extends 'jinja-base.j2' %}\n{% block body %}child {{ jx_num }} / {{ super() }}{% endblock %}\n",
+  ],
 ];
 
 /** The file each template case writes on the host (under the suite's folder). */
@@ -88,4 +100,5 @@ export const JINJA_FILES: Record<string, string> = {
   'jinja-lib.j2':
     "{% set version = '1.2' %}\n{% macro upper_all(xs) %}{{ xs | map('upper') | join(',') }}{% endmacro %}\n" +
     '{% macro line(name) -%}\n{{ name }} of {{ jx_num }}\n{%- endmacro %}\n',
+  'jinja-base.j2': '[head]\n{% block body %}base body{% endblock %}\n[tail {{ jx_ip }}]\n',
 };
