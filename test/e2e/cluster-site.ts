@@ -121,6 +121,9 @@ export function writeClusterSite(
       // set the clock (no CAP_SYS_TIME), so it runs with -x
       prepare_sysctl_ignoreerrors: true,
       chrony_no_clock_control: true,
+      // the hosts' apt lists come from the lab's base image, possibly an hour old: one going stale between a
+      // --check and the apply of its plan would change the plan (apt would then refresh them)
+      apt_cache_valid_time: 864000,
       ...extraVars,
     }),
   );
