@@ -1,12 +1,13 @@
 // What a plan file holds of the run besides the plan: its arguments, and a digest of the playbook and inventory
 // files it was made from (apply refuses a plan whose files changed since).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CLUSTER_CONFIG } from '../inventory/site-files.js';
 import { KplayError } from '../core/errors.js';
 import { sha } from '../exec/planfile/digest.js';
 
-/** The playbook file, and the inventory's files (a site folder: its hosts files and group_vars/host_vars; not
- *  its .env, whose secrets a plan never holds, nor what runs write there: pki/, .kplay/). */
+/** The playbook file, and the inventory's files (a site folder: its hosts files, kubeasz's config.yml and
+ *  group_vars/host_vars; not its .env, whose secrets a plan never holds, nor what runs write there: pki/, .kplay/). */
 export function planFiles(playbook: string, inventories: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   const add = (p: string) => (out[p] = sha(readFileSync(p)));
@@ -21,11 +22,13 @@ export function planFiles(playbook: string, inventories: string[]): Record<strin
   for (const inv of inventories.map((i) => resolve(i))) {
     if (!statSync(inv).isDirectory()) {
       add(inv);
+      const config = join(dirname(inv), CLUSTER_CONFIG);
+      if (existsSync(config)) add(config);
       continue;
     }
     for (const e of readdirSync(inv, { withFileTypes: true })) {
       const p = join(inv, e.name);
-      if (e.isFile() && /^(hosts|inventory)(\.ya?ml|\.ini)?$/.test(e.name)) add(p);
+      if (e.isFile() && (/^(hosts|inventory)(\.ya?ml|\.ini)?$/.test(e.name) || e.name === CLUSTER_CONFIG)) add(p);
       else if (e.isDirectory() && (e.name === 'group_vars' || e.name === 'host_vars')) walk(p);
     }
   }

@@ -7,17 +7,14 @@
 // the magic variables (inventory_hostname, group_names, groups ...) come from `magicVars`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { Problems } from '../core/errors.js';
 import { readIniInventory } from './ini.js';
 import { InventoryBuilder, type InvGroup, type InvHost } from './model.js';
 import { loadVarsDir, type VarsDir } from './vars-dirs.js';
 import { readYamlInventory } from './yaml.js';
-import { addSecret } from '../core/secrets.js';
 import { parseYaml } from '../core/source.js';
 import { setKey } from '../core/own-keys.js';
-import { checkDotenv } from './dotenv-check.js';
-import { rememberText } from '../core/source-text.js';
+import { CLUSTER_CONFIG, loadClusterConfig, loadEnv } from './site-files.js';
 
 export type { InvGroup, InvHost } from './model.js';
 
@@ -31,6 +28,9 @@ export interface Inventory {
   groups: Map<string, InvGroup>;
   /** KEY -> value from the site's .env (every value is a registered secret). */
   env: Record<string, string>;
+  /** kubeasz's cluster settings: `config.yml` in a site folder, read as kubeasz reads it (`-e @config.yml`):
+   *  above every inventory variable, below the command line's -e (several -i folders: a later one wins). */
+  config?: { files: string[]; vars: Record<string, unknown> };
   /** group_vars/ and host_vars/ of each source folder, in -i order. */
   varsDirs: VarsDir[];
   /** Things Ansible accepts silently that may be mistakes. */
@@ -97,6 +97,7 @@ function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
   if (isDir(file)) {
     for (const name of readdirSync(file).sort()) {
       if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((e) => name.endsWith(e)) || NOT_INVENTORY.test(name)) continue;
+      if (name === CLUSTER_CONFIG) continue; // kubeasz's config.yml: settings, not an inventory (site-files.ts)
       readSource(b, join(file, name), true);
     }
     return;
@@ -114,20 +115,6 @@ function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
     const data = parseYaml(text, file, { problems: b.problems });
     if (data !== undefined) readYamlInventory(b, file, data);
   } else if (!inFolder || looksLikeIni(basename(file), text)) readIniInventory(b, file, text);
-}
-
-function loadEnv(dir: string, env: Record<string, string>, problems: Problems): void {
-  const file = join(dir, '.env');
-  if (!existsSync(file)) return;
-  const text = readFileSync(file, 'utf8');
-  rememberText(file, text, { secret: true });
-  const bad = checkDotenv(text, file);
-  for (const p of bad) problems.add(p.message, { code: 'INVENTORY', loc: p.loc });
-  if (bad.length) return;
-  for (const [k, v] of Object.entries(parseDotenv(text))) {
-    addSecret(v);
-    setKey(env, k, v);
-  }
 }
 
 /** Read every -i source. Problems (with file:line:col) go to `problems`; never throws for bad input. */
@@ -155,10 +142,21 @@ export function loadInventory(paths: string[], problems: Problems): Inventory {
   const warnings = b.warnings;
   const varsDirs = dirs.map((d) => loadVarsDir(d, b.groups.keys(), b.hosts.keys(), problems, warnings));
   const env: Record<string, string> = {};
-  for (const d of [...new Set(dirs.map((d) => resolve(d)))]) loadEnv(d, env, problems);
+  const folders = [...new Set(dirs.map((d) => resolve(d)))];
+  for (const d of folders) loadEnv(d, env, problems);
+  const config = loadClusterConfig(folders, problems);
   const first = paths[0] ?? '.';
   const site = existsSync(first) && isDir(first) ? first : dirname(first);
-  return { sources: [...paths], site, hosts: b.hosts, groups: b.groups, env, varsDirs, warnings };
+  return {
+    sources: [...paths],
+    site,
+    hosts: b.hosts,
+    groups: b.groups,
+    env,
+    ...(config && { config }),
+    varsDirs,
+    warnings,
+  };
 }
 
 // ---- variables ----

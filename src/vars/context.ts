@@ -9,6 +9,7 @@ import { lazyRender } from './lazy-vars.js';
 import { withLookupContext } from '../expr/lookups.js';
 import { renderString, renderTemplateFile } from '../template/template.js';
 import { OMIT } from '../core/omit.js';
+import { setKey } from '../core/own-keys.js';
 import type { JinjaOptions } from '../core/jinja-options.js';
 
 export interface RunVars {
@@ -34,7 +35,13 @@ export interface RunVars {
 /** The Ansible release whose behaviour kplay follows, as `ansible_version` gives it. */
 export const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 };
 
+/** `extra` is the command line's -e; a kubeasz site's config.yml sits just below it (kubeasz's `-e @config.yml`). */
 export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, check: boolean): RunVars {
+  if (inv.config) {
+    const merged: Vars = {};
+    for (const layer of [inv.config.vars, extra]) for (const k of Object.keys(layer)) setKey(merged, k, layer[k]);
+    extra = merged;
+  }
   return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
 }
 
@@ -55,7 +62,8 @@ export function factsLayer(facts: Vars | undefined): Vars {
   return layer;
 }
 
-/** `hostvars`: every inventory host's variables with its facts and set_facts, built on demand per host. */
+/** `hostvars`: every inventory host's variables with its facts, set_facts and the run's extra vars (-e and a
+ *  kubeasz config.yml win there too, as in Ansible), built on demand per host. */
 export function hostvarsOf(rv: RunVars): Vars {
   const out: Vars = {};
   for (const h of rv.inv.hosts.keys()) {
@@ -69,6 +77,7 @@ export function hostvarsOf(rv: RunVars): Vars {
           ...magicVars(rv.inv, h),
           ...facts,
           ...rv.hostFacts.get(h),
+          ...rv.extra,
           groups: groupsMap(rv.inv),
         };
         const data = new Set(Object.keys(facts).filter((k) => vars[k] === facts[k]));
