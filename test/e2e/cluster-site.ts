@@ -1,7 +1,11 @@
-// The lab as a kubeasz site, twice: `hosts` in kubeasz's INI form (hosts named by address, as kubeasz writes
-// them) and hosts.yml, the same site in Ansible's YAML form. Connection settings (the lab's key and
-// known_hosts) live in group_vars/all.yml, so the hosts file stays as kubeasz has it.
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// The lab as a kubeasz cluster folder, as kubeasz 3.7's `ezctl new` makes it from its example
+// (example/hosts.multi-node and example/config.yml): the same groups, host variables and settings, with only the
+// addresses (the lab's; the example's commented ex_lb lines given the two workers), bin_src (the lab's binaries,
+// laid out as kubeasz's bin/ with bin/containerd-bin/) and the connection settings changed. Twice: `hosts` in
+// kubeasz's INI form (hosts named by address, as kubeasz writes them) and hosts.yml, the same site in Ansible's
+// YAML form; config.yml beside either. Connection settings (the lab's key and known_hosts) live in
+// group_vars/all.yml, so the hosts file stays as kubeasz has it.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -22,15 +26,22 @@ export function clusterLayout(lab: LabHandle): ClusterLayout {
   return { etcd: master, master, node, lb: node.slice(-2) };
 }
 
-const nameOf = (lab: LabHandle, ip: string) => lab.hosts.find((h) => h.ip === ip)!.name;
+/** The node names the example's hosts file gives (k8s_nodename): master-01 ..., worker-01 ... */
+export function exampleNodeNames(g: ClusterLayout): Map<string, string> {
+  const two = (i: number) => String(i + 1).padStart(2, '0');
+  return new Map([
+    ...g.master.map((ip, i) => [ip, `master-${two(i)}`] as const),
+    ...g.node.map((ip, i) => [ip, `worker-${two(i)}`] as const),
+  ]);
+}
 
-/** Cluster-wide settings as kubeasz's [all:vars] (PROXY_MODE iptables: the lab kernel has no ip_vs). */
+/** The example's [all:vars], as written there. */
 export function clusterVars(): Record<string, string> {
   return {
     SECURE_PORT: '6443',
     CONTAINER_RUNTIME: 'containerd',
-    CLUSTER_NETWORK: 'flannel',
-    PROXY_MODE: 'iptables',
+    CLUSTER_NETWORK: 'calico',
+    PROXY_MODE: 'nftables',
     SERVICE_CIDR: '10.68.0.0/16',
     CLUSTER_CIDR: '172.20.0.0/16',
     NODE_PORT_RANGE: '30000-32767',
@@ -42,8 +53,12 @@ export function clusterVars(): Record<string, string> {
   };
 }
 
+// the example's ex_lb lines: the backup first, then the master
+const lbRole = (i: number) => (i === 0 ? 'backup' : 'master');
+
 export function iniHosts(lab: LabHandle, g: ClusterLayout): string {
-  const node = (ip: string) => `${ip} k8s_nodename='${nameOf(lab, ip)}'`;
+  const names = exampleNodeNames(g);
+  const node = (ip: string) => `${ip} k8s_nodename='${names.get(ip)}'`;
   const lines = [
     '# the lab as a kubeasz hosts file',
     '[etcd]',
@@ -58,26 +73,25 @@ export function iniHosts(lab: LabHandle, g: ClusterLayout): string {
     '[harbor]',
     '',
     '[ex_lb]',
-    ...g.lb.map(
-      (ip, i) => `${ip} LB_ROLE=${i === 0 ? 'master' : 'backup'} EX_APISERVER_VIP=${lab.vip} EX_APISERVER_PORT=8443`,
-    ),
+    ...g.lb.map((ip, i) => `${ip} LB_ROLE=${lbRole(i)} EX_APISERVER_VIP=${lab.vip} EX_APISERVER_PORT=8443`),
     '',
     '[chrony]',
-    g.master[0]!,
     '',
     '[all:vars]',
     ...Object.entries(clusterVars()).map(([k, v]) => `${k}="${v}"`),
     "k8s_nodename=''",
+    'ansible_python_interpreter=/usr/bin/python3',
     '',
   ];
   return lines.join('\n');
 }
 
 export function yamlHosts(lab: LabHandle, g: ClusterLayout): string {
+  const names = exampleNodeNames(g);
   const members = (ips: string[], vars: (ip: string, i: number) => Record<string, unknown> | null) => ({
     hosts: Object.fromEntries(ips.map((ip, i) => [ip, vars(ip, i)])),
   });
-  const named = (ip: string) => ({ k8s_nodename: nameOf(lab, ip) });
+  const named = (ip: string) => ({ k8s_nodename: names.get(ip) });
   const doc = {
     all: {
       children: {
@@ -86,19 +100,23 @@ export function yamlHosts(lab: LabHandle, g: ClusterLayout): string {
         kube_node: members(g.node, named),
         harbor: null,
         ex_lb: members(g.lb, (_ip, i) => ({
-          LB_ROLE: i === 0 ? 'master' : 'backup',
+          LB_ROLE: lbRole(i),
           EX_APISERVER_VIP: lab.vip,
           EX_APISERVER_PORT: 8443,
         })),
-        chrony: members([g.master[0]!], () => null),
+        chrony: null,
       },
-      vars: { ...clusterVars(), k8s_nodename: '' },
+      vars: { ...clusterVars(), k8s_nodename: '', ansible_python_interpreter: '/usr/bin/python3' },
     },
   };
   return stringify(doc, { lineWidth: 0 });
 }
 
-/** A site folder: the hosts file (INI or YAML), group_vars/all.yml with the lab's connection, bin/ from `binDir`. */
+/** The container runtime's binaries, which kubeasz keeps in bin/containerd-bin/. */
+const CONTAINERD_BIN = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
+
+/** A site folder: the hosts file (INI or YAML), config.yml, group_vars/all.yml with the lab's connection, and bin/
+ *  from `binDir` in kubeasz's layout. */
 export function writeClusterSite(
   lab: LabHandle,
   form: 'ini' | 'yaml',
@@ -127,6 +145,10 @@ export function writeClusterSite(
       ...extraVars,
     }),
   );
+  cpSync('test/e2e/fixtures/kubeasz-site/config.yml', join(dir, 'config.yml'));
   cpSync(binDir, join(dir, 'bin'), { recursive: true });
+  mkdirSync(join(dir, 'bin', 'containerd-bin'));
+  for (const b of CONTAINERD_BIN)
+    if (existsSync(join(dir, 'bin', b))) renameSync(join(dir, 'bin', b), join(dir, 'bin', 'containerd-bin', b));
   return dir;
 }

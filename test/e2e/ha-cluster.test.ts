@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
-import { clusterLayout, writeClusterSite, type ClusterLayout } from './cluster-site.js';
+import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
 
 const PB = 'playbooks';
@@ -168,6 +168,59 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
       expect([...tasksWith(check, ['changed', 'uncertain'])]).to.deep.equal([]);
     },
   );
+
+  it("kubeasz's example settings hold: node names, host names, /etc/hosts, SANs, nftables, kubeconfig names", async function () {
+    this.timeout(60_000);
+    const names = exampleNodeNames(g);
+    // kubelet certificates per node name (K8S_NODENAME from config.yml), on the controller
+    for (const name of names.values())
+      expect(existsSync(join(site, 'pki', `kubelet-${name}.pem`)), name).to.equal(true);
+    const w = g.node[0]!;
+    const on = async (cmd: string) => (await lab.exec(hostOf(w), cmd)).stdout;
+    expect((await on('hostname')).trim()).to.equal(names.get(w)); // ENABLE_SETTING_HOSTNAME
+    const hostsFile = await on('cat /etc/hosts');
+    for (const [ip, name] of names)
+      expect(hostsFile).to.match(new RegExp(`^${ip.replaceAll('.', '\\.')} ${name}$`, 'm'));
+    expect(await on('grep -E "^mode:" /var/lib/kube-proxy/kube-proxy-config.yaml')).to.match(/^mode: nftables$/m);
+    expect(await on('cat /var/lib/kubelet/config.yaml')).to.match(/^maxPods: 110$/m);
+    // MASTER_CERT_HOSTS in the apiserver certificate; CLUSTER_NAME and CONTEXT_NAME in the admin kubeconfig
+    const san = await runLocal([
+      'openssl',
+      'x509',
+      '-noout',
+      '-ext',
+      'subjectAltName',
+      '-in',
+      join(site, 'pki', 'kubernetes.pem'),
+    ]);
+    expect(san.stdout).to.include('DNS:k8s.easzlab.io').and.include('IP Address:10.1.1.1');
+    const admin = readFileSync(join(site, 'pki', 'admin.kubeconfig'), 'utf8');
+    expect(admin)
+      .to.match(/current-context: context-cluster1/)
+      .and.match(/cluster: cluster1/);
+  });
+
+  it("--tags restart_etcd (kubeasz's tag) restarts every etcd member, one at a time, and changes nothing else", async function () {
+    this.timeout(180_000);
+    const pids = async () =>
+      Promise.all(
+        g.etcd.map(async (ip) => (await lab.exec(hostOf(ip), 'systemctl show -p MainPID --value etcd')).stdout.trim()),
+      );
+    const before = await pids();
+    const r = await play('ha-cluster.yml', ['--tags', 'restart_etcd']);
+    ok(r);
+    const after = await pids();
+    for (let i = 0; i < after.length; i++) expect(after[i], g.etcd[i]).to.not.equal(before[i]);
+    const changed = [...tasksWith(r, ['changed'])].map((t) => t.split('|')[1]);
+    expect([...new Set(changed)].sort()).to.deep.equal([
+      'etcd : Restart etcd on request (--tags restart_etcd)',
+      'etcd : restart etcd',
+    ]);
+    for (const ip of g.etcd) {
+      const health = await lab.exec(hostOf(ip), etcdctl(ip));
+      expect(health.stdout + health.stderr).to.match(/is healthy/);
+    }
+  });
 
   it('--limit one worker renders the same configs on it as the full run', async function () {
     this.timeout(120_000);

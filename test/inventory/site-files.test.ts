@@ -17,7 +17,7 @@ describe("a kubeasz cluster folder's config.yml", () => {
   const dir = writeTree({
     'c/hosts':
       "[kube_node]\n10.0.0.1 k8s_nodename='w1'\n10.0.0.2\n\n" +
-      "[all:vars]\nk8s_nodename=''\nCLUSTER_NETWORK=\"flannel\"\nMAX_PODS=10\n",
+      '[all:vars]\nk8s_nodename=\'\'\nCLUSTER_NETWORK="flannel"\nMAX_PODS=10\n',
     'c/group_vars/all.yml': 'PROXY_MODE: ipvs\n',
     'c/config.yml':
       'PROXY_MODE: "nftables"\nMAX_PODS: 110\n' +
