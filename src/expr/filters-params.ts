@@ -16,7 +16,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   float: { pos: ['default'] },
   join: { pos: ['d'] },
   sort: { pos: ['reverse', 'case_sensitive', 'attribute'] },
-  round: { pos: ['precision'] },
+  round: { pos: ['precision', 'method'] },
   replace: { pos: ['old', 'new'] },
   split: { pos: ['sep'] },
   regex_replace: { pos: ['pattern', 'replacement', 'ignorecase', 'multiline'] },

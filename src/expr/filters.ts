@@ -99,9 +99,15 @@ export const FILTERS: Record<string, Filter> = {
   sum: (v) =>
     list(v, 'sum').reduce((a: number, b) => a + Number(need(typeof b === 'number', b, 'a list of numbers', 'sum')), 0),
   abs: (v) => Math.abs(need(typeof v === 'number', v as number, 'a number', 'abs')),
-  round: (v, [p]) => {
+  // Jinja's methods: common (Python's round), ceil, floor
+  round: (v, [p, method]) => {
     const f = 10 ** Number(p ?? 0);
-    return Math.round(need(typeof v === 'number', v as number, 'a number', 'round') * f) / f;
+    const n = need(typeof v === 'number', v as number, 'a number', 'round') * f;
+    const how = method === undefined ? 'common' : toText(method);
+    if (how === 'ceil') return Math.ceil(n) / f;
+    if (how === 'floor') return Math.floor(n) / f;
+    if (how !== 'common') throw new FilterError(`round: method must be common, ceil or floor, not '${how}'`);
+    return Math.round(n) / f;
   },
   replace: (v, [a, b]) => str(v, 'replace').split(toText(a)).join(toText(b)),
   split: (v, [sep]) => (sep === undefined ? str(v, 'split').trim().split(/\s+/) : str(v, 'split').split(toText(sep))),
