@@ -57,7 +57,7 @@ describe('expr filters: map, select, reject, selectattr, rejectattr', () => {
     ["users | map(attribute='groups', default=[]) | flatten | list", ['docker']],
     ["names | map('upper') | list", ['A', 'B', 'C']],
     ["['etcd', 'calico_rr', 'ex_lb'] | select('in', groups) | map('extract', groups) | flatten | list", ['m1', 'e1']],
-    ['[17.2 / 24, 2.5, -1.5] | map(\'round\', 0, \'ceil\') | list', [1, 3, -1]],
+    ["[17.2 / 24, 2.5, -1.5] | map('round', 0, 'ceil') | list", [1, 3, -1]],
     ["17.29 | round(1, 'floor')", 17.2],
     ["names | map('regex_replace', '^', 'node-') | list", ['node-a', 'node-b', 'node-c']],
     ["names | map('regex_replace', pattern='^', replacement='k-') | list", ['k-a', 'k-b', 'k-c']],
