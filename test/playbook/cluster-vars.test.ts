@@ -46,7 +46,7 @@ describe('the HA cluster variables of a kubeasz site', () => {
 
   it('lists every cluster host with its node name in the /etc/hosts block', () => {
     const { v, task } = vars('prepare', '/etc/hosts', '10.1.0.4');
-    const block = renderString(String(((task as { args?: Vars }).args ?? {}).block), { vars: v, host: '10.1.0.4' });
+    const block = renderString(String((task as { args?: Vars }).args?.block), { vars: v, host: '10.1.0.4' });
     expect(block).to.equal('10.1.0.1 master-01\n10.1.0.4 k8s-10-1-0-4\n10.1.0.5 k8s-node5\n');
   });
 
