@@ -214,7 +214,9 @@ describe('kplay new', () => {
     it('kplay new --help', () => {
       const r = kplay(tmp(), 'new', '--help');
       expect(r.code).to.equal(0);
-      expect(r.out).to.match(/Options:/).and.include('--yaml');
+      expect(r.out)
+        .to.match(/Options:/)
+        .and.include('--yaml');
     });
 
     const SITES = [
