@@ -26,6 +26,8 @@ export const EXIT_FOR_CODE = {
   LOCKED: 3,
   HOST_LOCKED: 3,
   NOT_FOUND: 1,
+  /** kplay new: the site folder exists and is not empty (nothing is written) */
+  SITE_EXISTS: 1,
   INTERNAL: 1,
   // raised while running, per host (the run's exit code comes from the recap: 2 failed, 4 unreachable)
   UNREACHABLE: 4,
