@@ -136,7 +136,7 @@ describe('kplay new', () => {
     const vars = hostVars(load(dir), '192.0.2.21');
     const set = Object.keys(vars).filter((n) => !['env', 'ansible_user', 'k8s_nodename'].includes(n));
     for (const n of set) expect(vars[n], n).to.deep.equal(defaults[n]);
-    for (const n of Object.keys(fetchBin).filter((n) => n.endsWith('_version') || n === 'bin_arch'))
+    for (const n of Object.keys(fetchBin).filter((n) => n.endsWith('_version') || n === 'K8S_VER' || n === 'bin_arch'))
       expect(set, 'fetch-bin pins').to.include(n);
     for (const n of ['SANDBOX_IMAGE', 'flannel_image', 'calico_version', 'coredns_image', 'SECURE_PORT'])
       expect(set).to.include(n);
