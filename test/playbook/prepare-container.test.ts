@@ -13,10 +13,11 @@ const virt = (type: string, role: string, guest: string[]): Facts => ({
   ansible_virtualization_tech_guest: guest,
 });
 
-// name, facts (as src/transport/facts-platform.ts gives them), a container?, the kind the note names
+// name, facts (as src/transport/facts-platform.ts gives them), a container?, the kind the note names;
+// nspawn-no-environ: PID 1's environment unreadable (not root), the type comes from /run/systemd/container
 const CASES: [string, Facts, boolean, string?][] = [
   ['nspawn', virt('container', 'guest', ['container', 'systemd-nspawn']), true, 'systemd-nspawn'],
-  ['nspawn-unprivileged-read', virt('systemd-nspawn', 'guest', ['systemd-nspawn', 'container']), true, 'systemd-nspawn'],
+  ['nspawn-no-environ', virt('systemd-nspawn', 'guest', ['systemd-nspawn', 'container']), true, 'systemd-nspawn'],
   ['docker', virt('docker', 'guest', ['docker', 'container']), true, 'docker'],
   ['podman', virt('podman', 'guest', ['podman', 'container']), true, 'podman'],
   ['lxc', virt('lxc', 'guest', ['lxc', 'container']), true, 'lxc'],
@@ -97,6 +98,8 @@ describe('role prepare: the container rule (host_is_container) and its note', ()
       forced: { container: false, note: `forced is not a container: ${SHARED}, ${CLOCK}; ${TAIL}` },
     });
     const none = await rule({ alone: nspawn }, []);
-    expect(none).to.deep.equal({ alone: { container: true, note: `alone is a systemd-nspawn container: ${SHARED}; ${TAIL}` } });
+    expect(none).to.deep.equal({
+      alone: { container: true, note: `alone is a systemd-nspawn container: ${SHARED}; ${TAIL}` },
+    });
   });
 });
