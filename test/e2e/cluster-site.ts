@@ -135,10 +135,6 @@ export function writeClusterSite(
       ansible_ssh_private_key_file: join(lab.inventory, 'id_ed25519'),
       ansible_ssh_common_args:
         `-o UserKnownHostsFile=${join(lab.inventory, 'known_hosts')} ` + '-o StrictHostKeyChecking=yes',
-      // what the lab's hosts cannot do (docs/lab.md): vm.* and fs.* sysctls are read-only, and chronyd may not
-      // set the clock (no CAP_SYS_TIME), so it runs with -x
-      prepare_sysctl_ignoreerrors: true,
-      chrony_no_clock_control: true,
       // the hosts' apt lists come from the lab's base image, possibly an hour old: one going stale between a
       // --check and the apply of its plan would change the plan (apt would then refresh them)
       apt_cache_valid_time: 864000,

@@ -1,37 +1,53 @@
 // The prepare role (kubeasz's 01.prepare) on the 5 lab hosts: it converges (a second run and --check report
 // no change), --check on a cleaned host predicts the changes and writes nothing, the /etc/hosts block is the
 // same on every host and with --limit, sysctl and modules-load files, swap off, the node name from
-// k8s_nodename, and chrony: kpt1 (the `chrony` group) serves the cluster, the others sync from it.
+// k8s_nodename, and chrony as kubeasz: kpt1 (the `chrony` group's first host) serves the cluster, every other
+// host (kpt2, the group's second, too) syncs from it; with no `chrony` group, no chrony at all.
 //
-// Lab limits, overridden with -e (a real host needs none of these):
-// - PROXY_MODE=iptables: the ipvs modules (ip_vs, ip_vs_rr, ...) are loadable modules, which the lab's kernel
-//   does not have (overlay, br_netfilter and nf_conntrack are built in).
-// - prepare_sysctl_ignoreerrors=true: in a container only net.* sysctls are writable; vm.* and fs.* keys are
-//   still written to the file, but their live values are left alone instead of failing the host.
-// - chrony_no_clock_control=true: no CAP_SYS_TIME in the lab; Debian's chrony.service has
-//   ConditionCapability=CAP_SYS_TIME and would be skipped (inactive, so `state: started` would never hold).
-//   The role's drop-in clears that condition and runs chronyd with -x (serves and tracks time, never sets it).
+// The lab's hosts are systemd-nspawn containers, and the role sees it in their facts (host_is_container): it
+// says so once per host, writes vm.* and fs.* sysctls to the file only (the kernel is the machine's), sets
+// net.* live, and runs chronyd with -x (no CAP_SYS_TIME; Debian's chrony.service has
+// ConditionCapability=CAP_SYS_TIME, which the role's drop-in clears). No switch is passed for that.
+//
+// Lab limit, overridden with -e: PROXY_MODE=iptables: the ipvs modules (ip_vs, ip_vs_rr, ...) are loadable
+// modules, which the lab's kernel does not have (overlay, br_netfilter and nf_conntrack are built in).
 import { expect } from 'chai';
 import { parseDocument } from 'yaml';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { checkedRun, exactness, kplay, results, siteFor, totalChanged, type KplayRun } from './support.js';
 
 const F = 'test/e2e/fixtures/prepare-role';
-const LAB_E = [
-  '-e',
-  'PROXY_MODE=iptables',
-  '-e',
-  'prepare_sysctl_ignoreerrors=true',
-  '-e',
-  'chrony_no_clock_control=true',
-];
+const LAB_E = ['-e', 'PROXY_MODE=iptables'];
 const BASE = ['conntrack', 'ipset', 'ipvsadm', 'socat', 'openssl', 'curl', 'jq', 'ca-certificates', 'iptables'];
 const SYSCTL_FILE = '/etc/sysctl.d/95-k8s-sysctl.conf';
 const FSTAB_SWAP = '/kplay-e2e-prepare.swap none swap sw 0 0';
+// the keys outside net.* (the kernel the container shares with the machine): written to the file, not set live
+const SHARED_KEYS = [
+  'vm.swappiness',
+  'vm.overcommit_memory',
+  'vm.panic_on_oom',
+  'fs.inotify.max_user_watches',
+  'fs.inotify.max_user_instances',
+  'fs.file-max',
+  'fs.nr_open',
+];
+const NOTE = 'Say what this host gets as a container';
+const note = (h: string, chrony: boolean) =>
+  `${h} is a systemd-nspawn container: 7 kernel settings outside net.* written to ${SYSCTL_FILE} only ` +
+  `(not set live)${chrony ? ', chronyd runs without clock control (-x)' : ''}; ` +
+  'set prepare_sysctl_ignoreerrors / chrony_no_clock_control to change this';
+/** The result of `task` on `host`, or undefined. */
+const resultOf = (r: KplayRun, host: string, task: string) =>
+  r.events.find((e) => e.type === 'host_result' && e.host === host && e.task === task) as
+    | { status: string; result: Record<string, unknown> }
+    | undefined;
 
 describe('@lab role prepare (01.prepare) on 5 hosts', () => {
   let lab: LabHandle;
   let site: string;
+  let noChrony: string; // the same site without a `chrony` group
+  let sharedLive: string; // the worker's live values of SHARED_KEYS before any run
+  let firstRun: KplayRun | undefined; // the first run of prepare.yml
   let names: string[];
   let worker: string; // a kube_node host, run alone with --limit
   let renamed: string; // the host with k8s_nodename set
@@ -42,13 +58,17 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     names = lab.hosts.map((h) => h.name);
     worker = names[3]!;
     renamed = names[4]!;
-    // kpt1 serves time (kubeasz's optional `chrony` group); the last host gets a node name of its own
-    site = siteFor(lab, (text) => {
+    // kubeasz's optional `chrony` group: kpt1 (its first host) serves time, kpt2 is a client like the rest;
+    // the last host gets a node name of its own
+    const named = (chrony: boolean) => (text: string) => {
       const doc = parseDocument(text);
-      doc.setIn(['all', 'children', 'chrony', 'hosts', names[0]], {});
+      if (chrony) for (const h of names.slice(0, 2)) doc.setIn(['all', 'children', 'chrony', 'hosts', h], {});
       doc.setIn(['all', 'hosts', renamed, 'k8s_nodename'], 'Worker-Five');
       return doc.toString();
-    });
+    };
+    site = siteFor(lab, named(true));
+    noChrony = siteFor(lab, named(false));
+    sharedLive = (await lab.exec(worker, `sysctl -n ${SHARED_KEYS.join(' ')}`)).stdout;
     for (const h of names) {
       const r = await lab.exec(
         h,
@@ -101,12 +121,15 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     let t = Date.now();
     const first = await checkedRun(['run', `${F}/prepare.yml`, '-i', site, '--json', ...LAB_E]);
     ok(first);
+    firstRun = first;
     console.log(`      first run: ${Date.now() - t} ms, changed=${totalChanged(first)}`);
     expect(Object.keys(first.recap).sort()).to.deep.equal([...names].sort());
     expect(results(first)).to.include.members(
       names.map((h) => `${h}|${T('List every cluster host in /etc/hosts')}|changed`),
     );
     expect(results(first)).to.include.members(names.map((h) => `${h}|${T('restart chrony')}|changed`));
+    // each host is seen to be a container, and says what that changes
+    for (const h of names) expect(resultOf(first, h, T(NOTE))?.result.msg, h).to.equal(note(h, true));
     t = Date.now();
     const again = await run('prepare.yml');
     ok(again);
@@ -152,8 +175,19 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     expect((await sh(names[0]!, 'hostname')).trim()).to.equal(names[0]);
   });
 
-  it('sysctl: one file with every key (read-only ones too), net.* set live; modules-load files; swap off', async () => {
+  it('sysctl: one file with every key, net.* set live, vm/fs left alone live; modules-load; swap off', async () => {
     const h = worker;
+    // vm.* and fs.* were never tried live (no "live value not set" message); their live values are as before
+    expect(await sh(h, `sysctl -n ${SHARED_KEYS.join(' ')}`)).to.equal(sharedLive);
+    const items = (resultOf(firstRun!, h, T('Set the kernel parameters, in one sysctl file and live'))?.result
+      .results ?? []) as { item: { key: string }; msg?: string }[];
+    expect(items.map((i) => i.item.key))
+      .to.have.length(18)
+      .and.include.members(SHARED_KEYS);
+    // a net.* key may be refused too and is left alone (ignoreerrors): recent kernels make
+    // net.netfilter.nf_conntrack_max read-only outside the first network namespace
+    const tried = items.filter((i) => i.msg !== undefined).map((i) => i.item.key);
+    expect(tried.filter((k) => !k.startsWith('net.'))).to.deep.equal([]);
     const file = await sh(h, `cat ${SYSCTL_FILE}`);
     expect(file.split('\n').filter(Boolean)).to.deep.equal([
       'net.ipv4.ip_forward=1',
@@ -191,7 +225,7 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     expect(await sh(renamed, 'grep kplay-e2e-prepare /etc/fstab')).to.equal(`#${FSTAB_SWAP}\n`);
   });
 
-  it('chrony: kpt1 (group chrony) serves the cluster; the other hosts sync from it', async function () {
+  it("chrony: the chrony group's first host (kpt1) serves; the other hosts sync from it", async function () {
     this.timeout(120_000);
     const server = lab.hosts[0]!;
     const conf = (h: string) => sh(h, "grep -Ev '^(#|$)' /etc/chrony/chrony.conf");
@@ -200,6 +234,7 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
       .to.include(`allow ${server.ip.replace(/\.\d+$/, '.0')}/24\n`)
       .and.include('local stratum 10\n')
       .and.include('pool 0.pool.ntp.org iburst\n');
+    // kpt2 is in the group too, but only the first host serves (kubeasz's rule)
     for (const h of names.slice(1)) {
       const c = await conf(h);
       expect(c, h).to.match(new RegExp(`^server ${server.ip.replace(/\./g, '\\.')} iburst$`, 'm'));
@@ -261,4 +296,22 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
       expect(await hostsBlock(worker)).to.equal(expectedBlock());
     },
   );
+
+  it('no `chrony` group: no chrony installed or configured, nothing said of chronyd; --check exact', async function () {
+    this.timeout(300_000);
+    ok(await run('clean.yml', ['--limit', worker])); // purges chrony (this site has a chrony group)
+    const args = ['run', `${F}/prepare.yml`, '-i', noChrony, '--json', ...LAB_E, '--limit', worker];
+    const real = await checkedRun(args);
+    ok(real);
+    expect(resultOf(real, worker, T(NOTE))?.result.msg).to.equal(note(worker, false));
+    for (const task of ['Install chrony', 'Write chrony.conf', 'Start chrony and enable it at boot'])
+      expect(results(real), task).to.include(`${worker}|${T(task)}|skipped`);
+    const state = await sh(
+      worker,
+      "dpkg-query -W -f='${db:Status-Abbrev}' chrony 2>/dev/null; echo; ls /etc/chrony; true",
+    );
+    expect(state, 'chrony not installed, no /etc/chrony').to.not.match(/^ii/).and.not.include('chrony.conf');
+    expect(await sh(worker, 'systemctl list-unit-files chrony.service | grep -c chrony; true')).to.equal('0\n');
+    expect(totalChanged(await kplay(args))).to.equal(0);
+  });
 });
