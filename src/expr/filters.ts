@@ -81,8 +81,9 @@ export const FILTERS: Record<string, Filter> = {
   upper: (v) => str(v, 'upper').toUpperCase(),
   capitalize: (v) => str(v, 'capitalize').charAt(0).toUpperCase() + str(v, 'capitalize').slice(1).toLowerCase(),
   trim: (v) => str(v, 'trim').trim(),
-  first: (v) => list(v, 'first')[0] ?? null,
-  last: (v) => list(v, 'last').at(-1) ?? null,
+  // an empty list has none: undefined, as Jinja's (`[] | first | default(x)` is x)
+  first: (v) => list(v, 'first')[0],
+  last: (v) => list(v, 'last').at(-1),
   join: (v, [sep]) =>
     list(v, 'join')
       .map(toText)

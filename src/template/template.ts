@@ -47,7 +47,20 @@ function fail(
 function evalSeg(seg: Seg, src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
   const name = where?.name ?? where?.loc?.file;
   try {
-    return seg.node ? evalMustache(seg.node, ctx.vars) : evalExpr(seg.expr!, ctx.vars);
+    if (seg.node) return evalMustache(seg.node, ctx.vars);
+    const v = evalExpr(seg.expr!, ctx.vars);
+    // Jinja's undefined from a filter (an empty list's first or last) fails where it is used, as in Ansible
+    if (v === undefined)
+      throw fail(
+        `'${src
+          .slice(seg.innerStart)
+          .replace(/\s*}}[\s\S]*$/, '')
+          .trim()}' has no value`,
+        ctx,
+        where?.loc,
+        name,
+      );
+    return v;
   } catch (e) {
     if (e instanceof TplError) {
       const off = seg.start + offsetOf(src.slice(seg.start), e.line, e.col);
