@@ -204,7 +204,9 @@ describe('playbooks', () => {
           .every((t) => t.startsWith('etcd : ') && /TAGS: \[(.+, )?etcd(, .+)?\]$/.test(t)),
       ).to.equal(true);
       expect(tasks).to.include('etcd : Write the etcd unit\tTAGS: [etcd, restart_etcd]');
-      expect(listTags(pb, { filter: { only: [], skip: [] } })).to.include('TASK TAGS: [etcd, force_change_certs, restart_etcd]');
+      expect(listTags(pb, { filter: { only: [], skip: [] } })).to.include(
+        'TASK TAGS: [etcd, force_change_certs, restart_etcd]',
+      );
     },
   );
 });
