@@ -57,4 +57,10 @@ describe('the HA cluster variables of a kubeasz site', () => {
     expect(v.CONTEXT_NAME).to.equal('context-cluster1');
     expect(v.bin_src).to.equal(join(base, 'bin')); // the site has no bin/ of its own
   });
+
+  it("keeps the PKI in the site's pki/, or in kubeasz's ssl/ when the site has one", () => {
+    expect(vars('pki', 'kubelet certificate', '10.1.0.1').v.pki_dir).to.equal(join(dir, 'site', 'pki'));
+    mkdirSync(join(dir, 'site', 'ssl'));
+    expect(vars('pki', 'kubelet certificate', '10.1.0.1').v.pki_dir).to.equal(join(dir, 'site', 'ssl'));
+  });
 });
