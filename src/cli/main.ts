@@ -6,6 +6,7 @@ import { runOptions, type RunArgs } from './run-options.js';
 import { applyOptions, type ApplyArgs } from './apply-options.js';
 import { labCommand } from './lab.js';
 import { docCommand } from './doc.js';
+import { siteCommand } from './site.js';
 import { stdio, type Output } from '../core/output.js';
 
 /** Print a problem the way users read it; a stack trace only with --debug or for a bug. */
@@ -45,7 +46,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()
-    .demandCommand(1, 'name a command: run, apply, inventory, doc or lab')
+    .demandCommand(1, 'name a command: run, apply, inventory, site, doc or lab')
     .recommendCommands()
     .help()
     .alias('h', 'help')
@@ -76,6 +77,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     (a) => guard(async () => (await import('./apply.js')).applyCommand(a as unknown as ApplyArgs, out)),
   );
   inventoryCommand(y, out, guard);
+  siteCommand(y, out, guard);
   docCommand(y, out, guard);
   labCommand(y, guard);
   try {
