@@ -22,12 +22,12 @@ export function siteCommand(y: Argv, out: Output, guard: (fn: () => Promise<numb
               type: 'string',
               describe: 'the playbook the site is for (default: playbooks/ha-cluster.yml)',
             })
+            // not `array: true`, which would swallow the playbook after it: a repeated -i makes the array
             .option('inventory', {
               alias: 'i',
               type: 'string',
-              array: true,
               demandOption: true,
-              describe: 'a hosts file (INI or YAML) or a site folder; repeat for several',
+              describe: 'a hosts file (INI or YAML) or a site folder; repeat -i for several',
             })
             .option('strict', {
               type: 'boolean',
@@ -36,7 +36,14 @@ export function siteCommand(y: Argv, out: Output, guard: (fn: () => Promise<numb
             })
             .example('$0 site check -i inventories/prod', 'the site against playbooks/ha-cluster.yml')
             .example('$0 site check -i inventories/prod --strict', 'fail a CI job on any warning'),
-        (a) => guard(async () => (await import('./site-check.js')).siteCheck(a as unknown as SiteCheckArgs, out)),
+        (a) => {
+          const args: SiteCheckArgs = {
+            inventory: [a.inventory as string | string[]].flat(),
+            playbook: a.playbook as string | undefined,
+            strict: a.strict as boolean,
+          };
+          return guard(async () => (await import('./site-check.js')).siteCheck(args, out));
+        },
       )
       .demandCommand(1, 'name a site command: check'),
   );

@@ -39,11 +39,11 @@ function nearest(name: string, candidates: string[]): string | undefined {
   return didYouMean(name, [...same, ...other]);
 }
 
-const byPlace = (a: Finding, b: Finding) => {
-  const [x, y] = [a.locs[0], b.locs[0]];
+const locOrder = (x: Loc | undefined, y: Loc | undefined) => {
   if (!x || !y) return x ? -1 : y ? 1 : 0;
   return x.file.localeCompare(y.file) || x.line - y.line || x.col - y.col;
 };
+const byPlace = (a: Finding, b: Finding) => locOrder(a.locs[0], b.locs[0]);
 
 const sameLoc = (a: Loc, b: Loc) => a.file === b.file && a.line === b.line && a.col === b.col;
 
@@ -62,6 +62,7 @@ export function lintSettings(
   let candidates: string[] | undefined;
   const out: Finding[] = [];
   for (const [name, locs] of byName) {
+    locs.sort(locOrder);
     const reason = notHonoured.get(name);
     if (reason !== undefined) {
       out.push({ kind: 'kubeasz', name, locs, message: `kubeasz setting ${name} is not honoured by kplay: ${reason}` });
