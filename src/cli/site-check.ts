@@ -11,7 +11,12 @@ import { readPlaybook } from '../playbook/playbook.js';
 import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
 import { builtins } from '../tasks/index.js';
 import { type Finding, formatFinding, lintSite } from '../check/site-lint/site-lint.js';
-import type { SiteCheckArgs } from './site.js';
+
+export interface SiteCheckArgs {
+  inventory: string[];
+  playbook?: string | undefined;
+  strict?: boolean | undefined;
+}
 
 export const DEFAULT_PLAYBOOK = 'playbooks/ha-cluster.yml';
 

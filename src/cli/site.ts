@@ -2,12 +2,7 @@
 // The options live here and the work in site-check.ts, loaded when the command runs, so `kplay --help` stays light.
 import type { Argv } from 'yargs';
 import type { Output } from '../core/output.js';
-
-export interface SiteCheckArgs {
-  inventory: string[];
-  playbook?: string | undefined;
-  strict?: boolean | undefined;
-}
+import type { SiteCheckArgs } from './site-check.js';
 
 /** Registers `kplay site check`; `guard` (from main.ts) receives the exit code. */
 export function siteCommand(y: Argv, out: Output, guard: (fn: () => Promise<number>) => Promise<void>): Argv {

@@ -116,7 +116,7 @@ describe('kplay site check', function () {
 
 describe('kplay run: the site linter and unknown tags before any connection', function () {
   this.timeout(60_000);
-  it("--tags naming no tag warns with the playbook's tags; the site is linted (the playbook has the preflight role)", () => {
+  it("--tags naming no tag warns with the playbook's tags; the site is linted (it has the preflight role)", () => {
     const r = spawned(
       'run',
       'playbooks/ha-cluster.yml',

@@ -52,15 +52,17 @@ describe('site-lint: sites against playbooks/ha-cluster.yml', function () {
   it('a kubeasz site with a misspelt setting and settings kplay does not honour', () => {
     const dir = writeTree({
       'site/hosts':
-        '[etcd]\n10.0.0.1\n[kube_master]\n10.0.0.1 k8s_nodename=m1\n[ex_lb]\n10.0.0.1 LB_ROLE=master EX_APISERVER_VPI=10.0.0.9\n' +
-        '[all:vars]\nCLUSTER_NETWORK="calico"\nSERVICE_CDIR="10.68.0.0/16"\nansible_python_interpreter=/usr/bin/python3\n',
+        '[etcd]\n10.0.0.1\n[kube_master]\n10.0.0.1 k8s_nodename=m1\n' +
+        '[ex_lb]\n10.0.0.1 LB_ROLE=master EX_APISERVER_VPI=10.0.0.9\n' +
+        '[all:vars]\nCLUSTER_NETWORK="calico"\nSERVICE_CDIR="10.68.0.0/16"\n' +
+        'ansible_python_interpreter=/usr/bin/python3\n',
       'site/group_vars/all.yml': 'CLUSTER_NAME: c1\nKUBELET_ROOT_DIR: /k\napiserver_extra_sans: [a.example]\n',
     });
     expect(lint([join(dir, 'site')]).map((l) => l.replaceAll(`${dir}/`, ''))).to.deep.equal([
       "site/group_vars/all.yml:1:1: kubeasz setting CLUSTER_NAME is not honoured by kplay: kplay's kubeconfigs use " +
         'fixed cluster and context names',
-      "site/group_vars/all.yml:2:1: kubeasz setting KUBELET_ROOT_DIR is not honoured by kplay: kplay's name for it is " +
-        'kubelet_root_dir',
+      'site/group_vars/all.yml:2:1: kubeasz setting KUBELET_ROOT_DIR is not honoured by kplay: ' +
+        "kplay's name for it is kubelet_root_dir",
       'site/hosts:6:25: unknown setting EX_APISERVER_VPI (did you mean EX_APISERVER_VIP?)',
       'site/hosts:9:1: unknown setting SERVICE_CDIR (did you mean SERVICE_CIDR?)',
     ]);

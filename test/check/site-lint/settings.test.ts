@@ -5,16 +5,15 @@ import { Problems } from '../../../src/core/errors.js';
 import { loadInventory } from '../../../src/inventory/inventory.js';
 import { siteSettings } from '../../../src/check/site-lint/settings.js';
 import { writeTree } from '../../support/tree.js';
+import type { Loc } from '../../../src/core/loc.js';
 
 function settings(files: Record<string, string>): string[] {
   const dir = writeTree(files);
   const p = new Problems();
   const inv = loadInventory([join(dir, 'site')], p);
   expect(p.list.map((e) => e.format())).to.deep.equal([]);
-  return siteSettings(inv).map(
-    (s) =>
-      `${s.name}=${JSON.stringify(s.value)} ${s.scope} ${s.loc ? `${s.loc.file.slice(dir.length + 1)}:${s.loc.line}:${s.loc.col}` : '-'}`,
-  );
+  const at = (l: Loc | undefined) => (l ? `${l.file.slice(dir.length + 1)}:${l.line}:${l.col}` : '-');
+  return siteSettings(inv).map((s) => `${s.name}=${JSON.stringify(s.value)} ${s.scope} ${at(s.loc)}`);
 }
 
 describe('site-lint: the settings of a site', () => {
@@ -23,7 +22,8 @@ describe('site-lint: the settings of a site', () => {
       'an INI hosts file: [all:vars], [group:vars], host lines',
       {
         'site/hosts':
-          '[etcd]\nn1 k8s_nodename=a LB_ROLE=master\n[etcd:vars]\nETCD_DATA_DIR=/d\n[all:vars]\n# c\nSECURE_PORT="6443"\n',
+          '[etcd]\nn1 k8s_nodename=a LB_ROLE=master\n[etcd:vars]\nETCD_DATA_DIR=/d\n' +
+          '[all:vars]\n# c\nSECURE_PORT="6443"\n',
       },
       [
         'SECURE_PORT="6443" group all site/hosts:7:1',
