@@ -16,6 +16,7 @@ import { deferredWarnings, validatePlaybook } from './validate.js';
 import { renderPlaybookTags } from './templated-tags.js';
 import { newRunVars } from '../vars/context.js';
 import { answerPrompts, type PromptMode } from './prompts.js';
+import { lintSite, runWarnings, usesPreflight } from './site-lint/site-lint.js';
 
 export interface PrepareInput {
   playbook: string;
@@ -60,5 +61,7 @@ export async function prepareRun(i: PrepareInput): Promise<Prepared> {
   await answerPrompts(pb, extra, i.lenient ? 'skip' : (i.prompts ?? 'unattended'), problems);
   problems.throwIfAny();
   const warnings = [...plan.warnings, ...selection, ...deferredWarnings(pb)];
+  // the site linter runs for kplay's own cluster playbooks (those with the preflight role), as `kplay site check`
+  if (i.inventory.length && usesPreflight(pb)) warnings.push(...runWarnings(lintSite(inv, pb), i.inventory));
   return { inv, pb, plan, filter, extra, modules, warnings };
 }

@@ -14,7 +14,7 @@ import { loadVarsDir, type VarsDir } from './vars-dirs.js';
 import { readYamlInventory } from './yaml.js';
 import { parseYaml } from '../core/source.js';
 import { setKey } from '../core/own-keys.js';
-import { CLUSTER_CONFIG, loadClusterConfig, loadEnv } from './site-files.js';
+import { CLUSTER_CONFIG, type ClusterConfig, loadClusterConfig, loadEnv } from './site-files.js';
 
 export type { InvGroup, InvHost } from './model.js';
 
@@ -30,7 +30,7 @@ export interface Inventory {
   env: Record<string, string>;
   /** kubeasz's cluster settings: `config.yml` in a site folder, read as kubeasz reads it (`-e @config.yml`):
    *  above every inventory variable, below the command line's -e (several -i folders: a later one wins). */
-  config?: { files: string[]; vars: Record<string, unknown> };
+  config?: ClusterConfig;
   /** group_vars/ and host_vars/ of each source folder, in -i order. */
   varsDirs: VarsDir[];
   /** Things Ansible accepts silently that may be mistakes. */

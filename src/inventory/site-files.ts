@@ -27,14 +27,20 @@ export function loadEnv(dir: string, env: Record<string, string>, problems: Prob
   }
 }
 
+export interface ClusterConfig {
+  files: string[];
+  /** The settings, merged. */
+  vars: Record<string, unknown>;
+  /** Each file's mapping as read (its keys keep their places: core/places.ts). */
+  parsed: Record<string, unknown>[];
+}
+
 /** Each folder's config.yml, merged in order (a later folder's key wins); undefined when no folder has one. */
-export function loadClusterConfig(
-  dirs: string[],
-  problems: Problems,
-): { files: string[]; vars: Record<string, unknown> } | undefined {
+export function loadClusterConfig(dirs: string[], problems: Problems): ClusterConfig | undefined {
   const files = dirs.map((d) => join(d, CLUSTER_CONFIG)).filter((f) => existsSync(f));
   if (!files.length) return undefined;
   const vars: Record<string, unknown> = {};
+  const parsed: Record<string, unknown>[] = [];
   for (const file of files) {
     const data = parseYaml(readFileSync(file, 'utf8'), file, { problems });
     if (data === null || data === undefined) continue;
@@ -42,7 +48,8 @@ export function loadClusterConfig(
       problems.add(`${file} must hold a mapping of settings (kubeasz's config.yml)`, { code: 'INVENTORY' });
       continue;
     }
+    parsed.push(data as Record<string, unknown>);
     for (const [k, v] of Object.entries(data)) setKey(vars, k, v);
   }
-  return { files, vars };
+  return { files, vars, parsed };
 }

@@ -7,7 +7,8 @@ import { extname, join } from 'node:path';
 import { didYouMean, type Problems } from '../core/errors.js';
 import { badPort, noteSecretVar } from './model.js';
 import { loadYamlFile } from '../core/source.js';
-import { locOf, valueLoc } from '../core/places.js';
+import { keyLoc, locOf, setPlace, valueLoc } from '../core/places.js';
+import type { Loc } from '../core/loc.js';
 import { setKey } from '../core/own-keys.js';
 
 export interface VarsDir {
@@ -48,8 +49,11 @@ export function varsFilesFor(folder: string, name: string): string[] {
   return [];
 }
 
+/** The merged variables of `files`; where each key was last set stays readable with keyLoc(out, key). */
 function readVarsFiles(files: string[], problems: Problems): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const keys = new Map<string | number, Loc>();
+  setPlace(out, { file: files[0]!, line: 1, col: 1 }, keys);
   for (const f of files) {
     const data = loadYamlFile(f, { problems });
     if (data === undefined || data === null) continue;
@@ -68,6 +72,8 @@ function readVarsFiles(files: string[], problems: Problems): Record<string, unkn
       if (bad) problems.add(`${k} ${bad}`, { code: 'INVENTORY', loc: valueLoc(data, k) });
       noteSecretVar(k, v);
       setKey(out, k, v);
+      const at = keyLoc(data, k);
+      if (at) keys.set(k, at);
     }
   }
   return out;

@@ -51,54 +51,64 @@ describe('a templated play pattern', () => {
   });
 });
 
-describe('--tags and --start-at-task that select nothing', () => {
+describe('--tags, --skip-tags and --start-at-task that select nothing', () => {
   const PB =
-    '- hosts: all\n  tasks:\n    - name: one\n      debug: msg=1\n' +
+    '- hosts: all\n  tags: [p]\n  tasks:\n    - name: one\n      debug: msg=1\n' +
     '      tags: [x]\n    - name: two\n      debug: msg=2\n';
-  function check(only: string[], startAt?: string) {
+  function check(only: string[], startAt?: string, skip: string[] = []) {
     const dir = writeTree({ 'pb.yml': PB });
     const p = new Problems();
     const pb = readPlaybook(join(dir, 'pb.yml'), p);
-    const warnings = checkSelection(pb, { only, skip: [] }, startAt, p);
+    const warnings = checkSelection(pb, { only, skip }, startAt, p).map((w) => w.replace(join(dir, 'pb.yml'), 'PB'));
     return { warnings, problems: p.list.map((e) => e.message) };
   }
-  const cases: [string, string[], string | undefined, { warnings: string[]; problems: string[] }][] = [
+  const nope = (option: string) => `tag 'nope' (${option}) matches nothing in PB (tags there: p, x)`;
+  const cases: [string, string[], string | undefined, string[], { warnings: string[]; problems: string[] }][] = [
     [
       'a tag no task has',
       ['nope'],
       undefined,
-      {
-        warnings: [
-          "--tags 'nope': no task read before the run has this tag (the playbook's tags: x)",
-          '--tags nope selects no task: nothing will run',
-        ],
-        problems: [],
-      },
+      [],
+      { warnings: [nope('--tags'), '--tags nope selects no task: nothing will run'], problems: [] },
     ],
+    ['one known tag and one unknown', ['x', 'nope'], undefined, [], { warnings: [nope('--tags')], problems: [] }],
+    ['a tag only the play carries is known', ['p'], undefined, [], { warnings: [], problems: [] }],
+    ['a --skip-tags no task has', [], undefined, ['nope'], { warnings: [nope('--skip-tags')], problems: [] }],
     [
-      'one known tag and one unknown',
-      ['x', 'nope'],
+      'the same unknown tag twice is said once',
+      [],
       undefined,
-      { warnings: ["--tags 'nope': no task read before the run has this tag (the playbook's tags: x)"], problems: [] },
+      ['nope', 'nope'],
+      { warnings: [nope('--skip-tags')], problems: [] },
     ],
-    ['special tags are not unknown', ['untagged'], undefined, { warnings: [], problems: [] }],
+    ['special tags are not unknown', ['tagged'], undefined, ['never', 'always'], { warnings: [], problems: [] }],
     [
       '--start-at-task naming no task',
       [],
       'nope',
+      [],
       { warnings: [], problems: ["--start-at-task 'nope' matches no task"] },
     ],
     [
       '--start-at-task naming a task the tags leave out',
       ['x'],
       'two',
+      [],
       { warnings: [], problems: ["--start-at-task 'two' matches no task that the tags select"] },
     ],
-    ['--start-at-task with a glob', [], 't*', { warnings: [], problems: [] }],
+    ['--start-at-task with a glob', [], 't*', [], { warnings: [], problems: [] }],
   ];
-  for (const [what, only, startAt, want] of cases) {
+  for (const [what, only, startAt, skip, want] of cases) {
     it(what, () => {
-      expect(check(only, startAt)).to.deep.equal(want);
+      expect(check(only, startAt, skip)).to.deep.equal(want);
     });
   }
+  it('tags that select no task at all are said as well', () => {
+    const dir = writeTree({ 'pb.yml': '- hosts: all\n  tasks:\n    - debug: msg=1\n      tags: [x]\n' });
+    const p = new Problems();
+    const pb = readPlaybook(join(dir, 'pb.yml'), p);
+    expect(checkSelection(pb, { only: ['nope'], skip: [] }, undefined, p)[1]).to.equal(
+      '--tags nope selects no task: nothing will run',
+    );
+  });
 });

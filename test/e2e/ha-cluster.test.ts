@@ -169,7 +169,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     },
   );
 
-  it("kubeasz's example settings hold: node names, host names, /etc/hosts, SANs, nftables, kubeconfig names", async function () {
+  const example = "kubeasz's example settings hold: node names, host names, /etc/hosts, SANs, nftables, kubeconfigs";
+  it(example, async function () {
     this.timeout(60_000);
     const names = exampleNodeNames(g);
     // kubelet certificates per node name (K8S_NODENAME from config.yml), on the controller
@@ -200,7 +201,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
       .and.match(/cluster: cluster1/);
   });
 
-  it("--tags restart_etcd (kubeasz's tag) restarts every etcd member, one at a time, and changes nothing else", async function () {
+  const restartEtcd = "--tags restart_etcd (kubeasz's tag) restarts every etcd member, one at a time, nothing else";
+  it(restartEtcd, async function () {
     this.timeout(180_000);
     const pids = async () =>
       Promise.all(

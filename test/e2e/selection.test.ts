@@ -47,9 +47,7 @@ describe('@lab what a run selects', () => {
       const c = lab.hosts[2]!.name;
       const tags = await kplay(['run', PB, '-i', site, '-e', `NODE_TO_ADD=${c}`, '--tags', 'nope']);
       expect(tags.code).to.equal(0);
-      expect(tags.stderr).to.include(
-        "[WARNING]: --tags 'nope': no task read before the run has this tag (the playbook's tags: mark)",
-      );
+      expect(tags.stderr).to.include(`[WARNING]: tag 'nope' (--tags) matches nothing in ${PB} (tags there: mark)`);
       expect(tags.stderr).to.include('[WARNING]: --tags nope selects no task: nothing will run');
       const start = await kplay(['run', PB, '-i', site, '-e', `NODE_TO_ADD=${c}`, '--start-at-task', 'nope']);
       expect(start.code).to.equal(5);

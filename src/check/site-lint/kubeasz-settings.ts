@@ -1,0 +1,110 @@
+// kubeasz 3.7's settings (its example hosts file and config.yml) that kplay does not honour, each with why,
+// in kplay's words. A site that sets one is told so instead of having it dropped silently. A name leaves this
+// list when a role of kplay reads it (test/check/site-lint/kubeasz-settings.test.ts fails for a name the
+// HA playbook reads); until then the linter already treats a read name as honoured.
+
+const CONTAINERD_ONLY = 'kplay installs containerd only';
+const NETWORKS = 'kplay installs flannel or calico only (CLUSTER_NETWORK)';
+const ADDON = 'addon not shipped yet (issue 17)';
+const NO_HARBOR = 'kplay does not install harbor';
+const SITE_FOLDER = "kplay reads a cluster's files (config.yml, ssl/) from the site folder itself, not cluster_dir";
+const REGISTRY = "containerd's registry settings (mirrors, insecure registries) are not configurable yet";
+const RESERVED = 'kubelet reservations are not set; kubelet_extra_args passes kubelet flags';
+const ROUTE_REFLECTORS = 'calico runs as a full BGP mesh: route reflectors are not set up';
+const kplayName = (name: string) => `kplay's name for it is ${name}`;
+const imageTag = (name: string) => `the version is the tag of ${name}`;
+
+const LIST: [string, string][] = [
+  // the hosts file
+  ['cluster_dir', SITE_FOLDER],
+  ['NEW_INSTALL', NO_HARBOR],
+  // config.yml: the cluster
+  ['INSTALL_SOURCE', 'kplay pushes the binaries found in bin_src (fetch-bin.yml downloads them); no install source'],
+  ['OS_HARDEN', 'kplay does not harden the operating system'],
+  ['CHANGE_CA', 'kplay keeps an existing CA; pki_force (or --tags force_change_certs) issues certificates anew'],
+  // the runtime
+  ['ENABLE_MIRROR_REGISTRY', REGISTRY],
+  ['INSECURE_REG', REGISTRY],
+  ['CONTAINERD_CONFIG_DIR', "kplay writes containerd's configuration to /etc/containerd"],
+  ['CONTAINERD_SERVICE_NAME', "kplay's containerd unit is always containerd.service"],
+  ['DOCKER_STORAGE_DIR', CONTAINERD_ONLY],
+  ['DOCKER_ENABLE_REMOTE_API', CONTAINERD_ONLY],
+  // masters and nodes
+  ['ENABLE_CLUSTER_AUDIT', 'apiserver audit logging is not set up; apiserver_extra_args passes apiserver flags'],
+  ['KUBE_RESERVED_ENABLED', RESERVED],
+  ['SYS_RESERVED_ENABLED', RESERVED],
+  // the network
+  ['DIRECT_ROUTING', "flannel's direct routing is not set by kplay"],
+  ['flannel_ver', imageTag('flannel_image')],
+  ['CALICO_ENABLE_OVERLAY', kplayName('calico_ipip_mode')],
+  ['IP_AUTODETECTION_METHOD', "calico finds each node's address its own default way"],
+  ['CALICO_NETWORKING_BACKEND', 'kplay runs calico with bird (BGP) only'],
+  ['CALICO_RR_ENABLED', ROUTE_REFLECTORS],
+  ['CALICO_RR_NODES', ROUTE_REFLECTORS],
+  ['calico_ver', kplayName('calico_version')],
+  ['calico_ver_main', kplayName('calico_version')],
+  ['cilium_ver', NETWORKS],
+  ['cilium_connectivity_check', NETWORKS],
+  ['cilium_hubble_enabled', NETWORKS],
+  ['cilium_hubble_ui_enabled', NETWORKS],
+  ['kube_ovn_ver', NETWORKS],
+  ['OVERLAY_TYPE', NETWORKS],
+  ['FIREWALL_ENABLE', NETWORKS],
+  ['kube_router_ver', NETWORKS],
+  // addons
+  ['dns_install', 'kplay always installs coredns (the addons role)'],
+  ['corednsVer', imageTag('coredns_image')],
+  ['ENABLE_LOCAL_DNS_CACHE', ADDON],
+  ['dnsNodeCacheVer', ADDON],
+  ['LOCAL_DNS_CACHE', ADDON],
+  ['metricsserver_install', ADDON],
+  ['metricsVer', ADDON],
+  ['headlamp_install', ADDON],
+  ['headlampVer', ADDON],
+  ['local_path_provisioner_install', ADDON],
+  ['local_path_provisioner_ver', ADDON],
+  ['local_path_storage_class', ADDON],
+  ['local_path_provisioner_dir', ADDON],
+  ['nfs_provisioner_install', ADDON],
+  ['nfs_provisioner_namespace', ADDON],
+  ['nfs_provisioner_ver', ADDON],
+  ['nfs_storage_class', ADDON],
+  ['nfs_server', ADDON],
+  ['nfs_path', ADDON],
+  ['openebs_install', ADDON],
+  ['openebs_ver', ADDON],
+  ['openebs_namespace', ADDON],
+  ['openebs_hostpath', ADDON],
+  ['openebs_hostpath_storage_class', ADDON],
+  ['openebs_lvm_storage_class', ADDON],
+  ['openebs_lvm_vg', ADDON],
+  ['prom_install', ADDON],
+  ['prom_namespace', ADDON],
+  ['prom_storage_class', ADDON],
+  ['prom_chart_ver', ADDON],
+  ['network_check_enabled', ADDON],
+  ['network_check_schedule', ADDON],
+  ['node_problem_detector_install', ADDON],
+  ['node_problem_detector_ver', ADDON],
+  ['kubeblocks_install', ADDON],
+  ['kubeblocks_ver', ADDON],
+  ['higress_install', ADDON],
+  ['higress_namespace', ADDON],
+  ['higress_ver', ADDON],
+  ['ingress_nginx_install', ADDON],
+  ['ingress_nginx_namespace', ADDON],
+  ['ingress_nginx_ver', ADDON],
+  ['ingress_nginx_metrics_enabled', ADDON],
+  ['argocd_install', ADDON],
+  // harbor
+  ['HARBOR_VER', NO_HARBOR],
+  ['HARBOR_DOMAIN', NO_HARBOR],
+  ['HARBOR_PATH', NO_HARBOR],
+  ['HARBOR_TLS_PORT', NO_HARBOR],
+  ['HARBOR_REGISTRY', NO_HARBOR],
+  ['HARBOR_SELF_SIGNED_CERT', NO_HARBOR],
+  ['HARBOR_WITH_TRIVY', NO_HARBOR],
+];
+
+/** kubeasz setting name -> why kplay does not honour it. */
+export const KUBEASZ_NOT_HONOURED: ReadonlyMap<string, string> = new Map(LIST);
