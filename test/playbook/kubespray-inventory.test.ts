@@ -172,11 +172,18 @@ describe('HA cluster playbooks over a Kubespray-shaped inventory', function () {
     ]);
   });
 
-  it('the preflight site and host checks pass', async () => {
-    const pb = `- hosts: "~(etcd|kube_master|kube_control_plane|kube_node)$"\n  gather_facts: no\n  roles: [${ROLES}/preflight]\n`;
+  it('the preflight site and host checks pass, and say that calico_rr is left alone', async () => {
+    const pb = `- import_playbook: ${resolve('playbooks/00.preflight.yml')}\n`;
     const r = await run(pb, { ...site(INI), extra: { preflight_roles: [] } });
-    expect(r.results.filter((x) => x.status === 'failed').map((x) => x.msg)).to.deep.equal([]);
+    expect(r.results.filter((x) => x.status !== 'ok' && x.status !== 'skipped').map((x) => x.msg)).to.deep.equal([]);
     expect(r.code).to.equal(0);
+    expect(Object.keys(r.recap)).to.deep.equal(['cp-1', 'cp-2', 'cp-3', 'wk-1', 'wk-2']);
+    // a message, once a run (run_once: every host gets the first host's result, as in Ansible)
+    const note = r.results.filter((x) => x.task === 'preflight : Say that the calico_rr hosts are left alone');
+    expect([...new Set(note.map((x) => x.show?.msg))]).to.deep.equal([
+      'calico_rr (rr-1): kplay sets up no calico route reflectors; ' +
+        'these hosts get only what their other groups give them',
+    ]);
   });
 });
 
