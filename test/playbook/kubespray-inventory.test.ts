@@ -156,14 +156,16 @@ describe('HA cluster playbooks over a Kubespray-shaped inventory', function () {
     const r = await withDefaults(INI, 'cp-1', tasks, { vars: ['etcd/defaults', 'kube-lb/defaults'], memory: [cp1] });
     expect(r.lines.map((l) => l.split('|')[2])).to.deep.equal(['changed', 'changed']);
     const etcd = cp1.files.get('/tmp/etcd.service')!.content!.toString();
-    expect(etcd).to.include('--name=etcd-10.40.0.11 ');
-    expect(etcd).to.include('--listen-peer-urls=https://10.30.0.11:2380 ');
-    expect(etcd).to.include('--initial-advertise-peer-urls=https://10.40.0.11:2380 ');
-    expect(etcd).to.include('--advertise-client-urls=https://10.40.0.11:2379 ');
-    expect(etcd).to.include(
+    const flags = [
+      '--name=etcd-10.40.0.11',
+      '--listen-peer-urls=https://10.30.0.11:2380',
+      '--listen-client-urls=https://10.30.0.11:2379,https://127.0.0.1:2379',
+      '--initial-advertise-peer-urls=https://10.40.0.11:2380',
+      '--advertise-client-urls=https://10.40.0.11:2379',
       '--initial-cluster=etcd-10.40.0.11=https://10.40.0.11:2380,etcd-10.40.0.12=https://10.40.0.12:2380,' +
-        'etcd-10.40.0.13=https://10.40.0.13:2380 ',
-    );
+        'etcd-10.40.0.13=https://10.40.0.13:2380',
+    ];
+    for (const f of flags) expect(etcd).to.include(`  ${f} \\\n`);
     const lb = cp1.files.get('/tmp/kube-lb.conf')!.content!.toString();
     expect([...lb.matchAll(/server (\S+):6443/g)].map((m) => m[1])).to.deep.equal([
       '10.40.0.11',
