@@ -4,8 +4,9 @@
 // The fixtures are test/fixtures/inventories/kubespray{,-yaml} (also inventory parity cases).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { MemoryHost } from '../../src/transport/memory.js';
 import { run } from '../support/play-harness.js';
 import type { Vars } from '../../src/core/types.js';
@@ -221,4 +222,38 @@ describe('both kubeasz and Kubespray group names in one inventory', () => {
       expect(await preflight(groups)).to.deep.equal(problems);
     });
   }
+});
+
+describe('the group names live in one place', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .map((f) => join(dir, f))
+      .filter((f) => statSync(f).isFile());
+  const defaults = parse(readFileSync('playbooks/roles/kplay-defaults/defaults/main.yml', 'utf8')) as Vars;
+
+  it("no role or template but kplay-defaults and preflight's checks reads `groups`", () => {
+    const own = ['playbooks/roles/kplay-defaults/', 'playbooks/roles/preflight/vars/'];
+    const naming = [...files('playbooks/roles'), ...files('templates')]
+      .filter((f) => !own.some((o) => f.startsWith(o)))
+      .filter((f) => /\bgroups\b\s*[[.]|@root\.groups|#each groups/.test(readFileSync(f, 'utf8')));
+    expect(naming).to.deep.equal([]);
+  });
+
+  it("every play that names the masters or the workers names all of kplay-defaults' names for them", () => {
+    const masters = defaults.kube_master_groups as string[];
+    const workers = defaults.kube_node_groups as string[];
+    const known = new Set([...masters, ...workers, 'etcd', 'ex_lb', 'localhost']);
+    for (const f of readdirSync('playbooks').filter((n) => n.endsWith('.yml'))) {
+      for (const play of parse(readFileSync(join('playbooks', f), 'utf8')) as Vars[]) {
+        if (typeof play.hosts !== 'string') continue;
+        const names = play.hosts.split(/[~()|$:!&]+/).filter(Boolean);
+        expect(
+          names.filter((n) => !known.has(n)),
+          `${f}: ${play.hosts}`,
+        ).to.deep.equal([]);
+        for (const set of [masters, workers])
+          if (names.some((n) => set.includes(n))) expect(names, `${f}: ${play.hosts}`).to.include.members(set);
+      }
+    }
+  });
 });
