@@ -61,7 +61,7 @@ describe('@lab HA cluster from a Kubespray inventory (ha-cluster.yml on 5 hosts)
 
   before(async function () {
     lab = await useLab(this, { count: 5 });
-    this.timeout(600_000);
+    this.timeout(900_000); // the clean run after a fresh boot of the lab is slow
     site = writeClusterSite(lab, 'ini', await kubeBinDir());
     writeFileSync(join(site, 'hosts'), kubesprayHosts(lab));
     await play('99.clean.yml');
