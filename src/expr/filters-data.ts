@@ -154,14 +154,27 @@ export function pairsToDict(v: unknown): Record<string, unknown> {
   return out;
 }
 
-/** kplay's own: `groups['etcd'] | host_address(hostvars)`: each host's ansible_host, else its inventory name
- * (the address Ansible connects to). A single name gives one address. */
-const hostAddress: Filter = (v, [hv]) => {
+/** The host variables each kind of address is read from, first set one wins, then the inventory name. */
+const ADDRESS_VARS: Record<string, string[]> = {
+  access: ['access_ip', 'ip', 'ansible_host'],
+  bind: ['ip', 'ansible_host'],
+};
+
+/** kplay's own: `groups['etcd'] | host_address(hostvars)`: the address other hosts reach each host at, Kubespray's
+ * `access_ip`, else its `ip`, else `ansible_host`, else the inventory name. `host_address(hostvars, 'bind')`: the
+ * host's own address, where its services listen (`ip`, else `ansible_host`, else the name). One name, one address. */
+const hostAddress: Filter = (v, [hv, use]) => {
+  const kind = use === undefined || use === null ? 'access' : use;
+  const names = typeof kind === 'string' ? ADDRESS_VARS[kind] : undefined;
+  if (!names) throw new FilterError(`the address to give is 'access' or 'bind', not ${JSON.stringify(kind)}`);
   const one = (h: unknown): unknown => {
     const vars = ownProp(hv, h);
     if (vars === undefined) throw new FilterError(`no host ${JSON.stringify(h)} in the hostvars given`);
-    const a = ownProp(vars, 'ansible_host');
-    return a === undefined || a === null || a === '' ? h : a;
+    for (const n of names) {
+      const a = ownProp(vars, n);
+      if (a !== undefined && a !== null && a !== '') return a;
+    }
+    return h;
   };
   return Array.isArray(v) ? v.map(one) : one(v);
 };

@@ -35,7 +35,7 @@ export const FILTER_SIGNATURES: Record<string, Signature> = {
   mandatory: { pos: ['msg'] },
   indent: { pos: ['width', 'first', 'blank'] },
   extract: { pos: ['container', 'morekeys'] },
-  host_address: { pos: ['hostvars'] },
+  host_address: { pos: ['hostvars', 'use'] },
   flatten: { pos: ['levels', 'skip_nulls'] },
   items2dict: { pos: ['key_name', 'value_name'] },
   urlsplit: { pos: ['query'] },

@@ -33,6 +33,13 @@ const scope: Record<string, unknown> = {
     { host: 'm2', port: 6443 },
   ],
   csv: 'x',
+  // hosts of a Kubespray inventory: both addresses, ip only, ansible_host only, none (an empty ip is unset)
+  ks: {
+    a: { ansible_host: '10.0.0.1', ip: '10.1.0.1', access_ip: '10.2.0.1' },
+    b: { ansible_host: '10.0.0.2', ip: '10.1.0.2' },
+    c: { ansible_host: '10.0.0.3', ip: '' },
+    d: {},
+  },
 };
 
 const W: Loc = { file: 'roles/kube-lb/tasks/main.yml', line: 7, col: 11 };
@@ -97,6 +104,10 @@ describe('expr filters: dicts and lists', () => {
     // kplay's own: ansible_host, else the inventory name
     ["['solo', 'm2'] | host_address(dict(solo=dict(), m2=dict(ansible_host='10.0.0.2')))", ['solo', '10.0.0.2']],
     ["'m1' | host_address(hostvars)", '10.0.0.1'],
+    // Kubespray's host vars: access_ip (how others reach the host), else ip (where it listens), then ansible_host
+    ["['a', 'b', 'c'] | host_address(ks)", ['10.2.0.1', '10.1.0.2', '10.0.0.3']],
+    ["['a', 'b', 'c'] | host_address(ks, 'bind')", ['10.1.0.1', '10.1.0.2', '10.0.0.3']],
+    ["'d' | host_address(ks, use='access')", 'd'],
     ["'m2' | extract(hostvars) | dict2items | map(attribute='key') | list", ['ansible_host', 'net']],
     ['defaults | combine(overrides)', { kubelet: { flags: ['--b'] }, proxy: 'ipvs', dns: 'coredns' }],
     [
@@ -361,6 +372,13 @@ describe("expr: Ansible's core tests on results and text (ansible-playbook 2.14'
     ["'nope' is version('1.0.0', version_type='semver')", "Version comparison failed: invalid semantic version 'nope'"],
   ];
   for (const [src, msg] of bad) it(`${src} fails: ${msg}`, () => expect(() => ev(src)).to.throw(msg));
+
+  it("host_address names the addresses it gives: 'access' or 'bind'", () => {
+    expect(() => ev("'a' | host_address(ks, 'public')")).to.throw(
+      `the address to give is 'access' or 'bind', not "public"`,
+    );
+    expect(() => ev("'x' | host_address(ks)")).to.throw('no host "x" in the hostvars given');
+  });
 
   it('a result test on something else than a dict says so', () =>
     expect(() => ev("'nope' is changed")).to.throw("The 'changed' test expects a dictionary, got string"));

@@ -70,5 +70,8 @@ const MAGIC = [
   'ansible_skip_tags',
 ];
 
+// Kubespray's host addresses, read by kplay's host_address filter (src/expr/filters-data.ts), not by a template.
+const FILTERS = ['ip', 'access_ip'];
+
 /** Every name the engine itself reads from a site's variables, or fills in. */
-export const ENGINE_NAMES: ReadonlySet<string> = new Set([...CONNECTION, ...MAGIC]);
+export const ENGINE_NAMES: ReadonlySet<string> = new Set([...CONNECTION, ...MAGIC, ...FILTERS]);
