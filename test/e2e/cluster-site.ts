@@ -112,6 +112,32 @@ export function yamlHosts(lab: LabHandle, g: ClusterLayout): string {
   return stringify(doc, { lineWidth: 0 });
 }
 
+/** The same cluster in Kubespray's shape: kube_control_plane, kube_node, etcd under k8s_cluster, each host with
+ *  Kubespray's `ip` and `access_ip` (kplay's ex_lb and kubeasz's settings kept: Kubespray has no such group). */
+export function kubesprayHosts(lab: LabHandle, g: ClusterLayout): string {
+  const names = exampleNodeNames(g);
+  const hosts = (ips: string[]) => ({ hosts: Object.fromEntries(ips.map((ip) => [ip, null])) });
+  const doc = {
+    all: {
+      hosts: Object.fromEntries(
+        [...g.master, ...g.node].map((ip) => [ip, { ip, access_ip: ip, k8s_nodename: names.get(ip) }]),
+      ),
+      children: {
+        k8s_cluster: { children: { kube_control_plane: hosts(g.master), kube_node: hosts(g.node) } },
+        etcd: hosts(g.etcd),
+        ex_lb: {
+          hosts: Object.fromEntries(
+            g.lb.map((ip, i) => [ip, { LB_ROLE: lbRole(i), EX_APISERVER_VIP: lab.vip, EX_APISERVER_PORT: 8443 }]),
+          ),
+        },
+        chrony: null,
+      },
+      vars: { ...clusterVars(), k8s_nodename: '' },
+    },
+  };
+  return stringify(doc, { lineWidth: 0 });
+}
+
 /** The container runtime's binaries, which kubeasz keeps in bin/containerd-bin/. */
 const CONTAINERD_BIN = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
 
@@ -119,14 +145,14 @@ const CONTAINERD_BIN = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
  *  from `binDir` in kubeasz's layout. */
 export function writeClusterSite(
   lab: LabHandle,
-  form: 'ini' | 'yaml',
+  form: 'ini' | 'yaml' | 'kubespray',
   binDir: string,
   extraVars: Record<string, unknown> = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), `kplay-cluster-${form}-`));
   const g = clusterLayout(lab);
   if (form === 'ini') writeFileSync(join(dir, 'hosts'), iniHosts(lab, g));
-  else writeFileSync(join(dir, 'hosts.yml'), yamlHosts(lab, g));
+  else writeFileSync(join(dir, 'hosts.yml'), (form === 'yaml' ? yamlHosts : kubesprayHosts)(lab, g));
   mkdirSync(join(dir, 'group_vars'));
   writeFileSync(
     join(dir, 'group_vars', 'all.yml'),

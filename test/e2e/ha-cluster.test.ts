@@ -241,6 +241,16 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect([...tasksWith(r, ['changed'])]).to.deep.equal([]);
   });
 
+  const kubespray = "the same cluster in Kubespray's shape (kube_control_plane, k8s_cluster, ip/access_ip) is as it is";
+  it(kubespray, async function () {
+    this.timeout(300_000);
+    const ksite = writeClusterSite(lab, 'kubespray', bins);
+    cpSync(join(site, 'pki'), join(ksite, 'pki'), { recursive: true });
+    const r = await play('ha-cluster.yml', ['--check'], ksite);
+    ok(r);
+    expect([...tasksWith(r, ['changed', 'uncertain'])]).to.deep.equal([]);
+  });
+
   it("--tags ex-lb changes only the load balancers' files", async function () {
     this.timeout(180_000);
     const r = await play('ha-cluster.yml', ['--tags', 'ex-lb', '-e', 'ex_lb_maxconn=3000']);
