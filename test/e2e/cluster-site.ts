@@ -2,8 +2,8 @@
 // (example/hosts.multi-node and example/config.yml): the same groups, host variables and settings, with only the
 // addresses (the lab's; the example's commented ex_lb lines given the two workers), bin_src (the lab's binaries,
 // laid out as kubeasz's bin/ with bin/containerd-bin/) and the connection settings changed. Twice: `hosts` in
-// kubeasz's INI form (hosts named by address, as kubeasz writes them) and hosts.yml, the same site in Ansible's
-// YAML form; config.yml beside either. Connection settings (the lab's key and known_hosts) live in
+// kubeasz's INI form (hosts named by address, as kubeasz writes them) and hosts.yml, the same cluster as a
+// Kubespray YAML inventory; config.yml beside either. Connection settings (the lab's key and known_hosts) live in
 // group_vars/all.yml, so the hosts file stays as kubeasz has it.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,32 +86,6 @@ export function iniHosts(lab: LabHandle, g: ClusterLayout): string {
   return lines.join('\n');
 }
 
-export function yamlHosts(lab: LabHandle, g: ClusterLayout): string {
-  const names = exampleNodeNames(g);
-  const members = (ips: string[], vars: (ip: string, i: number) => Record<string, unknown> | null) => ({
-    hosts: Object.fromEntries(ips.map((ip, i) => [ip, vars(ip, i)])),
-  });
-  const named = (ip: string) => ({ k8s_nodename: names.get(ip) });
-  const doc = {
-    all: {
-      children: {
-        etcd: members(g.etcd, () => null),
-        kube_master: members(g.master, named),
-        kube_node: members(g.node, named),
-        harbor: null,
-        ex_lb: members(g.lb, (_ip, i) => ({
-          LB_ROLE: lbRole(i),
-          EX_APISERVER_VIP: lab.vip,
-          EX_APISERVER_PORT: 8443,
-        })),
-        chrony: null,
-      },
-      vars: { ...clusterVars(), k8s_nodename: '', ansible_python_interpreter: '/usr/bin/python3' },
-    },
-  };
-  return stringify(doc, { lineWidth: 0 });
-}
-
 /** The same cluster in Kubespray's shape: kube_control_plane, kube_node, etcd under k8s_cluster, each host with
  *  Kubespray's `ip` and `access_ip` (kplay's ex_lb and kubeasz's settings kept: Kubespray has no such group). */
 export function kubesprayHosts(lab: LabHandle, g: ClusterLayout): string {
@@ -145,14 +119,14 @@ const CONTAINERD_BIN = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
  *  from `binDir` in kubeasz's layout. */
 export function writeClusterSite(
   lab: LabHandle,
-  form: 'ini' | 'yaml' | 'kubespray',
+  form: 'ini' | 'kubespray',
   binDir: string,
   extraVars: Record<string, unknown> = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), `kplay-cluster-${form}-`));
   const g = clusterLayout(lab);
   if (form === 'ini') writeFileSync(join(dir, 'hosts'), iniHosts(lab, g));
-  else writeFileSync(join(dir, 'hosts.yml'), (form === 'yaml' ? yamlHosts : kubesprayHosts)(lab, g));
+  else writeFileSync(join(dir, 'hosts.yml'), kubesprayHosts(lab, g));
   mkdirSync(join(dir, 'group_vars'));
   writeFileSync(
     join(dir, 'group_vars', 'all.yml'),

@@ -1,7 +1,7 @@
 // The HA cluster end to end on 5 lab hosts (3 etcd + masters, 2 workers that are also the load balancers),
 // through the real ssh2 transport: ha-cluster.yml from fresh hosts, then the promises of issue 6: etcd healthy
 // over TLS, the apiserver certificate verified through the VIP and through kube-lb, VIP failover after SIGKILL,
-// a master down, idempotence, honest --check, --tags and --limit, the INI and YAML forms of one site, clean.
+// a master down, idempotence, honest --check, --tags and --limit, the same cluster as a Kubespray inventory, clean.
 //
 // STAND-INS: Kubernetes server binaries cannot be had here. kube-apiserver is a stand-in that serves TLS with
 // the certificate, key and port from its flags (openssl s_server); kube-controller-manager, kube-scheduler,
@@ -70,6 +70,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   after(async function () {
     this.timeout(300_000);
     if (site) await play('99.clean.yml');
+    // the example's node names became the hosts' names (ENABLE_SETTING_HOSTNAME): the lab's back for later suites
+    if (lab) for (const h of lab.hosts) await lab.exec(h.name, `hostname ${h.name}; echo ${h.name} > /etc/hostname`);
   });
 
   let check: KplayRun;
@@ -232,23 +234,16 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect(totalChanged(r)).to.equal(0);
   });
 
-  it('the YAML form of the same site renders the same configs (a run changes nothing)', async function () {
-    this.timeout(300_000);
-    const ysite = writeClusterSite(lab, 'yaml', bins);
-    cpSync(join(site, 'pki'), join(ysite, 'pki'), { recursive: true });
-    const r = await play('ha-cluster.yml', [], ysite);
-    ok(r);
-    expect([...tasksWith(r, ['changed'])]).to.deep.equal([]);
-  });
-
-  const kubespray = "the same cluster in Kubespray's shape (kube_control_plane, k8s_cluster, ip/access_ip) is as it is";
+  // a YAML inventory in Kubespray's shape, so the YAML form of a site is run here too
+  const kubespray =
+    'the same cluster as a Kubespray YAML inventory (kube_control_plane, ip/access_ip): a run changes nothing';
   it(kubespray, async function () {
     this.timeout(300_000);
     const ksite = writeClusterSite(lab, 'kubespray', bins);
     cpSync(join(site, 'pki'), join(ksite, 'pki'), { recursive: true });
-    const r = await play('ha-cluster.yml', ['--check'], ksite);
+    const r = await play('ha-cluster.yml', [], ksite);
     ok(r);
-    expect([...tasksWith(r, ['changed', 'uncertain'])]).to.deep.equal([]);
+    expect([...tasksWith(r, ['changed'])]).to.deep.equal([]);
   });
 
   it("--tags ex-lb changes only the load balancers' files", async function () {

@@ -111,7 +111,8 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
   const expectedBlock = () =>
     [
       '# BEGIN kplay cluster hosts',
-      ...lab.hosts.map((h) => `${h.ip} ${h.name === renamed ? 'worker-five' : h.name}`),
+      // kubeasz's rule: k8s_nodename when set, else k8s-<inventory name>
+      ...lab.hosts.map((h) => `${h.ip} ${h.name === renamed ? 'worker-five' : `k8s-${h.name}`}`),
       '# END kplay cluster hosts',
       '',
     ].join('\n');
@@ -166,13 +167,13 @@ describe('@lab role prepare (01.prepare) on 5 hosts', () => {
     },
   );
 
-  it('node name: k8s_nodename, lower-cased, is the host name', async () => {
+  it("node name: k8s_nodename, lower-cased, is the host name; without it kubeasz's k8s-<name>", async () => {
     expect((await sh(renamed, 'hostname; cat /etc/hostname')).split('\n')).to.deep.equal([
       'worker-five',
       'worker-five',
       '',
     ]);
-    expect((await sh(names[0]!, 'hostname')).trim()).to.equal(names[0]);
+    expect((await sh(names[0]!, 'hostname')).trim()).to.equal(`k8s-${names[0]}`);
   });
 
   it('sysctl: one file with every key, net.* set live, vm/fs left alone live; modules-load; swap off', async () => {
