@@ -15,6 +15,7 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
+import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
 
 const PB = 'playbooks';
@@ -305,6 +306,57 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     } finally {
       await lab.exec(m, 'systemctl start kube-apiserver');
     }
+  });
+
+  // last but clean: the cluster gets another CA here
+  const adopt =
+    "a cluster kubeasz made (another tool's PKI, kubeasz's names and flags) is adopted: --check --diff shows " +
+    'the kubeconfigs rewritten, as the run does; the CA, every certificate, etcd and the apiservers are kept';
+  it(adopt, async function () {
+    this.timeout(600_000);
+    const asite = writeClusterSite(lab, 'ini', bins);
+    const ssl = await makeKubeaszPki(asite, kubeaszCerts(g, lab.vip, asite));
+    await kubeaszShapeHosts(lab, g, ssl);
+    const healthy = async () => {
+      for (const ip of g.etcd) expect((await lab.exec(hostOf(ip), etcdctl(ip))).stderr, ip).to.match(/is healthy/);
+      const viaVip = await runLocal(['bash', '-c', sClient(`${lab.vip}:8443`, join(ssl, 'ca.pem'), lab.vip)]);
+      expect(viaVip.stdout, 'the apiserver through the VIP, with the adopted CA').to.match(/Verify return code: 0/);
+    };
+    await healthy();
+    const hosts = [...new Set([...g.master, ...g.node])];
+    const state = async () => {
+      const out: Record<string, string> = {
+        controller: (await runLocal(['bash', '-c', `cd ${ssl} && sha256sum *.pem`])).stdout,
+      };
+      for (const ip of hosts)
+        out[ip] = (
+          await lab.exec(
+            hostOf(ip),
+            'sha256sum /etc/kubernetes/ssl/*; systemctl show -p MainPID --value etcd kube-apiserver containerd',
+          )
+        ).stdout;
+      return out;
+    };
+    const before = await state();
+    const check = await play('ha-cluster.yml', ['--check', '--diff'], asite);
+    ok(check);
+    const real = await play('ha-cluster.yml', [], asite);
+    ok(real);
+    const x = exactness(check, real);
+    expect(x.missed, 'changed in the real run but predicted ok').to.deep.equal([]);
+    expect(x.wrong, 'predicted changed but did not change').to.deep.equal([]);
+    // what differs: kplay writes the kubeconfigs in its own form (the same cluster, user and credentials), and
+    // restarts what reads them; nothing else
+    const changed = [...new Set([...tasksWith(real, ['changed'])].map((t) => t.split('|')[1]!))].sort();
+    expect(changed).to.deep.equal(ADOPTION_CHANGES);
+    const diffs = check.events.filter((e) => e.type === 'host_result' && Array.isArray(e.diff) && e.diff.length);
+    expect(JSON.stringify(diffs)).to.include('kubelet.kubeconfig').and.not.include('client-key-data: LS0t');
+    expect(await state(), 'the CA, certificates and keys, etcd, the apiservers and containerd').to.deep.equal(before);
+    expect(existsSync(join(ssl, 'sa.key')) || existsSync(join(ssl, 'front-proxy-ca.pem'))).to.equal(false);
+    await healthy();
+    const again = await play('ha-cluster.yml', [], asite);
+    ok(again);
+    expect([...tasksWith(again, ['changed'])]).to.deep.equal([]);
   });
 
   it('99.clean.yml removes what the roles installed; again changes nothing', async function () {

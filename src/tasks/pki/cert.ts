@@ -26,9 +26,11 @@ import {
 } from './files.js';
 
 // pki_cert issues a new key and certificate when: a file is missing or does not parse, the key is not the
-// certificate's, the certificate is not signed by the current CA, its CN, O set, SAN set or usages differ
-// from the task's, it expires within 30 days (a certificate living less than 90 days: within a third of its
-// lifetime), the key type differs from key_type, or force (which makes it again on every run).
+// certificate's, the certificate is not signed by the current CA, its CN or O set differ from the task's, it
+// lacks a SAN or a usage the task asks for (more are kept: a certificate another tool made, such as kubeasz's
+// with every usage and 127.0.0.1, is adopted as it is), it expires within 30 days (a certificate living less
+// than 90 days: within a third of its lifetime), the key type differs from key_type, or force (which makes it
+// again on every run).
 export const pki_cert = defineTask({
   name: 'pki_cert',
   pendingTouches: (a) => [
@@ -151,8 +153,11 @@ async function reissue(
   const why: string[] = [];
   if (info.cn.length !== 1 || info.cn[0] !== want.cn) why.push('CN differs');
   if (!sameSet(info.o, want.o)) why.push('O differs');
-  if (!sameSet(info.sans, want.sans)) why.push('SANs differ');
-  if (!sameSet(info.usages, want.usages)) why.push('usages differ');
+  const lacks = (have: string[], wanted: string[]) => wanted.filter((x) => !have.includes(x));
+  const sans = lacks(info.sans, want.sans);
+  if (sans.length) why.push(`SANs lack ${sans.join(', ')}`);
+  const usages = lacks(info.usages, want.usages);
+  if (usages.length) why.push(`usage lacks ${usages.join(', ')}`);
   // 30 days before expiry; a shorter-lived certificate a third of its lifetime before (or it never converges)
   const window = Math.min(RENEW_BEFORE_MS, (info.notAfter.getTime() - info.cert.notBefore.getTime()) / 3);
   if (info.notAfter.getTime() - Date.now() < window) why.push(`expires ${info.notAfter.toISOString()}`);
