@@ -132,7 +132,8 @@ export async function makeKubeaszPki(site: string, certs: CertSpec[]): Promise<s
   return ssl;
 }
 
-/** A kubeconfig as `kubectl config set-cluster/set-credentials/set-context --embed-certs` writes it. */
+/** A kubeconfig as `kubectl config set-cluster/set-credentials/set-context --embed-certs` writes it (keys sorted,
+ *  lists not indented under their key). */
 function kubectlConfig(
   ssl: string,
   cert: string,
@@ -142,20 +143,23 @@ function kubectlConfig(
   context = 'default',
 ): string {
   const b64 = (f: string) => readFileSync(join(ssl, f)).toString('base64');
-  return stringify({
-    apiVersion: 'v1',
-    clusters: [{ cluster: { 'certificate-authority-data': b64('ca.pem'), server }, name: cluster }],
-    contexts: [{ context: { cluster, user }, name: context }],
-    'current-context': context,
-    kind: 'Config',
-    preferences: {},
-    users: [
-      {
-        name: user,
-        user: { 'client-certificate-data': b64(`${cert}.pem`), 'client-key-data': b64(`${cert}-key.pem`) },
-      },
-    ],
-  });
+  return stringify(
+    {
+      apiVersion: 'v1',
+      clusters: [{ cluster: { 'certificate-authority-data': b64('ca.pem'), server }, name: cluster }],
+      contexts: [{ context: { cluster, user }, name: context }],
+      'current-context': context,
+      kind: 'Config',
+      preferences: {},
+      users: [
+        {
+          name: user,
+          user: { 'client-certificate-data': b64(`${cert}.pem`), 'client-key-data': b64(`${cert}-key.pem`) },
+        },
+      ],
+    },
+    { indentSeq: false, lineWidth: 0 },
+  );
 }
 
 /** Puts kubeasz's files on the converged lab cluster and restarts what reads them, etcd members together. */
@@ -168,7 +172,8 @@ export async function kubeaszShapeHosts(lab: LabHandle, g: ClusterLayout, ssl: s
     files.get(ip)!.set(path, content);
   };
   const pem = (f: string) => readFileSync(join(ssl, f));
-  const api = 'https://127.0.0.1:6443';
+  const api = 'https://127.0.0.1:6443'; // kube-lb on each node
+  const firstMaster = `https://${g.master[0]}:6443`; // kubeasz's control-plane kubeconfigs (its deploy role)
   for (const ip of g.etcd)
     for (const f of ['ca.pem', 'etcd.pem', 'etcd-key.pem']) put(ip, `/etc/kubernetes/ssl/${f}`, pem(f));
   for (const ip of g.master) {
@@ -176,7 +181,7 @@ export async function kubeaszShapeHosts(lab: LabHandle, g: ClusterLayout, ssl: s
       put(ip, `/etc/kubernetes/ssl/${f}`, pem(f));
     for (const f of ['aggregator-proxy.pem', 'aggregator-proxy-key.pem']) put(ip, `/etc/kubernetes/ssl/${f}`, pem(f));
     for (const c of ['kube-controller-manager', 'kube-scheduler'])
-      put(ip, `/etc/kubernetes/${c}.kubeconfig`, kubectlConfig(ssl, c, api, `system:${c}`));
+      put(ip, `/etc/kubernetes/${c}.kubeconfig`, kubectlConfig(ssl, c, firstMaster, `system:${c}`));
     put(
       ip,
       '/root/.kube/config',
@@ -189,7 +194,7 @@ export async function kubeaszShapeHosts(lab: LabHandle, g: ClusterLayout, ssl: s
     put(ip, '/etc/kubernetes/ssl/kubelet.pem', pem(`${n}-kubelet.pem`));
     put(ip, '/etc/kubernetes/ssl/kubelet-key.pem', pem(`${n}-kubelet-key.pem`));
     put(ip, '/etc/kubernetes/kubelet.kubeconfig', kubectlConfig(ssl, `${n}-kubelet`, api, `system:node:${n}`));
-    put(ip, '/etc/kubernetes/kube-proxy.kubeconfig', kubectlConfig(ssl, 'kube-proxy', api, 'system:kube-proxy'));
+    put(ip, '/etc/kubernetes/kube-proxy.kubeconfig', kubectlConfig(ssl, 'kube-proxy', api, 'kube-proxy'));
   }
   const script = (ip: string) => {
     const lines = ['set -e'];
@@ -231,18 +236,14 @@ export async function kubeaszShapeHosts(lab: LabHandle, g: ClusterLayout, ssl: s
   }
 }
 
-/** What kplay changes when it adopts such a cluster: its own kubeconfigs (new in ssl/, and in its form on the
- *  hosts), and the restarts of what reads them. */
+/** What kplay changes when it adopts such a cluster: its kubeconfigs on the controller (new in ssl/), and the
+ *  control plane's on the masters, which kplay points at kube-lb (kubeasz: at the first master), with the
+ *  restarts of what reads them. A kubeconfig saying what kplay's says (kubelet's, kube-proxy's, admin's) is kept. */
 export const ADOPTION_CHANGES = [
-  'kube-master : Push the admin kubeconfig (kubectl on the master)',
   'kube-master : Push the kube-controller-manager kubeconfig',
   'kube-master : Push the kube-scheduler kubeconfig',
   'kube-master : restart kube-controller-manager',
   'kube-master : restart kube-scheduler',
-  'kube-node : Push the kube-proxy kubeconfig',
-  'kube-node : Push the kubelet kubeconfig',
-  'kube-node : restart kube-proxy',
-  'kube-node : restart kubelet',
   "pki : Write each node's kubelet kubeconfig",
   'pki : Write the control-plane and kube-proxy kubeconfigs',
 ];

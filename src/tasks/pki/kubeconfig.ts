@@ -12,8 +12,8 @@ export const pki_kubeconfig = defineTask({
   name: 'pki_kubeconfig',
   pendingTouches: (a) => [`file:${a.dest}`],
   description:
-    "kplay's own: write a kubeconfig with the CA, client certificate and key embedded (base64); " +
-    'the same inputs give the same file, written only when it differs.',
+    "kplay's own: write a kubeconfig with the CA, client certificate and key embedded (base64), in the form " +
+    '`kubectl config` writes; the same inputs give the same file, written only when it differs.',
   args: {
     dest: apath(),
     cluster: astr().default('kubernetes'),
@@ -46,25 +46,28 @@ export const pki_kubeconfig = defineTask({
     }
     const keyData = keyF.content!.toString('base64');
     addSecret(keyData);
+    // kubectl's own form (`kubectl config set-cluster ... --embed-certs`: keys sorted, lists not indented), so a
+    // kubeconfig kubectl wrote with the same cluster, user and credentials (kubeasz's) is kept as it is
     const doc = {
       apiVersion: 'v1',
-      kind: 'Config',
       clusters: [
         {
-          name: args.cluster,
           cluster: { 'certificate-authority-data': caF.content!.toString('base64'), server: args.server! },
+          name: args.cluster,
         },
       ],
+      contexts: [{ context: { cluster: args.cluster, user: args.user }, name: args.context }],
+      'current-context': args.context,
+      kind: 'Config',
+      preferences: {},
       users: [
         {
           name: args.user,
           user: { 'client-certificate-data': certF.content!.toString('base64'), 'client-key-data': keyData },
         },
       ],
-      contexts: [{ name: args.context, context: { cluster: args.cluster, user: args.user } }],
-      'current-context': args.context,
     };
-    const content = toYaml(doc, { lineWidth: 0 });
+    const content = toYaml(doc, { lineWidth: 0, indentSeq: false });
     const changes: Change[] = [];
     const parent = posix.dirname(dest);
     const mk = await folder(facts, parent, undefined, 'pki_kubeconfig');
