@@ -169,7 +169,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     },
   );
 
-  it("the load balancers: keepalived's peers, priorities and restart policy; kube-lb beside Debian's nginx", async function () {
+  const lbs = "the load balancers: keepalived's peers, priorities and restart policy; kube-lb beside Debian's nginx";
+  it(lbs, async function () {
     this.timeout(60_000);
     const [backup, master] = g.lb.map(hostOf) as [string, string]; // the example's order: backup, then master
     const on = async (h: string, cmd: string) => (await lab.exec(h, cmd)).stdout;
@@ -395,7 +396,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
         out[ip] = (
           await lab.exec(
             hostOf(ip),
-            'sha256sum /etc/kubernetes/ssl/* /etc/kubernetes/kubelet.kubeconfig /etc/kubernetes/kube-proxy.kubeconfig; ' +
+            'sha256sum /etc/kubernetes/ssl/* /etc/kubernetes/kubelet.kubeconfig ' +
+              '/etc/kubernetes/kube-proxy.kubeconfig; ' +
               'systemctl show -p MainPID --value etcd kube-apiserver containerd kubelet kube-proxy',
           )
         ).stdout;

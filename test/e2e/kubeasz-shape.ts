@@ -211,7 +211,8 @@ export async function kubeaszShapeHosts(lab: LabHandle, g: ClusterLayout, ssl: s
       // kubeasz's flags: tokens signed with the CA pair, the front proxy trusted through the cluster CA
       const units = '/etc/systemd/system/kube-apiserver.service /etc/systemd/system/kube-controller-manager.service';
       lines.push(
-        `sed -i -e 's#ssl/sa\\.key#ssl/ca-key.pem#' -e 's#ssl/sa\\.pub#ssl/ca.pem#' -e 's#ssl/front-proxy-ca\\.pem#ssl/ca.pem#' ${units}`,
+        `sed -i -e 's#ssl/sa\\.key#ssl/ca-key.pem#' -e 's#ssl/sa\\.pub#ssl/ca.pem#' ` +
+          `-e 's#ssl/front-proxy-ca\\.pem#ssl/ca.pem#' ${units}`,
         'rm -f /etc/kubernetes/ssl/sa.key /etc/kubernetes/ssl/sa.pub /etc/kubernetes/ssl/front-proxy-ca.pem',
       );
     }
