@@ -4,7 +4,10 @@
 // network drops (sshd closes the shell's stdin) — a SIGKILLed run never leaves a lock behind.
 // A host without flock(1) (util-linux) is not locked.
 import { KplayError } from '../core/errors.js';
+import type { Client } from 'ssh2';
+import { openExec } from './channel.js';
 import type { RunningProc } from './session.js';
+import { commandLine } from './shell.js';
 
 export const HOST_LOCK = '/run/lock/kplay.lock';
 
@@ -44,4 +47,22 @@ export function lockAnswer(proc: RunningProc): Promise<string> {
     });
     void proc.done.then(() => resolve(''));
   });
+}
+
+/** Takes the host's lock over its own exec channel: the channel while held (ending its stdin lets the lock go),
+ *  or undefined where the host has no flock; a host another run holds fails. */
+export async function takeHostLock(
+  host: string,
+  client: Client,
+  owner: string,
+  current: () => boolean,
+  onRetry: () => void,
+): Promise<RunningProc | undefined> {
+  const proc = await openExec(client, commandLine(['sh', '-c', hostLockScript(owner)], {}), current, onRetry);
+  proc.stdin.on('error', () => {});
+  const first = await lockAnswer(proc);
+  if (first === 'locked') return proc;
+  proc.kill();
+  if (first.startsWith('busy')) throw hostLocked(host, first);
+  return undefined;
 }

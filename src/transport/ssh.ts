@@ -1,7 +1,8 @@
-// The SSH transport: ONE ssh2 connection per host for the whole run, every command an exec channel on it
-// (at most `maxChannels` at once, below sshd's MaxSessions of 10: the SFTP session takes one more), one SFTP
-// session reused for files. When the connection drops (a reboot, a network cut), the next call connects again
-// and first removes temp files a put interrupted by the drop left behind.
+// The SSH transport: ONE ssh2 connection per host for the whole run. A command without stdin, become or
+// timeout goes to a long-lived `sh` on it (shell-pool.ts: a fork on the host instead of a new sshd session);
+// the others each get an exec channel (at most `maxChannels` channels at once, below sshd's MaxSessions of 10:
+// the SFTP session takes one more). One SFTP session is reused for files. When the connection drops (a reboot,
+// a network cut), the next call connects again and first removes temp files an interrupted put left behind.
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
@@ -12,9 +13,10 @@ import { openExec, Semaphore } from './channel.js';
 import { drive, type Driven, type RunningProc } from './session.js';
 import { becomeMarkers, commandLine } from './shell.js';
 import { quoteArgv } from '../core/shell-quote.js';
-import { hostLocked, hostLockScript, lockAnswer } from './host-lock.js';
+import { takeHostLock } from './host-lock.js';
 import { loginUser, openConnection } from './ssh-connect.js';
 import { openSftp, sftpRead, sftpWrite } from './sftp.js';
+import { ShellPool } from './shell-pool.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
 export { Semaphore };
@@ -34,6 +36,7 @@ export class SshTransport implements Transport {
   private conn: { client: Client; jumps: Client[]; gone: Promise<never> } | undefined;
   private connecting: Promise<void> | undefined;
   private sftpP: Promise<SFTPWrapper> | undefined;
+  private shells: ShellPool | undefined;
   private closed = false;
   private readonly markers = becomeMarkers();
   /** Temp files of puts in progress (and of puts a dropped connection interrupted). */
@@ -65,6 +68,7 @@ export class SshTransport implements Transport {
           if (this.conn?.client !== opened.client) return;
           this.conn = undefined;
           this.sftpP = undefined;
+          this.shells = undefined;
           markGone(this.lost('(the host or the network closed it)'));
           for (const j of opened.jumps) j.end();
         };
@@ -72,6 +76,8 @@ export class SshTransport implements Transport {
         opened.client.on('close', drop);
         opened.client.on('end', drop);
         this.conn = { ...opened, gone };
+        const current = () => this.conn?.client === opened.client;
+        this.shells = new ShellPool(opened.client, this.channels, current, () => this.openRetries++);
         if (this.temps.size > 0) await this.cleanTemps();
       })().finally(() => {
         this.connecting = undefined;
@@ -113,6 +119,10 @@ export class SshTransport implements Transport {
     let cmd = line ?? commandLine(argv, { ...o, remoteTimeoutSec });
     if (become) cmd = become.wrap(cmd);
     const client = await this.client();
+    if (!become && !o.timeoutMs && line === undefined && stdin === undefined && o.stdin === undefined && this.shells) {
+      const r = await this.shells.run(cmd);
+      return { ...r, timedOut: false, becameOk: true, passwordRefused: false, line: cmd };
+    }
     const release = await this.channels.acquire();
     try {
       const proc = await openExec(
@@ -248,20 +258,8 @@ export class SshTransport implements Transport {
 
   async lockHost(owner: string): Promise<void> {
     const client = await this.client();
-    const proc = await openExec(
-      client,
-      commandLine(['sh', '-c', hostLockScript(owner)], {}),
-      () => this.conn?.client === client,
-      () => this.openRetries++,
-    );
-    proc.stdin.on('error', () => {});
-    const first = await lockAnswer(proc);
-    if (first === 'locked') {
-      this.lockProc = proc; // held until close(): ending its stdin lets the lock go
-      return;
-    }
-    proc.kill();
-    if (first.startsWith('busy')) throw hostLocked(this.host, first);
+    const current = () => this.conn?.client === client;
+    this.lockProc = await takeHostLock(this.host, client, owner, current, () => this.openRetries++);
   }
 
   async close(): Promise<void> {
@@ -271,6 +269,8 @@ export class SshTransport implements Transport {
     const c = this.conn;
     this.conn = undefined;
     this.sftpP = undefined;
+    this.shells?.close();
+    this.shells = undefined;
     if (!c) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2000);

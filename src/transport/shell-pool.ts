@@ -1,0 +1,60 @@
+// The long-lived shells of one SSH connection (shell-session.ts): at most `max` of them, each an exec channel
+// of `sh` holding a slot of the connection's channel semaphore for its life, opened when a command finds none
+// free. A command goes to a free shell, or waits behind the shortest queue.
+import type { Client } from 'ssh2';
+import { openExec, type Semaphore } from './channel.js';
+import { ShellSession, type ShellResult } from './shell-session.js';
+
+export const MAX_SHELLS = 2;
+
+export class ShellPool {
+  private readonly shells: ShellSession[] = [];
+  private opening = 0;
+  private closed = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly channels: Semaphore,
+    private readonly current: () => boolean,
+    private readonly onRetry: () => void,
+    private readonly max = MAX_SHELLS,
+  ) {}
+
+  async run(line: string): Promise<ShellResult> {
+    const live = this.shells.filter((s) => s.alive);
+    const free = live.find((s) => s.idle);
+    if (free) return free.run(line);
+    if (live.length + this.opening < this.max && !this.closed) return (await this.open()).run(line);
+    if (live.length === 0) return (await this.open()).run(line);
+    return live.reduce((a, b) => (b.waiting < a.waiting ? b : a)).run(line);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const s of this.shells.splice(0)) s.close();
+  }
+
+  private async open(): Promise<ShellSession> {
+    this.opening++;
+    try {
+      const release = await this.channels.acquire();
+      try {
+        const proc = await openExec(this.client, 'exec sh', this.current, this.onRetry);
+        void proc.done.then(release);
+        const shell = new ShellSession(proc);
+        this.shells.push(shell);
+        void proc.done.then(() => {
+          const i = this.shells.indexOf(shell);
+          if (i >= 0) this.shells.splice(i, 1);
+        });
+        if (this.closed) shell.close();
+        return shell;
+      } catch (e) {
+        release();
+        throw e;
+      }
+    } finally {
+      this.opening--;
+    }
+  }
+}
