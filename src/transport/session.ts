@@ -35,7 +35,8 @@ export interface Driven {
   passwordRefused: boolean;
 }
 
-function signalNumber(sig: string | null | undefined): number {
+/** The exit status a shell gives a process that a signal ended (128 + its number); -1 for none. */
+export function signalNumber(sig: string | null | undefined): number {
   if (!sig) return -1;
   const n = (constants.signals as Record<string, number>)[sig.startsWith('SIG') ? sig : `SIG${sig}`];
   return n === undefined ? -1 : 128 + n;

@@ -1,6 +1,7 @@
 // The long-lived shells of one SSH connection (shell-session.ts): at most `max` of them, each an exec channel
 // of `sh` holding a slot of the connection's channel semaphore for its life, opened when a command finds none
-// free. A command goes to a free shell, or waits behind the shortest queue.
+// free. A command goes to a free shell; when all are busy it gets an exec channel (the caller's), so commands
+// run at once on a host still run side by side.
 import type { Client } from 'ssh2';
 import { openExec, type Semaphore } from './channel.js';
 import { ShellSession, type ShellResult } from './shell-session.js';
@@ -20,13 +21,13 @@ export class ShellPool {
     private readonly max = MAX_SHELLS,
   ) {}
 
-  async run(line: string): Promise<ShellResult> {
-    const live = this.shells.filter((s) => s.alive);
-    const free = live.find((s) => s.idle);
+  /** Runs `line` in a free shell, opening one while fewer than `max` are open; undefined when every shell is
+   *  busy (a long command, commands run at once): the caller then gives it a channel of its own, as before. */
+  async run(line: string): Promise<ShellResult | undefined> {
+    const free = this.shells.find((s) => s.idle);
     if (free) return free.run(line);
-    if (live.length + this.opening < this.max && !this.closed) return (await this.open()).run(line);
-    if (live.length === 0) return (await this.open()).run(line);
-    return live.reduce((a, b) => (b.waiting < a.waiting ? b : a)).run(line);
+    if (this.closed || this.shells.length + this.opening >= this.max) return undefined;
+    return (await this.open()).run(line);
   }
 
   close(): void {

@@ -10,7 +10,7 @@
 // Only for commands with no stdin, no become and no timeout (the SSH transport sends the others over exec
 // channels): a command still running when its caller gives up would leave the shell busy.
 import { randomBytes } from 'node:crypto';
-import type { RunningProc } from './session.js';
+import { signalNumber, type RunningProc } from './session.js';
 
 export interface ShellResult {
   rc: number;
@@ -53,18 +53,13 @@ export class ShellSession {
       this.errLen += d.length;
       this.settle();
     });
-    void proc.done.then(() => this.die());
-    proc.stdin.on('error', () => this.die());
+    void proc.done.then((end) => this.die(end));
+    proc.stdin.on('error', () => this.die({ code: null, lost: true }));
   }
 
   /** Free for a new command right now. */
   get idle(): boolean {
     return !this.dead && !this.current && this.queue.length === 0;
-  }
-
-  /** Commands sent and not finished. */
-  get waiting(): number {
-    return this.queue.length + (this.current ? 1 : 0);
   }
 
   get alive(): boolean {
@@ -132,11 +127,14 @@ export class ShellSession {
     this.next();
   }
 
-  private die(): void {
+  /** The shell ended: the commands sent end as it did (a signal: 128 + its number, as a shell reports it), or
+   *  are lost with the connection. */
+  private die(end: { code: number | null; signal?: string | null | undefined; lost?: boolean }): void {
     if (this.dead) return;
     this.dead = true;
-    const lost = { rc: -1, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), lost: true };
-    for (const p of [...(this.current ? [this.current] : []), ...this.queue.splice(0)]) p.resolve(lost);
+    const rc = end.signal ? signalNumber(end.signal) : (end.code ?? -1);
+    const ended = { rc, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), lost: end.lost === true || rc === -1 };
+    for (const p of [...(this.current ? [this.current] : []), ...this.queue.splice(0)]) p.resolve(ended);
     this.current = undefined;
   }
 }

@@ -105,7 +105,7 @@ export class SshTransport implements Transport {
     });
   }
 
-  /** Opens an exec channel (waiting for a free slot) and drives it. */
+  /** Runs a command in a free long-lived shell when it can, else on an exec channel (waiting for a slot). */
   private async run(
     argv: string[],
     o: ExecOptions,
@@ -121,7 +121,7 @@ export class SshTransport implements Transport {
     const client = await this.client();
     if (!become && !o.timeoutMs && line === undefined && stdin === undefined && o.stdin === undefined && this.shells) {
       const r = await this.shells.run(cmd);
-      return { ...r, timedOut: false, becameOk: true, passwordRefused: false, line: cmd };
+      if (r) return { ...r, timedOut: false, becameOk: true, passwordRefused: false, line: cmd };
     }
     const release = await this.channels.acquire();
     try {

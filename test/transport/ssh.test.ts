@@ -50,6 +50,20 @@ describe('@lab transport/ssh: commands and files', function () {
     expect(per).to.be.below(30);
   });
 
+  it('@lab plain commands share a long-lived shell; with stdin, each its own session', async () => {
+    const parent = async (stdin?: string) => (await t.exec(['sh', '-c', 'echo $PPID'], { stdin })).stdout.trim();
+    const plain = new Set<string>();
+    for (let i = 0; i < 5; i++) plain.add(await parent());
+    expect(plain.size, 'one shell').to.equal(1);
+    const own = new Set([await parent(''), await parent('')]);
+    expect(own.size, 'two sessions').to.equal(2);
+    expect(own.has([...plain][0]!)).to.equal(false);
+    // a command that kills its shell ends as killed (the connection is fine); the next gets a new shell
+    expect((await t.exec(['sh', '-c', 'kill -9 $PPID'])).rc).to.equal(137);
+    expect(await parent()).to.not.equal([...plain][0]);
+    expect(t.connects).to.equal(1);
+  });
+
   it('@lab runs 20 concurrent commands, never more than 8 channels at once (seen on the host)', async () => {
     await lab.exec(h1.name, 'rm -rf /tmp/conc && mkdir /tmp/conc');
     const script = 'mkdir /tmp/conc/$1; sleep 0.3; n=$(ls /tmp/conc | wc -l); rmdir /tmp/conc/$1; echo $n';
