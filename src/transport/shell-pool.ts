@@ -27,7 +27,9 @@ export class ShellPool {
     const free = this.shells.find((s) => s.idle);
     if (free) return free.run(line);
     if (this.closed || this.shells.length + this.opening >= this.max) return undefined;
-    return (await this.open()).run(line);
+    // another command may have taken the new shell while it opened: then this one gets a channel, not a wait
+    const opened = await this.open();
+    return opened.idle ? opened.run(line) : undefined;
   }
 
   close(): void {
