@@ -11,24 +11,33 @@ const secrets = new Set<string>();
 const short = new Set<string>();
 /** The numbers secrets read as (`| int`, `| float`), of 3 digits or more (rc 0, a count of 2 stay visible). */
 const numbers = new Set<number>();
-let pattern: RegExp | null | undefined; // every form of every secret of 3+ characters, longest first
+// every form of every secret of 3+ characters, by its first 3 characters, longest first: a scan of a text looks
+// up each 3 characters once (a regexp of a thousand alternatives, a key's lines in every form, tries each)
+let pattern: Map<string, string[]> | null | undefined;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
-function matcher(): RegExp | null {
+function matcher(): Map<string, string[]> | null {
   if (pattern !== undefined) return pattern;
   const forms = new Set<string>();
   for (const s of secrets) if (s.length >= 3) for (const f of secretForms(s)) if (f.length >= 3) forms.add(f);
-  pattern = forms.size
-    ? new RegExp(
-        [...forms]
-          .sort((a, b) => b.length - a.length)
-          .map(escapeRe)
-          .join('|'),
-        'g',
-      )
-    : null;
+  const byStart = new Map<string, string[]>();
+  for (const f of [...forms].sort((a, b) => b.length - a.length)) {
+    const list = byStart.get(f.slice(0, 3));
+    if (list) list.push(f);
+    else byStart.set(f.slice(0, 3), [f]);
+  }
+  pattern = forms.size ? byStart : null;
   return pattern;
+}
+
+/** The longest form of a secret at each place in the text, left to right, as [start, end] pairs. */
+function* hits(byStart: Map<string, string[]>, text: string): Generator<[number, number]> {
+  for (let i = 0; i + 3 <= text.length; ) {
+    const form = byStart.get(text.slice(i, i + 3))?.find((f) => text.startsWith(f, i));
+    if (form) {
+      yield [i, i + form.length];
+      i += form.length;
+    } else i++;
+  }
 }
 
 function noteNumber(n: number): void {
@@ -58,20 +67,23 @@ export function isSecret(value: unknown): boolean {
 /** Whether a text shows a secret in any form. */
 export function holdsSecret(text: string): boolean {
   if (short.has(text) || secrets.has(text)) return true;
-  const re = matcher();
-  if (!re) return false;
-  re.lastIndex = 0;
-  const hit = re.test(text);
-  re.lastIndex = 0;
-  return hit;
+  const m = matcher();
+  return m !== null && !hits(m, text).next().done;
 }
 
 /** Mask every registered secret, in every form, inside a string. */
 export function redact(text: string): string {
   if (secrets.size === 0) return text;
   if (short.has(text)) return MASK;
-  const re = matcher();
-  return re ? text.replace(re, MASK) : text;
+  const m = matcher();
+  if (!m) return text;
+  let out = '';
+  let last = 0;
+  for (const [start, end] of hits(m, text)) {
+    out += text.slice(last, start) + MASK;
+    last = end;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** Deep copy of a value with every secret masked: strings (in any form), numbers that are secrets, and keys. */

@@ -3,19 +3,22 @@
 // would alter (the task is then `uncertain`).
 import type { FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
+import { shellFunction } from '../transport/shell.js';
 import { readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // One round trip: the type, mode, ids, names, size, mtime, link count and link target, then the checksum if asked.
-const STAT_SCRIPT = [
-  'p=$1; algo=$2; follow=$3',
-  'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
-  'if [ -e "$p" ] || [ -L "$p" ]; then',
-  '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$p" || exit 3',
-  '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
-  '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum < "$p" | cut -d" " -f1; fi',
-  'else echo MISSING; fi',
-].join('\n');
+const STAT_SCRIPT = shellFunction(
+  [
+    'p=$1; algo=$2; follow=$3',
+    'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
+    'if [ -e "$p" ] || [ -L "$p" ]; then',
+    '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$p" || exit 3',
+    '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
+    '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum < "$p"; fi',
+    'else echo MISSING; fi',
+  ].join('\n'),
+);
 
 /** The script's output (its checksum is read from stdin: for a name holding a backslash, `sha1sum NAME` escapes
  *  its line and prefixes the sum with a backslash). */
@@ -39,7 +42,7 @@ export function parseStat(path: string, out: string): StatInfo {
   };
   for (const l of lines.slice(1)) {
     if (l.startsWith('L|')) st.lnk_target = l.slice(2);
-    if (l.startsWith('C|')) st.checksum = l.slice(2);
+    if (l.startsWith('C|')) st.checksum = l.slice(2).split(' ')[0];
   }
   return st;
 }

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Problems } from '../core/errors.js';
 import { readIniInventory } from './ini.js';
+import { head, IGNORED_EXTS, IGNORED_NAMES, looksLikeIni, looksLikeYaml, NOT_INVENTORY } from './sniff.js';
 import { InventoryBuilder, type InvGroup, type InvHost } from './model.js';
 import { loadVarsDir, type VarsDir } from './vars-dirs.js';
 import { readYamlInventory } from './yaml.js';
@@ -37,60 +38,12 @@ export interface Inventory {
   warnings: string[];
 }
 
-// Ansible's INVENTORY_IGNORE_EXTS and the names it always skips in an inventory folder.
-const IGNORED_EXTS = [
-  '.pyc',
-  '.pyo',
-  '.swp',
-  '.bak',
-  '~',
-  '.rpm',
-  '.md',
-  '.txt',
-  '.rst',
-  '.orig',
-  '.ini',
-  '.cfg',
-  '.retry',
-];
-const IGNORED_NAMES = /^(\.|host_vars$|group_vars$|vars_plugins$)/;
-
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
     return false;
   }
-}
-
-/** INI or YAML? By extension; without one, by the first meaningful line (as Ansible tries yaml, then ini). */
-function looksLikeYaml(file: string, text: string): boolean {
-  if (/\.(ya?ml|json)$/i.test(file)) return true;
-  if (/\.ini$/i.test(file)) return false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    if (line === '---' || line.startsWith('{')) return true;
-    return /^[^\s=#[][^=]*:(\s|$)/.test(line);
-  }
-  return false;
-}
-
-// Files a site folder holds beside its inventory (keys, certificates, known_hosts) are never read as one.
-const NOT_INVENTORY = new RegExp(
-  '^(known_hosts.*|id_[a-z0-9_]+|authorized_keys|' +
-    '.*\\.(pub|pem|key|crt|csr|srl|der|p12|kubeconfig|conf|sh|hbs|j2|tar|gz|tgz|zip))$',
-);
-
-/** In a folder, an extensionless file is an INI inventory only when it is called hosts/inventory or starts like one. */
-function looksLikeIni(name: string, text: string): boolean {
-  if (/^(hosts|inventory)$/.test(name)) return true;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    return line.startsWith('[');
-  }
-  return false;
 }
 
 function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
@@ -104,6 +57,12 @@ function readSource(b: InventoryBuilder, file: string, inFolder = false): void {
   }
   let text: string;
   try {
+    // in a folder, a file is sniffed by its head first: a binary or a file of another kind is never read whole
+    if (inFolder && !/\.(ya?ml|json)$/i.test(file)) {
+      const start = head(file);
+      if (start.includes('\0')) return;
+      if (!looksLikeYaml(file, start) && !looksLikeIni(basename(file), start)) return;
+    }
     text = readFileSync(file, 'utf8');
   } catch (e) {
     b.problems.add(`cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {

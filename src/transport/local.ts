@@ -1,6 +1,7 @@
 // The local transport: commands on the controller itself (`delegate_to: localhost`, implicit localhost,
 // ansible_connection=local). Same command lines (shell.ts), same become (sudo) and the same atomic put script
-// as over ssh, run by /bin/sh in a child process of its own process group (a timeout stops the whole group).
+// as over ssh, run by /bin/sh in a child process of its own process group (a timeout stops the whole group);
+// plain commands go to a long-lived shell (shell-pool.ts), as over ssh.
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { ConnectionSpec } from './connection-spec.js';
@@ -9,13 +10,21 @@ import { redact } from '../core/secrets.js';
 import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
 import { becomeError, becomeFor, type Become } from './become.js';
 import { drive, type Driven, type RunningProc } from './session.js';
-import { becomeMarkers, commandLine } from './shell.js';
+import { becomeMarkers, commandLine, functionCall } from './shell.js';
+import { ShellPool } from './shell-pool.js';
 import { quoteArgv } from '../core/shell-quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
 export class LocalTransport implements Transport {
   private readonly markers = becomeMarkers();
   readonly spec: ConnectionSpec;
+  /** Long-lived shells for plain commands (no stdin, become or timeout): a fork of a small shell each, not of
+   *  kplay's own large process. */
+  private readonly shells = new ShellPool(async () => {
+    const { proc, spawned } = startSh(this.host, []);
+    await Promise.race([spawned, new Promise((r) => setImmediate(r))]);
+    return proc;
+  });
 
   constructor(
     readonly host: string,
@@ -40,41 +49,14 @@ export class LocalTransport implements Transport {
     const become = becomeFor(this.spec, userInfo().username, o, this.markers);
     let line = commandLine(argv, o);
     if (become) line = become.wrap(line);
-    const child = spawn('/bin/sh', ['-c', line], { stdio: 'pipe', detached: true });
-    const spawnError = new Promise<never>((_, reject) =>
-      child.once('error', (e) =>
-        reject(
-          new KplayError(`cannot run /bin/sh on the controller: ${e.message}`, { code: 'INTERNAL', host: this.host }),
-        ),
-      ),
-    );
-    let killTimer: NodeJS.Timeout | undefined;
-    const group = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, sig);
-      } catch {
-        /* gone */
-      }
-    };
-    const done = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.once('close', (code, signal) => {
-        if (killTimer) clearTimeout(killTimer);
-        resolve({ code, signal });
-      }),
-    );
-    const proc: RunningProc = {
-      stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      done,
-      kill() {
-        group('SIGTERM');
-        killTimer = setTimeout(() => group('SIGKILL'), 1000);
-      },
-    };
+    if (!become && !o.timeoutMs && stdin === undefined && o.stdin === undefined) {
+      const r = await this.shells.run(line, functionCall(argv, o));
+      if (r) return { ...r, timedOut: false, becameOk: true, passwordRefused: false };
+    }
+    const { proc, spawned } = startSh(this.host, ['-c', line]);
     const res = await Promise.race([
       drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io }),
-      spawnError,
+      spawned,
     ]);
     return { ...res, become };
   }
@@ -120,5 +102,48 @@ export class LocalTransport implements Transport {
     return r.stdout;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.shells.close();
+  }
+}
+
+/** /bin/sh in a child process of its own process group (a kill stops the whole group). `spawned` rejects when
+ *  it cannot start. */
+function startSh(host: string, args: string[]): { proc: RunningProc; spawned: Promise<never> } {
+  const child = spawn('/bin/sh', args, { stdio: 'pipe', detached: true });
+  const spawned = new Promise<never>((_, reject) =>
+    child.once('error', (e) =>
+      reject(new KplayError(`cannot run /bin/sh on the controller: ${e.message}`, { code: 'INTERNAL', host })),
+    ),
+  );
+  spawned.catch(() => {});
+  let killTimer: NodeJS.Timeout | undefined;
+  const group = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      /* gone */
+    }
+  };
+  const done = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('close', (code, signal) => {
+      if (killTimer) clearTimeout(killTimer);
+      resolve({ code, signal });
+    }),
+  );
+  const handles = [child, child.stdin, child.stdout, child.stderr];
+  const proc: RunningProc = {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    done,
+    kill() {
+      group('SIGTERM');
+      killTimer = setTimeout(() => group('SIGKILL'), 1000);
+    },
+    hold(busy) {
+      for (const h of handles) (h as { ref(): void; unref(): void })[busy ? 'ref' : 'unref']();
+    },
+  };
+  return { proc, spawned };
 }

@@ -13,6 +13,9 @@ export interface RunningProc {
   kill(): void;
   /** Settles once the command has exited and its streams are closed. `lost` = the connection went away. */
   done: Promise<{ code: number | null; signal?: string | null | undefined; lost?: boolean }>;
+  /** A long-lived process on the controller keeps the run alive only while it has work (a shell left idle
+   *  never holds kplay up at its end). */
+  hold?: (busy: boolean) => void;
 }
 
 export interface DriveOptions {

@@ -11,6 +11,7 @@
 // channels): a command still running when its caller gives up would leave the shell busy.
 import { randomBytes } from 'node:crypto';
 import { signalNumber, type RunningProc } from './session.js';
+import type { FunctionCall } from './shell.js';
 
 export interface ShellResult {
   rc: number;
@@ -22,6 +23,8 @@ export interface ShellResult {
 
 interface Pending {
   line: string;
+  /** A registered shell function's call: the function is defined in this shell before its first call. */
+  call?: FunctionCall | undefined;
   resolve: (r: ShellResult) => void;
 }
 
@@ -39,8 +42,12 @@ export class ShellSession {
   private current: Pending | undefined;
   private readonly queue: Pending[] = [];
   private dead = false;
+  private readonly defined = new Set<string>();
+  /** Settles when the shell's process has ended. */
+  readonly ended: Promise<unknown>;
 
   constructor(private readonly proc: RunningProc) {
+    this.ended = proc.done;
     this.outEnd = Buffer.from(`\n${this.marker} `);
     this.errEnd = Buffer.from(`\n${this.marker}\n`);
     proc.stdout.on('data', (d: Buffer) => {
@@ -67,9 +74,9 @@ export class ShellSession {
   }
 
   /** Runs one shell command line; resolves when it has finished (or the shell is gone: `lost`). */
-  run(line: string): Promise<ShellResult> {
+  run(line: string, call?: FunctionCall): Promise<ShellResult> {
     return new Promise((resolve) => {
-      const p = { line, resolve };
+      const p = { line: call?.line ?? line, call, resolve };
       if (this.dead) return resolve({ rc: -1, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), lost: true });
       this.queue.push(p);
       if (!this.current) this.next();
@@ -83,9 +90,17 @@ export class ShellSession {
   private next(): void {
     const p = this.queue.shift();
     this.current = p;
+    this.proc.hold?.(p !== undefined);
     if (!p) return;
     const m = this.marker;
-    this.proc.stdin.write(`(\n${p.line}\n) </dev/null; printf '\\n%s %d\\n' ${m} $?; printf '\\n%s\\n' ${m} >&2\n`);
+    let define = '';
+    if (p.call && !this.defined.has(p.call.name)) {
+      this.defined.add(p.call.name);
+      define = `${p.call.definition}\n`;
+    }
+    this.proc.stdin.write(
+      `${define}(\n${p.line}\n) </dev/null; printf '\\n%s %d\\n' ${m} $?; printf '\\n%s\\n' ${m} >&2\n`,
+    );
   }
 
   private settle(): void {

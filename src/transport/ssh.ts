@@ -11,7 +11,7 @@ import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
 import { becomeError, becomeFor, type Become } from './become.js';
 import { openExec, Semaphore } from './channel.js';
 import { drive, type Driven, type RunningProc } from './session.js';
-import { becomeMarkers, commandLine } from './shell.js';
+import { becomeMarkers, commandLine, functionCall } from './shell.js';
 import { quoteArgv } from '../core/shell-quote.js';
 import { takeHostLock } from './host-lock.js';
 import { loginUser, openConnection } from './ssh-connect.js';
@@ -76,8 +76,7 @@ export class SshTransport implements Transport {
         opened.client.on('close', drop);
         opened.client.on('end', drop);
         this.conn = { ...opened, gone };
-        const current = () => this.conn?.client === opened.client;
-        this.shells = new ShellPool(opened.client, this.channels, current, () => this.openRetries++);
+        this.shells = new ShellPool(() => this.channel(opened.client, 'exec sh'));
         if (this.temps.size > 0) await this.cleanTemps();
       })().finally(() => {
         this.connecting = undefined;
@@ -120,9 +119,24 @@ export class SshTransport implements Transport {
     if (become) cmd = become.wrap(cmd);
     const client = await this.client();
     if (!become && !o.timeoutMs && line === undefined && stdin === undefined && o.stdin === undefined && this.shells) {
-      const r = await this.shells.run(cmd);
+      const r = await this.shells.run(cmd, functionCall(argv, o));
       if (r) return { ...r, timedOut: false, becameOk: true, passwordRefused: false, line: cmd };
     }
+    const proc = await this.channel(client, cmd).catch((e: Error) => {
+      throw this.conn
+        ? new KplayError(`cannot open a channel on ${this.spec.host}: ${e.message}`, {
+            code: 'UNREACHABLE',
+            host: this.host,
+          })
+        : this.lost(`before running ${quoteArgv(argv)}`);
+    });
+    const res = await drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io });
+    return { ...res, line: cmd, become };
+  }
+
+  /** An exec channel of `cmd`, holding a slot of the connection's channels until it has really closed (a
+   *  timed-out one may take a moment). */
+  private async channel(client: Client, cmd: string): Promise<RunningProc> {
     const release = await this.channels.acquire();
     try {
       const proc = await openExec(
@@ -130,18 +144,9 @@ export class SshTransport implements Transport {
         cmd,
         () => this.conn?.client === client,
         () => this.openRetries++,
-      ).catch((e: Error) => {
-        throw this.conn
-          ? new KplayError(`cannot open a channel on ${this.spec.host}: ${e.message}`, {
-              code: 'UNREACHABLE',
-              host: this.host,
-            })
-          : this.lost(`before running ${quoteArgv(argv)}`);
-      });
-      // The slot is given back when the channel has really closed (a timed-out one may take a moment).
+      );
       void proc.done.then(release);
-      const res = await drive(proc, { stdin: stdin ?? o.stdin, timeoutMs: o.timeoutMs, become: become?.io });
-      return { ...res, line: cmd, become };
+      return proc;
     } catch (e) {
       release();
       throw e;

@@ -178,4 +178,18 @@ describe('inventory: a site folder', () => {
     expect(p.list.map((e) => e.message)).to.deep.equal([]);
     expect([...inv.hosts.keys()].sort()).to.deep.equal(['a', 'b']);
   });
+
+  it('a binary (a NUL in its head) is never an inventory; a file is sniffed by its first lines only', () => {
+    const dir = writeTree({
+      hosts: '[web]\nb\n',
+      // a binary whose head reads like INI: skipped for its NUL, not read as hosts
+      'bin/tool': '[x]\nnot-a-host\0\x7fELF',
+      // text that starts like prose: never parsed, however it goes on
+      'bin/README': `words first\n${'[late]\nc\n'.repeat(5000)}`,
+    });
+    const p = new Problems();
+    const inv = loadInventory([dir], p);
+    expect(p.list.map((e) => e.message)).to.deep.equal([]);
+    expect([...inv.hosts.keys()].sort()).to.deep.equal(['b']);
+  });
 });

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import type { RunningProc } from '../../src/transport/session.js';
 import { ShellSession } from '../../src/transport/shell-session.js';
+import { functionCall, shellFunction } from '../../src/transport/shell.js';
 
 function localSh(): RunningProc {
   const child = spawn('sh', [], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -75,6 +76,22 @@ describe('a long-lived shell runs command lines one at a time', () => {
       [4, '4\n', 'e4\n'],
     ]);
     expect(sh.idle).to.equal(true);
+  });
+
+  it("kplay's own scripts are defined once as functions: the same result as under sh -c, no sh started", async () => {
+    const script = shellFunction('echo "$0:$#:$1:$2"; [ -n "$2" ] || exit 5; echo "$$ $PPID"');
+    const call = (...args: string[]) => functionCall(['sh', '-c', script, 'sh', ...args])!;
+    const shellPid = (await sh.run('echo $$')).stdout.toString().trim();
+    const a = await sh.run('', call('a b', "c'd"));
+    const [first, pids] = a.stdout.toString().split('\n');
+    expect([a.rc, first]).to.deep.equal([0, "sh:2:a b:c'd"]);
+    // $$ is the long-lived shell's own pid; the function ran in a subshell of it, not in a new `sh`
+    expect(pids!.split(' ')[0]).to.equal(shellPid);
+    const b = await sh.run('', call('x'));
+    expect([b.rc, b.stdout.toString()]).to.deep.equal([5, 'sh:1:x:\n']);
+    expect(sh.alive).to.equal(true);
+    expect(functionCall(['sh', '-c', 'echo not registered', 'sh'])).to.equal(undefined);
+    expect(functionCall(['sh', '-c', script, 'sh'], { cwd: '/tmp' })).to.equal(undefined);
   });
 
   it('a shell killed ends the command under way as killed; a dead shell takes no more', async () => {
