@@ -3,7 +3,7 @@
 // would alter (the task is then `uncertain`).
 import type { FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
-import { shellFunction } from '../transport/shell.js';
+import { shellFunction } from '../core/shell-functions.js';
 import { readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 

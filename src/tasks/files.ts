@@ -5,6 +5,7 @@
 // mimetype and charset (get_mime) come from `file -b -i` ('unknown' when it cannot tell, as in Ansible).
 // Not returned: attributes (get_attributes), which need `lsattr`.
 import type { FactReader, Vars } from './contract.js';
+import { shellFunction } from '../core/shell-functions.js';
 import { octal, parseOctal } from './lib/fsattrs.js';
 import { expandUser } from './lib/home.js';
 import { abool, choice, defineTask, apath } from './lib/schema.js';
@@ -102,9 +103,10 @@ export function parseMime(out: string): { mimetype: string; charset: string } {
 }
 
 // %X %Z %Y with nanoseconds, then device, inode, links, type, blocks, I/O block size, rdev major/minor (hex)
-export const MORE_STAT =
+export const MORE_STAT = shellFunction(
   'stat $2 -c "%.9X|%.9Z|%.9Y|%d|%i|%h|%F|%b|%o|%t|%T" -- "$1" && ' +
-  'printf "%s|%s|%s\\n" "$([ -r "$1" ] && echo 1)" "$([ -w "$1" ] && echo 1)" "$([ -x "$1" ] && echo 1)"';
+    'printf "%s|%s|%s\\n" "$([ -r "$1" ] && echo 1)" "$([ -w "$1" ] && echo 1)" "$([ -x "$1" ] && echo 1)"',
+);
 
 /** The fields of Ansible's stat the reader's cached stat does not carry; none when the host's stat cannot. */
 export function parseMoreStat(out: string): Vars {

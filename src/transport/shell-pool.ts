@@ -3,7 +3,7 @@
 // the controller a child `sh`). A command goes to a free shell; when all are busy it gets a process of its own
 // (the caller's), so commands run at once on a host still run side by side.
 import type { RunningProc } from './session.js';
-import type { FunctionCall } from './shell.js';
+import type { FunctionCall } from '../core/shell-functions.js';
 import { ShellSession, type ShellResult } from './shell-session.js';
 
 export const MAX_SHELLS = 2;

@@ -11,7 +11,7 @@
 // channels): a command still running when its caller gives up would leave the shell busy.
 import { randomBytes } from 'node:crypto';
 import { signalNumber, type RunningProc } from './session.js';
-import type { FunctionCall } from './shell.js';
+import type { FunctionCall } from '../core/shell-functions.js';
 
 export interface ShellResult {
   rc: number;

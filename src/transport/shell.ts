@@ -4,7 +4,7 @@
 // stdout, so the caller can tell "sudo refused" (no marker) from "the command failed" (marker, then rc), and,
 // with a password, sudo is given a prompt of our own: the password is written to stdin only when that prompt
 // shows up on stderr (a NOPASSWD rule would otherwise hand the password to the command as its stdin).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { KplayError } from '../core/errors.js';
 import { quote, quoteArgv } from '../core/shell-quote.js';
 
@@ -66,29 +66,4 @@ export function becomeWrap(line: string, o: BecomeOptions): string {
   const inner = `echo ${quote(o.marker ?? DEFAULT_MARKERS.marker)}; ${line}`;
   const head = o.password !== undefined ? ['sudo', '-S', '-p', o.prompt ?? DEFAULT_MARKERS.prompt] : ['sudo', '-n'];
   return `${quoteArgv([...head, '-u', o.user, '--', 'sh', '-c'])} ${quote(inner)}`;
-}
-
-// Scripts kplay itself runs often (the host reader's stat ...) are defined once as shell functions in a
-// long-lived shell (shell-session.ts): a call then costs the shell a fork, not also an exec of `sh -c`.
-const functions = new Map<string, string>();
-
-/** Registers `script` (run as `sh -c script $0 args...`): a long-lived shell may define it as a function. Only
- *  scripts of kplay's own, known to parse, are registered: a syntax error would end the shell that reads it. */
-export function shellFunction(script: string): string {
-  functions.set(script, `kplay_${createHash('sha256').update(script).digest('hex').slice(0, 16)}`);
-  return script;
-}
-
-/** argv as a call of a registered function (its name, its definition and the call's line), when it is one. */
-export interface FunctionCall {
-  name: string;
-  definition: string;
-  line: string;
-}
-
-export function functionCall(argv: string[], o: LineOptions = {}): FunctionCall | undefined {
-  if (argv[0] !== 'sh' || argv[1] !== '-c' || o.shell || o.cwd || o.env || o.remoteTimeoutSec) return undefined;
-  const name = functions.get(argv[2] ?? '');
-  if (!name) return undefined;
-  return { name, definition: `${name}() {\n${argv[2]}\n}`, line: quoteArgv([name, ...argv.slice(4)]) };
 }

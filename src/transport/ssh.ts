@@ -1,8 +1,7 @@
-// The SSH transport: ONE ssh2 connection per host for the whole run. A command without stdin, become or
-// timeout goes to a long-lived `sh` on it (shell-pool.ts: a fork on the host instead of a new sshd session);
-// the others each get an exec channel (at most `maxChannels` channels at once, below sshd's MaxSessions of 10:
-// the SFTP session takes one more). One SFTP session is reused for files. When the connection drops (a reboot,
-// a network cut), the next call connects again and first removes temp files an interrupted put left behind.
+// The SSH transport: ONE ssh2 connection per host for the whole run. A command without stdin, become or timeout
+// goes to a long-lived `sh` on it (shell-pool.ts: a fork on the host, not a new sshd session); the others each get
+// an exec channel (at most `maxChannels` at once, below sshd's MaxSessions of 10: SFTP takes one more). One SFTP
+// session for files. A dropped connection is made again on the next call, which first removes puts' temp files.
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
@@ -11,7 +10,8 @@ import { checkPutOptions, putError, putScript, tempPathFor } from './atomic.js';
 import { becomeError, becomeFor, type Become } from './become.js';
 import { openExec, Semaphore } from './channel.js';
 import { drive, type Driven, type RunningProc } from './session.js';
-import { becomeMarkers, commandLine, functionCall } from './shell.js';
+import { becomeMarkers, commandLine } from './shell.js';
+import { functionCall } from '../core/shell-functions.js';
 import { quoteArgv } from '../core/shell-quote.js';
 import { takeHostLock } from './host-lock.js';
 import { loginUser, openConnection } from './ssh-connect.js';

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import type { RunningProc } from '../../src/transport/session.js';
 import { ShellSession } from '../../src/transport/shell-session.js';
-import { functionCall, shellFunction } from '../../src/transport/shell.js';
+import { functionCall, shellFunction } from '../../src/core/shell-functions.js';
 
 function localSh(): RunningProc {
   const child = spawn('sh', [], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -3,21 +3,24 @@
 // loadable modules at all) and cannot be unloaded (state=absent then fails). persistent=present writes
 // /etc/modules-load.d/<name>.conf (and /etc/modprobe.d/<name>.conf `options name params` when params are
 // given); persistent=absent removes both files; disabled (the default) leaves them alone.
+import { shellFunction } from '../../core/shell-functions.js';
 import type { Change, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
 import { astr, choice, defineTask } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
 
 /** Prints loaded, builtin or absent for a module name (- and _ are the same, as for the kernel). */
-const MODSTATE = [
-  'n=$(printf %s "$1" | tr - _)',
-  'if [ -r /proc/modules ] && cut -d" " -f1 /proc/modules | grep -qx -- "$n"; then echo loaded; exit 0; fi',
-  'if [ -e "/sys/module/$n/initstate" ]; then echo loaded; exit 0; fi',
-  'f=/lib/modules/$(uname -r)/modules.builtin',
-  'if [ -r "$f" ] && sed "s|.*/||; s|\\.ko.*\\$||" "$f" | tr - _ | grep -qx -- "$n"; then echo builtin; exit 0; fi',
-  'if [ -d "/sys/module/$n" ]; then echo builtin; exit 0; fi',
-  'echo absent',
-].join('\n');
+const MODSTATE = shellFunction(
+  [
+    'n=$(printf %s "$1" | tr - _)',
+    'if [ -r /proc/modules ] && cut -d" " -f1 /proc/modules | grep -qx -- "$n"; then echo loaded; exit 0; fi',
+    'if [ -e "/sys/module/$n/initstate" ]; then echo loaded; exit 0; fi',
+    'f=/lib/modules/$(uname -r)/modules.builtin',
+    'if [ -r "$f" ] && sed "s|.*/||; s|\\.ko.*\\$||" "$f" | tr - _ | grep -qx -- "$n"; then echo builtin; exit 0; fi',
+    'if [ -d "/sys/module/$n" ]; then echo builtin; exit 0; fi',
+    'echo absent',
+  ].join('\n'),
+);
 
 export const modstateArgv = (name: string) => ['sh', '-c', MODSTATE, 'sh', name];
 

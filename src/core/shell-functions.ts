@@ -1,0 +1,32 @@
+// Scripts kplay itself runs often (the host reader's stat, a module's probe) are defined once as shell
+// functions in a host's long-lived shell (src/transport/shell-session.ts): a call then costs that shell a fork,
+// not also an exec of `sh -c`. Modules register theirs here; transports ask whether an argv is a call of one.
+import { createHash } from 'node:crypto';
+import { quoteArgv } from './shell-quote.js';
+
+const functions = new Map<string, string>();
+
+/** Registers `script` (run as `sh -c script $0 args...`): a long-lived shell may define it as a function. Only
+ *  scripts of kplay's own, known to parse, are registered: a syntax error would end the shell that reads it. */
+export function shellFunction(script: string): string {
+  functions.set(script, `kplay_${createHash('sha256').update(script).digest('hex').slice(0, 16)}`);
+  return script;
+}
+
+export interface FunctionCall {
+  name: string;
+  definition: string;
+  line: string;
+}
+
+/** The options that change how argv runs (a cwd, an environment, a shell, a host-side timeout). */
+type LineOptions = { shell?: unknown; cwd?: unknown; env?: unknown; remoteTimeoutSec?: unknown };
+
+/** argv as a call of a registered function (its name, its definition and the call's line), when it is one and
+ *  runs with none of those options. */
+export function functionCall(argv: string[], o: LineOptions = {}): FunctionCall | undefined {
+  if (argv[0] !== 'sh' || argv[1] !== '-c' || o.shell || o.cwd || o.env || o.remoteTimeoutSec) return undefined;
+  const name = functions.get(argv[2] ?? '');
+  if (!name) return undefined;
+  return { name, definition: `${name}() {\n${argv[2]}\n}`, line: quoteArgv([name, ...argv.slice(4)]) };
+}
