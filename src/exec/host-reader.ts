@@ -1,52 +1,13 @@
 // A FactReader over one host's transport: every read is cached for the run (until a change is applied on
 // that host) and recorded, so check mode can tell when a task read something an earlier, unapplied change
 // would alter (the task is then `uncertain`).
-import type { FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../tasks/contract.js';
+import type { FactReader, FileRead, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
-import { shellFunction } from '../core/shell-functions.js';
+import { parseStat, STAT_SCRIPT, statKey, statMany } from './host-stat.js';
 import { readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // One round trip: the type, mode, ids, names, size, mtime, link count and link target, then the checksum if asked.
-const STAT_SCRIPT = shellFunction(
-  [
-    'p=$1; algo=$2; follow=$3',
-    'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
-    'if [ -e "$p" ] || [ -L "$p" ]; then',
-    '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$p" || exit 3',
-    '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
-    '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum < "$p"; fi',
-    'else echo MISSING; fi',
-  ].join('\n'),
-);
-
-/** The script's output (its checksum is read from stdin: for a name holding a backslash, `sha1sum NAME` escapes
- *  its line and prefixes the sum with a backslash). */
-export function parseStat(path: string, out: string): StatInfo {
-  const lines = out.trim().split('\n');
-  if (lines[0] === 'MISSING') return { exists: false, path };
-  const [type, mode, uid, gid, owner, group, size, mtime] = lines[0]!.split('|');
-  const st: StatInfo = {
-    exists: true,
-    path,
-    isdir: type === 'directory',
-    isreg: type === 'regular file' || type === 'regular empty file',
-    islnk: type === 'symbolic link',
-    mode: mode!.padStart(4, '0'),
-    uid: Number(uid),
-    gid: Number(gid),
-    owner: owner!,
-    group: group!,
-    size: Number(size),
-    mtime: Number(mtime),
-  };
-  for (const l of lines.slice(1)) {
-    if (l.startsWith('L|')) st.lnk_target = l.slice(2);
-    if (l.startsWith('C|')) st.checksum = l.slice(2).split(' ')[0];
-  }
-  return st;
-}
-
 export class HostReader implements FactReader {
   private cache = new Map<string, Promise<unknown>>();
   /** Keys read since the last `startTask()`: 'file:/etc/x', 'probe:sysctl -n x', 'facts'. */
@@ -110,8 +71,18 @@ export class HostReader implements FactReader {
     return this.cached('facts', 'facts', this.gather);
   }
 
+  /** Stats the files a loop's items will read, in one command per kind (host-stat.ts), ahead of the items: what
+   *  it tells is cached as their own stats would be. A failure is left for the items' own stats to meet. */
+  async prefetch(requests: FileRead[]): Promise<void> {
+    const wanted = requests.filter((r) => !this.cache.has(statKey(r)));
+    if (wanted.length < 2) return;
+    const got = await statMany(this.t, this.become(), wanted).catch(() => undefined);
+    for (const [key, st] of got?.stats ?? []) if (!this.cache.has(key)) this.cache.set(key, Promise.resolve(st));
+    for (const path of got?.linked ?? []) this.linked.add(path);
+  }
+
   stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {
-    const key = `stat:${path}|${opts.follow ? 1 : 0}|${opts.checksum ?? ''}`;
+    const key = statKey({ path, ...opts });
     return this.cached(key, `file:${path}`, async () => {
       const r = await this.t.exec(['sh', '-c', STAT_SCRIPT, 'sh', path, opts.checksum ?? '', opts.follow ? '1' : '0'], {
         become: this.become(),

@@ -18,6 +18,7 @@ import { taskCheckMode } from './check-mode.js';
 import { condition, loopControl } from './conditions.js';
 import { loopOrSkip, registerResult, skippedBy } from './task-skip.js';
 import { itemVars, pauseOf, sleep } from './loops.js';
+import { readAhead } from './loop-reads.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { attemptsOf, numberOf } from './task-retries.js';
 import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
@@ -55,6 +56,7 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     }
     const lc = loopControl(t, base, host);
     const pause = pauseOf(lc);
+    await readAhead(p, t, host, base, items, lc);
     const results: Vars[] = [];
     let status: HostStatus = 'skipped';
     const changes: string[] = [];

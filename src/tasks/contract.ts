@@ -161,6 +161,16 @@ export interface TaskModule<A extends Vars = Vars> extends ModuleSpec {
   /** What a change would alter, from the arguments alone: check mode uses it when the plan cannot run because an
    * input is still pending (a certificate whose CA an earlier task would make), so later readers stay uncertain. */
   pendingTouches?(args: A): string[];
+  /** The host files a plan of these arguments (rendered, not yet checked) will stat: a loop asks for all its
+   *  items' at once, before the first item runs (one command instead of one per file). */
+  loopReads?(args: Vars): FileRead[];
+}
+
+/** A stat a plan will make: `facts.stat(path, { follow, checksum })`. */
+export interface FileRead {
+  path: string;
+  follow?: boolean | undefined;
+  checksum?: 'sha1' | 'sha256' | undefined;
 }
 
 export function isTaskModule(m: ModuleSpec): m is TaskModule {

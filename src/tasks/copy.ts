@@ -17,7 +17,7 @@ import type { StatInfo } from './contract.js';
 import { planControllerTree, planHostTree, preserved } from './lib/copy-tree.js';
 import { fileAttrArgs, taskFailed } from './lib/fsattrs.js';
 import { absoluteOnHost } from './lib/host-path.js';
-import { type PutFileArgs, planPutFile } from './lib/put-file.js';
+import { type PutFileArgs, planPutFile, putFileReads } from './lib/put-file.js';
 import { abool, amode, astr, defineTask, apath } from './lib/schema.js';
 import { contentBytes } from './lib/py-values.js';
 import { encodeText } from './lib/text-encoding.js';
@@ -51,6 +51,7 @@ export const copy = defineTask({
     'Put a file on the host from the controller (src) or from inline content; atomic, sent only when it differs.',
   args: copyArgs,
   controllerSource: (a) => (toBool(a.remote_src) ? undefined : { arg: 'src', kind: 'files' }),
+  loopReads: putFileReads,
   requiredOneOf: [['dest'], ['src', 'content']],
   mutuallyExclusive: [['src', 'content']],
   groupFailures: {
@@ -128,6 +129,7 @@ export const template = defineTask({
   name: 'template',
   description: 'Render a Handlebars template on the controller and put the result on the host.',
   controllerSource: () => ({ arg: 'src', kind: 'templates' }),
+  loopReads: putFileReads,
   args: {
     src: apath(),
     dest: apath(),

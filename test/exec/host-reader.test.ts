@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { controllerTree, HostReader, parseStat, readsTouched } from '../../src/exec/host-reader.js';
+import { controllerTree, HostReader, readsTouched } from '../../src/exec/host-reader.js';
+import { parseStat } from '../../src/exec/host-stat.js';
 import type { ExecResult, Transport } from '../../src/transport/types.js';
 
 class CountingTransport implements Transport {

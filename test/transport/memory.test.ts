@@ -1,6 +1,6 @@
 // The in-memory host answers like a real one for what it knows, and refuses what it does not.
 import { expect } from 'chai';
-import { parseStat } from '../../src/exec/host-reader.js';
+import { parseStat } from '../../src/exec/host-stat.js';
 import { MemoryHost } from '../../src/transport/memory.js';
 
 const STAT = (path: string, algo = '') => ['sh', '-c', 'stat $f -c "%F|%a|..."', 'sh', path, algo, '0'];

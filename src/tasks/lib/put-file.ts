@@ -4,7 +4,7 @@
 // uid/gid/path when nothing changes (a change's re-plan gives them after it is applied), md5sum when sent.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Action, Change, FactReader, HostView, Plan, Vars } from '../contract.js';
+import type { Action, Change, FactReader, FileRead, HostView, Plan, Vars } from '../contract.js';
 import {
   backupAction,
   backupName,
@@ -120,4 +120,16 @@ export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactRea
     else Object.assign(result, { path: dest, uid: st.uid, gid: st.gid, owner: st.owner, group: st.group });
   }
   return { changes, result };
+}
+
+/** The stats planPutFile makes of a file dest (a loop reads its items' at once): whether it is a folder, the
+ *  file itself with its checksum, its folder. */
+export function putFileReads(args: Vars): FileRead[] {
+  const dest = args.dest;
+  if (typeof dest !== 'string' || !dest.startsWith('/') || dest.endsWith('/')) return [];
+  return [
+    { path: dest, follow: true },
+    { path: dest, follow: false, checksum: 'sha256' },
+    { path: posix.dirname(dest), follow: true },
+  ];
 }

@@ -7,6 +7,7 @@ import type {
   ArgsShape,
   ControllerModule,
   FactReader,
+  FileRead,
   HostView,
   ModuleSpec,
   Plan,
@@ -109,6 +110,7 @@ export function defineTask<const S extends ArgsShape>(
     converges?: boolean;
     plan(args: ArgsOf<S>, host: HostView, facts: FactReader): Promise<Plan>;
     pendingTouches?(args: ArgsOf<S>): string[];
+    loopReads?(args: Vars): FileRead[];
   },
 ): TaskModule<ArgsOf<S>> {
   return spec;
