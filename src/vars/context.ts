@@ -63,14 +63,19 @@ export function factsLayer(facts: Vars | undefined): Vars {
 }
 
 /** `hostvars`: every inventory host's variables with its facts, set_facts and the run's extra vars (-e and a
- *  kubeasz config.yml win there too, as in Ansible), built on demand per host. */
+ *  kubeasz config.yml win there too, as in Ansible), built on demand per host, once. */
 export function hostvarsOf(rv: RunVars): Vars {
   const out: Vars = {};
+  // made once per host for this set of a task's variables (taskVars makes them anew for each task and host, and
+  // after a loop item sets facts): its templated values are then rendered once, however often they are read
+  const made = new Map<string, Vars>();
   for (const h of rv.inv.hosts.keys()) {
     Object.defineProperty(out, h, {
       enumerable: true,
       configurable: true,
       get: () => {
+        const had = made.get(h);
+        if (had) return had;
         const facts = factsLayer(rv.facts.get(h));
         const vars: Vars = {
           ...hostVars(rv.inv, h),
@@ -81,7 +86,9 @@ export function hostvarsOf(rv: RunVars): Vars {
           groups: groupsMap(rv.inv),
         };
         const data = new Set(Object.keys(facts).filter((k) => vars[k] === facts[k]));
-        return lazyRender(vars, h, data);
+        const dict = lazyRender(vars, h, data);
+        made.set(h, dict);
+        return dict;
       },
     });
   }
