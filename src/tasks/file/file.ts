@@ -63,6 +63,12 @@ export const file = defineTask({
   requiredIf: [['state', 'hard', ['src']]],
   returns: { path: 'the path', state: 'its state after the task' },
   example: '- file: path=/etc/kubernetes/ssl state=directory mode=0755',
+  // the path's own stat (a loop reads its items' at once)
+  loopReads: (a) => {
+    const path = a.path ?? a.dest ?? a.name;
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/') return [];
+    return [{ path: path.replace(/\/+$/, ''), follow: false }];
+  },
   async plan(args, _host, facts): Promise<Plan> {
     if (args._diff_peek) return { changes: [], result: { path: args.path } };
     // `~/x` as the host's user, as Ansible's path arguments
