@@ -18,7 +18,7 @@ import { sshArgv } from '../../src/lab/ssh.js';
 import { RUN_ROOT, readState, type LabState } from '../../src/lab/state.js';
 import { labUnsupportedReason, lockHolder, run, tryLock, type RunOptions, type RunResult } from '../../src/lab/sys.js';
 
-export const SHARED_PREFIX = 'kpt';
+export const SHARED_PREFIX = process.env.KPLAY_TEST_LAB_PREFIX || 'kpt';
 export const SHARED_NET = process.env.KPLAY_TEST_NET || '10.79.0';
 
 export interface LabHandle {
@@ -63,9 +63,10 @@ export function handle(state: LabState): LabHandle {
 // Labs this test process started, for the teardown at the end (and on signals).
 const started = new Set<string>();
 
-// One test run at a time uses labs on a machine (the suites use fixed prefixes and subnets): a second run
-// waits for the first. A lock whose holder died is taken over; its labs are remade by the next `up`.
-const RUN_LOCK = join(RUN_ROOT, 'test-run.lock');
+// One test run at a time uses a shared lab prefix on a machine (KPLAY_TEST_LAB_PREFIX: `npm test` runs two lanes,
+// each with its own, test/support/lanes.ts): a second run waits for the first. A lock whose holder died is taken
+// over; its labs are remade by the next `up`.
+const RUN_LOCK = join(RUN_ROOT, `test-run-${SHARED_PREFIX}.lock`);
 let runLock: Promise<void> | undefined;
 function acquireRunLock(): Promise<void> {
   runLock ??= (async () => {

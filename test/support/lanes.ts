@@ -1,0 +1,67 @@
+// `npm test`: the suites in two lanes at once, each a mocha process with a lab of its own (its own prefix and
+// subnet). The machine's two cores sit partly idle while one lab waits (services starting, a VIP moving, apt, a
+// host rebooting); a second lab fills that time. Lane 1 holds the two largest lab suites (the HA cluster, the
+// Ansible parity) and the suites that need no lab; lane 2 every other lab suite, with the labs of fixed names
+// (test/lab/lifecycle, keepalived). Each line is printed as it comes, led by its lane; the exit status is the
+// worse of the two. `npx mocha` still runs everything in one process (.mocharc.json).
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const ROOT = 'dist/test';
+const LANE1_LAB = ['e2e/ha-cluster.test.js', 'parity/ansible-parity.test.js'];
+const LANES = [
+  { name: '1', prefix: 'kpt', net: '10.79.0' },
+  { name: '2', prefix: 'kpu', net: '10.79.6' },
+];
+
+/** A suite file that brings a lab up (through the shared lab or one of its own). */
+function usesLab(file: string): boolean {
+  return /\b(useLab|startLab|labUp)\b|lab-support\.js/.test(readFileSync(file, 'utf8'));
+}
+
+function split(): string[][] {
+  const files = readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => join(ROOT, f))
+    .sort();
+  const first = files.filter((f) => LANE1_LAB.some((l) => f.endsWith(l)) || !usesLab(f));
+  return [first, files.filter((f) => !first.includes(f))];
+}
+
+function runLane(lane: (typeof LANES)[number], files: string[]): Promise<number> {
+  const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
+  // the options of .mocharc.json, whose spec (every file) would otherwise join the lane's
+  const rc = JSON.parse(readFileSync('.mocharc.json', 'utf8')) as {
+    require: string[];
+    timeout: number;
+    reporter: string;
+  };
+  const opts = ['--no-config', ...rc.require.flatMap((r) => ['--require', r]), '--timeout', String(rc.timeout)];
+  const child = spawn(process.execPath, [mocha, ...opts, '--reporter', rc.reporter, ...files], {
+    env: { ...process.env, KPLAY_TEST_LAB_PREFIX: lane.prefix, KPLAY_TEST_NET: lane.net },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lead = `[${lane.name}] `;
+  const pipe = (from: NodeJS.ReadableStream, to: NodeJS.WriteStream) => {
+    let rest = '';
+    from.on('data', (d: Buffer) => {
+      const lines = (rest + d.toString('utf8')).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) to.write(`${lead}${l}\n`);
+    });
+    from.on('end', () => rest && to.write(`${lead}${rest}\n`));
+  };
+  pipe(child.stdout, process.stdout);
+  pipe(child.stderr, process.stderr);
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
+
+const lanes = split();
+const t0 = Date.now();
+const codes = await Promise.all(LANES.map((l, i) => runLane(l, lanes[i]!)));
+console.log(
+  `lanes: ${codes.map((c, i) => `lane ${i + 1} exit ${c}`).join(', ')}; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+);
+process.exitCode = Math.max(...codes);
