@@ -140,7 +140,8 @@ function startSh(host: string, args: string[]): { proc: RunningProc; spawned: Pr
     done,
     kill() {
       group('SIGTERM');
-      killTimer = setTimeout(() => group('SIGKILL'), 1000);
+      // never what holds kplay up at its end: a command's own wait for it does while it runs
+      killTimer = setTimeout(() => group('SIGKILL'), 1000).unref();
     },
     hold(busy) {
       for (const h of handles) (h as { ref(): void; unref(): void })[busy ? 'ref' : 'unref']();
