@@ -18,7 +18,7 @@ export interface MemoryNode {
 
 const NAMES: Record<number, string> = { 0: 'root' };
 /** What the log calls the reads the engine sends: its stat script, get, who writes (check mode), getent, pwd. */
-const READS = new Set(['stat', 'get', 'who', 'getent', 'pwd']);
+const READS = new Set(['stat', 'stat-many', 'get', 'who', 'getent', 'pwd']);
 const WHO = 'umask; id -u; id -g; id -un; id -gn';
 const IDS: Record<string, number> = { root: 0 };
 
@@ -60,6 +60,11 @@ export class MemoryHost implements Transport {
       durationMs: 0,
     });
     if (isStat) return done(0, this.statOut(argv[4]!, argv[5] ?? '', argv[6] === '1'));
+    // many stats at once (a task's reads ahead): a read this host does not answer; each stat then asks alone
+    if (argv[0] === 'sh' && argv[1] === '-c' && (argv[2] ?? '').includes('stat $follow -c')) {
+      this.log[this.log.length - 1] = ['stat-many'];
+      return done(2, '', 'memory host: one stat at a time');
+    }
     if (argv[0] === 'sh' && argv[2] === WHO) {
       this.log[this.log.length - 1] = ['who'];
       return done(0, '0022\n0\n0\nroot\nroot\n');
