@@ -3,7 +3,7 @@
 // would alter (the task is then `uncertain`).
 import type { FactReader, FileRead, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
-import { parseStat, STAT_SCRIPT, statKey, statMany } from './host-stat.js';
+import { hardLinked, parseStat, STAT_SCRIPT, statKey, statMany } from './host-stat.js';
 import { readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -89,7 +89,7 @@ export class HostReader implements FactReader {
       });
       if (r.rc !== 0) throw new Error(`stat ${path} failed (rc=${r.rc}): ${r.stderr.trim()}`);
       const st = parseStat(path, r.stdout);
-      if (st.isreg && Number(r.stdout.split('\n')[0]!.split('|')[8]) > 1) this.linked.add(path);
+      if (hardLinked(st, r.stdout.split('\n')[0]!)) this.linked.add(path);
       return st;
     });
   }

@@ -46,6 +46,11 @@ export function parseStat(path: string, out: string): StatInfo {
   return st;
 }
 
+/** A regular file with more than one hard link, by its stat line: a change to any file may be to its inode. */
+export function hardLinked(st: StatInfo, line: string): boolean {
+  return st.isreg === true && Number(line.split('|')[8]) > 1;
+}
+
 export type StatRequest = FileRead;
 
 // $1: -L or nothing; $2: a checksum program's prefix or nothing; then the paths. Prints a digit per path (0: it
@@ -118,19 +123,19 @@ function readOutput(
   const sumLines = lines.slice(1 + existing.length).filter((l) => l !== '');
   if (statLines.length !== existing.length || statLines.some((l) => l.split('|').length !== 9)) return undefined;
   const out2 = new Map<string, { info: StatInfo; linked: boolean }>();
-  for (const p of paths) if (!existing.includes(p)) out2.set(p, { info: { exists: false, path: p }, linked: false });
+  for (const [i, p] of paths.entries())
+    if (flags[i] === '0') out2.set(p, { info: { exists: false, path: p }, linked: false });
   let s = 0;
   for (const [i, p] of existing.entries()) {
     const line = statLines[i]!;
     const info = parseStat(p, line);
-    if (links.has(p)) continue; // where it points: the item's own stat reads it
-    let text = line;
     if (sums && info.isreg) {
+      // counted for links too: the script leaves them out of its checksums, and so does `isreg` here
       const sum = sumLines[s++];
       if (sum === undefined) return undefined;
-      text += `\nC|${sum.replace(/^\\/, '')}`;
+      info.checksum = sum.replace(/^\\/, '').split(' ')[0];
     }
-    out2.set(p, { info: parseStat(p, text), linked: info.isreg === true && Number(line.split('|')[8]) > 1 });
+    if (!links.has(p)) out2.set(p, { info, linked: hardLinked(info, line) }); // a link: the item's own stat
   }
   if (sums && s !== sumLines.length) return undefined;
   return out2;

@@ -1,8 +1,8 @@
 // A task's reads ahead (issue 18: one round trip per task): before its plan (a loop's first item), the files
 // the plan will stat (the module's `loopReads`, from each item's arguments) are read in one command per kind,
-// and the plans' own stats find them cached. Only when every item runs on the same host; an item whose arguments cannot
-// be rendered yet is passed over (its own run says why). What an item changes is forgotten as always, so a
-// later item reads it again.
+// and the plans' own stats find them cached. Only when every item runs on the same host; an item whose
+// arguments cannot be rendered yet is passed over (its own run says why). What an item changes is forgotten as
+// always, so a later item reads it again.
 import type { Task, Vars } from '../core/types.js';
 import { dropOmitted } from '../core/omit.js';
 import { isTaskModule, type FileRead } from '../tasks/contract.js';

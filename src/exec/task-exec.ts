@@ -50,12 +50,12 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     const whenRefs = t.when.flatMap(condRefs);
     const items = loopOrSkip(t, base, host, p.rv.playbookDir);
     if (items === 'skipped') return { ...skippedBy(p, t, host, base)!, noLog: noLogFor(t, base, host) };
-    await readAhead(p, t, host, base, items, items && loopControl(t, base, host));
+    const lc = items && loopControl(t, base, host);
+    await readAhead(p, t, host, base, items, lc);
     if (items === undefined) {
       noLog = noLogFor(t, base, host);
       return { ...(await once(p, t, host, base, check, whenRefs)), noLog };
     }
-    const lc = loopControl(t, base, host);
     const pause = pauseOf(lc);
     const results: Vars[] = [];
     let status: HostStatus = 'skipped';
