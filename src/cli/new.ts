@@ -7,9 +7,9 @@
 // is written into a hidden folder beside it, then renamed into place: a site is there whole or not at all.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { KplayError } from '../core/errors.js';
+import { KPLAY_ROOT } from '../core/package-root.js';
 import type { Output } from '../core/output.js';
 import { loadYamlFile } from '../core/source.js';
 import { isPlainObject } from '../core/value-utils.js';
@@ -20,8 +20,7 @@ export interface NewArgs {
   yaml?: boolean | undefined;
 }
 
-/** kplay's own folder (templates/, playbooks/): three levels above dist/src/cli/. */
-export const KPLAY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export { KPLAY_ROOT };
 
 /** The roles whose defaults the templates read (later ones win on a shared name). */
 const DEFAULTS_OF = ['kplay-defaults', 'fetch-bin', 'runtime', 'network', 'addons'];

@@ -2,10 +2,10 @@
 // `kplay run`), then print every finding once, grouped, each at file:line:col. Findings are warnings: the
 // exit code is 0 with or without them, 1 with --strict when there is any (so CI can demand a clean site).
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import { KplayError, Problems } from '../core/errors.js';
 import type { Output } from '../core/output.js';
+import { KPLAY_ROOT } from '../core/package-root.js';
 import { loadInventory } from '../inventory/inventory.js';
 import { readPlaybook } from '../playbook/playbook.js';
 import { libraryDirs, loadUserModules } from '../playbook/user-modules.js';
@@ -24,7 +24,7 @@ export const DEFAULT_PLAYBOOK = 'playbooks/ha-cluster.yml';
 function playbookOf(given: string | undefined): string {
   if (given !== undefined) return given;
   if (existsSync(DEFAULT_PLAYBOOK)) return DEFAULT_PLAYBOOK;
-  const shipped = fileURLToPath(new URL(`../../../${DEFAULT_PLAYBOOK}`, import.meta.url));
+  const shipped = join(KPLAY_ROOT, DEFAULT_PLAYBOOK);
   return existsSync(shipped) ? shipped : DEFAULT_PLAYBOOK;
 }
 

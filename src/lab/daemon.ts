@@ -2,13 +2,15 @@
 // hosts, let go of it; stop it at `down`.
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { KplayError } from '../core/errors.js';
+import { KPLAY_ROOT } from '../core/package-root.js';
 import { spawnInside } from './cgroup.js';
 import type { HostSpec } from './supervisor.js';
 import { pidAlive, sleep } from './sys.js';
 
-const MAIN = fileURLToPath(new URL('./daemon-main.js', import.meta.url));
+/** The daemon runs from tsc's output, also when the bundled command line starts it. */
+const MAIN = join(KPLAY_ROOT, 'dist/src/lab/daemon-main.js');
 export const DAEMON_MARK = 'daemon-main.js';
 
 export interface Daemon {
