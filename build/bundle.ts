@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 const ENTRY = 'dist/src/cli/main.js';
 const OUT = 'dist/bundle';
 /** Bundled CommonJS packages call `require`; an ES module has none, so the bundle makes one. */
-const BANNER = "import { createRequire as __kplayRequire } from 'node:module'; const require = __kplayRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __kplayRequire } from 'node:module'; const require = __kplayRequire(import.meta.url);";
 
 function newest(dir: string): number {
   let t = 0;

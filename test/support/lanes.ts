@@ -21,13 +21,22 @@ function usesLab(file: string): boolean {
   return /\b(useLab|startLab|labUp)\b|lab-support\.js/.test(readFileSync(file, 'utf8'));
 }
 
+/** The most hosts a file asks of the shared lab (3 when it names none). */
+function labCount(file: string): number {
+  const asked = [...readFileSync(file, 'utf8').matchAll(/useLab\(this, \{ count: (\d+)/g)];
+  return Math.max(3, ...asked.map((m) => Number(m[1])));
+}
+
 function split(): string[][] {
   const files = readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.js'))
     .map((f) => join(ROOT, f))
     .sort();
   const first = files.filter((f) => LANE1_LAB.some((l) => f.endsWith(l)) || !usesLab(f));
-  return [first, files.filter((f) => !first.includes(f))];
+  // The shared lab grows (is remade larger) when a suite asks more hosts, and then stays that large: the suites
+  // asking fewer run first, on as few hosts as they asked.
+  const second = files.filter((f) => !first.includes(f));
+  return [first, second.sort((a, b) => labCount(a) - labCount(b))];
 }
 
 function runLane(lane: (typeof LANES)[number], files: string[]): Promise<number> {
