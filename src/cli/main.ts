@@ -8,6 +8,7 @@ import { labCommand } from './lab.js';
 import { docCommand } from './doc.js';
 import { newCommand } from './new.js';
 import { siteCommand } from './site.js';
+import { clusterCommand } from './cluster.js';
 import { stdio, type Output } from '../core/output.js';
 
 /** Print a problem the way users read it; a stack trace only with --debug or for a bug. */
@@ -47,7 +48,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()
-    .demandCommand(1, 'name a command: run, apply, inventory, new, site, doc or lab')
+    .demandCommand(1, 'name a command: run, apply, inventory, new, site, cluster, doc or lab')
     .recommendCommands()
     .help()
     .alias('h', 'help')
@@ -80,6 +81,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
   inventoryCommand(y, out, guard);
   newCommand(y, out, guard);
   siteCommand(y, out, guard);
+  clusterCommand(y, out, guard);
   docCommand(y, out, guard);
   labCommand(y, guard);
   try {

@@ -129,6 +129,10 @@ async function buildInto(root: string, log: (s: string) => void): Promise<void> 
   const policy = join(root, 'usr/sbin/policy-rc.d');
   writeFileSync(policy, '#!/bin/sh\nexit 101\n');
   chmodSync(policy, 0o755);
+  // No fsync per unpacked file while building: a build cut short is thrown away whole (rootfs.build-<pid>).
+  const unsafeIo = join(root, 'etc/dpkg/dpkg.cfg.d/kplay-build-unsafe-io');
+  mkdirSync(join(root, 'etc/dpkg/dpkg.cfg.d'), { recursive: true });
+  writeFileSync(unsafeIo, 'force-unsafe-io\n');
   log('base: configuring packages');
   await chroot('/debootstrap/debootstrap', '--second-stage');
   writeFileSync(join(root, 'etc/apt/sources.list'), RECIPE.sources.join('\n') + '\n');
@@ -168,6 +172,7 @@ async function buildInto(root: string, log: (s: string) => void): Promise<void> 
   writeFileSync(join(root, 'etc/machine-id'), '');
   rmSync(join(root, 'var/lib/dbus/machine-id'), { force: true });
   rmSync(policy, { force: true });
+  rmSync(unsafeIo, { force: true });
   rmSync(join(root, 'debootstrap'), { recursive: true, force: true });
   writeFileSync(join(root, 'etc/kplay-base'), `${recipeKey()}\n`);
 }

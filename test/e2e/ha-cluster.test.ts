@@ -15,6 +15,7 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
+import { backupThenRestore } from './day2-etcd.js';
 import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
 
@@ -366,6 +367,13 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     } finally {
       await lab.exec(m, 'systemctl start kube-apiserver');
     }
+  });
+
+  const backupRestore =
+    '94.backup.yml keeps snapshots on the controller; 95.restore.yml brings a deleted key back on every member';
+  it(backupRestore, async function () {
+    this.timeout(300_000);
+    await backupThenRestore({ lab, g, site, play, ok, hostOf });
   });
 
   // last but clean: the cluster gets another CA here

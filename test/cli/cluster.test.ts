@@ -1,0 +1,119 @@
+// `kplay cluster`: the certificate report (real certificates made by openssl, read back with their expiry) and
+// the day-2 verbs' runs (the shipped playbook, the site, the settings as -e). The verbs' playbooks themselves
+// are proven on the lab cluster (test/e2e/day2-etcd.ts).
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { certRows, clusterCerts, pkiDirOf } from '../../src/cli/cluster-certs.js';
+import { verbRun } from '../../src/cli/cluster.js';
+import { main } from '../../src/cli/main.js';
+import { KPLAY_ROOT } from '../../src/core/package-root.js';
+
+const DAY = 86_400_000;
+
+/** A site with pki/: a CA made for 3650 days, a certificate for 40, its key and a kubeconfig beside them. */
+function site(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kplay-certs-'));
+  const pki = join(dir, 'pki');
+  mkdirSync(pki);
+  const req = (name: string, days: number) =>
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-subj',
+        `/O=k8s/CN=${name}`,
+        '-days',
+        String(days),
+        '-keyout',
+        join(pki, `${name}-key.pem`),
+        '-out',
+        join(pki, `${name}.pem`),
+      ],
+      { stdio: 'ignore' },
+    );
+  req('ca', 3650);
+  req('etcd', 40);
+  writeFileSync(join(pki, 'admin.kubeconfig'), 'apiVersion: v1\n');
+  return dir;
+}
+
+async function kplay(...args: string[]) {
+  const r = { out: '', err: '' };
+  const code = await main(args, {
+    print: (t) => void (r.out += `${t}\n`),
+    warn: (t) => void (r.err += `[WARNING]: ${t}\n`),
+    error: (t) => void (r.err += `${t}\n`),
+  });
+  return { code, ...r };
+}
+
+describe('kplay cluster certs', () => {
+  const s = site();
+  const cases: { name: string; at: number; states: string[] }[] = [
+    { name: 'today', at: 0, states: ['etcd.pem ok', 'ca.pem ok'] },
+    { name: 'in 20 days', at: 20, states: ['etcd.pem soon', 'ca.pem ok'] },
+    { name: 'in 50 days', at: 50, states: ['etcd.pem expired', 'ca.pem ok'] },
+    { name: 'in 11 years', at: 4000, states: ['etcd.pem expired', 'ca.pem expired'] },
+  ];
+  for (const c of cases)
+    it(`${c.name}: the certificates (keys and kubeconfigs passed over), soonest first, and their state`, () => {
+      const rows = certRows(pkiDirOf(s), 30, new Date(Date.now() + c.at * DAY));
+      expect(rows.map((r) => `${r.file} ${r.state}`)).to.deep.equal(c.states);
+      expect(rows[0]!.subject).to.equal('O=k8s, CN=etcd');
+    });
+
+  it('counts the days left; warns under --warn-days; exit 0 while none has expired', async () => {
+    const rows = certRows(pkiDirOf(s), 30);
+    expect(rows[0]!.days).to.be.within(38, 40);
+    const r = await kplay('cluster', 'certs', s, '--warn-days', '45');
+    expect(r.code).to.equal(0);
+    expect(r.out).to.match(/etcd\.pem\s+\d{4}-\d\d-\d\d\s+(39|40) days left\s+O=k8s, CN=etcd/);
+    expect(r.err).to.match(/1 certificate\(s\) expire within 45 days: etcd\.pem/);
+    expect((await kplay('cluster', 'certs', s)).err).to.equal('');
+  });
+
+  it('says which have expired, and exits 2', () => {
+    const out = { print: () => {}, warn: () => {}, error: (t: string) => void (said += t) };
+    let said = '';
+    expect(clusterCerts({ site: s, warnDays: 30, now: new Date(Date.now() + 50 * DAY) }, out)).to.equal(2);
+    expect(said).to.equal('ERROR: 1 certificate(s) have expired: etcd.pem');
+  });
+
+  it('prefers <site>/ssl (a kubeasz cluster folder); a missing folder is NOT_FOUND, exit 1', async () => {
+    mkdirSync(join(s, 'ssl'), { recursive: true });
+    expect(pkiDirOf(s)).to.equal(join(s, 'ssl'));
+    expect(pkiDirOf(s, '/x')).to.equal('/x');
+    const r = await kplay('cluster', 'certs', join(s, 'nowhere'));
+    expect(r.code).to.equal(1);
+    expect(r.err).to.include(`no PKI folder at ${join(s, 'nowhere', 'pki')}`);
+  });
+});
+
+describe('kplay cluster backup and restore', () => {
+  it('run the shipped playbook on the site, settings given as -e, --check with --diff', () => {
+    expect(verbRun('94.backup.yml', 'inv/prod', { backup_keep: 3 }, false)).to.deep.equal({
+      playbook: join(KPLAY_ROOT, 'playbooks', '94.backup.yml'),
+      inventory: ['inv/prod'],
+      check: false,
+      diff: false,
+      extraVars: ['{"backup_keep":3}'],
+    });
+    const r = verbRun('95.restore.yml', 'inv/prod', { etcd_snapshot: undefined }, true);
+    expect([r.extraVars, r.check, r.diff]).to.deep.equal([undefined, true, true]);
+  });
+
+  it('name the verbs when none is given (exit 5)', async () => {
+    const r = await kplay('cluster');
+    expect(r.code).to.equal(5);
+    expect(r.err).to.include('name a cluster verb: backup, restore or certs');
+  });
+});

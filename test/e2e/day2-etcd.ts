@@ -1,0 +1,84 @@
+// Day 2 on the HA suite's converged cluster (test/e2e/ha-cluster.test.ts calls these in order): etcd backup to
+// the controller (94.backup.yml) and restore from it (95.restore.yml), with real etcd 3.4 on three members.
+import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabHandle } from '../lab/helpers.js';
+import type { ClusterLayout } from './cluster-site.js';
+import { exactness, type KplayRun, tasksWith } from './support.js';
+
+export interface Day2Ctx {
+  lab: LabHandle;
+  g: ClusterLayout;
+  site: string;
+  play: (pb: string, extra?: string[]) => Promise<KplayRun>;
+  ok: (r: KplayRun) => void;
+  hostOf: (ip: string) => string;
+}
+
+const KEY = '/kplay-test/restore';
+const TLS =
+  '--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem';
+const etcdctl = (ip: string, args: string) => `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 ${TLS} ${args}`;
+const snapshots = (site: string) => readdirSync(join(site, 'backup')).sort();
+
+/** Each member's view: its health and the test key's value (empty when absent). */
+async function members(c: Day2Ctx): Promise<{ ip: string; healthy: boolean; value: string }[]> {
+  const out = [];
+  for (const ip of c.g.etcd) {
+    const h = await c.lab.exec(c.hostOf(ip), etcdctl(ip, 'endpoint health'));
+    const v = await c.lab.exec(c.hostOf(ip), etcdctl(ip, `get ${KEY} --print-value-only`));
+    out.push({ ip, healthy: /is healthy/.test(h.stdout + h.stderr), value: v.stdout.trim() });
+  }
+  return out;
+}
+
+/** --check called changed exactly what the real run changed (uncertain may go either way). */
+function predicted(check: KplayRun, real: KplayRun): void {
+  const x = exactness(check, real);
+  expect(x.missed, 'changed in the real run but predicted ok').to.deep.equal([]);
+  expect(x.wrong, 'predicted changed but did not change').to.deep.equal([]);
+}
+
+export async function backupThenRestore(c: Day2Ctx): Promise<void> {
+  const first = c.hostOf(c.g.etcd[0]!);
+  await c.lab.exec(first, etcdctl(c.g.etcd[0]!, `put ${KEY} kept-by-the-backup`));
+  const b1 = await c.play('94.backup.yml');
+  c.ok(b1);
+  await new Promise((r) => setTimeout(r, 1100)); // the snapshots' names are to the second
+  const before = snapshots(c.site);
+  const check = await c.play('94.backup.yml', ['-e', 'backup_keep=1', '--check']);
+  c.ok(check);
+  expect(snapshots(c.site), '--check took no snapshot').to.deep.equal(before);
+  const b2 = await c.play('94.backup.yml', ['-e', 'backup_keep=1']);
+  c.ok(b2);
+  predicted(check, b2);
+  const files = snapshots(c.site);
+  expect(files, 'snapshot.db and the newest timestamped snapshot only').to.have.length(2);
+  expect(files[0]).to.equal('snapshot.db');
+  expect(files[1]).to.match(/^snapshot_\d{14}\.db$/);
+
+  await c.lab.exec(first, etcdctl(c.g.etcd[0]!, `del ${KEY}`));
+  // a missing snapshot stops the run before anything stops
+  const bad = await c.play('95.restore.yml', ['-e', 'etcd_snapshot=no-such.db']);
+  expect(bad.code).to.not.equal(0);
+  expect(bad.stdout).to.include('no snapshot at');
+  expect(tasksWith(bad, ['changed']).size, 'nothing changed').to.equal(0);
+  const rcheck = await c.play('95.restore.yml', ['--check']);
+  c.ok(rcheck);
+  expect(
+    (await members(c)).map((m) => m.value),
+    '--check restored nothing',
+  ).to.deep.equal(['', '', '']);
+  const real = await c.play('95.restore.yml');
+  c.ok(real);
+  predicted(rcheck, real);
+  expect(await members(c)).to.deep.equal(c.g.etcd.map((ip) => ({ ip, healthy: true, value: 'kept-by-the-backup' })));
+  for (const ip of c.g.etcd) {
+    const kept = await c.lab.exec(
+      c.hostOf(ip),
+      'ls -d /var/lib/etcd.before-restore /var/tmp/kplay-etcd-restore.db 2>/dev/null; true',
+    );
+    expect(kept.stdout.trim(), `${ip}: the old data kept, the copy removed`).to.equal('/var/lib/etcd.before-restore');
+  }
+}
