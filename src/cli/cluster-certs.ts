@@ -67,7 +67,7 @@ export function clusterCerts(a: CertsArgs, out: Output): number {
   if (soon.length > 0)
     out.warn(
       `${soon.length} certificate(s) expire within ${a.warnDays} days: ${soon.map((r) => r.file).join(', ')}; ` +
-        'a run of playbooks/ha-cluster.yml reissues a certificate this close to its expiry, and pushes it',
+        "renew them in time (a run of playbooks/ha-cluster.yml reissues the cluster's own this close to expiry)",
     );
   if (expired.length > 0) {
     out.error(`ERROR: ${expired.length} certificate(s) have expired: ${expired.map((r) => r.file).join(', ')}`);

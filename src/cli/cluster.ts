@@ -1,22 +1,47 @@
 // `kplay cluster VERB SITE`: day-2 verbs on a running cluster, each one of the shipped playbooks run on the
-// site (kubeasz's ezctl words): backup (94.backup.yml), restore (95.restore.yml), and certs, a report of the
-// site's certificates. The work is loaded when a verb runs, so `kplay --help` stays light.
+// site (kubeasz's ezctl words): backup (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start
+// (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The work is loaded when a verb runs, so
+// `kplay --help` stays light.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
+import { KplayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import { KPLAY_ROOT } from '../core/package-root.js';
 import type { RunArgs } from './run-options.js';
 
 type Guard = (fn: () => Promise<number>) => Promise<void>;
 
+/** What kcfg-adm.yml accepts as a user name (a certificate's CN Kubernetes reads as the user). */
+const USER_NAME = /^[a-z0-9]([-a-z0-9.@]*[a-z0-9])?$/;
+
+function printFile(path: string, out: Output): number {
+  if (!existsSync(path))
+    throw new KplayError(`no ${path}`, {
+      code: 'NOT_FOUND',
+      hint: 'the pki role writes it: run playbooks/ha-cluster.yml',
+    });
+  out.print(readFileSync(path, 'utf8'));
+  return 0;
+}
+
+/** What every verb that runs a playbook takes: the site, --check, --json. */
+export interface VerbFlags {
+  site?: unknown;
+  check?: unknown;
+  json?: unknown;
+}
+
 /** A shipped day-2 playbook run on the site, with the verb's settings as extra variables. */
-export function verbRun(playbook: string, site: string, vars: Record<string, unknown>, check: boolean): RunArgs {
+export function verbRun(playbook: string, a: VerbFlags, vars: Record<string, unknown>): RunArgs {
   const set = Object.entries(vars).filter(([, v]) => v !== undefined);
+  const check = a.check === true;
   return {
     playbook: join(KPLAY_ROOT, 'playbooks', playbook),
-    inventory: [site],
+    inventory: [a.site as string],
     check,
     diff: check,
+    json: a.json === true,
     extraVars: set.length > 0 ? [JSON.stringify(Object.fromEntries(set))] : undefined,
   };
 }
@@ -24,48 +49,94 @@ export function verbRun(playbook: string, site: string, vars: Record<string, unk
 const site = (a: Argv) =>
   a.positional('site', { type: 'string', demandOption: true, describe: 'the site folder (its inventory)' });
 const check = (a: Argv) =>
-  a.option('check', {
-    alias: 'C',
-    type: 'boolean',
-    default: false,
-    describe: 'show what would change, change nothing',
-  });
+  a
+    .option('check', {
+      alias: 'C',
+      type: 'boolean',
+      default: false,
+      describe: 'show what would change, change nothing',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'events as JSON lines, as kplay run --json' });
 
 export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
   const run = (args: RunArgs) => guard(async () => (await import('./run.js')).runCommand(args, out));
-  return y.command('cluster', 'Day-2 verbs on a running cluster: backup, restore, certs', (c) =>
-    c
-      .command(
-        'backup <site>',
-        'Save an etcd snapshot under <site>/backup (playbooks/94.backup.yml)',
-        (a) => check(site(a)).option('keep', { type: 'number', describe: 'the newest snapshots kept (default 5)' }),
-        (a) => run(verbRun('94.backup.yml', a.site as string, { backup_keep: a.keep }, a.check as boolean)),
-      )
-      .command(
-        'restore <site>',
-        'Restore every etcd member from a snapshot in <site>/backup (playbooks/95.restore.yml)',
-        (a) =>
-          check(site(a)).option('snapshot', {
-            type: 'string',
-            describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
-          }),
-        (a) => run(verbRun('95.restore.yml', a.site as string, { etcd_snapshot: a.snapshot }, a.check as boolean)),
-      )
-      .command(
-        'certs <site>',
-        "List the site's certificates with their expiry; warn when one is close, exit 2 when one has expired",
-        (a) =>
-          site(a)
-            .option('pki', { type: 'string', describe: 'the PKI folder (default <site>/ssl, else <site>/pki)' })
-            .option('warn-days', { type: 'number', default: 30, describe: 'warn below this many days left' }),
-        (a) =>
-          guard(async () =>
-            (await import('./cluster-certs.js')).clusterCerts(
-              { site: a.site as string, pki: a.pki as string | undefined, warnDays: a.warnDays as number },
-              out,
+  return y.command(
+    'cluster',
+    'Day-2 verbs on a running cluster: backup, restore, stop, start, kubeconfig, certs',
+    (c) =>
+      c
+        .command(
+          'backup <site>',
+          'Save an etcd snapshot under <site>/backup (playbooks/94.backup.yml)',
+          (a) => check(site(a)).option('keep', { type: 'number', describe: 'the newest snapshots kept (default 5)' }),
+          (a) => run(verbRun('94.backup.yml', a, { backup_keep: a.keep })),
+        )
+        .command(
+          'restore <site>',
+          'Restore every etcd member from a snapshot in <site>/backup (playbooks/95.restore.yml)',
+          (a) =>
+            check(site(a)).option('snapshot', {
+              type: 'string',
+              describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
+            }),
+          (a) => run(verbRun('95.restore.yml', a, { etcd_snapshot: a.snapshot })),
+        )
+        .command(
+          'stop <site>',
+          "Stop (and disable) the cluster's services, users first (playbooks/92.stop.yml)",
+          (a) => check(site(a)),
+          (a) => run(verbRun('92.stop.yml', a, {})),
+        )
+        .command(
+          'start <site>',
+          "Start (and enable) the cluster's services, each after what it needs (playbooks/91.start.yml)",
+          (a) => check(site(a)),
+          (a) => run(verbRun('91.start.yml', a, {})),
+        )
+        .command(
+          'kubeconfig <site>',
+          "Write a user's kubeconfig (a client certificate from the cluster CA; playbooks/kcfg-adm.yml), " +
+            "or print the admin's",
+          (a) =>
+            check(site(a))
+              .option('user', { type: 'string', describe: "the user's name (the certificate's CN)" })
+              .option('group', { type: 'string', describe: "the user's group (the certificate's O), for RBAC" })
+              .option('days', { type: 'number', default: 365, describe: 'how long the certificate is valid' })
+              .option('admin', { type: 'boolean', default: false, describe: "print the admin's kubeconfig instead" }),
+          (a) =>
+            guard(async () => {
+              const { pkiDirOf } = await import('./cluster-certs.js');
+              const pki = pkiDirOf(a.site as string);
+              if (a.admin) return printFile(join(pki, 'admin.kubeconfig'), out);
+              if (typeof a.user !== 'string' || !USER_NAME.test(a.user))
+                throw new KplayError(
+                  `a user name is needed (lower case letters, digits, '-', '.', '@'): ${a.user ?? ''}`,
+                  {
+                    code: 'OPTIONS',
+                    hint: 'kplay cluster kubeconfig SITE --user NAME [--group G] [--days N], or --admin',
+                  },
+                );
+              const vars = { kcfg_user: a.user, kcfg_group: a.group ?? '', kcfg_days: a.days };
+              const code = await (await import('./run.js')).runCommand(verbRun('kcfg-adm.yml', a, vars), out);
+              if (code === 0 && !a.check && !a.json) out.print(`kubeconfig: ${join(pki, `user-${a.user}.kubeconfig`)}`);
+              return code;
+            }),
+        )
+        .command(
+          'certs <site>',
+          "List the site's certificates with their expiry; warn when one is close, exit 2 when one has expired",
+          (a) =>
+            site(a)
+              .option('pki', { type: 'string', describe: 'the PKI folder (default <site>/ssl, else <site>/pki)' })
+              .option('warn-days', { type: 'number', default: 30, describe: 'warn below this many days left' }),
+          (a) =>
+            guard(async () =>
+              (await import('./cluster-certs.js')).clusterCerts(
+                { site: a.site as string, pki: a.pki as string | undefined, warnDays: a.warnDays as number },
+                out,
+              ),
             ),
-          ),
-      )
-      .demandCommand(1, 'name a cluster verb: backup, restore or certs'),
+        )
+        .demandCommand(1, 'name a cluster verb: backup, restore, stop, start, kubeconfig or certs'),
   );
 }

@@ -1,6 +1,6 @@
 // `kplay cluster`: the certificate report (real certificates made by openssl, read back with their expiry) and
 // the day-2 verbs' runs (the shipped playbook, the site, the settings as -e). The verbs' playbooks themselves
-// are proven on the lab cluster (test/e2e/day2-etcd.ts).
+// are proven on the lab cluster (test/e2e/day2.ts).
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -100,20 +100,21 @@ describe('kplay cluster certs', () => {
 
 describe('kplay cluster backup and restore', () => {
   it('run the shipped playbook on the site, settings given as -e, --check with --diff', () => {
-    expect(verbRun('94.backup.yml', 'inv/prod', { backup_keep: 3 }, false)).to.deep.equal({
+    expect(verbRun('94.backup.yml', { site: 'inv/prod' }, { backup_keep: 3 })).to.deep.equal({
       playbook: join(KPLAY_ROOT, 'playbooks', '94.backup.yml'),
       inventory: ['inv/prod'],
       check: false,
       diff: false,
+      json: false,
       extraVars: ['{"backup_keep":3}'],
     });
-    const r = verbRun('95.restore.yml', 'inv/prod', { etcd_snapshot: undefined }, true);
+    const r = verbRun('95.restore.yml', { site: 'inv/prod', check: true }, { etcd_snapshot: undefined });
     expect([r.extraVars, r.check, r.diff]).to.deep.equal([undefined, true, true]);
   });
 
   it('name the verbs when none is given (exit 5)', async () => {
     const r = await kplay('cluster');
     expect(r.code).to.equal(5);
-    expect(r.err).to.include('name a cluster verb: backup, restore or certs');
+    expect(r.err).to.include('name a cluster verb: backup, restore, stop, start, kubeconfig or certs');
   });
 });

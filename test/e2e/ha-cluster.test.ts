@@ -15,7 +15,7 @@ import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
-import { backupThenRestore } from './day2-etcd.js';
+import { backupThenRestore, stopThenStart } from './day2.js';
 import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
 
@@ -374,6 +374,19 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   it(backupRestore, async function () {
     this.timeout(300_000);
     await backupThenRestore({ lab, g, site, play, ok, hostOf });
+  });
+
+  const stopStart =
+    '92.stop.yml stops and disables every cluster unit, users first; 91.start.yml brings them all back healthy; ' +
+    'each predicted by --check, and a second run changes nothing';
+  it(stopStart, async function () {
+    this.timeout(300_000);
+    const vipAnswers = async () => {
+      const ca = join(site, 'pki', 'ca.pem');
+      const r = await runLocal(['bash', '-c', `${sClient(`${lab.vip}:8443`, ca, lab.vip)}; true`]);
+      return /Verify return code: 0 \(ok\)/.test(r.stdout);
+    };
+    await stopThenStart({ lab, g, site, play, ok, hostOf }, vipAnswers);
   });
 
   // last but clean: the cluster gets another CA here

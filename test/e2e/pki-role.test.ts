@@ -2,7 +2,7 @@
 // kubeasz site: the files and their modes, the apiserver SANs, idempotence, and `--tags force_change_certs`.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkedRun, kplay, totalChanged } from './support.js';
@@ -77,5 +77,31 @@ describe('pki role (on the controller, example site)', function () {
     expect(serial('kubernetes.pem')).to.not.equal(before[1]);
     expect(openssl('verify', '-CAfile', join(pki, 'ca.pem'), join(pki, 'kubernetes.pem'))).to.include('OK');
     expect(totalChanged(await kplay(['run', PB, '-i', site, '--json']))).to.equal(0);
+  });
+
+  it("kplay cluster kubeconfig: a user's certificate from the CA and a kubeconfig through the VIP; again, no change", async () => {
+    const cfg = join(pki, 'user-jane.kubeconfig');
+    const args = ['cluster', 'kubeconfig', site, '--user', 'jane', '--group', 'dev', '--days', '90'];
+    const check = await kplay([...args, '--check']);
+    expect(check.code, check.stdout.slice(-2000)).to.equal(0);
+    expect(existsSync(cfg), '--check writes nothing').to.equal(false);
+    const r = await kplay(args);
+    expect(r.code, r.stdout.slice(-2000)).to.equal(0);
+    expect(r.stdout).to.include(`kubeconfig: ${cfg}`);
+    const pem = join(pki, 'user-jane.pem');
+    expect(openssl('x509', '-in', pem, '-noout', '-subject')).to.match(/O ?= ?dev, CN ?= ?jane/);
+    const end = Date.parse(openssl('x509', '-in', pem, '-noout', '-enddate').split('=')[1]!);
+    expect(Math.round((end - Date.now()) / 86_400_000)).to.equal(90);
+    expect(openssl('verify', '-CAfile', join(pki, 'ca.pem'), pem)).to.include('OK');
+    expect(statSync(join(pki, 'user-jane-key.pem')).mode & 0o777).to.equal(0o600);
+    expect(readFileSync(cfg, 'utf8')).to.match(/server: https:\/\/192\.168\.56\.250:8443\n/);
+    const again = await kplay([...args, '--json']);
+    expect(again.code).to.equal(0);
+    expect(totalChanged(again)).to.equal(0);
+    const bad = await kplay(['cluster', 'kubeconfig', site, '--user', 'Jane_Doe']);
+    expect(bad.code, bad.stderr).to.equal(5);
+    expect(bad.stderr).to.include("a user name is needed (lower case letters, digits, '-', '.', '@'): Jane_Doe");
+    const admin = await kplay(['cluster', 'kubeconfig', site, '--admin']);
+    expect(admin.stdout).to.equal(readFileSync(join(pki, 'admin.kubeconfig'), 'utf8'));
   });
 });

@@ -1,11 +1,12 @@
 // Day 2 on the HA suite's converged cluster (test/e2e/ha-cluster.test.ts calls these in order): etcd backup to
-// the controller (94.backup.yml) and restore from it (95.restore.yml), with real etcd 3.4 on three members.
+// the controller (94.backup.yml) and restore from it (95.restore.yml), with real etcd 3.4 on three members; the
+// cluster stopped and started again (92.stop.yml, 91.start.yml).
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabHandle } from '../lab/helpers.js';
 import type { ClusterLayout } from './cluster-site.js';
-import { exactness, type KplayRun, tasksWith } from './support.js';
+import { exactness, type KplayRun, tasksWith, totalChanged } from './support.js';
 
 export interface Day2Ctx {
   lab: LabHandle;
@@ -81,4 +82,62 @@ export async function backupThenRestore(c: Day2Ctx): Promise<void> {
     );
     expect(kept.stdout.trim(), `${ip}: the old data kept, the copy removed`).to.equal('/var/lib/etcd.before-restore');
   }
+}
+
+/** Each host's cluster units, as the roles install them. */
+function unitsOf(g: ClusterLayout, ip: string): string[] {
+  const u: string[] = [];
+  if (g.etcd.includes(ip)) u.push('etcd');
+  if (g.master.includes(ip)) u.push('kube-apiserver', 'kube-controller-manager', 'kube-scheduler');
+  if (g.master.includes(ip) || g.node.includes(ip)) u.push('kube-lb', 'containerd', 'kubelet', 'kube-proxy');
+  if (g.lb.includes(ip)) u.push('keepalived', 'haproxy');
+  return u;
+}
+
+/** Every cluster unit of every host: `<ip> <unit> <active state> <enabled state>`, one per line. */
+async function unitStates(c: Day2Ctx): Promise<string[]> {
+  const hosts = [...new Set([...c.g.etcd, ...c.g.master, ...c.g.node, ...c.g.lb])];
+  const out: string[] = [];
+  for (const ip of hosts) {
+    const units = unitsOf(c.g, ip);
+    const r = await c.lab.exec(
+      c.hostOf(ip),
+      `for u in ${units.join(' ')}; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u)"; done`,
+    );
+    out.push(
+      ...r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => `${ip} ${l}`),
+    );
+  }
+  return out;
+}
+
+export async function stopThenStart(c: Day2Ctx, vipAnswers: () => Promise<boolean>): Promise<void> {
+  const running = await unitStates(c);
+  expect(running.filter((l) => !l.endsWith(' active enabled'))).to.deep.equal([]);
+  const check = await c.play('92.stop.yml', ['--check']);
+  c.ok(check);
+  expect(await unitStates(c), '--check stopped nothing').to.deep.equal(running);
+  const stop = await c.play('92.stop.yml');
+  c.ok(stop);
+  predicted(check, stop);
+  expect((await unitStates(c)).filter((l) => !l.endsWith(' inactive disabled'))).to.deep.equal([]);
+  expect(await vipAnswers(), 'nothing answers on the VIP').to.equal(false);
+  const again = await c.play('92.stop.yml');
+  c.ok(again);
+  expect(totalChanged(again)).to.equal(0);
+
+  const startCheck = await c.play('91.start.yml', ['--check']);
+  c.ok(startCheck);
+  const start = await c.play('91.start.yml');
+  c.ok(start);
+  predicted(startCheck, start);
+  expect(await unitStates(c)).to.deep.equal(running);
+  expect((await members(c)).every((m) => m.healthy)).to.equal(true);
+  expect(await vipAnswers(), 'the apiserver answers on the VIP again').to.equal(true);
+  const twice = await c.play('91.start.yml');
+  c.ok(twice);
+  expect(totalChanged(twice)).to.equal(0);
 }
