@@ -1,7 +1,7 @@
 // `kplay cluster VERB SITE`: day-2 verbs on a running cluster, each one of the shipped playbooks run on the
 // site (kubeasz's ezctl words): backup (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start
-// (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The work is loaded when a verb runs, so
-// `kplay --help` stays light.
+// (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The
+// work is loaded when a verb runs, so `kplay --help` stays light.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';

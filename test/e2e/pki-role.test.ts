@@ -79,7 +79,9 @@ describe('pki role (on the controller, example site)', function () {
     expect(totalChanged(await kplay(['run', PB, '-i', site, '--json']))).to.equal(0);
   });
 
-  it("kplay cluster kubeconfig: a user's certificate from the CA and a kubeconfig through the VIP; again, no change", async () => {
+  const userKubeconfig =
+    "kplay cluster kubeconfig: a user's certificate from the CA and a kubeconfig through the VIP; again, no change";
+  it(userKubeconfig, async () => {
     const cfg = join(pki, 'user-jane.kubeconfig');
     const args = ['cluster', 'kubeconfig', site, '--user', 'jane', '--group', 'dev', '--days', '90'];
     const check = await kplay([...args, '--check']);
