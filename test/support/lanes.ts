@@ -1,16 +1,17 @@
 // `npm test`: the suites in two lanes at once, each a mocha process with a lab of its own (its own prefix and
 // subnet). The machine's two cores sit partly idle while one lab waits (services starting, a VIP moving, apt, a
-// host rebooting); a second lab fills that time. Lane 1 holds the suites that need no lab and the largest lab
-// suite (the HA cluster, with its day-2 verbs); lane 2 every other lab suite, with the labs of fixed names
-// (test/lab/lifecycle, keepalived) and the Ansible parity suite. Each line is printed as it comes, led by its
-// lane; the exit status is the worse of the two. `npx mocha` still runs everything in one process (.mocharc.json).
+// host rebooting); a second lab fills that time. Lane 1 holds the suites that need no lab, then those on five
+// lab hosts (the HA cluster with its day-2 verbs first, then the roles' suites on the hosts it leaves); lane 2
+// the suites on three hosts, the labs of fixed names (test/lab/lifecycle, keepalived) and the Ansible parity
+// suite, so its lab is never remade larger. Each line is printed as it comes, led by its lane; the exit status
+// is the worse of the two. `npx mocha` still runs everything in one process (.mocharc.json).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const ROOT = 'dist/test';
-const LANE1_LAB = ['e2e/ha-cluster.test.js'];
+const FIRST_LAB = 'e2e/ha-cluster.test.js';
 const LANES = [
   { name: '1', prefix: 'kpt', net: '10.79.0' },
   { name: '2', prefix: 'kpu', net: '10.79.6' },
@@ -35,11 +36,11 @@ function split(): string[][] {
   // Lane 1 runs the suites without a lab first: on a fresh machine they keep the cores busy while lane 2's first
   // suite builds the lab's base image (debootstrap, minutes, mostly waiting on the network and the disk).
   const units = files.filter((f) => !usesLab(f));
-  const first = [...units, ...files.filter((f) => LANE1_LAB.some((l) => f.endsWith(l)))];
-  // The shared lab grows (is remade larger) when a suite asks more hosts, and then stays that large: the suites
-  // asking fewer run first, on as few hosts as they asked.
-  const second = files.filter((f) => !first.includes(f));
-  return [first, second.sort((a, b) => labCount(a) - labCount(b))];
+  const labs = files.filter(usesLab);
+  const five = labs
+    .filter((f) => labCount(f) > 3)
+    .sort((a, b) => Number(b.endsWith(FIRST_LAB)) - Number(a.endsWith(FIRST_LAB)));
+  return [[...units, ...five], labs.filter((f) => !five.includes(f))];
 }
 
 function runLane(lane: (typeof LANES)[number], files: string[]): Promise<number> {
