@@ -48,7 +48,8 @@ export function verbRun(playbook: string, a: VerbFlags, vars: Record<string, unk
 
 const site = (a: Argv) =>
   a.positional('site', { type: 'string', demandOption: true, describe: 'the site folder (its inventory)' });
-const check = (a: Argv) =>
+/** --check and --json, for every verb that runs a playbook. */
+const runFlags = (a: Argv) =>
   a
     .option('check', {
       alias: 'C',
@@ -68,14 +69,15 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
         .command(
           'backup <site>',
           'Save an etcd snapshot under <site>/backup (playbooks/94.backup.yml)',
-          (a) => check(site(a)).option('keep', { type: 'number', describe: 'the newest snapshots kept (default 5)' }),
+          (a) =>
+            runFlags(site(a)).option('keep', { type: 'number', describe: 'the newest snapshots kept (default 5)' }),
           (a) => run(verbRun('94.backup.yml', a, { backup_keep: a.keep })),
         )
         .command(
           'restore <site>',
           'Restore every etcd member from a snapshot in <site>/backup (playbooks/95.restore.yml)',
           (a) =>
-            check(site(a)).option('snapshot', {
+            runFlags(site(a)).option('snapshot', {
               type: 'string',
               describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
             }),
@@ -84,13 +86,13 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
         .command(
           'stop <site>',
           "Stop (and disable) the cluster's services, users first (playbooks/92.stop.yml)",
-          (a) => check(site(a)),
+          (a) => runFlags(site(a)),
           (a) => run(verbRun('92.stop.yml', a, {})),
         )
         .command(
           'start <site>',
           "Start (and enable) the cluster's services, each after what it needs (playbooks/91.start.yml)",
-          (a) => check(site(a)),
+          (a) => runFlags(site(a)),
           (a) => run(verbRun('91.start.yml', a, {})),
         )
         .command(
@@ -98,7 +100,7 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
           "Write a user's kubeconfig (a client certificate from the cluster CA; playbooks/kcfg-adm.yml), " +
             "or print the admin's",
           (a) =>
-            check(site(a))
+            runFlags(site(a))
               .option('user', { type: 'string', describe: "the user's name (the certificate's CN)" })
               .option('group', { type: 'string', describe: "the user's group (the certificate's O), for RBAC" })
               .option('days', { type: 'number', default: 365, describe: 'how long the certificate is valid' })

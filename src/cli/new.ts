@@ -20,8 +20,6 @@ export interface NewArgs {
   yaml?: boolean | undefined;
 }
 
-export { KPLAY_ROOT };
-
 /** The roles whose defaults the templates read (later ones win on a shared name). */
 const DEFAULTS_OF = ['kplay-defaults', 'fetch-bin', 'runtime', 'network', 'addons'];
 

@@ -10,7 +10,8 @@ import { KplayError, Problems } from '../../src/core/errors.js';
 import { loadYamlFile } from '../../src/core/source.js';
 import { hostVars, loadInventory, type Inventory } from '../../src/inventory/inventory.js';
 import { inventoryList } from '../../src/inventory/output.js';
-import { KPLAY_ROOT, newSite, siteFolder } from '../../src/cli/new.js';
+import { newSite, siteFolder } from '../../src/cli/new.js';
+import { KPLAY_ROOT } from '../../src/core/package-root.js';
 
 const REPO = resolve('.');
 const tmp = () => mkdtempSync(join(tmpdir(), 'kplay-new-'));

@@ -34,7 +34,7 @@ function split(): string[][] {
     .map((f) => join(ROOT, f))
     .sort();
   // Lane 1 runs the suites without a lab first: on a fresh machine they keep the cores busy while lane 2's first
-  // suite builds the lab's base image (debootstrap, minutes, mostly waiting on the network and the disk).
+  // suite builds the lab's base image (debootstrap: about two minutes, downloads and one busy core).
   const units = files.filter((f) => !usesLab(f));
   const labs = files.filter(usesLab);
   const five = labs
