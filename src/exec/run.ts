@@ -138,6 +138,7 @@ export function createRun(input: RunInput): RunHandle {
     let skipUntil: ((t: Task) => boolean) | undefined = input.startAt
       ? (t: Task) => nameMatches(input.startAt!, t)
       : undefined;
+    let ended = false;
     try {
       for (const { play, hosts: planned } of input.plan.plays) {
         if (stopping) break;
@@ -184,16 +185,22 @@ export function createRun(input: RunInput): RunHandle {
           }
           skipUntil = ctx.skipUntil;
           const failed = batch.filter((h) => hosts.get(h)!.failed || hosts.get(h)!.unreachable).length;
-          if (play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage) {
+          const overMax =
+            play.maxFailPercentage !== undefined && (failed * 100) / batch.length > play.maxFailPercentage;
+          if (overMax)
             bus.emit({
               type: 'warning',
               msg: `max_fail_percentage (${play.maxFailPercentage}%) exceeded in play "${play.name}": stopping`,
             });
+          // as Ansible: a batch whose every host failed, a failure under any_errors_fatal, or too many failures
+          // end the playbook: no later batch or play runs, on any host
+          if (overMax || (play.anyErrorsFatal && failed > 0) || (failed > 0 && failed === batch.length)) {
+            ended = true;
             break;
           }
-          if (play.anyErrorsFatal && failed > 0) break;
         }
         bus.emit({ type: 'play_end', play: play.name, index: play.index });
+        if (ended) break;
       }
     } finally {
       await Promise.all(transports.map((t) => t.close().catch(() => {})));

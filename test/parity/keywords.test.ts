@@ -80,9 +80,9 @@ interface AnsibleJson {
   }[];
 }
 
-async function ansible(): Promise<string[]> {
+async function ansible(playbook = PLAYBOOK): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'kplay-parity-kw-'));
-  writeFileSync(join(dir, 'site.yml'), PLAYBOOK);
+  writeFileSync(join(dir, 'site.yml'), playbook);
   writeFileSync(join(dir, 'inc.yml'), INC);
   writeFileSync(join(dir, 'inv'), '[web]\na ansible_connection=local\nb ansible_connection=local\n');
   const r = await ansiblePlaybook(['-i', 'inv', 'site.yml'], dir);
@@ -117,4 +117,45 @@ describe('parity: keywords and plays, on the controller', () => {
     // both fail the run: b failed (force_handlers ran its handler, it stays failed)
     expect(k.code).to.equal(2);
   });
+});
+
+// When a playbook stops: a batch whose every host failed, a failure under any_errors_fatal, or max_fail_percentage
+// exceeded end the whole playbook in Ansible (no later play runs, on any host); one host of two failing does not.
+const LATER = '- hosts: web\n  gather_facts: no\n  tasks:\n    - name: later\n      debug: msg=x\n';
+const first = (hosts: string, keywords: string, when: string) =>
+  `- hosts: ${hosts}\n  gather_facts: no\n${keywords}  tasks:\n    - name: refuse\n      fail: msg=no\n` +
+  `      when: ${when}\n${LATER}`;
+const ENDINGS: { name: string; playbook: string; lines: string[] }[] = [
+  {
+    name: 'every host of a play failed: no later play runs',
+    playbook: first('a', '', 'true'),
+    lines: ['refuse|a|failed'],
+  },
+  {
+    name: 'one host of two failed: the other goes on',
+    playbook: first('web', '', "inventory_hostname == 'b'"),
+    lines: ['refuse|a|skipped', 'refuse|b|failed', 'later|a|ok'],
+  },
+  {
+    name: 'any_errors_fatal: one failure ends the playbook',
+    playbook: first('web', '  any_errors_fatal: true\n', "inventory_hostname == 'b'"),
+    lines: ['refuse|a|skipped', 'refuse|b|failed'],
+  },
+  {
+    name: 'max_fail_percentage exceeded ends the playbook',
+    playbook: first('web', '  max_fail_percentage: 10\n', "inventory_hostname == 'b'"),
+    lines: ['refuse|a|skipped', 'refuse|b|failed'],
+  },
+];
+
+describe('parity: when a playbook stops after failures', () => {
+  const inv = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n';
+  for (const c of ENDINGS)
+    it(c.name, async function () {
+      this.timeout(60_000);
+      const k = await run(c.playbook, { inv });
+      expect(k.lines).to.have.members(c.lines);
+      expect(await ansible(c.playbook)).to.have.members(c.lines);
+      expect(k.code).to.equal(2);
+    });
 });
