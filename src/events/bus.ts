@@ -12,7 +12,7 @@ export interface HostResultEvent {
   status: HostStatus;
   msg?: string | undefined;
   item?: unknown;
-  diff?: { path: string; before: string; after: string }[] | undefined;
+  diff?: { path: string; before: string; after: string; skipped?: string | undefined }[] | undefined;
   changes?: string[] | undefined; // summaries of (predicted) changes
   result?: Record<string, unknown> | undefined;
   /** What to print after `=>` (debug's message or variable). */

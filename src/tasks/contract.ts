@@ -115,9 +115,18 @@ export type Action =
   /** Write a file on the controller (fetch): atomic, parent folders made. */
   | { controllerPut: string; content: Buffer };
 
+/** What --diff shows of a file. */
+export interface TextDiff {
+  path: string;
+  before: string;
+  after: string;
+  skipped?: string | undefined;
+}
+
 export interface Change {
   summary: string;
-  diff?: { path: string; before: string; after: string } | undefined;
+  /** A file's text before and after; `skipped` says why a file is not shown (binary, or over max_diff_size). */
+  diff?: TextDiff | undefined;
   actions: Action[];
   /** What the change alters, e.g. 'file:/etc/hosts', 'service:etcd'; a later task reading it in check mode is
    *  uncertain. */

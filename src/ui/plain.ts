@@ -52,7 +52,8 @@ function debugValue(e: HostResultEvent): unknown {
   return e.show;
 }
 
-export function diffText(d: { path: string; before: string; after: string }): string {
+export function diffText(d: { path: string; before: string; after: string; skipped?: string | undefined }): string {
+  if (d.skipped) return `--- before: ${d.path}\n+++ after: ${d.path}\n${d.skipped}\n`;
   return createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, {
     context: 3,
   })

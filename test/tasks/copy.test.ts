@@ -274,6 +274,29 @@ describe('copy', () => {
     expect(plan.changes[0]!.touches).to.deep.equal([`file:${D}`]);
   });
 
+  const big = 'x'.repeat(104_449);
+  const skips: { name: string; old: FakeSpec; content: string; skipped: string }[] = [
+    { name: 'a binary file', old: 'a\n', content: 'ELF\0bin', skipped: 'source file appears to be binary' },
+    {
+      name: 'over a binary file',
+      old: { content: 'a\0b' },
+      content: 'b\n',
+      skipped: 'destination file appears to be binary',
+    },
+    { name: 'a file over max_diff_size', old: 'a\n', content: big, skipped: 'source file size is greater than 104448' },
+    { name: 'over a large file', old: big, content: 'b\n', skipped: 'destination file size is greater than 104448' },
+  ];
+  for (const c of skips)
+    it(`diff of ${c.name}: skipped, as Ansible says (no content in it)`, async () => {
+      const plan = await planOn(copy, { dest: D, content: c.content }, new FakeHost({ [D]: c.old }));
+      expect(plan.changes[0]!.diff).to.deep.equal({
+        path: D,
+        before: '',
+        after: '',
+        skipped: `diff skipped: ${c.skipped}`,
+      });
+    });
+
   it('backup copies the old file before replacing it', async () => {
     const host = new FakeHost({ [D]: 'old' });
     const plan = await converge(copy, { dest: D, content: 'new', backup: true }, host);

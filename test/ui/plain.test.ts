@@ -63,6 +63,13 @@ describe('plain output', () => {
       '--- before: /etc/x\n+++ after: /etc/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n',
     );
   });
+
+  it('--diff of a binary or large file says why it is not shown', () => {
+    const skipped = 'diff skipped: source file appears to be binary';
+    expect(diffText({ path: '/opt/bin/x', before: '', after: '', skipped })).to.equal(
+      `--- before: /opt/bin/x\n+++ after: /opt/bin/x\n${skipped}\n`,
+    );
+  });
 });
 
 describe('run report', () => {

@@ -163,5 +163,18 @@ export function text(b: Buffer | undefined): string {
   return b === undefined ? '' : b.toString('utf8');
 }
 
+/** Ansible's max_diff_size (104448 bytes): a larger file is not shown in a diff, nor one that holds a NUL byte. */
+export const MAX_DIFF_SIZE = 104_448;
+
+/** Why a file's diff is not shown (Ansible's words), or undefined: `dest` is the host's file, `src` the new one. */
+export function diffSkipped(dest: { size: number; content?: Buffer }, src: Buffer): string | undefined {
+  const binary = (b?: Buffer) => b?.subarray(0, 8192).includes(0) === true;
+  if (dest.size > MAX_DIFF_SIZE) return `diff skipped: destination file size is greater than ${MAX_DIFF_SIZE}`;
+  if (binary(dest.content)) return 'diff skipped: destination file appears to be binary';
+  if (src.length > MAX_DIFF_SIZE) return `diff skipped: source file size is greater than ${MAX_DIFF_SIZE}`;
+  if (binary(src)) return 'diff skipped: source file appears to be binary';
+  return undefined;
+}
+
 /** The mode/owner/group arguments every file module takes. */
 export const fileAttrArgs = { mode: amode(), owner: astr(), group: astr() };

@@ -8,7 +8,9 @@ import type { Action, Change, FactReader, FileRead, HostView, Plan, Vars } from 
 import {
   backupAction,
   backupName,
+  diffSkipped,
   fixAttrs,
+  MAX_DIFF_SIZE,
   NEW_DIR_MODE,
   NEW_FILE_MODE,
   octal,
@@ -106,10 +108,14 @@ export async function planPutFile(a: PutFileArgs, host: HostView, facts: FactRea
       validate: a.validate,
     });
     result.md5sum = createHash('md5').update(a.content).digest('hex');
-    const before = host.diff && st.exists && !st.islnk ? await facts.read(dest) : undefined;
+    const size = st.exists && !st.islnk ? (st.size ?? 0) : 0;
+    const before = host.diff && size > 0 && size <= MAX_DIFF_SIZE ? await facts.read(dest) : undefined;
+    const skipped = diffSkipped({ size, content: before }, a.content);
     changes.push({
       summary: `${module}: ${st.exists ? 'update' : 'create'} ${dest}`,
-      diff: { path: dest, before: text(before), after: text(a.content) },
+      diff: skipped
+        ? { path: dest, before: '', after: '', skipped }
+        : { path: dest, before: text(before), after: text(a.content) },
       actions,
       touches,
     });
