@@ -7,7 +7,8 @@ import { KplayError } from '../core/errors.js';
 import { run, withLock } from './sys.js';
 
 export const RECIPE = {
-  version: 1,
+  // 2: apt's package cache built into the image; the generators below masked
+  version: 2,
   suite: 'bookworm',
   mirror: 'http://deb.debian.org/debian',
   sources: [
@@ -39,6 +40,22 @@ export const RECIPE = {
     'e2scrub_all.timer',
     'e2scrub_reap.service',
     'fstrim.timer',
+  ],
+  // systemd generators that have nothing to find in a container (disks, crypt, hibernation, kernel command line)
+  // yet run on every daemon-reload: ~0.25 s of CPU per reload, ~300 reloads in a test run. The SysV one stays
+  // (a package's init script still becomes a unit).
+  maskGenerators: [
+    'systemd-cryptsetup-generator',
+    'systemd-debug-generator',
+    'systemd-fstab-generator',
+    'systemd-getty-generator',
+    'systemd-gpt-auto-generator',
+    'systemd-hibernate-resume-generator',
+    'systemd-integritysetup-generator',
+    'systemd-rc-local-generator',
+    'systemd-run-generator',
+    'systemd-system-update-generator',
+    'systemd-veritysetup-generator',
   ],
   files: {
     // The kernel has no loadable modules; the lab seeds modules.builtin and this indexes it, so modprobe works.
@@ -149,6 +166,8 @@ async function buildInto(root: string, log: (s: string) => void): Promise<void> 
     'Dpkg::Options::=--force-confold',
   );
   await chroot('apt-get', 'clean');
+  // the binary package cache, made once here rather than by the first apt command on every host (~1 s each)
+  await chroot('apt-cache', 'gencaches');
   for (const [path, text] of Object.entries(RECIPE.files)) {
     const f = join(root, path);
     mkdirSync(join(f, '..'), { recursive: true });
@@ -160,6 +179,9 @@ async function buildInto(root: string, log: (s: string) => void): Promise<void> 
     rmSync(join(sys, unit), { force: true });
     symlinkSync('/dev/null', join(sys, unit));
   }
+  const generators = join(root, 'etc/systemd/system-generators');
+  mkdirSync(generators, { recursive: true });
+  for (const g of RECIPE.maskGenerators) symlinkSync('/dev/null', join(generators, g));
   for (const [unit, target] of Object.entries(RECIPE.enable)) {
     const wants = join(sys, `${target}.wants`);
     mkdirSync(wants, { recursive: true });

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { RECIPE } from '../../src/lab/base.js';
 import { labStatus } from '../../src/lab/status.js';
 import { run } from '../../src/lab/sys.js';
 import { useLab, type LabHandle } from './helpers.js';
@@ -108,6 +109,14 @@ describe('@lab lab hosts', function () {
         { check: false },
       );
     }
+  });
+
+  it("comes with apt's package cache made, and systemd's disk and boot generators masked (RECIPE)", async () => {
+    const h = lab.hosts[1]!.name;
+    const r = await lab.exec(h, 'test -s /var/cache/apt/pkgcache.bin && ls -l /etc/systemd/system-generators');
+    const masked = [...r.stdout.matchAll(/ (systemd-[a-z-]+-generator) -> \/dev\/null$/gm)].map((m) => m[1]);
+    expect(masked).to.deep.equal([...RECIPE.maskGenerators].sort());
+    expect(masked).to.not.include('systemd-sysv-generator');
   });
 
   it('reaches the other hosts and the proxy, and the proxy refuses other sites', async () => {
