@@ -1,5 +1,6 @@
 // `kplay cluster VERB SITE`: day-2 verbs on a running cluster, each one of the shipped playbooks run on the
-// site (kubeasz's ezctl words): backup (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start
+// site (kubeasz's ezctl words): add-node and del-node (22.addnode.yml, 32.delnode.yml; cluster-nodes.ts edits
+// the inventory), backup (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start
 // (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The
 // work is loaded when a verb runs, so `kplay --help` stays light.
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,8 +8,8 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { KplayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
-import { KPLAY_ROOT } from '../core/package-root.js';
 import type { RunArgs } from './run-options.js';
+import { verbRun } from './verb-run.js';
 
 type Guard = (fn: () => Promise<number>) => Promise<void>;
 
@@ -23,27 +24,6 @@ function printFile(path: string, out: Output): number {
     });
   out.print(readFileSync(path, 'utf8'));
   return 0;
-}
-
-/** What every verb that runs a playbook takes: the site, --check, --json. */
-export interface VerbFlags {
-  site?: unknown;
-  check?: unknown;
-  json?: unknown;
-}
-
-/** A shipped day-2 playbook run on the site, with the verb's settings as extra variables. */
-export function verbRun(playbook: string, a: VerbFlags, vars: Record<string, unknown>): RunArgs {
-  const set = Object.entries(vars).filter(([, v]) => v !== undefined);
-  const check = a.check === true;
-  return {
-    playbook: join(KPLAY_ROOT, 'playbooks', playbook),
-    inventory: [a.site as string],
-    check,
-    diff: check,
-    json: a.json === true,
-    extraVars: set.length > 0 ? [JSON.stringify(Object.fromEntries(set))] : undefined,
-  };
 }
 
 const site = (a: Argv) =>
@@ -63,7 +43,7 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
   const run = (args: RunArgs) => guard(async () => (await import('./run.js')).runCommand(args, out));
   return y.command(
     'cluster',
-    'Day-2 verbs on a running cluster: backup, restore, stop, start, kubeconfig, certs',
+    'Day-2 verbs on a running cluster: add-node, del-node, backup, restore, stop, start, kubeconfig, certs',
     (c) =>
       c
         .command(
@@ -94,6 +74,32 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
           "Start (and enable) the cluster's services, each after what it needs (playbooks/91.start.yml)",
           (a) => runFlags(site(a)),
           (a) => run(verbRun('91.start.yml', a, {})),
+        )
+        .command(
+          'add-node <site> <host> [vars..]',
+          'Add a worker: list it in kube_node (with KEY=VALUE host variables), then run playbooks/22.addnode.yml',
+          (a) => runFlags(site(a)).positional('host', { type: 'string', describe: "the new worker's address" }),
+          (a) =>
+            guard(async () =>
+              (await import('./cluster-nodes.js')).addNode(
+                {
+                  ...a,
+                  site: a.site as string,
+                  host: String(a.host),
+                  vars: (a.vars as unknown[] | undefined)?.map(String),
+                },
+                out,
+              ),
+            ),
+        )
+        .command(
+          'del-node <site> <host>',
+          'Remove a worker: drain, clean and delete it (playbooks/32.delnode.yml), then take it out of kube_node',
+          (a) => runFlags(site(a)).positional('host', { type: 'string', describe: "the worker's address" }),
+          (a) =>
+            guard(async () =>
+              (await import('./cluster-nodes.js')).delNode({ ...a, site: a.site as string, host: String(a.host) }, out),
+            ),
         )
         .command(
           'kubeconfig <site>',
@@ -139,6 +145,6 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
               ),
             ),
         )
-        .demandCommand(1, 'name a cluster verb: backup, restore, stop, start, kubeconfig or certs'),
+        .demandCommand(1, 'name a cluster verb: add-node, del-node, backup, restore, stop, start, kubeconfig or certs'),
   );
 }

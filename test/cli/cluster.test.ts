@@ -3,11 +3,11 @@
 // are proven on the lab cluster (test/e2e/day2.ts).
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certRows, clusterCerts, pkiDirOf } from '../../src/cli/cluster-certs.js';
-import { verbRun } from '../../src/cli/cluster.js';
+import { verbRun } from '../../src/cli/verb-run.js';
 import { main } from '../../src/cli/main.js';
 import { KPLAY_ROOT } from '../../src/core/package-root.js';
 
@@ -115,6 +115,31 @@ describe('kplay cluster backup and restore', () => {
   it('name the verbs when none is given (exit 5)', async () => {
     const r = await kplay('cluster');
     expect(r.code).to.equal(5);
-    expect(r.err).to.include('name a cluster verb: backup, restore, stop, start, kubeconfig or certs');
+    expect(r.err).to.include(
+      'name a cluster verb: add-node, del-node, backup, restore, stop, start, kubeconfig or certs',
+    );
   });
+});
+
+describe('kplay cluster add-node and del-node refuse bad input with the inventory untouched', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kplay-nodes-'));
+  const hosts = join(dir, 'hosts');
+  const text = readFileSync(join(KPLAY_ROOT, 'inventories/example/hosts'), 'utf8');
+  writeFileSync(hosts, text);
+  const cases: { args: string[]; code: number; msg: string }[] = [
+    { args: ['add-node', dir, '192.168.56.11'], code: 5, msg: '192.168.56.11 is a master: add-node adds workers' },
+    { args: ['add-node', dir, '192.168.56.14'], code: 5, msg: '192.168.56.14 is already in kube_node' },
+    { args: ['add-node', dir, '192.168.56.16', 'nodename'], code: 5, msg: 'a host variable is KEY=VALUE' },
+    // written, then refused while the run loads the site: the file is put back
+    { args: ['add-node', dir, '192.168.56.16', 'ansible_port=99999'], code: 4, msg: 'must be a port number' },
+    { args: ['del-node', dir, '192.168.56.11'], code: 5, msg: '192.168.56.11 is a master: del-node removes workers' },
+    { args: ['del-node', dir, '192.168.56.99'], code: 5, msg: '192.168.56.99 is not in kube_node' },
+  ];
+  for (const c of cases)
+    it(`${c.args.slice(0, 1).concat(c.args.slice(2)).join(' ')}: exit ${c.code}`, async () => {
+      const r = await kplay('cluster', ...c.args);
+      expect(r.err).to.include(c.msg);
+      expect(r.code).to.equal(c.code);
+      expect(readFileSync(hosts, 'utf8')).to.equal(text);
+    });
 });

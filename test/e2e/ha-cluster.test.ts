@@ -16,6 +16,7 @@ import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
 import { backupThenRestore, stopThenStart } from './day2.js';
+import { delThenAddNode } from './day2-nodes.js';
 import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
 
@@ -373,6 +374,24 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     }
   });
 
+  /** The apiserver stand-in answers through the VIP with the site's CA. */
+  const vipAnswers = async () => {
+    const r = await runLocal([
+      'bash',
+      '-c',
+      `${sClient(`${lab.vip}:8443`, join(site, 'pki', 'ca.pem'), lab.vip)}; true`,
+    ]);
+    return /Verify return code: 0 \(ok\)/.test(r.stdout);
+  };
+
+  const nodes =
+    'kplay cluster del-node cordons, drains, cleans and deletes a worker, add-node brings it back: only that ' +
+    'host changes, each as --check predicted, a second run changes nothing, bad input is refused first';
+  it(nodes, async function () {
+    this.timeout(600_000);
+    await delThenAddNode({ lab, g, site, play, ok, hostOf }, vipAnswers);
+  });
+
   const backupRestore =
     '94.backup.yml keeps snapshots on the controller; 95.restore.yml brings a deleted key back on every member';
   it(backupRestore, async function () {
@@ -385,11 +404,6 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     'each predicted by --check, and a second run changes nothing';
   it(stopStart, async function () {
     this.timeout(300_000);
-    const vipAnswers = async () => {
-      const ca = join(site, 'pki', 'ca.pem');
-      const r = await runLocal(['bash', '-c', `${sClient(`${lab.vip}:8443`, ca, lab.vip)}; true`]);
-      return /Verify return code: 0 \(ok\)/.test(r.stdout);
-    };
     await stopThenStart({ lab, g, site, play, ok, hostOf }, vipAnswers);
   });
 

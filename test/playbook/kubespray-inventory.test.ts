@@ -254,7 +254,8 @@ describe('the group names live in one place', () => {
     const known = new Set([...masters, ...workers, 'etcd', 'ex_lb', 'chrony', 'localhost']);
     for (const f of readdirSync('playbooks').filter((n) => n.endsWith('.yml'))) {
       for (const play of parse(readFileSync(join('playbooks', f), 'utf8')) as Vars[]) {
-        if (typeof play.hosts !== 'string') continue;
+        // a day-2 playbook's chosen hosts (`{{ NODE_TO_ADD }}`): its first play checks them against the groups
+        if (typeof play.hosts !== 'string' || /^\{\{ \w+ \}\}$/.test(play.hosts)) continue;
         const names = play.hosts.split(/[~()|$:!&]+/).filter(Boolean);
         expect(
           names.filter((n) => !known.has(n)),

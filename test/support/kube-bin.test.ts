@@ -88,6 +88,29 @@ describe('test support: kubeBinDir', () => {
     }
   });
 
+  it('kubectl stand-in: cordon, drain, delete node recorded in order; a deleted node is not found', () => {
+    const work = mkdtempSync(join(tmpdir(), 'kplay-kubectl-'));
+    try {
+      const env = { ...process.env, KUBECTL_STANDIN_STATE: join(work, 'state') };
+      const kc = join(work, 'kubeconfig');
+      writeFileSync(kc, 'apiVersion: v1\nkind: Config\n');
+      const k = (...a: string[]) =>
+        execFileSync(join(dir, 'kubectl'), ['--kubeconfig', kc, ...a], { env, encoding: 'utf8', stdio: 'pipe' });
+      expect(k('get', 'node', 'w1', '--ignore-not-found', '-o', 'name')).to.equal('node/w1\n');
+      expect(k('cordon', 'w1')).to.equal('node/w1 cordoned\n');
+      expect(k('drain', 'w1', '--ignore-daemonsets', '--timeout=60s')).to.equal('node/w1 drained\n');
+      expect(k('delete', 'node', 'w1')).to.equal('node "w1" deleted\n');
+      expect(k('get', 'node', 'w1', '--ignore-not-found', '-o', 'name')).to.equal('');
+      expect(() => k('get', 'node', 'w1')).to.throw(/nodes "w1" not found/);
+      expect(() => k('cordon', 'w1')).to.throw(/nodes "w1" not found/);
+      expect(readFileSync(join(work, 'state', 'node-calls.log'), 'utf8')).to.equal(
+        'cordon w1\ndrain w1\ndelete node w1\n',
+      );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('kube-apiserver stand-in refuses garbage, a missing file and a missing --etcd-servers', () => {
     const a = (...x: string[]) =>
       execFileSync(join(dir, 'kube-apiserver'), x, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
