@@ -53,7 +53,10 @@ export async function addNode(a: NodeVerb, out: Output): Promise<number> {
   const inv = siteInventory(a.site);
   const { group, file } = nodeGroup(inv, a.site);
   if (hostsOf(inv, MASTER_GROUPS).has(a.host))
-    refuse(`${a.host} is a master: add-node adds workers`, 'a master is added with 23.addmaster.yml');
+    refuse(
+      `${a.host} is a master: add-node adds workers`,
+      "kplay adds workers only so far (kubeasz's 23.addmaster.yml has no kplay twin yet)",
+    );
   if (hostsOf(inv, NODE_GROUPS).has(a.host))
     refuse(
       `${a.host} is already in ${group}`,
@@ -78,7 +81,10 @@ export async function delNode(a: NodeVerb, out: Output): Promise<number> {
   const inv = siteInventory(a.site);
   const { group, file } = nodeGroup(inv, a.site);
   if (hostsOf(inv, MASTER_GROUPS).has(a.host))
-    refuse(`${a.host} is a master: del-node removes workers`, 'a master is removed with 33.delmaster.yml');
+    refuse(
+      `${a.host} is a master: del-node removes workers`,
+      "kplay removes workers only so far (kubeasz's 33.delmaster.yml has no kplay twin yet)",
+    );
   if (!hostsOf(inv, NODE_GROUPS).has(a.host))
     refuse(`${a.host} is not in ${group} of ${file}`, `the workers: ${[...hostsOf(inv, NODE_GROUPS)].join(', ')}`);
   const before = readFileSync(file, 'utf8');
