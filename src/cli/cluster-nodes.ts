@@ -49,15 +49,18 @@ function showChange(out: Output, file: string, before: string, after: string, js
   out.print(createTwoFilesPatch(file, file, before, after, '', '', { context: 1 }).replace(/^=+\n/m, ''));
 }
 
-export async function addNode(a: NodeVerb, out: Output): Promise<number> {
+/** The site's workers' group, its file and its hosts; a master is refused (kplay's verbs handle workers only,
+ *  kubeasz's 23.addmaster.yml and 33.delmaster.yml have no kplay twin yet). */
+function workerSite(a: NodeVerb, does: string): { group: string; file: string; workers: Set<string> } {
   const inv = siteInventory(a.site);
-  const { group, file } = nodeGroup(inv, a.site);
   if (hostsOf(inv, MASTER_GROUPS).has(a.host))
-    refuse(
-      `${a.host} is a master: add-node adds workers`,
-      "kplay adds workers only so far (kubeasz's 23.addmaster.yml has no kplay twin yet)",
-    );
-  if (hostsOf(inv, NODE_GROUPS).has(a.host))
+    refuse(`${a.host} is a master: ${does} workers`, 'kplay adds and removes workers only so far');
+  return { ...nodeGroup(inv, a.site), workers: hostsOf(inv, NODE_GROUPS) };
+}
+
+export async function addNode(a: NodeVerb, out: Output): Promise<number> {
+  const { group, file, workers } = workerSite(a, 'add-node adds');
+  if (workers.has(a.host))
     refuse(
       `${a.host} is already in ${group}`,
       `run playbooks/22.addnode.yml -e NODE_TO_ADD=${a.host} to set it up again`,
@@ -78,15 +81,9 @@ export async function addNode(a: NodeVerb, out: Output): Promise<number> {
 }
 
 export async function delNode(a: NodeVerb, out: Output): Promise<number> {
-  const inv = siteInventory(a.site);
-  const { group, file } = nodeGroup(inv, a.site);
-  if (hostsOf(inv, MASTER_GROUPS).has(a.host))
-    refuse(
-      `${a.host} is a master: del-node removes workers`,
-      "kplay removes workers only so far (kubeasz's 33.delmaster.yml has no kplay twin yet)",
-    );
-  if (!hostsOf(inv, NODE_GROUPS).has(a.host))
-    refuse(`${a.host} is not in ${group} of ${file}`, `the workers: ${[...hostsOf(inv, NODE_GROUPS)].join(', ')}`);
+  const { group, file, workers } = workerSite(a, 'del-node removes');
+  if (!workers.has(a.host))
+    refuse(`${a.host} is not in ${group} of ${file}`, `the workers: ${[...workers].join(', ')}`);
   const before = readFileSync(file, 'utf8');
   const after = removeHost(file, before, group, a.host); // a host kplay cannot take out is refused before the run
   const code = await runCommand(verbRun('32.delnode.yml', a, { NODE_TO_DEL: a.host }), out);
