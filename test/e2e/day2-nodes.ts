@@ -1,8 +1,9 @@
 // Day 2 on the HA suite's converged cluster: a worker removed (`kplay cluster del-node`, 32.delnode.yml) and
-// added back (`kplay cluster add-node`, 22.addnode.yml). The worker is also a load balancer: it keeps
-// keepalived and haproxy. The kubectl stand-in on the first master records cordon, drain and delete node.
+// added back (`kplay cluster add-node`, 22.addnode.yml), then a dead worker removed. The worker is also a load
+// balancer: it keeps keepalived and haproxy. The kubectl stand-in on the first master records cordon, drain and
+// delete node.
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleNodeNames } from './cluster-site.js';
 import type { Day2Ctx } from './day2.js';
@@ -108,4 +109,20 @@ export async function delThenAddNode(c: Day2Ctx, vipAnswers: () => Promise<boole
   expect([...tasksWith(addAgain, ['changed'])], 'a second run changes nothing').to.deep.equal([]);
   const unquoted = hostsBefore.replace(`${w} k8s_nodename='${name}'`, `${w} ${vars}`);
   expect(readFileSync(join(c.site, 'hosts'), 'utf8'), 'the inventory as it was').to.equal(unquoted);
+
+  // a dead worker (listed, nothing answers at its address) is drained and deleted all the same, its cleaning
+  // reported as ignored, then taken out of the inventory
+  const dead = `${c.lab.state.net}.99`;
+  writeFileSync(join(c.site, 'hosts'), unquoted.replace('[kube_node]\n', `[kube_node]\n${dead} k8s_nodename=dead\n`));
+  await c.lab.exec(master, `rm -f ${CALLS}`);
+  const gone = await cluster(['del-node', c.site, dead]);
+  c.ok(gone);
+  expect((await on(c.g.master[0]!, `cat ${CALLS}`)).split('\n').filter(Boolean)).to.deep.equal([
+    'cordon dead',
+    'drain dead',
+    'delete node dead',
+  ]);
+  expect(gone.recap[dead], 'the cleaning, ignored').to.include({ unreachable: 0, failed: 0 });
+  expect(gone.recap[dead]!.ignored).to.be.greaterThan(0);
+  expect(readFileSync(join(c.site, 'hosts'), 'utf8')).to.equal(unquoted);
 }
