@@ -16,6 +16,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KUBE_BIN_FILES, kubeBinDir, KubeBinUnavailable, standinsDir } from './kube-bin.js';
 
+/** A scratch folder for the kubectl stand-in (its state and a kubeconfig), removed after `fn`. */
+function withKubectlWork(fn: (w: { work: string; env: NodeJS.ProcessEnv; kc: string }) => void): void {
+  const work = mkdtempSync(join(tmpdir(), 'kplay-kubectl-'));
+  try {
+    const kc = join(work, 'kubeconfig');
+    writeFileSync(kc, 'apiVersion: v1\nkind: Config\n');
+    fn({ work, env: { ...process.env, KUBECTL_STANDIN_STATE: join(work, 'state') }, kc });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 describe('test support: kubeBinDir', () => {
   let dir: string;
   before(async function () {
@@ -59,12 +71,8 @@ describe('test support: kubeBinDir', () => {
     }
   });
 
-  it('kubectl stand-in: apply says created, unchanged, configured; delete; a missing kubeconfig fails', () => {
-    const work = mkdtempSync(join(tmpdir(), 'kplay-kubectl-'));
-    try {
-      const env = { ...process.env, KUBECTL_STANDIN_STATE: join(work, 'state') };
-      const kc = join(work, 'kubeconfig');
-      writeFileSync(kc, 'apiVersion: v1\nkind: Config\n');
+  it('kubectl stand-in: apply says created, unchanged, configured; delete; a missing kubeconfig fails', () =>
+    withKubectlWork(({ work, env, kc }) => {
       const m = join(work, 'm.yaml');
       writeFileSync(
         m,
@@ -83,17 +91,10 @@ describe('test support: kubeBinDir', () => {
       expect(k('--kubeconfig', kc, 'version')).to.match(/^Client Version: v1\.\d+\.\d+\n[\s\S]*Server Version: v1\./);
       expect(() => k('--kubeconfig', join(work, 'nope'), 'get', 'nodes')).to.throw(/no such file/);
       expect(() => k('--kubeconfig', kc, 'frobnicate')).to.throw(/unknown command "frobnicate"/);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('kubectl stand-in: cordon, drain, delete node recorded in order; a deleted node is not found', () => {
-    const work = mkdtempSync(join(tmpdir(), 'kplay-kubectl-'));
-    try {
-      const env = { ...process.env, KUBECTL_STANDIN_STATE: join(work, 'state') };
-      const kc = join(work, 'kubeconfig');
-      writeFileSync(kc, 'apiVersion: v1\nkind: Config\n');
+  it('kubectl stand-in: cordon, drain, delete node recorded in order; a deleted node is not found', () =>
+    withKubectlWork(({ work, env, kc }) => {
       const k = (...a: string[]) =>
         execFileSync(join(dir, 'kubectl'), ['--kubeconfig', kc, ...a], { env, encoding: 'utf8', stdio: 'pipe' });
       expect(k('get', 'node', 'w1', '--ignore-not-found', '-o', 'name')).to.equal('node/w1\n');
@@ -106,10 +107,7 @@ describe('test support: kubeBinDir', () => {
       expect(readFileSync(join(work, 'state', 'node-calls.log'), 'utf8')).to.equal(
         'cordon w1\ndrain w1\ndelete node w1\n',
       );
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it('kube-apiserver stand-in refuses garbage, a missing file and a missing --etcd-servers', () => {
     const a = (...x: string[]) =>
