@@ -1,8 +1,9 @@
 // `kplay cluster VERB SITE`: day-2 verbs on a running cluster, each one of the shipped playbooks run on the
-// site (kubeasz's ezctl words): add-node and del-node (22.addnode.yml, 32.delnode.yml; cluster-nodes.ts edits
-// the inventory), backup (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start
-// (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The
-// work is loaded when a verb runs, so `kplay --help` stays light.
+// site (kubeasz's ezctl words): add-node and del-node (22.addnode.yml, 32.delnode.yml), add-etcd and del-etcd
+// (21.addetcd.yml, 31.deletcd.yml; cluster-nodes.ts and cluster-etcd.ts edit the inventory), backup
+// (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start (91.start.yml), kubeconfig
+// (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The work is loaded when a verb
+// runs, so `kplay --help` stays light.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -10,6 +11,19 @@ import { KplayError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import type { RunArgs } from './run-options.js';
 import { verbRun } from './verb-run.js';
+
+const VERBS = [
+  'add-node',
+  'del-node',
+  'add-etcd',
+  'del-etcd',
+  'backup',
+  'restore',
+  'stop',
+  'start',
+  'kubeconfig',
+  'certs',
+];
 
 type Guard = (fn: () => Promise<number>) => Promise<void>;
 
@@ -39,112 +53,119 @@ const runFlags = (a: Argv) =>
     })
     .option('json', { type: 'boolean', default: false, describe: 'events as JSON lines, as kplay run --json' });
 
+const hostArgs = (a: Argv, describe: string) => runFlags(site(a)).positional('host', { type: 'string', describe });
+const forceFlag = (a: Argv) =>
+  a.option('force', {
+    type: 'boolean',
+    default: false,
+    describe: 'accept an even number of etcd members (no more failures tolerated than one less)',
+  });
+/** A verb's site and host, its KEY=VALUE host variables, --check, --json and --force. */
+function hostVerb(a: Record<string, unknown>) {
+  const vars = (a.vars as unknown[] | undefined)?.map(String);
+  return { ...a, site: a.site as string, host: String(a.host), vars, force: a.force === true };
+}
+
 export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
   const run = (args: RunArgs) => guard(async () => (await import('./run.js')).runCommand(args, out));
-  return y.command(
-    'cluster',
-    'Day-2 verbs on a running cluster: add-node, del-node, backup, restore, stop, start, kubeconfig, certs',
-    (c) =>
-      c
-        .command(
-          'backup <site>',
-          'Save an etcd snapshot under <site>/backup (playbooks/94.backup.yml)',
-          (a) =>
-            runFlags(site(a)).option('keep', { type: 'number', describe: 'the newest snapshots kept (default 5)' }),
-          (a) => run(verbRun('94.backup.yml', a, { backup_keep: a.keep })),
-        )
-        .command(
-          'restore <site>',
-          'Restore every etcd member from a snapshot in <site>/backup (playbooks/95.restore.yml)',
-          (a) =>
-            runFlags(site(a)).option('snapshot', {
-              type: 'string',
-              describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
-            }),
-          (a) => run(verbRun('95.restore.yml', a, { etcd_snapshot: a.snapshot })),
-        )
-        .command(
-          'stop <site>',
-          "Stop (and disable) the cluster's services, users first (playbooks/92.stop.yml)",
-          (a) => runFlags(site(a)),
-          (a) => run(verbRun('92.stop.yml', a, {})),
-        )
-        .command(
-          'start <site>',
-          "Start (and enable) the cluster's services, each after what it needs (playbooks/91.start.yml)",
-          (a) => runFlags(site(a)),
-          (a) => run(verbRun('91.start.yml', a, {})),
-        )
-        .command(
-          'add-node <site> <host> [vars..]',
-          'Add a worker: list it in kube_node (with KEY=VALUE host variables), then run playbooks/22.addnode.yml',
-          (a) => runFlags(site(a)).positional('host', { type: 'string', describe: "the new worker's address" }),
-          (a) =>
-            guard(async () =>
-              (await import('./cluster-nodes.js')).addNode(
+  return y.command('cluster', `Day-2 verbs on a running cluster: ${VERBS.join(', ')}`, (c) =>
+    c
+      .command(
+        'backup <site>',
+        'Save an etcd snapshot under <site>/backup (playbooks/94.backup.yml)',
+        (a) => runFlags(site(a)).option('keep', { type: 'number', describe: 'the newest snapshots kept (default 5)' }),
+        (a) => run(verbRun('94.backup.yml', a, { backup_keep: a.keep })),
+      )
+      .command(
+        'restore <site>',
+        'Restore every etcd member from a snapshot in <site>/backup (playbooks/95.restore.yml)',
+        (a) =>
+          runFlags(site(a)).option('snapshot', {
+            type: 'string',
+            describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
+          }),
+        (a) => run(verbRun('95.restore.yml', a, { etcd_snapshot: a.snapshot })),
+      )
+      .command(
+        'stop <site>',
+        "Stop (and disable) the cluster's services, users first (playbooks/92.stop.yml)",
+        (a) => runFlags(site(a)),
+        (a) => run(verbRun('92.stop.yml', a, {})),
+      )
+      .command(
+        'start <site>',
+        "Start (and enable) the cluster's services, each after what it needs (playbooks/91.start.yml)",
+        (a) => runFlags(site(a)),
+        (a) => run(verbRun('91.start.yml', a, {})),
+      )
+      .command(
+        'add-node <site> <host> [vars..]',
+        'Add a worker: list it in kube_node (with KEY=VALUE host variables), then run playbooks/22.addnode.yml',
+        (a) => hostArgs(a, "the new worker's address"),
+        (a) => guard(async () => (await import('./cluster-nodes.js')).addNode(hostVerb(a), out)),
+      )
+      .command(
+        'del-node <site> <host>',
+        'Remove a worker: drain, clean and delete it (playbooks/32.delnode.yml), then take it out of kube_node',
+        (a) => hostArgs(a, "the worker's address"),
+        (a) => guard(async () => (await import('./cluster-nodes.js')).delNode(hostVerb(a), out)),
+      )
+      .command(
+        'add-etcd <site> <host> [vars..]',
+        'Add an etcd member: list it in etcd (with KEY=VALUE host variables), then run playbooks/21.addetcd.yml',
+        (a) => forceFlag(hostArgs(a, "the new member's address")),
+        (a) => guard(async () => (await import('./cluster-etcd.js')).addEtcd(hostVerb(a), out)),
+      )
+      .command(
+        'del-etcd <site> <host>',
+        'Remove an etcd member (playbooks/31.deletcd.yml: member remove, etcd cleaned), then take it out of etcd',
+        (a) => forceFlag(hostArgs(a, "the member's address")),
+        (a) => guard(async () => (await import('./cluster-etcd.js')).delEtcd(hostVerb(a), out)),
+      )
+      .command(
+        'kubeconfig <site>',
+        "Write a user's kubeconfig (a client certificate from the cluster CA; playbooks/kcfg-adm.yml), " +
+          "or print the admin's",
+        (a) =>
+          runFlags(site(a))
+            .option('user', { type: 'string', describe: "the user's name (the certificate's CN)" })
+            .option('group', { type: 'string', describe: "the user's group (the certificate's O), for RBAC" })
+            .option('days', { type: 'number', default: 365, describe: 'how long the certificate is valid' })
+            .option('admin', { type: 'boolean', default: false, describe: "print the admin's kubeconfig instead" }),
+        (a) =>
+          guard(async () => {
+            const { pkiDirOf } = await import('./cluster-certs.js');
+            const pki = pkiDirOf(a.site as string);
+            if (a.admin) return printFile(join(pki, 'admin.kubeconfig'), out);
+            if (typeof a.user !== 'string' || !USER_NAME.test(a.user))
+              throw new KplayError(
+                `a user name is needed (lower case letters, digits, '-', '.', '@'): ${a.user ?? ''}`,
                 {
-                  ...a,
-                  site: a.site as string,
-                  host: String(a.host),
-                  vars: (a.vars as unknown[] | undefined)?.map(String),
+                  code: 'OPTIONS',
+                  hint: 'kplay cluster kubeconfig SITE --user NAME [--group G] [--days N], or --admin',
                 },
-                out,
-              ),
+              );
+            const vars = { kcfg_user: a.user, kcfg_group: a.group ?? '', kcfg_days: a.days };
+            const code = await (await import('./run.js')).runCommand(verbRun('kcfg-adm.yml', a, vars), out);
+            if (code === 0 && !a.check && !a.json) out.print(`kubeconfig: ${join(pki, `user-${a.user}.kubeconfig`)}`);
+            return code;
+          }),
+      )
+      .command(
+        'certs <site>',
+        "List the site's certificates with their expiry; warn when one is close, exit 2 when one has expired",
+        (a) =>
+          site(a)
+            .option('pki', { type: 'string', describe: 'the PKI folder (default <site>/ssl, else <site>/pki)' })
+            .option('warn-days', { type: 'number', default: 30, describe: 'warn below this many days left' }),
+        (a) =>
+          guard(async () =>
+            (await import('./cluster-certs.js')).clusterCerts(
+              { site: a.site as string, pki: a.pki as string | undefined, warnDays: a.warnDays as number },
+              out,
             ),
-        )
-        .command(
-          'del-node <site> <host>',
-          'Remove a worker: drain, clean and delete it (playbooks/32.delnode.yml), then take it out of kube_node',
-          (a) => runFlags(site(a)).positional('host', { type: 'string', describe: "the worker's address" }),
-          (a) =>
-            guard(async () =>
-              (await import('./cluster-nodes.js')).delNode({ ...a, site: a.site as string, host: String(a.host) }, out),
-            ),
-        )
-        .command(
-          'kubeconfig <site>',
-          "Write a user's kubeconfig (a client certificate from the cluster CA; playbooks/kcfg-adm.yml), " +
-            "or print the admin's",
-          (a) =>
-            runFlags(site(a))
-              .option('user', { type: 'string', describe: "the user's name (the certificate's CN)" })
-              .option('group', { type: 'string', describe: "the user's group (the certificate's O), for RBAC" })
-              .option('days', { type: 'number', default: 365, describe: 'how long the certificate is valid' })
-              .option('admin', { type: 'boolean', default: false, describe: "print the admin's kubeconfig instead" }),
-          (a) =>
-            guard(async () => {
-              const { pkiDirOf } = await import('./cluster-certs.js');
-              const pki = pkiDirOf(a.site as string);
-              if (a.admin) return printFile(join(pki, 'admin.kubeconfig'), out);
-              if (typeof a.user !== 'string' || !USER_NAME.test(a.user))
-                throw new KplayError(
-                  `a user name is needed (lower case letters, digits, '-', '.', '@'): ${a.user ?? ''}`,
-                  {
-                    code: 'OPTIONS',
-                    hint: 'kplay cluster kubeconfig SITE --user NAME [--group G] [--days N], or --admin',
-                  },
-                );
-              const vars = { kcfg_user: a.user, kcfg_group: a.group ?? '', kcfg_days: a.days };
-              const code = await (await import('./run.js')).runCommand(verbRun('kcfg-adm.yml', a, vars), out);
-              if (code === 0 && !a.check && !a.json) out.print(`kubeconfig: ${join(pki, `user-${a.user}.kubeconfig`)}`);
-              return code;
-            }),
-        )
-        .command(
-          'certs <site>',
-          "List the site's certificates with their expiry; warn when one is close, exit 2 when one has expired",
-          (a) =>
-            site(a)
-              .option('pki', { type: 'string', describe: 'the PKI folder (default <site>/ssl, else <site>/pki)' })
-              .option('warn-days', { type: 'number', default: 30, describe: 'warn below this many days left' }),
-          (a) =>
-            guard(async () =>
-              (await import('./cluster-certs.js')).clusterCerts(
-                { site: a.site as string, pki: a.pki as string | undefined, warnDays: a.warnDays as number },
-                out,
-              ),
-            ),
-        )
-        .demandCommand(1, 'name a cluster verb: add-node, del-node, backup, restore, stop, start, kubeconfig or certs'),
+          ),
+      )
+      .demandCommand(1, `name a cluster verb: ${VERBS.join(', ')}`),
   );
 }

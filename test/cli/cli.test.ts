@@ -72,7 +72,7 @@ describe('kplay command line', () => {
       .filter((l) => l.startsWith('      '))
       .map((l) => l.trim());
     expect(tasks.filter((t) => !t.startsWith('preflight : ')).map((t) => t.split(' : ')[0])).to.deep.equal(
-      Array(7).fill('etcd'),
+      Array(8).fill('etcd'),
     );
   });
 

@@ -116,12 +116,12 @@ describe('kplay cluster backup and restore', () => {
     const r = await kplay('cluster');
     expect(r.code).to.equal(5);
     expect(r.err).to.include(
-      'name a cluster verb: add-node, del-node, backup, restore, stop, start, kubeconfig or certs',
+      'name a cluster verb: add-node, del-node, add-etcd, del-etcd, backup, restore, stop, start, kubeconfig, certs',
     );
   });
 });
 
-describe('kplay cluster add-node and del-node refuse bad input with the inventory untouched', () => {
+describe('kplay cluster add-node, del-node, add-etcd, del-etcd refuse bad input, the inventory untouched', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kplay-nodes-'));
   const hosts = join(dir, 'hosts');
   const text = readFileSync(join(KPLAY_ROOT, 'inventories/example/hosts'), 'utf8');
@@ -134,11 +134,16 @@ describe('kplay cluster add-node and del-node refuse bad input with the inventor
     { args: ['add-node', dir, '192.168.56.16', 'ansible_port=99999'], code: 4, msg: 'must be a port number' },
     { args: ['del-node', dir, '192.168.56.11'], code: 5, msg: '192.168.56.11 is a master: del-node removes workers' },
     { args: ['del-node', dir, '192.168.56.99'], code: 5, msg: '192.168.56.99 is not in kube_node' },
+    { args: ['add-etcd', dir, '192.168.56.12'], code: 5, msg: '192.168.56.12 is already in etcd' },
+    { args: ['add-etcd', dir, '192.168.56.14'], code: 5, msg: 'etcd would have 4 members, an even number' },
+    { args: ['del-etcd', dir, '192.168.56.14'], code: 5, msg: '192.168.56.14 is not in etcd' },
+    // the playbook's first play (on localhost) refuses it: no host is reached
+    { args: ['del-etcd', dir, '192.168.56.13'], code: 2, msg: 'without 192.168.56.13 the etcd group has 2 members' },
   ];
   for (const c of cases)
     it(`${c.args.slice(0, 1).concat(c.args.slice(2)).join(' ')}: exit ${c.code}`, async () => {
       const r = await kplay('cluster', ...c.args);
-      expect(r.err).to.include(c.msg);
+      expect(r.err + r.out).to.include(c.msg);
       expect(r.code).to.equal(c.code);
       expect(readFileSync(hosts, 'utf8')).to.equal(text);
     });

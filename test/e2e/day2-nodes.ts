@@ -6,17 +6,11 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleNodeNames } from './cluster-site.js';
-import type { Day2Ctx } from './day2.js';
-import { exactness, kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
+import { type Day2Ctx, predicted } from './day2.js';
+import { kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
 
 const CALLS = '/var/lib/kubectl-standin/node-calls.log';
 const NODE_UNITS = 'kubelet kube-proxy kube-lb containerd';
-
-function predicted(check: KplayRun, real: KplayRun): void {
-  const x = exactness(check, real);
-  expect(x.missed, 'changed in the real run but predicted ok').to.deep.equal([]);
-  expect(x.wrong, 'predicted changed but did not change').to.deep.equal([]);
-}
 
 /** The hosts a run changed something on (a delegated task counts for the host it ran for). */
 const changedHosts = (r: KplayRun) => [...new Set([...tasksWith(r, ['changed'])].map((t) => t.split('|')[0]))];

@@ -20,7 +20,8 @@ export interface Day2Ctx {
 const KEY = '/kplay-test/restore';
 const TLS =
   '--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem';
-const etcdctl = (ip: string, args: string) => `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 ${TLS} ${args}`;
+export const etcdctl = (ip: string, args: string) =>
+  `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 ${TLS} ${args}`;
 const snapshots = (site: string) => readdirSync(join(site, 'backup')).sort();
 
 /** Each member's view: its health and the test key's value (empty when absent). */
@@ -35,7 +36,7 @@ async function members(c: Day2Ctx): Promise<{ ip: string; healthy: boolean; valu
 }
 
 /** --check called changed exactly what the real run changed (uncertain may go either way). */
-function predicted(check: KplayRun, real: KplayRun): void {
+export function predicted(check: KplayRun, real: KplayRun): void {
   const x = exactness(check, real);
   expect(x.missed, 'changed in the real run but predicted ok').to.deep.equal([]);
   expect(x.wrong, 'predicted changed but did not change').to.deep.equal([]);

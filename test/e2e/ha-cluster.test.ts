@@ -16,6 +16,7 @@ import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
 import { backupThenRestore, stopThenStart } from './day2.js';
+import { addThenDelEtcd } from './day2-etcd.js';
 import { delThenAddNode } from './day2-nodes.js';
 import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
@@ -393,6 +394,14 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   it(nodes, async function () {
     this.timeout(600_000);
     await delThenAddNode({ lab, g, site, play, ok, hostOf }, vipAnswers);
+  });
+
+  const etcdMembers =
+    'kplay cluster add-etcd makes a worker the fourth etcd member, del-etcd removes it: each as --check ' +
+    'predicted, the cluster answering throughout, a second run changes nothing, quorum loss refused first';
+  it(etcdMembers, async function () {
+    this.timeout(600_000);
+    await addThenDelEtcd({ lab, g, site, play, ok, hostOf }, vipAnswers);
   });
 
   const backupRestore =

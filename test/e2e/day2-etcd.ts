@@ -1,0 +1,111 @@
+// Day 2 on the HA suite's converged cluster: an etcd member added (`kplay cluster add-etcd`, 21.addetcd.yml) on
+// a worker, then removed (`kplay cluster del-etcd`, 31.deletcd.yml), real etcd on every member. A poller on the
+// first master reads a key through the three first members every second for the whole time: the cluster must
+// answer each read (it keeps its quorum through the rolling restarts).
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Day2Ctx, etcdctl, predicted } from './day2.js';
+import { kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
+
+const POLL = '/var/tmp/kplay-etcd-poll';
+
+/** The member list's lines, as the first member sees it. */
+async function memberList(c: Day2Ctx): Promise<string[]> {
+  const ip = c.g.etcd[0]!;
+  const r = await c.lab.exec(c.hostOf(ip), etcdctl(ip, 'member list'));
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** A read through the three first members every second (ok or fail per line), until `stop` or 10 minutes. */
+function startPoller(c: Day2Ctx): { stop: () => Promise<string[]> } {
+  const first = c.hostOf(c.g.etcd[0]!);
+  const all = c.g.etcd.map((ip) => `https://${ip}:2379`).join(',');
+  const read = etcdctl(c.g.etcd[0]!, '--command-timeout=5s get /kplay-test/poll').replace(
+    /--endpoints=\S+/,
+    `--endpoints=${all}`,
+  );
+  const loop =
+    `i=0; while [ ! -e ${POLL}.stop ] && [ $i -lt 600 ]; do ` +
+    `if ${read} >/dev/null 2>&1; then echo ok; else echo fail; fi; i=$((i+1)); sleep 1; done`;
+  const started = c.lab.exec(
+    first,
+    `rm -f ${POLL}.stop ${POLL}.log; setsid sh -c '${loop}' >${POLL}.log 2>&1 </dev/null &`,
+  );
+  return {
+    stop: async () => {
+      await started;
+      await c.lab.exec(first, `touch ${POLL}.stop; sleep 1.2`);
+      return (await c.lab.exec(first, `cat ${POLL}.log`)).stdout.split('\n').filter(Boolean);
+    },
+  };
+}
+
+const failedMsgs = (r: KplayRun) =>
+  r.events.filter((e) => e.type === 'host_result' && e.status === 'failed').map((e) => String(e.msg));
+
+export async function addThenDelEtcd(c: Day2Ctx, vipAnswers: () => Promise<boolean>): Promise<void> {
+  const w = c.g.node[0]!; // a worker (and a load balancer) becomes the fourth member, then leaves
+  const [m0, m1, m2] = c.g.etcd as [string, string, string];
+  const on = async (ip: string, cmd: string) => (await c.lab.exec(c.hostOf(ip), `${cmd}; true`)).stdout;
+  const cluster = (args: string[]) => kplay(['cluster', ...args, '--json']);
+  const etcdServers = () =>
+    on(c.g.master[0]!, 'grep -o -- "--etcd-servers=[^ ]*" /etc/systemd/system/kube-apiserver.service');
+  const hostsFile = () => readFileSync(join(c.site, 'hosts'), 'utf8');
+  const hostsBefore = hostsFile();
+
+  // refused before any change: the members that stay would lack a quorum (one of them is stopped). The verbs'
+  // own refusals (a member twice, an even number left without --force) are in test/cli/cluster.test.ts.
+  await c.lab.exec(c.hostOf(m1), 'systemctl stop etcd');
+  const noQuorum = await c.play('31.deletcd.yml', ['-e', `ETCD_TO_DEL=${m2}`, '-e', 'force=true']);
+  await c.lab.exec(c.hostOf(m1), 'systemctl start etcd');
+  expect(noQuorum.code).to.equal(2);
+  expect(totalChanged(noQuorum)).to.equal(0);
+  expect(failedMsgs(noQuorum).join('\n')).to.include(
+    `removing ${m2} would leave 2 members of which 1 answer healthy (${m0})`,
+  );
+
+  const poller = startPoller(c);
+  // add-etcd: --check leaves the inventory and the members; the run changes what --check said
+  const check = await cluster(['add-etcd', c.site, w, '--force', '--check']);
+  c.ok(check);
+  expect(hostsFile(), '--check leaves the inventory').to.equal(hostsBefore);
+  expect(await memberList(c)).to.have.length(3);
+  const add = await cluster(['add-etcd', c.site, w, '--force']);
+  c.ok(add);
+  predicted(check, add);
+  const four = await memberList(c);
+  expect(four, 'four members, all started').to.have.length(4);
+  expect(four.filter((l) => l.includes(', started, '))).to.have.length(4);
+  expect(four.join('\n')).to.include(`, etcd-${w}, https://${w}:2380,`);
+  for (const ip of [m0, m1, m2, w])
+    expect(await on(ip, `${etcdctl(ip, 'endpoint health')} 2>&1`)).to.include('is healthy');
+  expect(await on(w, 'grep -c -- "--initial-cluster-state=existing" /etc/systemd/system/etcd.service')).to.equal('1\n');
+  expect(await etcdServers(), "the apiservers' --etcd-servers").to.include(`https://${w}:2379`);
+  const again = await c.play('21.addetcd.yml', ['-e', `NODE_TO_ADD=${w}`, '-e', 'force=true']);
+  c.ok(again);
+  expect([...tasksWith(again, ['changed'])], 'a second run changes nothing').to.deep.equal([]);
+
+  // del-etcd: --check, then the run; three members again, the host cleaned, the inventory as it began
+  const delCheck = await cluster(['del-etcd', c.site, w, '--check']);
+  c.ok(delCheck);
+  expect(await memberList(c)).to.have.length(4);
+  const del = await cluster(['del-etcd', c.site, w]);
+  c.ok(del);
+  predicted(delCheck, del);
+  const three = await memberList(c);
+  expect(three.join('\n')).to.not.include(w);
+  expect(three).to.have.length(3);
+  expect(await on(w, 'systemctl is-active etcd')).to.not.equal('active\n');
+  expect(await on(w, 'ls -d /etc/systemd/system/etcd.service /var/lib/etcd 2>/dev/null')).to.equal('');
+  expect(await etcdServers()).to.not.include(w);
+  expect(hostsFile(), 'the inventory as it began').to.equal(hostsBefore);
+
+  const reads = await poller.stop();
+  expect(
+    reads.filter((r) => r !== 'ok'),
+    'every read through the members answered',
+  ).to.deep.equal([]);
+  expect(reads.length, 'the poller ran the whole time').to.be.greaterThan(10);
+  expect(await vipAnswers(), 'the VIP answers').to.equal(true);
+}
