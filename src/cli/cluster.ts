@@ -19,6 +19,7 @@ const VERBS = [
   'del-etcd',
   'backup',
   'restore',
+  'update-certs',
   'stop',
   'start',
   'kubeconfig',
@@ -85,6 +86,13 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
             describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
           }),
         (a) => run(verbRun('95.restore.yml', a, { etcd_snapshot: a.snapshot })),
+      )
+      .command(
+        'update-certs <site>',
+        'Issue every certificate anew under the same CA (a copy of the PKI kept in <site>/backup) and roll them ' +
+          'out, restarting one host at a time (playbooks/96.update-certs.yml)',
+        (a) => runFlags(site(a)),
+        (a) => run({ ...verbRun('96.update-certs.yml', a, {}), tags: ['force_change_certs'] }),
       )
       .command(
         'stop <site>',

@@ -16,6 +16,7 @@ import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
 import { backupThenRestore, stopThenStart } from './day2.js';
+import { updateCerts } from './day2-certs.js';
 import { addThenDelEtcd } from './day2-etcd.js';
 import { delThenAddNode } from './day2-nodes.js';
 import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
@@ -402,6 +403,14 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   it(etcdMembers, async function () {
     this.timeout(600_000);
     await addThenDelEtcd({ lab, g, site, play, ok, hostOf }, vipAnswers);
+  });
+
+  const certs =
+    'kplay cluster update-certs keeps a copy of the PKI, issues every certificate anew under the same CA and ' +
+    'rolls them out as --check predicted: the VIP serves the new one, etcd stays healthy; a new CA is refused';
+  it(certs, async function () {
+    this.timeout(600_000);
+    await updateCerts({ lab, g, site, play, ok, hostOf });
   });
 
   const backupRestore =

@@ -68,13 +68,33 @@ describe('pki role (on the controller, example site)', function () {
     },
   );
 
-  it('--tags force_change_certs issues everything anew (a new CA); the next plain run changes nothing', async () => {
+  const force =
+    '--tags force_change_certs issues every certificate anew under the same CA and service-account key; ' +
+    'with CHANGE_CA=true those anew too; the next plain run changes nothing';
+  it(force, async () => {
     const serial = (f: string) => openssl('x509', '-in', join(pki, f), '-noout', '-serial');
-    const before = [serial('ca.pem'), serial('kubernetes.pem')];
+    const now = () => [serial('ca.pem'), serial('kubernetes.pem'), readFileSync(join(pki, 'sa.key'), 'utf8')];
+    const [ca, apiserver, sa] = now();
     const r = await kplay(['run', PB, '-i', site, '--json', '--tags', 'force_change_certs']);
     expect(r.code, r.stdout.slice(-2000)).to.equal(0);
-    expect(serial('ca.pem')).to.not.equal(before[0]);
-    expect(serial('kubernetes.pem')).to.not.equal(before[1]);
+    const renewed = now();
+    expect([renewed[0], renewed[2]], 'the CA and the service-account key are kept').to.deep.equal([ca, sa]);
+    expect(renewed[1]).to.not.equal(apiserver);
+    const newCa = await kplay([
+      'run',
+      PB,
+      '-i',
+      site,
+      '--json',
+      '--tags',
+      'force_change_certs',
+      '-e',
+      'CHANGE_CA=true',
+    ]);
+    expect(newCa.code, newCa.stdout.slice(-2000)).to.equal(0);
+    const anew = now();
+    expect(anew[0]).to.not.equal(ca);
+    expect(anew[2]).to.not.equal(sa);
     expect(openssl('verify', '-CAfile', join(pki, 'ca.pem'), join(pki, 'kubernetes.pem'))).to.include('OK');
     expect(totalChanged(await kplay(['run', PB, '-i', site, '--json']))).to.equal(0);
   });

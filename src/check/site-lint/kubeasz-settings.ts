@@ -21,7 +21,6 @@ const LIST: [string, string][] = [
   // config.yml: the cluster
   ['INSTALL_SOURCE', 'kplay pushes the binaries found in bin_src (fetch-bin.yml downloads them); no install source'],
   ['OS_HARDEN', 'kplay does not harden the operating system'],
-  ['CHANGE_CA', 'kplay keeps an existing CA; pki_force (or --tags force_change_certs) issues certificates anew'],
   // the runtime
   ['ENABLE_MIRROR_REGISTRY', REGISTRY],
   ['INSECURE_REG', REGISTRY],
