@@ -19,6 +19,7 @@ const VERBS = [
   'del-etcd',
   'backup',
   'restore',
+  'upgrade',
   'update-certs',
   'stop',
   'start',
@@ -86,6 +87,17 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
             describe: 'the snapshot: a file name in <site>/backup or a path (default snapshot.db, the latest)',
           }),
         (a) => run(verbRun('95.restore.yml', a, { etcd_snapshot: a.snapshot })),
+      )
+      .command(
+        'upgrade <site>',
+        "Upgrade Kubernetes to bin_src's binaries: the version skew checked, masters one at a time, workers in " +
+          'batches, each drained and uncordoned (playbooks/93.upgrade.yml)',
+        (a) =>
+          runFlags(site(a)).option('batch', {
+            type: 'string',
+            describe: 'workers upgraded at once: a number or a percentage (default 20%)',
+          }),
+        (a) => run(verbRun('93.upgrade.yml', a, { upgrade_batch: a.batch })),
       )
       .command(
         'update-certs <site>',

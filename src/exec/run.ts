@@ -24,6 +24,7 @@ import type { ResumePoint } from '../events/journal.js';
 import type { PlanRecorder } from './planfile/record.js';
 import type { PlanExpect } from './planfile/expect.js';
 import { refuseDrifted } from './plan-apply.js';
+import { batches, playSerial } from './serial.js';
 
 export interface RunInput {
   pb: Playbook;
@@ -51,27 +52,6 @@ export interface RunHandle {
   run(): Promise<number>;
   /** Ctrl-C: no new tasks; running ones finish. */
   stop(): void;
-}
-
-/** Batches for `serial`: numbers, percentages ("30%"), a list whose last size repeats. */
-export function batches(hosts: string[], serial: (number | string)[] | undefined): string[][] {
-  if (!serial || serial.length === 0) return [hosts];
-  const size = (s: number | string) => {
-    const n =
-      typeof s === 'string' && s.trim().endsWith('%')
-        ? Math.floor((hosts.length * Number(s.trim().slice(0, -1))) / 100)
-        : Number(s);
-    return Math.max(1, n || hosts.length);
-  };
-  const out: string[][] = [];
-  let i = 0;
-  let k = 0;
-  while (i < hosts.length) {
-    const n = size(serial[Math.min(k++, serial.length - 1)]!);
-    out.push(hosts.slice(i, i + n));
-    i += n;
-  }
-  return out;
 }
 
 export function createRun(input: RunInput): RunHandle {
@@ -155,7 +135,7 @@ export function createRun(input: RunInput): RunHandle {
         if (input.planIn) await refuseDrifted(input.planIn, playHosts, hosts, conn, bus, recap);
         for (const batch of batches(
           playHosts.filter((h) => !hosts.get(h)!.failed && !hosts.get(h)!.unreachable),
-          play.serial,
+          playSerial(rv, play),
         )) {
           if (stopping) break;
           const ctx: StrategyCtx = {

@@ -116,8 +116,8 @@ describe('kplay cluster backup and restore', () => {
     const r = await kplay('cluster');
     expect(r.code).to.equal(5);
     expect(r.err).to.include(
-      'name a cluster verb: add-node, del-node, add-etcd, del-etcd, backup, restore, update-certs, stop, start, ' +
-        'kubeconfig, certs',
+      'name a cluster verb: add-node, del-node, add-etcd, del-etcd, backup, restore, upgrade, update-certs, stop, ' +
+        'start, kubeconfig, certs',
     );
   });
 });

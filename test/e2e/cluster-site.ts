@@ -143,7 +143,7 @@ export function writeClusterSite(
   );
   cpSync('test/e2e/fixtures/kubeasz-site/config.yml', join(dir, 'config.yml'));
   cpSync(binDir, join(dir, 'bin'), { recursive: true });
-  mkdirSync(join(dir, 'bin', 'containerd-bin'));
+  mkdirSync(join(dir, 'bin', 'containerd-bin'), { recursive: true }); // a site's own bin/ has it already
   for (const b of CONTAINERD_BIN)
     if (existsSync(join(dir, 'bin', b))) renameSync(join(dir, 'bin', b), join(dir, 'bin', 'containerd-bin', b));
   return dir;

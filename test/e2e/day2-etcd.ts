@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Day2Ctx, etcdctl, predicted } from './day2.js';
+import { type Day2Ctx, etcdctl, predicted, startPoller } from './day2.js';
 import { kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
 
 const POLL = '/var/tmp/kplay-etcd-poll';
@@ -15,30 +15,6 @@ async function memberList(c: Day2Ctx): Promise<string[]> {
   const ip = c.g.etcd[0]!;
   const r = await c.lab.exec(c.hostOf(ip), etcdctl(ip, 'member list'));
   return r.stdout.split('\n').filter(Boolean);
-}
-
-/** A read through the three first members every second (ok or fail per line), until `stop` or 10 minutes. */
-function startPoller(c: Day2Ctx): { stop: () => Promise<string[]> } {
-  const first = c.hostOf(c.g.etcd[0]!);
-  const all = c.g.etcd.map((ip) => `https://${ip}:2379`).join(',');
-  const read = etcdctl(c.g.etcd[0]!, '--command-timeout=5s get /kplay-test/poll').replace(
-    /--endpoints=\S+/,
-    `--endpoints=${all}`,
-  );
-  const loop =
-    `i=0; while [ ! -e ${POLL}.stop ] && [ $i -lt 600 ]; do ` +
-    `if ${read} >/dev/null 2>&1; then echo ok; else echo fail; fi; i=$((i+1)); sleep 1; done`;
-  const started = c.lab.exec(
-    first,
-    `rm -f ${POLL}.stop ${POLL}.log; setsid sh -c '${loop}' >${POLL}.log 2>&1 </dev/null &`,
-  );
-  return {
-    stop: async () => {
-      await started;
-      await c.lab.exec(first, `touch ${POLL}.stop; sleep 1.2`);
-      return (await c.lab.exec(first, `cat ${POLL}.log`)).stdout.split('\n').filter(Boolean);
-    },
-  };
 }
 
 const failedMsgs = (r: KplayRun) =>
@@ -65,7 +41,13 @@ export async function addThenDelEtcd(c: Day2Ctx, vipAnswers: () => Promise<boole
     `removing ${m2} would leave 2 members of which 1 answer healthy (${m0})`,
   );
 
-  const poller = startPoller(c);
+  // a read through the three first members, every second
+  const all = c.g.etcd.map((ip) => `https://${ip}:2379`).join(',');
+  const read = etcdctl(m0, '--command-timeout=5s get /kplay-test/poll').replace(
+    /--endpoints=\S+/,
+    `--endpoints=${all}`,
+  );
+  const poller = startPoller(c, m0, read, POLL);
   // add-etcd: --check leaves the inventory and the members; the run changes what --check said
   const check = await cluster(['add-etcd', c.site, w, '--force', '--check']);
   c.ok(check);

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabHandle } from '../lab/helpers.js';
 import type { ClusterLayout } from './cluster-site.js';
+import { quote } from '../../src/core/shell-quote.js';
 import { exactness, type KplayRun, tasksWith, totalChanged } from './support.js';
 
 export interface Day2Ctx {
@@ -22,7 +23,11 @@ const TLS =
   '--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem';
 export const etcdctl = (ip: string, args: string) =>
   `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 ${TLS} ${args}`;
-const snapshots = (site: string) => readdirSync(join(site, 'backup')).sort();
+/** The snapshots in <site>/backup (copies of the PKI, 96.update-certs.yml's, are there too). */
+const snapshots = (site: string) =>
+  readdirSync(join(site, 'backup'))
+    .filter((f) => f.startsWith('snapshot'))
+    .sort();
 
 /** Each member's view: its health and the test key's value (empty when absent). */
 async function members(c: Day2Ctx): Promise<{ ip: string; healthy: boolean; value: string }[]> {
@@ -33,6 +38,22 @@ async function members(c: Day2Ctx): Promise<{ ip: string; healthy: boolean; valu
     out.push({ ip, healthy: /is healthy/.test(h.stdout + h.stderr), value: v.stdout.trim() });
   }
   return out;
+}
+
+/** `cmd` run on `ip` every second (a line `ok` or `fail` each time in `file`.log) until stop(), or 10 minutes. */
+export function startPoller(c: Day2Ctx, ip: string, cmd: string, file: string): { stop: () => Promise<string[]> } {
+  const host = c.hostOf(ip);
+  const loop =
+    `i=0; while [ ! -e ${file}.stop ] && [ $i -lt 600 ]; do ` +
+    `if ${cmd} >/dev/null 2>&1; then echo ok; else echo fail; fi; i=$((i+1)); sleep 1; done`;
+  const started = c.lab.exec(host, `rm -f ${file}.stop; setsid sh -c ${quote(loop)} >${file}.log 2>&1 </dev/null &`);
+  return {
+    stop: async () => {
+      await started;
+      await c.lab.exec(host, `touch ${file}.stop; sleep 1.2`);
+      return (await c.lab.exec(host, `cat ${file}.log`)).stdout.split('\n').filter(Boolean);
+    },
+  };
 }
 
 /** --check called changed exactly what the real run changed (uncertain may go either way). */

@@ -19,6 +19,7 @@ import { backupThenRestore, stopThenStart } from './day2.js';
 import { updateCerts } from './day2-certs.js';
 import { addThenDelEtcd } from './day2-etcd.js';
 import { delThenAddNode } from './day2-nodes.js';
+import { upgradeKube } from './day2-upgrade.js';
 import { ADOPTION_CHANGES, kubeaszCerts, kubeaszShapeHosts, makeKubeaszPki } from './kubeasz-shape.js';
 import { exactness, kplay, tasksWith, totalChanged, type KplayRun } from './support.js';
 
@@ -288,20 +289,6 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect(totalChanged(r)).to.equal(0);
   });
 
-  // a YAML inventory in Kubespray's shape, so the YAML form of a site is run here too
-  const kubespray =
-    'the same cluster as a Kubespray YAML inventory (kube_control_plane, ip/access_ip): ' +
-    '--check on the converged cluster predicts nothing';
-  it(kubespray, async function () {
-    this.timeout(300_000);
-    const ksite = newSite('kubespray');
-    cpSync(join(site, 'pki'), join(ksite, 'pki'), { recursive: true });
-    const r = await play('ha-cluster.yml', ['--check'], ksite);
-    ok(r);
-    expect([...tasksWith(r, ['changed', 'uncertain'])]).to.deep.equal([]);
-    expect(tasksWith(r, ['ok']).size, 'the same tasks as the INI site').to.be.greaterThan(200);
-  });
-
   const lbTags = '--tags ex-lb,kube-lb with a changed setting: only that file changes and only its handler runs';
   it(lbTags, async function () {
     this.timeout(180_000);
@@ -426,6 +413,30 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
   it(stopStart, async function () {
     this.timeout(300_000);
     await stopThenStart({ lab, g, site, play, ok, hostOf }, vipAnswers);
+  });
+
+  const upgrade =
+    "kplay cluster upgrade to bin/'s newer stand-ins: the skew checked first, masters one at a time, workers in " +
+    'batches, each drained and uncordoned, the VIP answering throughout, as --check predicted; again, no change';
+  it(upgrade, async function () {
+    this.timeout(600_000);
+    await upgradeKube({ lab, g, site, play, ok, hostOf });
+    bins = join(site, 'bin'); // the later sites run what the cluster now runs
+  });
+
+  // a YAML inventory in Kubespray's shape, so the YAML form of a site is run here too; after the day-2 verbs, so
+  // that it proves them converged as well (nothing left for ha-cluster.yml to do)
+  const kubespray =
+    'after the day-2 verbs, the same cluster as a Kubespray YAML inventory (kube_control_plane, ip/access_ip): ' +
+    '--check predicts nothing';
+  it(kubespray, async function () {
+    this.timeout(300_000);
+    const ksite = newSite('kubespray');
+    cpSync(join(site, 'pki'), join(ksite, 'pki'), { recursive: true });
+    const r = await play('ha-cluster.yml', ['--check'], ksite);
+    ok(r);
+    expect([...tasksWith(r, ['changed', 'uncertain'])]).to.deep.equal([]);
+    expect(tasksWith(r, ['ok']).size, 'the same tasks as the INI site').to.be.greaterThan(200);
   });
 
   // last but clean: the cluster gets another CA here

@@ -159,3 +159,19 @@ describe('parity: when a playbook stops after failures', () => {
       expect(k.code).to.equal(2);
     });
 });
+
+// serial: a percentage rounds down but never below one host; a templated value is rendered from the play's vars.
+const batchOfOne = (serial: string) =>
+  `- hosts: web\n  gather_facts: no\n  vars: { n: 1 }\n  serial: "${serial}"\n  tasks:\n` +
+  '    - name: one host a batch\n      fail: msg=batch\n      when: ansible_play_batch | length != 1\n';
+describe('parity: serial batches', () => {
+  const inv = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n';
+  for (const serial of ['20%', '{{ n }}'])
+    it(`serial: "${serial}" on two hosts runs them one at a time`, async function () {
+      this.timeout(60_000);
+      const lines = ['one host a batch|a|skipped', 'one host a batch|b|skipped'];
+      const k = await run(batchOfOne(serial), { inv });
+      expect(k.lines).to.have.members(lines);
+      expect(await ansible(batchOfOne(serial))).to.have.members(lines);
+    });
+});

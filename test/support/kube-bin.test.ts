@@ -58,10 +58,12 @@ describe('test support: kubeBinDir', () => {
     expect(Date.now() - t).to.be.lessThan(200);
   });
 
-  it('the real binaries run (etcd, containerd, runc report their versions)', () => {
+  it('the real binaries run (etcd, containerd, runc report their versions), the stand-ins say theirs', () => {
     expect(execFileSync(join(dir, 'etcd'), ['--version']).toString()).to.match(/etcd Version: 3\./);
     expect(execFileSync(join(dir, 'containerd'), ['--version']).toString()).to.match(/containerd .*1\./);
     expect(execFileSync(join(dir, 'runc'), ['--version']).toString()).to.match(/runc version 1\./);
+    for (const f of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'])
+      expect(execFileSync(join(dir, f), ['--version']).toString(), f).to.equal('Kubernetes v1.30.0\n');
   });
 
   it('every stand-in starts with a comment saying it is a test stand-in', () => {
