@@ -7,7 +7,7 @@ import { KplayError, type Loc } from '../core/errors.js';
 import { check, CompileProblem, withCallables } from './check.js';
 import { type Callables, NO_CALLABLES } from './callable.js';
 import { ExprEvalError, evaluate, startOf, variablesOf } from './eval.js';
-import { isSyntaxProblem, parseExpr, type Node } from './parse.js';
+import { isSyntaxProblem, parseExpr, type Node, type ParseOptions } from './parse.js';
 import { locInString } from '../core/string-pos.js';
 import { conditionTruth } from '../core/value-utils.js';
 
@@ -27,10 +27,10 @@ function unwrap(src: string): { text: string; offset: number } {
   return { text: src, offset: 0 };
 }
 
-export function compileExpr(src: string, loc?: Loc): CompiledExpr {
+export function compileExpr(src: string, loc?: Loc, o?: ParseOptions): CompiledExpr {
   const { text, offset } = unwrap(String(src));
   const where = (i: number | undefined): Loc | undefined => locInString(loc, src, offset + (i ?? 0));
-  const parsed = parseExpr(text);
+  const parsed = parseExpr(text, o);
   if (isSyntaxProblem(parsed)) {
     throw new KplayError(`bad expression '${src.trim()}': ${parsed.message}`, {
       code: 'EXPR',

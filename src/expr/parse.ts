@@ -108,8 +108,9 @@ function gobbleToken(this: Scope, env: { node?: jsep.Expression }): void {
     }
   } else if (c === 39 || c === 34) {
     node = this.gobbleStringLiteral() as Node;
-    // Jinja reads a string literal's escapes as Python's unicode-escape: `'\d'` stays a backslash and a d
-    node.value = pyUnescape(String(node.raw).slice(1, -1));
+    // Jinja reads a string literal's escapes as Python's unicode-escape: `'\d'` stays a backslash and a d. In
+    // a playbook value's `{{ }}` Ansible doubles every backslash first, so there a literal is taken as written.
+    node.value = rawStrings ? String(node.raw).slice(1, -1) : pyUnescape(String(node.raw).slice(1, -1));
   } else if ((c >= 48 && c <= 57) || c === 46) {
     node = this.gobbleNumericLiteral() as Node;
   } else if (c === 123 /* { */) {
@@ -250,11 +251,21 @@ const FRIENDLY: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^missing unaryOp argument$/, () => 'missing operand'],
 ];
 
+/** How string literals are read by the parse under way (jsep's hooks are global; a parse is synchronous). */
+let rawStrings = false;
+
+/** What a parse reads differently: `rawStrings`, string literals without escapes (a playbook value's `{{ }}`,
+ *  where Ansible doubles backslashes before Jinja reads them: `'\\1'` is a backslash and a 1). */
+export interface ParseOptions {
+  rawStrings?: boolean;
+}
+
 /** Parse into a jsep tree; on a syntax error returns the offset (in src) and a readable message. */
-export function parseExpr(src: string): Node | SyntaxProblem {
+export function parseExpr(src: string, o: ParseOptions = {}): Node | SyntaxProblem {
   configure();
   const text = rewriteNotIn(src);
   if (text.trim() === '') return { index: 0, message: 'empty expression' };
+  rawStrings = o.rawStrings === true;
   try {
     return jsep(text) as Node;
   } catch (e) {
@@ -268,6 +279,8 @@ export function parseExpr(src: string): Node | SyntaxProblem {
       }
     }
     return { index: Math.min(err.index ?? 0, src.length), message };
+  } finally {
+    rawStrings = false;
   }
 }
 

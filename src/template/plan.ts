@@ -164,7 +164,8 @@ function planSegment(src: string, start: number, end: number): Seg | { message: 
     return { start, node: m, innerStart };
   }
   try {
-    return { start, expr: compileExpr(inner, FAKE), innerStart };
+    // a playbook value's `{{ }}`: string literals as written (Ansible doubles their backslashes before Jinja)
+    return { start, expr: compileExpr(inner, FAKE, { rawStrings: true }), innerStart };
   } catch (e) {
     if (m && p)
       return { message: unknownHelper(p.original, p).message, offset: start + offsetOf(src.slice(start), ...lc(p)) };

@@ -41,9 +41,10 @@ export async function addThenDelEtcd(c: Day2Ctx, vipAnswers: () => Promise<boole
     `removing ${m2} would leave 2 members of which 1 answer healthy (${m0})`,
   );
 
-  // a read through the three first members, every second
+  // a read through the three first members, every second (answered within 10 s: a leader election on a
+  // loaded machine may take a few)
   const all = c.g.etcd.map((ip) => `https://${ip}:2379`).join(',');
-  const read = etcdctl(m0, '--command-timeout=5s get /kplay-test/poll').replace(
+  const read = etcdctl(m0, '--command-timeout=10s get /kplay-test/poll').replace(
     /--endpoints=\S+/,
     `--endpoints=${all}`,
   );

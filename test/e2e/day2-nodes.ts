@@ -98,6 +98,8 @@ export async function delThenAddNode(c: Day2Ctx, vipAnswers: () => Promise<boole
   expect(kubeNodeLines(c.site)).to.include(`${w} ${vars}`);
   expect(await on(w, `systemctl is-active ${NODE_UNITS}`)).to.equal('active\n'.repeat(4));
   expect(await on(w, 'ss -Htln sport = :6443')).to.include('127.0.0.1:6443');
+  // a real kubelet registers its node again; the kubectl stand-in hears no kubelet: its record is taken back
+  await c.lab.exec(master, `rm -f /var/lib/kubectl-standin/node.${name}.deleted`);
   const addAgain = await c.play('22.addnode.yml', ['-e', `NODE_TO_ADD=${w}`]);
   c.ok(addAgain);
   expect([...tasksWith(addAgain, ['changed'])], 'a second run changes nothing').to.deep.equal([]);

@@ -175,3 +175,26 @@ describe('parity: serial batches', () => {
       expect(await ansible(batchOfOne(serial))).to.have.members(lines);
     });
 });
+
+// A playbook value's `{{ }}` takes string literals as written (Ansible doubles their backslashes before Jinja
+// reads them): '\\1' is a back-reference, "a\tb" four characters; a condition reads Python's escapes.
+const BACKSLASHES = `- hosts: web
+  gather_facts: no
+  tasks:
+    - name: values
+      set_fact:
+        ref: "{{ 'x1' | regex_replace('x(\\\\d)', '\\\\1') }}"
+        tab: '{{ "a\\tb" }}'
+    - name: as written
+      assert: { that: ["ref == '1'", "tab | length == 4", "'a\\\\tb' | length == 3"] }
+`;
+describe('parity: backslashes in a value', () => {
+  it('\'\\\\1\' in regex_replace is a back-reference; "\\t" in {{ }} is a backslash and a t', async function () {
+    this.timeout(60_000);
+    const inv = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n';
+    const lines = ['values|a|ok', 'as written|a|ok', 'values|b|ok', 'as written|b|ok'];
+    const k = await run(BACKSLASHES, { inv });
+    expect(k.lines).to.have.members(lines.slice(0, 2));
+    expect(await ansible(BACKSLASHES)).to.have.members(lines);
+  });
+});
