@@ -2,10 +2,13 @@
 // as stale (the root hooks make it again before any test runs kplay).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundleStale } from '../../build/bundle.js';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import stringWidth from 'string-width';
+import { bundleStale, lazyStringWidth } from '../../build/bundle.js';
 
 describe('the bundled command line', () => {
   it('bin/kplay loads the bundle: no file of dist/src, a few dozen files where tsc output is ~490', () => {
@@ -68,4 +71,37 @@ describe('the bundled command line', () => {
       }
       expect(bundleStale(root)).to.equal(c.stale);
     });
+});
+
+describe("the bundle's string-width stand-in", () => {
+  it('measures every text as the real string-width does', async () => {
+    const dir = mkdtempSync(join(process.cwd(), 'dist/.kplay-width-'));
+    try {
+      await build({
+        stdin: { contents: "export { default } from 'string-width';", resolveDir: process.cwd(), loader: 'js' },
+        outfile: join(dir, 'width.js'),
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+        plugins: [lazyStringWidth],
+        logLevel: 'error',
+      });
+      const lazy = (await import(pathToFileURL(join(dir, 'width.js')).href)).default as typeof stringWidth;
+      const texts = [
+        '',
+        'kplay run <playbook>',
+        'a\tb',
+        '\u001b[31mred\u001b[39m',
+        '漢字',
+        'e\u0301',
+        '👍🏽 ok',
+        '\u007f',
+      ];
+      for (const t of texts) expect(lazy(t), JSON.stringify(t)).to.equal(stringWidth(t));
+      expect(lazy('x', { countAnsiEscapeCodes: true })).to.equal(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
