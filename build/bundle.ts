@@ -4,35 +4,14 @@
 // @peculiar/x509 with reflect-metadata (its decorators' metadata breaks once bundled; only the pki modules load it).
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { STAND_INS } from './stand-ins.js';
 
 const ENTRY = 'dist/src/cli/main.js';
 const OUT = 'dist/bundle';
 /** Bundled CommonJS packages call `require`; an ES module has none, so the bundle makes one. */
 const BANNER =
   "import { createRequire as __kplayRequire } from 'node:module'; const require = __kplayRequire(import.meta.url);";
-
-/**
- * string-width builds Unicode tables when imported (an Intl.Segmenter and emoji regexps: ~45 ms of CPU), and yargs
- * and listr2 import it at start. This stand-in counts printable ASCII itself (a column a character, as string-width
- * does) and loads the real one, the version its importer asked for, on the first other text.
- */
-const LAZY_WIDTH = `let real;
-export default function stringWidth(text, options) {
-  if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;
-  real ??= require('string-width').default;
-  return real(text, options);
-}`;
-
-export const lazyStringWidth: Plugin = {
-  name: 'lazy-string-width',
-  setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, (a) =>
-      a.namespace === 'lazy-width' ? undefined : { path: a.resolveDir, namespace: 'lazy-width' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-width' }, (a) => ({ contents: LAZY_WIDTH, resolveDir: a.path }));
-  },
-};
 
 function newest(dir: string): number {
   let t = 0;
@@ -62,7 +41,7 @@ export async function bundle(root = '.'): Promise<void> {
     target: 'node20',
     external: ['ssh2', 'typescript', 'cpu-features', '@peculiar/x509', 'reflect-metadata'],
     banner: { js: BANNER },
-    plugins: [lazyStringWidth],
+    plugins: STAND_INS,
     minifyWhitespace: true,
     minifySyntax: true,
     keepNames: true,

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import stringWidth from 'string-width';
-import { bundleStale, lazyStringWidth } from '../../build/bundle.js';
+import { bundleStale } from '../../build/bundle.js';
+import { lazyStringWidth } from '../../build/stand-ins.js';
 
 describe('the bundled command line', () => {
   it('bin/kplay loads the bundle: no file of dist/src, a few dozen files where tsc output is ~490', () => {
@@ -103,5 +104,21 @@ describe("the bundle's string-width stand-in", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the bundle's package search stand-in", () => {
+  it("reads no package.json of the working folder: kplay has no --version, as with yargs' own search", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-pkg-'));
+    writeFileSync(join(dir, 'package.json'), '{"version": "9.9.9", "yargs": {"strip-dashed": true}}');
+    const kplay = (...args: string[]) =>
+      spawnSync(process.execPath, [join(process.cwd(), 'bin/kplay'), ...args], { encoding: 'utf8', cwd: dir });
+    const version = kplay('--version');
+    expect(version.status).to.equal(5);
+    expect(version.stdout + version.stderr).not.to.include('9.9.9');
+    const help = kplay('--help');
+    expect(help.status).to.equal(0);
+    expect(help.stdout).to.match(/^kplay: agentless orchestration/);
+    expect(help.stdout).not.to.include('--version');
   });
 });
