@@ -1,4 +1,5 @@
 // Stand-ins the bundle uses for packages that do costly work when kplay starts, each giving the same answers.
+import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 
 /**
@@ -36,4 +37,23 @@ export const noPackageSearch: Plugin = {
   },
 };
 
-export const STAND_INS: Plugin[] = [lazyStringWidth, noPackageSearch];
+/**
+ * zod's `z.locales` holds its error messages in ~50 languages (300 kB, an eighth of the bundle, read and parsed at
+ * every start); kplay uses English only, zod's default, which zod's schemas import on their own.
+ */
+export const englishZod: Plugin = {
+  name: 'english-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(a.importer)
+        ? { path: join(a.resolveDir, '..', 'locales'), namespace: 'english-zod' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'english-zod' }, (a) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: a.path,
+    }));
+  },
+};
+
+export const STAND_INS: Plugin[] = [lazyStringWidth, noPackageSearch, englishZod];

@@ -2,14 +2,10 @@
 // as stale (the root hooks make it again before any test runs kplay).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import stringWidth from 'string-width';
 import { bundleStale } from '../../build/bundle.js';
-import { lazyStringWidth } from '../../build/stand-ins.js';
 
 describe('the bundled command line', () => {
   it('bin/kplay loads the bundle: no file of dist/src, a few dozen files where tsc output is ~490', () => {
@@ -72,53 +68,4 @@ describe('the bundled command line', () => {
       }
       expect(bundleStale(root)).to.equal(c.stale);
     });
-});
-
-describe("the bundle's string-width stand-in", () => {
-  it('measures every text as the real string-width does', async () => {
-    const dir = mkdtempSync(join(process.cwd(), 'dist/.kplay-width-'));
-    try {
-      await build({
-        stdin: { contents: "export { default } from 'string-width';", resolveDir: process.cwd(), loader: 'js' },
-        outfile: join(dir, 'width.js'),
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-        plugins: [lazyStringWidth],
-        logLevel: 'error',
-      });
-      const lazy = (await import(pathToFileURL(join(dir, 'width.js')).href)).default as typeof stringWidth;
-      const texts = [
-        '',
-        'kplay run <playbook>',
-        'a\tb',
-        '\u001b[31mred\u001b[39m',
-        '漢字',
-        'e\u0301',
-        '👍🏽 ok',
-        '\u007f',
-      ];
-      for (const t of texts) expect(lazy(t), JSON.stringify(t)).to.equal(stringWidth(t));
-      expect(lazy('x', { countAnsiEscapeCodes: true })).to.equal(1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe("the bundle's package search stand-in", () => {
-  it("reads no package.json of the working folder: kplay has no --version, as with yargs' own search", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kplay-pkg-'));
-    writeFileSync(join(dir, 'package.json'), '{"version": "9.9.9", "yargs": {"strip-dashed": true}}');
-    const kplay = (...args: string[]) =>
-      spawnSync(process.execPath, [join(process.cwd(), 'bin/kplay'), ...args], { encoding: 'utf8', cwd: dir });
-    const version = kplay('--version');
-    expect(version.status).to.equal(5);
-    expect(version.stdout + version.stderr).not.to.include('9.9.9');
-    const help = kplay('--help');
-    expect(help.status).to.equal(0);
-    expect(help.stdout).to.match(/^kplay: agentless orchestration/);
-    expect(help.stdout).not.to.include('--version');
-  });
 });
