@@ -10,6 +10,7 @@ import type { Client, ConnectConfig } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
+import { importModule } from '../core/import-module.js';
 import {
   checkHostKey,
   defaultKnownHostsFile,
@@ -239,7 +240,7 @@ export async function openConnection(name: string, spec: ConnectionSpec): Promis
     { host: spec.host, port: spec.port, user, target: true },
   ];
   const jumps: Client[] = [];
-  const lib = await (ssh2 ??= import('ssh2'));
+  const lib = await (ssh2 ??= importModule<Ssh2>('ssh2'));
   try {
     let client: Client | undefined;
     for (let i = 0; i < hops.length; i++) {
