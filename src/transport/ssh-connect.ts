@@ -121,10 +121,11 @@ function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfi
   return { cfg, methods, how: how.length ? how.join(', ') : 'no key, agent or password' };
 }
 
-/** Opens the SSH session for one hop over `sock` (connected TCP socket or a forwarded stream). */
 type Ssh2 = typeof import('ssh2');
+/** ssh2, loaded by the first connection. */
 let ssh2: Promise<Ssh2> | undefined;
 
+/** Opens the SSH session for one hop over `sock` (connected TCP socket or a forwarded stream). */
 function handshake(
   lib: Ssh2,
   name: string,
