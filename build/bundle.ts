@@ -1,16 +1,18 @@
-// Bundles the command line (dist/src/cli/main.js and what it imports) into dist/bundle/, which bin/kplay loads.
-// Why: Node 20 spends ~0.5 s of CPU resolving and compiling the ~490 files kplay's start imports one by one; one
-// bundle (split at the dynamic imports) halves a run's start. Outside it: ssh2 (native add-ons), typescript, and
-// @peculiar/x509 with reflect-metadata (its decorators' metadata breaks once bundled; only the pki modules load it).
+// Bundles the command line (dist/src/cli/main.js and what it imports) into dist/bundle/kplay.cjs, which bin/kplay
+// runs through build/load-bundle.ts. Why: Node 20 spends ~0.5 s of CPU resolving and compiling the ~490 files
+// kplay's start imports one by one; one script, compiled from V8's code cache after the first start, costs a fraction
+// of it. A script, not an ES module: Node 20 caches no module's code. The modules behind a dynamic import stay
+// lazy (esbuild runs each one's top level on its first import). Outside it: ssh2 (native add-ons), typescript, and
+// @peculiar/x509 with reflect-metadata (its decorators' metadata breaks once bundled; only the pki modules load it),
+// all reached through src/core/import-module.ts.
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLE_FILE } from './load-bundle.js';
+import { STAND_INS } from './stand-ins.js';
 
 const ENTRY = 'dist/src/cli/main.js';
 const OUT = 'dist/bundle';
-/** Bundled CommonJS packages call `require`; an ES module has none, so the bundle makes one. */
-const BANNER =
-  "import { createRequire as __kplayRequire } from 'node:module'; const require = __kplayRequire(import.meta.url);";
 
 function newest(dir: string): number {
   let t = 0;
@@ -23,7 +25,7 @@ function newest(dir: string): number {
 
 /** True when dist/bundle is missing or older than some file tsc wrote under dist/src. */
 export function bundleStale(root = '.'): boolean {
-  const main = join(root, OUT, 'main.js');
+  const main = join(root, OUT, BUNDLE_FILE);
   return !existsSync(main) || statSync(main).mtimeMs < newest(join(root, 'dist/src'));
 }
 
@@ -32,14 +34,15 @@ export async function bundle(root = '.'): Promise<void> {
   const tmp = join(root, `${OUT}.tmp-${process.pid}`);
   await build({
     entryPoints: [join(root, ENTRY)],
-    outdir: tmp,
+    outfile: join(tmp, BUNDLE_FILE),
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     external: ['ssh2', 'typescript', 'cpu-features', '@peculiar/x509', 'reflect-metadata'],
-    banner: { js: BANNER },
+    // the sources' import.meta.url (package-root.ts finds kplay's folder by it): the loader passes the bundle's
+    define: { 'import.meta.url': '__kplayUrl' },
+    plugins: STAND_INS,
     minifyWhitespace: true,
     minifySyntax: true,
     keepNames: true,

@@ -1,17 +1,8 @@
-// `kplay doc MODULE` and `kplay doc --list`: the module reference, from the modules' own declarations.
+// `kplay doc MODULE` and `kplay doc --list`: the module reference, from the modules' own declarations. The
+// modules (and their schemas) are loaded when the command runs (doc-show.ts), so `kplay --help` stays light.
 import type { Argv } from 'yargs';
-import { didYouMean, KplayError } from '../core/errors.js';
-import { formatDoc, jsonSchema } from './module-doc.js';
-import { builtins } from '../tasks/index.js';
 import type { Output } from '../core/output.js';
-import { loadUserModules } from '../playbook/user-modules.js';
-
-interface DocArgs {
-  module?: string;
-  list?: boolean;
-  json?: boolean;
-  library?: string[];
-}
+import type { DocArgs } from './doc-show.js';
 
 export function docCommand(y: Argv, out: Output, guard: (fn: () => Promise<number>) => Promise<void>): Argv {
   return y.command(
@@ -39,30 +30,6 @@ export function docCommand(y: Argv, out: Output, guard: (fn: () => Promise<numbe
         })
         .example('$0 doc lineinfile', 'the arguments of lineinfile')
         .example('$0 doc --list', 'every module'),
-    (a) => guard(() => doc(a as DocArgs, out)),
+    (a) => guard(async () => (await import('./doc-show.js')).showDoc(a as DocArgs, out)),
   );
-}
-
-async function doc(a: DocArgs, out: Output): Promise<number> {
-  const modules = builtins.copy();
-  for (const dir of a.library ?? []) await loadUserModules(dir, modules);
-  const unique = modules.all();
-  if (a.list || !a.module) {
-    const w = Math.max(...unique.map((m) => m.name.length));
-    out.print(unique.map((m) => `${m.name.padEnd(w)}  ${m.description}`).join('\n'));
-    return 0;
-  }
-  const m = modules.find(a.module);
-  if (!m) {
-    const near = didYouMean(
-      a.module,
-      unique.map((x) => x.name),
-    );
-    throw new KplayError(`no module named '${a.module}'${near ? ` (did you mean '${near}'?)` : ''}`, {
-      code: 'OPTIONS',
-      hint: "'kplay doc --list' lists them",
-    });
-  }
-  out.print(a.json ? JSON.stringify(jsonSchema(m), null, 2) : formatDoc(m));
-  return 0;
 }

@@ -8,7 +8,6 @@ import { KplayError } from '../core/errors.js';
 import { lockHolder, tryLock, unlock } from '../core/pid-lock.js';
 import { EventBus } from '../events/bus.js';
 import { Report } from '../ui/report.js';
-import { LiveRenderer } from '../ui/live.js';
 import { Journal, journalPath, readJournal } from '../events/journal.js';
 import { createRun, type RunInput } from '../exec/run.js';
 import { gatherFacts } from '../transport/facts.js';
@@ -56,9 +55,10 @@ export async function execute(input: ExecuteInput, out: Output): Promise<number>
 async function executeLocked(input: ExecuteInput, out: Output): Promise<number> {
   const bus = new EventBus();
   const write = (s: string) => out.print(s.endsWith('\n') ? s.slice(0, -1) : s);
+  // listr2 (the live renderer) is loaded only for a terminal
   const live =
     !input.json && process.stdout.isTTY && !process.env.CI
-      ? new LiveRenderer(write, { check: input.opts.check, diff: input.opts.diff })
+      ? new (await import('../ui/live.js')).LiveRenderer(write, { check: input.opts.check, diff: input.opts.diff })
       : undefined;
   bus.on(input.json ? jsonRenderer(write) : live ? live.listener() : plainRenderer(write, { check: input.opts.check }));
   const jpath = journalPath(input.pb.file, input.inventories);

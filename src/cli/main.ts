@@ -1,12 +1,12 @@
 // The kplay command line: yargs parses, each command lives in its own file, errors are printed here.
 import yargs from 'yargs';
 import { KplayError, KplayErrors } from '../core/errors.js';
-import { inventoryCommand } from './inventory.js';
+import { inventoryCommand } from './inventory-command.js';
 import { runOptions, type RunArgs } from './run-options.js';
 import { applyOptions, type ApplyArgs } from './apply-options.js';
 import { labCommand } from './lab.js';
 import { docCommand } from './doc.js';
-import { newCommand } from './new.js';
+import { newCommand } from './new-command.js';
 import { siteCommand } from './site.js';
 import { clusterCommand } from './cluster.js';
 import { stdio, type Output } from '../core/output.js';

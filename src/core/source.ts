@@ -1,21 +1,12 @@
 // YAML files read into plain values, with the position of every mapping, sequence, key and value kept
 // beside them (places.ts), so any later check can point to file:line:col.
 import { readFileSync } from 'node:fs';
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Scalar,
-  type Document,
-  type Node,
-} from 'yaml';
-import { ansibleTags, unsafeText } from './yaml-tags.js';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Scalar, type Document, type Node } from 'yaml';
+import { unsafeText } from './yaml-tags.js';
+import { VaultText } from './vault.js';
 import { unclosedOpening } from './yaml-cst.js';
-import { parseWithContinuations, tabIndenting } from './yaml-continuations.js';
+import { tabIndenting } from './yaml-continuations.js';
+import { parsedYaml } from './yaml-parsed.js';
 import { KplayError, Problems, type Loc } from './errors.js';
 import { rememberText } from './source-text.js';
 import { places } from './places.js';
@@ -50,10 +41,9 @@ export function parseYaml(text: string, file: string, opts: ParseOptions = {}): 
   const lc = new LineCounter();
   lc.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
-  // quoted strings continued on tab-indented lines are read as Ansible reads them (yaml-continuations.ts)
-  const parsed = parseWithContinuations(text, (t) =>
-    parseDocument(t, { version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: ansibleTags }),
-  );
+  // quoted strings continued on tab-indented lines are read as Ansible reads them (yaml-continuations.ts); a text
+  // read before is not parsed again (yaml-parsed.ts)
+  const parsed = parsedYaml(text);
   const doc = parsed.doc;
   const linePos = (off: number) => lc.linePos(parsed.toOriginal(off));
   const problems = opts.problems ?? new Problems();
@@ -294,5 +284,6 @@ function scalarValue(s: Scalar): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v instanceof VaultText) return new VaultText(v.ciphertext); // each read its own (the document is shared)
   return v;
 }

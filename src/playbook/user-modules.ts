@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KplayError } from '../core/errors.js';
+import { importModule } from '../core/import-module.js';
 import type { ModuleRegistry } from '../tasks/index.js';
 import type { ModuleSpec } from '../tasks/contract.js';
 
@@ -14,10 +15,10 @@ export function libraryDirs(playbookDir: string): string[] {
 }
 
 async function importFile(file: string): Promise<Record<string, unknown>> {
-  if (!file.endsWith('.ts')) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  if (!file.endsWith('.ts')) return importModule(pathToFileURL(file).href);
   let ts: typeof import('typescript');
   try {
-    ts = (await import('typescript')).default;
+    ts = (await importModule<{ default: typeof import('typescript') }>('typescript')).default;
   } catch {
     throw new KplayError(
       `${file}: a TypeScript module needs the 'typescript' package; compile it to .js or install typescript`,
@@ -30,7 +31,7 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
   }).outputText;
   const out = join(mkdtempSync(join(tmpdir(), 'kplay-mod-')), 'module.mjs');
   writeFileSync(out, js);
-  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  return importModule(pathToFileURL(out).href);
 }
 
 function isModule(m: unknown): m is ModuleSpec {

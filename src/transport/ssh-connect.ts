@@ -1,14 +1,16 @@
 // Opening one ssh2 connection: a TCP socket with TCP_NODELAY (or a stream forwarded through a jump host),
 // host-key checking against known_hosts, key / agent / password auth, keepalive, the connect timeout, and
 // the mapping of every failure to a KplayError: UNREACHABLE, HOST_KEY or AUTH. No secret reaches a message.
+// ssh2 (~30 ms to load) is loaded by the first connection, so runs on local hosts and --syntax-check never load it.
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
+import { importModule } from '../core/import-module.js';
 import {
   checkHostKey,
   defaultKnownHostsFile,
@@ -119,8 +121,19 @@ function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfi
   return { cfg, methods, how: how.length ? how.join(', ') : 'no key, agent or password' };
 }
 
+type Ssh2 = typeof import('ssh2');
+/** ssh2, loaded by the first connection. */
+let ssh2: Promise<Ssh2> | undefined;
+
 /** Opens the SSH session for one hop over `sock` (connected TCP socket or a forwarded stream). */
-function handshake(name: string, spec: ConnectionSpec, hop: Hop, sock: Duplex, timeoutMs: number): Promise<Client> {
+function handshake(
+  lib: Ssh2,
+  name: string,
+  spec: ConnectionSpec,
+  hop: Hop,
+  sock: Duplex,
+  timeoutMs: number,
+): Promise<Client> {
   const knownHosts = spec.knownHostsFile ?? defaultKnownHostsFile();
   const policy = spec.strictHostKeyChecking ?? 'yes';
   let verdict: HostKeyVerdict | undefined;
@@ -133,7 +146,7 @@ function handshake(name: string, spec: ConnectionSpec, hop: Hop, sock: Duplex, t
   }
   const prefer = preferredAlgorithms(knownHosts, hop.host, hop.port);
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new lib.Client();
     let settled = false;
     const fail = (e: KplayError) => {
       if (settled) return;
@@ -228,6 +241,7 @@ export async function openConnection(name: string, spec: ConnectionSpec): Promis
     { host: spec.host, port: spec.port, user, target: true },
   ];
   const jumps: Client[] = [];
+  const lib = await (ssh2 ??= importModule<Ssh2>('ssh2'));
   try {
     let client: Client | undefined;
     for (let i = 0; i < hops.length; i++) {
@@ -236,7 +250,7 @@ export async function openConnection(name: string, spec: ConnectionSpec): Promis
         ? await forward(name, client, hops[i - 1]!, hop)
         : await openSocket(name, hop, timeoutMs);
       if (client) jumps.push(client);
-      client = await handshake(name, spec, hop, sock, timeoutMs);
+      client = await handshake(lib, name, spec, hop, sock, timeoutMs);
     }
     return { client: client!, jumps };
   } catch (e) {

@@ -5,6 +5,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import type * as X509 from '@peculiar/x509';
+import { importModule } from '../../core/import-module.js';
 
 export type KeyType = 'ec' | 'rsa';
 export type Usage = 'server' | 'client';
@@ -14,8 +15,8 @@ let loaded: Promise<typeof X509> | undefined;
 /** @peculiar/x509, with reflect-metadata loaded before it and node's webcrypto as its provider. */
 export function x509(): Promise<typeof X509> {
   loaded ??= (async () => {
-    await import('reflect-metadata');
-    const lib = await import('@peculiar/x509');
+    await importModule('reflect-metadata');
+    const lib = await importModule<typeof X509>('@peculiar/x509');
     lib.cryptoProvider.set(globalThis.crypto);
     return lib;
   })();
