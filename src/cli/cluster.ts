@@ -1,9 +1,9 @@
 // `kplay cluster VERB SITE`: day-2 verbs on a running cluster, each one of the shipped playbooks run on the
 // site (kubeasz's ezctl words): add-node and del-node (22.addnode.yml, 32.delnode.yml), add-etcd and del-etcd
 // (21.addetcd.yml, 31.deletcd.yml; cluster-nodes.ts and cluster-etcd.ts edit the inventory), backup
-// (94.backup.yml), restore (95.restore.yml), stop (92.stop.yml), start (91.start.yml), kubeconfig
-// (kcfg-adm.yml, a user's), and certs, a report of the site's certificates. The work is loaded when a verb
-// runs, so `kplay --help` stays light.
+// (94.backup.yml), restore (95.restore.yml), upgrade (93.upgrade.yml), update-certs (96.update-certs.yml),
+// stop (92.stop.yml), start (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the
+// site's certificates. The work is loaded when a verb runs, so `kplay --help` stays light.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';

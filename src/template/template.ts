@@ -21,6 +21,7 @@ import { pyDatetime } from '../expr/filters-py.js';
 
 const pyText = (v: unknown): string => (v === null || v === undefined ? '' : pyStr(v));
 import { hasJinjaStatements, jinjaProblems, jinjaVariables, renderJinjaText } from './jinja/jinja.js';
+import { doubleValueBackslashes } from './jinja/value-backslashes.js';
 import type { JinjaOptions } from '../core/jinja-options.js';
 
 /** Template files named so are Handlebars; every other one is Jinja. */
@@ -78,7 +79,10 @@ function evalSeg(seg: Seg, src: string, ctx: RenderCtx, where?: { loc?: Loc; nam
 export function renderString(src: string, ctx: RenderCtx, where?: { loc?: Loc; name?: string }): unknown {
   if (typeof src !== 'string' || !isTemplateText(src)) return src;
   if (hasJinjaStatements(src))
-    return typedResult(src, renderJinjaText(src, ctx.vars, { loc: where?.loc, host: ctx.host }));
+    return typedResult(
+      src,
+      renderJinjaText(doubleValueBackslashes(src), ctx.vars, { loc: where?.loc, host: ctx.host }),
+    );
   const plan = planOf(src);
   const name = where?.name ?? where?.loc?.file;
   if (plan.kind === 'bad') {

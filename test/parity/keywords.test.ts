@@ -177,7 +177,8 @@ describe('parity: serial batches', () => {
 });
 
 // A playbook value's `{{ }}` takes string literals as written (Ansible doubles their backslashes before Jinja
-// reads them): '\\1' is a back-reference, "a\tb" four characters; a condition reads Python's escapes.
+// reads them): '\\1' is a back-reference, "a\tb" four characters, also in a value with {% %} (a {% set %} reads
+// the escapes); a condition reads Python's escapes.
 const BACKSLASHES = `- hosts: web
   gather_facts: no
   tasks:
@@ -185,8 +186,16 @@ const BACKSLASHES = `- hosts: web
       set_fact:
         ref: "{{ 'x1' | regex_replace('x(\\\\d)', '\\\\1') }}"
         tab: '{{ "a\\tb" }}'
+        in_if: '{% if true %}{{ "a\\tb" }}{% endif %}'
+        in_set: '{% set y = "a\\tb" %}{{ y }}'
     - name: as written
-      assert: { that: ["ref == '1'", "tab | length == 4", "'a\\\\tb' | length == 3"] }
+      assert:
+        that:
+          - ref == '1'
+          - tab | length == 4
+          - in_if | length == 4
+          - in_set | length == 3
+          - "'a\\\\tb' | length == 3"
 `;
 describe('parity: backslashes in a value', () => {
   it('\'\\\\1\' in regex_replace is a back-reference; "\\t" in {{ }} is a backslash and a t', async function () {
