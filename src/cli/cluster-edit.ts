@@ -24,6 +24,12 @@ export interface SiteGroup {
   hosts: Set<string>;
 }
 
+/** The shipped playbook a verb runs, and the extra variables it is given. */
+export interface VerbPlaybook {
+  playbook: string;
+  vars: Record<string, unknown>;
+}
+
 export function siteInventory(site: string): Inventory {
   const problems = new Problems();
   const inv = loadInventory([site], problems);
@@ -54,20 +60,14 @@ function showChange(out: Output, file: string, before: string, after: string, js
 
 /** The host written into the group, then the playbook run; a run refused while loading (a thrown error, no host
  *  touched) puts the file back, and so does --check (the host was listed for the dry run only). */
-export async function addThenRun(
-  a: HostVerb,
-  g: SiteGroup,
-  playbook: string,
-  vars: Record<string, unknown>,
-  out: Output,
-): Promise<number> {
+export async function addThenRun(a: HostVerb, g: SiteGroup, pb: VerbPlaybook, out: Output): Promise<number> {
   const before = readFileSync(g.file, 'utf8');
   const after = addHost(g.file, before, g.group, a.host, a.vars ?? []);
   showChange(out, g.file, before, after, a.json === true);
   writeFileSync(g.file, after);
   let keep = a.check !== true;
   try {
-    return await runCommand(verbRun(playbook, a, vars), out);
+    return await runCommand(verbRun(pb.playbook, a, pb.vars), out);
   } catch (e) {
     keep = false;
     throw e;
@@ -78,16 +78,10 @@ export async function addThenRun(
 
 /** The playbook run with the host still listed; after a run that succeeded (not --check), the host leaves the
  *  group. A host kplay cannot take out of the file is refused before the run. */
-export async function runThenRemove(
-  a: HostVerb,
-  g: SiteGroup,
-  playbook: string,
-  vars: Record<string, unknown>,
-  out: Output,
-): Promise<number> {
+export async function runThenRemove(a: HostVerb, g: SiteGroup, pb: VerbPlaybook, out: Output): Promise<number> {
   const before = readFileSync(g.file, 'utf8');
   const after = removeHost(g.file, before, g.group, a.host);
-  const code = await runCommand(verbRun(playbook, a, vars), out);
+  const code = await runCommand(verbRun(pb.playbook, a, pb.vars), out);
   if (code === 0) showChange(out, g.file, before, after, a.json === true);
   if (code === 0 && a.check !== true) writeFileSync(g.file, after);
   return code;

@@ -27,12 +27,12 @@ export async function addEtcd(a: EtcdVerb, out: Output): Promise<number> {
       `with ${a.host} etcd would have ${g.hosts.size + 1} members, an even number`,
       'it tolerates no more failures than one less: add two, one after the other, or pass --force',
     );
-  return addThenRun(a, g, '21.addetcd.yml', { NODE_TO_ADD: a.host, ...forced(a) }, out);
+  return addThenRun(a, g, { playbook: '21.addetcd.yml', vars: { NODE_TO_ADD: a.host, ...forced(a) } }, out);
 }
 
 export async function delEtcd(a: EtcdVerb, out: Output): Promise<number> {
   const g = etcdGroup(a);
   if (!g.hosts.has(a.host))
     refuse(`${a.host} is not in ${g.group} of ${g.file}`, `the members: ${[...g.hosts].join(', ')}`);
-  return runThenRemove(a, g, '31.deletcd.yml', { ETCD_TO_DEL: a.host, ...forced(a) }, out);
+  return runThenRemove(a, g, { playbook: '31.deletcd.yml', vars: { ETCD_TO_DEL: a.host, ...forced(a) } }, out);
 }

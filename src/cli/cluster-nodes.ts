@@ -23,12 +23,12 @@ export async function addNode(a: HostVerb, out: Output): Promise<number> {
       `${a.host} is already in ${g.group}`,
       `run playbooks/22.addnode.yml -e NODE_TO_ADD=${a.host} to set it up again`,
     );
-  return addThenRun(a, g, '22.addnode.yml', { NODE_TO_ADD: a.host }, out);
+  return addThenRun(a, g, { playbook: '22.addnode.yml', vars: { NODE_TO_ADD: a.host } }, out);
 }
 
 export async function delNode(a: HostVerb, out: Output): Promise<number> {
   const g = workers(a, 'del-node removes');
   if (!g.hosts.has(a.host))
     refuse(`${a.host} is not in ${g.group} of ${g.file}`, `the workers: ${[...g.hosts].join(', ')}`);
-  return runThenRemove(a, g, '32.delnode.yml', { NODE_TO_DEL: a.host }, out);
+  return runThenRemove(a, g, { playbook: '32.delnode.yml', vars: { NODE_TO_DEL: a.host } }, out);
 }
