@@ -41,13 +41,11 @@ export async function addThenDelEtcd(c: Day2Ctx, vipAnswers: () => Promise<boole
     `removing ${m2} would leave 2 members of which 1 answer healthy (${m0})`,
   );
 
-  // a read through the three first members, every second (answered within 10 s: a leader election on a
-  // loaded machine may take a few)
-  const all = c.g.etcd.map((ip) => `https://${ip}:2379`).join(',');
-  const read = etcdctl(m0, '--command-timeout=10s get /kplay-test/poll').replace(
-    /--endpoints=\S+/,
-    `--endpoints=${all}`,
-  );
+  // every second, a linearizable read (it needs the quorum) asked of each first member in turn until one
+  // answers: the cluster answered that second (a member restarting just then does not count against it)
+  const each = etcdctl(m0, '--command-timeout=4s get /kplay-test/poll').replace(/--endpoints=\S+/, '--endpoints=$ep');
+  const eps = c.g.etcd.map((ip) => `https://${ip}:2379`).join(' ');
+  const read = `( for ep in ${eps}; do ${each} && exit 0; done; exit 1 )`;
   const poller = startPoller(c, m0, read, POLL);
   // add-etcd: --check leaves the inventory and the members; the run changes what --check said
   const check = await cluster(['add-etcd', c.site, w, '--force', '--check']);
