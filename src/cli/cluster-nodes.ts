@@ -3,16 +3,15 @@
 // the host still listed, and takes it out after a run that succeeded (cluster-edit.ts). Masters are refused.
 import type { Output } from '../core/output.js';
 import { addThenRun, hostsOf, refuse, runThenRemove, siteGroup, siteInventory, type HostVerb } from './cluster-edit.js';
+import { MASTER_GROUPS } from './cluster-masters.js';
 
 const NODE_GROUPS = ['kube_node', 'kube-node'];
-const MASTER_GROUPS = ['kube_master', 'kube_control_plane', 'kube-master'];
 
-/** The site's workers' group; a master is refused (kplay's verbs handle workers only, kubeasz's 23.addmaster.yml
- *  and 33.delmaster.yml have no kplay twin yet). */
+/** The site's workers' group; a master is refused (add-master and del-master are its verbs). */
 function workers(a: HostVerb, does: string) {
   const inv = siteInventory(a.site);
   if (hostsOf(inv, MASTER_GROUPS).has(a.host))
-    refuse(`${a.host} is a master: ${does} workers`, 'kplay adds and removes workers only so far');
+    refuse(`${a.host} is a master: ${does} workers`, 'kplay cluster add-master and del-master are for masters');
   return { ...siteGroup(inv, a.site, NODE_GROUPS), hosts: hostsOf(inv, NODE_GROUPS) };
 }
 

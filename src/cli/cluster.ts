@@ -1,6 +1,7 @@
 // `kplay cluster VERB SITE`: day-2 verbs on a running cluster, each one of the shipped playbooks run on the
-// site (kubeasz's ezctl words): add-node and del-node (22.addnode.yml, 32.delnode.yml), add-etcd and del-etcd
-// (21.addetcd.yml, 31.deletcd.yml; cluster-nodes.ts and cluster-etcd.ts edit the inventory), backup
+// site (kubeasz's ezctl words): add-node and del-node (22.addnode.yml, 32.delnode.yml), add-master and
+// del-master (23.addmaster.yml, 33.delmaster.yml), add-etcd and del-etcd (21.addetcd.yml, 31.deletcd.yml;
+// cluster-nodes.ts, cluster-masters.ts and cluster-etcd.ts edit the inventory), backup
 // (94.backup.yml), restore (95.restore.yml), upgrade (93.upgrade.yml), update-certs (96.update-certs.yml),
 // stop (92.stop.yml), start (91.start.yml), kubeconfig (kcfg-adm.yml, a user's), and certs, a report of the
 // site's certificates. The work is loaded when a verb runs, so `kplay --help` stays light.
@@ -15,6 +16,8 @@ import { verbRun } from './verb-run.js';
 const VERBS = [
   'add-node',
   'del-node',
+  'add-master',
+  'del-master',
   'add-etcd',
   'del-etcd',
   'backup',
@@ -129,6 +132,19 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
         'Remove a worker: drain, clean and delete it (playbooks/32.delnode.yml), then take it out of kube_node',
         (a) => hostArgs(a, "the worker's address"),
         (a) => guard(async () => (await import('./cluster-nodes.js')).delNode(hostVerb(a), out)),
+      )
+      .command(
+        'add-master <site> <host> [vars..]',
+        'Add a master: list it in kube_master (with KEY=VALUE host variables), then run playbooks/23.addmaster.yml',
+        (a) => hostArgs(a, "the new master's address"),
+        (a) => guard(async () => (await import('./cluster-masters.js')).addMaster(hostVerb(a), out)),
+      )
+      .command(
+        'del-master <site> <host>',
+        'Remove a master: the balancers first, then drain, clean and delete it (playbooks/33.delmaster.yml), ' +
+          'then take it out of kube_master',
+        (a) => hostArgs(a, "the master's address"),
+        (a) => guard(async () => (await import('./cluster-masters.js')).delMaster(hostVerb(a), out)),
       )
       .command(
         'add-etcd <site> <host> [vars..]',

@@ -116,13 +116,13 @@ describe('kplay cluster backup and restore', () => {
     const r = await kplay('cluster');
     expect(r.code).to.equal(5);
     expect(r.err).to.include(
-      'name a cluster verb: add-node, del-node, add-etcd, del-etcd, backup, restore, upgrade, update-certs, stop, ' +
-        'start, kubeconfig, certs',
+      'name a cluster verb: add-node, del-node, add-master, del-master, add-etcd, del-etcd, backup, restore, ' +
+        'upgrade, update-certs, stop, start, kubeconfig, certs',
     );
   });
 });
 
-describe('kplay cluster add-node, del-node, add-etcd, del-etcd refuse bad input, the inventory untouched', () => {
+describe('kplay cluster add-node, del-node, add-master, del-master, add-etcd, del-etcd refuse bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kplay-nodes-'));
   const hosts = join(dir, 'hosts');
   const text = readFileSync(join(KPLAY_ROOT, 'inventories/example/hosts'), 'utf8');
@@ -135,6 +135,9 @@ describe('kplay cluster add-node, del-node, add-etcd, del-etcd refuse bad input,
     { args: ['add-node', dir, '192.168.56.16', 'ansible_port=99999'], code: 4, msg: 'must be a port number' },
     { args: ['del-node', dir, '192.168.56.11'], code: 5, msg: '192.168.56.11 is a master: del-node removes workers' },
     { args: ['del-node', dir, '192.168.56.99'], code: 5, msg: '192.168.56.99 is not in kube_node' },
+    { args: ['add-master', dir, '192.168.56.12'], code: 5, msg: '192.168.56.12 is already in kube_master' },
+    { args: ['add-master', dir, '192.168.56.16', 'ansible_port=99999'], code: 4, msg: 'must be a port number' },
+    { args: ['del-master', dir, '192.168.56.14'], code: 5, msg: '192.168.56.14 is not in kube_master' },
     { args: ['add-etcd', dir, '192.168.56.12'], code: 5, msg: '192.168.56.12 is already in etcd' },
     { args: ['add-etcd', dir, '192.168.56.14'], code: 5, msg: 'etcd would have 4 members, an even number' },
     { args: ['del-etcd', dir, '192.168.56.14'], code: 5, msg: '192.168.56.14 is not in etcd' },
