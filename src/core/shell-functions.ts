@@ -28,5 +28,12 @@ export function functionCall(argv: string[], o: LineOptions = {}): FunctionCall 
   if (argv[0] !== 'sh' || argv[1] !== '-c' || o.shell || o.cwd || o.env || o.remoteTimeoutSec) return undefined;
   const name = functions.get(argv[2] ?? '');
   if (!name) return undefined;
-  return { name, definition: `${name}() {\n${argv[2]}\n}`, line: quoteArgv([name, ...argv.slice(4)]) };
+  return { name, definition: `${name}() {\n${asFunctionBody(argv[2]!)}\n}`, line: quoteArgv([name, ...argv.slice(4)]) };
+}
+
+/** The script as a function's body: its `exit N` become `return N`. A long-lived shell calls the function in
+ *  itself, not in a subshell (a fork less per call), so the script must neither exit nor `cd`; a registered
+ *  script only sets variables of its own (they stay set in that shell, and no command line reads them). */
+function asFunctionBody(script: string): string {
+  return script.replace(/\bexit( \d+)?(?=\s|;|$)/g, 'return$1');
 }

@@ -3,7 +3,7 @@
 // a stat and a sha256sum over a new exec channel, 5.7 ms through the shell).
 //
 // Each command runs in a subshell, so `exit`, `cd` or `set -e` in it leave the shell as it was, with stdin from
-// /dev/null. After it, the shell prints a line of its own on stdout (a newline, the random marker, the exit
+// /dev/null; a call of one of kplay's registered functions runs in the shell itself (src/core/shell-functions.ts). After it, the shell prints a line of its own on stdout (a newline, the random marker, the exit
 // status) and one on stderr (a newline, the marker): what comes before them, less that newline, is the
 // command's output, bytes as they are. The marker is 128 random bits, made once per shell.
 //
@@ -98,9 +98,10 @@ export class ShellSession {
       this.defined.add(p.call.name);
       define = `${p.call.definition}\n`;
     }
-    this.proc.stdin.write(
-      `${define}(\n${p.line}\n) </dev/null; printf '\\n%s %d\\n' ${m} $?; printf '\\n%s\\n' ${m} >&2\n`,
-    );
+    // a registered function runs in this shell (its body returns, never exits: shell-functions.ts); any other
+    // line in a subshell
+    const run = p.call ? `${p.line} </dev/null` : `(\n${p.line}\n) </dev/null`;
+    this.proc.stdin.write(`${define}${run}; printf '\\n%s %d\\n' ${m} $?; printf '\\n%s\\n' ${m} >&2\n`);
   }
 
   private settle(): void {

@@ -4,8 +4,10 @@
 // lines, systemctl is-enabled/is-active, dpkg-query) and `changed` on a first and a second run must be the
 // same. A difference kplay makes on purpose is listed in docs/ansible-differences.md under the case's
 // name and asserted here as that difference (not skipped).
-// All cases run in ONE kplay playbook and ONE Ansible playbook per round (ignore_errors on every task, each
-// case with its own paths and names), two rounds, in the suite's `before`; each `it` checks one case.
+// All cases run in ONE kplay playbook per round and, on Ansible's side, one playbook through Mitogen (Debian's
+// ansible-mitogen: the same modules, a fraction of the CPU) and one without it for the few cases Mitogen does
+// otherwise (Case.plain); KPLAY_ANSIBLE_PLAIN=1 runs every case without it. ignore_errors on every task, each
+// case with its own paths and names, two rounds, in the suite's `before`; each `it` checks one case.
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -213,6 +215,7 @@ const cases: Case[] = [
     args: { path: 'parity-li13', line: 'x', create: true },
     setup: 'rm -f /root/parity-li13',
     state: fileState('/root/parity-li13'),
+    plain: true,
   },
   {
     name: 'lineinfile a line holding a newline',
@@ -615,8 +618,11 @@ const cases: Case[] = [
 ];
 
 /** The Ansible-YAML play both tools run (the same text). */
-function playbook(): string {
-  const tasks = cases.map((c) => ({ name: c.name, [c.module]: c.args, ...c.keywords, ignore_errors: true }));
+/** The cases as one play (all of them by default). */
+function playbook(which: (c: Case) => boolean = () => true): string {
+  const tasks = cases
+    .filter(which)
+    .map((c) => ({ name: c.name, [c.module]: c.args, ...c.keywords, ignore_errors: true }));
   return stringify([{ hosts: 'all', gather_facts: false, vars: { parity_port: 8080, ...JINJA_VARS }, tasks }]);
 }
 
@@ -639,6 +645,15 @@ function makeSite(): string {
     utimesSync(join(root, p), 1_600_000_000, 1_600_000_000);
   execFileSync('tar', ['-czf', join(dir, 'files/parity.tgz'), '--owner=0', '--group=0', '-C', root, '.']);
   writeFileSync(join(dir, 'site.yml'), playbook());
+  // Ansible's side: the cases through Mitogen, then those it would do otherwise (Case.plain) without it
+  writeFileSync(
+    join(dir, 'mitogen.yml'),
+    playbook((c) => c.plain !== true),
+  );
+  writeFileSync(
+    join(dir, 'plain.yml'),
+    playbook((c) => c.plain === true),
+  );
   return dir;
 }
 
@@ -648,9 +663,20 @@ interface Round {
 }
 
 async function runAnsible(lab: LabHandle, dir: string, host: string): Promise<Round> {
+  const round: Round = { status: new Map(), msg: new Map() };
+  for (const [file, mitogen] of [
+    ['mitogen.yml', true],
+    ['plain.yml', false],
+  ] as const)
+    await ansibleRound(lab, dir, host, file, mitogen, round);
+  return round;
+}
+
+async function ansibleRound(lab: LabHandle, dir: string, host: string, file: string, mitogen: boolean, round: Round) {
   const r = await ansiblePlaybook(
-    ['-i', lab.hostsFile, '--limit', host, '-e', 'ansible_python_interpreter=/usr/bin/python3', 'site.yml'],
+    ['-i', lab.hostsFile, '--limit', host, '-e', 'ansible_python_interpreter=/usr/bin/python3', file],
     dir,
+    { mitogen },
   );
   const start = r.stdout.indexOf('{');
   if (start < 0) throw new Error(`ansible-playbook gave no JSON (rc=${r.code}): ${r.stderr}\n${r.stdout}`);
@@ -662,7 +688,6 @@ async function runAnsible(lab: LabHandle, dir: string, host: string): Promise<Ro
       }[];
     }[];
   };
-  const round: Round = { status: new Map(), msg: new Map() };
   for (const t of out.plays.flatMap((p) => p.tasks)) {
     const h = t.hosts[host];
     if (!h) continue;
@@ -672,7 +697,6 @@ async function runAnsible(lab: LabHandle, dir: string, host: string): Promise<Ro
       `${typeof h.msg === 'string' ? h.msg : JSON.stringify(h.msg ?? '')} ${h.stderr ?? ''}`.trim(),
     );
   }
-  return round;
 }
 
 async function runKplay(site: string, dir: string, host: string): Promise<Round> {
