@@ -3,9 +3,10 @@
 // a stat and a sha256sum over a new exec channel, 5.7 ms through the shell).
 //
 // Each command runs in a subshell, so `exit`, `cd` or `set -e` in it leave the shell as it was, with stdin from
-// /dev/null; a call of one of kplay's registered functions runs in the shell itself (src/core/shell-functions.ts). After it, the shell prints a line of its own on stdout (a newline, the random marker, the exit
-// status) and one on stderr (a newline, the marker): what comes before them, less that newline, is the
-// command's output, bytes as they are. The marker is 128 random bits, made once per shell.
+// /dev/null; a call of one of kplay's registered functions runs in the shell itself
+// (src/core/shell-functions.ts). After it, the shell prints a line of its own on stdout (a newline, the random
+// marker, the exit status) and one on stderr (a newline, the marker): what comes before them, less that
+// newline, is the command's output, bytes as they are. The marker is 128 random bits, made once per shell.
 //
 // Only for commands with no stdin, no become and no timeout (the SSH transport sends the others over exec
 // channels): a command still running when its caller gives up would leave the shell busy.

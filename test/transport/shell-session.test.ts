@@ -78,18 +78,21 @@ describe('a long-lived shell runs command lines one at a time', () => {
     expect(sh.idle).to.equal(true);
   });
 
-  it("kplay's own scripts are defined once as functions: the same result as under sh -c, no sh started", async () => {
-    const script = shellFunction('echo "$0:$#:$1:$2"; [ -n "$2" ] || exit 5; echo "$$ $PPID"');
+  it("kplay's own scripts are defined once as functions: the same result as under sh -c, run in the shell", async () => {
+    const script = shellFunction('ran=1; echo "$0:$#:$1:$2"; [ -n "$2" ] || exit 5; echo "$$ $PPID"');
     const call = (...args: string[]) => functionCall(['sh', '-c', script, 'sh', ...args])!;
     const shellPid = (await sh.run('echo $$')).stdout.toString().trim();
     const a = await sh.run('', call('a b', "c'd"));
     const [first, pids] = a.stdout.toString().split('\n');
     expect([a.rc, first]).to.deep.equal([0, "sh:2:a b:c'd"]);
-    // $$ is the long-lived shell's own pid; the function ran in a subshell of it, not in a new `sh`
+    // $$ is the long-lived shell's own pid; the function ran in that shell itself (no fork: its variable stays)
     expect(pids!.split(' ')[0]).to.equal(shellPid);
+    expect((await sh.run('echo $ran')).stdout.toString()).to.equal('1\n');
+    // its `exit 5` returns from the function: the shell goes on
     const b = await sh.run('', call('x'));
     expect([b.rc, b.stdout.toString()]).to.deep.equal([5, 'sh:1:x:\n']);
     expect(sh.alive).to.equal(true);
+    expect((await sh.run('echo on')).stdout.toString()).to.equal('on\n');
     expect(functionCall(['sh', '-c', 'echo not registered', 'sh'])).to.equal(undefined);
     expect(functionCall(['sh', '-c', script, 'sh'], { cwd: '/tmp' })).to.equal(undefined);
   });
