@@ -78,7 +78,7 @@ describe('a long-lived shell runs command lines one at a time', () => {
     expect(sh.idle).to.equal(true);
   });
 
-  it("kplay's own scripts are defined once as functions: the same result as under sh -c, run in the shell", async () => {
+  it("kplay's own scripts are defined once as functions: the result of sh -c, run in the shell", async () => {
     const script = shellFunction('ran=1; echo "$0:$#:$1:$2"; [ -n "$2" ] || exit 5; echo "$$ $PPID"');
     const call = (...args: string[]) => functionCall(['sh', '-c', script, 'sh', ...args])!;
     const shellPid = (await sh.run('echo $$')).stdout.toString().trim();
