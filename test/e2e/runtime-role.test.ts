@@ -34,7 +34,7 @@ describe('@lab role runtime: containerd on masters and workers', () => {
 
   before(async function () {
     this.timeout(600_000);
-    lab = await useLab(this, { count: 5 });
+    lab = await useLab(this, { count: 3 });
     site = siteFor(lab);
     bin = await kubeBinDir();
     hosts = [lab.hosts[0]!.name, lab.hosts[1]!.name];

@@ -1,10 +1,10 @@
 // `npm test`: the suites in two lanes at once, each a mocha process with a lab of its own (its own prefix and
 // subnet). The machine's two cores sit partly idle while one lab waits (services starting, a VIP moving, apt, a
-// host rebooting); a second lab fills that time. Lane 1 holds the suites that need no lab, then those on five
-// lab hosts (the HA cluster with its day-2 verbs first, then the roles' suites on the hosts it leaves, then two
-// one-host suites moved from lane 2 to even the lanes); lane 2
-// the suites on three hosts, the labs of fixed names (test/lab/lifecycle, keepalived) and the Ansible parity
-// suite, so its lab is never remade larger. Each line is printed as it comes, led by its lane; the exit status
+// host rebooting); a second lab fills that time. Lane 1 holds most suites that need no lab (while lane 2 builds
+// the lab's base image on a fresh machine), then those on five lab hosts (the HA cluster with its day-2 verbs
+// first, then the prepare role's suite on the hosts it leaves); lane 2 the suites on three hosts, the labs of
+// fixed names (test/lab/lifecycle, keepalived) and the Ansible parity suites, so its lab is never remade
+// larger, then the rest of the suites without a lab (UNITS_LATE_IN_LANE_2). Each line is printed as it comes, led by its lane; the exit status
 // is the worse of the two. `npx mocha` still runs everything in one process (.mocharc.json).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,9 +13,9 @@ import { join } from 'node:path';
 
 const ROOT = 'dist/test';
 const FIRST_LAB = 'e2e/ha-cluster.test.js';
-/** Three-host suites that work on one host (--limit) run last in lane 1, on its five-host lab: lane 2 is the
- *  longer (measured: ~60 s), and these take ~27 s of it. */
-const LATE_IN_LANE_1 = ['e2e/secrets.test.js', 'e2e/modules-misc.test.js'];
+/** Suites without a lab that run last in lane 2, to even the lanes: lane 1 holds the HA cluster with its day-2
+ *  verbs (measured: ~14 of its ~16 minutes), lane 2's Ansible parity suite runs through Mitogen. */
+const UNITS_LATE_IN_LANE_2 = ['tasks/', 'cli/'];
 const LANES = [
   { name: '1', prefix: 'kpt', net: '10.79.0' },
   { name: '2', prefix: 'kpu', net: '10.79.6' },
@@ -39,13 +39,16 @@ function split(): string[][] {
     .sort();
   // Lane 1 runs the suites without a lab first: on a fresh machine they keep the cores busy while lane 2's first
   // suite builds the lab's base image (debootstrap: about two minutes, downloads and one busy core).
+  const late = (f: string) => UNITS_LATE_IN_LANE_2.some((d) => f.startsWith(join(ROOT, d)));
   const units = files.filter((f) => !usesLab(f));
   const labs = files.filter(usesLab);
   const five = labs
     .filter((f) => labCount(f) > 3)
     .sort((a, b) => Number(b.endsWith(FIRST_LAB)) - Number(a.endsWith(FIRST_LAB)));
-  const late = labs.filter((f) => LATE_IN_LANE_1.some((l) => f.endsWith(l)));
-  return [[...units, ...five, ...late], labs.filter((f) => !five.includes(f) && !late.includes(f))];
+  return [
+    [...units.filter((f) => !late(f)), ...five],
+    [...labs.filter((f) => !five.includes(f)), ...units.filter(late)],
+  ];
 }
 
 function runLane(lane: (typeof LANES)[number], files: string[]): Promise<number> {
