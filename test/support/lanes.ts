@@ -4,8 +4,9 @@
 // the lab's base image on a fresh machine), then those on five lab hosts (the HA cluster with its day-2 verbs
 // first, then the prepare role's suite on the hosts it leaves); lane 2 the suites on three hosts, the labs of
 // fixed names (test/lab/lifecycle, keepalived) and the Ansible parity suites, so its lab is never remade
-// larger, then the rest of the suites without a lab (UNITS_LATE_IN_LANE_2). Each line is printed as it comes, led by its lane; the exit status
-// is the worse of the two. `npx mocha` still runs everything in one process (.mocharc.json).
+// larger, then the rest of the suites without a lab (UNITS_LATE_IN_LANE_2). Each line is printed as it comes,
+// led by its lane; the exit status is the worse of the two. `npx mocha` still runs everything in one process
+// (.mocharc.json).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
