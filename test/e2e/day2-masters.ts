@@ -6,19 +6,12 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleNodeNames } from './cluster-site.js';
-import { type Day2Ctx, predicted, startPoller } from './day2.js';
+import { type Day2Ctx, groupLines, predicted, startPoller } from './day2.js';
 import { kplay, tasksWith, totalChanged } from './support.js';
 
 const CALLS = '/var/lib/kubectl-standin/node-calls.log';
 const POLL = '/var/tmp/kplay-master-poll';
 const MASTER_UNITS = 'kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kube-lb containerd';
-
-/** `[kube_master]`'s host lines in the site's hosts file. */
-function masterLines(site: string): string[] {
-  const text = readFileSync(join(site, 'hosts'), 'utf8');
-  const from = text.indexOf('[kube_master]\n') + '[kube_master]\n'.length;
-  return text.slice(from, text.indexOf('\n[', from)).trim().split('\n').filter(Boolean);
-}
 
 export async function delThenAddMaster(c: Day2Ctx, vipAnswers: () => Promise<boolean>): Promise<void> {
   const m = c.g.master[c.g.master.length - 1]!; // added back, it is the last of kube_master again
@@ -68,13 +61,13 @@ export async function delThenAddMaster(c: Day2Ctx, vipAnswers: () => Promise<boo
   const again = await cluster(['del-master', c.site, m]);
   c.ok(again);
   expect([...tasksWith(again, ['changed'])], 'a second run changes nothing').to.deep.equal([]);
-  expect(masterLines(c.site).map((l) => l.split(' ')[0])).to.deep.equal(c.g.master.slice(0, -1));
+  expect(groupLines(c.site, 'kube_master').map((l) => l.split(' ')[0])).to.deep.equal(c.g.master.slice(0, -1));
 
   // add-master: --check leaves the inventory; the run does what it said; a second run changes nothing
   const vars = `k8s_nodename=${name}`;
   const addCheck = await cluster(['add-master', c.site, m, vars, '--check']);
   c.ok(addCheck);
-  expect(masterLines(c.site), '--check leaves the inventory').to.have.length(c.g.master.length - 1);
+  expect(groupLines(c.site, 'kube_master'), '--check leaves the inventory').to.have.length(c.g.master.length - 1);
   const add = await cluster(['add-master', c.site, m, vars]);
   c.ok(add);
   predicted(addCheck, add);

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleNodeNames } from './cluster-site.js';
-import { type Day2Ctx, predicted } from './day2.js';
+import { type Day2Ctx, groupLines, predicted } from './day2.js';
 import { kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
 
 const CALLS = '/var/lib/kubectl-standin/node-calls.log';
@@ -14,13 +14,6 @@ const NODE_UNITS = 'kubelet kube-proxy kube-lb containerd';
 
 /** The hosts a run changed something on (a delegated task counts for the host it ran for). */
 const changedHosts = (r: KplayRun) => [...new Set([...tasksWith(r, ['changed'])].map((t) => t.split('|')[0]))];
-
-/** `[kube_node]`'s host lines in the site's hosts file. */
-function kubeNodeLines(site: string): string[] {
-  const text = readFileSync(join(site, 'hosts'), 'utf8');
-  const from = text.indexOf('[kube_node]\n') + '[kube_node]\n'.length;
-  return text.slice(from, text.indexOf('\n[', from)).trim().split('\n').filter(Boolean);
-}
 
 export async function delThenAddNode(c: Day2Ctx, vipAnswers: () => Promise<boolean>): Promise<void> {
   // the last worker: added back, it is the last of kube_node again (the hosts' order, and /etc/hosts, as before)
@@ -30,7 +23,7 @@ export async function delThenAddNode(c: Day2Ctx, vipAnswers: () => Promise<boole
   const on = async (ip: string, cmd: string) => (await c.lab.exec(c.hostOf(ip), `${cmd}; true`)).stdout;
   const cluster = (args: string[]) => kplay(['cluster', ...args, '--json']);
   const hostsBefore = readFileSync(join(c.site, 'hosts'), 'utf8');
-  const linesBefore = kubeNodeLines(c.site);
+  const linesBefore = groupLines(c.site, 'kube_node');
   await c.lab.exec(master, `rm -f ${CALLS}`);
 
   // bad input: refused before anything runs, the inventory untouched
@@ -83,19 +76,19 @@ export async function delThenAddNode(c: Day2Ctx, vipAnswers: () => Promise<boole
   const again = await cluster(['del-node', c.site, w]);
   c.ok(again);
   expect(totalChanged(again)).to.equal(0);
-  expect(kubeNodeLines(c.site)).to.deep.equal(linesBefore.filter((l) => !l.startsWith(`${w} `)));
+  expect(groupLines(c.site, 'kube_node')).to.deep.equal(linesBefore.filter((l) => !l.startsWith(`${w} `)));
   expect(readFileSync(join(c.site, 'hosts'), 'utf8'), 'still an ex_lb').to.match(new RegExp(`^${w} LB_ROLE=`, 'm'));
 
   // add-node: --check leaves the inventory as it was; the run changes the new worker only, as predicted
   const vars = `k8s_nodename=${name}`;
   const addCheck = await cluster(['add-node', c.site, w, vars, '--check']);
   c.ok(addCheck);
-  expect(kubeNodeLines(c.site), '--check leaves the inventory').to.not.include(`${w} ${vars}`);
+  expect(groupLines(c.site, 'kube_node'), '--check leaves the inventory').to.not.include(`${w} ${vars}`);
   const add = await cluster(['add-node', c.site, w, vars]);
   c.ok(add);
   predicted(addCheck, add);
   expect(changedHosts(add)).to.deep.equal([w]);
-  expect(kubeNodeLines(c.site)).to.include(`${w} ${vars}`);
+  expect(groupLines(c.site, 'kube_node')).to.include(`${w} ${vars}`);
   expect(await on(w, `systemctl is-active ${NODE_UNITS}`)).to.equal('active\n'.repeat(4));
   expect(await on(w, 'ss -Htln sport = :6443')).to.include('127.0.0.1:6443');
   // a real kubelet registers its node again; the kubectl stand-in hears no kubelet: its record is taken back

@@ -2,7 +2,7 @@
 // the controller (94.backup.yml) and restore from it (95.restore.yml), with real etcd 3.4 on three members; the
 // cluster stopped and started again (92.stop.yml, 91.start.yml).
 import { expect } from 'chai';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabHandle } from '../lab/helpers.js';
 import type { ClusterLayout } from './cluster-site.js';
@@ -54,6 +54,13 @@ export function startPoller(c: Day2Ctx, ip: string, cmd: string, file: string): 
       return (await c.lab.exec(host, `cat ${file}.log`)).stdout.split('\n').filter(Boolean);
     },
   };
+}
+
+/** A group's host lines in the site's INI hosts file. */
+export function groupLines(site: string, group: string): string[] {
+  const text = readFileSync(join(site, 'hosts'), 'utf8');
+  const from = text.indexOf(`[${group}]\n`) + `[${group}]\n`.length;
+  return text.slice(from, text.indexOf('\n[', from)).trim().split('\n').filter(Boolean);
 }
 
 /** --check called changed exactly what the real run changed (uncertain may go either way). */
