@@ -29,14 +29,15 @@ export const JSON_STRING_AWK = [
 ].join('\n');
 
 /** The job itself, detached: $1 its file, $2 the time limit (s), $3 `cmd` as JSON, $4 the awk program above,
- *  $5 1 when $6 is its stdin, then the argv. A watchdog kills it at the time limit, as Ansible's does. */
+ *  $5 1 when $6 is its stdin, then the argv. A watchdog kills it at the time limit, as Ansible's does, after
+ *  leaving its mark (`$f.kill`): the job's shell, woken by the kill, finds the mark already there. */
 export const JOB_SH = [
   'f=$1; n=$2; c=$3; a=$4; i=$5; x=$6; shift 6; o=$f.out; e=$f.err',
   "s=$(date '+%Y-%m-%d %H:%M:%S'); t=$(date +%s)",
   `if [ "$i" = 1 ]; then printf '%s' "$x" | "$@" >"$o" 2>"$e" & else "$@" </dev/null >"$o" 2>"$e" & fi`,
   'p=$!',
-  `( trap 'kill $q 2>/dev/null; exit 0' TERM; sleep "$n" & q=$!; wait $q; kill -9 "$p" 2>/dev/null;` +
-    ` : >"$f.kill" ) </dev/null >/dev/null 2>&1 &`,
+  `( trap 'kill $q 2>/dev/null; exit 0' TERM; sleep "$n" & q=$!; wait $q; : >"$f.kill";` +
+    ` kill -9 "$p" 2>/dev/null ) </dev/null >/dev/null 2>&1 &`,
   'w=$!; wait "$p"; r=$?; kill "$w" 2>/dev/null',
   `if [ -e "$f.kill" ]; then printf '{"msg": "Timeout exceeded", "failed": true, "child_pid": %s}\\n' "$p" >"$f.tmp"`,
   "else E=$(date '+%Y-%m-%d %H:%M:%S'); T=$(( $(date +%s) - t )); {",
