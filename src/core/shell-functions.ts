@@ -1,6 +1,7 @@
 // Scripts kplay itself runs often (the host reader's stat, a module's probe) are defined once as shell
-// functions in a host's long-lived shell (src/transport/shell-session.ts): a call then costs that shell a fork,
-// not also an exec of `sh -c`. Modules register theirs here; transports ask whether an argv is a call of one.
+// functions in a host's long-lived shell (src/transport/shell-session.ts), which calls them in itself: a call
+// forks only for the programs the script runs, not for a subshell or an `sh -c`. Modules register theirs here;
+// transports ask whether an argv is a call of one.
 import { createHash } from 'node:crypto';
 import { quoteArgv } from './shell-quote.js';
 
