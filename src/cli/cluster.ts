@@ -106,8 +106,16 @@ export function clusterCommand(y: Argv, out: Output, guard: Guard): Argv {
         'update-certs <site>',
         'Issue every certificate anew under the same CA (a copy of the PKI kept in <site>/backup) and roll them ' +
           'out, restarting one host at a time (playbooks/96.update-certs.yml)',
-        (a) => runFlags(site(a)),
-        (a) => run({ ...verbRun('96.update-certs.yml', a, {}), tags: ['force_change_certs'] }),
+        (a) =>
+          runFlags(site(a)).option('change-ca', {
+            type: 'boolean',
+            describe: 'replace the CAs too, in three rounds: trust old and new, issue under the new, drop the old',
+          }),
+        (a) =>
+          run({
+            ...verbRun('96.update-certs.yml', a, { CHANGE_CA: a.changeCa === true ? true : undefined }),
+            tags: ['force_change_certs'],
+          }),
       )
       .command(
         'stop <site>',

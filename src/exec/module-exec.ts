@@ -144,7 +144,11 @@ export async function runHostModule(
         ...plan.changes.flatMap((c) => c.touches),
         ...(spec.pendingTouches?.(args) ?? pathTouches(spec, args)),
       ]);
-    else await foldChanges(state, predictedOf(p, 'localhost', own), plan.changes, reader.hostSide());
+    else {
+      // bytes made from bytes each plan makes anew (a bundle of a new CA) are known in shape only, as theirs
+      const made = reader.anew ? plan.changes.map((c) => ({ ...c, madeAnew: true })) : plan.changes;
+      await foldChanges(state, predictedOf(p, 'localhost', own), made, reader.hostSide());
+    }
     return record(outcome, plan.changes, recording?.reads, reader.anew);
   }
   if (plan.changes.length === 0) {

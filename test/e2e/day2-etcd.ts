@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Day2Ctx, etcdctl, predicted, startPoller } from './day2.js';
+import { type Day2Ctx, etcdctl, predicted, quorumRead, startPoller } from './day2.js';
 import { kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
 
 const POLL = '/var/tmp/kplay-etcd-poll';
@@ -46,9 +46,7 @@ export async function addThenDelEtcd(c: Day2Ctx, vipAnswers: () => Promise<boole
   // members are asked again for up to 3 s: when the leader restarts, the election that may follow (etcd's
   // election timeout is 1 s; on a loaded machine its hand-over on stop can time out) leaves no member to answer
   // for a moment. A lost quorum lasts longer: a member's restart behind its health gate.
-  const each = etcdctl(m0, '--command-timeout=4s get /kplay-test/poll').replace(/--endpoints=\S+/, '--endpoints=$ep');
-  const eps = c.g.etcd.map((ip) => `https://${ip}:2379`).join(' ');
-  const read = `( for try in 1 2 3; do for ep in ${eps}; do ${each} && exit 0; done; sleep 1; done; exit 1 )`;
+  const read = `( for try in 1 2 3; do ${quorumRead(c)} && exit 0; sleep 1; done; exit 1 )`;
   const poller = startPoller(c, m0, read, POLL);
   // add-etcd: --check leaves the inventory and the members; the run changes what --check said
   const check = await cluster(['add-etcd', c.site, w, '--force', '--check']);

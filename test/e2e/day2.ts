@@ -23,6 +23,13 @@ const TLS =
   '--cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem';
 export const etcdctl = (ip: string, args: string) =>
   `/opt/kube/bin/etcdctl --endpoints=https://${ip}:2379 ${TLS} ${args}`;
+/** A linearizable read (it needs the quorum) asked of each etcd member in turn until one answers. */
+export function quorumRead(c: Day2Ctx): string {
+  const each = etcdctl(c.g.etcd[0]!, '--command-timeout=4s get /kplay-test/poll');
+  const eps = c.g.etcd.map((ip) => `https://${ip}:2379`).join(' ');
+  return `( for ep in ${eps}; do ${each.replace(/--endpoints=\S+/, '--endpoints=$ep')} && exit 0; done; exit 1 )`;
+}
+
 /** The snapshots in <site>/backup (copies of the PKI, 96.update-certs.yml's, are there too). */
 const snapshots = (site: string) =>
   readdirSync(join(site, 'backup'))

@@ -16,7 +16,7 @@ import { run as runLocal } from '../../src/lab/sys.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
 import { backupThenRestore, stopThenStart } from './day2.js';
-import { updateCerts } from './day2-certs.js';
+import { changeCa, updateCerts } from './day2-certs.js';
 import { addThenDelEtcd } from './day2-etcd.js';
 import { delThenAddMaster } from './day2-masters.js';
 import { delThenAddNode } from './day2-nodes.js';
@@ -403,10 +403,18 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
 
   const certs =
     'kplay cluster update-certs keeps a copy of the PKI, issues every certificate anew under the same CA and ' +
-    'rolls them out as --check predicted: the VIP serves the new one, etcd stays healthy; a new CA is refused';
+    'rolls them out as --check predicted: the VIP serves the new one, etcd stays healthy';
   it(certs, async function () {
     this.timeout(600_000);
     await updateCerts({ lab, g, site, play, ok, hostOf });
+  });
+
+  const newCa =
+    'kplay cluster update-certs --change-ca replaces the CAs in three rounds as --check predicted, the apiserver ' +
+    'and etcd trusted and answering every second; every host ends trusting the new CA alone';
+  it(newCa, async function () {
+    this.timeout(900_000);
+    await changeCa({ lab, g, site, play, ok, hostOf });
   });
 
   const backupRestore =
@@ -470,7 +478,8 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     const hosts = [...new Set([...g.master, ...g.node])];
     const state = async () => {
       const out: Record<string, string> = {
-        controller: (await runLocal(['bash', '-c', `cd ${ssl} && sha256sum *.pem`])).stdout,
+        // the trust bundle (ca-trust.pem) is kplay's: made, with the CA's bytes (checked below)
+        controller: (await runLocal(['bash', '-c', `cd ${ssl} && sha256sum $(ls *.pem | grep -v -- -trust)`])).stdout,
       };
       for (const ip of hosts)
         out[ip] = (
@@ -499,6 +508,7 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     expect(JSON.stringify(diffs)).to.include('kube-scheduler.kubeconfig').and.not.include('client-key-data: LS0t');
     expect(await state(), "the PKI, the nodes' kubeconfigs, and what runs on them").to.deep.equal(before);
     expect(existsSync(join(ssl, 'sa.key')) || existsSync(join(ssl, 'front-proxy-ca.pem'))).to.equal(false);
+    expect(readFileSync(join(ssl, 'ca-trust.pem'), 'utf8')).to.equal(readFileSync(join(ssl, 'ca.pem'), 'utf8'));
     await healthy();
     const again = await play('ha-cluster.yml', [], asite);
     ok(again);

@@ -439,6 +439,11 @@ export const samples: Record<string, Sample> = {
     host: sys({ [`${SSL}/ca.pem`]: PKI.ca, [`${SSL}/ca-key.pem`]: { content: PKI.caKey, mode: 0o600 } }),
   },
   pki_keypair: { args: { path: SSL, name: 'sa' }, host: sys({ '/etc/kubernetes': DIR }) },
+  pki_trust: { args: { path: SSL }, host: sys({ [`${SSL}/ca.pem`]: PKI.ca }) },
+  pki_ca_rollover: {
+    args: { path: SSL, step: 'begin' },
+    host: sys({ [`${SSL}/ca.pem`]: PKI.ca, [`${SSL}/ca-key.pem`]: { content: PKI.caKey, mode: 0o600 } }),
+  },
   pki_kubeconfig: {
     args: {
       dest: '/root/.kube/config',

@@ -101,6 +101,23 @@ describe('plan files: --check --plan-out, then apply', () => {
     expect(a!.files.has('/etc/app.conf')).to.equal(false);
   });
 
+  it('bytes made from bytes each plan makes anew (a trust bundle of a new CA, then its copy) are kept in shape', async () => {
+    const a = new MemoryHost('a');
+    const pb = `- hosts: a
+  gather_facts: no
+  tasks:
+    - { name: ca, pki_ca: { path: /pki } }
+    - { name: bundle, pki_trust: { path: /pki } }
+    - { name: push, copy: { src: /pki/ca-trust.pem, remote_src: yes, dest: /etc/ca.pem } }
+`;
+    const plan = await planned([a], pb);
+    const shapes = plan.entries.map((e) => `${e.task}:${e.changes.map((c) => c.actions[0]!.content).join(',')}`);
+    expect(shapes).to.deep.equal(['ca:,anew,anew', 'bundle:anew', 'push:anew']);
+    const r = await run(pb, { inv: INV, memory: [a], planIn: new PlanExpect(plan) });
+    expect(r.code).to.equal(0);
+    expect(a.files.get('/etc/ca.pem')?.content.toString()).to.equal(a.files.get('/pki/ca.pem')?.content.toString());
+  });
+
   it('bytes that hold a secret are kept as "secret", and the plan text never holds the secret', async () => {
     const [a] = hostsAB();
     const pb = PB.replace('hosts: all', 'hosts: a').replace('port=1', 'token={{ env.TOKEN }}');
