@@ -101,7 +101,7 @@ describe('plan files: --check --plan-out, then apply', () => {
     expect(a!.files.has('/etc/app.conf')).to.equal(false);
   });
 
-  it('bytes made from bytes each plan makes anew (a trust bundle of a new CA, then its copy) are kept in shape', async () => {
+  it('bytes made from bytes each plan makes anew (a new CA bundle, its copy) are kept in shape', async () => {
     const a = new MemoryHost('a');
     const pb = `- hosts: a
   gather_facts: no
