@@ -11,28 +11,41 @@ const secrets = new Set<string>();
 const short = new Set<string>();
 /** The numbers secrets read as (`| int`, `| float`), of 3 digits or more (rc 0, a count of 2 stay visible). */
 const numbers = new Set<number>();
-// every form of every secret of 3+ characters, by its first 3 characters, longest first: a scan of a text looks
-// up each 3 characters once (a regexp of a thousand alternatives, a key's lines in every form, tries each)
-let pattern: Map<string, string[]> | null | undefined;
+// every form of every secret of 3+ characters, by its first 3 characters (as one number), longest first: a scan
+// of a text looks up each 3 characters once (a regexp of a thousand alternatives, a key's lines in every form,
+// tries each), and passes over a character no form starts with at the cost of a table read; no string is made
+// per place (every event and report is scanned)
+interface Matcher {
+  byStart: Map<number, string[]>;
+  first: Uint8Array;
+}
+let pattern: Matcher | null | undefined;
 
-function matcher(): Map<string, string[]> | null {
+const key3 = (t: string, i: number) =>
+  t.charCodeAt(i) * 0x100000000 + t.charCodeAt(i + 1) * 0x10000 + t.charCodeAt(i + 2);
+
+function matcher(): Matcher | null {
   if (pattern !== undefined) return pattern;
   const forms = new Set<string>();
   for (const s of secrets) if (s.length >= 3) for (const f of secretForms(s)) if (f.length >= 3) forms.add(f);
-  const byStart = new Map<string, string[]>();
+  const byStart = new Map<number, string[]>();
+  const first = new Uint8Array(0x10000);
   for (const f of [...forms].sort((a, b) => b.length - a.length)) {
-    const list = byStart.get(f.slice(0, 3));
+    first[f.charCodeAt(0)] = 1;
+    const list = byStart.get(key3(f, 0));
     if (list) list.push(f);
-    else byStart.set(f.slice(0, 3), [f]);
+    else byStart.set(key3(f, 0), [f]);
   }
-  pattern = forms.size ? byStart : null;
+  pattern = forms.size ? { byStart, first } : null;
   return pattern;
 }
 
 /** The longest form of a secret at each place in the text, left to right, as [start, end] pairs. */
-function* hits(byStart: Map<string, string[]>, text: string): Generator<[number, number]> {
+function* hits(m: Matcher, text: string): Generator<[number, number]> {
   for (let i = 0; i + 3 <= text.length; ) {
-    const form = byStart.get(text.slice(i, i + 3))?.find((f) => text.startsWith(f, i));
+    const form = m.first[text.charCodeAt(i)]
+      ? m.byStart.get(key3(text, i))?.find((f) => text.startsWith(f, i))
+      : undefined;
     if (form) {
       yield [i, i + form.length];
       i += form.length;

@@ -13,20 +13,22 @@ if [ -r /etc/os-release ]; then
   while IFS= read -r l || [ -n "$l" ]; do printf 'osr.%s\n' "$l"; done < /etc/os-release; fi
 if [ -r /etc/lsb-release ]; then while IFS= read -r l || [ -n "$l" ]; do printf 'lsb.%s\n' "$l"; done < /etc/lsb-release
 elif command -v lsb_release >/dev/null 2>&1; then p lsb_cmd 1; fi
-[ -r /etc/debian_version ] && p debian_version "$(cat /etc/debian_version)"
+# one line of a file, or nothing (the shell's read: no process)
+l1() { x=; { IFS= read -r x < "$1"; } 2>/dev/null; }
+[ -r /etc/debian_version ] && l1 /etc/debian_version && p debian_version "$x"
 for f in /etc/altlinux-release /etc/oracle-release /etc/slackware-version /etc/centos-release /etc/redhat-release \
   /etc/vmware-release /etc/openwrt_release /etc/system-release /etc/alpine-release /etc/arch-release \
   /etc/SuSE-release /etc/gentoo-release /etc/lsb-release; do [ -e "$f" ] && p relfile "$f"; done
-p system "$(uname -s)"
-p kernel "$(uname -r)"
-p kernel_version "$(uname -v)"
+# uname's fields from /proc/sys/kernel (the same strings), uname where it is not there; the machine from uname
+# (a 32-bit personality changes it)
+u() { l1 "/proc/sys/kernel/$2"; [ -n "$x" ] || x=$(uname "$3"); p "$1" "$x"; }
+u system ostype -s; u kernel osrelease -r; u kernel_version version -v; u nodename hostname -n
 p machine "$(uname -m)"
-p nodename "$(uname -n)"
 p fqdn "$(hostname -f 2>/dev/null || uname -n)"
-p machine_id "$(cat /etc/machine-id 2>/dev/null)"
+l1 /etc/machine-id; p machine_id "$x"
 i=$(id 2>/dev/null); p id "$i"; u=\${i#uid=}; u=\${u%%(*}
 [ -n "$u" ] && p pw "$(getent passwd "$u" 2>/dev/null || grep "^[^:]*:[^:]*:$u:" /etc/passwd 2>/dev/null)"
-p init "$(cat /proc/1/comm 2>/dev/null)"
+l1 /proc/1/comm; p init "$x"
 [ -x /sbin/openrc ] && p openrc 1
 for m in apt-get dnf yum zypper apk pacman; do if command -v $m >/dev/null 2>&1; then p pkg $m; break; fi; done
 for m in /usr/bin/python3 /usr/libexec/platform-python /usr/bin/python /usr/local/bin/python3; do
@@ -45,9 +47,11 @@ while read -r k v _; do case $k in MemTotal:|MemFree:|SwapTotal:|SwapFree:|Buffe
 if [ -r /sys/fs/selinux/enforce ]; then p selinux "$(cat /sys/fs/selinux/enforce)"; fi
 [ -d /sys/kernel/security/apparmor ] && p apparmor 1
 { read -r x < /proc/sys/crypto/fips_enabled && p fips "$x"; } 2>/dev/null
-date=$(printf 'now\n2000-01-01 12:00\n2000-07-01 12:00\n' | date -f - '+%s %N %Z %z' 2>/dev/null ||
-  date '+%s %N %Z %z')
-printf '%s\n' "$date" | while IFS= read -r l; do p date "$l"; done
+date -f - '+date=%s %N %Z %z' 2>/dev/null <<DATES || date '+date=%s %N %Z %z'
+now
+2000-01-01 12:00
+2000-07-01 12:00
+DATES
 [ -r /proc/1/cgroup ] && while IFS= read -r l; do p cgroup "$l"; done < /proc/1/cgroup
 if [ -r /proc/1/environ ]; then c=$( { tr '\0' '\n' < /proc/1/environ | grep '^container='; } 2>/dev/null)
   [ -n "$c" ] && p container "\${c#container=}"; fi
@@ -61,15 +65,20 @@ for i in /sys/class/net/*; do [ -e "$i" ] || continue; a=; m=; f=; t=; k=
   [ -d "$i/bridge" ] && k=bridge; [ -d "$i/bonding" ] && k=bonding
   p if "\${i##*/} $a $m $f $t $k"; done
 if command -v ip >/dev/null 2>&1; then
-  ip -o -4 addr show | while read -r _ dev _ addr rest; do
-    case $rest in *" brd "*) brd=\${rest#*brd }; brd=\${brd%% *};; brd\ *) brd=\${rest#brd }; brd=\${brd%% *};;
-      *) brd=;; esac
-    p addr "$dev $addr $brd"
+  ip -o addr show 2>/dev/null | while read -r _ dev fam addr w1 w2 rest; do case $fam in
+    inet) rest="$w1 $w2 $rest"
+      case $rest in *" brd "*) brd=\${rest#*brd }; brd=\${brd%% *};; brd\ *) brd=\${rest#brd }; brd=\${brd%% *};;
+        *) brd=;; esac
+      p addr "$dev $addr $brd";;
+    inet6) p addr6 "$dev $addr $w2";; esac
   done
-  ip -o -6 addr show 2>/dev/null | while read -r _ dev _ addr _ scope _; do p addr6 "$dev $addr $scope"; done
-  r=$(ip -4 route get 1.0.0.1 2>/dev/null | head -n 1); [ -n "$r" ] && p route "$r"
-  r=$(ip -4 route show default 2>/dev/null | head -n 1); [ -n "$r" ] && p defroute "$r"
-  r=$(ip -6 route show default 2>/dev/null | head -n 1); [ -n "$r" ] && p defroute6 "$r"
+  # a command's first line, without head (one process, not three)
+  nl='
+'
+  f() { r=$(ip "$@" 2>/dev/null); r=\${r%%"$nl"*}; }
+  f -4 route get 1.0.0.1; [ -n "$r" ] && p route "$r"
+  f -4 route show default; [ -n "$r" ] && p defroute "$r"
+  f -6 route show default; [ -n "$r" ] && p defroute6 "$r"
 fi
 set --
 while read -r dev mnt fs opts _; do case $dev in /*|*:/*) [ "$fs" = none ] && continue
