@@ -23,6 +23,9 @@ export class HostReader implements FactReader {
     private readonly files = new ControllerFiles(),
   ) {}
 
+  /** How many times every read was forgotten (a change not known in files): reads ahead are made again. */
+  clears = 0;
+
   startTask(): void {
     this.reads = new Set();
   }
@@ -35,6 +38,7 @@ export class HostReader implements FactReader {
     const facts = this.cache.get('facts');
     // only file changes are known precisely; a package, user or service change may alter any file
     if (!touches || touches.some((t) => !t.startsWith('file:'))) {
+      this.clears++;
       this.cache.clear();
       if (facts) this.cache.set('facts', facts);
       return;

@@ -1,16 +1,23 @@
-// A task's reads ahead (issue 18: one round trip per task): before its plan (a loop's first item), the files
-// the plan will stat (the module's `loopReads`, from each item's arguments) are read in one command per kind,
-// and the plans' own stats find them cached. Only when every item runs on the same host; an item whose
-// arguments cannot be rendered yet is passed over (its own run says why). What an item changes is forgotten as
-// always, so a later item reads it again.
-import type { Task, Vars } from '../core/types.js';
+// Reads ahead (issue 18: one round trip per task): before a plan, the files it will stat (the module's
+// `loopReads`, from its arguments) are read in one command per kind, and the plans' own stats find them cached.
+// - A loop's items (readAhead), when every item runs on the same host.
+// - The tasks that follow in the same list (readAheadTasks): before a task runs on a host, the stats of it and of
+//   the next plain tasks there (no loop, selected by the tags, their `when` true now, on that host), so a run of
+//   file tasks costs the host one `stat` (and one checksum program) rather than one a task.
+// Arguments that cannot be rendered yet (a variable a task between will register) are passed over: the task's
+// own stat reads them. What a change touches is forgotten as always, and a change the reader cannot place (a
+// command, a package, a service) forgets every stat: the next task reads ahead again.
+import type { Task, TaskNode, Vars } from '../core/types.js';
 import { dropOmitted } from '../core/omit.js';
+import { tagsSelect } from '../playbook/tags.js';
 import { isTaskModule, type FileRead } from '../tasks/contract.js';
 import { extendVars } from '../vars/lazy-vars.js';
-import { condition } from './conditions.js';
+import { taskVars } from '../vars/context.js';
+import { condition, loopKeyword } from './conditions.js';
+import type { HostReader } from './host-reader.js';
 import { itemVars } from './loops.js';
 import { targetOf } from './module-exec.js';
-import type { PlayCtx } from './run-state.js';
+import type { PlayCtx, StrategyCtx } from './run-state.js';
 import { renderArgs } from './task-args.js';
 
 export async function readAhead(
@@ -47,6 +54,53 @@ export async function readAhead(
     await (await p.conn(target)).reader.prefetch(reads);
   } catch {
     /* an unreachable host: the first item meets it */
+  }
+}
+
+/** The most tasks read ahead at once. */
+const AHEAD = 40;
+/** Per host (its reader): the tasks whose stats were read ahead, and the reader's `clears` then. */
+const covered = new WeakMap<HostReader, { clears: number; tasks: Set<Task> }>();
+
+export async function readAheadTasks(p: StrategyCtx, nodes: TaskNode[], from: number, host: string): Promise<void> {
+  const first = nodes[from];
+  if (first?.kind !== 'task') return;
+  let reader: HostReader;
+  try {
+    reader = (await p.conn(host)).reader;
+  } catch {
+    return; // an unreachable host: the task meets it
+  }
+  const had = covered.get(reader);
+  if (had && had.clears === reader.clears && had.tasks.has(first)) return;
+  const now = { clears: reader.clears, tasks: new Set<Task>() };
+  covered.set(reader, now);
+  const reads: FileRead[] = [];
+  for (let i = from; i < Math.min(nodes.length, from + AHEAD); i++) {
+    const t = nodes[i]!;
+    if (t.kind !== 'task') break;
+    now.tasks.add(t);
+    reads.push(...plainReads(p, t, host));
+  }
+  if (reads.length < 2) return;
+  try {
+    await reader.prefetch(reads);
+  } catch {
+    /* the tasks' own stats meet it */
+  }
+}
+
+/** What a task that is not a loop will stat on `host`, as far as its arguments can be rendered now. */
+function plainReads(p: StrategyCtx, t: Task, host: string): FileRead[] {
+  const spec = p.modules.find(t.module);
+  if (!spec || !isTaskModule(spec) || !spec.loopReads || loopKeyword(t) !== undefined) return [];
+  if (!tagsSelect(t.tags, p.filter) || SIDE_EFFECTS.test(JSON.stringify(t.args))) return [];
+  try {
+    const vars = taskVars(p.rv, p.play, t, host, p.playHosts);
+    if (!t.when.every((c) => condition(c, vars)) || targetOf(t, vars, host) !== host) return [];
+    return spec.loopReads(dropOmitted(renderArgs(t, spec, vars, host)));
+  } catch {
+    return [];
   }
 }
 

@@ -7,6 +7,7 @@ import { taskTitle } from '../playbook/listing.js';
 import { liveHosts, type StrategyCtx } from './run-state.js';
 import { tagsSelect } from '../playbook/tags.js';
 import { runTask, resultEvent } from './task-exec.js';
+import { readAheadTasks } from './loop-reads.js';
 import { toBool } from '../core/value-utils.js';
 import type { Outcome } from './outcome.js';
 import { report, shareFacts, unreachableOrFailed } from './report.js';
@@ -33,13 +34,15 @@ async function eachHost(hosts: string[], forks: number | undefined, fn: (h: stri
 }
 
 export async function runNodes(p: StrategyCtx, nodes: TaskNode[], hosts: string[], handler = false): Promise<void> {
-  for (const n of nodes) {
+  for (const [i, n] of nodes.entries()) {
     if (p.stopping) return;
     const active = live(p, hosts);
     if (active.length === 0) return;
     if (n.kind === 'block') await runBlock(p, n, active, handler);
-    else if (n.kind === 'task') await runTaskOnHosts(p, n, active, handler);
-    else await runInclude(p, n, active);
+    else if (n.kind === 'task') {
+      if (!handler) await Promise.all(active.map((h) => readAheadTasks(p, nodes, i, h)));
+      await runTaskOnHosts(p, n, active, handler);
+    } else await runInclude(p, n, active);
   }
 }
 

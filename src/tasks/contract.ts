@@ -58,6 +58,9 @@ export interface FactReader {
   /** Gathered facts (ansible_* names), gathered once per host; `fresh`: gathered again now (setup). */
   facts(opts?: { fresh?: boolean }): Promise<Vars>;
   stat(path: string, opts?: { follow?: boolean; checksum?: 'sha1' | 'sha256' }): Promise<StatInfo>;
+  /** A hint: these stats are asked next (a folder's files), so a reader may read them in one command. Optional;
+   *  what it cannot tell is read by the stats themselves. */
+  prefetch?(reads: FileRead[]): Promise<void>;
   /** A file's content, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
   /** A read-only command (`sysctl -n x`, `systemctl is-enabled y`): never one that changes the host. Cached
@@ -171,7 +174,7 @@ export interface TaskModule<A extends Vars = Vars> extends ModuleSpec {
    * input is still pending (a certificate whose CA an earlier task would make), so later readers stay uncertain. */
   pendingTouches?(args: A): string[];
   /** The host files a plan of these arguments (rendered, not yet checked) will stat: a loop asks for all its
-   *  items' at once, before the first item runs (one command instead of one per file). */
+   *  items' at once, before the first item runs, and the tasks ahead for theirs (one command, not one a file). */
   loopReads?(args: Vars): FileRead[];
 }
 

@@ -60,9 +60,11 @@ export class MemoryHost implements Transport {
       durationMs: 0,
     });
     if (isStat) return done(0, this.statOut(argv[4]!, argv[5] ?? '', argv[6] === '1'));
-    // many stats at once (a task's reads ahead): a read this host does not answer; each stat then asks alone
+    // many stats at once (reads ahead): a read this host does not answer; each stat then asks alone. Logged with
+    // its kind ('-L' or 'nofollow', then the checksum) and paths.
     if (argv[0] === 'sh' && argv[1] === '-c' && (argv[2] ?? '').includes('stat $follow -c')) {
-      this.log[this.log.length - 1] = ['stat-many'];
+      const kind = `${argv[4] || 'nofollow'}${argv[5] ? ` ${argv[5]}` : ''}`;
+      this.log[this.log.length - 1] = ['stat-many', kind, ...argv.slice(6)];
       return done(2, '', 'memory host: one stat at a time');
     }
     if (argv[0] === 'sh' && argv[2] === WHO) {

@@ -3,7 +3,15 @@
 // from the host and remembered as `uncertain` (the task's outcome is then uncertain); the rest is the host's.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { FactReader, ProbeOptions, ProbeResult, StatInfo, TreeEntry, Vars } from '../../tasks/contract.js';
+import type {
+  FactReader,
+  FileRead,
+  ProbeOptions,
+  ProbeResult,
+  StatInfo,
+  TreeEntry,
+  Vars,
+} from '../../tasks/contract.js';
 import type { HostSide, Writer } from './changes.js';
 import type { PathNode, PredictedState } from './state.js';
 
@@ -31,6 +39,11 @@ export class PredictedReader implements FactReader {
 
   facts(opts?: { fresh?: boolean }): Promise<Vars> {
     return this.host.facts(opts);
+  }
+
+  /** The host's own paths (no planned change there) are read ahead on the host. */
+  async prefetch(reads: FileRead[]): Promise<void> {
+    await this.host.prefetch?.(reads.filter((r) => this.state.look(r.path).kind === 'host'));
   }
 
   async stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import type { Action, Change, FactReader, HostView, Plan, TreeEntry } from '../contract.js';
 import { NEW_DIR_MODE, octal, resolveMode, taskFailed } from './fsattrs.js';
 import { listTree } from './list-tree.js';
-import { type PutFileArgs, planPutFile } from './put-file.js';
+import { type PutFileArgs, planPutFile, putFileReads } from './put-file.js';
 
 type TreeArgs = PutFileArgs & { src: string };
 
@@ -90,6 +90,18 @@ async function planTree(
       });
     changes.push({ summary: `copy: create directory ${dir}`, actions, touches: [`file:${dir}`] });
   };
+  // the stats the entries ask for, read in one command each kind (what a folder made here holds is not asked)
+  await facts.prefetch?.([
+    { path: base, follow: true },
+    ...tree.flatMap((e) => {
+      const target = posix.join(base, e.path);
+      return e.dir
+        ? [{ path: target, follow: true }]
+        : e.link !== undefined
+          ? [{ path: target }]
+          : putFileReads({ dest: target });
+    }),
+  ]);
   await ensureDir(base, source.dirMode(''));
   for (const e of tree) {
     const target = posix.join(base, e.path);
