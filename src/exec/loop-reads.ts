@@ -2,8 +2,9 @@
 // `loopReads`, from its arguments) are read in one command per kind, and the plans' own stats find them cached.
 // - A loop's items (readAhead), when every item runs on the same host.
 // - The tasks that follow in the same list (readAheadTasks): before a task runs on a host, the stats of it and of
-//   the next plain tasks there (no loop, selected by the tags, their `when` true now, on that host), so a run of
-//   file tasks costs the host one `stat` (and one checksum program) rather than one a task.
+//   the next plain tasks there (no loop, selected by the tags, their `when` true now, on that host), never past
+//   a task after which the host may have changed unannounced (endsReadAhead: a wait, a background job), so a
+//   run of file tasks costs the host one `stat` (and one checksum program) rather than one a task.
 // Arguments that cannot be rendered yet (a variable a task between will register) are passed over: the task's
 // own stat reads them. What a change touches is forgotten as always, and a change the reader cannot place (a
 // command, a package, a service) forgets every stat: the next task reads ahead again.
@@ -64,7 +65,7 @@ const covered = new WeakMap<HostReader, { clears: number; tasks: Set<Task> }>();
 
 export async function readAheadTasks(p: StrategyCtx, nodes: TaskNode[], from: number, host: string): Promise<void> {
   const first = nodes[from];
-  if (first?.kind !== 'task') return;
+  if (first?.kind !== 'task' || endsReadAhead(p, first)) return;
   let reader: HostReader;
   try {
     reader = (await p.conn(host)).reader;
@@ -78,7 +79,7 @@ export async function readAheadTasks(p: StrategyCtx, nodes: TaskNode[], from: nu
   const reads: FileRead[] = [];
   for (let i = from; i < Math.min(nodes.length, from + AHEAD); i++) {
     const t = nodes[i]!;
-    if (t.kind !== 'task') break;
+    if (t.kind !== 'task' || (i > from && endsReadAhead(p, t))) break;
     now.tasks.add(t);
     reads.push(...plainReads(p, t, host));
   }
@@ -88,6 +89,15 @@ export async function readAheadTasks(p: StrategyCtx, nodes: TaskNode[], from: nu
   } catch {
     /* the tasks' own stats meet it */
   }
+}
+
+/** Tasks after which the host may have changed in ways no task says (time passes, a job or the host acts): a
+ *  background job's status, a wait, a retried task, a reboot, a meta action. Reading ahead stops before them. */
+const WAITS = new Set(['async_status', 'wait_for', 'wait_for_connection', 'pause', 'reboot', 'meta']);
+
+function endsReadAhead(p: StrategyCtx, t: Task): boolean {
+  const name = p.modules.find(t.module)?.name ?? t.module;
+  return WAITS.has(name) || t.keywords.async !== undefined || t.keywords.until !== undefined;
 }
 
 /** What a task that is not a loop will stat on `host`, as far as its arguments can be rendered now. */

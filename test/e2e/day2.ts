@@ -63,6 +63,16 @@ export function startPoller(c: Day2Ctx, ip: string, cmd: string, file: string): 
   };
 }
 
+/** Stops a poller, then checks that every read answered (`what` says which) and that it ran the whole time. */
+export async function allAnswered(poller: { stop: () => Promise<string[]> }, what: string): Promise<void> {
+  const reads = await poller.stop();
+  expect(
+    reads.filter((r) => r !== 'ok'),
+    what,
+  ).to.deep.equal([]);
+  expect(reads.length, 'the poller ran the whole time').to.be.greaterThan(10);
+}
+
 /** A group's host lines in the site's INI hosts file. */
 export function groupLines(site: string, group: string): string[] {
   const text = readFileSync(join(site, 'hosts'), 'utf8');

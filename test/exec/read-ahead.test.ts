@@ -58,4 +58,22 @@ describe('reads ahead across tasks', () => {
       'nofollow /srv/data /srv/log',
     ]);
   });
+
+  it('never past a wait, a background job or a retried task: the tasks after it are read after it ran', async () => {
+    const a = new MemoryHost('a');
+    const pb = `- hosts: a
+  gather_facts: no
+  tasks:
+    - { name: one, file: { path: /etc/one, state: directory } }
+    - { name: two, file: { path: /etc/two, state: directory } }
+    - { name: wait, wait_for: { timeout: 0 } }
+    - { name: three, file: { path: /etc/three, state: directory } }
+    - { name: four, file: { path: /etc/four, state: directory } }
+    - { name: retried, file: { path: /etc/five, state: directory }, until: true }
+    - { name: six, file: { path: /etc/six, state: directory } }
+`;
+    const r = await run(pb, { inv: INV, memory: [a] });
+    expect(r.code, r.lines.join('\n')).to.equal(0);
+    expect(aheads(a)).to.deep.equal(['nofollow /etc/one /etc/two', 'nofollow /etc/three /etc/four']);
+  });
 });
