@@ -30,7 +30,8 @@ export function pkiDirOf(site: string, given?: string): string {
   return existsSync(ssl) && statSync(ssl).isDirectory() ? ssl : join(site, 'pki');
 }
 
-/** The certificates of a folder's .pem files (keys and other files are passed over), soonest expiry first. */
+/** The certificates of a folder's .pem files (keys, other files and the CAs' trust bundles, `*-trust.pem`: copies
+ *  of CAs listed under their own files, are passed over), soonest expiry first. */
 export function certRows(dir: string, warnDays: number, now = new Date()): CertRow[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new KplayError(`no PKI folder at ${dir}`, {
@@ -39,7 +40,7 @@ export function certRows(dir: string, warnDays: number, now = new Date()): CertR
     });
   const rows: CertRow[] = [];
   for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.pem'))
+    .filter((f) => f.endsWith('.pem') && !f.endsWith('-trust.pem'))
     .sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
     if (!text.includes('-----BEGIN CERTIFICATE-----')) continue;

@@ -43,6 +43,8 @@ function site(): string {
   req('ca', 3650);
   req('etcd', 40);
   writeFileSync(join(pki, 'admin.kubeconfig'), 'apiVersion: v1\n');
+  // a trust bundle (pki_trust) repeats the CA: not a row of its own
+  writeFileSync(join(pki, 'ca-trust.pem'), readFileSync(join(pki, 'ca.pem')));
   return dir;
 }
 
@@ -65,7 +67,7 @@ describe('kplay cluster certs', () => {
     { name: 'in 11 years', at: 4000, states: ['etcd.pem expired', 'ca.pem expired'] },
   ];
   for (const c of cases)
-    it(`${c.name}: the certificates (keys and kubeconfigs passed over), soonest first, and their state`, () => {
+    it(`${c.name}: the certificates (keys, kubeconfigs, trust bundles passed over), soonest first, their state`, () => {
       const rows = certRows(pkiDirOf(s), 30, new Date(Date.now() + c.at * DAY));
       expect(rows.map((r) => `${r.file} ${r.state}`)).to.deep.equal(c.states);
       expect(rows[0]!.subject).to.equal('O=k8s, CN=etcd');
