@@ -145,7 +145,7 @@ export async function runHostModule(
         ...(spec.pendingTouches?.(args) ?? pathTouches(spec, args)),
       ]);
     else {
-      // bytes made from bytes each plan makes anew (a bundle of a new CA) are known in shape only, as theirs
+      // bytes made from bytes each plan makes anew (a trust bundle of a new CA) are known in shape only too
       const made = reader.anew ? plan.changes.map((c) => ({ ...c, madeAnew: true })) : plan.changes;
       await foldChanges(state, predictedOf(p, 'localhost', own), made, reader.hostSide());
     }

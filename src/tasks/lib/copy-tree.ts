@@ -90,7 +90,7 @@ async function planTree(
       });
     changes.push({ summary: `copy: create directory ${dir}`, actions, touches: [`file:${dir}`] });
   };
-  // the stats the entries ask for, read in one command each kind (what a folder made here holds is not asked)
+  // the stats the entries will ask for, read in one command per kind rather than one an entry
   await facts.prefetch?.([
     { path: base, follow: true },
     ...tree.flatMap((e) => {
