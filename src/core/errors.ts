@@ -126,19 +126,27 @@ export class KplayErrors extends Error {
 /** A collector: add every problem found, then `throwIfAny()` once the whole input was read. */
 export class Problems {
   readonly list: KplayError[] = [];
+  /** A problem met twice (a role's file read for two plays) is listed once. */
+  private readonly seen = new Set<string>();
   add(message: string, info: ErrorInfo): void {
-    this.list.push(new KplayError(message, info));
+    this.push(new KplayError(message, info));
   }
-  push(e: KplayError): void {
-    this.list.push(e);
+  push(...errors: KplayError[]): void {
+    for (const e of errors) {
+      const l = e.loc;
+      const key = [e.code, l ? `${l.file}:${l.line}:${l.col}` : '', e.message, e.host ?? '', e.task ?? ''].join('\0');
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.list.push(e);
+    }
   }
   /** Runs fn; a KplayError or KplayErrors thrown inside is recorded instead of propagating. */
   catch<T>(fn: () => T): T | undefined {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof KplayError) this.list.push(e);
-      else if (e instanceof KplayErrors) this.list.push(...e.errors);
+      if (e instanceof KplayError) this.push(e);
+      else if (e instanceof KplayErrors) this.push(...e.errors);
       else throw e;
       return undefined;
     }

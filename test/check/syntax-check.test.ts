@@ -125,6 +125,16 @@ describe('syntax-check: what Ansible refuses, at its place', () => {
       "roles/s/meta/main.yml:3:5 role 'nosuch' not found",
     ]);
   });
+  it('the problems of a role two plays use are listed once, at their place', () => {
+    const got = problems({
+      'site.yml': '- hosts: all\n  roles: [r]\n- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- name: a: b\n  debug: msg=x\n',
+    });
+    expect(got.map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).to.deep.equal([
+      'roles/r/tasks/main.yml:1:9 YAML_SYNTAX',
+      'roles/r/tasks/main.yml:1:3 UNKNOWN_MODULE',
+    ]);
+  });
   it("a role's defaults and vars with invalid variable names", () => {
     const got = problems({
       'site.yml': '- hosts: all\n  roles: [r]\n',
