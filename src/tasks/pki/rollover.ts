@@ -7,7 +7,8 @@
 //   finish   drops <name>-previous.pem: pushed, the old CA is trusted nowhere.
 // Each step is safe to run again, and a rollover cut short resumes: begin makes nothing once a next CA is there
 // or once it was promoted (a previous one is there), promote does nothing without a next CA, finish nothing
-// without a previous one.
+// without a previous one; a promotion cut short (a previous CA and a next one both there) is completed by
+// whichever step runs next, so the CA and its key are a pair again before anything reads them.
 import { posix } from 'node:path';
 import type { Change } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
@@ -55,6 +56,44 @@ export const pki_ca_rollover = defineTask({
     const state = (s: 'none' | 'begun' | 'promoted') => ({ state: s });
     const nothing = (s: 'none' | 'begun' | 'promoted') => ({ changes: [], result: state(s) });
     const had = prev!.st.exists ? 'promoted' : nextInfo ? 'begun' : 'none';
+    // a promotion cut short (the old certificate kept, the next CA still there): ca.pem and ca-key.pem may not be
+    // a pair, so whatever step runs first completes it, before a push reads them
+    const promote = (): Change[] => {
+      const same = (a: Buffer | undefined, b: Buffer | undefined) => a !== undefined && b !== undefined && a.equals(b);
+      return [
+        // the old certificate first: a promotion cut short leaves it trusted, and running it again completes it
+        ...(prev!.st.exists
+          ? []
+          : [
+              put(
+                'pki_ca_rollover',
+                prev!,
+                cur!.content!.toString('utf8'),
+                '0644',
+                { before: '', after: describeCert(curInfo) },
+                'retired',
+              ),
+            ]),
+        ...(same(curKey!.content, nextKey!.content)
+          ? []
+          : [put('pki_ca_rollover', curKey!, nextK!.pem, '0600', keyDiff(curKey!), 'the next CA')]),
+        ...(same(cur!.content, next!.content)
+          ? []
+          : [
+              put('pki_ca_rollover', cur!, next!.content!.toString('utf8'), '0644', {
+                before: describeCert(curInfo),
+                after: describeCert(nextInfo),
+              }),
+            ]),
+        ...[next!, nextKey!].map((f) => ({
+          summary: `pki_ca_rollover: remove ${f.path} (promoted)`,
+          actions: [{ remove: f.path }],
+          touches: [`file:${f.path}`],
+        })),
+      ];
+    };
+    if (nextInfo && (args.step === 'promote' || prev!.st.exists))
+      return { changes: promote(), result: state('promoted') };
     if (args.step === 'begin') {
       if (had !== 'none') return nothing(had);
       const mk = await folder(facts, dir, '0700', 'pki_ca_rollover');
@@ -69,31 +108,7 @@ export const pki_ca_rollover = defineTask({
       );
       return { changes, result: state('begun') };
     }
-    if (args.step === 'promote') {
-      if (!nextInfo) return nothing(had);
-      const changes: Change[] = [
-        // the old certificate first: a promotion cut short leaves it trusted, and running it again completes it
-        put(
-          'pki_ca_rollover',
-          prev!,
-          cur!.content!.toString('utf8'),
-          '0644',
-          { before: '', after: describeCert(curInfo) },
-          'retired',
-        ),
-        put('pki_ca_rollover', curKey!, nextK!.pem, '0600', keyDiff(curKey!), 'the next CA'),
-        put('pki_ca_rollover', cur!, next!.content!.toString('utf8'), '0644', {
-          before: describeCert(curInfo),
-          after: describeCert(nextInfo),
-        }),
-        ...[next!, nextKey!].map((f) => ({
-          summary: `pki_ca_rollover: remove ${f.path} (promoted)`,
-          actions: [{ remove: f.path }],
-          touches: [`file:${f.path}`],
-        })),
-      ];
-      return { changes, result: state('promoted') };
-    }
+    if (args.step === 'promote') return nothing(had);
     if (!prev!.st.exists) return nothing(had);
     const drop: Change = {
       summary: `pki_ca_rollover: remove ${prev!.path} (the old CA is trusted no more)`,
