@@ -52,7 +52,9 @@ export async function updateCerts(c: Day2Ctx): Promise<void> {
 }
 
 const POLL = '/var/tmp/kplay-ca-poll';
-const ROLLOVER = ['ca-next.pem', 'ca-next-key.pem', 'ca-previous.pem', 'front-proxy-ca-next.pem'];
+const ROLLOVER = ['ca', 'front-proxy-ca'].flatMap((n) =>
+  ['-next', '-next-key', '-previous'].map((s) => `${n}${s}.pem`),
+);
 
 async function etcdHealthy(c: Day2Ctx): Promise<void> {
   for (const ip of c.g.etcd)
