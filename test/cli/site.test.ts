@@ -30,8 +30,9 @@ function spawned(...args: string[]): Ran {
 }
 
 const HA_TAGS =
-  'addons, etcd, ex-lb, force_change_certs, kube-lb, kube-master, kube-node, network, pki, preflight, prepare, ' +
-  'restart_etcd, restart_kube-lb, restart_lb, restart_master, restart_node, runtime, set_hosts, upgrade_k8s';
+  'addons, etcd, ex-lb, force_change_certs, images, kube-lb, kube-master, kube-node, network, pki, preflight, ' +
+  'prepare, registry, restart_etcd, restart_kube-lb, restart_lb, restart_master, restart_node, runtime, set_hosts, ' +
+  'upgrade_k8s';
 
 describe('kplay site check', function () {
   this.timeout(60_000);

@@ -51,10 +51,11 @@ async function withDefaults(
   return run(pb, { ...site(fixture), memory: o.memory });
 }
 
-// Kubespray has no chrony or ex_lb group: Ansible's warnings for those plays' patterns, once a run; and the
+// Kubespray has no chrony, harbor or ex_lb group: Ansible's warnings for those plays' patterns, once a run; and the
 // site linter names the one Kubespray setting of the fixtures that kplay does not read.
 const warnings = (fixture: string, at: string) =>
   '[WARNING]: Could not match supplied host pattern, ignoring: ~chrony$\n' +
+  '[WARNING]: Could not match supplied host pattern, ignoring: harbor\n' +
   '[WARNING]: Could not match supplied host pattern, ignoring: ex_lb\n' +
   `[WARNING]: ${fixture}:${at}: unknown setting kube_network_plugin\n`;
 const WARNED: Record<string, string> = {
@@ -94,6 +95,8 @@ describe('HA cluster playbooks over a Kubespray-shaped inventory', function () {
       'certificates and kubeconfigs, made on the controller': all,
       'prepare the hosts': all,
       'time sync on chrony hosts outside the cluster': [],
+      'image registry': [],
+      'load images into the registry': [],
       'etcd cluster': masters,
       'container runtime': all,
       'external load balancers': [],
@@ -251,7 +254,7 @@ describe('the group names live in one place', () => {
   it("every play that names the masters or the workers names all of kplay-defaults' names for them", () => {
     const masters = defaults.kube_master_groups as string[];
     const workers = defaults.kube_node_groups as string[];
-    const known = new Set([...masters, ...workers, 'etcd', 'ex_lb', 'chrony', 'localhost']);
+    const known = new Set([...masters, ...workers, 'etcd', 'ex_lb', 'chrony', 'harbor', 'localhost']);
     for (const f of readdirSync('playbooks').filter((n) => n.endsWith('.yml'))) {
       for (const play of parse(readFileSync(join('playbooks', f), 'utf8')) as Vars[]) {
         // a day-2 playbook's chosen hosts (`{{ NODE_TO_ADD }}`): its first play checks them against the groups

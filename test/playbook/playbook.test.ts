@@ -181,6 +181,8 @@ describe('playbooks', () => {
       expect(order).to.deep.equal([
         'pki',
         'prepare',
+        'registry',
+        'Push each image archive\tTAGS: [images]',
         'etcd',
         'runtime',
         'ex-lb',

@@ -13,6 +13,8 @@ import { hostView } from '../support/plan-harness.js';
 import { makeArchive } from '../support/archive.js';
 import { SysHost } from './system-fake.js';
 import { READ_SH } from '../../src/tasks/lib/async-job.js';
+import { ociArchiveBytes } from '../support/oci-image.js';
+import { FakeRegistry } from './registry-fake.js';
 
 interface Unit {
   load: string;
@@ -44,6 +46,8 @@ export class SampleHost extends SysHost {
   boots = 1;
   /** iptables rules, as `chain rule...`. */
   readonly rules = new Set<string>();
+  /** The registry image_push pushes to. */
+  readonly registry = new FakeRegistry();
 
   constructor(init: Record<string, FakeSpec> = {}, controller: Record<string, string> = {}) {
     super({ '/tmp': { type: 'dir' }, ...init });
@@ -57,12 +61,15 @@ export class SampleHost extends SysHost {
   override snapshot(): string {
     const controller = [...this.controller].map(([p, b]) => [p, b.toString('base64')]);
     const live = [[...this.units], [...this.pkgs], [...this.rpms], [...this.pips], [...this.rules], this.boots];
+    live.push([...this.registry.tags], [...this.registry.blobs]);
     return super.snapshot() + JSON.stringify([...live, controller]);
   }
 
   override async probe(argv: string[]): Promise<ProbeResult> {
     const ok = (stdout: string, rc = 0, stderr = ''): ProbeResult => ({ rc, stdout, stderr });
     const [cmd, ...rest] = argv;
+    const pushed = this.registry.probe(argv, (p) => this.nodeAt(p, true)?.content);
+    if (pushed) return pushed;
     if (cmd === 'systemctl' && rest[0] === 'show' && rest.length === 2) {
       const u = this.units.get(rest[1]!);
       const l = u
@@ -171,6 +178,7 @@ export class SampleHost extends SysHost {
   /** The commands this fake knows beyond SysHost's; true when handled. */
   private mine(argv: string[]): boolean {
     const [cmd, ...rest] = argv;
+    if (this.registry.exec(argv)) return true;
     if (cmd === 'sh' && rest[2] === 'reboot') return !!++this.boots;
     if (cmd === 'iptables' && rest[2] === '-A') return !!this.rules.add(rest.slice(3).join(' '));
     if (cmd === 'systemctl') {
@@ -425,6 +433,14 @@ export const samples: Record<string, Sample> = {
     host: sys({}, (h) => h.groups.set('docker', { gid: 999, members: [] })),
   },
   group: { args: { name: 'etcd', gid: 1500, system: true }, host: sys() },
+  image_push: {
+    args: { src: '/srv/images/x.tar', registry: 'reg.local:8443', username: 'admin', password: 'pw' },
+    host: sys({ '/srv/images/x.tar': { content: ociArchiveBytes('docker.io/library/x:1.0', {}) } }),
+  },
+  htpasswd: {
+    args: { path: '/etc/docker/registry/htpasswd', name: 'admin', password: 'pw-sample', rounds: 4 },
+    host: sys({ '/etc/docker/registry': DIR }),
+  },
   pki_ca: {
     args: { path: SSL, common_name: 'kubernetes-ca', organization: 'kplay' },
     host: sys({ '/etc/kubernetes': DIR }),

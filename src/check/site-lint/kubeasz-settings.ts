@@ -6,9 +6,9 @@
 const CONTAINERD_ONLY = 'kplay installs containerd only';
 const NETWORKS = 'kplay installs flannel or calico only (CLUSTER_NETWORK)';
 const ADDON = 'addon not shipped yet (issue 17)';
-const NO_HARBOR = 'kplay does not install harbor';
+const NO_HARBOR = "kplay's [harbor] registry is Docker Distribution (Debian's docker-registry), not Harbor";
 const SITE_FOLDER = "kplay reads a cluster's files (config.yml, ssl/) from the site folder itself, not cluster_dir";
-const REGISTRY = "containerd's registry settings (mirrors, insecure registries) are not configurable yet";
+const REGISTRY = 'kplay mirrors the public registries through REGISTRY_MIRROR (docs/registry.md)';
 const RESERVED = 'kubelet reservations are not set; kubelet_extra_args passes kubelet flags';
 const ROUTE_REFLECTORS = 'calico runs as a full BGP mesh: route reflectors are not set up';
 const kplayName = (name: string) => `kplay's name for it is ${name}`;
@@ -17,13 +17,11 @@ const imageTag = (name: string) => `the version is the tag of ${name}`;
 const LIST: [string, string][] = [
   // the hosts file
   ['cluster_dir', SITE_FOLDER],
-  ['NEW_INSTALL', NO_HARBOR],
   // config.yml: the cluster
   ['INSTALL_SOURCE', 'kplay pushes the binaries found in bin_src (fetch-bin.yml downloads them); no install source'],
   ['OS_HARDEN', 'kplay does not harden the operating system'],
   // the runtime
   ['ENABLE_MIRROR_REGISTRY', REGISTRY],
-  ['INSECURE_REG', REGISTRY],
   ['CONTAINERD_CONFIG_DIR', "kplay writes containerd's configuration to /etc/containerd"],
   ['CONTAINERD_SERVICE_NAME', "kplay's containerd unit is always containerd.service"],
   ['DOCKER_STORAGE_DIR', CONTAINERD_ONLY],
@@ -97,11 +95,6 @@ const LIST: [string, string][] = [
   ['argocd_install', ADDON],
   // harbor
   ['HARBOR_VER', NO_HARBOR],
-  ['HARBOR_DOMAIN', NO_HARBOR],
-  ['HARBOR_PATH', NO_HARBOR],
-  ['HARBOR_TLS_PORT', NO_HARBOR],
-  ['HARBOR_REGISTRY', NO_HARBOR],
-  ['HARBOR_SELF_SIGNED_CERT', NO_HARBOR],
   ['HARBOR_WITH_TRIVY', NO_HARBOR],
 ];
 

@@ -203,8 +203,10 @@ export const uri = defineTask({
       const result = uriResult(parsed, url, args.return_content);
       if (!args.status_code.includes(result.status as number)) {
         const why = result.status === -1 ? result.msg : `HTTP Error ${String(result.status)}`;
+        // the result goes with the failure, as Ansible's: `until: r.status == 200` reads it
         throw taskFailed(
           `Status code was ${String(result.status)} and not [${args.status_code.join(', ')}]: ${String(why)}`,
+          result,
         );
       }
       return { changes: [], result };
