@@ -8,6 +8,7 @@ import { labCommand } from './lab.js';
 import { docCommand } from './doc.js';
 import { newCommand } from './new-command.js';
 import { siteCommand } from './site.js';
+import { imagesCommand } from './images.js';
 import { clusterCommand } from './cluster.js';
 import { stdio, type Output } from '../core/output.js';
 
@@ -81,6 +82,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
   inventoryCommand(y, out, guard);
   newCommand(y, out, guard);
   siteCommand(y, out, guard);
+  imagesCommand(y, out, guard);
   clusterCommand(y, out, guard);
   docCommand(y, out, guard);
   labCommand(y, guard);

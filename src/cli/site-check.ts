@@ -21,7 +21,7 @@ export interface SiteCheckArgs {
 export const DEFAULT_PLAYBOOK = 'playbooks/ha-cluster.yml';
 
 /** The playbook named, or playbooks/ha-cluster.yml here, else the one kplay ships. */
-function playbookOf(given: string | undefined): string {
+export function playbookOf(given: string | undefined): string {
   if (given !== undefined) return given;
   if (existsSync(DEFAULT_PLAYBOOK)) return DEFAULT_PLAYBOOK;
   const shipped = join(KPLAY_ROOT, DEFAULT_PLAYBOOK);

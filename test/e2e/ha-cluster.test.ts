@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
+import { imagesIn } from '../../src/check/manifest-images.js';
 import { kubeBinDir } from '../support/kube-bin.js';
 import { clusterLayout, exampleNodeNames, writeClusterSite, type ClusterLayout } from './cluster-site.js';
 import { backupThenRestore, stopThenStart } from './day2.js';
@@ -176,6 +177,19 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
       expect(viaLb.stdout, 'through kube-lb on a worker').to.match(/Verify return code: 0 \(ok\)/);
     },
   );
+
+  it('`kplay images SITE` lists the images of the manifests on the first master and the sandbox image', async function () {
+    this.timeout(60_000);
+    const listed = await kplay(['images', site]);
+    expect(listed.code, listed.stderr).to.equal(0);
+    const m = hostOf(g.master[0]!);
+    const manifests = (await lab.exec(m, 'awk \'FNR == 1 { print "---" } 1\' /etc/kubernetes/kplay/*.yaml')).stdout;
+    const toml = (await lab.exec(m, 'cat /etc/containerd/config.toml')).stdout;
+    const sandbox = /sandbox_image = "([^"]+)"/.exec(toml)?.[1];
+    const onHost = [...new Set([...imagesIn(manifests), sandbox!])].sort();
+    expect(onHost.length).to.be.greaterThan(2);
+    expect(listed.stdout.trim().split('\n')).to.deep.equal(onHost);
+  });
 
   const lbs = "the load balancers: keepalived's peers, priorities and restart policy; kube-lb beside Debian's nginx";
   it(lbs, async function () {

@@ -1,0 +1,70 @@
+// `kplay images SITE` (check/manifest-images.ts): the images of a manifest's pod templates (a table of kinds),
+// and of the example sites' rendered manifests with the sandbox image, as the settings choose them.
+import { expect } from 'chai';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imagesIn, manifestImages } from '../../src/check/manifest-images.js';
+import { prepareRun } from '../../src/check/prepare.js';
+
+const CASES: [string, string, string[]][] = [
+  ['a Pod', 'kind: Pod\nspec:\n  containers: [{ name: a, image: x:1 }]\n', ['x:1']],
+  [
+    'a Deployment with an init container',
+    'kind: Deployment\nspec:\n  template:\n    spec:\n      initContainers: [{ image: "i:2" }]\n' +
+      '      containers: [{ image: "c:3" }, { image: "d:4" }]\n',
+    ['i:2', 'c:3', 'd:4'],
+  ],
+  [
+    'a CronJob, deep',
+    'kind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n' +
+      '            - image: reg.local/j:5\n',
+    ['reg.local/j:5'],
+  ],
+  ['several documents', 'kind: A\n---\nkind: Pod\nspec: { containers: [ { image: a } ] }\n---\n', ['a']],
+  ['a ConfigMap naming an image in its data: not one', 'kind: ConfigMap\ndata: { image: "n:1" }\n', []],
+];
+
+describe('check: the images of manifests', () => {
+  for (const [name, text, want] of CASES) it(name, () => expect(imagesIn(text)).to.deep.equal(want));
+
+  const made: string[] = [];
+  after(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  const site = (vars: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-images-'));
+    made.push(dir);
+    copyFileSync('inventories/example/hosts', join(dir, 'hosts'));
+    mkdirSync(join(dir, 'group_vars'));
+    writeFileSync(join(dir, 'group_vars/all.yml'), vars);
+    return dir;
+  };
+  const listed = async (dir: string) =>
+    manifestImages(await prepareRun({ playbook: 'playbooks/ha-cluster.yml', inventory: [dir] }));
+
+  it('the example site (calico): the network, coredns and the sandbox image', async () => {
+    const r = await listed('inventories/example');
+    expect(r.images).to.deep.equal([
+      'docker.io/calico/node:v3.28.2',
+      'registry.k8s.io/coredns/coredns:v1.11.3',
+      'registry.k8s.io/pause:3.9',
+    ]);
+    expect(r.manifests.map((m) => m.template)).to.deep.equal([
+      'templates/network/calico.yaml.hbs',
+      'templates/addons/coredns.yaml.hbs',
+    ]);
+  });
+
+  it("flannel's images with CLUSTER_NETWORK=flannel; a site's own image settings are what is listed", async () => {
+    const r = await listed(
+      site('CLUSTER_NETWORK: flannel\ncoredns_image: reg.local/coredns:v9\nSANDBOX_IMAGE: reg.local/pause:9\n'),
+    );
+    expect(r.images).to.deep.equal([
+      'docker.io/flannel/flannel-cni-plugin:v1.5.1-flannel2',
+      'docker.io/flannel/flannel:v0.25.6',
+      'reg.local/coredns:v9',
+      'reg.local/pause:9',
+    ]);
+  });
+});
