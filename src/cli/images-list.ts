@@ -3,8 +3,13 @@
 import type { Output } from '../core/output.js';
 import { manifestImages } from '../check/manifest-images.js';
 import { prepareRun } from '../check/prepare.js';
-import type { ImagesArgs } from './images.js';
 import { playbookOf } from './site-check.js';
+
+export interface ImagesArgs {
+  site: string;
+  playbook?: string | undefined;
+  json: boolean;
+}
 
 export async function listImages(a: ImagesArgs, out: Output): Promise<number> {
   const prepared = await prepareRun({ playbook: playbookOf(a.playbook), inventory: [a.site] });

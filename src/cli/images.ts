@@ -2,12 +2,7 @@
 // offline site must put in its images/ folder. Read on the controller, before connecting to any host.
 import type { Argv } from 'yargs';
 import type { Output } from '../core/output.js';
-
-export interface ImagesArgs {
-  site: string;
-  playbook?: string | undefined;
-  json: boolean;
-}
+import type { ImagesArgs } from './images-list.js';
 
 /** Registers `kplay images`; the work (images-list.ts) is loaded when the command runs. */
 export function imagesCommand(y: Argv, out: Output, guard: (fn: () => Promise<number>) => Promise<void>): Argv {

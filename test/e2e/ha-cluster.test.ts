@@ -178,7 +178,7 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     },
   );
 
-  it('`kplay images SITE` lists the images of the manifests on the first master and the sandbox image', async function () {
+  it('`kplay images SITE`: the images of the manifests on the first master, and the sandbox image', async function () {
     this.timeout(60_000);
     const listed = await kplay(['images', site]);
     expect(listed.code, listed.stderr).to.equal(0);
