@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KplayError } from '../core/errors.js';
-import type { Task, TaskNode, Vars } from '../core/types.js';
+import type { Play, Task, TaskNode, Vars } from '../core/types.js';
 import { evalCondition } from '../expr/expr.js';
 import { findSource } from '../playbook/lookup-paths.js';
 import { renderString, renderTemplateFile } from '../template/template.js';
@@ -53,42 +53,73 @@ export function imagesIn(text: string): string[] {
 
 const holds = (t: Task, vars: Vars): boolean => t.when.every((c) => evalCondition(c.source, vars, c.loc));
 
-export function manifestImages(p: Prepared): ManifestImages {
+/** A manifest as the run renders it: its task, template file (relative to the working folder when under it),
+ *  host, variables and text. */
+export interface RenderedManifest {
+  task: Task;
+  template: string;
+  host: string;
+  vars: Vars;
+  text: string;
+}
+
+/** The first of `hosts` the task's `when` selects (a condition that needs facts cannot be judged here). */
+function hostFor(rv: ReturnType<typeof newRunVars>, play: Play, t: Task, hosts: string[]) {
+  const host = hosts.find((h) => {
+    try {
+      return holds(t, taskVars(rv, play, t, h, hosts));
+    } catch {
+      return false;
+    }
+  });
+  return host === undefined ? undefined : { host, vars: taskVars(rv, play, t, host, hosts) };
+}
+
+/** Every manifest the playbook's template tasks render (a template named *.yaml or *.yml, once each). */
+export function renderedManifests(p: Prepared): RenderedManifest[] {
   const rv = newRunVars(p.inv, p.extra, p.pb.dir, false);
-  const manifests: ManifestImages['manifests'] = [];
-  const images = new Set<string>();
+  const out: RenderedManifest[] = [];
   const seen = new Set<string>();
-  let sandboxRead = false;
-  for (const { play, hosts } of p.plan.plays) {
+  for (const { play, hosts } of p.plan.plays)
     for (const t of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) {
-      if (seen.has(t.id)) continue;
-      const isTemplate = t.module === 'template' && typeof t.args.src === 'string';
-      const sandbox = !sandboxRead && t.role?.name === 'runtime';
-      if (!isTemplate && !sandbox) continue;
-      const host = hosts.find((h) => {
-        try {
-          return holds(t, taskVars(rv, play, t, h, hosts));
-        } catch {
-          return false; // a condition that needs facts: the run decides it; another host may do
-        }
-      });
-      if (host === undefined) continue;
-      const vars = taskVars(rv, play, t, host, hosts);
-      if (sandbox && typeof vars.SANDBOX_IMAGE === 'string') {
-        images.add(vars.SANDBOX_IMAGE);
-        sandboxRead = true;
-      }
-      if (!isTemplate) continue;
-      const src = String(renderString(t.args.src as string, { vars, host }, { loc: t.argLocs('src') }));
-      if (!MANIFEST.test(src)) continue;
+      const raw = t.args.src;
+      if (t.module !== 'template' || typeof raw !== 'string' || !MANIFEST.test(raw) || seen.has(t.id)) continue;
+      const at = hostFor(rv, play, t, hosts);
+      if (!at) continue;
       seen.add(t.id);
+      const { host, vars } = at;
+      const src = String(renderString(raw, { vars, host }, { loc: t.argLocs('src') }));
       const path = findSource('templates', src, t.role, p.pb.dir);
       if (!path) throw new KplayError(`template ${src} not found`, { code: 'PLAYBOOK', loc: t.argLocs('src'), host });
-      const found = imagesIn(renderTemplateFile(path, { vars, host }));
-      if (!found.length) continue;
-      manifests.push({ task: t.name ?? t.module, template: relative(process.cwd(), path), host, images: found });
-      for (const i of found) images.add(i);
+      const text = renderTemplateFile(path, { vars, host });
+      const here = relative(process.cwd(), path);
+      out.push({ task: t, template: here.startsWith('..') ? path : here, host, vars, text });
     }
+  return out;
+}
+
+/** The pod sandbox image of the runtime role's first host (SANDBOX_IMAGE), when the playbook has the role. */
+function sandboxImage(p: Prepared): string | undefined {
+  const rv = newRunVars(p.inv, p.extra, p.pb.dir, false);
+  for (const { play, hosts } of p.plan.plays)
+    for (const t of allTasks(play.tasks)) {
+      if (t.role?.name !== 'runtime') continue;
+      const at = hostFor(rv, play, t, hosts);
+      if (at && typeof at.vars.SANDBOX_IMAGE === 'string') return at.vars.SANDBOX_IMAGE;
+    }
+  return undefined;
+}
+
+export function manifestImages(p: Prepared): ManifestImages {
+  const manifests: ManifestImages['manifests'] = [];
+  const images = new Set<string>();
+  for (const m of renderedManifests(p)) {
+    const found = imagesIn(m.text);
+    if (!found.length) continue;
+    manifests.push({ task: m.task.name ?? m.task.module, template: m.template, host: m.host, images: found });
+    for (const i of found) images.add(i);
   }
+  const sandbox = sandboxImage(p);
+  if (sandbox) images.add(sandbox);
   return { manifests, images: [...images].sort() };
 }

@@ -1,5 +1,5 @@
 // `kplay run PLAYBOOK -i SITE`: read and check everything, then list, syntax-check or run.
-import { KplayError } from '../core/errors.js';
+import { KplayError, Problems } from '../core/errors.js';
 import { listHosts, listTags, listTasks } from '../playbook/listing.js';
 import { prepareRun } from '../check/prepare.js';
 import { parseTagList } from '../playbook/tags.js';
@@ -36,6 +36,13 @@ export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Outp
     prompts: a.listHosts || a.listTasks || a.listTags ? 'skip' : process.stdin.isTTY ? ttyAsker() : 'unattended',
   });
   for (const w of warnings) out.warn(w);
+  if (a.syntaxCheck && (a.inventory ?? []).length) {
+    const { checkManifests } = await import('../check/manifest-check.js');
+    // the manifests the run would render, with the site's settings: every problem at once, before any host
+    const problems = new Problems();
+    problems.push(...(problems.catch(() => checkManifests({ inv, pb, plan, filter, extra, modules, warnings })) ?? []));
+    problems.throwIfAny();
+  }
   if (a.syntaxCheck) {
     out.print(`\nplaybook: ${a.playbook}\n`);
     return 0;

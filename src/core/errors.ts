@@ -16,6 +16,8 @@ export const EXIT_FOR_CODE = {
   UNKNOWN_KEYWORD: 4,
   BAD_ARGS: 4,
   TEMPLATE: 4,
+  /** a Kubernetes manifest the playbook renders is not one, or names what the site cannot give it */
+  MANIFEST: 4,
   EXPR: 4,
   VARS: 4,
   PATTERN: 4,
