@@ -6,18 +6,13 @@
 // where it cannot reach. Every problem is reported at once, at the template task, naming the template file.
 import { parseAllDocuments } from 'yaml';
 import { KplayError } from '../core/errors.js';
+import { registryOf } from '../core/image-names.js';
 import type { Vars } from '../core/types.js';
 import { imagesIn, type RenderedManifest, renderedManifests } from './manifest-images.js';
 import type { Prepared } from './prepare.js';
 
 /** The namespaces a cluster has before anything is applied. */
 const BUILT_IN = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-/** The registry an image is pulled from, Docker's rules (a first part without '.' or ':' is Docker Hub's). */
-export function registryOf(image: string): string {
-  const first = image.split('/')[0]!;
-  return image.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io';
-}
 
 const meta = (d: Vars) => (d.metadata && typeof d.metadata === 'object' ? (d.metadata as Vars) : {});
 

@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KplayError } from '../core/errors.js';
+import { mirroredImage } from '../core/image-names.js';
 import type { Play, Task, TaskNode, Vars } from '../core/types.js';
 import { evalCondition } from '../expr/expr.js';
 import { findSource } from '../playbook/lookup-paths.js';
@@ -98,14 +99,16 @@ export function renderedManifests(p: Prepared): RenderedManifest[] {
   return out;
 }
 
-/** The pod sandbox image of the runtime role's first host (SANDBOX_IMAGE), when the playbook has the role. */
+/** The pod sandbox image of the runtime role's first host (SANDBOX_IMAGE, named after the mirror with
+ *  REGISTRY_REWRITE, as config.toml.hbs names it), when the playbook has the role. */
 function sandboxImage(p: Prepared): string | undefined {
   const rv = newRunVars(p.inv, p.extra, p.pb.dir, false);
   for (const { play, hosts } of p.plan.plays)
     for (const t of allTasks(play.tasks)) {
       if (t.role?.name !== 'runtime') continue;
       const at = hostFor(rv, play, t, hosts);
-      if (at && typeof at.vars.SANDBOX_IMAGE === 'string') return at.vars.SANDBOX_IMAGE;
+      const { SANDBOX_IMAGE: image, registry_rewrite_to: to } = at?.vars ?? {};
+      if (typeof image === 'string') return mirroredImage(image, typeof to === 'string' ? to : '');
     }
   return undefined;
 }

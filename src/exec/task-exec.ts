@@ -5,7 +5,6 @@ import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
 import type { PlayCtx } from './run-state.js';
-import { UNCERTAIN } from '../core/uncertain.js';
 import { isTemplateText, renderString } from '../template/template.js';
 import { renderArgs } from './task-args.js';
 import { valueLoc } from '../core/places.js';
@@ -21,7 +20,7 @@ import { itemVars, pauseOf, sleep } from './loops.js';
 import { readAhead } from './loop-reads.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import { attemptsOf, numberOf } from './task-retries.js';
-import { taskRefs, condRefs, uncertainRef, markUncertain, setNames } from './uncertain-vars.js';
+import { taskRefs, condRefs, uncertainRef, uncertainOutcome } from './uncertain-vars.js';
 import { dropOmitted } from '../core/omit.js';
 import { asyncJob, withJobFields } from './async-task.js';
 
@@ -48,7 +47,15 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
     };
     base = varsNow();
     const whenRefs = t.when.flatMap(condRefs);
-    const items = loopOrSkip(t, base, host, p.rv.playbookDir);
+    let items: ReturnType<typeof loopOrSkip>;
+    try {
+      items = loopOrSkip(t, base, host, p.rv.playbookDir);
+    } catch (e) {
+      // check mode: a loop over what an earlier task registers is known only after a real run
+      const u = p.opts.check ? uncertainRef([...whenRefs, ...taskRefs(t, p.modules)], base) : undefined;
+      if (u === undefined) throw e;
+      return uncertainOutcome(p, t, host, u, base);
+    }
     if (items === 'skipped') return { ...skippedBy(p, t, host, base)!, noLog: noLogFor(t, base, host) };
     const lc = items && loopControl(t, base, host);
     await readAhead(p, t, host, base, items, lc);
@@ -116,16 +123,7 @@ async function once(
 ): Promise<Outcome> {
   if (p.opts.check) {
     const u = uncertainRef([...whenRefs, ...taskRefs(t, p.modules)], vars);
-    if (u) {
-      const out: Outcome = {
-        status: 'uncertain',
-        msg: `depends on '${u}', known only after a real run`,
-        result: { ...UNCERTAIN },
-      };
-      registerResult(p, t, host, out.result);
-      markUncertain(p, host, setNames(p.modules.find(t.module)?.varsSet?.(t.args) ?? [], vars, host));
-      return out;
-    }
+    if (u) return uncertainOutcome(p, t, host, u, vars);
   }
   let out: Outcome;
   try {

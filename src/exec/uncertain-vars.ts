@@ -7,6 +7,8 @@ import { isTemplateText, renderString, templateVariables } from '../template/tem
 import type { Condition, Task, TaskKeywords, Vars } from '../core/types.js';
 import type { ModuleRegistry } from '../tasks/index.js';
 import { LOOP_KEYWORDS } from '../playbook/keyword-contents.js';
+import type { Outcome } from './outcome.js';
+import { registerResult } from './task-skip.js';
 
 const refsCache = new WeakMap<Task, Set<string>>();
 
@@ -71,4 +73,17 @@ export function setNames(names: string[], vars: Vars, host: string): string[] {
       return [];
     }
   });
+}
+
+/** Check mode: the outcome of a task that reads `name`, a variable known only after a real run (registered, and
+ *  the variables it would set marked so too). */
+export function uncertainOutcome(p: PlayCtx, t: Task, host: string, name: string, vars: Vars): Outcome {
+  const out: Outcome = {
+    status: 'uncertain',
+    msg: `depends on '${name}', known only after a real run`,
+    result: { ...UNCERTAIN },
+  };
+  registerResult(p, t, host, out.result);
+  markUncertain(p, host, setNames(p.modules.find(t.module)?.varsSet?.(t.args) ?? [], vars, host));
+  return out;
 }

@@ -1,11 +1,13 @@
 // Handlebars helpers for configuration templates: comparisons and logic (eq ne lt gt le ge and or not),
-// lists and text (join first last length concat list split replace upper lower trim indent nindent),
+// lists and text (join first last length concat list split replace upper lower trim indent nindent), an image
+// under a registry mirror (mirrored),
 // data formats (json yaml b64enc b64dec), `default`, `defined`, `get` (index access) and subnet math
 // (cidr_host cidr_contains cidr_prefix cidr_netmask cidr_network cidr_size).
 // Each helper takes its positional arguments and the hash (`key=value` arguments); a helper error is a
 // HelperError, which the template layer reports with the helper's position.
 import { stringify as toYaml } from 'yaml';
 import { cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, cidrSize } from '../expr/ip-math.js';
+import { mirroredImage } from '../core/image-names.js';
 import { noteDerived } from '../core/secrets.js';
 import { deepEqual, isPlainObject, ownProp, toBool, toText, truthy, typeName } from '../core/value-utils.js';
 
@@ -118,6 +120,11 @@ export const HELPERS: Record<string, Helper> = {
   b64enc: (a) => (argc('b64enc', a, 1), Buffer.from(toText(a[0]), 'utf8').toString('base64')),
   b64dec: (a) => (argc('b64dec', a, 1), Buffer.from(str('b64dec', a[0]), 'base64').toString('utf8')),
   quote: (a) => (argc('quote', a, 1), `'${toText(a[0]).replace(/'/g, `'"'"'`)}'`),
+  // `mirrored image prefix`: the image under a registry mirror by its full name, or as it is without a prefix
+  mirrored: (a) => {
+    argc('mirrored', a, 2);
+    return mirroredImage(str('mirrored', a[0]), toText(a[1] ?? ''));
+  },
   cidr_host: (a) => {
     argc('cidr_host', a, 2);
     return cidrHost(str('cidr_host', a[0]), Number(a[1]));

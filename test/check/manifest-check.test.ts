@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkManifests, manifestProblems, registryOf } from '../../src/check/manifest-check.js';
+import { checkManifests, manifestProblems } from '../../src/check/manifest-check.js';
 import { prepareRun } from '../../src/check/prepare.js';
 
 const NS = new Set(['default', 'kube-system', 'mine']);
@@ -64,21 +64,12 @@ describe('check: manifests before the run', () => {
   for (const [name, text, vars, want] of CASES)
     it(name, () => expect(manifestProblems({ text, vars }, NS)).to.deep.equal(want));
 
-  const REGISTRIES: [string, string][] = [
-    ['nginx', 'docker.io'],
-    ['library/nginx:1', 'docker.io'],
-    ['docker.io/flannel/flannel:v1', 'docker.io'],
-    ['registry.k8s.io/pause:3.9', 'registry.k8s.io'],
-    ['reg.local:5000/x', 'reg.local:5000'],
-    ['localhost/x', 'localhost'],
-  ];
-  for (const [image, reg] of REGISTRIES) it(`${image} is from ${reg}`, () => expect(registryOf(image)).to.equal(reg));
-
   const EXAMPLES: [string, Record<string, unknown>][] = [
     ['inventories/example', {}],
     ['inventories/example-yaml', { CLUSTER_NETWORK: 'flannel' }],
     ['inventories/example', { CLUSTER_NETWORK: 'flannel', REGISTRY_MIRROR: 'reg.local:5000' }],
     ['inventories/example', { REGISTRY_MIRROR: 'reg.local:5000' }],
+    ['inventories/example', { REGISTRY_MIRROR: 'reg.local:5000', REGISTRY_REWRITE: true }],
   ];
   for (const [site, extra] of EXAMPLES)
     it(`every manifest of ${site} with ${JSON.stringify(extra)} passes`, async () => {

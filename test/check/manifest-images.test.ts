@@ -56,6 +56,16 @@ describe('check: the images of manifests', () => {
     ]);
   });
 
+  it('REGISTRY_REWRITE names every image after the mirror, the sandbox image too', async () => {
+    const r = await listed(site('CLUSTER_NETWORK: flannel\nREGISTRY_MIRROR: reg.local:5000\nREGISTRY_REWRITE: true\n'));
+    expect(r.images).to.deep.equal([
+      'reg.local:5000/docker.io/flannel/flannel-cni-plugin:v1.5.1-flannel2',
+      'reg.local:5000/docker.io/flannel/flannel:v0.25.6',
+      'reg.local:5000/registry.k8s.io/coredns/coredns:v1.11.3',
+      'reg.local:5000/registry.k8s.io/pause:3.9',
+    ]);
+  });
+
   it("flannel's images with CLUSTER_NETWORK=flannel; a site's own image settings are what is listed", async () => {
     const r = await listed(
       site('CLUSTER_NETWORK: flannel\ncoredns_image: reg.local/coredns:v9\nSANDBOX_IMAGE: reg.local/pause:9\n'),

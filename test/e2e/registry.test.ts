@@ -170,6 +170,18 @@ describe('@lab registry: images from the site registry through containerd mirror
     expect((await lab.exec(node, 'sha256sum /etc/containerd/certs.d/*/hosts.toml')).stdout).to.equal(before);
   });
 
+  it("without REGISTRY_MIRROR kplay's registry folders go, the site's own stays; again: no change", async function () {
+    this.timeout(300_000);
+    const own = '/etc/containerd/certs.d/own.example';
+    await lab.exec(node, `mkdir -p ${own} && echo 'server = "https://own.example"' > ${own}/hosts.toml`);
+    const r = await runtime(['-e', 'REGISTRY_MIRROR='], true);
+    ok(r);
+    expect((await lab.exec(node, 'ls /etc/containerd/certs.d')).stdout).to.equal('own.example\n');
+    const again = await runtime(['-e', 'REGISTRY_MIRROR=']);
+    ok(again);
+    expect(totalChanged(again)).to.equal(0);
+  });
+
   it('no output showed the password, or the header made from it', () => {
     const header = Buffer.from(`admin:${PW}`).toString('base64');
     for (const text of seen) expect(text).to.not.include(PW).and.not.include(header);

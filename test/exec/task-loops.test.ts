@@ -106,6 +106,16 @@ describe('executor: loop keywords on a task', () => {
     expect(failed.results[0]!.msg).to.match(/'nope' is undefined/);
   });
 
+  it('check mode: a loop over a field of what an earlier task registers is uncertain, not a failure', async () => {
+    const pb = play(
+      '    - name: list\n      command: ls /etc\n      register: out\n' +
+        '    - name: t\n      debug: msg="{{ item }}"\n      loop: "{{ out.stdout_lines }}"\n',
+    );
+    const r = await run(pb, { check: true, limit: 'a' });
+    expect(r.lines).to.deep.equal(['list|a|changed', 't|a|uncertain']);
+    expect(r.results[1]!.msg).to.equal("depends on 'out', known only after a real run");
+  });
+
   it('ansible_search_path: the role, the task file folder, the playbook folder, as Ansible lists them', async () => {
     const r = await run(
       '- hosts: web\n  gather_facts: no\n  roles: [r]\n  tasks:\n    - debug: { var: ansible_search_path }\n',

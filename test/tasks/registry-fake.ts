@@ -7,6 +7,8 @@ import type { ProbeResult } from '../../src/tasks/contract.js';
 export class FakeRegistry {
   readonly tags = new Map<string, string>();
   readonly blobs = new Set<string>();
+  /** How every HEAD is answered instead: 401 (a wrong password), 000 (no answer). */
+  answer: '401' | '000' | undefined;
 
   /** image_push's probes (tar -tf, tar -xOf, the HEAD script), or undefined for any other command. */
   probe(argv: string[], file: (path: string) => Buffer | undefined): ProbeResult | undefined {
@@ -14,12 +16,17 @@ export class FakeRegistry {
     if (argv[0] === 'tar' && (argv[1] === '-tf' || argv[1] === '-xOf')) {
       const tar = file(argv[2]!);
       if (!tar) return ok('', 2);
-      const out = execFileSync('tar', [argv[1] === '-tf' ? '-tf' : '-xOf', '-', ...argv.slice(3)], { input: tar });
-      return ok(out.toString());
+      try {
+        const out = execFileSync('tar', [argv[1]!, '-', ...argv.slice(3)], { input: tar, stdio: 'pipe' });
+        return ok(out.toString());
+      } catch {
+        return ok('', 2);
+      }
     }
     if (argv[0] === 'sh' && argv[2]?.includes('ACCEPT=')) {
       const url = argv[4]!;
       const answers = argv.slice(5).map((r) => {
+        if (this.answer) return `code=${this.answer}\nend\n`;
         const tag = r.startsWith('m:') ? this.tags.get(`${url}:${r.slice(2)}`) : undefined;
         if (r.startsWith('m:')) return tag ? `digest=${tag}\ncode=200\nend\n` : 'code=404\nend\n';
         return this.blobs.has(r) ? `digest=${r}\ncode=200\nend\n` : 'code=404\nend\n';

@@ -28,6 +28,10 @@ const r = (src: string): unknown => renderString(src, { vars });
 describe('template helpers', () => {
   const table: Array<[string, unknown]> = [
     ['{{ eq n 3 }}', true],
+    ['{{ mirrored "nginx:1" "reg.local:5000" }}', 'reg.local:5000/docker.io/library/nginx:1'],
+    ['{{ mirrored "registry.k8s.io/pause:3.9" "reg.local:5000" }}', 'reg.local:5000/registry.k8s.io/pause:3.9'],
+    ['{{ mirrored "reg.local:5000/docker.io/x:1" "reg.local:5000" }}', 'reg.local:5000/docker.io/x:1'],
+    ['{{ mirrored "nginx:1" "" }}', 'nginx:1'],
     ['{{ eq xs (list "a" "b" "c") }}', true],
     ['{{ ne n 3 }}', false],
     ['{{ lt n 4 }}', true],
