@@ -34,28 +34,36 @@ export interface PushList {
   manifests: { entry: string; ref: string; mediaType: string }[];
 }
 
-const curlArgs = (a: {
+interface CurlOptions {
   username?: string;
   password?: string;
   ca_path?: string;
   validate_certs: boolean;
   timeout: number;
-}) => [
+}
+
+/** curl's options; the user and password among them only `inArgv` (a probe has no stdin for a config). */
+const curlArgs = (a: CurlOptions, inArgv: boolean) => [
   '-sS',
   '--max-time',
   String(a.timeout),
   ...(a.validate_certs ? [] : ['-k']),
   ...(a.ca_path ? ['--cacert', a.ca_path] : []),
-  ...(a.username !== undefined ? ['-u', `${a.username}:${a.password ?? ''}`] : []),
+  ...(inArgv && a.username !== undefined ? ['-u', `${a.username}:${a.password ?? ''}`] : []),
 ];
+
+/** The user and password as a curl config (curl -K), for the push's stdin: never in its argv. */
+const curlConfig = (a: CurlOptions) =>
+  a.username === undefined ? '' : `user = "${`${a.username}:${a.password ?? ''}`.replace(/[\\"]/g, '\\$&')}"\n`;
 
 // Each blob: POST for an upload place, PUT the bytes there with the digest; then each manifest. $1 is the
 // archive, $2 the repository's URL; then `b ENTRY DIGEST` and `m ENTRY REF TYPE` groups. C is curl with the
-// task's options (written in front of this script).
+// task's options (written in front of this script) and the config read from stdin (the credentials).
 const PUSH = `
 set -e
 a=$1 url=$2; shift 2
-tmp=$(mktemp); trap 'rm -f "$tmp" "$tmp.out"' EXIT
+umask 077; cfg=$(mktemp); tmp=$(mktemp); trap 'rm -f "$cfg" "$tmp" "$tmp.out"' EXIT
+cat > "$cfg"
 while [ $# -gt 0 ]; do
   tar -xOf "$a" "$2" > "$tmp"
   if [ "$1" = b ]; then
@@ -166,7 +174,8 @@ export const image_push = defineTask({
     await walk(facts, src, entries, pick[0]!.d, list);
     const top = list.manifests.at(-1)!;
     top.ref = ref.tag;
-    const C = `C() { curl ${curlArgs(args).map(quote).join(' ')} "$@"; }`;
+    const C = `C() { curl ${curlArgs(args, true).map(quote).join(' ')} "$@"; }`;
+    const pushC = `C() { curl -K "$cfg" ${curlArgs(args, false).map(quote).join(' ')} "$@"; }`;
     const heads = async (refs: string[]) => {
       const accept = [...INDEX_TYPES, ...MANIFEST_TYPES].join(', ');
       const r = await facts.probe(['sh', '-c', `ACCEPT=${quote(accept)}\n${C}\n${HEADS}`, 'sh', url, ...refs], {
@@ -198,7 +207,7 @@ export const image_push = defineTask({
       changes: [
         {
           summary: `image_push: ${image} (${send.length} of ${list.blobs.length} blobs)`,
-          actions: [{ exec: ['sh', '-c', `${C}\n${PUSH}`, 'sh', src, url, ...items] }],
+          actions: [{ exec: ['sh', '-c', `${pushC}\n${PUSH}`, 'sh', src, url, ...items], stdin: curlConfig(args) }],
           touches: [`image:${image}`],
         },
       ],

@@ -22,6 +22,13 @@ describe('image_push', () => {
     expect((await planOn(image_push, ARGS, h)).changes).to.deep.equal([]);
   });
 
+  it("the push's credentials go on its stdin as a curl config, never in its argv", async () => {
+    const plan = await planOn(image_push, { ...ARGS, password: 'p"w\\1' }, host());
+    const action = plan.changes[0]!.actions[0] as { exec: string[]; stdin?: string };
+    expect(action.exec.join(' ')).to.not.include('p"w');
+    expect(action.stdin).to.equal('user = "admin:p\\"w\\\\1"\n');
+  });
+
   it('a new tag of the same layers sends only what the registry lacks', async () => {
     const h = host();
     await converge(image_push, ARGS, h);
