@@ -170,12 +170,16 @@ describe('@lab registry: images from the site registry through containerd mirror
     expect((await lab.exec(node, 'sha256sum /etc/containerd/certs.d/*/hosts.toml')).stdout).to.equal(before);
   });
 
-  it("without REGISTRY_MIRROR kplay's registry folders go, the site's own stays; again: no change", async function () {
+  it("INSECURE_REG, then no mirror: kplay's folders go, the site's own stays; again: no change", async function () {
     this.timeout(300_000);
     const own = '/etc/containerd/certs.d/own.example';
     await lab.exec(node, `mkdir -p ${own} && echo 'server = "https://own.example"' > ${own}/hosts.toml`);
-    const r = await runtime(['-e', 'REGISTRY_MIRROR='], true);
-    ok(r);
+    const insecure = ['-e', '{"REGISTRY_MIRROR": "", "INSECURE_REG": ["http://insecure.local:5000"]}'];
+    ok(await runtime(insecure, true));
+    expect((await lab.exec(node, 'ls /etc/containerd/certs.d')).stdout).to.equal('insecure.local:5000\nown.example\n');
+    const toml = (await lab.exec(node, 'cat /etc/containerd/certs.d/insecure.local:5000/hosts.toml')).stdout;
+    expect(toml).to.include('server = "http://insecure.local:5000"').and.include('skip_verify = true');
+    ok(await runtime(['-e', 'REGISTRY_MIRROR='], true));
     expect((await lab.exec(node, 'ls /etc/containerd/certs.d')).stdout).to.equal('own.example\n');
     const again = await runtime(['-e', 'REGISTRY_MIRROR=']);
     ok(again);
