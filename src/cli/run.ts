@@ -24,7 +24,7 @@ export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Outp
   if (a.planOut !== undefined && !a.check)
     throw new KplayError('--plan-out goes with --check (it writes what the dry run planned)', { code: 'OPTIONS' });
   const extra = parseExtraVars(a.extraVars ?? []);
-  const { inv, pb, plan, filter, modules, warnings } = await prepareRun({
+  const prepared = await prepareRun({
     playbook: a.playbook,
     inventory: a.inventory ?? [],
     limit: a.limit,
@@ -35,12 +35,13 @@ export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Outp
     // vars_prompt: asked on a terminal when the playbook runs (not for --list-*), else unattended
     prompts: a.listHosts || a.listTasks || a.listTags ? 'skip' : process.stdin.isTTY ? ttyAsker() : 'unattended',
   });
+  const { inv, pb, plan, filter, modules, warnings } = prepared;
   for (const w of warnings) out.warn(w);
   if (a.syntaxCheck && (a.inventory ?? []).length) {
     const { checkManifests } = await import('../check/manifest-check.js');
     // the manifests the run would render, with the site's settings: every problem at once, before any host
     const problems = new Problems();
-    problems.push(...(problems.catch(() => checkManifests({ inv, pb, plan, filter, extra, modules, warnings })) ?? []));
+    problems.push(...(problems.catch(() => checkManifests(prepared)) ?? []));
     problems.throwIfAny();
   }
   if (a.syntaxCheck) {
