@@ -66,14 +66,15 @@ export interface RenderedManifest {
 
 /** The first of `hosts` the task's `when` selects (a condition that needs facts cannot be judged here). */
 function hostFor(rv: ReturnType<typeof newRunVars>, play: Play, t: Task, hosts: string[]) {
-  const host = hosts.find((h) => {
+  for (const host of hosts) {
+    const vars = taskVars(rv, play, t, host, hosts);
     try {
-      return holds(t, taskVars(rv, play, t, h, hosts));
+      if (holds(t, vars)) return { host, vars };
     } catch {
-      return false;
+      // a condition that needs facts: the run decides it; another host may do
     }
-  });
-  return host === undefined ? undefined : { host, vars: taskVars(rv, play, t, host, hosts) };
+  }
+  return undefined;
 }
 
 /** Every manifest the playbook's template tasks render (a template named *.yaml or *.yml, once each). */
