@@ -5,7 +5,7 @@
 // Run by itself: node dist/bench/hosts.js up N   (prints the inventory path; sshd keep running)
 //                node dist/bench/hosts.js down   (stops them by the pids recorded in the state folder)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -175,6 +175,37 @@ export async function startHosts(n: number): Promise<BenchHosts> {
     dir,
     stop: stopHosts,
   };
+}
+
+const CLK_TCK = 100;
+
+/** CPU seconds the hosts' sshd trees have spent (each listener, the sessions it reaped, and every session still
+ *  running with what it reaped): the targets' CPU, as a difference of two readings around a run. */
+export function targetCpu(): number {
+  if (!existsSync(PIDS)) return 0;
+  const roots = new Set(readFileSync(PIDS, 'utf8').split('\n').filter(Boolean).map(Number));
+  const procs = new Map<number, { ppid: number; ticks: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // after the name: state ppid ... utime(12th) stime cutime cstime
+      procs.set(Number(d), {
+        ppid: Number(f[1]),
+        ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      });
+    } catch {
+      /* gone */
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) if (roots.has(p)) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, p] of procs) if (inTree(pid)) ticks += p.ticks;
+  return ticks / CLK_TCK;
 }
 
 const self = process.argv[1] ?? '';

@@ -1,23 +1,26 @@
-// Speed benchmark: kplay against ansible-playbook on the same ~30-task system preparation
-// (bench/workload/kplay.yml and bench/workload/ansible.yml), the same hosts, in the same run.
+// Speed benchmark: kplay against ansible-playbook, tuned and with Mitogen, on the same ~30-task system
+// preparation (bench/workload/kplay.yml and bench/workload/ansible.yml), the same hosts, in the same run.
 //
-// Run (as root on Debian; installs openssh-server and time with apt when missing):
-//   npx tsc -p . && node dist/bench/run.js [--hosts 1,5,20,50:1] [--reps 3] [--timeout 900] [--out bench/results.md]
+// Run (as root on Debian; installs openssh-server, time, ansible-core and ansible-mitogen with apt when missing):
+//   npx tsc -p . && node dist/bench/run.js [--hosts 1,5,20,50:1] [--reps 3] [--tools kplay,mitogen,ansible]
+//     [--timeout 900] [--out bench/results.md]
 // `--hosts` lists host counts N; `N:R` gives that N its own repetition count (50:1 = one repetition at 50 hosts).
 //
-// For each N: start N sshd on 127.0.1.1..N:2222 (bench/hosts.ts), then for kplay, then Ansible:
-//   first run  (/tmp/kbench removed before each repetition), second run (converged: must report changed=0),
-//   --check run on the converged state (must report changed=0).
-// Each phase is the median of its repetitions: wall time, and controller CPU (user+sys of the tool's process
-// tree, from /usr/bin/time; for Ansible plus the CPU its ssh ControlPersist masters spent during the run, as
-// they leave the tree). Ansible's control sockets are removed before its first run and kept across its own
-// repetitions, as a user's would be. The sshd processes are stopped at the end, also on failure.
+// For each N: start N sshd on 127.0.1.1..N:2222 (bench/hosts.ts); each repetition runs every engine in turn,
+// each: first run (/tmp/kbench removed before it), second run (converged: must report changed=0), --check run on
+// the converged state (must report changed=0). After each first run the files under /tmp/kbench are compared
+// with kplay's (path, type, mode, owner, bytes). A phase's figure is the median of its repetitions: wall time,
+// controller CPU (user+sys of the tool's process tree, from /usr/bin/time; for Ansible plus the CPU its ssh
+// ControlPersist masters spent during the run, as they leave the tree) and target CPU (the hosts' sshd trees,
+// bench/hosts.ts). Ansible's control sockets are removed before each engine's turn and kept within it, as a
+// user's would be. The sshd processes are stopped at the end, also on failure. The table: bench/report.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startHosts, stopHosts } from './hosts.js';
+import { startHosts, stopHosts, targetCpu } from './hosts.js';
+import { type Phase, type Row, type Sample, type Tool, table, writeResults } from './report.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BENCH = join(ROOT, 'bench');
@@ -29,21 +32,6 @@ const TIME = '/usr/bin/time';
 const BUILD = join(ROOT, '.kplay', 'bench-build');
 const KPLAY = join(BUILD, 'kplay.mjs');
 
-type Tool = 'kplay' | 'ansible';
-type Phase = 'first' | 'second' | 'check';
-interface Sample {
-  wall: number;
-  cpu: number;
-  changed: number;
-}
-interface Row {
-  n: number;
-  reps: number;
-  phase: Phase;
-  kplay: Sample;
-  ansible: Sample;
-}
-
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
@@ -51,6 +39,8 @@ function option(name: string, fallback: string): string {
 const reps = Number(option('reps', '3'));
 const timeoutS = Number(option('timeout', '900'));
 const out = resolve(option('out', join(BENCH, 'results.md')));
+const MITOGEN_STRATEGY = '/usr/lib/python3/dist-packages/ansible/plugins/strategy/mitogen_linear.py';
+const tools = option('tools', 'kplay,mitogen,ansible').split(',') as Tool[];
 const plan = option('hosts', '1,5,20,50')
   .split(',')
   .map((s) => {
@@ -62,6 +52,7 @@ function ensureTools(): void {
   const missing = [
     existsSync(TIME) ? '' : 'time',
     existsSync('/usr/bin/ansible-playbook') ? '' : 'ansible-core',
+    tools.includes('mitogen') && !existsSync(MITOGEN_STRATEGY) ? 'ansible-mitogen' : '',
   ].filter(Boolean);
   if (missing.length)
     execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
@@ -165,8 +156,15 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
     String(timeoutS),
     ...command(tool, n, inventory, check),
   ];
-  const env = { ...process.env, ANSIBLE_CONFIG: join(BENCH, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', NO_COLOR: '1' };
-  const masters = tool === 'ansible' ? sshMasters() : new Map<number, number>();
+  const env = {
+    ...process.env,
+    ANSIBLE_CONFIG: join(BENCH, 'ansible.cfg'),
+    ANSIBLE_NOCOLOR: '1',
+    NO_COLOR: '1',
+    ...(tool === 'mitogen' ? { ANSIBLE_STRATEGY: 'mitogen_linear' } : {}),
+  };
+  const masters = tool === 'kplay' ? new Map<number, number>() : sshMasters();
+  const target0 = targetCpu();
   const t0 = performance.now();
   const r = spawnSync(argv[0]!, argv.slice(1), {
     cwd: WORK,
@@ -176,11 +174,14 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
     timeout: (timeoutS + 30) * 1000,
   });
   const wall = (performance.now() - t0) / 1000;
+  const target = targetCpu() - target0;
   let masterTicks = 0;
-  if (tool === 'ansible') for (const [pid, t] of sshMasters()) masterTicks += t - (masters.get(pid) ?? 0);
+  if (tool !== 'kplay') for (const [pid, t] of sshMasters()) masterTicks += t - (masters.get(pid) ?? 0);
   const outText = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const recap = [...outText.matchAll(/^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/gm)];
-  const bad = recap.filter((m) => m[3] !== '0' || m[4] !== '0');
+  const recap = [
+    ...outText.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)/gm),
+  ];
+  const bad = recap.filter((m) => m[4] !== '0' || m[5] !== '0');
   if (r.status !== 0 || recap.length !== n || bad.length) {
     writeFileSync(join(WORK, `failed-${tool}.log`), outText);
     throw new Error(
@@ -189,7 +190,13 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
     );
   }
   const [, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { wall, cpu: user! + sys! + masterTicks / CLK_TCK, changed: recap.reduce((s, m) => s + Number(m[2]), 0) };
+  return {
+    wall,
+    cpu: user! + sys! + masterTicks / CLK_TCK,
+    target,
+    changed: recap.reduce((s, m) => s + Number(m[3]), 0),
+    results: recap.reduce((s, m) => s + Number(m[2]) + Number(m[6]), 0),
+  };
 }
 
 function median(xs: number[]): number {
@@ -197,97 +204,80 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-function measure(tool: Tool, n: number, inventory: string, r: number): Record<Phase, Sample> {
-  const phase = (name: Phase, fn: () => Sample): Sample => {
-    const samples: Sample[] = [];
-    for (let i = 0; i < r; i++) {
-      samples.push(fn());
-      const s = samples.at(-1)!;
-      console.error(
-        `  N=${n} ${tool} ${name} #${i + 1}: ${s.wall.toFixed(2)} ` +
-          `s wall, ${s.cpu.toFixed(2)} s CPU, changed=${s.changed}`,
-      );
-      if (name !== 'first' && s.changed !== 0)
-        throw new Error(`${tool} ${name} run on ${n} hosts is not idempotent: changed=${s.changed}`);
-    }
-    return {
-      wall: median(samples.map((s) => s.wall)),
-      cpu: median(samples.map((s) => s.cpu)),
-      changed: Math.max(...samples.map((s) => s.changed)),
-    };
-  };
-  const first = phase('first', () => {
-    rmSync(TARGET, { recursive: true, force: true });
-    return runOnce(tool, n, inventory, false);
-  });
-  const second = phase('second', () => runOnce(tool, n, inventory, false));
-  const check = phase('check', () => runOnce(tool, n, inventory, true));
-  return { first, second, check };
+/** What a first run left under TARGET, one line per path: type, mode, owner, and the bytes' or link's digest. */
+function tree(): string[] {
+  const r = spawnSync(
+    'find',
+    [TARGET, '-printf', '%P %y %m %u:%g %l\\n', '-type', 'f', '-exec', 'sha256sum', '{}', '+'],
+    { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 },
+  );
+  return r.stdout.split('\n').filter(Boolean).sort();
 }
 
-function version(argv: string[], pick: (s: string) => string): string {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
-  return r.status === 0 ? pick(`${r.stdout}${r.stderr}`) : 'unknown';
-}
-
-function machine(): string[] {
-  const os = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1] ?? 'Linux';
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  const rev = version(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], (s) => s.trim());
-  return [
-    `- machine: ${os}, kernel ${version(['uname', '-r'], (s) => s.trim())}, ${cpus().length} ` +
-      `× ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
-    `- kplay ${pkg.version} (git ${rev}, working tree as run), Node ${process.version}`,
-    `- ${version(['ansible-playbook', '--version'], (s) => s.split('\n')[0]!.trim())}, ` +
-      `${version(['python3', '--version'], (s) => s.trim())}`,
-    `- ${version(['ssh', '-V'], (s) => s.trim())}; targets: sshd processes on 127.0.1.x of this same machine`,
-  ];
-}
-
-const fmt = (x: number) => x.toFixed(2);
-
-function table(rows: Row[]): string[] {
-  const lines = [
-    '| N | reps | phase | kplay s | ansible s | ansible/kplay ' +
-      '| kplay CPU s | ansible CPU s | changed kplay / ansible |',
-    '|---:|---:|---|---:|---:|---:|---:|---:|---|',
-  ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.n} | ${r.reps} | ${r.phase} | ${fmt(r.kplay.wall)} | ${fmt(r.ansible.wall)} ` +
-        `| ${(r.ansible.wall / r.kplay.wall).toFixed(1)}× | ${fmt(r.kplay.cpu)} ` +
-        `| ${fmt(r.ansible.cpu)} | ${r.kplay.changed} / ${r.ansible.changed} |`,
+/** Runs one engine's three phases once; the first run's files are compared with `want` (kplay's). */
+function turn(
+  tool: Tool,
+  n: number,
+  inventory: string,
+  want: string[] | undefined,
+): Record<Phase, Sample> & { files: string[] } {
+  clearControlSockets();
+  const one = (name: Phase, check: boolean): Sample => {
+    const s = runOnce(tool, n, inventory, check);
+    console.error(
+      `  N=${n} ${tool} ${name}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s CPU, ` +
+        `${s.target.toFixed(2)} s target CPU, changed=${s.changed}`,
     );
+    if (name !== 'first' && s.changed !== 0)
+      throw new Error(`${tool} ${name} run on ${n} hosts is not idempotent: changed=${s.changed}`);
+    return s;
+  };
+  rmSync(TARGET, { recursive: true, force: true });
+  const first = one('first', false);
+  const files = tree();
+  if (want && files.join('\n') !== want.join('\n')) {
+    const diff = [...files.filter((l) => !want.includes(l)), ...want.filter((l) => !files.includes(l))];
+    console.error(`  N=${n} ${tool}: ${diff.length} lines of the file list differ from kplay's (${WORK}/files-*)`);
   }
-  return lines;
+  writeFileSync(join(WORK, `files-${tool}.txt`), `${files.join('\n')}\n`);
+  const second = one('second', false);
+  const check = one('check', true);
+  clearControlSockets();
+  return { first, second, check, files };
 }
 
-/** results.md with every N measured so far (written after each N, so a long run keeps what it measured). */
-function writeResults(rows: Row[], loads: string[], started: Date): void {
-  const cmd = `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
-  const md = [
-    '# kplay vs Ansible: speed',
-    '',
-    `The same ~30-task system preparation (\`bench/workload/kplay.yml\`, ` +
-      `\`bench/workload/ansible.yml\`: directories, copies,`,
-    '5 templates, lineinfile edits, modes and owners, a link, ' +
-      '`command`/`shell` with `creates`, a `stat` and a task on its',
-    'result, a 10-item loop, a handler; facts gathered by both) on N hosts, each host an sshd on 127.0.1.<i> of this',
-    'machine. Times are medians of `reps` repetitions: wall seconds, and controller CPU seconds (user+sys of the',
-    'tool\'s process tree, plus Ansible\'s ssh ControlPersist masters). "first" starts from nothing, "second" and',
-    '"check" (`--check`) run on the converged hosts and must report changed=0 (the last column: total over hosts).',
-    '',
-    `Run ${started.toISOString()} with: \`npx tsc -p . && ${cmd}\``,
-    '',
-    ...machine(),
-    `- Ansible: \`bench/ansible.cfg\` (pipelining, ControlPersist=60s, ` +
-      `no callbacks), \`--forks N\`; kplay: \`--forks N\``,
-    `- load average (1, 5, 15 min) when each N started: ${loads.join('; ')}`,
-    '',
-    ...table(rows),
-    '',
-  ];
-  writeFileSync(out, md.join('\n'));
+const mid = (xs: Sample[]): Sample => ({
+  wall: median(xs.map((s) => s.wall)),
+  cpu: median(xs.map((s) => s.cpu)),
+  target: median(xs.map((s) => s.target)),
+  changed: Math.max(...xs.map((s) => s.changed)),
+  results: median(xs.map((s) => s.results)),
+});
+
+/** `r` repetitions, each running every engine in turn; the medians per engine and phase, and how the files of
+ *  each engine's first runs compared with kplay's. */
+function measure(n: number, inventory: string, r: number): { rows: Row[]; trees: string } {
+  const samples = new Map<string, Sample[]>();
+  const same = new Map<Tool, boolean>();
+  for (let i = 0; i < r; i++) {
+    let want: string[] | undefined;
+    for (const tool of tools) {
+      console.error(`  N=${n} repetition ${i + 1}/${r}: ${tool}`);
+      const t = turn(tool, n, inventory, want);
+      if (tool === 'kplay') want = t.files;
+      else if (want) same.set(tool, (same.get(tool) ?? true) && t.files.join('\n') === want.join('\n'));
+      for (const p of ['first', 'second', 'check'] as Phase[])
+        samples.set(`${tool} ${p}`, [...(samples.get(`${tool} ${p}`) ?? []), t[p]]);
+    }
+  }
+  const rows = (['first', 'second', 'check'] as Phase[]).map((phase) => ({
+    n,
+    reps: r,
+    phase,
+    by: Object.fromEntries(tools.map((t) => [t, mid(samples.get(`${t} ${phase}`)!)])),
+  }));
+  const trees = [...same].map(([t, ok]) => `${t} ${ok ? 'the same as' : 'NOT the same as'} kplay's`).join(', ');
+  return { rows, trees: `N=${n}: ${trees || 'not compared'}` };
 }
 
 async function main(): Promise<void> {
@@ -295,30 +285,30 @@ async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   buildKplay();
   const rows: Row[] = [];
-  const loads: string[] = [];
-  const started = new Date();
+  const info = { root: ROOT, out, tools, loads: [] as string[], started: new Date(), trees: [] as string[] };
   for (const { n, reps: r } of plan) {
-    console.error(`N=${n}: starting ${n} sshd, ${r} repetition(s) per phase`);
+    console.error(`N=${n}: starting ${n} sshd, ${r} repetition(s), engines ${tools.join(', ')}`);
     const hosts = await startHosts(n);
-    loads.push(
+    info.loads.push(
       `N=${n}: ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
     try {
-      clearControlSockets();
-      const k = measure('kplay', n, hosts.inventory, r);
-      clearControlSockets();
-      const a = measure('ansible', n, hosts.inventory, r);
-      clearControlSockets();
-      for (const phase of ['first', 'second', 'check'] as Phase[])
-        rows.push({ n, reps: r, phase, kplay: k[phase], ansible: a[phase] });
+      const m = measure(n, hosts.inventory, r);
+      rows.push(...m.rows);
+      info.trees.push(m.trees);
     } finally {
       clearControlSockets();
       hosts.stop();
     }
-    console.log(table(rows.filter((x) => x.n === n)).join('\n'));
-    writeResults(rows, loads, started);
+    console.log(
+      table(
+        rows.filter((x) => x.n === n),
+        tools,
+      ).join('\n'),
+    );
+    writeResults(rows, info);
   }
   rmSync(TARGET, { recursive: true, force: true });
   console.log(`\nwritten: ${out}`);

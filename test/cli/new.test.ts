@@ -139,7 +139,9 @@ describe('kplay new', () => {
     for (const n of set) expect(vars[n], n).to.deep.equal(defaults[n]);
     for (const n of Object.keys(fetchBin).filter((n) => n.endsWith('_version') || n === 'K8S_VER' || n === 'bin_arch'))
       expect(set, 'fetch-bin pins').to.include(n);
-    for (const n of ['SANDBOX_IMAGE', 'flannel_image', 'calico_version', 'coredns_image', 'SECURE_PORT'])
+    for (const n of ['SANDBOX_IMAGE', 'flannel_ver', 'calico_ver', 'cilium_ver', 'kube_router_ver', 'SECURE_PORT'])
+      expect(set).to.include(n);
+    for (const n of ['corednsVer', 'dnsNodeCacheVer', 'metricsVer', 'headlampVer', 'local_path_provisioner_ver'])
       expect(set).to.include(n);
   });
 

@@ -3,9 +3,9 @@
 // addresses (the lab's; the example's commented ex_lb lines given the two workers), bin_src (the lab's binaries,
 // laid out as kubeasz's bin/ with bin/containerd-bin/) and the connection settings changed. Twice: `hosts` in
 // kubeasz's INI form (hosts named by address, as kubeasz writes them) and hosts.yml, the same cluster as a
-// Kubespray YAML inventory; config.yml beside either. Connection settings (the lab's key and known_hosts) live in
-// group_vars/all.yml, so the hosts file stays as kubeasz has it.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+// Kubespray YAML inventory; config.yml beside either (its one group name made Kubespray's there). Connection
+// settings (the lab's key and known_hosts) live in group_vars/all.yml, so the hosts file stays as kubeasz has it.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -141,7 +141,10 @@ export function writeClusterSite(
       ...extraVars,
     }),
   );
-  cpSync('test/e2e/fixtures/kubeasz-site/config.yml', join(dir, 'config.yml'));
+  // kubeasz's config.yml names its masters' group (IP_AUTODETECTION_METHOD): Kubespray's is kube_control_plane
+  const config = readFileSync('test/e2e/fixtures/kubeasz-site/config.yml', 'utf8');
+  const groupName = form === 'ini' ? 'kube_master' : 'kube_control_plane';
+  writeFileSync(join(dir, 'config.yml'), config.replaceAll("groups['kube_master']", `groups['${groupName}']`));
   cpSync(binDir, join(dir, 'bin'), { recursive: true });
   mkdirSync(join(dir, 'bin', 'containerd-bin'), { recursive: true }); // a site's own bin/ has it already
   for (const b of CONTAINERD_BIN)

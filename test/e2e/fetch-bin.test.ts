@@ -94,6 +94,13 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
       checksum: `sha256:${base}/rel/SHA256SUMS`,
       member: 'pack-v1-linux/beta',
     },
+    // a member into a folder another entry fills (calico's plugins into cni-bin/), listed before it
+    {
+      dest: 'cni-bin/beta',
+      url: `${base}/rel/pack-v1-linux.tar.gz`,
+      checksum: `sha256:${base}/rel/SHA256SUMS`,
+      member: 'pack-v1-linux/beta',
+    },
     { dest: 'cni-bin', url: `${base}/rel/plugins.tgz`, checksum: `sha256:${base}/rel/plugins.tgz.sha256`, member: '/' },
   ];
   // A site as users have one: its hosts.yml (never contacted: the play runs on localhost) and bin/ beside it.
@@ -127,8 +134,8 @@ describe('fetch-bin: downloads into bin_src from a local server', () => {
       ok(r);
       const first = Date.now() - t0;
       expect(readdirSync(bin).sort()).to.deep.equal(['alpha', 'beta', 'cni-bin', 'tool']);
-      expect(readdirSync(join(bin, 'cni-bin')).sort()).to.deep.equal(['p1', 'p2']);
-      for (const f of ['tool', 'alpha', 'beta', 'cni-bin/p1', 'cni-bin/p2'])
+      expect(readdirSync(join(bin, 'cni-bin')).sort()).to.deep.equal(['beta', 'p1', 'p2']);
+      for (const f of ['tool', 'alpha', 'beta', 'cni-bin/p1', 'cni-bin/p2', 'cni-bin/beta'])
         expect(mode(join(bin, f)), f).to.equal('755');
       expect(execFileSync(join(bin, 'alpha')).toString()).to.equal('alpha\n');
       expect(readFileSync(join(bin, 'tool'))).to.deep.equal(served.get('/dl/tool'));

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { run as runLocal } from '../../src/lab/sys.js';
 import { imagesIn } from '../../src/check/manifest-images.js';
@@ -255,7 +256,10 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
       ) as { result?: { msg?: string } } | undefined;
       expect(note?.result?.msg, ip).to.be.a('string').and.not.include('chronyd');
     }
-    expect(await on('cat /var/lib/kubelet/config.yaml')).to.match(/^maxPods: 110$/m);
+    // MAX_PODS; ENABLE_LOCAL_DNS_CACHE: pods ask the node's DNS cache (LOCAL_DNS_CACHE)
+    expect(await on('cat /var/lib/kubelet/config.yaml'))
+      .to.match(/^maxPods: 110$/m)
+      .and.match(/^clusterDNS:\n {2}- 169\.254\.20\.10$/m);
     // MASTER_CERT_HOSTS in the apiserver certificate; CLUSTER_NAME and CONTEXT_NAME in the admin kubeconfig
     const san = await runLocal([
       'openssl',
@@ -327,6 +331,95 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     const back = await play('ha-cluster.yml', ['--tags', 'ex-lb,kube-lb']);
     ok(back);
     expect([...tasksWith(back, ['changed'])]).to.have.members(want);
+  });
+
+  const netSwitch =
+    'CLUSTER_NETWORK calico -> flannel -> calico (--tags network): the CNI files and the manifests change, ' +
+    'as --check says, and nothing else';
+  it(netSwitch, async function () {
+    this.timeout(300_000);
+    const m0 = g.master[0]!;
+    const kube = [...new Set([...g.master, ...g.node])];
+    const cni = async (ip: string) => (await lab.exec(hostOf(ip), 'ls /etc/cni/net.d')).stdout.trim().split('\n');
+    const applied = async (pattern: string) =>
+      Number((await lab.exec(hostOf(m0), `ls /var/lib/kubectl-standin | grep -c '${pattern}'; true`)).stdout);
+    expect(await cni(g.node[1]!)).to.deep.equal(['10-calico.conflist', 'calico-kubeconfig']);
+    expect(await applied('crd.projectcalico.org')).to.equal(18);
+    const toFlannel = await play('ha-cluster.yml', ['--tags', 'network', '-e', 'CLUSTER_NETWORK=flannel']);
+    ok(toFlannel);
+    expect(await cni(g.node[1]!)).to.deep.equal(['10-flannel.conflist']);
+    expect(await applied('crd.projectcalico.org')).to.equal(0); // calico's objects deleted through its manifest
+    expect(await applied('kube-flannel')).to.be.above(0);
+    const check = await play('ha-cluster.yml', ['--tags', 'network', '--check']);
+    ok(check);
+    const back = await play('ha-cluster.yml', ['--tags', 'network']); // the site's network again
+    ok(back);
+    // on every node; the run_once tasks on the first master, their result given to every host (as Ansible does)
+    const want = kube.flatMap((ip) =>
+      [
+        "Push the calico CNI plugin's kubeconfig",
+        'Write the CNI config',
+        "Remove the other networks' files",
+        "Delete the other networks' objects",
+        "Remove the other networks' manifests",
+        'Write the network manifest on the first master',
+        'apply the network manifest',
+      ].map((t) => `${ip}|network : ${t}`),
+    );
+    expect([...tasksWith(back, ['changed'])]).to.have.members(want);
+    const x = exactness(check, back);
+    expect([x.missed, x.wrong]).to.deep.equal([[], []]);
+    expect(await cni(g.node[1]!)).to.deep.equal(['10-calico.conflist', 'calico-kubeconfig']);
+    expect(await applied('crd.projectcalico.org')).to.equal(18);
+    expect(await applied('kube-flannel')).to.equal(0);
+  });
+
+  const addons =
+    '--tags addons: a new version re-applies that addon alone, one switched on is applied; switched off again, ' +
+    'it is deleted through its manifest';
+  it(addons, async function () {
+    this.timeout(180_000);
+    const m0 = hostOf(g.master[0]!);
+    const state = '/var/lib/kubectl-standin';
+    // the objects a manifest on the first master holds, as the kubectl stand-in keys them
+    const keys = async (name: string) =>
+      parseAllDocuments((await lab.exec(m0, `cat /etc/kubernetes/kplay/${name}.yaml`)).stdout)
+        .map((d) => d.toJS() as { kind: string; metadata: { name: string } })
+        .map((d) => `${d.kind.toLowerCase()}.${d.metadata.name}.sha256`);
+    const appliedSince = async () =>
+      (await lab.exec(m0, `find ${state} -name '*.sha256' -newer /tmp/addons-mark -printf '%f\\n'`)).stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+    await lab.exec(m0, 'touch /tmp/addons-mark; sleep 1');
+    const on = await play('ha-cluster.yml', [
+      '--tags',
+      'addons',
+      '-e',
+      'metricsVer=v0.7.9 local_path_provisioner_install=yes',
+    ]);
+    ok(on);
+    const localPath = await keys('local-path-provisioner');
+    expect(await appliedSince()).to.have.members([...(await keys('metrics-server')), ...localPath]);
+    expect(
+      (await lab.exec(m0, `grep -c metrics-server:v0.7.9 /etc/kubernetes/kplay/metrics-server.yaml`)).stdout,
+    ).to.equal('1\n');
+    const off = await play('ha-cluster.yml', ['--tags', 'addons']);
+    ok(off);
+    expect([...tasksWith(off, ['changed'])].map((t) => t.split('|')[1])).to.have.members([
+      'addons : Write the addon manifests',
+      'addons : Delete the addons switched off',
+      'addons : Remove the manifests of the addons switched off',
+      'addons : apply the changed addon manifests',
+    ]);
+    const left = (await lab.exec(m0, `ls ${state}`)).stdout.split('\n');
+    expect(left.filter((k) => localPath.includes(k))).to.deep.equal([]);
+    expect((await lab.exec(m0, 'ls /etc/kubernetes/kplay')).stdout.split('\n').filter(Boolean)).to.have.members([
+      'calico.yaml',
+      'coredns.yaml',
+      'metrics-server.yaml',
+      'nodelocaldns.yaml',
+    ]);
   });
 
   it(
@@ -492,8 +585,11 @@ describe('@lab HA cluster (ha-cluster.yml on 5 hosts)', () => {
     const hosts = [...new Set([...g.master, ...g.node])];
     const state = async () => {
       const out: Record<string, string> = {
-        // the trust bundle (ca-trust.pem) is kplay's: made, with the CA's bytes (checked below)
-        controller: (await runLocal(['bash', '-c', `cd ${ssl} && sha256sum $(ls *.pem | grep -v -- -trust)`])).stdout,
+        // the trust bundle (ca-trust.pem) is kplay's: made, with the CA's bytes (checked below); so is calico's
+        // CNI certificate, made new (ADOPTION_CHANGES)
+        controller: (
+          await runLocal(['bash', '-c', `cd ${ssl} && sha256sum $(ls *.pem | grep -v -e -trust -e ^calico-cni)`])
+        ).stdout,
       };
       for (const ip of hosts)
         out[ip] = (

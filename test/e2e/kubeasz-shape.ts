@@ -240,13 +240,17 @@ export async function kubeaszShapeHosts(lab: LabHandle, g: ClusterLayout, ssl: s
 /** What kplay changes when it adopts such a cluster: its kubeconfigs and trust bundle (ca-trust.pem, the CA's
  *  bytes) on the controller (new in ssl/), and the control plane's on the masters, which kplay points at kube-lb
  *  (kubeasz: at the first master), with the restarts of what reads them. A kubeconfig saying what kplay's says
- *  (kubelet's, kube-proxy's, admin's) is kept. */
+ *  (kubelet's, kube-proxy's, admin's) is kept. calico's CNI plugin gets a certificate and kubeconfig of its own
+ *  (kubeasz's calico used etcd's, from calico-etcd-secrets). Sorted. */
 export const ADOPTION_CHANGES = [
   'kube-master : Push the kube-controller-manager kubeconfig',
   'kube-master : Push the kube-scheduler kubeconfig',
   'kube-master : restart kube-controller-manager',
   'kube-master : restart kube-scheduler',
+  "network : Push the calico CNI plugin's kubeconfig",
+  "pki : Issue the calico CNI plugin's certificate",
   "pki : Write each CA's trust bundle",
   "pki : Write each node's kubelet kubeconfig",
+  "pki : Write the calico CNI plugin's kubeconfig",
   'pki : Write the control-plane and kube-proxy kubeconfigs',
 ];

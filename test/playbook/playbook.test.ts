@@ -192,6 +192,8 @@ describe('playbooks', () => {
         'kube-lb',
         'kube-node',
         'network',
+        'pki', // calico's CNI certificate and kubeconfig (import_role pki, tasks_from cni)
+        'network',
         'addons',
       ]);
       expect(roles[0]).to.equal('preflight');

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { KUBE_BIN_FILES, kubeBinDir, KubeBinUnavailable, standinsDir } from './kube-bin.js';
 
 /** A scratch folder for the kubectl stand-in (its state and a kubeconfig), removed after `fn`. */
@@ -67,7 +67,8 @@ describe('test support: kubeBinDir', () => {
   });
 
   it('every stand-in starts with a comment saying it is a test stand-in', () => {
-    for (const f of readdirSync(standinsDir())) {
+    const files = readdirSync(standinsDir(), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const f of files.map((e) => relative(standinsDir(), join(e.parentPath, e.name)))) {
       const head = readFileSync(join(dir, f), 'utf8').split('\n').slice(0, 2).join('\n');
       expect(head, f).to.match(/^#!\/bin\/sh\n# TEST STAND-IN, not \S+.*imitates/);
     }

@@ -3,7 +3,8 @@
 // containerd, containerd-shim-runc-v2, ctr from containerd; runc; the CNI plugins in cni-bin/ from
 // containernetworking-plugins), fetched with `apt-get download` and unpacked with `dpkg-deb -x`, never
 // installed on the controller; and the POSIX sh stand-ins of test/fixtures/kube-standins/ for the Kubernetes
-// server binaries, kubectl and crictl, which Debian 12 does not package.
+// server binaries, kubectl, crictl and calico's CNI plugins (cni-bin/calico, calico-ipam), which Debian 12 does
+// not package.
 //
 // Built once into <cache>/kube-bin-<key> (cache: KPLAY_CACHE_DIR or ~/.cache/kplay); the key hashes the
 // package list, the recipe and the stand-ins' names and contents, so later calls take milliseconds and an
@@ -22,7 +23,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -61,10 +62,12 @@ export const KUBE_BIN_FILES = [
   'cni-bin/host-local',
   'cni-bin/loopback',
   'cni-bin/portmap',
+  'cni-bin/calico',
+  'cni-bin/calico-ipam',
 ];
 
 // Changing how the folder is made? Bump this so caches made the old way are not reused.
-const RECIPE = 'kube-bin v1';
+const RECIPE = 'kube-bin v2';
 
 /** test/fixtures/kube-standins, from dist/test/support/ or test/support/. */
 export function standinsDir(): string {
@@ -82,9 +85,17 @@ function cacheRoot(): string {
   return process.env.KPLAY_CACHE_DIR || join(homedir(), '.cache', 'kplay');
 }
 
+/** The stand-ins' files, relative to their folder (cni-bin/ holds the CNI plugins'), sorted. */
+function standinFiles(standins: string): string[] {
+  return readdirSync(standins, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(relative(standins, e.parentPath), e.name))
+    .sort();
+}
+
 function keyOf(standins: string): string {
   const h = createHash('sha256').update(RECIPE).update('\0').update(KUBE_BIN_PACKAGES.join(' '));
-  for (const n of readdirSync(standins).sort())
+  for (const n of standinFiles(standins))
     h.update('\0')
       .update(n)
       .update('\0')
@@ -136,7 +147,7 @@ async function build(into: string, standins: string): Promise<void> {
       copyFileSync(join(root, CNI_DIR, name), join(into, 'cni-bin', name));
       chmodSync(join(into, 'cni-bin', name), 0o755);
     }
-    for (const name of readdirSync(standins)) {
+    for (const name of standinFiles(standins)) {
       copyFileSync(join(standins, name), join(into, name));
       chmodSync(join(into, name), 0o755);
     }
