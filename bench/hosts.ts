@@ -23,7 +23,8 @@ export interface BenchHosts {
 }
 
 export const hostName = (i: number) => `h${String(i).padStart(2, '0')}`;
-export const hostAddr = (i: number) => `127.0.1.${i}`;
+/** 127.0.1.1 ... 127.0.1.250, then 127.0.2.1 ... (loopback answers on all of 127/8). */
+export const hostAddr = (i: number) => `127.0.${1 + Math.floor((i - 1) / 250)}.${((i - 1) % 250) + 1}`;
 
 function ensurePackages(): void {
   if (existsSync(SSHD)) return;
@@ -136,7 +137,7 @@ export function stopHosts(): void {
 }
 
 export async function startHosts(n: number): Promise<BenchHosts> {
-  if (n < 1 || n > 250) throw new Error('hosts: 1..250');
+  if (n < 1 || n > 1000) throw new Error('hosts: 1..1000');
   ensurePackages();
   stopHosts();
   const dir = STATE_DIR;

@@ -47,7 +47,7 @@ function machine(root: string): string[] {
 const f2 = (x: number) => x.toFixed(2);
 const ratio = (a: Sample | undefined, k: Sample | undefined) => (a && k ? `${(a.wall / k.wall).toFixed(1)}×` : '-');
 /** Target CPU per task and host, in ms. */
-const perTask = (s: Sample | undefined) => (s && s.results ? ((s.target * 1000) / s.results).toFixed(1) : '-');
+const perTask = (s: Sample | undefined) => (s?.results ? ((s.target * 1000) / s.results).toFixed(1) : '-');
 
 /** One table: every engine's wall time, the ratios to kplay, controller and target CPU, changed counts. */
 export function table(rows: Row[], tools: Tool[]): string[] {

@@ -60,7 +60,8 @@ export function startPoller(c: Day2Ctx, ip: string, cmd: string, file: string): 
     stop: async () => {
       await started;
       // the loop ends its last read (a command may take a few seconds), then says it stopped
-      const wait = `i=0; until tail -n 1 ${file}.log | grep -qx stopped || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done`;
+      const wait =
+        `i=0; until tail -n 1 ${file}.log | grep -qx stopped || [ $i -ge 100 ]; ` + 'do sleep 0.1; i=$((i+1)); done';
       await c.lab.exec(host, `touch ${file}.stop; ${wait}`);
       return (await c.lab.exec(host, `cat ${file}.log`)).stdout.split('\n').filter(Boolean);
     },
