@@ -1,6 +1,8 @@
 // Opening one ssh2 connection: a TCP socket with TCP_NODELAY (or a stream forwarded through a jump host),
 // host-key checking against known_hosts, key / agent / password auth, keepalive, the connect timeout, and
 // the mapping of every failure to a KplayError: UNREACHABLE, HOST_KEY or AUTH. No secret reaches a message.
+// Set-ups are bounded: SETUPS_AT_ONCE in all, SETUPS_PER_FIRST_HOP to one sshd (a run on 500 hosts, or through
+// one jump host, opens its connections in waves rather than in one burst).
 // ssh2 (~30 ms to load) is loaded by the first connection, so runs on local hosts and --syntax-check never load it.
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
@@ -11,6 +13,7 @@ import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { importModule } from '../core/import-module.js';
+import { Semaphore } from './channel.js';
 import {
   checkHostKey,
   defaultKnownHostsFile,
@@ -232,7 +235,28 @@ function forward(name: string, via: Client, viaHop: Hop, hop: Hop): Promise<Dupl
   });
 }
 
-/** Connects to the target, through the spec's jump hosts when it has any. */
+/** Connections being set up at once, in all (key exchanges cost the controller's CPU) ... */
+export const SETUPS_AT_ONCE = 64;
+/** ... and to one first hop: below sshd's MaxStartups (10 unauthenticated connections before it drops some), so
+ *  a run through one jump host, or to one sshd, is not refused in a burst. */
+export const SETUPS_PER_FIRST_HOP = 8;
+const setups = new Semaphore(SETUPS_AT_ONCE);
+const perFirstHop = new Map<string, Semaphore>();
+
+/** Waits for a set-up slot, overall and for the first hop (`host:port`); returns what frees both. */
+export async function setupSlot(firstHop: string): Promise<() => void> {
+  let hop = perFirstHop.get(firstHop);
+  if (!hop) perFirstHop.set(firstHop, (hop = new Semaphore(SETUPS_PER_FIRST_HOP)));
+  const freeHop = await hop.acquire();
+  const freeAll = await setups.acquire();
+  return () => {
+    freeAll();
+    freeHop();
+  };
+}
+
+/** Connects to the target, through the spec's jump hosts when it has any; the timeout counts from when its
+ *  set-up slot is free. */
 export async function openConnection(name: string, spec: ConnectionSpec): Promise<Opened> {
   const timeoutMs = connectTimeoutMs(spec);
   const user = loginUser(spec);
@@ -242,6 +266,7 @@ export async function openConnection(name: string, spec: ConnectionSpec): Promis
   ];
   const jumps: Client[] = [];
   const lib = await (ssh2 ??= importModule<Ssh2>('ssh2'));
+  const free = await setupSlot(`${hops[0]!.host}:${hops[0]!.port}`);
   try {
     let client: Client | undefined;
     for (let i = 0; i < hops.length; i++) {
@@ -256,5 +281,7 @@ export async function openConnection(name: string, spec: ConnectionSpec): Promis
   } catch (e) {
     for (const j of jumps) j.end();
     throw e;
+  } finally {
+    free();
   }
 }
