@@ -91,6 +91,8 @@ function inventoryYaml(n: number, dir: string): string {
     `    ansible_ssh_private_key_file: ${join(dir, 'id_ed25519')}`,
     `    ansible_ssh_common_args: -o UserKnownHostsFile=${join(dir, 'known_hosts')} -o StrictHostKeyChecking=yes`,
     '    ansible_python_interpreter: /usr/bin/python3',
+    // the hosts share this machine's /run: kplay's host lock, one file per host (Ansible ignores the variable)
+    `    kplay_host_lock: ${join(dir, 'lock')}-{{ inventory_hostname }}`,
     '  children:',
     '    bench:',
     '      hosts:',

@@ -195,8 +195,8 @@ export function createRun(input: RunInput): RunHandle {
 }
 
 const CONNECTION_VARS = new RegExp(
-  '^ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|' +
-    'ssh_extra_args|connection|ssh_timeout|timeout)$',
+  '^(ansible_(host|port|user|ssh_private_key_file|password|ssh_pass|become.*|ssh_common_args|' +
+    'ssh_extra_args|connection|ssh_timeout|timeout)|kplay_host_lock)$',
 );
 
 function pick(vars: Vars): Vars {

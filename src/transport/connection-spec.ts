@@ -30,6 +30,8 @@ export interface ConnectionSpec {
   proxyJump: JumpHost[];
   connectTimeout?: number | undefined;
   serverAliveInterval?: number | undefined;
+  /** The host lock's file (host-lock.ts), or false for none: `kplay_host_lock`. */
+  hostLock?: string | false | undefined;
   /** SSH options kplay read but does not act on. */
   warnings: string[];
 }
@@ -89,6 +91,9 @@ export function connectionSpec(vars: Record<string, unknown>, hostName?: string,
     proxyJump: [],
     warnings: [],
   };
+  const lock = first(vars, 'kplay_host_lock');
+  if (lock !== undefined)
+    spec.hostLock = lock === false || lock === '' || lock === 'false' ? false : str('kplay_host_lock', lock);
   if (spec.password !== undefined) addSecret(spec.password);
   if (spec.becomePassword !== undefined) addSecret(spec.becomePassword);
   for (const name of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {

@@ -2,34 +2,38 @@
 // connection lives, so two controllers never change one host at once. The lock is a flock held by a shell
 // that waits on its stdin: it goes when the run closes the connection, and also when the run dies or the
 // network drops (sshd closes the shell's stdin) — a SIGKILLed run never leaves a lock behind.
-// A host without flock(1) (util-linux) is not locked.
+// A host without flock(1) (util-linux) is not locked. `kplay_host_lock` (a host variable) names another file,
+// or with false takes no lock: hosts that share one /run (containers, the benchmark's sshd on one machine).
 import { KplayError } from '../core/errors.js';
 import type { Client } from 'ssh2';
 import { openExec } from './channel.js';
 import type { RunningProc } from './session.js';
 import { commandLine } from './shell.js';
+import { quote } from '../core/shell-quote.js';
 
 export const HOST_LOCK = '/run/lock/kplay.lock';
 
 /** The script the lock channel runs; its first line says what happened: locked, busy <owner>, or nolock. */
-export function hostLockScript(owner: string): string {
+export function hostLockScript(owner: string, path = HOST_LOCK): string {
   const q = owner.replace(/'/g, `'\\''`);
+  const lock = quote(path);
+  const ownerFile = quote(`${path}.owner`);
   return [
     "trap '' HUP PIPE",
     'command -v flock >/dev/null 2>&1 || { echo nolock; exit 0; }',
-    `exec 9>>${HOST_LOCK} || { echo nolock; exit 0; }`,
-    `flock -n 9 || { echo "busy $(cat ${HOST_LOCK}.owner 2>/dev/null)"; exit 0; }`,
-    `printf '%s\\n' '${q}' > ${HOST_LOCK}.owner`,
+    `exec 9>>${lock} || { echo nolock; exit 0; }`,
+    `flock -n 9 || { echo "busy $(cat ${ownerFile} 2>/dev/null)"; exit 0; }`,
+    `printf '%s\\n' '${q}' > ${ownerFile}`,
     'echo locked',
     'cat >/dev/null',
-    `rm -f ${HOST_LOCK}.owner`,
+    `rm -f ${ownerFile}`,
   ].join('\n');
 }
 
 /** The error for a host another run holds. */
-export function hostLocked(host: string, answer: string): KplayError {
+export function hostLocked(host: string, answer: string, path = HOST_LOCK): KplayError {
   const owner = answer.replace(/^busy\s*/, '').trim() || 'unknown';
-  return new KplayError(`another kplay run holds ${HOST_LOCK} on this host (${owner})`, {
+  return new KplayError(`another kplay run holds ${path} on this host (${owner})`, {
     code: 'HOST_LOCKED',
     host,
     hint: 'two runs at once would both change it; wait for that run to finish (the lock goes with its connection)',
@@ -57,12 +61,14 @@ export async function takeHostLock(
   owner: string,
   current: () => boolean,
   onRetry: () => void,
+  path: string | false = HOST_LOCK,
 ): Promise<RunningProc | undefined> {
-  const proc = await openExec(client, commandLine(['sh', '-c', hostLockScript(owner)], {}), current, onRetry);
+  if (path === false) return undefined;
+  const proc = await openExec(client, commandLine(['sh', '-c', hostLockScript(owner, path)], {}), current, onRetry);
   proc.stdin.on('error', () => {});
   const first = await lockAnswer(proc);
   if (first === 'locked') return proc;
   proc.kill();
-  if (first.startsWith('busy')) throw hostLocked(host, first);
+  if (first.startsWith('busy')) throw hostLocked(host, first, path);
   return undefined;
 }

@@ -264,7 +264,7 @@ export class SshTransport implements Transport {
   async lockHost(owner: string): Promise<void> {
     const client = await this.client();
     const current = () => this.conn?.client === client;
-    this.lockProc = await takeHostLock(this.host, client, owner, current, () => this.openRetries++);
+    this.lockProc = await takeHostLock(this.host, client, owner, current, () => this.openRetries++, this.spec.hostLock);
   }
 
   async close(): Promise<void> {

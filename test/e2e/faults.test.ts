@@ -159,7 +159,7 @@ describe('@lab faults during a run', () => {
 
   it(
     'a second controller (another site folder) finds the host ' +
-      'locked while the first runs; the lock goes with the run',
+      'locked while the first runs; the lock goes with the run; kplay_host_lock names another lock',
     async function () {
       this.timeout(90_000);
       const h = lab.hosts[0]!.name;
@@ -192,6 +192,17 @@ describe('@lab faults during a run', () => {
       });
       const r4 = await kplay(['run', PB, '-i', other, '--json', '--limit', h]);
       expect(r4.code, r4.stdout.slice(-1500)).to.equal(0);
+      // kplay_host_lock names another lock file (hosts sharing one /run): the second controller takes that one
+      let beside: ReturnType<typeof kplay> | undefined;
+      const lockVar = ['-e', 'kplay_host_lock=/run/lock/kplay-other.lock'];
+      const r5 = await kplay(['run', PB, '-i', site, '--json', '--limit', h], {
+        onLine: (line) => {
+          if (!beside && startsSlowStep(line))
+            beside = kplay(['run', PB, '-i', other, '--json', '--limit', h, ...lockVar]);
+        },
+      });
+      const r6 = await beside!;
+      expect([r5.code, r6.code], r6.stdout.slice(-1500)).to.deep.equal([0, 0]);
     },
   );
 });
