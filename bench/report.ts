@@ -89,6 +89,17 @@ export interface RunInfo {
   trees: string[];
 }
 
+const NOTES = [
+  'Notes:',
+  '- The hosts log in as `kbench`, a second name for uid 0 with `/bin/sh` and an empty home (`bench/hosts.ts`):',
+  "  root's login shell on this machine is bash, which sources `~/.bashrc` for every ssh command, and that file",
+  '  runs `pyenv init` (0.26 s): logging in as root would measure that rather than the tools.',
+  "- The hosts share this machine's filesystem: each works under /tmp/kbench/<host>, and kplay's host lock is a",
+  '  file per host (`kplay_host_lock`).',
+  "- Target CPU counts every process the hosts' sshd started (sessions, shells, what they ran) while the run",
+  "  lasted, Ansible's ControlPersist sessions and Mitogen's Python included.",
+];
+
 export function writeResults(rows: Row[], info: RunInfo): void {
   const cmd = `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
   const md = [
@@ -113,6 +124,8 @@ export function writeResults(rows: Row[], info: RunInfo): void {
     `- files left by each engine's first run: ${info.trees.join('; ')}`,
     '',
     ...table(rows, info.tools),
+    '',
+    ...NOTES,
     '',
   ];
   // the file's later sections (## ..., the integration targets) are kept

@@ -91,6 +91,13 @@ export function connectionSpec(vars: Record<string, unknown>, hostName?: string,
     proxyJump: [],
     warnings: [],
   };
+  // Ansible's `timeout`: seconds to wait for the connection (-o ConnectTimeout in the ssh args wins, below)
+  const timeout = first(vars, 'ansible_ssh_timeout', 'ansible_timeout');
+  if (timeout !== undefined) {
+    spec.connectTimeout = Number(timeout);
+    if (!Number.isInteger(spec.connectTimeout) || spec.connectTimeout < 1)
+      fail(`ansible_timeout must be a number of seconds, got ${JSON.stringify(timeout)}`);
+  }
   const lock = first(vars, 'kplay_host_lock');
   if (lock !== undefined)
     spec.hostLock = lock === false || lock === '' || lock === 'false' ? false : str('kplay_host_lock', lock);

@@ -70,4 +70,24 @@ describe('connectionSpec', () => {
       "ansible_ssh_common_args: SSH option Compression is not used by kplay's SSH transport",
     ]);
   });
+  // [variables, connectTimeout, hostLock]
+  const MORE: [Record<string, unknown>, number | undefined, string | false | undefined][] = [
+    [{}, undefined, undefined],
+    [{ ansible_timeout: 30 }, 30, undefined],
+    [{ ansible_ssh_timeout: '5', ansible_timeout: 30 }, 5, undefined],
+    [{ ansible_timeout: 30, ansible_ssh_common_args: '-o ConnectTimeout=7' }, 7, undefined],
+    [{ kplay_host_lock: '/run/lock/h1.lock' }, undefined, '/run/lock/h1.lock'],
+    [{ kplay_host_lock: false }, undefined, false],
+    [{ kplay_host_lock: 'false' }, undefined, false],
+  ];
+  for (const [vars, timeout, lock] of MORE)
+    it(`${JSON.stringify(vars)}: connect timeout ${timeout}, host lock ${lock}`, () => {
+      const s = connectionSpec(vars, 'h1');
+      expect([s.connectTimeout, s.hostLock]).to.deep.equal([timeout, lock]);
+    });
+  it('refuses a timeout that is not seconds', () => {
+    expect(() => connectionSpec({ ansible_timeout: 'soon' }, 'h1')).to.throw(
+      'ansible_timeout must be a number of seconds, got "soon"',
+    );
+  });
 });

@@ -41,6 +41,8 @@ const CONNECTION = [
   'ansible_remote_tmp',
   'ansible_async_dir',
   'ansible_group_priority',
+  // kplay's own: the host lock's file (src/transport/host-lock.ts)
+  'kplay_host_lock',
 ];
 
 const MAGIC = [
