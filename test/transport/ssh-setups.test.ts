@@ -31,7 +31,7 @@ describe('transport/ssh: connection set-ups at once', () => {
     server.close();
   });
 
-  it('opens many connections to one sshd in waves of SETUPS_PER_FIRST_HOP, each with its own timeout', async function () {
+  it('opens many set-ups to one sshd in waves of SETUPS_PER_FIRST_HOP, each with its own timeout', async function () {
     this.timeout(30_000);
     const n = SETUPS_PER_FIRST_HOP * 2 + 3;
     const spec = (i: number) =>
