@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { option, readRecap } from './recap.js';
 import { startHosts, stopHosts, targetCpu } from './hosts.js';
 import { type Phase, type Row, type Sample, type Tool, table, writeResults } from './report.js';
 
@@ -32,10 +33,6 @@ const TIME = '/usr/bin/time';
 const BUILD = join(ROOT, '.kplay', 'bench-build');
 const KPLAY = join(BUILD, 'kplay.mjs');
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 const reps = Number(option('reps', '3'));
 const timeoutS = Number(option('timeout', '900'));
 const out = resolve(option('out', join(BENCH, 'results.md')));
@@ -178,15 +175,12 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
   let masterTicks = 0;
   if (tool !== 'kplay') for (const [pid, t] of sshMasters()) masterTicks += t - (masters.get(pid) ?? 0);
   const outText = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const recap = [
-    ...outText.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)/gm),
-  ];
-  const bad = recap.filter((m) => m[4] !== '0' || m[5] !== '0');
-  if (r.status !== 0 || recap.length !== n || bad.length) {
+  const recap = readRecap(outText);
+  if (r.status !== 0 || recap.hosts !== n || recap.bad) {
     writeFileSync(join(WORK, `failed-${tool}.log`), outText);
     throw new Error(
-      `${tool} ${check ? '--check ' : ''}on ${n} hosts: exit ${r.status ?? r.signal}, ${recap.length} recap ` +
-        `lines, ${bad.length} hosts failed; output in ${join(WORK, `failed-${tool}.log`)}\n${outText.slice(-1500)}`,
+      `${tool} ${check ? '--check ' : ''}on ${n} hosts: exit ${r.status ?? r.signal}, ${recap.hosts} recap ` +
+        `lines, ${recap.bad} hosts failed; output in ${join(WORK, `failed-${tool}.log`)}\n${outText.slice(-1500)}`,
     );
   }
   const [, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
@@ -194,8 +188,8 @@ function runOnce(tool: Tool, n: number, inventory: string, check: boolean): Samp
     wall,
     cpu: user! + sys! + masterTicks / CLK_TCK,
     target,
-    changed: recap.reduce((s, m) => s + Number(m[3]), 0),
-    results: recap.reduce((s, m) => s + Number(m[2]) + Number(m[6]), 0),
+    changed: recap.changed,
+    results: recap.results,
   };
 }
 

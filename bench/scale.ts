@@ -10,16 +10,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { option, readRecap } from './recap.js';
 import { startHosts, stopHosts, targetCpu } from './hosts.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const WORK = '/tmp/kbench-hosts/work';
 const TARGET = '/tmp/kscale';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 const counts = option('hosts', '100,500').split(',').map(Number);
 const out = resolve(option('out', join(ROOT, 'bench', 'scale-results.md')));
 
@@ -45,14 +42,11 @@ function runOnce(n: number, inventory: string, phase: Run['phase']): Run {
   const wall = (performance.now() - start) / 1000;
   const target = targetCpu() - t0;
   const text = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const recap = [
-    ...text.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)/gm),
-  ];
-  const bad = recap.filter((m) => m[4] !== '0' || m[5] !== '0');
-  if (r.status !== 0 || recap.length !== n || bad.length) {
+  const recap = readRecap(text);
+  if (r.status !== 0 || recap.hosts !== n || recap.bad) {
     writeFileSync(join(WORK, 'scale-failed.log'), text);
     throw new Error(
-      `kplay on ${n} hosts (${phase}): exit ${r.status}, ${recap.length} recap lines, ${bad.length} failed ` +
+      `kplay on ${n} hosts (${phase}): exit ${r.status}, ${recap.hosts} recap lines, ${recap.bad} failed ` +
         `or unreachable; output in ${join(WORK, 'scale-failed.log')}\n${text.slice(-1500)}`,
     );
   }
@@ -64,8 +58,8 @@ function runOnce(n: number, inventory: string, phase: Run['phase']): Run {
     cpu: user! + sys!,
     rssMiB: rssKiB! / 1024,
     target,
-    changed: recap.reduce((s, m) => s + Number(m[3]), 0),
-    results: recap.reduce((s, m) => s + Number(m[2]) + Number(m[6]), 0),
+    changed: recap.changed,
+    results: recap.results,
   };
 }
 
