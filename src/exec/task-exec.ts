@@ -39,13 +39,12 @@ export async function runTask(p: PlayCtx, t: Task, host: string): Promise<Outcom
   let base: Vars | undefined;
   let noLog = false;
   try {
-    const check = taskCheckMode(p.opts.check, t, taskVars(p.rv, p.play, t, host, p.playHosts), host);
-    // the task's variables, read again after an item sets facts: the next item sees them, as in Ansible
-    const varsNow = () => {
-      const v = taskVars(p.rv, p.play, t, host, p.playHosts);
-      return check !== p.opts.check ? extendVars(v, { ansible_check_mode: check }) : v;
-    };
-    base = varsNow();
+    const first = taskVars(p.rv, p.play, t, host, p.playHosts);
+    const check = taskCheckMode(p.opts.check, t, first, host);
+    // the task's variables (made once here), read again after an item sets facts: the next item sees them
+    const varsNow = (v = taskVars(p.rv, p.play, t, host, p.playHosts)) =>
+      check !== p.opts.check ? extendVars(v, { ansible_check_mode: check }) : v;
+    base = varsNow(first);
     const whenRefs = t.when.flatMap(condRefs);
     let items: ReturnType<typeof loopOrSkip>;
     try {
