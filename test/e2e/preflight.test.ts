@@ -15,7 +15,7 @@ describe('@lab preflight: a bad site is refused before any change', () => {
 
   it(
     'lists every problem (even etcd count, VIP off the LB subnet, ' +
-      'router id, SANs, missing binaries) and changes nothing',
+      'router id, SANs, missing binaries, calico modes) and changes nothing',
     async function () {
       this.timeout(120_000);
       const empty = join(lab.inventory, '..', `kplay-empty-bin-${process.pid}`);
@@ -37,7 +37,7 @@ describe('@lab preflight: a bad site is refused before any change', () => {
         site,
         '--json',
         '-e',
-        '{"apiserver_sans": ["127.0.0.1"]}',
+        '{"apiserver_sans": ["127.0.0.1"], "CALICO_ENABLE_OVERLAY": "Sometimes", "CALICO_IPV4POOL_VXLAN": "Always"}',
       ]);
       rmSync(empty, { recursive: true, force: true });
       const out = r.stdout + r.stderr;
@@ -46,7 +46,7 @@ describe('@lab preflight: a bad site is refused before any change', () => {
       expect(out).to.include("ex_lb_router_id '300' must be a number from 1 to 255");
       expect(out).to.match(/the VIP 10\.99\.0\.10 is not in this load balancer's subnet/);
       const missing = `missing in bin_src (${join(site, 'bin')}, or its containerd-bin/ for the container runtime's): `;
-      for (const b of ['etcdctl', 'kube-apiserver', 'kubelet', 'containerd', 'cni-bin'])
+      for (const b of ['etcdctl', 'kube-apiserver', 'kubelet', 'containerd', 'cni-bin', 'cni-bin/calico'])
         expect(out).to.include(missing + b);
       expect(out).to.not.include(`${missing}etcd\n`);
       expect(out).to.include(
@@ -56,6 +56,11 @@ describe('@lab preflight: a bad site is refused before any change', () => {
           .join(', ')}, 10.99.0.10: the VIP and every master`,
       );
       expect(out).to.include('k8s_nodename must be unique: master-01, master-02, master-03, worker-01, worker-01');
+      // calico (the example's network): a mode calico does not have, and IP-in-IP with VXLAN
+      expect(out).to.include(
+        'CALICO_IPV4POOL_IPIP (Sometimes) and CALICO_IPV4POOL_VXLAN (Always) must be Always, CrossSubnet or Never',
+      );
+      expect(out).to.include('calico encapsulates with IP-in-IP or VXLAN, not both');
       expect(out).to.include('nothing was changed');
       // nothing ran after the checks: no host has been touched by prepare
       expect(r.events.filter((e) => e.type === 'host_result' && e.status === 'changed')).to.deep.equal([]);
