@@ -8,8 +8,11 @@ export class Semaphore {
   private active = 0;
   private waiting: (() => void)[] = [];
   peak = 0;
+  /** Slots taken so far (each exec channel or long-lived shell opened takes one). */
+  acquired = 0;
   constructor(readonly limit: number) {}
   async acquire(): Promise<() => void> {
+    this.acquired++;
     if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
     else this.active++;
     this.peak = Math.max(this.peak, this.active);

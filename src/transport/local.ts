@@ -13,6 +13,7 @@ import { drive, type Driven, type RunningProc } from './session.js';
 import { becomeMarkers, commandLine } from './shell.js';
 import { functionCall } from '../core/shell-functions.js';
 import { ShellPool } from './shell-pool.js';
+import { putInShell } from './shell-put.js';
 import { quoteArgv } from '../core/shell-quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
@@ -83,7 +84,12 @@ export class LocalTransport implements Transport {
 
   async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
     checkPutOptions(path, opts);
-    const script = putScript({ tmp: tempPathFor(path), target: path, size: content.length, fromStdin: true, opts });
+    const tmp = tempPathFor(path);
+    const become = becomeFor(this.spec, userInfo().username, opts, this.markers);
+    // a small text file: one call in a long-lived shell (shell-put.ts)
+    const w = { tmp, target: path, content, opts };
+    if (!become && (await putInShell(this.shells, this.host, w, new Map())) === true) return;
+    const script = putScript({ tmp, target: path, size: content.length, fromStdin: true, opts });
     const r = await this.run(['sh', '-c', script], { become: opts.become }, content);
     if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);
     if (r.rc !== 0) throw putError(this.host, path, opts, r.rc, r.stderr.toString('utf8'));

@@ -1,7 +1,8 @@
 // The SSH transport: ONE ssh2 connection per host for the whole run. A command without stdin, become or timeout
 // goes to a long-lived `sh` on it (shell-pool.ts: a fork on the host, not a new sshd session); the others each get
-// an exec channel (at most `maxChannels` at once, below sshd's MaxSessions of 10: SFTP takes one more). One SFTP
-// session for files. A dropped connection is made again on the next call, which first removes puts' temp files.
+// an exec channel (at most `maxChannels` at once, below sshd's MaxSessions of 10: SFTP takes one more). A small
+// text file is written by one call in that shell (shell-put.ts), other files by the one SFTP session
+// (sftp-put.ts). A dropped connection is made again on the next call, which first removes puts' temp files.
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
 import { KplayError } from '../core/errors.js';
@@ -15,8 +16,10 @@ import { functionCall } from '../core/shell-functions.js';
 import { quoteArgv } from '../core/shell-quote.js';
 import { takeHostLock } from './host-lock.js';
 import { loginUser, openConnection } from './ssh-connect.js';
-import { openSftp, sftpRead, sftpWrite } from './sftp.js';
+import { openSftp, sftpRead } from './sftp.js';
+import { sftpPut, type SftpPutHost } from './sftp-put.js';
 import { ShellPool } from './shell-pool.js';
+import { putInShell } from './shell-put.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 
 export { Semaphore };
@@ -182,6 +185,17 @@ export class SshTransport implements Transport {
     return this.sftpP;
   }
 
+  private get ftp(): SftpPutHost {
+    return {
+      host: this.host,
+      address: this.spec.host,
+      sftp: () => this.sftp(),
+      finish: (script, go) => this.run(['sh', '-c', script], { become: false }, undefined, go),
+      gone: () => this.conn?.gone,
+      lost: (what) => this.lost(what),
+    };
+  }
+
   /** Become is really needed: asked for, and not already root logging in as root. */
   private needsBecome(o: { become?: boolean | undefined }): boolean {
     return becomeFor(this.spec, this.user, o, this.markers) !== undefined;
@@ -191,32 +205,18 @@ export class SshTransport implements Transport {
     checkPutOptions(path, opts);
     const tmp = tempPathFor(path);
     const become = this.needsBecome(opts);
+    // a small text file: one call in a long-lived shell (a failure there removed the temp file)
+    const w = { tmp, target: path, content, opts };
+    const inShell = !become && this.shells && (await putInShell(this.shells, this.host, w, this.temps));
+    if (inShell === 'lost') throw this.lost(`while writing ${path}`);
+    if (inShell) return;
     this.temps.set(tmp, become);
     const script = (fromStdin: boolean) =>
       putScript({ tmp, target: path, size: content.length, fromStdin, waitGo: !fromStdin, opts });
     let r: Driven;
     try {
       if (!become) {
-        const sftp = await this.sftp();
-        // The finishing script starts first and waits: should the connection drop mid-upload, its stdin ends
-        // and it removes the partial temp file on the host there and then.
-        let release!: (line: string) => void;
-        const go = new Promise<string>((resolve) => (release = resolve));
-        const finishing = this.run(['sh', '-c', script(false)], { become: false }, undefined, go);
-        finishing.catch(() => {});
-        try {
-          await sftpWrite(sftp, tmp, content, this.conn?.gone ?? Promise.reject(this.lost(`before writing ${path}`)));
-        } catch (e) {
-          release('abort\n');
-          await finishing.catch(() => undefined);
-          if (!this.conn) throw this.lost(`while writing ${path}`);
-          throw new KplayError(`cannot write ${path} on ${this.spec.host}: ${(e as Error).message}`, {
-            code: 'TASK_FAILED',
-            host: this.host,
-          });
-        }
-        release('go\n');
-        r = await finishing;
+        r = await sftpPut(this.ftp, path, tmp, content, script(false));
       } else {
         r = await this.run(['sh', '-c', script(true)], { become: true }, undefined, content);
         const rb = r as Driven & { become?: Become };

@@ -96,6 +96,25 @@ describe('@lab transport/ssh: commands and files', function () {
     expect(await t.get('/srv/kt/blob')).to.deep.equal(data);
   });
 
+  it('@lab a small text file is one call in the long-lived shell (no channel); other bytes go by SFTP', async () => {
+    await t.exec(['true']); // the long-lived shell is open
+    const opened = t.channels.acquired;
+    await t.put('/srv/kt/text', Buffer.from("it's a\n'quoted' $HOME `x`\n"), { mode: '0604' });
+    expect(t.channels.acquired, 'channels opened for a text file').to.equal(opened);
+    await t.put('/srv/kt/nul', Buffer.from([0x61, 0, 0x0a]), { mode: '0604' });
+    expect(t.channels.acquired, 'channels opened for bytes with NUL').to.equal(opened + 1);
+    const st = await lab.exec(h1.name, 'stat -c %a /srv/kt/text /srv/kt/nul; cat /srv/kt/text; od -An -c /srv/kt/nul');
+    expect(st.stdout.split('\n').map((l) => l.trim())).to.deep.equal([
+      '604',
+      '604',
+      "it's a",
+      "'quoted' $HOME `x`",
+      'a  \\0  \\n',
+      '',
+    ]);
+    expect(await temps()).to.equal('');
+  });
+
   it('@lab keeps the old file when validate fails, and writes the same content twice', async () => {
     await t.put('/srv/kt/conf', Buffer.from('good=1\n'), { mode: '0600' });
     const e = await rejects(
