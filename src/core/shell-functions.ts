@@ -5,12 +5,15 @@
 import { createHash } from 'node:crypto';
 import { quoteArgv } from './shell-quote.js';
 
-const functions = new Map<string, string>();
+const functions = new Map<string, { name: string; subshell: boolean }>();
 
 /** Registers `script` (run as `sh -c script $0 args...`): a long-lived shell may define it as a function. Only
- *  scripts of kplay's own, known to parse, are registered: a syntax error would end the shell that reads it. */
-export function shellFunction(script: string): string {
-  functions.set(script, `kplay_${createHash('sha256').update(script).digest('hex').slice(0, 16)}`);
+ *  scripts of kplay's own, known to parse, are registered: a syntax error would end the shell that reads it.
+ *  `subshell`: the function's body runs in a subshell (one fork, no exec), for a script that exports, cds or
+ *  defines functions of its own. */
+export function shellFunction(script: string, o: { subshell?: boolean } = {}): string {
+  const name = `kplay_${createHash('sha256').update(script).digest('hex').slice(0, 16)}`;
+  functions.set(script, { name, subshell: o.subshell === true });
   return script;
 }
 
@@ -27,9 +30,11 @@ type LineOptions = { shell?: unknown; cwd?: unknown; env?: unknown; remoteTimeou
  *  runs with none of those options. */
 export function functionCall(argv: string[], o: LineOptions = {}): FunctionCall | undefined {
   if (argv[0] !== 'sh' || argv[1] !== '-c' || o.shell || o.cwd || o.env || o.remoteTimeoutSec) return undefined;
-  const name = functions.get(argv[2] ?? '');
-  if (!name) return undefined;
-  return { name, definition: `${name}() {\n${asFunctionBody(argv[2]!)}\n}`, line: quoteArgv([name, ...argv.slice(4)]) };
+  const f = functions.get(argv[2] ?? '');
+  if (!f) return undefined;
+  const [open, close] = f.subshell ? ['(', ')'] : ['{', '}'];
+  const definition = `${f.name}() ${open}\n${asFunctionBody(argv[2]!)}\n${close}`;
+  return { name: f.name, definition, line: quoteArgv([f.name, ...argv.slice(4)]) };
 }
 
 /** The script as a function's body: its `exit N` become `return N`. A long-lived shell calls the function in

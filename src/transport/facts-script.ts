@@ -1,7 +1,9 @@
-// The fact script: POSIX sh, fed to `sh -s` on stdin in ONE round trip per host. It prints `key=value` lines
-// (a key may repeat: every interface, address, mount, CPU line), and the environment between `@env` and `@/env`
-// (one variable a line, its newlines as \001). It reads files with the shell's own `read` where it can: a fork
-// costs more than a read. parseFacts() (facts.ts) turns the lines into Ansible's fact names.
+// The fact script: POSIX sh, ONE call in a host's long-lived shell (a subshell: no exec channel, no new `sh`).
+// It prints `key=value` lines (a key may repeat: every interface, address, mount, CPU line), and the environment
+// between `@env` and `@/env` (one variable a line, its newlines as \001). It reads files with the shell's own
+// `read` where it can: a fork costs more than a read. parseFacts() (facts.ts) turns the lines into Ansible's
+// fact names.
+import { shellFunction } from '../core/shell-functions.js';
 
 const LINES = String.raw`
 echo @env
@@ -87,4 +89,6 @@ while read -r dev mnt fs opts _; do case $dev in /*|*:/*) [ "$fs" = none ] && co
 p end 1
 `;
 
-export const FACTS_SCRIPT = LINES.replace(/\\\$/g, '$').replace(/^\n/, '');
+/** Run as `sh -c FACTS_SCRIPT`: in a host's long-lived shell, a function whose body is a subshell (it exports
+ *  LC_ALL and defines functions of its own). */
+export const FACTS_SCRIPT = shellFunction(LINES.replace(/\\\$/g, '$').replace(/^\n/, ''), { subshell: true });

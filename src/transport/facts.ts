@@ -147,9 +147,9 @@ export function parseFacts(out: string): Record<string, unknown> {
   return f;
 }
 
-/** Gathers the facts of the host behind `t` in one round trip. */
+/** Gathers the facts of the host behind `t` in one round trip (a call in its long-lived shell). */
 export async function gatherFacts(t: Transport): Promise<Record<string, unknown>> {
-  const r = await t.exec(['sh', '-s'], { stdin: FACTS_SCRIPT, become: false });
+  const r = await t.exec(['sh', '-c', FACTS_SCRIPT], { become: false });
   if (r.rc !== 0) {
     throw new KplayError(
       `fact gathering failed on ${t.host} (rc=${r.rc}): ${r.stderr.trim().split('\n').slice(-3).join('\n')}`,
