@@ -121,7 +121,22 @@ export function loadInventory(paths: string[], problems: Problems): Inventory {
 // ---- variables ----
 
 const cache = new WeakMap<Inventory, Map<string, Record<string, unknown>>>();
-export const forgetHostVars = (inv: Inventory): boolean => cache.delete(inv); // add_host, group_by changed it
+/** What every task on every host reads the same way: `groups`, and each host's magic variables. */
+interface Derived {
+  groups?: Record<string, string[]>;
+  magic: Map<string, Record<string, unknown>>;
+}
+const derived = new WeakMap<Inventory, Derived>();
+/** add_host, group_by changed the inventory: what was derived from it is made again. */
+export function forgetHostVars(inv: Inventory): void {
+  derived.delete(inv);
+  cache.delete(inv);
+}
+function derivedOf(inv: Inventory) {
+  let d = derived.get(inv);
+  if (!d) derived.set(inv, (d = { magic: new Map() }));
+  return d;
+}
 
 function merge(into: Record<string, unknown>, from: Record<string, unknown> | undefined): void {
   if (from) for (const k of Object.keys(from)) setKey(into, k, from[k]);
@@ -213,9 +228,12 @@ export function groupHosts(inv: Inventory, group: string): string[] {
 }
 
 /** Ansible's `groups` magic variable: every group (with all and ungrouped) -> its hosts, in inventory order. */
-export function groupsMap(inv: Inventory): Record<string, string[]> {
+export function groupsMap(inv: Inventory): Readonly<Record<string, readonly string[]>> {
+  const d = derivedOf(inv);
+  if (d.groups) return d.groups;
   const out: Record<string, string[]> = {};
-  for (const name of inv.groups.keys()) setKey(out, name, groupHosts(inv, name));
+  for (const name of inv.groups.keys()) setKey(out, name, Object.freeze(groupHosts(inv, name)) as string[]);
+  d.groups = Object.freeze(out);
   return out;
 }
 
@@ -223,7 +241,14 @@ export function groupsMap(inv: Inventory): Record<string, string[]> {
  * inventory_hostname, inventory_hostname_short, group_names (sorted; `ungrouped` included as Ansible does),
  * inventory_file, inventory_dir.
  */
-export function magicVars(inv: Inventory, host: string): Record<string, unknown> {
+export function magicVars(inv: Inventory, host: string): Readonly<Record<string, unknown>> {
+  const d = derivedOf(inv);
+  let m = d.magic.get(host);
+  if (!m) d.magic.set(host, (m = Object.freeze(hostMagic(inv, host))));
+  return m;
+}
+
+function hostMagic(inv: Inventory, host: string): Record<string, unknown> {
   const h = inv.hosts.get(host);
   const groupNames = hostGroups(inv, host)
     .map((g) => g.name)
@@ -231,7 +256,7 @@ export function magicVars(inv: Inventory, host: string): Record<string, unknown>
   return {
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
-    group_names: groupNames,
+    group_names: Object.freeze(groupNames),
     inventory_file: h?.file ? resolve(h.file) : null,
     inventory_dir: h?.file ? dirname(resolve(h.file)) : null,
   };

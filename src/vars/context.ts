@@ -63,36 +63,43 @@ export function factsLayer(facts: Vars | undefined): Vars {
 }
 
 /** `hostvars`: every inventory host's variables with its facts, set_facts and the run's extra vars (-e and a
- *  kubeasz config.yml win there too, as in Ansible), built on demand per host, once. */
+ *  kubeasz config.yml win there too, as in Ansible), built on demand per host, once. A proxy over the inventory's
+ *  hosts: made for each task and host, it costs nothing until a host's entry is read (a host's own property is an
+ *  accessor: listing the names builds nothing). */
 export function hostvarsOf(rv: RunVars): Vars {
-  const out: Vars = {};
   // made once per host for this set of a task's variables (taskVars makes them anew for each task and host, and
   // after a loop item sets facts): its templated values are then rendered once, however often they are read
   const made = new Map<string, Vars>();
-  for (const h of rv.inv.hosts.keys()) {
-    Object.defineProperty(out, h, {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        const had = made.get(h);
-        if (had) return had;
-        const facts = factsLayer(rv.facts.get(h));
-        const vars: Vars = {
-          ...hostVars(rv.inv, h),
-          ...magicVars(rv.inv, h),
-          ...facts,
-          ...rv.hostFacts.get(h),
-          ...rv.extra,
-          groups: groupsMap(rv.inv),
-        };
-        const data = new Set(Object.keys(facts).filter((k) => vars[k] === facts[k]));
-        const dict = lazyRender(vars, h, data);
-        made.set(h, dict);
-        return dict;
-      },
-    });
-  }
-  return out;
+  const make = (h: string): Vars => {
+    const had = made.get(h);
+    if (had) return had;
+    const facts = factsLayer(rv.facts.get(h));
+    const vars: Vars = {
+      ...hostVars(rv.inv, h),
+      ...magicVars(rv.inv, h),
+      ...facts,
+      ...rv.hostFacts.get(h),
+      ...rv.extra,
+      groups: groupsMap(rv.inv),
+    };
+    const data = new Set(Object.keys(facts).filter((k) => vars[k] === facts[k]));
+    data.add('groups');
+    const dict = lazyRender(vars, h, data);
+    made.set(h, dict);
+    return dict;
+  };
+  const hosts = rv.inv.hosts;
+  const isHost = (k: string | symbol): k is string => typeof k === 'string' && hosts.has(k);
+  return new Proxy({} as Vars, {
+    get: (t, k) => (isHost(k) ? make(k) : Reflect.get(t, k)),
+    has: (t, k) => isHost(k) || Reflect.has(t, k),
+    ownKeys: () => [...hosts.keys()],
+    getOwnPropertyDescriptor: (_, k) =>
+      isHost(k) ? { get: () => make(k), enumerable: true, configurable: true } : undefined,
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
 }
 
 // As Ansible (private_role_vars off): the defaults of every role in the play are visible to every task of the
@@ -196,9 +203,10 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
   return lazyRender(withLookupContext(mergeVars(layers), lookups), host, resultNames(layers));
 }
 
-/** The names whose values are gathered facts: never templated again (registered results are marked instead). */
+/** The names whose values are gathered facts or magic variables: never templated again (registered results are
+ *  marked instead). */
 function resultNames(layers: VarLayers): Set<string> {
-  const out = new Set<string>();
+  const out = new Set<string>(Object.keys(layers.magic ?? {}));
   for (const k of Object.keys(layers.facts ?? {})) if (varSource(k, layers) === 'facts') out.add(k);
   return out;
 }

@@ -59,10 +59,23 @@ export function extendVars(vars: Vars, extra: Vars): Vars {
   return lazyRender({ ...r.raw, ...extra }, r.host, r.data);
 }
 
+// A variable's value that is a list or mapping is the same object for every task and host that reads it (values
+// are never changed in place): whether it holds a template is looked for once.
+const templated = new WeakMap<object, boolean>();
+
 /** Does a plain value hold a template? Never calls getters (hostvars are getters), never goes deep forever. */
 function hasTemplate(v: unknown, depth: number): boolean {
   if (typeof v === 'string') return v.includes('{{') || v.includes('{%');
   if (depth > 20 || v === null || typeof v !== 'object') return false;
+  if (depth === 0) {
+    let t = templated.get(v);
+    if (t === undefined) templated.set(v, (t = hasTemplateIn(v, depth)));
+    return t;
+  }
+  return hasTemplateIn(v, depth);
+}
+
+function hasTemplateIn(v: object, depth: number): boolean {
   if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1));
   for (const d of Object.values(Object.getOwnPropertyDescriptors(v))) {
     if ('value' in d && hasTemplate(d.value, depth + 1)) return true;
