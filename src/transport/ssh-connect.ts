@@ -4,6 +4,7 @@
 // Set-ups are bounded: SETUPS_AT_ONCE in all, SETUPS_PER_FIRST_HOP to one sshd (a run on 500 hosts, or through
 // one jump host, opens its connections in waves rather than in one burst).
 // ssh2 (~30 ms to load) is loaded by the first connection, so runs on local hosts and --syntax-check never load it.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
@@ -125,6 +126,24 @@ function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfi
 }
 
 type Ssh2 = typeof import('ssh2');
+type ParsedKey = Exclude<ReturnType<Ssh2['utils']['parseKey']>, Error | unknown[]>;
+const parsedKeys = new Map<string, ParsedKey | Error>();
+
+/** A private key's bytes parsed (the first key of a file that holds several), once per run. */
+function parsedKey(lib: Ssh2, bytes: Buffer): ParsedKey | Error {
+  const id = createHash('sha256').update(bytes).digest('hex');
+  let k = parsedKeys.get(id);
+  if (!k) {
+    // ssh2 is CommonJS: its `utils` is on the default export only
+    const utils = (lib as unknown as { default: Ssh2 }).default?.utils ?? lib.utils;
+    const p = utils.parseKey(bytes);
+    k = Array.isArray(p) ? (p[0] as ParsedKey) : p;
+    if (!(k instanceof Error) && k.getPrivatePEM() === null)
+      k = new Error('privateKey value does not contain a (valid) private key');
+    parsedKeys.set(id, k);
+  }
+  return k;
+}
 /** ssh2, loaded by the first connection. */
 let ssh2: Promise<Ssh2> | undefined;
 
@@ -202,14 +221,28 @@ function handshake(
       }
     });
     client.on('close', () => fail(unreachable(name, hop, 'the connection closed during the handshake')));
+    // the key is parsed once per run, not once per host (ssh2 parses a key given as bytes on every connect); as
+    // ssh does, a key it cannot use is skipped when the agent or a password can still log in
+    const key = auth.cfg.privateKey ? parsedKey(lib, auth.cfg.privateKey as Buffer) : undefined;
+    if (key instanceof Error && auth.methods.length === 1) {
+      const hint = /encrypted/i.test(key.message)
+        ? 'add it to an ssh agent (ssh-add) and run with SSH_AUTH_SOCK set'
+        : '';
+      const why = `cannot use the private key ${spec.privateKeyFile} for ${who(hop)}: ${key.message}`;
+      return fail(new KplayError(redact(why), { code: 'AUTH', host: name, ...(hint ? { hint } : {}) }));
+    }
+    const methods = auth.methods.flatMap((m): unknown[] =>
+      m !== 'publickey' ? [m] : key instanceof Error ? [] : [{ type: m, username: hop.user, key }],
+    );
     const cfg: ConnectConfig = {
       ...auth.cfg,
+      privateKey: undefined,
       sock: sock as ConnectConfig['sock'],
       username: hop.user,
       readyTimeout: timeoutMs,
       keepaliveInterval: (spec.serverAliveInterval ?? 15) * 1000,
       keepaliveCountMax: 3,
-      authHandler: auth.methods as ConnectConfig['authHandler'],
+      authHandler: methods as unknown as ConnectConfig['authHandler'],
       hostVerifier: (key: Buffer) => {
         verdict = checkHostKey(knownHosts, hop.host, hop.port, key, policy);
         return verdict.ok;

@@ -91,6 +91,21 @@ describe('@lab transport/ssh: connecting', function () {
     expect(e.message).to.equal(`authentication failed for root@${h1.ip} with key ${key}`);
   });
 
+  it('@lab says AUTH, naming the file, for a key it cannot use: not a key, or one with a passphrase', async () => {
+    const junk = join(dir, 'junk');
+    writeFileSync(junk, 'not a key\n');
+    const locked = join(dir, 'locked');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'a passphrase', '-f', locked]);
+    for (const [key, why] of [
+      [junk, /Unsupported key format/],
+      [locked, /no passphrase given/],
+    ] as const) {
+      const e = await rejects(transport(h1.name, { ansible_ssh_private_key_file: key }).connect(), 'AUTH');
+      expect(e.message).to.match(new RegExp(`^cannot use the private key ${key} for root@${h1.ip}: `));
+      expect(e.message).to.match(why);
+    }
+  });
+
   it('@lab logs in with a password; a wrong one gives AUTH and never shows the password', async () => {
     const t = transport(h2.name, {
       ansible_user: 'kppass',
