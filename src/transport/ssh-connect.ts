@@ -1,16 +1,15 @@
 // Opening one ssh2 connection: a TCP socket with TCP_NODELAY (or a stream forwarded through a jump host),
-// host-key checking against known_hosts, key / agent / password auth, keepalive, the connect timeout, and
+// host-key checking against known_hosts, key / agent / password auth (ssh-auth.ts), keepalive, the connect timeout, and
 // the mapping of every failure to a KplayError: UNREACHABLE, HOST_KEY or AUTH. No secret reaches a message.
 // Set-ups are bounded: SETUPS_AT_ONCE in all, SETUPS_PER_FIRST_HOP to one sshd (a run on 500 hosts, or through
 // one jump host, opens its connections in waves rather than in one burst).
 // ssh2 (~30 ms to load) is loaded by the first connection, so runs on local hosts and --syntax-check never load it.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Client, ConnectConfig } from 'ssh2';
 import type { ConnectionSpec } from './connection-spec.js';
+import { authConfig, parsedKey, type Hop, type Ssh2 } from './ssh-auth.js';
 import { KplayError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { importModule } from '../core/import-module.js';
@@ -23,13 +22,7 @@ import {
   type HostKeyVerdict,
 } from './known-hosts.js';
 
-export interface Hop {
-  host: string;
-  port: number;
-  user: string;
-  /** The last hop (the target) may also use the password; jump hosts use keys and the agent only. */
-  target: boolean;
-}
+export type { Hop };
 
 export interface Opened {
   client: Client;
@@ -88,62 +81,6 @@ function openSocket(name: string, hop: Hop, timeoutMs: number): Promise<Socket> 
   });
 }
 
-function authConfig(spec: ConnectionSpec, hop: Hop): { cfg: Partial<ConnectConfig>; methods: string[]; how: string } {
-  const cfg: Partial<ConnectConfig> = {};
-  const methods: string[] = [];
-  const how: string[] = [];
-  // as ssh does, a key file that cannot be read is skipped when a password can still log in
-  let key: Buffer | undefined;
-  if (spec.privateKeyFile) {
-    try {
-      key = readFileSync(spec.privateKeyFile);
-    } catch (e) {
-      if (spec.password === undefined)
-        throw new KplayError(`cannot read the private key ${spec.privateKeyFile}: ${(e as Error).message}`, {
-          code: 'AUTH',
-          host: hop.host,
-        });
-    }
-  }
-  if (key) {
-    cfg.privateKey = key;
-    methods.push('publickey');
-    how.push(`key ${spec.privateKeyFile}`);
-  }
-  const agent = process.env.SSH_AUTH_SOCK;
-  if (agent) {
-    cfg.agent = agent;
-    methods.push('agent');
-    how.push('the ssh agent');
-  }
-  if (hop.target && spec.password !== undefined) {
-    cfg.password = spec.password;
-    cfg.tryKeyboard = true;
-    methods.push('password', 'keyboard-interactive');
-    how.push('password');
-  }
-  return { cfg, methods, how: how.length ? how.join(', ') : 'no key, agent or password' };
-}
-
-type Ssh2 = typeof import('ssh2');
-type ParsedKey = Exclude<ReturnType<Ssh2['utils']['parseKey']>, Error | unknown[]>;
-const parsedKeys = new Map<string, ParsedKey | Error>();
-
-/** A private key's bytes parsed (the first key of a file that holds several), once per run. */
-function parsedKey(lib: Ssh2, bytes: Buffer): ParsedKey | Error {
-  const id = createHash('sha256').update(bytes).digest('hex');
-  let k = parsedKeys.get(id);
-  if (!k) {
-    // ssh2 is CommonJS: its `utils` is on the default export only
-    const utils = (lib as unknown as { default: Ssh2 }).default?.utils ?? lib.utils;
-    const p = utils.parseKey(bytes);
-    k = Array.isArray(p) ? (p[0] as ParsedKey) : p;
-    if (!(k instanceof Error) && k.getPrivatePEM() === null)
-      k = new Error('privateKey value does not contain a (valid) private key');
-    parsedKeys.set(id, k);
-  }
-  return k;
-}
 /** ssh2, loaded by the first connection. */
 let ssh2: Promise<Ssh2> | undefined;
 

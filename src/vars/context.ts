@@ -42,7 +42,21 @@ export function newRunVars(inv: Inventory, extra: Vars, playbookDir: string, che
     for (const layer of [inv.config.vars, extra]) for (const k of Object.keys(layer)) setKey(merged, k, layer[k]);
     extra = merged;
   }
-  return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new Map() };
+  return { inv, extra, playbookDir, check, facts: new Map(), hostFacts: new CountingMap() };
+}
+
+/** A Map that counts each key's `set`s: a host's set_facts are changed in place and then set again, and the
+ *  count tells hostvars (below) that what it built from them is out of date. */
+export class CountingMap<K, V> extends Map<K, V> {
+  declare private counts: Map<K, number> | undefined;
+  override set(k: K, v: V): this {
+    this.counts ??= new Map();
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    return super.set(k, v);
+  }
+  count(k: K): number {
+    return this.counts?.get(k) ?? 0;
+  }
 }
 
 // `ansible_facts`: the host's facts under their names without the `ansible_` prefix (`ansible_facts.distribution`
@@ -62,17 +76,33 @@ export function factsLayer(facts: Vars | undefined): Vars {
   return layer;
 }
 
+const builtHostvars = new WeakMap<RunVars, Map<string, { from: unknown[]; dict: Vars }>>();
+
 /** `hostvars`: every inventory host's variables with its facts, set_facts and the run's extra vars (-e and a
  *  kubeasz config.yml win there too, as in Ansible), built on demand per host, once. A proxy over the inventory's
  *  hosts: made for each task and host, it costs nothing until a host's entry is read (a host's own property is an
  *  accessor: listing the names builds nothing). */
 export function hostvarsOf(rv: RunVars): Vars {
-  // made once per host for this set of a task's variables (taskVars makes them anew for each task and host, and
-  // after a loop item sets facts): its templated values are then rendered once, however often they are read
-  const made = new Map<string, Vars>();
+  // A host's entry is made once from what it is made of (its inventory variables, magic variables, facts,
+  // set_facts, the extra vars, the groups), and made again only when one of those is another object or its
+  // set_facts were set again: its templated values are rendered once, however many tasks and hosts read them.
+  let built = builtHostvars.get(rv);
+  if (!built) builtHostvars.set(rv, (built = new Map()));
+  const hostFacts = rv.hostFacts;
+  // (set_facts held in a plain Map may change unseen: then an entry is kept for this set of variables only)
+  const counted = hostFacts instanceof CountingMap;
+  const made = counted ? built : new Map<string, { from: unknown[]; dict: Vars }>();
   const make = (h: string): Vars => {
+    const from = [
+      hostVars(rv.inv, h),
+      magicVars(rv.inv, h),
+      rv.facts.get(h),
+      counted ? hostFacts.count(h) : hostFacts.get(h),
+      rv.extra,
+      groupsMap(rv.inv),
+    ];
     const had = made.get(h);
-    if (had) return had;
+    if (had?.from.every((x, i) => x === from[i])) return had.dict;
     const facts = factsLayer(rv.facts.get(h));
     const vars: Vars = {
       ...hostVars(rv.inv, h),
@@ -85,7 +115,7 @@ export function hostvarsOf(rv: RunVars): Vars {
     const data = new Set(Object.keys(facts).filter((k) => vars[k] === facts[k]));
     data.add('groups');
     const dict = lazyRender(vars, h, data);
-    made.set(h, dict);
+    made.set(h, { from, dict });
     return dict;
   };
   const hosts = rv.inv.hosts;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { newRunVars, taskVars } from '../../src/vars/context.js';
 import { Problems } from '../../src/core/errors.js';
 import { loadInventory } from '../../src/inventory/inventory.js';
+import { joinGroup } from '../../src/inventory/changes.js';
 import { flatten } from '../../src/playbook/listing.js';
 import { loadPlaybook } from '../../src/playbook/playbook.js';
 import { planHosts } from '../../src/check/run-plan.js';
@@ -181,5 +182,60 @@ describe("Ansible's role variables", () => {
     expect(v.ansible_play_role_names).to.deep.equal(['a', 'c']);
     expect(v.ansible_dependent_role_names).to.deep.equal(['b']);
     expect((v.ansible_role_names as string[]).sort()).to.deep.equal(['a', 'b', 'c']);
+  });
+});
+
+describe('hostvars: made once, made again when what it is made of changes', () => {
+  const dir = writeTree({
+    'site/hosts.yml': 'all:\n  vars:\n    ca: "{{ base }}/ssl"\n    base: /etc/k\n  hosts:\n    n1: {}\n    n2: {}\n',
+    'site.yml': '- hosts: all\n  tasks:\n    - debug: msg=x\n    - debug: msg=y\n',
+  });
+  const inv = loadInventory([join(dir, 'site')], new Problems());
+  const play = loadPlaybook(join(dir, 'site.yml')).plays[0]!;
+  const hosts = ['n1', 'n2'];
+
+  it('one host entry for every task and host that reads it; listing the names builds none', () => {
+    const rv = newRunVars(inv, {}, dir, false);
+    let builds = 0;
+    const facts = rv.facts;
+    rv.facts = new Proxy(facts, {
+      // n2's facts read while tasks run on n1: only to make (or check) n2's entry
+      get: (t, k) => (k === 'get' ? (h: string) => (h === 'n2' && builds++, t.get(h)) : Reflect.get(t, k).bind?.(t)),
+    });
+    const hv = (task: number, host: string) =>
+      taskVars(rv, play, play.tasks[task], host, hosts).hostvars as Record<string, unknown>;
+    expect(Object.keys(hv(0, 'n1'))).to.deep.equal(['n1', 'n2']);
+    expect(builds, 'listing the hosts').to.equal(0);
+    const first = hv(0, 'n1').n2;
+    expect([hv(1, 'n1').n2, hv(0, 'n1').n2]).to.deep.equal([first, first]);
+    expect((first as { ca: string }).ca).to.equal('/etc/k/ssl');
+  });
+
+  it('a set_fact, new facts or an inventory change make the entry again', () => {
+    const rv = newRunVars(inv, {}, dir, false);
+    const n2 = () =>
+      (taskVars(rv, play, play.tasks[0], 'n1', hosts).hostvars as Record<string, Record<string, unknown>>).n2!;
+    const before = n2();
+    const f = rv.hostFacts.get('n2') ?? {};
+    f.seen = 1; // set_fact changes the host's object in place, then sets it again
+    rv.hostFacts.set('n2', f);
+    expect(n2()).to.not.equal(before);
+    expect(n2().seen).to.equal(1);
+    const again = n2();
+    rv.facts.set('n2', { ansible_os_family: 'Debian' });
+    expect(n2()).to.not.equal(again);
+    expect(n2().ansible_os_family).to.equal('Debian');
+    const third = n2();
+    joinGroup(inv, 'n2', 'late'); // group_by
+    expect(n2()).to.not.equal(third);
+    expect(n2().group_names).to.deep.equal(['late']);
+  });
+
+  it('groups and the magic variables are shared, and frozen', () => {
+    const rv = newRunVars(inv, {}, dir, false);
+    const v = taskVars(rv, play, play.tasks[0], 'n1', hosts);
+    expect(() => (v.groups as Record<string, string[]>).all!.push('x')).to.throw(TypeError);
+    expect(() => (v.group_names as string[]).push('x')).to.throw(TypeError);
+    expect(taskVars(rv, play, play.tasks[1], 'n2', hosts).groups).to.equal(v.groups);
   });
 });
