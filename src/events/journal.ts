@@ -1,6 +1,6 @@
 // The journal: what happened to each host at each task, appended as the run goes (JSON lines, redacted),
 // so `kplay run --resume` can continue every host from the task where it stopped.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { RunEvent } from './bus.js';
@@ -26,9 +26,12 @@ export function journalPath(playbook: string, inventories: string[], dir = '.kpl
 }
 
 export class Journal {
+  /** Open for the run: a line is one write (to the kernel at once, as a SIGKILL must not lose it), not an open,
+   *  a write and a close. */
+  private readonly fd: number;
   constructor(readonly path: string) {
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, '');
+    this.fd = openSync(path, 'w');
   }
   listener(): (e: RunEvent) => void {
     return (e) => {
@@ -48,7 +51,7 @@ export class Journal {
       const line = safeJson(entry);
       // the last guard: a form of a secret the structured pass missed drops the result, never the line's syntax
       const safe = redact(line) === line ? line : redact(JSON.stringify({ ...entry, result: undefined, masked: true }));
-      appendFileSync(this.path, `${safe}\n`);
+      writeSync(this.fd, `${safe}\n`);
     };
   }
 }

@@ -26,8 +26,22 @@ export class HostReader implements FactReader {
   /** How many times every read was forgotten (a change not known in files): reads ahead are made again. */
   clears = 0;
 
+  /** The stats asked for since `startTask()`: after the plan's changes are applied, the plan made again reads
+   *  the same, and `rereadStats()` reads them back first in one command per kind. */
+  private statsRead: FileRead[] = [];
+
   startTask(): void {
     this.reads = new Set();
+    this.statsRead = [];
+  }
+
+  /** After applying a plan: the stats it read of the paths its changes touched (not of the folders above them,
+   *  which the plan made again may not read), read again in one command per kind (not one each, as the plan
+   *  made again would), before that plan runs. */
+  rereadStats(touches: string[]): Promise<void> {
+    const touched = (path: string) =>
+      touches.some((t) => t === `file:${path}` || (t.endsWith('/') && path.startsWith(t.slice(5))));
+    return this.prefetch(this.statsRead.filter((r) => touched(r.path)));
   }
 
   /**
@@ -78,7 +92,13 @@ export class HostReader implements FactReader {
   /** Stats the files a loop's items will read, in one command per kind (host-stat.ts), ahead of the items: what
    *  it tells is cached as their own stats would be. A failure is left for the items' own stats to meet. */
   async prefetch(requests: FileRead[]): Promise<void> {
-    const wanted = requests.filter((r) => !this.cache.has(statKey(r)));
+    const keys = new Set<string>();
+    const wanted = requests.filter((r) => {
+      const key = statKey(r);
+      const fresh = !this.cache.has(key) && !keys.has(key);
+      keys.add(key);
+      return fresh;
+    });
     if (wanted.length < 2) return;
     const got = await statMany(this.t, this.become(), wanted).catch(() => undefined);
     for (const [key, st] of got?.stats ?? []) if (!this.cache.has(key)) this.cache.set(key, Promise.resolve(st));
@@ -87,6 +107,7 @@ export class HostReader implements FactReader {
 
   stat(path: string, opts: { follow?: boolean; checksum?: 'sha1' | 'sha256' } = {}): Promise<StatInfo> {
     const key = statKey({ path, ...opts });
+    this.statsRead.push({ path, ...opts });
     return this.cached(key, `file:${path}`, async () => {
       const r = await this.t.exec(['sh', '-c', STAT_SCRIPT, 'sh', path, opts.checksum ?? '', opts.follow ? '1' : '0'], {
         become: this.become(),

@@ -167,7 +167,8 @@ export async function runHostModule(
   const ran = await applyChanges(conn.transport, plan.changes, { ...execOpts, failOnRc: !commandLike }).catch(
     jobTimeout(job),
   );
-  conn.reader.invalidate(commandLike ? undefined : plan.changes.flatMap((c) => c.touches));
+  const touches = plan.changes.flatMap((c) => c.touches);
+  conn.reader.invalidate(commandLike ? undefined : touches);
   if (commandLike) {
     const r = ran.lastExec;
     const keep = plan.changes.flatMap((c) => c.actions).some((a) => 'exec' in a && a.keepEnds);
@@ -183,6 +184,7 @@ export async function runHostModule(
     }
     return { status: 'changed', result, changes: summaries };
   }
+  await conn.reader.rereadStats(touches);
   conn.reader.startTask();
   const marks = new Map(plan.changes.flatMap((c) => (c.mark ? [[c.mark.key, c.mark.value ?? '']] : [])));
   const again = await spec.plan(args, { ...view, applied: marks }, conn.reader);

@@ -145,12 +145,13 @@ export function mountFacts(all: Lines): Facts {
   return { ansible_mounts: mounts };
 }
 
-/** ansible_env from the `@env` section: NAME=value lines, a value's newlines sent as \001. */
+/** ansible_env from the `@env` section: NAME=value lines, a value's newlines sent as \001. Without `_`, the last
+ *  command a shell ran (bash exports it to what it starts), which Ansible's env never has. */
 export function envFacts(lines: string[]): Facts {
   const env: Record<string, string> = {};
   for (const l of lines) {
     const eq = l.indexOf('=');
-    if (eq > 0) env[l.slice(0, eq)] = l.slice(eq + 1).replace(/\x01/g, '\n');
+    if (eq > 0 && !l.startsWith('_=')) env[l.slice(0, eq)] = l.slice(eq + 1).replace(/\x01/g, '\n');
   }
   return { ansible_env: env };
 }

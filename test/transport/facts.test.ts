@@ -109,8 +109,8 @@ describe('transport/facts', () => {
   const BASE = ['system=Linux', 'machine=x86_64', 'end=1'];
   const cases: { name: string; lines: string[]; want: Record<string, unknown> }[] = [
     {
-      name: 'ansible_env: the @env section, a value with newlines (sent as \\001)',
-      lines: ['@env', 'HOME=/home/u', 'SSH_CLIENT=10.0.0.1 4242 22', 'X=a\x01b=c', '', '@/env'],
+      name: "ansible_env: the @env section, a value with newlines (sent as \\001), without bash's `_`",
+      lines: ['@env', 'HOME=/home/u', 'SSH_CLIENT=10.0.0.1 4242 22', 'X=a\x01b=c', '_=/usr/bin/sh', '', '@/env'],
       want: { ansible_env: { HOME: '/home/u', SSH_CLIENT: '10.0.0.1 4242 22', X: 'a\nb=c' } },
     },
     {
