@@ -27,8 +27,9 @@ const SCRIPT = shellFunction(
     '[ ! -e "$kp_f" ] || kp_e=1',
     '[ -n "$kp_um" ] || kp_um=$(umask)',
     'if [ -n "$3" ]; then umask "$3"; elif [ -n "$kp_m$kp_e" ]; then umask 077; fi',
-    `printf '%s' "$7" > "$kp_t" || { kp_rc=$?; umask "$kp_um"; rm -f -- "$kp_t"; exit $kp_rc; }`,
-    'umask "$kp_um"',
+    // noclobber: the temp file is made anew (O_EXCL), never written through a link or a file already there
+    `set -C; printf '%s' "$7" > "$kp_t"; kp_rc=$?; set +C; umask "$kp_um"`,
+    '[ "$kp_rc" -eq 0 ] || { rm -f -- "$kp_t"; exit $kp_rc; }',
     // an existing target's mode (no mode given) and owner (none given) are kept: one stat reads both files
     'if [ -n "$kp_e" ] && { [ -z "$3$kp_m" ] || [ -z "$5$6" ]; }; then',
     `  kp_s=$(stat -L -c '%a %u:%g' -- "$kp_f" "$kp_t") || ${fail}`,

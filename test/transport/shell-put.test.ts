@@ -3,7 +3,17 @@
 // bytes it leaves to the other write (NUL, not UTF-8, too large, a validate command). The SSH side: ssh.test.ts.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionCall } from '../../src/core/shell-functions.js';
@@ -86,6 +96,17 @@ describe('transport/shell-put', () => {
       expect(e.message, target).to.match(/cannot write .*the file was not changed/);
     }
     expect(readdirSync(dir).filter((n) => n.includes('.kplay-'))).to.deep.equal([]);
+  });
+
+  it('never writes through a temp name that is already there (a link planted in a shared folder)', () => {
+    const victim = join(dir, 'victim');
+    const tmp = join(dir, '.planted.kplay-1');
+    symlinkSync(victim, tmp);
+    const call = functionCall(inlinePutArgv(tmp, join(dir, 'planted'), Buffer.from('x\n'), {})!)!;
+    const r = spawnSync('sh', { input: `${call.definition}\n${call.line}\n`, encoding: 'utf8' });
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.match(/exists/);
+    expect(existsSync(victim) || existsSync(join(dir, 'planted'))).to.equal(false);
   });
 
   it('removes temp files of the target an earlier run left behind', async () => {
