@@ -5,6 +5,10 @@
 import { createHash } from 'node:crypto';
 import { quoteArgv } from './shell-quote.js';
 
+/** The fields of a file's stat kplay reads (`stat -c`), one line: type, mode, uid, gid, owner, group, size,
+ *  mtime, links. exec/host-stat.ts parses them; a transport's write prints them for the file it wrote. */
+export const STAT_FIELDS = '%F|%a|%u|%g|%U|%G|%s|%Y|%h';
+
 const functions = new Map<string, { name: string; subshell: boolean }>();
 
 /** Registers `script` (run as `sh -c script $0 args...`): a long-lived shell may define it as a function. Only

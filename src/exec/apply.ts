@@ -17,10 +17,19 @@ export interface ApplyOptions {
 
 export interface Applied {
   lastExec: ExecResult | undefined;
+  /** Files written whose stat as written the transport read in the same round trip. */
+  written: Written[];
+}
+
+export interface Written {
+  path: string;
+  content: Buffer;
+  stat: string;
 }
 
 export async function applyChanges(t: Transport, changes: Change[], o: ApplyOptions): Promise<Applied> {
   let lastExec: ExecResult | undefined;
+  const written: Written[] = [];
   for (const c of changes) {
     for (const a of c.actions) {
       if ('exec' in a) {
@@ -43,13 +52,14 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
           );
         }
       } else if ('put' in a) {
-        await t.put(a.put, a.content, {
+        const done = await t.put(a.put, a.content, {
           mode: a.mode,
           owner: a.owner,
           group: a.group,
           validate: a.validate,
           become: o.become,
         });
+        if (done?.stat) written.push({ path: a.put, content: a.content, stat: done.stat });
       } else if ('controllerPut' in a) {
         mkdirSync(dirname(a.controllerPut), { recursive: true });
         const tmp = join(dirname(a.controllerPut), `.${basename(a.controllerPut)}.kplay-${process.pid}-${Date.now()}`);
@@ -65,5 +75,5 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
       }
     }
   }
-  return { lastExec };
+  return { lastExec, written };
 }

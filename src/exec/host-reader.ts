@@ -6,6 +6,8 @@ import type { Transport } from '../transport/types.js';
 import { hardLinked, parseStat, STAT_SCRIPT, statKey, statMany } from './host-stat.js';
 import { readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Written } from './apply.js';
 
 // One round trip: the type, mode, ids, names, size, mtime, link count and link target, then the checksum if asked.
 export class HostReader implements FactReader {
@@ -33,6 +35,28 @@ export class HostReader implements FactReader {
   startTask(): void {
     this.reads = new Set();
     this.statsRead = [];
+  }
+
+  /** After applying a plan: what the files it wrote are, from the stat line each write read as it finished and the
+   *  bytes it wrote (their checksums, their content), for the plan made again: nothing of them is read again. A
+   *  file whose size is not the bytes' (changed since) gets its stat only. */
+  seedWritten(written: Written[]): void {
+    for (const w of written) {
+      const st = parseStat(w.path, w.stat);
+      if (!st.isreg || hardLinked(st, w.stat)) continue;
+      const whole = st.size === w.content.length;
+      const sums = whole ? { sha1: checksum('sha1', w.content), sha256: checksum('sha256', w.content) } : undefined;
+      for (const follow of [false, true]) {
+        this.cache.set(statKey({ path: w.path, follow }), Promise.resolve(st));
+        for (const algo of ['sha1', 'sha256'] as const)
+          if (sums)
+            this.cache.set(
+              statKey({ path: w.path, follow, checksum: algo }),
+              Promise.resolve({ ...st, checksum: sums[algo] }),
+            );
+      }
+      if (whole) this.cache.set(`read:${w.path}`, Promise.resolve(w.content));
+    }
   }
 
   /** After applying a plan: the stats it read of the paths its changes touched (not of the folders above them,
@@ -216,4 +240,8 @@ export async function controllerTree(root: string, follow = true): Promise<TreeE
   };
   await walk('', [await realpath(root)]);
   return out;
+}
+
+function checksum(algo: 'sha1' | 'sha256', bytes: Buffer): string {
+  return createHash(algo).update(bytes).digest('hex');
 }

@@ -3,7 +3,7 @@
 // program for all of them, where one stat each costs the host a subshell, a `stat` and a checksum program per
 // file. What the many cannot tell for sure (a link not followed, a file that came or went in between) is left
 // out: the item's own stat reads it as before.
-import { shellFunction } from '../core/shell-functions.js';
+import { shellFunction, STAT_FIELDS } from '../core/shell-functions.js';
 import type { FileRead, StatInfo } from '../tasks/contract.js';
 import type { Transport } from '../transport/types.js';
 
@@ -12,7 +12,7 @@ export const STAT_SCRIPT = shellFunction(
     'p=$1; algo=$2; follow=$3',
     'if [ "$follow" = 1 ]; then f=-L; else f=; fi',
     'if [ -e "$p" ] || [ -L "$p" ]; then',
-    '  stat $f -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$p" || exit 3',
+    `  stat $f -c "${STAT_FIELDS}" -- "$p" || exit 3`,
     '  if [ -L "$p" ]; then printf "L|%s\\n" "$(readlink -- "$p")"; fi',
     '  if [ -n "$algo" ] && [ -f "$p" ]; then printf "C|"; ${algo}sum < "$p"; fi',
     'else echo MISSING; fi',
@@ -62,7 +62,7 @@ const STAT_MANY = shellFunction(
     'for p; do if [ -L "$p" ]; then printf 2; elif [ -e "$p" ]; then printf 1; else printf 0; continue; fi',
     '  set -- "$@" "$p"; done',
     'echo; shift $n; [ $# -gt 0 ] || exit 0',
-    'stat $follow -c "%F|%a|%u|%g|%U|%G|%s|%Y|%h" -- "$@" || exit 3',
+    `stat $follow -c "${STAT_FIELDS}" -- "$@" || exit 3`,
     '[ -n "$algo" ] || exit 0',
     'n=$#; for p; do if [ -f "$p" ] && [ ! -L "$p" ]; then set -- "$@" "$p"; fi; done; shift $n',
     '[ $# -eq 0 ] || ${algo}sum -- "$@"',

@@ -184,6 +184,7 @@ export async function runHostModule(
     }
     return { status: 'changed', result, changes: summaries };
   }
+  conn.reader.seedWritten(ran.written);
   await conn.reader.rereadStats(touches);
   conn.reader.startTask();
   const marks = new Map(plan.changes.flatMap((c) => (c.mark ? [[c.mark.key, c.mark.value ?? '']] : [])));

@@ -15,7 +15,7 @@ import { functionCall } from '../core/shell-functions.js';
 import { ShellPool } from './shell-pool.js';
 import { putInShell } from './shell-put.js';
 import { quoteArgv } from '../core/shell-quote.js';
-import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
+import type { ExecOptions, ExecResult, PutDone, PutOptions, Transport } from './types.js';
 
 export class LocalTransport implements Transport {
   private readonly markers = becomeMarkers();
@@ -82,13 +82,14 @@ export class LocalTransport implements Transport {
     };
   }
 
-  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
+  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<PutDone | undefined> {
     checkPutOptions(path, opts);
     const tmp = tempPathFor(path);
     const become = becomeFor(this.spec, userInfo().username, opts, this.markers);
     // a small text file: one call in a long-lived shell (shell-put.ts)
     const w = { tmp, target: path, content, opts };
-    if (!become && (await putInShell(this.shells, this.host, w, new Map())) === true) return;
+    const inShell = !become && (await putInShell(this.shells, this.host, w, new Map()));
+    if (inShell && inShell !== 'lost') return inShell;
     const script = putScript({ tmp, target: path, size: content.length, fromStdin: true, opts });
     const r = await this.run(['sh', '-c', script], { become: opts.become }, content);
     if (r.become && !r.becameOk) throw becomeError(this.host, 'the controller', r.become, r);

@@ -4,7 +4,7 @@
 // else fails with rc 127 and says so, so a test never passes on a command the memory host only pretends to run.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
+import type { ExecOptions, ExecResult, PutDone, PutOptions, Transport } from './types.js';
 
 export interface MemoryNode {
   type: 'file' | 'dir' | 'link';
@@ -124,7 +124,8 @@ export class MemoryHost implements Transport {
     return done(127, '', `memory host: command not supported: ${argv.join(' ')}`);
   }
 
-  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
+  /** Answers as the SSH transport's write does: with the file's stat line as written. */
+  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<PutDone> {
     this.log.push(['put', path]);
     this.parentOf(path);
     const old = this.files.get(path);
@@ -132,6 +133,7 @@ export class MemoryHost implements Transport {
     const uid = opts.owner !== undefined ? idOf(opts.owner) : (old?.uid ?? 0);
     const gid = opts.group !== undefined ? idOf(opts.group) : (old?.gid ?? 0);
     this.files.set(path, { type: 'file', content: Buffer.from(content), mode, uid, gid, mtime: ++this.clock });
+    return { stat: `${this.statOut(path, '', false).split('\n')[0]}|1` };
   }
 
   async get(path: string): Promise<Buffer | undefined> {

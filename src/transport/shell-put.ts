@@ -8,10 +8,10 @@
 // are in the shell's stdin, never in a process's argv. A line cut short by a dropped connection never runs: an
 // unclosed quote is a syntax error, and a call missing its last word (`end`) returns 64 before it writes.
 import { isUtf8 } from 'node:buffer';
-import { functionCall, shellFunction } from '../core/shell-functions.js';
+import { functionCall, shellFunction, STAT_FIELDS } from '../core/shell-functions.js';
 import { putError } from './atomic.js';
 import type { ShellPool } from './shell-pool.js';
-import type { PutOptions } from './types.js';
+import type { PutDone, PutOptions } from './types.js';
 
 export const INLINE_MAX = 128 * 1024;
 
@@ -46,6 +46,8 @@ const SCRIPT = shellFunction(
     `mv -f -- "$kp_t" "$kp_f" || ${fail}`,
     // temp files of this target left by an earlier run that was cut off (a glob that matches nothing: no rm)
     'for kp_x in "${kp_f%/*}/.${kp_f##*/}".kplay-*; do [ ! -e "$kp_x" ] || rm -f -- "$kp_x"; done',
+    // the file as written, for the plan made again after this change (a failure here is not the write's)
+    `stat -c '${STAT_FIELDS}' -- "$kp_f" 2>/dev/null`,
     'exit 0',
   ].join('\n'),
 );
@@ -68,16 +70,16 @@ export function inlinePutArgv(tmp: string, target: string, content: Buffer, o: P
   return ['sh', '-c', SCRIPT, 'sh', ...args];
 }
 
-/** Writes through a free shell of `pool`: true when written, false when it cannot (the bytes, the options, every
- *  shell busy: the caller writes its own way); a failed write throws putError's error (the call removed the temp
- *  file); `lost` when the shell went away mid-call: the temp file may be there, so it joins `temps`, the files
- *  the transport removes when it connects again. */
+/** Writes through a free shell of `pool`: what it wrote (with the file's stat line) when written, false when it
+ *  cannot (the bytes, the options, every shell busy: the caller writes its own way); a failed write throws
+ *  putError's error (the call removed the temp file); `lost` when the shell went away mid-call: the temp file may
+ *  be there, so it joins `temps`, the files the transport removes when it connects again. */
 export async function putInShell(
   pool: ShellPool,
   host: string,
   w: { tmp: string; target: string; content: Buffer; opts: PutOptions },
   temps: Map<string, boolean>,
-): Promise<boolean | 'lost'> {
+): Promise<PutDone | false | 'lost'> {
   const argv = inlinePutArgv(w.tmp, w.target, w.content, w.opts);
   const call = argv && functionCall(argv);
   if (!call) return false;
@@ -88,5 +90,6 @@ export async function putInShell(
     return 'lost';
   }
   if (r.rc !== 0) throw putError(host, w.target, w.opts, r.rc, r.stderr.toString('utf8'));
-  return true;
+  const line = r.stdout.toString('utf8').trim();
+  return { stat: line.split('|').length === 9 ? line : undefined };
 }

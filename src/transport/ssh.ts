@@ -20,7 +20,7 @@ import { openSftp, sftpRead } from './sftp.js';
 import { sftpPut, type SftpPutHost } from './sftp-put.js';
 import { ShellPool } from './shell-pool.js';
 import { putInShell } from './shell-put.js';
-import type { ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
+import type { ExecOptions, ExecResult, PutDone, PutOptions, Transport } from './types.js';
 
 export { Semaphore };
 export const DEFAULT_MAX_CHANNELS = 8;
@@ -201,7 +201,7 @@ export class SshTransport implements Transport {
     return becomeFor(this.spec, this.user, o, this.markers) !== undefined;
   }
 
-  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
+  async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<PutDone | undefined> {
     checkPutOptions(path, opts);
     const tmp = tempPathFor(path);
     const become = this.needsBecome(opts);
@@ -209,7 +209,7 @@ export class SshTransport implements Transport {
     const w = { tmp, target: path, content, opts };
     const inShell = !become && this.shells && (await putInShell(this.shells, this.host, w, this.temps));
     if (inShell === 'lost') throw this.lost(`while writing ${path}`);
-    if (inShell) return;
+    if (inShell) return inShell;
     this.temps.set(tmp, become);
     const script = (fromStdin: boolean) =>
       putScript({ tmp, target: path, size: content.length, fromStdin, waitGo: !fromStdin, opts });

@@ -33,13 +33,19 @@ export interface PutOptions {
   validate?: string | undefined;
 }
 
+/** A write's answer: the written file's stat line (core/shell-functions.ts STAT_FIELDS), when it was read. */
+export interface PutDone {
+  stat: string | undefined;
+}
+
 export interface Transport {
   readonly host: string;
   /** Connect (once; later calls reuse the connection). Throws KplayError code UNREACHABLE / HOST_KEY / AUTH. */
   connect(): Promise<void>;
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
-  /** Atomic write: temp file beside the target, mode/owner, validate, rename. Nothing half-written on failure. */
-  put(path: string, content: Buffer, opts?: PutOptions): Promise<void>;
+  /** Atomic write: temp file beside the target, mode/owner, validate, rename. Nothing half-written on failure.
+   *  May answer with the file's stat as written, read in the same round trip. */
+  put(path: string, content: Buffer, opts?: PutOptions): Promise<PutDone | undefined>;
   /** A file's content, or undefined when it does not exist. */
   get(path: string, opts?: { become?: boolean }): Promise<Buffer | undefined>;
   /** Takes the host lock for this run (held until close); throws HOST_LOCKED when another run holds it. */

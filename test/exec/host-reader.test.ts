@@ -15,7 +15,9 @@ class CountingTransport implements Transport {
     this.calls.push(argv[argv.length - 3] ?? argv.join(' '));
     return { rc: 0, stdout: 'MISSING\n', stderr: '', cmd: argv, durationMs: 0 };
   }
-  async put(): Promise<void> {}
+  async put(): Promise<undefined> {
+    return undefined;
+  }
   async get(p: string): Promise<Buffer | undefined> {
     this.calls.push(`get ${p}`);
     return undefined;

@@ -16,7 +16,9 @@ export class NullTransport implements Transport {
     this.execs.push(argv);
     return { rc: 0, stdout: '', stderr: '', cmd: argv, durationMs: 0 };
   }
-  async put(): Promise<void> {}
+  async put(): Promise<undefined> {
+    return undefined;
+  }
   async get(): Promise<Buffer | undefined> {
     return undefined;
   }

@@ -110,7 +110,7 @@ describe('@lab transport/ssh: become', function () {
     const t = as('kpnopw');
     await t.put('/root/kt-become-big', Buffer.from('old\n'));
     // the cut must come mid-upload: on a busy machine the upload can win the race, and is then started again
-    let p: Promise<void> | undefined;
+    let p: Promise<unknown> | undefined;
     for (let attempt = 0; attempt < 3 && !p; attempt++) {
       const up = t.put('/root/kt-become-big', randomBytes(64 * 1024 * 1024));
       let settled = false;
