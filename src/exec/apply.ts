@@ -32,6 +32,8 @@ export async function applyChanges(t: Transport, changes: Change[], o: ApplyOpti
   const written: Written[] = [];
   for (const c of changes) {
     for (const a of c.actions) {
+      // a command or a removal after a write may change the file written: what the write read is stale then
+      if (!('put' in a)) written.length = 0;
       if ('exec' in a) {
         const env = o.env || a.env ? { ...o.env, ...a.env } : undefined;
         lastExec = await t.exec(a.exec, {

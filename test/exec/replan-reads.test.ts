@@ -3,6 +3,7 @@
 // changes made stale otherwise is read back in one command per kind. Over a host kept in memory, which answers
 // its writes as the SSH transport does (with the file's stat as written), and logs every read.
 import { expect } from 'chai';
+import { applyChanges } from '../../src/exec/apply.js';
 import { HostReader } from '../../src/exec/host-reader.js';
 import { MemoryHost } from '../../src/transport/memory.js';
 import { run } from '../support/play-harness.js';
@@ -33,6 +34,29 @@ describe('the plan made again after a change', () => {
       expect(again.recap.a?.changed, again.lines.join('\n')).to.equal(0);
     });
   }
+
+  it('a command after a write in the same plan may change the file: that write tells nothing then', async () => {
+    const a = new MemoryHost('a');
+    await a.exec(['mkdir', '-p', '/etc']);
+    const ran = await applyChanges(
+      a,
+      [
+        {
+          summary: 'write then touch',
+          touches: ['file:/etc/x'],
+          actions: [{ put: '/etc/x', content: Buffer.from('x\n') }, { exec: ['chmod', '600', '/etc/x'] }],
+        },
+      ],
+      { become: false, failOnRc: true },
+    );
+    expect(ran.written).to.deep.equal([]);
+    const only = await applyChanges(
+      a,
+      [{ summary: 'write', touches: ['file:/etc/y'], actions: [{ put: '/etc/y', content: Buffer.from('y\n') }] }],
+      { become: false, failOnRc: true },
+    );
+    expect(only.written.map((w) => w.path)).to.deep.equal(['/etc/y']);
+  });
 
   it('the reader: a written file is its stat line and its bytes; another size, its stat only', async () => {
     const a = new MemoryHost('a');
