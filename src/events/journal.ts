@@ -1,6 +1,6 @@
 // The journal: what happened to each host at each task, appended as the run goes (JSON lines, redacted),
 // so `kplay run --resume` can continue every host from the task where it stopped.
-import { existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { RunEvent } from './bus.js';
@@ -26,15 +26,19 @@ export function journalPath(playbook: string, inventories: string[], dir = '.kpl
 }
 
 export class Journal {
-  /** Open for the run: a line is one write (to the kernel at once, as a SIGKILL must not lose it), not an open,
-   *  a write and a close. */
-  private readonly fd: number;
+  /** Open for the run (closed at its end): a line is one write (to the kernel at once, as a SIGKILL must not
+   *  lose it), not an open, a write and a close. */
+  private fd: number | undefined;
   constructor(readonly path: string) {
     mkdirSync(join(path, '..'), { recursive: true });
     this.fd = openSync(path, 'w');
   }
   listener(): (e: RunEvent) => void {
     return (e) => {
+      if (e.type === 'run_end' && this.fd !== undefined) {
+        closeSync(this.fd);
+        this.fd = undefined;
+      }
       if (e.type !== 'host_result' || !e.key) return;
       const kept = e.setFacts ? { ansible_facts: e.setFacts } : e.register ? e.result : undefined;
       const result = kept === undefined ? undefined : (redactDeep(kept) as Record<string, unknown>);
@@ -51,7 +55,8 @@ export class Journal {
       const line = safeJson(entry);
       // the last guard: a form of a secret the structured pass missed drops the result, never the line's syntax
       const safe = redact(line) === line ? line : redact(JSON.stringify({ ...entry, result: undefined, masked: true }));
-      writeSync(this.fd, `${safe}\n`);
+      if (this.fd !== undefined) writeSync(this.fd, `${safe}\n`);
+      else appendFileSync(this.path, `${safe}\n`);
     };
   }
 }
