@@ -2,7 +2,7 @@
 // their inventory data (groups, hostvars) for templates; they are only left out of the run.
 // A templated pattern (`hosts: "{{ NODE_TO_ADD }}"`, kubeasz's day-2 playbooks) is rendered first, with the
 // play's variables, the `all` group's and the extra vars (Ansible 2.14 leaves inventory vars out: kplay accepts more).
-import { KplayError, Problems } from '../core/errors.js';
+import { didYouMean, KplayError, Problems } from '../core/errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { selectHosts } from '../inventory/patterns.js';
 import { valueLoc } from '../core/places.js';
@@ -37,6 +37,26 @@ function playPattern(pb: Playbook, play: Play, inv: Inventory, o: PlanOptions): 
   return String(v ?? '');
 }
 
+/** --limit that selects no host: the names it could have meant, and what the inventory holds. */
+function limitMatchesNothing(inv: Inventory, limit: string): KplayError {
+  const hosts = [...inv.hosts.keys()];
+  const names = [...hosts, ...inv.groups.keys(), 'localhost'];
+  const near = limit
+    .split(/[,:]/)
+    .map((w) => w.replace(/^[!&]/, ''))
+    .map((w) => (w && !names.includes(w) ? didYouMean(w, names) : undefined))
+    .filter(Boolean);
+  const some = (xs: string[]) => `${xs.slice(0, 8).join(', ')}${xs.length > 8 ? ` … (${xs.length} in all)` : ''}`;
+  return new KplayError(`--limit '${limit}' matches no host in the inventory; nothing was run`, {
+    code: 'OPTIONS',
+    hint:
+      `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(', ')}? ` : ''}` +
+      `give --limit a host or group of the inventory (-i): ` +
+      `${hosts.length ? `hosts ${some(hosts)}` : 'it has no hosts (localhost is implicit)'}; ` +
+      `groups ${some([...inv.groups.keys()])}`,
+  });
+}
+
 export function planHosts(
   pb: Playbook,
   inv: Inventory,
@@ -47,8 +67,7 @@ export function planHosts(
   const warnings: string[] = [];
   if (limit) {
     const lim = problems.catch(() => selectHosts(inv, limit, { baseDir: process.cwd() }));
-    if (lim && lim.hosts.length === 0)
-      problems.push(new KplayError(`--limit '${limit}' matches no host in the inventory`, { code: 'OPTIONS' }));
+    if (lim && lim.hosts.length === 0) problems.push(limitMatchesNothing(inv, limit));
   }
   const plays: PlayHosts[] = [];
   for (const play of pb.plays) {

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { KplayError } from '../core/errors.js';
 import { lockHolder, tryLock, unlock } from '../core/pid-lock.js';
 import { EventBus } from '../events/bus.js';
-import { Report } from '../ui/report.js';
+import { defaultMeta, Report } from '../ui/report.js';
 import { Journal, journalPath, readJournal } from '../events/journal.js';
 import { createRun, type RunInput } from '../exec/run.js';
 import { gatherFacts } from '../transport/facts.js';
@@ -68,7 +68,7 @@ async function executeLocked(input: ExecuteInput, out: Output): Promise<number> 
       `--resume: no journal of an earlier run of this playbook and inventory (${jpath}); running from the start`,
     );
   bus.on(new Journal(jpath).listener());
-  const report = new Report(join(dirname(jpath), 'reports'));
+  const report = new Report(join(dirname(jpath), 'reports'), defaultMeta(input.inventories));
   bus.on(report.listener());
   const handle = createRun({ ...input, bus, open: openTransport, gather: gatherFacts, resume });
   let interrupts = 0;

@@ -62,6 +62,8 @@ export interface ErrorInfo {
   host?: string | undefined;
   task?: string | undefined;
   hint?: string | undefined;
+  /** The module argument whose value decides this failure: the executor names what sets it (a site variable). */
+  arg?: string | undefined;
   /** Fields a task failed by this error registers besides `failed` (a module's own `msg` without kplay's
    *  prefix, command's `rc: 256`), as the module reports them. */
   result?: Record<string, unknown> | undefined;
@@ -73,6 +75,7 @@ export class KplayError extends Error {
   readonly host: string | undefined;
   readonly task: string | undefined;
   readonly hint: string | undefined;
+  readonly arg: string | undefined;
   readonly result: Record<string, unknown> | undefined;
   constructor(message: string, info: ErrorInfo) {
     super(message);
@@ -82,6 +85,7 @@ export class KplayError extends Error {
     this.host = info.host;
     this.task = info.task;
     this.hint = info.hint;
+    this.arg = info.arg;
     this.result = info.result;
   }
   get exitCode(): number {
@@ -95,6 +99,7 @@ export class KplayError extends Error {
       host: this.host ?? where.host,
       task: this.task ?? where.task,
       hint: this.hint,
+      arg: this.arg,
       result: this.result,
     });
   }

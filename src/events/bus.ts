@@ -1,5 +1,6 @@
 // The executor's typed events. Renderers (plain lines, JSON lines, the recap, the journal) listen; the
 // executor never prints. Every event passes through redaction before a renderer sees it.
+import type { Loc } from '../core/loc.js';
 import { redactDeep } from '../core/secrets.js';
 
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'uncertain' | 'rescued' | 'ignored';
@@ -28,7 +29,16 @@ export interface HostResultEvent {
 export type RunEvent =
   | { type: 'run_start'; playbook: string; check: boolean; hosts: number }
   | { type: 'play_start'; play: string; index: number; hosts: string[] }
-  | { type: 'task_start'; task: string; taskId: string; hosts: string[]; handler: boolean }
+  | {
+      type: 'task_start';
+      task: string;
+      taskId: string;
+      hosts: string[];
+      handler: boolean;
+      /** Where the task is written and its tags (inherited ones included), for the report. */
+      loc?: Loc | undefined;
+      tags?: string[] | undefined;
+    }
   | HostResultEvent
   | { type: 'warning'; msg: string; host?: string | undefined }
   | { type: 'play_end'; play: string; index: number }

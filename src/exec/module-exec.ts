@@ -1,4 +1,5 @@
 import { checkArgs } from '../playbook/module-args.js';
+import { withArgHint } from './arg-hint.js';
 import { KplayError } from '../core/errors.js';
 import { candidates, findSource } from '../playbook/lookup-paths.js';
 import { applyChanges } from './apply.js';
@@ -60,7 +61,7 @@ export async function runHostModule(
   if (!spec || !isTaskModule(spec)) return fail(`module '${t.module}' cannot run on hosts yet`);
   const checked = checkArgs(spec, raw, { locOf: t.argLocs, taskLoc: t.loc, task: t.name, host }, true);
   if (checked.errors.length) {
-    const out = fail(checked.errors.map((e) => e.format()).join('\n'));
+    const out = fail(checked.errors.map((e) => withArgHint(e, t).format()).join('\n'));
     return { ...out, result: { ...out.result, ...checked.errors[0]!.result } };
   }
   const args = checked.args;

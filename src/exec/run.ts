@@ -131,6 +131,8 @@ export function createRun(input: RunInput): RunHandle {
           s.ended = false; // end_host / end_play last only for their play
         }
         bus.emit({ type: 'play_start', play: play.name, index: play.index, hosts: playHosts });
+        // every host the play targets, failed ones included (ansible_play_hosts leaves those out)
+        rv.runMagic = { ...rv.runMagic, ansible_play_hosts_all: playHosts };
         // kplay apply: a host is checked against its plan in its first play (connecting needs the play's vars)
         if (input.planIn) await refuseDrifted(input.planIn, playHosts, hosts, conn, bus, recap);
         for (const batch of batches(

@@ -138,7 +138,7 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
   if (hosts.length === 0) return;
   if (!handler && !selected(p, t)) return;
   if (t.module === 'meta') return runMeta(p, t, hosts, runNodes);
-  p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler });
+  p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler, loc: t.loc, tags: t.tags });
   // add_host runs once for the play's hosts, reported for the first, as Ansible's host-loop-bypassing actions
   const bypass = p.modules.find(t.module)?.bypassHostLoop === true;
   const runOnce = bypass || toBool(t.keywords.run_once);

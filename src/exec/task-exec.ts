@@ -23,6 +23,7 @@ import { attemptsOf, numberOf } from './task-retries.js';
 import { taskRefs, condRefs, uncertainRef, uncertainOutcome } from './uncertain-vars.js';
 import { dropOmitted } from '../core/omit.js';
 import { asyncJob, withJobFields } from './async-task.js';
+import { withArgHint } from './arg-hint.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -148,7 +149,7 @@ async function once(
 /** A task's error as its failed outcome (an unreachable host's is thrown on, for the strategy). */
 function failedBy(e: unknown, t: Task, host: string): Outcome {
   if (e instanceof KplayError && UNREACHABLE_CODES.has(e.code)) throw e;
-  const err = e instanceof KplayError ? e.at({ loc: t.loc, host, task: t.name }) : undefined;
+  const err = e instanceof KplayError ? withArgHint(e.at({ loc: t.loc, host, task: t.name }), t) : undefined;
   const msg = err ? err.format() : String((e as Error)?.message ?? e);
   return {
     status: 'failed',

@@ -38,7 +38,7 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
   const keyLoc = ctx.keyLocOf ?? ctx.locOf;
   const at = (key: string | undefined, value: boolean) =>
     (key ? (value ? ctx.locOf(key) : keyLoc(key)) : undefined) ?? ctx.taskLoc;
-  const add = (message: string, loc: Loc | undefined, hint?: string, result?: Vars) =>
+  const add = (message: string, loc: Loc | undefined, hint?: string, result?: Vars, arg?: string) =>
     errors.push(
       new KplayError(`${spec.name}: ${message}`, {
         code: 'BAD_ARGS',
@@ -47,6 +47,7 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
         host: ctx.host,
         hint,
         result,
+        arg,
       }),
     );
   const err = (message: string, key: string | undefined, hint?: string) => add(message, at(key, false), hint);
@@ -55,7 +56,7 @@ export function checkArgs(spec: ModuleSpec, raw: Vars, ctx: ArgContext, rendered
     const own = spec.groupFailures?.[rule]?.[group.join(',')];
     add(own?.msg ?? message, at(key, false), undefined, own);
   };
-  const valueErr = (message: string, key: string) => add(message, at(key, true));
+  const valueErr = (message: string, key: string) => add(message, at(key, true), undefined, undefined, key);
   const args: Vars = {};
   const given = new Map<string, string>(); // canonical → name as written
   // `mod: "{{ a_dict }}"`: its names are known when the task runs, which renders them into the arguments

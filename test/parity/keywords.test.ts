@@ -207,3 +207,18 @@ describe('parity: backslashes in a value', () => {
     expect(await ansible(BACKSLASHES)).to.have.members(lines);
   });
 });
+
+// ansible_play_hosts_all: every host of the play, a failed one included.
+const playHostsAll =
+  '- hosts: web\n  gather_facts: no\n  tasks:\n    - name: one down\n      fail: msg=down\n' +
+  "      when: inventory_hostname == 'a'\n    - name: the play's hosts\n      fail: msg=wrong\n" +
+  "      when: ansible_play_hosts_all != ['a', 'b']\n";
+describe('parity: the play hosts variables', () => {
+  const inv = 'all:\n  children:\n    web:\n      hosts:\n        a: {}\n        b: {}\n';
+  it('ansible_play_hosts_all keeps a failed host', async function () {
+    this.timeout(60_000);
+    const lines = ['one down|a|failed', 'one down|b|skipped', "the play's hosts|b|skipped"];
+    expect((await run(playHostsAll, { inv })).lines).to.have.members(lines);
+    expect(await ansible(playHostsAll)).to.have.members(lines);
+  });
+});

@@ -1,12 +1,8 @@
-// What a run prints when not on a terminal (Ansible's layout), --diff's unified diffs, and the report files.
+// What a run prints when not on a terminal (Ansible's layout) and --diff's unified diffs.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RunEvent } from '../../src/events/bus.js';
 import { formatRecap } from '../../src/events/recap.js';
 import { diffText, plainRenderer } from '../../src/ui/plain.js';
-import { Report } from '../../src/ui/report.js';
 
 const counts = {
   ok: 3,
@@ -69,27 +65,5 @@ describe('plain output', () => {
     expect(diffText({ path: '/opt/bin/x', before: '', after: '', skipped })).to.equal(
       `--- before: /opt/bin/x\n+++ after: /opt/bin/x\n${skipped}\n`,
     );
-  });
-});
-
-describe('run report', () => {
-  it('writes a JSON file and a self-contained HTML timeline', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kplay-report-'));
-    const rep = new Report(dir);
-    const l = rep.listener();
-    l({ type: 'run_start', playbook: 'site.yml', check: false, hosts: 1 });
-    l({ type: 'host_result', host: 'n1', task: 'a task', taskId: 'x', status: 'changed', ms: 12 });
-    l({ type: 'run_end', recap: { n1: counts }, exitCode: 0, ms: 20 });
-    const { json, html } = rep.written!;
-    expect(existsSync(json) && existsSync(html)).to.equal(true);
-    const data = JSON.parse(readFileSync(json, 'utf8'));
-    expect(data.results[0]).to.include({ host: 'n1', task: 'a task', status: 'changed' });
-    const page = readFileSync(html, 'utf8');
-    expect(page).to.match(/^<!doctype html>/);
-    expect(page).to.include('<th>n1</th>');
-    expect(page).to.match(
-      /class="bar" style="left:[\d.]+%;width:[\d.]+%;background:#d90" title="a task: changed \(12 ms\)"/,
-    );
-    expect(page).not.to.match(/<script|src=|href=/);
   });
 });

@@ -66,6 +66,7 @@ const MAGIC = [
   'ansible_version',
   'ansible_facts',
   'ansible_play_hosts',
+  'ansible_play_hosts_all',
   'ansible_play_batch',
   'ansible_play_name',
   'ansible_run_tags',

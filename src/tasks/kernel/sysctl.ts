@@ -14,7 +14,7 @@
 // - state=absent removes the key's lines from the file; the live value is not reset (as in Ansible).
 import { boolWord } from '../../core/value-utils.js';
 import type { Action, Plan, Vars } from '../contract.js';
-import { taskFailed } from '../lib/fsattrs.js';
+import { argFailed, taskFailed } from '../lib/fsattrs.js';
 import { splitLines } from '../lib/py-regex.js';
 import { abool, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { needDir, probeKey, readText } from './shared.js';
@@ -111,7 +111,7 @@ export const sysctl = defineTask({
       };
       if (live.rc !== 0) {
         const why = (live.stderr.trim() || `no such key (${procPath})`).replace(/^sysctl: /, '');
-        if (!args.ignoreerrors) throw taskFailed(`sysctl: cannot read ${name} on this host: ${why}`);
+        if (!args.ignoreerrors) throw argFailed('ignoreerrors', `sysctl: cannot read ${name} on this host: ${why}`);
         skip(why);
       } else if (!sameSysctl(live.stdout, value)) {
         const w = await facts.probe(['test', '-w', procPath]);
@@ -120,7 +120,8 @@ export const sysctl = defineTask({
             `${procPath} is not writable here (permission denied / read-only); ` +
             `the live value is ${live.stdout.trim() || '""'}`;
           if (!args.ignoreerrors)
-            throw taskFailed(
+            throw argFailed(
+              'ignoreerrors',
               `sysctl: cannot set ${name}=${value} on the running kernel: ${why}. ` +
                 `Use ignoreerrors: yes to manage only the file.`,
             );

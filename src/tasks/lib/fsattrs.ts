@@ -12,6 +12,11 @@ export function taskFailed(msg: string, result?: Record<string, unknown>): Kplay
   return new KplayError(msg, { code: 'TASK_FAILED', result });
 }
 
+/** A failure that the value of one argument decides (the executor names what sets that argument). */
+export function argFailed(arg: string, msg: string): KplayError {
+  return new KplayError(msg, { code: 'TASK_FAILED', arg });
+}
+
 export type ModeArg = number | string | undefined;
 
 /** Default modes of new files and directories (umask 022, as on a stock host). */

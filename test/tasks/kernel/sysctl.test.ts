@@ -1,6 +1,7 @@
 // sysctl against a fake host with live kernel state (cases: table.ts).
 import { expect } from 'chai';
-import { converge, planError } from '../../support/plan-harness.js';
+import { KplayError } from '../../../src/core/errors.js';
+import { converge, planError, planOn } from '../../support/plan-harness.js';
 import { SysHost } from '../system-fake.js';
 import { sysctl } from '../../../src/tasks/kernel/sysctl.js';
 import { table } from './table.js';
@@ -174,6 +175,17 @@ describe('sysctl', () => {
       check: (_h, p) => expect(p.result?.msg).to.match(/No such file or directory/),
     },
   ]);
+
+  it('its failures name the argument that decides them (the executor then names the variable setting it)', async () => {
+    const h = new SysHost({ '/etc/sysctl.d/README': '' });
+    h.sysctls.set('vm.swappiness', '60');
+    h.writable = new Set();
+    for (const name of ['vm.swappiness', 'net.nope']) {
+      const e = await planOn(sysctl, { name, value: '0', sysctl_file: K8S, sysctl_set: true }, h).catch((x) => x);
+      expect(e, name).to.be.instanceOf(KplayError);
+      expect((e as KplayError).arg, name).to.equal('ignoreerrors');
+    }
+  });
 
   it('a read-only key fails the plan with the key and the reason, and nothing is written', async () => {
     const h = new SysHost({ '/etc/sysctl.d/README': '' });
