@@ -29,9 +29,12 @@ export function bundleStale(root = '.'): boolean {
   return !existsSync(main) || statSync(main).mtimeMs < newest(join(root, 'dist/src'));
 }
 
-/** Writes the bundle into a fresh folder and then swaps it in, so a concurrent reader never sees half of it. */
-export async function bundle(root = '.'): Promise<void> {
-  const tmp = join(root, `${OUT}.tmp-${process.pid}`);
+/**
+ * Writes the bundle into a fresh folder and then swaps it in, so a concurrent reader never sees half of it.
+ * `out`: another folder to write it to (the pack test compares what it makes with the bundle shipped).
+ */
+export async function bundle(root = '.', out = join(root, OUT)): Promise<void> {
+  const tmp = `${out}.tmp-${process.pid}`;
   await build({
     entryPoints: [join(root, ENTRY)],
     outfile: join(tmp, BUNDLE_FILE),
@@ -48,9 +51,9 @@ export async function bundle(root = '.'): Promise<void> {
     keepNames: true,
     logLevel: 'error',
   });
-  const old = join(root, `${OUT}.old-${process.pid}`);
-  if (existsSync(join(root, OUT))) renameSync(join(root, OUT), old);
-  renameSync(tmp, join(root, OUT));
+  const old = `${out}.old-${process.pid}`;
+  if (existsSync(out)) renameSync(out, old);
+  renameSync(tmp, out);
   rmSync(old, { recursive: true, force: true });
 }
 

@@ -51,6 +51,8 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     .strict()
     .demandCommand(1, 'name a command: run, apply, inventory, new, site, cluster, doc or lab')
     .recommendCommands()
+    // a bash (zsh with SHELL=zsh) script whose completions yargs answers: kplay --get-yargs-completions WORDS...
+    .completion('completion', 'Print a shell completion script (bash, zsh): kplay completion >> ~/.bashrc')
     .help()
     .alias('h', 'help')
     .version(false)

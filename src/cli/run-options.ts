@@ -25,7 +25,11 @@ export interface RunArgs {
 
 export function runOptions(y: Argv): Argv<RunArgs> {
   return y
-    .positional('playbook', { type: 'string', describe: 'playbook file (YAML list of plays)', demandOption: true })
+    .positional('playbook', {
+      type: 'string',
+      describe: "playbook file (YAML list of plays); playbooks/NAME not found here is kplay's own",
+      demandOption: true,
+    })
     .option('inventory', {
       alias: 'i',
       type: 'string',

@@ -13,8 +13,10 @@ import { writePlan } from '../exec/planfile/format.js';
 import type { PlanExpect } from '../exec/planfile/expect.js';
 import { planFiles } from './plan-files.js';
 import { ttyAsker } from './prompt-tty.js';
+import { shippedPlaybook } from './shipped-playbook.js';
 
-export async function runCommand(a: RunArgs & { planIn?: PlanExpect }, out: Output): Promise<number> {
+export async function runCommand(given: RunArgs & { planIn?: PlanExpect }, out: Output): Promise<number> {
+  const a = { ...given, playbook: shippedPlaybook(given.playbook) };
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1))
     throw new KplayError(`--forks must be a whole number of 1 or more, got ${a.forks}`, { code: 'OPTIONS' });
   if (a.detailedExitcode && !a.check)
