@@ -113,6 +113,7 @@ describe('kplay as a package: npm pack, npm install -g into an empty prefix, run
       'playbooks/roles/kplay-defaults/defaults/main.yml',
       'templates/new-site/hosts.hbs',
       'docs/ha-cluster.md',
+      'assets/report/report.js',
     ])
       expect(paths).to.include(f);
     const unwanted =
@@ -164,6 +165,9 @@ describe('kplay as a package: npm pack, npm install -g into an empty prefix, run
     expect(r.out).to.match(/changed: \[localhost\]/);
     expect(r.out).to.match(/UNREACHABLE!.*connection refused/);
     expect(readFileSync(join(work, 'ssl', 'ca.pem'), 'utf8')).to.match(/^-----BEGIN CERTIFICATE-----/);
+    // the run's report page holds the page's script, read from the installed package
+    const page = readFileSync(join(work, /^report: (.*)$/m.exec(r.out)![1]!), 'utf8');
+    expect(page).to.include('id="report-data"').and.include("getElementById('report-data')");
   });
 
   it("the lab daemon's files load (it runs from dist/src/lab, not from the bundle)", () => {

@@ -13,7 +13,7 @@ const cases = [
     pb: play('    site_state: bogus', '{ path: /srv/x, state: "{{ site_state }}" }'),
     hint: new RegExp(
       "hint: state is '\\{\\{ site_state \\}\\}': set 'site_state' for this host " +
-        "\\(the site's group_vars or host_vars, or -e\\) to change it\n.*state: \"\\{\\{ site_state",
+        '\\(the site\'s group_vars or host_vars, or -e\\) to change it\n.*state: "\\{\\{ site_state',
     ),
   },
   {
