@@ -84,6 +84,7 @@ async function executeLocked(input: ExecuteInput, out: Output): Promise<number> 
     const code = await handle.run();
     await live?.done();
     if (report.written) out.print(`report: ${report.written.html}`);
+    if (report.failed) out.warn(`the run's report was not written: ${report.failed}`);
     return code;
   } finally {
     process.off('SIGINT', onSigint);

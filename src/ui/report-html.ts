@@ -1,6 +1,6 @@
 // The report's HTML page: one file that needs nothing else (no network: its content security policy allows no
 // fetch, font or remote script). The data is the report's JSON in a script element; the page's script
-// (assets/report/report.js) draws the views from it in the browser, with DOM nodes and text, never markup made
+// (assets/report/*.js) draws the views from it in the browser, with DOM nodes and text, never markup made
 // of the data.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,9 @@ import { KPLAY_ROOT } from '../core/package-root.js';
 import type { ReportData } from './report-data.js';
 
 const asset = (name: string): string => readFileSync(join(KPLAY_ROOT, 'assets', 'report', name), 'utf8');
+
+/** The page's scripts, in the order they run (they share one object, window.kplayReport). */
+const SCRIPTS = ['model.js', 'views.js', 'tables.js', 'main.js'];
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -34,7 +37,7 @@ export function reportPage(json: string, d: ReportData): string {
       'same data is in the JSON file beside it.</p></noscript>',
     '<div id="app"></div>',
     `<script id="report-data" type="application/json">${scriptSafe(json)}</script>`,
-    `<script>${asset('report.js')}</script>`,
+    ...SCRIPTS.map((f) => `<script>${asset(f)}</script>`),
     '</body></html>',
     '',
   ].join('\n');

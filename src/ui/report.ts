@@ -27,6 +27,8 @@ export function defaultMeta(inventories: string[], argv: string[] = process.argv
 export class Report {
   private readonly builder: ReportBuilder;
   written: { json: string; html: string } | undefined;
+  /** Why the report could not be written (the run itself is not failed by it). */
+  failed: string | undefined;
 
   constructor(
     private readonly dir: string,
@@ -38,7 +40,12 @@ export class Report {
   listener(): (e: RunEvent) => void {
     return (e) => {
       const done = this.builder.add(e);
-      if (done) this.write(done);
+      if (!done) return;
+      try {
+        this.write(done);
+      } catch (err) {
+        this.failed = `${(err as Error).message ?? err}`;
+      }
     };
   }
 

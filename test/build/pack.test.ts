@@ -113,7 +113,7 @@ describe('kplay as a package: npm pack, npm install -g into an empty prefix, run
       'playbooks/roles/kplay-defaults/defaults/main.yml',
       'templates/new-site/hosts.hbs',
       'docs/ha-cluster.md',
-      'assets/report/report.js',
+      'assets/report/main.js',
     ])
       expect(paths).to.include(f);
     const unwanted =
@@ -167,7 +167,7 @@ describe('kplay as a package: npm pack, npm install -g into an empty prefix, run
     expect(readFileSync(join(work, 'ssl', 'ca.pem'), 'utf8')).to.match(/^-----BEGIN CERTIFICATE-----/);
     // the run's report page holds the page's script, read from the installed package
     const page = readFileSync(join(work, /^report: (.*)$/m.exec(r.out)![1]!), 'utf8');
-    expect(page).to.include('id="report-data"').and.include("getElementById('report-data')");
+    expect(page).to.include('id="report-data"').and.include("getElementById('report-data')").and.include('K.setFilter');
   });
 
   it("the lab daemon's files load (it runs from dist/src/lab, not from the bundle)", () => {

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { exampleNodeNames } from './cluster-site.js';
 import { allAnswered, type Day2Ctx, predicted, startPoller } from './day2.js';
 import { kplay, type KplayRun, tasksWith, totalChanged } from './support.js';
+import { onPage, reportPage, saveScreenshot, texts } from '../support/report-page.js';
 
 const KUBE = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kubelet', 'kube-proxy'];
 const CALLS = '/var/lib/kubectl-standin/node-calls.log';
@@ -71,6 +72,14 @@ export async function upgradeKube(c: Day2Ctx): Promise<void> {
   expect(failed.code, 'the failed batch fails the run').to.equal(2);
   const failures = failed.events.filter((e) => e.type === 'host_result' && e.status === 'failed');
   expect(failures.map((e) => `${e.host} ${e.task}`)).to.deep.equal([`${w0} kube-node : restart kubelet`]);
+  // what the run's report shows of it, in a browser: the failure first, with the handler's source lines
+  await onPage(reportPage(failed.stdout), async (b) => {
+    expect(await texts(b, '#failures h3')).to.equal(`failed ${w0} · kube-node : restart kubelet`);
+    expect(await texts(b, '#failures .src')).to.match(/playbooks\/roles\/kube-node\/handlers\/main\.yml:\d+$/);
+    expect(await texts(b, '#failures .snippet .hit')).to.match(/- name: restart kubelet/);
+    expect(await b.eval<number>(`document.querySelectorAll('#tasks tr[data-task]').length`)).to.be.above(10);
+    await saveScreenshot(b, 'report-ha-upgrade-failed-5-hosts.png');
+  });
   const pushThenRestart = ['kube-master : Push the control-plane binaries', 'kube-master : restart kube-apiserver'];
   expect(hostsOf(failed, pushThenRestart), 'the masters one at a time').to.deep.equal(
     c.g.master.flatMap((ip) => [ip, ip]),

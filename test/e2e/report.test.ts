@@ -2,15 +2,15 @@
 // the task table, the failure's message with its source line, diffs, and the filters a user works (choosing a
 // host, typing a search, a status in the address). A screenshot is left in .kplay/test-artifacts/.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { Browser } from '../support/chromium.js';
+import { reportPage, saveScreenshot, texts } from '../support/report-page.js';
 import { kplay, siteFor } from './support.js';
 
 const PLAYBOOK = resolve('test/e2e/fixtures/report/site.yml');
-const ARTIFACTS = resolve('.kplay/test-artifacts');
 
 interface Row {
   host?: string;
@@ -30,7 +30,7 @@ describe('@lab the run report in a browser', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'kplay-report-run-'));
     const r = await kplay(['run', PLAYBOOK, '-i', siteFor(lab), '--diff'], { cwd });
     expect(r.code, r.stdout + r.stderr).to.equal(2);
-    page = join(cwd, /^report: (.*)$/m.exec(r.stdout)![1]!);
+    page = reportPage(r.stdout, cwd);
     browser = await Browser.open();
     await browser.goto(`file://${page}`);
   });
@@ -41,10 +41,7 @@ describe('@lab the run report in a browser', () => {
       `[...document.querySelectorAll('#${section} [data-host], #${section} [data-task]')]` +
         '.map((e) => ({ host: e.dataset.host, task: e.dataset.task, status: e.dataset.status }))',
     );
-  const text = (selector: string) =>
-    browser.eval<string>(
-      `[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.textContent)` + `.join('\\n')`,
-    );
+  const text = (selector: string) => texts(browser, selector);
 
   it('shows the summary, the timeline and the task table with every task by name', async () => {
     expect(await browser.eval('document.documentElement.dataset.ready')).to.equal('yes');
@@ -94,11 +91,7 @@ describe('@lab the run report in a browser', () => {
 
   it('is saved as a screenshot (a test artifact)', async () => {
     await browser.goto(`file://${page}#`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const png = await browser.screenshot();
-    expect(png.subarray(1, 4).toString()).to.equal('PNG');
-    const file = join(ARTIFACTS, 'report-lab-3-hosts.png');
-    writeFileSync(file, png);
-    console.log(`      screenshot: ${file}`);
+    const file = await saveScreenshot(browser, 'report-lab-3-hosts.png');
+    expect(readFileSync(file).subarray(1, 4).toString()).to.equal('PNG');
   });
 });

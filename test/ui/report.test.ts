@@ -168,7 +168,7 @@ describe('run report', () => {
     expect(page).to.match(/^<!doctype html>/);
     expect(page).to.include("default-src 'none'");
     expect(page).not.to.match(/\b(src|href)=/);
-    expect(page.match(/<script/g)).to.have.length(2);
+    expect(page.match(/<script/g)).to.have.length(5);
     const inline = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(page)![1]!;
     expect(JSON.parse(inline)).to.deep.equal(data);
   });

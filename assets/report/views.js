@@ -1,0 +1,208 @@
+// kplay's run report in the browser, 2 of 4: the summary, the recap, the failures with their source lines and
+// the timeline. DOM nodes and text only: no markup is made of the data.
+(() => {
+  const K = window.kplayReport;
+  const { D, num, STATUSES, BAD, el, fmtMs, badge, where, results, runMs, critical, critTasks, slowest, slowRank } = K;
+
+  function summary() {
+    const exitClass = D.exitCode === 0 ? 'exit-ok' : 'exit-bad';
+    const rows = [
+      ['playbook', D.playbook],
+      ['site', (D.inventories || []).join(', ') || '(none)'],
+      ['command', D.command],
+      ['user', `${D.user}@${D.controller}`],
+      ['started', D.started],
+      ['duration', fmtMs(num(D.ms))],
+      ['exit', el('span', { class: exitClass, id: 'exit-code' }, String(D.exitCode))],
+      ['results', `${results.length} on ${D.hosts.length} hosts, ${D.tasks.length} tasks`],
+    ];
+    return el(
+      'header',
+      { id: 'summary' },
+      el('h1', {}, `kplay ${D.check ? 'check run (nothing was changed)' : 'run'}`),
+      el(
+        'dl',
+        { class: 'meta' },
+        rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]),
+      ),
+    );
+  }
+
+  const COUNTS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored', 'uncertain'];
+  function recap() {
+    const hosts = Object.keys(D.recap);
+    const total = Object.fromEntries(COUNTS.map((c) => [c, hosts.reduce((s, h) => s + num(D.recap[h][c]), 0)]));
+    const cell = (v) => el('td', { class: `n${v ? '' : ' zero'}` }, String(v));
+    return el(
+      'section',
+      { id: 'recap' },
+      el('h2', {}, 'Recap'),
+      el(
+        'table',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, 'host'),
+          COUNTS.map((c) => el('th', { class: 'n' }, c)),
+          el('th', { class: 'n' }, 'time'),
+        ),
+        hosts.map((h) =>
+          el(
+            'tr',
+            { 'data-host': h, class: D.recap[h].failed || D.recap[h].unreachable ? 'bad' : undefined },
+            el('td', {}, el('a', { class: 'pick', onclick: () => K.setFilter('host', h) }, h)),
+            COUNTS.map((c) => cell(num(D.recap[h][c]))),
+            el('td', { class: 'n' }, fmtMs(num(D.recap[h].ms))),
+          ),
+        ),
+        el(
+          'tr',
+          {},
+          el('th', {}, 'all'),
+          COUNTS.map((c) => el('th', { class: 'n' }, String(total[c]))),
+          el('th'),
+        ),
+      ),
+    );
+  }
+
+  function failures(rs) {
+    const bad = rs.filter((r) => BAD.has(r.s));
+    if (!bad.length) return undefined;
+    return el(
+      'section',
+      { id: 'failures' },
+      el('h2', {}, `Failures (${bad.length})`),
+      bad.slice(0, 200).map((r) => {
+        const src = D.sources[r.t];
+        return el(
+          'div',
+          { class: 'failure', 'data-host': r.host, 'data-status': r.s },
+          el('h3', {}, badge(r.s), ' ', r.host, ' · ', r.task.title, r.item ? ` (item ${r.item})` : ''),
+          el('div', { class: 'src' }, where(r.task)),
+          el('pre', { class: 'msg' }, r.msg || ''),
+          src ? snippet(src) : undefined,
+          r.out ? el('pre', { class: 'out' }, r.out) : undefined,
+        );
+      }),
+      bad.length > 200 ? el('p', { class: 'note' }, `… and ${bad.length - 200} more: filter by host or text`) : '',
+    );
+  }
+
+  function snippet(src) {
+    return el(
+      'pre',
+      { class: 'snippet' },
+      src.lines.map((l, k) => {
+        const n = src.first + k;
+        return el(
+          'span',
+          { class: n === src.line ? 'hit' : undefined },
+          el('span', { class: 'ln' }, String(n)),
+          `${l}\n`,
+        );
+      }),
+    );
+  }
+
+  function niceStep(ms) {
+    const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((s) => s * 1000);
+    return steps.find((s) => ms / s <= 10) || 14400000;
+  }
+  const pct = (ms) => `${((100 * ms) / runMs).toFixed(3)}%`;
+
+  /** The critical host's name beside its bar: after it, or before it near the axis' end. */
+  const hostLabel = (r) =>
+    el(
+      'span',
+      {
+        class: 'tl-host',
+        style:
+          r.end > runMs * 0.85 ? { right: `calc(${pct(runMs - r.at)} + 4px)` } : { left: `calc(${pct(r.end)} + 4px)` },
+      },
+      r.host,
+    );
+
+  function timeline(rs) {
+    const step = niceStep(runMs);
+    const ticks = [];
+    for (let t = 0; t <= runMs; t += step) ticks.push(t);
+    const lane = (kids) =>
+      el(
+        'div',
+        { class: 'tl-lane' },
+        ticks.map((t) => el('div', { class: 'tl-tick', style: { left: pct(t) } })),
+        kids,
+      );
+    const rows = [];
+    const groups = new Map();
+    for (const r of rs) groups.set(r.t, [...(groups.get(r.t) || []), r]);
+    for (const [t, trs] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+      const task = D.tasks[t];
+      const start = Math.min(...trs.map((r) => r.at));
+      const end = Math.max(...trs.map((r) => r.end));
+      const worst = STATUSES.find((s) => trs.some((r) => r.s === s)) || 'ok';
+      const crit = critTasks.has(t);
+      const critR = crit ? results.find((r) => r.t === t && critical.has(r.i)) : undefined;
+      const rank = slowRank.get(t);
+      const tip =
+        `${task.title}: ${fmtMs(end - start)} over ${trs.length} result(s), from ${fmtMs(start)}` +
+        `${crit ? '; on the critical path' : ''}`;
+      rows.push(
+        el(
+          'div',
+          { class: 'tl-row', 'data-task': task.title, 'data-status': worst },
+          el(
+            'div',
+            { class: 'tl-label', title: `${task.title}\n${where(task)}` },
+            crit ? el('span', { class: 'crit-mark', title: 'on the critical path' }, '◆ ') : '',
+            task.title,
+            rank ? el('span', { class: 'slow' }, `slow #${rank}`) : '',
+          ),
+          lane([
+            el('div', {
+              class: `tl-bar s-${worst}${crit ? ' crit' : ''}`,
+              title: tip,
+              style: { left: pct(start), width: pct(Math.max(end - start, runMs / 1000)) },
+            }),
+            // the result that held the next task back: its host, where it ran
+            critR
+              ? el('div', {
+                  class: 'tl-crit',
+                  title: `critical path: ${critR.host}, ${fmtMs(critR.ms)}`,
+                  style: { left: pct(critR.at), width: pct(Math.max(critR.ms, runMs / 1000)) },
+                })
+              : '',
+            critR ? hostLabel(critR) : '',
+          ]),
+        ),
+      );
+    }
+    const axis = el(
+      'div',
+      { class: 'tl-row axis' },
+      el('div', { class: 'tl-label' }, 'task'),
+      el(
+        'div',
+        { class: 'tl-lane' },
+        ticks.map((t) => el('div', { class: 'tl-tick', style: { left: pct(t) } }, el('span', {}, fmtMs(t)))),
+      ),
+    );
+    return el(
+      'section',
+      { id: 'timeline' },
+      el('h2', {}, 'Timeline'),
+      el(
+        'p',
+        { class: 'legend' },
+        STATUSES.map((s) => el('span', {}, badge(s))),
+        el('span', {}, '◆ critical path (the results that decided when the run ended)'),
+        el('span', {}, el('span', { class: 'slow' }, 'slow #1'), ` the ${slowest.length} slowest tasks`),
+      ),
+      el('div', { class: 'timeline' }, axis, rows),
+    );
+  }
+
+  Object.assign(K, { summary, recap, failures, timeline });
+})();
