@@ -30,6 +30,17 @@ export const linesFor = (b: Bounds) => b.running + b.failed + 2;
 
 const ORDER: HostStatus[] = ['ok', 'changed', 'uncertain', 'skipped', 'rescued', 'ignored', 'failed', 'unreachable'];
 const FAILED = new Set<HostStatus>(['failed', 'unreachable']);
+/** Whose hosts a finished task's line names first, while they fit. */
+const NAMED_FIRST: HostStatus[] = [
+  'failed',
+  'unreachable',
+  'ignored',
+  'rescued',
+  'uncertain',
+  'changed',
+  'skipped',
+  'ok',
+];
 
 export function elapsed(ms: number): string {
   const s = ms / 1000;
@@ -62,6 +73,8 @@ export class TaskView {
   private readonly member = new Set<string>();
   private readonly results = new Map<string, HostResultEvent>();
   private readonly progress = new Map<string, Progress>();
+  /** hosts that went on to another task without a result here (add_host reports for its first host only) */
+  private readonly left = new Set<string>();
   private ended = false;
   private wake: (() => void) | undefined;
   /** Resolves when every host has its result (or the run ended). */
@@ -91,7 +104,15 @@ export class TaskView {
     // a loop's hosts report once, at the end; a result of another task (a late one) is not this view's
     if (e.taskId !== this.taskId || !this.member.has(e.host)) return;
     this.results.set(e.host, e);
+    this.left.delete(e.host);
     this.progress.delete(e.host);
+    this.settle();
+  }
+
+  /** The host started another task: it will report nothing more here. */
+  leave(host: string): void {
+    if (this.member.has(host) && !this.results.has(host)) this.left.add(host);
+    this.progress.delete(host);
     this.settle();
   }
 
@@ -107,7 +128,7 @@ export class TaskView {
   }
 
   get done(): boolean {
-    return this.ended || this.results.size >= this.hosts.length;
+    return this.ended || this.results.size + this.left.size >= this.hosts.length;
   }
 
   private settle(): void {
@@ -133,24 +154,29 @@ export class TaskView {
     return [`${this.title}  ${this.results.size}/${this.hosts.length} done`, ...counts, ...took].join(' · ');
   }
 
-  /** The title of a finished task: its counts, with each status's hosts while the line fits `width`. */
+  /** The title of a finished task: its counts, with a status's hosts named while the line fits `width` (the
+   *  failures first, the ok ones last). */
   doneTitle(now: number, width: number): string {
     const counts = this.counts();
     const n = this.hosts.length;
     const head = `${this.title}  ${n} host${n === 1 ? '' : 's'}`;
     const took = elapsed(now - this.start);
-    const line = (named: (s: HostStatus) => boolean) =>
-      [head, ...counts.map(([s, hs]) => `${s} ${hs.length}${named(s) ? ` (${hs.join(' ')})` : ''}`), took].join(' · ');
-    for (const named of [() => true, (s: HostStatus) => s !== 'ok' && s !== 'skipped', () => false]) {
-      const l = line(named);
-      if (l.length <= width) return l;
+    const named = new Set<HostStatus>();
+    const line = () =>
+      [head, ...counts.map(([s, hs]) => `${s} ${hs.length}${named.has(s) ? ` (${hs.join(' ')})` : ''}`), took].join(
+        ' · ',
+      );
+    for (const s of NAMED_FIRST) {
+      if (!counts.some(([c]) => c === s)) continue;
+      named.add(s);
+      if (line().length > width) named.delete(s);
     }
-    return line(() => false);
+    return line();
   }
 
   /** The hosts still running, then the failures, within `b`. */
   body(now: number, b: Bounds, width: number): string[] {
-    const waiting = this.hosts.filter((h) => !this.results.has(h));
+    const waiting = this.hosts.filter((h) => !this.results.has(h) && !this.left.has(h));
     // hosts telling what a long change does first, then in the play's order
     const shown = [...waiting.filter((h) => this.progress.has(h)), ...waiting.filter((h) => !this.progress.has(h))];
     const took = now - this.start >= ELAPSED_AFTER_MS ? `  ${elapsed(now - this.start)}` : '';

@@ -47,6 +47,7 @@ export class LiveRenderer {
       else if (e.type === 'warning') this.print(`[WARNING]: ${e.host ? `${e.host}: ` : ''}${e.msg}\n`);
       else if (e.type === 'interrupted')
         this.print('\n[ERROR]: interrupted: no new tasks were started; running ones finished\n');
+      else if (e.type === 'play_end') for (const v of this.views) v.end();
       else if (e.type === 'run_end') {
         for (const v of this.views) v.end();
         this.print(formatRecap(e.recap, this.o.check));
@@ -87,7 +88,11 @@ export class LiveRenderer {
       this.views.push(view);
       this.queue(() => this.draw(view));
     }
-    for (const h of hosts) this.current.set(h, view);
+    for (const h of hosts) {
+      const before = this.current.get(h);
+      if (before !== view) before?.leave(h);
+      this.current.set(h, view);
+    }
   }
 
   private async draw(view: TaskView): Promise<void> {

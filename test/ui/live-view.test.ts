@@ -123,10 +123,19 @@ describe('live view of a task', () => {
       title: 'TASK [t]  3 hosts · ok 1 (h01) · changed 1 (h02) · failed 1 (h03) · 1.5s',
     },
     {
-      name: 'the hosts that are not ok named when all do not fit',
+      name: 'the failed hosts named first when all do not fit',
       v: view(50, [...names(49).map((h): [string, HostStatus] => [h, 'ok']), ['h50', 'failed', 'x']]),
       width: 114,
       title: 'TASK [t]  50 hosts · ok 49 · failed 1 (h50) · 1.5s',
+    },
+    {
+      name: 'the few hosts of a status named, the many not',
+      v: view(
+        50,
+        names(50).map((h): [string, HostStatus] => [h, h === 'h09' ? 'changed' : 'skipped']),
+      ),
+      width: 114,
+      title: 'TASK [t]  50 hosts · changed 1 (h09) · skipped 49 · 1.5s',
     },
     {
       name: 'counts alone when even those do not fit',
@@ -168,6 +177,16 @@ describe('live view of a task', () => {
     v.end();
     await v.finished;
     expect(v.done).to.equal(true);
+  });
+
+  it('ends when the hosts without a result went on to another task (add_host reports for one host)', () => {
+    const v = view(3, [['h01', 'changed']]);
+    v.leave('h02');
+    expect(v.body(T0, boundsFor(40), 114)).to.deep.equal(['h03']);
+    v.leave('h03');
+    v.leave('h01'); // it has its result: counted once
+    expect(v.done).to.equal(true);
+    expect(v.doneTitle(T0 + 100, 114)).to.equal('TASK [t]  3 hosts · changed 1 (h01) · 0.1s');
   });
 
   const nameCases: [string[], number, string][] = [
