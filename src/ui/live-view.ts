@@ -64,15 +64,12 @@ export function nameList(names: string[], width: number): string {
   return out;
 }
 
-interface Progress {
-  msg: string | undefined;
-}
-
 export class TaskView {
   readonly hosts: string[] = [];
   private readonly member = new Set<string>();
   private readonly results = new Map<string, HostResultEvent>();
-  private readonly progress = new Map<string, Progress>();
+  /** what a long change tells on each host still running (undefined under no_log) */
+  private readonly progress = new Map<string, string | undefined>();
   /** hosts that went on to another task without a result here (add_host reports for its first host only) */
   private readonly left = new Set<string>();
   private ended = false;
@@ -118,7 +115,7 @@ export class TaskView {
 
   hostProgress(e: HostProgressEvent): void {
     if (e.taskId === this.taskId && this.member.has(e.host) && !this.results.has(e.host))
-      this.progress.set(e.host, { msg: e.msg });
+      this.progress.set(e.host, e.msg);
   }
 
   /** The run ended (or stopped): hosts without a result will have none. */
@@ -181,7 +178,7 @@ export class TaskView {
     const shown = [...waiting.filter((h) => this.progress.has(h)), ...waiting.filter((h) => !this.progress.has(h))];
     const took = now - this.start >= ELAPSED_AFTER_MS ? `  ${elapsed(now - this.start)}` : '';
     const lines = shown.slice(0, b.running).map((h) => {
-      const msg = this.progress.get(h)?.msg;
+      const msg = this.progress.get(h);
       return `${h}${took}${msg ? `  ${firstLine(msg)}` : took ? '  running' : ''}`;
     });
     const rest = shown.slice(b.running);
