@@ -6,7 +6,7 @@
 // every host. The final panes are kept under .kplay/test-artifacts/.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type HostsOptions, startHosts, stopHosts } from '../../bench/hosts.js';
@@ -70,6 +70,7 @@ async function runInTmux(n: number): Promise<{ panes: string[]; final: string }>
   }
   const final = tmux('capture-pane', '-p', '-S', '-', '-E', '-', '-t', 'live');
   tmux('kill-session', '-t', 'live');
+  rmSync(work, { recursive: true, force: true }); // the playbook, the run's journal and report
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `live-view-${n}-hosts.txt`);
   writeFileSync(file, final);
