@@ -2,6 +2,8 @@
 // own config and host key; root logs in with one generated client key. Writes a known_hosts with every host key
 // and one inventory (hosts.yml, Ansible's YAML shape) that both kplay and ansible-playbook read.
 // The hosts share this machine's filesystem, so a workload must keep its paths per host.
+// A second set (a test's: test/ui/live-tmux.test.ts) runs beside the benchmark's with its own state folder, port
+// and login (`HostsOptions`); the benchmark uses the defaults.
 // Run by itself: node dist/bench/hosts.js up N   (prints the inventory path; sshd keep running)
 //                node dist/bench/hosts.js down   (stops them by the pids recorded in the state folder)
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,8 +13,26 @@ import { join } from 'node:path';
 
 export const STATE_DIR = '/tmp/kbench-hosts';
 export const PORT = 2222;
+// The benchmark logs in as LOGIN, a second name for uid 0 with /bin/sh and an empty home: root's own login
+// shell here is bash, which sources ~/.bashrc for every ssh command (this machine's runs `pyenv init`, about
+// 0.26 s), a cost that would swamp what is measured: each tool's own overhead per task.
+export const LOGIN = 'kbench';
 const SSHD = '/usr/sbin/sshd';
-const PIDS = join(STATE_DIR, 'pids');
+
+/** Where a set of hosts lives: its state folder (keys, configs, pids, inventory), its port, its login. */
+export interface HostsOptions {
+  stateDir?: string;
+  port?: number;
+  login?: string;
+}
+
+type Where = Required<HostsOptions>;
+const where = (o: HostsOptions = {}): Where => ({
+  stateDir: o.stateDir ?? STATE_DIR,
+  port: o.port ?? PORT,
+  login: o.login ?? LOGIN,
+});
+const pidsOf = (w: Where) => join(w.stateDir, 'pids');
 
 export interface BenchHosts {
   names: string[];
@@ -41,9 +61,9 @@ function keygen(file: string, comment: string): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { timeout: 30_000 });
 }
 
-function sshdConfig(i: number, dir: string): string {
+function sshdConfig(i: number, dir: string, port: number): string {
   return [
-    `ListenAddress ${hostAddr(i)}:${PORT}`,
+    `ListenAddress ${hostAddr(i)}:${port}`,
     `HostKey ${join(dir, `host_${i}_ed25519`)}`,
     `PidFile ${join(dir, `sshd_${i}.pid`)}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -82,12 +102,13 @@ function waitForPort(host: string, port: number, deadline: number): Promise<void
   });
 }
 
-function inventoryYaml(n: number, dir: string): string {
+function inventoryYaml(n: number, w: Where): string {
+  const dir = w.stateDir;
   const lines = [
     'all:',
     '  vars:',
-    `    ansible_user: ${LOGIN}`,
-    `    ansible_port: ${PORT}`,
+    `    ansible_user: ${w.login}`,
+    `    ansible_port: ${w.port}`,
     `    ansible_ssh_private_key_file: ${join(dir, 'id_ed25519')}`,
     `    ansible_ssh_common_args: -o UserKnownHostsFile=${join(dir, 'known_hosts')} -o StrictHostKeyChecking=yes`,
     '    ansible_python_interpreter: /usr/bin/python3',
@@ -101,51 +122,52 @@ function inventoryYaml(n: number, dir: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Stops every sshd recorded in the state folder (by pid). Safe to call twice. */
-// The benchmark logs in as LOGIN, a second name for uid 0 with /bin/sh and an empty home: root's own login
-// shell here is bash, which sources ~/.bashrc for every ssh command (this machine's runs `pyenv init`, about
-// 0.26 s), a cost that would swamp what is measured: each tool's own overhead per task.
-export const LOGIN = 'kbench';
-
-function addLogin(dir: string): void {
-  const home = join(dir, 'home');
+function addLogin(w: Where): void {
+  const home = join(w.stateDir, 'home');
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  removeLogin();
-  execFileSync('useradd', ['-o', '-u', '0', '-g', '0', '-M', '-d', home, '-s', '/bin/sh', LOGIN], { stdio: 'ignore' });
+  removeLogin(w.login);
+  execFileSync('useradd', ['-o', '-u', '0', '-g', '0', '-M', '-d', home, '-s', '/bin/sh', w.login], {
+    stdio: 'ignore',
+  });
   // '*' rather than useradd's locked '!': sshd without PAM refuses accounts whose password is locked
-  execFileSync('usermod', ['-p', '*', LOGIN], { stdio: 'ignore' });
+  execFileSync('usermod', ['-p', '*', w.login], { stdio: 'ignore' });
 }
 
-function removeLogin(): void {
+function removeLogin(login: string): void {
   try {
     // -f: uid 0 always has processes running, which plain userdel refuses
-    execFileSync('userdel', ['-f', LOGIN], { stdio: 'ignore' });
+    execFileSync('userdel', ['-f', login], { stdio: 'ignore' });
   } catch {
     /* not there */
   }
 }
 
-export function stopHosts(): void {
-  removeLogin();
-  if (!existsSync(PIDS)) return;
-  for (const p of readFileSync(PIDS, 'utf8').split('\n').filter(Boolean)) {
+/** Stops every sshd recorded in the state folder (by pid), and removes the login. Safe to call twice. */
+export function stopHosts(o: HostsOptions = {}): void {
+  const w = where(o);
+  removeLogin(w.login);
+  const pids = pidsOf(w);
+  if (!existsSync(pids)) return;
+  for (const p of readFileSync(pids, 'utf8').split('\n').filter(Boolean)) {
     try {
       process.kill(Number(p), 'SIGTERM');
     } catch {
       /* already gone */
     }
   }
-  rmSync(PIDS, { force: true });
+  rmSync(pids, { force: true });
 }
 
-export async function startHosts(n: number): Promise<BenchHosts> {
+export async function startHosts(n: number, o: HostsOptions = {}): Promise<BenchHosts> {
   if (n < 1 || n > 1000) throw new Error('hosts: 1..1000');
   ensurePackages();
-  stopHosts();
-  const dir = STATE_DIR;
+  const w = where(o);
+  stopHosts(w);
+  const dir = w.stateDir;
+  const PIDS = pidsOf(w);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   mkdirSync('/run/sshd', { recursive: true });
-  addLogin(dir);
+  addLogin(w);
   keygen(join(dir, 'id_ed25519'), 'kbench-client');
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id_ed25519.pub')), { mode: 0o600 });
   const known: string[] = [];
@@ -155,9 +177,9 @@ export async function startHosts(n: number): Promise<BenchHosts> {
       const key = join(dir, `host_${i}_ed25519`);
       keygen(key, `kbench-host-${i}`);
       const [type, blob] = readFileSync(`${key}.pub`, 'utf8').trim().split(/\s+/);
-      known.push(`[${hostAddr(i)}]:${PORT} ${type} ${blob}`);
+      known.push(`[${hostAddr(i)}]:${w.port} ${type} ${blob}`);
       const cfg = join(dir, `sshd_${i}.conf`);
-      writeFileSync(cfg, sshdConfig(i, dir));
+      writeFileSync(cfg, sshdConfig(i, dir, w.port));
       const child = spawn(SSHD, ['-D', '-f', cfg], { detached: true, stdio: 'ignore' });
       child.unref();
       if (child.pid === undefined) throw new Error(`sshd ${i} did not start`);
@@ -165,18 +187,18 @@ export async function startHosts(n: number): Promise<BenchHosts> {
       writeFileSync(PIDS, pids.join('\n') + '\n');
     }
     writeFileSync(join(dir, 'known_hosts'), known.join('\n') + '\n');
-    writeFileSync(join(dir, 'hosts.yml'), inventoryYaml(n, dir));
+    writeFileSync(join(dir, 'hosts.yml'), inventoryYaml(n, w));
     const deadline = Date.now() + 15_000;
-    await Promise.all(Array.from({ length: n }, (_, k) => waitForPort(hostAddr(k + 1), PORT, deadline)));
+    await Promise.all(Array.from({ length: n }, (_, k) => waitForPort(hostAddr(k + 1), w.port, deadline)));
   } catch (e) {
-    stopHosts();
+    stopHosts(w);
     throw e;
   }
   return {
     names: Array.from({ length: n }, (_, k) => hostName(k + 1)),
     inventory: join(dir, 'hosts.yml'),
     dir,
-    stop: stopHosts,
+    stop: () => stopHosts(w),
   };
 }
 
@@ -184,9 +206,10 @@ const CLK_TCK = 100;
 
 /** CPU seconds the hosts' sshd trees have spent (each listener, the sessions it reaped, and every session still
  *  running with what it reaped): the targets' CPU, as a difference of two readings around a run. */
-export function targetCpu(): number {
-  if (!existsSync(PIDS)) return 0;
-  const roots = new Set(readFileSync(PIDS, 'utf8').split('\n').filter(Boolean).map(Number));
+export function targetCpu(o: HostsOptions = {}): number {
+  const pids = pidsOf(where(o));
+  if (!existsSync(pids)) return 0;
+  const roots = new Set(readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number));
   const procs = new Map<number, { ppid: number; ticks: number }>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;

@@ -26,6 +26,17 @@ export interface HostResultEvent {
   ms: number;
 }
 
+/** A change still running on a host a while after it started (exec/progress.ts): what it is doing (the change's
+ *  summary, "apt: install nginx"; none under no_log) and for how long. Fast changes send none. */
+export interface HostProgressEvent {
+  type: 'host_progress';
+  host: string;
+  task: string;
+  taskId: string;
+  msg?: string | undefined;
+  ms: number;
+}
+
 export type RunEvent =
   | { type: 'run_start'; playbook: string; check: boolean; hosts: number }
   | { type: 'play_start'; play: string; index: number; hosts: string[] }
@@ -40,6 +51,7 @@ export type RunEvent =
       tags?: string[] | undefined;
     }
   | HostResultEvent
+  | HostProgressEvent
   | { type: 'warning'; msg: string; host?: string | undefined }
   | { type: 'play_end'; play: string; index: number }
   | { type: 'interrupted' }

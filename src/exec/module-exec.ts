@@ -16,6 +16,9 @@ import type { Task, Vars } from '../core/types.js';
 import { toBool } from '../core/value-utils.js';
 import { pathTouches } from '../tasks/lib/schema.js';
 import { type AsyncJob, detached, jobTimeout, runJob } from './async-task.js';
+import { progressWatch } from './progress.js';
+import { noLogFor } from './no-log.js';
+import { taskTitle } from '../playbook/listing.js';
 
 function becomeOf(p: PlayCtx, t: Task, vars: Vars): boolean {
   const v = t.keywords.become ?? p.play.become ?? vars.ansible_become;
@@ -165,7 +168,9 @@ export async function runHostModule(
     timeoutMs: job ? Math.min(timeoutOf(t) ?? Number.POSITIVE_INFINITY, job.limit * 1000) : timeoutOf(t),
   };
   if (job && detached(spec)) return runJob(conn.transport, plan, execOpts, job);
-  const ran = await applyChanges(conn.transport, plan.changes, { ...execOpts, failOnRc: !commandLike }).catch(
+  // a long change tells what it is doing while it runs (the live view shows it beside the host's elapsed time)
+  const watch = progressWatch(p.bus, { host, task: taskTitle(t), taskId: t.id }, noLogFor(t, vars, host));
+  const ran = await applyChanges(conn.transport, plan.changes, { ...execOpts, failOnRc: !commandLike, watch }).catch(
     jobTimeout(job),
   );
   const touches = plan.changes.flatMap((c) => c.touches);

@@ -10,7 +10,8 @@ import { renderString } from '../template/template.js';
 import { taskVars } from '../vars/context.js';
 import { UNREACHABLE_CODES, type Outcome } from './outcome.js';
 import type { HostState, StrategyCtx } from './run-state.js';
-import { noLogFor, resultEvent } from './task-exec.js';
+import { noLogFor } from './no-log.js';
+import { resultEvent } from './task-exec.js';
 import { registerResult } from './task-skip.js';
 import { toBool } from '../core/value-utils.js';
 

@@ -5,7 +5,7 @@ import type { HostResultEvent, HostStatus } from '../events/bus.js';
 import { taskVars } from '../vars/context.js';
 import { extendVars } from '../vars/lazy-vars.js';
 import type { PlayCtx } from './run-state.js';
-import { isTemplateText, renderString } from '../template/template.js';
+import { renderString } from '../template/template.js';
 import { renderArgs } from './task-args.js';
 import { valueLoc } from '../core/places.js';
 import { toBool } from '../core/value-utils.js';
@@ -24,6 +24,7 @@ import { taskRefs, condRefs, uncertainRef, uncertainOutcome } from './uncertain-
 import { dropOmitted } from '../core/omit.js';
 import { asyncJob, withJobFields } from './async-task.js';
 import { withArgHint } from './arg-hint.js';
+import { noLogFor } from './no-log.js';
 
 /** Evaluate a changed_when / failed_when / until keyword (string, bool or list) against vars. */
 function keywordCondition(t: Task, key: string, vars: Vars): boolean | undefined {
@@ -206,20 +207,6 @@ async function attempts(p: PlayCtx, t: Task, host: string, vars: Vars, check: bo
 
 function withRegister(t: Task, vars: Vars, result: Vars): Vars {
   return t.keywords.register !== undefined ? extendVars(vars, { [t.keywords.register]: result }) : vars;
-}
-
-/** no_log for a host (or a loop item): a template is rendered; one that cannot be (an undefined variable, or
- *  `item` outside the loop) hides the result, as hiding is the safe side. */
-export function noLogFor(t: Task, vars: Vars | undefined, host: string): boolean {
-  const v = t.keywords.no_log;
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'string' || !isTemplateText(v)) return toBool(v);
-  if (!vars) return true;
-  try {
-    return toBool(renderString(v, { vars, host }));
-  } catch {
-    return true;
-  }
 }
 
 async function attemptOnce(

@@ -1,41 +1,57 @@
-// The live view on a terminal (listr2): a line per task, the hosts under it with their status as results
-// arrive. Tasks run one after another in the linear strategy, so each task is one listr run; the recap and
-// diffs print after. Off a terminal, in CI or with --json, plain.ts is used instead.
-import { Listr, type ListrTask } from 'listr2';
+// The live view on a terminal (listr2): one listr run per task, as tasks run one after another in the linear
+// strategy. Its title counts the hosts' results as they arrive and its output lines show the hosts still running
+// and the failures, bounded whatever the number of hosts (live-view.ts); done, the task is one line of counts
+// (and its failures) left in the terminal's history. The recap, diffs and warnings print after, as plain lines.
+// Off a terminal, in CI or with --json, plain.ts is used instead.
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { HostResultEvent, RunEvent } from '../events/bus.js';
 import { formatRecap } from '../events/recap.js';
+import { boundsFor, TaskView } from './live-view.js';
 import { diffText } from './plain.js';
 
-interface Pending {
-  resolve: (e: HostResultEvent) => void;
-  promise: Promise<HostResultEvent>;
+/** How often a running task is drawn again (its elapsed times). */
+const TICK_MS = 250;
+
+/** listr2's default renderer drawing to the stream it is given (execute.ts only picks the live view for a
+ *  terminal; a test hands it a stream of its own). */
+class StreamRenderer extends DefaultRenderer {
+  static override nonTTY = true;
 }
 
-function deferred(): Pending {
-  let resolve!: (e: HostResultEvent) => void;
-  const promise = new Promise<HostResultEvent>((r) => (resolve = r));
-  return { resolve, promise };
+export interface Screen {
+  write(s: string): boolean;
+  columns?: number | undefined;
+  rows?: number | undefined;
 }
 
 export class LiveRenderer {
   private chain: Promise<void> = Promise.resolve();
-  private waiting = new Map<string, Pending>(); // host → result of the current task
+  private views: TaskView[] = [];
+  /** each host's current task */
+  private current = new Map<string, TaskView>();
 
   constructor(
     private readonly write: (s: string) => void,
     private readonly o: { check: boolean; diff: boolean },
+    private readonly screen: Screen = process.stdout,
   ) {}
 
   listener(): (e: RunEvent) => void {
     return (e) => {
       if (e.type === 'play_start')
-        this.queue(async () =>
-          this.write(`\nPLAY [${e.play}] ${e.hosts.length ? `(${e.hosts.length} hosts)` : '(no hosts matched)'}\n`),
-        );
-      else if (e.type === 'task_start') this.startTask(e.task, e.hosts, e.handler);
+        this.print(`\nPLAY [${e.play}] ${e.hosts.length ? `(${e.hosts.length} hosts)` : '(no hosts matched)'}\n`);
+      else if (e.type === 'task_start')
+        this.startTask(`${e.handler ? 'HANDLER' : 'TASK'} [${e.task}]`, e.taskId, e.hosts);
       else if (e.type === 'host_result') this.result(e);
-      else if (e.type === 'warning') this.queue(async () => this.write(`[WARNING]: ${e.msg}\n`));
-      else if (e.type === 'run_end') this.queue(async () => this.write(formatRecap(e.recap, this.o.check)));
+      else if (e.type === 'host_progress') this.current.get(e.host)?.hostProgress(e);
+      else if (e.type === 'warning') this.print(`[WARNING]: ${e.host ? `${e.host}: ` : ''}${e.msg}\n`);
+      else if (e.type === 'interrupted')
+        this.print('\n[ERROR]: interrupted: no new tasks were started; running ones finished\n');
+      else if (e.type === 'play_end') for (const v of this.views) v.end();
+      else if (e.type === 'run_end') {
+        for (const v of this.views) v.end();
+        this.print(formatRecap(e.recap, this.o.check));
+      }
     };
   }
 
@@ -48,45 +64,77 @@ export class LiveRenderer {
     this.chain = this.chain.then(fn, fn);
   }
 
+  private print(s: string): void {
+    this.queue(async () => this.write(s));
+  }
+
   private result(e: HostResultEvent): void {
-    const p = this.waiting.get(e.host);
-    if (p) {
-      this.waiting.delete(e.host);
-      p.resolve(e);
+    const v = this.current.get(e.host);
+    if (v && v.taskId === e.taskId) return v.result(e);
+    // a result without a task of its own (an include that failed on the host): one line
+    const why = e.msg ? `: ${e.msg.split('\n')[0]}` : '';
+    this.print(`${e.host}: ${e.status}: ${e.task}${why}\n`);
+  }
+
+  private startTask(title: string, taskId: string, hosts: string[]): void {
+    // the free strategy starts a task host by host: hosts joining the task being drawn join its view
+    const last = this.views.at(-1);
+    const view =
+      last && last.taskId === taskId && last.title === title && !last.done
+        ? last
+        : new TaskView(title, taskId, hosts, Date.now());
+    if (view === last) view.add(hosts);
+    else {
+      this.views.push(view);
+      this.queue(() => this.draw(view));
+    }
+    for (const h of hosts) {
+      const before = this.current.get(h);
+      if (before !== view) before?.leave(h);
+      this.current.set(h, view);
     }
   }
 
-  private startTask(title: string, hosts: string[], handler: boolean): void {
-    const pend = new Map(hosts.map((h) => [h, deferred()]));
-    for (const [h, p] of pend) this.waiting.set(h, p);
-    const diffs: string[] = [];
-    const tasks: ListrTask[] = hosts.map((h) => ({
-      title: h,
-      task: async (_ctx, task) => {
-        const r = await pend.get(h)!.promise;
-        if (this.o.diff) for (const d of r.diff ?? []) diffs.push(diffText(d));
-        const extra = r.msg ? `: ${r.msg.split('\n')[0]}` : r.changes?.length ? `: ${r.changes.join('; ')}` : '';
-        if (r.status === 'skipped') task.skip(`${h}: skipped${extra}`);
-        else if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${h}: ${r.status}${extra}`);
-        else task.title = `${h}: ${r.status}${extra}`;
-      },
-    }));
-    this.queue(async () => {
-      const list = new Listr(
-        [
-          {
-            title: `${handler ? 'HANDLER' : 'TASK'} [${title}]`,
-            task: (_c, t) => t.newListr(tasks, { concurrent: true, exitOnError: false }),
-          },
-        ],
+  private async draw(view: TaskView): Promise<void> {
+    const screen = this.screen;
+    const width = () => (screen.columns ?? 80) - 6;
+    const list = new Listr(
+      [
         {
-          exitOnError: false,
-          renderer: 'default',
-          rendererOptions: { collapseSubtasks: false, collapseSkips: false },
+          title: view.title,
+          task: async (_ctx, task) => {
+            const show = () => {
+              task.title = view.runningTitle(Date.now());
+              task.output = view.body(Date.now(), boundsFor(screen.rows), width()).join('\n');
+            };
+            show();
+            const timer = setInterval(show, TICK_MS);
+            try {
+              await view.finished;
+            } finally {
+              clearInterval(timer);
+            }
+            task.title = view.doneTitle(Date.now(), width());
+            task.output = view.failures(boundsFor(screen.rows).failed).join('\n');
+            if (view.anyFailed) throw new Error(task.title);
+          },
+          rendererOptions: { persistentOutput: true, outputBar: 1 },
         },
-      );
-      await list.run().catch(() => {});
-      for (const d of diffs) this.write(d);
-    });
+      ],
+      {
+        exitOnError: false,
+        renderer: StreamRenderer,
+        rendererOptions: {
+          collapseErrors: true,
+          showErrorMessage: true,
+          formatOutput: 'truncate',
+          removeEmptyLines: true,
+          logger: new ListrLogger({ processOutput: new ProcessOutput(screen as NodeJS.WriteStream) }),
+        },
+      },
+    );
+    await list.run().catch(() => {});
+    if (this.o.diff) for (const d of view.diffs()) this.write(diffText(d));
+    this.views = this.views.filter((v) => v !== view);
   }
 }
