@@ -110,6 +110,11 @@ export function connectionSpec(vars: Record<string, unknown>, hostName?: string,
   return spec;
 }
 
+/** What the user can change about an SSH word kplay ignores. */
+const IGNORED = (name: string) =>
+  ` (kplay reads -o UserKnownHostsFile, StrictHostKeyChecking, ProxyJump, ConnectTimeout, ServerAliveInterval ` +
+  `and -J; take it out of ${name} to silence this)`;
+
 function sshArgs(spec: ConnectionSpec, name: string, text: string, fail: (m: string, hint?: string) => never): void {
   const { tokens, error } = shellSplit(text);
   if (error) fail(`cannot read ${name}: ${error.message}`);
@@ -126,7 +131,7 @@ function sshArgs(spec: ConnectionSpec, name: string, text: string, fail: (m: str
       spec.proxyJump = parseJump(w.slice(2), fail);
       continue;
     } else {
-      spec.warnings.push(`${name}: "${w}" is not used by kplay's SSH transport`);
+      spec.warnings.push(`${name}: "${w}" is not used by kplay's SSH transport: ignored${IGNORED(name)}`);
       continue;
     }
     let m = /^\s*([A-Za-z]+)\s*=\s*(.*)$/.exec(opt) ?? /^\s*([A-Za-z]+)\s+(.*)$/.exec(opt);
@@ -155,6 +160,6 @@ function sshArgs(spec: ConnectionSpec, name: string, text: string, fail: (m: str
       );
     } else if (key === 'connecttimeout' && /^\d+$/.test(value)) spec.connectTimeout = Number(value);
     else if (key === 'serveraliveinterval' && /^\d+$/.test(value)) spec.serverAliveInterval = Number(value);
-    else spec.warnings.push(`${name}: SSH option ${m[1]} is not used by kplay's SSH transport`);
+    else spec.warnings.push(`${name}: SSH option ${m[1]} is not used by kplay's SSH transport: ignored${IGNORED(name)}`);
   }
 }

@@ -65,9 +65,14 @@ describe('connectionSpec', () => {
       'ansible_connection "winrm" is not supported: use ssh or local',
     );
   });
-  it('keeps unused ssh options as warnings', () => {
-    expect(connectionSpec({ ansible_ssh_common_args: '-o Compression=yes' }, 'h1').warnings).to.deep.equal([
-      "ansible_ssh_common_args: SSH option Compression is not used by kplay's SSH transport",
+  it('keeps unused ssh options as warnings: what kplay did, and the variable to change', () => {
+    expect(connectionSpec({ ansible_ssh_common_args: '-o Compression=yes -C' }, 'h1').warnings).to.deep.equal([
+      "ansible_ssh_common_args: SSH option Compression is not used by kplay's SSH transport: ignored (kplay reads " +
+        '-o UserKnownHostsFile, StrictHostKeyChecking, ProxyJump, ConnectTimeout, ServerAliveInterval and -J; ' +
+        'take it out of ansible_ssh_common_args to silence this)',
+      `ansible_ssh_common_args: "-C" is not used by kplay's SSH transport: ignored (kplay reads -o ` +
+        'UserKnownHostsFile, StrictHostKeyChecking, ProxyJump, ConnectTimeout, ServerAliveInterval and -J; ' +
+        'take it out of ansible_ssh_common_args to silence this)',
     ]);
   });
   // [variables, connectTimeout, hostLock]
