@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { useLab, type LabHandle } from '../lab/helpers.js';
 import { writeClusterSite } from './cluster-site.js';
 import { kplay, siteFor, totalChanged } from './support.js';
+import { onPage, reportPage, saveScreenshot, texts } from '../support/report-page.js';
 
 describe('@lab preflight: a bad site is refused before any change', () => {
   let lab: LabHandle;
@@ -64,6 +65,15 @@ describe('@lab preflight: a bad site is refused before any change', () => {
       expect(out).to.include('nothing was changed');
       // nothing ran after the checks: no host has been touched by prepare
       expect(r.events.filter((e) => e.type === 'host_result' && e.status === 'changed')).to.deep.equal([]);
+      // the run's report, in a browser: the failures first, each with the check's message and its source lines
+      await onPage(reportPage(r.stdout), async (b) => {
+        expect(await texts(b, '#exit-code')).to.equal('2');
+        const failed = r.events.filter((e) => e.type === 'host_result' && e.status === 'failed');
+        expect(await b.eval<number>(`document.querySelectorAll('#failures .failure').length`)).to.equal(failed.length);
+        expect(await texts(b, '#failures .msg')).to.include('the etcd group has 2 hosts');
+        expect(await texts(b, '#failures .src')).to.match(/playbooks\/roles\/preflight\/tasks\/\S+\.yml:\d+/);
+        await saveScreenshot(b, 'report-ha-cluster-preflight-failed-5-hosts.png');
+      });
     },
   );
 
