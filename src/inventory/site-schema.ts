@@ -1,0 +1,60 @@
+// The JSON Schema of a site's settings (group_vars/all.yml, host_vars, kubeasz's config.yml; `kplay schema`): the
+// variables kplay-defaults declares (playbooks/roles/kplay-defaults/defaults/main.yml), each described by its
+// comment there and typed loosely by its default (a boolean takes Ansible's bool words, a number a numeric
+// string, either a template). A site sets its own variables too: any other name is taken.
+import { readFileSync } from 'node:fs';
+import { isMap, isPair, isScalar, parseDocument, type Node } from 'yaml';
+import { BOOL, numberForm, SCHEMA_DRAFT, TEMPLATE_PATTERN, type JsonSchema } from '../core/json-forms.js';
+
+/** A section's heading in the defaults file: `# ---- kplay's own ----`. */
+const HEADING = /^-{3,}.*-{3,}$/;
+
+/** A variable's comment: on its line, else the paragraph above it, else the heading of its section. */
+function describe(before: string | null | undefined, trailing: string | null | undefined, section: string) {
+  const paragraph = (before ?? '').split(/\n\s*\n/).pop() ?? '';
+  const lines = paragraph.split('\n').map((l) => l.trim());
+  const heading = lines.find((l) => HEADING.test(l));
+  const next = heading ? heading.replace(/^-+\s*|\s*-+$/g, '') : section;
+  const own = trailing?.trim() || lines.filter((l) => l && !HEADING.test(l)).join(' ');
+  return { text: own || next, section: next };
+}
+
+/** The schema a default's value suggests, loose enough for what a site writes instead. */
+function typeOf(value: unknown): JsonSchema {
+  if (typeof value === 'boolean') return BOOL;
+  if (typeof value === 'number') return numberForm();
+  if (Array.isArray(value)) return { type: ['array', 'string'], pattern: TEMPLATE_PATTERN };
+  if (value && typeof value === 'object') return { type: ['object', 'string'], pattern: TEMPLATE_PATTERN };
+  return {};
+}
+
+/** The settings schema from kplay-defaults' defaults file (its path: `defaultsFile`). */
+export function siteVarsSchema(defaultsFile: string): JsonSchema {
+  const doc = parseDocument(readFileSync(defaultsFile, 'utf8'), { version: '1.1' });
+  const properties: Record<string, JsonSchema> = {};
+  let section = '';
+  if (isMap(doc.contents))
+    for (const pair of doc.contents.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = pair.key as Node;
+      const value = pair.value as Node | null;
+      const d = describe(key.commentBefore, value?.comment, section);
+      section = d.section;
+      const def = value ? value.toJSON() : null;
+      properties[String((pair.key as { value: unknown }).value)] = {
+        ...typeOf(def),
+        ...(d.text ? { description: d.text } : {}),
+        default: def,
+      };
+    }
+  return {
+    $schema: SCHEMA_DRAFT,
+    title: 'kplay site settings',
+    description:
+      "A site's variables (group_vars/, host_vars/, config.yml): kplay-defaults' settings, described, and the " +
+      "site's own.",
+    type: ['object', 'null'],
+    properties,
+    additionalProperties: true,
+  };
+}
