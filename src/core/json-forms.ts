@@ -13,7 +13,7 @@ export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
 /** A reference to one of a schema's own `definitions`. */
 export const defRef = (name: string): JsonSchema => ({ $ref: `#/definitions/${name}` });
 
-/** A string holding a template: what `isTemplated` (module-args.ts) accepts. */
+/** A string holding a template: what `isTemplated` (playbook/module-args.ts) accepts. */
 export const TEMPLATE_PATTERN = '\\{\\{|\\{%';
 export const TEMPLATE: JsonSchema = { type: 'string', pattern: TEMPLATE_PATTERN };
 

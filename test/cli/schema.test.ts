@@ -74,4 +74,26 @@ describe('kplay schema', () => {
       expect(errors, describeErrors(errors)).to.equal(undefined);
     });
   }
+
+  it("takes a library/ folder's modules with --library", () => {
+    const site = writeTree({
+      'library/hello.js':
+        "export default { name: 'hello_file', description: 'Writes a greeting.', args: {}, anyArgs: true,\n" +
+        "  required: ['path'], async plan() { return { changes: [] }; } };\n",
+    });
+    const dir = join(site, 'schemas');
+    const r = spawnSync(process.execPath, ['bin/kplay', 'schema', '-o', dir, '--library', join(site, 'library')], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const tasks = compileSchemas({ tasks: JSON.parse(readFileSync(join(dir, 'tasks.schema.json'), 'utf8')) }).tasks!;
+    expect(errorsOf(tasks, [{ hello_file: { path: '/x', greeting: 'hi' } }])).to.equal(undefined);
+    const missing = errorsOf(tasks, [{ hello_file: { greeting: 'hi' } }]);
+    expect(missing?.map((e) => `${e.instancePath} ${e.message}`)).to.include(
+      "/0/hello_file must have required property 'path'",
+    );
+    expect(errorsOf(validators.tasks!, [{ hello_file: { path: '/x' } }]), 'not without --library').to.not.equal(
+      undefined,
+    );
+  });
 });

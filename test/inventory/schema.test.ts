@@ -3,10 +3,13 @@
 // names and descriptions come from kplay-defaults.
 import { expect } from 'chai';
 import { join } from 'node:path';
+import { Problems } from '../../src/core/errors.js';
 import { KPLAY_ROOT } from '../../src/core/package-root.js';
+import { loadInventory } from '../../src/inventory/inventory.js';
 import { inventorySchema } from '../../src/inventory/schema.js';
 import { siteVarsSchema } from '../../src/inventory/site-schema.js';
 import { compileSchemas, describeErrors, yamlErrors } from '../support/schemas.js';
+import { writeTree } from '../support/tree.js';
 
 const DEFAULTS = join(KPLAY_ROOT, 'playbooks/roles/kplay-defaults/defaults/main.yml');
 const v = compileSchemas({ inventory: inventorySchema(), site: siteVarsSchema(DEFAULTS) });
@@ -29,6 +32,13 @@ const BAD = [
   { name: 'an inventory plugin file', text: 'plugin: aws_ec2\n', path: '', keyword: 'not' },
 ];
 
+/** What kplay's own reader reports for an inventory text. */
+function readerProblems(text: string): string[] {
+  const problems = new Problems();
+  loadInventory([join(writeTree({ 'hosts.yml': text }), 'hosts.yml')], problems);
+  return problems.list.map((e) => e.message);
+}
+
 describe('inventory JSON Schema', () => {
   for (const text of GOOD)
     it(`accepts ${JSON.stringify(text.slice(0, 40))}`, () => {
@@ -41,6 +51,10 @@ describe('inventory JSON Schema', () => {
       const hit = errors?.find((e) => e.instancePath === c.path && e.keyword === c.keyword);
       expect(hit, describeErrors(errors) || 'no error').to.not.equal(undefined);
     });
+  // the schema agrees with kplay's reader both ways
+  for (const text of GOOD)
+    it(`kplay reads ${JSON.stringify(text.slice(0, 40))} too`, () => expect(readerProblems(text)).to.deep.equal([]));
+  for (const c of BAD) it(`kplay refuses ${c.name} too`, () => expect(readerProblems(c.text)).to.not.deep.equal([]));
 });
 
 describe('site settings JSON Schema', () => {

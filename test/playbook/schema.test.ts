@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { playbookSchemas } from '../../src/playbook/schema-playbook.js';
 import { builtins } from '../../src/tasks/index.js';
+import { problems } from '../support/problems.js';
 import { compileSchemas, describeErrors, yamlErrors } from '../support/schemas.js';
 
 const v = compileSchemas({ ...playbookSchemas(builtins) });
@@ -43,7 +44,7 @@ const GOOD: { name: string; kind: string; text: string }[] = [
     kind: 'tasks',
     text:
       '- block:\n    - debug: {msg: a}\n    - block: [{debug: {msg: b}}]\n  rescue: [{fail: {msg: c}}]\n' +
-      '  always: [{debug: {var: x}}]\n  when: y\n- include_tasks: other.yml\n' +
+      '  always: [{debug: {var: x}}]\n  when: y\n- include_tasks: more.yml\n' +
       '- ansible.builtin.import_tasks: {file: x.yml}\n- include_role: {name: r, tasks_from: t, public: yes}\n' +
       '- import_role: name=r',
   },
@@ -199,6 +200,27 @@ const BAD: { name: string; kind: string; text: string; path: string; keyword: st
   { name: 'a role variable name with a dash', kind: 'role-vars', text: 'my-var: 1', path: '', keyword: 'pattern' },
 ];
 
+/** The files the cases name (imports, includes, roles, a copy's src), for kplay's own checks of them. */
+const SUPPORT: Record<string, string> = {
+  'other.yml': '- hosts: all\n  tasks: []\n',
+  'two.yml': '- hosts: all\n  tasks: []\n',
+  'more.yml': '- debug: {msg: x}\n',
+  'x.yml': '- debug: {msg: x}\n',
+  a: 'a\n',
+  ...Object.fromEntries(['r', 'r1', 'r2'].map((r) => [`roles/${r}/tasks/main.yml`, '- debug: {msg: x}\n'])),
+  'roles/r/tasks/t.yml': '- debug: {msg: t}\n',
+};
+
+/** A case as a playbook kplay reads: task and handler files become a play's tasks (with the handler they notify)
+ *  or handlers. */
+function asPlaybook(kind: string, text: string): string | undefined {
+  const indented = text.replace(/^/gm, '    ');
+  if (kind === 'playbook') return text;
+  if (kind === 'tasks') return `- hosts: all\n  handlers: [{name: restart, debug: {}}]\n  tasks:\n${indented}\n`;
+  if (kind === 'handlers') return `- hosts: all\n  handlers:\n${indented}\n`;
+  return undefined;
+}
+
 describe('playbook JSON Schemas', () => {
   for (const c of GOOD)
     it(`accepts ${c.name}`, () => {
@@ -213,4 +235,16 @@ describe('playbook JSON Schemas', () => {
       expect(hit, describeErrors(errors)).to.not.equal(undefined);
       if (c.params) expect(hit!.params).to.deep.include(c.params);
     });
+
+  // the schemas are no stricter than kplay, and catch only what kplay refuses too
+  for (const c of [...GOOD, ...BAD.map((b) => ({ ...b, bad: true }))]) {
+    const text = asPlaybook(c.kind, c.text);
+    if (text === undefined) continue;
+    const bad = 'bad' in c;
+    it(`kplay's own checks ${bad ? 'refuse' : 'accept'} ${c.name} too`, () => {
+      const found = problems({ ...SUPPORT, 'site.yml': text });
+      if (bad) expect(found, 'kplay found no problem').to.not.deep.equal([]);
+      else expect(found.map((p) => p.text)).to.deep.equal([]);
+    });
+  }
 });

@@ -7,7 +7,8 @@ import { parseYaml } from '../../src/core/source.js';
 export type Validators = Record<string, ValidateFunction>;
 
 /** Strict: an unknown keyword or a malformed schema fails to compile. Union types and `required` of names a
- *  branch does not declare are meant (a mapping or a template string; `if: {required: [block]}`). */
+ *  branch does not declare are meant (a mapping or a template string; `if: {required: [block]}`). References are
+ *  compiled as calls, not inlined: a module's arguments are referenced by each of its names (seconds, not 10). */
 export function compileSchemas(schemas: Record<string, JsonSchema>): Validators {
   const ajv = new Ajv({
     allErrors: true,
@@ -15,6 +16,7 @@ export function compileSchemas(schemas: Record<string, JsonSchema>): Validators 
     allowUnionTypes: true,
     strictRequired: false,
     strictTypes: false,
+    inlineRefs: false,
   });
   return Object.fromEntries(Object.entries(schemas).map(([kind, s]) => [kind, ajv.compile(s)]));
 }
