@@ -9,14 +9,24 @@ import { BOOL, numberForm, SCHEMA_DRAFT, TEMPLATE_PATTERN, type JsonSchema } fro
 /** A section's heading in the defaults file: `# ---- kplay's own ----`. */
 const HEADING = /^-{3,}.*-{3,}$/;
 
-/** A variable's comment: on its line, else the paragraph above it, else the heading of its section. */
-function describe(before: string | null | undefined, trailing: string | null | undefined, section: string) {
-  const paragraph = (before ?? '').split(/\n\s*\n/).pop() ?? '';
-  const lines = paragraph.split('\n').map((l) => l.trim());
-  const heading = lines.find((l) => HEADING.test(l));
-  const next = heading ? heading.replace(/^-+\s*|\s*-+$/g, '') : section;
-  const own = trailing?.trim() || lines.filter((l) => l && !HEADING.test(l)).join(' ');
-  return { text: own || next, section: next };
+interface Described {
+  text: string;
+  section: string;
+}
+
+/** A variable's comment: on its line, else the paragraph above it, else the heading of its section (a comment
+ *  above the variable before it may tell of that one alone). */
+function describe(key: Node, value: Node | null, last: Described): Described {
+  const before = key.commentBefore ?? '';
+  const lines = (before.split(/\n\s*\n/).pop() ?? '').split('\n').map((l) => l.trim());
+  const heading = before
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => HEADING.test(l))
+    .pop();
+  const section = heading ? heading.replace(/^-+\s*|\s*-+$/g, '') : last.section;
+  const own = value?.comment?.trim() || lines.filter((l) => l && !HEADING.test(l)).join(' ');
+  return { text: own || section, section };
 }
 
 /** The schema a default's value suggests, loose enough for what a site writes instead. */
@@ -32,14 +42,12 @@ function typeOf(value: unknown): JsonSchema {
 export function siteVarsSchema(defaultsFile: string): JsonSchema {
   const doc = parseDocument(readFileSync(defaultsFile, 'utf8'), { version: '1.1' });
   const properties: Record<string, JsonSchema> = {};
-  let section = '';
+  let d: Described = { text: '', section: '' };
   if (isMap(doc.contents))
     for (const pair of doc.contents.items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;
-      const key = pair.key as Node;
       const value = pair.value as Node | null;
-      const d = describe(key.commentBefore, value?.comment, section);
-      section = d.section;
+      d = describe(pair.key as Node, value, d);
       const def = value ? value.toJSON() : null;
       properties[String((pair.key as { value: unknown }).value)] = {
         ...typeOf(def),
