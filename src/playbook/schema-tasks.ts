@@ -125,7 +125,6 @@ export function roleEntrySchema(): JsonSchema {
     type: ['string', 'object'],
     properties: { ...keywordProperties(ROLE_ENTRY_KEYWORDS), ...options, public: BOOL, allow_duplicates: BOOL },
     anyOf: [{ required: ['role'] }, { required: ['name'] }],
-    propertyNames: VARIABLE_NAME,
   };
 }
 
