@@ -28,8 +28,9 @@ export function schemaCommand(y: Argv, out: Output, guard: (fn: () => Promise<nu
         })
         .example('$0 schema', `write ${DEFAULT_SCHEMA_DIR}/playbook.schema.json ... and print their paths`)
         .epilogue(
-          'A first line "# yaml-language-server: $schema=../.kplay/schemas/playbook.schema.json" (a path from the ' +
-            "file) picks a file's schema; or map file patterns to them in the editor's settings (README: Editor support).",
+          'A first line "# yaml-language-server: $schema=../.kplay/schemas/playbook.schema.json" (a path from ' +
+            "the file) picks a file's schema; or map file patterns to them in the editor's settings " +
+            '(README: Editor support).',
         ),
     (a) => {
       const args: SchemaArgs = { out: a.out as string, library: a.library as string[] | undefined };
