@@ -6,6 +6,7 @@ import { runOptions, type RunArgs } from './run-options.js';
 import { applyOptions, type ApplyArgs } from './apply-options.js';
 import { labCommand } from './lab.js';
 import { docCommand } from './doc.js';
+import { schemaCommand } from './schema.js';
 import { newCommand } from './new-command.js';
 import { siteCommand } from './site.js';
 import { imagesCommand } from './images.js';
@@ -49,7 +50,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces and internal detail' })
     .strict()
-    .demandCommand(1, 'name a command: run, apply, inventory, new, site, cluster, doc or lab')
+    .demandCommand(1, 'name a command: run, apply, inventory, new, site, cluster, doc, schema or lab')
     .recommendCommands()
     // a bash (zsh with SHELL=zsh) script whose completions yargs answers: kplay --get-yargs-completions WORDS...
     .completion('completion', 'Print a shell completion script (bash, zsh): kplay completion >> ~/.bashrc')
@@ -87,6 +88,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
   imagesCommand(y, out, guard);
   clusterCommand(y, out, guard);
   docCommand(y, out, guard);
+  schemaCommand(y, out, guard);
   labCommand(y, guard);
   try {
     await y.parseAsync();

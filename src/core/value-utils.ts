@@ -13,6 +13,8 @@ export function truthy(v: unknown): boolean {
 
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE_WORDS = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
+/** Every word `boolWord` reads as a boolean (any case, spaces around). */
+export const BOOL_WORDS: readonly string[] = [...TRUE_WORDS, ...FALSE_WORDS];
 
 /** A value Ansible accepts for a boolean keyword (true/false, yes/no, on/off, 1/0 ...), or undefined for
  *  anything else. */

@@ -7,7 +7,7 @@ import { expandRanges, hasRange, RangeProblem, splitPort } from './ranges.js';
 import { keyLoc, locOf, valueLoc } from '../core/places.js';
 import { textOf } from '../core/source-text.js';
 
-const SECTIONS = ['hosts', 'children', 'vars'];
+export const SECTIONS = ['hosts', 'children', 'vars'];
 
 function kind(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';

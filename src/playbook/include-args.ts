@@ -8,8 +8,8 @@ import type { Vars } from '../core/types.js';
 import { isPlainObject } from '../core/value-utils.js';
 import { inString } from './task-action.js';
 
-const TASKS_OPTIONS = ['file', 'apply'];
-const ROLE_OPTIONS = [
+export const TASKS_OPTIONS = ['file', 'apply'];
+export const ROLE_OPTIONS = [
   'name',
   'tasks_from',
   'vars_from',

@@ -4,9 +4,9 @@ import type { Loc, Problems } from '../core/errors.js';
 import { keyLoc } from '../core/places.js';
 import type { Vars } from '../core/types.js';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Python's keywords: Ansible refuses them as variable names. */
-const RESERVED = new Set([
+export const RESERVED = new Set([
   'False',
   'None',
   'True',
@@ -43,7 +43,7 @@ const RESERVED = new Set([
   'with',
   'yield',
 ]);
-const LOOP_CONTROL = ['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems', 'break_when'];
+export const LOOP_CONTROL = ['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems', 'break_when'];
 /** Every loop keyword (exec/loops.ts evaluates each one). */
 export const LOOP_KEYWORDS = [
   'loop',

@@ -5,6 +5,9 @@ import { checkKeywordContents } from './keyword-contents.js';
 import { keyLoc, valueLoc } from '../core/places.js';
 import type { Vars } from '../core/types.js';
 
+/** Keywords of tasks and blocks that a play does not take (in PLAY_KEYWORDS through the shared ones). */
+export const NOT_ON_PLAYS = ['when'];
+
 export function checkPlayKeywords(raw: Vars, problems: Problems): void {
   for (const [k, v] of Object.entries(raw)) {
     if (k in UNSUPPORTED) {
@@ -12,7 +15,7 @@ export function checkPlayKeywords(raw: Vars, problems: Problems): void {
       continue;
     }
     const check = PLAY_KEYWORDS[k];
-    if (!check || k === 'when') {
+    if (!check || NOT_ON_PLAYS.includes(k)) {
       const near = didYouMean(k, Object.keys(PLAY_KEYWORDS));
       const extra = k === 'when' ? ' (a play has no when; put it on its tasks, a block or import_playbook)' : '';
       problems.add(`unknown play keyword '${k}'${near && k !== 'when' ? ` (did you mean '${near}'?)` : ''}${extra}`, {

@@ -12,6 +12,7 @@ import { parseTaskList } from './tasks-loader.js';
 import { isPlainObject, toBool } from '../core/value-utils.js';
 import { builtins, canonicalModuleName, type ModuleRegistry } from '../tasks/index.js';
 import { checkPlayKeywords } from './play-keywords.js';
+import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.js';
 import type { Inherited, Play, Playbook, RoleInstance, TaskNode, Vars } from '../core/types.js';
 
 const EMPTY: Inherited = { when: [], tags: [], vars: {}, keywords: {}, role: undefined };
@@ -75,7 +76,7 @@ function readInto(
     if (key !== undefined) {
       const imp = entry[key];
       for (const k of Object.keys(entry)) {
-        if (![key, 'name', 'when', 'tags', 'vars'].includes(k))
+        if (k !== key && !IMPORT_PLAYBOOK_KEYWORDS.includes(k))
           problems.add(`unknown import_playbook keyword '${k}'`, { code: 'UNKNOWN_KEYWORD', loc: keyLoc(entry, k) });
       }
       if (typeof imp !== 'string' || imp.includes('{{')) {

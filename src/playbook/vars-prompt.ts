@@ -9,7 +9,7 @@ import type { VarPrompt, Vars } from '../core/types.js';
 import { toBool } from '../core/value-utils.js';
 import { isPlainObject } from '../core/value-utils.js';
 
-const KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'unsafe'];
+export const VARS_PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'unsafe'];
 const REFUSED = ['encrypt', 'salt', 'salt_size'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,8 +31,8 @@ export function readPrompts(raw: Vars, problems: Problems, playLoc: Loc): VarPro
           loc: keyLoc(e, k),
         });
         ok = false;
-      } else if (!KEYS.includes(k)) {
-        problems.add(`vars_prompt: unknown key '${k}' (it takes ${KEYS.join(', ')})`, {
+      } else if (!VARS_PROMPT_KEYS.includes(k)) {
+        problems.add(`vars_prompt: unknown key '${k}' (it takes ${VARS_PROMPT_KEYS.join(', ')})`, {
           code: 'UNKNOWN_KEYWORD',
           loc: keyLoc(e, k),
         });

@@ -61,6 +61,13 @@ export function shortModuleName(name: string): string | undefined {
   return COLLECTIONS[collection]?.has(short) ? short : undefined;
 }
 
+/** Every collection-qualified name that stands for the module `short`: its collections' names, and
+ *  ansible.legacy's and kplay's, which name any module. */
+export function qualifiedNames(short: string): string[] {
+  const homes = Object.keys(COLLECTIONS).filter((c) => COLLECTIONS[c]!.has(short));
+  return [...homes, 'ansible.legacy', 'kplay'].map((c) => `${c}.${short}`);
+}
+
 /** The FQCN Ansible gives a short name (its home collection), for "did you mean"; undefined for kplay's own. */
 export function homeFqcn(short: string): string | undefined {
   if (BUILTIN.includes(short)) return `ansible.builtin.${short}`;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isUncertain } from '../core/uncertain.js';
 import type { ControllerResult } from './contract.js';
-import { abool, aint, astr, choice, defineController } from './lib/schema.js';
+import { abool, aint, astr, choice, defineController, withForm } from './lib/schema.js';
 
 const failed = (msg: string): ControllerResult => ({ status: 'failed', msg, result: { failed: true, msg } });
 
@@ -53,9 +53,12 @@ export const assert = defineController({
   args: {
     // one condition, commas and all (`x == [1, 2]`), or a list: never split on commas as a list argument is; an
     // empty item (`-` alone, or '') holds, as in Ansible
-    that: z.preprocess(
-      (v) => (Array.isArray(v) ? v : [v]).map((c) => (c === null || c === '' ? true : c)),
-      z.array(z.union([astr(), z.boolean()])),
+    that: withForm(
+      z.preprocess(
+        (v) => (Array.isArray(v) ? v : [v]).map((c) => (c === null || c === '' ? true : c)),
+        z.array(z.union([astr(), z.boolean()])),
+      ),
+      'one-or-list',
     ),
     fail_msg: z.unknown(),
     success_msg: z.unknown(),

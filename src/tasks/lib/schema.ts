@@ -15,19 +15,42 @@ import type {
   Vars,
 } from '../contract.js';
 
+/** Which conversion an argument's schema makes before its type is checked (a z.preprocess), so that the JSON
+ *  Schema of `kplay schema` accepts what the conversion accepts (playbook/schema-args.ts): Ansible's bool, int,
+ *  float, str and list; `one-or-list` a value or a list of them (no comma split); `or-bool` the type or a boolean.
+ *  The key is written into `z.toJSONSchema`'s output when `argForms` is its `metadata`; the schemas made from
+ *  these (`.optional()`, `.refine()`) carry it too. A new z.preprocess in a module declares its form here. */
+export type ArgForm = 'bool' | 'int' | 'float' | 'str' | 'list' | 'one-or-list' | 'or-bool';
+export const ARG_FORM_KEY = 'x-kplay-form';
+export const argForms = z.registry<{ [ARG_FORM_KEY]: ArgForm }>();
+
+export function withForm<T extends z.ZodType>(schema: T, form: ArgForm): T {
+  argForms.add(schema, { [ARG_FORM_KEY]: form });
+  return schema;
+}
+
 /** Ansible's `bool`: true/false, yes/no, on/off, 1/0, as booleans or strings. */
 export function abool() {
-  return z.preprocess((v) => boolWord(v) ?? v, z.boolean());
+  return withForm(
+    z.preprocess((v) => boolWord(v) ?? v, z.boolean()),
+    'bool',
+  );
 }
 
 /** Ansible's `int`: a number or a string holding one. */
 export function aint() {
-  return z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int());
+  return withForm(
+    z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int()),
+    'int',
+  );
 }
 
 /** Ansible's `str`: numbers and booleans are turned into strings, as Ansible does (with a warning there). */
 export function astr() {
-  return z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string());
+  return withForm(
+    z.preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), z.string()),
+    'str',
+  );
 }
 
 /** An argument that names a path: a string that is not empty. An empty path (a template that rendered to
@@ -65,7 +88,7 @@ export function pathTouches(spec: ModuleSpec, args: Vars): string[] {
 
 /** Ansible's `list`: a list, or a comma-separated string, or a single value. */
 export function alist<T extends z.ZodType>(item: T) {
-  return z.preprocess((v) => {
+  const schema = z.preprocess((v) => {
     if (Array.isArray(v)) return v;
     if (typeof v === 'string')
       return v
@@ -75,6 +98,7 @@ export function alist<T extends z.ZodType>(item: T) {
     if (v === null || v === undefined) return v;
     return [v];
   }, z.array(item));
+  return withForm(schema, 'list');
 }
 
 /** A file mode: an octal string ('0644', 'u=rw,g=r,o=r', 'preserve') or a number (YAML 1.1 reads 0644 as 420). */

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import type { Change, FactReader, HostView, Plan, Vars } from '../contract.js';
 import { fnmatch } from '../../core/fnmatch.js';
 import { taskFailed } from '../lib/fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
+import { abool, aint, alist, astr, choice, defineTask, apath, withForm } from '../lib/schema.js';
 import { APT_ENV, aptPolicy, cacheTime, LISTS, updateChange } from './apt-cache.js';
 import { dpkgQuery, isInstalled, isPresent, PKG_TOUCHES, pkgTouches, recordPkgReads } from './shared.js';
 
@@ -261,9 +261,10 @@ const aptArgs = {
   only_upgrade: abool().default(false),
   force: abool().default(false),
   deb: apath(),
-  upgrade: z
-    .preprocess((v) => (v === true ? 'yes' : v === false ? 'no' : v), choice(['no', 'yes', 'safe', 'full', 'dist']))
-    .default('no'),
+  upgrade: withForm(
+    z.preprocess((v) => (v === true ? 'yes' : v === false ? 'no' : v), choice(['no', 'yes', 'safe', 'full', 'dist'])),
+    'or-bool',
+  ).default('no'),
   dpkg_options: astr().default('force-confdef,force-confold'),
   lock_timeout: aint().default(60),
   update_cache_retries: aint(),

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { Action, Change, Plan, Vars } from '../contract.js';
 import { taskFailed } from '../lib/fsattrs.js';
-import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
+import { abool, aint, alist, astr, choice, defineTask, apath, withForm } from '../lib/schema.js';
 import { checkName, type GroupEntry, getPasswd, allGroups, findGroup, touchesFor } from './accounts.js';
 import { chageAction, expiresArgv, expireValue, getShadow, lockAction, passwordWarning } from './user-shadow.js';
 import { sshKey } from './user-ssh.js';
@@ -19,9 +19,12 @@ import { missingHome } from './user-home.js';
 
 /** Ansible's `float`: a number or a string holding one. */
 const afloat = () =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v),
-    z.number(),
+  withForm(
+    z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v),
+      z.number(),
+    ),
+    'float',
   );
 
 export const user = defineTask({
