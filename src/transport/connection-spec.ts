@@ -110,6 +110,7 @@ export function connectionSpec(vars: Record<string, unknown>, hostName?: string,
   return spec;
 }
 
+const UNUSED = "is not used by kplay's SSH transport: ignored";
 /** What the user can change about an SSH word kplay ignores. */
 const IGNORED = (name: string) =>
   ` (kplay reads -o UserKnownHostsFile, StrictHostKeyChecking, ProxyJump, ConnectTimeout, ServerAliveInterval ` +
@@ -131,7 +132,7 @@ function sshArgs(spec: ConnectionSpec, name: string, text: string, fail: (m: str
       spec.proxyJump = parseJump(w.slice(2), fail);
       continue;
     } else {
-      spec.warnings.push(`${name}: "${w}" is not used by kplay's SSH transport: ignored${IGNORED(name)}`);
+      spec.warnings.push(`${name}: "${w}" ${UNUSED}${IGNORED(name)}`);
       continue;
     }
     let m = /^\s*([A-Za-z]+)\s*=\s*(.*)$/.exec(opt) ?? /^\s*([A-Za-z]+)\s+(.*)$/.exec(opt);
@@ -160,6 +161,6 @@ function sshArgs(spec: ConnectionSpec, name: string, text: string, fail: (m: str
       );
     } else if (key === 'connecttimeout' && /^\d+$/.test(value)) spec.connectTimeout = Number(value);
     else if (key === 'serveraliveinterval' && /^\d+$/.test(value)) spec.serverAliveInterval = Number(value);
-    else spec.warnings.push(`${name}: SSH option ${m[1]} is not used by kplay's SSH transport: ignored${IGNORED(name)}`);
+    else spec.warnings.push(`${name}: SSH option ${m[1]} ${UNUSED}${IGNORED(name)}`);
   }
 }
