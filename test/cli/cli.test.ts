@@ -173,6 +173,23 @@ describe('kplay run listings', () => {
       'nosuchhost',
     );
     expect(r.code).to.equal(5);
-    expect(r.err).to.include("--limit 'nosuchhost' matches no host in the inventory");
+    expect(r.err).to.include("--limit 'nosuchhost' matches no host in the inventory; nothing was run");
+    expect(r.err).to.match(
+      /hint: give --limit a host or group of the inventory \(-i\): hosts \S+.*; groups .*kube_master/,
+    );
+  });
+
+  it('--limit with a misspelt group: the nearest name of the inventory', () => {
+    const r = kplay(
+      'run',
+      'playbooks/ha-cluster.yml',
+      '-i',
+      'inventories/example',
+      '--list-hosts',
+      '--limit',
+      'kube_nodes',
+    );
+    expect(r.code).to.equal(5);
+    expect(r.err).to.include("hint: did you mean 'kube_node'?");
   });
 });

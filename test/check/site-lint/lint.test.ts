@@ -53,19 +53,25 @@ describe('site-lint: settings against a playbook', () => {
     [
       'a misspelt setting, with the nearest known name',
       'web_prot=81',
-      ['site/hosts:4:1: unknown setting web_prot (did you mean web_port?)'],
+      ['site/hosts:4:1: unknown setting web_prot: nothing in the playbook reads it (did you mean web_port?)'],
     ],
     [
       'another case of a known name',
       'WEB_PORT=81',
-      ['site/hosts:4:1: unknown setting WEB_PORT (did you mean web_port?)'],
+      ['site/hosts:4:1: unknown setting WEB_PORT: nothing in the playbook reads it (did you mean web_port?)'],
     ],
     [
       'a misspelt connection variable',
       'ansible_ssh_private_keyfile=/k',
-      ['site/hosts:4:1: unknown setting ansible_ssh_private_keyfile (did you mean ansible_ssh_private_key_file?)'],
+      [
+        'site/hosts:4:1: unknown setting ansible_ssh_private_keyfile: nothing in the playbook reads it (did you mean ansible_ssh_private_key_file?)',
+      ],
     ],
-    ['a name nothing is near', 'zzz_qqq=1', ['site/hosts:4:1: unknown setting zzz_qqq']],
+    [
+      'a name nothing is near',
+      'zzz_qqq=1',
+      ['site/hosts:4:1: unknown setting zzz_qqq: nothing in the playbook reads it'],
+    ],
     [
       'a kubeasz setting kplay does not honour',
       'OS_HARDEN=true',
@@ -88,7 +94,7 @@ describe('site-lint: settings against a playbook', () => {
       'site/group_vars/web.yml': '# x\nweb_prot: 4\n',
     };
     expect(lint(files, small)).to.deep.equal([
-      'site/group_vars/web.yml:2:1: unknown setting web_prot (did you mean web_port?) ' +
+      'site/group_vars/web.yml:2:1: unknown setting web_prot: nothing in the playbook reads it (did you mean web_port?) ' +
         '(also set at site/hosts:2:4, site/hosts:3:4, site/hosts:5:1)',
     ]);
   });
@@ -100,9 +106,9 @@ describe('site-lint: settings against a playbook', () => {
       'site/host_vars/n1.yml': 'zz_c: 1\n',
     };
     expect(lint(files, small)).to.deep.equal([
-      'site/host_vars/n1.yml:1:1: unknown setting zz_c',
-      'site/hosts:2:4: unknown setting zz_b',
-      'site/hosts:4:1: unknown setting zz_a',
+      'site/host_vars/n1.yml:1:1: unknown setting zz_c: nothing in the playbook reads it',
+      'site/hosts:2:4: unknown setting zz_b: nothing in the playbook reads it',
+      'site/hosts:4:1: unknown setting zz_a: nothing in the playbook reads it',
     ]);
   });
 
