@@ -2,7 +2,7 @@
 (() => {
   const K = window.kplayReport;
   const { D, STATUSES, el, results, state, readHash, writeHash, matches } = K;
-  const { summary, recap, failures, timeline, taskTable, hostResults, changes, warnings } = K;
+  const { summary, recap, failures, ignored, timeline, taskTable, hostResults, changes, warnings } = K;
 
   function setFilter(k, v) {
     state[k] = v;
@@ -65,7 +65,9 @@
   function draw() {
     const rs = results.filter(matches);
     controls.count.textContent = `${rs.length} of ${results.length} results`;
-    views.replaceChildren(...[failures(rs), timeline(rs), taskTable(rs), hostResults(rs), changes(rs)].filter(Boolean));
+    views.replaceChildren(
+      ...[failures(rs), ignored(rs), timeline(rs), taskTable(rs), hostResults(rs), changes(rs)].filter(Boolean),
+    );
   }
   readHash();
   app.replaceChildren(summary(), recap(), warnings() || '', filterBar(), views);

@@ -29,64 +29,137 @@
   }
 
   const COUNTS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored', 'uncertain'];
+  const RECAP_OPEN = 12;
+  const byName = new Intl.Collator(undefined, { numeric: true }).compare;
+
+  /** The recap: hosts that failed first, then by name (as Ansible sorts it); beyond a dozen hosts it is folded,
+   *  its totals and the failed hosts in its title line. */
   function recap() {
-    const hosts = Object.keys(D.recap);
+    const bad = (h) => num(D.recap[h].failed) + num(D.recap[h].unreachable) > 0;
+    const hosts = Object.keys(D.recap).sort((a, b) => Number(bad(b)) - Number(bad(a)) || byName(a, b));
     const total = Object.fromEntries(COUNTS.map((c) => [c, hosts.reduce((s, h) => s + num(D.recap[h][c]), 0)]));
     const cell = (v) => el('td', { class: `n${v ? '' : ' zero'}` }, String(v));
+    const failed = hosts.filter(bad);
+    const line =
+      `Recap: ${hosts.length} hosts · ${COUNTS.filter((c) => total[c])
+        .map((c) => `${c} ${total[c]}`)
+        .join(' · ')}` +
+      (failed.length ? ` · failed or unreachable: ${failed.slice(0, HOSTS_NAMED).join(', ')}` : '') +
+      (failed.length > HOSTS_NAMED ? ` and ${failed.length - HOSTS_NAMED} more` : '');
+    const table = el(
+      'table',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', {}, 'host'),
+        COUNTS.map((c) => el('th', { class: 'n' }, c)),
+        el('th', { class: 'n' }, 'time'),
+      ),
+      hosts.map((h) =>
+        el(
+          'tr',
+          { 'data-host': h, class: bad(h) ? 'bad' : undefined },
+          el('td', {}, el('a', { class: 'pick', onclick: () => K.setFilter('host', h) }, h)),
+          COUNTS.map((c) => cell(num(D.recap[h][c]))),
+          el('td', { class: 'n' }, fmtMs(num(D.recap[h].ms))),
+        ),
+      ),
+      el(
+        'tr',
+        {},
+        el('th', {}, 'all'),
+        COUNTS.map((c) => el('th', { class: 'n' }, String(total[c]))),
+        el('th'),
+      ),
+    );
     return el(
       'section',
       { id: 'recap' },
-      el('h2', {}, 'Recap'),
       el(
-        'table',
-        {},
-        el(
-          'tr',
-          {},
-          el('th', {}, 'host'),
-          COUNTS.map((c) => el('th', { class: 'n' }, c)),
-          el('th', { class: 'n' }, 'time'),
-        ),
-        hosts.map((h) =>
-          el(
-            'tr',
-            { 'data-host': h, class: D.recap[h].failed || D.recap[h].unreachable ? 'bad' : undefined },
-            el('td', {}, el('a', { class: 'pick', onclick: () => K.setFilter('host', h) }, h)),
-            COUNTS.map((c) => cell(num(D.recap[h][c]))),
-            el('td', { class: 'n' }, fmtMs(num(D.recap[h].ms))),
-          ),
-        ),
-        el(
-          'tr',
-          {},
-          el('th', {}, 'all'),
-          COUNTS.map((c) => el('th', { class: 'n' }, String(total[c]))),
-          el('th'),
-        ),
+        'details',
+        { open: hosts.length <= RECAP_OPEN },
+        el('summary', {}, el('h2', { style: { display: 'inline' } }, line)),
+        table,
       ),
     );
   }
 
+  const HOSTS_NAMED = 12;
+  /** Results of one task with one message (the same failure on many hosts) as one entry. */
+  function grouped(list) {
+    const groups = new Map();
+    for (const r of list) {
+      const key = `${r.t}\u0000${r.s}\u0000${r.item ?? ''}\u0000${r.msg ?? ''}\u0000${r.out ?? ''}`;
+      groups.set(key, [...(groups.get(key) || []), r]);
+    }
+    return [...groups.values()];
+  }
+
+  /** A failure: its hosts, task, message, its task's source lines, the end of its output. */
+  function failure(rs) {
+    const r = rs[0];
+    const src = D.sources[r.t];
+    const hosts = rs
+      .slice(0, HOSTS_NAMED)
+      .map((x) => x.host)
+      .join(', ');
+    const more = rs.length > HOSTS_NAMED ? ` and ${rs.length - HOSTS_NAMED} more hosts` : '';
+    return el(
+      'div',
+      {
+        class: 'failure',
+        'data-host': rs.length === 1 ? r.host : undefined,
+        'data-hosts': rs.length,
+        'data-status': r.s,
+      },
+      el('h3', {}, badge(r.s), ' ', hosts + more, ' · ', r.task.title, r.item ? ` (item ${r.item})` : ''),
+      el('div', { class: 'src' }, where(r.task)),
+      el('pre', { class: 'msg' }, r.msg || ''),
+      src ? snippet(src) : undefined,
+      r.out ? el('pre', { class: 'out' }, r.out) : undefined,
+    );
+  }
+
+  const SHOWN = 200;
+  const moreNote = (n) =>
+    n > SHOWN ? el('p', { class: 'note' }, `… and ${n - SHOWN} more: filter by host or text`) : '';
+  const count = (n, groups) =>
+    `${n}${groups.length < n ? ` on ${groups.length === 1 ? 'one task' : `${groups.length} entries`}` : ''}`;
+
   function failures(rs) {
     const bad = rs.filter((r) => BAD.has(r.s));
     if (!bad.length) return undefined;
+    const groups = grouped(bad);
     return el(
       'section',
       { id: 'failures' },
-      el('h2', {}, `Failures (${bad.length})`),
-      bad.slice(0, 200).map((r) => {
-        const src = D.sources[r.t];
-        return el(
-          'div',
-          { class: 'failure', 'data-host': r.host, 'data-status': r.s },
-          el('h3', {}, badge(r.s), ' ', r.host, ' · ', r.task.title, r.item ? ` (item ${r.item})` : ''),
-          el('div', { class: 'src' }, where(r.task)),
-          el('pre', { class: 'msg' }, r.msg || ''),
-          src ? snippet(src) : undefined,
-          r.out ? el('pre', { class: 'out' }, r.out) : undefined,
-        );
-      }),
-      bad.length > 200 ? el('p', { class: 'note' }, `… and ${bad.length - 200} more: filter by host or text`) : '',
+      el('h2', {}, `Failures (${count(bad.length, groups)})`),
+      groups.slice(0, SHOWN).map(failure),
+      moreNote(groups.length),
+    );
+  }
+
+  /** Failures the playbook let pass (ignore_errors): often what a later failure reports (a list of checks). Open
+   *  when the run failed. */
+  function ignored(rs) {
+    const list = rs.filter((r) => r.s === 'ignored');
+    if (!list.length) return undefined;
+    const groups = grouped(list);
+    return el(
+      'section',
+      { id: 'ignored' },
+      el(
+        'details',
+        { open: D.exitCode !== 0 },
+        el(
+          'summary',
+          {},
+          el('h2', { style: { display: 'inline' } }, `Failures ignored (${count(list.length, groups)})`),
+        ),
+        groups.slice(0, SHOWN).map(failure),
+        moreNote(groups.length),
+      ),
     );
   }
 
@@ -204,5 +277,5 @@
     );
   }
 
-  Object.assign(K, { summary, recap, failures, timeline });
+  Object.assign(K, { summary, recap, failures, ignored, timeline });
 })();

@@ -62,7 +62,7 @@ export interface ReportData {
   hosts: string[];
   tasks: ReportTask[];
   results: ReportResult[];
-  /** The source lines around each failed task, by task index. */
+  /** The source lines around each failed task (ignored failures too), by task index. */
   sources: Record<number, ReportSource>;
   warnings: { msg: string; host?: string | undefined }[];
   recap: Record<string, HostCounts>;
@@ -202,7 +202,7 @@ export class ReportBuilder {
 
   private result(e: HostResultEvent, now: number): void {
     const t = this.current.get(e.taskId) ?? this.startTask(e.taskId, e.task, false, now - e.ms);
-    const failed = e.status === 'failed' || e.status === 'unreachable';
+    const failed = e.status === 'failed' || e.status === 'unreachable' || e.status === 'ignored';
     const task = this.d.tasks[t]!;
     if (failed && task.file && task.line && !this.d.sources[t]) {
       const src = sourceAround(task.file, task.line);

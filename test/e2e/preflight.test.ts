@@ -68,9 +68,15 @@ describe('@lab preflight: a bad site is refused before any change', () => {
       // the run's report, in a browser: the failures first, each with the check's message and its source lines
       await onPage(reportPage(r.stdout), async (b) => {
         expect(await texts(b, '#exit-code')).to.equal('2');
-        const failed = r.events.filter((e) => e.type === 'host_result' && e.status === 'failed');
-        expect(await b.eval<number>(`document.querySelectorAll('#failures .failure').length`)).to.equal(failed.length);
-        expect(await texts(b, '#failures .msg')).to.include('the etcd group has 2 hosts');
+        // the same failure on every host: one entry naming them all
+        const failed = r.events.filter((e) => e.type === 'host_result' && e.status === 'failed').map((e) => e.host);
+        expect(failed).to.have.length(5);
+        expect(await b.eval<number>(`document.querySelectorAll('#failures .failure').length`)).to.equal(1);
+        expect(await texts(b, '#failures h3')).to.include(`failed ${failed.join(', ')} · preflight : Stop before`);
+        expect(await texts(b, '#failures .msg')).to.include('preflight: the site has problems');
+        // the problems themselves: the checks' failures the role lets pass, then stops on
+        expect(await texts(b, '#ignored .msg')).to.include('the etcd group has 2 hosts');
+        expect(await b.eval('document.querySelector("#ignored details").open')).to.equal(true);
         expect(await texts(b, '#failures .src')).to.match(/playbooks\/roles\/preflight\/tasks\/\S+\.yml:\d+/);
         await saveScreenshot(b, 'report-ha-cluster-preflight-failed-5-hosts.png');
       });
