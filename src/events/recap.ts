@@ -72,7 +72,9 @@ export class Recap {
 /** Ansible's layout: `host (padded to 26) : ok=N    changed=N    ...` (each count padded to 4). */
 export function formatRecap(recap: Record<string, HostCounts>, check: boolean): string {
   const lines = ['', `PLAY RECAP ${'*'.repeat(60)}`];
-  for (const [n, c] of Object.entries(recap)) {
+  // by name, as Ansible sorts its recap (not in the order the hosts finished)
+  for (const n of Object.keys(recap).sort()) {
+    const c = recap[n]!;
     const fields: [string, number][] = [
       ['ok', c.ok],
       ['changed', c.changed],

@@ -162,34 +162,16 @@ describe('kplay run listings', () => {
     expect(r.out).to.match(/ {2}play #\d+ \(etcd\): etcd cluster\tTAGS: \[\]\n {6}TASK TAGS: \[\]\n/);
   });
 
-  it('a --limit that matches nothing is a bad option', () => {
-    const r = kplay(
-      'run',
-      'playbooks/ha-cluster.yml',
-      '-i',
-      'inventories/example',
-      '--list-hosts',
-      '--limit',
-      'nosuchhost',
-    );
-    expect(r.code).to.equal(5);
-    expect(r.err).to.include("--limit 'nosuchhost' matches no host in the inventory; nothing was run");
-    expect(r.err).to.match(
-      /hint: give --limit a host or group of the inventory \(-i\): hosts \S+.*; groups .*kube_master/,
-    );
-  });
-
-  it('--limit with a misspelt group: the nearest name of the inventory', () => {
-    const r = kplay(
-      'run',
-      'playbooks/ha-cluster.yml',
-      '-i',
-      'inventories/example',
-      '--list-hosts',
-      '--limit',
-      'kube_nodes',
-    );
-    expect(r.code).to.equal(5);
-    expect(r.err).to.include("hint: did you mean 'kube_node'?");
-  });
+  // [--limit, what the error says besides]
+  const LIMITS: [string, RegExp][] = [
+    ['nosuchhost', /hint: give --limit a host or group of the inventory \(-i\): hosts \S+.*; groups .*kube_master/],
+    ['kube_nodes', /hint: did you mean 'kube_node'\?/],
+  ];
+  for (const [limit, hint] of LIMITS)
+    it(`a --limit that matches nothing is a bad option, naming what the inventory holds: ${limit}`, () => {
+      const r = kplay('run', 'playbooks/ha-cluster.yml', '-i', 'inventories/example', '--list-hosts', '--limit', limit);
+      expect(r.code).to.equal(5);
+      expect(r.err).to.include(`--limit '${limit}' matches no host in the inventory; nothing was run`);
+      expect(r.err).to.match(hint);
+    });
 });

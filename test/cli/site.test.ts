@@ -57,7 +57,8 @@ describe('kplay site check', function () {
         expect(r.out).to.equal(
           `${misspelt} against playbooks/ha-cluster.yml:\n\n` +
             'unknown settings: nothing in the playbook reads them (1):\n' +
-            `  ${join(misspelt, 'hosts')}:2:4: unknown setting k8s_nodname: nothing in the playbook reads it (did you mean k8s_nodename?)\n\n` +
+            `  ${join(misspelt, 'hosts')}:2:4: unknown setting k8s_nodname, read by nothing ` +
+            '(did you mean k8s_nodename?)\n\n' +
             'kubeasz settings kplay does not honour (1):\n' +
             `  ${join(misspelt, 'hosts')}:7:1: kubeasz setting OS_HARDEN is not honoured by kplay: ` +
             'kplay does not harden the operating system\n\n' +

@@ -57,7 +57,7 @@ const warnings = (fixture: string, at: string) =>
   '[WARNING]: Could not match supplied host pattern, ignoring: ~chrony$\n' +
   '[WARNING]: Could not match supplied host pattern, ignoring: harbor\n' +
   '[WARNING]: Could not match supplied host pattern, ignoring: ex_lb\n' +
-  `[WARNING]: ${fixture}:${at}: unknown setting kube_network_plugin: nothing in the playbook reads it\n`;
+  `[WARNING]: ${fixture}:${at}: unknown setting kube_network_plugin, read by nothing\n`;
 const WARNED: Record<string, string> = {
   [INI]: warnings(INI, '37:1'),
   [YAML]: warnings(YAML, '25:9'),

@@ -74,7 +74,7 @@ export function lintSettings(
       kind: 'unknown',
       name,
       locs,
-      message: `unknown setting ${name}: nothing in the playbook reads it${near ? ` (did you mean ${near}?)` : ''}`,
+      message: `unknown setting ${name}, read by nothing${near ? ` (did you mean ${near}?)` : ''}`,
     });
   }
   return out.sort(byPlace);

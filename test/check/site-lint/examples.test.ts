@@ -65,9 +65,10 @@ describe('site-lint: sites against playbooks/ha-cluster.yml', function () {
     expect(lint([join(dir, 'site')]).map((l) => l.replaceAll(`${dir}/`, ''))).to.deep.equal([
       'site/group_vars/all.yml:2:1: kubeasz setting ENABLE_CLUSTER_AUDIT is not honoured by kplay: ' +
         'apiserver audit logging is not set up; apiserver_extra_args passes apiserver flags',
-      'site/group_vars/all.yml:3:1: unknown setting MASTER_CERT_HOST (did you mean MASTER_CERT_HOSTS?)',
-      'site/hosts:6:25: unknown setting EX_APISERVER_VPI (did you mean EX_APISERVER_VIP?)',
-      'site/hosts:9:1: unknown setting SERVICE_CDIR (did you mean SERVICE_CIDR?)',
+      'site/group_vars/all.yml:3:1: unknown setting MASTER_CERT_HOST, read by nothing ' +
+        '(did you mean MASTER_CERT_HOSTS?)',
+      'site/hosts:6:25: unknown setting EX_APISERVER_VPI, read by nothing (did you mean EX_APISERVER_VIP?)',
+      'site/hosts:9:1: unknown setting SERVICE_CDIR, read by nothing (did you mean SERVICE_CIDR?)',
     ]);
   });
 });

@@ -53,25 +53,22 @@ describe('site-lint: settings against a playbook', () => {
     [
       'a misspelt setting, with the nearest known name',
       'web_prot=81',
-      ['site/hosts:4:1: unknown setting web_prot: nothing in the playbook reads it (did you mean web_port?)'],
+      ['site/hosts:4:1: unknown setting web_prot, read by nothing (did you mean web_port?)'],
     ],
     [
       'another case of a known name',
       'WEB_PORT=81',
-      ['site/hosts:4:1: unknown setting WEB_PORT: nothing in the playbook reads it (did you mean web_port?)'],
+      ['site/hosts:4:1: unknown setting WEB_PORT, read by nothing (did you mean web_port?)'],
     ],
     [
       'a misspelt connection variable',
       'ansible_ssh_private_keyfile=/k',
       [
-        'site/hosts:4:1: unknown setting ansible_ssh_private_keyfile: nothing in the playbook reads it (did you mean ansible_ssh_private_key_file?)',
+        'site/hosts:4:1: unknown setting ansible_ssh_private_keyfile, read by nothing ' +
+          '(did you mean ansible_ssh_private_key_file?)',
       ],
     ],
-    [
-      'a name nothing is near',
-      'zzz_qqq=1',
-      ['site/hosts:4:1: unknown setting zzz_qqq: nothing in the playbook reads it'],
-    ],
+    ['a name nothing is near', 'zzz_qqq=1', ['site/hosts:4:1: unknown setting zzz_qqq, read by nothing']],
     [
       'a kubeasz setting kplay does not honour',
       'OS_HARDEN=true',
@@ -94,7 +91,7 @@ describe('site-lint: settings against a playbook', () => {
       'site/group_vars/web.yml': '# x\nweb_prot: 4\n',
     };
     expect(lint(files, small)).to.deep.equal([
-      'site/group_vars/web.yml:2:1: unknown setting web_prot: nothing in the playbook reads it (did you mean web_port?) ' +
+      'site/group_vars/web.yml:2:1: unknown setting web_prot, read by nothing (did you mean web_port?) ' +
         '(also set at site/hosts:2:4, site/hosts:3:4, site/hosts:5:1)',
     ]);
   });
@@ -106,9 +103,9 @@ describe('site-lint: settings against a playbook', () => {
       'site/host_vars/n1.yml': 'zz_c: 1\n',
     };
     expect(lint(files, small)).to.deep.equal([
-      'site/host_vars/n1.yml:1:1: unknown setting zz_c: nothing in the playbook reads it',
-      'site/hosts:2:4: unknown setting zz_b: nothing in the playbook reads it',
-      'site/hosts:4:1: unknown setting zz_a: nothing in the playbook reads it',
+      'site/host_vars/n1.yml:1:1: unknown setting zz_c, read by nothing',
+      'site/hosts:2:4: unknown setting zz_b, read by nothing',
+      'site/hosts:4:1: unknown setting zz_a, read by nothing',
     ]);
   });
 
