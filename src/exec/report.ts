@@ -81,7 +81,11 @@ function notifyNames(p: StrategyCtx, t: Task, host: string): string[] {
     try {
       return toList(renderString(n, { vars, host }, { loc: valueLoc(t.raw, 'notify') ?? t.loc }));
     } catch (e) {
-      p.bus.emit({ type: 'warning', msg: `notify '${n}' on ${host}: ${e instanceof KplayError ? e.format() : e}` });
+      const why = e instanceof KplayError ? e.format() : String(e);
+      p.bus.emit({
+        type: 'warning',
+        msg: `notify '${n}' on ${host} cannot be rendered, so it notifies nothing: ${why}`,
+      });
       return [];
     }
   });

@@ -85,4 +85,16 @@ describe('notify', () => {
       msg: "notify: no handler named 'stop nginx' in this play",
     });
   });
+
+  it('a notify that cannot be rendered on a host warns that it notifies nothing there', async () => {
+    const tasks =
+      '    - name: change\n      debug: msg=x\n      changed_when: true\n      notify: "restart {{ nope }}"\n';
+    const pb = play(tasks, '') + '  handlers:\n    - name: restart nginx\n      debug: msg=x\n';
+    const r = await run(pb);
+    const warned = r.events.filter((e) => e.type === 'warning').map((e) => (e as { msg: string }).msg);
+    expect(warned[0]).to.match(
+      /^notify 'restart \{\{ nope \}\}' on a cannot be rendered, so it notifies nothing: .*nope/,
+    );
+    expect(r.lines.filter((l) => l.startsWith('restart nginx|'))).to.deep.equal([]);
+  });
 });
