@@ -67,7 +67,23 @@ export interface RunCtx {
 
 export interface PlayCtx extends RunCtx {
   play: Play;
+  /** The batch's hosts still in the play as the current task started (ansible_play_batch). */
   playHosts: string[];
+  /** The batch (serial), and every host of the play, failed ones included (ansible_play_hosts_all). */
+  playBatch?: string[];
+  playAll?: string[];
+}
+
+/** At a task's start: the hosts still in the play, of the batch (ansible_play_batch) and of the whole play
+ *  (ansible_play_hosts), as Ansible leaves failed and unreachable hosts out of both. */
+export function activePlayHosts(p: PlayCtx): void {
+  if (!p.playBatch || !p.playAll) return;
+  const up = (h: string) => {
+    const s = p.hosts.get(h);
+    return !s || (!s.failed && !s.unreachable);
+  };
+  p.playHosts = p.playBatch.filter(up);
+  p.rv.runMagic = { ...p.rv.runMagic, ansible_play_hosts: p.playAll.filter(up) };
 }
 
 export interface StrategyCtx extends PlayCtx {

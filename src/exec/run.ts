@@ -155,6 +155,8 @@ export function createRun(input: RunInput): RunHandle {
             stopping,
             play,
             playHosts: batch,
+            playBatch: batch,
+            playAll: playHosts,
             filter: input.filter,
             skipUntil,
           };

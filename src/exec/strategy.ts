@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { KplayError } from '../core/errors.js';
 import { taskTitle } from '../playbook/listing.js';
-import { liveHosts, type StrategyCtx } from './run-state.js';
+import { activePlayHosts, liveHosts, type StrategyCtx } from './run-state.js';
 import { tagsSelect } from '../playbook/tags.js';
 import { runTask, resultEvent } from './task-exec.js';
 import { readAheadTasks } from './loop-reads.js';
@@ -138,6 +138,7 @@ async function runTaskOnHosts(p: StrategyCtx, t: Task, hosts: string[], handler:
   if (hosts.length === 0) return;
   if (!handler && !selected(p, t)) return;
   if (t.module === 'meta') return runMeta(p, t, hosts, runNodes);
+  activePlayHosts(p);
   p.bus.emit({ type: 'task_start', task: taskTitle(t), taskId: t.id, hosts, handler, loc: t.loc, tags: t.tags });
   // add_host runs once for the play's hosts, reported for the first, as Ansible's host-loop-bypassing actions
   const bypass = p.modules.find(t.module)?.bypassHostLoop === true;

@@ -215,7 +215,7 @@ export function taskVars(rv: RunVars, play: Play, task: TaskNode | undefined, ho
       ansible_check_mode: rv.check,
       ansible_run_tags: rv.runTags?.length ? rv.runTags : ['all'],
       ansible_skip_tags: rv.skipTags ?? [],
-      ansible_play_hosts: playHosts,
+      ansible_play_hosts: playHosts, // the whole play's, from the run's magic variables when a play runs
       ansible_play_batch: playHosts,
       play_hosts: playHosts,
       ansible_play_name: play.name,
