@@ -76,7 +76,7 @@ export interface ReportMeta {
 }
 
 const cut = (s: string, max: number): string =>
-  s.length <= max ? s : `${s.slice(0, max)}\n… (${s.length - max} more characters in the journal)`;
+  s.length <= max ? s : `${s.slice(0, max)}\n… (${s.length - max} more characters not kept; --json prints them whole)`;
 const tail = (s: string, max: number): string => (s.length <= max ? s : `… ${s.slice(s.length - max)}`);
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 

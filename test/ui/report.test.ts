@@ -127,7 +127,7 @@ describe('run report', () => {
     expect(data.results[0]!.diff).to.deep.equal([
       { path: '/x', patch: '--- before: /x\n+++ after: /x\n@@ -0,0 +1,1 @@\n+y\n' },
     ]);
-    // a module's whole result is not kept: its output is in the journal
+    // a module's whole result is not kept (--json prints it)
     expect(JSON.stringify(data)).not.to.include('zzzz');
   });
 
