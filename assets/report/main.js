@@ -1,7 +1,7 @@
 // kplay's run report in the browser, 4 of 4: the filter bar, and drawing the views again when a filter changes.
 (() => {
   const K = window.kplayReport;
-  const { D, STATUSES, el, results, state, readHash, writeHash, matches } = K;
+  const { D, STATUSES, el, results, state, readHash, writeHash, matches, byName } = K;
   const { summary, recap, failures, ignored, timeline, taskTable, hostResults, changes, warnings } = K;
 
   function setFilter(k, v) {
@@ -36,7 +36,7 @@
     return el(
       'nav',
       { class: 'filters' },
-      select('host', 'host', D.hosts),
+      select('host', 'host', [...D.hosts].sort(byName)),
       select('status', 'status', statuses),
       select('tag', 'tag', tags),
       controls.q,

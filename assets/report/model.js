@@ -51,11 +51,26 @@
     return path;
   }
   const critical = criticalPath();
-  const critTasks = new Set(results.filter((r) => critical.has(r.i)).map((r) => r.t));
+  /** Each task's result on the critical path (the host that held the next task back). */
+  const critByTask = new Map();
+  for (const r of results) if (critical.has(r.i) && !critByTask.has(r.t)) critByTask.set(r.t, r);
   const spanOf = (rs) =>
     rs.reduce((m, r) => Math.max(m, r.end), 0) - rs.reduce((m, r) => Math.min(m, r.at), Number.POSITIVE_INFINITY);
-  const byTask = new Map();
-  for (const r of results) byTask.set(r.t, [...(byTask.get(r.t) || []), r]);
+  /** Host names as people sort them: h2 before h10. */
+  const byName = new Intl.Collator(undefined, { numeric: true }).compare;
+
+  /** The items of a list by a key, in their order. */
+  function groupBy(list, key) {
+    const out = new Map();
+    for (const x of list) {
+      const k = key(x);
+      const g = out.get(k);
+      if (g) g.push(x);
+      else out.set(k, [x]);
+    }
+    return out;
+  }
+  const byTask = groupBy(results, (r) => r.t);
   const slowest = [...byTask.entries()]
     .map(([t, rs]) => ({ t, span: spanOf(rs) }))
     .sort((a, b) => b.span - a.span)
@@ -94,8 +109,9 @@
     where,
     results,
     runMs,
-    critical,
-    critTasks,
+    critByTask,
+    groupBy,
+    byName,
     slowest,
     slowRank,
     state,

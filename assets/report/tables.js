@@ -2,7 +2,7 @@
 // the warnings.
 (() => {
   const K = window.kplayReport;
-  const { D, BAD, MAX_ROWS, el, fmtMs, badge, firstLine, where, critTasks } = K;
+  const { D, BAD, MAX_ROWS, el, fmtMs, badge, firstLine, where, critByTask, groupBy, byName } = K;
 
   const median = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -10,8 +10,7 @@
   };
 
   function taskTable(rs) {
-    const groups = new Map();
-    for (const r of rs) groups.set(r.t, [...(groups.get(r.t) || []), r]);
+    const groups = groupBy(rs, (r) => r.t);
     const cols = ['ok', 'changed', 'failed', 'uncertain', 'skipped'];
     const count = (trs, s) => trs.filter((r) => r.s === s || (s === 'failed' && r.s === 'unreachable')).length;
     return el(
@@ -41,7 +40,7 @@
               el(
                 'td',
                 {},
-                critTasks.has(t) ? el('span', { class: 'crit-mark' }, '◆ ') : '',
+                critByTask.has(t) ? el('span', { class: 'crit-mark' }, '◆ ') : '',
                 el('a', { class: 'pick', onclick: () => K.setFilter('q', task.title) }, task.title),
                 task.handler ? ' (handler)' : '',
               ),
@@ -51,7 +50,9 @@
                 const v = count(trs, c);
                 return el('td', { class: `n${v ? '' : ' zero'}` }, String(v));
               }),
-              [Math.min(...ms), median(ms), Math.max(...ms)].map((v) => el('td', { class: 'n' }, fmtMs(v))),
+              [ms.reduce((a, b) => Math.min(a, b)), median(ms), ms.reduce((a, b) => Math.max(a, b))].map((v) =>
+                el('td', { class: 'n' }, fmtMs(v)),
+              ),
             );
           }),
       ),
@@ -59,7 +60,7 @@
   }
 
   function hostResults(rs) {
-    const sorted = [...rs].sort((a, b) => a.h - b.h || a.at - b.at);
+    const sorted = [...rs].sort((a, b) => byName(a.host, b.host) || a.at - b.at);
     return el(
       'section',
       { id: 'results' },

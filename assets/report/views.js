@@ -2,7 +2,23 @@
 // the timeline. DOM nodes and text only: no markup is made of the data.
 (() => {
   const K = window.kplayReport;
-  const { D, num, STATUSES, BAD, el, fmtMs, badge, where, results, runMs, critical, critTasks, slowest, slowRank } = K;
+  const {
+    D,
+    num,
+    STATUSES,
+    BAD,
+    el,
+    fmtMs,
+    badge,
+    where,
+    results,
+    runMs,
+    critByTask,
+    groupBy,
+    byName,
+    slowest,
+    slowRank,
+  } = K;
 
   function summary() {
     const exitClass = D.exitCode === 0 ? 'exit-ok' : 'exit-bad';
@@ -30,7 +46,6 @@
 
   const COUNTS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored', 'uncertain'];
   const RECAP_OPEN = 12;
-  const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 
   /** The recap: hosts that failed first, then by name (as Ansible sorts it); beyond a dozen hosts it is folded,
    *  its totals and the failed hosts in its title line. */
@@ -87,14 +102,9 @@
 
   const HOSTS_NAMED = 12;
   /** Results of one task with one message (the same failure on many hosts) as one entry. */
-  function grouped(list) {
-    const groups = new Map();
-    for (const r of list) {
-      const key = `${r.t}\u0000${r.s}\u0000${r.item ?? ''}\u0000${r.msg ?? ''}\u0000${r.out ?? ''}`;
-      groups.set(key, [...(groups.get(key) || []), r]);
-    }
-    return [...groups.values()];
-  }
+  const grouped = (list) => [
+    ...groupBy(list, (r) => `${r.t}\u0000${r.s}\u0000${r.item ?? ''}\u0000${r.msg ?? ''}\u0000${r.out ?? ''}`).values(),
+  ];
 
   /** A failure: its hosts, task, message, its task's source lines, the end of its output. */
   function failure(rs) {
@@ -209,15 +219,13 @@
         kids,
       );
     const rows = [];
-    const groups = new Map();
-    for (const r of rs) groups.set(r.t, [...(groups.get(r.t) || []), r]);
-    for (const [t, trs] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+    for (const [t, trs] of [...groupBy(rs, (r) => r.t).entries()].sort((a, b) => a[0] - b[0])) {
       const task = D.tasks[t];
-      const start = Math.min(...trs.map((r) => r.at));
-      const end = Math.max(...trs.map((r) => r.end));
+      const start = trs.reduce((m, r) => Math.min(m, r.at), Number.POSITIVE_INFINITY);
+      const end = trs.reduce((m, r) => Math.max(m, r.end), 0);
       const worst = STATUSES.find((s) => trs.some((r) => r.s === s)) || 'ok';
-      const crit = critTasks.has(t);
-      const critR = crit ? results.find((r) => r.t === t && critical.has(r.i)) : undefined;
+      const critR = critByTask.get(t);
+      const crit = critR !== undefined;
       const rank = slowRank.get(t);
       const tip =
         `${task.title}: ${fmtMs(end - start)} over ${trs.length} result(s), from ${fmtMs(start)}` +
