@@ -2,14 +2,14 @@
 // task's source lines, diffs as patches, the JSON gzipped when large, and a page that needs nothing else.
 // (test/e2e/report.test.ts opens a real run's page in Chromium.)
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { rememberText } from '../../src/core/source-text.js';
 import type { HostCounts, RunEvent } from '../../src/events/bus.js';
 import type { ReportData } from '../../src/ui/report-data.js';
-import { GZIP_ABOVE, Report } from '../../src/ui/report.js';
+import { GZIP_ABOVE, pruneReports, Report } from '../../src/ui/report.js';
 
 const counts = (o: Partial<HostCounts> = {}): HostCounts => ({
   ok: 0,
@@ -171,5 +171,35 @@ describe('run report', () => {
     expect(page.match(/<script/g)).to.have.length(5);
     const inline = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(page)![1]!;
     expect(JSON.parse(inline)).to.deep.equal(data);
+  });
+
+  it("keeps the newest runs' reports (KPLAY_REPORTS_KEEP), a run's page and data together, nothing else touched", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kplay-reports-'));
+    const stamps = ['2026-01-01T10-00-00-000Z', '2026-01-02T10-00-00-000Z', '2026-02-01T09-00-00-000Z'];
+    for (const s of stamps) for (const ext of ['html', 'json']) writeFileSync(join(dir, `run-${s}.${ext}`), '');
+    writeFileSync(join(dir, `run-${stamps[0]}.json.gz`), '');
+    writeFileSync(join(dir, 'notes.txt'), '');
+    expect(pruneReports(dir, 0)).to.deep.equal([]);
+    expect(pruneReports(dir, 2).sort()).to.deep.equal([
+      `run-${stamps[0]}.html`,
+      `run-${stamps[0]}.json`,
+      `run-${stamps[0]}.json.gz`,
+    ]);
+    expect(readdirSync(dir).sort()).to.deep.equal([
+      'notes.txt',
+      ...stamps.slice(1).flatMap((s) => [`run-${s}.html`, `run-${s}.json`]),
+    ]);
+    const before = process.env.KPLAY_REPORTS_KEEP;
+    process.env.KPLAY_REPORTS_KEEP = '1';
+    try {
+      const rep = new Report(dir, meta);
+      for (const e of events) rep.listener()(e);
+      expect(readdirSync(dir).sort()).to.deep.equal(
+        ['notes.txt', rep.written!.html, rep.written!.json].map((f) => f.split('/').pop()).sort(),
+      );
+    } finally {
+      if (before === undefined) delete process.env.KPLAY_REPORTS_KEEP;
+      else process.env.KPLAY_REPORTS_KEEP = before;
+    }
   });
 });
