@@ -231,7 +231,7 @@ async function attemptOnce(
   } catch (e) {
     // a module or action failure is a failed result, so ignore_errors, until and failed_when still apply
     if (!(e instanceof KplayError) || UNREACHABLE_CODES.has(e.code)) throw e;
-    const msg = e.at({ loc: t.loc, host, task: t.name }).format();
+    const msg = withArgHint(e.at({ loc: t.loc, host, task: t.name }), t).format();
     out = { status: 'failed', msg, result: { failed: true, changed: false, msg: e.message, ...e.result } };
   }
   // a host module that returns ansible_facts updates the host's facts, as in Ansible

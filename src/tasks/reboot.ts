@@ -5,7 +5,7 @@
 // `test_command` succeeds, then post_reboot_delay; it fails after reboot_timeout. Result: `rebooted`, `elapsed`.
 // In check mode the task is changed and nothing is run.
 import type { FactReader, Plan } from './contract.js';
-import { taskFailed } from './lib/fsattrs.js';
+import { argFailed, taskFailed } from './lib/fsattrs.js';
 import { aint, astr, defineTask } from './lib/schema.js';
 import { splitCommand } from './lib/split-command.js';
 import { Waiting } from './lib/waiting.js';
@@ -78,7 +78,7 @@ async function waitBack(
   const clock = new Waiting(facts);
   const until = (what: string, ok: () => Promise<boolean>) =>
     clock.until(ok, 1, args.reboot_timeout, () =>
-      taskFailed(`Timed out waiting for ${what} (timeout=${args.reboot_timeout})`),
+      argFailed('reboot_timeout', `Timed out waiting for ${what} (timeout=${args.reboot_timeout})`),
     );
   await until('last boot time check', async () => {
     const r = await tryProbe(facts, bootArgv);

@@ -2,7 +2,7 @@
 // creates. Ansible's messages and rules (file.ts's header).
 import { posix } from 'node:path';
 import type { Change, FactReader, StatInfo } from '../contract.js';
-import { octal, resolveMode, taskFailed, type Attrs } from '../lib/fsattrs.js';
+import { argFailed, octal, resolveMode, taskFailed, type Attrs } from '../lib/fsattrs.js';
 import { pathState as kind } from '../lib/file-result.js';
 import { listTree } from '../lib/list-tree.js';
 import type { FileDiff } from './diff.js';
@@ -37,7 +37,7 @@ export async function planLink(
   if (src === undefined) throw taskFailed(`src is required for creating new symlinks (${path} is not a link)`);
   const abs = posix.resolve(posix.dirname(path), src);
   if (!a.force && !(await facts.stat(abs, { follow: false })).exists)
-    throw taskFailed(`src file does not exist, use "force=yes" if you really want to create the link: ${abs}`, {
+    throw argFailed('force', `src file does not exist, use "force=yes" if you really want to create the link: ${abs}`, {
       path,
       src,
     });

@@ -13,8 +13,8 @@ export function taskFailed(msg: string, result?: Record<string, unknown>): Kplay
 }
 
 /** A failure that the value of one argument decides (the executor names what sets that argument). */
-export function argFailed(arg: string, msg: string): KplayError {
-  return new KplayError(msg, { code: 'TASK_FAILED', arg });
+export function argFailed(arg: string, msg: string, result?: Record<string, unknown>): KplayError {
+  return new KplayError(msg, { code: 'TASK_FAILED', arg, result });
 }
 
 export type ModeArg = number | string | undefined;

@@ -5,7 +5,7 @@
 // unless the server answers 304); kplay compares, so a second run is unchanged (docs/ansible-differences.md).
 import { posix } from 'node:path';
 import type { FactReader, Plan } from '../contract.js';
-import { taskFailed } from '../lib/fsattrs.js';
+import { argFailed } from '../lib/fsattrs.js';
 
 const SUM = '"$@" -o - -w "%{stderr}\\n%{http_code}\\n" | sha1sum';
 const SAVE = 'dest=$1; shift; "$@" -o "$dest.kplay-tmp" && mv -f -- "$dest.kplay-tmp" "$dest"';
@@ -30,7 +30,7 @@ export async function planDownload(
   const sha1 = r.stdout.split(/\s/)[0] ?? '';
   if (!codes.includes(status)) {
     const why = status === -1 ? `Request failed: ${r.stderr.trim().split('\n')[0]}` : `HTTP Error ${status}`;
-    throw taskFailed(`Status code was ${status} and not [${codes.join(', ')}]: ${why}`);
+    throw argFailed('status_code', `Status code was ${status} and not [${codes.join(', ')}]: ${why}`);
   }
   const st = await facts.stat(dest, { follow: true, checksum: 'sha1' });
   const result = { status, url, path: dest, msg: 'OK' };

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { FactReader, Plan, Vars } from '../contract.js';
 import { contentBytes, pyJson } from '../lib/py-values.js';
-import { taskFailed } from '../lib/fsattrs.js';
+import { argFailed, taskFailed } from '../lib/fsattrs.js';
 import { abool, aint, alist, astr, choice, defineTask, apath } from '../lib/schema.js';
 import { planDownload } from './uri-dest.js';
 
@@ -204,7 +204,8 @@ export const uri = defineTask({
       if (!args.status_code.includes(result.status as number)) {
         const why = result.status === -1 ? result.msg : `HTTP Error ${String(result.status)}`;
         // the result goes with the failure, as Ansible's: `until: r.status == 200` reads it
-        throw taskFailed(
+        throw argFailed(
+          'status_code',
           `Status code was ${String(result.status)} and not [${args.status_code.join(', ')}]: ${String(why)}`,
           result,
         );
