@@ -27,7 +27,7 @@ const cases = [
   {
     name: "a module's failure that an argument decides (a link to nothing without force): where the task reads it",
     pb: play('    site_force: false', '{ path: /srv/l, src: /nowhere, state: link, force: "{{ site_force }}" }'),
-    hint: /src file does not exist.*\n.*hint: force is '\{\{ site_force \}\}' at \S+:7:64: set 'site_force' for this host/,
+    hint: /src file does not exist.*\n.*hint: force is '\{\{ site_force \}\}' at \S+:7:64: set 'site_force' for /,
   },
   {
     name: 'a value from the loop: no variable a site sets, no hint',

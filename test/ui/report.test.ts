@@ -173,7 +173,7 @@ describe('run report', () => {
     expect(JSON.parse(inline)).to.deep.equal(data);
   });
 
-  it("keeps the newest runs' reports (KPLAY_REPORTS_KEEP), a run's page and data together, nothing else touched", () => {
+  it("keeps the newest runs' reports (KPLAY_REPORTS_KEEP), a run's page and data together, nothing else", () => {
     const dir = mkdtempSync(join(tmpdir(), 'kplay-reports-'));
     const stamps = ['2026-01-01T10-00-00-000Z', '2026-01-02T10-00-00-000Z', '2026-02-01T09-00-00-000Z'];
     for (const s of stamps) for (const ext of ['html', 'json']) writeFileSync(join(dir, `run-${s}.${ext}`), '');
