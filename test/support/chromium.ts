@@ -39,6 +39,7 @@ export class Browser {
       '--remote-debugging-pipe',
       '--no-sandbox', // tests run as root, where Chromium's sandbox refuses to start
       '--disable-gpu',
+      '--disable-dev-shm-usage', // a small /dev/shm (containers) would crash its renderer
       '--no-first-run',
       '--disable-extensions',
       '--disable-background-networking',
