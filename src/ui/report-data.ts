@@ -1,10 +1,10 @@
 // What a run's report holds (docs/report.md): each task and each host once, then one small record per result
 // that points at them by index. Messages, outputs and diffs are cut to a size a page can show; a failure keeps
 // its task's source lines. The HTML page and the JSON file are made from this one object.
-import { createTwoFilesPatch } from 'diff';
 import type { HostCounts, HostResultEvent, HostStatus, RunEvent } from '../events/bus.js';
 import type { Loc } from '../core/loc.js';
 import { textOf } from '../core/source-text.js';
+import { diffText } from './plain.js';
 
 export const REPORT_FORMAT = 2;
 const MSG_MAX = 4000;
@@ -92,13 +92,11 @@ function output(e: HostResultEvent): string | undefined {
   return parts.length ? parts.join('\n') : undefined;
 }
 
-function patch(d: NonNullable<HostResultEvent['diff']>[number]): { path: string; patch: string } {
-  if (d.skipped) return { path: d.path, patch: d.skipped };
-  const p = createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, {
-    context: 3,
-  });
-  return { path: d.path, patch: cut(p.split('\n').slice(1).join('\n'), PATCH_MAX) };
-}
+/** A diff as the plain output's unified patch (a skipped one says why), cut to a size a page shows. */
+const patch = (d: NonNullable<HostResultEvent['diff']>[number]) => ({
+  path: d.path,
+  patch: cut(diffText(d), PATCH_MAX),
+});
 
 /** The lines of the task's file around its line, as read when loaded. */
 export function sourceAround(file: string, line: number): ReportSource | undefined {
